@@ -1,0 +1,20 @@
+# Warnings for mlguard's own targets (tests, examples, benchmarks) only;
+# the INTERFACE library never pushes flags onto consumers.
+option(MLGUARD_WERROR "Treat warnings as errors in mlguard's own targets" ON)
+
+function(mlguard_set_warnings target)
+  if(MSVC)
+    target_compile_options(${target} PRIVATE /W4 /permissive-)
+    if(MLGUARD_WERROR)
+      target_compile_options(${target} PRIVATE /WX)
+    endif()
+    return()
+  endif()
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    target_compile_options(${target} PRIVATE -Wconversion)
+  endif()
+  if(MLGUARD_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

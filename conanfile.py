@@ -1,0 +1,63 @@
+"""Conan 2 recipe for mlguard, a header-only C++17 library.
+
+    conan create . --build=missing
+
+builds test_package/ against the packaged headers.
+"""
+import os
+import re
+
+from conan import ConanFile
+from conan.tools.build import check_min_cppstd
+from conan.tools.files import copy, load
+from conan.tools.layout import basic_layout
+
+required_conan_version = ">=2.0"
+
+
+class MlguardConan(ConanFile):
+    name = "mlguard"
+    description = ("Header-only C++17 MLOps guard rails: data validation, drift detection, "
+                   "model registry and rollback in the application's own process.")
+    license = "Apache-2.0"
+    homepage = "https://github.com/mlguard/mlguard"
+    topics = ("mlops", "drift-detection", "data-validation", "model-registry", "header-only")
+    package_type = "header-library"
+    settings = "os", "arch", "compiler", "build_type"
+    exports_sources = "include/*", "LICENSE"
+    no_copy_source = True
+
+    def set_version(self):
+        # The version has one home: include/mlguard/core/version.hpp.
+        header = load(self, os.path.join(self.recipe_folder, "include", "mlguard", "core",
+                                         "version.hpp"))
+        parts = [re.search(r"#define MLGUARD_VERSION_%s (\d+)" % p, header).group(1)
+                 for p in ("MAJOR", "MINOR", "PATCH")]
+        self.version = ".".join(parts)
+
+    def layout(self):
+        basic_layout(self, src_folder=".")
+
+    def requirements(self):
+        self.requires("eigen/3.4.0")
+        self.requires("nlohmann_json/3.11.3")
+
+    def package_id(self):
+        self.info.clear()
+
+    def validate(self):
+        if self.settings.compiler.get_safe("cppstd"):
+            check_min_cppstd(self, 17)
+
+    def package(self):
+        copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
+        copy(self, "*.hpp", os.path.join(self.source_folder, "include"),
+             os.path.join(self.package_folder, "include"))
+
+    def package_info(self):
+        self.cpp_info.bindirs = []
+        self.cpp_info.libdirs = []
+        self.cpp_info.set_property("cmake_file_name", "mlguard")
+        self.cpp_info.set_property("cmake_target_name", "mlguard::mlguard")
+        self.cpp_info.set_property("pkg_config_name", "mlguard")
+        self.cpp_info.requires = ["eigen::eigen", "nlohmann_json::nlohmann_json"]

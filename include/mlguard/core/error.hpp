@@ -1,0 +1,86 @@
+#ifndef MLGUARD_CORE_ERROR_HPP
+#define MLGUARD_CORE_ERROR_HPP
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace mlguard {
+
+/// Base of every exception mlguard throws.
+///
+/// Each error carries a stable, dotted id, `mlguard.<area>.<reason>`, which
+/// also opens its message in brackets, as nlohmann/json does:
+/// `[mlguard.registry.not_found] model 'churn' has no version 7`.
+/// Programs branch on id(); people read what().
+class error : public std::runtime_error {
+public:
+  /// Builds an error whose what() is "[id] message".
+  error(std::string_view id, std::string_view message)
+      : std::runtime_error(compose(id, message)), id_(id),
+        message_offset_(id.size() + 3) {}
+
+  /// The stable id, e.g. "mlguard.registry.not_found".
+  const std::string& id() const noexcept { return id_; }
+
+  /// The message without its "[id] " prefix.
+  std::string_view message() const noexcept {
+    return std::string_view(what()).substr(message_offset_);
+  }
+
+private:
+  static std::string compose(std::string_view id, std::string_view message) {
+    std::string text;
+    text.reserve(id.size() + message.size() + 3);
+    text.append("[").append(id).append("] ").append(message);
+    return text;
+  }
+
+  std::string id_;
+  std::size_t message_offset_;
+};
+
+namespace detail {
+inline std::string area_id(std::string_view area, std::string_view reason) {
+  std::string id("mlguard.");
+  id.append(area).append(".").append(reason);
+  return id;
+}
+} // namespace detail
+
+/// Defines an error subclass for one area; its ids read mlguard.<area>.<reason>.
+#define MLGUARD_DETAIL_DEFINE_AREA_ERROR(name, area)                                               \
+  class name : public ::mlguard::error {                                                           \
+  public:                                                                                          \
+    /** Builds "[mlguard.area.reason] message". */                                                 \
+    name(std::string_view reason, std::string_view message)                                        \
+        : ::mlguard::error(::mlguard::detail::area_id(area, reason), message) {}                   \
+  }
+
+/// A caller passed a value outside a function's contract (ids mlguard.argument.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(argument_error, "argument");
+/// A persisted document (JSON schema, profile, pipeline, registry metadata)
+/// is corrupt, has unknown fields or a newer format_version (ids mlguard.format.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(format_error, "format");
+/// Reading or writing a file failed (ids mlguard.io.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(io_error, "io");
+/// Statistics: a test or distribution got parameters it cannot use (ids mlguard.stats.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(stats_error, "stats");
+/// Drift detection and monitoring configuration errors (ids mlguard.drift.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(drift_error, "drift");
+/// Profiles and sketches (ids mlguard.profile.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(profile_error, "profile");
+/// Schemas and validation configuration (ids mlguard.validate.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(validation_error, "validate");
+/// Pipeline composition, fitting and persistence (ids mlguard.pipeline.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(pipeline_error, "pipeline");
+/// The model registry (ids mlguard.registry.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(registry_error, "registry");
+/// Serving slots and rollback (ids mlguard.serving.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(serving_error, "serving");
+
+#undef MLGUARD_DETAIL_DEFINE_AREA_ERROR
+
+} // namespace mlguard
+
+#endif // MLGUARD_CORE_ERROR_HPP

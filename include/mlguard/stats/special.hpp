@@ -1,0 +1,57 @@
+#ifndef MLGUARD_STATS_SPECIAL_HPP
+#define MLGUARD_STATS_SPECIAL_HPP
+
+// Special functions behind mlguard's tests and distributions. They come from
+// Eigen's unsupported SpecialFunctions module (Cephes-derived, the same
+// lineage as scipy.special), not from hand-rolled series.
+
+#include <cmath>
+#include <limits>
+
+#include <unsupported/Eigen/SpecialFunctions>
+
+namespace mlguard::stats {
+
+/// Standard normal cdf Φ(x). Matches scipy.special.ndtr / scipy.stats.norm.cdf.
+inline double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+/// Standard normal survival function 1 − Φ(x), accurate in the upper tail.
+/// Matches scipy.stats.norm.sf.
+inline double normal_sf(double x) noexcept { return 0.5 * std::erfc(x / std::sqrt(2.0)); }
+
+/// Standard normal quantile Φ⁻¹(p) for p in (0, 1); ±inf at 0 and 1, NaN outside.
+/// Matches scipy.special.ndtri / scipy.stats.norm.ppf.
+inline double normal_ppf(double p) noexcept {
+  if (!(p >= 0.0 && p <= 1.0)) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  return Eigen::numext::ndtri(p);
+}
+
+/// Regularised lower incomplete gamma P(a, x). Matches scipy.special.gammainc.
+inline double gamma_p(double a, double x) noexcept { return Eigen::numext::igamma(a, x); }
+
+/// Regularised upper incomplete gamma Q(a, x) = 1 − P(a, x), accurate when small.
+/// Matches scipy.special.gammaincc.
+inline double gamma_q(double a, double x) noexcept { return Eigen::numext::igammac(a, x); }
+
+/// Regularised incomplete beta I_x(a, b). Matches scipy.special.betainc.
+inline double beta_inc(double a, double b, double x) noexcept {
+  return Eigen::numext::betainc(a, b, x);
+}
+
+/// Chi-square survival function with `dof` degrees of freedom.
+/// Matches scipy.stats.chi2.sf (= gammaincc(dof/2, x/2)); 1 for x ≤ 0.
+inline double chi2_sf(double x, double dof) noexcept {
+  if (x <= 0.0) {
+    return 1.0;
+  }
+  return gamma_q(0.5 * dof, 0.5 * x);
+}
+
+/// log Γ(x). Matches scipy.special.gammaln for x > 0.
+inline double log_gamma(double x) noexcept { return std::lgamma(x); }
+
+} // namespace mlguard::stats
+
+#endif // MLGUARD_STATS_SPECIAL_HPP
