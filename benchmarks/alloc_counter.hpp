@@ -19,8 +19,8 @@ inline std::atomic<std::size_t> allocations{0};
 /// Call with the count taken before the benchmark loop.
 inline void report_allocations(benchmark::State& state, std::size_t before) {
   const auto after = allocations.load(std::memory_order_relaxed);
-  state.counters["allocs/iter"] = benchmark::Counter(
-      static_cast<double>(after - before) / static_cast<double>(state.iterations()));
+  state.counters["allocs/iter"] = benchmark::Counter(static_cast<double>(after - before) /
+                                                     static_cast<double>(state.iterations()));
 }
 } // namespace mlguard::bench
 

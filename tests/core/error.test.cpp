@@ -19,8 +19,7 @@ TEST_CASE("error: area subclasses prefix their ids and are caught as mlguard::er
       throw registry_error("not_found", "model 'churn' has no version 7");
     } catch (const error& e) {
       CHECK(e.id() == "mlguard.registry.not_found");
-      CHECK(std::string(e.what()) ==
-            "[mlguard.registry.not_found] model 'churn' has no version 7");
+      CHECK(std::string(e.what()) == "[mlguard.registry.not_found] model 'churn' has no version 7");
     }
   }
   SUBCASE("each area has its own prefix") {

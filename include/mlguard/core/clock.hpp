@@ -28,8 +28,7 @@ public:
 class system_clock final : public clock_source {
 public:
   timestamp now() const noexcept override {
-    return std::chrono::time_point_cast<std::chrono::nanoseconds>(
-        std::chrono::system_clock::now());
+    return std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
   }
 
   /// A process-wide instance, the default wherever a clock is optional.

@@ -17,8 +17,7 @@ class error : public std::runtime_error {
 public:
   /// Builds an error whose what() is "[id] message".
   error(std::string_view id, std::string_view message)
-      : std::runtime_error(compose(id, message)), id_(id),
-        message_offset_(id.size() + 3) {}
+      : std::runtime_error(compose(id, message)), id_(id), message_offset_(id.size() + 3) {}
 
   /// The stable id, e.g. "mlguard.registry.not_found".
   const std::string& id() const noexcept { return id_; }

@@ -50,11 +50,10 @@ public:
 
   /// The code of `name`, or unseen_code. Never allocates or throws.
   std::int32_t code_of(std::string_view name) const noexcept {
-    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
-                               [this](std::int32_t code, std::string_view key) {
-                                 return std::string_view(names_[static_cast<std::size_t>(code)]) <
-                                        key;
-                               });
+    auto it = std::lower_bound(
+        sorted_.begin(), sorted_.end(), name, [this](std::int32_t code, std::string_view key) {
+          return std::string_view(names_[static_cast<std::size_t>(code)]) < key;
+        });
     if (it != sorted_.end() && names_[static_cast<std::size_t>(*it)] == name) {
       return *it;
     }
@@ -63,11 +62,10 @@ public:
 
   /// Returns the code of `name`, adding it with the next code if it is new.
   std::int32_t add(std::string_view name) {
-    auto it = std::lower_bound(sorted_.begin(), sorted_.end(), name,
-                               [this](std::int32_t code, std::string_view key) {
-                                 return std::string_view(names_[static_cast<std::size_t>(code)]) <
-                                        key;
-                               });
+    auto it = std::lower_bound(
+        sorted_.begin(), sorted_.end(), name, [this](std::int32_t code, std::string_view key) {
+          return std::string_view(names_[static_cast<std::size_t>(code)]) < key;
+        });
     if (it != sorted_.end() && names_[static_cast<std::size_t>(*it)] == name) {
       return *it;
     }
@@ -117,8 +115,7 @@ public:
     for (auto code : codes) {
       if (code != missing_code && (code < 0 || static_cast<std::size_t>(code) >= vocab.size())) {
         throw argument_error("unknown_code", "column '" + name + "' has code " +
-                                                 std::to_string(code) +
-                                                 " outside its vocabulary");
+                                                 std::to_string(code) + " outside its vocabulary");
       }
     }
     column c(std::move(name), column_kind::categorical);
