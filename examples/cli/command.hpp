@@ -1,0 +1,23 @@
+#ifndef MLGUARD_CLI_COMMAND_HPP
+#define MLGUARD_CLI_COMMAND_HPP
+
+// What every `mlguard` subcommand shares: registration, exit codes, output.
+
+#include <CLI/CLI.hpp>
+
+namespace mlguard::cli {
+
+/// Exit statuses of the mlguard CLI.
+enum exit_status : int {
+  exit_ok = 0,       ///< success (for validate: clean or warnings only)
+  exit_findings = 1, ///< the command ran and found an error-severity problem
+  exit_usage = 2,    ///< a usage or input error; one line on stderr says which
+  exit_conflict = 3, ///< a compare-and-swap lost (registry alias --expect)
+};
+
+/// Registers `mlguard drift`; `status` receives the command's exit status.
+void add_drift_command(CLI::App& app, int& status);
+
+} // namespace mlguard::cli
+
+#endif // MLGUARD_CLI_COMMAND_HPP

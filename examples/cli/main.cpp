@@ -1,0 +1,43 @@
+// mlguard: the command-line face of the library.
+//
+//   mlguard drift --reference REF.csv --current CUR.csv [options]
+//
+// Exit status: 0 success, 1 findings (validate), 2 usage or input error with
+// one line on stderr, 3 a lost compare-and-swap (registry).
+#include <cstdio>
+#include <exception>
+
+#include <mlguard/core/error.hpp>
+#include <mlguard/core/version.hpp>
+
+#include "command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app("mlguard: data validation, drift detection and a model registry for ML services",
+               "mlguard");
+  app.set_version_flag("--version", mlguard::version().string);
+  app.require_subcommand(1);
+
+  int status = mlguard::cli::exit_ok;
+  // mlguard::cli::add_drift_command(app, status); (enabled when drift/report lands)
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "mlguard: error: %s\n", e.what());
+    return mlguard::cli::exit_usage;
+  } catch (const mlguard::error& e) {
+    std::fprintf(stderr, "mlguard: error: %s\n", e.what());
+    return mlguard::cli::exit_usage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mlguard: error: %s\n", e.what());
+    return mlguard::cli::exit_usage;
+  }
+  return status;
+}

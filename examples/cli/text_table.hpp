@@ -1,0 +1,51 @@
+#ifndef MLGUARD_CLI_TEXT_TABLE_HPP
+#define MLGUARD_CLI_TEXT_TABLE_HPP
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mlguard::cli {
+
+/// An aligned plain-text table for the CLI's human-readable output.
+class text_table {
+public:
+  explicit text_table(std::vector<std::string> header) : rows_{std::move(header)} {}
+
+  /// Appends a row; missing cells print empty, extra cells are dropped.
+  void add(std::vector<std::string> row) {
+    row.resize(rows_.front().size());
+    rows_.push_back(std::move(row));
+  }
+
+  /// The table, columns padded to their widest cell, separated by two spaces.
+  std::string str() const {
+    std::vector<std::size_t> width(rows_.front().size(), 0);
+    for (const auto& row : rows_) {
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        width[i] = std::max(width[i], row[i].size());
+      }
+    }
+    std::string out;
+    for (const auto& row : rows_) {
+      std::string line;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        line += row[i];
+        if (i + 1 < row.size()) {
+          line.append(width[i] - row[i].size() + 2, ' ');
+        }
+      }
+      out += line + "\n";
+    }
+    return out;
+  }
+
+private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+} // namespace mlguard::cli
+
+#endif // MLGUARD_CLI_TEXT_TABLE_HPP
