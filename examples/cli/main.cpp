@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   int status = mlguard::cli::exit_ok;
-  // mlguard::cli::add_drift_command(app, status); (enabled when drift/report lands)
+  mlguard::cli::add_drift_command(app, status);
 
   try {
     app.parse(argc, argv);

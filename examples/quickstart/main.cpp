@@ -1,8 +1,8 @@
 // mlguard quickstart: the inference loop of a small service, guarded.
 //
-// Each capability of mlguard adds a step here as it lands; today it shows the
-// foundation every step stands on: the columnar table, the injectable clock
-// and errors with stable ids.
+// Each capability of mlguard adds a step here as it lands: the columnar
+// table, the injectable clock, errors with stable ids, and a drift report
+// comparing today's requests with the training data.
 #include <mlguard/mlguard.hpp>
 
 #include <chrono>
@@ -12,19 +12,26 @@
 int main() {
   std::printf("mlguard %s quickstart\n\n", mlguard::version().string);
 
-  // 1. A batch of requests as a table: numeric columns and categorical codes.
+  // 1. Batches of requests as tables: numeric columns and categorical codes.
+  //    The serving batch has drifted: fares are higher and cash is rarer.
   std::mt19937_64 rng(42);
-  std::normal_distribution<double> fare(12.0, 4.0);
-  std::vector<double> fares;
-  std::vector<std::int32_t> payment;
-  mlguard::vocabulary payments({"card", "cash"});
-  for (int i = 0; i < 1000; ++i) {
-    fares.push_back(fare(rng));
-    payment.push_back(static_cast<std::int32_t>(rng() % 2));
-  }
-  mlguard::table batch;
-  batch.add(mlguard::column::numeric("fare_amount", fares));
-  batch.add(mlguard::column::categorical("payment_type", payment, payments));
+  auto make_batch = [&rng](double mean_fare, double cash_share) {
+    std::normal_distribution<double> fare(mean_fare, 4.0);
+    std::bernoulli_distribution cash(cash_share);
+    std::vector<double> fares;
+    std::vector<std::int32_t> payment;
+    for (int i = 0; i < 2000; ++i) {
+      fares.push_back(fare(rng));
+      payment.push_back(cash(rng) ? 1 : 0);
+    }
+    mlguard::table batch;
+    batch.add(mlguard::column::numeric("fare_amount", fares));
+    batch.add(mlguard::column::categorical("payment_type", payment,
+                                           mlguard::vocabulary({"card", "cash"})));
+    return batch;
+  };
+  const mlguard::table training = make_batch(12.0, 0.30);
+  const mlguard::table batch = make_batch(14.0, 0.20);
   std::printf("batch: %zu rows x %zu columns; mean fare %.2f\n", batch.rows(), batch.cols(),
               batch.at("fare_amount").vector().mean());
 
@@ -42,5 +49,15 @@ int main() {
   } catch (const mlguard::error& e) {
     std::printf("caught %s: %s\n", e.id().c_str(), std::string(e.message()).c_str());
   }
+
+  // 4. Drift: compare the serving batch with the training data, column by
+  //    column, with Evidently's default methods and thresholds.
+  const auto report = mlguard::drift::compare(training, batch);
+  for (const auto& c : report.columns) {
+    std::printf("drift %-13s %-16s statistic %.4f  %s\n", c.name.c_str(),
+                mlguard::drift::to_string(c.stat), c.statistic, c.drifted ? "DRIFT" : "ok");
+  }
+  std::printf("dataset drift: %s (%zu of %zu columns)\n", report.dataset_drift ? "yes" : "no",
+              report.drifted, report.evaluated);
   return 0;
 }

@@ -1,12 +1,33 @@
 #ifndef MLGUARD_MLGUARD_HPP
 #define MLGUARD_MLGUARD_HPP
 
-/// The umbrella header: includes every public mlguard header.
+/// The umbrella header: includes every public mlguard header (io/ is kept
+/// out: services hand mlguard tables and matrices, not files).
 
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
+#include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/core/version.hpp"
+
+#include "mlguard/stats/alternative.hpp"
+#include "mlguard/stats/cramer_von_mises.hpp"
+#include "mlguard/stats/kolmogorov.hpp"
+#include "mlguard/stats/ks.hpp"
+#include "mlguard/stats/mann_whitney.hpp"
+#include "mlguard/stats/rank.hpp"
+#include "mlguard/stats/special.hpp"
+#include "mlguard/stats/wasserstein.hpp"
+
+#include "mlguard/drift/binning.hpp"
+#include "mlguard/drift/categorical.hpp"
+#include "mlguard/drift/correction.hpp"
+#include "mlguard/drift/distances.hpp"
+#include "mlguard/drift/method.hpp"
+#include "mlguard/drift/psi.hpp"
+#include "mlguard/drift/report.hpp"
+#include "mlguard/drift/statistic.hpp"
+#include "mlguard/drift/wasserstein.hpp"
 
 #endif // MLGUARD_MLGUARD_HPP

@@ -1,0 +1,106 @@
+#ifndef MLGUARD_DRIFT_DETAIL_COLUMN_STATISTIC_HPP
+#define MLGUARD_DRIFT_DETAIL_COLUMN_STATISTIC_HPP
+
+// Runs one report method on a column's values: the dispatch from
+// drift::method to the statistics of stats/ and drift/.
+
+#include <vector>
+
+#include "mlguard/drift/binning.hpp"
+#include "mlguard/drift/categorical.hpp"
+#include "mlguard/drift/distances.hpp"
+#include "mlguard/drift/method.hpp"
+#include "mlguard/drift/psi.hpp"
+#include "mlguard/drift/statistic.hpp"
+#include "mlguard/drift/wasserstein.hpp"
+#include "mlguard/stats/cramer_von_mises.hpp"
+#include "mlguard/stats/ks.hpp"
+#include "mlguard/stats/mann_whitney.hpp"
+
+namespace mlguard::drift::detail {
+
+// The tests that compare category counts even on numeric columns.
+inline bool is_categorical_test(method m) noexcept {
+  return m == method::chisquare || m == method::chi2_contingency || m == method::ztest;
+}
+
+// A method over category counts (categorical columns, or numeric values as categories).
+inline statistic_result categorical_statistic(method m, const category_counts& counts) {
+  switch (m) {
+  case method::psi:
+    return psi(counts);
+  case method::jensenshannon:
+    return jensen_shannon(counts);
+  case method::kl:
+    return kl_divergence(counts);
+  case method::hellinger:
+    return hellinger(counts);
+  case method::tvd:
+    return total_variation(counts);
+  case method::linf:
+    return l_infinity(counts);
+  case method::chisquare:
+    return chi_square(counts);
+  case method::chi2_contingency:
+    return chi2_contingency(counts);
+  case method::ztest:
+    return z_test(counts);
+  default:
+    throw drift_error("method_not_applicable",
+                      std::string(to_string(m)) + " needs numbers; the column is categorical");
+  }
+}
+
+// A method over two numeric samples (finite, non-missing values).
+inline statistic_result numeric_statistic(method m, const std::vector<double>& reference,
+                                          const std::vector<double>& current,
+                                          const binning_options& binning) {
+  if (is_categorical_test(m)) {
+    return categorical_statistic(m, count_values(reference, current));
+  }
+  statistic_result r;
+  switch (m) {
+  case method::ks: {
+    const auto ks = stats::ks_2samp(reference, current);
+    r.statistic = ks.statistic;
+    r.p_value = ks.p_value;
+    return r;
+  }
+  case method::cvm: {
+    const auto cvm = stats::cramer_von_mises_2samp(reference, current);
+    r.statistic = cvm.statistic;
+    r.p_value = cvm.p_value;
+    return r;
+  }
+  case method::mannwhitney: {
+    const auto mw = stats::mann_whitney_u(reference, current);
+    r.statistic = mw.statistic;
+    r.p_value = mw.p_value;
+    return r;
+  }
+  case method::psi:
+    return psi(reference, current, binning);
+  case method::wasserstein:
+    return wasserstein(reference, current);
+  case method::wasserstein_norm:
+    return wasserstein_norm(reference, current);
+  case method::energy:
+    return energy(reference, current);
+  case method::jensenshannon:
+    return jensen_shannon(reference, current, binning);
+  case method::kl:
+    return kl_divergence(reference, current, binning);
+  case method::hellinger:
+    return hellinger(reference, current, binning);
+  case method::tvd:
+    return total_variation(reference, current, binning);
+  case method::linf:
+    return l_infinity(reference, current, binning);
+  default:
+    throw drift_error("method_not_applicable", "no method chosen");
+  }
+}
+
+} // namespace mlguard::drift::detail
+
+#endif // MLGUARD_DRIFT_DETAIL_COLUMN_STATISTIC_HPP

@@ -1,0 +1,141 @@
+#ifndef MLGUARD_DRIFT_METHOD_HPP
+#define MLGUARD_DRIFT_METHOD_HPP
+
+#include <string>
+#include <string_view>
+
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/table.hpp"
+
+namespace mlguard::drift {
+
+/// The drift statistics a report can run on a column. Names follow the CLI's
+/// --method values; the defaults follow Evidently's.
+enum class method {
+  automatic,        ///< choose per column by Evidently's rules (see default_method)
+  ks,               ///< two-sample Kolmogorov–Smirnov p-value (scipy.stats.ks_2samp)
+  cvm,              ///< Cramér–von Mises p-value (scipy.stats.cramervonmises_2samp)
+  mannwhitney,      ///< Mann–Whitney U p-value (scipy.stats.mannwhitneyu)
+  psi,              ///< Population Stability Index
+  wasserstein,      ///< Wasserstein-1 distance, raw (scipy.stats.wasserstein_distance)
+  wasserstein_norm, ///< Wasserstein-1 / max(std of reference, 0.001) (Evidently's "wasserstein")
+  energy,           ///< energy distance (scipy.stats.energy_distance)
+  jensenshannon, ///< Jensen–Shannon distance, natural log (scipy.spatial.distance.jensenshannon)
+  kl,            ///< Kullback–Leibler divergence of reference from current bins
+  hellinger,     ///< Hellinger distance
+  tvd,           ///< total variation distance
+  linf,          ///< L-infinity distance (TFDV's categorical comparator)
+  chisquare,     ///< chi-square goodness of fit p-value, Evidently's f_exp
+  chi2_contingency, ///< chi-square contingency p-value with Yates' correction (alibi-detect)
+  ztest,            ///< two-proportion Z-test p-value (Evidently's "z")
+};
+
+namespace detail {
+struct method_name {
+  method value;
+  const char* name;
+};
+inline constexpr method_name method_names[] = {
+    {method::automatic, "auto"},
+    {method::ks, "ks"},
+    {method::cvm, "cvm"},
+    {method::mannwhitney, "mannwhitney"},
+    {method::psi, "psi"},
+    {method::wasserstein, "wasserstein"},
+    {method::wasserstein_norm, "wasserstein_norm"},
+    {method::energy, "energy"},
+    {method::jensenshannon, "jensenshannon"},
+    {method::kl, "kl"},
+    {method::hellinger, "hellinger"},
+    {method::tvd, "tvd"},
+    {method::linf, "linf"},
+    {method::chisquare, "chisquare"},
+    {method::chi2_contingency, "chi2_contingency"},
+    {method::ztest, "ztest"},
+};
+} // namespace detail
+
+/// The method's name as the CLI and JSON reports spell it ("auto", "ks", ...).
+inline const char* to_string(method m) noexcept {
+  for (const auto& entry : detail::method_names) {
+    if (entry.value == m) {
+      return entry.name;
+    }
+  }
+  return "auto";
+}
+
+/// Parses a method name (see to_string). Throws drift_error (mlguard.drift.unknown_method).
+inline method method_from_string(std::string_view name) {
+  for (const auto& entry : detail::method_names) {
+    if (name == entry.name) {
+      return entry.value;
+    }
+  }
+  std::string known;
+  for (const auto& entry : detail::method_names) {
+    known.append(known.empty() ? "" : ", ").append(entry.name);
+  }
+  throw drift_error("unknown_method", "unknown drift method '" + std::string(name) +
+                                          "' (expected one of " + known + ")");
+}
+
+/// True for the methods that yield a p-value (a column drifts when p < threshold);
+/// the others yield a distance (a column drifts when distance ≥ threshold), as in Evidently.
+inline bool has_p_value(method m) noexcept {
+  switch (m) {
+  case method::ks:
+  case method::cvm:
+  case method::mannwhitney:
+  case method::chisquare:
+  case method::chi2_contingency:
+  case method::ztest:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Evidently's default threshold: 0.05 for p-values, 0.1 for distances.
+inline double default_threshold(method m) noexcept { return has_p_value(m) ? 0.05 : 0.1; }
+
+/// True when `m` can run on a column of `kind`. Order-based methods (ks, cvm,
+/// mannwhitney, wasserstein*, energy) need numbers; the others take categories,
+/// and numeric columns through binning (psi, jensenshannon, kl, hellinger, tvd,
+/// linf) or by treating each distinct value as a category (chisquare,
+/// chi2_contingency, ztest — Evidently does this for numeric columns with ≤ 5 values).
+inline bool applies_to(method m, column_kind kind) noexcept {
+  switch (m) {
+  case method::ks:
+  case method::cvm:
+  case method::mannwhitney:
+  case method::wasserstein:
+  case method::wasserstein_norm:
+  case method::energy:
+    return kind == column_kind::numeric;
+  default:
+    return true;
+  }
+}
+
+/// The method Evidently's get_default_stattest picks, given the column's kind,
+/// the number of non-missing reference values and the number of distinct
+/// non-missing values across reference and current:
+/// reference ≤ 1000 values → numeric with > 5 distinct: ks; otherwise chisquare
+/// when > 2 distinct, else ztest. Reference > 1000 values → numeric with > 5
+/// distinct: wasserstein_norm; otherwise jensenshannon.
+inline method default_method(column_kind kind, std::size_t n_reference,
+                             std::size_t n_distinct) noexcept {
+  const bool numeric_many = kind == column_kind::numeric && n_distinct > 5;
+  if (n_reference <= 1000) {
+    if (numeric_many) {
+      return method::ks;
+    }
+    return n_distinct > 2 ? method::chisquare : method::ztest;
+  }
+  return numeric_many ? method::wasserstein_norm : method::jensenshannon;
+}
+
+} // namespace mlguard::drift
+
+#endif // MLGUARD_DRIFT_METHOD_HPP

@@ -1,0 +1,170 @@
+// `mlguard drift` end to end: the real executable, real files.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "mlguard/core/json.hpp"
+#include "process.hpp"
+#include "test_support.hpp"
+
+using namespace mlguard;
+
+namespace {
+
+struct temp_dir {
+  std::string path;
+  temp_dir() {
+    char pattern[] = "/tmp/mlguard-cli-XXXXXX";
+    REQUIRE(mkdtemp(pattern) != nullptr);
+    path = pattern;
+  }
+  ~temp_dir() { test::run_process({"/bin/rm", "-rf", path}); }
+  std::string write(const std::string& name, const std::string& content) const {
+    const auto file = path + "/" + name;
+    std::ofstream(file, std::ios::binary) << content;
+    return file;
+  }
+};
+
+test::process_result mlguard_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), MLGUARD_CLI_PATH);
+  return test::run_process(args);
+}
+
+int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) {
+    n += c == '\n' ? 1 : 0;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("mlguard drift: JSON output has the documented shape") {
+  temp_dir dir;
+  const auto ref = dir.write("ref.csv", "x,c\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n7,a\n,b\n");
+  const auto cur = dir.write("cur.csv", "x,c\n11,a\n12,b\n13,c\n14,b\n15,a\n16,b\n17,a\n18,b\n");
+  const auto r = mlguard_cli({"drift", "--reference", ref, "--current", cur, "--format", "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto doc = parse_json(r.out, "stdout");
+  CHECK(doc["format_version"] == 1);
+  CHECK(doc["dataset_drift"].is_boolean());
+  CHECK(doc["share_drifted"].is_number());
+  REQUIRE(doc["columns"].size() == 2);
+  const auto& x = doc["columns"][0];
+  CHECK(x["name"] == "x");
+  CHECK(x["kind"] == "numeric");
+  CHECK(x["method"] == "ks"); // Evidently's rule: ≤ 1000 reference values, > 5 distinct
+  CHECK(x["p_value"].is_number());
+  CHECK(x["drifted"] == true);
+  CHECK(x["n_reference"] == 7);
+  CHECK(x["missing_reference"] == 1);
+  CHECK(x["n_current"] == 8);
+  CHECK(x["missing_current"] == 0);
+  const auto& c = doc["columns"][1];
+  CHECK(c["kind"] == "categorical");
+  CHECK(c["method"] == "chisquare");
+  CHECK(c["unseen_categories"] == 1);
+  for (const char* key : {"name", "kind", "method", "statistic", "p_value", "threshold", "drifted",
+                          "n_reference", "n_current", "missing_reference", "missing_current"}) {
+    CAPTURE(key);
+    CHECK(c.contains(key));
+  }
+}
+
+TEST_CASE("mlguard drift: a distance method has a null p_value; text output is a table") {
+  temp_dir dir;
+  const auto ref = dir.write("ref.csv", "x\n1\n2\n3\n4\n5\n6\n");
+  const auto cur = dir.write("cur.csv", "x\n1\n2\n3\n4\n5\n6\n");
+  auto r = mlguard_cli(
+      {"drift", "--reference", ref, "--current", cur, "--method", "psi", "--format", "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto doc = parse_json(r.out, "stdout");
+  CHECK(doc["columns"][0]["p_value"].is_null());
+  CHECK(doc["columns"][0]["statistic"] == 0.0);
+  CHECK(doc["dataset_drift"] == false);
+
+  r = mlguard_cli({"drift", "--reference", ref, "--current", cur});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out.find("column") == 0);
+  CHECK(r.out.find("no dataset drift") != std::string::npos);
+}
+
+TEST_CASE("mlguard drift: bad input is one clear line on stderr and exit status 2") {
+  temp_dir dir;
+  const auto good = dir.write("good.csv", "a,b\n1,2\n3,4\n");
+  const auto ragged = dir.write("ragged.csv", "a,b\n1,2\n3\n");
+  const auto empty = dir.write("empty.csv", "");
+  struct bad_case {
+    std::vector<std::string> args;
+    std::string expected_in_stderr;
+  };
+  const std::vector<bad_case> cases = {
+      {{"drift", "--reference", dir.path + "/missing.csv", "--current", good}, "missing.csv"},
+      {{"drift", "--reference", good, "--current", ragged}, "ragged.csv:3"},
+      {{"drift", "--reference", empty, "--current", good}, "empty.csv"},
+      {{"drift", "--reference", good, "--current", good, "--columns", "a,zzz"}, "zzz"},
+      {{"drift", "--reference", good, "--current", good, "--method", "magic"}, "magic"},
+      {{"drift", "--reference", good, "--current", good, "--binning", "wide"}, "wide"},
+      {{"drift", "--reference", good}, "--current"},
+      {{"drift", "--reference", good, "--current", good, "--bins", "0"}, "bins"},
+  };
+  for (const auto& c : cases) {
+    const auto r = mlguard_cli(c.args);
+    CAPTURE(c.expected_in_stderr);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.err.find(c.expected_in_stderr) != std::string::npos);
+  }
+}
+
+TEST_CASE("mlguard drift on NYC taxi January vs February agrees with the Python twin") {
+  const auto data = test::shared_data_dir();
+  if (!data) {
+    return;
+  }
+  const auto expected =
+      parse_json(test::read_file(test::fixture_path("reference/nyc_drift.json")), "nyc_drift.json");
+  const std::string ref = *data + "/" + expected["reference"].get<std::string>();
+  const std::string cur = *data + "/" + expected["current"].get<std::string>();
+  for (const auto& run : expected["runs"]) {
+    std::vector<std::string> args{"drift", "--reference", ref,   "--current",
+                                  cur,     "--format",    "json"};
+    for (const auto& a : run["args"]) {
+      args.push_back(a.get<std::string>());
+    }
+    const auto r = mlguard_cli(args);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto got = parse_json(r.out, "stdout");
+    REQUIRE(got["columns"].size() == run["columns"].size());
+    for (std::size_t i = 0; i < run["columns"].size(); ++i) {
+      const auto& want = run["columns"][i];
+      const auto& have = got["columns"][i];
+      INFO("args " << run["args"].dump() << ", column " << want["name"]);
+      CHECK(have["name"] == want["name"]);
+      CHECK(have["kind"] == want["kind"]);
+      CHECK(have["n_reference"] == want["n_reference"]);
+      CHECK(have["n_current"] == want["n_current"]);
+      CHECK(have["missing_reference"] == want["missing_reference"]);
+      CHECK(have["missing_current"] == want["missing_current"]);
+      if (want.contains("skipped")) {
+        CHECK(have.contains("skipped"));
+        continue;
+      }
+      CHECK(have["method"] == want["method"]);
+      const double s = want["statistic"].get<double>();
+      CHECK(std::abs(have["statistic"].get<double>() - s) <= std::max(1e-12, 1e-9 * std::abs(s)));
+      if (want["p_value"].is_null()) {
+        CHECK(have["p_value"].is_null());
+      } else {
+        const double p = want["p_value"].get<double>();
+        CHECK(std::abs(have["p_value"].get<double>() - p) <= std::max(1e-12, 1e-9 * p));
+      }
+    }
+  }
+}
