@@ -20,6 +20,13 @@
 #include "mlguard/stats/special.hpp"
 #include "mlguard/stats/wasserstein.hpp"
 
+#include "mlguard/sketch/distinct_count.hpp"
+#include "mlguard/sketch/frequent_items.hpp"
+#include "mlguard/sketch/kll_sketch.hpp"
+
+#include "mlguard/profile/dataset_profile.hpp"
+#include "mlguard/profile/feature_profile.hpp"
+
 #include "mlguard/drift/binning.hpp"
 #include "mlguard/drift/categorical.hpp"
 #include "mlguard/drift/correction.hpp"

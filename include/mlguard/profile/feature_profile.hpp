@@ -1,0 +1,574 @@
+#ifndef MLGUARD_PROFILE_FEATURE_PROFILE_HPP
+#define MLGUARD_PROFILE_FEATURE_PROFILE_HPP
+
+// The mergeable profile of one feature: counts, exact extremes, moments,
+// quantiles, category frequencies and a distinct-count estimate.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/json.hpp"
+#include "mlguard/core/span.hpp"
+#include "mlguard/core/table.hpp"
+#include "mlguard/sketch/distinct_count.hpp"
+#include "mlguard/sketch/frequent_items.hpp"
+#include "mlguard/sketch/kll_sketch.hpp"
+
+namespace mlguard {
+
+/// How profiles size their sketches. Stored in a dataset profile's JSON.
+struct profile_options {
+  /// KLL accuracy parameter (1.33% rank error at 99% confidence for 200).
+  std::uint16_t kll_k = 200;
+  /// Seed of the KLL compaction coin flips: the same input and seed give the
+  /// same profile, byte for byte.
+  std::uint64_t seed = kll_sketch<double>::default_seed;
+  /// Categories counted exactly up to this many distinct values, then
+  /// frequent items with error ≤ 2N / capacity.
+  std::size_t frequent_items_capacity = frequent_items<>::default_capacity;
+  /// HyperLogLog precision (relative standard error 1.04 / sqrt(2^p)).
+  unsigned distinct_precision = distinct_count::default_precision;
+
+  friend bool operator==(const profile_options& a, const profile_options& b) {
+    return a.kll_k == b.kll_k && a.seed == b.seed &&
+           a.frequent_items_capacity == b.frequent_items_capacity &&
+           a.distinct_precision == b.distinct_precision;
+  }
+};
+
+/// Count, mean and sum of squared deviations of a set of numbers, updated by
+/// Welford's algorithm and combined with the pairwise formula of Chan, Golub &
+/// LeVeque (1979), so that merging partial results equals one pass over all
+/// of them up to rounding (≈1e-15 relative).
+struct moments {
+  std::uint64_t n = 0;
+  double mean = 0.0;
+  double m2 = 0.0; // sum of (x - mean)^2
+
+  /// Welford's update with one value.
+  void add(double x) noexcept {
+    ++n;
+    const double delta = x - mean;
+    mean += delta / static_cast<double>(n);
+    m2 += delta * (x - mean);
+  }
+
+  /// Chan et al.'s combination of two disjoint sets.
+  void merge(const moments& other) noexcept {
+    if (other.n == 0) {
+      return;
+    }
+    if (n == 0) {
+      *this = other;
+      return;
+    }
+    const double na = static_cast<double>(n);
+    const double nb = static_cast<double>(other.n);
+    const double total = na + nb;
+    const double delta = other.mean - mean;
+    mean += delta * (nb / total);
+    m2 += other.m2 + delta * delta * (na * nb / total);
+    n += other.n;
+  }
+};
+
+/// The profile of one feature, from batches (a table column, an Eigen
+/// vector, a span of doubles) or a stream (one value at a time).
+///
+/// Numeric features: count() counts every value; NaN is missing; ±infinity is
+/// counted in non_finite_count() and otherwise left out: min, max, mean,
+/// variance, quantiles and the distinct count describe the finite values.
+/// Categorical features: missing values (missing_code) are counted; the
+/// categories go to an exact-then-approximate frequency table (by string,
+/// so profiles built with different vocabularies merge) and the distinct
+/// count.
+///
+/// Merging: merge(profile(A), profile(B)) equals profile(A ∪ B) exactly for
+/// the counts, min and max and the distinct-count registers, to ~1e-15
+/// relative for mean and variance, within the KLL bound for quantiles, and
+/// within frequent_items' bounds for frequencies (exact while both are
+/// exact and the union fits the capacity). Merge is commutative and
+/// associative to the same tolerances.
+///
+/// A profile that has seen no present value yet (only missing ones) takes
+/// the kind of the first present value or the profile merged into it; one
+/// with present values of the other kind throws profile_error
+/// (mlguard.profile.kind_mismatch).
+///
+/// Threads: not synchronised; one profile per thread, then merge.
+class feature_profile {
+public:
+  /// An empty profile of the given kind.
+  explicit feature_profile(column_kind kind = column_kind::numeric,
+                           const profile_options& options = {})
+      : kind_(kind), quantiles_(options.kll_k, options.seed),
+        frequencies_(options.frequent_items_capacity), distinct_(options.distinct_precision) {}
+
+  /// The profile of a table column.
+  static feature_profile of(const column& c, const profile_options& options = {}) {
+    feature_profile p(c.kind(), options);
+    p.update(c);
+    return p;
+  }
+
+  // ---- updates ------------------------------------------------------------
+
+  /// Adds one numeric value (NaN = missing). Throws profile_error
+  /// (mlguard.profile.kind_mismatch) on a categorical profile with values.
+  void update(double value) {
+    adopt_kind(column_kind::numeric);
+    ++count_;
+    if (std::isnan(value)) {
+      ++missing_;
+      return;
+    }
+    if (std::isinf(value)) {
+      ++non_finite_;
+      return;
+    }
+    if (moments_.n == 0) {
+      min_ = max_ = value;
+    } else {
+      min_ = std::min(min_, value);
+      max_ = std::max(max_, value);
+    }
+    moments_.add(value);
+    non_integer_ += std::floor(value) != value;
+    quantiles_.update(value);
+    distinct_.update(value);
+  }
+
+  /// Adds numeric values (a batch). Throws as update(double).
+  void update(span<const double> values) {
+    adopt_kind(column_kind::numeric);
+    update_numeric(values.data(), values.size(), 1);
+  }
+
+  /// Adds an Eigen vector or matrix column, also a strided one (a column of
+  /// a row-major matrix), without copying it. Throws as update(double).
+  void update(const Eigen::Ref<const Eigen::VectorXd, 0, Eigen::InnerStride<>>& values) {
+    adopt_kind(column_kind::numeric);
+    update_numeric(values.data(), static_cast<std::size_t>(values.size()),
+                   static_cast<std::size_t>(values.innerStride()));
+  }
+
+  /// Adds one category. Throws profile_error (mlguard.profile.kind_mismatch)
+  /// on a numeric profile with values.
+  void update_category(std::string_view category) {
+    adopt_kind(column_kind::categorical);
+    ++count_;
+    frequencies_.update(category);
+    distinct_.update(category);
+  }
+
+  /// Adds `n` missing values (of either kind).
+  void update_missing(std::uint64_t n = 1) noexcept {
+    count_ += n;
+    missing_ += n;
+  }
+
+  /// Adds a table column of either kind. Throws profile_error
+  /// (mlguard.profile.kind_mismatch) when its kind differs from the profile's
+  /// and the profile has present values.
+  void update(const column& c) {
+    if (c.kind() != kind_ && present_count() > 0 && c.missing_count() == c.size()) {
+      update_missing(c.size()); // an all-missing column says nothing about the kind
+      return;
+    }
+    if (c.is_numeric()) {
+      update(span<const double>(c.values()));
+      return;
+    }
+    adopt_kind(column_kind::categorical);
+    const auto& names = c.vocab().names();
+    std::vector<std::uint64_t> counts(names.size(), 0);
+    std::uint64_t missing = 0;
+    for (const auto code : c.codes()) {
+      if (code < 0) {
+        ++missing;
+      } else {
+        ++counts[static_cast<std::size_t>(code)];
+      }
+    }
+    count_ += c.size();
+    missing_ += missing;
+    for (std::size_t code = 0; code < counts.size(); ++code) {
+      if (counts[code] > 0) {
+        frequencies_.update(std::string_view(names[code]), counts[code]);
+        distinct_.update(std::string_view(names[code]));
+      }
+    }
+  }
+
+  /// Folds `other` in (see the class comment). Throws profile_error:
+  /// mlguard.profile.kind_mismatch for numeric vs categorical with values on
+  /// both sides, mlguard.profile.incompatible_sketches for distinct-count
+  /// sketches of different precision.
+  void merge(const feature_profile& other) {
+    if (&other == this) {
+      const feature_profile copy(other);
+      merge(copy);
+      return;
+    }
+    if (other.present_count() > 0) {
+      adopt_kind(other.kind_);
+    }
+    distinct_.merge(other.distinct_);
+    count_ += other.count_;
+    missing_ += other.missing_;
+    non_finite_ += other.non_finite_;
+    non_integer_ += other.non_integer_;
+    if (other.moments_.n > 0) {
+      if (moments_.n == 0) {
+        min_ = other.min_;
+        max_ = other.max_;
+      } else {
+        min_ = std::min(min_, other.min_);
+        max_ = std::max(max_, other.max_);
+      }
+    }
+    moments_.merge(other.moments_);
+    quantiles_.merge(other.quantiles_);
+    frequencies_.merge(other.frequencies_);
+  }
+
+  // ---- results ------------------------------------------------------------
+
+  /// numeric or categorical.
+  column_kind kind() const noexcept { return kind_; }
+  /// All values seen, missing included.
+  std::uint64_t count() const noexcept { return count_; }
+  /// Missing values (NaN, missing_code, update_missing).
+  std::uint64_t missing_count() const noexcept { return missing_; }
+  /// Values that are not missing.
+  std::uint64_t present_count() const noexcept { return count_ - missing_; }
+  /// ±infinity values (numeric).
+  std::uint64_t non_finite_count() const noexcept { return non_finite_; }
+  /// Finite values (numeric): what min, max, mean, variance and quantiles describe.
+  std::uint64_t finite_count() const noexcept { return moments_.n; }
+  /// Finite values with a fractional part (0 for an integer-valued feature).
+  std::uint64_t non_integer_count() const noexcept { return non_integer_; }
+  /// missing_count() / count(), or nothing when count() is 0.
+  std::optional<double> missing_fraction() const noexcept {
+    if (count_ == 0) {
+      return std::nullopt;
+    }
+    return static_cast<double>(missing_) / static_cast<double>(count_);
+  }
+
+  /// The smallest finite value (exact), or nothing without finite values.
+  std::optional<double> min() const noexcept {
+    return has_values() ? std::optional(min_) : std::nullopt;
+  }
+  /// The largest finite value (exact), or nothing without finite values.
+  std::optional<double> max() const noexcept {
+    return has_values() ? std::optional(max_) : std::nullopt;
+  }
+  /// The mean of the finite values, or nothing without them.
+  std::optional<double> mean() const noexcept {
+    return has_values() ? std::optional(moments_.mean) : std::nullopt;
+  }
+  /// The population variance (ddof = 0, numpy.var's default), or nothing
+  /// without finite values.
+  std::optional<double> variance() const noexcept {
+    return has_values() ? std::optional(moments_.m2 / static_cast<double>(moments_.n))
+                        : std::nullopt;
+  }
+  /// The sample variance (ddof = 1, pandas' default), or nothing with fewer
+  /// than two finite values.
+  std::optional<double> sample_variance() const noexcept {
+    return moments_.n > 1 ? std::optional(moments_.m2 / static_cast<double>(moments_.n - 1))
+                          : std::nullopt;
+  }
+  /// Count, mean and sum of squared deviations of the finite values.
+  const moments& finite_moments() const noexcept { return moments_; }
+
+  /// The approximate quantile at normalised rank `rank` (see
+  /// kll_sketch::get_quantile), or nothing without finite values.
+  /// Throws argument_error (mlguard.argument.invalid_rank) outside [0, 1].
+  std::optional<double> quantile(double rank) const {
+    if (!has_values()) {
+      return std::nullopt;
+    }
+    return quantiles_.get_quantile(rank);
+  }
+  /// The KLL sketch of the finite values.
+  const kll_sketch<double>& quantiles() const noexcept { return quantiles_; }
+  /// Category frequencies (categorical).
+  const frequent_items<std::string>& frequencies() const noexcept { return frequencies_; }
+  /// The distinct-count sketch.
+  const distinct_count& distinct() const noexcept { return distinct_; }
+
+  /// The number of distinct present values: exact for a categorical profile
+  /// whose frequencies are exact, otherwise the HyperLogLog estimate.
+  double distinct_estimate() const {
+    if (kind_ == column_kind::categorical && frequencies_.is_exact()) {
+      return static_cast<double>(frequencies_.size());
+    }
+    return distinct_.estimate();
+  }
+
+  // ---- persistence --------------------------------------------------------
+
+  /// The profile as JSON: "kind", "count", "missing", then for numeric
+  /// profiles "non_finite", "non_integer", "min", "max", "mean", "m2" (the
+  /// sum of squared deviations; the last four only with finite values) and
+  /// "quantiles" (a kll_sketch document); for categorical ones
+  /// "frequencies" (a frequent_items document); and "distinct" (a
+  /// distinct_count document). Doubles are written shortest-round-trip, so a
+  /// read-back profile is identical.
+  json to_json() const {
+    json j = json::object();
+    j["kind"] = to_string(kind_);
+    j["count"] = count_;
+    j["missing"] = missing_;
+    if (kind_ == column_kind::numeric) {
+      j["non_finite"] = non_finite_;
+      j["non_integer"] = non_integer_;
+      if (has_values()) {
+        j["min"] = min_;
+        j["max"] = max_;
+        j["mean"] = moments_.mean;
+        j["m2"] = moments_.m2;
+      }
+      j["quantiles"] = quantiles_.to_json();
+    } else {
+      j["frequencies"] = frequencies_.to_json();
+    }
+    j["distinct"] = distinct_.to_json();
+    return j;
+  }
+
+  /// Reads what to_json wrote; `source` names the input in errors; `options`
+  /// size the sketches the document does not hold (the frequency table of a
+  /// numeric feature, the quantile sketch of a categorical one). Throws
+  /// format_error: mlguard.format.corrupt (missing or ill-typed fields,
+  /// counts that do not add up, min > max, a bad sketch),
+  /// mlguard.format.unknown_field, and the sketches' own format errors.
+  static feature_profile from_json(const json& j, std::string_view source = "feature_profile",
+                                   const profile_options& options = {}) {
+    auto fail = [&](const std::string& what) {
+      throw format_error("corrupt", std::string(source) + ": " + what);
+    };
+    if (!j.is_object()) {
+      fail("a feature profile must be a JSON object");
+    }
+    const auto kind_field = j.find("kind");
+    if (kind_field == j.end() || !kind_field->is_string() ||
+        (*kind_field != "numeric" && *kind_field != "categorical")) {
+      fail("field \"kind\" must be \"numeric\" or \"categorical\"");
+    }
+    const bool numeric = *kind_field == "numeric";
+    if (numeric) {
+      check_known_fields(j,
+                         {"kind", "count", "missing", "non_finite", "non_integer", "min", "max",
+                          "mean", "m2", "quantiles", "distinct"},
+                         source);
+    } else {
+      check_known_fields(j, {"kind", "count", "missing", "frequencies", "distinct"}, source);
+    }
+    auto count_field = [&](const char* name) -> std::uint64_t {
+      const auto it = j.find(name);
+      if (it == j.end() || !it->is_number_unsigned()) {
+        fail(std::string("field \"") + name + "\" must be a non-negative integer");
+      }
+      return it->template get<std::uint64_t>();
+    };
+    auto sub_document = [&](const char* name) -> const json& {
+      const auto it = j.find(name);
+      if (it == j.end()) {
+        fail(std::string("missing field \"") + name + "\"");
+      }
+      return *it;
+    };
+    const std::string sub_source = std::string(source);
+    feature_profile p(numeric ? column_kind::numeric : column_kind::categorical, options);
+    p.count_ = count_field("count");
+    p.missing_ = count_field("missing");
+    if (p.missing_ > p.count_) {
+      fail("more missing values than values");
+    }
+    p.distinct_ = distinct_count::from_json(sub_document("distinct"), sub_source + ".distinct");
+    if (numeric) {
+      p.non_finite_ = count_field("non_finite");
+      p.non_integer_ = count_field("non_integer");
+      p.quantiles_ =
+          kll_sketch<double>::from_json(sub_document("quantiles"), sub_source + ".quantiles");
+      const std::uint64_t finite = p.quantiles_.n();
+      if (p.non_finite_ > p.count_ - p.missing_ ||
+          finite != p.count_ - p.missing_ - p.non_finite_ || p.non_integer_ > finite) {
+        fail("the counts do not add up (count = missing + non_finite + finite values in the "
+             "quantile sketch)");
+      }
+      p.moments_.n = finite;
+      if (finite > 0) {
+        auto number = [&](const char* name) -> double {
+          const auto it = j.find(name);
+          if (it == j.end() || !it->is_number()) {
+            fail(std::string("field \"") + name + "\" must be a number");
+          }
+          const double v = it->template get<double>();
+          if (!std::isfinite(v)) {
+            fail(std::string("field \"") + name + "\" must be finite");
+          }
+          return v;
+        };
+        p.min_ = number("min");
+        p.max_ = number("max");
+        p.moments_.mean = number("mean");
+        p.moments_.m2 = number("m2");
+        if (p.min_ > p.max_ || p.moments_.m2 < 0.0 || p.min_ != p.quantiles_.min() ||
+            p.max_ != p.quantiles_.max()) {
+          fail("inconsistent min, max, m2 or quantile sketch extremes");
+        }
+      } else if (j.contains("min") || j.contains("max") || j.contains("mean") || j.contains("m2")) {
+        fail("a profile without finite values has no min, max, mean or m2");
+      }
+    } else {
+      p.frequencies_ = frequent_items<std::string>::from_json(sub_document("frequencies"),
+                                                              sub_source + ".frequencies");
+      if (p.frequencies_.total_weight() != p.count_ - p.missing_) {
+        fail("the frequencies' total weight differs from the present count");
+      }
+    }
+    return p;
+  }
+
+  /// Structural equality (every count, statistic and sketch identical).
+  friend bool operator==(const feature_profile& a, const feature_profile& b) {
+    return a.kind_ == b.kind_ && a.count_ == b.count_ && a.missing_ == b.missing_ &&
+           a.non_finite_ == b.non_finite_ && a.non_integer_ == b.non_integer_ &&
+           a.moments_.n == b.moments_.n &&
+           (a.moments_.n == 0 ||
+            (a.min_ == b.min_ && a.max_ == b.max_ && a.moments_.mean == b.moments_.mean &&
+             a.moments_.m2 == b.moments_.m2)) &&
+           a.quantiles_ == b.quantiles_ && a.frequencies_ == b.frequencies_ &&
+           a.distinct_ == b.distinct_;
+  }
+  friend bool operator!=(const feature_profile& a, const feature_profile& b) { return !(a == b); }
+
+private:
+  bool has_values() const noexcept { return moments_.n > 0; }
+
+  void adopt_kind(column_kind kind) {
+    if (kind == kind_) {
+      return;
+    }
+    if (present_count() > 0) {
+      throw profile_error("kind_mismatch", std::string("cannot add ") + to_string(kind) +
+                                               " values to a " + to_string(kind_) +
+                                               " feature profile");
+    }
+    kind_ = kind; // only missing values so far: nothing else to convert
+  }
+
+  // The batch path: per block, finite values are gathered, then min, max and
+  // two-pass moments are computed over the block (vectorisable, and more
+  // accurate than Welford) and combined with Chan's formula.
+  void update_numeric(const double* data, std::size_t size, std::size_t stride) {
+    constexpr std::size_t block = 1024;
+    double finite[block];
+    for (std::size_t start = 0; start < size; start += block) {
+      const std::size_t len = std::min(block, size - start);
+      const double* in = data + start * stride;
+      std::size_t nf = 0;
+      std::uint64_t nan = 0;
+      for (std::size_t i = 0; i < len; ++i) {
+        const double x = in[i * stride];
+        finite[nf] = x;
+        nf += std::isfinite(x) ? 1 : 0;
+        nan += std::isnan(x) ? 1 : 0;
+      }
+      count_ += len;
+      missing_ += nan;
+      non_finite_ += len - nf - nan;
+      if (nf == 0) {
+        continue;
+      }
+      double lo = finite[0];
+      double hi = finite[0];
+      double s[4] = {0.0, 0.0, 0.0, 0.0};
+      std::size_t i = 0;
+      for (; i + 4 <= nf; i += 4) {
+        for (std::size_t l = 0; l < 4; ++l) {
+          const double x = finite[i + l];
+          s[l] += x;
+          lo = x < lo ? x : lo;
+          hi = x > hi ? x : hi;
+        }
+      }
+      for (; i < nf; ++i) {
+        s[0] += finite[i];
+        lo = finite[i] < lo ? finite[i] : lo;
+        hi = finite[i] > hi ? finite[i] : hi;
+      }
+      moments part;
+      part.n = nf;
+      part.mean = ((s[0] + s[1]) + (s[2] + s[3])) / static_cast<double>(nf);
+      double q[4] = {0.0, 0.0, 0.0, 0.0};
+      double c[4] = {0.0, 0.0, 0.0, 0.0}; // compensation: sum of deviations
+      std::uint64_t fractional = 0;
+      for (i = 0; i + 4 <= nf; i += 4) {
+        for (std::size_t l = 0; l < 4; ++l) {
+          const double d = finite[i + l] - part.mean;
+          q[l] += d * d;
+          c[l] += d;
+        }
+      }
+      for (; i < nf; ++i) {
+        const double d = finite[i] - part.mean;
+        q[0] += d * d;
+        c[0] += d;
+      }
+      for (i = 0; i < nf; ++i) {
+        fractional += std::floor(finite[i]) != finite[i] ? 1 : 0;
+      }
+      // Corrected two-pass (Chan, Golub & LeVeque 1983): subtract the
+      // rounding error of the mean.
+      const double dev = (c[0] + c[1]) + (c[2] + c[3]);
+      part.m2 = ((q[0] + q[1]) + (q[2] + q[3])) - dev * dev / static_cast<double>(nf);
+      if (part.m2 < 0.0) {
+        part.m2 = 0.0;
+      }
+      if (moments_.n == 0) {
+        min_ = lo;
+        max_ = hi;
+      } else {
+        min_ = std::min(min_, lo);
+        max_ = std::max(max_, hi);
+      }
+      moments_.merge(part);
+      non_integer_ += fractional;
+      quantiles_.update(span<const double>(finite, nf));
+      for (i = 0; i < nf; ++i) {
+        distinct_.update_hash(detail::hash_double(finite[i]));
+      }
+    }
+  }
+
+  column_kind kind_;
+  std::uint64_t count_ = 0;
+  std::uint64_t missing_ = 0;
+  std::uint64_t non_finite_ = 0;
+  std::uint64_t non_integer_ = 0;
+  double min_ = 0.0;
+  double max_ = 0.0;
+  moments moments_;
+  kll_sketch<double> quantiles_;
+  frequent_items<std::string> frequencies_;
+  distinct_count distinct_;
+};
+
+} // namespace mlguard
+
+#endif // MLGUARD_PROFILE_FEATURE_PROFILE_HPP

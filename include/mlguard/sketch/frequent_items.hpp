@@ -1,0 +1,281 @@
+#ifndef MLGUARD_SKETCH_FREQUENT_ITEMS_HPP
+#define MLGUARD_SKETCH_FREQUENT_ITEMS_HPP
+
+// Category frequencies: exact counts while the number of distinct items fits
+// a capacity, then a Misra–Gries style frequent-items summary.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/json.hpp"
+
+namespace mlguard {
+
+/// Counts items (category strings by default) exactly while at most
+/// `capacity` distinct items have been seen; beyond that it keeps `capacity`
+/// counters and becomes a frequent-items summary (Misra & Gries 1982, with the
+/// batched "subtract the median counter" purge of Apache DataSketches'
+/// frequent_items sketch, so updates stay amortised O(log capacity)).
+///
+/// Guarantees, with N = total_weight() and e = max_error():
+/// - every reported estimate(x) satisfies estimate(x) ≤ true count ≤ estimate(x) + e
+///   (an item not kept has estimate 0 and true count ≤ e);
+/// - e ≤ 2N / capacity (each purge of c removes at least c·capacity/2 of
+///   weight); e == 0 and counts are exact while is_exact();
+/// - so every item with true count > e is kept: with capacity 1024, all items
+///   above 0.2% of the stream are reported.
+/// Merging adds counters and error offsets; the guarantees hold for the
+/// merged stream. Results are deterministic (no hashing, no randomness): the
+/// same sequence of updates and merges gives the same summary and JSON bytes.
+///
+/// Threads: not synchronised; one sketch per thread, then merge.
+template <typename T = std::string, typename Compare = std::less<>>
+class frequent_items {
+public:
+  /// One entry of the summary.
+  struct row {
+    T item;
+    std::uint64_t estimate;    // lower bound of the true count
+    std::uint64_t upper_bound; // estimate + max_error()
+  };
+
+  /// The default number of counters.
+  static constexpr std::size_t default_capacity = 1024;
+  /// The JSON format version written by to_json.
+  static constexpr std::int64_t format_version = 1;
+
+  /// An empty summary with `capacity` counters (at least 2).
+  /// Throws argument_error (mlguard.argument.invalid_capacity).
+  explicit frequent_items(std::size_t capacity = default_capacity) : capacity_(capacity) {
+    if (capacity < 2) {
+      throw argument_error("invalid_capacity", "frequent_items needs a capacity of at least 2");
+    }
+  }
+
+  /// Adds `weight` occurrences of `item` (weight 0 is ignored).
+  template <typename K>
+  void update(K&& item, std::uint64_t weight = 1) {
+    if (weight == 0) {
+      return;
+    }
+    total_ += weight;
+    auto it = counts_.find(item);
+    if (it != counts_.end()) {
+      it->second += weight;
+      return;
+    }
+    if (counts_.size() >= capacity_) {
+      purge();
+    }
+    counts_.emplace(T(std::forward<K>(item)), weight);
+  }
+
+  /// Folds `other` in: the result summarises both streams.
+  void merge(const frequent_items& other) {
+    if (&other == this) {
+      const frequent_items copy(other);
+      merge(copy);
+      return;
+    }
+    const std::uint64_t other_total = other.total_;
+    for (const auto& [item, count] : other.counts_) {
+      update(item, count);
+    }
+    // update() added the kept counts; the rest of other's weight was purged
+    // there and is accounted for by its error offset.
+    total_ += other_total - other.kept_weight();
+    offset_ += other.offset_;
+  }
+
+  /// The total weight added (N).
+  std::uint64_t total_weight() const noexcept { return total_; }
+  /// The number of counters (the exactness cap).
+  std::size_t capacity() const noexcept { return capacity_; }
+  /// The number of items currently kept.
+  std::size_t size() const noexcept { return counts_.size(); }
+  /// True when no weight has been added.
+  bool is_empty() const noexcept { return total_ == 0; }
+  /// True while every count is exact (no purge has happened here or in a merged summary).
+  bool is_exact() const noexcept { return offset_ == 0; }
+  /// The largest possible undercount of any item (0 while exact); ≤ 2N / capacity.
+  std::uint64_t max_error() const noexcept { return offset_; }
+
+  /// The lower-bound count of `item` (exact while is_exact()); 0 when not kept.
+  template <typename K>
+  std::uint64_t estimate(const K& item) const {
+    const auto it = counts_.find(item);
+    return it == counts_.end() ? 0 : it->second;
+  }
+
+  /// The upper bound of the true count of `item`.
+  template <typename K>
+  std::uint64_t upper_bound(const K& item) const {
+    return estimate(item) + offset_;
+  }
+
+  /// The kept items by decreasing estimate (ties by item order); at most
+  /// `limit` rows. With `no_false_positives`, only items whose estimate
+  /// exceeds max_error() (surely more frequent than anything not kept).
+  std::vector<row> top(std::size_t limit = std::numeric_limits<std::size_t>::max(),
+                       bool no_false_positives = false) const {
+    std::vector<row> rows;
+    rows.reserve(counts_.size());
+    for (const auto& [item, count] : counts_) {
+      if (!no_false_positives || count > offset_) {
+        rows.push_back({item, count, count + offset_});
+      }
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const row& a, const row& b) { return a.estimate > b.estimate; });
+    if (rows.size() > limit) {
+      rows.resize(limit);
+    }
+    return rows;
+  }
+
+  /// The counters by item order (for iteration and tests).
+  const std::map<T, std::uint64_t, Compare>& counts() const noexcept { return counts_; }
+
+  /// {"format": "frequent_items", "format_version": 1, "capacity", "total_weight",
+  ///  "max_error", "items": [[item, count], ...]} with items in item order.
+  json to_json() const {
+    json items = json::array();
+    for (const auto& [item, count] : counts_) {
+      items.push_back(json::array({item, count}));
+    }
+    json j = json::object();
+    j["format"] = "frequent_items";
+    j["format_version"] = format_version;
+    j["capacity"] = capacity_;
+    j["total_weight"] = total_;
+    j["max_error"] = offset_;
+    j["items"] = std::move(items);
+    return j;
+  }
+
+  /// Reads what to_json wrote. Throws format_error: mlguard.format.corrupt
+  /// (ill-typed fields, duplicate items, more items than the capacity, counts
+  /// that exceed total_weight), mlguard.format.unknown_field,
+  /// mlguard.format.wrong_kind, mlguard.format.newer_version.
+  static frequent_items from_json(const json& document,
+                                  std::string_view source = "frequent_items") {
+    check_format(document, "frequent_items", format_version, source);
+    check_known_fields(
+        document, {"format", "format_version", "capacity", "total_weight", "max_error", "items"},
+        source);
+    auto fail = [&](const std::string& what) {
+      throw format_error("corrupt", std::string(source) + ": " + what);
+    };
+    auto unsigned_field = [&](const char* name) -> std::uint64_t {
+      const auto it = document.find(name);
+      if (it == document.end() || !it->is_number_unsigned()) {
+        fail(std::string("field \"") + name + "\" must be a non-negative integer");
+      }
+      return it->template get<std::uint64_t>();
+    };
+    const auto capacity = unsigned_field("capacity");
+    if (capacity < 2 || capacity > (std::uint64_t{1} << 32)) {
+      fail("capacity must be in [2, 2^32]");
+    }
+    frequent_items out(static_cast<std::size_t>(capacity));
+    out.total_ = unsigned_field("total_weight");
+    out.offset_ = unsigned_field("max_error");
+    const auto items = document.find("items");
+    if (items == document.end() || !items->is_array() || items->size() > capacity) {
+      fail("field \"items\" must be an array of at most capacity [item, count] pairs");
+    }
+    std::uint64_t kept = 0;
+    for (const auto& entry : *items) {
+      if (!entry.is_array() || entry.size() != 2 || !entry[1].is_number_unsigned() ||
+          entry[1].get<std::uint64_t>() == 0) {
+        fail("an entry of \"items\" is not an [item, positive count] pair");
+      }
+      T item{};
+      try {
+        item = entry[0].get<T>();
+      } catch (const json::exception&) {
+        fail("an entry of \"items\" has an invalid item");
+      }
+      const auto count = entry[1].get<std::uint64_t>();
+      if (count > out.total_ - kept) {
+        fail("the counts add up to more than total_weight");
+      }
+      kept += count;
+      if (!out.counts_.emplace(std::move(item), count).second) {
+        fail("an item appears twice in \"items\"");
+      }
+    }
+    if (out.offset_ == 0 && kept != out.total_) {
+      fail("an exact summary's counts must add up to total_weight");
+    }
+    return out;
+  }
+
+  friend bool operator==(const frequent_items& a, const frequent_items& b) {
+    return a.capacity_ == b.capacity_ && a.total_ == b.total_ && a.offset_ == b.offset_ &&
+           a.counts_ == b.counts_;
+  }
+  friend bool operator!=(const frequent_items& a, const frequent_items& b) { return !(a == b); }
+
+private:
+  std::uint64_t kept_weight() const noexcept {
+    std::uint64_t sum = 0;
+    for (const auto& entry : counts_) {
+      sum += entry.second;
+    }
+    return sum;
+  }
+
+  // Subtracts the median counter from every counter and drops those that
+  // reach zero, freeing at least half the counters.
+  void purge() {
+    std::vector<std::uint64_t> values;
+    values.reserve(counts_.size());
+    for (const auto& entry : counts_) {
+      values.push_back(entry.second);
+    }
+    const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+    std::nth_element(values.begin(), middle, values.end());
+    // The median of the lower half's boundary: at least half the counters are ≤ it.
+    const std::uint64_t cut = *std::max_element(values.begin(), middle + 1);
+    for (auto it = counts_.begin(); it != counts_.end();) {
+      if (it->second <= cut) {
+        it = counts_.erase(it);
+      } else {
+        it->second -= cut;
+        ++it;
+      }
+    }
+    offset_ += cut;
+  }
+
+  std::size_t capacity_;
+  std::uint64_t total_ = 0;
+  std::uint64_t offset_ = 0;
+  std::map<T, std::uint64_t, Compare> counts_;
+};
+
+/// nlohmann ADL hook: `json j = items;`
+template <typename T, typename C>
+void to_json(json& j, const frequent_items<T, C>& items) {
+  j = items.to_json();
+}
+
+/// nlohmann ADL hook. Throws as frequent_items::from_json.
+template <typename T, typename C>
+void from_json(const json& j, frequent_items<T, C>& items) {
+  items = frequent_items<T, C>::from_json(j);
+}
+
+} // namespace mlguard
+
+#endif // MLGUARD_SKETCH_FREQUENT_ITEMS_HPP

@@ -1,0 +1,487 @@
+#include "mlguard/profile/dataset_profile.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "mlguard/io/csv.hpp"
+#include "test_support.hpp"
+
+using namespace mlguard;
+
+namespace {
+
+constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+
+bool close(double a, double b, double rel) {
+  return std::abs(a - b) <= rel * std::max(std::abs(a), std::abs(b));
+}
+
+// Rows [begin, end) of a table (categorical columns keep their vocabulary).
+table slice(const table& t, std::size_t begin, std::size_t end) {
+  table out;
+  for (const auto& c : t) {
+    if (c.is_numeric()) {
+      const auto first = c.values().begin();
+      out.add(
+          column::numeric(c.name(), std::vector<double>(first + static_cast<std::ptrdiff_t>(begin),
+                                                        first + static_cast<std::ptrdiff_t>(end))));
+    } else {
+      const auto first = c.codes().begin();
+      out.add(
+          column::categorical(c.name(),
+                              std::vector<std::int32_t>(first + static_cast<std::ptrdiff_t>(begin),
+                                                        first + static_cast<std::ptrdiff_t>(end)),
+                              c.vocab()));
+    }
+  }
+  return out;
+}
+
+table mixed_table(std::size_t rows, std::uint64_t seed) {
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> normal(50.0, 10.0);
+  std::exponential_distribution<double> expo(0.1);
+  std::uniform_int_distribution<int> small(0, 5);
+  std::uniform_int_distribution<int> wide(0, 4999);
+  std::vector<double> a(rows);
+  std::vector<double> b(rows);
+  std::vector<std::int32_t> colour(rows);
+  std::vector<std::int32_t> user(rows);
+  vocabulary colours({"red", "green", "blue", "cyan", "magenta", "yellow"});
+  vocabulary users;
+  for (int i = 0; i < 5000; ++i) {
+    users.add("user" + std::to_string(i));
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    a[i] = normal(gen);
+    b[i] = i % 17 == 0 ? nan_value : std::floor(expo(gen));
+    colour[i] = i % 23 == 0 ? missing_code : small(gen);
+    // Skewed: a few heavy hitters and a long tail.
+    user[i] = gen() % 4 == 0 ? small(gen) : wide(gen);
+  }
+  table t;
+  t.add(column::numeric("a", std::move(a)));
+  t.add(column::numeric("b", std::move(b)));
+  t.add(column::categorical("colour", std::move(colour), colours));
+  t.add(column::categorical("user", std::move(user), users));
+  return t;
+}
+
+// Exact category counts of a categorical column, by string.
+std::map<std::string, std::uint64_t> exact_counts(const column& c) {
+  std::map<std::string, std::uint64_t> out;
+  for (const auto code : c.codes()) {
+    if (code >= 0) {
+      ++out[c.vocab().name_of(code)];
+    }
+  }
+  return out;
+}
+
+// The largest distance between requested ranks and the exact rank interval
+// of the profile's quantile answers, over 99 ranks.
+double quantile_rank_error(const feature_profile& p, const std::vector<double>& values) {
+  std::vector<double> finite;
+  for (const double x : values) {
+    if (std::isfinite(x)) {
+      finite.push_back(x);
+    }
+  }
+  std::sort(finite.begin(), finite.end());
+  const double n = static_cast<double>(finite.size());
+  double worst = 0;
+  for (int i = 1; i < 100; ++i) {
+    const double r = i / 100.0;
+    const double q = *p.quantile(r);
+    const double lo =
+        static_cast<double>(std::lower_bound(finite.begin(), finite.end(), q) - finite.begin()) / n;
+    const double hi =
+        static_cast<double>(std::upper_bound(finite.begin(), finite.end(), q) - finite.begin()) / n;
+    worst = std::max(worst, r < lo ? lo - r : (r > hi ? r - hi : 0.0));
+  }
+  return worst;
+}
+
+// Checks that `merged` (from parts) matches `whole` (one pass over `data`) as
+// the merge contract promises.
+void check_merge_equivalence(const dataset_profile& merged, const dataset_profile& whole,
+                             const table& data) {
+  REQUIRE(merged.rows() == whole.rows());
+  REQUIRE(merged.size() == whole.size());
+  for (const auto& entry : whole.features()) {
+    const std::string& name = entry.first;
+    const feature_profile& w = entry.second;
+    CAPTURE(name);
+    const auto& m = merged.at(name);
+    REQUIRE(m.kind() == w.kind());
+    CHECK(m.count() == w.count());
+    CHECK(m.missing_count() == w.missing_count());
+    CHECK(m.non_finite_count() == w.non_finite_count());
+    CHECK(m.finite_count() == w.finite_count());
+    CHECK(m.non_integer_count() == w.non_integer_count());
+    CHECK(m.distinct() == w.distinct());
+    if (w.kind() == column_kind::numeric) {
+      REQUIRE(m.min().has_value() == w.min().has_value());
+      if (w.min()) {
+        CHECK(*m.min() == *w.min());
+        CHECK(*m.max() == *w.max());
+        CHECK(close(*m.mean(), *w.mean(), 1e-12));
+        CHECK(close(*m.variance(), *w.variance(), 1e-12));
+        CHECK(quantile_rank_error(m, data.at(name).values()) <=
+              m.quantiles().normalized_rank_error());
+      }
+    } else {
+      const auto truth = exact_counts(data.at(name));
+      const auto& f = m.frequencies();
+      CHECK(f.total_weight() == w.frequencies().total_weight());
+      CHECK(f.max_error() <= 2 * f.total_weight() / f.capacity());
+      std::size_t outside_bounds = 0;
+      for (const auto& [item, count] : truth) {
+        outside_bounds += f.estimate(item) > count || count > f.upper_bound(item);
+      }
+      CHECK(outside_bounds == 0);
+      if (f.is_exact() && w.frequencies().is_exact()) {
+        CHECK(f == w.frequencies());
+      }
+    }
+  }
+}
+
+// The small table behind tests/fixtures/profile/golden_profile.json. Values
+// are chosen so that every sum and mean is exact in binary (no rounding, so
+// no platform or FMA dependence in the golden bytes).
+mlguard::table golden_table() {
+  std::vector<double> x;
+  for (int i = 1; i <= 40; ++i) {
+    x.push_back(i);
+  }
+  x.push_back(std::numeric_limits<double>::quiet_NaN());
+  x.push_back(std::numeric_limits<double>::infinity());
+  x.push_back(0.5);
+  x.push_back(40.5);
+  std::vector<std::int32_t> colour;
+  std::vector<std::int32_t> city;
+  for (int i = 0; i < 44; ++i) {
+    colour.push_back(i % 7 == 0 ? mlguard::missing_code : i % 3);
+    city.push_back(i % 6 == 0 ? 0 : i % 5 + 1);
+  }
+  mlguard::table t;
+  t.add(mlguard::column::numeric("x", x));
+  t.add(mlguard::column::categorical("colour", colour,
+                                     mlguard::vocabulary({"red", "green", "blue"})));
+  t.add(mlguard::column::categorical(
+      "city", city, mlguard::vocabulary({"Oslo", "Lima", "Pune", "Kobe", "Graz", "Nice"})));
+  return t;
+}
+
+mlguard::profile_options golden_options() {
+  mlguard::profile_options options;
+  options.kll_k = 8;
+  options.seed = 1;
+  options.frequent_items_capacity = 4;
+  options.distinct_precision = 4;
+  return options;
+}
+
+} // namespace
+
+TEST_CASE("dataset_profile: one feature per column, keyed by name, with kinds") {
+  const auto t = mixed_table(1000, 1);
+  const auto p = dataset_profile::of(t);
+  CHECK(p.rows() == 1000);
+  CHECK(p.size() == 4);
+  CHECK(p.columns() == std::vector<std::string>{"a", "b", "colour", "user"});
+  CHECK(p.at("a").kind() == column_kind::numeric);
+  CHECK(p.at("colour").kind() == column_kind::categorical);
+  CHECK(p.at("b").missing_count() == t.at("b").missing_count());
+  CHECK(p.find("nope") == nullptr);
+  MLGUARD_CHECK_THROWS_ID(p.at("nope"), "mlguard.profile.unknown_feature");
+}
+
+TEST_CASE("dataset_profile: columns absent from a batch count as missing") {
+  table first;
+  first.add(column::numeric("x", {1, 2, 3}));
+  table second;
+  second.add(column::numeric("y", {4, 5}));
+  dataset_profile p;
+  p.update(first);
+  p.update(second);
+  CHECK(p.rows() == 5);
+  CHECK(p.at("x").count() == 5);
+  CHECK(p.at("x").missing_count() == 2);
+  CHECK(p.at("y").count() == 5);
+  CHECK(p.at("y").missing_count() == 3);
+
+  auto a = dataset_profile::of(first);
+  a.merge(dataset_profile::of(second));
+  CHECK(a == p);
+}
+
+TEST_CASE("dataset_profile: random splits into 2..16 parts merged in random order") {
+  const auto data = mixed_table(60000, 2);
+  const profile_options options{200, 77, 256, 12};
+  const auto whole = dataset_profile::of(data, options);
+  std::mt19937_64 gen(3);
+  for (int trial = 0; trial < 5; ++trial) {
+    const std::size_t parts = 2 + static_cast<std::size_t>(gen() % 15);
+    std::vector<std::size_t> cuts{0, data.rows()};
+    for (std::size_t i = 1; i < parts; ++i) {
+      cuts.push_back(static_cast<std::size_t>(gen() % data.rows()));
+    }
+    std::sort(cuts.begin(), cuts.end());
+    std::vector<dataset_profile> profiles;
+    for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+      profiles.push_back(dataset_profile::of(slice(data, cuts[i], cuts[i + 1]), options));
+    }
+    std::shuffle(profiles.begin(), profiles.end(), gen);
+    while (profiles.size() > 1) {
+      const std::size_t a = static_cast<std::size_t>(gen() % profiles.size());
+      std::size_t b = static_cast<std::size_t>(gen() % (profiles.size() - 1));
+      b += b >= a ? 1 : 0;
+      profiles[a].merge(profiles[b]);
+      profiles.erase(profiles.begin() + static_cast<std::ptrdiff_t>(b));
+    }
+    CAPTURE(parts);
+    check_merge_equivalence(profiles.front(), whole, data);
+  }
+}
+
+TEST_CASE("dataset_profile: a kind conflict is a clear error and changes nothing") {
+  table numeric;
+  numeric.add(column::numeric("fare", {1.5, 2.5}));
+  numeric.add(column::numeric("other", {1, 2}));
+  table text;
+  text.add(column::categorical("fare", {0, 1}, vocabulary({"1.5", "free"})));
+  auto p = dataset_profile::of(numeric);
+  const auto before = p;
+  try {
+    p.merge(dataset_profile::of(text));
+    FAIL("expected a throw");
+  } catch (const profile_error& e) {
+    CHECK(e.id() == "mlguard.profile.kind_mismatch");
+    CHECK(std::string(e.what()).find("'fare'") != std::string::npos);
+  }
+  CHECK(p == before);
+  MLGUARD_CHECK_THROWS_ID(p.update(text), "mlguard.profile.kind_mismatch");
+  CHECK(p == before);
+
+  // An all-missing column (read as numeric) does not conflict.
+  table empty_text;
+  empty_text.add(column::numeric("fare", {nan_value}));
+  auto q = dataset_profile::of(text);
+  q.update(empty_text);
+  CHECK(q.at("fare").kind() == column_kind::categorical);
+  CHECK(q.at("fare").missing_count() == 1);
+}
+
+TEST_CASE("dataset_profile: same input and seed give the same bytes; JSON round trip") {
+  const auto data = mixed_table(20000, 4);
+  const auto a = dataset_profile::of(data);
+  const auto b = dataset_profile::of(data);
+  CHECK(a.dump() == b.dump());
+  profile_options other_seed;
+  other_seed.seed = 12345;
+  CHECK(dataset_profile::of(data, other_seed).dump() != a.dump());
+
+  const auto text = a.dump(2);
+  const auto back = dataset_profile::parse(text, "p.json");
+  CHECK(back == a);
+  CHECK(back.dump(2) == text);
+  CHECK(back.columns() == a.columns());
+  // A read-back profile keeps merging like the original.
+  auto merged_back = back;
+  auto merged = a;
+  merged_back.merge(b);
+  merged.merge(b);
+  CHECK(merged_back.dump() == merged.dump());
+
+  json j = a;
+  CHECK(j.get<dataset_profile>() == a);
+}
+
+TEST_CASE("dataset_profile: bad documents give format errors with stable ids") {
+  const auto good = dataset_profile::of(mixed_table(3000, 5)).to_json();
+  const auto text = good.dump();
+  SUBCASE("truncated or garbage") {
+    for (const std::size_t cut :
+         {std::size_t{0}, std::size_t{10}, text.size() / 3, text.size() - 2}) {
+      MLGUARD_CHECK_THROWS_ID(dataset_profile::parse(text.substr(0, cut), "p.json"),
+                              "mlguard.format.corrupt");
+    }
+    MLGUARD_CHECK_THROWS_ID(dataset_profile::parse("\x89PNG\r\n\x1a\n", "p.json"),
+                            "mlguard.format.corrupt");
+    MLGUARD_CHECK_THROWS_ID(dataset_profile::parse("[1, 2, 3]", "p.json"),
+                            "mlguard.format.corrupt");
+  }
+  SUBCASE("envelope") {
+    auto j = good;
+    j["format_version"] = 2;
+    MLGUARD_CHECK_THROWS_ID(dataset_profile::from_json(j), "mlguard.format.newer_version");
+    j["format_version"] = 0;
+    MLGUARD_CHECK_THROWS_ID(dataset_profile::from_json(j), "mlguard.format.corrupt");
+    j = good;
+    j["format"] = "schema";
+    MLGUARD_CHECK_THROWS_ID(dataset_profile::from_json(j), "mlguard.format.wrong_kind");
+    j = good;
+    j["comment"] = "hand edited";
+    MLGUARD_CHECK_THROWS_ID(dataset_profile::from_json(j), "mlguard.format.unknown_field");
+    j = good;
+    j["options"]["k"] = 200;
+    MLGUARD_CHECK_THROWS_ID(dataset_profile::from_json(j), "mlguard.format.unknown_field");
+    j = good;
+    j["features"]["a"]["median"] = 3;
+    MLGUARD_CHECK_THROWS_ID(dataset_profile::from_json(j), "mlguard.format.unknown_field");
+  }
+  SUBCASE("inconsistent") {
+    std::vector<json> bad;
+    auto j = good;
+    j["rows"] = 2999;
+    bad.push_back(j);
+    j = good;
+    j["rows"] = -1;
+    bad.push_back(j);
+    j = good;
+    j["columns"].push_back("ghost");
+    bad.push_back(j);
+    j = good;
+    j["columns"][1] = j["columns"][0];
+    bad.push_back(j);
+    j = good;
+    j["features"].erase("user");
+    bad.push_back(j);
+    j = good;
+    j["options"]["seed"] = 7;
+    bad.push_back(j);
+    j = good;
+    j["options"]["kll_k"] = 1;
+    bad.push_back(j);
+    j = good;
+    j["features"]["a"]["quantiles"]["levels"] = json::array({json::array({1.0})});
+    bad.push_back(j);
+    j = good;
+    j["features"]["colour"]["frequencies"]["items"][0][1] = 0;
+    bad.push_back(j);
+    j = good;
+    j["features"]["colour"]["distinct"]["registers"] = "zz";
+    bad.push_back(j);
+    j = good;
+    j["features"] = json::array();
+    bad.push_back(j);
+    for (const auto& doc : bad) {
+      CAPTURE(doc.dump().substr(0, 300));
+      MLGUARD_CHECK_THROWS_ID(dataset_profile::from_json(doc), "mlguard.format.corrupt");
+    }
+  }
+}
+
+TEST_CASE("dataset_profile: NYC taxi 2019, twelve monthly profiles merge into the year's") {
+  const auto dir = test::shared_data_dir();
+  if (!dir) {
+    return;
+  }
+  std::vector<table> months;
+  std::string year_text;
+  for (int m = 1; m <= 12; ++m) {
+    char name[64];
+    std::snprintf(name, sizeof name, "/nyc-taxi/yellow_tripdata_sample_2019-%02d.csv", m);
+    const std::string path = *dir + name;
+    months.push_back(io::read_csv(path));
+    // The concatenated year: every file's records under the first header.
+    const auto text = test::read_file(path);
+    year_text += m == 1 ? text : text.substr(text.find('\n') + 1);
+    if (!year_text.empty() && year_text.back() != '\n') {
+      year_text += '\n';
+    }
+  }
+  const auto year = io::parse_csv(year_text, "nyc-2019");
+  REQUIRE(year.rows() == 120000);
+
+  // The kinds agree month to month in this data (a month with text in a
+  // numeric column would make merge throw mlguard.profile.kind_mismatch).
+  for (const auto& month : months) {
+    for (const auto& c : month) {
+      CHECK(c.kind() == year.at(c.name()).kind());
+    }
+  }
+
+  const auto whole = dataset_profile::of(year);
+  dataset_profile merged;
+  for (const auto& month : months) {
+    merged.merge(dataset_profile::of(month));
+  }
+  check_merge_equivalence(merged, whole, year);
+  CHECK(merged.columns() == year.names());
+
+  // Reverse order gives the same exact parts.
+  dataset_profile reversed;
+  for (auto it = months.rbegin(); it != months.rend(); ++it) {
+    reversed.merge(dataset_profile::of(*it));
+  }
+  check_merge_equivalence(reversed, whole, year);
+
+  // January's congestion_surcharge is mostly empty; the year's is not.
+  const auto january = dataset_profile::of(months.front());
+  CHECK(january.at("congestion_surcharge").missing_count() == 6327);
+  CHECK(merged.at("congestion_surcharge").missing_count() == 6327);
+  MESSAGE("NYC 2019: fare_amount median " << *merged.at("fare_amount").quantile(0.5)
+                                          << ", pickup_datetime distinct ~"
+                                          << merged.at("pickup_datetime").distinct_estimate());
+
+  // The merged year round-trips through JSON.
+  const auto text = merged.dump();
+  CHECK(dataset_profile::parse(text).dump() == text);
+}
+
+TEST_CASE("dataset_profile: golden file (format_version 1 stays readable and byte-stable)") {
+  const auto path = test::fixture_path("profile/golden_profile.json");
+  const auto fresh = dataset_profile::of(golden_table(), golden_options()).dump(2) + "\n";
+  if (std::getenv("MLGUARD_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path, std::ios::binary) << fresh; // regenerate after a deliberate change
+  }
+  const auto golden = test::read_file(path);
+  CHECK(fresh == golden);
+  const auto read = dataset_profile::parse(golden, path);
+  CHECK(read.dump(2) + "\n" == golden);
+  CHECK(read.at("x").finite_count() == 42);
+  CHECK(*read.at("x").mean() == 20.5);
+  CHECK(read.at("city").frequencies().max_error() > 0);
+  CHECK(read.at("colour").frequencies().is_exact());
+}
+
+TEST_CASE("dataset_profile: every field replaced by every wrong type is an error, never a crash") {
+  const auto good = dataset_profile::of(golden_table(), golden_options()).to_json();
+  const auto leaves = good.flatten();
+  const std::vector<json> replacements{nullptr, -1,  0,     std::uint64_t{1} << 63, 1e308,
+                                       0.5,     "x", "inf", json::array(),          json::object(),
+                                       true};
+  std::size_t accepted = 0;
+  std::size_t rejected = 0;
+  std::size_t crashed = 0;
+  for (auto it = leaves.begin(); it != leaves.end(); ++it) {
+    const json::json_pointer pointer(it.key());
+    for (const auto& replacement : replacements) {
+      auto doc = good;
+      doc[pointer] = replacement;
+      try {
+        const auto p = dataset_profile::from_json(doc);
+        (void)p.dump(); // whatever is accepted must be usable
+        ++accepted;
+      } catch (const mlguard::error&) {
+        ++rejected;
+      } catch (const std::exception& e) {
+        ++crashed;
+        MESSAGE(it.key() << " = " << replacement.dump() << ": " << e.what());
+      }
+    }
+  }
+  CHECK(crashed == 0);
+  CHECK(rejected > accepted);
+}
