@@ -18,6 +18,10 @@ enum exit_status : int {
 /// Registers `mlguard drift`; `status` receives the command's exit status.
 void add_drift_command(CLI::App& app, int& status);
 
+/// Registers `mlguard registry`; `status` receives the command's exit status
+/// (exit_conflict when an alias compare-and-swap loses).
+void add_registry_command(CLI::App& app, int& status);
+
 } // namespace mlguard::cli
 
 #endif // MLGUARD_CLI_COMMAND_HPP

@@ -6,6 +6,7 @@
 
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/error.hpp"
+#include "mlguard/core/iso8601.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
@@ -36,5 +37,15 @@
 #include "mlguard/drift/report.hpp"
 #include "mlguard/drift/statistic.hpp"
 #include "mlguard/drift/wasserstein.hpp"
+
+#include "mlguard/registry/guards.hpp"
+#include "mlguard/registry/in_memory_registry.hpp"
+#include "mlguard/registry/model_registry.hpp"
+#include "mlguard/registry/model_uri.hpp"
+#include "mlguard/registry/model_version.hpp"
+#include "mlguard/registry/names.hpp"
+#if defined(__unix__) || defined(__APPLE__)
+#include "mlguard/registry/file_registry.hpp" // POSIX: openat, flock, fsync
+#endif
 
 #endif // MLGUARD_MLGUARD_HPP

@@ -1,0 +1,283 @@
+// `mlguard registry --root DIR <command>`: the file registry from the terminal.
+//
+//   create NAME [--description TEXT] [--tag k=v ...]
+//   register NAME --artifact URI [--digest D] [--metric k=v ...] [--tag k=v ...]
+//            [--param k=v ...] [--parent V] [--status pending|ready|failed]
+//   list [NAME]
+//   show NAME | NAME/VERSION | NAME@ALIAS | NAME/latest | models:/...
+//   alias NAME ALIAS VERSION [--expect CURRENT|none] [--reason TEXT]
+//   history NAME [--alias ALIAS] [--at ISO8601]
+//   rollback NAME ALIAS [--reason TEXT]
+//
+// Every command prints JSON on stdout. Exit status: 0 success; 2 a usage or input error
+// (one line on stderr); 3 a lost compare-and-swap (alias --expect, rollback racing).
+// --actor (default $USER, else "mlguard-cli") names who made the change in the audit journal.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mlguard/core/iso8601.hpp>
+#include <mlguard/core/json.hpp>
+#include <mlguard/registry/file_registry.hpp>
+
+#include "command.hpp"
+
+namespace mlguard::cli {
+namespace {
+
+using namespace mlguard::registry;
+
+struct registry_args {
+  std::string root;
+  std::string actor;
+  std::string name;
+  std::string alias;
+  std::string target; // show's NAME[/VERSION|@ALIAS]
+  std::string artifact;
+  std::string digest;
+  std::string description;
+  std::string status = "ready";
+  std::vector<std::string> metrics;
+  std::vector<std::string> tags;
+  std::vector<std::string> params;
+  std::optional<int> parent;
+  int version = 0;
+  std::string expect;
+  std::string reason;
+  std::string at;
+};
+
+void print(const json& j) { std::printf("%s\n", j.dump(2).c_str()); }
+
+std::pair<std::string, std::string> split_pair(const std::string& text, const char* option) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw argument_error("invalid_argument",
+                         std::string(option) + " expects KEY=VALUE, got '" + text + "'");
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+string_map to_map(const std::vector<std::string>& pairs, const char* option) {
+  string_map out;
+  for (const auto& p : pairs) {
+    out.insert(split_pair(p, option));
+  }
+  return out;
+}
+
+metric_map to_metrics(const std::vector<std::string>& pairs) {
+  metric_map out;
+  for (const auto& p : pairs) {
+    const auto kv = split_pair(p, "--metric");
+    char* end = nullptr;
+    const double value = std::strtod(kv.second.c_str(), &end);
+    if (kv.second.empty() || end == nullptr || *end != '\0') {
+      throw argument_error("invalid_argument",
+                           "--metric " + kv.first + ": '" + kv.second + "' is not a number");
+    }
+    out[kv.first] = value;
+  }
+  return out;
+}
+
+std::unique_ptr<file_registry> open(const registry_args& args, bool create) {
+  file_registry_options options;
+  options.create = create;
+  return std::make_unique<file_registry>(args.root, options);
+}
+
+change_context context(const registry_args& args) { return {args.actor, args.reason}; }
+
+json alias_json(const std::string& name, const std::string& alias, const alias_result& r) {
+  json j = r;
+  j["model"] = name;
+  j["alias"] = alias;
+  return j;
+}
+
+} // namespace
+
+void add_registry_command(CLI::App& app, int& status) {
+  auto args = std::make_shared<registry_args>();
+  args->actor = "mlguard-cli";
+  for (const char* variable : {"USER", "LOGNAME"}) {
+    if (const char* user = std::getenv(variable); user != nullptr && *user != '\0') {
+      args->actor = user;
+      break;
+    }
+  }
+  auto* reg = app.add_subcommand("registry", "Inspect and change a file model registry");
+  reg->add_option("--root", args->root, "Registry directory")->required();
+  reg->add_option("--actor", args->actor,
+                  "Who makes the change (audit journal; default $USER, else mlguard-cli)");
+  reg->require_subcommand(1);
+  reg->fallthrough();
+
+  auto* create = reg->add_subcommand("create", "Create a registered model");
+  create->add_option("NAME", args->name, "Model name")->required();
+  create->add_option("--description", args->description, "Description");
+  create->add_option("--tag", args->tags, "Model tag KEY=VALUE (repeatable)");
+  create->callback([args, &status] {
+    auto r = open(*args, true);
+    print(r->create_model(args->name, args->description, to_map(args->tags, "--tag"),
+                          context(*args)));
+    status = exit_ok;
+  });
+
+  auto* regv = reg->add_subcommand("register", "Register a new version; prints it");
+  regv->add_option("NAME", args->name, "Model name")->required();
+  regv->add_option("--artifact", args->artifact, "Artifact URI")->required();
+  regv->add_option("--digest", args->digest, "Artifact digest, e.g. sha256:...");
+  regv->add_option("--metric", args->metrics, "Metric KEY=NUMBER (repeatable)");
+  regv->add_option("--tag", args->tags, "Version tag KEY=VALUE (repeatable)");
+  regv->add_option("--param", args->params, "Parameter KEY=VALUE (repeatable)");
+  regv->add_option("--parent", args->parent, "Parent version")->check(CLI::PositiveNumber);
+  regv->add_option("--description", args->description, "Description");
+  regv->add_option("--status", args->status, "pending|ready|failed")
+      ->check(CLI::IsMember({"pending", "ready", "failed"}))
+      ->capture_default_str();
+  regv->callback([args, &status] {
+    version_metadata meta;
+    meta.artifact_digest = args->digest;
+    meta.metrics = to_metrics(args->metrics);
+    meta.tags = to_map(args->tags, "--tag");
+    meta.params = to_map(args->params, "--param");
+    meta.parent_version = args->parent;
+    meta.description = args->description;
+    meta.status = version_status_from_string(args->status);
+    auto r = open(*args, false);
+    print(r->register_version(args->name, args->artifact, meta, context(*args)));
+    status = exit_ok;
+  });
+
+  auto* list = reg->add_subcommand("list", "List models, or the versions of one model");
+  list->add_option("NAME", args->name, "Model name");
+  list->callback([args, &status] {
+    auto r = open(*args, false);
+    json out = json::array();
+    if (args->name.empty()) {
+      for (const auto& m : r->list_models()) {
+        out.push_back(m);
+      }
+    } else {
+      for (const auto& v : r->list_versions(args->name)) {
+        out.push_back(v);
+      }
+    }
+    print(out);
+    status = exit_ok;
+  });
+
+  auto* show = reg->add_subcommand("show", "Show a model, a version or what an alias points to");
+  show->add_option("TARGET", args->target, "NAME, NAME/VERSION, NAME@ALIAS or models:/...")
+      ->required();
+  show->callback([args, &status] {
+    auto r = open(*args, false);
+    const std::string& t = args->target;
+    if (t.rfind("models:/", 0) == 0 || t.find_first_of("/@") != std::string::npos) {
+      const std::string uri = t.rfind("models:/", 0) == 0 ? t : "models:/" + t;
+      print(r->resolve(uri));
+    } else {
+      print(r->get_model(t));
+    }
+    status = exit_ok;
+  });
+
+  auto* alias = reg->add_subcommand("alias", "Point an alias at a version (compare-and-swap)");
+  alias->add_option("NAME", args->name, "Model name")->required();
+  alias->add_option("ALIAS", args->alias, "Alias, e.g. champion")->required();
+  alias->add_option("VERSION", args->version, "Version")->required()->check(CLI::PositiveNumber);
+  alias->add_option("--expect", args->expect,
+                    "Move only if the alias is now at this version ('none': absent); "
+                    "exit 3 otherwise");
+  alias->add_option("--reason", args->reason, "Why (audit journal)");
+  alias->callback([args, &status] {
+    auto expected = alias_expectation::any();
+    if (args->expect == "none" || args->expect == "absent") {
+      expected = alias_expectation::absent();
+    } else if (!args->expect.empty()) {
+      const auto& e = args->expect;
+      if (e.size() > 9 || e.find_first_not_of("0123456789") != std::string::npos) {
+        throw argument_error("invalid_argument",
+                             "--expect takes a version number or 'none', got '" + e + "'");
+      }
+      expected = alias_expectation::version(std::stoi(e));
+    }
+    auto r = open(*args, false);
+    const auto result =
+        r->set_alias(args->name, args->alias, args->version, expected, context(*args));
+    print(alias_json(args->name, args->alias, result));
+    status = result ? exit_ok : exit_conflict;
+    if (!result) {
+      std::fprintf(stderr, "mlguard: %s\n", result.reason.c_str());
+    }
+  });
+
+  auto* history = reg->add_subcommand("history", "The audit journal, or one alias's moves");
+  history->add_option("NAME", args->name, "Model name")->required();
+  history->add_option("--alias", args->alias, "Only the moves of this alias");
+  history->add_option("--at", args->at,
+                      "Where the alias (or every alias) pointed at this ISO-8601 time");
+  history->callback([args, &status] {
+    std::optional<timestamp> at;
+    if (!args->at.empty()) {
+      at = parse_iso8601(args->at);
+    }
+    auto r = open(*args, false);
+    if (at) {
+      json out{{"model", args->name}, {"at", format_iso8601(*at, iso8601_precision::exact)}};
+      std::vector<std::string> aliases;
+      if (!args->alias.empty()) {
+        aliases.push_back(args->alias);
+      } else {
+        for (const auto& rec : r->audit_log(args->name)) {
+          if (!rec.alias.empty() &&
+              std::find(aliases.begin(), aliases.end(), rec.alias) == aliases.end()) {
+            aliases.push_back(rec.alias);
+          }
+        }
+      }
+      json map = json::object();
+      for (const auto& a : aliases) {
+        const auto v = r->alias_at(args->name, a, *at);
+        map[a] = v ? json(*v) : json(nullptr);
+      }
+      out["aliases"] = map;
+      print(out);
+    } else if (!args->alias.empty()) {
+      json out = json::array();
+      for (const auto& c : r->alias_history(args->name, args->alias)) {
+        out.push_back(c);
+      }
+      print(out);
+    } else {
+      json out = json::array();
+      for (const auto& rec : r->audit_log(args->name)) {
+        out.push_back(rec);
+      }
+      print(out);
+    }
+    status = exit_ok;
+  });
+
+  auto* rollback = reg->add_subcommand("rollback", "Move an alias back to its previous version");
+  rollback->add_option("NAME", args->name, "Model name")->required();
+  rollback->add_option("ALIAS", args->alias, "Alias")->required();
+  rollback->add_option("--reason", args->reason, "Why (audit journal)");
+  rollback->callback([args, &status] {
+    auto r = open(*args, false);
+    const auto result = r->rollback_alias(args->name, args->alias, context(*args));
+    print(alias_json(args->name, args->alias, result));
+    status = result ? exit_ok : exit_conflict;
+    if (!result) {
+      std::fprintf(stderr, "mlguard: %s\n", result.reason.c_str());
+    }
+  });
+}
+
+} // namespace mlguard::cli

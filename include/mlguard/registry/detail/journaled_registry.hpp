@@ -1,0 +1,673 @@
+#ifndef MLGUARD_REGISTRY_DETAIL_JOURNALED_REGISTRY_HPP
+#define MLGUARD_REGISTRY_DETAIL_JOURNALED_REGISTRY_HPP
+
+// The engine both backends share. A model is its journal: every change is one
+// journal_entry, and a model's state is what applying its entries in order gives.
+// The base class below implements the whole model_registry interface in terms of
+// four primitives a backend provides (read a model's state under a read lock, load one
+// version, commit one entry under a write lock, read the whole journal), so both
+// backends behave identically by construction and the behavioural suite checks the rest.
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mlguard/core/clock.hpp"
+#include "mlguard/core/json.hpp"
+#include "mlguard/registry/model_registry.hpp"
+
+namespace mlguard::registry::detail {
+
+/// One journal record plus what is needed to replay it.
+struct journal_entry {
+  audit_record record;
+  std::optional<model_version> version_document;  ///< register_version: the new version
+  std::optional<registered_model> model_document; ///< create_model: description and tags
+};
+
+/// The journal form of an entry (one line of journal.jsonl, without the checksum).
+inline json entry_to_json(const journal_entry& e) {
+  json j = e.record;
+  if (e.version_document) {
+    json d = *e.version_document;
+    d.erase("aliases");
+    j["document"] = std::move(d);
+  } else if (e.model_document) {
+    j["document"] =
+        json{{"description", e.model_document->description}, {"tags", e.model_document->tags}};
+  }
+  return j;
+}
+
+/// The inverse of entry_to_json. Throws json exceptions or mlguard errors on bad input;
+/// callers turn them into format_error naming the file.
+inline journal_entry entry_from_json(const json& j) {
+  check_known_fields(j,
+                     {"sequence", "time", "model", "action", "actor", "reason", "version", "alias",
+                      "previous_version", "key", "value", "document"},
+                     "journal record");
+  journal_entry e;
+  e.record = j.get<audit_record>();
+  const auto doc = j.find("document");
+  if (doc != j.end()) {
+    if (e.record.action == audit_action::register_version) {
+      e.version_document = doc->get<model_version>();
+    } else if (e.record.action == audit_action::create_model) {
+      registered_model m;
+      m.name = e.record.model;
+      m.description = doc->value("description", std::string());
+      m.tags = doc->value("tags", string_map{});
+      m.created_at = m.updated_at = e.record.time;
+      e.model_document = std::move(m);
+    }
+  }
+  if (e.record.action == audit_action::register_version && !e.version_document) {
+    throw format_error("corrupt", "register_version record without its document");
+  }
+  return e;
+}
+
+/// A model's state: the model itself, the versions loaded so far, and (file backend)
+/// the journal records after the on-disk snapshot, which version documents read from
+/// disk must still have applied.
+struct model_state {
+  registered_model model;
+  std::map<int, model_version> versions;
+  std::vector<journal_entry> pending;
+  bool deleted = false;
+};
+
+/// Applies a version-level record to one version (idempotent).
+inline void apply_to_version(model_version& v, const journal_entry& e) {
+  const auto& r = e.record;
+  switch (r.action) {
+  case audit_action::set_version_description:
+    v.description = r.value.value_or("");
+    break;
+  case audit_action::set_version_tag:
+    v.tags[r.key] = r.value.value_or("");
+    break;
+  case audit_action::delete_version_tag:
+    v.tags.erase(r.key);
+    break;
+  case audit_action::set_version_status:
+    v.status = version_status_from_string(r.value.value_or("ready"));
+    break;
+  default:
+    break;
+  }
+}
+
+/// Whether a record changes a version document, and which.
+inline std::optional<int> version_touched(const journal_entry& e) {
+  switch (e.record.action) {
+  case audit_action::register_version:
+  case audit_action::set_version_description:
+  case audit_action::set_version_tag:
+  case audit_action::delete_version_tag:
+  case audit_action::set_version_status:
+    return e.record.version;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Applies one record to a model's state (idempotent for replays).
+inline void apply(model_state& s, const journal_entry& e) {
+  const auto& r = e.record;
+  auto& m = s.model;
+  switch (r.action) {
+  case audit_action::create_model:
+    m = e.model_document.value_or(registered_model{});
+    m.name = r.model;
+    m.created_at = r.time;
+    s.versions.clear();
+    s.deleted = false;
+    break;
+  case audit_action::delete_model:
+    s.deleted = true;
+    break;
+  case audit_action::set_model_description:
+    m.description = r.value.value_or("");
+    break;
+  case audit_action::set_model_tag:
+    m.tags[r.key] = r.value.value_or("");
+    break;
+  case audit_action::delete_model_tag:
+    m.tags.erase(r.key);
+    break;
+  case audit_action::register_version:
+    s.versions[e.version_document->version] = *e.version_document;
+    m.latest_version = std::max(m.latest_version, e.version_document->version);
+    break;
+  case audit_action::set_alias:
+  case audit_action::rollback_alias:
+    m.aliases[r.alias] = r.version.value_or(0);
+    break;
+  case audit_action::delete_alias:
+    m.aliases.erase(r.alias);
+    break;
+  default: {
+    const auto it = s.versions.find(r.version.value_or(0));
+    if (it != s.versions.end()) {
+      apply_to_version(it->second, e);
+    }
+  } break;
+  }
+  m.sequence = std::max(m.sequence, r.sequence);
+  m.updated_at = std::max(m.updated_at, r.time);
+}
+
+[[noreturn]] inline void throw_model_not_found(const std::string& name) {
+  throw registry_error("not_found", "model '" + name + "' does not exist");
+}
+
+[[noreturn]] inline void throw_version_not_found(const std::string& name, int version) {
+  throw registry_error("not_found",
+                       "model '" + name + "' has no version " + std::to_string(version));
+}
+
+/// Implements model_registry on top of a backend's four primitives.
+class journaled_registry : public model_registry {
+public:
+  explicit journaled_registry(const clock_source& clock) : clock_(&clock) {}
+
+  registered_model create_model(const std::string& name, const std::string& description = {},
+                                const string_map& tags = {},
+                                const change_context& context = {}) override {
+    validate_model_name(name);
+    for (const auto& kv : tags) {
+      validate_key(kv.first);
+    }
+    registered_model created;
+    write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      if (s != nullptr) {
+        throw registry_error("already_exists", "model '" + name + "' already exists");
+      }
+      auto e = make_entry(name, audit_action::create_model, context);
+      registered_model m;
+      m.name = name;
+      m.description = description;
+      m.tags = tags;
+      m.created_at = m.updated_at = e.record.time;
+      e.model_document = m;
+      created = m;
+      return e;
+    });
+    created.sequence = 1;
+    return created;
+  }
+
+  registered_model get_model(const std::string& name) const override {
+    validate_model_name(name);
+    registered_model out;
+    read_model(name, [&](model_state& s) { out = s.model; });
+    return out;
+  }
+
+  bool has_model(const std::string& name) const override {
+    validate_model_name(name);
+    try {
+      read_model(name, [](model_state&) {});
+      return true;
+    } catch (const registry_error& e) {
+      if (e.id() == "mlguard.registry.not_found") {
+        return false;
+      }
+      throw;
+    }
+  }
+
+  void delete_model(const std::string& name, const change_context& context = {}) override {
+    validate_model_name(name);
+    write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      return make_entry(name, audit_action::delete_model, context);
+    });
+  }
+
+  void set_model_description(const std::string& name, const std::string& description,
+                             const change_context& context = {}) override {
+    validate_model_name(name);
+    write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      auto e = make_entry(name, audit_action::set_model_description, context);
+      e.record.value = description;
+      return e;
+    });
+  }
+
+  void set_model_tag(const std::string& name, const std::string& key, const std::string& value,
+                     const change_context& context = {}) override {
+    validate_model_name(name);
+    validate_key(key);
+    write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      auto e = make_entry(name, audit_action::set_model_tag, context);
+      e.record.key = key;
+      e.record.value = value;
+      return e;
+    });
+  }
+
+  void delete_model_tag(const std::string& name, const std::string& key,
+                        const change_context& context = {}) override {
+    validate_model_name(name);
+    write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      if (s->model.tags.count(key) == 0) {
+        throw registry_error("not_found", "model '" + name + "' has no tag '" + key + "'");
+      }
+      auto e = make_entry(name, audit_action::delete_model_tag, context);
+      e.record.key = key;
+      return e;
+    });
+  }
+
+  model_version register_version(const std::string& name, const std::string& artifact_uri,
+                                 const version_metadata& metadata = {},
+                                 const change_context& context = {}) override {
+    validate_model_name(name);
+    for (const auto& kv : metadata.tags) {
+      validate_key(kv.first);
+    }
+    for (const auto& kv : metadata.metrics) {
+      validate_key(kv.first);
+    }
+    for (const auto& kv : metadata.params) {
+      validate_key(kv.first);
+    }
+    model_version registered;
+    write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      const int n = s->model.latest_version + 1;
+      if (metadata.parent_version &&
+          (*metadata.parent_version < 1 || *metadata.parent_version >= n)) {
+        throw registry_error("not_found", "parent version " +
+                                              std::to_string(*metadata.parent_version) +
+                                              " of model '" + name + "' does not exist");
+      }
+      auto e = make_entry(name, audit_action::register_version, context);
+      model_version v;
+      v.model = name;
+      v.version = n;
+      v.artifact_uri = artifact_uri;
+      v.artifact_digest = metadata.artifact_digest;
+      v.status = metadata.status;
+      v.description = metadata.description;
+      v.tags = metadata.tags;
+      v.metrics = metadata.metrics;
+      v.params = metadata.params;
+      v.lineage.data_fingerprint = metadata.data_fingerprint;
+      v.lineage.pipeline_fingerprint = metadata.pipeline_fingerprint;
+      v.lineage.code_version = metadata.code_version;
+      v.lineage.parent_version = metadata.parent_version;
+      v.lineage.created_at = e.record.time;
+      v.lineage.created_by = context.actor;
+      e.record.version = n;
+      e.version_document = v;
+      registered = std::move(v);
+      return e;
+    });
+    return registered;
+  }
+
+  model_version get_version(const std::string& name, int version) const override {
+    validate_model_name(name);
+    model_version out;
+    read_model(name, [&](model_state& s) { out = view(s, load_version(name, s, version)); });
+    return out;
+  }
+
+  std::vector<model_version> list_versions(const std::string& name) const override {
+    return search_versions(name, version_query{});
+  }
+
+  std::vector<model_version> search_versions(const std::string& name,
+                                             const version_query& query) const override {
+    validate_model_name(name);
+    std::vector<model_version> out;
+    read_model(name, [&](model_state& s) {
+      auto consider = [&](int n) {
+        const auto& v = load_version(name, s, n);
+        if (query.status && v.status != *query.status) {
+          return;
+        }
+        for (const auto& kv : query.tags) {
+          const auto it = v.tags.find(kv.first);
+          if (it == v.tags.end() || it->second != kv.second) {
+            return;
+          }
+        }
+        for (const auto& f : query.metrics) {
+          if (!f.matches(v.metrics)) {
+            return;
+          }
+        }
+        out.push_back(view(s, v));
+      };
+      if (query.alias) {
+        const auto it = s.model.aliases.find(*query.alias);
+        if (it != s.model.aliases.end()) {
+          consider(it->second);
+        }
+        return;
+      }
+      for (int n = 1; n <= s.model.latest_version; ++n) {
+        consider(n);
+      }
+    });
+    return out;
+  }
+
+  void set_version_description(const std::string& name, int version, const std::string& description,
+                               const change_context& context = {}) override {
+    version_change(name, version, audit_action::set_version_description, {}, description, context);
+  }
+
+  void set_version_tag(const std::string& name, int version, const std::string& key,
+                       const std::string& value, const change_context& context = {}) override {
+    validate_key(key);
+    version_change(name, version, audit_action::set_version_tag, key, value, context);
+  }
+
+  void delete_version_tag(const std::string& name, int version, const std::string& key,
+                          const change_context& context = {}) override {
+    version_change(name, version, audit_action::delete_version_tag, key, std::nullopt, context);
+  }
+
+  void set_version_status(const std::string& name, int version, version_status status,
+                          const change_context& context = {}) override {
+    version_change(name, version, audit_action::set_version_status, {}, to_string(status), context);
+  }
+
+  alias_result set_alias(const std::string& name, const std::string& alias, int version,
+                         alias_expectation expected = alias_expectation::any(),
+                         const change_context& context = {}) override {
+    validate_model_name(name);
+    validate_alias_name(alias);
+    alias_result result;
+    result.sequence = write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      const auto& candidate = load_version(name, *s, version);
+      const auto current = find_alias(*s, alias);
+      result.previous = current;
+      result.current = current;
+      if (!expected.matches(current)) {
+        result.outcome = alias_outcome::conflict;
+        result.reason = conflict_reason(name, alias, current, expected);
+        return std::nullopt;
+      }
+      if (current == version) {
+        result.outcome = alias_outcome::unchanged;
+        return std::nullopt;
+      }
+      if (!check_guards(name, alias, *s, candidate, current, false, context, result)) {
+        return std::nullopt;
+      }
+      auto e = make_entry(name, audit_action::set_alias, context);
+      e.record.alias = alias;
+      e.record.version = version;
+      e.record.previous_version = current;
+      result.outcome = alias_outcome::applied;
+      result.current = version;
+      return e;
+    });
+    return result;
+  }
+
+  alias_result delete_alias(const std::string& name, const std::string& alias,
+                            alias_expectation expected = alias_expectation::any(),
+                            const change_context& context = {}) override {
+    validate_model_name(name);
+    validate_alias_name(alias);
+    alias_result result;
+    result.sequence = write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      const auto current = find_alias(*s, alias);
+      result.previous = current;
+      result.current = current;
+      if (!current) {
+        throw registry_error("not_found", "model '" + name + "' has no alias '" + alias + "'");
+      }
+      if (!expected.matches(current)) {
+        result.outcome = alias_outcome::conflict;
+        result.reason = conflict_reason(name, alias, current, expected);
+        return std::nullopt;
+      }
+      auto e = make_entry(name, audit_action::delete_alias, context);
+      e.record.alias = alias;
+      e.record.previous_version = current;
+      result.outcome = alias_outcome::applied;
+      result.current = std::nullopt;
+      return e;
+    });
+    return result;
+  }
+
+  alias_result rollback_alias(const std::string& name, const std::string& alias,
+                              const change_context& context = {}) override {
+    validate_model_name(name);
+    validate_alias_name(alias);
+    alias_result result;
+    result.sequence = write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      const auto current = find_alias(*s, alias);
+      result.previous = current;
+      result.current = current;
+      if (!current) {
+        throw registry_error("not_found", "model '" + name + "' has no alias '" + alias + "'");
+      }
+      std::vector<alias_change> history;
+      for (const auto& e : journal_locked(name, *s)) {
+        if (e.record.alias == alias) {
+          history.push_back(to_change(e.record));
+        }
+      }
+      const auto target = previous_in(history);
+      if (!target) {
+        throw registry_error("not_found", "alias '" + alias + "' of model '" + name +
+                                              "' has no previous version to roll back to");
+      }
+      const auto& candidate = load_version(name, *s, *target);
+      if (!check_guards(name, alias, *s, candidate, current, true, context, result)) {
+        return std::nullopt;
+      }
+      auto e = make_entry(name, audit_action::rollback_alias, context);
+      e.record.alias = alias;
+      e.record.version = *target;
+      e.record.previous_version = current;
+      result.outcome = alias_outcome::applied;
+      result.current = *target;
+      return e;
+    });
+    return result;
+  }
+
+  std::optional<int> alias_version(const std::string& name,
+                                   const std::string& alias) const override {
+    validate_model_name(name);
+    std::optional<int> out;
+    read_model(name, [&](model_state& s) { out = find_alias(s, alias); });
+    return out;
+  }
+
+  int resolve_version(std::string_view uri) const override {
+    const auto parsed = parse_model_uri(uri);
+    int out = 0;
+    read_model(parsed.name, [&](model_state& s) { out = resolve_in(parsed, s); });
+    return out;
+  }
+
+  model_version resolve(std::string_view uri) const override {
+    const auto parsed = parse_model_uri(uri);
+    model_version out;
+    read_model(parsed.name, [&](model_state& s) {
+      out = view(s, load_version(parsed.name, s, resolve_in(parsed, s)));
+    });
+    return out;
+  }
+
+  std::vector<audit_record> audit_log(const std::string& name) const override {
+    return changes_since(name, 0);
+  }
+
+  std::vector<audit_record> changes_since(const std::string& name,
+                                          std::uint64_t sequence) const override {
+    validate_model_name(name);
+    std::vector<audit_record> out;
+    read_model(name, [&](model_state& s) {
+      if (s.model.sequence <= sequence) {
+        return; // the cheap path of a poll that finds nothing new
+      }
+      for (auto& e : journal_locked(name, s)) {
+        if (e.record.sequence > sequence) {
+          out.push_back(std::move(e.record));
+        }
+      }
+    });
+    return out;
+  }
+
+protected:
+  using decide_fn = std::function<std::optional<journal_entry>(model_state*)>;
+
+  /// Calls fn with the model's current state under the backend's read lock.
+  /// Throws mlguard.registry.not_found when the model does not exist.
+  virtual void read_model(const std::string& name,
+                          const std::function<void(model_state&)>& fn) const = 0;
+  /// Version `version` of the model whose state is `s` (the caller holds a lock),
+  /// loading it if needed. Throws mlguard.registry.not_found.
+  virtual const model_version& load_version(const std::string& name, model_state& s,
+                                            int version) const = 0;
+  /// Under the model's write lock: calls decide with the current state (null when the
+  /// model does not exist); when it returns an entry, stamps its sequence number, makes
+  /// it durable and applies it. Returns the entry's sequence number, or 0 when nothing
+  /// was written. Exceptions from decide propagate and nothing is written.
+  virtual std::uint64_t write_model(const std::string& name, const decide_fn& decide) = 0;
+  /// The model's whole journal; the caller holds a read or write lock.
+  virtual std::vector<journal_entry> journal_locked(const std::string& name,
+                                                    const model_state& s) const = 0;
+
+  const clock_source& clock() const noexcept { return *clock_; }
+
+  journal_entry make_entry(const std::string& name, audit_action action,
+                           const change_context& context) const {
+    journal_entry e;
+    e.record.model = name;
+    e.record.action = action;
+    e.record.time = clock_->now();
+    e.record.actor = context.actor;
+    e.record.reason = context.reason;
+    return e;
+  }
+
+  static void require(const model_state* s, const std::string& name) {
+    if (s == nullptr || s->deleted) {
+      throw_model_not_found(name);
+    }
+  }
+
+  static std::optional<int> find_alias(const model_state& s, const std::string& alias) {
+    const auto it = s.model.aliases.find(alias);
+    return it == s.model.aliases.end() ? std::nullopt : std::optional<int>(it->second);
+  }
+
+  /// A version as callers see it: with the aliases that point at it.
+  static model_version view(const model_state& s, const model_version& v) {
+    model_version out = v;
+    out.aliases.clear();
+    for (const auto& kv : s.model.aliases) {
+      if (kv.second == v.version) {
+        out.aliases.push_back(kv.first);
+      }
+    }
+    return out;
+  }
+
+private:
+  int resolve_in(const model_uri& uri, const model_state& s) const {
+    if (uri.alias) {
+      const auto it = s.model.aliases.find(*uri.alias);
+      if (it == s.model.aliases.end()) {
+        throw registry_error("not_found",
+                             "model '" + uri.name + "' has no alias '" + *uri.alias + "'");
+      }
+      return it->second;
+    }
+    if (uri.latest) {
+      if (s.model.latest_version == 0) {
+        throw registry_error("not_found", "model '" + uri.name + "' has no versions");
+      }
+      return s.model.latest_version;
+    }
+    if (*uri.version > s.model.latest_version) {
+      throw_version_not_found(uri.name, *uri.version);
+    }
+    return *uri.version;
+  }
+
+  static std::string conflict_reason(const std::string& name, const std::string& alias,
+                                     std::optional<int> current,
+                                     const alias_expectation& expected) {
+    return "alias '" + alias + "' of model '" + name + "' is " +
+           (current ? "at version " + std::to_string(*current) : std::string("absent")) +
+           ", expected " + expected.str();
+  }
+
+  bool check_guards(const std::string& name, const std::string& alias, model_state& s,
+                    const model_version& candidate, std::optional<int> current, bool rollback,
+                    const change_context& context, alias_result& result) const {
+    if (guards_.size() == 0) {
+      return true;
+    }
+    transition t;
+    t.model = name;
+    t.alias = alias;
+    const model_version candidate_view = view(s, candidate);
+    t.candidate = &candidate_view;
+    model_version current_view;
+    if (current) {
+      current_view = view(s, load_version(name, s, *current));
+      t.current = &current_view;
+    }
+    t.rollback = rollback;
+    t.context = context;
+    if (auto refusal = guards_.check(t)) {
+      result.outcome = alias_outcome::refused;
+      result.guard = refusal->first;
+      result.reason = refusal->second;
+      return false;
+    }
+    return true;
+  }
+
+  void version_change(const std::string& name, int version, audit_action action,
+                      const std::string& key, std::optional<std::string> value,
+                      const change_context& context) {
+    validate_model_name(name);
+    write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      const auto& v = load_version(name, *s, version);
+      if (action == audit_action::delete_version_tag && v.tags.count(key) == 0) {
+        throw registry_error("not_found", "version " + std::to_string(version) + " of model '" +
+                                              name + "' has no tag '" + key + "'");
+      }
+      auto e = make_entry(name, action, context);
+      e.record.version = version;
+      e.record.key = key;
+      e.record.value = value;
+      return e;
+    });
+  }
+
+  const clock_source* clock_;
+};
+
+} // namespace mlguard::registry::detail
+
+#endif // MLGUARD_REGISTRY_DETAIL_JOURNALED_REGISTRY_HPP

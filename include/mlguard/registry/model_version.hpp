@@ -1,0 +1,485 @@
+#ifndef MLGUARD_REGISTRY_MODEL_VERSION_HPP
+#define MLGUARD_REGISTRY_MODEL_VERSION_HPP
+
+// The registry's value types: plain structs with nlohmann ADL to_json/from_json.
+// The interface that produces them is in model_registry.hpp.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlguard/core/clock.hpp"
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/iso8601.hpp"
+#include "mlguard/core/json.hpp"
+
+namespace mlguard::registry {
+
+/// Tags and parameters: string keys to string values, kept sorted.
+using string_map = std::map<std::string, std::string>;
+/// Metrics: string keys to numbers (AUC, RMSE, ...), kept sorted.
+using metric_map = std::map<std::string, double>;
+
+/// Where a version is in its life: MLflow's PENDING_REGISTRATION / READY /
+/// FAILED_REGISTRATION. Only the application moves it (set_version_status).
+enum class version_status {
+  pending, ///< registered, artifact still being uploaded or verified
+  ready,   ///< usable (the default)
+  failed,  ///< the artifact never arrived or failed verification
+};
+
+/// "pending", "ready" or "failed".
+inline const char* to_string(version_status s) noexcept {
+  switch (s) {
+  case version_status::pending:
+    return "pending";
+  case version_status::failed:
+    return "failed";
+  default:
+    return "ready";
+  }
+}
+
+/// The inverse of to_string. Throws registry_error (mlguard.registry.invalid_argument).
+inline version_status version_status_from_string(std::string_view s) {
+  if (s == "pending") {
+    return version_status::pending;
+  }
+  if (s == "ready") {
+    return version_status::ready;
+  }
+  if (s == "failed") {
+    return version_status::failed;
+  }
+  throw registry_error("invalid_argument",
+                       "unknown version status '" + std::string(s) + "' (pending|ready|failed)");
+}
+
+/// Where a version came from. Recorded once, at registration.
+struct lineage {
+  std::string data_fingerprint;      ///< hash of the training data (e.g. a profile digest)
+  std::string pipeline_fingerprint;  ///< hash of the fitted pipeline (pipeline/ fingerprints)
+  std::string code_version;          ///< e.g. a git commit
+  std::optional<int> parent_version; ///< the version this one was derived or fine-tuned from
+  timestamp created_at{};            ///< from the registry's clock_source
+  std::string created_by;            ///< the actor of the registration
+};
+
+/// One registered version of a model.
+struct model_version {
+  std::string model;           ///< the registered model's name
+  int version = 0;             ///< 1, 2, 3, ...: monotonic per model, never reused
+  std::string artifact_uri;    ///< where the artifact lives (opaque to the registry)
+  std::string artifact_digest; ///< e.g. "sha256:..." (opaque; guards may verify it)
+  version_status status = version_status::ready;
+  std::string description;
+  string_map tags;
+  metric_map metrics; ///< fixed at registration
+  string_map params;  ///< fixed at registration
+  registry::lineage lineage;
+  std::vector<std::string> aliases; ///< aliases pointing here when read (sorted); not stored
+};
+
+/// What register_version records besides the artifact URI.
+struct version_metadata {
+  std::string artifact_digest;
+  version_status status = version_status::ready;
+  std::string description;
+  string_map tags;
+  metric_map metrics;
+  string_map params;
+  std::string data_fingerprint;
+  std::string pipeline_fingerprint;
+  std::string code_version;
+  std::optional<int> parent_version; ///< must name an existing version of the same model
+};
+
+/// A registered model: a name grouping versions, with aliases pointing at them.
+struct registered_model {
+  std::string name;
+  std::string description;
+  string_map tags;
+  timestamp created_at{};
+  timestamp updated_at{};             ///< time of the last change (any journal record)
+  int latest_version = 0;             ///< the highest version registered; 0 when none yet
+  std::map<std::string, int> aliases; ///< alias -> version
+  std::uint64_t sequence = 0;         ///< sequence number of the model's last journal record
+};
+
+/// Who makes a change and why; both land in the audit journal.
+struct change_context {
+  std::string actor;  ///< a user, service or job name
+  std::string reason; ///< free text, e.g. "AUC 0.91 > 0.89 on holdout"
+};
+
+/// What a journal record records.
+enum class audit_action {
+  create_model,
+  delete_model,
+  set_model_description,
+  set_model_tag,
+  delete_model_tag,
+  register_version,
+  set_version_description,
+  set_version_tag,
+  delete_version_tag,
+  set_version_status,
+  set_alias,
+  delete_alias,
+  rollback_alias, ///< an alias moved back to its previous version (rollback_alias)
+};
+
+/// The snake_case name of an action, as written in the journal.
+inline const char* to_string(audit_action a) noexcept {
+  switch (a) {
+  case audit_action::create_model:
+    return "create_model";
+  case audit_action::delete_model:
+    return "delete_model";
+  case audit_action::set_model_description:
+    return "set_model_description";
+  case audit_action::set_model_tag:
+    return "set_model_tag";
+  case audit_action::delete_model_tag:
+    return "delete_model_tag";
+  case audit_action::register_version:
+    return "register_version";
+  case audit_action::set_version_description:
+    return "set_version_description";
+  case audit_action::set_version_tag:
+    return "set_version_tag";
+  case audit_action::delete_version_tag:
+    return "delete_version_tag";
+  case audit_action::set_version_status:
+    return "set_version_status";
+  case audit_action::set_alias:
+    return "set_alias";
+  case audit_action::delete_alias:
+    return "delete_alias";
+  case audit_action::rollback_alias:
+    return "rollback_alias";
+  }
+  return "unknown";
+}
+
+/// The inverse of to_string. Throws format_error (mlguard.format.corrupt).
+inline audit_action audit_action_from_string(std::string_view s) {
+  for (int i = 0; i <= static_cast<int>(audit_action::rollback_alias); ++i) {
+    const auto a = static_cast<audit_action>(i);
+    if (s == to_string(a)) {
+      return a;
+    }
+  }
+  throw format_error("corrupt", "unknown audit action '" + std::string(s) + "'");
+}
+
+/// One record of a model's append-only audit journal.
+struct audit_record {
+  std::uint64_t sequence = 0; ///< 1, 2, 3, ... per model; the watch position
+  timestamp time{};           ///< from the registry's clock_source
+  std::string model;
+  audit_action action = audit_action::create_model;
+  std::string actor;
+  std::string reason;
+  std::optional<int> version;          ///< the version registered, changed or aliased
+  std::string alias;                   ///< alias records: which alias
+  std::optional<int> previous_version; ///< alias records: where the alias pointed before
+  std::string key;                     ///< tag records: the tag key
+  std::optional<std::string> value;    ///< tag value, description or status
+};
+
+/// One move of one alias, from the journal (alias_history).
+struct alias_change {
+  std::uint64_t sequence = 0;
+  timestamp time{};
+  std::string alias;
+  std::optional<int> from; ///< nothing: the alias did not exist before
+  std::optional<int> to;   ///< nothing: the alias was deleted
+  std::string actor;
+  std::string reason;
+  bool rollback = false; ///< made by rollback_alias
+};
+
+/// The compare part of set_alias's compare-and-swap: what the caller believes the
+/// alias points to now.
+///
+/// - alias_expectation::any(): no check (a plain, last-writer-wins set);
+/// - alias_expectation::absent(): the alias must not exist yet;
+/// - alias_expectation::version(v): the alias must point at v right now.
+class alias_expectation {
+public:
+  /// No check: the alias moves whatever it points to.
+  static alias_expectation any() noexcept { return alias_expectation(kind::any, 0); }
+  /// The alias must not exist.
+  static alias_expectation absent() noexcept { return alias_expectation(kind::absent, 0); }
+  /// The alias must point at `v`.
+  static alias_expectation version(int v) noexcept { return alias_expectation(kind::version, v); }
+
+  /// Whether an alias currently at `current` (nothing: absent) satisfies this expectation.
+  bool matches(std::optional<int> current) const noexcept {
+    switch (kind_) {
+    case kind::absent:
+      return !current;
+    case kind::version:
+      return current && *current == version_;
+    default:
+      return true;
+    }
+  }
+
+  /// "any", "absent" or "version 7", for messages.
+  std::string str() const {
+    switch (kind_) {
+    case kind::absent:
+      return "absent";
+    case kind::version:
+      return "version " + std::to_string(version_);
+    default:
+      return "any";
+    }
+  }
+
+private:
+  enum class kind { any, absent, version };
+  alias_expectation(kind k, int v) noexcept : kind_(k), version_(v) {}
+  kind kind_;
+  int version_;
+};
+
+/// How an alias change ended. Refusals are results, not exceptions: they are the
+/// normal outcome of a race or a guard doing its job.
+enum class alias_outcome {
+  applied,   ///< the alias now points at the requested version (or was deleted)
+  unchanged, ///< it already pointed there; nothing was written
+  conflict,  ///< the compare-and-swap failed: the alias was not where `expected` said
+  refused,   ///< a transition guard refused; `guard` and `reason` say which and why
+};
+
+/// "applied", "unchanged", "conflict" or "refused".
+inline const char* to_string(alias_outcome o) noexcept {
+  switch (o) {
+  case alias_outcome::unchanged:
+    return "unchanged";
+  case alias_outcome::conflict:
+    return "conflict";
+  case alias_outcome::refused:
+    return "refused";
+  default:
+    return "applied";
+  }
+}
+
+/// The result of set_alias, delete_alias and rollback_alias.
+struct alias_result {
+  alias_outcome outcome = alias_outcome::applied;
+  std::optional<int> previous; ///< where the alias pointed when the call looked
+  std::optional<int> current;  ///< where it points after the call
+  std::string guard;           ///< refused: the name of the refusing guard
+  std::string reason;          ///< conflict or refused: why, in one line
+  std::uint64_t sequence = 0;  ///< applied: the journal record's sequence number
+
+  /// True when the alias is where the caller asked (applied or unchanged).
+  explicit operator bool() const noexcept {
+    return outcome == alias_outcome::applied || outcome == alias_outcome::unchanged;
+  }
+};
+
+/// One metric condition of a version search.
+struct metric_filter {
+  enum class op { less, less_equal, equal, greater_equal, greater };
+  std::string name;
+  op comparison = op::greater_equal;
+  double value = 0.0;
+
+  /// Whether `metrics` holds the metric and it satisfies the condition.
+  bool matches(const metric_map& metrics) const {
+    const auto it = metrics.find(name);
+    if (it == metrics.end()) {
+      return false;
+    }
+    const double x = it->second;
+    switch (comparison) {
+    case op::less:
+      return x < value;
+    case op::less_equal:
+      return x <= value;
+    case op::equal:
+      return x == value;
+    case op::greater:
+      return x > value;
+    default:
+      return x >= value;
+    }
+  }
+};
+
+/// A version search: every condition given must hold (AND).
+struct version_query {
+  string_map tags;                      ///< each tag present with exactly this value
+  std::vector<metric_filter> metrics;   ///< each metric present and satisfying its filter
+  std::optional<std::string> alias;     ///< the version this alias points to
+  std::optional<version_status> status; ///< only versions in this status
+};
+
+// ---- JSON (nlohmann ADL). Times are ISO-8601 UTC strings, exact to the nanosecond.
+
+namespace detail {
+inline std::string time_to_json(timestamp t) { return format_iso8601(t, iso8601_precision::exact); }
+inline timestamp time_from_json(const json& j) { return parse_iso8601(j.get<std::string>()); }
+inline void optional_int_to_json(json& j, const char* key, const std::optional<int>& v) {
+  j[key] = v ? json(*v) : json(nullptr);
+}
+inline std::optional<int> optional_int_from_json(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return std::nullopt;
+  }
+  return it->get<int>();
+}
+inline std::string string_or_empty(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it == j.end() || it->is_null() ? std::string() : it->get<std::string>();
+}
+} // namespace detail
+
+inline void to_json(json& j, const lineage& l) {
+  j = json{{"data_fingerprint", l.data_fingerprint},
+           {"pipeline_fingerprint", l.pipeline_fingerprint},
+           {"code_version", l.code_version}};
+  detail::optional_int_to_json(j, "parent_version", l.parent_version);
+  j["created_at"] = detail::time_to_json(l.created_at);
+  j["created_by"] = l.created_by;
+}
+
+inline void from_json(const json& j, lineage& l) {
+  l.data_fingerprint = detail::string_or_empty(j, "data_fingerprint");
+  l.pipeline_fingerprint = detail::string_or_empty(j, "pipeline_fingerprint");
+  l.code_version = detail::string_or_empty(j, "code_version");
+  l.parent_version = detail::optional_int_from_json(j, "parent_version");
+  l.created_at = detail::time_from_json(j.at("created_at"));
+  l.created_by = detail::string_or_empty(j, "created_by");
+}
+
+inline void to_json(json& j, const model_version& v) {
+  j = json{{"model", v.model},
+           {"version", v.version},
+           {"artifact_uri", v.artifact_uri},
+           {"artifact_digest", v.artifact_digest},
+           {"status", to_string(v.status)},
+           {"description", v.description},
+           {"tags", v.tags},
+           {"metrics", v.metrics},
+           {"params", v.params},
+           {"lineage", v.lineage},
+           {"aliases", v.aliases}};
+}
+
+inline void from_json(const json& j, model_version& v) {
+  v.model = j.at("model").get<std::string>();
+  v.version = j.at("version").get<int>();
+  v.artifact_uri = detail::string_or_empty(j, "artifact_uri");
+  v.artifact_digest = detail::string_or_empty(j, "artifact_digest");
+  v.status = version_status_from_string(j.at("status").get<std::string>());
+  v.description = detail::string_or_empty(j, "description");
+  v.tags = j.value("tags", string_map{});
+  v.metrics = j.value("metrics", metric_map{});
+  v.params = j.value("params", string_map{});
+  v.lineage = j.at("lineage").get<lineage>();
+  v.aliases = j.value("aliases", std::vector<std::string>{});
+}
+
+inline void to_json(json& j, const registered_model& m) {
+  j = json{{"name", m.name},
+           {"description", m.description},
+           {"tags", m.tags},
+           {"created_at", detail::time_to_json(m.created_at)},
+           {"updated_at", detail::time_to_json(m.updated_at)},
+           {"latest_version", m.latest_version},
+           {"aliases", m.aliases},
+           {"sequence", m.sequence}};
+}
+
+inline void from_json(const json& j, registered_model& m) {
+  m.name = j.at("name").get<std::string>();
+  m.description = detail::string_or_empty(j, "description");
+  m.tags = j.value("tags", string_map{});
+  m.created_at = detail::time_from_json(j.at("created_at"));
+  m.updated_at = detail::time_from_json(j.at("updated_at"));
+  m.latest_version = j.at("latest_version").get<int>();
+  m.aliases = j.value("aliases", std::map<std::string, int>{});
+  m.sequence = j.at("sequence").get<std::uint64_t>();
+}
+
+inline void to_json(json& j, const audit_record& r) {
+  j = json{{"sequence", r.sequence},
+           {"time", detail::time_to_json(r.time)},
+           {"model", r.model},
+           {"action", to_string(r.action)}};
+  if (!r.actor.empty()) {
+    j["actor"] = r.actor;
+  }
+  if (!r.reason.empty()) {
+    j["reason"] = r.reason;
+  }
+  if (r.version) {
+    j["version"] = *r.version;
+  }
+  if (!r.alias.empty()) {
+    j["alias"] = r.alias;
+    detail::optional_int_to_json(j, "previous_version", r.previous_version);
+  }
+  if (!r.key.empty()) {
+    j["key"] = r.key;
+  }
+  if (r.value) {
+    j["value"] = *r.value;
+  }
+}
+
+inline void from_json(const json& j, audit_record& r) {
+  r.sequence = j.at("sequence").get<std::uint64_t>();
+  r.time = detail::time_from_json(j.at("time"));
+  r.model = j.at("model").get<std::string>();
+  r.action = audit_action_from_string(j.at("action").get<std::string>());
+  r.actor = detail::string_or_empty(j, "actor");
+  r.reason = detail::string_or_empty(j, "reason");
+  r.version = detail::optional_int_from_json(j, "version");
+  r.alias = detail::string_or_empty(j, "alias");
+  r.previous_version = detail::optional_int_from_json(j, "previous_version");
+  r.key = detail::string_or_empty(j, "key");
+  const auto value = j.find("value");
+  r.value = value == j.end() || value->is_null()
+                ? std::nullopt
+                : std::optional<std::string>(value->get<std::string>());
+}
+
+inline void to_json(json& j, const alias_change& c) {
+  j = json{{"sequence", c.sequence}, {"time", detail::time_to_json(c.time)}, {"alias", c.alias}};
+  detail::optional_int_to_json(j, "from", c.from);
+  detail::optional_int_to_json(j, "to", c.to);
+  j["actor"] = c.actor;
+  j["reason"] = c.reason;
+  j["rollback"] = c.rollback;
+}
+
+inline void to_json(json& j, const alias_result& r) {
+  j = json{{"outcome", to_string(r.outcome)}};
+  detail::optional_int_to_json(j, "previous", r.previous);
+  detail::optional_int_to_json(j, "current", r.current);
+  if (!r.guard.empty()) {
+    j["guard"] = r.guard;
+  }
+  if (!r.reason.empty()) {
+    j["reason"] = r.reason;
+  }
+  if (r.sequence != 0) {
+    j["sequence"] = r.sequence;
+  }
+}
+
+} // namespace mlguard::registry
+
+#endif // MLGUARD_REGISTRY_MODEL_VERSION_HPP

@@ -1,0 +1,145 @@
+// `mlguard registry` end to end: the real executable on a real directory.
+#include <string>
+#include <vector>
+
+#include "mlguard/core/json.hpp"
+#include "process.hpp"
+#include "registry/registry_fixtures.hpp"
+#include "test_support.hpp"
+
+using namespace mlguard;
+
+namespace {
+
+struct cli_registry {
+  test::temp_dir dir;
+  std::string root() const { return dir.path + "/reg"; }
+
+  test::process_result run(std::vector<std::string> args) const {
+    args.insert(args.begin(),
+                {MLGUARD_CLI_PATH, "registry", "--root", root(), "--actor", "tester"});
+    return test::run_process(args);
+  }
+
+  json ok(const std::vector<std::string>& args) const {
+    const auto r = run(args);
+    REQUIRE_MESSAGE(r.exit_code == 0, "stderr: " << r.err);
+    CHECK(r.err.empty());
+    return parse_json(r.out, "stdout");
+  }
+};
+
+int lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) {
+    n += c == '\n' ? 1 : 0;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("mlguard registry: create, register, list and show") {
+  cli_registry cli;
+  const auto created = cli.ok({"create", "churn", "--description", "predicts churn"});
+  CHECK(created["name"] == "churn");
+  CHECK(created["latest_version"] == 0);
+  const auto v1 = cli.ok({"register", "churn", "--artifact", "s3://m/1", "--digest", "sha256:aa",
+                          "--metric", "auc=0.87", "--metric", "logloss=0.3", "--tag",
+                          "framework=xgboost", "--param", "depth=6"});
+  CHECK(v1["version"] == 1);
+  CHECK(v1["artifact_digest"] == "sha256:aa");
+  CHECK(v1["metrics"]["auc"] == 0.87);
+  CHECK(v1["tags"]["framework"] == "xgboost");
+  CHECK(v1["lineage"]["created_by"] == "tester");
+  const auto v2 = cli.ok({"register", "churn", "--artifact", "s3://m/2", "--parent", "1"});
+  CHECK(v2["version"] == 2);
+  CHECK(v2["lineage"]["parent_version"] == 1);
+
+  const auto models = cli.ok({"list"});
+  REQUIRE(models.size() == 1);
+  CHECK(models[0]["name"] == "churn");
+  const auto versions = cli.ok({"list", "churn"});
+  REQUIRE(versions.size() == 2);
+  CHECK(versions[1]["artifact_uri"] == "s3://m/2");
+  CHECK(cli.ok({"show", "churn"})["description"] == "predicts churn");
+  CHECK(cli.ok({"show", "churn/1"})["artifact_uri"] == "s3://m/1");
+  CHECK(cli.ok({"show", "churn/latest"})["version"] == 2);
+  CHECK(cli.ok({"show", "models:/churn/2"})["version"] == 2);
+}
+
+TEST_CASE("mlguard registry: alias compare-and-swap, history and rollback") {
+  cli_registry cli;
+  cli.ok({"create", "churn"});
+  for (int i = 1; i <= 3; ++i) {
+    cli.ok({"register", "churn", "--artifact", "s3://m/" + std::to_string(i)});
+  }
+  auto moved = cli.ok({"alias", "churn", "champion", "1", "--expect", "none"});
+  CHECK(moved["outcome"] == "applied");
+  CHECK(moved["current"] == 1);
+  CHECK(cli.ok({"show", "churn@champion"})["version"] == 1);
+
+  // A lost compare-and-swap: exit 3, the alias does not move.
+  const auto lost = cli.run({"alias", "churn", "champion", "2", "--expect", "3"});
+  CHECK(lost.exit_code == 3);
+  CHECK(parse_json(lost.out, "stdout")["outcome"] == "conflict");
+  CHECK(lines(lost.err) == 1);
+  CHECK(cli.ok({"show", "churn@champion"})["version"] == 1);
+
+  cli.ok({"alias", "churn", "champion", "2", "--expect", "1", "--reason", "better auc"});
+  cli.ok({"alias", "churn", "champion", "3", "--expect", "2"});
+  const auto rolled = cli.ok({"rollback", "churn", "champion", "--reason", "latency regression"});
+  CHECK(rolled["outcome"] == "applied");
+  CHECK(rolled["previous"] == 3);
+  CHECK(rolled["current"] == 2);
+
+  const auto moves = cli.ok({"history", "churn", "--alias", "champion"});
+  REQUIRE(moves.size() == 4);
+  CHECK(moves[1]["reason"] == "better auc");
+  CHECK(moves[1]["actor"] == "tester");
+  CHECK(moves[3]["rollback"] == true);
+  CHECK(moves[3]["reason"] == "latency regression");
+  const auto log = cli.ok({"history", "churn"});
+  CHECK(log.size() == 8); // create, 3 registrations, 3 moves, 1 rollback
+  CHECK(log.back()["action"] == "rollback_alias");
+
+  // Where champion pointed at the time of its second move, and far in the past.
+  const auto second_move_time = moves[1]["time"].get<std::string>();
+  const auto at = cli.ok({"history", "churn", "--alias", "champion", "--at", second_move_time});
+  CHECK(at["aliases"]["champion"] == 2);
+  const auto before = cli.ok({"history", "churn", "--at", "2001-01-01T00:00:00Z"});
+  CHECK(before["aliases"]["champion"].is_null());
+}
+
+TEST_CASE("mlguard registry: usage and input errors exit 2 with one line on stderr") {
+  cli_registry cli;
+  cli.ok({"create", "churn"});
+  const std::vector<std::vector<std::string>> bad = {
+      {"create", "../x"},
+      {"create", "churn"},   // already exists
+      {"register", "churn"}, // --artifact missing
+      {"register", "churn", "--artifact", "s3://x", "--metric", "auc=high"},
+      {"register", "churn", "--artifact", "s3://x", "--tag", "novalue"},
+      {"register", "nope", "--artifact", "s3://x"},
+      {"show", "churn/7"},
+      {"show", "churn@champion"},
+      {"alias", "churn", "champion", "1"}, // no version 1 yet
+      {"alias", "churn", "champion", "1", "--expect", "soon"},
+      {"history", "churn", "--at", "yesterday"},
+      {"rollback", "churn", "champion"},
+      {"frobnicate"},
+  };
+  for (const auto& args : bad) {
+    CAPTURE(args.front());
+    CAPTURE(args.back());
+    const auto r = cli.run(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK_MESSAGE(lines(r.err) == 1, r.err);
+  }
+  // No registry at all: a clear error, and nothing is created.
+  const auto missing = test::run_process(
+      {MLGUARD_CLI_PATH, "registry", "--root", cli.dir.path + "/nowhere", "list"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("no registry") != std::string::npos);
+}

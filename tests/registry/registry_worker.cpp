@@ -1,0 +1,76 @@
+// A child process for the file registry's multi-process tests.
+//
+//   mlguard_registry_worker register ROOT MODEL COUNT [nofsync]
+//       registers COUNT versions of MODEL, printing each acknowledged version number
+//   mlguard_registry_worker churn ROOT MODEL [nofsync]
+//       prints "ready", then forever: registers a version ("v N"), moves alias
+//       "champion" to it with a compare-and-swap ("a N"), tags it ("t N"); each line is
+//       printed and flushed only after the call returned, so every printed line is an
+//       acknowledged write. The parent kills it with SIGKILL at a random moment.
+//
+// Exit status 0 on success, 1 on an error (printed to stderr).
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "mlguard/registry/file_registry.hpp"
+
+using namespace mlguard::registry;
+
+int main(int argc, char** argv) {
+  try {
+    if (argc < 4) {
+      std::fprintf(stderr,
+                   "usage: %s register ROOT MODEL COUNT [nofsync] | churn ROOT MODEL [nofsync]\n",
+                   argv[0]);
+      return 2;
+    }
+    const std::string mode = argv[1];
+    const std::string model = argv[3];
+    const bool sync = std::string(argv[argc - 1]) != "nofsync";
+    file_registry_options options;
+    options.fsync = sync;
+    file_registry reg(argv[2], options);
+    const change_context who{"worker-" + std::to_string(::getpid()), "test"};
+    if (mode == "register" && argc >= 5) {
+      const int count = std::atoi(argv[4]);
+      for (int i = 0; i < count; ++i) {
+        const auto v = reg.register_version(
+            model, "s3://bucket/" + std::to_string(::getpid()) + "/" + std::to_string(i), {}, who);
+        std::printf("%d\n", v.version);
+      }
+      std::fflush(stdout);
+      return 0;
+    }
+    if (mode == "churn") {
+      std::printf("ready\n");
+      std::fflush(stdout);
+      for (long i = 0;; ++i) {
+        version_metadata meta;
+        meta.metrics["auc"] = 0.5 + static_cast<double>(i % 100) / 1000.0;
+        meta.tags["run"] = std::to_string(i);
+        const auto v =
+            reg.register_version(model, "s3://bucket/run-" + std::to_string(i), meta, who);
+        std::printf("v %d\n", v.version);
+        std::fflush(stdout);
+        const auto current = reg.alias_version(model, "champion");
+        const auto moved = reg.set_alias(
+            model, "champion", v.version,
+            current ? alias_expectation::version(*current) : alias_expectation::absent(), who);
+        if (moved.outcome == alias_outcome::applied) {
+          std::printf("a %d\n", v.version);
+          std::fflush(stdout);
+        }
+        reg.set_version_tag(model, v.version, "seen", "yes", who);
+        std::printf("t %d\n", v.version);
+        std::fflush(stdout);
+      }
+    }
+    std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "worker: %s\n", e.what());
+    return 1;
+  }
+}
