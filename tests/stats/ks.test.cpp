@@ -312,7 +312,8 @@ TEST_CASE("ks_2samp: the bucketed scan of large samples equals the sorted merge"
     for (const auto& sizes : {std::pair<std::size_t, std::size_t>{15000, 12000},
                               {30000, 30000},
                               {50000, 900},
-                              {2, 40000}}) {
+                              {2, 40000},
+                              {600000, 500000}}) { // the last one sizes buckets from a sample
       const std::size_t n1 = sizes.first;
       const std::size_t n2 = sizes.second;
       for (double shift : {0.0, 0.01, 0.3}) {
@@ -332,5 +333,37 @@ TEST_CASE("ks_2samp: the bucketed scan of large samples equals the sorted merge"
         CHECK(e.min_loc == ref.min_loc);
       }
     }
+  }
+}
+
+TEST_CASE("ks_2samp: large samples whose bucket sizing sample misses values") {
+  // From 2^20 values on the buckets are sized from a sample; values it never
+  // sees (one NaN, a lone far outlier, a periodic pattern) must still count.
+  std::vector<double> a(600000);
+  std::vector<double> b(480000);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    a[i] = i % 97 == 0 ? 1e6 + static_cast<double>(i) : static_cast<double>(i % 1000);
+  }
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    b[i] = static_cast<double>((i * 7) % 1003) + 0.5;
+  }
+  b[123457] = -1e300;
+  b[470001] = 1e300;
+  std::vector<double> scratch;
+  const auto e = detail::ks_scan_bucketed(a, b, scratch);
+  auto sa = a;
+  auto sb = b;
+  std::sort(sa.begin(), sa.end());
+  std::sort(sb.begin(), sb.end());
+  const auto ref = detail::ks_scan(sa.data(), sa.size(), sb.data(), sb.size());
+  CHECK(e.max_diff == ref.max_diff);
+  CHECK(e.min_diff == ref.min_diff);
+  CHECK(e.max_loc == ref.max_loc);
+  CHECK(e.min_loc == ref.min_loc);
+  for (const std::size_t at : {std::size_t{0}, std::size_t{99991}, a.size() - 1}) {
+    auto with_nan = a;
+    with_nan[at] = std::nan("");
+    MLGUARD_CHECK_THROWS_ID(ks_2samp(with_nan, b), "mlguard.stats.nan_input");
+    MLGUARD_CHECK_THROWS_ID(ks_2samp(b, with_nan), "mlguard.stats.nan_input");
   }
 }

@@ -93,10 +93,10 @@ inline void to_json(json& j, const ks_result& r) {
 /// (tests/stats/ks.test.cpp, fixtures from tests/reference/gen_stats.py).
 ///
 /// Below n1 + n2 = 20000 it copies and sorts both samples and merges them once.
-/// From 20000 on it does not sort: three streaming passes count both samples
-/// into value-monotone buckets, the exact ECDF difference at bucket ends
-/// bounds where the extremes can lie, and only the values of those few
-/// buckets are gathered, sorted and merged (same result, bit for bit).
+/// From 20000 on it does not sort: a sampled pass sizes value-monotone
+/// buckets, one streaming pass counts both samples into them, the exact ECDF
+/// difference at bucket ends bounds where the extremes can lie, and only the
+/// values of those few buckets are gathered, sorted and merged (same result, bit for bit).
 /// Allocates its scratch; see the overload below to reuse a buffer. Throws stats_error
 /// mlguard.stats.empty_sample and mlguard.stats.nan_input (see the contract at the top of this
 /// header).
@@ -106,7 +106,9 @@ inline ks_result ks_2samp(span<const double> a, span<const double> b,
 
 /// As ks_2samp above, using `scratch` as working memory (grown as needed; its
 /// capacity is never reduced), so repeated calls with a reused buffer do not
-/// allocate once it is large enough (about 2.3·(n1 + n2) + 100000 doubles).
+/// allocate once it is large enough: n1 + n2 + max(n1, n2) doubles below
+/// n1 + n2 = 20000; above, at most (n1 + n2)/16 + 110000 doubles plus three per
+/// value of the candidate buckets (typically a few thousand values).
 /// Exceptions: the exact one-sided p-value with n1 ≠ n2 (path counting) and
 /// the two-sided asymptotic p-value when kstwo needs its Durbin-matrix or
 /// Pomeranz method (n·D² small) allocate small temporaries.
