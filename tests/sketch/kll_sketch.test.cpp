@@ -104,6 +104,29 @@ double max_rank_error(const kll_sketch<double>& sketch, const std::vector<double
 
 } // namespace
 
+TEST_CASE("kll_sketch: the level-0 sort orders like std::sort, ties and signed zeros included") {
+  std::mt19937_64 gen(7);
+  for (std::size_t n = 0; n <= 300; n += (n < 40 ? 1 : 37)) {
+    for (int kind = 0; kind < 3; ++kind) {
+      std::vector<double> v(n);
+      for (auto& x : v) {
+        const auto r = gen();
+        x = kind == 0   ? static_cast<double>(r >> 11) * 0x1.0p-53
+            : kind == 1 ? static_cast<double>(r % 4) // many ties
+                        : ((r & 1) != 0 ? -0.0 : 0.0) + static_cast<double>((r >> 1) % 3) - 1.0;
+      }
+      auto expected = v;
+      std::stable_sort(expected.begin(), expected.end());
+      mlguard::detail::branchless_sort(v.data(), v.size(), 64);
+      INFO("n = " << n << ", kind " << kind);
+      REQUIRE(v.size() == expected.size());
+      for (std::size_t i = 0; i < n; ++i) {
+        CHECK(v[i] == expected[i]); // signed zeros compare equal, as in std::less
+      }
+    }
+  }
+}
+
 TEST_CASE("kll_sketch: empty sketch and invalid arguments") {
   kll_sketch<double> sketch;
   CHECK(sketch.is_empty());
