@@ -169,6 +169,12 @@ TEST_CASE("NYC taxi: January's schema accepts January and flags February's conge
   CHECK(on_feb.find("congestion_surcharge", anomaly_kind::int_type_small_int)->count == 8);
   CHECK(on_feb.find("congestion_surcharge", anomaly_kind::feature_type_low_fraction_present) ==
         nullptr);
+  // Also from pandas: January's smallest passenger_count is 1, February has 1579
+  // rows with 0; 11 February extra and 1 tolls_amount values exceed January's max.
+  CHECK(on_feb.find("passenger_count", anomaly_kind::int_type_small_int)->count == 1579);
+  CHECK(on_feb.find("extra", anomaly_kind::float_type_big_float)->count == 11);
+  CHECK(on_feb.find("tolls_amount", anomaly_kind::float_type_big_float)->count == 1);
+  CHECK(on_feb.errors == 6);
 
   const auto reference = dataset_profile::of(jan);
   validate_options o;
