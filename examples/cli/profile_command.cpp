@@ -19,7 +19,8 @@ void add_profile_command(CLI::App& app, int& status) {
     std::string merged;
   };
   auto args = std::make_shared<args_t>();
-  auto* cmd = app.add_subcommand("profile", "Profile a CSV file (or merge profiles: profile merge)");
+  auto* cmd =
+      app.add_subcommand("profile", "Profile a CSV file (or merge profiles: profile merge)");
   cmd->add_option("data", args->data, "CSV file to profile");
   cmd->add_option("-o,--output", args->output, "Write the profile here (default: stdout)");
   auto* merge = cmd->add_subcommand("merge", "Merge profiles (e.g. one per replica or month)");

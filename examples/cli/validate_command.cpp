@@ -36,8 +36,7 @@ void print_text(const validate::validation_report& r) {
   }
   std::fputs(out.str().c_str(), stdout);
   std::printf("\n%llu rows, %zu errors, %zu warnings: %s\n",
-              static_cast<unsigned long long>(r.rows), r.errors, r.warnings,
-              to_string(r.outcome));
+              static_cast<unsigned long long>(r.rows), r.errors, r.warnings, to_string(r.outcome));
 }
 
 } // namespace

@@ -163,11 +163,11 @@ TEST_CASE("mlguard profile/schema/validate: bad input exits 2 with one stderr li
   const auto empty = dir.write("empty.csv", "");
   const auto header_only = dir.write("header.csv", "x,n,c\n");
   const auto all_missing = dir.write("missing.csv", "x,y\n1,\n2,\n");
-  const auto unknown = dir.write(
-      "unknown.json", R"({"format": "mlguard.schema", "format_version": 1, "features": [],
+  const auto unknown =
+      dir.write("unknown.json", R"({"format": "mlguard.schema", "format_version": 1, "features": [],
         "extra": true})");
-  const auto newer =
-      dir.write("newer.json", R"({"format": "mlguard.schema", "format_version": 99, "features": []})");
+  const auto newer = dir.write(
+      "newer.json", R"({"format": "mlguard.schema", "format_version": 99, "features": []})");
   const auto truncated = dir.write("truncated.json", schema_text.substr(0, schema_text.size() / 2));
   const auto garbage = dir.write("garbage.json", std::string("\x7f\x45\x4c\x46\x02\x01", 6));
   const auto bad_profile =
@@ -182,7 +182,8 @@ TEST_CASE("mlguard profile/schema/validate: bad input exits 2 with one stderr li
       {{"validate", "--schema", newer, train}, "mlguard.format.newer_version"},
       {{"validate", "--schema", truncated, train}, "mlguard.format.corrupt"},
       {{"validate", "--schema", garbage, train}, "mlguard.format.corrupt"},
-      {{"validate", "--schema", dir.file("schema.json"), header_only}, "mlguard.validate.empty_data"},
+      {{"validate", "--schema", dir.file("schema.json"), header_only},
+       "mlguard.validate.empty_data"},
       {{"validate", "--schema", dir.file("schema.json"), train, "--reference-profile", bad_profile},
        "mlguard.format.unknown_field"},
       {{"profile", "merge", bad_profile, "-o", dir.file("m.json")}, "mlguard.format.unknown_field"},

@@ -22,8 +22,8 @@ table training() {
   t.add(column::numeric("price", {1.5, 2.0, 3.25, 10.0, 4.0, na}));
   t.add(column::numeric("count", {1, 2, 3, 4, 5, 6}));
   t.add(column::numeric("flag", {0, 1, 1, 0, 1, 1}));
-  t.add(column::numeric("temp", {1.0, std::numeric_limits<double>::infinity(), 2.0, 3.0, 4.0,
-                                 5.0}));
+  t.add(
+      column::numeric("temp", {1.0, std::numeric_limits<double>::infinity(), 2.0, 3.0, 4.0, 5.0}));
   vocabulary v({"red", "green", "blue"});
   t.add(column::categorical("colour", {0, 1, 2, 0, 0, missing_code}, v));
   vocabulary tf({"true", "false"});

@@ -81,10 +81,9 @@ TEST_CASE("schema JSON: bad documents fail with stable ids") {
   MLGUARD_CHECK_THROWS_ID(
       schema::parse(head + R"("features": [{"name": "x", "kind": "numeric", "maximum": 3}]})"),
       "mlguard.format.unknown_field");
-  MLGUARD_CHECK_THROWS_ID(
-      schema::parse(head + R"("features": [{"name": "x", "kind": "numeric",
+  MLGUARD_CHECK_THROWS_ID(schema::parse(head + R"("features": [{"name": "x", "kind": "numeric",
         "domain": {"min": 0, "upper": 3}}]})"),
-      "mlguard.format.unknown_field");
+                          "mlguard.format.unknown_field");
   MLGUARD_CHECK_THROWS_ID(
       schema::parse(R"({"format": "mlguard.schema", "format_version": 2, "features": []})"),
       "mlguard.format.newer_version");
@@ -94,8 +93,7 @@ TEST_CASE("schema JSON: bad documents fail with stable ids") {
   MLGUARD_CHECK_THROWS_ID(schema::parse(R"({"format": "profile", "format_version": 1})"),
                           "mlguard.format.wrong_kind");
   const auto good = sample_schema().dump();
-  MLGUARD_CHECK_THROWS_ID(schema::parse(good.substr(0, good.size() / 2)),
-                          "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(schema::parse(good.substr(0, good.size() / 2)), "mlguard.format.corrupt");
   MLGUARD_CHECK_THROWS_ID(schema::parse(std::string("\x00\xff\x13garbage", 10)),
                           "mlguard.format.corrupt");
   MLGUARD_CHECK_THROWS_ID(schema::parse(""), "mlguard.format.corrupt");
@@ -109,10 +107,9 @@ TEST_CASE("schema JSON: bad documents fail with stable ids") {
   MLGUARD_CHECK_THROWS_ID(
       schema::parse(head + R"("severity": {"FLOAT_TYPE_HUGE": "warning"}, "features": []})"),
       "mlguard.format.corrupt");
-  MLGUARD_CHECK_THROWS_ID(
-      schema::parse(head + R"("features": [{"name": "x", "kind": "numeric",
+  MLGUARD_CHECK_THROWS_ID(schema::parse(head + R"("features": [{"name": "x", "kind": "numeric",
         "domain": {"min": 5, "max": 1}}]})"),
-      "mlguard.validate.invalid_spec");
+                          "mlguard.validate.invalid_spec");
 }
 
 TEST_CASE("schema: inconsistent specs are rejected") {

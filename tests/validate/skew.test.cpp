@@ -95,8 +95,7 @@ TEST_CASE("compare_profiles: thresholds from the schema, unseen share, skipped f
   feature_spec g;
   g.name = "missing_everywhere";
   const schema s({f, g});
-  const auto r =
-      compare_profiles(s, dataset_profile::of(train), dataset_profile::of(serve));
+  const auto r = compare_profiles(s, dataset_profile::of(train), dataset_profile::of(serve));
   REQUIRE(r.size() == 2);
   REQUIRE(r[0].measurements.size() == 4);
   const auto& linf = r[0].measurements[0];

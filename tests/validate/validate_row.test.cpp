@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -186,4 +187,25 @@ TEST_CASE("validate_fields: text rows parse like the CSV reader") {
   CHECK(row[2] == missing_code);
   CHECK(row[3] == 0.0);
   CHECK(out[4].has(anomaly_kind::float_type_has_inf));
+}
+
+TEST_CASE("validate_row: one schema shared by several threads (run under TSan)") {
+  const auto s = make_schema(row_action::clip);
+  std::vector<std::thread> threads;
+  std::vector<std::size_t> anomalies(4, 0);
+  for (std::size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&s, &anomalies, t] {
+      std::vector<anomaly_set> out(s.size());
+      for (int i = 0; i < 2000; ++i) {
+        std::vector<double> row{static_cast<double>(i % 20), 2.0, 1.0, 0.0, 1.0};
+        anomalies[t] += validate_row(s, row, out).anomalous_features;
+      }
+    });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  for (auto n : anomalies) {
+    CHECK(n == 900); // values 11..19 of every 20 are above the domain max 10
+  }
 }

@@ -19,22 +19,22 @@ namespace mlguard::validate {
 /// COMPARATOR_UNSEEN_CATEGORIES_HIGH are mlguard's own (TFDV folds the first
 /// into its L-infinity comparator and has no second).
 enum class anomaly_kind : std::uint8_t {
-  schema_missing_column,            ///< SCHEMA_MISSING_COLUMN: a schema feature absent from the data
-  schema_new_column,                ///< SCHEMA_NEW_COLUMN: a data column not in the schema
+  schema_missing_column, ///< SCHEMA_MISSING_COLUMN: a schema feature absent from the data
+  schema_new_column,     ///< SCHEMA_NEW_COLUMN: a data column not in the schema
   feature_type_low_fraction_present, ///< FEATURE_TYPE_LOW_FRACTION_PRESENT: too many missing values
-  float_type_has_nan,               ///< FLOAT_TYPE_HAS_NAN: a "nan" value where NaN is not allowed
-  float_type_has_inf,               ///< FLOAT_TYPE_HAS_INF: ±inf where it is not allowed
-  float_type_big_float,             ///< FLOAT_TYPE_BIG_FLOAT: above the domain's max
-  float_type_small_float,           ///< FLOAT_TYPE_SMALL_FLOAT: below the domain's min
-  float_type_string_not_float,      ///< FLOAT_TYPE_STRING_NOT_FLOAT: text in a numeric feature
-  int_type_big_int,                 ///< INT_TYPE_BIG_INT: integer above the domain's max
-  int_type_small_int,               ///< INT_TYPE_SMALL_INT: integer below the domain's min
-  int_type_not_int_string,          ///< INT_TYPE_NOT_INT_STRING: not an integer (text or a fraction)
+  float_type_has_nan,                ///< FLOAT_TYPE_HAS_NAN: a "nan" value where NaN is not allowed
+  float_type_has_inf,                ///< FLOAT_TYPE_HAS_INF: ±inf where it is not allowed
+  float_type_big_float,              ///< FLOAT_TYPE_BIG_FLOAT: above the domain's max
+  float_type_small_float,            ///< FLOAT_TYPE_SMALL_FLOAT: below the domain's min
+  float_type_string_not_float,       ///< FLOAT_TYPE_STRING_NOT_FLOAT: text in a numeric feature
+  int_type_big_int,                  ///< INT_TYPE_BIG_INT: integer above the domain's max
+  int_type_small_int,                ///< INT_TYPE_SMALL_INT: integer below the domain's min
+  int_type_not_int_string, ///< INT_TYPE_NOT_INT_STRING: not an integer (text or a fraction)
   enum_type_unexpected_string_values, ///< ENUM_TYPE_UNEXPECTED_STRING_VALUES: not in the vocabulary
-  bool_type_unexpected_float,       ///< BOOL_TYPE_UNEXPECTED_FLOAT: a number other than 0 and 1
-  bool_type_unexpected_string,      ///< BOOL_TYPE_UNEXPECTED_STRING: text other than true/false/0/1
-  comparator_l_infty_high,          ///< COMPARATOR_L_INFTY_HIGH: categorical skew
-  comparator_jensen_shannon_divergence_high, ///< COMPARATOR_JENSEN_SHANNON_DIVERGENCE_HIGH
+  bool_type_unexpected_float,         ///< BOOL_TYPE_UNEXPECTED_FLOAT: a number other than 0 and 1
+  bool_type_unexpected_string, ///< BOOL_TYPE_UNEXPECTED_STRING: text other than true/false/0/1
+  comparator_l_infty_high,     ///< COMPARATOR_L_INFTY_HIGH: categorical skew
+  comparator_jensen_shannon_divergence_high,      ///< COMPARATOR_JENSEN_SHANNON_DIVERGENCE_HIGH
   comparator_normalized_absolute_difference_high, ///< mlguard's name (see the enum comment)
   comparator_unseen_categories_high, ///< mlguard's name: share of serving values unseen in training
 };

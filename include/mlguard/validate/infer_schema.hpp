@@ -127,8 +127,8 @@ inline schema infer_schema(const dataset_profile& training, const infer_options&
         }
         return s;
       };
-      if (options.infer_boolean && f.vocabulary.size() == 2 &&
-          lower(f.vocabulary[0]) == "false" && lower(f.vocabulary[1]) == "true") {
+      if (options.infer_boolean && f.vocabulary.size() == 2 && lower(f.vocabulary[0]) == "false" &&
+          lower(f.vocabulary[1]) == "true") {
         f.kind = feature_kind::boolean;
         f.vocabulary.clear();
         f.impute_value = lower(*f.impute_category) == "true" ? 1.0 : 0.0;

@@ -134,9 +134,8 @@ inline std::optional<double> jensen_shannon_divergence(const std::map<std::strin
 /// normalised counts. Differences from TFDV: counts come from the KLL
 /// sketch (exact below k values, within its rank error above), and missing
 /// values (NaN) get no bucket. Nothing when a side has no value.
-inline std::optional<double> jensen_shannon_divergence(const feature_profile& a,
-                                                       const feature_profile& b,
-                                                       std::size_t buckets) {
+inline std::optional<double>
+jensen_shannon_divergence(const feature_profile& a, const feature_profile& b, std::size_t buckets) {
   const auto ha = detail::equi_width_histogram(a, buckets);
   const auto hb = detail::equi_width_histogram(b, buckets);
   auto [p, q] = detail::align(ha, hb);

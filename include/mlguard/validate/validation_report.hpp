@@ -101,8 +101,10 @@ inline void to_json(json& j, const validation_report& r) {
       for (auto row : a.sample_rows) {
         rows.push_back(row + 1);
       }
-      json e = {{"kind", to_string(a.kind)}, {"severity", to_string(a.level)},
-                {"count", a.count},          {"rate", a.rate},
+      json e = {{"kind", to_string(a.kind)},
+                {"severity", to_string(a.level)},
+                {"count", a.count},
+                {"rate", a.rate},
                 {"rows", rows}};
       if (a.value) {
         e["value"] = *a.value;
@@ -162,8 +164,8 @@ public:
   /// A builder for `s` (which must outlive it).
   explicit report_builder(const schema& s, const validate_options& options = {})
       : schema_(s), options_(options), counts_(s.size() * anomaly_kind_count, 0),
-        samples_(s.size() * anomaly_kind_count), missing_(s.size(), 0),
-        missing_samples_(s.size()), absent_(s.size(), false) {}
+        samples_(s.size() * anomaly_kind_count), missing_(s.size(), 0), missing_samples_(s.size()),
+        absent_(s.size(), false) {}
 
   /// Feature `i` has no column in the data (SCHEMA_MISSING_COLUMN); its row
   /// results are then ignored.

@@ -77,8 +77,8 @@ inline std::vector<bucket> rebucket(const std::vector<double>& boundaries,
     }
     covered.push_back(boundaries[index]);
     for (std::size_t i = 0; i + 1 < covered.size(); ++i) {
-      out.push_back({covered[i], covered[i + 1],
-                     (covered[i + 1] - covered[i]) / (b.high - b.low) * b.count});
+      out.push_back(
+          {covered[i], covered[i + 1], (covered[i + 1] - covered[i]) / (b.high - b.low) * b.count});
     }
   }
   for (std::size_t i = index; i < last; ++i) {

@@ -167,9 +167,8 @@ inline json schema::to_json() const {
 
 inline schema schema::from_json(const json& document, std::string_view source) {
   check_format(document, format_name, format_version, source);
-  check_known_fields(document,
-                     {"format", "format_version", "histogram_buckets", "severity", "features"},
-                     source);
+  check_known_fields(
+      document, {"format", "format_version", "histogram_buckets", "severity", "features"}, source);
   const std::string src(source);
   auto fail = [&](const std::string& where, const std::string& what) {
     throw format_error("corrupt", src + ": " + where + ": " + what);

@@ -87,7 +87,7 @@ private:
 /// (compare_profiles); anomalous measurements become COMPARATOR_* entries.
 /// Throws profile_error from profiling only.
 inline validation_report validate_batch(const schema& s, const table& data,
-                                  const validate_options& options = {}) {
+                                        const validate_options& options = {}) {
   report_builder builder(s, options);
   std::vector<std::optional<detail::column_cells>> cells(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
