@@ -15,7 +15,6 @@ using namespace mlguard::validate;
 
 namespace {
 
-constexpr double na = std::numeric_limits<double>::quiet_NaN();
 
 schema small_schema() {
   feature_spec x;
