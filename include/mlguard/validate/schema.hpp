@@ -54,7 +54,8 @@ struct feature_check {
 /// Optional members may be left out. Unknown fields, a newer format_version
 /// and ill-typed values are rejected (mlguard.format.*).
 ///
-/// Threads: immutable after construction; share it freely between threads.
+/// Threads: after construction (and any set_severity calls, which are not
+/// synchronised) a schema is only read: share it freely between threads.
 class schema {
 public:
   /// The JSON format name and version written by to_json.

@@ -92,6 +92,7 @@ struct validation_report {
 /// "missing", "anomalies": [{"kind", "severity", "count", "rate", "rows"
 /// (1-based data rows), "value", "threshold"}], "skew": {"skipped" |
 /// "measurements": [{"comparator", "value", "threshold", "anomalous", "category"}]}}]}.
+/// Comparator anomalies are about the batch, not rows: their count and rate are 0.
 inline void to_json(json& j, const validation_report& r) {
   json features = json::array();
   for (const auto& f : r.features) {
