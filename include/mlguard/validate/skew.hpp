@@ -131,8 +131,9 @@ inline std::optional<double> jensen_shannon_divergence(const std::map<std::strin
 /// from the KLL sketch), aligned on the union of bucket edges assuming
 /// values uniform within a bucket, point masses (min == max) and ±inf
 /// mass as extra buckets (TFDV's AlignHistograms), then JS of the
-/// normalised counts. Differences from TFDV: counts come from the KLL
-/// sketch (exact below k values, within its rank error above), and missing
+/// normalised counts. Differences from TFDV: bucket counts are the KLL
+/// sketch's ranks at the edges (exact below k values, within its rank error
+/// above) where TFDV interpolates between quantile boundaries, and missing
 /// values (NaN) get no bucket. Nothing when a side has no value.
 inline std::optional<double>
 jensen_shannon_divergence(const feature_profile& a, const feature_profile& b, std::size_t buckets) {

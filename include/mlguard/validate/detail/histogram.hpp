@@ -26,13 +26,15 @@ struct histogram {
   double infinite = 0.0;       // mass of ±inf values (TFDV's infinite-bound buckets)
 };
 
-// TFDV's standard histogram: `n` equal-width buckets over [min, max] of the
-// finite values, edges min + i·(max − min)/n (the last edge is max, as
-// numpy.linspace), values in [e_i, e_i+1) and the last bucket closed; one
-// point bucket when min == max. Counts come from the KLL sketch's exclusive
-// ranks (exact while the sketch has not compacted). Missing values (NaN)
-// are left out: a profile cannot tell NaN from missing, TFDV adds NaN as a
-// separate bucket.
+// TFDV's standard histogram (quantiles_util.generate_equi_width_buckets):
+// `n` buckets over [min, max] of the finite values with edges
+// min + i·(max − min)/n and max as the last edge; one point bucket when
+// min == max. TFDV fills the buckets by interpolating linearly between many
+// quantile boundaries (uniform mass inside each quantile interval); here the
+// counts are the KLL sketch's exclusive ranks at the edges (values in
+// [e_i, e_i+1), the last bucket closed, as numpy.histogram), which are exact
+// while the sketch has not compacted. Missing values (NaN) are left out: a
+// profile cannot tell NaN from missing, TFDV adds NaN as a separate bucket.
 inline histogram equi_width_histogram(const feature_profile& p, std::size_t n) {
   histogram h;
   h.infinite = static_cast<double>(p.non_finite_count());
