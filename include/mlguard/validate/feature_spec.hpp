@@ -5,6 +5,7 @@
 // vocabulary, NaN/Inf rules, the row policy and the skew thresholds.
 
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,7 +83,9 @@ struct skew_thresholds {
 
 /// One feature of a schema (DESIGN.md's feature_spec).
 struct feature_spec {
+  /// The column name (unique in a schema).
   std::string name;
+  /// What the values are.
   feature_kind kind = feature_kind::numeric;
   /// A required feature may not be missing in any row; an optional one may
   /// be missing in up to max_missing_fraction of a batch's rows.
@@ -101,6 +104,7 @@ struct feature_spec {
   impute_strategy impute = impute_strategy::median;
   std::optional<double> impute_value;
   std::optional<std::string> impute_category;
+  /// Training–serving skew thresholds (compare_profiles).
   skew_thresholds skew;
 };
 
