@@ -15,7 +15,6 @@ using namespace mlguard::validate;
 
 namespace {
 
-
 schema small_schema() {
   feature_spec x;
   x.name = "x";
