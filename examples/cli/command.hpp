@@ -22,6 +22,16 @@ void add_drift_command(CLI::App& app, int& status);
 /// (exit_conflict when an alias compare-and-swap loses).
 void add_registry_command(CLI::App& app, int& status);
 
+/// Registers `mlguard profile` and `mlguard profile merge`.
+void add_profile_command(CLI::App& app, int& status);
+
+/// Registers `mlguard schema infer`.
+void add_schema_command(CLI::App& app, int& status);
+
+/// Registers `mlguard validate`; `status` receives exit_findings when an
+/// error-severity anomaly is found.
+void add_validate_command(CLI::App& app, int& status);
+
 } // namespace mlguard::cli
 
 #endif // MLGUARD_CLI_COMMAND_HPP

@@ -2,6 +2,9 @@
 //
 //   mlguard drift --reference REF.csv --current CUR.csv [options]
 //   mlguard registry --root DIR <create|register|list|show|alias|history|rollback> ...
+//   mlguard profile DATA.csv [-o profile.json] | mlguard profile merge A.json B.json -o out.json
+//   mlguard schema infer DATA.csv [-o schema.json]
+//   mlguard validate --schema schema.json DATA.csv [--format json|text] [--reference-profile P]
 //
 // Exit status: 0 success, 1 findings (validate), 2 usage or input error with
 // one line on stderr, 3 a lost compare-and-swap (registry).
@@ -22,6 +25,9 @@ int main(int argc, char** argv) {
   int status = mlguard::cli::exit_ok;
   mlguard::cli::add_drift_command(app, status);
   mlguard::cli::add_registry_command(app, status);
+  mlguard::cli::add_profile_command(app, status);
+  mlguard::cli::add_schema_command(app, status);
+  mlguard::cli::add_validate_command(app, status);
 
   try {
     app.parse(argc, argv);

@@ -1,8 +1,8 @@
 // mlguard quickstart: the inference loop of a small service, guarded.
 //
 // Each capability of mlguard adds a step here as it lands: the columnar
-// table, the injectable clock, errors with stable ids, and a drift report
-// comparing today's requests with the training data.
+// table, the injectable clock, errors with stable ids, a drift report
+// comparing today's requests with the training data, and schema validation.
 #include <mlguard/mlguard.hpp>
 
 #include <chrono>
@@ -59,5 +59,22 @@ int main() {
   }
   std::printf("dataset drift: %s (%zu of %zu columns)\n", report.dataset_drift ? "yes" : "no",
               report.drifted, report.evaluated);
+
+  // 5. Validation: infer a schema from the training data (domains, vocabularies),
+  //    then check each request row before the model sees it, with no allocation.
+  const auto schema = mlguard::validate::infer_schema(training);
+  double request[] = {250.0, 1.0}; // a fare far outside training's range; "cash"
+  mlguard::validate::anomaly_set found[2];
+  const auto row = mlguard::validate::validate_row(schema, request, found);
+  std::printf("row: %zu anomalous feature(s)%s; fare_amount %s\n", row.anomalous_features,
+              row.has_error ? " (error)" : "",
+              found[0].has(mlguard::validate::anomaly_kind::float_type_big_float)
+                  ? "FLOAT_TYPE_BIG_FLOAT"
+                  : "ok");
+  const auto checked = mlguard::validate::validate_batch(schema, batch);
+  const auto* big =
+      checked.find("fare_amount", mlguard::validate::anomaly_kind::float_type_big_float);
+  std::printf("batch verdict: %s; fare_amount above the training max in %.1f%% of rows\n",
+              mlguard::validate::to_string(checked.outcome), big ? 100.0 * big->rate : 0.0);
   return 0;
 }

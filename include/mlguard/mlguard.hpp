@@ -37,6 +37,13 @@
 #include "mlguard/drift/report.hpp"
 #include "mlguard/drift/statistic.hpp"
 #include "mlguard/drift/wasserstein.hpp"
+#include "mlguard/validate/anomaly.hpp"
+#include "mlguard/validate/feature_spec.hpp"
+#include "mlguard/validate/infer_schema.hpp"
+#include "mlguard/validate/schema.hpp"
+#include "mlguard/validate/skew.hpp"
+#include "mlguard/validate/validate_row.hpp"
+#include "mlguard/validate/validation_report.hpp"
 
 #include "mlguard/registry/guards.hpp"
 #include "mlguard/registry/in_memory_registry.hpp"

@@ -1,0 +1,130 @@
+#ifndef MLGUARD_VALIDATE_DETAIL_VALIDATE_TABLE_IMPL_HPP
+#define MLGUARD_VALIDATE_DETAIL_VALIDATE_TABLE_IMPL_HPP
+
+// validate_batch(schema, table): per feature, an adapter turns the table's column
+// (numeric or categorical, whatever the schema expects) into cells.
+
+#include <charconv>
+#include <utility>
+#include <vector>
+
+namespace mlguard::validate {
+
+namespace detail {
+
+class column_cells {
+public:
+  column_cells(const feature_check& c, const vocabulary& vocab, const column& col)
+      : check_(&c), vocab_(&vocab) {
+    if (col.is_numeric()) {
+      values_ = col.values().data();
+      mode_ = c.kind == feature_kind::categorical ? mode::number_as_text : mode::number;
+      return;
+    }
+    mode_ = mode::code;
+    codes_ = col.codes().data();
+    // Each distinct string is parsed once, not once per row.
+    for (const auto& name : col.vocab().names()) {
+      double v = 0.0;
+      const auto state = parse_field(c, vocab, name, v);
+      by_code_.emplace_back(state, v);
+    }
+  }
+
+  cell_state get(std::size_t row, double& v) const noexcept {
+    switch (mode_) {
+    case mode::number:
+      v = values_[row];
+      return state_of(*check_, v);
+    case mode::code: {
+      const auto code = codes_[row];
+      if (code < 0) {
+        v = missing_code;
+        return cell_state::missing;
+      }
+      const auto& e = by_code_[static_cast<std::size_t>(code)];
+      v = e.second;
+      return e.first;
+    }
+    case mode::number_as_text: {
+      const double x = values_[row];
+      if (std::isnan(x)) {
+        v = missing_code;
+        return cell_state::missing;
+      }
+      char buffer[64];
+      const auto r = std::to_chars(buffer, buffer + sizeof buffer, x);
+      return parse_field(*check_, *vocab_,
+                         std::string_view(buffer, static_cast<std::size_t>(r.ptr - buffer)), v);
+    }
+    }
+    return cell_state::missing;
+  }
+
+private:
+  enum class mode { number, code, number_as_text };
+  const feature_check* check_;
+  const vocabulary* vocab_;
+  mode mode_ = mode::number;
+  const double* values_ = nullptr;
+  const std::int32_t* codes_ = nullptr;
+  std::vector<std::pair<cell_state, double>> by_code_;
+};
+
+} // namespace detail
+
+/// Validates every row of `data` against `s` and reports per feature the
+/// count, rate and first failing rows of each anomaly kind, with severities
+/// and a verdict. Columns are matched by name: a schema feature without a
+/// column is SCHEMA_MISSING_COLUMN, a column the schema lacks is
+/// SCHEMA_NEW_COLUMN. A column of the other kind is read value by value: a
+/// text column for a numeric feature gives FLOAT_TYPE_STRING_NOT_FLOAT (or
+/// INT_TYPE_NOT_INT_STRING) for each value that is not a number; a numeric
+/// column for a categorical feature is matched by the numbers' shortest
+/// text (std::to_chars). In a numeric column NaN is missing (read_csv turns
+/// "nan" and empty fields into NaN), so FLOAT_TYPE_HAS_NAN comes only from
+/// text. With options.reference, the batch is profiled and compared with it
+/// (compare_profiles); anomalous measurements become COMPARATOR_* entries.
+/// Throws profile_error from profiling only.
+inline validation_report validate_batch(const schema& s, const table& data,
+                                        const validate_options& options = {}) {
+  report_builder builder(s, options);
+  std::vector<std::optional<detail::column_cells>> cells(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (const column* col = data.find(s[i].name)) {
+      cells[i].emplace(s.check(i), s.vocab(i), *col);
+    } else {
+      builder.missing_column(i);
+    }
+  }
+  for (const auto& col : data) {
+    if (!s.index_of(col.name())) {
+      builder.new_column(col.name());
+    }
+  }
+  std::vector<anomaly_set> sets(s.size());
+  for (std::size_t row = 0; row < data.rows(); ++row) {
+    row_result r;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      sets[i].clear();
+      if (!cells[i]) {
+        continue;
+      }
+      double v = 0.0;
+      const auto state = cells[i]->get(row, v);
+      sets[i] = detail::check_cell(s.check(i), state, v);
+      detail::tally(s, i, sets[i], r);
+    }
+    builder.add(row, sets, r);
+  }
+  if (options.reference != nullptr) {
+    const auto serving = dataset_profile::of(data, options.reference->options());
+    const auto skew = compare_profiles(s, *options.reference, serving);
+    return builder.finish(&skew);
+  }
+  return builder.finish();
+}
+
+} // namespace mlguard::validate
+
+#endif // MLGUARD_VALIDATE_DETAIL_VALIDATE_TABLE_IMPL_HPP

@@ -1,0 +1,156 @@
+#ifndef MLGUARD_VALIDATE_SCHEMA_HPP
+#define MLGUARD_VALIDATE_SCHEMA_HPP
+
+// A schema: the feature specs a model expects, checked once when built and
+// compiled into flat per-feature checks that validate_row reads without
+// allocating. Persisted as the versioned "mlguard.schema" JSON document.
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/json.hpp"
+#include "mlguard/core/table.hpp"
+#include "mlguard/validate/anomaly.hpp"
+#include "mlguard/validate/feature_spec.hpp"
+
+namespace mlguard::validate {
+
+namespace detail {
+
+// What validate_row needs of one feature, flat and allocation-free.
+struct feature_check {
+  feature_kind kind = feature_kind::numeric;
+  row_action action = row_action::flag;
+  bool required = true;
+  bool allow_nan = false;
+  bool allow_inf = false;
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  std::int32_t vocab_size = 0; // 0: any category accepted
+  double impute = std::numeric_limits<double>::quiet_NaN();
+};
+
+} // namespace detail
+
+/// The features a model expects (DESIGN.md's schema), in column order, with
+/// per-kind severity overrides and the histogram size of the numeric skew
+/// comparator.
+///
+/// JSON ("mlguard.schema", format_version 1), meant to be read and edited:
+/// {"format", "format_version", "histogram_buckets", "severity": {KIND: "warning"|"error"},
+///  "features": [{"name", "kind", "required", "max_missing_fraction",
+///  "domain": {"min", "max"}, "vocabulary": [...], "allow_nan", "allow_inf",
+///  "policy": {"action", "impute": {"strategy", "value" | "category"}},
+///  "skew": {"l_infinity", "jensen_shannon", "normalized_abs_difference", "unseen_share"}}]}.
+/// Optional members may be left out. Unknown fields, a newer format_version
+/// and ill-typed values are rejected (mlguard.format.*).
+///
+/// Threads: after construction (and any set_severity calls, which are not
+/// synchronised) a schema is only read: share it freely between threads.
+class schema {
+public:
+  /// The JSON format name and version written by to_json.
+  static constexpr const char* format_name = "mlguard.schema";
+  static constexpr std::int64_t format_version = 1;
+  /// TFDV's default number of histogram buckets (StatsOptions.num_histogram_buckets).
+  static constexpr std::size_t default_histogram_buckets = 10;
+
+  /// An empty schema (no features).
+  schema() { update_error_mask(); }
+
+  /// Builds a schema. Throws validation_error (mlguard.validate.invalid_spec)
+  /// for an empty or repeated name, min > max or a non-finite bound, a
+  /// max_missing_fraction outside [0, 1], a vocabulary on a non-categorical
+  /// feature or with a repeated category, impute without a value (or with a
+  /// category outside the vocabulary), clip without a domain, a negative
+  /// skew threshold, or histogram_buckets of 0.
+  explicit schema(std::vector<feature_spec> features,
+                  std::size_t histogram_buckets = default_histogram_buckets)
+      : features_(std::move(features)), histogram_buckets_(histogram_buckets) {
+    severities_.fill(0);
+    compile();
+    update_error_mask();
+  }
+
+  /// The features in order.
+  const std::vector<feature_spec>& features() const noexcept { return features_; }
+  /// The number of features.
+  std::size_t size() const noexcept { return features_.size(); }
+  /// The feature at `i` (unchecked in release builds; i < size()).
+  const feature_spec& operator[](std::size_t i) const noexcept { return features_[i]; }
+  /// The position of the feature called `name`, or nothing.
+  std::optional<std::size_t> index_of(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < features_.size(); ++i) {
+      if (features_[i].name == name) {
+        return i;
+      }
+    }
+    return std::nullopt;
+  }
+  /// The vocabulary of feature `i` as a code lookup (empty when open).
+  const vocabulary& vocab(std::size_t i) const noexcept { return vocabs_[i]; }
+  /// Buckets per numeric histogram in the Jensen–Shannon comparator.
+  std::size_t histogram_buckets() const noexcept { return histogram_buckets_; }
+
+  /// The severity of `kind` in this schema (default_severity unless overridden).
+  severity severity_of(anomaly_kind kind) const noexcept {
+    const auto o = severities_[static_cast<std::size_t>(kind)];
+    return o == 0 ? default_severity(kind) : (o == 1 ? severity::warning : severity::error);
+  }
+  /// Overrides the severity of `kind`.
+  void set_severity(anomaly_kind kind, severity s) noexcept {
+    severities_[static_cast<std::size_t>(kind)] = s == severity::warning ? 1 : 2;
+    update_error_mask();
+  }
+  /// The anomaly bits (anomaly_set::bits) whose severity is error.
+  std::uint32_t error_mask() const noexcept { return error_mask_; }
+
+  /// The compiled check of feature `i` (for validate_row).
+  const detail::feature_check& check(std::size_t i) const noexcept { return checks_[i]; }
+
+  /// The schema as a "mlguard.schema" document (see the class comment).
+  json to_json() const;
+  /// The schema as indented JSON text.
+  std::string dump(int indent = 2) const { return to_json().dump(indent); }
+  /// Reads a "mlguard.schema" document; `source` names it in errors. Throws
+  /// format_error (mlguard.format.corrupt, unknown_field, wrong_kind,
+  /// newer_version) and validation_error (mlguard.validate.invalid_spec).
+  static schema from_json(const json& document, std::string_view source = "schema");
+  /// Parses JSON text and reads it (parse_json's errors, then from_json's).
+  static schema parse(std::string_view text, std::string_view source = "schema") {
+    return from_json(parse_json(text, source), source);
+  }
+
+private:
+  void compile();
+  void update_error_mask() noexcept {
+    error_mask_ = 0;
+    for (std::size_t k = 0; k < anomaly_kind_count; ++k) {
+      if (severity_of(static_cast<anomaly_kind>(k)) == severity::error) {
+        error_mask_ |= std::uint32_t{1} << k;
+      }
+    }
+  }
+
+  std::vector<feature_spec> features_;
+  std::size_t histogram_buckets_ = default_histogram_buckets;
+  std::array<std::uint8_t, anomaly_kind_count> severities_{}; // 0 default, 1 warning, 2 error
+  std::vector<detail::feature_check> checks_;
+  std::vector<vocabulary> vocabs_;
+  std::uint32_t error_mask_ = 0;
+};
+
+} // namespace mlguard::validate
+
+#include "mlguard/validate/detail/schema_impl.hpp"
+
+#endif // MLGUARD_VALIDATE_SCHEMA_HPP

@@ -1,0 +1,227 @@
+#ifndef MLGUARD_VALIDATE_SKEW_HPP
+#define MLGUARD_VALIDATE_SKEW_HPP
+
+// Training–serving skew: TFDV's comparators between a training profile and
+// a serving profile, thresholds from the schema.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlguard/core/json.hpp"
+#include "mlguard/drift/distances.hpp"
+#include "mlguard/profile/dataset_profile.hpp"
+#include "mlguard/validate/anomaly.hpp"
+#include "mlguard/validate/detail/histogram.hpp"
+#include "mlguard/validate/schema.hpp"
+
+namespace mlguard::validate {
+
+/// One comparator's measurement on one feature.
+struct skew_measurement {
+  /// "l_infinity", "normalized_abs_difference", "jensen_shannon" or "unseen_share".
+  std::string comparator;
+  double value = 0.0;
+  /// The schema's threshold, when it sets one.
+  std::optional<double> threshold;
+  /// value > threshold (TFDV's rule).
+  bool anomalous = false;
+  /// The anomaly kind reported when anomalous.
+  anomaly_kind kind = anomaly_kind::comparator_l_infty_high;
+  /// For L-infinity and the normalised absolute difference, the category
+  /// where the largest difference is (TFDV returns it too).
+  std::string category;
+};
+
+/// The measurements of one feature, or why none could be made.
+struct feature_skew {
+  std::string name;
+  std::vector<skew_measurement> measurements;
+  std::optional<std::string> skipped;
+};
+
+/// Category → count of a categorical profile (its frequency summary's estimates).
+inline std::map<std::string, double> category_counts(const feature_profile& p) {
+  std::map<std::string, double> out;
+  for (const auto& [item, count] : p.frequencies().counts()) {
+    out[item] = static_cast<double>(count);
+  }
+  return out;
+}
+
+/// TFDV's LInftyDistance: each side normalised by its own total, the
+/// largest |p_a(c) − p_b(c)| over the union of categories, and that category.
+/// Nothing when a side is empty.
+inline std::optional<std::pair<double, std::string>>
+l_infinity_distance(const std::map<std::string, double>& a, const std::map<std::string, double>& b,
+                    bool combined_total = false) {
+  double ta = 0.0;
+  double tb = 0.0;
+  for (const auto& kv : a) {
+    ta += kv.second;
+  }
+  for (const auto& kv : b) {
+    tb += kv.second;
+  }
+  if (!(ta > 0.0) || !(tb > 0.0)) {
+    return std::nullopt;
+  }
+  if (combined_total) {
+    ta = tb = ta + tb;
+  }
+  std::map<std::string, double> diff;
+  for (const auto& kv : a) {
+    diff[kv.first] += kv.second / ta;
+  }
+  for (const auto& kv : b) {
+    diff[kv.first] -= kv.second / tb;
+  }
+  std::pair<double, std::string> best{0.0, ""};
+  for (const auto& kv : diff) {
+    if (std::abs(kv.second) >= best.first) {
+      best = {std::abs(kv.second), kv.first};
+    }
+  }
+  return best;
+}
+
+/// TFDV's NormalizedAbsoluteDifference: as l_infinity_distance, but both
+/// sides divided by the combined total of both.
+inline std::optional<std::pair<double, std::string>>
+normalized_abs_difference(const std::map<std::string, double>& a,
+                          const std::map<std::string, double>& b) {
+  return l_infinity_distance(a, b, true);
+}
+
+/// Jensen–Shannon divergence (base 2, capped at 1) between two category
+/// count maps, as TFDV's map form: scipy.spatial.distance.jensenshannon(p,
+/// q, base=2)² over the union of categories. Nothing when a side is empty.
+inline std::optional<double> jensen_shannon_divergence(const std::map<std::string, double>& a,
+                                                       const std::map<std::string, double>& b) {
+  std::map<std::string, std::pair<double, double>> joint;
+  for (const auto& kv : a) {
+    joint[kv.first].first += kv.second;
+  }
+  for (const auto& kv : b) {
+    joint[kv.first].second += kv.second;
+  }
+  std::vector<double> p;
+  std::vector<double> q;
+  double tp = 0.0;
+  double tq = 0.0;
+  for (const auto& kv : joint) {
+    p.push_back(kv.second.first);
+    q.push_back(kv.second.second);
+    tp += kv.second.first;
+    tq += kv.second.second;
+  }
+  if (!(tp > 0.0) || !(tq > 0.0)) {
+    return std::nullopt;
+  }
+  return drift::jensen_shannon_value(p, q, drift::js_output::divergence, drift::log_base::two);
+}
+
+/// Jensen–Shannon divergence (base 2, capped at 1) between two numeric
+/// profiles as TFDV computes it between their standard histograms: each
+/// profile's `buckets` equal-width buckets over its own [min, max] (counts
+/// from the KLL sketch), aligned on the union of bucket edges assuming
+/// values uniform within a bucket, point masses (min == max) and ±inf
+/// mass as extra buckets (TFDV's AlignHistograms), then JS of the
+/// normalised counts. Differences from TFDV: bucket counts are the KLL
+/// sketch's ranks at the edges (exact below k values, within its rank error
+/// above) where TFDV interpolates between quantile boundaries, and missing
+/// values (NaN) get no bucket. Nothing when a side has no value.
+inline std::optional<double>
+jensen_shannon_divergence(const feature_profile& a, const feature_profile& b, std::size_t buckets) {
+  const auto ha = detail::equi_width_histogram(a, buckets);
+  const auto hb = detail::equi_width_histogram(b, buckets);
+  auto [p, q] = detail::align(ha, hb);
+  double tp = 0.0;
+  double tq = 0.0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    tp += p[i];
+    tq += q[i];
+  }
+  if (p.empty() || !(tp > 0.0) || !(tq > 0.0)) {
+    return std::nullopt;
+  }
+  return drift::jensen_shannon_value(p, q, drift::js_output::divergence, drift::log_base::two);
+}
+
+/// Compares a serving profile with a training profile, feature by feature
+/// of the schema: categorical features get L-infinity, the normalised
+/// absolute difference, Jensen–Shannon over categories and the share of
+/// serving values whose category training never saw; numeric, integer and
+/// boolean features get Jensen–Shannon over histograms. Each measurement
+/// carries the schema's threshold and is anomalous when above it. A
+/// feature absent from either profile, of different kinds in the two, or
+/// without values is skipped with the reason.
+inline std::vector<feature_skew> compare_profiles(const schema& s, const dataset_profile& training,
+                                                  const dataset_profile& serving) {
+  std::vector<feature_skew> out;
+  for (const auto& spec : s.features()) {
+    feature_skew fs;
+    fs.name = spec.name;
+    const auto* t = training.find(spec.name);
+    const auto* v = serving.find(spec.name);
+    auto add = [&](const char* comparator, double value, const std::optional<double>& threshold,
+                   anomaly_kind kind, std::string category = {}) {
+      skew_measurement m;
+      m.comparator = comparator;
+      m.value = value;
+      m.threshold = threshold;
+      m.anomalous = threshold && value > *threshold;
+      m.kind = kind;
+      m.category = std::move(category);
+      fs.measurements.push_back(std::move(m));
+    };
+    if (t == nullptr || v == nullptr) {
+      fs.skipped = t == nullptr ? "not in the training profile" : "not in the serving data";
+    } else if (t->present_count() == 0 || v->present_count() == 0) {
+      fs.skipped = "no values on one side";
+    } else if (t->kind() != v->kind()) {
+      fs.skipped = std::string(to_string(t->kind())) + " in training, " + to_string(v->kind()) +
+                   " in serving";
+    } else if (t->kind() == column_kind::categorical) {
+      const auto ca = category_counts(*t);
+      const auto cb = category_counts(*v);
+      if (const auto l = l_infinity_distance(ca, cb)) {
+        add("l_infinity", l->first, spec.skew.l_infinity, anomaly_kind::comparator_l_infty_high,
+            l->second);
+      }
+      if (const auto n = normalized_abs_difference(ca, cb)) {
+        add("normalized_abs_difference", n->first, spec.skew.normalized_abs_difference,
+            anomaly_kind::comparator_normalized_absolute_difference_high, n->second);
+      }
+      if (const auto js = jensen_shannon_divergence(ca, cb)) {
+        add("jensen_shannon", *js, spec.skew.jensen_shannon,
+            anomaly_kind::comparator_jensen_shannon_divergence_high);
+      }
+      double unseen = 0.0;
+      double total = 0.0;
+      for (const auto& kv : cb) {
+        total += kv.second;
+        unseen += ca.count(kv.first) == 0 ? kv.second : 0.0;
+      }
+      if (total > 0.0) {
+        add("unseen_share", unseen / total, spec.skew.unseen_share,
+            anomaly_kind::comparator_unseen_categories_high);
+      }
+    } else if (const auto js = jensen_shannon_divergence(*t, *v, s.histogram_buckets())) {
+      add("jensen_shannon", *js, spec.skew.jensen_shannon,
+          anomaly_kind::comparator_jensen_shannon_divergence_high);
+    } else {
+      fs.skipped = "no finite values on one side";
+    }
+    out.push_back(std::move(fs));
+  }
+  return out;
+}
+
+} // namespace mlguard::validate
+
+#endif // MLGUARD_VALIDATE_SKEW_HPP

@@ -1,0 +1,159 @@
+#include "mlguard/validate/schema.hpp"
+
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "test_support.hpp"
+
+using namespace mlguard;
+using namespace mlguard::validate;
+
+namespace {
+
+schema sample_schema() {
+  feature_spec fare;
+  fare.name = "fare";
+  fare.kind = feature_kind::numeric;
+  fare.min = 0.0;
+  fare.max = 500.0;
+  fare.action = row_action::clip;
+  fare.skew.jensen_shannon = 0.1;
+  feature_spec flag;
+  flag.name = "flag";
+  flag.kind = feature_kind::categorical;
+  flag.required = false;
+  flag.max_missing_fraction = 0.25;
+  flag.vocabulary = {"N", "Y"};
+  flag.action = row_action::impute;
+  flag.impute = impute_strategy::most_frequent;
+  flag.impute_category = "N";
+  flag.skew.l_infinity = 0.05;
+  feature_spec count;
+  count.name = "count";
+  count.kind = feature_kind::integer;
+  count.min = 1;
+  count.allow_inf = true;
+  schema s({fare, flag, count});
+  s.set_severity(anomaly_kind::float_type_big_float, severity::warning);
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("schema JSON round trip keeps every field and is stable") {
+  const auto s = sample_schema();
+  const auto text = s.dump();
+  const auto back = schema::parse(text, "round-trip");
+  CHECK(back.dump() == text);
+  REQUIRE(back.size() == 3);
+  CHECK(back[0].name == "fare");
+  CHECK(*back[0].max == 500.0);
+  CHECK(back[0].action == row_action::clip);
+  CHECK(*back[0].skew.jensen_shannon == 0.1);
+  CHECK(back[1].vocabulary == std::vector<std::string>{"N", "Y"});
+  CHECK(back[1].max_missing_fraction == 0.25);
+  CHECK(*back[1].impute_category == "N");
+  CHECK(back[2].kind == feature_kind::integer);
+  CHECK_FALSE(back[2].max.has_value());
+  CHECK(back[2].allow_inf);
+  CHECK(back.severity_of(anomaly_kind::float_type_big_float) == severity::warning);
+  CHECK(back.severity_of(anomaly_kind::float_type_small_float) == severity::error);
+  const auto doc = parse_json(text, "t");
+  CHECK(doc["format"] == "mlguard.schema");
+  CHECK(doc["format_version"] == 1);
+}
+
+TEST_CASE("a hand-written minimal schema reads with defaults") {
+  const auto s = schema::parse(R"({"format": "mlguard.schema", "format_version": 1,
+    "features": [{"name": "x", "kind": "numeric"}, {"name": "c", "kind": "categorical"}]})");
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].required);
+  CHECK(s[0].action == row_action::flag);
+  CHECK(s[1].vocabulary.empty());
+  CHECK(s.histogram_buckets() == schema::default_histogram_buckets);
+}
+
+TEST_CASE("schema JSON: bad documents fail with stable ids") {
+  const std::string head = R"({"format": "mlguard.schema", "format_version": 1, )";
+  MLGUARD_CHECK_THROWS_ID(schema::parse(head + R"("features": [], "colour": 1})"),
+                          "mlguard.format.unknown_field");
+  MLGUARD_CHECK_THROWS_ID(
+      schema::parse(head + R"("features": [{"name": "x", "kind": "numeric", "maximum": 3}]})"),
+      "mlguard.format.unknown_field");
+  MLGUARD_CHECK_THROWS_ID(schema::parse(head + R"("features": [{"name": "x", "kind": "numeric",
+        "domain": {"min": 0, "upper": 3}}]})"),
+                          "mlguard.format.unknown_field");
+  MLGUARD_CHECK_THROWS_ID(
+      schema::parse(R"({"format": "mlguard.schema", "format_version": 2, "features": []})"),
+      "mlguard.format.newer_version");
+  MLGUARD_CHECK_THROWS_ID(
+      schema::parse(R"({"format": "mlguard.schema", "format_version": 0, "features": []})"),
+      "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(schema::parse(R"({"format": "profile", "format_version": 1})"),
+                          "mlguard.format.wrong_kind");
+  const auto good = sample_schema().dump();
+  MLGUARD_CHECK_THROWS_ID(schema::parse(good.substr(0, good.size() / 2)), "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(schema::parse(std::string("\x00\xff\x13garbage", 10)),
+                          "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(schema::parse(""), "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(schema::parse("[1, 2]"), "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(
+      schema::parse(head + R"("features": [{"name": "x", "kind": "decimal"}]})"),
+      "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(
+      schema::parse(head + R"("features": [{"name": "x", "kind": "numeric", "required": "yes"}]})"),
+      "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(
+      schema::parse(head + R"("severity": {"FLOAT_TYPE_HUGE": "warning"}, "features": []})"),
+      "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(schema::parse(head + R"("features": [{"name": "x", "kind": "numeric",
+        "domain": {"min": 5, "max": 1}}]})"),
+                          "mlguard.validate.invalid_spec");
+}
+
+TEST_CASE("schema: inconsistent specs are rejected") {
+  feature_spec a;
+  a.name = "a";
+  SUBCASE("duplicate names") {
+    MLGUARD_CHECK_THROWS_ID(schema({a, a}), "mlguard.validate.invalid_spec");
+  }
+  SUBCASE("empty name") {
+    a.name.clear();
+    MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
+  }
+  SUBCASE("missing fraction outside [0, 1]") {
+    a.required = false;
+    a.max_missing_fraction = 1.5;
+    MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
+  }
+  SUBCASE("vocabulary on a numeric feature") {
+    a.vocabulary = {"x"};
+    MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
+  }
+  SUBCASE("repeated category") {
+    a.kind = feature_kind::categorical;
+    a.vocabulary = {"x", "x"};
+    MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
+  }
+  SUBCASE("impute without a value, clip without a domain") {
+    a.action = row_action::impute;
+    MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
+    a.action = row_action::clip;
+    MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
+  }
+  SUBCASE("impute category outside the vocabulary") {
+    a.kind = feature_kind::categorical;
+    a.vocabulary = {"x"};
+    a.action = row_action::impute;
+    a.impute_category = "y";
+    MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
+  }
+  SUBCASE("non-finite bound, negative threshold") {
+    a.max = std::numeric_limits<double>::infinity();
+    MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
+    a.max.reset();
+    a.skew.jensen_shannon = -0.1;
+    MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
+  }
+}
