@@ -22,6 +22,9 @@ void add_drift_command(CLI::App& app, int& status);
 /// (exit_conflict when an alias compare-and-swap loses).
 void add_registry_command(CLI::App& app, int& status);
 
+/// Registers `mlguard detect` (online drift detectors over stdin).
+void add_detect_command(CLI::App& app, int& status);
+
 } // namespace mlguard::cli
 
 #endif // MLGUARD_CLI_COMMAND_HPP

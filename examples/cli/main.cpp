@@ -2,6 +2,7 @@
 //
 //   mlguard drift --reference REF.csv --current CUR.csv [options]
 //   mlguard registry --root DIR <create|register|list|show|alias|history|rollback> ...
+//   mlguard detect --detector adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley [--param k=v ...]
 //
 // Exit status: 0 success, 1 findings (validate), 2 usage or input error with
 // one line on stderr, 3 a lost compare-and-swap (registry).
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   int status = mlguard::cli::exit_ok;
   mlguard::cli::add_drift_command(app, status);
   mlguard::cli::add_registry_command(app, status);
+  mlguard::cli::add_detect_command(app, status);
 
   try {
     app.parse(argc, argv);
