@@ -196,3 +196,78 @@ TEST_CASE("kswin: copies are deep") {
   }
   CHECK(a.to_json() == b.to_json());
 }
+
+namespace {
+// Wraps the default sampler and records each draw, to recompute the test.
+class recording_sampler final : public kswin_sampler {
+public:
+  explicit recording_sampler(std::uint64_t seed) : inner_(seed) {}
+  void prepare(std::size_t population, std::size_t k) override { inner_.prepare(population, k); }
+  void sample(std::size_t population, span<std::size_t> out) noexcept override {
+    inner_.sample(population, out);
+    last.assign(out.begin(), out.end());
+  }
+  void restart() noexcept override { inner_.restart(); }
+  json to_json() const override { return inner_.to_json(); }
+  void restore(const json& state, std::string_view source) override {
+    inner_.restore(state, source);
+  }
+  std::unique_ptr<kswin_sampler> clone() const override {
+    return std::make_unique<recording_sampler>(*this);
+  }
+  std::vector<std::size_t> last;
+
+private:
+  drift::online::python_random_sampler inner_;
+};
+} // namespace
+
+TEST_CASE("kswin: the incrementally sorted window gives ks_2samp's answer at every update") {
+  // Ties (few distinct values), negative zeros and continuous values, over
+  // several drifts: the p-value must equal ks_2samp on the drawn values.
+  std::vector<double> stream;
+  const auto s1 = test::river_stream("s1");
+  for (std::size_t i = 0; i < 1500; ++i) {
+    const double v = s1[i];
+    stream.push_back(i % 7 == 0 ? -0.0 : (i % 3 == 0 ? v * 0.37 + static_cast<double>(i % 11) : v));
+  }
+  for (std::size_t window : {16, 100}) {
+    kswin_params p;
+    p.window_size = window;
+    p.stat_size = window / 4 + 1;
+    p.alpha = 0.05;
+    auto sampler = std::make_unique<recording_sampler>(5);
+    auto* rec = sampler.get();
+    kswin d(p, std::move(sampler));
+    std::vector<double> shadow; // the window, rebuilt independently
+    int tests = 0;
+    int drifts = 0;
+    for (double x : stream) {
+      if (d.drift_detected()) {
+        shadow.clear();
+      }
+      shadow.push_back(x);
+      if (shadow.size() > window) {
+        shadow.erase(shadow.begin());
+      }
+      const auto s = d.update(x);
+      if (shadow.size() < window) {
+        continue;
+      }
+      std::vector<double> ref;
+      for (auto i : rec->last) {
+        ref.push_back(shadow[i]);
+      }
+      const std::vector<double> recent(shadow.end() - static_cast<std::ptrdiff_t>(p.stat_size),
+                                       shadow.end());
+      const auto r = stats::ks_2samp(ref, recent);
+      REQUIRE(d.p_value() == r.p_value);
+      REQUIRE(d.statistic() == r.statistic);
+      CHECK((s == detector_state::drift) == (r.p_value <= p.alpha && r.statistic > 0.1));
+      ++tests;
+      drifts += s == detector_state::drift ? 1 : 0;
+    }
+    CHECK(tests > 500);
+    CHECK(drifts > 0);
+  }
+}

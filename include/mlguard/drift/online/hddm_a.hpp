@@ -36,6 +36,10 @@ public:
                               "hddm_a", "drift_confidence must be in (0, 1)");
     detail::require_parameter(params.warning_confidence > 0.0 && params.warning_confidence < 1.0,
                               "hddm_a", "warning_confidence must be in (0, 1)");
+    // The logarithms River takes at every update, computed once (same values).
+    log_inv_drift_ = std::log(1.0 / params.drift_confidence);
+    log_two_drift_ = std::log(2.0 / params.drift_confidence);
+    log_two_warning_ = std::log(2.0 / params.warning_confidence);
   }
 
   /// Adds one observation. Non-finite x is ignored (counted in
@@ -49,35 +53,29 @@ public:
       reset();
     }
     z_.update(x);
-    if (x_min_.n == 0.0) {
-      x_min_ = z_;
-    }
-    if (x_max_.n == 0.0) {
-      x_max_ = z_;
-    }
-    const double eps_z = hoeffding_bound(z_.n);
-    double eps_x = hoeffding_bound(x_min_.n);
-    if (x_min_.mean + eps_x >= z_.mean + eps_z) {
-      x_min_ = z_;
-    }
-    eps_x = hoeffding_bound(x_max_.n);
-    if (x_max_.mean - eps_x <= z_.mean - eps_z) {
-      x_max_ = z_;
-    }
-    if (mean_increased(params_.drift_confidence)) {
-      warning_ = false;
-      drift_ = true;
-    } else if (mean_increased(params_.warning_confidence)) {
-      warning_ = true;
-      drift_ = false;
-    } else {
-      warning_ = false;
-      drift_ = false;
-    }
+    // Each cut's Hoeffding bound is kept from when the cut was taken (its n
+    // does not change until then): the same values River recomputes.
+    const double inv_n = 1.0 / z_.n;
+    // 1 / (2n) = 0.5 · (1 / n) exactly (scaling by 2 commutes with rounding).
+    const double eps_z = std::sqrt(0.5 * inv_n * log_inv_drift_);
+    // Branch-free (the comparisons are unpredictable on noisy streams). A
+    // fresh cut (n = 0) is first set to z, which then passes its test.
+    const bool take_min = x_min_.n == 0.0 || x_min_.mean + eps_min_ >= z_.mean + eps_z;
+    x_min_.n = take_min ? z_.n : x_min_.n;
+    x_min_.mean = take_min ? z_.mean : x_min_.mean;
+    eps_min_ = take_min ? eps_z : eps_min_;
+    const bool take_max = x_max_.n == 0.0 || x_max_.mean - eps_max_ <= z_.mean - eps_z;
+    x_max_.n = take_max ? z_.n : x_max_.n;
+    x_max_.mean = take_max ? z_.mean : x_max_.mean;
+    eps_max_ = take_max ? eps_z : eps_max_;
+    const int incr = mean_changed(x_min_, z_.mean - x_min_.mean, inv_n);
+    warning_ = incr == 1;
+    drift_ = incr == 2;
     if (params_.two_sided_test) {
-      if (mean_decreased(params_.drift_confidence)) {
+      const int decr = mean_changed(x_max_, x_max_.mean - z_.mean, inv_n);
+      if (decr == 2) {
         drift_ = true;
-      } else if (mean_decreased(params_.warning_confidence)) {
+      } else if (decr == 1) {
         warning_ = true;
       }
     }
@@ -131,6 +129,8 @@ public:
     if (d.x_min_.n > d.z_.n || d.x_max_.n > d.z_.n) {
       s.fail("cut points cannot hold more observations than the stream");
     }
+    d.eps_min_ = d.x_min_.n > 0.0 ? d.hoeffding_bound(d.x_min_.n) : 0.0;
+    d.eps_max_ = d.x_max_.n > 0.0 ? d.hoeffding_bound(d.x_max_.n) : 0.0;
     d.drift_ = s.flag("drift");
     d.warning_ = s.flag("warning");
     d.ignored_ = s.count("ignored");
@@ -139,26 +139,26 @@ public:
 
 private:
   double hoeffding_bound(double n) const noexcept {
-    return std::sqrt(1.0 / (2.0 * n) * std::log(1.0 / params_.drift_confidence));
+    return std::sqrt(1.0 / (2.0 * n) * log_inv_drift_);
   }
-  bool mean_increased(double confidence) const noexcept {
-    if (x_min_.n == z_.n) {
-      return false;
-    }
-    const double m = (z_.n - x_min_.n) / x_min_.n * (1.0 / z_.n);
-    const double eps = std::sqrt(m / 2.0 * std::log(2.0 / confidence));
-    return z_.mean - x_min_.mean >= eps;
-  }
-  bool mean_decreased(double confidence) const noexcept {
-    if (x_max_.n == z_.n) {
-      return false;
-    }
-    const double m = (z_.n - x_max_.n) / x_max_.n * (1.0 / z_.n);
-    const double eps = std::sqrt(m / 2.0 * std::log(2.0 / confidence));
-    return x_max_.mean - z_.mean >= eps;
+  // River's _mean_incr / _mean_decr at the drift and then the warning
+  // confidence: m = (n_z − n_cut) / n_cut · (1 / n_z), ε = sqrt(m / 2 · log(2 / c)),
+  // change when `difference` ≥ ε. Returns 2 (drift), 1 (warning) or 0.
+  int mean_changed(const detail::river_mean& cut, double difference, double inv_n) const noexcept {
+    // Computed unconditionally and selected without branches; when the cut
+    // is z itself (n_cut = n_z) River answers no change.
+    const double half_m = (z_.n - cut.n) / cut.n * inv_n / 2.0;
+    const int drift = difference >= std::sqrt(half_m * log_two_drift_) ? 2 : 0;
+    const int warning = difference >= std::sqrt(half_m * log_two_warning_) ? 1 : 0;
+    return cut.n == z_.n ? 0 : (drift != 0 ? drift : warning);
   }
 
   hddm_a_params params_;
+  double log_inv_drift_ = 0.0;
+  double log_two_drift_ = 0.0;
+  double log_two_warning_ = 0.0;
+  double eps_min_ = 0.0;     // hoeffding_bound(x_min_.n)
+  double eps_max_ = 0.0;     // hoeffding_bound(x_max_.n)
   detail::river_mean z_;     // the whole stream since the last reset
   detail::river_mean x_min_; // the stream up to the cut for increases
   detail::river_mean x_max_; // the stream up to the cut for decreases

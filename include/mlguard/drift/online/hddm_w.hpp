@@ -40,6 +40,9 @@ public:
                               "hddm_w", "warning_confidence must be in (0, 1)");
     detail::require_parameter(params.lambda > 0.0 && params.lambda <= 1.0, "hddm_w",
                               "lambda must be in (0, 1]");
+    // The logarithms River takes at every update, computed once (same values).
+    log_inv_drift_ = std::log(1.0 / params.drift_confidence);
+    log_inv_warning_ = std::log(1.0 / params.warning_confidence);
     reset();
   }
 
@@ -54,22 +57,22 @@ public:
       reset();
     }
     total_.update(x);
-    update_incr_stats(x, params_.drift_confidence);
-    if (mean_changed(s1_incr_, s2_incr_, params_.drift_confidence)) {
+    update_incr_stats(x, log_inv_drift_);
+    if (mean_changed(s1_incr_, s2_incr_, log_inv_drift_)) {
       warning_ = false;
       drift_ = true;
-    } else if (mean_changed(s1_incr_, s2_incr_, params_.warning_confidence)) {
+    } else if (mean_changed(s1_incr_, s2_incr_, log_inv_warning_)) {
       warning_ = true;
       drift_ = false;
     } else {
       warning_ = false;
       drift_ = false;
     }
-    update_decr_stats(x, params_.drift_confidence);
+    update_decr_stats(x, log_inv_drift_);
     if (params_.two_sided_test) {
-      if (mean_changed(s2_decr_, s1_decr_, params_.drift_confidence)) {
+      if (mean_changed(s2_decr_, s1_decr_, log_inv_drift_)) {
         drift_ = true;
-      } else if (mean_changed(s2_decr_, s1_decr_, params_.warning_confidence)) {
+      } else if (mean_changed(s2_decr_, s1_decr_, log_inv_warning_)) {
         warning_ = true;
       }
     }
@@ -179,19 +182,20 @@ private:
     }
   };
 
-  static double mcdiarmid_bound(double ibc, double confidence) noexcept {
-    return std::sqrt(ibc * std::log(1.0 / confidence) / 2.0);
+  // log_inv_confidence = log(1 / confidence), River's bound sqrt(ibc·log(1/c)/2).
+  static double mcdiarmid_bound(double ibc, double log_inv_confidence) noexcept {
+    return std::sqrt(ibc * log_inv_confidence / 2.0);
   }
   static bool mean_changed(const sample_info& s1, const sample_info& s2,
-                           double confidence) noexcept {
+                           double log_inv_confidence) noexcept {
     if (!(s1.is_init() && s2.is_init())) {
       return false;
     }
-    const double bound = mcdiarmid_bound(s1.ibc + s2.ibc, confidence);
+    const double bound = mcdiarmid_bound(s1.ibc + s2.ibc, log_inv_confidence);
     return s2.ewma.mean - s1.ewma.mean > bound;
   }
-  void update_incr_stats(double x, double confidence) noexcept {
-    const double eps = mcdiarmid_bound(total_.ibc, confidence);
+  void update_incr_stats(double x, double log_inv_confidence) noexcept {
+    const double eps = mcdiarmid_bound(total_.ibc, log_inv_confidence);
     if (total_.ewma.mean + eps < incr_cutpoint_) {
       incr_cutpoint_ = total_.ewma.mean + eps;
       s1_incr_ = total_;
@@ -200,8 +204,8 @@ private:
       s2_incr_.update(x);
     }
   }
-  void update_decr_stats(double x, double confidence) noexcept {
-    const double eps = mcdiarmid_bound(total_.ibc, confidence);
+  void update_decr_stats(double x, double log_inv_confidence) noexcept {
+    const double eps = mcdiarmid_bound(total_.ibc, log_inv_confidence);
     if (total_.ewma.mean - eps > decr_cutpoint_) {
       decr_cutpoint_ = total_.ewma.mean - eps;
       s1_decr_ = total_;
@@ -212,6 +216,8 @@ private:
   }
 
   hddm_w_params params_;
+  double log_inv_drift_ = 0.0;
+  double log_inv_warning_ = 0.0;
   sample_info total_;
   sample_info s1_decr_;
   sample_info s1_incr_;

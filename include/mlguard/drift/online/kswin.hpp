@@ -11,6 +11,7 @@
 // kswin_sampler, by default CPython's random.Random(seed).sample, so the
 // same seed gives River's detections (tests/drift/online/kswin.test.cpp).
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -40,10 +41,12 @@ struct kswin_params {
   std::optional<std::uint64_t> seed;
 };
 
-/// KSWIN drift detector (River's river.drift.KSWIN). Memory: the window and
-/// scratch for the test, about 8·window_size + 40·stat_size bytes, allocated
-/// at construction; update() never allocates (stat_size ≤ 10000 keeps
-/// ks_2samp on its exact, equal-size path, which needs no buffer).
+/// KSWIN drift detector (River's river.drift.KSWIN). Memory, allocated at
+/// construction: the window, sorted copies of its two parts (kept sorted
+/// incrementally, so no update sorts) and scratch for the test, about
+/// 26·window_size + 48·stat_size bytes; update() never allocates
+/// (stat_size ≤ 10000 keeps ks_2samp on its exact, equal-size path, which
+/// needs no buffer).
 class kswin {
 public:
   /// Uses `sampler` to draw the reference indices, or, when null,
@@ -72,8 +75,10 @@ public:
     sampler_->prepare(params.window_size - params.stat_size, params.stat_size);
     window_.assign(params.window_size, 0.0);
     indices_.assign(params.stat_size, 0);
-    reference_.assign(params.stat_size, 0.0);
-    recent_.assign(params.stat_size, 0.0);
+    reference_.assign(params.stat_size + 1, 0.0);
+    older_sorted_.assign(params.window_size - params.stat_size, entry{0.0, 0});
+    recent_sorted_.assign(params.stat_size, 0.0);
+    selected_.assign(params.window_size, 0);
     scratch_.assign(3 * params.stat_size + 16, 0.0);
   }
 
@@ -82,8 +87,9 @@ public:
       : params_(other.params_), sampler_(other.sampler_->clone()), window_(other.window_),
         head_(other.head_), size_(other.size_), n_(other.n_), p_value_(other.p_value_),
         statistic_(other.statistic_), ignored_(other.ignored_), drift_(other.drift_),
-        indices_(other.indices_), reference_(other.reference_), recent_(other.recent_),
-        scratch_(other.scratch_) {}
+        indices_(other.indices_), reference_(other.reference_), older_sorted_(other.older_sorted_),
+        recent_sorted_(other.recent_sorted_), selected_(other.selected_),
+        sorted_valid_(other.sorted_valid_), scratch_(other.scratch_) {}
   kswin& operator=(const kswin& other) {
     if (this != &other) {
       kswin copy(other);
@@ -111,25 +117,45 @@ public:
       drift_ = false;
       return detector_state::none;
     }
-    const std::size_t older = params_.window_size - params_.stat_size;
-    sampler_->sample(older, span<std::size_t>(indices_.data(), indices_.size()));
-    for (std::size_t i = 0; i < params_.stat_size; ++i) {
-      reference_[i] = at(indices_[i]);
-      recent_[i] = at(older + i);
+    if (!sorted_valid_) {
+      rebuild_sorted();
     }
-    const auto r =
-        stats::ks_2samp(span<const double>(reference_), span<const double>(recent_),
-                        stats::alternative::two_sided, stats::ks_method::automatic, scratch_);
+    const std::size_t older = params_.window_size - params_.stat_size;
+    const std::size_t k = params_.stat_size;
+    sampler_->sample(older, span<std::size_t>(indices_.data(), indices_.size()));
+    // The drawn values, in ascending order, without sorting them: mark the
+    // drawn slots, then read the sorted older part in order.
+    for (std::size_t i = 0; i < k; ++i) {
+      ++selected_[slot_of(indices_[i] < older ? indices_[i] : indices_[i] % older)];
+    }
+    std::size_t m = 0;
+    for (std::size_t i = 0; i < older; ++i) {
+      const auto& e = older_sorted_[i];
+      const std::uint16_t c = selected_[e.slot];
+      reference_[m] = e.value; // branch-free: reference_ has one spare entry
+      m += c != 0 ? 1 : 0;
+      for (std::uint16_t extra = 1; extra < c; ++extra) {
+        reference_[m++] = e.value; // a sampler that repeats an index repeats its value
+      }
+      selected_[e.slot] = 0;
+    }
+    const auto r = stats::ks_2samp_sorted(
+        span<const double>(reference_.data(), k), span<const double>(recent_sorted_.data(), k),
+        stats::alternative::two_sided, stats::ks_method::automatic, scratch_);
     p_value_ = r.p_value;
     statistic_ = r.statistic;
     drift_ = p_value_ <= params_.alpha && statistic_ > 0.1;
     if (drift_) {
       // River keeps only the most recent values (until the reset at the next update).
-      for (std::size_t i = 0; i < params_.stat_size; ++i) {
-        window_[i] = recent_[i];
+      for (std::size_t i = 0; i < k; ++i) {
+        reference_[i] = at(older + i);
+      }
+      for (std::size_t i = 0; i < k; ++i) {
+        window_[i] = reference_[i];
       }
       head_ = 0;
-      size_ = params_.stat_size;
+      size_ = k;
+      sorted_valid_ = false;
     }
     return state();
   }
@@ -142,6 +168,7 @@ public:
   /// Empties the window and restarts the sampler (River's _reset); keeps ignored_count().
   void reset() noexcept {
     head_ = size_ = 0;
+    sorted_valid_ = false;
     n_ = 0;
     p_value_ = 0.0;
     statistic_ = 0.0;
@@ -225,6 +252,7 @@ public:
     }
     d.head_ = 0;
     d.size_ = window.size();
+    d.sorted_valid_ = false;
     d.p_value_ = s.number("p_value");
     d.statistic_ = s.number("statistic");
     d.drift_ = s.flag("drift");
@@ -241,18 +269,77 @@ private:
     }
     return window_[k];
   }
+  std::size_t slot_of(std::size_t i) const noexcept {
+    const std::size_t k = head_ + i;
+    return k >= params_.window_size ? k - params_.window_size : k;
+  }
+
   void push(double x) noexcept {
     if (size_ < params_.window_size) {
-      std::size_t k = head_ + size_;
-      if (k >= params_.window_size) {
-        k -= params_.window_size;
-      }
-      window_[k] = x;
+      window_[slot_of(size_)] = x;
       ++size_;
-    } else {
-      window_[head_] = x; // overwrite the oldest
-      head_ = head_ + 1 == params_.window_size ? 0 : head_ + 1;
+      sorted_valid_ = false;
+      return;
     }
+    if (sorted_valid_) {
+      // The oldest value leaves, the oldest recent one joins the older part.
+      const std::size_t older = params_.window_size - params_.stat_size;
+      const std::size_t mid = slot_of(older);
+      erase_older(window_[head_], head_);
+      erase_recent(window_[mid]);
+      insert_older(window_[mid], mid);
+      insert_recent(x);
+    }
+    window_[head_] = x; // overwrite the oldest
+    head_ = head_ + 1 == params_.window_size ? 0 : head_ + 1;
+  }
+
+  // Sorted copies of the window's two parts, kept up to date per update so
+  // that no update sorts (KSWIN's cost is otherwise dominated by sorting).
+  struct entry {
+    double value;
+    std::size_t slot;
+  };
+  void rebuild_sorted() noexcept {
+    const std::size_t older = params_.window_size - params_.stat_size;
+    for (std::size_t i = 0; i < older; ++i) {
+      older_sorted_[i] = {at(i), slot_of(i)};
+    }
+    std::sort(older_sorted_.begin(), older_sorted_.end(),
+              [](const entry& a, const entry& b) { return a.value < b.value; });
+    for (std::size_t i = 0; i < params_.stat_size; ++i) {
+      recent_sorted_[i] = at(older + i);
+    }
+    std::sort(recent_sorted_.begin(), recent_sorted_.end());
+    sorted_valid_ = true;
+  }
+  void erase_older(double value, std::size_t slot) noexcept {
+    auto it = std::lower_bound(older_sorted_.begin(), older_sorted_.end(), value,
+                               [](const entry& e, double v) { return e.value < v; });
+    while (it != older_sorted_.end() && it->slot != slot) {
+      ++it;
+    }
+    if (it != older_sorted_.end()) {
+      std::copy(it + 1, older_sorted_.end(), it);
+    }
+  }
+  void insert_older(double value, std::size_t slot) noexcept {
+    // The last entry is free after erase_older.
+    auto it = std::upper_bound(older_sorted_.begin(), older_sorted_.end() - 1, value,
+                               [](double v, const entry& e) { return v < e.value; });
+    std::copy_backward(it, older_sorted_.end() - 1, older_sorted_.end());
+    *it = {value, slot};
+  }
+  void erase_recent(double value) noexcept {
+    auto it = std::lower_bound(recent_sorted_.begin(), recent_sorted_.end(), value);
+    if (it != recent_sorted_.end()) {
+      std::copy(it + 1, recent_sorted_.end(), it);
+    }
+  }
+  void insert_recent(double value) noexcept {
+    auto it = std::upper_bound(recent_sorted_.begin(), recent_sorted_.end() - 1, value);
+    std::copy_backward(it, recent_sorted_.end() - 1, recent_sorted_.end());
+    *it = value;
   }
 
   kswin_params params_;
@@ -268,7 +355,10 @@ private:
   // Scratch for update(), sized at construction.
   std::vector<std::size_t> indices_;
   std::vector<double> reference_;
-  std::vector<double> recent_;
+  std::vector<entry> older_sorted_;     // the older part, ascending, with ring slots
+  std::vector<double> recent_sorted_;   // the stat_size most recent values, ascending
+  std::vector<std::uint16_t> selected_; // per ring slot: times drawn (zero between updates)
+  bool sorted_valid_ = false;
   std::vector<double> scratch_;
 };
 
