@@ -307,6 +307,10 @@ private:
         double u0 = 0.0;
         double u1 = total_;
         bool cut = false;
+        // Constant while the window is: computed once per pass (same values
+        // River computes at every cut).
+        const double delta_prime = std::log(2.0 * std::log(width_) / params_.delta);
+        const double variance_in_window = variance_ / width_;
         // Oldest row first; every entry of every row is a candidate cut.
         for (std::size_t idx = rows_; idx-- > 0 && !cut;) {
           const double bucket_size = std::ldexp(1.0, static_cast<int>(idx));
@@ -321,7 +325,8 @@ private:
               break; // the last cut would leave W1 empty
             }
             const double delta_mean = (u0 / n0) - (u1 / n1);
-            if (n1 >= min_len && n0 >= min_len && evaluate_cut(n0, n1, delta_mean)) {
+            if (n1 >= min_len && n0 >= min_len &&
+                evaluate_cut(n0, n1, delta_mean, delta_prime, variance_in_window)) {
               reduce_width = true;
               change_detected = true;
               if (width_ > 0.0) {
@@ -341,11 +346,11 @@ private:
     return change_detected;
   }
 
-  bool evaluate_cut(double n0, double n1, double delta_mean) const noexcept {
+  bool evaluate_cut(double n0, double n1, double delta_mean, double delta_prime,
+                    double variance_in_window) const noexcept {
     const auto min_len = static_cast<double>(params_.min_window_length);
-    const double delta_prime = std::log(2.0 * std::log(width_) / params_.delta);
     const double m_recip = 1.0 / (n0 - min_len + 1.0) + 1.0 / (n1 - min_len + 1.0);
-    const double epsilon = std::sqrt(2.0 * m_recip * (variance_ / width_) * delta_prime) +
+    const double epsilon = std::sqrt(2.0 * m_recip * variance_in_window * delta_prime) +
                            2.0 / 3.0 * delta_prime * m_recip;
     return std::fabs(delta_mean) > epsilon;
   }
