@@ -231,7 +231,7 @@ TEST_CASE("kswin: the incrementally sorted window gives ks_2samp's answer at eve
     const double v = s1[i];
     stream.push_back(i % 7 == 0 ? -0.0 : (i % 3 == 0 ? v * 0.37 + static_cast<double>(i % 11) : v));
   }
-  for (std::size_t window : {16, 100}) {
+  for (std::size_t window : {std::size_t{16}, std::size_t{100}}) {
     kswin_params p;
     p.window_size = window;
     p.stat_size = window / 4 + 1;
