@@ -52,12 +52,20 @@ public:
     if (drift_) {
       reset();
     }
-    z_.update(x);
+    // z_.update(x), keeping 1 / n for the bounds below (same arithmetic).
+    z_.n += 1.0;
+    const double inv_n = 1.0 / z_.n;
+    z_.mean += inv_n * (x - z_.mean);
     // Each cut's Hoeffding bound is kept from when the cut was taken (its n
     // does not change until then): the same values River recomputes.
-    const double inv_n = 1.0 / z_.n;
     // 1 / (2n) = 0.5 · (1 / n) exactly (scaling by 2 commutes with rounding).
     const double eps_z = std::sqrt(0.5 * inv_n * log_inv_drift_);
+    // River tests the means after moving the cuts; a cut that moves to z
+    // then has n_cut = n_z and answers "no change". So the tests can run on
+    // the cuts as they were, in parallel with eps_z, and be masked: the same
+    // answers with a shorter dependency chain.
+    const int incr_if_kept = mean_changed(x_min_.n, z_.mean - x_min_.mean, inv_n);
+    const int decr_if_kept = mean_changed(x_max_.n, x_max_.mean - z_.mean, inv_n);
     // Branch-free (the comparisons are unpredictable on noisy streams). A
     // fresh cut (n = 0) is first set to z, which then passes its test.
     const bool take_min = x_min_.n == 0.0 || x_min_.mean + eps_min_ >= z_.mean + eps_z;
@@ -68,11 +76,11 @@ public:
     x_max_.n = take_max ? z_.n : x_max_.n;
     x_max_.mean = take_max ? z_.mean : x_max_.mean;
     eps_max_ = take_max ? eps_z : eps_max_;
-    const int incr = mean_changed(x_min_, z_.mean - x_min_.mean, inv_n);
+    const int incr = take_min ? 0 : incr_if_kept;
     warning_ = incr == 1;
     drift_ = incr == 2;
     if (params_.two_sided_test) {
-      const int decr = mean_changed(x_max_, x_max_.mean - z_.mean, inv_n);
+      const int decr = take_max ? 0 : decr_if_kept;
       if (decr == 2) {
         drift_ = true;
       } else if (decr == 1) {
@@ -144,13 +152,13 @@ private:
   // River's _mean_incr / _mean_decr at the drift and then the warning
   // confidence: m = (n_z − n_cut) / n_cut · (1 / n_z), ε = sqrt(m / 2 · log(2 / c)),
   // change when `difference` ≥ ε. Returns 2 (drift), 1 (warning) or 0.
-  int mean_changed(const detail::river_mean& cut, double difference, double inv_n) const noexcept {
-    // Computed unconditionally and selected without branches; when the cut
-    // is z itself (n_cut = n_z) River answers no change.
-    const double half_m = (z_.n - cut.n) / cut.n * inv_n / 2.0;
+  int mean_changed(double cut_n, double difference, double inv_n) const noexcept {
+    // Computed unconditionally and selected without branches (a fresh cut,
+    // n_cut = 0, gives inf here and is masked by the caller).
+    const double half_m = (z_.n - cut_n) / cut_n * inv_n / 2.0;
     const int drift = difference >= std::sqrt(half_m * log_two_drift_) ? 2 : 0;
     const int warning = difference >= std::sqrt(half_m * log_two_warning_) ? 1 : 0;
-    return cut.n == z_.n ? 0 : (drift != 0 ? drift : warning);
+    return cut_n == z_.n ? 0 : (drift != 0 ? drift : warning);
   }
 
   hddm_a_params params_;
