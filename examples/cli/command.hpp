@@ -31,6 +31,8 @@ void add_schema_command(CLI::App& app, int& status);
 /// Registers `mlguard validate`; `status` receives exit_findings when an
 /// error-severity anomaly is found.
 void add_validate_command(CLI::App& app, int& status);
+/// Registers `mlguard detect` (online drift detectors over stdin).
+void add_detect_command(CLI::App& app, int& status);
 
 } // namespace mlguard::cli
 

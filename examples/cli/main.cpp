@@ -5,6 +5,7 @@
 //   mlguard profile DATA.csv [-o profile.json] | mlguard profile merge A.json B.json -o out.json
 //   mlguard schema infer DATA.csv [-o schema.json]
 //   mlguard validate --schema schema.json DATA.csv [--format json|text] [--reference-profile P]
+//   mlguard detect --detector adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley [--param k=v ...]
 //
 // Exit status: 0 success, 1 findings (validate), 2 usage or input error with
 // one line on stderr, 3 a lost compare-and-swap (registry).
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   mlguard::cli::add_profile_command(app, status);
   mlguard::cli::add_schema_command(app, status);
   mlguard::cli::add_validate_command(app, status);
+  mlguard::cli::add_detect_command(app, status);
 
   try {
     app.parse(argc, argv);

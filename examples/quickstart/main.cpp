@@ -2,7 +2,8 @@
 //
 // Each capability of mlguard adds a step here as it lands: the columnar
 // table, the injectable clock, errors with stable ids, a drift report
-// comparing today's requests with the training data, and schema validation.
+// comparing today's requests with the training data, schema validation, and
+// an online detector watching the model's errors one request at a time.
 #include <mlguard/mlguard.hpp>
 
 #include <chrono>
@@ -76,5 +77,22 @@ int main() {
       checked.find("fare_amount", mlguard::validate::anomaly_kind::float_type_big_float);
   std::printf("batch verdict: %s; fare_amount above the training max in %.1f%% of rows\n",
               mlguard::validate::to_string(checked.outcome), big ? 100.0 * big->rate : 0.0);
+  // 6. Concept drift, online: once labels arrive, feed the model's errors
+  //    (1 = wrong) to a River-compatible detector, one request at a time.
+  //    Its whole state survives a restart as JSON.
+  mlguard::drift::online::adwin errors;
+  std::mt19937_64 labels(7);
+  std::bernoulli_distribution before(0.10);
+  std::bernoulli_distribution after(0.30); // the model degrades at request 2000
+  for (int i = 0; i < 4000; ++i) {
+    const double wrong = (i < 2000 ? before(labels) : after(labels)) ? 1.0 : 0.0;
+    if (errors.update(wrong) == mlguard::drift::online::detector_state::drift) {
+      std::printf("ADWIN: drift at request %d, error rate now %.3f over %.0f requests\n", i,
+                  errors.estimation(), errors.width());
+    }
+    if (i == 1500) { // a restart: save, and carry on from the saved state
+      errors = mlguard::drift::online::adwin::from_json(errors.to_json());
+    }
+  }
   return 0;
 }

@@ -45,6 +45,16 @@
 #include "mlguard/validate/validate_row.hpp"
 #include "mlguard/validate/validation_report.hpp"
 
+#include "mlguard/drift/online/adwin.hpp"
+#include "mlguard/drift/online/ddm.hpp"
+#include "mlguard/drift/online/detector_state.hpp"
+#include "mlguard/drift/online/eddm.hpp"
+#include "mlguard/drift/online/hddm_a.hpp"
+#include "mlguard/drift/online/hddm_w.hpp"
+#include "mlguard/drift/online/kswin.hpp"
+#include "mlguard/drift/online/kswin_sampler.hpp"
+#include "mlguard/drift/online/page_hinkley.hpp"
+
 #include "mlguard/registry/guards.hpp"
 #include "mlguard/registry/in_memory_registry.hpp"
 #include "mlguard/registry/model_registry.hpp"

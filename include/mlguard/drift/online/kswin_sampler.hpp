@@ -1,0 +1,121 @@
+#ifndef MLGUARD_DRIFT_ONLINE_KSWIN_SAMPLER_HPP
+#define MLGUARD_DRIFT_ONLINE_KSWIN_SAMPLER_HPP
+
+// How KSWIN picks its reference sample: River calls
+//   random.Random(seed).sample(range(window_size - stat_size), stat_size)
+// at every test and re-creates the generator after every drift. The
+// default sampler, python_random_sampler, is a port of CPython's Mersenne
+// Twister and sample(), so for the same integer seed it draws exactly the
+// indices River draws (tests/drift/online/kswin_sampler.test.cpp checks it
+// against /usr/bin/python3's output). A C++ user who wants other random
+// numbers derives from kswin_sampler and hands it to kswin's constructor.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlguard/core/json.hpp"
+#include "mlguard/core/span.hpp"
+#include "mlguard/drift/online/detail/python_random.hpp"
+#include "mlguard/drift/online/detail/state_json.hpp"
+
+namespace mlguard::drift::online {
+
+/// Draws KSWIN's reference indices. Implementations are used from one thread.
+class kswin_sampler {
+public:
+  virtual ~kswin_sampler() = default;
+
+  /// Called once by kswin's constructor with the fixed population
+  /// (window_size − stat_size) and sample size (stat_size): allocate scratch
+  /// here, never in sample(). May throw.
+  virtual void prepare(std::size_t population, std::size_t k) = 0;
+
+  /// Writes out.size() distinct indices in [0, population) to `out`, in draw
+  /// order. Must not allocate or throw.
+  virtual void sample(std::size_t population, span<std::size_t> out) noexcept = 0;
+
+  /// Back to the state right after construction (River re-creates
+  /// random.Random(seed) after every drift).
+  virtual void restart() noexcept = 0;
+
+  /// The sampler's full state as JSON (an object with a string "kind").
+  virtual json to_json() const = 0;
+
+  /// Restores what to_json() wrote. Throws format_error (mlguard.format.*).
+  virtual void restore(const json& state, std::string_view source) = 0;
+
+  /// A deep copy (kswin is copyable).
+  virtual std::unique_ptr<kswin_sampler> clone() const = 0;
+};
+
+/// The default sampler: CPython's random.Random(seed).sample, bit for bit.
+/// Seeds are integers in [0, 2^64); Python maps a negative seed to its
+/// absolute value, so Random(-7) here is python_random_sampler(7).
+class python_random_sampler final : public kswin_sampler {
+public:
+  /// Seeds as random.Random(seed).
+  explicit python_random_sampler(std::uint64_t seed) : seed_(seed), rng_(seed) {}
+
+  void prepare(std::size_t population, std::size_t k) override {
+    detail::require_parameter(population < (std::size_t{1} << 32), "kswin",
+                              "window_size - stat_size must be below 2^32");
+    detail::require_parameter(k <= population, "kswin",
+                              "stat_size must not exceed window_size - stat_size");
+    scratch_.assign(population, 0);
+  }
+
+  void sample(std::size_t population, span<std::size_t> out) noexcept override {
+    rng_.sample(static_cast<std::uint32_t>(population), out.data(), out.size(), scratch_.data());
+  }
+
+  void restart() noexcept override { rng_.seed(seed_); }
+
+  /// {"kind": "python_random", "seed", "index", "mt": [624 words]}.
+  json to_json() const override {
+    return json{
+        {"kind", "python_random"}, {"seed", seed_}, {"index", rng_.index()}, {"mt", rng_.state()}};
+  }
+
+  void restore(const json& state, std::string_view source) override {
+    detail::object_reader r(state, std::string(source), {"kind", "seed", "index", "mt"});
+    if (r.text("kind") != "python_random") {
+      r.fail("\"kind\" must be \"python_random\"");
+    }
+    const std::uint64_t seed = r.count("seed");
+    const auto index = static_cast<std::size_t>(r.count("index", detail::python_random::n));
+    const json& mt = r.array("mt");
+    std::array<std::uint32_t, detail::python_random::n> words{};
+    if (mt.size() != words.size()) {
+      r.fail("\"mt\" must hold 624 words");
+    }
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (!mt[i].is_number_unsigned() || mt[i].get<std::uint64_t>() > UINT32_MAX) {
+        r.fail("\"mt\" must hold 32-bit unsigned integers");
+      }
+      words[i] = mt[i].get<std::uint32_t>();
+    }
+    seed_ = seed;
+    rng_.set_state(words, index);
+  }
+
+  std::unique_ptr<kswin_sampler> clone() const override {
+    return std::make_unique<python_random_sampler>(*this);
+  }
+
+  /// The seed.
+  std::uint64_t seed() const noexcept { return seed_; }
+
+private:
+  std::uint64_t seed_;
+  detail::python_random rng_;
+  std::vector<std::size_t> scratch_;
+};
+
+} // namespace mlguard::drift::online
+
+#endif // MLGUARD_DRIFT_ONLINE_KSWIN_SAMPLER_HPP

@@ -1,0 +1,72 @@
+// Page-Hinkley against River (online-ml/river, river.drift.PageHinkley).
+#include <limits>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "drift/online/online_support.hpp"
+#include "mlguard/drift/online/page_hinkley.hpp"
+#include "test_support.hpp"
+
+using namespace mlguard;
+using drift::online::detector_state;
+using drift::online::page_hinkley;
+using drift::online::page_hinkley_mode;
+using drift::online::page_hinkley_params;
+
+namespace {
+page_hinkley with_mode(page_hinkley_mode m) {
+  page_hinkley_params p;
+  p.mode = m;
+  return page_hinkley(p);
+}
+} // namespace
+
+TEST_CASE("page_hinkley: River parity on s3 in every mode") {
+  // River's published values (river/drift/test_drift_detectors.py, test_page_hinkley; issue 5).
+  const auto s3 = test::river_stream("s3");
+  auto up = with_mode(page_hinkley_mode::up);
+  CHECK(test::drift_indices(up, s3) == std::vector<std::size_t>{588, 1681});
+  auto down = with_mode(page_hinkley_mode::down);
+  CHECK(test::drift_indices(down, s3) == std::vector<std::size_t>{1172});
+  auto both = with_mode(page_hinkley_mode::both);
+  CHECK(test::drift_indices(both, s3) == std::vector<std::size_t>{588, 1097, 1585});
+}
+
+TEST_CASE("page_hinkley: defaults, modes, non-finite input and bad parameters") {
+  const page_hinkley_params p;
+  CHECK(p.min_instances == 30);
+  CHECK(p.delta == 0.005);
+  CHECK(p.threshold == 50.0);
+  CHECK(p.alpha == 1.0 - 0.0001);
+  CHECK(p.mode == page_hinkley_mode::both);
+  CHECK(drift::online::parse_page_hinkley_mode("down") == page_hinkley_mode::down);
+  CHECK(std::string(to_string(page_hinkley_mode::up)) == "up");
+  MLGUARD_CHECK_THROWS_ID(drift::online::parse_page_hinkley_mode("sideways"),
+                          "mlguard.drift.bad_parameter");
+  page_hinkley d;
+  CHECK(d.update(std::numeric_limits<double>::quiet_NaN()) == detector_state::none);
+  CHECK(d.ignored_count() == 1);
+  CHECK(d.mean() == 0.0);
+  page_hinkley_params bad;
+  bad.threshold = 0.0;
+  MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.bad_parameter");
+  bad = {};
+  bad.delta = -1.0;
+  MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.bad_parameter");
+  bad = {};
+  bad.alpha = 1.5;
+  MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.bad_parameter");
+}
+
+TEST_CASE("page_hinkley: saving mid-stream and restoring gives the same verdicts") {
+  for (auto m : {page_hinkley_mode::up, page_hinkley_mode::down, page_hinkley_mode::both}) {
+    test::check_save_restore(with_mode(m), test::river_stream("s3"),
+                             [](const json& j) { return page_hinkley::from_json(j); });
+  }
+  const json good = page_hinkley{}.to_json();
+  test::check_rejects_bad_documents(good, [](const json& j) { return page_hinkley::from_json(j); });
+  json bad = good;
+  bad["params"]["mode"] = "sideways";
+  MLGUARD_CHECK_THROWS_ID(page_hinkley::from_json(bad), "mlguard.format.corrupt");
+}
