@@ -59,5 +59,39 @@ int main() {
   }
   std::printf("dataset drift: %s (%zu of %zu columns)\n", report.dataset_drift ? "yes" : "no",
               report.drifted, report.evaluated);
+
+  // 5. Streaming: a windowed monitor sees requests one at a time (no
+  //    allocation per row) and reports each window of 500 rows; a performance
+  //    tracker turns delayed labels into windowed accuracy and an error stream
+  //    for an online concept-drift detector.
+  namespace md = mlguard::drift;
+  md::monitor_options monitor_options;
+  monitor_options.stat = md::method::psi;
+  monitor_options.window = md::window_options::tumbling(500);
+  auto monitor =
+      md::drift_monitor::from_table(training, monitor_options, [](const md::window_report& w) {
+        const auto& fare = w.drift.columns[0];
+        std::printf("window %llu rows %llu-%llu: %s PSI "
+                    "%.3f %s\n",
+                    static_cast<unsigned long long>(w.index),
+                    static_cast<unsigned long long>(w.first_row),
+                    static_cast<unsigned long long>(w.last_row), fare.name.c_str(), fare.statistic,
+                    fare.drifted ? "DRIFT" : "ok");
+      });
+  const auto& serving_fares = batch.at("fare_amount").values();
+  for (std::size_t i = 0; i < 1500; ++i) {
+    const double row[1] = {i < 1000 ? training.at("fare_amount").values()[i] : serving_fares[i]};
+    monitor.observe(row); // the first 1000 requests look like training, then fares rise
+  }
+  md::performance_tracker quality(md::performance_options{});
+  std::size_t errors = 0;
+  std::bernoulli_distribution right(0.9);
+  for (std::uint64_t id = 0; id < 200; ++id) {
+    quality.record_prediction(id, 0.8); // served: P(label = 1) = 0.8
+    errors += quality.record_label(id, right(rng) ? 1.0 : 0.0).value_or(0.0) > 0.0 ? 1 : 0;
+  }
+  std::printf("labelled %llu predictions: accuracy %.3f, %zu errors fed to a detector\n",
+              static_cast<unsigned long long>(quality.labelled()), *quality.current().accuracy,
+              errors);
   return 0;
 }

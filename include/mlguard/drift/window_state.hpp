@@ -167,13 +167,14 @@ namespace detail {
 /// The statistic of one feature's window against its reference, with the
 /// batch functions: the bin_table/category_counts forms of psi,
 /// jensen_shannon, kl_divergence, hellinger, total_variation, l_infinity and
-/// chi_square, and stats::ks_2samp_sorted. `values` holds the window's finite
-/// values (sorted here in place); `scratch` is the KS working buffer.
+/// chi_square, and stats::ks_2samp_sorted (p-value by `ks_mode`). `values` holds the window's
+/// finite values (sorted here in place); `scratch` is the KS working buffer.
 inline column_drift evaluate_feature(const feature_reference& ref, method requested,
                                      std::optional<double> threshold, const std::uint64_t* counts,
                                      std::uint64_t missing, std::uint64_t non_finite,
                                      double* values, std::size_t n_values,
-                                     std::vector<double>& scratch) {
+                                     std::vector<double>& scratch,
+                                     stats::ks_method ks_mode = stats::ks_method::automatic) {
   column_drift out;
   out.name = ref.name();
   out.kind = column_kind::numeric;
@@ -211,15 +212,14 @@ inline column_drift evaluate_feature(const feature_reference& ref, method reques
         const auto d =
             stats::ks_2samp_sorted(ref.sorted_sample(), window, stats::alternative::two_sided,
                                    stats::ks_method::asymptotic, scratch);
-        const auto p = stats::ks_2samp_p_value(static_cast<std::size_t>(ref.size()), n_values,
-                                               d.statistic, stats::alternative::two_sided,
-                                               stats::ks_method::automatic, scratch);
+        const auto p =
+            stats::ks_2samp_p_value(static_cast<std::size_t>(ref.size()), n_values, d.statistic,
+                                    stats::alternative::two_sided, ks_mode, scratch);
         r.statistic = p.statistic;
         r.p_value = p.p_value;
       } else {
-        const auto ks =
-            stats::ks_2samp_sorted(ref.sorted_sample(), window, stats::alternative::two_sided,
-                                   stats::ks_method::automatic, scratch);
+        const auto ks = stats::ks_2samp_sorted(ref.sorted_sample(), window,
+                                               stats::alternative::two_sided, ks_mode, scratch);
         r.statistic = ks.statistic;
         r.p_value = ks.p_value;
       }
