@@ -125,12 +125,14 @@ public:
     // the branch-free binary search of count().
     slots_.resize(refs_.size());
     std::size_t offset = 0;
+    std::size_t total = 0;
+    for (const auto& r : refs_) {
+      total += padded_size(r.interior_edges().size());
+    }
+    edges_.reserve(total);
     for (std::size_t f = 0; f < refs_.size(); ++f) {
       const auto& e = refs_[f].interior_edges();
-      std::size_t padded = 0;
-      while (padded < e.size()) {
-        padded = 2 * padded + 1;
-      }
+      const std::size_t padded = padded_size(e.size());
       slots_[f].edges = edges_.size();
       slots_[f].half = (padded + 1) / 2;
       slots_[f].offset = offset;
@@ -399,6 +401,15 @@ private:
     std::size_t half = 0;   // (padded size + 1) / 2: the first search step
     std::size_t offset = 0; // offset of the bin counts in counts_
   };
+
+  // The smallest 2^k − 1 ≥ n.
+  static std::size_t padded_size(std::size_t n) noexcept {
+    std::size_t padded = 0;
+    while (padded < n) {
+      padded = 2 * padded + 1;
+    }
+    return padded;
+  }
 
   static bool keeps_sample(method m) noexcept { return m == method::ks || m == method::automatic; }
 
