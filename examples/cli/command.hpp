@@ -18,6 +18,9 @@ enum exit_status : int {
 /// Registers `mlguard drift`; `status` receives the command's exit status.
 void add_drift_command(CLI::App& app, int& status);
 
+/// Registers `mlguard monitor` (windowed drift monitor over a CSV replay).
+void add_monitor_command(CLI::App& app, int& status);
+
 /// Registers `mlguard registry`; `status` receives the command's exit status
 /// (exit_conflict when an alias compare-and-swap loses).
 void add_registry_command(CLI::App& app, int& status);

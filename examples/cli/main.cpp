@@ -1,6 +1,7 @@
 // mlguard: the command-line face of the library.
 //
 //   mlguard drift --reference REF.csv --current CUR.csv [options]
+//   mlguard monitor --reference REF.csv [--window N] [--method M] STREAM.csv
 //   mlguard registry --root DIR <create|register|list|show|alias|history|rollback> ...
 //   mlguard profile DATA.csv [-o profile.json] | mlguard profile merge A.json B.json -o out.json
 //   mlguard schema infer DATA.csv [-o schema.json]
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
 
   int status = mlguard::cli::exit_ok;
   mlguard::cli::add_drift_command(app, status);
+  mlguard::cli::add_monitor_command(app, status);
   mlguard::cli::add_registry_command(app, status);
   mlguard::cli::add_profile_command(app, status);
   mlguard::cli::add_schema_command(app, status);

@@ -77,7 +77,42 @@ int main() {
       checked.find("fare_amount", mlguard::validate::anomaly_kind::float_type_big_float);
   std::printf("batch verdict: %s; fare_amount above the training max in %.1f%% of rows\n",
               mlguard::validate::to_string(checked.outcome), big ? 100.0 * big->rate : 0.0);
-  // 6. Concept drift, online: once labels arrive, feed the model's errors
+
+  // 6. Streaming: a windowed monitor sees requests one at a time (no
+  //    allocation per row) and reports each window of 500 rows; a performance
+  //    tracker turns delayed labels into windowed accuracy and an error stream
+  //    for an online concept-drift detector.
+  namespace md = mlguard::drift;
+  md::monitor_options monitor_options;
+  monitor_options.stat = md::method::psi;
+  monitor_options.window = md::window_options::tumbling(500);
+  auto monitor =
+      md::drift_monitor::from_table(training, monitor_options, [](const md::window_report& w) {
+        const auto& fare = w.drift.columns[0];
+        std::printf("window %llu rows %llu-%llu: %s PSI "
+                    "%.3f %s\n",
+                    static_cast<unsigned long long>(w.index),
+                    static_cast<unsigned long long>(w.first_row),
+                    static_cast<unsigned long long>(w.last_row), fare.name.c_str(), fare.statistic,
+                    fare.drifted ? "DRIFT" : "ok");
+      });
+  const auto& serving_fares = batch.at("fare_amount").values();
+  for (std::size_t i = 0; i < 1500; ++i) {
+    const double row[1] = {i < 1000 ? training.at("fare_amount").values()[i] : serving_fares[i]};
+    monitor.observe(row); // the first 1000 requests look like training, then fares rise
+  }
+  md::performance_tracker quality(md::performance_options{});
+  std::size_t error_count = 0;
+  std::bernoulli_distribution right(0.9);
+  for (std::uint64_t id = 0; id < 200; ++id) {
+    quality.record_prediction(id, 0.8); // served: P(label = 1) = 0.8
+    error_count += quality.record_label(id, right(rng) ? 1.0 : 0.0).value_or(0.0) > 0.0 ? 1 : 0;
+  }
+  std::printf("labelled %llu predictions: accuracy %.3f, %zu errors fed to a detector\n",
+              static_cast<unsigned long long>(quality.labelled()), *quality.current().accuracy,
+              error_count);
+
+  // 7. Concept drift, online: once labels arrive, feed the model's errors
   //    (1 = wrong) to a River-compatible detector, one request at a time.
   //    Its whole state survives a restart as JSON.
   mlguard::drift::online::adwin errors;

@@ -1,0 +1,576 @@
+#ifndef MLGUARD_DRIFT_DRIFT_MONITOR_HPP
+#define MLGUARD_DRIFT_DRIFT_MONITOR_HPP
+
+// A windowed data-drift monitor: observe one row at a time, get a drift
+// verdict per feature and for the row each time a window closes.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "mlguard/core/clock.hpp"
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/span.hpp"
+#include "mlguard/core/table.hpp"
+#include "mlguard/drift/feature_reference.hpp"
+#include "mlguard/drift/method.hpp"
+#include "mlguard/drift/window.hpp"
+#include "mlguard/drift/window_state.hpp"
+#include "mlguard/profile/dataset_profile.hpp"
+
+namespace mlguard::drift {
+
+/// What a drift_monitor computes and how it cuts windows.
+struct monitor_options {
+  /// psi (the default), jensenshannon, kl, hellinger, tvd, linf, chisquare
+  /// (over the reference bins), ks, or automatic (see monitor_method).
+  method stat = method::psi;
+  /// The threshold for every feature; unset = the method's default_threshold.
+  std::optional<double> threshold;
+  /// Quantile bins per feature (fewer when reference quantiles coincide).
+  std::size_t bins = default_bins;
+  /// A window drifts as a whole when the share of drifted features is ≥ this.
+  double drift_share = 0.5;
+  /// The window policy.
+  window_options window;
+  /// How KS computes its p-value: automatic is scipy's rule (exact when
+  /// max(n_ref, n_window) ≤ 10000, which costs ~2 ms per feature and window
+  /// for 10000 vs 1000 values); asymptotic is ~100× cheaper and, for windows
+  /// of hundreds of rows, close to the exact p-value.
+  stats::ks_method ks = stats::ks_method::automatic;
+};
+
+/// Watches a stream of rows (one value per feature, in the order of the
+/// references) against fixed references and reports drift per closed window.
+///
+/// observe(row) costs O(features × log bins): per feature one binary search
+/// over the reference edges and one counter increment, plus one store into a
+/// preallocated buffer when the method needs the values (KS) or the window
+/// slides. It never allocates and never throws on bad data: NaN counts as
+/// missing, ±Inf as non-finite (both excluded from the statistics, as the
+/// drift report does). When a window closes (the row that completes it), the
+/// statistics run — the same functions as the batch API (psi(bin_table),
+/// jensen_shannon, chi_square(category_counts), stats::ks_2samp_sorted), so
+/// a window's result equals the batch result on the window's rows — and the
+/// callback gets a window_report. Closing allocates the report.
+///
+/// Memory, fixed at construction and independent of the stream's length,
+/// with F features, b_f bins, W = window.size, s_f the KS reference sample
+/// (0 unless the method is ks/automatic) and v = 1 when values are kept
+/// (ks, automatic, or a sliding window), else 0:
+///   Σ_f [ 8·(3·b_f − 1) + 8·s_f ]   (references: edges, proportions, counts, sample)
+/// + Σ_f [ 8·b_f + 16 + 24 ]         (window: bin counts, missing, non-finite, slot)
+/// + Σ_f 8·(2^⌈log2 b_f⌉ − 1)          (the edges, padded for the branch-free search)
+/// + v · 8·W·(F + 1)                 (window values and one sort buffer)
+/// + KS scratch ≤ 8·(min(s_f, W) + 1) (the exact p-value's path buffer).
+/// memory_bytes() reports it.
+///
+/// Threads: not synchronised. Use one monitor per thread and merge their
+/// snapshot() states on read (window_state::merge, evaluate), or the
+/// concurrent_monitor wrapper.
+class drift_monitor {
+public:
+  /// Receives each closed window.
+  using callback = std::function<void(const window_report&)>;
+
+  /// A monitor of the given references. `clock` drives time windows
+  /// (observe without a timestamp reads it) and must outlive the monitor.
+  /// Throws drift_error: mlguard.drift.bad_option (no references, a bad
+  /// window, drift_share outside [0, 1], a negative threshold),
+  /// mlguard.drift.method_not_applicable (a method the monitor cannot run,
+  /// or ks against references built without their sample).
+  drift_monitor(std::vector<feature_reference> references, monitor_options options,
+                callback on_window = {}, const clock_source& clock = system_clock::instance())
+      : refs_(std::move(references)), options_(std::move(options)),
+        on_window_(std::move(on_window)), clock_(&clock) {
+    if (refs_.empty()) {
+      throw drift_error("bad_option", "a monitor needs at least one feature");
+    }
+    options_.window.validate();
+    if (!(options_.drift_share >= 0.0 && options_.drift_share <= 1.0)) {
+      throw drift_error("bad_option", "drift_share must be in [0, 1]");
+    }
+    if (options_.threshold && !(*options_.threshold >= 0.0)) {
+      throw drift_error("bad_option", "threshold must be a non-negative number");
+    }
+    if (!monitor_supports(options_.stat)) {
+      throw drift_error("method_not_applicable",
+                        std::string(to_string(options_.stat)) +
+                            " cannot run in a streaming monitor (use psi, jensenshannon, kl, "
+                            "hellinger, tvd, linf, chisquare, ks or auto)");
+    }
+    bool needs_values = options_.window.kind == window_kind::sliding_count;
+    for (const auto& r : refs_) {
+      const method m = monitor_method(options_.stat, r);
+      if (m == method::ks && r.sorted_sample().empty()) {
+        throw drift_error("method_not_applicable",
+                          "ks needs the reference sample of feature '" + r.name() + "'");
+      }
+      needs_values = needs_values || m == method::ks;
+    }
+    keep_values_ = needs_values;
+    // Flat, preallocated state: the hot path touches contiguous arrays only.
+    // Each feature's interior edges, padded with +inf to 2^k − 1 entries for
+    // the branch-free binary search of count().
+    slots_.resize(refs_.size());
+    std::size_t offset = 0;
+    std::size_t total = 0;
+    for (const auto& r : refs_) {
+      total += padded_size(r.interior_edges().size());
+    }
+    edges_.reserve(total);
+    for (std::size_t f = 0; f < refs_.size(); ++f) {
+      const auto& e = refs_[f].interior_edges();
+      const std::size_t padded = padded_size(e.size());
+      slots_[f].edges = edges_.size();
+      slots_[f].half = (padded + 1) / 2;
+      slots_[f].offset = offset;
+      edges_.insert(edges_.end(), e.begin(), e.end());
+      edges_.insert(edges_.end(), padded - e.size(), std::numeric_limits<double>::infinity());
+      offset += refs_[f].bins();
+    }
+    counts_.assign(offset, 0);
+    missing_.assign(refs_.size(), 0);
+    non_finite_.assign(refs_.size(), 0);
+    if (keep_values_) {
+      values_.assign(options_.window.size * refs_.size(), 0.0);
+      sorted_.assign(options_.window.size, 0.0);
+    }
+  }
+
+  /// A monitor whose references are the numeric columns of a training table
+  /// (categorical columns are not monitored; see unmonitored()). Throws as
+  /// the constructor and feature_reference::from_sample.
+  static drift_monitor from_table(const table& reference, monitor_options options,
+                                  callback on_window = {},
+                                  const clock_source& clock = system_clock::instance()) {
+    std::vector<feature_reference> refs;
+    std::vector<std::string> skipped;
+    const bool keep = keeps_sample(options.stat);
+    for (const auto& c : reference) {
+      if (c.is_numeric()) {
+        refs.push_back(feature_reference::from_sample(c.name(), c.values(), options.bins, keep));
+      } else {
+        skipped.push_back(c.name());
+      }
+    }
+    drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
+    m.unmonitored_ = std::move(skipped);
+    return m;
+  }
+
+  /// A monitor whose references are the columns of a column-major matrix
+  /// (rows = training observations), named by `names`. Throws argument_error
+  /// (mlguard.argument.size_mismatch) when names and columns differ in number,
+  /// and as the constructor.
+  static drift_monitor from_matrix(const Eigen::Ref<const Eigen::MatrixXd>& reference,
+                                   const std::vector<std::string>& names, monitor_options options,
+                                   callback on_window = {},
+                                   const clock_source& clock = system_clock::instance()) {
+    if (names.size() != static_cast<std::size_t>(reference.cols())) {
+      throw argument_error("size_mismatch", std::to_string(names.size()) + " names for " +
+                                                std::to_string(reference.cols()) + " columns");
+    }
+    std::vector<feature_reference> refs;
+    const bool keep = keeps_sample(options.stat);
+    for (Eigen::Index j = 0; j < reference.cols(); ++j) {
+      const auto col = reference.col(j);
+      refs.push_back(feature_reference::from_sample(
+          names[static_cast<std::size_t>(j)],
+          span<const double>(col.data(), static_cast<std::size_t>(col.size())), options.bins,
+          keep));
+    }
+    return drift_monitor(std::move(refs), std::move(options), std::move(on_window), clock);
+  }
+
+  /// A monitor whose references are the numeric features of a dataset
+  /// profile (see feature_reference::from_profile for the approximation);
+  /// categorical features are not monitored. Throws as the constructor.
+  static drift_monitor from_profile(const dataset_profile& reference, monitor_options options,
+                                    callback on_window = {},
+                                    const clock_source& clock = system_clock::instance()) {
+    std::vector<feature_reference> refs;
+    std::vector<std::string> skipped;
+    for (const auto& name : reference.columns()) {
+      const auto& p = reference.at(name);
+      if (p.kind() == column_kind::numeric && p.finite_count() > 0) {
+        refs.push_back(feature_reference::from_profile(name, p, options.bins));
+      } else {
+        skipped.push_back(name);
+      }
+    }
+    drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
+    m.unmonitored_ = std::move(skipped);
+    return m;
+  }
+
+  /// from_profile on a profile JSON file (dataset_profile::to_json). Throws
+  /// io_error (mlguard.io.open_failed), the format errors of
+  /// dataset_profile::from_json, and as from_profile.
+  static drift_monitor from_profile_file(const std::string& path, monitor_options options,
+                                         callback on_window = {},
+                                         const clock_source& clock = system_clock::instance()) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      throw io_error("open_failed", "cannot open profile " + path);
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return from_profile(dataset_profile::parse(text.str(), path), std::move(options),
+                        std::move(on_window), clock);
+  }
+
+  // ---- the hot path --------------------------------------------------------
+
+  /// Adds one row of features() values (a contiguous row; NaN = missing).
+  /// Time windows read the clock. Closes a window when the row completes it
+  /// (the callback runs then). Never allocates or throws unless a window closes.
+  void observe(const double* row) {
+    if (options_.window.kind == window_kind::tumbling_time) {
+      observe_at(row, clock_->now());
+      return;
+    }
+    add(row);
+  }
+
+  /// observe() on a span. Throws argument_error (mlguard.argument.size_mismatch)
+  /// when its size is not features().
+  void observe(span<const double> row) {
+    check_width(row.size());
+    observe(row.data());
+  }
+
+  /// observe() on an Eigen vector or matrix row expression (any storage
+  /// order or stride), read coefficient by coefficient into a stack buffer
+  /// (rows of more than 64 features are copied to the heap).
+  /// Throws as observe(span).
+  template <typename Derived>
+  void observe(const Eigen::DenseBase<Derived>& row) {
+    check_width(static_cast<std::size_t>(row.size()));
+    double buffer[64];
+    if (row.size() <= 64) {
+      for (Eigen::Index i = 0; i < row.size(); ++i) {
+        buffer[i] = row.derived().coeff(i);
+      }
+      observe(static_cast<const double*>(buffer));
+      return;
+    }
+    const Eigen::Matrix<double, 1, Eigen::Dynamic> copy = row.derived();
+    observe(copy.data());
+  }
+
+  /// Adds a row observed at time `t` (time windows: a row at or after the
+  /// current window's end closes it first; windows are aligned to the
+  /// first row's time; empty time spans yield no window). For count
+  /// windows `t` is ignored.
+  void observe_at(const double* row, timestamp t) {
+    if (options_.window.kind == window_kind::tumbling_time) {
+      advance_time(t);
+    }
+    add(row);
+  }
+
+  /// Time windows: closes the current window when `clock` says its time is
+  /// up, without a new row (call it from a timer). Returns true if a window closed.
+  bool poll() {
+    if (options_.window.kind != window_kind::tumbling_time || !start_) {
+      return false;
+    }
+    const auto before = windows_;
+    advance_time(clock_->now());
+    return windows_ != before;
+  }
+
+  /// Closes the current window now, if it holds rows (count windows: a
+  /// partial window; sliding: the last min(rows, size) rows). Returns true if
+  /// a window was reported.
+  bool flush() {
+    if (in_window_ == 0) {
+      return false;
+    }
+    close();
+    return true;
+  }
+
+  /// Discards the current window (its rows are not reported) and starts
+  /// an empty one. Allocation-free.
+  void reset_window() noexcept {
+    std::fill(counts_.begin(), counts_.end(), 0);
+    std::fill(missing_.begin(), missing_.end(), 0);
+    std::fill(non_finite_.begin(), non_finite_.end(), 0);
+    in_window_ = 0;
+    head_ = 0;
+    since_close_ = 0;
+  }
+
+  // ---- states, merging -----------------------------------------------------
+
+  /// The current window's mergeable state (values included when the method
+  /// needs them). Allocates.
+  window_state snapshot() const {
+    window_state s;
+    s.rows = in_window_;
+    s.features.resize(refs_.size());
+    for (std::size_t f = 0; f < refs_.size(); ++f) {
+      auto& fs = s.features[f];
+      fs.counts.assign(counts_.begin() + static_cast<std::ptrdiff_t>(slots_[f].offset),
+                       counts_.begin() +
+                           static_cast<std::ptrdiff_t>(slots_[f].offset + refs_[f].bins()));
+      fs.missing = missing_[f];
+      fs.non_finite = non_finite_[f];
+      if (keep_values_ && needs_values(f)) {
+        for (std::size_t i = 0; i < in_window_; ++i) {
+          const double v = values_[i * refs_.size() + f];
+          if (std::isfinite(v)) {
+            fs.values.push_back(v);
+          }
+        }
+      }
+    }
+    return s;
+  }
+
+  /// The drift report of a state (e.g. the merge of several replicas'
+  /// snapshots of monitors with the same references and options), with
+  /// index `index` and first/last row 0. Throws argument_error
+  /// (mlguard.argument.size_mismatch) for a state of another shape.
+  window_report evaluate(const window_state& state, std::uint64_t index = 0) const {
+    check_state(state);
+    window_report w;
+    w.index = index;
+    w.rows = state.rows;
+    std::vector<double> values;
+    for (std::size_t f = 0; f < refs_.size(); ++f) {
+      const auto& fs = state.features[f];
+      values.assign(fs.values.begin(), fs.values.end());
+      w.drift.columns.push_back(detail::evaluate_feature(
+          refs_[f], options_.stat, options_.threshold, fs.counts.data(), fs.missing, fs.non_finite,
+          values.data(), values.size(), ks_scratch_));
+    }
+    detail::finish_report(w.drift, options_.drift_share);
+    return w;
+  }
+
+  // ---- accessors -----------------------------------------------------------
+
+  /// The number of monitored features (the row width observe expects).
+  std::size_t features() const noexcept { return refs_.size(); }
+  /// The references, in row order.
+  const std::vector<feature_reference>& references() const noexcept { return refs_; }
+  /// Columns of the reference that are not monitored (categorical).
+  const std::vector<std::string>& unmonitored() const noexcept { return unmonitored_; }
+  /// The options.
+  const monitor_options& options() const noexcept { return options_; }
+  /// Rows in the current window.
+  std::size_t rows_in_window() const noexcept { return in_window_; }
+  /// Rows observed since construction.
+  std::uint64_t rows_seen() const noexcept { return rows_; }
+  /// Windows closed since construction.
+  std::uint64_t windows_closed() const noexcept { return windows_; }
+  /// True when per-row values are buffered (KS, automatic, sliding windows).
+  bool keeps_values() const noexcept { return keep_values_; }
+
+  /// The bytes this monitor holds (references, window state, buffers; see
+  /// the formula in the class comment). Constant while streaming.
+  std::size_t memory_bytes() const noexcept {
+    std::size_t bytes = sizeof(*this);
+    for (const auto& r : refs_) {
+      bytes += r.memory_bytes();
+    }
+    bytes += slots_.capacity() * sizeof(slot) + edges_.capacity() * sizeof(double) +
+             counts_.capacity() * sizeof(std::uint64_t) +
+             (missing_.capacity() + non_finite_.capacity()) * sizeof(std::uint64_t) +
+             (values_.capacity() + sorted_.capacity() + ks_scratch_.capacity()) * sizeof(double);
+    return bytes;
+  }
+
+private:
+  struct slot {
+    std::size_t edges = 0;  // offset of the padded edges in edges_
+    std::size_t half = 0;   // (padded size + 1) / 2: the first search step
+    std::size_t offset = 0; // offset of the bin counts in counts_
+  };
+
+  // The smallest 2^k − 1 ≥ n.
+  static std::size_t padded_size(std::size_t n) noexcept {
+    std::size_t padded = 0;
+    while (padded < n) {
+      padded = 2 * padded + 1;
+    }
+    return padded;
+  }
+
+  static bool keeps_sample(method m) noexcept { return m == method::ks || m == method::automatic; }
+
+  bool needs_values(std::size_t f) const noexcept {
+    return monitor_method(options_.stat, refs_[f]) == method::ks;
+  }
+
+  void check_width(std::size_t n) const {
+    if (n != refs_.size()) {
+      throw argument_error("size_mismatch", "a row of " + std::to_string(n) + " values for " +
+                                                std::to_string(refs_.size()) + " features");
+    }
+  }
+
+  void check_state(const window_state& s) const {
+    if (s.features.size() != refs_.size()) {
+      throw argument_error("size_mismatch",
+                           "a window state of " + std::to_string(s.features.size()) +
+                               " features for a monitor of " + std::to_string(refs_.size()));
+    }
+    for (std::size_t f = 0; f < refs_.size(); ++f) {
+      if (s.features[f].counts.size() != refs_[f].bins()) {
+        throw argument_error("size_mismatch", "a window state whose bins differ for feature '" +
+                                                  refs_[f].name() + "'");
+      }
+    }
+  }
+
+  // Counts x into feature f's window (+1) or out of it (−1 as unsigned wrap).
+  void count(std::size_t f, double x, std::uint64_t delta) noexcept {
+    if (std::isnan(x)) {
+      missing_[f] += delta;
+    } else if (std::isinf(x)) {
+      non_finite_[f] += delta;
+    } else {
+      // The number of edges ≤ x (std::upper_bound), without branches:
+      // log2(padded + 1) dependent compares over a 2^k − 1 array.
+      const slot& s = slots_[f];
+      const double* e = edges_.data() + s.edges;
+      std::size_t pos = 0;
+      for (std::size_t step = s.half; step > 0; step >>= 1) {
+        pos += e[pos + step - 1] <= x ? step : 0;
+      }
+      counts_[s.offset + pos] += delta;
+    }
+  }
+
+  void add(const double* row) {
+    const std::size_t width = refs_.size();
+    const auto& w = options_.window;
+    if (w.kind == window_kind::sliding_count) {
+      double* dst = values_.data() + head_ * width;
+      if (in_window_ == w.size) {
+        for (std::size_t f = 0; f < width; ++f) {
+          count(f, dst[f], ~std::uint64_t{0}); // evict the oldest row
+        }
+      } else {
+        ++in_window_;
+      }
+      for (std::size_t f = 0; f < width; ++f) {
+        dst[f] = row[f];
+        count(f, row[f], 1);
+      }
+      head_ = head_ + 1 == w.size ? 0 : head_ + 1;
+      ++rows_;
+      ++since_close_;
+      if (in_window_ == w.size && since_close_ >= w.step) {
+        close();
+      }
+      return;
+    }
+    if (keep_values_) {
+      double* dst = values_.data() + in_window_ * width;
+      for (std::size_t f = 0; f < width; ++f) {
+        dst[f] = row[f];
+      }
+    }
+    for (std::size_t f = 0; f < width; ++f) {
+      count(f, row[f], 1);
+    }
+    ++in_window_;
+    ++rows_;
+    if (in_window_ == w.size) {
+      close();
+    }
+  }
+
+  void advance_time(timestamp t) {
+    const auto d = options_.window.duration;
+    if (!start_) {
+      start_ = t;
+      return;
+    }
+    if (t - *start_ >= d) {
+      if (in_window_ > 0) {
+        close();
+      }
+      const auto spans = (t - *start_) / d; // whole durations elapsed
+      *start_ += d * spans;
+    }
+  }
+
+  void close() {
+    const std::size_t width = refs_.size();
+    const bool sliding = options_.window.kind == window_kind::sliding_count;
+    window_report w;
+    w.index = windows_;
+    w.rows = in_window_;
+    w.first_row = rows_ - in_window_ + 1;
+    w.last_row = rows_;
+    if (options_.window.kind == window_kind::tumbling_time) {
+      w.start = start_;
+    }
+    w.drift.columns.reserve(width);
+    for (std::size_t f = 0; f < width; ++f) {
+      std::size_t n = 0;
+      if (keep_values_ && needs_values(f)) {
+        for (std::size_t i = 0; i < in_window_; ++i) {
+          const double v = values_[i * width + f];
+          if (std::isfinite(v)) {
+            sorted_[n++] = v;
+          }
+        }
+      }
+      w.drift.columns.push_back(detail::evaluate_feature(
+          refs_[f], options_.stat, options_.threshold, counts_.data() + slots_[f].offset,
+          missing_[f], non_finite_[f], sorted_.data(), n, ks_scratch_, options_.ks));
+    }
+    detail::finish_report(w.drift, options_.drift_share);
+    ++windows_;
+    since_close_ = 0;
+    if (!sliding) {
+      reset_window();
+    }
+    if (on_window_) {
+      on_window_(w);
+    }
+  }
+
+  std::vector<feature_reference> refs_;
+  monitor_options options_;
+  callback on_window_;
+  const clock_source* clock_;
+  std::vector<std::string> unmonitored_;
+  bool keep_values_ = false;
+  std::vector<slot> slots_;
+  std::vector<double> edges_; // every feature's padded interior edges
+  std::vector<std::uint64_t> counts_;
+  std::vector<std::uint64_t> missing_;
+  std::vector<std::uint64_t> non_finite_;
+  std::vector<double> values_; // row-major ring: values_[slot * features + f]
+  std::vector<double> sorted_; // one feature's finite window values, sorted at close
+  mutable std::vector<double> ks_scratch_;
+  std::size_t in_window_ = 0;
+  std::size_t head_ = 0;
+  std::size_t since_close_ = 0;
+  std::uint64_t rows_ = 0;
+  std::uint64_t windows_ = 0;
+  std::optional<timestamp> start_;
+};
+
+} // namespace mlguard::drift
+
+#endif // MLGUARD_DRIFT_DRIFT_MONITOR_HPP

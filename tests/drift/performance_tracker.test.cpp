@@ -1,0 +1,141 @@
+// The performance tracker against scikit-learn 1.2.1 (fixture from
+// tests/reference/gen_performance.py), delayed labels and the error stream.
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "mlguard/core/json.hpp"
+#include "mlguard/drift/performance_tracker.hpp"
+#include "test_support.hpp"
+
+using namespace mlguard;
+using namespace mlguard::drift;
+
+namespace {
+bool close_to(double a, double b) { return std::abs(a - b) <= 1e-12 * std::max(1.0, std::abs(b)); }
+} // namespace
+
+TEST_CASE("performance_tracker: metrics match sklearn on the same inputs") {
+  const auto doc =
+      parse_json(test::read_file(test::fixture_path("reference/performance.json")), "fixture");
+  CHECK(doc["sklearn"] == "1.2.1");
+  REQUIRE(doc["cases"].size() >= 8);
+  for (const auto& c : doc["cases"]) {
+    CAPTURE(c["name"].get<std::string>());
+    const auto p = c["predictions"].get<std::vector<double>>();
+    const auto y = c["labels"].get<std::vector<double>>();
+    performance_options o;
+    o.task = c["task"] == "regression" ? model_task::regression : model_task::binary_classification;
+    o.window = p.size();
+    std::vector<performance_report> got;
+    performance_tracker t(o, [&](const performance_report& r) { got.push_back(r); });
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      t.observe(p[i], y[i]);
+    }
+    REQUIRE(got.size() == 1);
+    const auto& r = got[0];
+    CHECK(r.count == p.size());
+    CHECK(r.first == 1);
+    CHECK(r.last == p.size());
+    if (o.task == model_task::regression) {
+      REQUIRE(r.mae);
+      REQUIRE(r.rmse);
+      CHECK(close_to(*r.mae, c["mae"].get<double>()));
+      CHECK(close_to(*r.rmse, c["rmse"].get<double>()));
+      CHECK_FALSE(r.accuracy);
+      continue;
+    }
+    REQUIRE(r.accuracy);
+    CHECK(*r.accuracy == c["accuracy"].get<double>());
+    CHECK(*r.error_rate == 1.0 - c["accuracy"].get<double>());
+    REQUIRE(r.log_loss);
+    CHECK(close_to(*r.log_loss, c["log_loss"].get<double>()));
+    CHECK(r.auc.has_value() == c.contains("auc"));
+    if (r.auc) {
+      CHECK(close_to(*r.auc, c["auc"].get<double>()));
+    }
+  }
+}
+
+TEST_CASE("performance_tracker: the error stream is 0/1 or absolute, one value per label") {
+  std::vector<double> errors;
+  performance_options o;
+  o.window = 3;
+  performance_tracker t(o, {}, [&](double e) { errors.push_back(e); });
+  CHECK(t.observe(0.9, 1) == 0.0);
+  CHECK(t.observe(0.9, 0) == 1.0);
+  CHECK(t.observe(0.5, 1) == 1.0); // 0.5 is not > 0.5: class 0
+  CHECK(std::isnan(t.observe(std::nan(""), 1)));
+  CHECK(std::isnan(t.observe(0.3, 2))); // not a binary label
+  CHECK(errors == std::vector<double>{0.0, 1.0, 1.0});
+  CHECK(t.invalid() == 2);
+  CHECK(t.windows_closed() == 1);
+
+  performance_options reg;
+  reg.task = model_task::regression;
+  performance_tracker r(reg);
+  CHECK(r.observe(2.5, 3.0) == 0.5);
+  CHECK(r.observe(-1.0, 1.0) == 2.0);
+  CHECK(std::isnan(r.observe(1.0, std::numeric_limits<double>::infinity())));
+  const auto now = r.current();
+  CHECK(now.count == 2);
+  CHECK(*now.mae == 1.25);
+}
+
+TEST_CASE("performance_tracker: delayed labels join their predictions by id") {
+  performance_options o;
+  o.window = 1000;
+  o.pending_capacity = 4;
+  performance_tracker t(o);
+  CHECK(t.record_prediction(10, 0.8));
+  CHECK(t.record_prediction(11, 0.2));
+  CHECK(t.record_prediction(12, 0.7));
+  CHECK_FALSE(t.record_prediction(12, 0.1)); // already pending
+  CHECK(t.record_prediction(13, 0.6));
+  CHECK_FALSE(t.record_prediction(14, 0.6)); // full
+  CHECK(t.dropped() == 2);
+  CHECK(t.pending() == 4);
+  CHECK(t.record_label(11, 1) == 1.0);
+  CHECK_FALSE(t.record_label(11, 1)); // already joined
+  CHECK(t.unmatched() == 1);
+  CHECK(t.record_label(13, 1) == 0.0);
+  CHECK(t.record_label(10, 1) == 0.0);
+  CHECK(t.record_prediction(14, 0.1));
+  CHECK(t.record_label(14, 0) == 0.0);
+  CHECK(t.record_label(12, 0) == 1.0);
+  CHECK(t.pending() == 0);
+  CHECK(t.labelled() == 5);
+  CHECK(*t.current().accuracy == 0.6);
+
+  SUBCASE("many ids through a small table (backward-shift deletion keeps probes valid)") {
+    performance_options big;
+    big.pending_capacity = 64;
+    performance_tracker u(big);
+    std::size_t matched = 0;
+    for (std::uint64_t id = 0; id < 100000; ++id) {
+      REQUIRE(u.record_prediction(id, 0.9));
+      if (id >= 40) {
+        matched += u.record_label(id - 40, 1) ? 1 : 0;
+      }
+    }
+    CHECK(matched == 100000 - 40);
+    CHECK(u.pending() == 40);
+  }
+}
+
+TEST_CASE("performance_tracker: options are checked; the JSON carries the defined metrics") {
+  performance_options o;
+  o.window = 0;
+  MLGUARD_CHECK_THROWS_ID(performance_tracker{o}, "mlguard.drift.bad_option");
+  o.window = 4;
+  o.decision_threshold = std::nan("");
+  MLGUARD_CHECK_THROWS_ID(performance_tracker{o}, "mlguard.drift.bad_option");
+  performance_tracker t(performance_options{});
+  t.observe(0.9, 1);
+  t.observe(0.2, 1);
+  const json j = t.current();
+  CHECK(j["count"] == 2);
+  CHECK(j["accuracy"] == 0.5);
+  CHECK_FALSE(j.contains("auc")); // one class only
+  CHECK_FALSE(j.contains("mae"));
+}
