@@ -1,10 +1,13 @@
 // The performance tracker against scikit-learn 1.2.1 (fixture from
 // tests/reference/gen_performance.py), delayed labels and the error stream.
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <random>
 #include <vector>
 
 #include "mlguard/core/json.hpp"
+#include "mlguard/drift/online/ddm.hpp"
 #include "mlguard/drift/performance_tracker.hpp"
 #include "test_support.hpp"
 
@@ -138,4 +141,33 @@ TEST_CASE("performance_tracker: options are checked; the JSON carries the define
   CHECK(j["accuracy"] == 0.5);
   CHECK_FALSE(j.contains("auc")); // one class only
   CHECK_FALSE(j.contains("mae"));
+}
+
+TEST_CASE("performance_tracker: its error stream drives an online detector (DDM)") {
+  // A classifier right 90% of the time, then 60% from label 3000 on: the
+  // 0/1 errors fed to DDM must raise a drift soon after the change, never before.
+  online::ddm detector;
+  std::vector<std::uint64_t> drifts;
+  std::uint64_t labelled = 0;
+  performance_tracker t(performance_options{}, {}, [&](double error) {
+    if (detector.update(error) == online::detector_state::drift) {
+      drifts.push_back(labelled);
+    }
+  });
+  std::mt19937_64 gen(11);
+  std::bernoulli_distribution good(0.9);
+  std::bernoulli_distribution bad(0.6);
+  for (std::uint64_t id = 0; id < 6000; ++id) {
+    const double label = (id % 2 == 0) ? 1.0 : 0.0;
+    const bool right = id < 3000 ? good(gen) : bad(gen);
+    const double prediction = right == (label == 1.0) ? 0.8 : 0.2;
+    t.record_prediction(id, prediction); // served now, labelled later
+    if (id >= 10) {
+      ++labelled;
+      t.record_label(id - 10, (id - 10) % 2 == 0 ? 1.0 : 0.0);
+    }
+  }
+  REQUIRE_FALSE(drifts.empty());
+  CHECK(drifts.front() > 2990);
+  CHECK(drifts.front() < 3400);
 }
