@@ -81,7 +81,7 @@ TEST_CASE("pipeline fits stage by stage: each stage sees the output of the previ
 }
 
 TEST_CASE("pipeline: the per-row path gives the batch path's bits, without NaN surprises") {
-  auto d = make_data(300, 2);
+  auto d = make_data(1300, 2); // crosses batch chunks of 512 rows
   auto p = make_five_stage();
   p.fit(d.X, {"a", "b", "k"}, d.y);
   const Eigen::MatrixXd batch = p.transform(d.X);

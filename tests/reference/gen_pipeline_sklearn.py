@@ -154,10 +154,15 @@ def export_references():
     X_test = X[test].copy()
     X_test[0, 2] = 9.0   # a payment code training never saw: all-zero indicators
     X_test[1, 0] = numpy.nan
-    num_cols, cat_cols = ["fare", "distance", "hour"], ["payment", "passengers"]
     cases = []
-    for model, y in [(LogisticRegression(C=0.5, max_iter=1000), y_cls),
-                     (LinearRegression(), y_reg)]:
+    # LinearRegression gets one one-hot block and no intercept: a full one-hot
+    # block plus an intercept is collinear, and lstsq then returns huge
+    # cancelling weights (~1e14) whose sums no two summation orders agree on.
+    for model, y, num_cols, cat_cols in [
+            (LogisticRegression(C=0.5, max_iter=1000), y_cls, ["fare", "distance", "hour"],
+             ["payment", "passengers"]),
+            (LinearRegression(fit_intercept=False), y_reg,
+             ["fare", "distance", "hour", "passengers"], ["payment"])]:
         prep = ColumnTransformer([
             ("num", Pipeline([("impute", SimpleImputer(strategy="median")),
                               ("scale", StandardScaler())]), [names.index(c) for c in num_cols]),

@@ -76,18 +76,35 @@ public:
                             std::vector<row_status>& status) {
     stages::detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), "pipeline");
     status.assign(static_cast<std::size_t>(X.rows()), row_status::ok);
-    Eigen::MatrixXd current = X;
-    for (auto& s : stages_) {
-      Eigen::MatrixXd next(X.rows(), static_cast<Eigen::Index>(s->output_width()));
-      s->transform(current, next, span<row_status>(status));
-      current = std::move(next);
+    Eigen::MatrixXd out(X.rows(), static_cast<Eigen::Index>(output_width()));
+    std::vector<Eigen::MatrixXd> buffers(stages_.size());
+    for (std::size_t k = 0; k + 1 < stages_.size(); ++k) {
+      buffers[k].resize(detail::batch_chunk, static_cast<Eigen::Index>(stages_[k]->output_width()));
+    }
+    for (Eigen::Index r = 0; r < X.rows(); r += detail::batch_chunk) {
+      const Eigen::Index n = std::min(detail::batch_chunk, X.rows() - r);
+      const span<row_status> st(status.data() + r, static_cast<std::size_t>(n));
+      for (std::size_t k = 0; k < stages_.size(); ++k) {
+        auto run = [&](const Eigen::Ref<const Eigen::MatrixXd>& in) {
+          if (k + 1 == stages_.size()) {
+            stages_[k]->transform(in, out.middleRows(r, n), st);
+          } else {
+            stages_[k]->transform(in, buffers[k].topRows(n), st);
+          }
+        };
+        if (k == 0) {
+          run(X.middleRows(r, n));
+        } else {
+          run(buffers[k - 1].topRows(n));
+        }
+      }
     }
     for (std::size_t i = 0; i < status.size(); ++i) {
       if (stops(status[i])) {
-        current.row(static_cast<Eigen::Index>(i)).setConstant(stages::detail::nan);
+        out.row(static_cast<Eigen::Index>(i)).setConstant(stages::detail::nan);
       }
     }
-    return current;
+    return out;
   }
   Eigen::MatrixXd transform(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     std::vector<row_status> status;

@@ -123,7 +123,9 @@ public:
         continue;
       }
       const auto& cats = categories_[static_cast<std::size_t>(c)];
-      std::fill(o, o + block_[j], 0.0);
+      for (std::size_t b = 0; b < block_[j]; ++b) { // a loop, not std::fill: no memset call
+        o[b] = 0.0;
+      }
       const std::ptrdiff_t slot = slot_of(cats, in[j]);
       if (slot >= 0) {
         o[slot] = 1.0;

@@ -2,6 +2,7 @@
 #define MLGUARD_PIPELINE_PIPELINE_HPP
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -81,8 +82,27 @@ public:
     check_ready();
     stages::detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), "pipeline");
     status.assign(static_cast<std::size_t>(X.rows()), row_status::ok);
-    Eigen::MatrixXd out;
-    batch<0>(X, out, status);
+    Eigen::MatrixXd out(X.rows(), static_cast<Eigen::Index>(output_width_));
+    // Chunks of rows keep the intermediate results in cache and avoid
+    // allocating (and page-faulting) one full-size matrix per stage.
+    std::array<Eigen::MatrixXd, count> buffers;
+    std::size_t k = 0;
+    std::apply(
+        [&](const auto&... s) {
+          ((buffers[k++].resize(detail::batch_chunk, static_cast<Eigen::Index>(s.output_width()))),
+           ...);
+        },
+        stages_);
+    for (Eigen::Index r = 0; r < X.rows(); r += detail::batch_chunk) {
+      const Eigen::Index n = std::min(detail::batch_chunk, X.rows() - r);
+      batch<0>(X.middleRows(r, n), out.middleRows(r, n),
+               span<row_status>(status.data() + r, static_cast<std::size_t>(n)), buffers);
+    }
+    for (std::size_t i = 0; i < status.size(); ++i) {
+      if (stops(status[i])) {
+        out.row(static_cast<Eigen::Index>(i)).setConstant(stages::detail::nan);
+      }
+    }
     return out;
   }
 
@@ -230,20 +250,15 @@ private:
   }
 
   template <std::size_t I>
-  void batch(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::MatrixXd& out,
-             std::vector<row_status>& status) {
+  void batch(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::Ref<Eigen::MatrixXd> out,
+             span<row_status> status, std::array<Eigen::MatrixXd, count>& buffers) {
     auto& s = std::get<I>(stages_);
-    Eigen::MatrixXd next(in.rows(), static_cast<Eigen::Index>(s.output_width()));
-    s.transform(in, next, span<row_status>(status));
-    if constexpr (I + 1 < count) {
-      batch<I + 1>(next, out, status);
+    if constexpr (I + 1 == count) {
+      s.transform(in, out, status);
     } else {
-      for (std::size_t i = 0; i < status.size(); ++i) {
-        if (stops(status[i])) {
-          next.row(static_cast<Eigen::Index>(i)).setConstant(stages::detail::nan);
-        }
-      }
-      out = std::move(next);
+      auto next = buffers[I].topRows(in.rows());
+      s.transform(in, next, status);
+      batch<I + 1>(next, out, status, buffers);
     }
   }
 

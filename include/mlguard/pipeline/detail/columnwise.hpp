@@ -61,7 +61,10 @@ public:
   /// One row: no allocation, never throws.
   row_status transform_row(const double* in, double* out) const noexcept {
     const auto& self = static_cast<const Derived&>(*this);
-    std::copy(in, in + subset_.names_in.size(), out);
+    const std::size_t width = subset_.names_in.size();
+    for (std::size_t j = 0; j < width; ++j) { // a loop, not std::copy: no memmove call
+      out[j] = in[j];
+    }
     const std::size_t* idx = subset_.index.data();
     const std::size_t n = subset_.index.size();
     for (std::size_t k = 0; k < n; ++k) {

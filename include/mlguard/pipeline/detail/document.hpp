@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/pipeline/detail/params.hpp"
@@ -26,6 +28,9 @@ inline constexpr std::string_view pipeline_format = "mlguard.pipeline";
 inline constexpr std::int64_t pipeline_format_version = 1;
 
 namespace detail {
+
+/// Rows per chunk of the batch path: intermediate results stay in cache.
+inline constexpr Eigen::Index batch_chunk = 512;
 
 struct stage_entry {
   std::string kind;
