@@ -6,6 +6,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mlguard/pipeline/clipper.hpp"
@@ -217,4 +218,32 @@ TEST_CASE("column_selector in a pipeline: stateless stages need no fit") {
   const Eigen::MatrixXd out = p.transform(d.X);
   CHECK(out.cols() == 2);
   CHECK(out(0, 0) == d.X(0, 2));
+}
+
+TEST_CASE("pipeline copies serve one thread each and share nothing (run under TSan)") {
+  auto d = make_data(600, 9);
+  auto p = make_five_stage();
+  p.fit(d.X, {"a", "b", "k"}, d.y);
+  const Eigen::MatrixXd expected = p.transform(d.X);
+  std::vector<five_stage> copies(4, p);
+  std::vector<int> mismatches(copies.size(), 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < copies.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (Eigen::Index i = 0; i < d.X.rows(); ++i) {
+          const Eigen::RowVectorXd in = d.X.row(i);
+          double out = 0;
+          copies[t].transform_row(in.data(), &out);
+          mismatches[t] += out == expected(i, 0) ? 0 : 1;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  for (int m : mismatches) {
+    CHECK(m == 0);
+  }
 }
