@@ -41,6 +41,8 @@ class MlguardConan(ConanFile):
     def requirements(self):
         self.requires("eigen/3.4.0")
         self.requires("nlohmann_json/3.11.3")
+        # Header-only use (XXH_INLINE_ALL) by mlguard/pipeline/fingerprint.hpp.
+        self.requires("xxhash/0.8.2")
 
     def package_id(self):
         self.info.clear()
@@ -60,4 +62,5 @@ class MlguardConan(ConanFile):
         self.cpp_info.set_property("cmake_file_name", "mlguard")
         self.cpp_info.set_property("cmake_target_name", "mlguard::mlguard")
         self.cpp_info.set_property("pkg_config_name", "mlguard")
-        self.cpp_info.requires = ["eigen::eigen", "nlohmann_json::nlohmann_json"]
+        self.cpp_info.requires = ["eigen::eigen", "nlohmann_json::nlohmann_json",
+                                 "xxhash::xxhash"]

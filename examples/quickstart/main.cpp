@@ -2,11 +2,13 @@
 //
 // Each capability of mlguard adds a step here as it lands: the columnar
 // table, the injectable clock, errors with stable ids, a drift report
-// comparing today's requests with the training data, schema validation, and
-// an online detector watching the model's errors one request at a time.
+// comparing today's requests with the training data, schema validation, a
+// windowed monitor, an online detector watching the model's errors one
+// request at a time, and a model pipeline.
 #include <mlguard/mlguard.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <random>
 
@@ -129,5 +131,25 @@ int main() {
       errors = mlguard::drift::online::adwin::from_json(errors.to_json());
     }
   }
+
+  // 8. A pipeline: preprocessing and a model, fitted stage by stage, then one
+  //    request scored without allocating. Predicts "cash" from the fare.
+  //    (examples/pipeline does this on the NYC taxi data, with persistence.)
+  Eigen::MatrixXd X(static_cast<Eigen::Index>(training.rows()), 1);
+  X.col(0) = training.at("fare_amount").vector();
+  Eigen::VectorXd cash(X.rows());
+  for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    cash[i] = training.at("payment_type").codes()[static_cast<std::size_t>(i)];
+  }
+  mlguard::pipeline<mlguard::stages::imputer, mlguard::stages::standard_scaler,
+                    mlguard::stages::logistic_regression>
+      model(mlguard::stages::imputer{}, mlguard::stages::standard_scaler{},
+            mlguard::stages::logistic_regression(1.0));
+  model.fit(X, {"fare_amount"}, cash);
+  const double request[1] = {std::nan("")}; // a missing fare is imputed
+  double p_cash = 0;
+  const auto status = model.transform_row(request, &p_cash);
+  std::printf("pipeline: P(cash | fare missing) = %.3f (%s), document %zu bytes\n", p_cash,
+              mlguard::to_string(status), model.to_json().dump().size());
   return 0;
 }

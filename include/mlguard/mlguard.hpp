@@ -62,6 +62,27 @@
 #include "mlguard/drift/online/kswin_sampler.hpp"
 #include "mlguard/drift/online/page_hinkley.hpp"
 
+#include "mlguard/pipeline/clipper.hpp"
+#include "mlguard/pipeline/column_selector.hpp"
+#include "mlguard/pipeline/dynamic_pipeline.hpp"
+#include "mlguard/pipeline/imputer.hpp"
+#include "mlguard/pipeline/linear_regression.hpp"
+#include "mlguard/pipeline/logistic_regression.hpp"
+#include "mlguard/pipeline/min_max_scaler.hpp"
+#include "mlguard/pipeline/one_hot_encoder.hpp"
+#include "mlguard/pipeline/pipeline.hpp"
+#include "mlguard/pipeline/robust_scaler.hpp"
+#include "mlguard/pipeline/row_status.hpp"
+#include "mlguard/pipeline/stage_registry.hpp"
+#include "mlguard/pipeline/stage_traits.hpp"
+#include "mlguard/pipeline/standard_scaler.hpp"
+#include "mlguard/pipeline/tap.hpp"
+#if defined(__has_include)
+#if __has_include(<xxhash.h>) // optional dependency: see pipeline/fingerprint.hpp
+#include "mlguard/pipeline/fingerprint.hpp"
+#endif
+#endif
+
 #include "mlguard/registry/guards.hpp"
 #include "mlguard/registry/in_memory_registry.hpp"
 #include "mlguard/registry/model_registry.hpp"

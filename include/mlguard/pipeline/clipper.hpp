@@ -1,0 +1,114 @@
+#ifndef MLGUARD_PIPELINE_CLIPPER_HPP
+#define MLGUARD_PIPELINE_CLIPPER_HPP
+
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlguard/pipeline/detail/columnwise.hpp"
+
+namespace mlguard::stages {
+
+/// Winsorises columns into [lower, upper]: either bounds learned as quantiles
+/// of the training data (numpy.quantile, method "linear", NaN ignored), or
+/// bounds given up front, e.g. a schema's domain (fit then learns nothing).
+/// NaN passes through unchanged; ±Inf is clipped to the bounds.
+class clipper : public detail::columnwise<clipper> {
+public:
+  static constexpr std::string_view kind = "clipper";
+
+  /// Learns bounds at the quantiles q_low and q_high (in [0, 1]) of `columns`
+  /// (empty: all). Throws argument_error (mlguard.argument.bad_range) unless
+  /// 0 <= q_low <= q_high <= 1.
+  explicit clipper(std::vector<std::string> columns = {}, double q_low = 0.01, double q_high = 0.99)
+      : columnwise(std::move(columns)), q_low_(q_low), q_high_(q_high) {
+    if (!(0 <= q_low && q_low <= q_high && q_high <= 1)) {
+      throw argument_error("bad_range", "clipper: need 0 <= q_low <= q_high <= 1");
+    }
+  }
+
+  /// Fixed bounds per named column (a schema's domain; ±Inf for an open side).
+  /// Throws argument_error (mlguard.argument.size_mismatch, mlguard.argument.bad_range).
+  static clipper domain(std::vector<std::string> columns, std::vector<double> lower,
+                        std::vector<double> upper) {
+    if (columns.empty() || lower.size() != columns.size() || upper.size() != columns.size()) {
+      throw argument_error("size_mismatch", "clipper::domain: one lower and one upper bound "
+                                            "per named column");
+    }
+    for (std::size_t k = 0; k < lower.size(); ++k) {
+      if (!(lower[k] <= upper[k])) {
+        throw argument_error("bad_range", "clipper::domain: lower bound above upper bound");
+      }
+    }
+    clipper c(std::move(columns));
+    c.learned_ = false;
+    c.lower_ = std::move(lower);
+    c.upper_ = std::move(upper);
+    c.fitted_ = true;
+    return c;
+  }
+
+  /// Learns the bounds (quantile mode) or checks the width (domain mode).
+  /// Throws pipeline_error (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column).
+  void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
+    prepare_fit(X);
+    if (!learned_) {
+      return;
+    }
+    lower_.assign(acted_on(), 0.0);
+    upper_.assign(acted_on(), 0.0);
+    for (std::size_t k = 0; k < acted_on(); ++k) {
+      const auto v = detail::sorted_present(X, column_index(k));
+      detail::check_not_empty(v, column_name(k), kind);
+      lower_[k] = detail::quantile_linear(v, q_low_);
+      upper_[k] = detail::quantile_linear(v, q_high_);
+    }
+    fitted_ = true;
+  }
+
+  /// x clipped to [lower, upper]; NaN stays NaN.
+  double apply(std::size_t k, double x) const noexcept {
+    return x < lower_[k] ? lower_[k] : (x > upper_[k] ? upper_[k] : x);
+  }
+
+  const std::vector<double>& lower() const noexcept { return lower_; }
+  const std::vector<double>& upper() const noexcept { return upper_; }
+
+  /// {"columns", "mode" ("quantile" or "domain"), "quantiles", "lower", "upper"}.
+  json to_json() const {
+    json j = base_json();
+    j["mode"] = learned_ ? "quantile" : "domain";
+    j["quantiles"] = {q_low_, q_high_};
+    j["lower"] = detail::numbers_to_json(lower_);
+    j["upper"] = detail::numbers_to_json(upper_);
+    return j;
+  }
+  /// Restores a fitted clipper. Throws as standard_scaler::from_json.
+  static clipper from_json(const json& params, const std::vector<std::string>& names_in) {
+    check_known_fields(params, {"columns", "mode", "quantiles", "lower", "upper"}, kind);
+    const auto q = detail::numbers_from_json(params, "quantiles", 2, kind);
+    clipper c({}, q[0], q[1]);
+    const auto mode = params.value("mode", "");
+    if (mode != "quantile" && mode != "domain") {
+      throw format_error("corrupt", "clipper.mode: expected \"quantile\" or \"domain\"");
+    }
+    c.learned_ = mode == "quantile";
+    c.base_from_json(params, names_in);
+    c.lower_ = detail::numbers_from_json(params, "lower", c.acted_on(), kind);
+    c.upper_ = detail::numbers_from_json(params, "upper", c.acted_on(), kind);
+    c.fitted_ = true;
+    return c;
+  }
+
+private:
+  double q_low_;
+  double q_high_;
+  bool learned_ = true;
+  std::vector<double> lower_;
+  std::vector<double> upper_;
+};
+
+} // namespace mlguard::stages
+
+#endif // MLGUARD_PIPELINE_CLIPPER_HPP

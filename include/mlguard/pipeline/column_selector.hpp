@@ -1,0 +1,78 @@
+#ifndef MLGUARD_PIPELINE_COLUMN_SELECTOR_HPP
+#define MLGUARD_PIPELINE_COLUMN_SELECTOR_HPP
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "mlguard/core/json.hpp"
+#include "mlguard/core/span.hpp"
+#include "mlguard/pipeline/detail/params.hpp"
+#include "mlguard/pipeline/row_status.hpp"
+
+namespace mlguard::stages {
+
+/// Selects and reorders columns by name: the output is exactly `columns`, in
+/// that order (a column may appear twice). Stateless: it has no fit.
+class column_selector {
+public:
+  static constexpr std::string_view kind = "column_selector";
+
+  /// Outputs `columns` in this order.
+  explicit column_selector(std::vector<std::string> columns = {}) {
+    subset_.columns = std::move(columns);
+  }
+
+  /// Resolves the names. Throws pipeline_error (mlguard.pipeline.unknown_feature),
+  /// and argument_error (mlguard.argument.empty) when no column is selected.
+  void bind(const std::vector<std::string>& names_in) {
+    if (subset_.columns.empty()) {
+      throw argument_error("empty", "column_selector: select at least one column");
+    }
+    subset_.bind(names_in, kind);
+  }
+
+  std::size_t input_width() const noexcept { return subset_.names_in.size(); }
+  std::size_t output_width() const noexcept { return subset_.index.size(); }
+  const std::vector<std::string>& feature_names_in() const noexcept { return subset_.names_in; }
+  std::vector<std::string> feature_names_out() const { return subset_.columns; }
+
+  /// Batch transform. Throws pipeline_error (mlguard.pipeline.width_mismatch).
+  void transform(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::Ref<Eigen::MatrixXd> out,
+                 span<row_status> /*status*/) const {
+    detail::check_width(static_cast<std::size_t>(in.cols()), input_width(), kind);
+    for (std::size_t k = 0; k < subset_.index.size(); ++k) {
+      out.col(static_cast<Eigen::Index>(k)) = in.col(static_cast<Eigen::Index>(subset_.index[k]));
+    }
+  }
+
+  /// One row: no allocation, never throws.
+  row_status transform_row(const double* in, double* out) const noexcept {
+    const std::size_t n = subset_.index.size();
+    const std::size_t* idx = subset_.index.data();
+    for (std::size_t k = 0; k < n; ++k) {
+      out[k] = in[idx[k]];
+    }
+    return row_status::ok;
+  }
+
+  /// {"columns"}.
+  json to_json() const { return {{"columns", subset_.columns}}; }
+  /// Throws format_error (corrupt, unknown_field), pipeline_error (unknown_feature).
+  static column_selector from_json(const json& params, const std::vector<std::string>& names_in) {
+    check_known_fields(params, {"columns"}, kind);
+    column_selector s(detail::strings_from_json(params, "columns", kind));
+    s.bind(names_in);
+    return s;
+  }
+
+private:
+  detail::column_subset subset_;
+};
+
+} // namespace mlguard::stages
+
+#endif // MLGUARD_PIPELINE_COLUMN_SELECTOR_HPP

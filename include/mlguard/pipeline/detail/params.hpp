@@ -1,0 +1,197 @@
+#ifndef MLGUARD_PIPELINE_DETAIL_PARAMS_HPP
+#define MLGUARD_PIPELINE_DETAIL_PARAMS_HPP
+
+// Helpers shared by the built-in stages: lossless JSON for doubles, column
+// subsets resolved by name, width checks and numpy's linear quantile.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/json.hpp"
+
+namespace mlguard::stages::detail {
+
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+/// A double as JSON without loss: finite values are numbers (nlohmann writes
+/// the shortest representation that parses back to the same bits), NaN and
+/// ±Inf, which JSON lacks, are the strings "nan", "inf" and "-inf".
+inline json number_to_json(double v) {
+  if (std::isnan(v)) {
+    return "nan";
+  }
+  if (std::isinf(v)) {
+    return v > 0 ? "inf" : "-inf";
+  }
+  return v;
+}
+
+/// Reads what number_to_json wrote. Throws format_error (mlguard.format.corrupt).
+inline double number_from_json(const json& j, std::string_view what) {
+  if (j.is_number()) {
+    return j.get<double>();
+  }
+  if (j.is_string()) {
+    const auto& s = j.get_ref<const std::string&>();
+    if (s == "nan") {
+      return nan;
+    }
+    if (s == "inf") {
+      return std::numeric_limits<double>::infinity();
+    }
+    if (s == "-inf") {
+      return -std::numeric_limits<double>::infinity();
+    }
+  }
+  throw format_error("corrupt", std::string(what) + ": expected a number, got " + j.dump());
+}
+
+inline json numbers_to_json(const std::vector<double>& v) {
+  json out = json::array();
+  for (double x : v) {
+    out.push_back(number_to_json(x));
+  }
+  return out;
+}
+
+/// Reads an array of `size` numbers. Throws format_error (mlguard.format.corrupt)
+/// when it is missing or not an array, pipeline_error (mlguard.pipeline.width_mismatch)
+/// when its length is not `size`.
+inline std::vector<double> numbers_from_json(const json& params, const char* field,
+                                             std::size_t size, std::string_view kind) {
+  const auto it = params.find(field);
+  const std::string what = std::string(kind) + "." + field;
+  if (it == params.end() || !it->is_array()) {
+    throw format_error("corrupt", what + ": missing array");
+  }
+  if (it->size() != size) {
+    throw pipeline_error("width_mismatch", what + " has " + std::to_string(it->size()) +
+                                               " entries, the stage has " + std::to_string(size) +
+                                               " columns");
+  }
+  std::vector<double> v;
+  v.reserve(size);
+  for (const auto& x : *it) {
+    v.push_back(number_from_json(x, what));
+  }
+  return v;
+}
+
+/// Reads an array of strings (field optional: absent reads as empty).
+inline std::vector<std::string> strings_from_json(const json& params, const char* field,
+                                                  std::string_view kind) {
+  const auto it = params.find(field);
+  if (it == params.end()) {
+    return {};
+  }
+  if (!it->is_array()) {
+    throw format_error("corrupt", std::string(kind) + "." + field + ": expected an array");
+  }
+  std::vector<std::string> v;
+  for (const auto& x : *it) {
+    if (!x.is_string()) {
+      throw format_error("corrupt", std::string(kind) + "." + field + ": expected strings");
+    }
+    v.push_back(x.get<std::string>());
+  }
+  return v;
+}
+
+/// Throws pipeline_error (mlguard.pipeline.width_mismatch) unless `actual == expected`.
+inline void check_width(std::size_t actual, std::size_t expected, std::string_view kind) {
+  if (actual != expected) {
+    throw pipeline_error("width_mismatch", std::string(kind) + ": input has " +
+                                               std::to_string(actual) + " columns, expected " +
+                                               std::to_string(expected));
+  }
+}
+
+/// Throws pipeline_error (mlguard.pipeline.not_fitted) when a stage is used before fit.
+inline void check_fitted(bool fitted, std::string_view kind) {
+  if (!fitted) {
+    throw pipeline_error("not_fitted", std::string(kind) + ": used before fit() or from_json()");
+  }
+}
+
+/// The columns a column-wise stage acts on: configured by name (empty = all),
+/// resolved to positions by bind(). The others pass through unchanged.
+struct column_subset {
+  std::vector<std::string> columns; ///< configured names; empty means every column
+  std::vector<std::string> names_in;
+  std::vector<std::size_t> index; ///< positions of the acted-on columns in the input
+
+  /// Resolves `columns` against `names`. Throws pipeline_error
+  /// (mlguard.pipeline.unknown_feature) when a configured column is absent.
+  void bind(const std::vector<std::string>& names, std::string_view kind) {
+    names_in = names;
+    index.clear();
+    if (columns.empty()) {
+      for (std::size_t j = 0; j < names.size(); ++j) {
+        index.push_back(j);
+      }
+      return;
+    }
+    for (const auto& c : columns) {
+      const auto it = std::find(names.begin(), names.end(), c);
+      if (it == names.end()) {
+        throw pipeline_error("unknown_feature",
+                             std::string(kind) + ": no input feature named \"" + c + "\"");
+      }
+      index.push_back(static_cast<std::size_t>(it - names.begin()));
+    }
+  }
+
+  json columns_json() const { return columns; }
+};
+
+/// The non-NaN values of a column, sorted ascending.
+inline std::vector<double> sorted_present(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                          std::size_t col) {
+  std::vector<double> v;
+  v.reserve(static_cast<std::size_t>(X.rows()));
+  for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    const double x = X(i, static_cast<Eigen::Index>(col));
+    if (!std::isnan(x)) {
+      v.push_back(x);
+    }
+  }
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+/// numpy.quantile(v, q, method="linear") of sorted, non-empty `v`, computed
+/// the way numpy 1.24 does (virtual index n*q + (1-q) - 1, then _lerp).
+inline double quantile_linear(const std::vector<double>& v, double q) {
+  const double n = static_cast<double>(v.size());
+  const double virtual_index = n * q + (1.0 - q) - 1.0;
+  const double lower = std::floor(virtual_index);
+  const double gamma = virtual_index - lower;
+  const auto last = v.size() - 1;
+  const auto lo = static_cast<std::size_t>(std::clamp(lower, 0.0, static_cast<double>(last)));
+  const auto hi = static_cast<std::size_t>(std::clamp(lower + 1, 0.0, static_cast<double>(last)));
+  const double a = v[lo];
+  const double b = v[hi];
+  const double diff = b - a;
+  return gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
+}
+
+/// Throws pipeline_error (mlguard.pipeline.empty_column) for a column without data.
+inline void check_not_empty(const std::vector<double>& present, const std::string& name,
+                            std::string_view kind) {
+  if (present.empty()) {
+    throw pipeline_error("empty_column", std::string(kind) + ": column \"" + name +
+                                             "\" has no non-missing value to fit on");
+  }
+}
+
+} // namespace mlguard::stages::detail
+
+#endif // MLGUARD_PIPELINE_DETAIL_PARAMS_HPP

@@ -1,0 +1,190 @@
+#ifndef MLGUARD_PIPELINE_IMPUTER_HPP
+#define MLGUARD_PIPELINE_IMPUTER_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlguard/pipeline/detail/columnwise.hpp"
+
+namespace mlguard::stages {
+
+/// How an imputer fills a column's missing values (NaN).
+enum class impute_strategy { mean, median, most_frequent, constant };
+
+/// "mean", "median", "most_frequent" or "constant" (sklearn's strategy names).
+constexpr const char* to_string(impute_strategy s) noexcept {
+  switch (s) {
+  case impute_strategy::mean:
+    return "mean";
+  case impute_strategy::median:
+    return "median";
+  case impute_strategy::most_frequent:
+    return "most_frequent";
+  case impute_strategy::constant:
+    return "constant";
+  }
+  return "constant";
+}
+
+/// Parses a strategy name. Throws format_error (mlguard.format.corrupt).
+inline impute_strategy impute_strategy_from_string(std::string_view s) {
+  for (auto v : {impute_strategy::mean, impute_strategy::median, impute_strategy::most_frequent,
+                 impute_strategy::constant}) {
+    if (s == to_string(v)) {
+      return v;
+    }
+  }
+  throw format_error("corrupt", "imputer: unknown strategy \"" + std::string(s) + "\"");
+}
+
+/// Replaces NaN by a value learned per column. Matches
+/// sklearn.impute.SimpleImputer (1.2): mean and median of the non-missing
+/// values, most_frequent = the smallest of the most frequent values, constant =
+/// fill_value. Unlike sklearn, a column with no value to learn from is an
+/// error (sklearn drops it, which would change the width silently).
+class imputer : public detail::columnwise<imputer> {
+public:
+  static constexpr std::string_view kind = "imputer";
+
+  /// Imputes `columns` (empty: all) with `strategy`; `fill_value` serves the
+  /// constant strategy.
+  explicit imputer(impute_strategy strategy = impute_strategy::mean,
+                   std::vector<std::string> columns = {}, double fill_value = 0.0)
+      : columnwise(std::move(columns)), strategy_(strategy), fill_value_(fill_value) {}
+
+  /// Uses another strategy for one column (which must be among the imputed ones).
+  imputer& set_strategy(std::string column, impute_strategy strategy, double fill_value = 0.0) {
+    overrides_.push_back({std::move(column), strategy, fill_value});
+    return *this;
+  }
+
+  /// Learns each column's fill value. Throws pipeline_error
+  /// (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column,
+  /// mlguard.pipeline.unknown_feature for an override naming no imputed column).
+  void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
+    prepare_fit(X);
+    statistics_.assign(acted_on(), 0.0);
+    for (std::size_t k = 0; k < acted_on(); ++k) {
+      const auto [strategy, fill] = strategy_of(k);
+      if (strategy == impute_strategy::constant) {
+        statistics_[k] = fill;
+        continue;
+      }
+      const auto v = detail::sorted_present(X, column_index(k));
+      detail::check_not_empty(v, column_name(k), kind);
+      const std::size_t n = v.size();
+      if (strategy == impute_strategy::mean) {
+        double sum = 0;
+        for (double x : v) {
+          sum += x;
+        }
+        statistics_[k] = sum / static_cast<double>(n);
+      } else if (strategy == impute_strategy::median) {
+        statistics_[k] = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+      } else {
+        std::size_t best = 0;
+        std::size_t best_count = 0;
+        for (std::size_t i = 0; i < n;) {
+          std::size_t j = i;
+          while (j < n && v[j] == v[i]) {
+            ++j;
+          }
+          if (j - i > best_count) { // strict: ties keep the smaller value
+            best = i;
+            best_count = j - i;
+          }
+          i = j;
+        }
+        statistics_[k] = v[best];
+      }
+    }
+    check_overrides();
+    fitted_ = true;
+  }
+
+  /// x, or the column's fill value when x is NaN.
+  double apply(std::size_t k, double x) const noexcept {
+    return std::isnan(x) ? statistics_[k] : x;
+  }
+
+  /// The fill values of the imputed columns (sklearn's statistics_).
+  const std::vector<double>& statistics() const noexcept { return statistics_; }
+
+  /// {"columns", "strategy", "fill_value", "overrides", "statistics"}.
+  json to_json() const {
+    json j = base_json();
+    j["strategy"] = to_string(strategy_);
+    j["fill_value"] = detail::number_to_json(fill_value_);
+    j["overrides"] = json::array();
+    for (const auto& o : overrides_) {
+      j["overrides"].push_back({{"column", o.column},
+                                {"strategy", to_string(o.strategy)},
+                                {"fill_value", detail::number_to_json(o.fill_value)}});
+    }
+    j["statistics"] = detail::numbers_to_json(statistics_);
+    return j;
+  }
+  /// Restores a fitted imputer. Throws format_error (mlguard.format.corrupt,
+  /// mlguard.format.unknown_field), pipeline_error (width_mismatch, unknown_feature).
+  static imputer from_json(const json& params, const std::vector<std::string>& names_in) {
+    check_known_fields(params, {"columns", "strategy", "fill_value", "overrides", "statistics"},
+                       kind);
+    imputer s(
+        impute_strategy_from_string(params.value("strategy", "")), {},
+        detail::number_from_json(params.value("fill_value", json(0.0)), "imputer.fill_value"));
+    for (const auto& o : params.value("overrides", json::array())) {
+      s.set_strategy(o.value("column", ""), impute_strategy_from_string(o.value("strategy", "")),
+                     detail::number_from_json(o.value("fill_value", json(0.0)), "imputer"));
+    }
+    s.base_from_json(params, names_in);
+    s.check_overrides();
+    s.statistics_ = detail::numbers_from_json(params, "statistics", s.acted_on(), kind);
+    s.fitted_ = true;
+    return s;
+  }
+
+private:
+  struct override_entry {
+    std::string column;
+    impute_strategy strategy;
+    double fill_value;
+  };
+  struct choice {
+    impute_strategy strategy;
+    double fill;
+  };
+
+  choice strategy_of(std::size_t k) const {
+    for (const auto& o : overrides_) {
+      if (o.column == column_name(k)) {
+        return {o.strategy, o.fill_value};
+      }
+    }
+    return {strategy_, fill_value_};
+  }
+
+  void check_overrides() const {
+    for (const auto& o : overrides_) {
+      bool found = false;
+      for (std::size_t k = 0; k < acted_on(); ++k) {
+        found = found || column_name(k) == o.column;
+      }
+      if (!found) {
+        throw pipeline_error("unknown_feature",
+                             "imputer: override for \"" + o.column + "\", not an imputed column");
+      }
+    }
+  }
+
+  impute_strategy strategy_;
+  double fill_value_;
+  std::vector<override_entry> overrides_;
+  std::vector<double> statistics_;
+};
+
+} // namespace mlguard::stages
+
+#endif // MLGUARD_PIPELINE_IMPUTER_HPP

@@ -1,0 +1,55 @@
+#ifndef MLGUARD_PIPELINE_LINEAR_REGRESSION_HPP
+#define MLGUARD_PIPELINE_LINEAR_REGRESSION_HPP
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/QR>
+
+#include "mlguard/pipeline/detail/linear_model.hpp"
+
+namespace mlguard::stages {
+
+/// Ordinary least squares with an intercept: minimises ||y - Xw - b||².
+/// Solved by a column-pivoting Householder QR of [X, 1] (rank-revealing, so
+/// a collinear feature gets weight 0 rather than a blow-up). Matches
+/// sklearn.linear_model.LinearRegression on full-rank data.
+class linear_regression : public detail::linear_model<linear_regression> {
+public:
+  static constexpr std::string_view kind = "linear_regression";
+
+  /// `output` names the prediction column.
+  explicit linear_regression(std::string output = "prediction") : linear_model(std::move(output)) {}
+
+  /// Fits w and b. Throws pipeline_error: mlguard.pipeline.width_mismatch,
+  /// mlguard.pipeline.size_mismatch (labels), mlguard.pipeline.nan_input.
+  void fit(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& y) {
+    check_fit_input(X, y);
+    Eigen::MatrixXd A(X.rows(), X.cols() + 1);
+    A.leftCols(X.cols()) = X;
+    A.col(X.cols()).setOnes();
+    const Eigen::VectorXd beta = A.colPivHouseholderQr().solve(y);
+    coef_.assign(beta.data(), beta.data() + X.cols());
+    intercept_ = beta[X.cols()];
+    fitted_ = true;
+  }
+
+  /// The identity: the prediction is z itself.
+  static double link(double z) noexcept { return z; }
+
+  /// {"coef", "intercept", "output"}.
+  json to_json() const { return base_json(); }
+  /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
+  /// pipeline_error (width_mismatch).
+  static linear_regression from_json(const json& params, const std::vector<std::string>& names_in) {
+    check_known_fields(params, {"coef", "intercept", "output"}, kind);
+    linear_regression m;
+    m.base_from_json(params, names_in);
+    return m;
+  }
+};
+
+} // namespace mlguard::stages
+
+#endif // MLGUARD_PIPELINE_LINEAR_REGRESSION_HPP

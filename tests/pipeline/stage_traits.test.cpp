@@ -1,0 +1,61 @@
+#include "mlguard/pipeline/stage_traits.hpp"
+
+#include "mlguard/pipeline/stage_registry.hpp"
+#include "test_support.hpp"
+
+using namespace mlguard;
+
+namespace {
+// A stage that is complete except for its batch transform.
+struct no_batch {
+  static constexpr std::string_view kind = "no_batch";
+  void bind(const std::vector<std::string>&) {}
+  std::size_t input_width() const { return 1; }
+  std::size_t output_width() const { return 1; }
+  const std::vector<std::string>& feature_names_in() const { return names; }
+  std::vector<std::string> feature_names_out() const { return names; }
+  row_status transform_row(const double*, double*) noexcept { return row_status::ok; }
+  json to_json() const { return json::object(); }
+  static no_batch from_json(const json&, const std::vector<std::string>&) { return {}; }
+  std::vector<std::string> names;
+};
+// The same with a batch transform, and a per-row path that may throw.
+struct throwing_row : no_batch {
+  void transform(const Eigen::Ref<const Eigen::MatrixXd>&, Eigen::Ref<Eigen::MatrixXd>,
+                 span<row_status>) {}
+  row_status transform_row(const double*, double*) { return row_status::ok; }
+  static throwing_row from_json(const json&, const std::vector<std::string>&) { return {}; }
+};
+struct complete : no_batch {
+  void transform(const Eigen::Ref<const Eigen::MatrixXd>&, Eigen::Ref<Eigen::MatrixXd>,
+                 span<row_status>) {}
+  static complete from_json(const json&, const std::vector<std::string>&) { return {}; }
+};
+} // namespace
+
+TEST_CASE("stage traits detect each clause of the contract") {
+  static_assert(stages::is_stage_v<stages::imputer>);
+  static_assert(stages::is_stage_v<stages::standard_scaler>);
+  static_assert(stages::is_stage_v<stages::min_max_scaler>);
+  static_assert(stages::is_stage_v<stages::robust_scaler>);
+  static_assert(stages::is_stage_v<stages::clipper>);
+  static_assert(stages::is_stage_v<stages::one_hot_encoder>);
+  static_assert(stages::is_stage_v<stages::column_selector>);
+  static_assert(stages::is_stage_v<stages::linear_regression>);
+  static_assert(stages::is_stage_v<stages::logistic_regression>);
+  static_assert(stages::is_stage_v<stages::callback_tap>);
+  static_assert(stages::is_stage_v<complete>);
+  static_assert(!stages::is_stage_v<no_batch>);
+  static_assert(!stages::has_transform_v<no_batch>);
+  static_assert(stages::has_transform_v<throwing_row>);
+  static_assert(!stages::has_transform_row_v<throwing_row>);
+  static_assert(!stages::is_stage_v<throwing_row>);
+  static_assert(stages::has_fit_v<stages::imputer>);
+  static_assert(!stages::has_supervised_fit_v<stages::imputer>);
+  static_assert(stages::has_supervised_fit_v<stages::logistic_regression>);
+  static_assert(!stages::has_fit_v<stages::column_selector>);
+  CHECK(to_string(row_status::rejected) == std::string("rejected"));
+  CHECK(worst(row_status::flagged, row_status::ok) == row_status::flagged);
+  CHECK(stops(row_status::invalid_input));
+  CHECK_FALSE(stops(row_status::flagged));
+}
