@@ -20,11 +20,13 @@
 #include "mlguard/pipeline/linear_regression.hpp"
 #include "mlguard/pipeline/logistic_regression.hpp"
 #include "mlguard/pipeline/min_max_scaler.hpp"
+#include "mlguard/pipeline/monitoring_tap.hpp"
 #include "mlguard/pipeline/one_hot_encoder.hpp"
 #include "mlguard/pipeline/robust_scaler.hpp"
 #include "mlguard/pipeline/stage_traits.hpp"
 #include "mlguard/pipeline/standard_scaler.hpp"
 #include "mlguard/pipeline/tap.hpp"
+#include "mlguard/pipeline/validation_tap.hpp"
 
 namespace mlguard {
 
@@ -104,6 +106,8 @@ public:
     r.add<stages::linear_regression>();
     r.add<stages::logistic_regression>();
     r.add<stages::callback_tap>();
+    r.add<stages::validation_tap>();
+    r.add<stages::monitoring_tap>();
     return r;
   }
 

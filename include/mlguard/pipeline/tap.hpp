@@ -17,18 +17,10 @@
 // and comes out as NaN) or invalid_input. It runs on the per-row hot path: it
 // must not allocate, throw or block.
 //
-// How the modules written in parallel plug in (issues 4 and 5):
-// - validation tap: holds a validate::schema, bound by feature name in bind();
-//   inspect() runs the schema's per-row check and maps its row policy to a
-//   status (warn → flagged, drop/reject → rejected, coerce → edit the row and
-//   flagged); to_json() embeds the schema document.
-// - monitoring tap: holds a drift monitor (or a shared_ptr to one that outlives
-//   copies of the pipeline); fit() records the training window as the monitor's
-//   reference; inspect() calls monitor.observe(row) and returns flagged while
-//   the monitor reports drift; to_json() embeds the monitor configuration.
-// Both are then ordinary stages: pipeline<validation_tap, imputer, ..., monitor_tap,
-// logistic_regression>, and a stage_registry::add<validation_tap>() makes them
-// loadable by dynamic_pipeline.
+// mlguard's own taps: validation_tap.hpp (checks rows against a
+// validate::schema and applies its row policies) and monitoring_tap.hpp
+// (feeds a windowed drift monitor whose reference is the training data at
+// that point of the chain). Both are in stage_registry::builtin().
 
 #include <algorithm>
 #include <cstddef>

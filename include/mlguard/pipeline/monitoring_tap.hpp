@@ -1,0 +1,268 @@
+#ifndef MLGUARD_PIPELINE_MONITORING_TAP_HPP
+#define MLGUARD_PIPELINE_MONITORING_TAP_HPP
+
+// A pipeline tap that feeds every row to a windowed drift monitor whose
+// reference is the data the pipeline was fitted on, at that point of the
+// chain.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "mlguard/core/json.hpp"
+#include "mlguard/core/span.hpp"
+#include "mlguard/core/table.hpp"
+#include "mlguard/drift/drift_monitor.hpp"
+#include "mlguard/pipeline/row_status.hpp"
+#include "mlguard/pipeline/tap.hpp"
+#include "mlguard/profile/dataset_profile.hpp"
+
+namespace mlguard::stages {
+
+/// Watches the rows passing this point of a pipeline with a
+/// drift::drift_monitor. fit() profiles the training rows reaching the tap
+/// (dataset_profile: KLL quantiles, exact counts) and builds the monitor from
+/// that profile (drift_monitor::from_profile), so a fitted pipeline and the
+/// same pipeline saved and loaded monitor identically: to_json() embeds the
+/// monitor options and the profile. The training rows themselves are not
+/// observed. Rows pass unchanged; inspect() returns
+/// flagged while the last closed window drifted as a whole, ok otherwise.
+///
+/// Per row it costs what drift_monitor::observe costs (no allocation), except
+/// the row that closes a window, which computes the statistics, allocates the
+/// report and runs the callback. An exception escaping there is swallowed
+/// (the row still passes; failed_windows() counts it) because the per-row
+/// path must not throw. Non-numeric input is not expected here: every
+/// pipeline column is numeric.
+///
+/// Each copy of the tap owns its monitor: a pipeline copied per thread
+/// monitors each thread's traffic (merge with drift_monitor::snapshot()). A
+/// copy starts with an empty window and keeps the window callback. Time
+/// windows read the system clock.
+class monitoring_tap : public tap<monitoring_tap> {
+public:
+  static constexpr std::string_view kind = "monitoring_tap";
+
+  /// A tap that will monitor with `options`, reporting each closed window to
+  /// `on_window`. Unusable until fit() or from_json().
+  explicit monitoring_tap(drift::monitor_options options = {},
+                          drift::drift_monitor::callback on_window = {})
+      : options_(std::move(options)), sink_(std::make_shared<sink>()) {
+    sink_->on_window = std::move(on_window);
+  }
+
+  /// A copy with its own monitor of the same reference (an empty window).
+  monitoring_tap(const monitoring_tap& other)
+      : tap(other), options_(other.options_), sink_(std::make_shared<sink>()),
+        failed_windows_(other.failed_windows_) {
+    sink_->on_window = other.sink_->on_window;
+    if (other.reference_) {
+      install(*other.reference_);
+    }
+  }
+  monitoring_tap& operator=(const monitoring_tap& other) {
+    if (this != &other) {
+      monitoring_tap copy(other);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  monitoring_tap(monitoring_tap&&) noexcept = default;
+  monitoring_tap& operator=(monitoring_tap&&) noexcept = default;
+  ~monitoring_tap() = default;
+
+  /// Profiles the training rows (columns named as the input) and builds the
+  /// monitor. Throws as dataset_profile::of and drift_monitor::from_profile
+  /// (drift_error for options the monitor rejects).
+  void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
+    table t;
+    for (Eigen::Index j = 0; j < X.cols(); ++j) {
+      std::vector<double> values(static_cast<std::size_t>(X.rows()));
+      for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        values[static_cast<std::size_t>(i)] = X(i, j);
+      }
+      t.add(column::numeric(names_in_[static_cast<std::size_t>(j)], std::move(values)));
+    }
+    install(dataset_profile::of(t));
+    training_ = X.data();
+    training_rows_ = X.rows();
+  }
+
+  /// Batch: as every tap, except that the training matrix, which fit() of a
+  /// pipeline passes on right after fitting this tap, is not observed (once).
+  void transform(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::Ref<Eigen::MatrixXd> out,
+                 span<row_status> status) {
+    if (training_ != nullptr && in.data() == training_ && in.rows() == training_rows_) {
+      training_ = nullptr;
+      detail::check_width(static_cast<std::size_t>(in.cols()), input_width(), kind);
+      out = in;
+      return;
+    }
+    training_ = nullptr;
+    tap::transform(in, out, status);
+  }
+
+  /// Feeds the row to the monitor (see the class comment). Never throws.
+  row_status inspect(span<double> row) noexcept {
+    if (!monitor_) {
+      return row_status::ok; // not fitted: the pipeline reports not_fitted earlier
+    }
+    for (std::size_t f = 0; f < positions_.size(); ++f) {
+      row_[f] = row[positions_[f]];
+    }
+    try {
+      monitor_->observe(row_.data());
+    } catch (...) {
+      ++failed_windows_;
+    }
+    return sink_->drifting ? row_status::flagged : row_status::ok;
+  }
+
+  /// Replaces the window callback (e.g. after loading a pipeline).
+  void set_on_window(drift::drift_monitor::callback on_window) {
+    sink_->on_window = std::move(on_window);
+  }
+
+  /// The monitor, or nullptr before fit() or from_json().
+  const drift::drift_monitor* monitor() const noexcept { return monitor_ ? &*monitor_ : nullptr; }
+  /// Whether the last closed window drifted as a whole.
+  bool drifting() const noexcept { return sink_->drifting; }
+  /// Windows whose evaluation threw (the rows passed anyway).
+  std::size_t failed_windows() const noexcept { return failed_windows_; }
+
+  /// {"options": {"method", "threshold"?, "bins", "drift_share", "ks",
+  /// "window": {"kind", "size", "step", "duration_ns"}}, "reference": the
+  /// training profile}. Throws pipeline_error (not_fitted) before fit().
+  json to_json() const {
+    if (!reference_) {
+      throw pipeline_error("not_fitted", std::string(kind) + ": used before fit() or from_json()");
+    }
+    json o = {{"method", drift::to_string(options_.stat)},
+              {"bins", options_.bins},
+              {"drift_share", options_.drift_share},
+              {"ks", stats::to_string(options_.ks)},
+              {"window",
+               {{"kind", drift::to_string(options_.window.kind)},
+                {"size", options_.window.size},
+                {"step", options_.window.step},
+                {"duration_ns", options_.window.duration.count()}}}};
+    if (options_.threshold) {
+      o["threshold"] = *options_.threshold;
+    }
+    return {{"options", std::move(o)}, {"reference", reference_->to_json()}};
+  }
+
+  /// The tap of a saved pipeline, bound to `names_in`, monitoring as the
+  /// saved one did (no window callback: see set_on_window). Throws
+  /// format_error (corrupt, unknown_field, the profile's format errors) and
+  /// as fit().
+  static monitoring_tap from_json(const json& params, const std::vector<std::string>& names_in) {
+    check_known_fields(params, {"options", "reference"}, kind);
+    if (!params.contains("options") || !params.contains("reference") ||
+        !params.at("options").is_object()) {
+      throw format_error("corrupt", std::string(kind) + ": needs \"options\" and \"reference\"");
+    }
+    const json& o = params.at("options");
+    check_known_fields(o, {"method", "threshold", "bins", "drift_share", "ks", "window"}, kind);
+    drift::monitor_options options;
+    try {
+      options.stat = drift::method_from_string(o.at("method").get<std::string>());
+      options.bins = o.at("bins").get<std::size_t>();
+      options.drift_share = o.at("drift_share").get<double>();
+      options.ks = ks_method_from(o.at("ks").get<std::string>());
+      if (o.contains("threshold")) {
+        options.threshold = o.at("threshold").get<double>();
+      }
+      const json& w = o.at("window");
+      check_known_fields(w, {"kind", "size", "step", "duration_ns"}, kind);
+      options.window.kind = window_kind_from(w.at("kind").get<std::string>());
+      options.window.size = w.at("size").get<std::size_t>();
+      options.window.step = w.at("step").get<std::size_t>();
+      options.window.duration = std::chrono::nanoseconds(w.at("duration_ns").get<std::int64_t>());
+    } catch (const json::exception& e) {
+      throw format_error("corrupt", std::string(kind) + ": bad options: " + e.what());
+    }
+    monitoring_tap t(std::move(options));
+    t.bind(names_in);
+    t.install(dataset_profile::from_json(params.at("reference"), "monitoring_tap reference"));
+    return t;
+  }
+
+private:
+  static stats::ks_method ks_method_from(const std::string& name) {
+    for (auto m :
+         {stats::ks_method::automatic, stats::ks_method::exact, stats::ks_method::asymptotic}) {
+      if (name == stats::to_string(m)) {
+        return m;
+      }
+    }
+    throw format_error("corrupt", std::string(kind) + ": unknown ks method '" + name + "'");
+  }
+
+  static drift::window_kind window_kind_from(const std::string& name) {
+    for (auto k : {drift::window_kind::tumbling_count, drift::window_kind::tumbling_time,
+                   drift::window_kind::sliding_count}) {
+      if (name == drift::to_string(k)) {
+        return k;
+      }
+    }
+    throw format_error("corrupt", std::string(kind) + ": unknown window kind '" + name + "'");
+  }
+
+  // Builds the monitor from `reference` and maps its features to input columns.
+  void install(dataset_profile reference) {
+    // The callback holds the sink, not `this`: taps move with their pipeline.
+    auto on_window = [target = sink_](const drift::window_report& w) {
+      target->drifting = w.drift.dataset_drift;
+      if (target->on_window) {
+        target->on_window(w);
+      }
+    };
+    drift::drift_monitor m = drift::drift_monitor::from_profile(reference, options_, on_window);
+    std::vector<std::size_t> positions;
+    for (const auto& ref : m.references()) {
+      std::size_t j = 0;
+      while (j < names_in_.size() && names_in_[j] != ref.name()) {
+        ++j;
+      }
+      if (j == names_in_.size()) {
+        throw pipeline_error("unknown_feature", std::string(kind) + ": the reference's feature '" +
+                                                    ref.name() + "' is not an input column");
+      }
+      positions.push_back(j);
+    }
+    positions_ = std::move(positions);
+    row_.assign(positions_.size(), 0.0);
+    monitor_.emplace(std::move(m));
+    reference_.emplace(std::move(reference));
+    sink_->drifting = false;
+  }
+
+  // What the monitor's callback writes to, shared by the monitor and this tap.
+  struct sink {
+    bool drifting = false;
+    drift::drift_monitor::callback on_window;
+  };
+
+  drift::monitor_options options_;
+  std::shared_ptr<sink> sink_;
+  std::optional<dataset_profile> reference_;
+  std::optional<drift::drift_monitor> monitor_;
+  std::vector<std::size_t> positions_;
+  std::vector<double> row_;
+  std::size_t failed_windows_ = 0;
+  const double* training_ = nullptr; // the matrix fit() saw, until passed on
+  Eigen::Index training_rows_ = 0;
+};
+
+} // namespace mlguard::stages
+
+#endif // MLGUARD_PIPELINE_MONITORING_TAP_HPP
