@@ -66,11 +66,11 @@ int main() {
   // 5. Validation: infer a schema from the training data (domains, vocabularies),
   //    then check each request row before the model sees it, with no allocation.
   const auto schema = mlguard::validate::infer_schema(training);
-  double request[] = {250.0, 1.0}; // a fare far outside training's range; "cash"
+  double suspicious[] = {250.0, 1.0}; // a fare far outside training's range; "cash"
   mlguard::validate::anomaly_set found[2];
-  const auto row = mlguard::validate::validate_row(schema, request, found);
-  std::printf("row: %zu anomalous feature(s)%s; fare_amount %s\n", row.anomalous_features,
-              row.has_error ? " (error)" : "",
+  const auto verdict = mlguard::validate::validate_row(schema, suspicious, found);
+  std::printf("row: %zu anomalous feature(s)%s; fare_amount %s\n", verdict.anomalous_features,
+              verdict.has_error ? " (error)" : "",
               found[0].has(mlguard::validate::anomaly_kind::float_type_big_float)
                   ? "FLOAT_TYPE_BIG_FLOAT"
                   : "ok");
