@@ -69,6 +69,7 @@
 #include "mlguard/pipeline/linear_regression.hpp"
 #include "mlguard/pipeline/logistic_regression.hpp"
 #include "mlguard/pipeline/min_max_scaler.hpp"
+#include "mlguard/pipeline/monitoring_tap.hpp"
 #include "mlguard/pipeline/one_hot_encoder.hpp"
 #include "mlguard/pipeline/pipeline.hpp"
 #include "mlguard/pipeline/robust_scaler.hpp"
@@ -76,7 +77,6 @@
 #include "mlguard/pipeline/stage_registry.hpp"
 #include "mlguard/pipeline/stage_traits.hpp"
 #include "mlguard/pipeline/standard_scaler.hpp"
-#include "mlguard/pipeline/monitoring_tap.hpp"
 #include "mlguard/pipeline/tap.hpp"
 #include "mlguard/pipeline/validation_tap.hpp"
 #if defined(__has_include)
