@@ -75,8 +75,8 @@ public:
     }
     return *this;
   }
-  monitoring_tap(monitoring_tap&&) noexcept = default;
-  monitoring_tap& operator=(monitoring_tap&&) noexcept = default;
+  monitoring_tap(monitoring_tap&&) = default;
+  monitoring_tap& operator=(monitoring_tap&&) = default;
   ~monitoring_tap() = default;
 
   /// Profiles the training rows (columns named as the input) and builds the
