@@ -16,6 +16,7 @@
 #include <string>
 #include <utility>
 
+#include "mlguard/core/detail/file.hpp"
 #include "mlguard/core/error.hpp"
 
 namespace mlguard::registry::detail {
@@ -28,35 +29,10 @@ namespace mlguard::registry::detail {
   throw io_error("failed", message);
 }
 
-/// An owned file descriptor, closed on destruction.
-class unique_fd {
-public:
-  unique_fd() noexcept = default;
-  explicit unique_fd(int fd) noexcept : fd_(fd) {}
-  unique_fd(unique_fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  unique_fd& operator=(unique_fd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-  ~unique_fd() { reset(); }
-
-  int get() const noexcept { return fd_; }
-  explicit operator bool() const noexcept { return fd_ >= 0; }
-  void reset() noexcept {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-
-private:
-  int fd_ = -1;
-};
+using mlguard::detail::read_from;
+using mlguard::detail::sync_fd;
+using mlguard::detail::unique_fd;
+using mlguard::detail::write_all;
 
 /// Opens directory `name` inside `dir` without following a symlink. Returns an empty
 /// descriptor when it does not exist; throws io_error otherwise.
@@ -78,50 +54,6 @@ inline unique_fd open_dir_at(int dir, const std::string& name, const std::string
 inline void make_dir_at(int dir, const std::string& name, const std::string& path) {
   if (::mkdirat(dir, name.c_str(), 0755) != 0 && errno != EEXIST) {
     throw_io("cannot create directory", path, errno);
-  }
-}
-
-inline void sync_fd(int fd, const std::string& path) {
-  int rc = 0;
-  do {
-    rc = ::fsync(fd);
-  } while (rc != 0 && errno == EINTR);
-  if (rc != 0) {
-    throw_io("cannot fsync", path, errno);
-  }
-}
-
-inline void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      throw_io("cannot write", path, errno);
-    }
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-}
-
-/// Reads from `fd` at `offset` to its end into `out`.
-inline void read_from(int fd, std::size_t offset, std::string& out, const std::string& path) {
-  out.clear();
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::pread(fd, buffer, sizeof buffer, static_cast<off_t>(offset));
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      throw_io("cannot read", path, errno);
-    }
-    if (n == 0) {
-      return;
-    }
-    out.append(buffer, static_cast<std::size_t>(n));
-    offset += static_cast<std::size_t>(n);
   }
 }
 
@@ -152,38 +84,10 @@ inline bool read_file_at(int dir, const std::string& name, std::string& out,
   return true;
 }
 
-/// Replaces file `name` inside `dir` with `content` atomically: a reader sees the old
-/// file or the new one, never a mix. Writes a temporary file (".NAME.tmp.PID.N"), fsyncs
-/// it, renames it over NAME and fsyncs the directory (both fsyncs only when `sync`).
+/// Replaces file `name` inside `dir` atomically (see mlguard::detail::write_file_atomic_at).
 inline void write_file_atomic(int dir, const std::string& name, const std::string& content,
                               bool sync, const std::string& path) {
-  static std::atomic<unsigned long> counter{0};
-  const std::string temp = "." + name + ".tmp." + std::to_string(::getpid()) + "." +
-                           std::to_string(counter.fetch_add(1));
-  int fd = -1;
-  do {
-    fd = ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    throw_io("cannot create", path + " (temporary " + temp + ")", errno);
-  }
-  unique_fd file(fd);
-  try {
-    write_all(fd, content.data(), content.size(), path);
-    if (sync) {
-      sync_fd(fd, path);
-    }
-    file.reset();
-    if (::renameat(dir, temp.c_str(), dir, name.c_str()) != 0) {
-      throw_io("cannot rename a temporary file onto", path, errno);
-    }
-  } catch (...) {
-    ::unlinkat(dir, temp.c_str(), 0);
-    throw;
-  }
-  if (sync) {
-    sync_fd(dir, path + " (its directory)");
-  }
+  mlguard::detail::write_file_atomic_at(dir, name, content, sync, path);
 }
 
 /// An advisory whole-file lock (flock) on a lock file, released on destruction.
