@@ -53,7 +53,7 @@ void BM_report_auto(benchmark::State& state) {
 }
 void BM_report_psi(benchmark::State& state) { run_report(state, mlguard::drift::method::psi); }
 void BM_report_jensenshannon(benchmark::State& state) {
-  run_report(state, mlguard::drift::method::jensenshannon);
+  run_report(state, mlguard::drift::method::jensen_shannon);
 }
 
 } // namespace

@@ -79,7 +79,7 @@ void observe_only(benchmark::State& state, method m) {
 }
 
 void BM_monitor_observe_psi(benchmark::State& state) { observe_only(state, method::psi); }
-void BM_monitor_observe_ks(benchmark::State& state) { observe_only(state, method::ks); }
+void BM_monitor_observe_ks(benchmark::State& state) { observe_only(state, method::ks_2samp); }
 BENCHMARK(BM_monitor_observe_psi);
 BENCHMARK(BM_monitor_observe_ks);
 
@@ -110,9 +110,9 @@ void close_window(benchmark::State& state, method m,
 }
 
 void BM_monitor_close_psi(benchmark::State& state) { close_window(state, method::psi); }
-void BM_monitor_close_ks(benchmark::State& state) { close_window(state, method::ks); }
+void BM_monitor_close_ks(benchmark::State& state) { close_window(state, method::ks_2samp); }
 void BM_monitor_close_ks_asymptotic(benchmark::State& state) {
-  close_window(state, method::ks, stats::ks_method::asymptotic);
+  close_window(state, method::ks_2samp, stats::ks_method::asymptotic);
 }
 BENCHMARK(BM_monitor_close_psi)->Arg(1000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_monitor_close_ks)->Arg(1000)->Unit(benchmark::kMillisecond);

@@ -58,18 +58,18 @@ void bm_adwin(benchmark::State& state) { run(state, online::adwin{}, false); }
 void bm_ddm(benchmark::State& state) { run(state, online::ddm{}, true); }
 void bm_eddm(benchmark::State& state) { run(state, online::eddm{}, true); }
 void bm_hddm_a(benchmark::State& state) {
-  online::hddm_a_params p;
+  online::hddm_a_options p;
   p.two_sided_test = true;
   run(state, online::hddm_a{p}, true);
 }
 void bm_hddm_w(benchmark::State& state) {
-  online::hddm_w_params p;
+  online::hddm_w_options p;
   p.two_sided_test = true;
   run(state, online::hddm_w{p}, true);
 }
 void bm_page_hinkley(benchmark::State& state) { run(state, online::page_hinkley{}, false); }
 void bm_kswin(benchmark::State& state) {
-  online::kswin_params p; // River's defaults: window 100, stat_size 30
+  online::kswin_options p; // River's defaults: window 100, stat_size 30
   p.seed = 42;
   run(state, online::kswin{p}, false);
 }

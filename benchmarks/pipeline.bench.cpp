@@ -2,7 +2,7 @@
 // logistic) on 20 features (16 numeric with 5% missing, 4 categorical codes
 // of cardinality 6). Targets: one row ≤ 150 ns with 0 heap allocations; a
 // 1e5-row batch ≥ 5 million rows/s on one core. Also the same document
-// loaded as a dynamic_pipeline (one virtual call per stage per row).
+// loaded as a pipeline::dynamic_pipeline (one virtual call per stage per row).
 // Run with --benchmark_repetitions=5 and read the medians.
 #include <mlguard/pipeline/clipper.hpp>
 #include <mlguard/pipeline/dynamic_pipeline.hpp>
@@ -27,8 +27,8 @@ constexpr Eigen::Index numeric_features = 16;
 constexpr Eigen::Index categorical_features = 4;
 constexpr Eigen::Index features = numeric_features + categorical_features;
 
-using five_stage = pipeline<stages::imputer, stages::standard_scaler, stages::clipper,
-                            stages::one_hot_encoder, stages::logistic_regression>;
+using five_stage = pipeline::static_pipeline<pipeline::imputer, pipeline::standard_scaler, pipeline::clipper,
+                            pipeline::one_hot_encoder, pipeline::logistic_regression>;
 
 struct data {
   Eigen::MatrixXd X;
@@ -67,10 +67,10 @@ std::vector<std::string> names(Eigen::Index from, Eigen::Index to) {
 five_stage& fitted() {
   static five_stage p = [] {
     const auto numeric = names(0, numeric_features);
-    five_stage q(stages::imputer(stages::impute_strategy::median), stages::standard_scaler(numeric),
-                 stages::clipper(numeric),
-                 stages::one_hot_encoder(names(numeric_features, features)),
-                 stages::logistic_regression(1.0));
+    five_stage q(pipeline::imputer(pipeline::impute_strategy::median), pipeline::standard_scaler(numeric),
+                 pipeline::clipper(numeric),
+                 pipeline::one_hot_encoder(names(numeric_features, features)),
+                 pipeline::logistic_regression(1.0));
     const auto d = make_data(20000, 1);
     q.fit(d.X, names(0, features), d.y);
     return q;
@@ -98,7 +98,7 @@ void run_rows(benchmark::State& state, Pipeline& p) {
   std::size_t r = 0;
   const auto before = bench::allocations.load();
   for (auto _ : state) {
-    const row_status s = p.transform_row(buffer.data() + r * features, &out);
+    const pipeline::row_status s = p.transform_row(buffer.data() + r * features, &out);
     benchmark::DoNotOptimize(s);
     benchmark::DoNotOptimize(out);
     r = (r + 1) & (rows - 1);
@@ -111,7 +111,7 @@ void bm_pipeline_row(benchmark::State& state) { run_rows(state, fitted()); }
 BENCHMARK(bm_pipeline_row);
 
 void bm_dynamic_pipeline_row(benchmark::State& state) {
-  auto p = dynamic_pipeline::from_json(fitted().to_json());
+  auto p = pipeline::dynamic_pipeline::from_json(fitted().to_json());
   run_rows(state, p);
 }
 BENCHMARK(bm_dynamic_pipeline_row);

@@ -78,7 +78,7 @@ static void BM_profile_table(benchmark::State& state) {
   const auto data = make_table(rows, 20, categorical);
   const auto before = mlguard::bench::allocations.load();
   for (auto _ : state) {
-    auto profile = mlguard::dataset_profile::of(data);
+    auto profile = mlguard::profile::dataset_profile::of(data);
     benchmark::DoNotOptimize(profile);
   }
   mlguard::bench::report_allocations(state, before);
@@ -95,7 +95,7 @@ static void BM_feature_profile_batch(benchmark::State& state) {
   const auto values = random_values(1 << 20, 1);
   const auto before = mlguard::bench::allocations.load();
   for (auto _ : state) {
-    mlguard::feature_profile p;
+    mlguard::profile::feature_profile p;
     p.update(mlguard::span<const double>(values));
     benchmark::DoNotOptimize(p);
   }
@@ -107,7 +107,7 @@ BENCHMARK(BM_feature_profile_batch)->Unit(benchmark::kMillisecond);
 // KLL update, one value per call, on a sketch already in steady state.
 static void BM_kll_update(benchmark::State& state) {
   const auto values = random_values(1 << 20, 2);
-  mlguard::kll_sketch<double> sketch(200, 1);
+  mlguard::sketch::kll_sketch<double> sketch(200, 1);
   for (const double x : values) {
     sketch.update(x);
   }
@@ -129,7 +129,7 @@ static void BM_kll_update_span(benchmark::State& state) {
   const auto values = random_values(1 << 20, 3);
   const auto before = mlguard::bench::allocations.load();
   for (auto _ : state) {
-    mlguard::kll_sketch<double> sketch(200, 1);
+    mlguard::sketch::kll_sketch<double> sketch(200, 1);
     sketch.update(mlguard::span<const double>(values));
     benchmark::DoNotOptimize(sketch.n());
   }
@@ -141,8 +141,8 @@ BENCHMARK(BM_kll_update_span)->Unit(benchmark::kMillisecond);
 // Merging two k = 200 sketches of 1e6 values each. The copy of the target
 // is timed too; BM_kll_copy measures it alone.
 static void BM_kll_merge(benchmark::State& state) {
-  mlguard::kll_sketch<double> a(200, 1);
-  mlguard::kll_sketch<double> b(200, 2);
+  mlguard::sketch::kll_sketch<double> a(200, 1);
+  mlguard::sketch::kll_sketch<double> b(200, 2);
   a.update(mlguard::span<const double>(random_values(1000000, 4)));
   b.update(mlguard::span<const double>(random_values(1000000, 5)));
   const auto before = mlguard::bench::allocations.load();
@@ -157,7 +157,7 @@ static void BM_kll_merge(benchmark::State& state) {
 BENCHMARK(BM_kll_merge)->Unit(benchmark::kMicrosecond);
 
 static void BM_kll_copy(benchmark::State& state) {
-  mlguard::kll_sketch<double> a(200, 1);
+  mlguard::sketch::kll_sketch<double> a(200, 1);
   a.update(mlguard::span<const double>(random_values(1000000, 4)));
   const auto before = mlguard::bench::allocations.load();
   for (auto _ : state) {
@@ -170,7 +170,7 @@ BENCHMARK(BM_kll_copy)->Unit(benchmark::kMicrosecond);
 
 // KLL quantile query (builds the sorted view).
 static void BM_kll_get_quantile(benchmark::State& state) {
-  mlguard::kll_sketch<double> a(200, 1);
+  mlguard::sketch::kll_sketch<double> a(200, 1);
   a.update(mlguard::span<const double>(random_values(1000000, 6)));
   for (auto _ : state) {
     benchmark::DoNotOptimize(a.get_quantile(0.5));
@@ -181,7 +181,7 @@ BENCHMARK(BM_kll_get_quantile)->Unit(benchmark::kMicrosecond);
 // HyperLogLog update of doubles.
 static void BM_distinct_count_update(benchmark::State& state) {
   const auto values = random_values(1 << 16, 7);
-  mlguard::distinct_count d;
+  mlguard::sketch::distinct_count d;
   std::size_t i = 0;
   const auto before = mlguard::bench::allocations.load();
   for (auto _ : state) {

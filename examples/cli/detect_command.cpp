@@ -112,7 +112,7 @@ std::vector<param> split_params(const std::vector<std::string>& raw) {
 
 any_detector make_detector(const std::string& name, const std::vector<param>& params) {
   if (name == "adwin") {
-    online::adwin_params p;
+    online::adwin_options p;
     for (const auto& q : params) {
       if (q.name == "delta") {
         p.delta = q.number();
@@ -131,7 +131,7 @@ any_detector make_detector(const std::string& name, const std::vector<param>& pa
     return online::adwin(p);
   }
   if (name == "ddm") {
-    online::ddm_params p;
+    online::ddm_options p;
     for (const auto& q : params) {
       if (q.name == "warm_start") {
         p.warm_start = q.integer();
@@ -146,7 +146,7 @@ any_detector make_detector(const std::string& name, const std::vector<param>& pa
     return online::ddm(p);
   }
   if (name == "eddm") {
-    online::eddm_params p;
+    online::eddm_options p;
     for (const auto& q : params) {
       if (q.name == "warm_start") {
         p.warm_start = q.integer();
@@ -161,7 +161,7 @@ any_detector make_detector(const std::string& name, const std::vector<param>& pa
     return online::eddm(p);
   }
   if (name == "hddm_a") {
-    online::hddm_a_params p;
+    online::hddm_a_options p;
     for (const auto& q : params) {
       if (q.name == "drift_confidence") {
         p.drift_confidence = q.number();
@@ -176,7 +176,7 @@ any_detector make_detector(const std::string& name, const std::vector<param>& pa
     return online::hddm_a(p);
   }
   if (name == "hddm_w") {
-    online::hddm_w_params p;
+    online::hddm_w_options p;
     for (const auto& q : params) {
       if (q.name == "drift_confidence") {
         p.drift_confidence = q.number();
@@ -193,7 +193,7 @@ any_detector make_detector(const std::string& name, const std::vector<param>& pa
     return online::hddm_w(p);
   }
   if (name == "kswin") {
-    online::kswin_params p;
+    online::kswin_options p;
     for (const auto& q : params) {
       if (q.name == "alpha") {
         p.alpha = q.number();
@@ -209,7 +209,7 @@ any_detector make_detector(const std::string& name, const std::vector<param>& pa
     }
     return online::kswin(p);
   }
-  online::page_hinkley_params p; // name == "page_hinkley" (CLI11 checked the set)
+  online::page_hinkley_options p; // name == "page_hinkley" (CLI11 checked the set)
   for (const auto& q : params) {
     if (q.name == "min_instances") {
       p.min_instances = q.integer();

@@ -26,7 +26,7 @@ struct monitor_args {
 };
 
 drift::method parse_method(const std::string& name) {
-  return drift::method_from_string(name == "js" ? "jensenshannon" : name);
+  return drift::method_from_string(name == "js" ? "jensen_shannon" : name);
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {

@@ -34,15 +34,15 @@ void add_profile_command(CLI::App& app, int& status) {
     if (args->data.empty()) {
       throw CLI::ValidationError("data", "a CSV file to profile is required");
     }
-    const auto profile = dataset_profile::of(io::read_csv(args->data));
+    const auto profile = profile::dataset_profile::of(io::read_csv(args->data));
     write_text(args->output, profile.dump(args->output.empty() ? 2 : -1));
     status = exit_ok;
   });
   merge->callback([args, &status] {
-    dataset_profile merged;
+    profile::dataset_profile merged;
     bool first = true;
     for (const auto& path : args->inputs) {
-      auto p = dataset_profile::parse(read_text(path), path);
+      auto p = profile::dataset_profile::parse(read_text(path), path);
       if (first) {
         merged = std::move(p);
         first = false;

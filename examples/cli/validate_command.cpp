@@ -62,9 +62,9 @@ void add_validate_command(CLI::App& app, int& status) {
       ->capture_default_str();
   cmd->callback([args, &status] {
     const auto s = validate::schema::parse(read_text(args->schema), args->schema);
-    std::optional<dataset_profile> reference;
+    std::optional<profile::dataset_profile> reference;
     if (!args->reference.empty()) {
-      reference = dataset_profile::parse(read_text(args->reference), args->reference);
+      reference = profile::dataset_profile::parse(read_text(args->reference), args->reference);
     }
     const table data = io::read_csv(args->data);
     if (data.rows() == 0) {

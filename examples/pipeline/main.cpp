@@ -2,7 +2,7 @@
 //
 // Fits a five-stage pipeline (impute, clip, scale, one-hot, logistic) on the
 // January 2019 sample, saves it as one versioned JSON document, loads it back
-// as a dynamic_pipeline (as a serving process would), and prints its AUC on
+// as a pipeline::dynamic_pipeline (as a serving process would), and prints its AUC on
 // every later month. Usage: pipeline_example [data dir] (default ../shared/data).
 #include <mlguard/io/csv.hpp>
 #include <mlguard/mlguard.hpp>
@@ -87,24 +87,24 @@ int main(int argc, char** argv) {
     names.insert(names.end(), categorical.begin(), categorical.end());
 
     // 1. Compose and fit: each stage is fitted on the output of the ones before it.
-    pipeline<stages::imputer, stages::clipper, stages::standard_scaler, stages::one_hot_encoder,
-             stages::logistic_regression>
-        model(stages::imputer(stages::impute_strategy::median), stages::clipper(numeric),
-              stages::standard_scaler(numeric), stages::one_hot_encoder(categorical),
-              stages::logistic_regression(1.0));
+    pipeline::static_pipeline<pipeline::imputer, pipeline::clipper, pipeline::standard_scaler, pipeline::one_hot_encoder,
+             pipeline::logistic_regression>
+        model(pipeline::imputer(pipeline::impute_strategy::median), pipeline::clipper(numeric),
+              pipeline::standard_scaler(numeric), pipeline::one_hot_encoder(categorical),
+              pipeline::logistic_regression(1.0));
     model.fit(jan.X, names, jan.tipped);
     std::printf("fitted on %lld January trips: %zu features in, %zu model inputs\n",
                 static_cast<long long>(jan.X.rows()), model.input_width(),
                 model.stage<3>().output_width());
 #if defined(__has_include) && __has_include(<xxhash.h>)
-    std::printf("lineage: pipeline %s\n         data     %s\n", fingerprint(model).c_str(),
-                data_fingerprint(jan.X).c_str());
+    std::printf("lineage: pipeline %s\n         data     %s\n", pipeline::fingerprint(model).c_str(),
+                pipeline::data_fingerprint(jan.X).c_str());
 #endif
 
     // 2. Persist as one versioned JSON document; load it without knowing its type.
     const std::string path = "tip_pipeline.json";
     model.save(path);
-    auto served = dynamic_pipeline::load(path);
+    auto served = pipeline::dynamic_pipeline::load(path);
     std::remove(path.c_str());
 
     // 3. Score every later month; one row goes through the allocation-free path.
@@ -117,8 +117,8 @@ int main(int argc, char** argv) {
     }
     const double trip[8] = {1, 2.5, 11.0, 0.5, 0, 1 /* card */, 1, 2};
     double probability = 0;
-    const row_status status = served.transform_row(trip, &probability);
-    std::printf("a 2.5-mile card trip: P(tipped) = %.3f (%s)\n", probability, to_string(status));
+    const pipeline::row_status status = served.transform_row(trip, &probability);
+    std::printf("a 2.5-mile card trip: P(tipped) = %.3f (%s)\n", probability, pipeline::to_string(status));
   } catch (const mlguard::error& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;

@@ -141,15 +141,15 @@ int main() {
   for (Eigen::Index i = 0; i < X.rows(); ++i) {
     cash[i] = training.at("payment_type").codes()[static_cast<std::size_t>(i)];
   }
-  mlguard::pipeline<mlguard::stages::imputer, mlguard::stages::standard_scaler,
-                    mlguard::stages::logistic_regression>
-      model(mlguard::stages::imputer{}, mlguard::stages::standard_scaler{},
-            mlguard::stages::logistic_regression(1.0));
+  mlguard::pipeline::static_pipeline<mlguard::pipeline::imputer, mlguard::pipeline::standard_scaler,
+                    mlguard::pipeline::logistic_regression>
+      model(mlguard::pipeline::imputer{}, mlguard::pipeline::standard_scaler{},
+            mlguard::pipeline::logistic_regression(1.0));
   model.fit(X, {"fare_amount"}, cash);
   const double request[1] = {std::nan("")}; // a missing fare is imputed
   double p_cash = 0;
   const auto status = model.transform_row(request, &p_cash);
   std::printf("pipeline: P(cash | fare missing) = %.3f (%s), document %zu bytes\n", p_cash,
-              mlguard::to_string(status), model.to_json().dump().size());
+              mlguard::pipeline::to_string(status), model.to_json().dump().size());
   return 0;
 }

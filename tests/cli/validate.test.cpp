@@ -11,6 +11,7 @@
 #include "test_support.hpp"
 
 using namespace mlguard;
+using namespace mlguard::profile;
 
 namespace {
 

@@ -25,7 +25,7 @@ std::vector<feature_reference> references(std::size_t n) {
 
 TEST_CASE("concurrent_monitor: two writers and a collecting reader lose no row") {
   monitor_options o;
-  o.stat = method::ks;
+  o.stat = method::ks_2samp;
   o.window = window_options::tumbling(200000); // each shard's capacity per collect
   concurrent_monitor m(references(2000), o, 2);
   constexpr std::size_t per_writer = 20000;

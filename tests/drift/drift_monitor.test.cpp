@@ -22,6 +22,7 @@
 
 using namespace mlguard;
 using namespace mlguard::drift;
+using namespace mlguard::profile;
 
 namespace {
 
@@ -71,8 +72,8 @@ struct synthetic {
 TEST_CASE("drift_monitor: each tumbling window equals drift::compare on the same rows") {
   const synthetic ref(3000, 1);
   const synthetic stream(2600, 2, 0.7, 1200);
-  for (method m : {method::psi, method::jensenshannon, method::ks, method::kl, method::hellinger,
-                   method::tvd, method::linf, method::automatic}) {
+  for (method m : {method::psi, method::jensen_shannon, method::ks_2samp, method::kl_divergence, method::hellinger,
+                   method::total_variation, method::l_infinity, method::automatic}) {
     CAPTURE(to_string(m));
     std::vector<window_report> got;
     monitor_options o;
@@ -91,7 +92,7 @@ TEST_CASE("drift_monitor: each tumbling window equals drift::compare on the same
       CHECK(got[k].first_row == k * 500 + 1);
       CHECK(got[k].last_row == (k + 1) * 500);
       report_options ro;
-      ro.stat = m == method::automatic ? method::ks : m; // auto: ks for these features
+      ro.stat = m == method::automatic ? method::ks_2samp : m; // auto: ks for these features
       const auto batch =
           compare(ref.as_table(0, 3000), stream.as_table(k * 500, (k + 1) * 500), ro);
       REQUIRE(got[k].drift.columns.size() == 3);
@@ -127,7 +128,7 @@ TEST_CASE("drift_monitor: chi-square over the reference bins equals chi_square o
   const synthetic stream(1000, 4, 0.3, 0);
   std::vector<window_report> got;
   monitor_options o;
-  o.stat = method::chisquare;
+  o.stat = method::chi_square;
   o.window = window_options::tumbling(1000);
   auto monitor = drift_monitor::from_table(ref.as_table(0, 2000), o,
                                            [&](const window_report& w) { got.push_back(w); });
@@ -170,7 +171,7 @@ TEST_CASE("drift_monitor: sliding windows evaluate the last N rows every step ro
   const synthetic stream(1000, 6, 1.0, 600);
   std::vector<window_report> got;
   monitor_options o;
-  o.stat = method::ks;
+  o.stat = method::ks_2samp;
   o.window = window_options::sliding(300, 100);
   auto monitor = drift_monitor::from_table(ref.as_table(0, 2000), o,
                                            [&](const window_report& w) { got.push_back(w); });
@@ -185,7 +186,7 @@ TEST_CASE("drift_monitor: sliding windows evaluate the last N rows every step ro
     CHECK(got[k].last_row == end);
     CHECK(got[k].rows == 300);
     report_options ro;
-    ro.stat = method::ks;
+    ro.stat = method::ks_2samp;
     const auto batch = compare(ref.as_table(0, 2000), stream.as_table(end - 300, end), ro);
     for (std::size_t f = 0; f < 3; ++f) {
       CHECK(got[k].drift.columns[f].statistic == batch.columns[f].statistic);
@@ -275,7 +276,7 @@ TEST_CASE("drift_monitor: NaN and Inf are counted, never thrown; all-missing win
 
 TEST_CASE("drift_monitor: memory is fixed at construction, whatever the stream's length") {
   const synthetic ref(2000, 10);
-  for (method m : {method::psi, method::ks}) {
+  for (method m : {method::psi, method::ks_2samp}) {
     CAPTURE(to_string(m));
     std::size_t windows = 0;
     monitor_options o;
@@ -297,7 +298,7 @@ TEST_CASE("drift_monitor: memory is fixed at construction, whatever the stream's
       bound += 8 * (3 * r.bins() - 1) + 8 * r.sorted_sample().size() + 8 * r.bins() + 16 + 24 +
                8 * (padded - 1);
     }
-    bound += m == method::ks ? 8 * (1000 + 1) : 0;
+    bound += m == method::ks_2samp ? 8 * (1000 + 1) : 0;
     const std::size_t rows = m == method::psi ? 1'000'000 : 100'000;
     std::mt19937_64 rng(11);
     std::normal_distribution<double> normal;
@@ -321,7 +322,7 @@ TEST_CASE("drift_monitor: memory is fixed at construction, whatever the stream's
 TEST_CASE("drift_monitor: the states of k shards merge into the single monitor's window") {
   const synthetic ref(3000, 12);
   const synthetic stream(1200, 13, 0.4, 0);
-  for (method m : {method::psi, method::ks, method::chisquare}) {
+  for (method m : {method::psi, method::ks_2samp, method::chi_square}) {
     CAPTURE(to_string(m));
     monitor_options o;
     o.stat = m;
@@ -401,7 +402,7 @@ TEST_CASE("drift_monitor: from a profile (and its JSON file), within the sketch'
   const auto profile = dataset_profile::of(ref.as_table(0, 20000));
   const std::string path = "/tmp/mlguard-monitor-profile-" + std::to_string(::getpid()) + ".json";
   { std::ofstream(path) << profile.dump(); }
-  for (method m : {method::psi, method::ks}) {
+  for (method m : {method::psi, method::ks_2samp}) {
     CAPTURE(to_string(m));
     monitor_options o;
     o.stat = m;
@@ -426,7 +427,7 @@ TEST_CASE("drift_monitor: from a profile (and its JSON file), within the sketch'
         const double b = exact[k].drift.columns[f].statistic;
         CAPTURE(f);
         // KS: D within the KLL rank error (1.33%) + 1/(2·1000); PSI: close bins.
-        CHECK(std::abs(a - b) < (m == method::ks ? 0.02 : 0.05));
+        CHECK(std::abs(a - b) < (m == method::ks_2samp ? 0.02 : 0.05));
       }
     }
     CHECK_FALSE(got[0].drift.columns[0].drifted);
@@ -459,7 +460,7 @@ TEST_CASE("drift_monitor: configuration errors have stable ids") {
   o.threshold = -1.0;
   MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.bad_option");
   o = {};
-  o.stat = method::ks;
+  o.stat = method::ks_2samp;
   std::vector<feature_reference> no_sample = {
       feature_reference::from_sample("x", ref.columns[0], 10, false)};
   MLGUARD_CHECK_THROWS_ID(drift_monitor(no_sample, o), "mlguard.drift.method_not_applicable");
@@ -510,7 +511,7 @@ TEST_CASE("drift_monitor: NYC taxi 2019, January as reference, the other months 
   const table january = io::read_csv(month_path(1));
   std::vector<window_report> windows;
   monitor_options o;
-  o.stat = method::ks; // KS sees the surcharge that quantile bins of an all-zero January cannot
+  o.stat = method::ks_2samp; // KS sees the surcharge that quantile bins of an all-zero January cannot
   o.window = window_options::tumbling(1000);
   auto monitor =
       drift_monitor::from_table(january, o, [&](const window_report& w) { windows.push_back(w); });

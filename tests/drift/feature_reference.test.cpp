@@ -10,6 +10,7 @@
 
 using namespace mlguard;
 using namespace mlguard::drift;
+using namespace mlguard::profile;
 
 TEST_CASE("feature_reference: from a sample, the bins of reference_bins over its finite values") {
   std::mt19937_64 rng(3);

@@ -40,22 +40,22 @@ TEST_CASE("method names round-trip and unknown names are refused") {
     CHECK(method_from_string(to_string(entry.value)) == entry.value);
   }
   MLGUARD_CHECK_THROWS_ID(method_from_string("t_test"), "mlguard.drift.unknown_method");
-  CHECK(has_p_value(method::ks));
+  CHECK(has_p_value(method::ks_2samp));
   CHECK_FALSE(has_p_value(method::psi));
-  CHECK(default_threshold(method::chisquare) == 0.05);
+  CHECK(default_threshold(method::chi_square) == 0.05);
   CHECK(default_threshold(method::wasserstein_norm) == 0.1);
 }
 
 TEST_CASE("default_method follows Evidently's get_default_stattest") {
   using k = column_kind;
-  CHECK(default_method(k::numeric, 1000, 6) == method::ks);
-  CHECK(default_method(k::numeric, 1000, 5) == method::chisquare);
-  CHECK(default_method(k::numeric, 1000, 2) == method::ztest);
+  CHECK(default_method(k::numeric, 1000, 6) == method::ks_2samp);
+  CHECK(default_method(k::numeric, 1000, 5) == method::chi_square);
+  CHECK(default_method(k::numeric, 1000, 2) == method::z_test);
   CHECK(default_method(k::numeric, 1001, 6) == method::wasserstein_norm);
-  CHECK(default_method(k::numeric, 1001, 5) == method::jensenshannon);
-  CHECK(default_method(k::categorical, 1000, 3) == method::chisquare);
-  CHECK(default_method(k::categorical, 1000, 2) == method::ztest);
-  CHECK(default_method(k::categorical, 1001, 50) == method::jensenshannon);
+  CHECK(default_method(k::numeric, 1001, 5) == method::jensen_shannon);
+  CHECK(default_method(k::categorical, 1000, 3) == method::chi_square);
+  CHECK(default_method(k::categorical, 1000, 2) == method::z_test);
+  CHECK(default_method(k::categorical, 1001, 50) == method::jensen_shannon);
 }
 
 TEST_CASE("compare: missing values and infinities are excluded and counted") {
@@ -73,7 +73,7 @@ TEST_CASE("compare: missing values and infinities are excluded and counted") {
   const auto report = compare(ref, cur);
   REQUIRE(report.columns.size() == 1);
   const auto& x = report.columns[0];
-  CHECK(x.stat == method::ks);
+  CHECK(x.stat == method::ks_2samp);
   CHECK(x.n_reference == 198);
   CHECK(x.n_current == 197);
   CHECK(x.missing_reference == 1);
@@ -109,7 +109,7 @@ TEST_CASE("compare: drift is detected where the data moved, per column and for t
   REQUIRE(report.columns.size() == 3);
   CHECK_FALSE(report.columns[0].drifted);
   CHECK(report.columns[1].drifted);
-  CHECK(report.columns[2].stat == method::chisquare);
+  CHECK(report.columns[2].stat == method::chi_square);
   CHECK(report.columns[2].unseen_categories == 1); // "e"
   CHECK(report.columns[2].unseen_current == 1);
   CHECK(report.evaluated == 3);
@@ -186,7 +186,7 @@ TEST_CASE("compare: columns that cannot be compared are skipped with the reason"
   ref.add(categories("cat", "abab"));
   cur.add(categories("cat", "abba"));
   report_options o;
-  o.stat = method::ks;
+  o.stat = method::ks_2samp;
   const auto report = compare(ref, cur, o);
   REQUIRE(report.columns.size() == 3);
   for (const auto& c : report.columns) {
@@ -212,7 +212,7 @@ TEST_CASE("compare: a statistic that cannot run on a column skips it rather than
   ref.add(column::numeric("x", {1.0, 2.0}));
   cur.add(column::numeric("x", {1.0, 5.0}));
   report_options o;
-  o.stat = method::cvm;
+  o.stat = method::cramer_von_mises_2samp;
   CHECK_NOTHROW(compare(ref, cur, o));
 }
 
@@ -251,6 +251,6 @@ TEST_CASE("drift_report JSON has the documented envelope") {
   CHECK(j["format"] == "drift_report");
   CHECK(j["dataset_drift"].is_boolean());
   CHECK(j["share_drifted"].is_number());
-  CHECK(j["columns"][0]["method"] == "ks");
+  CHECK(j["columns"][0]["method"] == "ks_2samp");
   CHECK(j["columns"][0]["p_value"].is_number());
 }

@@ -7,11 +7,12 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("clipper learns numpy.nanquantile(0.01, 0.99, method='linear') bounds") {
   const auto& ref = stage_reference();
   const Eigen::MatrixXd X = matrix_from(ref["X"]);
-  stages::clipper c;
+  clipper c;
   const Eigen::MatrixXd out = fit_transform(c, X);
   const Eigen::VectorXd lower = vector_from(ref["quantiles_01_99"]["lower"]);
   const Eigen::VectorXd upper = vector_from(ref["quantiles_01_99"]["upper"]);
@@ -31,7 +32,7 @@ TEST_CASE("clipper learns numpy.nanquantile(0.01, 0.99, method='linear') bounds"
 
 TEST_CASE("clipper::domain clips to given bounds, Inf included, and persists") {
   const double inf = std::numeric_limits<double>::infinity();
-  auto c = stages::clipper::domain({"fare"}, {0.0}, {inf});
+  auto c = clipper::domain({"fare"}, {0.0}, {inf});
   c.bind({"id", "fare"});
   Eigen::MatrixXd X(1, 2);
   X << 1, 2;
@@ -41,11 +42,11 @@ TEST_CASE("clipper::domain clips to given bounds, Inf included, and persists") {
   c.transform_row(in, out);
   CHECK(out[0] == -5);
   CHECK(out[1] == 0.0);
-  const auto copy = stages::clipper::from_json(c.to_json(), {"id", "fare"});
+  const auto copy = clipper::from_json(c.to_json(), {"id", "fare"});
   CHECK(copy.to_json() == c.to_json());
   CHECK(copy.upper()[0] == inf); // "inf" survives JSON
-  MLGUARD_CHECK_THROWS_ID(stages::clipper::domain({"a"}, {1.0}, {0.0}),
+  MLGUARD_CHECK_THROWS_ID(clipper::domain({"a"}, {1.0}, {0.0}),
                           "mlguard.argument.bad_range");
-  MLGUARD_CHECK_THROWS_ID(stages::clipper::domain({"a"}, {1.0, 2.0}, {3.0}),
+  MLGUARD_CHECK_THROWS_ID(clipper::domain({"a"}, {1.0, 2.0}, {3.0}),
                           "mlguard.argument.size_mismatch");
 }

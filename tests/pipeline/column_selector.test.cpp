@@ -6,9 +6,10 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("column_selector selects and reorders by name") {
-  stages::column_selector s({"c", "a", "c"});
+  column_selector s({"c", "a", "c"});
   s.bind({"a", "b", "c"});
   CHECK(s.output_width() == 3);
   Eigen::MatrixXd X(2, 3);
@@ -24,9 +25,9 @@ TEST_CASE("column_selector selects and reorders by name") {
   s.transform_row(row, o);
   CHECK(o[0] == 9);
   CHECK(o[1] == 7);
-  const auto copy = stages::column_selector::from_json(s.to_json(), {"a", "b", "c"});
+  const auto copy = column_selector::from_json(s.to_json(), {"a", "b", "c"});
   CHECK(copy.feature_names_out() == s.feature_names_out());
   MLGUARD_CHECK_THROWS_ID(s.bind({"a", "b"}), "mlguard.pipeline.unknown_feature");
-  stages::column_selector none;
+  column_selector none;
   MLGUARD_CHECK_THROWS_ID(none.bind({"a"}), "mlguard.argument.empty");
 }

@@ -11,6 +11,7 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("sklearn pipelines exported to mlguard JSON predict what sklearn predicts (1e-12)") {
   // tests/reference/gen_pipeline_sklearn.py trained ColumnTransformer(SimpleImputer +
@@ -39,8 +40,8 @@ TEST_CASE("sklearn pipelines exported to mlguard JSON predict what sklearn predi
 TEST_CASE("dynamic_pipeline gives the typed pipeline's bits and the same document") {
   const auto& ref = export_reference();
   const json& doc = ref["cases"][0]["document"];
-  using typed = pipeline<stages::column_selector, stages::imputer, stages::standard_scaler,
-                         stages::one_hot_encoder, stages::logistic_regression>;
+  using typed = static_pipeline<column_selector, imputer, standard_scaler,
+                         one_hot_encoder, logistic_regression>;
   auto t = typed::from_json(doc);
   auto d = dynamic_pipeline::from_json(doc);
   const Eigen::MatrixXd X = matrix_from(ref["cases"][0]["X_test"]);
@@ -48,8 +49,8 @@ TEST_CASE("dynamic_pipeline gives the typed pipeline's bits and the same documen
   CHECK(d.to_json() == t.to_json());
   CHECK(d.size() == 5);
   CHECK(d.kind(4) == "logistic_regression");
-  REQUIRE(d.stage_as<stages::logistic_regression>(4) != nullptr);
-  CHECK(d.stage_as<stages::imputer>(4) == nullptr);
+  REQUIRE(d.stage_as<logistic_regression>(4) != nullptr);
+  CHECK(d.stage_as<imputer>(4) == nullptr);
   // Copies are deep and independent.
   dynamic_pipeline copy = d;
   CHECK(bit_identical(copy.transform(X), d.transform(X)));

@@ -12,6 +12,7 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("fingerprint_bytes is XXH3-128: xxHash's own sanity vector") {
   // Cyan4973/xxHash cli/xsum_sanity_check.c: XXH128 of the empty input, seed 0,
@@ -66,10 +67,10 @@ TEST_CASE("pipeline fingerprint: stable, survives save/load, changes with any pa
   changed["stages"][4]["params"]["C"] = 0.25;
   CHECK(fingerprint(dynamic_pipeline::from_json(changed)) != f);
   // The typed pipeline of the same document has the same fingerprint.
-  using typed = pipeline<stages::column_selector, stages::imputer, stages::standard_scaler,
-                         stages::one_hot_encoder, stages::logistic_regression>;
+  using typed = static_pipeline<column_selector, imputer, standard_scaler,
+                         one_hot_encoder, logistic_regression>;
   CHECK(fingerprint(typed::from_json(doc)) == f);
   // Not fitted: no fingerprint.
-  pipeline<stages::standard_scaler> unfitted(stages::standard_scaler{});
+  static_pipeline<standard_scaler> unfitted(standard_scaler{});
   MLGUARD_CHECK_THROWS_ID(fingerprint(unfitted), "mlguard.pipeline.not_fitted");
 }

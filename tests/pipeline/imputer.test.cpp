@@ -6,16 +6,17 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("imputer matches sklearn SimpleImputer for every strategy") {
   const auto& ref = stage_reference();
   const Eigen::MatrixXd X = matrix_from(ref["X"]);
   for (auto strategy :
-       {stages::impute_strategy::mean, stages::impute_strategy::median,
-        stages::impute_strategy::most_frequent, stages::impute_strategy::constant}) {
-    CAPTURE(stages::to_string(strategy));
-    const auto& r = ref[std::string("imputer_") + stages::to_string(strategy)];
-    stages::imputer s(strategy, {}, -1.5);
+       {impute_strategy::mean, impute_strategy::median,
+        impute_strategy::most_frequent, impute_strategy::constant}) {
+    CAPTURE(to_string(strategy));
+    const auto& r = ref[std::string("imputer_") + to_string(strategy)];
+    imputer s(strategy, {}, -1.5);
     const Eigen::MatrixXd out = fit_transform(s, X);
     const Eigen::VectorXd stats = vector_from(r["statistics"]);
     for (Eigen::Index j = 0; j < X.cols(); ++j) {
@@ -30,13 +31,13 @@ TEST_CASE("imputer matches sklearn SimpleImputer for every strategy") {
 TEST_CASE("imputer: per-column strategy, persistence and errors") {
   Eigen::MatrixXd X(4, 2);
   X << 1, 5, NAN, 5, 3, NAN, 10, 7;
-  stages::imputer s(stages::impute_strategy::median);
-  s.set_strategy("b", stages::impute_strategy::constant, 99.0);
+  imputer s(impute_strategy::median);
+  s.set_strategy("b", impute_strategy::constant, 99.0);
   s.bind({"a", "b"});
   s.fit(X);
   CHECK(s.statistics()[0] == 3.0);
   CHECK(s.statistics()[1] == 99.0);
-  const auto copy = stages::imputer::from_json(s.to_json(), {"a", "b"});
+  const auto copy = imputer::from_json(s.to_json(), {"a", "b"});
   CHECK(copy.to_json() == s.to_json());
   double in[2] = {NAN, NAN};
   double out[2];
@@ -44,16 +45,16 @@ TEST_CASE("imputer: per-column strategy, persistence and errors") {
   CHECK(out[0] == 3.0);
   CHECK(out[1] == 99.0);
 
-  stages::imputer bad;
-  bad.set_strategy("zzz", stages::impute_strategy::mean);
+  imputer bad;
+  bad.set_strategy("zzz", impute_strategy::mean);
   bad.bind({"a", "b"});
   MLGUARD_CHECK_THROWS_ID(bad.fit(X), "mlguard.pipeline.unknown_feature");
   Eigen::MatrixXd all_missing(2, 1);
   all_missing << NAN, NAN;
-  stages::imputer m;
+  imputer m;
   m.bind({"a"});
   MLGUARD_CHECK_THROWS_ID(m.fit(all_missing), "mlguard.pipeline.empty_column");
   json j = s.to_json();
   j["strategy"] = "mode";
-  MLGUARD_CHECK_THROWS_ID(stages::imputer::from_json(j, {"a", "b"}), "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(imputer::from_json(j, {"a", "b"}), "mlguard.format.corrupt");
 }

@@ -7,12 +7,13 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("linear_regression matches sklearn LinearRegression") {
   const auto& ref = stage_reference();
   const Eigen::MatrixXd X = matrix_from(ref["models_X"]);
   const Eigen::VectorXd y = vector_from(ref["y_reg"]);
-  stages::linear_regression m;
+  linear_regression m;
   m.bind(column_names(X.cols()));
   m.fit(X, y);
   const Eigen::VectorXd coef = vector_from(ref["linear_regression"]["coef"]);
@@ -32,7 +33,7 @@ TEST_CASE("linear models: NaN throws on the batch path, is a status on the row p
   X << 0, 1, 2;
   Eigen::VectorXd y(3);
   y << 1, 3, 5;
-  stages::linear_regression m;
+  linear_regression m;
   m.bind({"x"});
   m.fit(X, y);
   CHECK(m.coef()[0] == doctest::Approx(2.0));
@@ -53,8 +54,8 @@ TEST_CASE("linear models: NaN throws on the batch path, is a status on the row p
   CHECK(std::isnan(o));
   MLGUARD_CHECK_THROWS_ID(m.fit(bad, Eigen::VectorXd::Ones(2)), "mlguard.pipeline.nan_input");
   MLGUARD_CHECK_THROWS_ID(m.fit(X, Eigen::VectorXd::Ones(2)), "mlguard.pipeline.size_mismatch");
-  const auto copy = stages::linear_regression::from_json(m.to_json(), {"x"});
+  const auto copy = linear_regression::from_json(m.to_json(), {"x"});
   CHECK(copy.to_json() == m.to_json());
-  MLGUARD_CHECK_THROWS_ID(stages::linear_regression::from_json(m.to_json(), {"x", "y"}),
+  MLGUARD_CHECK_THROWS_ID(linear_regression::from_json(m.to_json(), {"x", "y"}),
                           "mlguard.pipeline.width_mismatch");
 }

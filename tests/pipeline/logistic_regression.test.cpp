@@ -7,6 +7,7 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("logistic_regression reaches sklearn LogisticRegression's optimum (l2, C = 1/lambda)") {
   // Reference: tests/reference/gen_pipeline_sklearn.py. sklearn's newton-cg (tol
@@ -21,7 +22,7 @@ TEST_CASE("logistic_regression reaches sklearn LogisticRegression's optimum (l2,
     const bool converged = solver == "newton-cg";
     CAPTURE(C);
     CAPTURE(solver);
-    stages::logistic_regression m(C);
+    logistic_regression m(C);
     m.bind(column_names(X.cols()));
     m.fit(X, y);
     CHECK(m.iterations() < 30);
@@ -41,17 +42,17 @@ TEST_CASE("logistic_regression reaches sklearn LogisticRegression's optimum (l2,
 }
 
 TEST_CASE("logistic_regression: labels, parameters and persistence") {
-  MLGUARD_CHECK_THROWS_ID(stages::logistic_regression(0.0), "mlguard.argument.bad_parameter");
+  MLGUARD_CHECK_THROWS_ID(logistic_regression(0.0), "mlguard.argument.bad_parameter");
   Eigen::MatrixXd X(4, 1);
   X << 0, 1, 2, 3;
   Eigen::VectorXd y(4);
   y << 0, 2, 1, 1;
-  stages::logistic_regression m(1.0);
+  logistic_regression m(1.0);
   m.bind({"x"});
   MLGUARD_CHECK_THROWS_ID(m.fit(X, y), "mlguard.pipeline.bad_label");
   y << 0, 1, 0, 1;
   m.fit(X, y);
-  const auto copy = stages::logistic_regression::from_json(m.to_json(), {"x"});
+  const auto copy = logistic_regression::from_json(m.to_json(), {"x"});
   CHECK(copy.to_json() == m.to_json());
   double in = 1.5;
   double a = 0;

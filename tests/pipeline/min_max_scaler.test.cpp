@@ -4,11 +4,12 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("min_max_scaler matches sklearn MinMaxScaler") {
   const auto& ref = stage_reference();
   const Eigen::MatrixXd X = matrix_from(ref["X"]);
-  stages::min_max_scaler s;
+  min_max_scaler s;
   const Eigen::MatrixXd out = fit_transform(s, X);
   const Eigen::VectorXd scale = vector_from(ref["min_max_scaler"]["scale"]);
   const Eigen::VectorXd min = vector_from(ref["min_max_scaler"]["min"]);
@@ -20,18 +21,18 @@ TEST_CASE("min_max_scaler matches sklearn MinMaxScaler") {
 }
 
 TEST_CASE("min_max_scaler: range, persistence and errors") {
-  MLGUARD_CHECK_THROWS_ID(stages::min_max_scaler({}, 1.0, 1.0), "mlguard.argument.bad_range");
+  MLGUARD_CHECK_THROWS_ID(min_max_scaler({}, 1.0, 1.0), "mlguard.argument.bad_range");
   Eigen::MatrixXd X(3, 1);
   X << 2, 4, 6;
-  stages::min_max_scaler s({}, -1.0, 1.0);
+  min_max_scaler s({}, -1.0, 1.0);
   s.bind({"a"});
   s.fit(X);
   double in = 6;
   double out = 0;
   s.transform_row(&in, &out);
   CHECK(out == 1.0);
-  const auto copy = stages::min_max_scaler::from_json(s.to_json(), {"a"});
+  const auto copy = min_max_scaler::from_json(s.to_json(), {"a"});
   CHECK(copy.to_json() == s.to_json());
-  MLGUARD_CHECK_THROWS_ID(stages::min_max_scaler::from_json(s.to_json(), {"a", "b"}),
+  MLGUARD_CHECK_THROWS_ID(min_max_scaler::from_json(s.to_json(), {"a", "b"}),
                           "mlguard.pipeline.width_mismatch");
 }

@@ -11,9 +11,10 @@
 #include "test_support.hpp"
 
 using namespace mlguard;
+using namespace mlguard::pipeline;
 
 namespace {
-using chain = pipeline<stages::standard_scaler, stages::monitoring_tap, stages::linear_regression>;
+using chain = static_pipeline<standard_scaler, monitoring_tap, linear_regression>;
 
 drift::monitor_options options() {
   drift::monitor_options o;
@@ -48,12 +49,12 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
     y[i] = 2 * X(i, 0) - X(i, 1);
   }
   std::vector<bool> window_drift;
-  chain p(stages::standard_scaler{},
-          stages::monitoring_tap(options(),
+  chain p(standard_scaler{},
+          monitoring_tap(options(),
                                  [&](const drift::window_report& w) {
                                    window_drift.push_back(w.drift.columns[0].drifted);
                                  }),
-          stages::linear_regression{});
+          linear_regression{});
   p.fit(X, {"x", "z"}, y);
   const auto* monitor = p.stage<1>().monitor();
   REQUIRE(monitor != nullptr);
@@ -89,11 +90,11 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
 }
 
 TEST_CASE("monitoring_tap: bad documents and unfitted use") {
-  const stages::monitoring_tap unfitted;
+  const monitoring_tap unfitted;
   MLGUARD_CHECK_THROWS_ID(unfitted.to_json(), "mlguard.pipeline.not_fitted");
-  MLGUARD_CHECK_THROWS_ID(stages::monitoring_tap::from_json(json::object(), {"x"}),
+  MLGUARD_CHECK_THROWS_ID(monitoring_tap::from_json(json::object(), {"x"}),
                           "mlguard.format.corrupt");
   MLGUARD_CHECK_THROWS_ID(
-      stages::monitoring_tap::from_json(json{{"options", json::object()}, {"reference", 1}}, {"x"}),
+      monitoring_tap::from_json(json{{"options", json::object()}, {"reference", 1}}, {"x"}),
       "mlguard.format.corrupt");
 }

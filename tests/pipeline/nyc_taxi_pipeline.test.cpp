@@ -18,6 +18,7 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 namespace {
 
@@ -86,11 +87,11 @@ TEST_CASE("NYC taxi: tipped-trip pipeline fitted on 2019-01, saved, loaded, iden
   const month jan = read_month(*dir, 1);
   std::vector<std::string> names = numeric;
   names.insert(names.end(), categorical.begin(), categorical.end());
-  using tip_model = pipeline<stages::imputer, stages::clipper, stages::standard_scaler,
-                             stages::one_hot_encoder, stages::logistic_regression>;
-  tip_model p(stages::imputer(stages::impute_strategy::median), stages::clipper(numeric),
-              stages::standard_scaler(numeric), stages::one_hot_encoder(categorical),
-              stages::logistic_regression(1.0));
+  using tip_model = static_pipeline<imputer, clipper, standard_scaler,
+                             one_hot_encoder, logistic_regression>;
+  tip_model p(imputer(impute_strategy::median), clipper(numeric),
+              standard_scaler(numeric), one_hot_encoder(categorical),
+              logistic_regression(1.0));
   p.fit(jan.X, names, jan.tipped);
   MESSAGE("fitted on " << jan.X.rows() << " January trips; " << p.stage<4>().iterations()
                        << " Newton iterations; fingerprint " << fingerprint(p)

@@ -6,6 +6,7 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("one_hot_encoder: in-place blocks, unseen bucket, missing as zeros") {
   Eigen::MatrixXd X(4, 3);
@@ -13,7 +14,7 @@ TEST_CASE("one_hot_encoder: in-place blocks, unseen bucket, missing as zeros") {
       2.5, 1, 1,  //
       3.5, 2, 0,  //
       4.5, 3, NAN;
-  stages::one_hot_encoder e({"pay", "flag"});
+  one_hot_encoder e({"pay", "flag"});
   e.bind({"fare", "pay", "flag"});
   e.fit(X);
   CHECK(e.categories(0) == std::vector<double>{1, 2, 3});
@@ -40,7 +41,7 @@ TEST_CASE("one_hot_encoder: in-place blocks, unseen bucket, missing as zeros") {
 }
 
 TEST_CASE("one_hot_encoder without the unseen bucket is sklearn's handle_unknown='ignore'") {
-  stages::one_hot_encoder e({"c"}, false);
+  one_hot_encoder e({"c"}, false);
   e.bind({"c"});
   Eigen::MatrixXd X(2, 1);
   X << 0, 1;
@@ -51,14 +52,14 @@ TEST_CASE("one_hot_encoder without the unseen bucket is sklearn's handle_unknown
   e.transform_row(&in, out);
   CHECK(out[0] == 0);
   CHECK(out[1] == 0);
-  const auto copy = stages::one_hot_encoder::from_json(e.to_json(), {"c"});
+  const auto copy = one_hot_encoder::from_json(e.to_json(), {"c"});
   CHECK(copy.to_json() == e.to_json());
   json bad = e.to_json();
   bad["categories"] = {{1.0, 0.0}};
-  MLGUARD_CHECK_THROWS_ID(stages::one_hot_encoder::from_json(bad, {"c"}), "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(one_hot_encoder::from_json(bad, {"c"}), "mlguard.format.corrupt");
   bad["categories"] = json::array();
-  MLGUARD_CHECK_THROWS_ID(stages::one_hot_encoder::from_json(bad, {"c"}),
+  MLGUARD_CHECK_THROWS_ID(one_hot_encoder::from_json(bad, {"c"}),
                           "mlguard.pipeline.width_mismatch");
-  stages::one_hot_encoder missing({"nope"});
+  one_hot_encoder missing({"nope"});
   MLGUARD_CHECK_THROWS_ID(missing.bind({"c"}), "mlguard.pipeline.unknown_feature");
 }

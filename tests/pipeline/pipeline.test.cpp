@@ -19,16 +19,17 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 namespace {
 
-using five_stage = pipeline<stages::imputer, stages::standard_scaler, stages::clipper,
-                            stages::one_hot_encoder, stages::logistic_regression>;
+using five_stage = static_pipeline<imputer, standard_scaler, clipper,
+                            one_hot_encoder, logistic_regression>;
 
 five_stage make_five_stage() {
-  return five_stage(stages::imputer(stages::impute_strategy::median),
-                    stages::standard_scaler({"a", "b"}), stages::clipper({"a", "b"}, 0.02, 0.98),
-                    stages::one_hot_encoder({"k"}), stages::logistic_regression(0.7));
+  return five_stage(imputer(impute_strategy::median),
+                    standard_scaler({"a", "b"}), clipper({"a", "b"}, 0.02, 0.98),
+                    one_hot_encoder({"k"}), logistic_regression(0.7));
 }
 
 struct data {
@@ -66,13 +67,13 @@ TEST_CASE("pipeline fits stage by stage: each stage sees the output of the previ
   CHECK(p.output_width() == 1);
   CHECK(p.feature_names_out() == std::vector<std::string>{"probability"});
   // The scaler was fitted on imputed data: refit by hand and compare.
-  stages::imputer imp(stages::impute_strategy::median);
+  imputer imp(impute_strategy::median);
   imp.bind({"a", "b", "k"});
   imp.fit(d.X);
   Eigen::MatrixXd imputed(d.X.rows(), 3);
   std::vector<row_status> st(static_cast<std::size_t>(d.X.rows()));
   imp.transform(d.X, imputed, span<row_status>(st));
-  stages::standard_scaler sc({"a", "b"});
+  standard_scaler sc({"a", "b"});
   sc.bind({"a", "b", "k"});
   sc.fit(imputed);
   CHECK(p.stage<1>().mean() == sc.mean());
@@ -153,8 +154,8 @@ TEST_CASE("pipeline bad input: width, labels, NaN into the model, not fitted, st
         row_status::invalid_input);
 
   // Without an imputer, NaN reaches the model: the batch throws, the row reports.
-  pipeline<stages::standard_scaler, stages::logistic_regression> no_impute(
-      stages::standard_scaler{}, stages::logistic_regression{});
+  static_pipeline<standard_scaler, logistic_regression> no_impute(
+      standard_scaler{}, logistic_regression{});
   Eigen::MatrixXd clean = d.X;
   for (Eigen::Index i = 0; i < clean.rows(); ++i) {
     if (std::isnan(clean(i, 0))) {
@@ -168,10 +169,10 @@ TEST_CASE("pipeline bad input: width, labels, NaN into the model, not fitted, st
   CHECK(std::isnan(out));
 
   // A document of another composition does not load into this type.
-  using other = pipeline<stages::imputer, stages::logistic_regression>;
+  using other = static_pipeline<imputer, logistic_regression>;
   MLGUARD_CHECK_THROWS_ID(other::from_json(p.to_json()), "mlguard.pipeline.stage_mismatch");
-  using wrong_order = pipeline<stages::standard_scaler, stages::imputer, stages::clipper,
-                               stages::one_hot_encoder, stages::logistic_regression>;
+  using wrong_order = static_pipeline<standard_scaler, imputer, clipper,
+                               one_hot_encoder, logistic_regression>;
   MLGUARD_CHECK_THROWS_ID(wrong_order::from_json(p.to_json()), "mlguard.pipeline.stage_mismatch");
 }
 
@@ -211,8 +212,8 @@ TEST_CASE("pipeline documents: newer format_version, corrupt JSON, recorded widt
 
 TEST_CASE("column_selector in a pipeline: stateless stages need no fit") {
   auto d = make_data(50, 8);
-  pipeline<stages::column_selector, stages::imputer> p(stages::column_selector({"k", "a"}),
-                                                       stages::imputer{});
+  static_pipeline<column_selector, imputer> p(column_selector({"k", "a"}),
+                                                       imputer{});
   p.fit(d.X, {"a", "b", "k"});
   CHECK(p.feature_names_out() == std::vector<std::string>{"k", "a"});
   const Eigen::MatrixXd out = p.transform(d.X);

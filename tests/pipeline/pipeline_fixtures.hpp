@@ -17,6 +17,7 @@
 #include "test_support.hpp"
 
 namespace mlguard::test {
+using namespace mlguard::pipeline;
 
 inline const json& stage_reference() {
   static const json j =
@@ -35,7 +36,7 @@ inline Eigen::MatrixXd matrix_from(const json& rows) {
                     static_cast<Eigen::Index>(rows.at(0).size()));
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
     for (Eigen::Index j = 0; j < m.cols(); ++j) {
-      m(i, j) = stages::detail::number_from_json(
+      m(i, j) = mlguard::pipeline::detail::number_from_json(
           rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)], "fixture");
     }
   }
@@ -45,7 +46,7 @@ inline Eigen::MatrixXd matrix_from(const json& rows) {
 inline Eigen::VectorXd vector_from(const json& values) {
   Eigen::VectorXd v(static_cast<Eigen::Index>(values.size()));
   for (Eigen::Index i = 0; i < v.size(); ++i) {
-    v[i] = stages::detail::number_from_json(values[static_cast<std::size_t>(i)], "fixture");
+    v[i] = mlguard::pipeline::detail::number_from_json(values[static_cast<std::size_t>(i)], "fixture");
   }
   return v;
 }

@@ -4,11 +4,12 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("robust_scaler matches sklearn RobustScaler (median, IQR 25-75, numpy linear)") {
   const auto& ref = stage_reference();
   const Eigen::MatrixXd X = matrix_from(ref["X"]);
-  stages::robust_scaler s;
+  robust_scaler s;
   const Eigen::MatrixXd out = fit_transform(s, X);
   const Eigen::VectorXd center = vector_from(ref["robust_scaler"]["center"]);
   const Eigen::VectorXd scale = vector_from(ref["robust_scaler"]["scale"]);
@@ -21,13 +22,13 @@ TEST_CASE("robust_scaler matches sklearn RobustScaler (median, IQR 25-75, numpy 
 }
 
 TEST_CASE("robust_scaler: persistence and bad configuration") {
-  MLGUARD_CHECK_THROWS_ID(stages::robust_scaler({}, 80, 20), "mlguard.argument.bad_range");
+  MLGUARD_CHECK_THROWS_ID(robust_scaler({}, 80, 20), "mlguard.argument.bad_range");
   Eigen::MatrixXd X(4, 1);
   X << 1, 2, 3, 100;
-  stages::robust_scaler s;
+  robust_scaler s;
   s.bind({"a"});
   s.fit(X);
   CHECK(s.center()[0] == 2.5);
-  const auto copy = stages::robust_scaler::from_json(s.to_json(), {"a"});
+  const auto copy = robust_scaler::from_json(s.to_json(), {"a"});
   CHECK(copy.to_json() == s.to_json());
 }

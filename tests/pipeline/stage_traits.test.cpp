@@ -4,6 +4,7 @@
 #include "test_support.hpp"
 
 using namespace mlguard;
+using namespace mlguard::pipeline;
 
 namespace {
 // A stage that is complete except for its batch transform.
@@ -34,26 +35,26 @@ struct complete : no_batch {
 } // namespace
 
 TEST_CASE("stage traits detect each clause of the contract") {
-  static_assert(stages::is_stage_v<stages::imputer>);
-  static_assert(stages::is_stage_v<stages::standard_scaler>);
-  static_assert(stages::is_stage_v<stages::min_max_scaler>);
-  static_assert(stages::is_stage_v<stages::robust_scaler>);
-  static_assert(stages::is_stage_v<stages::clipper>);
-  static_assert(stages::is_stage_v<stages::one_hot_encoder>);
-  static_assert(stages::is_stage_v<stages::column_selector>);
-  static_assert(stages::is_stage_v<stages::linear_regression>);
-  static_assert(stages::is_stage_v<stages::logistic_regression>);
-  static_assert(stages::is_stage_v<stages::callback_tap>);
-  static_assert(stages::is_stage_v<complete>);
-  static_assert(!stages::is_stage_v<no_batch>);
-  static_assert(!stages::has_transform_v<no_batch>);
-  static_assert(stages::has_transform_v<throwing_row>);
-  static_assert(!stages::has_transform_row_v<throwing_row>);
-  static_assert(!stages::is_stage_v<throwing_row>);
-  static_assert(stages::has_fit_v<stages::imputer>);
-  static_assert(!stages::has_supervised_fit_v<stages::imputer>);
-  static_assert(stages::has_supervised_fit_v<stages::logistic_regression>);
-  static_assert(!stages::has_fit_v<stages::column_selector>);
+  static_assert(is_stage_v<imputer>);
+  static_assert(is_stage_v<standard_scaler>);
+  static_assert(is_stage_v<min_max_scaler>);
+  static_assert(is_stage_v<robust_scaler>);
+  static_assert(is_stage_v<clipper>);
+  static_assert(is_stage_v<one_hot_encoder>);
+  static_assert(is_stage_v<column_selector>);
+  static_assert(is_stage_v<linear_regression>);
+  static_assert(is_stage_v<logistic_regression>);
+  static_assert(is_stage_v<callback_tap>);
+  static_assert(is_stage_v<complete>);
+  static_assert(!is_stage_v<no_batch>);
+  static_assert(!has_transform_v<no_batch>);
+  static_assert(has_transform_v<throwing_row>);
+  static_assert(!has_transform_row_v<throwing_row>);
+  static_assert(!is_stage_v<throwing_row>);
+  static_assert(has_fit_v<imputer>);
+  static_assert(!has_supervised_fit_v<imputer>);
+  static_assert(has_supervised_fit_v<logistic_regression>);
+  static_assert(!has_fit_v<column_selector>);
   CHECK(to_string(row_status::rejected) == std::string("rejected"));
   CHECK(worst(row_status::flagged, row_status::ok) == row_status::flagged);
   CHECK(stops(row_status::invalid_input));

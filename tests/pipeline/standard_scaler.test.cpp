@@ -4,11 +4,12 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 TEST_CASE("standard_scaler matches sklearn StandardScaler (NaN ignored, constant column scale 1)") {
   const auto& ref = stage_reference();
   const Eigen::MatrixXd X = matrix_from(ref["X"]);
-  stages::standard_scaler s;
+  standard_scaler s;
   const Eigen::MatrixXd out = fit_transform(s, X);
   const Eigen::VectorXd mean = vector_from(ref["standard_scaler"]["mean"]);
   const Eigen::VectorXd scale = vector_from(ref["standard_scaler"]["scale"]);
@@ -23,7 +24,7 @@ TEST_CASE("standard_scaler matches sklearn StandardScaler (NaN ignored, constant
 TEST_CASE("standard_scaler: columns subset, JSON round trip, bad input") {
   Eigen::MatrixXd X(4, 2);
   X << 1, 10, 2, 20, 3, 30, 4, 40;
-  stages::standard_scaler s({"b"});
+  standard_scaler s({"b"});
   s.bind({"a", "b"});
   s.fit(X);
   REQUIRE(s.mean().size() == 1);
@@ -33,17 +34,17 @@ TEST_CASE("standard_scaler: columns subset, JSON round trip, bad input") {
   s.transform_row(row, out);
   CHECK(out[0] == 7); // untouched
   CHECK(out[1] == 0);
-  const auto copy = stages::standard_scaler::from_json(s.to_json(), {"a", "b"});
+  const auto copy = standard_scaler::from_json(s.to_json(), {"a", "b"});
   CHECK(copy.to_json() == s.to_json());
-  MLGUARD_CHECK_THROWS_ID(stages::standard_scaler::from_json(s.to_json(), {"a", "c"}),
+  MLGUARD_CHECK_THROWS_ID(standard_scaler::from_json(s.to_json(), {"a", "c"}),
                           "mlguard.pipeline.unknown_feature");
   json wrong = s.to_json();
   wrong["mean"] = {1.0, 2.0};
-  MLGUARD_CHECK_THROWS_ID(stages::standard_scaler::from_json(wrong, {"a", "b"}),
+  MLGUARD_CHECK_THROWS_ID(standard_scaler::from_json(wrong, {"a", "b"}),
                           "mlguard.pipeline.width_mismatch");
   wrong = s.to_json();
   wrong["typo"] = 1;
-  MLGUARD_CHECK_THROWS_ID(stages::standard_scaler::from_json(wrong, {"a", "b"}),
+  MLGUARD_CHECK_THROWS_ID(standard_scaler::from_json(wrong, {"a", "b"}),
                           "mlguard.format.unknown_field");
   Eigen::MatrixXd narrow(2, 1);
   narrow << 1, 2;
@@ -51,7 +52,7 @@ TEST_CASE("standard_scaler: columns subset, JSON round trip, bad input") {
   Eigen::MatrixXd empty_col(2, 2);
   empty_col << 1, NAN, 2, NAN;
   MLGUARD_CHECK_THROWS_ID(s.fit(empty_col), "mlguard.pipeline.empty_column");
-  stages::standard_scaler unfitted;
+  standard_scaler unfitted;
   unfitted.bind({"a"});
   Eigen::MatrixXd o(2, 1);
   std::vector<row_status> st(2);

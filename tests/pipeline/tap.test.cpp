@@ -11,6 +11,7 @@
 
 using namespace mlguard;
 using namespace mlguard::test;
+using namespace mlguard::pipeline;
 
 namespace {
 // Flags negative first features, rejects values above 100, and caps the
@@ -30,15 +31,15 @@ TEST_CASE("callback_tap observes, edits, flags and rejects rows on both paths") 
   Eigen::VectorXd y(4);
   y << 3, 7, 11, 15;
   int seen = 0;
-  using chain = pipeline<stages::imputer, stages::callback_tap, stages::linear_regression>;
-  chain p(stages::imputer{},
-          stages::callback_tap(
+  using chain = static_pipeline<imputer, callback_tap, linear_regression>;
+  chain p(imputer{},
+          callback_tap(
               [&seen](span<double> row) noexcept {
                 ++seen;
                 return policy(row);
               },
               "policy"),
-          stages::linear_regression{});
+          linear_regression{});
   p.fit(X, {"a", "b"}, y);
   CHECK(seen == 4); // the tap sees training rows too
 
@@ -74,10 +75,10 @@ TEST_CASE("callback_tap observes, edits, flags and rejects rows on both paths") 
   // The dynamic pipeline loads it too, and an application can register its own loader.
   stage_registry registry = stage_registry::builtin();
   registry.add("callback_tap", [](const json& params, const std::vector<std::string>& names) {
-    auto t = stages::callback_tap::from_json(params, names);
+    auto t = callback_tap::from_json(params, names);
     t.set_callback(policy);
     return std::unique_ptr<any_stage>(
-        std::make_unique<mlguard::detail::any_stage_impl<stages::callback_tap>>(std::move(t)));
+        std::make_unique<mlguard::pipeline::detail::any_stage_impl<callback_tap>>(std::move(t)));
   });
   auto d = dynamic_pipeline::from_json(p.to_json(), registry);
   CHECK(d.transform_row(big, &o) == row_status::rejected);

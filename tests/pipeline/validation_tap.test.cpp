@@ -12,6 +12,7 @@
 #include "test_support.hpp"
 
 using namespace mlguard;
+using namespace mlguard::pipeline;
 
 namespace {
 // "a" must lie in [0, 10] and is clipped there; "b" must lie in [0, 5] and a
@@ -30,15 +31,15 @@ validate::schema two_feature_schema() {
   return validate::schema({a, b});
 }
 
-using chain = pipeline<stages::validation_tap, stages::imputer, stages::linear_regression>;
+using chain = static_pipeline<validation_tap, imputer, linear_regression>;
 
 chain fitted() {
   Eigen::MatrixXd X(4, 3);
   X << 1, 1, 0, 2, 2, 1, 3, 3, 0, 4, 4, 1;
   Eigen::VectorXd y(4);
   y << 2, 4, 6, 8;
-  chain p(stages::validation_tap(two_feature_schema()), stages::imputer{},
-          stages::linear_regression{});
+  chain p(validation_tap(two_feature_schema()), imputer{},
+          linear_regression{});
   p.fit(X, {"c", "b", "a"}, y); // the tap finds the schema's features by name
   return p;
 }
@@ -87,14 +88,14 @@ TEST_CASE("validation_tap: the schema is saved with the pipeline and loads on bo
 }
 
 TEST_CASE("validation_tap: a schema feature missing from the input, and bad documents") {
-  chain p(stages::validation_tap(two_feature_schema()), stages::imputer{},
-          stages::linear_regression{});
+  chain p(validation_tap(two_feature_schema()), imputer{},
+          linear_regression{});
   Eigen::MatrixXd X = Eigen::MatrixXd::Ones(3, 2);
   Eigen::VectorXd y = Eigen::VectorXd::Ones(3);
   MLGUARD_CHECK_THROWS_ID(p.fit(X, {"a", "c"}, y), "mlguard.pipeline.unknown_feature");
-  MLGUARD_CHECK_THROWS_ID(stages::validation_tap::from_json(json::object(), {"a", "b"}),
+  MLGUARD_CHECK_THROWS_ID(validation_tap::from_json(json::object(), {"a", "b"}),
                           "mlguard.format.corrupt");
   MLGUARD_CHECK_THROWS_ID(
-      stages::validation_tap::from_json(json{{"schema", 1}, {"extra", 2}}, {"a", "b"}),
+      validation_tap::from_json(json{{"schema", 1}, {"extra", 2}}, {"a", "b"}),
       "mlguard.format.unknown_field");
 }

@@ -15,6 +15,7 @@
 #include "test_support.hpp"
 
 using namespace mlguard;
+using namespace mlguard::profile;
 
 namespace {
 
@@ -182,8 +183,8 @@ mlguard::table golden_table() {
   return t;
 }
 
-mlguard::profile_options golden_options() {
-  mlguard::profile_options options;
+mlguard::profile::profile_options golden_options() {
+  mlguard::profile::profile_options options;
   options.kll_k = 8;
   options.seed = 1;
   options.frequent_items_capacity = 4;

@@ -10,6 +10,7 @@
 #include "test_support.hpp"
 
 using namespace mlguard;
+using namespace mlguard::profile;
 
 namespace {
 

@@ -9,14 +9,15 @@
 #include "test_support.hpp"
 
 using namespace mlguard;
+using namespace mlguard::sketch;
 
 TEST_CASE("distinct_count: hashes are fixed across platforms") {
   // Golden values: these must never change, or persisted sketches stop merging.
-  CHECK(detail::mix64(0) == 0);
-  CHECK(detail::hash_bytes("") == detail::mix64(0xcbf29ce484222325ULL + detail::golden_gamma));
-  CHECK(detail::hash_double(0.0) == detail::hash_double(-0.0));
-  CHECK(detail::hash_double(1.0) != detail::hash_double(2.0));
-  detail::splitmix64 gen{0};
+  CHECK(sketch::detail::mix64(0) == 0);
+  CHECK(sketch::detail::hash_bytes("") == sketch::detail::mix64(0xcbf29ce484222325ULL + sketch::detail::golden_gamma));
+  CHECK(sketch::detail::hash_double(0.0) == sketch::detail::hash_double(-0.0));
+  CHECK(sketch::detail::hash_double(1.0) != sketch::detail::hash_double(2.0));
+  sketch::detail::splitmix64 gen{0};
   CHECK(gen.next() == 0xe220a8397b1dcdafULL); // SplitMix64's published first output for seed 0
 }
 

@@ -9,6 +9,7 @@
 #include "test_support.hpp"
 
 using namespace mlguard;
+using namespace mlguard::sketch;
 
 namespace {
 

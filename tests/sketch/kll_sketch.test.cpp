@@ -12,6 +12,7 @@
 #include "test_support.hpp"
 
 using namespace mlguard;
+using namespace mlguard::sketch;
 
 namespace {
 
@@ -117,7 +118,7 @@ TEST_CASE("kll_sketch: the level-0 sort orders like std::sort, ties and signed z
       }
       auto expected = v;
       std::stable_sort(expected.begin(), expected.end());
-      mlguard::detail::branchless_sort(v.data(), v.size(), 64);
+      mlguard::sketch::detail::branchless_sort(v.data(), v.size(), 64);
       INFO("n = " << n << ", kind " << kind);
       REQUIRE(v.size() == expected.size());
       for (std::size_t i = 0; i < n; ++i) {

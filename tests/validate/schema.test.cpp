@@ -26,7 +26,7 @@ schema sample_schema() {
   flag.max_missing_fraction = 0.25;
   flag.vocabulary = {"N", "Y"};
   flag.action = row_action::impute;
-  flag.impute = impute_strategy::most_frequent;
+  flag.impute = impute_source::most_frequent;
   flag.impute_category = "N";
   flag.skew.l_infinity = 0.05;
   feature_spec count;

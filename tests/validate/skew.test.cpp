@@ -11,6 +11,7 @@
 
 using namespace mlguard;
 using namespace mlguard::validate;
+using namespace mlguard::profile;
 
 namespace {
 

@@ -12,6 +12,7 @@
 
 using namespace mlguard;
 using namespace mlguard::validate;
+using namespace mlguard::profile;
 
 namespace {
 

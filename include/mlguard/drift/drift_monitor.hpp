@@ -33,8 +33,9 @@ namespace mlguard::drift {
 
 /// What a drift_monitor computes and how it cuts windows.
 struct monitor_options {
-  /// psi (the default), jensenshannon, kl, hellinger, tvd, linf, chisquare
-  /// (over the reference bins), ks, or automatic (see monitor_method).
+  /// psi (the default), jensen_shannon, kl_divergence, hellinger,
+  /// total_variation, l_infinity, chi_square (over the reference bins),
+  /// ks_2samp, or automatic (see monitor_method).
   method stat = method::psi;
   /// The threshold for every feature; unset = the method's default_threshold.
   std::optional<double> threshold;
@@ -107,17 +108,18 @@ public:
     if (!monitor_supports(options_.stat)) {
       throw drift_error("method_not_applicable",
                         std::string(to_string(options_.stat)) +
-                            " cannot run in a streaming monitor (use psi, jensenshannon, kl, "
-                            "hellinger, tvd, linf, chisquare, ks or auto)");
+                            " cannot run in a streaming monitor (use psi, jensen_shannon, "
+                            "kl_divergence, hellinger, total_variation, l_infinity, chi_square, "
+                            "ks_2samp or auto)");
     }
     bool needs_values = options_.window.kind == window_kind::sliding_count;
     for (const auto& r : refs_) {
       const method m = monitor_method(options_.stat, r);
-      if (m == method::ks && r.sorted_sample().empty()) {
+      if (m == method::ks_2samp && r.sorted_sample().empty()) {
         throw drift_error("method_not_applicable",
                           "ks needs the reference sample of feature '" + r.name() + "'");
       }
-      needs_values = needs_values || m == method::ks;
+      needs_values = needs_values || m == method::ks_2samp;
     }
     keep_values_ = needs_values;
     // Flat, preallocated state: the hot path touches contiguous arrays only.
@@ -197,7 +199,7 @@ public:
   /// A monitor whose references are the numeric features of a dataset
   /// profile (see feature_reference::from_profile for the approximation);
   /// categorical features are not monitored. Throws as the constructor.
-  static drift_monitor from_profile(const dataset_profile& reference, monitor_options options,
+  static drift_monitor from_profile(const profile::dataset_profile& reference, monitor_options options,
                                     callback on_window = {},
                                     const clock_source& clock = system_clock::instance()) {
     std::vector<feature_reference> refs;
@@ -215,9 +217,9 @@ public:
     return m;
   }
 
-  /// from_profile on a profile JSON file (dataset_profile::to_json). Throws
+  /// from_profile on a profile JSON file (profile::dataset_profile::to_json). Throws
   /// io_error (mlguard.io.open_failed), the format errors of
-  /// dataset_profile::from_json, and as from_profile.
+  /// profile::dataset_profile::from_json, and as from_profile.
   static drift_monitor from_profile_file(const std::string& path, monitor_options options,
                                          callback on_window = {},
                                          const clock_source& clock = system_clock::instance()) {
@@ -227,7 +229,7 @@ public:
     }
     std::ostringstream text;
     text << in.rdbuf();
-    return from_profile(dataset_profile::parse(text.str(), path), std::move(options),
+    return from_profile(profile::dataset_profile::parse(text.str(), path), std::move(options),
                         std::move(on_window), clock);
   }
 
@@ -411,10 +413,10 @@ private:
     return padded;
   }
 
-  static bool keeps_sample(method m) noexcept { return m == method::ks || m == method::automatic; }
+  static bool keeps_sample(method m) noexcept { return m == method::ks_2samp || m == method::automatic; }
 
   bool needs_values(std::size_t f) const noexcept {
-    return monitor_method(options_.stat, refs_[f]) == method::ks;
+    return monitor_method(options_.stat, refs_[f]) == method::ks_2samp;
   }
 
   void check_width(std::size_t n) const {

@@ -30,7 +30,7 @@ namespace mlguard::drift {
 ///   outer edges; the proportions are count / n, exactly what psi(),
 ///   jensen_shannon() and the drift report use; the KS reference is the
 ///   sorted finite sample itself, so window statistics equal the batch ones.
-/// - From a profile (feature_profile): the sketch stands in for the sample.
+/// - From a profile (profile::feature_profile): the sketch stands in for the sample.
 ///   Interior edges are the KLL quantiles at ranks i/bins (duplicates
 ///   dropped); the proportions are the KLL PMF over those edges (exclusive
 ///   ranks, matching the bins' [e_i, e_{i+1}) rule), each within
@@ -89,7 +89,7 @@ public:
   /// approximation). Throws drift_error: mlguard.drift.empty_sample (no
   /// finite value), mlguard.drift.bad_bins (bins = 0 or ks_points = 0),
   /// mlguard.drift.wrong_kind (a categorical profile).
-  static feature_reference from_profile(std::string name, const feature_profile& profile,
+  static feature_reference from_profile(std::string name, const profile::feature_profile& profile,
                                         std::size_t bins = default_bins,
                                         std::size_t ks_points = 1000) {
     if (bins == 0 || ks_points == 0) {

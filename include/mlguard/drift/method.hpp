@@ -9,25 +9,26 @@
 
 namespace mlguard::drift {
 
-/// The drift statistics a report can run on a column. Names follow the CLI's
-/// --method values; the defaults follow Evidently's.
+/// The drift statistics a report can run on a column. Each value is named
+/// after the function that computes it (drift::psi, stats::ks_2samp, ...);
+/// the defaults follow Evidently's.
 enum class method {
-  automatic,        ///< choose per column by Evidently's rules (see default_method)
-  ks,               ///< two-sample Kolmogorov–Smirnov p-value (scipy.stats.ks_2samp)
-  cvm,              ///< Cramér–von Mises p-value (scipy.stats.cramervonmises_2samp)
-  mannwhitney,      ///< Mann–Whitney U p-value (scipy.stats.mannwhitneyu)
-  psi,              ///< Population Stability Index
-  wasserstein,      ///< Wasserstein-1 distance, raw (scipy.stats.wasserstein_distance)
-  wasserstein_norm, ///< Wasserstein-1 / max(std of reference, 0.001) (Evidently's "wasserstein")
-  energy,           ///< energy distance (scipy.stats.energy_distance)
-  jensenshannon, ///< Jensen–Shannon distance, natural log (scipy.spatial.distance.jensenshannon)
-  kl,            ///< Kullback–Leibler divergence of reference from current bins
-  hellinger,     ///< Hellinger distance
-  tvd,           ///< total variation distance
-  linf,          ///< L-infinity distance (TFDV's categorical comparator)
-  chisquare,     ///< chi-square goodness of fit p-value, Evidently's f_exp
+  automatic,              ///< choose per column by Evidently's rules (see default_method)
+  ks_2samp,               ///< two-sample Kolmogorov–Smirnov p-value (scipy.stats.ks_2samp)
+  cramer_von_mises_2samp, ///< Cramér–von Mises p-value (scipy.stats.cramervonmises_2samp)
+  mann_whitney_u,         ///< Mann–Whitney U p-value (scipy.stats.mannwhitneyu)
+  psi,                    ///< Population Stability Index
+  wasserstein,            ///< Wasserstein-1 distance, raw (scipy.stats.wasserstein_distance)
+  wasserstein_norm,       ///< Wasserstein-1 / max(std of reference, 0.001) (Evidently's "wasserstein")
+  energy,                 ///< energy distance (scipy.stats.energy_distance)
+  jensen_shannon,  ///< Jensen–Shannon distance, natural log (scipy.spatial.distance.jensenshannon)
+  kl_divergence,   ///< Kullback–Leibler divergence of reference from current bins
+  hellinger,       ///< Hellinger distance
+  total_variation, ///< total variation distance
+  l_infinity,      ///< L-infinity distance (TFDV's categorical comparator)
+  chi_square,      ///< chi-square goodness of fit p-value, Evidently's f_exp
   chi2_contingency, ///< chi-square contingency p-value with Yates' correction (alibi-detect)
-  ztest,            ///< two-proportion Z-test p-value (Evidently's "z")
+  z_test,           ///< two-proportion Z-test p-value (Evidently's "z")
 };
 
 namespace detail {
@@ -35,27 +36,44 @@ struct method_name {
   method value;
   const char* name;
 };
+// The canonical names first (to_string's), then the names Evidently's
+// stattests and mlguard 0.1 used, which method_from_string also accepts.
 inline constexpr method_name method_names[] = {
     {method::automatic, "auto"},
-    {method::ks, "ks"},
-    {method::cvm, "cvm"},
-    {method::mannwhitney, "mannwhitney"},
+    {method::ks_2samp, "ks_2samp"},
+    {method::cramer_von_mises_2samp, "cramer_von_mises_2samp"},
+    {method::mann_whitney_u, "mann_whitney_u"},
     {method::psi, "psi"},
     {method::wasserstein, "wasserstein"},
     {method::wasserstein_norm, "wasserstein_norm"},
     {method::energy, "energy"},
-    {method::jensenshannon, "jensenshannon"},
-    {method::kl, "kl"},
+    {method::jensen_shannon, "jensen_shannon"},
+    {method::kl_divergence, "kl_divergence"},
     {method::hellinger, "hellinger"},
-    {method::tvd, "tvd"},
-    {method::linf, "linf"},
-    {method::chisquare, "chisquare"},
+    {method::total_variation, "total_variation"},
+    {method::l_infinity, "l_infinity"},
+    {method::chi_square, "chi_square"},
     {method::chi2_contingency, "chi2_contingency"},
-    {method::ztest, "ztest"},
+    {method::z_test, "z_test"},
+};
+inline constexpr method_name method_aliases[] = {
+    {method::ks_2samp, "ks"},
+    {method::cramer_von_mises_2samp, "cvm"},
+    {method::mann_whitney_u, "mannwhitney"},
+    {method::jensen_shannon, "jensenshannon"},
+    {method::kl_divergence, "kl_div"},
+    {method::kl_divergence, "kl"},
+    {method::total_variation, "TVD"},
+    {method::total_variation, "tvd"},
+    {method::l_infinity, "linf"},
+    {method::chi_square, "chisquare"},
+    {method::z_test, "z"},
+    {method::z_test, "ztest"},
 };
 } // namespace detail
 
-/// The method's name as the CLI and JSON reports spell it ("auto", "ks", ...).
+/// The method's name as reports and the CLI print it: the name of its
+/// function ("ks_2samp", "jensen_shannon", ...; "auto" for automatic).
 inline const char* to_string(method m) noexcept {
   for (const auto& entry : detail::method_names) {
     if (entry.value == m) {
@@ -65,9 +83,16 @@ inline const char* to_string(method m) noexcept {
   return "auto";
 }
 
-/// Parses a method name (see to_string). Throws drift_error (mlguard.drift.unknown_method).
+/// Parses a method name: to_string's names, and Evidently's stattest names
+/// ("ks", "cvm", "mannwhitney", "jensenshannon", "kl_div", "TVD", "chisquare",
+/// "z"). Throws drift_error (mlguard.drift.unknown_method).
 inline method method_from_string(std::string_view name) {
   for (const auto& entry : detail::method_names) {
+    if (name == entry.name) {
+      return entry.value;
+    }
+  }
+  for (const auto& entry : detail::method_aliases) {
     if (name == entry.name) {
       return entry.value;
     }
@@ -84,12 +109,12 @@ inline method method_from_string(std::string_view name) {
 /// the others yield a distance (a column drifts when distance ≥ threshold), as in Evidently.
 inline bool has_p_value(method m) noexcept {
   switch (m) {
-  case method::ks:
-  case method::cvm:
-  case method::mannwhitney:
-  case method::chisquare:
+  case method::ks_2samp:
+  case method::cramer_von_mises_2samp:
+  case method::mann_whitney_u:
+  case method::chi_square:
   case method::chi2_contingency:
-  case method::ztest:
+  case method::z_test:
     return true;
   default:
     return false;
@@ -106,9 +131,9 @@ inline double default_threshold(method m) noexcept { return has_p_value(m) ? 0.0
 /// chi2_contingency, ztest — Evidently does this for numeric columns with ≤ 5 values).
 inline bool applies_to(method m, column_kind kind) noexcept {
   switch (m) {
-  case method::ks:
-  case method::cvm:
-  case method::mannwhitney:
+  case method::ks_2samp:
+  case method::cramer_von_mises_2samp:
+  case method::mann_whitney_u:
   case method::wasserstein:
   case method::wasserstein_norm:
   case method::energy:
@@ -129,11 +154,11 @@ inline method default_method(column_kind kind, std::size_t n_reference,
   const bool numeric_many = kind == column_kind::numeric && n_distinct > 5;
   if (n_reference <= 1000) {
     if (numeric_many) {
-      return method::ks;
+      return method::ks_2samp;
     }
-    return n_distinct > 2 ? method::chisquare : method::ztest;
+    return n_distinct > 2 ? method::chi_square : method::z_test;
   }
-  return numeric_many ? method::wasserstein_norm : method::jensenshannon;
+  return numeric_many ? method::wasserstein_norm : method::jensen_shannon;
 }
 
 } // namespace mlguard::drift

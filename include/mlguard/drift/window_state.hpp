@@ -133,14 +133,14 @@ inline void to_json(json& j, const window_report& w) {
 inline bool monitor_supports(method m) noexcept {
   switch (m) {
   case method::automatic:
-  case method::ks:
+  case method::ks_2samp:
   case method::psi:
-  case method::jensenshannon:
-  case method::kl:
+  case method::jensen_shannon:
+  case method::kl_divergence:
   case method::hellinger:
-  case method::tvd:
-  case method::linf:
-  case method::chisquare:
+  case method::total_variation:
+  case method::l_infinity:
+  case method::chi_square:
     return true;
   default:
     return false;
@@ -157,9 +157,9 @@ inline method monitor_method(method m, const feature_reference& ref) noexcept {
     return m;
   }
   if (ref.few_values()) {
-    return method::jensenshannon;
+    return method::jensen_shannon;
   }
-  return ref.sorted_sample().empty() ? method::psi : method::ks;
+  return ref.sorted_sample().empty() ? method::psi : method::ks_2samp;
 }
 
 namespace detail {
@@ -196,7 +196,7 @@ inline column_drift evaluate_feature(const feature_reference& ref, method reques
   }
   try {
     statistic_result r;
-    if (out.stat == method::ks) {
+    if (out.stat == method::ks_2samp) {
       if (ref.sorted_sample().empty()) {
         out.skipped = "ks needs the reference sample (built with keep_sample = false)";
         return out;
@@ -223,7 +223,7 @@ inline column_drift evaluate_feature(const feature_reference& ref, method reques
         r.statistic = ks.statistic;
         r.p_value = ks.p_value;
       }
-    } else if (out.stat == method::chisquare) {
+    } else if (out.stat == method::chi_square) {
       category_counts c;
       for (std::size_t b = 0; b < ref.bins(); ++b) {
         c.categories.push_back("bin " + std::to_string(b));
@@ -245,19 +245,19 @@ inline column_drift evaluate_feature(const feature_reference& ref, method reques
       case method::psi:
         r = psi(std::move(t));
         break;
-      case method::jensenshannon:
+      case method::jensen_shannon:
         r = jensen_shannon(std::move(t));
         break;
-      case method::kl:
+      case method::kl_divergence:
         r = kl_divergence(std::move(t));
         break;
       case method::hellinger:
         r = hellinger(std::move(t));
         break;
-      case method::tvd:
+      case method::total_variation:
         r = total_variation(std::move(t));
         break;
-      case method::linf:
+      case method::l_infinity:
         r = l_infinity(std::move(t));
         break;
       default:

@@ -8,7 +8,7 @@
 
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// Winsorises columns into [lower, upper]: either bounds learned as quantiles
 /// of the training data (numpy.quantile, method "linear", NaN ignored), or
@@ -109,6 +109,6 @@ private:
   std::vector<double> upper_;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_CLIPPER_HPP

@@ -13,7 +13,7 @@
 #include "mlguard/pipeline/detail/params.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// Selects and reorders columns by name: the output is exactly `columns`, in
 /// that order (a column may appear twice). Stateless: it has no fit.
@@ -73,6 +73,6 @@ private:
   detail::column_subset subset_;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_COLUMN_SELECTOR_HPP

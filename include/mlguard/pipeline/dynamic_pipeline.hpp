@@ -16,14 +16,14 @@
 #include "mlguard/pipeline/row_status.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
 
-namespace mlguard {
+namespace mlguard::pipeline {
 
 /// A fitted pipeline loaded from a document whose composition is known only
 /// at run time (the registry and the CLI load models this way). It reads the
-/// same "mlguard.pipeline" document as pipeline<...> and gives bit-identical
+/// same "mlguard.pipeline" document as static_pipeline<...> and gives bit-identical
 /// outputs; each stage is called through one virtual call per row.
 ///
-/// Threads: like pipeline<...>, one object per thread (copies are deep).
+/// Threads: like static_pipeline<...>, one object per thread (copies are deep).
 class dynamic_pipeline {
 public:
   /// Loads a fitted pipeline from its document, resolving kinds in `registry`.
@@ -70,11 +70,11 @@ public:
   dynamic_pipeline& operator=(dynamic_pipeline&&) noexcept = default;
   ~dynamic_pipeline() = default;
 
-  /// Runs the chain on a batch; see pipeline<...>::transform. Throws
+  /// Runs the chain on a batch; see static_pipeline<...>::transform. Throws
   /// pipeline_error (width_mismatch, nan_input, ...).
   Eigen::MatrixXd transform(const Eigen::Ref<const Eigen::MatrixXd>& X,
                             std::vector<row_status>& status) {
-    stages::detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), "pipeline");
+    detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), "pipeline");
     status.assign(static_cast<std::size_t>(X.rows()), row_status::ok);
     Eigen::MatrixXd out(X.rows(), static_cast<Eigen::Index>(output_width()));
     std::vector<Eigen::MatrixXd> buffers(stages_.size());
@@ -101,7 +101,7 @@ public:
     }
     for (std::size_t i = 0; i < status.size(); ++i) {
       if (stops(status[i])) {
-        out.row(static_cast<Eigen::Index>(i)).setConstant(stages::detail::nan);
+        out.row(static_cast<Eigen::Index>(i)).setConstant(detail::nan);
       }
     }
     return out;
@@ -115,7 +115,7 @@ public:
     return transform(X).col(0);
   }
 
-  /// One row, as pipeline<...>::transform_row: no allocation, no throw.
+  /// One row, as static_pipeline<...>::transform_row: no allocation, no throw.
   row_status transform_row(const double* in, double* out) noexcept {
     const double* src = in;
     double* a = scratch_a_.data();
@@ -125,7 +125,7 @@ public:
       double* dst = k + 1 == stages_.size() ? out : a;
       acc = worst(acc, stages_[k]->transform_row(src, dst));
       if (stops(acc)) {
-        std::fill(out, out + output_names_.size(), stages::detail::nan);
+        std::fill(out, out + output_names_.size(), detail::nan);
         return acc;
       }
       src = dst;
@@ -136,7 +136,7 @@ public:
   /// The same with sizes checked: a wrong width returns invalid_input.
   row_status transform_row(span<const double> in, span<double> out) noexcept {
     if (in.size() != input_width() || out.size() != output_width()) {
-      std::fill(out.begin(), out.end(), stages::detail::nan);
+      std::fill(out.begin(), out.end(), detail::nan);
       return row_status::invalid_input;
     }
     return transform_row(in.data(), out.data());
@@ -186,6 +186,6 @@ private:
   std::vector<double> scratch_b_;
 };
 
-} // namespace mlguard
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_DYNAMIC_PIPELINE_HPP

@@ -34,7 +34,7 @@
 
 #include <Eigen/Core>
 
-namespace mlguard {
+namespace mlguard::pipeline {
 
 namespace detail {
 inline std::string hex128(XXH128_hash_t h) {
@@ -71,7 +71,7 @@ inline std::string fingerprint_bytes(const std::string& bytes) {
 }
 
 /// A stable content hash of a fitted pipeline's configuration and parameters
-/// (pipeline<...>, dynamic_pipeline, or anything with to_json()): XXH3-128 of
+/// (static_pipeline<...>, dynamic_pipeline, or anything with to_json()): XXH3-128 of
 /// the compact dump of its document. nlohmann::json sorts object keys and
 /// writes each double as its shortest round-trip decimal, so the bytes, and
 /// the fingerprint, are the same on every run and machine, equal for a saved
@@ -122,6 +122,6 @@ std::string data_fingerprint(const Eigen::DenseBase<Derived>& X) {
   return detail::hex128(XXH3_128bits_digest(&state));
 }
 
-} // namespace mlguard
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_FINGERPRINT_HPP

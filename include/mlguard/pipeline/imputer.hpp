@@ -9,7 +9,7 @@
 
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// How an imputer fills a column's missing values (NaN).
 enum class impute_strategy { mean, median, most_frequent, constant };
@@ -185,6 +185,6 @@ private:
   std::vector<double> statistics_;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_IMPUTER_HPP

@@ -9,7 +9,7 @@
 
 #include "mlguard/pipeline/detail/linear_model.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// Ordinary least squares with an intercept: minimises ||y - Xw - b||².
 /// Solved by a column-pivoting Householder QR of [X, 1] (rank-revealing, so
@@ -50,6 +50,6 @@ public:
   }
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_LINEAR_REGRESSION_HPP

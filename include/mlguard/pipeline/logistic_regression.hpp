@@ -11,7 +11,7 @@
 
 #include "mlguard/pipeline/detail/linear_model.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// Binary logistic regression with L2 regularisation; outputs P(y = 1).
 ///
@@ -137,6 +137,6 @@ private:
   int iterations_ = 0;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_LOGISTIC_REGRESSION_HPP

@@ -10,7 +10,7 @@
 
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// Maps each column's training range onto [range_min, range_max]: x * scale + min.
 /// Matches sklearn.preprocessing.MinMaxScaler (1.2): scale = (range_max -
@@ -95,6 +95,6 @@ private:
   std::vector<double> min_;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_MIN_MAX_SCALER_HPP

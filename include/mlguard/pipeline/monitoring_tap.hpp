@@ -25,11 +25,11 @@
 #include "mlguard/pipeline/tap.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// Watches the rows passing this point of a pipeline with a
 /// drift::drift_monitor. fit() profiles the training rows reaching the tap
-/// (dataset_profile: KLL quantiles, exact counts) and builds the monitor from
+/// (profile::dataset_profile: KLL quantiles, exact counts) and builds the monitor from
 /// that profile (drift_monitor::from_profile), so a fitted pipeline and the
 /// same pipeline saved and loaded monitor identically: to_json() embeds the
 /// monitor options and the profile. The training rows themselves are not
@@ -80,7 +80,7 @@ public:
   ~monitoring_tap() = default;
 
   /// Profiles the training rows (columns named as the input) and builds the
-  /// monitor. Throws as dataset_profile::of and drift_monitor::from_profile
+  /// monitor. Throws as profile::dataset_profile::of and drift_monitor::from_profile
   /// (drift_error for options the monitor rejects).
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     table t;
@@ -91,7 +91,7 @@ public:
       }
       t.add(column::numeric(names_in_[static_cast<std::size_t>(j)], std::move(values)));
     }
-    install(dataset_profile::of(t));
+    install(profile::dataset_profile::of(t));
     training_ = X.data();
     training_rows_ = X.rows();
   }
@@ -192,7 +192,7 @@ public:
     }
     monitoring_tap t(std::move(options));
     t.bind(names_in);
-    t.install(dataset_profile::from_json(params.at("reference"), "monitoring_tap reference"));
+    t.install(profile::dataset_profile::from_json(params.at("reference"), "monitoring_tap reference"));
     return t;
   }
 
@@ -218,7 +218,7 @@ private:
   }
 
   // Builds the monitor from `reference` and maps its features to input columns.
-  void install(dataset_profile reference) {
+  void install(profile::dataset_profile reference) {
     // The callback holds the sink, not `this`: taps move with their pipeline.
     auto on_window = [target = sink_](const drift::window_report& w) {
       target->drifting = w.drift.dataset_drift;
@@ -254,7 +254,7 @@ private:
 
   drift::monitor_options options_;
   std::shared_ptr<sink> sink_;
-  std::optional<dataset_profile> reference_;
+  std::optional<profile::dataset_profile> reference_;
   std::optional<drift::drift_monitor> monitor_;
   std::vector<std::size_t> positions_;
   std::vector<double> row_;
@@ -263,6 +263,6 @@ private:
   Eigen::Index training_rows_ = 0;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_MONITORING_TAP_HPP

@@ -16,7 +16,7 @@
 #include "mlguard/pipeline/detail/params.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// One-hot encodes categorical columns held as numeric codes (a table's
 /// categorical codes, or any finite numbers). Each named column is replaced,
@@ -223,6 +223,6 @@ private:
   bool fitted_ = false;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_ONE_HOT_ENCODER_HPP

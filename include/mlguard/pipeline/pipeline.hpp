@@ -19,10 +19,10 @@
 #include "mlguard/pipeline/row_status.hpp"
 #include "mlguard/pipeline/stage_traits.hpp"
 
-namespace mlguard {
+namespace mlguard::pipeline {
 
 /// A chain of stages composed at compile time, like sklearn's Pipeline:
-/// `pipeline<stages::imputer, stages::standard_scaler, stages::logistic_regression>`.
+/// `static_pipeline<imputer, standard_scaler, logistic_regression>`.
 ///
 /// fit() fits stage by stage, each on the output of the ones before it; the
 /// batch transform() runs the chain on a column-major matrix (rows are
@@ -39,14 +39,14 @@ namespace mlguard {
 /// state), so one pipeline object serves one thread at a time; copy it per
 /// thread (copies share nothing).
 template <typename... Stages>
-class pipeline {
+class static_pipeline {
   static_assert(sizeof...(Stages) > 0, "mlguard::pipeline needs at least one stage");
-  static_assert((stages::check_stage<Stages>() && ...));
+  static_assert((check_stage<Stages>() && ...));
   static constexpr std::size_t count = sizeof...(Stages);
 
 public:
   /// The stages, configured but not fitted.
-  explicit pipeline(Stages... s) : stages_(std::move(s)...) {}
+  explicit static_pipeline(Stages... s) : stages_(std::move(s)...) {}
 
   /// Fits every stage in order on X (rows = observations) whose columns are
   /// `feature_names`; supervised stages (models) receive y.
@@ -80,7 +80,7 @@ public:
   Eigen::MatrixXd transform(const Eigen::Ref<const Eigen::MatrixXd>& X,
                             std::vector<row_status>& status) {
     check_ready();
-    stages::detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), "pipeline");
+    detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), "pipeline");
     status.assign(static_cast<std::size_t>(X.rows()), row_status::ok);
     Eigen::MatrixXd out(X.rows(), static_cast<Eigen::Index>(output_width_));
     // Chunks of rows keep the intermediate results in cache and avoid
@@ -100,7 +100,7 @@ public:
     }
     for (std::size_t i = 0; i < status.size(); ++i) {
       if (stops(status[i])) {
-        out.row(static_cast<Eigen::Index>(i)).setConstant(stages::detail::nan);
+        out.row(static_cast<Eigen::Index>(i)).setConstant(detail::nan);
       }
     }
     return out;
@@ -117,7 +117,7 @@ public:
   /// Never allocates or throws.
   row_status transform_row(const double* in, double* out) noexcept {
     if (!ready_) {
-      std::fill(out, out + output_width_, stages::detail::nan);
+      std::fill(out, out + output_width_, detail::nan);
       return row_status::invalid_input;
     }
     return row<0>(in, out, scratch_a_.data(), scratch_b_.data(), row_status::ok);
@@ -125,7 +125,7 @@ public:
   /// The same with sizes checked: a wrong width returns invalid_input.
   row_status transform_row(span<const double> in, span<double> out) noexcept {
     if (in.size() != input_width() || out.size() != output_width()) {
-      std::fill(out.begin(), out.end(), stages::detail::nan);
+      std::fill(out.begin(), out.end(), detail::nan);
       return row_status::invalid_input;
     }
     return transform_row(in.data(), out.data());
@@ -169,7 +169,7 @@ public:
   /// Throws format_error (mlguard.format.corrupt, wrong_kind, newer_version,
   /// unknown_field), pipeline_error (mlguard.pipeline.stage_mismatch when the
   /// document's stage kinds are not Stages..., width_mismatch, unknown_feature).
-  static pipeline from_json(const json& doc, std::string_view source = "pipeline") {
+  static static_pipeline from_json(const json& doc, std::string_view source = "pipeline") {
     const auto d = detail::read_pipeline_document(doc, source);
     if (d.stages.size() != count) {
       throw pipeline_error("stage_mismatch",
@@ -177,7 +177,7 @@ public:
                                " stages, this pipeline type has " + std::to_string(count));
     }
     std::vector<std::string> names = d.input_features;
-    pipeline p = load_stages(d, names, std::string(source), std::index_sequence_for<Stages...>{});
+    static_pipeline p = load_stages(d, names, std::string(source), std::index_sequence_for<Stages...>{});
     p.input_names_ = d.input_features;
     detail::check_outputs(d.output_features, p.feature_names_out(), source);
     p.prepare();
@@ -188,16 +188,16 @@ public:
   void save(const std::string& path) const { detail::write_text_file(path, to_json().dump(1)); }
   /// Reads a document written by save(). Throws io_error (mlguard.io.open_failed),
   /// format_error (mlguard.format.corrupt on malformed JSON), and as from_json.
-  static pipeline load(const std::string& path) {
+  static static_pipeline load(const std::string& path) {
     return from_json(parse_json(detail::read_text_file(path), path), path);
   }
 
 private:
   template <std::size_t... I>
-  static pipeline load_stages(const detail::pipeline_document& d, std::vector<std::string>& names,
+  static static_pipeline load_stages(const detail::pipeline_document& d, std::vector<std::string>& names,
                               const std::string& source, std::index_sequence<I...>) {
     // Braces: the stages load left to right, each seeing the previous one's names.
-    return pipeline{load_stage<Stages>(d.stages[I], names, source)...};
+    return static_pipeline{load_stage<Stages>(d.stages[I], names, source)...};
   }
   template <typename S>
   static S load_stage(const detail::stage_entry& e, std::vector<std::string>& names,
@@ -213,7 +213,7 @@ private:
 
   void fit_impl(const Eigen::Ref<const Eigen::MatrixXd>& X, std::vector<std::string> names,
                 const Eigen::VectorXd* y) {
-    stages::detail::check_width(static_cast<std::size_t>(X.cols()), names.size(), "pipeline");
+    detail::check_width(static_cast<std::size_t>(X.cols()), names.size(), "pipeline");
     if (X.rows() == 0) {
       throw pipeline_error("empty", "pipeline::fit: no rows");
     }
@@ -230,13 +230,13 @@ private:
     using S = std::tuple_element_t<I, std::tuple<Stages...>>;
     auto& s = std::get<I>(stages_);
     s.bind(names);
-    if constexpr (stages::has_supervised_fit_v<S>) {
+    if constexpr (has_supervised_fit_v<S>) {
       if (y == nullptr) {
         throw pipeline_error("missing_labels", "pipeline::fit: stage \"" + std::string(S::kind) +
                                                    "\" is supervised; pass labels");
       }
       s.fit(current, *y);
-    } else if constexpr (stages::has_fit_v<S>) {
+    } else if constexpr (has_fit_v<S>) {
       s.fit(current);
     }
     if constexpr (I + 1 < count) {
@@ -269,13 +269,13 @@ private:
     if constexpr (I + 1 == count) {
       acc = worst(acc, s.transform_row(in, out));
       if (stops(acc)) {
-        std::fill(out, out + output_width_, stages::detail::nan);
+        std::fill(out, out + output_width_, detail::nan);
       }
       return acc;
     } else {
       acc = worst(acc, s.transform_row(in, a));
       if (stops(acc)) {
-        std::fill(out, out + output_width_, stages::detail::nan);
+        std::fill(out, out + output_width_, detail::nan);
         return acc;
       }
       return row<I + 1>(a, out, b, a, acc);
@@ -308,6 +308,6 @@ private:
   bool ready_ = false;
 };
 
-} // namespace mlguard
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_PIPELINE_HPP

@@ -8,7 +8,7 @@
 
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// Centres on the median and divides by the inter-quantile range:
 /// (x - median) / (q_high - q_low). Matches sklearn.preprocessing.RobustScaler
@@ -82,6 +82,6 @@ private:
   std::vector<double> scale_;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_ROBUST_SCALER_HPP

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace mlguard {
+namespace mlguard::pipeline {
 
 /// What happened to one row on its way through a pipeline. The per-row path
 /// never throws: bad data is reported with a status instead.
@@ -39,6 +39,6 @@ constexpr row_status worst(row_status a, row_status b) noexcept { return a < b ?
 /// True when a row with this status stops (its output is NaN).
 constexpr bool stops(row_status s) noexcept { return s >= row_status::rejected; }
 
-} // namespace mlguard
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_ROW_STATUS_HPP

@@ -28,7 +28,7 @@
 #include "mlguard/pipeline/tap.hpp"
 #include "mlguard/pipeline/validation_tap.hpp"
 
-namespace mlguard {
+namespace mlguard::pipeline {
 
 /// A fitted stage behind a virtual interface, for pipelines whose
 /// composition is known only at run time (dynamic_pipeline).
@@ -96,18 +96,18 @@ public:
   /// A registry of mlguard's built-in stages.
   static stage_registry builtin() {
     stage_registry r;
-    r.add<stages::imputer>();
-    r.add<stages::standard_scaler>();
-    r.add<stages::min_max_scaler>();
-    r.add<stages::robust_scaler>();
-    r.add<stages::clipper>();
-    r.add<stages::one_hot_encoder>();
-    r.add<stages::column_selector>();
-    r.add<stages::linear_regression>();
-    r.add<stages::logistic_regression>();
-    r.add<stages::callback_tap>();
-    r.add<stages::validation_tap>();
-    r.add<stages::monitoring_tap>();
+    r.add<imputer>();
+    r.add<standard_scaler>();
+    r.add<min_max_scaler>();
+    r.add<robust_scaler>();
+    r.add<clipper>();
+    r.add<one_hot_encoder>();
+    r.add<column_selector>();
+    r.add<linear_regression>();
+    r.add<logistic_regression>();
+    r.add<callback_tap>();
+    r.add<validation_tap>();
+    r.add<monitoring_tap>();
     return r;
   }
 
@@ -115,7 +115,7 @@ public:
   /// replacing an earlier loader of that kind.
   template <typename S>
   stage_registry& add() {
-    static_assert(stages::check_stage<S>());
+    static_assert(check_stage<S>());
     return add(std::string(S::kind), [](const json& params, const std::vector<std::string>& names) {
       return std::unique_ptr<any_stage>(
           std::make_unique<detail::any_stage_impl<S>>(S::from_json(params, names)));
@@ -156,6 +156,6 @@ private:
   std::vector<std::pair<std::string, loader>> entries_;
 };
 
-} // namespace mlguard
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_STAGE_REGISTRY_HPP

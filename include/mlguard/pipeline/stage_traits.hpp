@@ -39,7 +39,7 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 namespace detail {
 template <typename, template <typename> class, typename = void>
@@ -152,6 +152,6 @@ inline constexpr bool is_stage_v = has_kind_v<S>&& detail::detect<S, detail::bin
             detail::detect<S, detail::to_json_t>::value&&
                 detail::detect<S, detail::from_json_t>::value;
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_STAGE_TRAITS_HPP

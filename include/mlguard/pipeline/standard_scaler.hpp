@@ -9,7 +9,7 @@
 
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// Standardises columns: (x - mean) / scale, with the population standard
 /// deviation as scale. Matches sklearn.preprocessing.StandardScaler (1.2):
@@ -94,6 +94,6 @@ private:
   std::vector<double> scale_;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_STANDARD_SCALER_HPP

@@ -4,7 +4,7 @@
 // Taps: stages that watch the rows going by and may flag, reject or modify
 // them, without changing the width. They sit anywhere in a pipeline.
 //
-// A tap derives from stages::tap<Derived> and provides
+// A tap derives from tap<Derived> and provides
 //
 //   static constexpr std::string_view kind;
 //   mlguard::row_status inspect(mlguard::span<double> row) noexcept; // may edit the row
@@ -37,7 +37,7 @@
 #include "mlguard/pipeline/detail/params.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// CRTP base of taps (see the top of this header): a width-preserving stage
 /// built around Derived::inspect(span<double>) noexcept.
@@ -130,6 +130,6 @@ private:
   std::string label_;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_TAP_HPP

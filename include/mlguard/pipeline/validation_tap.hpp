@@ -18,7 +18,7 @@
 #include "mlguard/validate/schema.hpp"
 #include "mlguard/validate/validate_row.hpp"
 
-namespace mlguard::stages {
+namespace mlguard::pipeline {
 
 /// Validates each row against a schema (validate::validate_row) and maps the
 /// outcome to a row status: rejected when a feature whose policy is reject
@@ -119,6 +119,6 @@ private:
   std::size_t rejected_ = 0;
 };
 
-} // namespace mlguard::stages
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_VALIDATION_TAP_HPP

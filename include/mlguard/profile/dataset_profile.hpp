@@ -17,7 +17,7 @@
 #include "mlguard/core/table.hpp"
 #include "mlguard/profile/feature_profile.hpp"
 
-namespace mlguard {
+namespace mlguard::profile {
 
 /// Profiles of every column of a stream of tables (batches).
 ///
@@ -144,7 +144,7 @@ public:
     }
     json options = json::object();
     options["kll_k"] = options_.kll_k;
-    options["seed"] = detail::hex64(options_.seed);
+    options["seed"] = sketch::detail::hex64(options_.seed);
     options["frequent_items_capacity"] = options_.frequent_items_capacity;
     options["distinct_precision"] = options_.distinct_precision;
     json j = json::object();
@@ -198,7 +198,7 @@ public:
         static_cast<std::size_t>(option("frequent_items_capacity", 2, std::uint64_t{1} << 32));
     options.distinct_precision = static_cast<unsigned>(option("distinct_precision", 4, 18));
     const auto seed = opts->find("seed");
-    if (seed == opts->end() || !detail::parse_hex64(*seed, options.seed)) {
+    if (seed == opts->end() || !sketch::detail::parse_hex64(*seed, options.seed)) {
       fail("option \"seed\" must be 16 lowercase hex digits");
     }
 
@@ -277,6 +277,6 @@ inline void from_json(const json& j, dataset_profile& profile) {
   profile = dataset_profile::from_json(j);
 }
 
-} // namespace mlguard
+} // namespace mlguard::profile
 
 #endif // MLGUARD_PROFILE_DATASET_PROFILE_HPP

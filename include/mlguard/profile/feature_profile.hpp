@@ -24,7 +24,7 @@
 #include "mlguard/sketch/frequent_items.hpp"
 #include "mlguard/sketch/kll_sketch.hpp"
 
-namespace mlguard {
+namespace mlguard::profile {
 
 /// How profiles size their sketches. Stored in a dataset profile's JSON.
 struct profile_options {
@@ -32,12 +32,12 @@ struct profile_options {
   std::uint16_t kll_k = 200;
   /// Seed of the KLL compaction coin flips: the same input and seed give the
   /// same profile, byte for byte.
-  std::uint64_t seed = kll_sketch<double>::default_seed;
+  std::uint64_t seed = sketch::kll_sketch<double>::default_seed;
   /// Categories counted exactly up to this many distinct values, then
   /// frequent items with error ≤ 2N / capacity.
-  std::size_t frequent_items_capacity = frequent_items<>::default_capacity;
+  std::size_t frequent_items_capacity = sketch::frequent_items<>::default_capacity;
   /// HyperLogLog precision (relative standard error 1.04 / sqrt(2^p)).
-  unsigned distinct_precision = distinct_count::default_precision;
+  unsigned distinct_precision = sketch::distinct_count::default_precision;
 
   friend bool operator==(const profile_options& a, const profile_options& b) {
     return a.kll_k == b.kll_k && a.seed == b.seed &&
@@ -96,7 +96,7 @@ struct moments {
 /// Merging: merge(profile(A), profile(B)) equals profile(A ∪ B) exactly for
 /// the counts, min and max and the distinct-count registers, to ~1e-15
 /// relative for mean and variance, within the KLL bound for quantiles, and
-/// within frequent_items' bounds for frequencies (exact while both are
+/// within sketch::frequent_items' bounds for frequencies (exact while both are
 /// exact and the union fits the capacity). Merge is commutative and
 /// associative to the same tolerances.
 ///
@@ -294,7 +294,7 @@ public:
   const moments& finite_moments() const noexcept { return moments_; }
 
   /// The approximate quantile at normalised rank `rank` (see
-  /// kll_sketch::get_quantile), or nothing without finite values.
+  /// sketch::kll_sketch::get_quantile), or nothing without finite values.
   /// Throws argument_error (mlguard.argument.invalid_rank) outside [0, 1].
   std::optional<double> quantile(double rank) const {
     if (!has_values()) {
@@ -303,11 +303,11 @@ public:
     return quantiles_.get_quantile(rank);
   }
   /// The KLL sketch of the finite values.
-  const kll_sketch<double>& quantiles() const noexcept { return quantiles_; }
+  const sketch::kll_sketch<double>& quantiles() const noexcept { return quantiles_; }
   /// Category frequencies (categorical).
-  const frequent_items<std::string>& frequencies() const noexcept { return frequencies_; }
+  const sketch::frequent_items<std::string>& frequencies() const noexcept { return frequencies_; }
   /// The distinct-count sketch.
-  const distinct_count& distinct() const noexcept { return distinct_; }
+  const sketch::distinct_count& distinct() const noexcept { return distinct_; }
 
   /// The number of distinct present values: exact for a categorical profile
   /// whose frequencies are exact, otherwise the HyperLogLog estimate.
@@ -323,9 +323,9 @@ public:
   /// The profile as JSON: "kind", "count", "missing", then for numeric
   /// profiles "non_finite", "non_integer", "min", "max", "mean", "m2" (the
   /// sum of squared deviations; the last four only with finite values) and
-  /// "quantiles" (a kll_sketch document); for categorical ones
-  /// "frequencies" (a frequent_items document); and "distinct" (a
-  /// distinct_count document). Doubles are written shortest-round-trip, so a
+  /// "quantiles" (a sketch::kll_sketch document); for categorical ones
+  /// "frequencies" (a sketch::frequent_items document); and "distinct" (a
+  /// sketch::distinct_count document). Doubles are written shortest-round-trip, so a
   /// read-back profile is identical.
   json to_json() const {
     json j = json::object();
@@ -398,12 +398,12 @@ public:
     if (p.missing_ > p.count_) {
       fail("more missing values than values");
     }
-    p.distinct_ = distinct_count::from_json(sub_document("distinct"), sub_source + ".distinct");
+    p.distinct_ = sketch::distinct_count::from_json(sub_document("distinct"), sub_source + ".distinct");
     if (numeric) {
       p.non_finite_ = count_field("non_finite");
       p.non_integer_ = count_field("non_integer");
       p.quantiles_ =
-          kll_sketch<double>::from_json(sub_document("quantiles"), sub_source + ".quantiles");
+          sketch::kll_sketch<double>::from_json(sub_document("quantiles"), sub_source + ".quantiles");
       const std::uint64_t finite = p.quantiles_.n();
       if (p.non_finite_ > p.count_ - p.missing_ ||
           finite != p.count_ - p.missing_ - p.non_finite_ || p.non_integer_ > finite) {
@@ -435,7 +435,7 @@ public:
         fail("a profile without finite values has no min, max, mean or m2");
       }
     } else {
-      p.frequencies_ = frequent_items<std::string>::from_json(sub_document("frequencies"),
+      p.frequencies_ = sketch::frequent_items<std::string>::from_json(sub_document("frequencies"),
                                                               sub_source + ".frequencies");
       if (p.frequencies_.total_weight() != p.count_ - p.missing_) {
         fail("the frequencies' total weight differs from the present count");
@@ -559,7 +559,7 @@ private:
       non_integer_ += fractional;
       quantiles_.update(span<const double>(finite, nf));
       for (i = 0; i < nf; ++i) {
-        distinct_.update_hash(detail::hash_double(finite[i]));
+        distinct_.update_hash(sketch::detail::hash_double(finite[i]));
       }
     }
   }
@@ -572,11 +572,11 @@ private:
   double min_ = 0.0;
   double max_ = 0.0;
   moments moments_;
-  kll_sketch<double> quantiles_;
-  frequent_items<std::string> frequencies_;
-  distinct_count distinct_;
+  sketch::kll_sketch<double> quantiles_;
+  sketch::frequent_items<std::string> frequencies_;
+  sketch::distinct_count distinct_;
 };
 
-} // namespace mlguard
+} // namespace mlguard::profile
 
 #endif // MLGUARD_PROFILE_FEATURE_PROFILE_HPP

@@ -18,7 +18,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/sketch/detail/hash.hpp"
 
-namespace mlguard {
+namespace mlguard::sketch {
 
 namespace detail {
 
@@ -259,6 +259,6 @@ inline void from_json(const json& j, distinct_count& sketch) {
   sketch = distinct_count::from_json(j);
 }
 
-} // namespace mlguard
+} // namespace mlguard::sketch
 
 #endif // MLGUARD_SKETCH_DISTINCT_COUNT_HPP

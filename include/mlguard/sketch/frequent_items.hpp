@@ -18,7 +18,7 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 
-namespace mlguard {
+namespace mlguard::sketch {
 
 /// Counts items (category strings by default) exactly while at most
 /// `capacity` distinct items have been seen; beyond that it keeps `capacity`
@@ -276,6 +276,6 @@ void from_json(const json& j, frequent_items<T, C>& items) {
   items = frequent_items<T, C>::from_json(j);
 }
 
-} // namespace mlguard
+} // namespace mlguard::sketch
 
 #endif // MLGUARD_SKETCH_FREQUENT_ITEMS_HPP

@@ -31,7 +31,7 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/sketch/detail/hash.hpp"
 
-namespace mlguard {
+namespace mlguard::sketch {
 
 /// DataSketches' empirical KLL error bound for a given k at 99% confidence:
 /// `2.296 / k^0.9723` for normalised ranks (0.0133 at k = 200) and
@@ -216,7 +216,7 @@ void from_json(const json& j, kll_sketch<T, C>& sketch) {
   sketch = kll_sketch<T, C>::from_json(j);
 }
 
-} // namespace mlguard
+} // namespace mlguard::sketch
 
 #include "mlguard/sketch/kll_sketch_impl.hpp"
 

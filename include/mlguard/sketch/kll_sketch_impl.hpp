@@ -8,7 +8,7 @@
 #include <limits>
 #include <string>
 
-namespace mlguard {
+namespace mlguard::sketch {
 namespace detail {
 
 // True for NaN floating-point items; false for every other type.
@@ -648,6 +648,6 @@ kll_sketch<T, C> kll_sketch<T, C>::from_json(const json& document, std::string_v
   return sketch;
 }
 
-} // namespace mlguard
+} // namespace mlguard::sketch
 
 #endif // MLGUARD_SKETCH_KLL_SKETCH_IMPL_HPP

@@ -58,12 +58,12 @@ inline const char* to_string(row_action a) noexcept {
 }
 
 /// Where an impute value came from (kept in the schema for the reader).
-enum class impute_strategy : std::uint8_t { median, most_frequent, constant };
+enum class impute_source : std::uint8_t { median, most_frequent, constant };
 
 /// "median", "most_frequent" or "constant".
-inline const char* to_string(impute_strategy s) noexcept {
-  return s == impute_strategy::median          ? "median"
-         : s == impute_strategy::most_frequent ? "most_frequent"
+inline const char* to_string(impute_source s) noexcept {
+  return s == impute_source::median          ? "median"
+         : s == impute_source::most_frequent ? "most_frequent"
                                                : "constant";
 }
 
@@ -101,7 +101,7 @@ struct feature_spec {
   bool allow_inf = false;
   /// The row policy and, for impute, the value (numeric kinds) or category.
   row_action action = row_action::flag;
-  impute_strategy impute = impute_strategy::median;
+  impute_source impute = impute_source::median;
   std::optional<double> impute_value;
   std::optional<std::string> impute_category;
   /// Training–serving skew thresholds (compare_profiles).

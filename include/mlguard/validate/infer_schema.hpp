@@ -45,7 +45,7 @@ struct infer_options {
   /// filled in: the median for numbers, the most frequent category).
   row_action action = row_action::flag;
   /// How the profile behind a table is built.
-  profile_options profile;
+  profile::profile_options profile;
 };
 
 /// Infers a schema from a training profile (TFDV infer_schema's role):
@@ -61,7 +61,7 @@ struct infer_options {
 /// Throws validation_error: mlguard.validate.empty_data (no rows or no
 /// columns), mlguard.validate.all_missing_column (a column without any
 /// value: its kind cannot be inferred), mlguard.validate.invalid_option.
-inline schema infer_schema(const dataset_profile& training, const infer_options& options = {}) {
+inline schema infer_schema(const profile::dataset_profile& training, const infer_options& options = {}) {
   if (!(options.domain_margin >= 0.0) || !(options.missing_margin >= 0.0) ||
       !std::isfinite(options.domain_margin) || !std::isfinite(options.missing_margin)) {
     throw validation_error("invalid_option", "domain_margin and missing_margin must be finite "
@@ -72,7 +72,7 @@ inline schema infer_schema(const dataset_profile& training, const infer_options&
   }
   std::vector<feature_spec> specs;
   for (const auto& name : training.columns()) {
-    const feature_profile& p = training.at(name);
+    const profile::feature_profile& p = training.at(name);
     if (p.present_count() == 0) {
       throw validation_error("all_missing_column", "column '" + name +
                                                        "' has no value in the training data; "
@@ -104,7 +104,7 @@ inline schema infer_schema(const dataset_profile& training, const infer_options&
             f.max = std::ceil(*f.max);
           }
         }
-        f.impute = impute_strategy::median;
+        f.impute = impute_source::median;
         f.impute_value = *p.quantile(0.5);
         f.skew.jensen_shannon = options.jensen_shannon;
       }
@@ -113,7 +113,7 @@ inline schema infer_schema(const dataset_profile& training, const infer_options&
       const auto& freq = p.frequencies();
       const auto top = freq.top(1);
       if (!top.empty()) {
-        f.impute = impute_strategy::most_frequent;
+        f.impute = impute_source::most_frequent;
         f.impute_category = top.front().item;
       }
       if (freq.is_exact() && freq.size() <= options.categorical_threshold) {
@@ -151,13 +151,13 @@ inline schema infer_schema(const dataset_profile& training, const infer_options&
   return schema(std::move(specs));
 }
 
-/// Infers a schema from a training table (its dataset_profile, then as above).
-/// Throws as infer_schema(dataset_profile), and profile_error from profiling.
+/// Infers a schema from a training table (its profile::dataset_profile, then as above).
+/// Throws as infer_schema(profile::dataset_profile), and profile_error from profiling.
 inline schema infer_schema(const table& training, const infer_options& options = {}) {
   if (training.rows() == 0 || training.cols() == 0) {
     throw validation_error("empty_data", "cannot infer a schema from a table without rows");
   }
-  return infer_schema(dataset_profile::of(training, options.profile), options);
+  return infer_schema(profile::dataset_profile::of(training, options.profile), options);
 }
 
 } // namespace mlguard::validate

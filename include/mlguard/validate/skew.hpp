@@ -45,7 +45,7 @@ struct feature_skew {
 };
 
 /// Category → count of a categorical profile (its frequency summary's estimates).
-inline std::map<std::string, double> category_counts(const feature_profile& p) {
+inline std::map<std::string, double> category_counts(const profile::feature_profile& p) {
   std::map<std::string, double> out;
   for (const auto& [item, count] : p.frequencies().counts()) {
     out[item] = static_cast<double>(count);
@@ -136,7 +136,7 @@ inline std::optional<double> jensen_shannon_divergence(const std::map<std::strin
 /// above) where TFDV interpolates between quantile boundaries, and missing
 /// values (NaN) get no bucket. Nothing when a side has no value.
 inline std::optional<double>
-jensen_shannon_divergence(const feature_profile& a, const feature_profile& b, std::size_t buckets) {
+jensen_shannon_divergence(const profile::feature_profile& a, const profile::feature_profile& b, std::size_t buckets) {
   const auto ha = detail::equi_width_histogram(a, buckets);
   const auto hb = detail::equi_width_histogram(b, buckets);
   auto [p, q] = detail::align(ha, hb);
@@ -160,8 +160,8 @@ jensen_shannon_divergence(const feature_profile& a, const feature_profile& b, st
 /// carries the schema's threshold and is anomalous when above it. A
 /// feature absent from either profile, of different kinds in the two, or
 /// without values is skipped with the reason.
-inline std::vector<feature_skew> compare_profiles(const schema& s, const dataset_profile& training,
-                                                  const dataset_profile& serving) {
+inline std::vector<feature_skew> compare_profiles(const schema& s, const profile::dataset_profile& training,
+                                                  const profile::dataset_profile& serving) {
   std::vector<feature_skew> out;
   for (const auto& spec : s.features()) {
     feature_skew fs;

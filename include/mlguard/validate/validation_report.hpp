@@ -153,7 +153,7 @@ struct validate_options {
   std::size_t max_sample_rows = 5;
   /// A training profile to measure skew against (compare_profiles); the
   /// batch's own profile is built for it.
-  const dataset_profile* reference = nullptr;
+  const profile::dataset_profile* reference = nullptr;
 };
 
 /// Accumulates per-row results into a validation_report: what validate_batch()

@@ -11,7 +11,7 @@
 
 using namespace mlguard;
 using drift::online::adwin;
-using drift::online::adwin_params;
+using drift::online::adwin_options;
 using drift::online::detector_state;
 
 TEST_CASE("adwin: River parity on stream s1") {
@@ -22,7 +22,7 @@ TEST_CASE("adwin: River parity on stream s1") {
 }
 
 TEST_CASE("adwin: defaults are River's") {
-  const adwin_params p;
+  const adwin_options p;
   CHECK(p.delta == 0.002);
   CHECK(p.clock == 32);
   CHECK(p.max_buckets == 5);
@@ -85,7 +85,7 @@ TEST_CASE("adwin: non-finite input is ignored and counted") {
 TEST_CASE("adwin: saving mid-stream and restoring gives the same detections") {
   test::check_save_restore(adwin{}, test::river_stream("s1"),
                            [](const json& j) { return adwin::from_json(j); });
-  adwin_params p;
+  adwin_options p;
   p.clock = 1;
   p.max_buckets = 2;
   test::check_save_restore(adwin{p}, test::river_stream("s3"),
@@ -94,21 +94,21 @@ TEST_CASE("adwin: saving mid-stream and restoring gives the same detections") {
 
 TEST_CASE("adwin: bad parameters throw mlguard.drift.bad_parameter") {
   auto with = [](auto change) {
-    adwin_params p;
+    adwin_options p;
     change(p);
     return adwin(p);
   };
-  MLGUARD_CHECK_THROWS_ID(with([](adwin_params& p) { p.delta = 0.0; }),
+  MLGUARD_CHECK_THROWS_ID(with([](adwin_options& p) { p.delta = 0.0; }),
                           "mlguard.drift.bad_parameter");
-  MLGUARD_CHECK_THROWS_ID(with([](adwin_params& p) { p.delta = -0.1; }),
+  MLGUARD_CHECK_THROWS_ID(with([](adwin_options& p) { p.delta = -0.1; }),
                           "mlguard.drift.bad_parameter");
-  MLGUARD_CHECK_THROWS_ID(with([](adwin_params& p) { p.delta = std::nan(""); }),
+  MLGUARD_CHECK_THROWS_ID(with([](adwin_options& p) { p.delta = std::nan(""); }),
                           "mlguard.drift.bad_parameter");
-  MLGUARD_CHECK_THROWS_ID(with([](adwin_params& p) { p.clock = 0; }),
+  MLGUARD_CHECK_THROWS_ID(with([](adwin_options& p) { p.clock = 0; }),
                           "mlguard.drift.bad_parameter");
-  MLGUARD_CHECK_THROWS_ID(with([](adwin_params& p) { p.max_buckets = 0; }),
+  MLGUARD_CHECK_THROWS_ID(with([](adwin_options& p) { p.max_buckets = 0; }),
                           "mlguard.drift.bad_parameter");
-  MLGUARD_CHECK_THROWS_ID(with([](adwin_params& p) { p.min_window_length = 0; }),
+  MLGUARD_CHECK_THROWS_ID(with([](adwin_options& p) { p.min_window_length = 0; }),
                           "mlguard.drift.bad_parameter");
 }
 

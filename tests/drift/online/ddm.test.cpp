@@ -10,7 +10,7 @@
 
 using namespace mlguard;
 using drift::online::ddm;
-using drift::online::ddm_params;
+using drift::online::ddm_options;
 using drift::online::detector_state;
 
 TEST_CASE("ddm: River parity on stream s2") {
@@ -47,7 +47,7 @@ TEST_CASE("ddm: warnings precede the drift and the detector restarts after it") 
 }
 
 TEST_CASE("ddm: defaults, non-finite input and bad parameters") {
-  const ddm_params p;
+  const ddm_options p;
   CHECK(p.warm_start == 30);
   CHECK(p.warning_threshold == 2.0);
   CHECK(p.drift_threshold == 3.0);
@@ -55,7 +55,7 @@ TEST_CASE("ddm: defaults, non-finite input and bad parameters") {
   CHECK(d.update(std::numeric_limits<double>::quiet_NaN()) == detector_state::none);
   CHECK(d.n() == 0.0);
   CHECK(d.ignored_count() == 1);
-  ddm_params bad;
+  ddm_options bad;
   bad.warning_threshold = 0.0;
   MLGUARD_CHECK_THROWS_ID(ddm(bad), "mlguard.drift.bad_parameter");
   bad = {};

@@ -11,11 +11,11 @@
 using namespace mlguard;
 using drift::online::detector_state;
 using drift::online::eddm;
-using drift::online::eddm_params;
+using drift::online::eddm_options;
 
 TEST_CASE("eddm: River parity on stream s2 with alpha 0.9, beta 0.8") {
   // River's published value (river/drift/test_drift_detectors.py, test_eddm; issue 5).
-  eddm_params p;
+  eddm_options p;
   p.alpha = 0.9;
   p.beta = 0.8;
   eddm d(p);
@@ -23,7 +23,7 @@ TEST_CASE("eddm: River parity on stream s2 with alpha 0.9, beta 0.8") {
 }
 
 TEST_CASE("eddm: a warning stays raised until the next error updates it") {
-  eddm_params p;
+  eddm_options p;
   p.alpha = 0.9;
   p.beta = 0.8;
   eddm d(p);
@@ -38,7 +38,7 @@ TEST_CASE("eddm: a warning stays raised until the next error updates it") {
 }
 
 TEST_CASE("eddm: defaults, non-finite input and bad parameters") {
-  const eddm_params p;
+  const eddm_options p;
   CHECK(p.warm_start == 30);
   CHECK(p.alpha == 0.95);
   CHECK(p.beta == 0.9);
@@ -46,7 +46,7 @@ TEST_CASE("eddm: defaults, non-finite input and bad parameters") {
   CHECK(d.update(std::numeric_limits<double>::infinity()) == detector_state::none);
   CHECK(d.n() == 0);
   CHECK(d.ignored_count() == 1);
-  eddm_params bad;
+  eddm_options bad;
   bad.alpha = 0.5; // River: ValueError when alpha < beta
   MLGUARD_CHECK_THROWS_ID(eddm(bad), "mlguard.drift.bad_parameter");
   bad = {};
@@ -58,7 +58,7 @@ TEST_CASE("eddm: defaults, non-finite input and bad parameters") {
 }
 
 TEST_CASE("eddm: saving mid-stream and restoring gives the same verdicts") {
-  eddm_params p;
+  eddm_options p;
   p.alpha = 0.9;
   p.beta = 0.8;
   test::check_save_restore(eddm{p}, test::river_stream("s2"),

@@ -14,13 +14,13 @@
 using namespace mlguard;
 using drift::online::detector_state;
 using drift::online::hddm_a;
-using drift::online::hddm_a_params;
+using drift::online::hddm_a_options;
 
 TEST_CASE("hddm_a: River parity, one-sided on s2 and two-sided on s3") {
   // River's published values (river/drift/test_drift_detectors.py, test_hddm_a; issue 5).
   hddm_a one;
   CHECK(test::drift_indices(one, test::river_stream("s2")) == std::vector<std::size_t>{1047});
-  hddm_a_params p;
+  hddm_a_options p;
   p.two_sided_test = true;
   hddm_a two(p);
   CHECK(test::drift_indices(two, test::river_stream("s3")) ==
@@ -39,14 +39,14 @@ TEST_CASE("hddm_a: one-sided ignores decreases; warnings come before the drift")
 }
 
 TEST_CASE("hddm_a: defaults, non-finite input and bad parameters") {
-  const hddm_a_params p;
+  const hddm_a_options p;
   CHECK(p.drift_confidence == 0.001);
   CHECK(p.warning_confidence == 0.005);
   CHECK(!p.two_sided_test);
   hddm_a d;
   CHECK(d.update(std::numeric_limits<double>::quiet_NaN()) == detector_state::none);
   CHECK(d.ignored_count() == 1);
-  hddm_a_params bad;
+  hddm_a_options bad;
   bad.drift_confidence = 0.0;
   MLGUARD_CHECK_THROWS_ID(hddm_a(bad), "mlguard.drift.bad_parameter");
   bad = {};
@@ -55,7 +55,7 @@ TEST_CASE("hddm_a: defaults, non-finite input and bad parameters") {
 }
 
 TEST_CASE("hddm_a: saving mid-stream and restoring gives the same verdicts") {
-  hddm_a_params p;
+  hddm_a_options p;
   p.two_sided_test = true;
   test::check_save_restore(hddm_a{p}, test::river_stream("s3"),
                            [](const json& j) { return hddm_a::from_json(j); });
@@ -150,7 +150,7 @@ TEST_CASE("hddm_a: the optimised update answers as River's literal update does")
   for (int stream = 0; stream < 6; ++stream) {
     const bool two_sided = stream % 2 == 0;
     const bool binary = stream < 4;
-    hddm_a_params p;
+    hddm_a_options p;
     p.two_sided_test = two_sided;
     hddm_a fast(p);
     literal_hddm_a literal;

@@ -11,13 +11,13 @@
 using namespace mlguard;
 using drift::online::detector_state;
 using drift::online::hddm_w;
-using drift::online::hddm_w_params;
+using drift::online::hddm_w_options;
 
 TEST_CASE("hddm_w: River parity, one-sided on s2 and two-sided on s3") {
   // River's published values (river/drift/test_drift_detectors.py, test_hddm_w; issue 5).
   hddm_w one;
   CHECK(test::drift_indices(one, test::river_stream("s2")) == std::vector<std::size_t>{1018});
-  hddm_w_params p;
+  hddm_w_options p;
   p.two_sided_test = true;
   hddm_w two(p);
   CHECK(test::drift_indices(two, test::river_stream("s3")) ==
@@ -25,7 +25,7 @@ TEST_CASE("hddm_w: River parity, one-sided on s2 and two-sided on s3") {
 }
 
 TEST_CASE("hddm_w: defaults, non-finite input and bad parameters") {
-  const hddm_w_params p;
+  const hddm_w_options p;
   CHECK(p.drift_confidence == 0.001);
   CHECK(p.warning_confidence == 0.005);
   CHECK(p.lambda == 0.05);
@@ -34,7 +34,7 @@ TEST_CASE("hddm_w: defaults, non-finite input and bad parameters") {
   CHECK(d.update(-std::numeric_limits<double>::infinity()) == detector_state::none);
   CHECK(d.ignored_count() == 1);
   CHECK(d.ewma() == 0.0);
-  hddm_w_params bad;
+  hddm_w_options bad;
   bad.lambda = 0.0;
   MLGUARD_CHECK_THROWS_ID(hddm_w(bad), "mlguard.drift.bad_parameter");
   bad = {};
@@ -43,7 +43,7 @@ TEST_CASE("hddm_w: defaults, non-finite input and bad parameters") {
 }
 
 TEST_CASE("hddm_w: saving mid-stream and restoring gives the same verdicts") {
-  hddm_w_params p;
+  hddm_w_options p;
   p.two_sided_test = true;
   test::check_save_restore(hddm_w{p}, test::river_stream("s3"),
                            [](const json& j) { return hddm_w::from_json(j); });

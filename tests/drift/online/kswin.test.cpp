@@ -13,13 +13,13 @@
 using namespace mlguard;
 using drift::online::detector_state;
 using drift::online::kswin;
-using drift::online::kswin_params;
+using drift::online::kswin_options;
 using drift::online::kswin_sampler;
 
 namespace {
 
-kswin_params river_test_params() {
-  kswin_params p;
+kswin_options river_test_params() {
+  kswin_options p;
   p.alpha = 0.0001;
   p.window_size = 200;
   p.stat_size = 100;
@@ -87,7 +87,7 @@ TEST_CASE("kswin: an injected sampler replaying Python's draws gives the same de
 }
 
 TEST_CASE("kswin: the window slides, empties after a drift and the p-value is scipy's") {
-  kswin_params p;
+  kswin_options p;
   p.window_size = 10;
   p.stat_size = 5;
   p.seed = 1;
@@ -109,7 +109,7 @@ TEST_CASE("kswin: the window slides, empties after a drift and the p-value is sc
 }
 
 TEST_CASE("kswin: defaults, non-finite input and bad parameters") {
-  const kswin_params p;
+  const kswin_options p;
   CHECK(p.alpha == 0.005);
   CHECK(p.window_size == 100);
   CHECK(p.stat_size == 30);
@@ -119,22 +119,22 @@ TEST_CASE("kswin: defaults, non-finite input and bad parameters") {
   CHECK(d.ignored_count() == 1);
   CHECK(d.window_length() == 0);
   auto bad = [](auto change) {
-    kswin_params q;
+    kswin_options q;
     change(q);
     return kswin(q);
   };
-  MLGUARD_CHECK_THROWS_ID(bad([](kswin_params& q) { q.alpha = -0.1; }),
+  MLGUARD_CHECK_THROWS_ID(bad([](kswin_options& q) { q.alpha = -0.1; }),
                           "mlguard.drift.bad_parameter");
-  MLGUARD_CHECK_THROWS_ID(bad([](kswin_params& q) { q.alpha = 1.1; }),
+  MLGUARD_CHECK_THROWS_ID(bad([](kswin_options& q) { q.alpha = 1.1; }),
                           "mlguard.drift.bad_parameter");
-  MLGUARD_CHECK_THROWS_ID(bad([](kswin_params& q) {
+  MLGUARD_CHECK_THROWS_ID(bad([](kswin_options& q) {
                             q.window_size = 10;
                             q.stat_size = 30;
                           }),
                           "mlguard.drift.bad_parameter");
-  MLGUARD_CHECK_THROWS_ID(bad([](kswin_params& q) { q.stat_size = 0; }),
+  MLGUARD_CHECK_THROWS_ID(bad([](kswin_options& q) { q.stat_size = 0; }),
                           "mlguard.drift.bad_parameter");
-  MLGUARD_CHECK_THROWS_ID(bad([](kswin_params& q) {
+  MLGUARD_CHECK_THROWS_ID(bad([](kswin_options& q) {
                             q.window_size = 100;
                             q.stat_size = 51;
                           }),
@@ -144,7 +144,7 @@ TEST_CASE("kswin: defaults, non-finite input and bad parameters") {
 TEST_CASE("kswin: saving mid-stream and restoring gives the same detections") {
   test::check_save_restore(kswin(river_test_params()), test::river_stream("s1"),
                            [](const json& j) { return kswin::from_json(j); });
-  kswin_params p;
+  kswin_options p;
   p.seed = 3;
   test::check_save_restore(kswin(p), test::river_stream("s3"),
                            [](const json& j) { return kswin::from_json(j); });
@@ -232,7 +232,7 @@ TEST_CASE("kswin: the incrementally sorted window gives ks_2samp's answer at eve
     stream.push_back(i % 7 == 0 ? -0.0 : (i % 3 == 0 ? v * 0.37 + static_cast<double>(i % 11) : v));
   }
   for (std::size_t window : {std::size_t{16}, std::size_t{100}}) {
-    kswin_params p;
+    kswin_options p;
     p.window_size = window;
     p.stat_size = window / 4 + 1;
     p.alpha = 0.05;

@@ -12,11 +12,11 @@ using namespace mlguard;
 using drift::online::detector_state;
 using drift::online::page_hinkley;
 using drift::online::page_hinkley_mode;
-using drift::online::page_hinkley_params;
+using drift::online::page_hinkley_options;
 
 namespace {
 page_hinkley with_mode(page_hinkley_mode m) {
-  page_hinkley_params p;
+  page_hinkley_options p;
   p.mode = m;
   return page_hinkley(p);
 }
@@ -34,7 +34,7 @@ TEST_CASE("page_hinkley: River parity on s3 in every mode") {
 }
 
 TEST_CASE("page_hinkley: defaults, modes, non-finite input and bad parameters") {
-  const page_hinkley_params p;
+  const page_hinkley_options p;
   CHECK(p.min_instances == 30);
   CHECK(p.delta == 0.005);
   CHECK(p.threshold == 50.0);
@@ -48,7 +48,7 @@ TEST_CASE("page_hinkley: defaults, modes, non-finite input and bad parameters") 
   CHECK(d.update(std::numeric_limits<double>::quiet_NaN()) == detector_state::none);
   CHECK(d.ignored_count() == 1);
   CHECK(d.mean() == 0.0);
-  page_hinkley_params bad;
+  page_hinkley_options bad;
   bad.threshold = 0.0;
   MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.bad_parameter");
   bad = {};

@@ -14,12 +14,12 @@ struct my_stage {
   std::vector<std::string> feature_names_out() const { return names_; }
 #ifdef MLGUARD_COMPILE_FAIL_CONTROL
   void transform(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::Ref<Eigen::MatrixXd> out,
-                 mlguard::span<mlguard::row_status>) {
+                 mlguard::span<mlguard::pipeline::row_status>) {
     out = in;
   }
 #endif
-  mlguard::row_status transform_row(const double*, double*) noexcept {
-    return mlguard::row_status::ok;
+  mlguard::pipeline::row_status transform_row(const double*, double*) noexcept {
+    return mlguard::pipeline::row_status::ok;
   }
   mlguard::json to_json() const { return mlguard::json::object(); }
   static my_stage from_json(const mlguard::json&, const std::vector<std::string>&) { return {}; }
@@ -27,7 +27,7 @@ struct my_stage {
 };
 
 int main() {
-  mlguard::pipeline<mlguard::stages::standard_scaler, my_stage> p(
-      mlguard::stages::standard_scaler{}, my_stage{});
+  mlguard::pipeline::static_pipeline<mlguard::pipeline::standard_scaler, my_stage> p(
+      mlguard::pipeline::standard_scaler{}, my_stage{});
   return p.fitted() ? 1 : 0;
 }

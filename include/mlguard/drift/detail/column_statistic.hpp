@@ -21,7 +21,7 @@ namespace mlguard::drift::detail {
 
 // The tests that compare category counts even on numeric columns.
 inline bool is_categorical_test(method m) noexcept {
-  return m == method::chisquare || m == method::chi2_contingency || m == method::ztest;
+  return m == method::chi_square || m == method::chi2_contingency || m == method::z_test;
 }
 
 // A method over category counts (categorical columns, or numeric values as categories).
@@ -29,21 +29,21 @@ inline statistic_result categorical_statistic(method m, const category_counts& c
   switch (m) {
   case method::psi:
     return psi(counts);
-  case method::jensenshannon:
+  case method::jensen_shannon:
     return jensen_shannon(counts);
-  case method::kl:
+  case method::kl_divergence:
     return kl_divergence(counts);
   case method::hellinger:
     return hellinger(counts);
-  case method::tvd:
+  case method::total_variation:
     return total_variation(counts);
-  case method::linf:
+  case method::l_infinity:
     return l_infinity(counts);
-  case method::chisquare:
+  case method::chi_square:
     return chi_square(counts);
   case method::chi2_contingency:
     return chi2_contingency(counts);
-  case method::ztest:
+  case method::z_test:
     return z_test(counts);
   default:
     throw drift_error("method_not_applicable",
@@ -60,19 +60,19 @@ inline statistic_result numeric_statistic(method m, const std::vector<double>& r
   }
   statistic_result r;
   switch (m) {
-  case method::ks: {
+  case method::ks_2samp: {
     const auto ks = stats::ks_2samp(reference, current);
     r.statistic = ks.statistic;
     r.p_value = ks.p_value;
     return r;
   }
-  case method::cvm: {
+  case method::cramer_von_mises_2samp: {
     const auto cvm = stats::cramer_von_mises_2samp(reference, current);
     r.statistic = cvm.statistic;
     r.p_value = cvm.p_value;
     return r;
   }
-  case method::mannwhitney: {
+  case method::mann_whitney_u: {
     const auto mw = stats::mann_whitney_u(reference, current);
     r.statistic = mw.statistic;
     r.p_value = mw.p_value;
@@ -86,15 +86,15 @@ inline statistic_result numeric_statistic(method m, const std::vector<double>& r
     return wasserstein_norm(reference, current);
   case method::energy:
     return energy(reference, current);
-  case method::jensenshannon:
+  case method::jensen_shannon:
     return jensen_shannon(reference, current, binning);
-  case method::kl:
+  case method::kl_divergence:
     return kl_divergence(reference, current, binning);
   case method::hellinger:
     return hellinger(reference, current, binning);
-  case method::tvd:
+  case method::total_variation:
     return total_variation(reference, current, binning);
-  case method::linf:
+  case method::l_infinity:
     return l_infinity(reference, current, binning);
   default:
     throw drift_error("method_not_applicable", "no method chosen");

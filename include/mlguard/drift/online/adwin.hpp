@@ -25,7 +25,7 @@
 namespace mlguard::drift::online {
 
 /// ADWIN's parameters; defaults are River's.
-struct adwin_params {
+struct adwin_options {
   double delta = 0.002;                ///< confidence, in (0, 1]
   std::uint32_t clock = 32;            ///< test for change every `clock` updates (≥ 1)
   std::uint32_t max_buckets = 5;       ///< entries per row before two merge, in [1, 1024]
@@ -42,8 +42,8 @@ public:
   static constexpr std::size_t max_rows = 64;
 
   /// Throws drift_error mlguard.drift.bad_parameter when a parameter is out
-  /// of the ranges documented on adwin_params.
-  explicit adwin(const adwin_params& params = {}) : params_(params) {
+  /// of the ranges documented on adwin_options.
+  explicit adwin(const adwin_options& params = {}) : params_(params) {
     detail::require_parameter(params.delta > 0.0 && params.delta <= 1.0, "adwin",
                               "delta must be in (0, 1]");
     detail::require_parameter(params.clock >= 1, "adwin", "clock must be at least 1");
@@ -95,7 +95,7 @@ public:
   /// Non-finite inputs ignored since construction.
   std::uint64_t ignored_count() const noexcept { return ignored_; }
   /// The parameters.
-  const adwin_params& params() const noexcept { return params_; }
+  const adwin_options& params() const noexcept { return params_; }
 
   /// The full state: {"format": "mlguard.online_detector", "format_version": 1,
   /// "detector": "adwin", "params": {...}, "state": {"width", "total",
@@ -138,7 +138,7 @@ public:
     const std::string src(source);
     detail::object_reader p(document["params"], src + ".params",
                             {"delta", "clock", "max_buckets", "min_window_length", "grace_period"});
-    adwin_params params;
+    adwin_options params;
     params.delta = p.number("delta");
     params.clock = static_cast<std::uint32_t>(p.count("clock", UINT32_MAX));
     params.max_buckets = static_cast<std::uint32_t>(p.count("max_buckets", UINT32_MAX));
@@ -355,7 +355,7 @@ private:
     return std::fabs(delta_mean) > epsilon;
   }
 
-  adwin_params params_;
+  adwin_options params_;
   std::size_t stride_ = 6;
   std::vector<double> totals_;    // max_rows × stride_, row-major
   std::vector<double> variances_; // idem

@@ -21,7 +21,7 @@
 namespace mlguard::drift::online {
 
 /// DDM's parameters; defaults are River's.
-struct ddm_params {
+struct ddm_options {
   std::uint64_t warm_start = 30;  ///< observations before any warning or drift
   double warning_threshold = 2.0; ///< w, > 0
   double drift_threshold = 3.0;   ///< d, > 0
@@ -32,7 +32,7 @@ class ddm {
 public:
   /// Throws drift_error mlguard.drift.bad_parameter when a threshold is not
   /// a positive finite number.
-  explicit ddm(const ddm_params& params = {}) : params_(params) {
+  explicit ddm(const ddm_options& params = {}) : params_(params) {
     detail::require_parameter(std::isfinite(params.warning_threshold) &&
                                   params.warning_threshold > 0.0,
                               "ddm", "warning_threshold must be a positive number");
@@ -85,7 +85,7 @@ public:
   double error_rate() const noexcept { return p_.mean; } ///< p, the running error rate
   double n() const noexcept { return p_.n; }             ///< observations since the last reset
   std::uint64_t ignored_count() const noexcept { return ignored_; } ///< non-finite inputs
-  const ddm_params& params() const noexcept { return params_; }     ///< the parameters
+  const ddm_options& params() const noexcept { return params_; }     ///< the parameters
 
   /// The full state (envelope of detector_state.hpp, "detector": "ddm").
   json to_json() const {
@@ -110,7 +110,7 @@ public:
     const std::string src(source);
     detail::object_reader p(document["params"], src + ".params",
                             {"warm_start", "warning_threshold", "drift_threshold"});
-    ddm_params params;
+    ddm_options params;
     params.warm_start = p.count("warm_start");
     params.warning_threshold = p.number("warning_threshold");
     params.drift_threshold = p.number("drift_threshold");
@@ -128,7 +128,7 @@ public:
   }
 
 private:
-  ddm_params params_;
+  ddm_options params_;
   detail::river_mean p_;
   double p_min_ = std::numeric_limits<double>::infinity();
   double s_min_ = std::numeric_limits<double>::infinity();

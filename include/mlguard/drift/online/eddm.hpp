@@ -21,7 +21,7 @@
 namespace mlguard::drift::online {
 
 /// EDDM's parameters; defaults are River's.
-struct eddm_params {
+struct eddm_options {
   std::uint64_t warm_start = 30; ///< observations (and errors) before any verdict
   double alpha = 0.95;           ///< warning level, in (0, 1], ≥ beta
   double beta = 0.9;             ///< drift level, in (0, 1]
@@ -32,7 +32,7 @@ class eddm {
 public:
   /// Throws drift_error mlguard.drift.bad_parameter unless 0 < beta ≤ alpha ≤ 1
   /// (River raises ValueError when alpha < beta).
-  explicit eddm(const eddm_params& params = {}) : params_(params) {
+  explicit eddm(const eddm_options& params = {}) : params_(params) {
     detail::require_parameter(params.beta > 0.0 && params.beta <= 1.0, "eddm",
                               "beta must be in (0, 1]");
     detail::require_parameter(params.alpha > 0.0 && params.alpha <= 1.0, "eddm",
@@ -92,7 +92,7 @@ public:
   std::uint64_t n() const noexcept { return n_; }                   ///< observations since reset
   std::uint64_t n_errors() const noexcept { return n_errors_; }     ///< errors since reset
   std::uint64_t ignored_count() const noexcept { return ignored_; } ///< non-finite inputs
-  const eddm_params& params() const noexcept { return params_; }    ///< the parameters
+  const eddm_options& params() const noexcept { return params_; }    ///< the parameters
 
   /// The full state (envelope of detector_state.hpp, "detector": "eddm").
   json to_json() const {
@@ -116,7 +116,7 @@ public:
     detail::open_envelope(document, "eddm", source);
     const std::string src(source);
     detail::object_reader p(document["params"], src + ".params", {"warm_start", "alpha", "beta"});
-    eddm_params params;
+    eddm_options params;
     params.warm_start = p.count("warm_start");
     params.alpha = p.number("alpha");
     params.beta = p.number("beta");
@@ -136,7 +136,7 @@ public:
   }
 
 private:
-  eddm_params params_;
+  eddm_options params_;
   detail::river_var distances_;
   std::uint64_t n_ = 0;
   std::uint64_t last_error_ = 0;

@@ -20,7 +20,7 @@
 namespace mlguard::drift::online {
 
 /// HDDM_A's parameters; defaults are River's.
-struct hddm_a_params {
+struct hddm_a_options {
   double drift_confidence = 0.001;   ///< in (0, 1)
   double warning_confidence = 0.005; ///< in (0, 1)
   bool two_sided_test = false;       ///< also detect decreases of the mean
@@ -31,7 +31,7 @@ class hddm_a {
 public:
   /// Throws drift_error mlguard.drift.bad_parameter unless both confidences
   /// lie in (0, 1).
-  explicit hddm_a(const hddm_a_params& params = {}) : params_(params) {
+  explicit hddm_a(const hddm_a_options& params = {}) : params_(params) {
     detail::require_parameter(params.drift_confidence > 0.0 && params.drift_confidence < 1.0,
                               "hddm_a", "drift_confidence must be in (0, 1)");
     detail::require_parameter(params.warning_confidence > 0.0 && params.warning_confidence < 1.0,
@@ -104,7 +104,7 @@ public:
   }
   double mean() const noexcept { return z_.mean; }                  ///< global mean since reset
   std::uint64_t ignored_count() const noexcept { return ignored_; } ///< non-finite inputs
-  const hddm_a_params& params() const noexcept { return params_; }  ///< the parameters
+  const hddm_a_options& params() const noexcept { return params_; }  ///< the parameters
 
   /// The full state (envelope of detector_state.hpp, "detector": "hddm_a").
   json to_json() const {
@@ -124,7 +124,7 @@ public:
     const std::string src(source);
     detail::object_reader p(document["params"], src + ".params",
                             {"drift_confidence", "warning_confidence", "two_sided_test"});
-    hddm_a_params params;
+    hddm_a_options params;
     params.drift_confidence = p.number("drift_confidence");
     params.warning_confidence = p.number("warning_confidence");
     params.two_sided_test = p.flag("two_sided_test");
@@ -161,7 +161,7 @@ private:
     return cut_n == z_.n ? 0 : (drift != 0 ? drift : warning);
   }
 
-  hddm_a_params params_;
+  hddm_a_options params_;
   double log_inv_drift_ = 0.0;
   double log_two_drift_ = 0.0;
   double log_two_warning_ = 0.0;

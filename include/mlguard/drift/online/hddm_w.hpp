@@ -21,7 +21,7 @@
 namespace mlguard::drift::online {
 
 /// HDDM_W's parameters; defaults are River's.
-struct hddm_w_params {
+struct hddm_w_options {
   double drift_confidence = 0.001;   ///< in (0, 1)
   double warning_confidence = 0.005; ///< in (0, 1)
   double lambda = 0.05;              ///< weight of recent data (River's lambda_val), in (0, 1]
@@ -33,7 +33,7 @@ class hddm_w {
 public:
   /// Throws drift_error mlguard.drift.bad_parameter unless both confidences
   /// lie in (0, 1) and lambda in (0, 1].
-  explicit hddm_w(const hddm_w_params& params = {}) : params_(params) {
+  explicit hddm_w(const hddm_w_options& params = {}) : params_(params) {
     detail::require_parameter(params.drift_confidence > 0.0 && params.drift_confidence < 1.0,
                               "hddm_w", "drift_confidence must be in (0, 1)");
     detail::require_parameter(params.warning_confidence > 0.0 && params.warning_confidence < 1.0,
@@ -95,7 +95,7 @@ public:
   }
   double ewma() const noexcept { return total_.ewma.mean; } ///< EWMA of the stream since reset
   std::uint64_t ignored_count() const noexcept { return ignored_; } ///< non-finite inputs
-  const hddm_w_params& params() const noexcept { return params_; }  ///< the parameters
+  const hddm_w_options& params() const noexcept { return params_; }  ///< the parameters
 
   /// The full state (envelope of detector_state.hpp, "detector": "hddm_w").
   json to_json() const {
@@ -124,7 +124,7 @@ public:
     const std::string src(source);
     detail::object_reader p(document["params"], src + ".params",
                             {"drift_confidence", "warning_confidence", "lambda", "two_sided_test"});
-    hddm_w_params params;
+    hddm_w_options params;
     params.drift_confidence = p.number("drift_confidence");
     params.warning_confidence = p.number("warning_confidence");
     params.lambda = p.number("lambda");
@@ -215,7 +215,7 @@ private:
     }
   }
 
-  hddm_w_params params_;
+  hddm_w_options params_;
   double log_inv_drift_ = 0.0;
   double log_inv_warning_ = 0.0;
   sample_info total_;

@@ -32,7 +32,7 @@
 namespace mlguard::drift::online {
 
 /// KSWIN's parameters; defaults are River's.
-struct kswin_params {
+struct kswin_options {
   double alpha = 0.005;          ///< p-value threshold, in [0, 1]
   std::size_t window_size = 100; ///< sliding window length, ≥ 2·stat_size
   std::size_t stat_size = 30;    ///< size of both KS samples, in [1, 10000]
@@ -54,7 +54,7 @@ public:
   /// mlguard.drift.bad_parameter unless 0 ≤ alpha ≤ 1, 1 ≤ stat_size ≤ 10000
   /// and window_size ≥ 2·stat_size (River's sample() needs the older part to
   /// hold stat_size values).
-  explicit kswin(const kswin_params& params = {}, std::unique_ptr<kswin_sampler> sampler = nullptr)
+  explicit kswin(const kswin_options& params = {}, std::unique_ptr<kswin_sampler> sampler = nullptr)
       : params_(params), sampler_(std::move(sampler)) {
     detail::require_parameter(params.alpha >= 0.0 && params.alpha <= 1.0, "kswin",
                               "alpha must be in [0, 1]");
@@ -182,7 +182,7 @@ public:
   /// The i-th value of the window, oldest first (i < window_length()).
   double window_value(std::size_t i) const noexcept { return at(i); }
   std::uint64_t ignored_count() const noexcept { return ignored_; }   ///< non-finite inputs
-  const kswin_params& params() const noexcept { return params_; }     ///< the parameters
+  const kswin_options& params() const noexcept { return params_; }     ///< the parameters
   const kswin_sampler& sampler() const noexcept { return *sampler_; } ///< the sampler
 
   /// The full state (envelope of detector_state.hpp, "detector": "kswin"):
@@ -218,7 +218,7 @@ public:
     const std::string src(source);
     detail::object_reader p(document["params"], src + ".params",
                             {"alpha", "window_size", "stat_size", "seed"});
-    kswin_params params;
+    kswin_options params;
     params.alpha = p.number("alpha");
     params.window_size = static_cast<std::size_t>(p.count("window_size", std::size_t{1} << 40));
     params.stat_size = static_cast<std::size_t>(p.count("stat_size", std::size_t{1} << 40));
@@ -342,7 +342,7 @@ private:
     *it = value;
   }
 
-  kswin_params params_;
+  kswin_options params_;
   std::unique_ptr<kswin_sampler> sampler_;
   std::vector<double> window_; // ring buffer, oldest at head_
   std::size_t head_ = 0;

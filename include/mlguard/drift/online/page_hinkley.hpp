@@ -48,7 +48,7 @@ inline page_hinkley_mode parse_page_hinkley_mode(std::string_view s) {
 }
 
 /// Page-Hinkley's parameters; defaults are River's.
-struct page_hinkley_params {
+struct page_hinkley_options {
   std::uint64_t min_instances = 30; ///< observations before any drift
   double delta = 0.005;             ///< tolerated deviation (≥ 0)
   double threshold = 50.0;          ///< lambda, the detection threshold (> 0)
@@ -62,7 +62,7 @@ class page_hinkley {
 public:
   /// Throws drift_error mlguard.drift.bad_parameter unless delta ≥ 0,
   /// threshold > 0 and alpha in (0, 1], all finite.
-  explicit page_hinkley(const page_hinkley_params& params = {}) : params_(params) {
+  explicit page_hinkley(const page_hinkley_options& params = {}) : params_(params) {
     detail::require_parameter(std::isfinite(params.delta) && params.delta >= 0.0, "page_hinkley",
                               "delta must be a non-negative number");
     detail::require_parameter(std::isfinite(params.threshold) && params.threshold > 0.0,
@@ -125,7 +125,7 @@ public:
   }
   double mean() const noexcept { return mean_.mean; }               ///< running mean since reset
   std::uint64_t ignored_count() const noexcept { return ignored_; } ///< non-finite inputs
-  const page_hinkley_params& params() const noexcept { return params_; } ///< the parameters
+  const page_hinkley_options& params() const noexcept { return params_; } ///< the parameters
 
   /// The full state (envelope of detector_state.hpp, "detector": "page_hinkley").
   json to_json() const {
@@ -152,7 +152,7 @@ public:
     const std::string src(source);
     detail::object_reader p(document["params"], src + ".params",
                             {"min_instances", "delta", "threshold", "alpha", "mode"});
-    page_hinkley_params params;
+    page_hinkley_options params;
     params.min_instances = p.count("min_instances");
     params.delta = p.number("delta");
     params.threshold = p.number("threshold");
@@ -177,7 +177,7 @@ public:
   }
 
 private:
-  page_hinkley_params params_;
+  page_hinkley_options params_;
   detail::river_mean mean_;
   double sum_increase_ = 0.0;
   double sum_decrease_ = 0.0;

@@ -18,7 +18,7 @@
 #include "mlguard/pipeline/detail/params.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 
-namespace mlguard::stages::detail {
+namespace mlguard::pipeline::detail {
 
 /// CRTP base: Derived provides `double apply(std::size_t k, double x) const noexcept`
 /// for the k-th acted-on column, and `fitted_` set by its fit / from_json.
@@ -98,6 +98,6 @@ protected:
   bool fitted_ = false;
 };
 
-} // namespace mlguard::stages::detail
+} // namespace mlguard::pipeline::detail
 
 #endif // MLGUARD_PIPELINE_DETAIL_COLUMNWISE_HPP

@@ -1,7 +1,7 @@
 #ifndef MLGUARD_PIPELINE_DETAIL_DOCUMENT_HPP
 #define MLGUARD_PIPELINE_DETAIL_DOCUMENT_HPP
 
-// The pipeline document shared by pipeline<...> and dynamic_pipeline:
+// The pipeline document shared by static_pipeline<...> and dynamic_pipeline:
 //
 //   {"format": "mlguard.pipeline", "format_version": 1,
 //    "input_features": ["fare", ...], "output_features": ["probability"],
@@ -20,7 +20,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/pipeline/detail/params.hpp"
 
-namespace mlguard {
+namespace mlguard::pipeline {
 
 /// The "format" of a pipeline document.
 inline constexpr std::string_view pipeline_format = "mlguard.pipeline";
@@ -59,8 +59,8 @@ inline pipeline_document read_pipeline_document(const json& doc, std::string_vie
   check_known_fields(
       doc, {"format", "format_version", "input_features", "output_features", "stages"}, source);
   pipeline_document out;
-  out.input_features = stages::detail::strings_from_json(doc, "input_features", source);
-  out.output_features = stages::detail::strings_from_json(doc, "output_features", source);
+  out.input_features = detail::strings_from_json(doc, "input_features", source);
+  out.output_features = detail::strings_from_json(doc, "output_features", source);
   if (out.input_features.empty()) {
     throw format_error("corrupt", std::string(source) + ": missing \"input_features\"");
   }
@@ -113,6 +113,6 @@ inline void write_text_file(const std::string& path, const std::string& text) {
 }
 
 } // namespace detail
-} // namespace mlguard
+} // namespace mlguard::pipeline
 
 #endif // MLGUARD_PIPELINE_DETAIL_DOCUMENT_HPP

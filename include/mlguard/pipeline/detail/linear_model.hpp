@@ -16,7 +16,7 @@
 #include "mlguard/pipeline/detail/params.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 
-namespace mlguard::stages::detail {
+namespace mlguard::pipeline::detail {
 
 /// CRTP base: Derived provides `static double link(double z) noexcept` and `kind`.
 template <typename Derived>
@@ -140,6 +140,6 @@ protected:
   bool fitted_ = false;
 };
 
-} // namespace mlguard::stages::detail
+} // namespace mlguard::pipeline::detail
 
 #endif // MLGUARD_PIPELINE_DETAIL_LINEAR_MODEL_HPP

@@ -17,7 +17,7 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 
-namespace mlguard::stages::detail {
+namespace mlguard::pipeline::detail {
 
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
@@ -192,6 +192,6 @@ inline void check_not_empty(const std::vector<double>& present, const std::strin
   }
 }
 
-} // namespace mlguard::stages::detail
+} // namespace mlguard::pipeline::detail
 
 #endif // MLGUARD_PIPELINE_DETAIL_PARAMS_HPP

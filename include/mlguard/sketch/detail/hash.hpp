@@ -15,7 +15,7 @@
 #include <cstring>
 #include <string_view>
 
-namespace mlguard::detail {
+namespace mlguard::sketch::detail {
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer with full avalanche.
 constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
@@ -62,6 +62,6 @@ inline std::uint64_t hash_bytes(std::string_view bytes) noexcept {
   return mix64(h + golden_gamma);
 }
 
-} // namespace mlguard::detail
+} // namespace mlguard::sketch::detail
 
 #endif // MLGUARD_SKETCH_DETAIL_HASH_HPP

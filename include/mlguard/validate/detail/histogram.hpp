@@ -35,7 +35,7 @@ struct histogram {
 // [e_i, e_i+1), the last bucket closed, as numpy.histogram), which are exact
 // while the sketch has not compacted. Missing values (NaN) are left out: a
 // profile cannot tell NaN from missing, TFDV adds NaN as a separate bucket.
-inline histogram equi_width_histogram(const feature_profile& p, std::size_t n) {
+inline histogram equi_width_histogram(const profile::feature_profile& p, std::size_t n) {
   histogram h;
   h.infinite = static_cast<double>(p.non_finite_count());
   const auto finite = static_cast<double>(p.finite_count());

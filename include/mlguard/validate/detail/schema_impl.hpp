@@ -300,11 +300,11 @@ inline schema schema::from_json(const json& document, std::string_view source) {
         check_known_fields(*imp, {"strategy", "value", "category"}, src + ": " + iw);
         const auto strategy = get_string(*imp, "strategy", iw).value_or("constant");
         if (strategy == "median") {
-          f.impute = impute_strategy::median;
+          f.impute = impute_source::median;
         } else if (strategy == "most_frequent") {
-          f.impute = impute_strategy::most_frequent;
+          f.impute = impute_source::most_frequent;
         } else if (strategy == "constant") {
-          f.impute = impute_strategy::constant;
+          f.impute = impute_source::constant;
         } else {
           fail(iw, "\"strategy\" must be median, most_frequent or constant");
         }

@@ -118,7 +118,7 @@ inline validation_report validate_batch(const schema& s, const table& data,
     builder.add(row, sets, r);
   }
   if (options.reference != nullptr) {
-    const auto serving = dataset_profile::of(data, options.reference->options());
+    const auto serving = profile::dataset_profile::of(data, options.reference->options());
     const auto skew = compare_profiles(s, *options.reference, serving);
     return builder.finish(&skew);
   }
