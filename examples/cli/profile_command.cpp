@@ -7,7 +7,7 @@
 #include <mlguard/profile/dataset_profile.hpp>
 
 #include "command.hpp"
-#include "file_io.hpp"
+#include "output.hpp"
 
 namespace mlguard::cli {
 

@@ -6,7 +6,7 @@
 #include <mlguard/validate/infer_schema.hpp>
 
 #include "command.hpp"
-#include "file_io.hpp"
+#include "output.hpp"
 
 namespace mlguard::cli {
 

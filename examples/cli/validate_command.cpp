@@ -9,7 +9,7 @@
 #include <mlguard/validate/validation_report.hpp>
 
 #include "command.hpp"
-#include "file_io.hpp"
+#include "output.hpp"
 #include "text_table.hpp"
 
 namespace mlguard::cli {

@@ -75,8 +75,6 @@ MLGUARD_DETAIL_DEFINE_AREA_ERROR(validation_error, "validate");
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(pipeline_error, "pipeline");
 /// The model registry (ids mlguard.registry.*).
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(registry_error, "registry");
-/// Serving slots and rollback (ids mlguard.serving.*).
-MLGUARD_DETAIL_DEFINE_AREA_ERROR(serving_error, "serving");
 
 #undef MLGUARD_DETAIL_DEFINE_AREA_ERROR
 

@@ -139,35 +139,31 @@ inline json new_document(const document_format& format) {
 /// mlguard wrote it.
 inline std::int64_t check_format(const json& document, const document_format& format,
                                  std::string_view source) {
-  auto fail = [&](std::string_view reason, const std::string& what) {
-    std::string message(source);
-    message.append(": ").append(what);
-    throw format_error(reason, message);
-  };
+  const std::string where = std::string(source) + ": ";
   if (!document.is_object()) {
-    fail("corrupt", "expected a JSON object");
+    throw format_error("corrupt", where + "expected a JSON object");
   }
   const auto kind = document.find("format");
   if (kind == document.end() || !kind->is_string()) {
-    fail("corrupt", "missing string field \"format\"");
+    throw format_error("corrupt", where + "missing string field \"format\"");
   }
   const auto& name = kind->get_ref<const std::string&>();
   if (name != format.name && (format.legacy_name.empty() || name != format.legacy_name)) {
-    fail("wrong_kind",
-         "holds a \"" + name + "\" document, expected \"" + std::string(format.name) + "\"");
+    throw format_error("wrong_kind", where + "holds a \"" + name + "\" document, expected \"" +
+                                         std::string(format.name) + "\"");
   }
   const auto version = document.find("format_version");
   if (version == document.end() || !version->is_number_integer()) {
-    fail("corrupt", "missing integer field \"format_version\"");
+    throw format_error("corrupt", where + "missing integer field \"format_version\"");
   }
   const auto v = version->get<std::int64_t>();
   if (v < 1) {
-    fail("corrupt", "format_version " + std::to_string(v) + " is not valid");
+    throw format_error("corrupt", where + "format_version " + std::to_string(v) + " is not valid");
   }
   if (v > format.version) {
-    fail("newer_version", "format_version " + std::to_string(v) +
-                              " is newer than this mlguard reads (" +
-                              std::to_string(format.version) + "); upgrade mlguard");
+    throw format_error("newer_version", where + "format_version " + std::to_string(v) +
+                                            " is newer than this mlguard reads (" +
+                                            std::to_string(format.version) + "); upgrade mlguard");
   }
   return v;
 }

@@ -1,0 +1,68 @@
+#ifndef MLGUARD_CLI_OUTPUT_HPP
+#define MLGUARD_CLI_OUTPUT_HPP
+
+// How every `mlguard` command reads its input files and writes its result,
+// so `--format` and `-o` mean the same thing everywhere:
+//
+//   --format text|json   text: a table for people; json: the document
+//   -o, --output FILE    write there (atomically, for JSON documents)
+//                        instead of stdout
+//
+// A command whose result is a document other commands read (profile,
+// schema) defaults to json; a command that reports (drift, validate, ...)
+// defaults to text.
+
+#include <cstdio>
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <mlguard/core/detail/file.hpp>
+#include <mlguard/core/error.hpp>
+#include <mlguard/core/json.hpp>
+
+namespace mlguard::cli {
+
+/// The result format and destination a command was given.
+struct output_options {
+  std::string format = "text"; ///< "text" or "json"
+  std::string path;            ///< empty: stdout
+
+  bool json() const { return format == "json"; }
+};
+
+/// Adds --format text|json and -o/--output FILE to `cmd`, writing into `out`
+/// (whose format is the default).
+inline void add_output_options(CLI::App* cmd, output_options& out) {
+  cmd->add_option("--format", out.format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", out.path, "Write the result to FILE instead of stdout");
+}
+
+/// The content of the file at `path`. Throws io_error (mlguard.io.open_failed, read_failed).
+inline std::string read_text(const std::string& path) { return mlguard::detail::read_file(path); }
+
+/// Writes `text` and a newline to `path`, or to stdout when `path` is empty.
+/// A file is replaced atomically. Throws io_error (mlguard.io.write_failed).
+inline void write_text(const std::string& path, std::string text) {
+  text.push_back('\n');
+  if (path.empty()) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout)) {
+      throw io_error("write_failed", "cannot write to stdout");
+    }
+    return;
+  }
+  mlguard::detail::write_file_atomic(path, text);
+}
+
+/// Writes the command's result as `out` says: `document` (indented when it
+/// goes to a terminal or file) for json, `text()` for text.
+inline void emit(const output_options& out, const json& document,
+                 const std::function<std::string()>& text) {
+  write_text(out.path, out.json() ? dump_json(document, 2) : text());
+}
+
+} // namespace mlguard::cli
+
+#endif // MLGUARD_CLI_OUTPUT_HPP
