@@ -31,7 +31,7 @@ TEST_CASE("error: area subclasses prefix their ids and are caught as mlguard::er
     CHECK(profile_error("x", "m").id() == "mlguard.profile.x");
     CHECK(validation_error("x", "m").id() == "mlguard.validate.x");
     CHECK(pipeline_error("x", "m").id() == "mlguard.pipeline.x");
-    CHECK(serving_error("x", "m").id() == "mlguard.serving.x");
+    CHECK(registry_error("x", "m").id() == "mlguard.registry.x");
   }
   SUBCASE("std::runtime_error handlers still catch them") {
     CHECK_THROWS_AS(throw io_error("open_failed", "x"), std::runtime_error);
