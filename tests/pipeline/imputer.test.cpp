@@ -11,9 +11,8 @@ using namespace mlguard::pipeline;
 TEST_CASE("imputer matches sklearn SimpleImputer for every strategy") {
   const auto& ref = stage_reference();
   const Eigen::MatrixXd X = matrix_from(ref["X"]);
-  for (auto strategy :
-       {impute_strategy::mean, impute_strategy::median,
-        impute_strategy::most_frequent, impute_strategy::constant}) {
+  for (auto strategy : {impute_strategy::mean, impute_strategy::median,
+                        impute_strategy::most_frequent, impute_strategy::constant}) {
     CAPTURE(to_string(strategy));
     const auto& r = ref[std::string("imputer_") + to_string(strategy)];
     imputer s(strategy, {}, -1.5);

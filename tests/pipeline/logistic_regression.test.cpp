@@ -42,7 +42,7 @@ TEST_CASE("logistic_regression reaches sklearn LogisticRegression's optimum (l2,
 }
 
 TEST_CASE("logistic_regression: labels, parameters and persistence") {
-  MLGUARD_CHECK_THROWS_ID(logistic_regression(0.0), "mlguard.argument.bad_parameter");
+  MLGUARD_CHECK_THROWS_ID(logistic_regression(0.0), "mlguard.pipeline.invalid_option");
   Eigen::MatrixXd X(4, 1);
   X << 0, 1, 2, 3;
   Eigen::VectorXd y(4);
