@@ -36,7 +36,8 @@ TEST_CASE("imputer: per-column strategy, persistence and errors") {
   s.fit(X);
   CHECK(s.statistics()[0] == 3.0);
   CHECK(s.statistics()[1] == 99.0);
-  const auto copy = imputer::from_json(s.to_json(), {"a", "b"});
+  const json s_doc = s.to_json();
+  const auto copy = imputer::from_json(s_doc, {"a", "b"});
   CHECK(copy.to_json() == s.to_json());
   double in[2] = {NAN, NAN};
   double out[2];

@@ -92,9 +92,8 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
 TEST_CASE("monitoring_tap: bad documents and unfitted use") {
   const monitoring_tap unfitted;
   MLGUARD_CHECK_THROWS_ID(unfitted.to_json(), "mlguard.pipeline.not_fitted");
-  MLGUARD_CHECK_THROWS_ID(monitoring_tap::from_json(json::object(), {"x"}),
-                          "mlguard.format.corrupt");
-  MLGUARD_CHECK_THROWS_ID(
-      monitoring_tap::from_json(json{{"options", json::object()}, {"reference", 1}}, {"x"}),
-      "mlguard.format.corrupt");
+  const json empty = json::object();
+  MLGUARD_CHECK_THROWS_ID(monitoring_tap::from_json(empty, {"x"}), "mlguard.format.corrupt");
+  const json no_options = json{{"options", json::object()}, {"reference", 1}};
+  MLGUARD_CHECK_THROWS_ID(monitoring_tap::from_json(no_options, {"x"}), "mlguard.format.corrupt");
 }

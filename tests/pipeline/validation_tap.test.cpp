@@ -91,8 +91,9 @@ TEST_CASE("validation_tap: a schema feature missing from the input, and bad docu
   Eigen::MatrixXd X = Eigen::MatrixXd::Ones(3, 2);
   Eigen::VectorXd y = Eigen::VectorXd::Ones(3);
   MLGUARD_CHECK_THROWS_ID(p.fit(X, {"a", "c"}, y), "mlguard.pipeline.unknown_feature");
-  MLGUARD_CHECK_THROWS_ID(validation_tap::from_json(json::object(), {"a", "b"}),
-                          "mlguard.format.corrupt");
-  MLGUARD_CHECK_THROWS_ID(validation_tap::from_json(json{{"schema", 1}, {"extra", 2}}, {"a", "b"}),
+  const json empty = json::object();
+  MLGUARD_CHECK_THROWS_ID(validation_tap::from_json(empty, {"a", "b"}), "mlguard.format.corrupt");
+  const json extra_field = json{{"schema", 1}, {"extra", 2}};
+  MLGUARD_CHECK_THROWS_ID(validation_tap::from_json(extra_field, {"a", "b"}),
                           "mlguard.format.unknown_field");
 }

@@ -185,6 +185,9 @@ public:
     }
   }
 
+  /// A reader refers to its JSON value, so it cannot be made from a temporary.
+  json_reader(json&&, std::string = {}, std::string = {}) = delete;
+
   /// Opens a document: checks its envelope against `format` (see
   /// check_format) and that it has no fields beyond `known` (which need not
   /// list "format" and "format_version").
@@ -196,6 +199,9 @@ public:
     reader.allow_fields(known, {"format", "format_version"});
     return reader;
   }
+
+  static json_reader document(json&&, const document_format&, std::string,
+                              std::initializer_list<std::string_view>) = delete;
 
   /// The format_version of a document opened by document(); 0 otherwise.
   std::int64_t version() const noexcept { return version_; }
