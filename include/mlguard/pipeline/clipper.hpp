@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_CLIPPER_HPP
 #define MLGUARD_PIPELINE_CLIPPER_HPP
 
+// The clipper stage: winsorises chosen columns to quantiles learned at fit, or
+// to a given domain.
+
 #include <cmath>
 #include <string>
 #include <string_view>

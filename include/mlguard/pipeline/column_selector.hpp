@@ -1,6 +1,8 @@
 #ifndef MLGUARD_PIPELINE_COLUMN_SELECTOR_HPP
 #define MLGUARD_PIPELINE_COLUMN_SELECTOR_HPP
 
+// The column_selector stage: selects and reorders input columns by name.
+
 #include <cstddef>
 #include <string>
 #include <string_view>

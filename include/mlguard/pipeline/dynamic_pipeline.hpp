@@ -1,6 +1,10 @@
 #ifndef MLGUARD_PIPELINE_DYNAMIC_PIPELINE_HPP
 #define MLGUARD_PIPELINE_DYNAMIC_PIPELINE_HPP
 
+// dynamic_pipeline: a fitted pipeline loaded from a document whose
+// composition is known only at run time (from the registry, the CLI). This is
+// the header an application includes to load and serve a saved pipeline.
+
 #include <algorithm>
 #include <memory>
 #include <string>

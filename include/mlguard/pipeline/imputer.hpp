@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_IMPUTER_HPP
 #define MLGUARD_PIPELINE_IMPUTER_HPP
 
+// The imputer stage: fills missing values (NaN) per column, as sklearn's
+// SimpleImputer does.
+
 #include <cmath>
 #include <cstddef>
 #include <optional>

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_LINEAR_REGRESSION_HPP
 #define MLGUARD_PIPELINE_LINEAR_REGRESSION_HPP
 
+// The linear_regression stage: ordinary least squares with an intercept, as
+// sklearn's LinearRegression.
+
 #include <string>
 #include <string_view>
 #include <vector>

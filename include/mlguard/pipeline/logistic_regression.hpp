@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_LOGISTIC_REGRESSION_HPP
 #define MLGUARD_PIPELINE_LOGISTIC_REGRESSION_HPP
 
+// The logistic_regression stage: L2-regularised binary logistic regression
+// with sklearn's objective, outputting P(y = 1).
+
 #include <algorithm>
 #include <cmath>
 #include <string>

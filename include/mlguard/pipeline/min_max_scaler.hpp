@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_MIN_MAX_SCALER_HPP
 #define MLGUARD_PIPELINE_MIN_MAX_SCALER_HPP
 
+// The min_max_scaler stage: scales chosen columns to a range, as sklearn's
+// MinMaxScaler.
+
 #include <algorithm>
 #include <cmath>
 #include <limits>

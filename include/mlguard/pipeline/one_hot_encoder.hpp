@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_ONE_HOT_ENCODER_HPP
 #define MLGUARD_PIPELINE_ONE_HOT_ENCODER_HPP
 
+// The one_hot_encoder stage: integer category codes to indicator columns, with
+// an optional "unseen" indicator, as sklearn's OneHotEncoder.
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>

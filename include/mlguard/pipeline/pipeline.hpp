@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_PIPELINE_HPP
 #define MLGUARD_PIPELINE_PIPELINE_HPP
 
+// static_pipeline<Stages...>: a chain of stages composed at compile time, like
+// sklearn's Pipeline, with a batch path and an allocation-free per-row path.
+
 #include <algorithm>
 #include <array>
 #include <cstddef>

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_ROBUST_SCALER_HPP
 #define MLGUARD_PIPELINE_ROBUST_SCALER_HPP
 
+// The robust_scaler stage: centres on the median and scales by the
+// interquartile range, as sklearn's RobustScaler.
+
 #include <limits>
 #include <string>
 #include <string_view>

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_STANDARD_SCALER_HPP
 #define MLGUARD_PIPELINE_STANDARD_SCALER_HPP
 
+// The standard_scaler stage: centres and scales chosen columns by their mean
+// and population standard deviation, as sklearn's StandardScaler.
+
 #include <cmath>
 #include <limits>
 #include <string>
