@@ -14,7 +14,7 @@ using namespace mlguard;
 using namespace mlguard::pipeline;
 
 namespace {
-using chain = static_pipeline<standard_scaler, monitoring_tap, linear_regression>;
+using monitored_chain = static_pipeline<standard_scaler, monitoring_tap, linear_regression>;
 
 drift::monitor_options options() {
   drift::monitor_options o;
@@ -25,7 +25,7 @@ drift::monitor_options options() {
 
 // Feeds 1000 rows like the training data, then 1000 with "x" shifted by
 // `shift`, one at a time; returns the row statuses.
-std::vector<row_status> serve(chain& p, double shift) {
+std::vector<row_status> serve(monitored_chain& p, double shift) {
   std::mt19937_64 gen(5);
   std::normal_distribution<double> normal(0.0, 1.0);
   std::vector<row_status> out;
@@ -49,12 +49,12 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
     y[i] = 2 * X(i, 0) - X(i, 1);
   }
   std::vector<bool> window_drift;
-  chain p(standard_scaler{},
-          monitoring_tap(options(),
-                         [&](const drift::window_report& w) {
-                           window_drift.push_back(w.drift.columns[0].drifted);
-                         }),
-          linear_regression{});
+  monitored_chain p(standard_scaler{},
+                    monitoring_tap(options(),
+                                   [&](const drift::window_report& w) {
+                                     window_drift.push_back(w.drift.columns[0].drifted);
+                                   }),
+                    linear_regression{});
   p.fit(X, {"x", "z"}, y);
   const auto* monitor = p.stage<1>().monitor();
   REQUIRE(monitor != nullptr);
@@ -71,7 +71,7 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
 
   // Saved and loaded (typed and dynamic), it monitors the same way.
   const json doc = p.to_json();
-  auto q = chain::from_json(doc);
+  auto q = monitored_chain::from_json(doc);
   std::vector<bool> loaded_drift;
   q.stage<1>().set_on_window(
       [&](const drift::window_report& w) { loaded_drift.push_back(w.drift.columns[0].drifted); });
@@ -84,7 +84,7 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
   CHECK(q.to_json() == doc);
 
   // A copy owns its own monitor and starts with an empty window.
-  chain copy = p;
+  monitored_chain copy = p;
   CHECK(copy.stage<1>().monitor() != p.stage<1>().monitor());
   CHECK(copy.stage<1>().monitor()->windows_closed() == 0);
 }

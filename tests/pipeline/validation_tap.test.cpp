@@ -31,14 +31,14 @@ validate::schema two_feature_schema() {
   return validate::schema({a, b});
 }
 
-using chain = static_pipeline<validation_tap, imputer, linear_regression>;
+using checked_chain = static_pipeline<validation_tap, imputer, linear_regression>;
 
-chain fitted() {
+checked_chain fitted() {
   Eigen::MatrixXd X(4, 3);
   X << 1, 1, 0, 2, 2, 1, 3, 3, 0, 4, 4, 1;
   Eigen::VectorXd y(4);
   y << 2, 4, 6, 8;
-  chain p(validation_tap(two_feature_schema()), imputer{}, linear_regression{});
+  checked_chain p(validation_tap(two_feature_schema()), imputer{}, linear_regression{});
   p.fit(X, {"c", "b", "a"}, y); // the tap finds the schema's features by name
   return p;
 }
@@ -79,7 +79,7 @@ TEST_CASE("validation_tap: the schema is saved with the pipeline and loads on bo
   const json doc = p.to_json();
   const double row[3] = {0, 9, 2};
   double o = 0;
-  auto q = chain::from_json(doc);
+  auto q = checked_chain::from_json(doc);
   CHECK(q.transform_row(row, &o) == row_status::rejected);
   auto d = dynamic_pipeline::from_json(doc, builtin_stages());
   CHECK(d.transform_row(row, &o) == row_status::rejected);
@@ -87,7 +87,7 @@ TEST_CASE("validation_tap: the schema is saved with the pipeline and loads on bo
 }
 
 TEST_CASE("validation_tap: a schema feature missing from the input, and bad documents") {
-  chain p(validation_tap(two_feature_schema()), imputer{}, linear_regression{});
+  checked_chain p(validation_tap(two_feature_schema()), imputer{}, linear_regression{});
   Eigen::MatrixXd X = Eigen::MatrixXd::Ones(3, 2);
   Eigen::VectorXd y = Eigen::VectorXd::Ones(3);
   MLGUARD_CHECK_THROWS_ID(p.fit(X, {"a", "c"}, y), "mlguard.pipeline.unknown_feature");
