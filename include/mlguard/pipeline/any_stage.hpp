@@ -61,7 +61,7 @@ public:
   }
   json to_json() const override { return s_.to_json(); }
   std::unique_ptr<any_stage> clone() const override {
-    return std::make_unique<any_stage_impl>(*this);
+    return std::unique_ptr<any_stage>(new any_stage_impl(*this));
   }
   void* get() noexcept override { return &s_; }
 
@@ -74,7 +74,8 @@ private:
 template <typename S>
 std::unique_ptr<any_stage> make_any_stage(S stage) {
   static_assert(check_stage<S>());
-  return std::make_unique<detail::any_stage_impl<S>>(std::move(stage));
+  // Not make_unique: unique_ptr<any_stage> is instantiated once for every stage type.
+  return std::unique_ptr<any_stage>(new detail::any_stage_impl<S>(std::move(stage)));
 }
 
 } // namespace mlguard::pipeline

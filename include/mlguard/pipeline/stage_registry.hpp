@@ -37,10 +37,9 @@ public:
   /// replacing an earlier loader of that kind.
   template <typename S>
   stage_registry& add() {
-    return add(std::string(S::kind),
-               [](const json_reader& params, const std::vector<std::string>& names) {
-                 return make_any_stage(S::from_json(params, names));
-               });
+    // A function pointer, not a lambda: std::function is instantiated once for all
+    // stage types rather than once per type, in every file that includes this.
+    return add(std::string(S::kind), loader(&load_as<S>));
   }
   /// Registers a custom loader for `kind`, replacing an earlier one.
   stage_registry& add(std::string kind, loader load) {
@@ -75,6 +74,12 @@ public:
   }
 
 private:
+  template <typename S>
+  static std::unique_ptr<any_stage> load_as(const json_reader& params,
+                                            const std::vector<std::string>& names) {
+    return make_any_stage(S::from_json(params, names));
+  }
+
   std::vector<std::pair<std::string, loader>> entries_;
 };
 

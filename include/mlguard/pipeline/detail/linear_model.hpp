@@ -45,15 +45,26 @@ public:
                  span<row_status> status) const {
     check_fitted(fitted_, Derived::kind);
     check_width(static_cast<std::size_t>(in.cols()), input_width(), Derived::kind);
-    // The same four interleaved partial sums as transform_row, vectorised
-    // over rows: both paths give the same bits.
-    const Eigen::Index d = in.cols();
-    Eigen::Matrix<double, Eigen::Dynamic, 4> acc =
-        Eigen::Matrix<double, Eigen::Dynamic, 4>::Zero(in.rows(), 4);
-    for (Eigen::Index j = 0; j < d; ++j) {
-      acc.col(j % 4) += coef_[static_cast<std::size_t>(j)] * in.col(j);
+    // The same four interleaved partial sums as transform_row, column by column
+    // (plain loops: Eigen expressions here would be compiled in every file that
+    // loads a pipeline): both paths give the same bits.
+    const auto n = static_cast<std::size_t>(in.rows());
+    if (n == 0) {
+      return;
     }
-    out.col(0) = (acc.col(0) + acc.col(1)) + (acc.col(2) + acc.col(3));
+    std::vector<double> acc(4 * n, 0.0);
+    for (Eigen::Index j = 0; j < in.cols(); ++j) {
+      double* a = acc.data() + static_cast<std::size_t>(j % 4) * n;
+      const double* x = in.data() + j * in.outerStride();
+      const double w = coef_[static_cast<std::size_t>(j)];
+      for (std::size_t i = 0; i < n; ++i) {
+        a[i] += w * x[i];
+      }
+    }
+    double* z_out = out.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      z_out[i] = (acc[i] + acc[n + i]) + (acc[2 * n + i] + acc[3 * n + i]);
+    }
     for (Eigen::Index i = 0; i < in.rows(); ++i) {
       const bool stopped = !status.empty() && stops(status[static_cast<std::size_t>(i)]);
       const double z = out(i, 0) + intercept_;
