@@ -115,12 +115,17 @@ struct option_description {
 
 namespace detail {
 
+/// Throws drift_error mlguard.drift.invalid_option "<detector>: <what>".
+[[noreturn]] inline void invalid_option(std::string_view detector, std::string_view what) {
+  std::string message(detector);
+  message.append(": ").append(what);
+  throw drift_error("invalid_option", message);
+}
+
 /// Throws drift_error mlguard.drift.invalid_option "<detector>: <what>" unless `ok`.
 inline void require_option(bool ok, std::string_view detector, std::string_view what) {
   if (!ok) {
-    std::string message(detector);
-    message.append(": ").append(what);
-    throw drift_error("invalid_option", message);
+    invalid_option(detector, what);
   }
 }
 
@@ -222,14 +227,24 @@ std::string expected_text(const option_field<Options, T>& f) {
   }
 }
 
-/// Throws invalid_option unless the field's value is in its range.
+/// Throws invalid_option: the field's value is outside its range.
 template <typename Options, typename T>
-void check_field(const option_field<Options, T>& f, const T& value, std::string_view detector) {
+[[noreturn]] void range_failure(const option_field<Options, T>& f, T value,
+                                std::string_view detector) {
+  std::string what(f.name);
+  what.append(" must be in ").append(range_text<T>(f.range));
+  what.append(", not ").append(value_text(f, value));
+  invalid_option(detector, what);
+}
+
+/// Throws invalid_option unless the field's value is in its range. The
+/// test is inline and takes the value, not its address, so that checking a
+/// detector's options costs nothing at run time when they are constants
+/// and never makes the detector's address escape.
+template <typename Options, typename T>
+void check_field(const option_field<Options, T>& f, T value, std::string_view detector) {
   if (!in_range(f, value)) {
-    std::string what(f.name);
-    what.append(" must be in ").append(range_text<T>(f.range));
-    what.append(", not ").append(value_text(f, value));
-    require_option(false, detector, what);
+    range_failure(f, value, detector);
   }
 }
 
@@ -383,7 +398,7 @@ void set_option(const Table& table, Options& o, std::string_view name, std::stri
       if (parsed && wide > std::numeric_limits<T>::max()) {
         std::string what(f.name);
         what.append(" must be in ").append(range_text<T>(f.range)).append(", not ");
-        require_option(false, detector, what.append(text));
+        invalid_option(detector, what.append(text));
       }
       value = static_cast<T>(wide);
     } else {
@@ -392,7 +407,7 @@ void set_option(const Table& table, Options& o, std::string_view name, std::stri
     if (!parsed) {
       std::string what(f.name);
       what.append(": \"").append(text).append("\" is not ").append(expected_text(f));
-      require_option(false, detector, what);
+      invalid_option(detector, what);
     }
     check_field(f, value, detector);
     o.*f.member = value;
@@ -400,7 +415,7 @@ void set_option(const Table& table, Options& o, std::string_view name, std::stri
   if (!found) {
     std::string what("unknown parameter \"");
     what.append(name).append("\" (known: ").append(field_names(table)).append(")");
-    require_option(false, detector, what);
+    invalid_option(detector, what);
   }
 }
 
