@@ -10,6 +10,11 @@
 // Adding a detector: write drift/online/<name>.hpp (a class deriving from
 // detector_base, with its option table; see detector_base.hpp), include it
 // below and add it to any_detector.
+//
+// The functions take the list as a template parameter (any_detector by
+// default), so a program can also run them over its own list, say
+// std::variant<adwin, my_detector>; and a program that includes this header
+// without calling them does not compile them.
 
 #include <cstddef>
 #include <optional>
@@ -42,22 +47,24 @@ struct detector_tag {
 };
 
 namespace detail {
-template <typename Fn, std::size_t... I>
+template <typename List, typename Fn, std::size_t... I>
 void for_each_alternative(Fn& fn, std::index_sequence<I...>) {
-  (fn(detector_tag<std::variant_alternative_t<I, any_detector>>{}), ...);
+  (fn(detector_tag<std::variant_alternative_t<I, List>>{}), ...);
 }
 } // namespace detail
 
-/// Calls fn(detector_tag<D>{}) for every detector type D of any_detector, in order.
-template <typename Fn>
+/// Calls fn(detector_tag<D>{}) for every detector type D of `List` (a
+/// std::variant of detectors), in order.
+template <typename List = any_detector, typename Fn>
 void for_each_detector(Fn&& fn) {
-  detail::for_each_alternative(fn, std::make_index_sequence<std::variant_size_v<any_detector>>{});
+  detail::for_each_alternative<List>(fn, std::make_index_sequence<std::variant_size_v<List>>{});
 }
 
 /// The detectors' names ("adwin", "ddm", ...), in list order.
-inline std::vector<std::string_view> detector_names() {
+template <typename List = any_detector>
+std::vector<std::string_view> detector_names() {
   std::vector<std::string_view> names;
-  for_each_detector([&](auto tag) { names.push_back(decltype(tag)::type::name); });
+  for_each_detector<List>([&](auto tag) { names.push_back(decltype(tag)::type::name); });
   return names;
 }
 
@@ -68,10 +75,10 @@ using option_setting = std::pair<std::string, std::string>;
 /// (read as D::set_option reads them). Throws drift_error
 /// mlguard.drift.invalid_option for an unknown detector, an unknown option, a
 /// malformed value or one outside its range.
-inline any_detector make_detector(std::string_view name,
-                                  const std::vector<option_setting>& settings = {}) {
-  std::optional<any_detector> made;
-  for_each_detector([&](auto tag) {
+template <typename List = any_detector>
+List make_detector(std::string_view name, const std::vector<option_setting>& settings = {}) {
+  std::optional<List> made;
+  for_each_detector<List>([&](auto tag) {
     using D = typename decltype(tag)::type;
     if (!made && name == D::name) {
       typename D::options_type options;
@@ -83,7 +90,7 @@ inline any_detector make_detector(std::string_view name,
   });
   if (!made) {
     std::string known;
-    for (auto n : detector_names()) {
+    for (auto n : detector_names<List>()) {
       known.append(known.empty() ? "" : ", ").append(n);
     }
     throw drift_error("invalid_option",
@@ -95,12 +102,13 @@ inline any_detector make_detector(std::string_view name,
 /// Restores a detector from what its to_json() wrote, whichever it is (the
 /// document's "detector" says). Throws format_error as the detectors'
 /// from_json, and mlguard.format.wrong_kind when "detector" names none of them.
-inline any_detector load_detector(const json& document, std::string_view source) {
+template <typename List = any_detector>
+List load_detector(const json& document, std::string_view source) {
   const json_reader r = json_reader::document(document, online_detector_format, std::string(source),
                                               {"detector", "params", "state"});
   const std::string& stored = r.text("detector");
-  std::optional<any_detector> loaded;
-  for_each_detector([&](auto tag) {
+  std::optional<List> loaded;
+  for_each_detector<List>([&](auto tag) {
     using D = typename decltype(tag)::type;
     if (!loaded && stored == D::name) {
       loaded.emplace(D::from_json(document, source));
@@ -113,8 +121,9 @@ inline any_detector load_detector(const json& document, std::string_view source)
   return std::move(*loaded);
 }
 
-/// The name of the detector `d` holds.
-inline std::string_view detector_name(const any_detector& d) noexcept {
+/// The name of the detector `d` (an any_detector, or another list) holds.
+template <typename List>
+std::string_view detector_name(const List& d) noexcept {
   return std::visit([](const auto& x) { return std::decay_t<decltype(x)>::name; }, d);
 }
 
