@@ -245,15 +245,15 @@ void list(const detect_args& args) {
 void add_detect_command(CLI::App& app, int& status) {
   auto args = std::make_shared<detect_args>();
   std::vector<std::string> names;
-  std::string choices;
   for (auto n : online::detector_names()) {
     names.emplace_back(n);
-    choices += (choices.empty() ? "" : "|") + std::string(n);
   }
   auto* cmd = app.add_subcommand(
       "detect", "Run an online drift detector (River's) over one number per line on stdin; "
                 "exit 1 when it signals drift");
-  cmd->add_option("--detector", args->detector, choices)->check(CLI::IsMember(names));
+  cmd->add_option("--detector", args->detector,
+                  "The detector (River's names; --list shows each one's parameters)")
+      ->check(CLI::IsMember(names));
   cmd->add_option("--param", args->params,
                   "Detector parameter name=value (River's names and defaults; see --list), "
                   "repeatable");

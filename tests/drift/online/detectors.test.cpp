@@ -141,3 +141,16 @@ TEST_CASE("detectors: save and load through a file, make_detector and load_detec
   doc["format"] = "mlguard.schema";
   MLGUARD_CHECK_THROWS_ID(load_detector(doc, "doc"), "mlguard.format.wrong_kind");
 }
+
+TEST_CASE("detectors: the functions also run over a program's own list") {
+  using mine = std::variant<page_hinkley, ddm>;
+  CHECK(detector_names<mine>() == std::vector<std::string_view>{"page_hinkley", "ddm"});
+  const mine d = make_detector<mine>("ddm", {{"warm_start", "5"}});
+  CHECK(std::get<ddm>(d).options().warm_start == 5);
+  CHECK(detector_name(d) == "ddm");
+  MLGUARD_CHECK_THROWS_ID(make_detector<mine>("adwin"), "mlguard.drift.invalid_option");
+  CHECK(std::holds_alternative<page_hinkley>(
+      load_detector<mine>(page_hinkley{}.to_json(), "page_hinkley")));
+  MLGUARD_CHECK_THROWS_ID(load_detector<mine>(adwin{}.to_json(), "adwin"),
+                          "mlguard.format.wrong_kind");
+}
