@@ -2,7 +2,7 @@
 #define MLGUARD_DRIFT_ONLINE_DDM_HPP
 
 // DDM, the Drift Detection Method (Gama et al. 2004), as River implements it
-// (river.drift.binary.DDM, River 0.21–0.22): the running error rate p and
+// (river.drift.binary.DDM, River 0.26): the running error rate p and
 // its Bernoulli standard deviation s = sqrt(p(1 − p)/n); past the warm
 // start, the minimum of p + s is tracked and p + s beyond p_min + w·s_min
 // warns, beyond p_min + d·s_min signals drift. Input: 1 for an error, 0 for

@@ -37,10 +37,10 @@ namespace mlguard::drift::online {
 /// The values a numeric setting may take: from lo to hi, each end included
 /// or not. Integers are also bounded by their type.
 struct option_range {
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  bool lo_open = true;
-  bool hi_open = true;
+  double lo = -std::numeric_limits<double>::infinity(); ///< lower end
+  double hi = std::numeric_limits<double>::infinity();  ///< upper end
+  bool lo_open = true;                                  ///< lo itself excluded
+  bool hi_open = true;                                  ///< hi itself excluded
 
   /// True when v lies in the range (never for NaN).
   constexpr bool contains(double v) const noexcept {
@@ -67,13 +67,13 @@ constexpr option_range above(double lo) noexcept {
 /// `name` (and as `alias`, River's spelling, when that differs).
 template <typename Options, typename T>
 struct option_field {
-  std::string_view name;
-  T Options::*member;
+  std::string_view name;                   ///< in JSON, set_option and --param
+  T Options::*member;                      ///< the field it sets
   option_range range;                      ///< numeric fields only
   std::string_view doc;                    ///< what the setting means
   const std::string_view* names = nullptr; ///< enum fields: the name of each value, in order
-  std::size_t n_names = 0;
-  std::string_view alias = {};
+  std::size_t n_names = 0;                 ///< how many names
+  std::string_view alias = {};             ///< another name set_option accepts
 };
 
 /// A numeric row (double or unsigned integer) with its range.
