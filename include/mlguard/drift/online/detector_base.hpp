@@ -15,6 +15,11 @@
 //   void write_state(json&) const;   // its "state" fields
 //   void read_state(const json_reader&); // ... and back (allow_state_fields first)
 //
+// (the four hooks private, with `friend detector_base;`). Errors: settings
+// out of range throw drift_error mlguard.drift.invalid_option; loading
+// throws format_error mlguard.format.corrupt, unknown_field, wrong_kind and
+// newer_version, and load/save io_error mlguard.io.*.
+//
 // The detectors port River's (online-ml/river) drift detectors: same
 // parameters, same defaults, same arithmetic in the same order, hence the
 // same detections on the same stream. Each one
