@@ -30,7 +30,6 @@ struct spike_options {
 class spike : public detector_base<spike, spike_options> {
 public:
   static constexpr std::string_view name = "spike";
-  static constexpr std::string_view river_class = "(none)";
   static constexpr bool warns = true;
   static constexpr auto option_table() {
     return std::make_tuple(option("limit", &spike_options::limit, above(0), "the spike level"),

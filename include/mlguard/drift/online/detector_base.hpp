@@ -7,7 +7,7 @@
 // (CRTP: no virtual call, the update inlines into the caller) and supplies
 //
 //   static constexpr std::string_view name;        // "adwin": the "detector" of its state
-//   static constexpr std::string_view river_class; // "river.drift.ADWIN"
+//   static constexpr std::string_view river_class; // "river.drift.ADWIN" (for listings)
 //   static constexpr bool warns;                   // has a warning zone
 //   static constexpr auto option_table();          // its parameters (option_table.hpp)
 //   void step(double x) noexcept;    // one finite observation: River's update
