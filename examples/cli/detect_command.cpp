@@ -1,269 +1,90 @@
 // `mlguard detect`: runs one online drift detector over numbers on stdin.
 //
-//   mlguard detect --detector adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley
-//                  [--param name=value ...] [--state FILE]
+//   mlguard detect --detector NAME [--param name=value ...] [--state FILE]
+//                  [--format text|json] [-o FILE]
+//   mlguard detect --list [--detector NAME] [--format text|json] [-o FILE]
 //
-// Reads one number per line and prints one JSON line per warning or drift,
-// {"index": i, "state": "drift"|"warning"}, with i the 0-based line index
-// (River's enumerate). "nan" and "inf" lines are numbers the detector
-// ignores; any other non-numeric line is an input error (exit 2). With
-// --state, the detector is restored from FILE when it exists (its parameters
-// then come from the file) and saved back to FILE at the end of the input.
-#include <cerrno>
-#include <cmath>
+// Reads one number per line and reports every warning and drift with its
+// 0-based line index (River's enumerate): a table and a summary line as
+// text, or one JSON document:
+//   {"detector", "params", "values", "ignored", "drifts", "warnings",
+//    "events": [{"index": i, "state": "drift"|"warning"}, ...]}
+// "nan" and "inf" lines are numbers the detector ignores; any other
+// non-numeric line is an input error (exit 2). With --state, the detector is
+// restored from FILE when it exists (its parameters, and by default its
+// kind, then come from the file) and saved back to FILE at the end of the
+// input. Exit status (command.hpp): 1 when the detector signalled drift,
+// 0 when it did not (warnings alone are 0), 2 on a usage or input error.
+//
+// The detectors, their parameters (names, types, ranges, defaults) and
+// their parsing all come from drift/online/detectors.hpp and each
+// detector's option table; nothing here names a detector.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
+#include <string_view>
+#include <sys/stat.h>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include <mlguard/core/error.hpp>
 #include <mlguard/core/json.hpp>
-#include <mlguard/drift/online/adwin.hpp>
-#include <mlguard/drift/online/ddm.hpp>
-#include <mlguard/drift/online/eddm.hpp>
-#include <mlguard/drift/online/hddm_a.hpp>
-#include <mlguard/drift/online/hddm_w.hpp>
-#include <mlguard/drift/online/kswin.hpp>
-#include <mlguard/drift/online/page_hinkley.hpp>
+#include <mlguard/drift/online/detectors.hpp>
 
 #include "command.hpp"
+#include "output.hpp"
+#include "text_table.hpp"
 
 namespace mlguard::cli {
 namespace {
 
 namespace online = drift::online;
 
-using any_detector = std::variant<online::adwin, online::ddm, online::eddm, online::hddm_a,
-                                  online::hddm_w, online::kswin, online::page_hinkley>;
-
 struct detect_args {
   std::string detector;
   std::vector<std::string> params;
   std::string state_file;
+  bool list = false;
+  output_options out;
 };
 
-[[noreturn]] void bad_param(const std::string& what) { throw argument_error("bad_param", what); }
-
-// One "name=value" parameter, with typed readers that reject trailing junk.
-struct param {
-  std::string name;
-  std::string value;
-
-  double number() const {
-    const char* begin = value.c_str();
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(begin, &end);
-    if (value.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v)) {
-      bad_param("--param " + name + ": \"" + value + "\" is not a finite number");
-    }
-    return v;
-  }
-  std::uint64_t integer() const {
-    const char* begin = value.c_str();
-    char* end = nullptr;
-    errno = 0;
-    const unsigned long long v = std::strtoull(begin, &end, 10);
-    if (value.empty() || value[0] == '-' || value[0] == '+' || *end != '\0' || errno == ERANGE) {
-      bad_param("--param " + name + ": \"" + value + "\" is not a non-negative integer");
-    }
-    return v;
-  }
-  std::uint32_t integer32() const {
-    const auto v = integer();
-    if (v > UINT32_MAX) {
-      bad_param("--param " + name + ": " + value + " is too large");
-    }
-    return static_cast<std::uint32_t>(v);
-  }
-  bool flag() const {
-    if (value == "true" || value == "1") {
-      return true;
-    }
-    if (value == "false" || value == "0") {
-      return false;
-    }
-    bad_param("--param " + name + ": \"" + value + "\" is not true or false");
-  }
-};
-
-std::vector<param> split_params(const std::vector<std::string>& raw) {
-  std::vector<param> out;
+// "name=value" pairs of --param.
+std::vector<online::option_setting> split_params(const std::vector<std::string>& raw) {
+  std::vector<online::option_setting> out;
   for (const auto& r : raw) {
     const auto eq = r.find('=');
     if (eq == std::string::npos || eq == 0) {
-      bad_param("--param \"" + r + "\": expected name=value");
+      throw argument_error("invalid_option", "--param \"" + r + "\": expected name=value");
     }
-    out.push_back({r.substr(0, eq), r.substr(eq + 1)});
+    out.emplace_back(r.substr(0, eq), r.substr(eq + 1));
   }
   return out;
 }
 
-[[noreturn]] void unknown(const std::string& detector, const param& p, const char* known) {
-  bad_param("--param " + p.name + ": unknown parameter for " + detector + " (known: " + known +
-            ")");
+bool file_exists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0;
 }
 
-any_detector make_detector(const std::string& name, const std::vector<param>& params) {
-  if (name == "adwin") {
-    online::adwin_options p;
-    for (const auto& q : params) {
-      if (q.name == "delta") {
-        p.delta = q.number();
-      } else if (q.name == "clock") {
-        p.clock = q.integer32();
-      } else if (q.name == "max_buckets") {
-        p.max_buckets = q.integer32();
-      } else if (q.name == "min_window_length") {
-        p.min_window_length = q.integer32();
-      } else if (q.name == "grace_period") {
-        p.grace_period = q.integer32();
-      } else {
-        unknown(name, q, "delta, clock, max_buckets, min_window_length, grace_period");
-      }
+// The detector saved at `path`: of the kind `name` when given (a file holding
+// another kind is mlguard.format.wrong_kind), else of the kind it holds.
+online::any_detector restore(const std::string& name, const std::string& path) {
+  const json document = load_json(path);
+  if (name.empty()) {
+    return online::load_detector(document, path);
+  }
+  std::optional<online::any_detector> restored;
+  online::for_each_detector([&](auto tag) {
+    using D = typename decltype(tag)::type;
+    if (!restored && name == D::name) {
+      restored.emplace(D::from_json(document, path));
     }
-    return online::adwin(p);
-  }
-  if (name == "ddm") {
-    online::ddm_options p;
-    for (const auto& q : params) {
-      if (q.name == "warm_start") {
-        p.warm_start = q.integer();
-      } else if (q.name == "warning_threshold") {
-        p.warning_threshold = q.number();
-      } else if (q.name == "drift_threshold") {
-        p.drift_threshold = q.number();
-      } else {
-        unknown(name, q, "warm_start, warning_threshold, drift_threshold");
-      }
-    }
-    return online::ddm(p);
-  }
-  if (name == "eddm") {
-    online::eddm_options p;
-    for (const auto& q : params) {
-      if (q.name == "warm_start") {
-        p.warm_start = q.integer();
-      } else if (q.name == "alpha") {
-        p.alpha = q.number();
-      } else if (q.name == "beta") {
-        p.beta = q.number();
-      } else {
-        unknown(name, q, "warm_start, alpha, beta");
-      }
-    }
-    return online::eddm(p);
-  }
-  if (name == "hddm_a") {
-    online::hddm_a_options p;
-    for (const auto& q : params) {
-      if (q.name == "drift_confidence") {
-        p.drift_confidence = q.number();
-      } else if (q.name == "warning_confidence") {
-        p.warning_confidence = q.number();
-      } else if (q.name == "two_sided_test") {
-        p.two_sided_test = q.flag();
-      } else {
-        unknown(name, q, "drift_confidence, warning_confidence, two_sided_test");
-      }
-    }
-    return online::hddm_a(p);
-  }
-  if (name == "hddm_w") {
-    online::hddm_w_options p;
-    for (const auto& q : params) {
-      if (q.name == "drift_confidence") {
-        p.drift_confidence = q.number();
-      } else if (q.name == "warning_confidence") {
-        p.warning_confidence = q.number();
-      } else if (q.name == "lambda" || q.name == "lambda_val") {
-        p.lambda = q.number();
-      } else if (q.name == "two_sided_test") {
-        p.two_sided_test = q.flag();
-      } else {
-        unknown(name, q, "drift_confidence, warning_confidence, lambda, two_sided_test");
-      }
-    }
-    return online::hddm_w(p);
-  }
-  if (name == "kswin") {
-    online::kswin_options p;
-    for (const auto& q : params) {
-      if (q.name == "alpha") {
-        p.alpha = q.number();
-      } else if (q.name == "window_size") {
-        p.window_size = static_cast<std::size_t>(q.integer32());
-      } else if (q.name == "stat_size") {
-        p.stat_size = static_cast<std::size_t>(q.integer32());
-      } else if (q.name == "seed") {
-        p.seed = q.integer();
-      } else {
-        unknown(name, q, "alpha, window_size, stat_size, seed");
-      }
-    }
-    return online::kswin(p);
-  }
-  online::page_hinkley_options p; // name == "page_hinkley" (CLI11 checked the set)
-  for (const auto& q : params) {
-    if (q.name == "min_instances") {
-      p.min_instances = q.integer();
-    } else if (q.name == "delta") {
-      p.delta = q.number();
-    } else if (q.name == "threshold") {
-      p.threshold = q.number();
-    } else if (q.name == "alpha") {
-      p.alpha = q.number();
-    } else if (q.name == "mode") {
-      p.mode = online::parse_page_hinkley_mode(q.value);
-    } else {
-      unknown(name, q, "min_instances, delta, threshold, alpha, mode");
-    }
-  }
-  return online::page_hinkley(p);
-}
-
-any_detector load_detector(const std::string& name, const json& doc, const std::string& source) {
-  if (name == "adwin") {
-    return online::adwin::from_json(doc, source);
-  }
-  if (name == "ddm") {
-    return online::ddm::from_json(doc, source);
-  }
-  if (name == "eddm") {
-    return online::eddm::from_json(doc, source);
-  }
-  if (name == "hddm_a") {
-    return online::hddm_a::from_json(doc, source);
-  }
-  if (name == "hddm_w") {
-    return online::hddm_w::from_json(doc, source);
-  }
-  if (name == "kswin") {
-    return online::kswin::from_json(doc, source);
-  }
-  return online::page_hinkley::from_json(doc, source);
-}
-
-void save_state(const any_detector& detector, const std::string& path) {
-  const std::string text = std::visit([](const auto& d) { return d.to_json().dump(); }, detector);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text << '\n';
-    out.flush();
-    if (!out) {
-      throw io_error("write_failed", "cannot write " + tmp);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw io_error("write_failed", "cannot replace " + path);
-  }
+  });
+  return std::move(*restored); // CLI11 checked that `name` is a detector
 }
 
 // Parses one input line as a number; false when it is not one.
@@ -286,28 +107,68 @@ bool parse_line(std::string& line, double& out) {
   return end != begin && *end == '\0';
 }
 
-void run(const detect_args& args) {
-  const auto params = split_params(args.params);
-  std::optional<any_detector> detector;
-  if (!args.state_file.empty()) {
-    std::ifstream in(args.state_file, std::ios::binary);
-    if (in) {
-      if (!params.empty()) {
-        bad_param("--param cannot be combined with an existing --state file (its parameters "
-                  "are stored in it)");
-      }
-      std::ostringstream text;
-      text << in.rdbuf();
-      detector.emplace(
-          load_detector(args.detector, parse_json(text.str(), args.state_file), args.state_file));
+// Reads stdin to its end: one line (without its newline) per call of `fn`.
+template <typename Fn>
+void for_each_line(Fn fn) {
+  std::string line;
+  for (int c = std::getchar(); c != EOF; c = std::getchar()) {
+    if (c == '\n') {
+      fn(line);
+      line.clear();
+    } else {
+      line.push_back(static_cast<char>(c));
     }
   }
-  if (!detector) {
-    detector.emplace(make_detector(args.detector, params));
+  if (!line.empty()) {
+    fn(line);
   }
-  std::string line;
+}
+
+std::string run_text(const json& report) {
+  std::string out;
+  const auto& events = report["events"];
+  if (!events.empty()) {
+    text_table table({"index", "state"});
+    for (const auto& e : events) {
+      table.add({std::to_string(e["index"].get<std::uint64_t>()),
+                 e["state"].get_ref<const std::string&>()});
+    }
+    out = table.str() + "\n";
+  }
+  const auto drifts = report["drifts"].get<std::uint64_t>();
+  const auto warnings = report["warnings"].get<std::uint64_t>();
+  out += report["detector"].get_ref<const std::string&>() + ": " +
+         std::to_string(report["values"].get<std::uint64_t>()) + " values (" +
+         std::to_string(report["ignored"].get<std::uint64_t>()) + " ignored), " +
+         (drifts == 0 ? std::string("no drift")
+                      : std::to_string(drifts) + (drifts == 1 ? " drift" : " drifts")) +
+         ", " + std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings");
+  return out;
+}
+
+int run(const detect_args& args) {
+  const auto settings = split_params(args.params);
+  std::optional<online::any_detector> detector;
+  if (!args.state_file.empty() && file_exists(args.state_file)) {
+    if (!settings.empty()) {
+      throw argument_error("invalid_option", "--param cannot be combined with an existing "
+                                             "--state file (its parameters are stored in it)");
+    }
+    detector.emplace(restore(args.detector, args.state_file));
+  } else if (args.detector.empty()) {
+    throw argument_error("invalid_option",
+                         "--detector is required unless --state names an existing file");
+  } else {
+    detector.emplace(online::make_detector(args.detector, settings));
+  }
+  const std::uint64_t ignored_before =
+      std::visit([](const auto& d) { return d.ignored_count(); }, *detector);
+
+  json events = json::array();
   std::uint64_t index = 0;
-  while (std::getline(std::cin, line)) {
+  std::uint64_t drifts = 0;
+  std::uint64_t warnings = 0;
+  for_each_line([&](std::string& line) {
     double x = 0.0;
     if (!parse_line(line, x)) {
       throw argument_error("bad_input", "stdin line " + std::to_string(index + 1) +
@@ -315,33 +176,99 @@ void run(const detect_args& args) {
     }
     const auto state = std::visit([x](auto& d) { return d.update(x); }, *detector);
     if (state != online::detector_state::none) {
-      std::printf("{\"index\":%llu,\"state\":\"%s\"}\n", static_cast<unsigned long long>(index),
-                  online::to_string(state));
-      std::fflush(stdout);
+      json event = json::object();
+      event["index"] = index;
+      event["state"] = online::to_string(state);
+      events.push_back(std::move(event));
+      drifts += state == online::detector_state::drift ? 1 : 0;
+      warnings += state == online::detector_state::warning ? 1 : 0;
     }
     ++index;
-  }
+  });
   if (!args.state_file.empty()) {
-    save_state(*detector, args.state_file);
+    std::visit([&](const auto& d) { d.save(args.state_file); }, *detector);
   }
+
+  json report = json::object();
+  report["detector"] = online::detector_name(*detector);
+  report["params"] = std::visit([](const auto& d) { return d.to_json()["params"]; }, *detector);
+  report["values"] = index;
+  report["ignored"] =
+      std::visit([](const auto& d) { return d.ignored_count(); }, *detector) - ignored_before;
+  report["drifts"] = drifts;
+  report["warnings"] = warnings;
+  report["events"] = std::move(events);
+  emit(args.out, report, [&] { return run_text(report); });
+  return drifts > 0 ? exit_findings : exit_ok;
+}
+
+// --list: every detector (or the one of --detector) with its parameters.
+void list(const detect_args& args) {
+  json detectors = json::array();
+  std::string text;
+  online::for_each_detector([&](auto tag) {
+    using D = typename decltype(tag)::type;
+    if (!args.detector.empty() && args.detector != D::name) {
+      return;
+    }
+    json options = json::array();
+    text_table table({"  parameter", "type", "default", "range", "meaning"});
+    for (const auto& o : D::describe_options()) {
+      json option = json::object();
+      option["name"] = o.name;
+      option["type"] = o.type;
+      option["default"] = o.default_value;
+      option["range"] = o.range;
+      option["doc"] = o.doc;
+      options.push_back(std::move(option));
+      table.add({"  " + o.name, o.type, o.default_value, o.range.empty() ? "-" : o.range, o.doc});
+    }
+    json entry = json::object();
+    entry["name"] = D::name;
+    entry["river"] = D::river_class;
+    entry["warns"] = D::warns;
+    entry["params"] = std::move(options);
+    detectors.push_back(std::move(entry));
+    text += (text.empty() ? "" : "\n") + std::string(D::name) + " (" + std::string(D::river_class) +
+            (D::warns ? "; warning and drift" : "; drift") + ")\n" + table.str();
+  });
+  json document = json::object();
+  document["detectors"] = std::move(detectors);
+  if (!text.empty() && text.back() == '\n') {
+    text.pop_back();
+  }
+  emit(args.out, document, [&] { return text; });
 }
 
 } // namespace
 
 void add_detect_command(CLI::App& app, int& status) {
   auto args = std::make_shared<detect_args>();
+  std::vector<std::string> names;
+  for (auto n : online::detector_names()) {
+    names.emplace_back(n);
+  }
   auto* cmd = app.add_subcommand(
-      "detect", "Run an online drift detector (River's) over one number per line on stdin");
-  cmd->add_option("--detector", args->detector, "adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley")
-      ->required()
-      ->check(CLI::IsMember({"adwin", "ddm", "eddm", "hddm_a", "hddm_w", "kswin", "page_hinkley"}));
+      "detect", "Run an online drift detector (River's) over one number per line on stdin; "
+                "exit 1 when it signals drift");
+  cmd->add_option("--detector", args->detector,
+                  "The detector (River's names; --list shows each one's parameters)")
+      ->check(CLI::IsMember(names));
   cmd->add_option("--param", args->params,
-                  "Detector parameter name=value (River's names and defaults), repeatable");
+                  "Detector parameter name=value (River's names and defaults; see --list), "
+                  "repeatable");
   cmd->add_option("--state", args->state_file,
                   "Restore the detector from this file when it exists; save it there at the end");
+  cmd->add_flag("--list", args->list,
+                "List the detectors (or the one of --detector) and their parameters");
+  add_output_options(cmd, args->out);
   cmd->callback([args, &status] {
-    run(*args);
-    status = exit_ok;
+    if (args->list) {
+      list(*args);
+      status = exit_ok;
+      return;
+    }
+    status = run(*args);
   });
 }
 

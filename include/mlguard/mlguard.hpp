@@ -54,12 +54,15 @@
 
 #include "mlguard/drift/online/adwin.hpp"
 #include "mlguard/drift/online/ddm.hpp"
+#include "mlguard/drift/online/detector_base.hpp"
 #include "mlguard/drift/online/detector_state.hpp"
+#include "mlguard/drift/online/detectors.hpp"
 #include "mlguard/drift/online/eddm.hpp"
 #include "mlguard/drift/online/hddm_a.hpp"
 #include "mlguard/drift/online/hddm_w.hpp"
 #include "mlguard/drift/online/kswin.hpp"
 #include "mlguard/drift/online/kswin_sampler.hpp"
+#include "mlguard/drift/online/option_table.hpp"
 #include "mlguard/drift/online/page_hinkley.hpp"
 
 #include "mlguard/pipeline/any_stage.hpp"

@@ -33,30 +33,27 @@ TEST_CASE("page_hinkley: River parity on s3 in every mode") {
   CHECK(test::drift_indices(both, s3) == std::vector<std::size_t>{588, 1097, 1585});
 }
 
-TEST_CASE("page_hinkley: defaults, modes, non-finite input and bad parameters") {
-  const page_hinkley_options p;
-  CHECK(p.min_instances == 30);
-  CHECK(p.delta == 0.005);
-  CHECK(p.threshold == 50.0);
-  CHECK(p.alpha == 1.0 - 0.0001);
-  CHECK(p.mode == page_hinkley_mode::both);
-  CHECK(drift::online::parse_page_hinkley_mode("down") == page_hinkley_mode::down);
+TEST_CASE("page_hinkley: modes by name, non-finite input and bad parameters") {
+  page_hinkley_options p;
+  page_hinkley::set_option(p, "mode", "down");
+  CHECK(p.mode == page_hinkley_mode::down);
   CHECK(std::string(to_string(page_hinkley_mode::up)) == "up");
-  MLGUARD_CHECK_THROWS_ID(drift::online::parse_page_hinkley_mode("sideways"),
-                          "mlguard.drift.bad_parameter");
+  MLGUARD_CHECK_THROWS_ID(page_hinkley::set_option(p, "mode", "sideways"),
+                          "mlguard.drift.invalid_option");
+  CHECK(p.mode == page_hinkley_mode::down); // unchanged by the failed set
   page_hinkley d;
   CHECK(d.update(std::numeric_limits<double>::quiet_NaN()) == detector_state::none);
   CHECK(d.ignored_count() == 1);
   CHECK(d.mean() == 0.0);
   page_hinkley_options bad;
   bad.threshold = 0.0;
-  MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.bad_parameter");
+  MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.invalid_option");
   bad = {};
   bad.delta = -1.0;
-  MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.bad_parameter");
+  MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.invalid_option");
   bad = {};
   bad.alpha = 1.5;
-  MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.bad_parameter");
+  MLGUARD_CHECK_THROWS_ID(page_hinkley(bad), "mlguard.drift.invalid_option");
 }
 
 TEST_CASE("page_hinkley: saving mid-stream and restoring gives the same verdicts") {

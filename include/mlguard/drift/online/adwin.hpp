@@ -2,85 +2,74 @@
 #define MLGUARD_DRIFT_ONLINE_ADWIN_HPP
 
 // ADWIN, adaptive windowing (Bifet & Gavaldà 2007), as River implements it
-// (river.drift.ADWIN over its Rust core rust_src/adwin.rs, River ≥ 0.22):
-// an exponential histogram of buckets; every `clock` updates, once the window
-// holds more than `grace_period` values, every cut between two bucket
-// entries — every entry of every row, River issue #1614 — is tested with the
-// variance-aware Hoeffding bound, and the oldest bucket is dropped while a
-// cut fails. Arithmetic follows River's order operation for operation, so
-// the detections are River's (tests/drift/online/adwin.test.cpp).
+// (river.drift.ADWIN, River 0.22 to 0.26: the MOA-compliant scan of 0.22,
+// in Rust since 0.25 with bit-identical output): an exponential histogram
+// of buckets; every `clock` updates, once the window holds more than
+// `grace_period` values, every cut between two bucket entries — every entry
+// of every row, River issue #1614 — is tested with the variance-aware
+// Hoeffding bound, and the oldest bucket is dropped while a cut fails.
+// Arithmetic follows River's order operation for operation, so the
+// detections are River's (tests/drift/online/adwin.test.cpp).
 // Bit-for-bit parity assumes no floating-point contraction into FMA
 // (the default for x86-64 builds without -march=...; else -ffp-contract=off).
+// Update, reset and persistence: detector_base.hpp.
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "mlguard/core/json.hpp"
-#include "mlguard/drift/online/detail/state_json.hpp"
-#include "mlguard/drift/online/detector_state.hpp"
+#include "mlguard/drift/online/detector_base.hpp"
 
 namespace mlguard::drift::online {
 
-/// ADWIN's parameters; defaults are River's.
+/// ADWIN's settings; defaults are River's. Ranges and meanings: adwin::option_table().
 struct adwin_options {
-  double delta = 0.002;                ///< confidence, in (0, 1]
-  std::uint32_t clock = 32;            ///< test for change every `clock` updates (≥ 1)
-  std::uint32_t max_buckets = 5;       ///< entries per row before two merge, in [1, 1024]
-  std::uint32_t min_window_length = 5; ///< minimum length of each sub-window (≥ 1)
-  std::uint32_t grace_period = 10;     ///< no test until the window is longer than this
+  double delta = 0.002;
+  std::uint32_t clock = 32;
+  std::uint32_t max_buckets = 5;
+  std::uint32_t min_window_length = 5;
+  std::uint32_t grace_period = 10;
 };
 
 /// ADWIN drift detector (River's river.drift.ADWIN). Memory is fixed at
 /// construction: 64 rows of max_buckets + 1 entries (about 6 KB with the
 /// defaults), enough for 5·2^64 observations; update() never allocates.
-class adwin {
+class adwin : public detector_base<adwin, adwin_options> {
 public:
+  static constexpr std::string_view name = "adwin";                    ///< in saved states
+  static constexpr std::string_view river_class = "river.drift.ADWIN"; ///< what it ports
+  static constexpr bool warns = false;                                 ///< drift only
   /// Rows of the histogram: row i holds buckets of 2^i observations.
   static constexpr std::size_t max_rows = 64;
 
-  /// Throws drift_error mlguard.drift.bad_parameter when a parameter is out
-  /// of the ranges documented on adwin_options.
-  explicit adwin(const adwin_options& params = {}) : params_(params) {
-    detail::require_parameter(params.delta > 0.0 && params.delta <= 1.0, "adwin",
-                              "delta must be in (0, 1]");
-    detail::require_parameter(params.clock >= 1, "adwin", "clock must be at least 1");
-    detail::require_parameter(params.max_buckets >= 1 && params.max_buckets <= 1024, "adwin",
-                              "max_buckets must be in [1, 1024]");
-    detail::require_parameter(params.min_window_length >= 1, "adwin",
-                              "min_window_length must be at least 1");
-    stride_ = params.max_buckets + 1;
+  /// The parameters: name, field, range, meaning (River's names).
+  static constexpr auto option_table() {
+    return std::make_tuple(
+        option("delta", &adwin_options::delta, open_closed(0, 1), "confidence of the cut test"),
+        option("clock", &adwin_options::clock, at_least(1),
+               "test for change every `clock` updates"),
+        option("max_buckets", &adwin_options::max_buckets, closed(1, 1024),
+               "entries per histogram row before two merge"),
+        option("min_window_length", &adwin_options::min_window_length, at_least(1),
+               "minimum length of each sub-window of a cut"),
+        option("grace_period", &adwin_options::grace_period, at_least(0),
+               "no test until the window is longer than this"));
+  }
+
+  /// Throws drift_error mlguard.drift.invalid_option when a setting is
+  /// outside its range (option_table()).
+  explicit adwin(const adwin_options& options = {}) : detector_base(options) {
+    stride_ = options_.max_buckets + 1;
     totals_.assign(max_rows * stride_, 0.0);
     variances_.assign(max_rows * stride_, 0.0);
     clear();
   }
-
-  /// Adds x to the window and tests for change (every `clock` updates).
-  /// Returns detector_state::drift when the window was cut. Non-finite x is
-  /// ignored (counted in ignored_count(); returns none).
-  detector_state update(double x) noexcept {
-    if (!std::isfinite(x)) {
-      ++ignored_;
-      return detector_state::none;
-    }
-    if (drift_) {
-      clear();
-    }
-    insert_element(x);
-    drift_ = detect_change();
-    return drift_ ? detector_state::drift : detector_state::none;
-  }
-
-  /// The verdict of the last accepted update.
-  detector_state state() const noexcept {
-    return drift_ ? detector_state::drift : detector_state::none;
-  }
-  /// River's drift_detected.
-  bool drift_detected() const noexcept { return drift_; }
-  /// Forgets the window (River's _reset); keeps ignored_count().
-  void reset() noexcept { clear(); }
 
   /// Number of observations in the window (River's width).
   double width() const noexcept { return width_; }
@@ -92,103 +81,84 @@ public:
   double estimation() const noexcept { return width_ == 0.0 ? 0.0 : total_ / width_; }
   /// Cuts made since the last reset (River's n_detections).
   std::uint64_t n_detections() const noexcept { return n_detections_; }
-  /// Non-finite inputs ignored since construction.
-  std::uint64_t ignored_count() const noexcept { return ignored_; }
-  /// The parameters.
-  const adwin_options& params() const noexcept { return params_; }
 
-  /// The full state: {"format": "mlguard.online_detector", "format_version": 1,
-  /// "detector": "adwin", "params": {...}, "state": {"width", "total",
-  /// "variance", "total_width", "tick", "n_buckets", "max_n_buckets",
-  /// "n_detections", "drift", "ignored", "rows": [[[total, variance], ...], ...]}}.
-  json to_json() const {
-    json params{{"delta", params_.delta},
-                {"clock", params_.clock},
-                {"max_buckets", params_.max_buckets},
-                {"min_window_length", params_.min_window_length},
-                {"grace_period", params_.grace_period}};
+private:
+  friend detector_base;
+
+  void step(double x) noexcept {
+    insert_element(x);
+    drift_ = detect_change();
+  }
+
+  // "state": {"width", "total", "variance", "total_width", "tick", "n_buckets",
+  // "max_n_buckets", "n_detections", "rows": [[[total, variance], ...], ...]}
+  // (row i: the buckets of 2^i observations, oldest first).
+  void write_state(json& s) const {
     json rows = json::array();
     for (std::size_t r = 0; r < rows_; ++r) {
       json row = json::array();
       for (std::size_t k = 0; k < count_[r]; ++k) {
-        row.push_back(json::array({totals_[r * stride_ + k], variances_[r * stride_ + k]}));
+        json entry = json::array();
+        entry.push_back(json_number(totals_[r * stride_ + k]));
+        entry.push_back(json_number(variances_[r * stride_ + k]));
+        row.push_back(std::move(entry));
       }
       rows.push_back(std::move(row));
     }
-    json state{{"width", width_},
-               {"total", total_},
-               {"variance", variance_},
-               {"total_width", total_width_},
-               {"tick", tick_},
-               {"n_buckets", n_buckets_},
-               {"max_n_buckets", max_n_buckets_},
-               {"n_detections", n_detections_},
-               {"drift", drift_},
-               {"ignored", ignored_},
-               {"rows", std::move(rows)}};
-    return detail::envelope("adwin", std::move(params), std::move(state));
+    s["width"] = json_number(width_);
+    s["total"] = json_number(total_);
+    s["variance"] = json_number(variance_);
+    s["total_width"] = json_number(total_width_);
+    s["tick"] = tick_;
+    s["n_buckets"] = n_buckets_;
+    s["max_n_buckets"] = max_n_buckets_;
+    s["n_detections"] = n_detections_;
+    s["rows"] = std::move(rows);
   }
-
-  /// Restores a detector saved by to_json(). `source` names the input in
-  /// errors. Throws format_error: mlguard.format.corrupt (missing, ill-typed
-  /// or inconsistent fields, bad parameters), unknown_field, wrong_kind,
-  /// newer_version.
-  static adwin from_json(const json& document, std::string_view source = "adwin") {
-    detail::open_envelope(document, "adwin", source);
-    const std::string src(source);
-    detail::object_reader p(document["params"], src + ".params",
-                            {"delta", "clock", "max_buckets", "min_window_length", "grace_period"});
-    adwin_options params;
-    params.delta = p.number("delta");
-    params.clock = static_cast<std::uint32_t>(p.count("clock", UINT32_MAX));
-    params.max_buckets = static_cast<std::uint32_t>(p.count("max_buckets", UINT32_MAX));
-    params.min_window_length = static_cast<std::uint32_t>(p.count("min_window_length", UINT32_MAX));
-    params.grace_period = static_cast<std::uint32_t>(p.count("grace_period", UINT32_MAX));
-    auto d = detail::construct_from_stored<adwin>(params, source);
-    detail::object_reader s(document["state"], src + ".state",
-                            {"width", "total", "variance", "total_width", "tick", "n_buckets",
-                             "max_n_buckets", "n_detections", "drift", "ignored", "rows"});
-    d.width_ = s.number("width");
-    d.total_ = s.number("total");
-    d.variance_ = s.number("variance");
-    d.total_width_ = s.number("total_width");
-    d.tick_ = s.count("tick");
-    d.n_buckets_ = s.count("n_buckets");
-    d.max_n_buckets_ = s.count("max_n_buckets");
-    d.n_detections_ = s.count("n_detections");
-    d.drift_ = s.flag("drift");
-    d.ignored_ = s.count("ignored");
+  void read_state(const json_reader& s) {
+    allow_state_fields(s, {"width", "total", "variance", "total_width", "tick", "n_buckets",
+                           "max_n_buckets", "n_detections", "rows"});
+    width_ = s.finite("width");
+    total_ = s.finite("total");
+    variance_ = s.finite("variance");
+    total_width_ = s.finite("total_width");
+    tick_ = s.count("tick");
+    n_buckets_ = s.count("n_buckets");
+    max_n_buckets_ = s.count("max_n_buckets");
+    n_detections_ = s.count("n_detections");
     const json& rows = s.array("rows");
     if (rows.empty() || rows.size() > max_rows) {
-      s.fail("\"rows\" must hold 1 to 64 rows");
+      s.fail("rows", "expected 1 to 64 rows");
     }
-    d.rows_ = rows.size();
+    rows_ = rows.size();
     double width = 0.0;
     for (std::size_t r = 0; r < rows.size(); ++r) {
+      const std::string at = "rows[" + std::to_string(r) + "]";
       const json& row = rows[r];
-      if (!row.is_array() || row.size() > params.max_buckets) {
-        s.fail("row " + std::to_string(r) + " must be an array of at most max_buckets entries");
+      if (!row.is_array() || row.size() > options_.max_buckets) {
+        s.fail(at, "expected an array of at most max_buckets entries");
       }
-      d.count_[r] = static_cast<std::uint32_t>(row.size());
+      count_[r] = static_cast<std::uint32_t>(row.size());
       for (std::size_t k = 0; k < row.size(); ++k) {
         const json& e = row[k];
-        if (!e.is_array() || e.size() != 2 || !e[0].is_number() || !e[1].is_number()) {
-          s.fail("row " + std::to_string(r) + " entry " + std::to_string(k) +
-                 " must be [total, variance]");
+        double total = 0.0;
+        double variance = 0.0;
+        if (!e.is_array() || e.size() != 2 || !read_json_number(e[0], total) ||
+            !read_json_number(e[1], variance) || !std::isfinite(total) ||
+            !std::isfinite(variance)) {
+          s.fail(at + "[" + std::to_string(k) + "]", "expected [total, variance], both finite");
         }
-        d.totals_[r * d.stride_ + k] = e[0].get<double>();
-        d.variances_[r * d.stride_ + k] = e[1].get<double>();
+        totals_[r * stride_ + k] = total;
+        variances_[r * stride_ + k] = variance;
       }
       width += std::ldexp(static_cast<double>(row.size()), static_cast<int>(r));
     }
     // (River's n_buckets counts insertions, not entries: it is not checked.)
-    if (width != d.width_ || !std::isfinite(d.total_) || !std::isfinite(d.variance_)) {
-      s.fail("the rows do not add up to \"width\"");
+    if (width != width_) {
+      s.fail("rows", "the buckets do not add up to \"width\"");
     }
-    return d;
   }
 
-private:
   double* totals(std::size_t row) noexcept { return totals_.data() + row * stride_; }
   double* variances(std::size_t row) noexcept { return variances_.data() + row * stride_; }
 
@@ -199,7 +169,6 @@ private:
     rows_ = 1;
     total_ = variance_ = width_ = total_width_ = 0.0;
     n_buckets_ = max_n_buckets_ = tick_ = n_detections_ = 0;
-    drift_ = false;
   }
 
   void insert_data(std::size_t row, double total, double variance) noexcept {
@@ -261,7 +230,7 @@ private:
   }
 
   void compress_buckets() noexcept {
-    const std::uint32_t full = params_.max_buckets + 1;
+    const std::uint32_t full = options_.max_buckets + 1;
     for (std::size_t idx = 0;; ++idx) {
       if (count_[idx] != full) {
         break;
@@ -288,7 +257,7 @@ private:
       insert_data(idx + 1, total12, v12);
       ++n_buckets_;
       compress(idx, 2);
-      if (count_[idx + 1] <= params_.max_buckets) {
+      if (count_[idx + 1] <= options_.max_buckets) {
         break;
       }
     }
@@ -297,8 +266,8 @@ private:
   bool detect_change() noexcept {
     bool change_detected = false;
     ++tick_;
-    const auto min_len = static_cast<double>(params_.min_window_length);
-    if (tick_ % params_.clock == 0 && width_ > static_cast<double>(params_.grace_period)) {
+    const auto min_len = static_cast<double>(options_.min_window_length);
+    if (tick_ % options_.clock == 0 && width_ > static_cast<double>(options_.grace_period)) {
       bool reduce_width = true;
       while (reduce_width) {
         reduce_width = false;
@@ -309,7 +278,7 @@ private:
         bool cut = false;
         // Constant while the window is: computed once per pass (same values
         // River computes at every cut).
-        const double delta_prime = std::log(2.0 * std::log(width_) / params_.delta);
+        const double delta_prime = std::log(2.0 * std::log(width_) / options_.delta);
         const double variance_in_window = variance_ / width_;
         // Oldest row first; every entry of every row is a candidate cut.
         for (std::size_t idx = rows_; idx-- > 0 && !cut;) {
@@ -348,14 +317,13 @@ private:
 
   bool evaluate_cut(double n0, double n1, double delta_mean, double delta_prime,
                     double variance_in_window) const noexcept {
-    const auto min_len = static_cast<double>(params_.min_window_length);
+    const auto min_len = static_cast<double>(options_.min_window_length);
     const double m_recip = 1.0 / (n0 - min_len + 1.0) + 1.0 / (n1 - min_len + 1.0);
     const double epsilon = std::sqrt(2.0 * m_recip * variance_in_window * delta_prime) +
                            2.0 / 3.0 * delta_prime * m_recip;
     return std::fabs(delta_mean) > epsilon;
   }
 
-  adwin_options params_;
   std::size_t stride_ = 6;
   std::vector<double> totals_;    // max_rows × stride_, row-major
   std::vector<double> variances_; // idem
@@ -369,8 +337,6 @@ private:
   std::uint64_t max_n_buckets_ = 0;
   std::uint64_t tick_ = 0;
   std::uint64_t n_detections_ = 0;
-  std::uint64_t ignored_ = 0;
-  bool drift_ = false;
 };
 
 } // namespace mlguard::drift::online

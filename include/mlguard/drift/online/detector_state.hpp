@@ -1,21 +1,10 @@
 #ifndef MLGUARD_DRIFT_ONLINE_DETECTOR_STATE_HPP
 #define MLGUARD_DRIFT_ONLINE_DETECTOR_STATE_HPP
 
-// What every online concept-drift detector in mlguard/drift/online/ shares:
-// the verdict of one update and the envelope of the persisted state.
-//
-// The detectors port River's (online-ml/river) drift detectors: same
-// parameters, same defaults, same arithmetic in the same order, hence the
-// same detections on the same stream. Each one
-//  - takes one observation per update(x) and answers none / warning / drift,
-//    without allocating, locking or throwing;
-//  - ignores non-finite input (NaN, ±inf): the value is counted in
-//    ignored_count(), nothing else changes, and update answers none;
-//  - after answering drift, starts afresh at its next accepted observation,
-//    as River's detectors do (`if self.drift_detected: self._reset()`);
-//  - saves its full state with to_json() and restores it with from_json(),
-//    so a restarted service continues exactly where it stopped.
-// A detector is a plain value: one per thread, or guard it yourself.
+// The verdict an online drift detector gives for one observation. Kept in a
+// header of its own, without JSON, so that code which only reacts to
+// verdicts includes nothing else; the detectors themselves are described in
+// detector_base.hpp.
 
 #include <cstdint>
 
@@ -42,14 +31,6 @@ inline const char* to_string(detector_state s) noexcept {
     return "none";
   }
 }
-
-/// The "format" of every persisted online detector:
-/// {"format": "mlguard.online_detector", "format_version": 1,
-///  "detector": "<name>", "params": {...}, "state": {...}}.
-inline constexpr const char* online_detector_format = "mlguard.online_detector";
-
-/// The newest format_version the detectors write and read.
-inline constexpr std::int64_t online_detector_format_version = 1;
 
 } // namespace mlguard::drift::online
 

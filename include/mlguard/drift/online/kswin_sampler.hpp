@@ -1,7 +1,8 @@
 #ifndef MLGUARD_DRIFT_ONLINE_KSWIN_SAMPLER_HPP
 #define MLGUARD_DRIFT_ONLINE_KSWIN_SAMPLER_HPP
 
-// How KSWIN picks its reference sample: River calls
+// How KSWIN picks its reference sample. River (river.drift.KSWIN, River
+// 0.26) calls
 //   random.Random(seed).sample(range(window_size - stat_size), stat_size)
 // at every test and re-creates the generator after every drift. The
 // default sampler, python_random_sampler, is a port of CPython's Mersenne
@@ -21,7 +22,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/drift/online/detail/python_random.hpp"
-#include "mlguard/drift/online/detail/state_json.hpp"
+#include "mlguard/drift/online/option_table.hpp"
 
 namespace mlguard::drift::online {
 
@@ -62,10 +63,10 @@ public:
   explicit python_random_sampler(std::uint64_t seed) : seed_(seed), rng_(seed) {}
 
   void prepare(std::size_t population, std::size_t k) override {
-    detail::require_parameter(population < (std::size_t{1} << 32), "kswin",
-                              "window_size - stat_size must be below 2^32");
-    detail::require_parameter(k <= population, "kswin",
-                              "stat_size must not exceed window_size - stat_size");
+    detail::require_option(population < (std::size_t{1} << 32), "kswin",
+                           "window_size - stat_size must be below 2^32");
+    detail::require_option(k <= population, "kswin",
+                           "stat_size must not exceed window_size - stat_size");
     scratch_.assign(population, 0);
   }
 
@@ -77,27 +78,38 @@ public:
 
   /// {"kind": "python_random", "seed", "index", "mt": [624 words]}.
   json to_json() const override {
-    return json{
-        {"kind", "python_random"}, {"seed", seed_}, {"index", rng_.index()}, {"mt", rng_.state()}};
+    json j = json::object();
+    j["kind"] = "python_random";
+    j["seed"] = seed_;
+    j["index"] = rng_.index();
+    json mt = json::array();
+    for (const std::uint32_t word : rng_.state()) {
+      mt.push_back(word);
+    }
+    j["mt"] = std::move(mt);
+    return j;
   }
 
+  /// Restores what to_json() wrote. Throws format_error
+  /// (mlguard.format.corrupt, unknown_field) naming `source` and the field.
   void restore(const json& state, std::string_view source) override {
-    detail::object_reader r(state, std::string(source), {"kind", "seed", "index", "mt"});
+    const json_reader r(state, std::string(source));
+    r.allow_fields({"kind", "seed", "index", "mt"});
     if (r.text("kind") != "python_random") {
-      r.fail("\"kind\" must be \"python_random\"");
+      r.fail("kind", "expected \"python_random\"");
     }
     const std::uint64_t seed = r.count("seed");
     const auto index = static_cast<std::size_t>(r.count("index", detail::python_random::n));
-    const json& mt = r.array("mt");
+    const std::vector<std::uint64_t> mt = r.counts("mt");
     std::array<std::uint32_t, detail::python_random::n> words{};
     if (mt.size() != words.size()) {
-      r.fail("\"mt\" must hold 624 words");
+      r.fail("mt", "expected 624 words");
     }
     for (std::size_t i = 0; i < words.size(); ++i) {
-      if (!mt[i].is_number_unsigned() || mt[i].get<std::uint64_t>() > UINT32_MAX) {
-        r.fail("\"mt\" must hold 32-bit unsigned integers");
+      if (mt[i] > UINT32_MAX) {
+        r.fail("mt", "expected 32-bit unsigned integers");
       }
-      words[i] = mt[i].get<std::uint32_t>();
+      words[i] = static_cast<std::uint32_t>(mt[i]);
     }
     seed_ = seed;
     rng_.set_state(words, index);

@@ -4,11 +4,7 @@
 // River's running statistics (river.stats.Mean, Var, EWMean), with its exact
 // update formulas, for the online detectors. Not for direct use.
 
-#include <cmath>
-#include <string>
-
 #include "mlguard/core/json.hpp"
-#include "mlguard/drift/online/detail/state_json.hpp"
 
 namespace mlguard::drift::online::detail {
 
@@ -22,14 +18,21 @@ struct river_mean {
     mean += (1.0 / n) * (x - mean);
   }
 
-  json to_json() const { return json{{"n", n}, {"mean", mean}}; }
-  static river_mean from_json(const json& j, const std::string& source) {
-    object_reader r(j, source, {"n", "mean"});
+  /// {"n", "mean"}.
+  json to_json() const {
+    json j = json::object();
+    j["n"] = json_number(n);
+    j["mean"] = json_number(mean);
+    return j;
+  }
+  /// Reads to_json()'s object: n ≥ 0 and mean finite, else format_error corrupt.
+  static river_mean from_json(const json_reader& r) {
+    r.allow_fields({"n", "mean"});
     river_mean m;
-    m.n = r.number("n");
-    m.mean = r.number("mean");
-    if (!(m.n >= 0.0) || !std::isfinite(m.mean)) {
-      r.fail("\"n\" must be non-negative and \"mean\" finite");
+    m.n = r.finite("n");
+    m.mean = r.finite("mean");
+    if (m.n < 0.0) {
+      r.fail("n", "expected a non-negative number");
     }
     return m;
   }
@@ -48,15 +51,21 @@ struct river_var {
   }
   double get() const noexcept { return mean.n > 1.0 ? s / (mean.n - 1.0) : 0.0; }
 
-  json to_json() const { return json{{"n", mean.n}, {"mean", mean.mean}, {"s", s}}; }
-  static river_var from_json(const json& j, const std::string& source) {
-    object_reader r(j, source, {"n", "mean", "s"});
+  /// {"n", "mean", "s"}.
+  json to_json() const {
+    json j = mean.to_json();
+    j["s"] = json_number(s);
+    return j;
+  }
+  /// Reads to_json()'s object: n ≥ 0, mean and s finite, else format_error corrupt.
+  static river_var from_json(const json_reader& r) {
+    r.allow_fields({"n", "mean", "s"});
     river_var v;
-    v.mean.n = r.number("n");
-    v.mean.mean = r.number("mean");
-    v.s = r.number("s");
-    if (!(v.mean.n >= 0.0) || !std::isfinite(v.mean.mean) || !std::isfinite(v.s)) {
-      r.fail("\"n\" must be non-negative, \"mean\" and \"s\" finite");
+    v.mean.n = r.finite("n");
+    v.mean.mean = r.finite("mean");
+    v.s = r.finite("s");
+    if (v.mean.n < 0.0) {
+      r.fail("n", "expected a non-negative number");
     }
     return v;
   }
