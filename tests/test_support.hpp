@@ -60,6 +60,14 @@ struct temp_dir {
     std::error_code ignored;
     std::filesystem::remove_all(path, ignored);
   }
+  /// The path of `name` inside the directory.
+  std::string file(const std::string& name) const { return path + "/" + name; }
+  /// Writes `content` to `name` inside the directory; returns its path.
+  std::string write(const std::string& name, const std::string& content) const {
+    const auto target = file(name);
+    std::ofstream(target, std::ios::binary) << content;
+    return target;
+  }
 };
 
 } // namespace mlguard::test

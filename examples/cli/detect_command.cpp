@@ -5,8 +5,10 @@
 //   mlguard detect --list [--detector NAME] [--format text|json] [-o FILE]
 //
 // Reads one number per line and reports every warning and drift with its
-// 0-based line index (River's enumerate): a table and a summary line as
-// text, or one JSON document:
+// 0-based line index (River's enumerate). As text on stdout each event is
+// printed the moment it happens (a live pipe sees it at once), then a summary
+// line; with -o the text goes to the file at the end. --format json writes one
+// document when the input ends:
 //   {"detector", "params", "values", "ignored", "drifts", "warnings",
 //    "events": [{"index": i, "state": "drift"|"warning"}, ...]}
 // "nan" and "inf" lines are numbers the detector ignores; any other
@@ -124,6 +126,19 @@ void for_each_line(Fn fn) {
   }
 }
 
+// "adwin: 2000 values (0 ignored), 1 drift, 0 warnings".
+std::string summary_text(const json& report) {
+  const auto drifts = report["drifts"].get<std::uint64_t>();
+  const auto warnings = report["warnings"].get<std::uint64_t>();
+  return report["detector"].get_ref<const std::string&>() + ": " +
+         std::to_string(report["values"].get<std::uint64_t>()) + " values (" +
+         std::to_string(report["ignored"].get<std::uint64_t>()) + " ignored), " +
+         (drifts == 0 ? std::string("no drift")
+                      : std::to_string(drifts) + (drifts == 1 ? " drift" : " drifts")) +
+         ", " + std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings");
+}
+
+// The events as a table, then the summary line.
 std::string run_text(const json& report) {
   std::string out;
   const auto& events = report["events"];
@@ -135,15 +150,7 @@ std::string run_text(const json& report) {
     }
     out = table.str() + "\n";
   }
-  const auto drifts = report["drifts"].get<std::uint64_t>();
-  const auto warnings = report["warnings"].get<std::uint64_t>();
-  out += report["detector"].get_ref<const std::string&>() + ": " +
-         std::to_string(report["values"].get<std::uint64_t>()) + " values (" +
-         std::to_string(report["ignored"].get<std::uint64_t>()) + " ignored), " +
-         (drifts == 0 ? std::string("no drift")
-                      : std::to_string(drifts) + (drifts == 1 ? " drift" : " drifts")) +
-         ", " + std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings");
-  return out;
+  return out + summary_text(report);
 }
 
 int run(const detect_args& args) {
@@ -164,6 +171,8 @@ int run(const detect_args& args) {
   const std::uint64_t ignored_before =
       std::visit([](const auto& d) { return d.ignored_count(); }, *detector);
 
+  // Text on stdout streams: each event is printed (and flushed) as it happens.
+  const bool stream = !args.out.json() && args.out.path.empty();
   json events = json::array();
   std::uint64_t index = 0;
   std::uint64_t drifts = 0;
@@ -176,6 +185,14 @@ int run(const detect_args& args) {
     }
     const auto state = std::visit([x](auto& d) { return d.update(x); }, *detector);
     if (state != online::detector_state::none) {
+      if (stream) {
+        if (events.empty()) {
+          std::printf("%-5s  %s\n", "index", "state");
+        }
+        std::printf("%-5llu  %s\n", static_cast<unsigned long long>(index),
+                    online::to_string(state));
+        std::fflush(stdout);
+      }
       json event = json::object();
       event["index"] = index;
       event["state"] = online::to_string(state);
@@ -198,7 +215,11 @@ int run(const detect_args& args) {
   report["drifts"] = drifts;
   report["warnings"] = warnings;
   report["events"] = std::move(events);
-  emit(args.out, report, [&] { return run_text(report); });
+  if (stream) {
+    write_text("", (report["events"].empty() ? "" : "\n") + summary_text(report));
+  } else {
+    emit(args.out, report, [&] { return run_text(report); });
+  }
   return drifts > 0 ? exit_findings : exit_ok;
 }
 

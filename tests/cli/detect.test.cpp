@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "drift/online/online_support.hpp"
@@ -75,16 +77,6 @@ int lines(const std::string& s) {
 }
 
 // A fresh temporary directory, removed at the end of the scope.
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char pattern[] = "/tmp/mlguard-detect-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path = pattern;
-  }
-  ~temp_dir() { test::run_process({"/bin/rm", "-rf", path}); }
-};
-
 } // namespace
 
 TEST_CASE("mlguard detect: River's parity vectors through the real binary") {
@@ -166,8 +158,52 @@ TEST_CASE("mlguard detect: the text report is a table of events and a summary li
   CHECK(quiet.out == "adwin: 2 values (0 ignored), no drift, 0 warnings\n");
 }
 
+TEST_CASE("mlguard detect: text on stdout streams each event the moment it happens") {
+  // A live pipe: feed DDM River's s2 stream up to just past its drift (index 1049)
+  // without closing stdin, and read the drift line while the input is still open.
+  const auto s2 = as_lines(test::river_stream("s2"), 0, 1100);
+  int in[2];
+  int out[2];
+  REQUIRE(::pipe(in) == 0);
+  REQUIRE(::pipe(out) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::close(in[1]);
+    ::close(out[0]);
+    ::execl(MLGUARD_CLI_PATH, MLGUARD_CLI_PATH, "detect", "--detector", "ddm",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  REQUIRE(::write(in[1], s2.data(), s2.size()) == static_cast<ssize_t>(s2.size()));
+  std::string seen;
+  pollfd reader{out[0], POLLIN, 0};
+  while (seen.find("1049   drift\n") == std::string::npos && ::poll(&reader, 1, 20000) > 0) {
+    char buffer[4096];
+    const ssize_t n = ::read(out[0], buffer, sizeof buffer);
+    if (n <= 0) {
+      break;
+    }
+    seen.append(buffer, static_cast<std::size_t>(n));
+  }
+  CHECK(seen.rfind("index  state\n", 0) == 0);
+  CHECK(seen.find("1049   drift\n") != std::string::npos); // before the input ended
+  CHECK(seen.find("values") == std::string::npos);         // the summary comes at the end
+  ::close(in[1]);
+  int status = 0;
+  while (::read(out[0], &status, 1) > 0) {
+  }
+  ::close(out[0]);
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WEXITSTATUS(status) == 1);
+}
+
 TEST_CASE("mlguard detect: -o writes the report to a file") {
-  temp_dir dir;
+  test::temp_dir dir;
   const std::string path = dir.path + "/report.json";
   const auto r = detect({"--detector", "hddm_a", "--format", "json", "-o", path},
                         as_lines(test::river_stream("s2")));
@@ -181,7 +217,7 @@ TEST_CASE("mlguard detect: -o writes the report to a file") {
 }
 
 TEST_CASE("mlguard detect: --state carries the window across runs") {
-  temp_dir dir;
+  test::temp_dir dir;
   const std::string state = dir.path + "/adwin.json";
   const auto s1 = test::river_stream("s1");
   const auto first =
