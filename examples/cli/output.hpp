@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 #include <mlguard/core/detail/file.hpp>
@@ -60,7 +61,15 @@ inline void write_text(const std::string& path, std::string text) {
 /// goes to a terminal or file) for json, `text()` for text.
 inline void emit(const output_options& out, const json& document,
                  const std::function<std::string()>& text) {
-  write_text(out.path, out.json() ? dump_json(document, 2) : text());
+  if (out.json()) {
+    write_text(out.path, dump_json(document, 2));
+    return;
+  }
+  std::string t = text();
+  if (!t.empty() && t.back() == '\n') {
+    t.pop_back(); // write_text ends the output with one newline
+  }
+  write_text(out.path, std::move(t));
 }
 
 } // namespace mlguard::cli
