@@ -18,8 +18,9 @@ TEST_CASE("window_options: factories and validation") {
   const auto tt = window_options::tumbling_time(std::chrono::minutes(5), 10000);
   CHECK(tt.duration == std::chrono::minutes(5));
   CHECK(std::string(to_string(tt.kind)) == "tumbling_time");
-  MLGUARD_CHECK_THROWS_ID(window_options::tumbling(0).validate(), "mlguard.drift.bad_option");
-  MLGUARD_CHECK_THROWS_ID(window_options::sliding(10, 0).validate(), "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(window_options::tumbling(0).validate(), "mlguard.drift.invalid_option");
+  MLGUARD_CHECK_THROWS_ID(window_options::sliding(10, 0).validate(),
+                          "mlguard.drift.invalid_option");
   MLGUARD_CHECK_THROWS_ID(window_options::tumbling_time(std::chrono::seconds(-1), 5).validate(),
-                          "mlguard.drift.bad_option");
+                          "mlguard.drift.invalid_option");
 }
