@@ -17,6 +17,7 @@
 #include "mlguard/stats/kolmogorov.hpp"
 #include "mlguard/stats/ks.hpp"
 #include "mlguard/stats/mann_whitney.hpp"
+#include "mlguard/stats/normal.hpp"
 #include "mlguard/stats/rank.hpp"
 #include "mlguard/stats/special.hpp"
 #include "mlguard/stats/wasserstein.hpp"

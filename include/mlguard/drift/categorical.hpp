@@ -26,6 +26,7 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/drift/binning.hpp"
+#include "mlguard/drift/detail/samples.hpp"
 #include "mlguard/drift/distances.hpp"
 #include "mlguard/drift/psi.hpp"
 #include "mlguard/drift/statistic.hpp"

@@ -1,9 +1,15 @@
 #ifndef MLGUARD_DRIFT_CORRECTION_HPP
 #define MLGUARD_DRIFT_CORRECTION_HPP
 
+// Corrections for multiple testing: a drift report tests many columns at
+// once, so by chance alone some p-values fall below the threshold.
+// adjust_p_values() gives the Bonferroni or Benjamini–Hochberg adjusted
+// p-values (as statsmodels' multipletests), which compare() thresholds when
+// report_options::multiple_testing is set.
+
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 

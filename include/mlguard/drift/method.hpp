@@ -1,6 +1,11 @@
 #ifndef MLGUARD_DRIFT_METHOD_HPP
 #define MLGUARD_DRIFT_METHOD_HPP
 
+// The drift methods by name: the method enum (each value named after the
+// function that computes it), parsing and printing of the names (Evidently's
+// stattest names parse too), which methods yield p-values, their default
+// thresholds, and Evidently's rule for the default method of a column.
+
 #include <string>
 #include <string_view>
 

@@ -19,7 +19,6 @@
 // distinct scratch buffers.
 
 #include <cstddef>
-#include <string>
 #include <vector>
 
 #include "mlguard/core/json.hpp"

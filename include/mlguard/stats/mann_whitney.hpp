@@ -22,7 +22,7 @@
 #include "mlguard/stats/detail/binom.hpp"
 #include "mlguard/stats/detail/sort.hpp"
 #include "mlguard/stats/rank.hpp"
-#include "mlguard/stats/special.hpp"
+#include "mlguard/stats/normal.hpp"
 
 namespace mlguard::stats {
 

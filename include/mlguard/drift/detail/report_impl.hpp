@@ -15,7 +15,10 @@
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/table.hpp"
+#include "mlguard/drift/binning.hpp"
+#include "mlguard/drift/correction.hpp"
 #include "mlguard/drift/detail/column_statistic.hpp"
+#include "mlguard/drift/method.hpp"
 
 namespace mlguard::drift {
 namespace detail {

@@ -9,7 +9,6 @@
 // Not for direct use.
 
 #include <cstddef>
-#include <cstdint>
 #include <initializer_list>
 #include <limits>
 #include <string>
