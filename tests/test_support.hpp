@@ -4,6 +4,7 @@
 // Helpers shared by mlguard's tests.
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -44,6 +45,22 @@ inline std::string read_file(const std::string& path) {
   out << in.rdbuf();
   return out.str();
 }
+
+/// A fresh directory under /tmp, removed with its content when the test ends.
+struct temp_dir {
+  std::string path;
+  temp_dir() {
+    char pattern[] = "/tmp/mlguard-test-XXXXXX";
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    path = pattern;
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  ~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
 
 } // namespace mlguard::test
 

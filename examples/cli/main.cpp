@@ -8,8 +8,8 @@
 //   mlguard validate --schema schema.json DATA.csv [--format json|text] [--reference-profile P]
 //   mlguard detect --detector adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley [--param k=v ...]
 //
-// Exit status: 0 success, 1 findings (validate), 2 usage or input error with
-// one line on stderr, 3 a lost compare-and-swap (registry).
+// Every command that writes a result takes --format text|json and -o FILE
+// (output.hpp); the exit codes are defined once, in command.hpp.
 #include <cstdio>
 #include <exception>
 

@@ -9,8 +9,9 @@
 //   history NAME [--alias ALIAS] [--at ISO8601]
 //   rollback NAME ALIAS [--reason TEXT]
 //
-// Every command prints JSON on stdout. Exit status: 0 success; 2 a usage or input error
-// (one line on stderr); 3 a lost compare-and-swap (alias --expect, rollback racing).
+// Every command prints its result as text for people, or with --format json as the JSON
+// of the registry's types; -o FILE writes it to a file (see output.hpp). Exit codes are
+// command.hpp's: 3 is a lost compare-and-swap (alias --expect, rollback racing).
 // --actor (default $USER, else "mlguard-cli") names who made the change in the audit journal.
 #include <algorithm>
 #include <cstdio>
@@ -25,6 +26,8 @@
 #include <mlguard/registry/file_registry.hpp>
 
 #include "command.hpp"
+#include "output.hpp"
+#include "text_table.hpp"
 
 namespace mlguard::cli {
 namespace {
@@ -49,14 +52,80 @@ struct registry_args {
   std::string expect;
   std::string reason;
   std::string at;
+  output_options out;
 };
 
-void print(const json& j) { std::printf("%s\n", j.dump(2).c_str()); }
+std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
+std::string or_dash(const std::optional<int>& v) { return v ? std::to_string(*v) : "-"; }
+
+std::string join_map(const string_map& m) {
+  std::string out;
+  for (const auto& [k, v] : m) {
+    out.append(out.empty() ? "" : ", ").append(k).append("=").append(v);
+  }
+  return or_dash(out);
+}
+
+std::string join_metrics(const metric_map& m) {
+  std::string out;
+  for (const auto& [k, v] : m) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%.6g", v);
+    out.append(out.empty() ? "" : ", ").append(k).append("=").append(number);
+  }
+  return or_dash(out);
+}
+
+std::string time_text(timestamp t) { return format_iso8601(t, iso8601_precision::seconds); }
+
+std::string model_text(const registered_model& m) {
+  std::string aliases;
+  for (const auto& [a, v] : m.aliases) {
+    aliases.append(aliases.empty() ? "" : ", ").append(a).append(" -> v").append(std::to_string(v));
+  }
+  text_table t({"model", m.name});
+  t.add({"description", or_dash(m.description)});
+  t.add({"tags", join_map(m.tags)});
+  t.add({"latest version", std::to_string(m.latest_version)});
+  t.add({"aliases", or_dash(aliases)});
+  t.add({"created", time_text(m.created_at)});
+  t.add({"updated", time_text(m.updated_at)});
+  return t.str();
+}
+
+std::string version_text(const model_version& v) {
+  std::string aliases;
+  for (const auto& a : v.aliases) {
+    aliases.append(aliases.empty() ? "" : ", ").append(a);
+  }
+  text_table t({"model", v.model});
+  t.add({"version", std::to_string(v.version)});
+  t.add({"status", to_string(v.status)});
+  t.add({"artifact", or_dash(v.artifact_uri)});
+  t.add({"digest", or_dash(v.artifact_digest)});
+  t.add({"aliases", or_dash(aliases)});
+  t.add({"metrics", join_metrics(v.metrics)});
+  t.add({"tags", join_map(v.tags)});
+  t.add({"params", join_map(v.params)});
+  t.add({"description", or_dash(v.description)});
+  t.add({"parent version", or_dash(v.lineage.parent_version)});
+  t.add({"created", time_text(v.lineage.created_at) + " by " + or_dash(v.lineage.created_by)});
+  return t.str();
+}
+
+std::string alias_text(const std::string& name, const std::string& alias, const alias_result& r) {
+  std::string text = name + "@" + alias + ": " + to_string(r.outcome) + " (" + or_dash(r.previous) +
+                     " -> " + or_dash(r.current) + ")";
+  if (!r.reason.empty()) {
+    text += ": " + r.reason;
+  }
+  return text;
+}
 
 std::pair<std::string, std::string> split_pair(const std::string& text, const char* option) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw argument_error("invalid_argument",
+    throw argument_error("invalid_option",
                          std::string(option) + " expects KEY=VALUE, got '" + text + "'");
   }
   return {text.substr(0, eq), text.substr(eq + 1)};
@@ -77,7 +146,7 @@ metric_map to_metrics(const std::vector<std::string>& pairs) {
     char* end = nullptr;
     const double value = std::strtod(kv.second.c_str(), &end);
     if (kv.second.empty() || end == nullptr || *end != '\0') {
-      throw argument_error("invalid_argument",
+      throw argument_error("invalid_option",
                            "--metric " + kv.first + ": '" + kv.second + "' is not a number");
     }
     out[kv.first] = value;
@@ -115,6 +184,7 @@ void add_registry_command(CLI::App& app, int& status) {
   reg->add_option("--root", args->root, "Registry directory")->required();
   reg->add_option("--actor", args->actor,
                   "Who makes the change (audit journal; default $USER, else mlguard-cli)");
+  add_output_options(reg, args->out);
   reg->require_subcommand(1);
   reg->fallthrough();
 
@@ -124,8 +194,9 @@ void add_registry_command(CLI::App& app, int& status) {
   create->add_option("--tag", args->tags, "Model tag KEY=VALUE (repeatable)");
   create->callback([args, &status] {
     auto r = open(*args, true);
-    print(r->create_model(args->name, args->description, to_map(args->tags, "--tag"),
-                          context(*args)));
+    const auto m =
+        r->create_model(args->name, args->description, to_map(args->tags, "--tag"), context(*args));
+    emit(args->out, m, [&] { return model_text(m); });
     status = exit_ok;
   });
 
@@ -151,7 +222,8 @@ void add_registry_command(CLI::App& app, int& status) {
     meta.description = args->description;
     meta.status = version_status_from_string(args->status);
     auto r = open(*args, false);
-    print(r->register_version(args->name, args->artifact, meta, context(*args)));
+    const auto v = r->register_version(args->name, args->artifact, meta, context(*args));
+    emit(args->out, v, [&] { return version_text(v); });
     status = exit_ok;
   });
 
@@ -159,17 +231,35 @@ void add_registry_command(CLI::App& app, int& status) {
   list->add_option("NAME", args->name, "Model name");
   list->callback([args, &status] {
     auto r = open(*args, false);
-    json out = json::array();
+    json doc = json::array();
     if (args->name.empty()) {
+      text_table t({"model", "latest", "aliases", "updated", "description"});
       for (const auto& m : r->list_models()) {
-        out.push_back(m);
+        doc.push_back(m);
+        std::string aliases;
+        for (const auto& [a, v] : m.aliases) {
+          aliases.append(aliases.empty() ? "" : ",")
+              .append(a)
+              .append("=")
+              .append(std::to_string(v));
+        }
+        t.add({m.name, std::to_string(m.latest_version), or_dash(aliases), time_text(m.updated_at),
+               or_dash(m.description)});
       }
+      emit(args->out, doc, [&] { return t.str(); });
     } else {
+      text_table t({"version", "status", "aliases", "artifact", "metrics", "created"});
       for (const auto& v : r->list_versions(args->name)) {
-        out.push_back(v);
+        doc.push_back(v);
+        std::string aliases;
+        for (const auto& a : v.aliases) {
+          aliases.append(aliases.empty() ? "" : ",").append(a);
+        }
+        t.add({std::to_string(v.version), to_string(v.status), or_dash(aliases),
+               or_dash(v.artifact_uri), join_metrics(v.metrics), time_text(v.lineage.created_at)});
       }
+      emit(args->out, doc, [&] { return t.str(); });
     }
-    print(out);
     status = exit_ok;
   });
 
@@ -181,9 +271,11 @@ void add_registry_command(CLI::App& app, int& status) {
     const std::string& t = args->target;
     if (t.rfind("models:/", 0) == 0 || t.find_first_of("/@") != std::string::npos) {
       const std::string uri = t.rfind("models:/", 0) == 0 ? t : "models:/" + t;
-      print(r->resolve(uri));
+      const auto v = r->resolve(uri);
+      emit(args->out, v, [&] { return version_text(v); });
     } else {
-      print(r->get_model(t));
+      const auto m = r->get_model(t);
+      emit(args->out, m, [&] { return model_text(m); });
     }
     status = exit_ok;
   });
@@ -203,7 +295,7 @@ void add_registry_command(CLI::App& app, int& status) {
     } else if (!args->expect.empty()) {
       const auto& e = args->expect;
       if (e.size() > 9 || e.find_first_not_of("0123456789") != std::string::npos) {
-        throw argument_error("invalid_argument",
+        throw argument_error("invalid_option",
                              "--expect takes a version number or 'none', got '" + e + "'");
       }
       expected = alias_expectation::version(std::stoi(e));
@@ -211,7 +303,8 @@ void add_registry_command(CLI::App& app, int& status) {
     auto r = open(*args, false);
     const auto result =
         r->set_alias(args->name, args->alias, args->version, expected, context(*args));
-    print(alias_json(args->name, args->alias, result));
+    emit(args->out, alias_json(args->name, args->alias, result),
+         [&] { return alias_text(args->name, args->alias, result); });
     status = result ? exit_ok : exit_conflict;
     if (!result) {
       std::fprintf(stderr, "mlguard: %s\n", result.reason.c_str());
@@ -230,7 +323,9 @@ void add_registry_command(CLI::App& app, int& status) {
     }
     auto r = open(*args, false);
     if (at) {
-      json out{{"model", args->name}, {"at", format_iso8601(*at, iso8601_precision::exact)}};
+      json doc = json::object();
+      doc["model"] = args->name;
+      doc["at"] = format_iso8601(*at, iso8601_precision::exact);
       std::vector<std::string> aliases;
       if (!args->alias.empty()) {
         aliases.push_back(args->alias);
@@ -243,24 +338,32 @@ void add_registry_command(CLI::App& app, int& status) {
         }
       }
       json map = json::object();
+      text_table t({"alias", "version at " + format_iso8601(*at, iso8601_precision::seconds)});
       for (const auto& a : aliases) {
         const auto v = r->alias_at(args->name, a, *at);
         map[a] = v ? json(*v) : json(nullptr);
+        t.add({a, or_dash(v)});
       }
-      out["aliases"] = map;
-      print(out);
+      doc["aliases"] = map;
+      emit(args->out, doc, [&] { return t.str(); });
     } else if (!args->alias.empty()) {
-      json out = json::array();
+      json doc = json::array();
+      text_table t({"sequence", "time", "from", "to", "actor", "reason"});
       for (const auto& c : r->alias_history(args->name, args->alias)) {
-        out.push_back(c);
+        doc.push_back(c);
+        t.add({std::to_string(c.sequence), time_text(c.time), or_dash(c.from), or_dash(c.to),
+               or_dash(c.actor), or_dash(c.reason) + (c.rollback ? " (rollback)" : "")});
       }
-      print(out);
+      emit(args->out, doc, [&] { return t.str(); });
     } else {
-      json out = json::array();
+      json doc = json::array();
+      text_table t({"sequence", "time", "action", "version", "alias", "actor", "reason"});
       for (const auto& rec : r->audit_log(args->name)) {
-        out.push_back(rec);
+        doc.push_back(rec);
+        t.add({std::to_string(rec.sequence), time_text(rec.time), to_string(rec.action),
+               or_dash(rec.version), or_dash(rec.alias), or_dash(rec.actor), or_dash(rec.reason)});
       }
-      print(out);
+      emit(args->out, doc, [&] { return t.str(); });
     }
     status = exit_ok;
   });
@@ -272,7 +375,8 @@ void add_registry_command(CLI::App& app, int& status) {
   rollback->callback([args, &status] {
     auto r = open(*args, false);
     const auto result = r->rollback_alias(args->name, args->alias, context(*args));
-    print(alias_json(args->name, args->alias, result));
+    emit(args->out, alias_json(args->name, args->alias, result),
+         [&] { return alias_text(args->name, args->alias, result); });
     status = result ? exit_ok : exit_conflict;
     if (!result) {
       std::fprintf(stderr, "mlguard: %s\n", result.reason.c_str());

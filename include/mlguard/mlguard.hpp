@@ -65,6 +65,8 @@
 #include "mlguard/drift/online/kswin_sampler.hpp"
 #include "mlguard/drift/online/page_hinkley.hpp"
 
+#include "mlguard/pipeline/any_stage.hpp"
+#include "mlguard/pipeline/builtin_stages.hpp"
 #include "mlguard/pipeline/clipper.hpp"
 #include "mlguard/pipeline/column_selector.hpp"
 #include "mlguard/pipeline/dynamic_pipeline.hpp"

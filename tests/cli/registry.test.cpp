@@ -15,7 +15,13 @@ struct cli_registry {
   test::temp_dir dir;
   std::string root() const { return dir.path + "/reg"; }
 
+  // JSON output, so the test reads what the registry returned.
   test::process_result run(std::vector<std::string> args) const {
+    args.insert(args.begin(), {MLGUARD_CLI_PATH, "registry", "--root", root(), "--actor", "tester",
+                               "--format", "json"});
+    return test::run_process(args);
+  }
+  test::process_result run_text(std::vector<std::string> args) const {
     args.insert(args.begin(),
                 {MLGUARD_CLI_PATH, "registry", "--root", root(), "--actor", "tester"});
     return test::run_process(args);
@@ -142,4 +148,31 @@ TEST_CASE("mlguard registry: usage and input errors exit 2 with one line on stde
       {MLGUARD_CLI_PATH, "registry", "--root", cli.dir.path + "/nowhere", "list"});
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("no registry") != std::string::npos);
+}
+
+TEST_CASE("mlguard registry: text for people by default, -o writes the result to a file") {
+  cli_registry cli;
+  cli.ok({"create", "churn", "--description", "who leaves"});
+  cli.ok({"register", "churn", "--artifact", "s3://m/1", "--metric", "auc=0.91"});
+  cli.ok({"alias", "churn", "champion", "1"});
+
+  const auto shown = cli.run_text({"show", "churn@champion"});
+  REQUIRE(shown.exit_code == 0);
+  CHECK(shown.out.find("version         1") != std::string::npos);
+  CHECK(shown.out.find("auc=0.91") != std::string::npos);
+  CHECK(shown.out.find("champion") != std::string::npos);
+  const auto models = cli.run_text({"list"});
+  CHECK(models.out.rfind("model ", 0) == 0); // a header row, then one row per model
+  CHECK(lines(models.out) == 2);
+  CHECK(models.out.find("champion=1") != std::string::npos);
+
+  const std::string file = cli.dir.path + "/versions.json";
+  const auto written = cli.run({"list", "churn", "-o", file});
+  REQUIRE(written.exit_code == 0);
+  CHECK(written.out.empty());
+  const json versions = parse_json(test::read_file(file), file);
+  REQUIRE(versions.size() == 1);
+  CHECK(versions[0]["metrics"]["auc"] == 0.91);
+  const auto bad_format = cli.run_text({"list", "--format", "yaml"});
+  CHECK(bad_format.exit_code == 2);
 }

@@ -3,7 +3,8 @@
 
 Scans include/ and examples/ for the places an id is made:
   - `<area>_error("reason", ...)`: the error classes of core/error.hpp;
-  - `throw_io("reason", ...)`: the io helper of core/detail/file.hpp;
+  - `throw_io("reason", ...)` and `throw_registry_io("reason", ...)`: the io helpers
+    of core/detail/file.hpp and registry/detail/posix_file.hpp;
 and compares them with the ids in the first column of docs/errors.md's
 tables, in both directions. A reason passed on through a variable is not
 seen, so every id must appear literally at one of those places.
@@ -26,6 +27,7 @@ AREAS = {
     "registry_error": "registry",
     "serving_error": "serving",
     "throw_io": "io",
+    "throw_registry_io": "io",
 }
 THROW = re.compile(r"\b(" + "|".join(AREAS) + r")\s*\(\s*\"([a-z0-9_]+)\"")
 CATALOGUE = re.compile(r"^\|\s*`(mlguard\.[a-z0-9_]+\.[a-z0-9_]+)`\s*\|", re.M)

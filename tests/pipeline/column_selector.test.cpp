@@ -25,7 +25,8 @@ TEST_CASE("column_selector selects and reorders by name") {
   s.transform_row(row, o);
   CHECK(o[0] == 9);
   CHECK(o[1] == 7);
-  const auto copy = column_selector::from_json(s.to_json(), {"a", "b", "c"});
+  const json s_doc = s.to_json();
+  const auto copy = column_selector::from_json(s_doc, {"a", "b", "c"});
   CHECK(copy.feature_names_out() == s.feature_names_out());
   MLGUARD_CHECK_THROWS_ID(s.bind({"a", "b"}), "mlguard.pipeline.unknown_feature");
   column_selector none;

@@ -40,8 +40,8 @@ TEST_CASE("sklearn pipelines exported to mlguard JSON predict what sklearn predi
 TEST_CASE("dynamic_pipeline gives the typed pipeline's bits and the same document") {
   const auto& ref = export_reference();
   const json& doc = ref["cases"][0]["document"];
-  using typed = static_pipeline<column_selector, imputer, standard_scaler,
-                         one_hot_encoder, logistic_regression>;
+  using typed = static_pipeline<column_selector, imputer, standard_scaler, one_hot_encoder,
+                                logistic_regression>;
   auto t = typed::from_json(doc);
   auto d = dynamic_pipeline::from_json(doc);
   const Eigen::MatrixXd X = matrix_from(ref["cases"][0]["X_test"]);

@@ -67,8 +67,8 @@ TEST_CASE("pipeline fingerprint: stable, survives save/load, changes with any pa
   changed["stages"][4]["params"]["C"] = 0.25;
   CHECK(fingerprint(dynamic_pipeline::from_json(changed)) != f);
   // The typed pipeline of the same document has the same fingerprint.
-  using typed = static_pipeline<column_selector, imputer, standard_scaler,
-                         one_hot_encoder, logistic_regression>;
+  using typed = static_pipeline<column_selector, imputer, standard_scaler, one_hot_encoder,
+                                logistic_regression>;
   CHECK(fingerprint(typed::from_json(doc)) == f);
   // Not fitted: no fingerprint.
   static_pipeline<standard_scaler> unfitted(standard_scaler{});

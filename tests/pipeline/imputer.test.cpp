@@ -11,9 +11,8 @@ using namespace mlguard::pipeline;
 TEST_CASE("imputer matches sklearn SimpleImputer for every strategy") {
   const auto& ref = stage_reference();
   const Eigen::MatrixXd X = matrix_from(ref["X"]);
-  for (auto strategy :
-       {impute_strategy::mean, impute_strategy::median,
-        impute_strategy::most_frequent, impute_strategy::constant}) {
+  for (auto strategy : {impute_strategy::mean, impute_strategy::median,
+                        impute_strategy::most_frequent, impute_strategy::constant}) {
     CAPTURE(to_string(strategy));
     const auto& r = ref[std::string("imputer_") + to_string(strategy)];
     imputer s(strategy, {}, -1.5);
@@ -37,7 +36,8 @@ TEST_CASE("imputer: per-column strategy, persistence and errors") {
   s.fit(X);
   CHECK(s.statistics()[0] == 3.0);
   CHECK(s.statistics()[1] == 99.0);
-  const auto copy = imputer::from_json(s.to_json(), {"a", "b"});
+  const json s_doc = s.to_json();
+  const auto copy = imputer::from_json(s_doc, {"a", "b"});
   CHECK(copy.to_json() == s.to_json());
   double in[2] = {NAN, NAN};
   double out[2];

@@ -54,8 +54,9 @@ TEST_CASE("linear models: NaN throws on the batch path, is a status on the row p
   CHECK(std::isnan(o));
   MLGUARD_CHECK_THROWS_ID(m.fit(bad, Eigen::VectorXd::Ones(2)), "mlguard.pipeline.nan_input");
   MLGUARD_CHECK_THROWS_ID(m.fit(X, Eigen::VectorXd::Ones(2)), "mlguard.pipeline.size_mismatch");
-  const auto copy = linear_regression::from_json(m.to_json(), {"x"});
+  const json m_doc = m.to_json();
+  const auto copy = linear_regression::from_json(m_doc, {"x"});
   CHECK(copy.to_json() == m.to_json());
-  MLGUARD_CHECK_THROWS_ID(linear_regression::from_json(m.to_json(), {"x", "y"}),
+  MLGUARD_CHECK_THROWS_ID(linear_regression::from_json(m_doc, {"x", "y"}),
                           "mlguard.pipeline.width_mismatch");
 }

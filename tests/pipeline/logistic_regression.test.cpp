@@ -42,7 +42,7 @@ TEST_CASE("logistic_regression reaches sklearn LogisticRegression's optimum (l2,
 }
 
 TEST_CASE("logistic_regression: labels, parameters and persistence") {
-  MLGUARD_CHECK_THROWS_ID(logistic_regression(0.0), "mlguard.argument.bad_parameter");
+  MLGUARD_CHECK_THROWS_ID(logistic_regression(0.0), "mlguard.pipeline.invalid_option");
   Eigen::MatrixXd X(4, 1);
   X << 0, 1, 2, 3;
   Eigen::VectorXd y(4);
@@ -52,7 +52,8 @@ TEST_CASE("logistic_regression: labels, parameters and persistence") {
   MLGUARD_CHECK_THROWS_ID(m.fit(X, y), "mlguard.pipeline.bad_label");
   y << 0, 1, 0, 1;
   m.fit(X, y);
-  const auto copy = logistic_regression::from_json(m.to_json(), {"x"});
+  const json m_doc = m.to_json();
+  const auto copy = logistic_regression::from_json(m_doc, {"x"});
   CHECK(copy.to_json() == m.to_json());
   double in = 1.5;
   double a = 0;

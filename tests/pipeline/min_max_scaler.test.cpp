@@ -31,8 +31,9 @@ TEST_CASE("min_max_scaler: range, persistence and errors") {
   double out = 0;
   s.transform_row(&in, &out);
   CHECK(out == 1.0);
-  const auto copy = min_max_scaler::from_json(s.to_json(), {"a"});
+  const json s_doc = s.to_json();
+  const auto copy = min_max_scaler::from_json(s_doc, {"a"});
   CHECK(copy.to_json() == s.to_json());
-  MLGUARD_CHECK_THROWS_ID(min_max_scaler::from_json(s.to_json(), {"a", "b"}),
+  MLGUARD_CHECK_THROWS_ID(min_max_scaler::from_json(s_doc, {"a", "b"}),
                           "mlguard.pipeline.width_mismatch");
 }

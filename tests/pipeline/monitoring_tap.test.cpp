@@ -51,9 +51,9 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
   std::vector<bool> window_drift;
   chain p(standard_scaler{},
           monitoring_tap(options(),
-                                 [&](const drift::window_report& w) {
-                                   window_drift.push_back(w.drift.columns[0].drifted);
-                                 }),
+                         [&](const drift::window_report& w) {
+                           window_drift.push_back(w.drift.columns[0].drifted);
+                         }),
           linear_regression{});
   p.fit(X, {"x", "z"}, y);
   const auto* monitor = p.stage<1>().monitor();
@@ -77,7 +77,7 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
       [&](const drift::window_report& w) { loaded_drift.push_back(w.drift.columns[0].drifted); });
   CHECK(serve(q, 3.0) == status);
   CHECK(loaded_drift == window_drift);
-  auto d = dynamic_pipeline::from_json(doc, stage_registry::builtin());
+  auto d = dynamic_pipeline::from_json(doc, builtin_stages());
   const double row[2] = {0.1, -0.2};
   double o = 0;
   CHECK(d.transform_row(row, &o) == row_status::ok);
@@ -92,9 +92,8 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
 TEST_CASE("monitoring_tap: bad documents and unfitted use") {
   const monitoring_tap unfitted;
   MLGUARD_CHECK_THROWS_ID(unfitted.to_json(), "mlguard.pipeline.not_fitted");
-  MLGUARD_CHECK_THROWS_ID(monitoring_tap::from_json(json::object(), {"x"}),
-                          "mlguard.format.corrupt");
-  MLGUARD_CHECK_THROWS_ID(
-      monitoring_tap::from_json(json{{"options", json::object()}, {"reference", 1}}, {"x"}),
-      "mlguard.format.corrupt");
+  const json empty = json::object();
+  MLGUARD_CHECK_THROWS_ID(monitoring_tap::from_json(empty, {"x"}), "mlguard.format.corrupt");
+  const json no_options = json{{"options", json::object()}, {"reference", 1}};
+  MLGUARD_CHECK_THROWS_ID(monitoring_tap::from_json(no_options, {"x"}), "mlguard.format.corrupt");
 }

@@ -87,11 +87,10 @@ TEST_CASE("NYC taxi: tipped-trip pipeline fitted on 2019-01, saved, loaded, iden
   const month jan = read_month(*dir, 1);
   std::vector<std::string> names = numeric;
   names.insert(names.end(), categorical.begin(), categorical.end());
-  using tip_model = static_pipeline<imputer, clipper, standard_scaler,
-                             one_hot_encoder, logistic_regression>;
-  tip_model p(imputer(impute_strategy::median), clipper(numeric),
-              standard_scaler(numeric), one_hot_encoder(categorical),
-              logistic_regression(1.0));
+  using tip_model =
+      static_pipeline<imputer, clipper, standard_scaler, one_hot_encoder, logistic_regression>;
+  tip_model p(imputer(impute_strategy::median), clipper(numeric), standard_scaler(numeric),
+              one_hot_encoder(categorical), logistic_regression(1.0));
   p.fit(jan.X, names, jan.tipped);
   MESSAGE("fitted on " << jan.X.rows() << " January trips; " << p.stage<4>().iterations()
                        << " Newton iterations; fingerprint " << fingerprint(p)

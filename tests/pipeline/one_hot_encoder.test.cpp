@@ -52,7 +52,8 @@ TEST_CASE("one_hot_encoder without the unseen bucket is sklearn's handle_unknown
   e.transform_row(&in, out);
   CHECK(out[0] == 0);
   CHECK(out[1] == 0);
-  const auto copy = one_hot_encoder::from_json(e.to_json(), {"c"});
+  const json e_doc = e.to_json();
+  const auto copy = one_hot_encoder::from_json(e_doc, {"c"});
   CHECK(copy.to_json() == e.to_json());
   json bad = e.to_json();
   bad["categories"] = {{1.0, 0.0}};

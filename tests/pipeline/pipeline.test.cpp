@@ -23,13 +23,13 @@ using namespace mlguard::pipeline;
 
 namespace {
 
-using five_stage = static_pipeline<imputer, standard_scaler, clipper,
-                            one_hot_encoder, logistic_regression>;
+using five_stage =
+    static_pipeline<imputer, standard_scaler, clipper, one_hot_encoder, logistic_regression>;
 
 five_stage make_five_stage() {
-  return five_stage(imputer(impute_strategy::median),
-                    standard_scaler({"a", "b"}), clipper({"a", "b"}, 0.02, 0.98),
-                    one_hot_encoder({"k"}), logistic_regression(0.7));
+  return five_stage(imputer(impute_strategy::median), standard_scaler({"a", "b"}),
+                    clipper({"a", "b"}, 0.02, 0.98), one_hot_encoder({"k"}),
+                    logistic_regression(0.7));
 }
 
 struct data {
@@ -154,8 +154,8 @@ TEST_CASE("pipeline bad input: width, labels, NaN into the model, not fitted, st
         row_status::invalid_input);
 
   // Without an imputer, NaN reaches the model: the batch throws, the row reports.
-  static_pipeline<standard_scaler, logistic_regression> no_impute(
-      standard_scaler{}, logistic_regression{});
+  static_pipeline<standard_scaler, logistic_regression> no_impute(standard_scaler{},
+                                                                  logistic_regression{});
   Eigen::MatrixXd clean = d.X;
   for (Eigen::Index i = 0; i < clean.rows(); ++i) {
     if (std::isnan(clean(i, 0))) {
@@ -171,8 +171,8 @@ TEST_CASE("pipeline bad input: width, labels, NaN into the model, not fitted, st
   // A document of another composition does not load into this type.
   using other = static_pipeline<imputer, logistic_regression>;
   MLGUARD_CHECK_THROWS_ID(other::from_json(p.to_json()), "mlguard.pipeline.stage_mismatch");
-  using wrong_order = static_pipeline<standard_scaler, imputer, clipper,
-                               one_hot_encoder, logistic_regression>;
+  using wrong_order =
+      static_pipeline<standard_scaler, imputer, clipper, one_hot_encoder, logistic_regression>;
   MLGUARD_CHECK_THROWS_ID(wrong_order::from_json(p.to_json()), "mlguard.pipeline.stage_mismatch");
 }
 
@@ -210,10 +210,54 @@ TEST_CASE("pipeline documents: newer format_version, corrupt JSON, recorded widt
   MLGUARD_CHECK_THROWS_ID(five_stage::load("/nonexistent/pipeline.json"), "mlguard.io.open_failed");
 }
 
+TEST_CASE("pipeline documents: a bad field is named by file and path") {
+  auto d = make_data(100, 7);
+  auto p = make_five_stage();
+  p.fit(d.X, {"a", "b", "k"}, d.y);
+  const auto message_of = [](const json& doc) {
+    try {
+      (void)five_stage::from_json(doc, "churn.json");
+    } catch (const format_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  json doc = p.to_json();
+  doc["stages"][1]["params"]["scale"][1] = "wide";
+  CHECK(message_of(doc) ==
+        "[mlguard.format.corrupt] churn.json: stages[1].params.scale[1]: expected a number");
+  doc = p.to_json();
+  doc["stages"][4]["params"].erase("intercept");
+  CHECK(message_of(doc) ==
+        "[mlguard.format.corrupt] churn.json: stages[4].params.intercept: missing field");
+  doc = p.to_json();
+  doc["stages"][0]["params"]["strategy"] = "mode";
+  CHECK(message_of(doc) == "[mlguard.format.corrupt] churn.json: stages[0].params.strategy: "
+                           "expected mean, median, most_frequent or constant");
+  doc = p.to_json();
+  doc["stages"][2]["params"]["lowr"] = json::array();
+  CHECK(message_of(doc) ==
+        "[mlguard.format.unknown_field] churn.json: stages[2].params.lowr: unknown field");
+}
+
+TEST_CASE("pipeline documents: save is atomic and load reads it back; 0.1 documents still load") {
+  auto d = make_data(100, 7);
+  auto p = make_five_stage();
+  p.fit(d.X, {"a", "b", "k"}, d.y);
+  const std::string path = "pipeline_save_test.json";
+  p.save(path);
+  const auto q = five_stage::load(path);
+  std::remove(path.c_str());
+  CHECK(q.to_json() == p.to_json());
+  // mlguard 0.1 wrote NaN as the string "nan": it reads as NaN, which is now written as null.
+  json doc = p.to_json();
+  doc["stages"][0]["params"]["fill_value"] = "nan";
+  CHECK(five_stage::from_json(doc).stage<0>().to_json()["fill_value"].is_null());
+}
+
 TEST_CASE("column_selector in a pipeline: stateless stages need no fit") {
   auto d = make_data(50, 8);
-  static_pipeline<column_selector, imputer> p(column_selector({"k", "a"}),
-                                                       imputer{});
+  static_pipeline<column_selector, imputer> p(column_selector({"k", "a"}), imputer{});
   p.fit(d.X, {"a", "b", "k"});
   CHECK(p.feature_names_out() == std::vector<std::string>{"k", "a"});
   const Eigen::MatrixXd out = p.transform(d.X);

@@ -31,13 +31,19 @@ inline const json& export_reference() {
   return j;
 }
 
+// A number of the sklearn fixture (NaN and infinities are strings there).
+inline double fixture_number(const json& j) {
+  double v = 0;
+  REQUIRE(read_json_number(j, v));
+  return v;
+}
+
 inline Eigen::MatrixXd matrix_from(const json& rows) {
   Eigen::MatrixXd m(static_cast<Eigen::Index>(rows.size()),
                     static_cast<Eigen::Index>(rows.at(0).size()));
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
     for (Eigen::Index j = 0; j < m.cols(); ++j) {
-      m(i, j) = mlguard::pipeline::detail::number_from_json(
-          rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)], "fixture");
+      m(i, j) = fixture_number(rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]);
     }
   }
   return m;
@@ -46,7 +52,7 @@ inline Eigen::MatrixXd matrix_from(const json& rows) {
 inline Eigen::VectorXd vector_from(const json& values) {
   Eigen::VectorXd v(static_cast<Eigen::Index>(values.size()));
   for (Eigen::Index i = 0; i < v.size(); ++i) {
-    v[i] = mlguard::pipeline::detail::number_from_json(values[static_cast<std::size_t>(i)], "fixture");
+    v[i] = fixture_number(values[static_cast<std::size_t>(i)]);
   }
   return v;
 }

@@ -29,6 +29,7 @@ TEST_CASE("robust_scaler: persistence and bad configuration") {
   s.bind({"a"});
   s.fit(X);
   CHECK(s.center()[0] == 2.5);
-  const auto copy = robust_scaler::from_json(s.to_json(), {"a"});
+  const json s_doc = s.to_json();
+  const auto copy = robust_scaler::from_json(s_doc, {"a"});
   CHECK(copy.to_json() == s.to_json());
 }

@@ -1,6 +1,6 @@
 #include "mlguard/pipeline/stage_traits.hpp"
 
-#include "mlguard/pipeline/stage_registry.hpp"
+#include "mlguard/pipeline/builtin_stages.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -17,7 +17,7 @@ struct no_batch {
   std::vector<std::string> feature_names_out() const { return names; }
   row_status transform_row(const double*, double*) noexcept { return row_status::ok; }
   json to_json() const { return json::object(); }
-  static no_batch from_json(const json&, const std::vector<std::string>&) { return {}; }
+  static no_batch from_json(const json_reader&, const std::vector<std::string>&) { return {}; }
   std::vector<std::string> names;
 };
 // The same with a batch transform, and a per-row path that may throw.
@@ -25,12 +25,12 @@ struct throwing_row : no_batch {
   void transform(const Eigen::Ref<const Eigen::MatrixXd>&, Eigen::Ref<Eigen::MatrixXd>,
                  span<row_status>) {}
   row_status transform_row(const double*, double*) { return row_status::ok; }
-  static throwing_row from_json(const json&, const std::vector<std::string>&) { return {}; }
+  static throwing_row from_json(const json_reader&, const std::vector<std::string>&) { return {}; }
 };
 struct complete : no_batch {
   void transform(const Eigen::Ref<const Eigen::MatrixXd>&, Eigen::Ref<Eigen::MatrixXd>,
                  span<row_status>) {}
-  static complete from_json(const json&, const std::vector<std::string>&) { return {}; }
+  static complete from_json(const json_reader&, const std::vector<std::string>&) { return {}; }
 };
 } // namespace
 

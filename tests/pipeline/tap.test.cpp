@@ -73,13 +73,13 @@ TEST_CASE("callback_tap observes, edits, flags and rejects rows on both paths") 
   CHECK(q.transform_row(big, &o) == row_status::rejected);
   CHECK(std::isnan(o));
   // The dynamic pipeline loads it too, and an application can register its own loader.
-  stage_registry registry = stage_registry::builtin();
-  registry.add("callback_tap", [](const json& params, const std::vector<std::string>& names) {
-    auto t = callback_tap::from_json(params, names);
-    t.set_callback(policy);
-    return std::unique_ptr<any_stage>(
-        std::make_unique<mlguard::pipeline::detail::any_stage_impl<callback_tap>>(std::move(t)));
-  });
+  stage_registry registry = builtin_stages();
+  registry.add("callback_tap",
+               [](const json_reader& params, const std::vector<std::string>& names) {
+                 auto t = callback_tap::from_json(params, names);
+                 t.set_callback(policy);
+                 return make_any_stage(std::move(t));
+               });
   auto d = dynamic_pipeline::from_json(p.to_json(), registry);
   CHECK(d.transform_row(big, &o) == row_status::rejected);
 }

@@ -38,8 +38,7 @@ chain fitted() {
   X << 1, 1, 0, 2, 2, 1, 3, 3, 0, 4, 4, 1;
   Eigen::VectorXd y(4);
   y << 2, 4, 6, 8;
-  chain p(validation_tap(two_feature_schema()), imputer{},
-          linear_regression{});
+  chain p(validation_tap(two_feature_schema()), imputer{}, linear_regression{});
   p.fit(X, {"c", "b", "a"}, y); // the tap finds the schema's features by name
   return p;
 }
@@ -82,20 +81,19 @@ TEST_CASE("validation_tap: the schema is saved with the pipeline and loads on bo
   double o = 0;
   auto q = chain::from_json(doc);
   CHECK(q.transform_row(row, &o) == row_status::rejected);
-  auto d = dynamic_pipeline::from_json(doc, stage_registry::builtin());
+  auto d = dynamic_pipeline::from_json(doc, builtin_stages());
   CHECK(d.transform_row(row, &o) == row_status::rejected);
   CHECK(q.to_json() == doc);
 }
 
 TEST_CASE("validation_tap: a schema feature missing from the input, and bad documents") {
-  chain p(validation_tap(two_feature_schema()), imputer{},
-          linear_regression{});
+  chain p(validation_tap(two_feature_schema()), imputer{}, linear_regression{});
   Eigen::MatrixXd X = Eigen::MatrixXd::Ones(3, 2);
   Eigen::VectorXd y = Eigen::VectorXd::Ones(3);
   MLGUARD_CHECK_THROWS_ID(p.fit(X, {"a", "c"}, y), "mlguard.pipeline.unknown_feature");
-  MLGUARD_CHECK_THROWS_ID(validation_tap::from_json(json::object(), {"a", "b"}),
-                          "mlguard.format.corrupt");
-  MLGUARD_CHECK_THROWS_ID(
-      validation_tap::from_json(json{{"schema", 1}, {"extra", 2}}, {"a", "b"}),
-      "mlguard.format.unknown_field");
+  const json empty = json::object();
+  MLGUARD_CHECK_THROWS_ID(validation_tap::from_json(empty, {"a", "b"}), "mlguard.format.corrupt");
+  const json extra_field = json{{"schema", 1}, {"extra", 2}};
+  MLGUARD_CHECK_THROWS_ID(validation_tap::from_json(extra_field, {"a", "b"}),
+                          "mlguard.format.unknown_field");
 }

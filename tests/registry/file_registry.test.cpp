@@ -289,7 +289,7 @@ TEST_CASE("file_registry: symlinks inside the root are not followed for writes")
 
   // A symlinked lock file is refused rather than followed.
   REQUIRE(symlink(target.c_str(), (root + "/locks/other.lock").c_str()) == 0);
-  MLGUARD_CHECK_THROWS_ID(reg.create_model("other"), "mlguard.io.failed");
+  MLGUARD_CHECK_THROWS_ID(reg.create_model("other"), "mlguard.io.open_failed");
   CHECK(test::read_file(target) == "precious");
 }
 

@@ -17,18 +17,6 @@
 namespace mlguard::test {
 
 /// A fresh directory under /tmp (mkdtemp), removed with its contents at the end.
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char pattern[] = "/tmp/mlguard-registry-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path = pattern;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() { run_process({"/bin/rm", "-rf", path}); }
-};
-
 /// 2026-11-27T00:00:00Z, where the manual clocks of the registry tests start.
 inline timestamp test_epoch() { return timestamp(std::chrono::seconds(1795737600)); }
 

@@ -1,6 +1,10 @@
 #ifndef MLGUARD_CORE_CLOCK_HPP
 #define MLGUARD_CORE_CLOCK_HPP
 
+// The injectable clock: everything in mlguard that reads the time (windows,
+// cooldowns, audit timestamps) takes a clock_source, so tests replay traces
+// deterministically with manual_clock.
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>

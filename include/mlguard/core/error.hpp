@@ -1,6 +1,10 @@
 #ifndef MLGUARD_CORE_ERROR_HPP
 #define MLGUARD_CORE_ERROR_HPP
 
+// mlguard::error, the base of every exception mlguard throws, and one
+// subclass per area. Each error carries a stable id, mlguard.<area>.<reason>;
+// docs/errors.md lists every id with its meaning and fix.
+
 #include <stdexcept>
 #include <string>
 #include <string_view>

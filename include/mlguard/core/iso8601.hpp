@@ -1,6 +1,9 @@
 #ifndef MLGUARD_CORE_ISO8601_HPP
 #define MLGUARD_CORE_ISO8601_HPP
 
+// ISO-8601 / RFC 3339 UTC times: how mlguard writes timestamps into its
+// documents (exact to the nanosecond) and reads them back.
+
 #include <chrono>
 #include <cstdint>
 #include <string>

@@ -175,14 +175,18 @@ inline std::int64_t check_format(const json& document, const document_format& fo
 class json_reader {
 public:
   /// Reads `object`, found at `path` inside `source` (a file name or a
-  /// description such as "profile"). Throws format_error
+  /// description such as "profile"). Implicit, so a loader taking a reader
+  /// can be called with a JSON value. Throws format_error
   /// (mlguard.format.corrupt) when it is not an object.
-  json_reader(const json& object, std::string source, std::string path = {})
+  json_reader(const json& object, std::string source = "json", std::string path = {}) // NOLINT
       : object_(&object), source_(std::move(source)), path_(std::move(path)) {
     if (!object.is_object()) {
       fail("expected a JSON object");
     }
   }
+
+  /// A reader refers to its JSON value, so it cannot be made from a temporary.
+  json_reader(json&&, std::string = {}, std::string = {}) = delete;
 
   /// Opens a document: checks its envelope against `format` (see
   /// check_format) and that it has no fields beyond `known` (which need not
@@ -195,6 +199,9 @@ public:
     reader.allow_fields(known, {"format", "format_version"});
     return reader;
   }
+
+  static json_reader document(json&&, const document_format&, std::string,
+                              std::initializer_list<std::string_view>) = delete;
 
   /// The format_version of a document opened by document(); 0 otherwise.
   std::int64_t version() const noexcept { return version_; }
@@ -278,8 +285,8 @@ public:
         j.is_number_integer() &&
         !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(hi));
     if (!fits || j.get<std::int64_t>() < lo || j.get<std::int64_t>() > hi) {
-      fail(field, "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                      "]");
+      fail(field,
+           "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     }
     return j.get<std::int64_t>();
   }
@@ -410,9 +417,7 @@ inline void save_json(const std::string& path, const json& document, int indent 
 
 /// Reads and parses the JSON file at `path`. Throws io_error
 /// (mlguard.io.open_failed, read_failed) and format_error (mlguard.format.corrupt).
-inline json load_json(const std::string& path) {
-  return parse_json(detail::read_file(path), path);
-}
+inline json load_json(const std::string& path) { return parse_json(detail::read_file(path), path); }
 
 // ---- transitional: loaders not yet on json_reader (removed before issue 11 closes)
 inline std::int64_t check_format(const json& document, std::string_view kind,

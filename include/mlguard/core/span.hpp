@@ -1,6 +1,9 @@
 #ifndef MLGUARD_CORE_SPAN_HPP
 #define MLGUARD_CORE_SPAN_HPP
 
+// mlguard::span, a pointer and a size: the C++17 stand-in for std::span that
+// per-row and per-column functions take, so they neither copy nor allocate.
+
 #include <array>
 #include <cstddef>
 #include <type_traits>

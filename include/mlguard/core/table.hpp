@@ -1,6 +1,10 @@
 #ifndef MLGUARD_CORE_TABLE_HPP
 #define MLGUARD_CORE_TABLE_HPP
 
+// The columnar table shared by drift reports, profiles, validation and the
+// CLI: named columns, numeric (doubles, NaN = missing) or categorical (integer
+// codes with a vocabulary).
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>

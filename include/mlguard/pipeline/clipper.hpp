@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_CLIPPER_HPP
 #define MLGUARD_PIPELINE_CLIPPER_HPP
 
+// The clipper stage: winsorises chosen columns to quantiles learned at fit, or
+// to a given domain.
+
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -79,24 +82,24 @@ public:
   json to_json() const {
     json j = base_json();
     j["mode"] = learned_ ? "quantile" : "domain";
-    j["quantiles"] = {q_low_, q_high_};
-    j["lower"] = detail::numbers_to_json(lower_);
-    j["upper"] = detail::numbers_to_json(upper_);
+    j["quantiles"] = json_numbers({q_low_, q_high_});
+    j["lower"] = json_numbers(lower_);
+    j["upper"] = json_numbers(upper_);
     return j;
   }
   /// Restores a fitted clipper. Throws as standard_scaler::from_json.
-  static clipper from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"columns", "mode", "quantiles", "lower", "upper"}, kind);
-    const auto q = detail::numbers_from_json(params, "quantiles", 2, kind);
+  static clipper from_json(const json_reader& params, const std::vector<std::string>& names_in) {
+    params.allow_fields({"columns", "mode", "quantiles", "lower", "upper"});
+    const auto q = detail::read_numbers(params, "quantiles", 2);
     clipper c({}, q[0], q[1]);
-    const auto mode = params.value("mode", "");
+    const auto& mode = params.text("mode");
     if (mode != "quantile" && mode != "domain") {
-      throw format_error("corrupt", "clipper.mode: expected \"quantile\" or \"domain\"");
+      params.fail("mode", "expected \"quantile\" or \"domain\"");
     }
     c.learned_ = mode == "quantile";
     c.base_from_json(params, names_in);
-    c.lower_ = detail::numbers_from_json(params, "lower", c.acted_on(), kind);
-    c.upper_ = detail::numbers_from_json(params, "upper", c.acted_on(), kind);
+    c.lower_ = detail::read_numbers(params, "lower", c.acted_on());
+    c.upper_ = detail::read_numbers(params, "upper", c.acted_on());
     c.fitted_ = true;
     return c;
   }

@@ -1,6 +1,8 @@
 #ifndef MLGUARD_PIPELINE_COLUMN_SELECTOR_HPP
 #define MLGUARD_PIPELINE_COLUMN_SELECTOR_HPP
 
+// The column_selector stage: selects and reorders input columns by name.
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -60,11 +62,16 @@ public:
   }
 
   /// {"columns"}.
-  json to_json() const { return {{"columns", subset_.columns}}; }
+  json to_json() const {
+    json j = json::object();
+    j["columns"] = subset_.columns;
+    return j;
+  }
   /// Throws format_error (corrupt, unknown_field), pipeline_error (unknown_feature).
-  static column_selector from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"columns"}, kind);
-    column_selector s(detail::strings_from_json(params, "columns", kind));
+  static column_selector from_json(const json_reader& params,
+                                   const std::vector<std::string>& names_in) {
+    params.allow_fields({"columns"});
+    column_selector s(params.texts("columns"));
     s.bind(names_in);
     return s;
   }

@@ -1,6 +1,10 @@
 #ifndef MLGUARD_PIPELINE_DYNAMIC_PIPELINE_HPP
 #define MLGUARD_PIPELINE_DYNAMIC_PIPELINE_HPP
 
+// dynamic_pipeline: a fitted pipeline loaded from a document whose
+// composition is known only at run time (from the registry, the CLI). This is
+// the header an application includes to load and serve a saved pipeline.
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -12,6 +16,8 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
+#include "mlguard/pipeline/any_stage.hpp"
+#include "mlguard/pipeline/builtin_stages.hpp"
 #include "mlguard/pipeline/detail/document.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
@@ -31,9 +37,9 @@ public:
   /// unknown_field), pipeline_error (mlguard.pipeline.unknown_stage,
   /// width_mismatch, unknown_feature).
   static dynamic_pipeline from_json(const json& doc,
-                                    const stage_registry& registry = stage_registry::builtin(),
+                                    const stage_registry& registry = builtin_stages(),
                                     std::string_view source = "pipeline") {
-    const auto d = detail::read_pipeline_document(doc, source);
+    const auto d = detail::read_pipeline_document(doc, std::string(source));
     dynamic_pipeline p;
     p.input_names_ = d.input_features;
     std::vector<std::string> names = d.input_features;
@@ -46,11 +52,12 @@ public:
     p.prepare();
     return p;
   }
-  /// Reads a document file. Throws io_error (mlguard.io.open_failed),
-  /// format_error (mlguard.format.corrupt for malformed JSON) and as from_json.
+  /// Reads a document file. Throws io_error (mlguard.io.open_failed,
+  /// read_failed), format_error (mlguard.format.corrupt for malformed JSON)
+  /// and as from_json.
   static dynamic_pipeline load(const std::string& path,
-                               const stage_registry& registry = stage_registry::builtin()) {
-    return from_json(parse_json(detail::read_text_file(path), path), registry, path);
+                               const stage_registry& registry = builtin_stages()) {
+    return from_json(load_json(path), registry, path);
   }
 
   dynamic_pipeline(const dynamic_pipeline& other)
@@ -160,12 +167,12 @@ public:
   json to_json() const {
     json list = json::array();
     for (const auto& s : stages_) {
-      list.push_back({{"kind", std::string(s->kind())}, {"params", s->to_json()}});
+      detail::add_stage(list, s->kind(), s->to_json());
     }
     return detail::write_pipeline_document(input_names_, output_names_, std::move(list));
   }
-  /// Writes the document to `path`. Throws io_error (mlguard.io.write_failed).
-  void save(const std::string& path) const { detail::write_text_file(path, to_json().dump(1)); }
+  /// Writes the document to `path` atomically. Throws io_error (mlguard.io.write_failed).
+  void save(const std::string& path) const { save_json(path, to_json()); }
 
 private:
   dynamic_pipeline() = default;

@@ -1,8 +1,12 @@
 #ifndef MLGUARD_PIPELINE_IMPUTER_HPP
 #define MLGUARD_PIPELINE_IMPUTER_HPP
 
+// The imputer stage: fills missing values (NaN) per column, as sklearn's
+// SimpleImputer does.
+
 #include <cmath>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,15 +33,15 @@ constexpr const char* to_string(impute_strategy s) noexcept {
   return "constant";
 }
 
-/// Parses a strategy name. Throws format_error (mlguard.format.corrupt).
-inline impute_strategy impute_strategy_from_string(std::string_view s) {
+/// Parses a strategy name; nullopt when `s` names none.
+inline std::optional<impute_strategy> impute_strategy_from_string(std::string_view s) noexcept {
   for (auto v : {impute_strategy::mean, impute_strategy::median, impute_strategy::most_frequent,
                  impute_strategy::constant}) {
     if (s == to_string(v)) {
       return v;
     }
   }
-  throw format_error("corrupt", "imputer: unknown strategy \"" + std::string(s) + "\"");
+  return std::nullopt;
 }
 
 /// Replaces NaN by a value learned per column. Matches
@@ -117,36 +121,46 @@ public:
   json to_json() const {
     json j = base_json();
     j["strategy"] = to_string(strategy_);
-    j["fill_value"] = detail::number_to_json(fill_value_);
-    j["overrides"] = json::array();
+    j["fill_value"] = json_number(fill_value_);
+    json overrides = json::array();
     for (const auto& o : overrides_) {
-      j["overrides"].push_back({{"column", o.column},
-                                {"strategy", to_string(o.strategy)},
-                                {"fill_value", detail::number_to_json(o.fill_value)}});
+      json entry = json::object();
+      entry["column"] = o.column;
+      entry["strategy"] = to_string(o.strategy);
+      entry["fill_value"] = json_number(o.fill_value);
+      overrides.push_back(std::move(entry));
     }
-    j["statistics"] = detail::numbers_to_json(statistics_);
+    j["overrides"] = std::move(overrides);
+    j["statistics"] = json_numbers(statistics_);
     return j;
   }
   /// Restores a fitted imputer. Throws format_error (mlguard.format.corrupt,
   /// mlguard.format.unknown_field), pipeline_error (width_mismatch, unknown_feature).
-  static imputer from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"columns", "strategy", "fill_value", "overrides", "statistics"},
-                       kind);
-    imputer s(
-        impute_strategy_from_string(params.value("strategy", "")), {},
-        detail::number_from_json(params.value("fill_value", json(0.0)), "imputer.fill_value"));
-    for (const auto& o : params.value("overrides", json::array())) {
-      s.set_strategy(o.value("column", ""), impute_strategy_from_string(o.value("strategy", "")),
-                     detail::number_from_json(o.value("fill_value", json(0.0)), "imputer"));
+  static imputer from_json(const json_reader& params, const std::vector<std::string>& names_in) {
+    params.allow_fields({"columns", "strategy", "fill_value", "overrides", "statistics"});
+    imputer s(strategy_from(params), {}, params.number("fill_value"));
+    if (params.has("overrides")) {
+      for (const auto& o : params.objects("overrides")) {
+        o.allow_fields({"column", "strategy", "fill_value"});
+        s.set_strategy(o.text("column"), strategy_from(o), o.number("fill_value"));
+      }
     }
     s.base_from_json(params, names_in);
     s.check_overrides();
-    s.statistics_ = detail::numbers_from_json(params, "statistics", s.acted_on(), kind);
+    s.statistics_ = detail::read_numbers(params, "statistics", s.acted_on());
     s.fitted_ = true;
     return s;
   }
 
 private:
+  static impute_strategy strategy_from(const json_reader& r) {
+    const auto s = impute_strategy_from_string(r.text("strategy"));
+    if (!s) {
+      r.fail("strategy", "expected mean, median, most_frequent or constant");
+    }
+    return *s;
+  }
+
   struct override_entry {
     std::string column;
     impute_strategy strategy;

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_LINEAR_REGRESSION_HPP
 #define MLGUARD_PIPELINE_LINEAR_REGRESSION_HPP
 
+// The linear_regression stage: ordinary least squares with an intercept, as
+// sklearn's LinearRegression.
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,9 +25,13 @@ public:
   /// `output` names the prediction column.
   explicit linear_regression(std::string output = "prediction") : linear_model(std::move(output)) {}
 
-  /// Fits w and b. Throws pipeline_error: mlguard.pipeline.width_mismatch,
-  /// mlguard.pipeline.size_mismatch (labels), mlguard.pipeline.nan_input.
-  void fit(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& y) {
+  /// Fits w and b on X (rows are observations) and labels y. A template on
+  /// the Eigen types: the QR solver is compiled only where a model is fitted,
+  /// not in every file that loads one. Throws pipeline_error:
+  /// mlguard.pipeline.width_mismatch, mlguard.pipeline.size_mismatch (labels),
+  /// mlguard.pipeline.nan_input.
+  template <typename XMatrix, typename YVector>
+  void fit(const Eigen::MatrixBase<XMatrix>& X, const Eigen::MatrixBase<YVector>& y) {
     check_fit_input(X, y);
     Eigen::MatrixXd A(X.rows(), X.cols() + 1);
     A.leftCols(X.cols()) = X;
@@ -42,8 +49,9 @@ public:
   json to_json() const { return base_json(); }
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
-  static linear_regression from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"coef", "intercept", "output"}, kind);
+  static linear_regression from_json(const json_reader& params,
+                                     const std::vector<std::string>& names_in) {
+    params.allow_fields({"coef", "intercept", "output"});
     linear_regression m;
     m.base_from_json(params, names_in);
     return m;

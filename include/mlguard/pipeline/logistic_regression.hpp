@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_LOGISTIC_REGRESSION_HPP
 #define MLGUARD_PIPELINE_LOGISTIC_REGRESSION_HPP
 
+// The logistic_regression stage: L2-regularised binary logistic regression
+// with sklearn's objective, outputting P(y = 1).
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -29,20 +32,23 @@ public:
   static constexpr std::string_view kind = "logistic_regression";
 
   /// C > 0 is the inverse regularisation strength (sklearn's C). Throws
-  /// argument_error (mlguard.argument.bad_parameter) otherwise.
+  /// pipeline_error (mlguard.pipeline.invalid_option) otherwise.
   explicit logistic_regression(double C = 1.0, std::string output = "probability",
                                int max_iter = 100, double tol = 1e-12)
       : linear_model(std::move(output)), C_(C), max_iter_(max_iter), tol_(tol) {
     if (!(C > 0) || max_iter < 1 || !(tol > 0)) {
-      throw argument_error("bad_parameter",
+      throw pipeline_error("invalid_option",
                            "logistic_regression: need C > 0, max_iter >= 1, tol > 0");
     }
   }
 
-  /// Fits w and b on labels y in {0, 1}. Throws pipeline_error:
-  /// mlguard.pipeline.width_mismatch, mlguard.pipeline.size_mismatch,
-  /// mlguard.pipeline.nan_input, mlguard.pipeline.bad_label (y not 0/1).
-  void fit(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<const Eigen::VectorXd>& y) {
+  /// Fits w and b on X (rows are observations) and labels y in {0, 1}. A
+  /// template on the Eigen types, so the Newton solver is compiled only where
+  /// a model is fitted. Throws pipeline_error: mlguard.pipeline.width_mismatch,
+  /// mlguard.pipeline.size_mismatch, mlguard.pipeline.nan_input,
+  /// mlguard.pipeline.bad_label (y not 0/1).
+  template <typename XMatrix, typename YVector>
+  void fit(const Eigen::MatrixBase<XMatrix>& X, const Eigen::MatrixBase<YVector>& y) {
     check_fit_input(X, y);
     if (!((y.array() == 0.0) || (y.array() == 1.0)).all()) {
       throw pipeline_error("bad_label", "logistic_regression: labels must be 0 or 1");
@@ -66,7 +72,7 @@ public:
         p[i] = link(z[i]);
         w[i] = p[i] * (1.0 - p[i]);
       }
-      const Eigen::VectorXd g = A.transpose() * (p - y) + penalty.cwiseProduct(beta);
+      const Eigen::VectorXd g = A.transpose() * (p - y.derived()) + penalty.cwiseProduct(beta);
       Eigen::MatrixXd H = A.transpose() * w.asDiagonal() * A;
       H.diagonal() += penalty;
       const Eigen::VectorXd step = H.ldlt().solve(g);
@@ -107,15 +113,19 @@ public:
   /// {"coef", "intercept", "output", "C"}.
   json to_json() const {
     json j = base_json();
-    j["C"] = C_;
+    j["C"] = json_number(C_);
     return j;
   }
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
-  static logistic_regression from_json(const json& params,
+  static logistic_regression from_json(const json_reader& params,
                                        const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"coef", "intercept", "output", "C"}, kind);
-    logistic_regression m(detail::number_from_json(params.value("C", json()), "C"));
+    params.allow_fields({"coef", "intercept", "output", "C"});
+    const double C = params.finite("C");
+    if (!(C > 0)) {
+      params.fail("C", "expected a positive number");
+    }
+    logistic_regression m(C);
     m.base_from_json(params, names_in);
     return m;
   }

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_MIN_MAX_SCALER_HPP
 #define MLGUARD_PIPELINE_MIN_MAX_SCALER_HPP
 
+// The min_max_scaler stage: scales chosen columns to a range, as sklearn's
+// MinMaxScaler.
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -72,18 +75,19 @@ public:
   json to_json() const {
     json j = base_json();
     j["range"] = {range_min_, range_max_};
-    j["scale"] = detail::numbers_to_json(scale_);
-    j["min"] = detail::numbers_to_json(min_);
+    j["scale"] = json_numbers(scale_);
+    j["min"] = json_numbers(min_);
     return j;
   }
   /// Restores a fitted scaler. Throws as standard_scaler::from_json.
-  static min_max_scaler from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"columns", "range", "scale", "min"}, kind);
-    const auto range = detail::numbers_from_json(params, "range", 2, kind);
+  static min_max_scaler from_json(const json_reader& params,
+                                  const std::vector<std::string>& names_in) {
+    params.allow_fields({"columns", "range", "scale", "min"});
+    const auto range = detail::read_numbers(params, "range", 2);
     min_max_scaler s({}, range[0], range[1]);
     s.base_from_json(params, names_in);
-    s.scale_ = detail::numbers_from_json(params, "scale", s.acted_on(), kind);
-    s.min_ = detail::numbers_from_json(params, "min", s.acted_on(), kind);
+    s.scale_ = detail::read_numbers(params, "scale", s.acted_on());
+    s.min_ = detail::read_numbers(params, "min", s.acted_on());
     s.fitted_ = true;
     return s;
   }

@@ -145,76 +145,78 @@ public:
     if (!reference_) {
       throw pipeline_error("not_fitted", std::string(kind) + ": used before fit() or from_json()");
     }
-    json o = {{"method", drift::to_string(options_.stat)},
-              {"bins", options_.bins},
-              {"drift_share", options_.drift_share},
-              {"ks", stats::to_string(options_.ks)},
-              {"window",
-               {{"kind", drift::to_string(options_.window.kind)},
-                {"size", options_.window.size},
-                {"step", options_.window.step},
-                {"duration_ns", options_.window.duration.count()}}}};
+    json window = json::object();
+    window["kind"] = drift::to_string(options_.window.kind);
+    window["size"] = options_.window.size;
+    window["step"] = options_.window.step;
+    window["duration_ns"] = options_.window.duration.count();
+    json o = json::object();
+    o["method"] = drift::to_string(options_.stat);
+    o["bins"] = options_.bins;
+    o["drift_share"] = json_number(options_.drift_share);
+    o["ks"] = stats::to_string(options_.ks);
+    o["window"] = std::move(window);
     if (options_.threshold) {
-      o["threshold"] = *options_.threshold;
+      o["threshold"] = json_number(*options_.threshold);
     }
-    return {{"options", std::move(o)}, {"reference", reference_->to_json()}};
+    json j = json::object();
+    j["options"] = std::move(o);
+    j["reference"] = reference_->to_json();
+    return j;
   }
 
   /// The tap of a saved pipeline, bound to `names_in`, monitoring as the
   /// saved one did (no window callback: see set_on_window). Throws
   /// format_error (corrupt, unknown_field, the profile's format errors) and
   /// as fit().
-  static monitoring_tap from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"options", "reference"}, kind);
-    if (!params.contains("options") || !params.contains("reference") ||
-        !params.at("options").is_object()) {
-      throw format_error("corrupt", std::string(kind) + ": needs \"options\" and \"reference\"");
-    }
-    const json& o = params.at("options");
-    check_known_fields(o, {"method", "threshold", "bins", "drift_share", "ks", "window"}, kind);
+  static monitoring_tap from_json(const json_reader& params,
+                                  const std::vector<std::string>& names_in) {
+    params.allow_fields({"options", "reference"});
+    const json_reader o = params.object("options");
+    o.allow_fields({"method", "threshold", "bins", "drift_share", "ks", "window"});
     drift::monitor_options options;
     try {
-      options.stat = drift::method_from_string(o.at("method").get<std::string>());
-      options.bins = o.at("bins").get<std::size_t>();
-      options.drift_share = o.at("drift_share").get<double>();
-      options.ks = ks_method_from(o.at("ks").get<std::string>());
-      if (o.contains("threshold")) {
-        options.threshold = o.at("threshold").get<double>();
-      }
-      const json& w = o.at("window");
-      check_known_fields(w, {"kind", "size", "step", "duration_ns"}, kind);
-      options.window.kind = window_kind_from(w.at("kind").get<std::string>());
-      options.window.size = w.at("size").get<std::size_t>();
-      options.window.step = w.at("step").get<std::size_t>();
-      options.window.duration = std::chrono::nanoseconds(w.at("duration_ns").get<std::int64_t>());
-    } catch (const json::exception& e) {
-      throw format_error("corrupt", std::string(kind) + ": bad options: " + e.what());
+      options.stat = drift::method_from_string(o.text("method"));
+    } catch (const drift_error& e) {
+      o.fail("method", std::string(e.message()));
     }
+    options.bins = o.count("bins");
+    options.drift_share = o.finite("drift_share");
+    options.ks = ks_method_from(o, o.text("ks"));
+    options.threshold = o.optional_number("threshold");
+    const json_reader w = o.object("window");
+    w.allow_fields({"kind", "size", "step", "duration_ns"});
+    options.window.kind = window_kind_from(w, w.text("kind"));
+    options.window.size = w.count("size");
+    options.window.step = w.count("step");
+    options.window.duration = std::chrono::nanoseconds(
+        w.integer("duration_ns", 0, std::numeric_limits<std::int64_t>::max()));
     monitoring_tap t(std::move(options));
     t.bind(names_in);
-    t.install(profile::dataset_profile::from_json(params.at("reference"), "monitoring_tap reference"));
+    t.install(
+        profile::dataset_profile::from_json(params.at("reference"), params.where("reference")));
     return t;
   }
 
 private:
-  static stats::ks_method ks_method_from(const std::string& name) {
+  static stats::ks_method ks_method_from(const json_reader& o, const std::string& name) {
     for (auto m :
          {stats::ks_method::automatic, stats::ks_method::exact, stats::ks_method::asymptotic}) {
       if (name == stats::to_string(m)) {
         return m;
       }
     }
-    throw format_error("corrupt", std::string(kind) + ": unknown ks method '" + name + "'");
+    o.fail("ks", "unknown ks method '" + name + "'");
   }
 
-  static drift::window_kind window_kind_from(const std::string& name) {
+  static drift::window_kind window_kind_from(const json_reader& w, const std::string& name) {
     for (auto k : {drift::window_kind::tumbling_count, drift::window_kind::tumbling_time,
                    drift::window_kind::sliding_count}) {
       if (name == drift::to_string(k)) {
         return k;
       }
     }
-    throw format_error("corrupt", std::string(kind) + ": unknown window kind '" + name + "'");
+    w.fail("kind", "unknown window kind '" + name + "'");
   }
 
   // Builds the monitor from `reference` and maps its features to input columns.

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_ONE_HOT_ENCODER_HPP
 #define MLGUARD_PIPELINE_ONE_HOT_ENCODER_HPP
 
+// The one_hot_encoder stage: integer category codes to indicator columns, with
+// an optional "unseen" indicator, as sklearn's OneHotEncoder.
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -138,35 +141,42 @@ public:
   json to_json() const {
     json cats = json::array();
     for (const auto& c : categories_) {
-      cats.push_back(detail::numbers_to_json(c));
+      cats.push_back(json_numbers(c));
     }
-    return {{"columns", columns_}, {"unseen_bucket", unseen_bucket_}, {"categories", cats}};
+    json j = json::object();
+    j["columns"] = columns_;
+    j["unseen_bucket"] = unseen_bucket_;
+    j["categories"] = std::move(cats);
+    return j;
   }
   /// Restores a fitted encoder (e.g. exported from sklearn's categories_).
   /// Throws format_error (corrupt, unknown_field), pipeline_error
   /// (width_mismatch, unknown_feature).
-  static one_hot_encoder from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"columns", "unseen_bucket", "categories"}, kind);
-    const auto unseen = params.find("unseen_bucket");
-    if (unseen == params.end() || !unseen->is_boolean()) {
-      throw format_error("corrupt", "one_hot_encoder.unseen_bucket: expected a boolean");
-    }
-    one_hot_encoder e(detail::strings_from_json(params, "columns", kind), unseen->get<bool>());
+  static one_hot_encoder from_json(const json_reader& params,
+                                   const std::vector<std::string>& names_in) {
+    params.allow_fields({"columns", "unseen_bucket", "categories"});
+    one_hot_encoder e(params.texts("columns"), params.flag("unseen_bucket"));
     e.bind(names_in);
-    const auto cats = params.find("categories");
-    if (cats == params.end() || !cats->is_array() || cats->size() != e.columns_.size()) {
+    const json& cats = params.array("categories");
+    if (cats.size() != e.columns_.size()) {
       throw pipeline_error("width_mismatch",
-                           "one_hot_encoder.categories: need one array per encoded column");
+                           params.where("categories") + ": need one array per encoded column");
     }
     for (std::size_t k = 0; k < e.columns_.size(); ++k) {
       auto& v = e.categories_[k];
-      for (const auto& x : (*cats)[k]) {
-        v.push_back(detail::number_from_json(x, "one_hot_encoder.categories"));
+      const std::string field = "categories[" + std::to_string(k) + "]";
+      if (!cats[k].is_array()) {
+        params.fail(field, "expected an array of codes");
+      }
+      v.resize(cats[k].size());
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!read_json_number(cats[k][i], v[i])) {
+          params.fail(field, "expected numbers");
+        }
       }
       if (!std::is_sorted(v.begin(), v.end()) ||
           std::adjacent_find(v.begin(), v.end()) != v.end()) {
-        throw format_error("corrupt", "one_hot_encoder.categories: codes must be sorted and "
-                                      "distinct");
+        params.fail(field, "codes must be sorted and distinct");
       }
     }
     e.plan();

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_PIPELINE_HPP
 #define MLGUARD_PIPELINE_PIPELINE_HPP
 
+// static_pipeline<Stages...>: a chain of stages composed at compile time, like
+// sklearn's Pipeline, with a batch path and an allocation-free per-row path.
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -157,9 +160,7 @@ public:
     json list = json::array();
     std::apply(
         [&list](const auto&... s) {
-          (list.push_back(
-               {{"kind", std::string(std::decay_t<decltype(s)>::kind)}, {"params", s.to_json()}}),
-           ...);
+          (detail::add_stage(list, std::decay_t<decltype(s)>::kind, s.to_json()), ...);
         },
         stages_);
     return detail::write_pipeline_document(input_names_, feature_names_out(), std::move(list));
@@ -170,41 +171,39 @@ public:
   /// unknown_field), pipeline_error (mlguard.pipeline.stage_mismatch when the
   /// document's stage kinds are not Stages..., width_mismatch, unknown_feature).
   static static_pipeline from_json(const json& doc, std::string_view source = "pipeline") {
-    const auto d = detail::read_pipeline_document(doc, source);
+    const auto d = detail::read_pipeline_document(doc, std::string(source));
     if (d.stages.size() != count) {
       throw pipeline_error("stage_mismatch",
                            std::string(source) + ": has " + std::to_string(d.stages.size()) +
                                " stages, this pipeline type has " + std::to_string(count));
     }
     std::vector<std::string> names = d.input_features;
-    static_pipeline p = load_stages(d, names, std::string(source), std::index_sequence_for<Stages...>{});
+    static_pipeline p = load_stages(d, names, std::index_sequence_for<Stages...>{});
     p.input_names_ = d.input_features;
     detail::check_outputs(d.output_features, p.feature_names_out(), source);
     p.prepare();
     return p;
   }
 
-  /// Writes the document to `path` (indented). Throws io_error (mlguard.io.write_failed).
-  void save(const std::string& path) const { detail::write_text_file(path, to_json().dump(1)); }
-  /// Reads a document written by save(). Throws io_error (mlguard.io.open_failed),
-  /// format_error (mlguard.format.corrupt on malformed JSON), and as from_json.
-  static static_pipeline load(const std::string& path) {
-    return from_json(parse_json(detail::read_text_file(path), path), path);
-  }
+  /// Writes the document to `path` atomically. Throws io_error (mlguard.io.write_failed).
+  void save(const std::string& path) const { save_json(path, to_json()); }
+  /// Reads a document written by save(). Throws io_error (mlguard.io.open_failed,
+  /// read_failed), format_error (mlguard.format.corrupt on malformed JSON), and as from_json.
+  static static_pipeline load(const std::string& path) { return from_json(load_json(path), path); }
 
 private:
   template <std::size_t... I>
-  static static_pipeline load_stages(const detail::pipeline_document& d, std::vector<std::string>& names,
-                              const std::string& source, std::index_sequence<I...>) {
+  static static_pipeline load_stages(const detail::pipeline_document& d,
+                                     std::vector<std::string>& names, std::index_sequence<I...>) {
     // Braces: the stages load left to right, each seeing the previous one's names.
-    return static_pipeline{load_stage<Stages>(d.stages[I], names, source)...};
+    return static_pipeline{load_stage<Stages>(d.stages[I], names)...};
   }
   template <typename S>
-  static S load_stage(const detail::stage_entry& e, std::vector<std::string>& names,
-                      const std::string& source) {
+  static S load_stage(const detail::stage_entry& e, std::vector<std::string>& names) {
     if (e.kind != S::kind) {
-      throw pipeline_error("stage_mismatch", source + ": stage \"" + e.kind + "\" where \"" +
-                                                 std::string(S::kind) + "\" was expected");
+      throw pipeline_error("stage_mismatch", e.params.where() + ": stage \"" + e.kind +
+                                                 "\" where \"" + std::string(S::kind) +
+                                                 "\" was expected");
     }
     S s = S::from_json(e.params, names);
     names = s.feature_names_out();

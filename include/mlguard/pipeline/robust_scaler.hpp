@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_ROBUST_SCALER_HPP
 #define MLGUARD_PIPELINE_ROBUST_SCALER_HPP
 
+// The robust_scaler stage: centres on the median and scales by the
+// interquartile range, as sklearn's RobustScaler.
+
 #include <limits>
 #include <string>
 #include <string_view>
@@ -59,18 +62,19 @@ public:
   json to_json() const {
     json j = base_json();
     j["quantile_range"] = {q_low_, q_high_};
-    j["center"] = detail::numbers_to_json(center_);
-    j["scale"] = detail::numbers_to_json(scale_);
+    j["center"] = json_numbers(center_);
+    j["scale"] = json_numbers(scale_);
     return j;
   }
   /// Restores a fitted scaler. Throws as standard_scaler::from_json.
-  static robust_scaler from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"columns", "quantile_range", "center", "scale"}, kind);
-    const auto q = detail::numbers_from_json(params, "quantile_range", 2, kind);
+  static robust_scaler from_json(const json_reader& params,
+                                 const std::vector<std::string>& names_in) {
+    params.allow_fields({"columns", "quantile_range", "center", "scale"});
+    const auto q = detail::read_numbers(params, "quantile_range", 2);
     robust_scaler s({}, q[0], q[1]);
     s.base_from_json(params, names_in);
-    s.center_ = detail::numbers_from_json(params, "center", s.acted_on(), kind);
-    s.scale_ = detail::numbers_from_json(params, "scale", s.acted_on(), kind);
+    s.center_ = detail::read_numbers(params, "center", s.acted_on());
+    s.scale_ = detail::read_numbers(params, "scale", s.acted_on());
     s.fitted_ = true;
     return s;
   }

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_ROW_STATUS_HPP
 #define MLGUARD_PIPELINE_ROW_STATUS_HPP
 
+// row_status: what a stage's per-row transform reports instead of throwing
+// (ok, flagged, rejected, invalid input), and how statuses combine.
+
 #include <cstdint>
 
 namespace mlguard::pipeline {

@@ -8,8 +8,8 @@
 //   static constexpr std::string_view kind = "my_stage";   // its name, persisted as "kind"
 //   void bind(const std::vector<std::string>& names_in);   // learns its input layout
 //   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X);  // OPTIONAL: absent when stateless,
-//   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X,   //   or this supervised form
-//            const Eigen::Ref<const Eigen::VectorXd>& y);
+//   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X,   //   or this supervised form (either
+//            const Eigen::Ref<const Eigen::VectorXd>& y);  //   may be a template on the types)
 //   std::size_t input_width() const;                       // after bind / from_json
 //   std::size_t output_width() const;
 //   const std::vector<std::string>& feature_names_in() const;
@@ -20,7 +20,8 @@
 //   mlguard::row_status transform_row(const double* in, double* out) noexcept; // one row:
 //                                                           // no allocation, no throw
 //   mlguard::json to_json() const;                         // configuration + fitted state
-//   static S from_json(const mlguard::json& params, const std::vector<std::string>& names_in);
+//   static S from_json(const mlguard::json_reader& params,   // restores it; `params`
+//                      const std::vector<std::string>& names_in); // names its fields in errors
 //
 // transform / transform_row may be const; taps that keep running state (a drift
 // monitor) need them non-const, so the pipeline calls them on a non-const stage.
@@ -76,7 +77,7 @@ template <typename S>
 using to_json_t = decltype(json(std::declval<const S&>().to_json()));
 template <typename S>
 using from_json_t =
-    decltype(S::from_json(std::declval<const json&>(), std::declval<const name_list&>()));
+    decltype(S::from_json(std::declval<const json_reader&>(), std::declval<const name_list&>()));
 
 template <typename S, bool = detect<S, transform_row_t>::value>
 struct row_noexcept : std::false_type {};
@@ -137,8 +138,8 @@ constexpr bool check_stage() {
   static_assert(detail::detect<S, detail::to_json_t>::value,
                 "mlguard pipeline stage: missing `mlguard::json to_json() const`");
   static_assert(detail::detect<S, detail::from_json_t>::value,
-                "mlguard pipeline stage: missing `static S from_json(const mlguard::json& "
-                "params, const std::vector<std::string>& names_in)`");
+                "mlguard pipeline stage: missing `static S from_json(const "
+                "mlguard::json_reader& params, const std::vector<std::string>& names_in)`");
   static_assert(std::is_copy_constructible_v<S>,
                 "mlguard pipeline stage: must be copyable (a pipeline is copied per thread)");
   return true;

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_PIPELINE_STANDARD_SCALER_HPP
 #define MLGUARD_PIPELINE_STANDARD_SCALER_HPP
 
+// The standard_scaler stage: centres and scales chosen columns by their mean
+// and population standard deviation, as sklearn's StandardScaler.
+
 #include <cmath>
 #include <limits>
 #include <string>
@@ -73,18 +76,19 @@ public:
   /// {"columns", "mean", "scale"}.
   json to_json() const {
     json j = base_json();
-    j["mean"] = detail::numbers_to_json(mean_);
-    j["scale"] = detail::numbers_to_json(scale_);
+    j["mean"] = json_numbers(mean_);
+    j["scale"] = json_numbers(scale_);
     return j;
   }
   /// Restores a fitted scaler. Throws format_error (mlguard.format.corrupt,
   /// mlguard.format.unknown_field), pipeline_error (width_mismatch, unknown_feature).
-  static standard_scaler from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"columns", "mean", "scale"}, kind);
+  static standard_scaler from_json(const json_reader& params,
+                                   const std::vector<std::string>& names_in) {
+    params.allow_fields({"columns", "mean", "scale"});
     standard_scaler s;
     s.base_from_json(params, names_in);
-    s.mean_ = detail::numbers_from_json(params, "mean", s.acted_on(), kind);
-    s.scale_ = detail::numbers_from_json(params, "scale", s.acted_on(), kind);
+    s.mean_ = detail::read_numbers(params, "mean", s.acted_on());
+    s.scale_ = detail::read_numbers(params, "scale", s.acted_on());
     s.fitted_ = true;
     return s;
   }

@@ -9,7 +9,8 @@
 //   static constexpr std::string_view kind;
 //   mlguard::row_status inspect(mlguard::span<double> row) noexcept; // may edit the row
 //   mlguard::json to_json() const;
-//   static Derived from_json(const mlguard::json& params, const std::vector<std::string>& names);
+//   static Derived from_json(const mlguard::json_reader& params,
+//                            const std::vector<std::string>& names);
 //   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X);            // optional
 //
 // and inherits bind, widths, names and both transforms. inspect() returns ok,
@@ -116,11 +117,16 @@ public:
   row_status inspect(span<double> row) noexcept { return f_ ? f_(row) : row_status::ok; }
 
   /// {"label"}.
-  json to_json() const { return {{"label", label_}}; }
+  json to_json() const {
+    json j = json::object();
+    j["label"] = label_;
+    return j;
+  }
   /// A pass-through tap with the stored label. Throws format_error (unknown_field).
-  static callback_tap from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"label"}, kind);
-    callback_tap t({}, params.value("label", "callback"));
+  static callback_tap from_json(const json_reader& params,
+                                const std::vector<std::string>& names_in) {
+    params.allow_fields({"label"});
+    callback_tap t({}, params.has("label") ? params.text("label") : std::string("callback"));
     t.bind(names_in);
     return t;
   }

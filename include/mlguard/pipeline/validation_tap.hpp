@@ -96,15 +96,17 @@ public:
   std::size_t rows_rejected() const noexcept { return rejected_; } ///< ... stopped by a policy
 
   /// {"schema": the schema document}.
-  json to_json() const { return {{"schema", schema_.to_json()}}; }
+  json to_json() const {
+    json j = json::object();
+    j["schema"] = schema_.to_json();
+    return j;
+  }
   /// The tap of a saved schema, bound to `names_in`. Throws format_error
   /// (unknown_field, and the schema's own format errors) and as bind().
-  static validation_tap from_json(const json& params, const std::vector<std::string>& names_in) {
-    check_known_fields(params, {"schema"}, kind);
-    if (!params.contains("schema")) {
-      throw format_error("corrupt", std::string(kind) + ": the document has no \"schema\"");
-    }
-    validation_tap t(validate::schema::from_json(params.at("schema"), "validation_tap schema"));
+  static validation_tap from_json(const json_reader& params,
+                                  const std::vector<std::string>& names_in) {
+    params.allow_fields({"schema"});
+    validation_tap t(validate::schema::from_json(params.at("schema"), params.where("schema")));
     t.bind(names_in);
     return t;
   }

@@ -12,12 +12,10 @@
 //   ROOT/locks/NAME.lock                 the model's advisory lock file (flock)
 //   ROOT/trash/NAME.deleted.TIME.PID/    a deleted model, kept for the record
 //
-// Journal: one record per line, "CCCCCCCC {json}\n", where CCCCCCCC is the CRC-32 (hex)
-// of the JSON text; the first line is a header {"format": "mlguard.registry.journal",
-// "format_version": 1, "model": NAME}. A last line that is incomplete or fails its
-// checksum is a torn write from a crash: it is ignored on read and cut off by the next
-// writer. A bad record anywhere else is corruption and reading the model fails with
-// format_error naming the file.
+// Journal: one checksummed record per line (the line format is in detail/journal.hpp). A
+// last line that is incomplete or fails its checksum is a torn write from a crash: it is
+// ignored on read and cut off by the next writer. A bad record anywhere else is corruption
+// and reading the model fails with format_error naming the file.
 //
 // A write (under the model's lock):
 //   1. append the record to the journal and fsync it: this is the commit point;
@@ -68,7 +66,6 @@
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/iso8601.hpp"
 #include "mlguard/core/json.hpp"
-#include "mlguard/registry/detail/crc32.hpp"
 #include "mlguard/registry/detail/journaled_registry.hpp"
 #include "mlguard/registry/detail/posix_file.hpp"
 #include "mlguard/registry/model_registry.hpp"
@@ -98,8 +95,12 @@ struct file_registry_options {
 /// under the model's write lock and must not call back into the registry.
 class file_registry final : public detail::journaled_registry {
 public:
-  /// The format_version of the documents this mlguard writes and the newest it reads.
-  static constexpr std::int64_t format_version = 1;
+  /// ROOT/registry.json, the marker of a registry root.
+  static constexpr document_format registry_format{"mlguard.registry", 1};
+  /// ROOT/models/NAME/model.json, a model's snapshot.
+  static constexpr document_format snapshot_format{"mlguard.registry.model", 1};
+  /// ROOT/models/NAME/versions/N.json, one version.
+  static constexpr document_format version_format{"mlguard.registry.model_version", 1};
 
   /// Opens (or, with options.create, creates) the registry at `root`.
   /// Throws io_error when the directory cannot be opened or created, format_error when
@@ -112,27 +113,26 @@ public:
       root_.pop_back();
     }
     if (options_.create && ::mkdir(root_.c_str(), 0755) != 0 && errno != EEXIST) {
-      detail::throw_io("cannot create registry root", root_, errno);
+      detail::throw_registry_io("write_failed", "cannot create registry root", root_, errno);
     }
     const int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT) {
         throw registry_error("not_found", "no registry at " + root_);
       }
-      detail::throw_io("cannot open registry root", root_, errno);
+      detail::throw_registry_io("open_failed", "cannot open registry root", root_, errno);
     }
     root_fd_ = detail::unique_fd(fd);
     const std::string marker = root_ + "/registry.json";
     std::string text;
     if (detail::read_file_at(root_fd_.get(), "registry.json", text, marker)) {
-      check_format(parse_json(text, marker), "mlguard.registry", format_version, marker);
+      check_format(parse_json(text, marker), registry_format, marker);
     } else if (options_.create) {
-      const json doc{{"format", "mlguard.registry"},
-                     {"format_version", format_version},
-                     {"created_at", detail::time_to_json(clock().now())},
-                     {"layout", "models/NAME/{journal.jsonl,model.json,versions/N.json}"}};
-      detail::write_file_atomic(root_fd_.get(), "registry.json", doc.dump(2) + "\n", options_.fsync,
-                                marker);
+      json doc = new_document(registry_format);
+      doc["created_at"] = detail::time_to_json(clock().now());
+      doc["layout"] = "models/NAME/{journal.jsonl,model.json,versions/N.json}";
+      detail::write_file_atomic(root_fd_.get(), "registry.json", dump_json(doc, 2) + "\n",
+                                options_.fsync, marker);
     } else {
       throw registry_error("not_found", root_ + " is not an mlguard registry (no registry.json)");
     }
@@ -151,13 +151,13 @@ public:
     std::vector<std::string> out;
     const int fd = ::openat(models_fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-      detail::throw_io("cannot open", root_ + "/models", errno);
+      detail::throw_registry_io("open_failed", "cannot open", root_ + "/models", errno);
     }
     DIR* dir = ::fdopendir(fd);
     if (dir == nullptr) {
       const int err = errno;
       ::close(fd);
-      detail::throw_io("cannot read", root_ + "/models", err);
+      detail::throw_registry_io("read_failed", "cannot read", root_ + "/models", err);
     }
     while (const dirent* d = ::readdir(dir)) {
       const std::string name = d->d_name;
@@ -268,12 +268,12 @@ protected:
       return sequence;
     }
     try {
-      const std::string line = journal_line(detail::entry_to_json(*entry));
+      const std::string line = detail::journal_line(detail::entry_to_json(*entry));
       const std::string jpath = model_path(name) + "/journal.jsonl";
       const int fd =
           ::openat(e->dir.get(), "journal.jsonl", O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0) {
-        detail::throw_io("cannot open", jpath, errno);
+        detail::throw_registry_io("open_failed", "cannot open", jpath, errno);
       }
       detail::unique_fd journal(fd);
       detail::write_all(fd, line.data(), line.size(), jpath);
@@ -309,7 +309,7 @@ protected:
     std::string data;
     detail::read_from(fd.get(), 0, data, path);
     std::size_t valid_end = 0;
-    auto entries = parse_journal(data, 0, path, valid_end);
+    auto entries = detail::parse_journal(data, 0, path, valid_end);
     // Another process may have appended since `s` was read: keep the view consistent.
     while (!entries.empty() && entries.back().record.sequence > s.model.sequence) {
       entries.pop_back();
@@ -343,90 +343,19 @@ private:
     return fd;
   }
 
-  static std::string journal_line(const json& j) {
-    const std::string text = j.dump();
-    char crc[16];
-    std::snprintf(crc, sizeof crc, "%08x ", static_cast<unsigned>(detail::crc32(text)));
-    std::string line(crc);
-    line.append(text).push_back('\n');
-    return line;
-  }
-
-  /// Parses complete journal records in `data` (which starts at byte `base` of the file);
-  /// `valid_end` receives the end of the last good record. A torn last record is ignored.
-  static std::vector<detail::journal_entry> parse_journal(const std::string& data, std::size_t base,
-                                                          const std::string& path,
-                                                          std::size_t& valid_end) {
-    std::vector<detail::journal_entry> out;
-    std::size_t pos = 0;
-    valid_end = base;
-    while (pos < data.size()) {
-      const auto nl = data.find('\n', pos);
-      if (nl == std::string::npos) {
-        break; // torn: the crash came before the newline
-      }
-      const std::string_view line(data.data() + pos, nl - pos);
-      const bool last = nl + 1 == data.size();
-      const auto where = [&] { return path + ": record at byte " + std::to_string(base + pos); };
-      bool ok = line.size() > 9 && line[8] == ' ';
-      unsigned long stored = 0;
-      if (ok) {
-        for (std::size_t i = 0; i < 8 && ok; ++i) {
-          const char c = line[i];
-          const int digit = c >= '0' && c <= '9'   ? c - '0'
-                            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                                   : -1;
-          ok = digit >= 0;
-          stored = stored * 16 + static_cast<unsigned long>(digit < 0 ? 0 : digit);
-        }
-      }
-      const std::string_view text = ok ? line.substr(9) : std::string_view();
-      ok = ok && stored == detail::crc32(text);
-      if (!ok) {
-        if (last) {
-          break; // torn or damaged last record: never acknowledged, ignored
-        }
-        throw format_error("corrupt", where() + " fails its checksum (the journal is damaged)");
-      }
-      try {
-        const json j = json::parse(text.begin(), text.end());
-        if (base + pos == 0) {
-          check_format(j, "mlguard.registry.journal", format_version, path);
-        } else {
-          out.push_back(detail::entry_from_json(j));
-        }
-      } catch (const format_error&) {
-        throw;
-      } catch (const std::exception& x) {
-        throw format_error("corrupt", where() + ": " + x.what());
-      }
-      pos = nl + 1;
-      valid_end = base + pos;
-    }
-    return out;
-  }
-
   model_version decode_version(const std::string& text, const std::string& path,
                                const std::string& name, int version) const {
     const json doc = parse_json(text, path);
-    check_format(doc, "mlguard.registry.model_version", format_version, path);
-    try {
-      check_known_fields(doc,
-                         {"format", "format_version", "model", "version", "artifact_uri",
-                          "artifact_digest", "status", "description", "tags", "metrics", "params",
-                          "lineage"},
-                         path);
-      auto v = doc.get<model_version>();
-      if (v.model != name || v.version != version) {
-        throw format_error("corrupt", path + ": holds version " + std::to_string(v.version) +
-                                          " of model '" + v.model + "'");
-      }
-      return v;
-    } catch (const format_error&) {
-      throw;
-    } catch (const std::exception& x) {
-      throw format_error("corrupt", path + ": " + x.what());
+    const auto r =
+        json_reader::document(doc, version_format, path,
+                              {"model", "version", "artifact_uri", "artifact_digest", "status",
+                               "description", "tags", "metrics", "params", "lineage"});
+    auto v = read_model_version(r);
+    if (v.model != name || v.version != version) {
+      r.fail("version", "holds version " + std::to_string(v.version) + " of model '" + v.model +
+                            "', not version " + std::to_string(version) + " of '" + name + "'");
     }
+    return v;
   }
 
   /// The cache entry of `name`, current as of now. `locked`: the caller holds the model's
@@ -440,7 +369,8 @@ private:
       if (err == ENOENT || err == ENOTDIR) {
         detail::throw_model_not_found(name);
       }
-      detail::throw_io("cannot stat", model_path(name) + "/journal.jsonl", err);
+      detail::throw_registry_io("read_failed", "cannot stat", model_path(name) + "/journal.jsonl",
+                                err);
     }
     const auto size = static_cast<std::size_t>(st.st_size);
     auto it = cache_.find(name);
@@ -475,7 +405,7 @@ private:
     std::string data;
     detail::read_from(fd.get(), e.valid_end, data, path);
     std::size_t valid_end = 0;
-    const auto entries = parse_journal(data, e.valid_end, path, valid_end);
+    const auto entries = detail::parse_journal(data, e.valid_end, path, valid_end);
     for (const auto& p : entries) {
       detail::apply(e.state, p);
       if (detail::version_touched(p)) {
@@ -506,19 +436,12 @@ private:
       throw format_error("corrupt", snapshot_path + ": missing");
     }
     const json doc = parse_json(text, snapshot_path);
-    check_format(doc, "mlguard.registry.model", format_version, snapshot_path);
-    try {
-      check_known_fields(doc,
-                         {"format", "format_version", "name", "description", "tags", "created_at",
-                          "updated_at", "latest_version", "aliases", "sequence", "journal_offset"},
-                         snapshot_path);
-      e.state.model = doc.get<registered_model>();
-      e.snapshot_offset = doc.at("journal_offset").get<std::size_t>();
-    } catch (const format_error&) {
-      throw;
-    } catch (const std::exception& x) {
-      throw format_error("corrupt", snapshot_path + ": " + x.what());
-    }
+    const auto r =
+        json_reader::document(doc, snapshot_format, snapshot_path,
+                              {"name", "description", "tags", "created_at", "updated_at",
+                               "latest_version", "aliases", "sequence", "journal_offset"});
+    e.state.model = read_registered_model(r);
+    e.snapshot_offset = static_cast<std::size_t>(r.count("journal_offset"));
     if (e.state.model.name != name) {
       throw format_error("corrupt", snapshot_path + ": names model '" + e.state.model.name + "'");
     }
@@ -537,7 +460,7 @@ private:
     std::string data;
     detail::read_from(fd.get(), e.snapshot_offset, data, journal_path);
     std::size_t valid_end = 0;
-    auto entries = parse_journal(data, e.snapshot_offset, journal_path, valid_end);
+    auto entries = detail::parse_journal(data, e.snapshot_offset, journal_path, valid_end);
     for (auto& p : entries) {
       if (p.record.sequence <= e.state.model.sequence) {
         continue; // already in the snapshot
@@ -568,11 +491,11 @@ private:
     const std::string path = model_path(name) + "/journal.jsonl";
     const int fd = ::openat(e.dir.get(), "journal.jsonl", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-      detail::throw_io("cannot open", path, errno);
+      detail::throw_registry_io("open_failed", "cannot open", path, errno);
     }
     detail::unique_fd journal(fd);
     if (::ftruncate(fd, static_cast<off_t>(e.valid_end)) != 0) {
-      detail::throw_io("cannot truncate the torn record of", path, errno);
+      detail::throw_registry_io("write_failed", "cannot truncate the torn record of", path, errno);
     }
     if (options_.fsync) {
       detail::sync_fd(fd, path);
@@ -599,19 +522,18 @@ private:
       v = decode_version(text, path, name, *version);
       detail::apply_to_version(v, p);
     }
-    json doc = v;
+    json doc = new_document(version_format);
+    doc.update(json(v));
     doc.erase("aliases");
-    doc["format"] = "mlguard.registry.model_version";
-    doc["format_version"] = format_version;
-    detail::write_file_atomic(e.versions_dir.get(), file, doc.dump(2) + "\n", options_.fsync, path);
+    detail::write_file_atomic(e.versions_dir.get(), file, dump_json(doc, 2) + "\n", options_.fsync,
+                              path);
   }
 
   void write_snapshot(const std::string& name, cache_entry& e, std::size_t offset) {
-    json doc = e.state.model;
-    doc["format"] = "mlguard.registry.model";
-    doc["format_version"] = format_version;
+    json doc = new_document(snapshot_format);
+    doc.update(json(e.state.model));
     doc["journal_offset"] = offset;
-    detail::write_file_atomic(e.dir.get(), "model.json", doc.dump(2) + "\n", options_.fsync,
+    detail::write_file_atomic(e.dir.get(), "model.json", dump_json(doc, 2) + "\n", options_.fsync,
                               model_path(name) + "/model.json");
   }
 
@@ -626,13 +548,11 @@ private:
       cache_entry e;
       e.dir = detail::open_dir_at(models_fd_.get(), temp, temp_path);
       if (!e.dir) {
-        detail::throw_io("cannot open", temp_path, ENOENT);
+        detail::throw_registry_io("open_failed", "cannot open", temp_path, ENOENT);
       }
       detail::make_dir_at(e.dir.get(), "versions", temp_path + "/versions");
-      const json header{{"format", "mlguard.registry.journal"},
-                        {"format_version", format_version},
-                        {"model", name}};
-      const std::string journal = journal_line(header) + journal_line(detail::entry_to_json(entry));
+      const std::string journal = detail::journal_line(detail::journal_header(name)) +
+                                  detail::journal_line(detail::entry_to_json(entry));
       detail::write_file_atomic(e.dir.get(), "journal.jsonl", journal, options_.fsync,
                                 temp_path + "/journal.jsonl");
       detail::apply(e.state, entry);
@@ -645,7 +565,8 @@ private:
                                                    name + "'");
       }
       if (::renameat(models_fd_.get(), temp.c_str(), models_fd_.get(), name.c_str()) != 0) {
-        detail::throw_io("cannot rename " + temp_path + " to", model_path(name), errno);
+        detail::throw_registry_io("write_failed", "cannot rename " + temp_path + " to",
+                                  model_path(name), errno);
       }
     } catch (...) {
       remove_tree(temp);
@@ -678,7 +599,8 @@ private:
       if (errno == ENOENT) {
         return;
       }
-      detail::throw_io("cannot move a deleted model to", root_ + "/trash/" + target, errno);
+      detail::throw_registry_io("write_failed", "cannot move a deleted model to",
+                                root_ + "/trash/" + target, errno);
     }
     if (options_.fsync) {
       detail::sync_fd(models_fd_.get(), root_ + "/models");

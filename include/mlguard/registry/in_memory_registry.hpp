@@ -1,6 +1,9 @@
 #ifndef MLGUARD_REGISTRY_IN_MEMORY_REGISTRY_HPP
 #define MLGUARD_REGISTRY_IN_MEMORY_REGISTRY_HPP
 
+// in_memory_registry: the model registry in a process's memory, for tests and
+// for services that rebuild their registry at start.
+
 #include <map>
 #include <mutex>
 #include <shared_mutex>

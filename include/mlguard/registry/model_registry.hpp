@@ -33,7 +33,7 @@
 // Errors: unknown models, versions or aliases throw registry_error
 // (mlguard.registry.not_found); creating an existing model throws
 // mlguard.registry.already_exists; bad names mlguard.registry.invalid_name; bad URIs
-// mlguard.registry.invalid_uri; bad arguments mlguard.registry.invalid_argument;
+// mlguard.registry.invalid_uri; a bad version status mlguard.registry.invalid_option;
 // corrupt documents format_error naming the file; I/O failures io_error.
 // A lost compare-and-swap and a guard's refusal are results (alias_result), not errors.
 //

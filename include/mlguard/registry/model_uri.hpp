@@ -1,6 +1,9 @@
 #ifndef MLGUARD_REGISTRY_MODEL_URI_HPP
 #define MLGUARD_REGISTRY_MODEL_URI_HPP
 
+// models:/NAME/VERSION, models:/NAME@ALIAS and models:/NAME/latest: parsing
+// and printing the registry's model URIs (MLflow's scheme).
+
 #include <optional>
 #include <string>
 #include <string_view>

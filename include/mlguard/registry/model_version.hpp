@@ -5,6 +5,7 @@
 // The interface that produces them is in model_registry.hpp.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,7 +44,7 @@ inline const char* to_string(version_status s) noexcept {
   }
 }
 
-/// The inverse of to_string. Throws registry_error (mlguard.registry.invalid_argument).
+/// The inverse of to_string. Throws registry_error (mlguard.registry.invalid_option).
 inline version_status version_status_from_string(std::string_view s) {
   if (s == "pending") {
     return version_status::pending;
@@ -54,7 +55,7 @@ inline version_status version_status_from_string(std::string_view s) {
   if (s == "failed") {
     return version_status::failed;
   }
-  throw registry_error("invalid_argument",
+  throw registry_error("invalid_option",
                        "unknown version status '" + std::string(s) + "' (pending|ready|failed)");
 }
 
@@ -324,100 +325,188 @@ struct version_query {
   std::optional<version_status> status; ///< only versions in this status
 };
 
-// ---- JSON (nlohmann ADL). Times are ISO-8601 UTC strings, exact to the nanosecond.
+// ---- JSON. Times are ISO-8601 UTC strings, exact to the nanosecond. The
+// read_* functions read through json_reader (errors name the field); the
+// nlohmann ADL hooks (`json j = v;`, `j.get<model_version>()`) call them.
 
 namespace detail {
 inline std::string time_to_json(timestamp t) { return format_iso8601(t, iso8601_precision::exact); }
-inline timestamp time_from_json(const json& j) { return parse_iso8601(j.get<std::string>()); }
-inline void optional_int_to_json(json& j, const char* key, const std::optional<int>& v) {
-  j[key] = v ? json(*v) : json(nullptr);
+inline timestamp read_time(const json_reader& r, std::string_view field) {
+  const std::string& text = r.text(field);
+  try {
+    return parse_iso8601(text);
+  } catch (const error& e) {
+    r.fail(field, std::string(e.message()));
+  }
 }
-inline std::optional<int> optional_int_from_json(const json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
+inline json optional_int_to_json(const std::optional<int>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+inline std::optional<int> read_optional_int(const json_reader& r, std::string_view field) {
+  if (!r.has_value(field)) {
     return std::nullopt;
   }
-  return it->get<int>();
+  return static_cast<int>(
+      r.integer(field, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
 }
-inline std::string string_or_empty(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it == j.end() || it->is_null() ? std::string() : it->get<std::string>();
+inline int read_int(const json_reader& r, std::string_view field) {
+  return static_cast<int>(
+      r.integer(field, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+}
+inline std::string read_optional_text(const json_reader& r, std::string_view field) {
+  return r.has_value(field) ? r.text(field) : std::string();
+}
+inline string_map read_string_map(const json_reader& r, std::string_view field) {
+  string_map out;
+  if (r.has_value(field)) {
+    const json_reader m = r.object(field);
+    for (auto it = m.value().begin(); it != m.value().end(); ++it) {
+      out[it.key()] = m.text(it.key());
+    }
+  }
+  return out;
 }
 } // namespace detail
 
+/// The lineage in `r` (what to_json wrote). Throws format_error (mlguard.format.corrupt).
+inline lineage read_lineage(const json_reader& r) {
+  lineage l;
+  l.data_fingerprint = detail::read_optional_text(r, "data_fingerprint");
+  l.pipeline_fingerprint = detail::read_optional_text(r, "pipeline_fingerprint");
+  l.code_version = detail::read_optional_text(r, "code_version");
+  l.parent_version = detail::read_optional_int(r, "parent_version");
+  l.created_at = detail::read_time(r, "created_at");
+  l.created_by = detail::read_optional_text(r, "created_by");
+  return l;
+}
+
+/// The model version in `r` (what to_json wrote). Throws format_error
+/// (mlguard.format.corrupt).
+inline model_version read_model_version(const json_reader& r) {
+  model_version v;
+  v.model = r.text("model");
+  v.version = detail::read_int(r, "version");
+  v.artifact_uri = detail::read_optional_text(r, "artifact_uri");
+  v.artifact_digest = detail::read_optional_text(r, "artifact_digest");
+  try {
+    v.status = version_status_from_string(r.text("status"));
+  } catch (const error& e) {
+    r.fail("status", std::string(e.message()));
+  }
+  v.description = detail::read_optional_text(r, "description");
+  v.tags = detail::read_string_map(r, "tags");
+  if (r.has_value("metrics")) {
+    const json_reader m = r.object("metrics");
+    for (auto it = m.value().begin(); it != m.value().end(); ++it) {
+      v.metrics[it.key()] = m.number(it.key());
+    }
+  }
+  v.params = detail::read_string_map(r, "params");
+  v.lineage = read_lineage(r.object("lineage"));
+  if (r.has("aliases")) {
+    v.aliases = r.texts("aliases");
+  }
+  return v;
+}
+
+/// The registered model in `r` (what to_json wrote). Throws format_error
+/// (mlguard.format.corrupt).
+inline registered_model read_registered_model(const json_reader& r) {
+  registered_model m;
+  m.name = r.text("name");
+  m.description = detail::read_optional_text(r, "description");
+  m.tags = detail::read_string_map(r, "tags");
+  m.created_at = detail::read_time(r, "created_at");
+  m.updated_at = detail::read_time(r, "updated_at");
+  m.latest_version = detail::read_int(r, "latest_version");
+  if (r.has_value("aliases")) {
+    const json_reader a = r.object("aliases");
+    for (auto it = a.value().begin(); it != a.value().end(); ++it) {
+      m.aliases[it.key()] = detail::read_int(a, it.key());
+    }
+  }
+  m.sequence = r.count("sequence");
+  return m;
+}
+
+/// The audit record in `r` (what to_json wrote). Throws format_error
+/// (mlguard.format.corrupt).
+inline audit_record read_audit_record(const json_reader& r) {
+  audit_record a;
+  a.sequence = r.count("sequence");
+  a.time = detail::read_time(r, "time");
+  a.model = r.text("model");
+  try {
+    a.action = audit_action_from_string(r.text("action"));
+  } catch (const error& e) {
+    r.fail("action", std::string(e.message()));
+  }
+  a.actor = detail::read_optional_text(r, "actor");
+  a.reason = detail::read_optional_text(r, "reason");
+  a.version = detail::read_optional_int(r, "version");
+  a.alias = detail::read_optional_text(r, "alias");
+  a.previous_version = detail::read_optional_int(r, "previous_version");
+  a.key = detail::read_optional_text(r, "key");
+  if (r.has_value("value")) {
+    a.value = r.text("value");
+  }
+  return a;
+}
+
 inline void to_json(json& j, const lineage& l) {
-  j = json{{"data_fingerprint", l.data_fingerprint},
-           {"pipeline_fingerprint", l.pipeline_fingerprint},
-           {"code_version", l.code_version}};
-  detail::optional_int_to_json(j, "parent_version", l.parent_version);
+  j = json::object();
+  j["data_fingerprint"] = l.data_fingerprint;
+  j["pipeline_fingerprint"] = l.pipeline_fingerprint;
+  j["code_version"] = l.code_version;
+  j["parent_version"] = detail::optional_int_to_json(l.parent_version);
   j["created_at"] = detail::time_to_json(l.created_at);
   j["created_by"] = l.created_by;
 }
-
-inline void from_json(const json& j, lineage& l) {
-  l.data_fingerprint = detail::string_or_empty(j, "data_fingerprint");
-  l.pipeline_fingerprint = detail::string_or_empty(j, "pipeline_fingerprint");
-  l.code_version = detail::string_or_empty(j, "code_version");
-  l.parent_version = detail::optional_int_from_json(j, "parent_version");
-  l.created_at = detail::time_from_json(j.at("created_at"));
-  l.created_by = detail::string_or_empty(j, "created_by");
-}
+inline void from_json(const json& j, lineage& l) { l = read_lineage(json_reader(j, "lineage")); }
 
 inline void to_json(json& j, const model_version& v) {
-  j = json{{"model", v.model},
-           {"version", v.version},
-           {"artifact_uri", v.artifact_uri},
-           {"artifact_digest", v.artifact_digest},
-           {"status", to_string(v.status)},
-           {"description", v.description},
-           {"tags", v.tags},
-           {"metrics", v.metrics},
-           {"params", v.params},
-           {"lineage", v.lineage},
-           {"aliases", v.aliases}};
+  j = json::object();
+  j["model"] = v.model;
+  j["version"] = v.version;
+  j["artifact_uri"] = v.artifact_uri;
+  j["artifact_digest"] = v.artifact_digest;
+  j["status"] = to_string(v.status);
+  j["description"] = v.description;
+  j["tags"] = v.tags;
+  json metrics = json::object();
+  for (const auto& [name, value] : v.metrics) {
+    metrics[name] = json_number(value);
+  }
+  j["metrics"] = std::move(metrics);
+  j["params"] = v.params;
+  j["lineage"] = v.lineage;
+  j["aliases"] = v.aliases;
 }
-
 inline void from_json(const json& j, model_version& v) {
-  v.model = j.at("model").get<std::string>();
-  v.version = j.at("version").get<int>();
-  v.artifact_uri = detail::string_or_empty(j, "artifact_uri");
-  v.artifact_digest = detail::string_or_empty(j, "artifact_digest");
-  v.status = version_status_from_string(j.at("status").get<std::string>());
-  v.description = detail::string_or_empty(j, "description");
-  v.tags = j.value("tags", string_map{});
-  v.metrics = j.value("metrics", metric_map{});
-  v.params = j.value("params", string_map{});
-  v.lineage = j.at("lineage").get<lineage>();
-  v.aliases = j.value("aliases", std::vector<std::string>{});
+  v = read_model_version(json_reader(j, "model_version"));
 }
 
 inline void to_json(json& j, const registered_model& m) {
-  j = json{{"name", m.name},
-           {"description", m.description},
-           {"tags", m.tags},
-           {"created_at", detail::time_to_json(m.created_at)},
-           {"updated_at", detail::time_to_json(m.updated_at)},
-           {"latest_version", m.latest_version},
-           {"aliases", m.aliases},
-           {"sequence", m.sequence}};
+  j = json::object();
+  j["name"] = m.name;
+  j["description"] = m.description;
+  j["tags"] = m.tags;
+  j["created_at"] = detail::time_to_json(m.created_at);
+  j["updated_at"] = detail::time_to_json(m.updated_at);
+  j["latest_version"] = m.latest_version;
+  j["aliases"] = m.aliases;
+  j["sequence"] = m.sequence;
 }
-
 inline void from_json(const json& j, registered_model& m) {
-  m.name = j.at("name").get<std::string>();
-  m.description = detail::string_or_empty(j, "description");
-  m.tags = j.value("tags", string_map{});
-  m.created_at = detail::time_from_json(j.at("created_at"));
-  m.updated_at = detail::time_from_json(j.at("updated_at"));
-  m.latest_version = j.at("latest_version").get<int>();
-  m.aliases = j.value("aliases", std::map<std::string, int>{});
-  m.sequence = j.at("sequence").get<std::uint64_t>();
+  m = read_registered_model(json_reader(j, "registered_model"));
 }
 
 inline void to_json(json& j, const audit_record& r) {
-  j = json{{"sequence", r.sequence},
-           {"time", detail::time_to_json(r.time)},
-           {"model", r.model},
-           {"action", to_string(r.action)}};
+  j = json::object();
+  j["sequence"] = r.sequence;
+  j["time"] = detail::time_to_json(r.time);
+  j["model"] = r.model;
+  j["action"] = to_string(r.action);
   if (!r.actor.empty()) {
     j["actor"] = r.actor;
   }
@@ -429,7 +518,7 @@ inline void to_json(json& j, const audit_record& r) {
   }
   if (!r.alias.empty()) {
     j["alias"] = r.alias;
-    detail::optional_int_to_json(j, "previous_version", r.previous_version);
+    j["previous_version"] = detail::optional_int_to_json(r.previous_version);
   }
   if (!r.key.empty()) {
     j["key"] = r.key;
@@ -438,37 +527,27 @@ inline void to_json(json& j, const audit_record& r) {
     j["value"] = *r.value;
   }
 }
-
 inline void from_json(const json& j, audit_record& r) {
-  r.sequence = j.at("sequence").get<std::uint64_t>();
-  r.time = detail::time_from_json(j.at("time"));
-  r.model = j.at("model").get<std::string>();
-  r.action = audit_action_from_string(j.at("action").get<std::string>());
-  r.actor = detail::string_or_empty(j, "actor");
-  r.reason = detail::string_or_empty(j, "reason");
-  r.version = detail::optional_int_from_json(j, "version");
-  r.alias = detail::string_or_empty(j, "alias");
-  r.previous_version = detail::optional_int_from_json(j, "previous_version");
-  r.key = detail::string_or_empty(j, "key");
-  const auto value = j.find("value");
-  r.value = value == j.end() || value->is_null()
-                ? std::nullopt
-                : std::optional<std::string>(value->get<std::string>());
+  r = read_audit_record(json_reader(j, "audit_record"));
 }
 
 inline void to_json(json& j, const alias_change& c) {
-  j = json{{"sequence", c.sequence}, {"time", detail::time_to_json(c.time)}, {"alias", c.alias}};
-  detail::optional_int_to_json(j, "from", c.from);
-  detail::optional_int_to_json(j, "to", c.to);
+  j = json::object();
+  j["sequence"] = c.sequence;
+  j["time"] = detail::time_to_json(c.time);
+  j["alias"] = c.alias;
+  j["from"] = detail::optional_int_to_json(c.from);
+  j["to"] = detail::optional_int_to_json(c.to);
   j["actor"] = c.actor;
   j["reason"] = c.reason;
   j["rollback"] = c.rollback;
 }
 
 inline void to_json(json& j, const alias_result& r) {
-  j = json{{"outcome", to_string(r.outcome)}};
-  detail::optional_int_to_json(j, "previous", r.previous);
-  detail::optional_int_to_json(j, "current", r.current);
+  j = json::object();
+  j["outcome"] = to_string(r.outcome);
+  j["previous"] = detail::optional_int_to_json(r.previous);
+  j["current"] = detail::optional_int_to_json(r.current);
   if (!r.guard.empty()) {
     j["guard"] = r.guard;
   }

@@ -1,6 +1,9 @@
 #ifndef MLGUARD_REGISTRY_NAMES_HPP
 #define MLGUARD_REGISTRY_NAMES_HPP
 
+// The rules for model, alias and tag names, checked before a name reaches the
+// registry's storage (no path separators, no "..", bounded length).
+
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -22,7 +22,9 @@ struct my_stage {
     return mlguard::pipeline::row_status::ok;
   }
   mlguard::json to_json() const { return mlguard::json::object(); }
-  static my_stage from_json(const mlguard::json&, const std::vector<std::string>&) { return {}; }
+  static my_stage from_json(const mlguard::json_reader&, const std::vector<std::string>&) {
+    return {};
+  }
   std::vector<std::string> names_;
 };
 

@@ -87,10 +87,14 @@ protected:
   std::size_t acted_on() const noexcept { return subset_.index.size(); }
 
   /// The part of to_json every column-wise stage shares.
-  json base_json() const { return json{{"columns", subset_.columns}}; }
+  json base_json() const {
+    json j = json::object();
+    j["columns"] = subset_.columns;
+    return j;
+  }
   /// Restores configuration from `params` and binds to `names_in`.
-  void base_from_json(const json& params, const std::vector<std::string>& names_in) {
-    subset_.columns = strings_from_json(params, "columns", Derived::kind);
+  void base_from_json(const json_reader& params, const std::vector<std::string>& names_in) {
+    subset_.columns = params.texts("columns");
     bind(names_in);
   }
 

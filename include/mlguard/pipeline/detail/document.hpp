@@ -7,9 +7,6 @@
 //    "input_features": ["fare", ...], "output_features": ["probability"],
 //    "stages": [{"kind": "imputer", "params": {...}}, ...]}
 
-#include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,10 +19,8 @@
 
 namespace mlguard::pipeline {
 
-/// The "format" of a pipeline document.
-inline constexpr std::string_view pipeline_format = "mlguard.pipeline";
-/// The newest pipeline format_version this mlguard reads and the one it writes.
-inline constexpr std::int64_t pipeline_format_version = 1;
+/// The pipeline document's format: "mlguard.pipeline", version 1.
+inline constexpr document_format pipeline_format{"mlguard.pipeline", 1};
 
 namespace detail {
 
@@ -34,7 +29,7 @@ inline constexpr Eigen::Index batch_chunk = 512;
 
 struct stage_entry {
   std::string kind;
-  json params;
+  json_reader params; // "stages[i].params", naming its fields in errors
 };
 
 struct pipeline_document {
@@ -43,40 +38,40 @@ struct pipeline_document {
   std::vector<stage_entry> stages;
 };
 
-inline json write_pipeline_document(const std::vector<std::string>& input,
-                                    const std::vector<std::string>& output, json stages) {
-  return {{"format", pipeline_format},
-          {"format_version", pipeline_format_version},
-          {"input_features", input},
-          {"output_features", output},
-          {"stages", std::move(stages)}};
+/// Adds {"kind", "params"} of one stage to `stages`.
+inline void add_stage(json& stages, std::string_view kind, json params) {
+  json entry = json::object();
+  entry["kind"] = kind;
+  entry["params"] = std::move(params);
+  stages.push_back(std::move(entry));
 }
 
-/// Checks the envelope. Throws format_error (corrupt, wrong_kind,
-/// newer_version, unknown_field).
-inline pipeline_document read_pipeline_document(const json& doc, std::string_view source) {
-  check_format(doc, pipeline_format, pipeline_format_version, source);
-  check_known_fields(
-      doc, {"format", "format_version", "input_features", "output_features", "stages"}, source);
+inline json write_pipeline_document(const std::vector<std::string>& input,
+                                    const std::vector<std::string>& output, json stages) {
+  json doc = new_document(pipeline_format);
+  doc["input_features"] = input;
+  doc["output_features"] = output;
+  doc["stages"] = std::move(stages);
+  return doc;
+}
+
+/// Checks the envelope and the stage list; the entries refer into `doc`.
+/// Throws format_error (corrupt, wrong_kind, newer_version, unknown_field).
+inline pipeline_document read_pipeline_document(const json& doc, std::string source) {
+  const auto r = json_reader::document(doc, pipeline_format, std::move(source),
+                                       {"input_features", "output_features", "stages"});
   pipeline_document out;
-  out.input_features = detail::strings_from_json(doc, "input_features", source);
-  out.output_features = detail::strings_from_json(doc, "output_features", source);
+  out.input_features = r.texts("input_features");
+  out.output_features = r.texts("output_features");
   if (out.input_features.empty()) {
-    throw format_error("corrupt", std::string(source) + ": missing \"input_features\"");
+    r.fail("input_features", "a pipeline needs at least one input feature");
   }
-  const auto st = doc.find("stages");
-  if (st == doc.end() || !st->is_array() || st->empty()) {
-    throw format_error("corrupt", std::string(source) + ": \"stages\" must be a non-empty array");
+  for (const auto& stage : r.objects("stages")) {
+    stage.allow_fields({"kind", "params"});
+    out.stages.push_back({stage.text("kind"), stage.object("params")});
   }
-  for (const auto& s : *st) {
-    if (!s.is_object() || !s.contains("kind") || !s["kind"].is_string() || !s.contains("params") ||
-        !s["params"].is_object()) {
-      throw format_error("corrupt", std::string(source) +
-                                        ": each stage needs a string \"kind\" and object "
-                                        "\"params\"");
-    }
-    check_known_fields(s, {"kind", "params"}, source);
-    out.stages.push_back({s["kind"].get<std::string>(), s["params"]});
+  if (out.stages.empty()) {
+    r.fail("stages", "a pipeline needs at least one stage");
   }
   return out;
 }
@@ -90,25 +85,6 @@ inline void check_outputs(const std::vector<std::string>& recorded,
                          std::string(source) + ": the stages produce " +
                              std::to_string(computed.size()) +
                              " output features, not the recorded \"output_features\"");
-  }
-}
-
-inline std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw io_error("open_failed", "cannot open " + path);
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-inline void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.flush();
-  if (!out) {
-    throw io_error("write_failed", "cannot write " + path);
   }
 }
 

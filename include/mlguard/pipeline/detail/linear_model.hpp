@@ -103,8 +103,9 @@ protected:
   linear_model() = default;
   explicit linear_model(std::string output_name) : output_name_(std::move(output_name)) {}
 
-  void check_fit_input(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                       const Eigen::Ref<const Eigen::VectorXd>& y) const {
+  template <typename XMatrix, typename YVector>
+  void check_fit_input(const Eigen::MatrixBase<XMatrix>& X,
+                       const Eigen::MatrixBase<YVector>& y) const {
     check_width(static_cast<std::size_t>(X.cols()), input_width(), Derived::kind);
     if (y.size() != X.rows() || X.rows() == 0) {
       throw pipeline_error("size_mismatch", std::string(Derived::kind) +
@@ -117,19 +118,17 @@ protected:
   }
 
   json base_json() const {
-    return {{"coef", numbers_to_json(coef_)},
-            {"intercept", number_to_json(intercept_)},
-            {"output", output_name_}};
+    json j = json::object();
+    j["coef"] = json_numbers(coef_);
+    j["intercept"] = json_number(intercept_);
+    j["output"] = output_name_;
+    return j;
   }
-  void base_from_json(const json& params, const std::vector<std::string>& names_in) {
+  void base_from_json(const json_reader& params, const std::vector<std::string>& names_in) {
     bind(names_in);
-    coef_ = numbers_from_json(params, "coef", names_in.size(), Derived::kind);
-    intercept_ = number_from_json(params.value("intercept", json()), "intercept");
-    const auto o = params.find("output");
-    if (o == params.end() || !o->is_string()) {
-      throw format_error("corrupt", std::string(Derived::kind) + ".output: expected a string");
-    }
-    output_name_ = o->template get<std::string>();
+    coef_ = read_numbers(params, "coef", names_in.size());
+    intercept_ = params.number("intercept");
+    output_name_ = params.text("output");
     fitted_ = true;
   }
 

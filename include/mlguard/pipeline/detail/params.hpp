@@ -1,8 +1,8 @@
 #ifndef MLGUARD_PIPELINE_DETAIL_PARAMS_HPP
 #define MLGUARD_PIPELINE_DETAIL_PARAMS_HPP
 
-// Helpers shared by the built-in stages: lossless JSON for doubles, column
-// subsets resolved by name, width checks and numpy's linear quantile.
+// Helpers shared by the built-in stages: sized arrays of doubles from JSON,
+// column subsets resolved by name, width checks and numpy's linear quantile.
 
 #include <algorithm>
 #include <cmath>
@@ -21,86 +21,16 @@ namespace mlguard::pipeline::detail {
 
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-/// A double as JSON without loss: finite values are numbers (nlohmann writes
-/// the shortest representation that parses back to the same bits), NaN and
-/// ±Inf, which JSON lacks, are the strings "nan", "inf" and "-inf".
-inline json number_to_json(double v) {
-  if (std::isnan(v)) {
-    return "nan";
-  }
-  if (std::isinf(v)) {
-    return v > 0 ? "inf" : "-inf";
-  }
-  return v;
-}
-
-/// Reads what number_to_json wrote. Throws format_error (mlguard.format.corrupt).
-inline double number_from_json(const json& j, std::string_view what) {
-  if (j.is_number()) {
-    return j.get<double>();
-  }
-  if (j.is_string()) {
-    const auto& s = j.get_ref<const std::string&>();
-    if (s == "nan") {
-      return nan;
-    }
-    if (s == "inf") {
-      return std::numeric_limits<double>::infinity();
-    }
-    if (s == "-inf") {
-      return -std::numeric_limits<double>::infinity();
-    }
-  }
-  throw format_error("corrupt", std::string(what) + ": expected a number, got " + j.dump());
-}
-
-inline json numbers_to_json(const std::vector<double>& v) {
-  json out = json::array();
-  for (double x : v) {
-    out.push_back(number_to_json(x));
-  }
-  return out;
-}
-
-/// Reads an array of `size` numbers. Throws format_error (mlguard.format.corrupt)
-/// when it is missing or not an array, pipeline_error (mlguard.pipeline.width_mismatch)
-/// when its length is not `size`.
-inline std::vector<double> numbers_from_json(const json& params, const char* field,
-                                             std::size_t size, std::string_view kind) {
-  const auto it = params.find(field);
-  const std::string what = std::string(kind) + "." + field;
-  if (it == params.end() || !it->is_array()) {
-    throw format_error("corrupt", what + ": missing array");
-  }
-  if (it->size() != size) {
-    throw pipeline_error("width_mismatch", what + " has " + std::to_string(it->size()) +
-                                               " entries, the stage has " + std::to_string(size) +
-                                               " columns");
-  }
-  std::vector<double> v;
-  v.reserve(size);
-  for (const auto& x : *it) {
-    v.push_back(number_from_json(x, what));
-  }
-  return v;
-}
-
-/// Reads an array of strings (field optional: absent reads as empty).
-inline std::vector<std::string> strings_from_json(const json& params, const char* field,
-                                                  std::string_view kind) {
-  const auto it = params.find(field);
-  if (it == params.end()) {
-    return {};
-  }
-  if (!it->is_array()) {
-    throw format_error("corrupt", std::string(kind) + "." + field + ": expected an array");
-  }
-  std::vector<std::string> v;
-  for (const auto& x : *it) {
-    if (!x.is_string()) {
-      throw format_error("corrupt", std::string(kind) + "." + field + ": expected strings");
-    }
-    v.push_back(x.get<std::string>());
+/// The array of doubles in `field`, which must hold `size` entries (one per
+/// acted-on column). Throws format_error (mlguard.format.corrupt) and
+/// pipeline_error (mlguard.pipeline.width_mismatch).
+inline std::vector<double> read_numbers(const json_reader& params, std::string_view field,
+                                        std::size_t size) {
+  auto v = params.numbers(field);
+  if (v.size() != size) {
+    throw pipeline_error("width_mismatch",
+                         params.where(field) + " has " + std::to_string(v.size()) +
+                             " entries, the stage has " + std::to_string(size) + " columns");
   }
   return v;
 }
@@ -148,8 +78,6 @@ struct column_subset {
       index.push_back(static_cast<std::size_t>(it - names.begin()));
     }
   }
-
-  json columns_json() const { return columns; }
 };
 
 /// The non-NaN values of a column, sorted ascending.

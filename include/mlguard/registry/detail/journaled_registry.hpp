@@ -18,58 +18,10 @@
 
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/json.hpp"
+#include "mlguard/registry/detail/journal.hpp"
 #include "mlguard/registry/model_registry.hpp"
 
 namespace mlguard::registry::detail {
-
-/// One journal record plus what is needed to replay it.
-struct journal_entry {
-  audit_record record;
-  std::optional<model_version> version_document;  ///< register_version: the new version
-  std::optional<registered_model> model_document; ///< create_model: description and tags
-};
-
-/// The journal form of an entry (one line of journal.jsonl, without the checksum).
-inline json entry_to_json(const journal_entry& e) {
-  json j = e.record;
-  if (e.version_document) {
-    json d = *e.version_document;
-    d.erase("aliases");
-    j["document"] = std::move(d);
-  } else if (e.model_document) {
-    j["document"] =
-        json{{"description", e.model_document->description}, {"tags", e.model_document->tags}};
-  }
-  return j;
-}
-
-/// The inverse of entry_to_json. Throws json exceptions or mlguard errors on bad input;
-/// callers turn them into format_error naming the file.
-inline journal_entry entry_from_json(const json& j) {
-  check_known_fields(j,
-                     {"sequence", "time", "model", "action", "actor", "reason", "version", "alias",
-                      "previous_version", "key", "value", "document"},
-                     "journal record");
-  journal_entry e;
-  e.record = j.get<audit_record>();
-  const auto doc = j.find("document");
-  if (doc != j.end()) {
-    if (e.record.action == audit_action::register_version) {
-      e.version_document = doc->get<model_version>();
-    } else if (e.record.action == audit_action::create_model) {
-      registered_model m;
-      m.name = e.record.model;
-      m.description = doc->value("description", std::string());
-      m.tags = doc->value("tags", string_map{});
-      m.created_at = m.updated_at = e.record.time;
-      e.model_document = std::move(m);
-    }
-  }
-  if (e.record.action == audit_action::register_version && !e.version_document) {
-    throw format_error("corrupt", "register_version record without its document");
-  }
-  return e;
-}
 
 /// A model's state: the model itself, the versions loaded so far, and (file backend)
 /// the journal records after the on-disk snapshot, which version documents read from

@@ -21,12 +21,15 @@
 
 namespace mlguard::registry::detail {
 
-[[noreturn]] inline void throw_io(const std::string& what, const std::string& path, int err) {
+/// Throws io_error mlguard.io.<reason>: "<what> <path>: <strerror(err)>", noting
+/// that symlinks inside a registry root are not followed when that is the cause.
+[[noreturn]] inline void throw_registry_io(std::string_view reason, const std::string& what,
+                                           const std::string& path, int err) {
   std::string message = what + " " + path + ": " + std::strerror(err);
   if (err == ELOOP || err == ENOTDIR) {
     message += " (symlinks inside a registry root are not followed)";
   }
-  throw io_error("failed", message);
+  throw io_error(reason, message);
 }
 
 using mlguard::detail::read_from;
@@ -45,7 +48,7 @@ inline unique_fd open_dir_at(int dir, const std::string& name, const std::string
     if (errno == ENOENT) {
       return unique_fd();
     }
-    throw_io("cannot open directory", path, errno);
+    throw_registry_io("open_failed", "cannot open directory", path, errno);
   }
   return unique_fd(fd);
 }
@@ -53,7 +56,7 @@ inline unique_fd open_dir_at(int dir, const std::string& name, const std::string
 /// Creates directory `name` inside `dir` unless it exists.
 inline void make_dir_at(int dir, const std::string& name, const std::string& path) {
   if (::mkdirat(dir, name.c_str(), 0755) != 0 && errno != EEXIST) {
-    throw_io("cannot create directory", path, errno);
+    throw_registry_io("write_failed", "cannot create directory", path, errno);
   }
 }
 
@@ -68,7 +71,7 @@ inline unique_fd open_read_at(int dir, const std::string& name, const std::strin
     if (errno == ENOENT) {
       return unique_fd();
     }
-    throw_io("cannot open", path, errno);
+    throw_registry_io("open_failed", "cannot open", path, errno);
   }
   return unique_fd(fd);
 }
@@ -102,7 +105,7 @@ public:
       fd = ::openat(dir, name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
-      throw_io("cannot open lock file", path, errno);
+      throw_registry_io("open_failed", "cannot open lock file", path, errno);
     }
     fd_ = unique_fd(fd);
     int rc = 0;
@@ -110,7 +113,7 @@ public:
       rc = ::flock(fd, exclusive ? LOCK_EX : LOCK_SH);
     } while (rc != 0 && errno == EINTR);
     if (rc != 0) {
-      throw_io("cannot lock", path, errno);
+      throw_registry_io("lock_failed", "cannot lock", path, errno);
     }
   }
 

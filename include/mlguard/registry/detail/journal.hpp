@@ -1,0 +1,149 @@
+#ifndef MLGUARD_REGISTRY_DETAIL_JOURNAL_HPP
+#define MLGUARD_REGISTRY_DETAIL_JOURNAL_HPP
+
+// The registry journal: its records and their line format, in one place.
+//
+// A model's journal is a list of records, one per change. In the file backend it is
+// ROOT/models/NAME/journal.jsonl, one record per line:
+//
+//   CCCCCCCC {json}\n
+//
+// where CCCCCCCC is the CRC-32 (8 lowercase hex digits) of the JSON text. The first
+// line is a header, {"format": "mlguard.registry.journal", "format_version": 1,
+// "model": NAME}; every later line is an audit_record plus, for create_model and
+// register_version, the "document" the change created. A last line that is incomplete
+// or fails its checksum is a torn write from a crash: parse_journal ignores it. A bad
+// line anywhere else is corruption.
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mlguard/core/json.hpp"
+#include "mlguard/registry/detail/crc32.hpp"
+#include "mlguard/registry/model_version.hpp"
+
+namespace mlguard::registry::detail {
+
+/// The journal header's format.
+inline constexpr document_format journal_format{"mlguard.registry.journal", 1};
+
+/// One journal record plus what is needed to replay it.
+struct journal_entry {
+  audit_record record;
+  std::optional<model_version> version_document;  ///< register_version: the new version
+  std::optional<registered_model> model_document; ///< create_model: description and tags
+};
+
+/// The JSON of an entry (one journal line without its checksum).
+inline json entry_to_json(const journal_entry& e) {
+  json j = e.record;
+  if (e.version_document) {
+    json d = *e.version_document;
+    d.erase("aliases");
+    j["document"] = std::move(d);
+  } else if (e.model_document) {
+    json d = json::object();
+    d["description"] = e.model_document->description;
+    d["tags"] = e.model_document->tags;
+    j["document"] = std::move(d);
+  }
+  return j;
+}
+
+/// The inverse of entry_to_json. Throws format_error (mlguard.format.corrupt,
+/// unknown_field) naming `source`.
+inline journal_entry entry_from_json(const json& j, const std::string& source) {
+  const json_reader r(j, source);
+  r.allow_fields({"sequence", "time", "model", "action", "actor", "reason", "version", "alias",
+                  "previous_version", "key", "value", "document"});
+  journal_entry e;
+  e.record = read_audit_record(r);
+  if (r.has("document")) {
+    const json_reader doc = r.object("document");
+    if (e.record.action == audit_action::register_version) {
+      e.version_document = read_model_version(doc);
+    } else if (e.record.action == audit_action::create_model) {
+      registered_model m;
+      m.name = e.record.model;
+      m.description = detail::read_optional_text(doc, "description");
+      m.tags = detail::read_string_map(doc, "tags");
+      m.created_at = m.updated_at = e.record.time;
+      e.model_document = std::move(m);
+    }
+  }
+  if (e.record.action == audit_action::register_version && !e.version_document) {
+    r.fail("document", "a register_version record needs the version's document");
+  }
+  return e;
+}
+
+/// The header record of `model`'s journal.
+inline json journal_header(const std::string& model) {
+  json header = new_document(journal_format);
+  header["model"] = model;
+  return header;
+}
+
+/// One journal line: "CCCCCCCC {json}\n".
+inline std::string journal_line(const json& record) {
+  const std::string text = dump_json(record);
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08x ", static_cast<unsigned>(crc32(text)));
+  std::string line(crc);
+  line.append(text).push_back('\n');
+  return line;
+}
+
+/// Parses the complete records in `data`, which starts at byte `base` of the journal
+/// at `path` (base 0: the header comes first and is checked, not returned).
+/// `valid_end` receives the end of the last good record; a torn last record is
+/// ignored. Throws format_error (mlguard.format.corrupt, newer_version) for a bad
+/// record before the last.
+inline std::vector<journal_entry> parse_journal(const std::string& data, std::size_t base,
+                                                const std::string& path, std::size_t& valid_end) {
+  std::vector<journal_entry> out;
+  std::size_t pos = 0;
+  valid_end = base;
+  while (pos < data.size()) {
+    const auto nl = data.find('\n', pos);
+    if (nl == std::string::npos) {
+      break; // torn: the crash came before the newline
+    }
+    const std::string_view line(data.data() + pos, nl - pos);
+    const bool last = nl + 1 == data.size();
+    const std::string where = path + ": record at byte " + std::to_string(base + pos);
+    bool ok = line.size() > 9 && line[8] == ' ';
+    unsigned long stored = 0;
+    for (std::size_t i = 0; i < 8 && ok; ++i) {
+      const char c = line[i];
+      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      ok = digit >= 0;
+      stored = stored * 16 + static_cast<unsigned long>(digit < 0 ? 0 : digit);
+    }
+    const std::string_view text = ok ? line.substr(9) : std::string_view();
+    ok = ok && stored == crc32(text);
+    if (!ok) {
+      if (last) {
+        break; // torn or damaged last record: never acknowledged, ignored
+      }
+      throw format_error("corrupt", where + " fails its checksum (the journal is damaged)");
+    }
+    const json j = parse_json(text, where);
+    if (base + pos == 0) {
+      json_reader::document(j, journal_format, path, {"model"});
+    } else {
+      out.push_back(entry_from_json(j, where));
+    }
+    pos = nl + 1;
+    valid_end = base + pos;
+  }
+  return out;
+}
+
+} // namespace mlguard::registry::detail
+
+#endif // MLGUARD_REGISTRY_DETAIL_JOURNAL_HPP

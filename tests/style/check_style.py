@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The house-style rules a script can check (STYLE.md, issue 11), over include/mlguard.
+
+  check_style.py SOURCE_DIR
+
+- Every public header opens, after its include guard, with a comment saying what it
+  is for.
+- Namespaces follow folders: include/mlguard/<a>/<b>/x.hpp declares mlguard::<a>::<b>
+  (core/ is mlguard itself), and a module's internals live in its own detail.
+- No two public types share a name (class, struct, enum and alias at namespace scope,
+  outside detail namespaces).
+- Settings types are *_options: no public type is called *_params or *_config.
+"""
+import pathlib
+import re
+import sys
+
+NAMESPACE = re.compile(r"^namespace ([\w:]+) \{", re.M)
+TYPE = re.compile(r"^(?:class|struct|enum class|enum) (\w+)(?: final)?\s*(?:[:{]|$)|^using (\w+) =",
+                  re.M)
+
+
+def expected_namespace(rel):
+    parts = [p for p in rel.parent.parts[1:] if p != "detail"]  # drop "mlguard", "detail"
+    if not parts or parts[0] == "core":
+        return "mlguard"
+    return "mlguard::" + "::".join(parts)
+
+
+def strip_detail(text):
+    """The text outside `namespace ... detail {` blocks."""
+    out = []
+    skipping = 0
+    for line in text.split("\n"):
+        if skipping:
+            skipping += line.count("{") - line.count("}")
+            continue
+        if re.match(r"^\s*namespace (?:[\w:]+::)?detail \{", line):
+            skipping = 1
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def main():
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
+    include = root / "include"
+    problems = []
+    owners = {}
+    for path in sorted((include / "mlguard").rglob("*.hpp")):
+        rel = path.relative_to(include)
+        text = path.read_text(encoding="utf-8")
+        public = "detail" not in rel.parts and not rel.name.endswith("_impl.hpp")
+        if public:
+            body = re.sub(r"\A#ifndef \w+\n#define \w+\n\s*", "", text)
+            if not body.startswith("//"):
+                problems.append(f"{rel}: opens without a comment saying what it is for")
+        want = expected_namespace(rel)
+        for ns in NAMESPACE.findall(text):
+            if not ns.startswith("mlguard"):
+                continue  # nested, relative to the enclosing one (detail, guards, ...)
+            if ns != want and not ns.startswith(want + "::"):
+                problems.append(f"{rel}: declares namespace {ns}, expected {want}")
+        if not public:
+            continue
+        for m in TYPE.finditer(strip_detail(text)):
+            name = m.group(1) or m.group(2)
+            owners.setdefault(name, set()).add(str(rel))
+            if re.search(r"_(params|config)$", name):
+                problems.append(f"{rel}: settings type {name} (settings types are *_options)")
+    for name, files in sorted(owners.items()):
+        if len(files) > 1:
+            problems.append(f"type {name} is declared in {', '.join(sorted(files))}")
+    for p in problems:
+        print(p)
+    if not problems:
+        print("house style: headers open with their purpose, namespaces follow folders, "
+              "public type names are unique")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
