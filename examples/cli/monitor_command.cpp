@@ -131,7 +131,9 @@ void add_monitor_command(CLI::App& app, int& status) {
     };
     auto monitor =
         ends_with(args->reference, ".json")
-            ? drift::drift_monitor::from_profile_file(args->reference, options, on_window)
+            ? drift::drift_monitor::from_profile(
+                  profile::dataset_profile::from_json(load_json(args->reference), args->reference),
+                  options, on_window)
             : drift::drift_monitor::from_table(io::read_csv(args->reference), options, on_window);
     const table stream = io::read_csv(args->stream);
     std::vector<const double*> columns;

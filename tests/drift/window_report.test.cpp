@@ -3,9 +3,11 @@
 #include "mlguard/drift/window_report.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <limits>
 #include <random>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "mlguard/drift/report.hpp"
@@ -62,10 +64,13 @@ TEST_CASE("window_report: JSON is the window span and the batch report's fields"
     REQUIRE(line.contains(field.key()));
     CHECK(line[field.key()] == field.value());
   }
-  // Besides: where the window lies, named as in every windowed result.
+  // Besides: its own envelope, and where the window lies, named as in every
+  // windowed result.
+  CHECK(line["format"] == "mlguard.window_report");
+  CHECK(line["format_version"] == 1);
   json span = json::object();
   write_window_span(span, w);
-  CHECK(line.size() == document.size() + span.size());
+  CHECK(line.size() == 2 + document.size() + span.size());
   CHECK(line["window"] == 4);
   CHECK(line["first_row"] == 2001);
   CHECK(line["last_row"] == 2500);
@@ -94,6 +99,20 @@ TEST_CASE("window_report: a JSON line reads back, time windows with their start"
   CHECK(back.drift.share_drifted == w.drift.share_drifted);
 }
 
+TEST_CASE("window_report: save and load keep a window in a file") {
+  auto w = some_window();
+  w.start = timestamp(std::chrono::seconds(30));
+  const std::string path = "/tmp/mlguard-window-report-" + std::to_string(::getpid()) + ".json";
+  w.save(path);
+  const auto back = window_report::load(path);
+  std::remove(path.c_str());
+  CHECK(back.index == 4);
+  CHECK(back.start == w.start);
+  CHECK(back.drift.columns.size() == w.drift.columns.size());
+  CHECK(back.drift.drifted == w.drift.drifted);
+  MLGUARD_CHECK_THROWS_ID(window_report::load(path), "mlguard.io.open_failed");
+}
+
 TEST_CASE("window_report: a bad line fails naming the field") {
   json line = some_window();
   line["rows"] = "many";
@@ -101,6 +120,9 @@ TEST_CASE("window_report: a bad line fails naming the field") {
   line = some_window();
   line["features"] = json::array(); // the shape of mlguard 0.1's monitor lines
   MLGUARD_CHECK_THROWS_ID(window_report::from_json(line), "mlguard.format.unknown_field");
+  line = some_window();
+  line["format"] = "mlguard.drift_report"; // a batch report is not a window
+  MLGUARD_CHECK_THROWS_ID(window_report::from_json(line), "mlguard.format.wrong_kind");
   line = some_window();
   line.erase("window");
   try {

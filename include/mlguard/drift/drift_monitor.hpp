@@ -12,7 +12,6 @@
 #include <limits>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -20,7 +19,6 @@
 
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/error.hpp"
-#include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/drift/binning.hpp"
@@ -32,10 +30,6 @@
 #include "mlguard/drift/window_report.hpp"
 #include "mlguard/drift/window_state.hpp"
 #include "mlguard/stats/ks.hpp"
-
-namespace mlguard::profile {
-class dataset_profile; // profile/dataset_profile.hpp, for from_profile
-} // namespace mlguard::profile
 
 namespace mlguard::drift {
 
@@ -208,17 +202,15 @@ public:
   }
 
   /// A monitor whose references are the numeric features of a dataset
-  /// profile, a profile::dataset_profile (see feature_reference::from_profile
+  /// profile (profile::dataset_profile; see feature_reference::from_profile
   /// for the approximation); categorical features are not monitored. A
-  /// template only so that this header does not include profile/ for the
-  /// users who never call it: the caller includes profile/dataset_profile.hpp.
-  /// Throws as the constructor.
+  /// template so that drift/ does not include profile/ for the users who never
+  /// call it: the caller includes profile/dataset_profile.hpp, and loads a
+  /// profile file with dataset_profile's own loader. Throws as the constructor.
   template <typename DatasetProfile>
   static drift_monitor from_profile(const DatasetProfile& reference, monitor_options options,
                                     callback on_window = {},
                                     const clock_source& clock = system_clock::instance()) {
-    static_assert(std::is_same_v<DatasetProfile, profile::dataset_profile>,
-                  "drift_monitor::from_profile takes a profile::dataset_profile");
     std::vector<feature_reference> refs;
     std::vector<std::string> skipped;
     for (const auto& name : reference.columns()) {
@@ -232,18 +224,6 @@ public:
     drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
     m.unmonitored_ = std::move(skipped);
     return m;
-  }
-
-  /// from_profile on a profile JSON file (what `mlguard profile` writes).
-  /// The caller includes profile/dataset_profile.hpp (see from_profile).
-  /// Throws io_error (mlguard.io.open_failed, read_failed), the format errors
-  /// of profile::dataset_profile::from_json, and as from_profile.
-  template <typename DatasetProfile = profile::dataset_profile>
-  static drift_monitor from_profile_file(const std::string& path, monitor_options options,
-                                         callback on_window = {},
-                                         const clock_source& clock = system_clock::instance()) {
-    return from_profile(DatasetProfile::from_json(load_json(path), path), std::move(options),
-                        std::move(on_window), clock);
   }
 
   // ---- the hot path --------------------------------------------------------

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <limits>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -19,10 +18,6 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/drift/binning.hpp"
-
-namespace mlguard::profile {
-class feature_profile; // profile/feature_profile.hpp, for from_profile
-} // namespace mlguard::profile
 
 namespace mlguard::drift {
 
@@ -91,9 +86,9 @@ public:
   }
 
   /// From a numeric feature profile, a profile::feature_profile (see the
-  /// class comment for the approximation). A template only so that this
-  /// header does not include profile/ for the users who never call it: the
-  /// caller includes profile/feature_profile.hpp.
+  /// class comment for the approximation). A template so that drift/ does
+  /// not include profile/ for the users who never call it: the caller
+  /// includes profile/feature_profile.hpp.
   /// Throws drift_error: mlguard.drift.empty_sample (no finite value),
   /// mlguard.drift.invalid_option (bins = 0 or ks_points = 0),
   /// mlguard.drift.wrong_kind (a categorical profile).
@@ -101,8 +96,6 @@ public:
   static feature_reference from_profile(std::string name, const FeatureProfile& profile,
                                         std::size_t bins = default_bins,
                                         std::size_t ks_points = 1000) {
-    static_assert(std::is_same_v<FeatureProfile, profile::feature_profile>,
-                  "feature_reference::from_profile takes a profile::feature_profile");
     if (bins == 0 || ks_points == 0) {
       throw drift_error("invalid_option", "bins and ks_points must be at least 1");
     }

@@ -21,8 +21,8 @@
 #include "mlguard/stats/alternative.hpp"
 #include "mlguard/stats/detail/binom.hpp"
 #include "mlguard/stats/detail/sort.hpp"
-#include "mlguard/stats/rank.hpp"
 #include "mlguard/stats/normal.hpp"
+#include "mlguard/stats/rank.hpp"
 
 namespace mlguard::stats {
 
