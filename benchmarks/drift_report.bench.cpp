@@ -52,7 +52,7 @@ void BM_report_auto(benchmark::State& state) {
   run_report(state, mlguard::drift::method::automatic);
 }
 void BM_report_psi(benchmark::State& state) { run_report(state, mlguard::drift::method::psi); }
-void BM_report_jensenshannon(benchmark::State& state) {
+void BM_report_jensen_shannon(benchmark::State& state) {
   run_report(state, mlguard::drift::method::jensen_shannon);
 }
 
@@ -60,6 +60,6 @@ void BM_report_jensenshannon(benchmark::State& state) {
 
 BENCHMARK(BM_report_auto)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_report_psi)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_report_jensenshannon)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_report_jensen_shannon)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

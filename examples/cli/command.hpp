@@ -15,10 +15,12 @@ enum exit_status : int {
   exit_conflict = 3, ///< a compare-and-swap lost (registry alias --expect)
 };
 
-/// Registers `mlguard drift`; `status` receives the command's exit status.
+/// Registers `mlguard drift`; `status` receives exit_findings when the
+/// dataset drifts (the share of drifted columns reaches --drift-share).
 void add_drift_command(CLI::App& app, int& status);
 
-/// Registers `mlguard monitor` (windowed drift monitor over a CSV replay).
+/// Registers `mlguard monitor` (windowed drift monitor over a CSV replay);
+/// `status` receives exit_findings when at least one window drifts.
 void add_monitor_command(CLI::App& app, int& status);
 
 /// Registers `mlguard registry`; `status` receives the command's exit status

@@ -1,5 +1,13 @@
-// `mlguard drift`: compares two CSV files column by column.
+// `mlguard drift`: compares two CSV files column by column (drift::compare).
+//
+//   mlguard drift --reference REF.csv --current CUR.csv [--format text|json] [-o FILE] ...
+//
+// Exit status: 0 when the dataset does not drift, 1 when it does (the share
+// of drifted columns is ≥ --drift-share), 2 on a usage or input error.
+#include <cmath>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -7,6 +15,7 @@
 #include <mlguard/io/csv.hpp>
 
 #include "command.hpp"
+#include "output.hpp"
 #include "text_table.hpp"
 
 namespace mlguard::cli {
@@ -22,7 +31,7 @@ struct drift_args {
   std::optional<double> threshold;
   std::string correction = "none";
   double drift_share = 0.5;
-  std::string format = "text";
+  output_options out;
 };
 
 std::string format_number(double v) {
@@ -34,7 +43,7 @@ std::string format_number(double v) {
   return buffer;
 }
 
-void print_text(const drift::drift_report& report) {
+std::string text_report(const drift::drift_report& report) {
   text_table out({"column", "kind", "method", "statistic", "p_value", "threshold", "drifted",
                   "n_ref", "n_cur", "missing_ref", "missing_cur"});
   for (const auto& c : report.columns) {
@@ -44,15 +53,18 @@ void print_text(const drift::drift_report& report) {
              std::to_string(c.n_reference), std::to_string(c.n_current),
              std::to_string(c.missing_reference), std::to_string(c.missing_current)});
   }
-  std::fputs(out.str().c_str(), stdout);
+  std::string text = out.str();
   for (const auto& c : report.columns) {
     if (c.skipped) {
-      std::printf("skipped %s: %s\n", c.name.c_str(), c.skipped->c_str());
+      text += "skipped " + c.name + ": " + *c.skipped + "\n";
     }
   }
-  std::printf("\n%zu of %zu columns drifted (share %.4g, threshold %.4g): %s\n", report.drifted,
-              report.evaluated, report.share_drifted, report.drift_share,
-              report.dataset_drift ? "DATASET DRIFT" : "no dataset drift");
+  char summary[160];
+  std::snprintf(summary, sizeof summary,
+                "\n%zu of %zu columns drifted (share %.4g, threshold %.4g): %s", report.drifted,
+                report.evaluated, report.share_drifted, report.drift_share,
+                report.dataset_drift ? "DATASET DRIFT" : "no dataset drift");
+  return text + summary;
 }
 
 } // namespace
@@ -65,8 +77,10 @@ void add_drift_command(CLI::App& app, int& status) {
   cmd->add_option("--columns", args->columns, "Columns to compare (default: all shared)")
       ->delimiter(',');
   cmd->add_option("--method", args->method,
-                  "auto|ks|cvm|mannwhitney|psi|wasserstein|wasserstein_norm|energy|"
-                  "jensenshannon|kl|hellinger|tvd|linf|chisquare|chi2_contingency|ztest")
+                  "auto|ks_2samp|cramer_von_mises_2samp|mann_whitney_u|psi|wasserstein|"
+                  "wasserstein_norm|energy|jensen_shannon|kl_divergence|hellinger|"
+                  "total_variation|l_infinity|chi_square|chi2_contingency|z_test "
+                  "(Evidently's names ks, cvm, jensenshannon, ... also work)")
       ->capture_default_str();
   cmd->add_option("--binning", args->binning, "quantile|evidently (binned methods)")
       ->capture_default_str();
@@ -81,9 +95,7 @@ void add_drift_command(CLI::App& app, int& status) {
                   "Share of drifted columns that means dataset drift")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  cmd->add_option("--format", args->format, "text|json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  add_output_options(cmd, args->out);
 
   cmd->callback([args, &status] {
     drift::report_options options;
@@ -98,12 +110,10 @@ void add_drift_command(CLI::App& app, int& status) {
     const table reference = io::read_csv(args->reference);
     const table current = io::read_csv(args->current);
     const auto report = drift::compare(reference, current, options);
-    if (args->format == "json") {
-      std::printf("%s\n", json(report).dump(2).c_str());
-    } else {
-      print_text(report);
-    }
-    status = exit_ok;
+    json document;
+    to_json(document, report);
+    emit(args->out, document, [&] { return text_report(report); });
+    status = report.dataset_drift ? exit_findings : exit_ok;
   });
 }
 

@@ -1,4 +1,13 @@
 // `mlguard monitor`: replays a CSV file through the windowed drift monitor.
+//
+//   mlguard monitor --reference REF.csv|PROFILE.json [--window N] [--step S]
+//                   [--method M] [--format text|json] [-o FILE] STREAM.csv
+//
+// text: one line per closed window; json: one window_report per line (JSON
+// lines; drift/window_report.hpp), the same verdict shape as `mlguard drift`.
+// Exit status: 0 when no window drifts, 1 when at least one window drifts
+// as a whole (the share of drifted features is ≥ --drift-share), 2 on a
+// usage or input error.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -6,9 +15,12 @@
 #include <vector>
 
 #include <mlguard/drift/drift_monitor.hpp>
+#include <mlguard/drift/window_report.hpp>
 #include <mlguard/io/csv.hpp>
+#include <mlguard/profile/dataset_profile.hpp>
 
 #include "command.hpp"
+#include "output.hpp"
 
 namespace mlguard::cli {
 namespace {
@@ -23,6 +35,7 @@ struct monitor_args {
   std::size_t bins = 10;
   double drift_share = 0.5;
   bool partial = false;
+  output_options out;
 };
 
 drift::method parse_method(const std::string& name) {
@@ -34,12 +47,34 @@ bool ends_with(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// One line for people: where the window lies, how many features drifted and which.
+std::string text_line(const drift::window_report& w) {
+  char head[160];
+  std::snprintf(head, sizeof head, "window %llu  rows %llu-%llu  %zu of %zu features drifted",
+                static_cast<unsigned long long>(w.index),
+                static_cast<unsigned long long>(w.first_row),
+                static_cast<unsigned long long>(w.last_row), w.drift.drifted, w.drift.evaluated);
+  std::string line = head;
+  std::string names;
+  for (const auto& c : w.drift.columns) {
+    if (c.drifted) {
+      names += names.empty() ? "" : ", ";
+      names += c.name;
+    }
+  }
+  if (!names.empty()) {
+    line += " (" + names + ")";
+  }
+  line += w.drift.dataset_drift ? "  DRIFT" : "  no drift";
+  return line;
+}
+
 } // namespace
 
 void add_monitor_command(CLI::App& app, int& status) {
   auto args = std::make_shared<monitor_args>();
   auto* cmd = app.add_subcommand(
-      "monitor", "Replay a CSV file through the windowed drift monitor; one JSON line per window");
+      "monitor", "Replay a CSV file through the windowed drift monitor; one line per window");
   cmd->add_option("--reference", args->reference,
                   "Reference CSV (training data), or a profile JSON (mlguard profile)")
       ->required();
@@ -52,7 +87,8 @@ void add_monitor_command(CLI::App& app, int& status) {
                   "(default: tumbling windows)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
   cmd->add_option("--method", args->method,
-                  "auto|psi|ks|js|chisquare (also kl, hellinger, tvd, linf)")
+                  "auto|psi|ks_2samp|jensen_shannon|chi_square|kl_divergence|hellinger|"
+                  "total_variation|l_infinity (also ks, js, ...)")
       ->capture_default_str();
   cmd->add_option("--threshold", args->threshold,
                   "Drift threshold (default: 0.05 for p-values, 0.1 for distances)");
@@ -64,6 +100,7 @@ void add_monitor_command(CLI::App& app, int& status) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd->add_flag("--partial", args->partial, "Also report the last, incomplete window");
+  add_output_options(cmd, args->out);
 
   cmd->callback([args, &status] {
     drift::monitor_options options;
@@ -73,17 +110,31 @@ void add_monitor_command(CLI::App& app, int& status) {
     options.drift_share = args->drift_share;
     if (args->step > 0) {
       if (args->step > args->window) {
-        throw drift_error("bad_option", "--step must not exceed --window");
+        throw drift_error("invalid_option", "--step must not exceed --window");
       }
       options.window = drift::window_options::sliding(args->window, args->step);
     } else {
       options.window = drift::window_options::tumbling(args->window);
     }
-    auto print = [](const drift::window_report& w) { std::printf("%s\n", json(w).dump().c_str()); };
+    std::string lines;
+    bool drifted = false;
+    auto on_window = [&](const drift::window_report& w) {
+      if (args->out.json()) {
+        json line;
+        to_json(line, w);
+        lines += dump_json(line);
+      } else {
+        lines += text_line(w);
+      }
+      lines += '\n';
+      drifted = drifted || w.drift.dataset_drift;
+    };
     auto monitor =
         ends_with(args->reference, ".json")
-            ? drift::drift_monitor::from_profile_file(args->reference, options, print)
-            : drift::drift_monitor::from_table(io::read_csv(args->reference), options, print);
+            ? drift::drift_monitor::from_profile(
+                  profile::dataset_profile::from_json(load_json(args->reference), args->reference),
+                  options, on_window)
+            : drift::drift_monitor::from_table(io::read_csv(args->reference), options, on_window);
     const table stream = io::read_csv(args->stream);
     std::vector<const double*> columns;
     for (const auto& r : monitor.references()) {
@@ -93,10 +144,9 @@ void add_monitor_command(CLI::App& app, int& status) {
                           "column '" + r.name() + "' of the reference is not in " + args->stream);
       }
       if (!c->is_numeric()) {
-        throw drift_error("kind_mismatch", "column '" + r.name() +
-                                               "' is numeric in the reference "
-                                               "but not in " +
-                                               args->stream);
+        throw drift_error("wrong_kind", "column '" + r.name() +
+                                            "' is numeric in the reference but not in " +
+                                            args->stream);
       }
       columns.push_back(c->values().data());
     }
@@ -110,8 +160,13 @@ void add_monitor_command(CLI::App& app, int& status) {
     if (args->partial && options.window.kind == drift::window_kind::tumbling_count) {
       monitor.flush();
     }
-    std::fflush(stdout);
-    status = exit_ok;
+    if (!lines.empty()) {
+      lines.pop_back(); // write_text ends the output with its own newline
+      write_text(args->out.path, lines);
+    } else if (!args->out.path.empty()) {
+      mlguard::detail::write_file_atomic(args->out.path, ""); // no window closed
+    }
+    status = drifted ? exit_findings : exit_ok;
   });
 }
 

@@ -8,6 +8,7 @@
 
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/report.hpp"
+#include "mlguard/drift/window_report.hpp"
 #include "mlguard/io/csv.hpp"
 #include "process.hpp"
 #include "test_support.hpp"
@@ -72,9 +73,9 @@ TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch d
   temp_dir dir;
   const auto ref = dir.write("ref.csv", make_csv(3000, 1, 1u << 30));
   const auto cur = dir.write("stream.csv", make_csv(2500, 2, 1500));
-  const auto r =
-      mlguard_cli({"monitor", "--reference", ref, "--window", "500", "--method", "psi", cur});
-  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto r = mlguard_cli({"monitor", "--reference", ref, "--window", "500", "--method", "psi",
+                              "--format", "json", cur});
+  REQUIRE_MESSAGE(r.exit_code == 1, r.err); // the last window drifts: findings
   const auto lines = json_lines(r.out);
   REQUIRE(lines.size() == 5);
   const table reference = io::read_csv(ref);
@@ -85,7 +86,7 @@ TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch d
     CHECK(w["window"] == k);
     CHECK(w["first_row"] == k * 500 + 1);
     CHECK(w["last_row"] == (k + 1) * 500);
-    REQUIRE(w["features"].size() == 2); // the categorical column is not monitored
+    REQUIRE(w["columns"].size() == 2); // the categorical column is not monitored
     // The batch report on the window's rows gives the same numbers.
     table window;
     for (const char* name : {"x", "k"}) {
@@ -97,42 +98,49 @@ TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch d
     o.stat = drift::method::psi;
     o.columns = {"x", "k"};
     const auto batch = drift::compare(reference, window, o);
+    // Each line is a window_report: the batch report's shape, to the last bit.
+    const auto line = drift::window_report::from_json(w, "stdout");
+    REQUIRE(line.drift.columns.size() == 2);
     for (std::size_t f = 0; f < 2; ++f) {
-      const auto& feature = w["features"][f];
-      CHECK(feature["name"] == batch.columns[f].name);
-      CHECK(feature["method"] == "psi");
-      CHECK(feature["statistic"].get<double>() == batch.columns[f].statistic);
-      CHECK(feature["p_value"].is_null());
-      CHECK(feature["drifted"] == batch.columns[f].drifted);
-      CHECK(feature["missing"] == batch.columns[f].missing_current);
+      const auto& got = line.drift.columns[f];
+      const auto& want = batch.columns[f];
+      CHECK(got.name == want.name);
+      CHECK(got.stat == drift::method::psi);
+      CHECK(got.statistic == want.statistic);
+      CHECK_FALSE(got.p_value.has_value());
+      CHECK(got.drifted == want.drifted);
+      CHECK(got.n_current == want.n_current);
+      CHECK(got.missing_current == want.missing_current);
+      CHECK(got.n_reference == want.n_reference);
     }
+    CHECK(line.drift.share_drifted == batch.share_drifted);
   }
-  CHECK(lines[0]["features"][0]["drifted"] == false);
-  CHECK(lines[4]["features"][0]["drifted"] == true); // x shifted from row 1501
+  CHECK(lines[0]["columns"][0]["drifted"] == false);
+  CHECK(lines[4]["columns"][0]["drifted"] == true); // x shifted from row 1501
 }
 
-TEST_CASE("mlguard monitor: ks has p-values; sliding windows; --partial; usage errors") {
+TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage errors") {
   temp_dir dir;
   const auto ref = dir.write("ref.csv", make_csv(1000, 3, 1u << 30));
   const auto cur = dir.write("stream.csv", make_csv(1100, 4, 1u << 30));
-  auto r = mlguard_cli(
-      {"monitor", "--reference", ref, "--window", "400", "--method", "ks", "--partial", cur});
-  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  auto r = mlguard_cli({"monitor", "--reference", ref, "--window", "400", "--method", "ks",
+                        "--partial", "--format", "json", cur});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err); // the same distribution: no window drifts
   auto lines = json_lines(r.out);
   REQUIRE(lines.size() == 3);
   CHECK(lines[2]["rows"] == 300);
   CHECK(lines[2]["last_row"] == 1100);
-  CHECK(lines[0]["features"][0]["p_value"].is_number());
-  CHECK(lines[0]["features"][0]["method"] == "ks");
+  CHECK(lines[0]["columns"][0]["p_value"].is_number());
+  CHECK(lines[0]["columns"][0]["method"] == "ks_2samp"); // "ks" parses, the function's name prints
 
   r = mlguard_cli({"monitor", "--reference", ref, "--window", "400", "--step", "100", "--method",
-                   "js", "--threshold", "0.2", cur});
+                   "js", "--threshold", "0.2", "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   lines = json_lines(r.out);
   REQUIRE(lines.size() == 8); // windows ending at rows 400, 500, ..., 1100
   CHECK(lines[7]["first_row"] == 701);
-  CHECK(lines[7]["features"][1]["method"] == "jensenshannon");
-  CHECK(lines[7]["features"][1]["threshold"] == 0.2);
+  CHECK(lines[7]["columns"][1]["method"] == "jensen_shannon");
+  CHECK(lines[7]["columns"][1]["threshold"] == 0.2);
 
   r = mlguard_cli({"monitor", "--reference", ref, "--method", "wasserstein", cur});
   CHECK(r.exit_code == 2);
@@ -148,4 +156,41 @@ TEST_CASE("mlguard monitor: ks has p-values; sliding windows; --partial; usage e
   r = mlguard_cli({"monitor", "--reference", dir.path + "/missing.csv", cur});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("mlguard.io.open_failed") != std::string::npos);
+}
+
+TEST_CASE("mlguard monitor: exit status 1 when a window drifts, text lines, -o FILE") {
+  temp_dir dir;
+  const auto ref = dir.write("ref.csv", make_csv(2000, 5, 1u << 30));
+  const auto calm = dir.write("calm.csv", make_csv(1000, 6, 1u << 30));
+  const auto moved = dir.write("moved.csv", make_csv(1000, 7, 500)); // x shifts at row 501
+  const std::vector<std::string> base = {"monitor", "--reference", ref, "--window",
+                                         "500",     "--method",    "ks"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return mlguard_cli(args);
+  };
+  // Text is the default: one line per window, saying whether it drifted.
+  auto r = with({calm});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("window 0  rows 1-500") == 0);
+  CHECK(r.out.find("no drift") != std::string::npos);
+  CHECK(r.out.find("DRIFT") == std::string::npos);
+  r = with({moved});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("window 1  rows 501-1000") != std::string::npos);
+  CHECK(r.out.find("(x)") != std::string::npos); // names the drifted feature
+  CHECK(r.out.find("DRIFT") != std::string::npos);
+  // --drift-share 1: a window drifts only when both features do.
+  CHECK(with({"--drift-share", "1", moved}).exit_code == 0);
+
+  // -o: the JSON lines go to the file, atomically; stdout stays empty.
+  const auto out = dir.path + "/windows.jsonl";
+  r = with({"--format", "json", "-o", out, moved});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  const auto lines = json_lines(test::read_file(out));
+  REQUIRE(lines.size() == 2);
+  CHECK(drift::window_report::from_json(lines[1]).drift.dataset_drift);
+  CHECK_FALSE(drift::window_report::from_json(lines[0]).drift.dataset_drift);
 }

@@ -153,8 +153,7 @@ TEST_CASE("categorical: the input contract") {
   const std::vector<std::int32_t> good{0, 1};
   const std::vector<std::int32_t> missing{0, missing_code};
   const std::vector<std::int32_t> unknown{0, 5};
-  MLGUARD_CHECK_THROWS_ID(count_categories(missing, vocab, good, vocab),
-                          "mlguard.drift.missing_value");
+  MLGUARD_CHECK_THROWS_ID(count_categories(missing, vocab, good, vocab), "mlguard.drift.nan_input");
   MLGUARD_CHECK_THROWS_ID(count_categories(good, vocab, unknown, vocab),
                           "mlguard.argument.unknown_code");
   const std::vector<double> nums{1, 2};

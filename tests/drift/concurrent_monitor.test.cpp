@@ -81,7 +81,7 @@ TEST_CASE("concurrent_monitor: a collect equals one monitor over the same rows")
     CHECK(r.drift.columns[f].statistic == single[0].drift.columns[f].statistic);
   }
   CHECK(m.collect().rows == 0);
-  MLGUARD_CHECK_THROWS_ID(concurrent_monitor(refs, o, 0), "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(concurrent_monitor(refs, o, 0), "mlguard.drift.invalid_option");
   o.window = window_options::sliding(10, 5);
-  MLGUARD_CHECK_THROWS_ID(concurrent_monitor(refs, o, 2), "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(concurrent_monitor(refs, o, 2), "mlguard.drift.invalid_option");
 }

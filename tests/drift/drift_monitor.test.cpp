@@ -72,8 +72,9 @@ struct synthetic {
 TEST_CASE("drift_monitor: each tumbling window equals drift::compare on the same rows") {
   const synthetic ref(3000, 1);
   const synthetic stream(2600, 2, 0.7, 1200);
-  for (method m : {method::psi, method::jensen_shannon, method::ks_2samp, method::kl_divergence, method::hellinger,
-                   method::total_variation, method::l_infinity, method::automatic}) {
+  for (method m :
+       {method::psi, method::jensen_shannon, method::ks_2samp, method::kl_divergence,
+        method::hellinger, method::total_variation, method::l_infinity, method::automatic}) {
     CAPTURE(to_string(m));
     std::vector<window_report> got;
     monitor_options o;
@@ -250,7 +251,8 @@ TEST_CASE("drift_monitor: tumbling time windows follow the injected clock") {
   }
 }
 
-TEST_CASE("drift_monitor: NaN and Inf are counted, never thrown; all-missing windows are skipped") {
+TEST_CASE(
+    "drift_monitor: NaN and Inf are counted, never thrown, and all-missing windows are skipped") {
   const synthetic ref(500, 9);
   std::vector<window_report> got;
   monitor_options o;
@@ -395,6 +397,33 @@ TEST_CASE("drift_monitor: prediction drift is a one-feature monitor on the model
   CHECK(got[3].drift.columns[0].statistic > 0.2); // PSI
 }
 
+TEST_CASE("drift_monitor: from_matrix reads either storage order and expressions alike") {
+  const synthetic ref(400, 20);
+  Eigen::MatrixXd by_column(400, 3);
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> by_row(400, 3);
+  for (Eigen::Index i = 0; i < 400; ++i) {
+    for (Eigen::Index j = 0; j < 3; ++j) {
+      by_column(i, j) = by_row(i, j) =
+          ref.columns[static_cast<std::size_t>(j)][static_cast<std::size_t>(i)];
+    }
+  }
+  const auto a = drift_monitor::from_matrix(by_column, ref.names, {});
+  const auto b = drift_monitor::from_matrix(by_row, ref.names, {});
+  const auto c = drift_monitor::from_matrix(by_column.leftCols(2), {"x", "count"}, {});
+  const auto t = drift_monitor::from_table(ref.as_table(0, 400), {});
+  REQUIRE(c.features() == 2);
+  for (std::size_t f = 0; f < 3; ++f) {
+    CAPTURE(f);
+    CHECK(a.references()[f].interior_edges() == t.references()[f].interior_edges());
+    CHECK(b.references()[f].interior_edges() == t.references()[f].interior_edges());
+    CHECK(b.references()[f].proportions() == t.references()[f].proportions());
+    CHECK(b.references()[f].missing() == t.references()[f].missing());
+    if (f < 2) {
+      CHECK(c.references()[f].proportions() == t.references()[f].proportions());
+    }
+  }
+}
+
 TEST_CASE("drift_monitor: from a profile (and its JSON file), within the sketch's bounds") {
   const synthetic ref(20000, 15);
   const synthetic same(1000, 16);
@@ -408,8 +437,9 @@ TEST_CASE("drift_monitor: from a profile (and its JSON file), within the sketch'
     o.stat = m;
     o.window = window_options::tumbling(1000);
     std::vector<window_report> got, exact;
-    auto approx = drift_monitor::from_profile_file(
-        path, o, [&](const window_report& w) { got.push_back(w); });
+    // The profile as `mlguard profile` writes it, read back from its file.
+    auto approx = drift_monitor::from_profile(dataset_profile::from_json(load_json(path), path), o,
+                                              [&](const window_report& w) { got.push_back(w); });
     auto sample = drift_monitor::from_table(ref.as_table(0, 20000), o,
                                             [&](const window_report& w) { exact.push_back(w); });
     CHECK(approx.references()[0].from_profile());
@@ -434,8 +464,6 @@ TEST_CASE("drift_monitor: from a profile (and its JSON file), within the sketch'
     CHECK(got[1].drift.columns[0].drifted);
   }
   std::remove(path.c_str());
-  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_profile_file("/nonexistent/p.json", {}),
-                          "mlguard.io.open_failed");
 }
 
 TEST_CASE("drift_monitor: configuration errors have stable ids") {
@@ -443,28 +471,28 @@ TEST_CASE("drift_monitor: configuration errors have stable ids") {
   const auto t = ref.as_table(0, 100);
   monitor_options o;
   o.window.size = 0;
-  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.invalid_option");
   o = {};
   o.window = window_options::sliding(10, 11);
-  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.invalid_option");
   o = {};
   o.window = window_options::tumbling_time(std::chrono::seconds(0), 10);
-  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.invalid_option");
   o = {};
   o.stat = method::wasserstein;
   MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.method_not_applicable");
   o = {};
   o.drift_share = 1.5;
-  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.invalid_option");
   o = {};
   o.threshold = -1.0;
-  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(drift_monitor::from_table(t, o), "mlguard.drift.invalid_option");
   o = {};
   o.stat = method::ks_2samp;
   std::vector<feature_reference> no_sample = {
       feature_reference::from_sample("x", ref.columns[0], 10, false)};
   MLGUARD_CHECK_THROWS_ID(drift_monitor(no_sample, o), "mlguard.drift.method_not_applicable");
-  MLGUARD_CHECK_THROWS_ID(drift_monitor({}, {}), "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(drift_monitor({}, {}), "mlguard.drift.invalid_option");
   auto m = drift_monitor::from_table(t, {});
   const double two[2] = {1, 2};
   MLGUARD_CHECK_THROWS_ID(m.observe(span<const double>(two, 2)), "mlguard.argument.size_mismatch");
@@ -472,7 +500,7 @@ TEST_CASE("drift_monitor: configuration errors have stable ids") {
                           "mlguard.argument.size_mismatch");
 }
 
-TEST_CASE("drift_monitor: flush reports a partial window; reset_window discards it") {
+TEST_CASE("drift_monitor: flush reports a partial window, reset_window discards it") {
   const synthetic ref(500, 19);
   std::vector<window_report> got;
   auto m = drift_monitor::from_table(ref.as_table(0, 500), {},
@@ -493,9 +521,11 @@ TEST_CASE("drift_monitor: flush reports a partial window; reset_window discards 
   CHECK(got[0].last_row == 30);
   const json j = got[0];
   CHECK(j["window"] == 0);
-  CHECK(j["features"].size() == 3);
-  CHECK(j["features"][0]["p_value"].is_null()); // psi has none
-  CHECK(j["features"][0]["method"] == "psi");
+  CHECK(j["first_row"] == 11);
+  CHECK(j["columns"].size() == 3);
+  CHECK(j["columns"][0]["p_value"].is_null()); // psi has none
+  CHECK(j["columns"][0]["method"] == "psi");
+  CHECK(j["columns"][0]["n_current"] == got[0].drift.columns[0].n_current);
 }
 
 TEST_CASE("drift_monitor: NYC taxi 2019, January as reference, the other months streamed") {
@@ -511,7 +541,8 @@ TEST_CASE("drift_monitor: NYC taxi 2019, January as reference, the other months 
   const table january = io::read_csv(month_path(1));
   std::vector<window_report> windows;
   monitor_options o;
-  o.stat = method::ks_2samp; // KS sees the surcharge that quantile bins of an all-zero January cannot
+  o.stat =
+      method::ks_2samp; // KS sees the surcharge that quantile bins of an all-zero January cannot
   o.window = window_options::tumbling(1000);
   auto monitor =
       drift_monitor::from_table(january, o, [&](const window_report& w) { windows.push_back(w); });

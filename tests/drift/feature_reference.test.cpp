@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mlguard/drift/feature_reference.hpp"
+#include "mlguard/profile/feature_profile.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -46,7 +47,8 @@ TEST_CASE("feature_reference: from a sample, the bins of reference_bins over its
   CHECK(feature_reference::from_sample("f", flags).few_values());
   const std::vector<double> none = {std::numeric_limits<double>::quiet_NaN()};
   MLGUARD_CHECK_THROWS_ID(feature_reference::from_sample("n", none), "mlguard.drift.empty_sample");
-  MLGUARD_CHECK_THROWS_ID(feature_reference::from_sample("n", flags, 0), "mlguard.drift.bad_bins");
+  MLGUARD_CHECK_THROWS_ID(feature_reference::from_sample("n", flags, 0),
+                          "mlguard.drift.invalid_option");
 }
 
 TEST_CASE("feature_reference: from a profile, within the sketch's error") {

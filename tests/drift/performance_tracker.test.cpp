@@ -37,9 +37,10 @@ TEST_CASE("performance_tracker: metrics match sklearn on the same inputs") {
     }
     REQUIRE(got.size() == 1);
     const auto& r = got[0];
-    CHECK(r.count == p.size());
-    CHECK(r.first == 1);
-    CHECK(r.last == p.size());
+    CHECK(r.index == 0);
+    CHECK(r.rows == p.size());
+    CHECK(r.first_row == 1);
+    CHECK(r.last_row == p.size());
     if (o.task == model_task::regression) {
       REQUIRE(r.mae);
       REQUIRE(r.rmse);
@@ -81,7 +82,7 @@ TEST_CASE("performance_tracker: the error stream is 0/1 or absolute, one value p
   CHECK(r.observe(-1.0, 1.0) == 2.0);
   CHECK(std::isnan(r.observe(1.0, std::numeric_limits<double>::infinity())));
   const auto now = r.current();
-  CHECK(now.count == 2);
+  CHECK(now.rows == 2);
   CHECK(*now.mae == 1.25);
 }
 
@@ -126,21 +127,49 @@ TEST_CASE("performance_tracker: delayed labels join their predictions by id") {
   }
 }
 
-TEST_CASE("performance_tracker: options are checked; the JSON carries the defined metrics") {
+TEST_CASE("performance_tracker: options outside their range are invalid_option") {
   performance_options o;
   o.window = 0;
-  MLGUARD_CHECK_THROWS_ID(performance_tracker{o}, "mlguard.drift.bad_option");
+  MLGUARD_CHECK_THROWS_ID(performance_tracker{o}, "mlguard.drift.invalid_option");
   o.window = 4;
   o.decision_threshold = std::nan("");
-  MLGUARD_CHECK_THROWS_ID(performance_tracker{o}, "mlguard.drift.bad_option");
-  performance_tracker t(performance_options{});
-  t.observe(0.9, 1);
-  t.observe(0.2, 1);
-  const json j = t.current();
-  CHECK(j["count"] == 2);
-  CHECK(j["accuracy"] == 0.5);
-  CHECK_FALSE(j.contains("auc")); // one class only
-  CHECK_FALSE(j.contains("mae"));
+  MLGUARD_CHECK_THROWS_ID(performance_tracker{o}, "mlguard.drift.invalid_option");
+}
+
+TEST_CASE("performance_tracker: windows are numbered like the drift monitor's, in C++ and JSON") {
+  performance_options o;
+  o.window = 2;
+  std::vector<performance_report> closed;
+  performance_tracker t(o, [&](const performance_report& r) { closed.push_back(r); });
+  for (double p : {0.9, 0.2, 0.8, 0.7, 0.1}) {
+    t.observe(p, 1);
+  }
+  REQUIRE(closed.size() == 2);
+  // The second window holds labelled observations 3 and 4; the open one, 5.
+  CHECK(closed[1].index == 1);
+  CHECK(closed[1].first_row == 3);
+  CHECK(closed[1].last_row == 4);
+  CHECK(closed[1].rows == 2);
+  const auto open = t.current();
+  CHECK(open.index == 2);
+  CHECK(open.first_row == 5);
+  CHECK(open.rows == 1);
+
+  // The JSON names the window fields as write_window_span does for every
+  // windowed result (window_report too), and only the metrics that are defined.
+  const json j = closed[0];
+  json span_only = json::object();
+  write_window_span(span_only, closed[0]);
+  for (const auto& field : span_only.items()) {
+    CAPTURE(field.key());
+    CHECK(j.at(field.key()) == field.value());
+  }
+  CHECK(j["window"] == 0);
+  CHECK(j["rows"] == 2);
+  CHECK(j["accuracy"] == 0.5);         // 0.9 → 1 right, 0.2 → 0 wrong
+  CHECK_FALSE(j.contains("auc"));      // one class only: undefined
+  CHECK_FALSE(j.contains("mae"));      // a regression metric
+  CHECK_FALSE(j.contains("start_ns")); // not a time window
 }
 
 TEST_CASE("performance_tracker: its error stream drives an online detector (DDM)") {

@@ -4,6 +4,8 @@
 #include <limits>
 #include <random>
 
+#include "mlguard/stats/cramer_von_mises.hpp"
+#include "mlguard/stats/ks.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -39,11 +41,19 @@ TEST_CASE("method names round-trip and unknown names are refused") {
   for (const auto& entry : mlguard::drift::detail::method_names) {
     CHECK(method_from_string(to_string(entry.value)) == entry.value);
   }
-  MLGUARD_CHECK_THROWS_ID(method_from_string("t_test"), "mlguard.drift.unknown_method");
+  MLGUARD_CHECK_THROWS_ID(method_from_string("t_test"), "mlguard.drift.invalid_option");
+  // Evidently's names parse to the same methods.
+  CHECK(method_from_string("ks") == method::ks_2samp);
+  CHECK(method_from_string("jensenshannon") == method::jensen_shannon);
+}
+
+TEST_CASE("default thresholds follow Evidently: 0.05 for p-values, 0.1 for distances") {
+  for (const auto& entry : mlguard::drift::detail::method_names) {
+    CAPTURE(entry.name);
+    CHECK(default_threshold(entry.value) == (has_p_value(entry.value) ? 0.05 : 0.1));
+  }
   CHECK(has_p_value(method::ks_2samp));
   CHECK_FALSE(has_p_value(method::psi));
-  CHECK(default_threshold(method::chi_square) == 0.05);
-  CHECK(default_threshold(method::wasserstein_norm) == 0.1);
 }
 
 TEST_CASE("default_method follows Evidently's get_default_stattest") {
@@ -166,13 +176,13 @@ TEST_CASE("compare: options choose methods, thresholds and columns") {
   SUBCASE("bad options") {
     report_options o;
     o.bins = 0;
-    MLGUARD_CHECK_THROWS_ID(compare(ref, cur, o), "mlguard.drift.bad_option");
+    MLGUARD_CHECK_THROWS_ID(compare(ref, cur, o), "mlguard.drift.invalid_option");
     o = {};
     o.drift_share = 1.5;
-    MLGUARD_CHECK_THROWS_ID(compare(ref, cur, o), "mlguard.drift.bad_option");
+    MLGUARD_CHECK_THROWS_ID(compare(ref, cur, o), "mlguard.drift.invalid_option");
     o = {};
     o.threshold = not_a_number;
-    MLGUARD_CHECK_THROWS_ID(compare(ref, cur, o), "mlguard.drift.bad_option");
+    MLGUARD_CHECK_THROWS_ID(compare(ref, cur, o), "mlguard.drift.invalid_option");
   }
 }
 
@@ -207,13 +217,37 @@ TEST_CASE("compare: columns that cannot be compared are skipped with the reason"
 }
 
 TEST_CASE("compare: a statistic that cannot run on a column skips it rather than failing") {
+  // Cramér–von Mises needs two values per sample (scipy raises): column "x"
+  // has one finite reference value. Column "y" in the same report is fine.
   table ref;
   table cur;
-  ref.add(column::numeric("x", {1.0, 2.0}));
-  cur.add(column::numeric("x", {1.0, 5.0}));
+  ref.add(column::numeric("x", {1.0, not_a_number, not_a_number}));
+  cur.add(column::numeric("x", {1.0, 5.0, 7.0}));
+  ref.add(column::numeric("y", {1.0, 2.0, 3.0}));
+  cur.add(column::numeric("y", {1.5, 2.5, 9.0}));
   report_options o;
   o.stat = method::cramer_von_mises_2samp;
-  CHECK_NOTHROW(compare(ref, cur, o));
+  drift_report report;
+  REQUIRE_NOTHROW(report = compare(ref, cur, o));
+  REQUIRE(report.columns.size() == 2);
+  const auto& x = report.columns[0];
+  REQUIRE(x.skipped.has_value());
+  CHECK(x.skipped->find("at least two values") != std::string::npos); // stats' own reason
+  CHECK(x.stat == method::cramer_von_mises_2samp);
+  CHECK(std::isnan(x.statistic));
+  CHECK_FALSE(x.p_value.has_value());
+  CHECK_FALSE(x.drifted);
+  CHECK(x.n_reference == 1); // the counts are still reported
+  CHECK(x.missing_reference == 2);
+  // The other column is compared as usual, and only it counts towards the share.
+  const auto& y = report.columns[1];
+  CHECK_FALSE(y.skipped.has_value());
+  REQUIRE(y.p_value.has_value());
+  CHECK(*y.p_value == stats::cramer_von_mises_2samp(std::vector<double>{1.0, 2.0, 3.0},
+                                                    std::vector<double>{1.5, 2.5, 9.0})
+                          .p_value);
+  CHECK(report.evaluated == 1);
+  CHECK(report.share_drifted == (y.drifted ? 1.0 : 0.0));
 }
 
 TEST_CASE("compare: multiple-testing corrections adjust p-values before thresholding") {
@@ -241,16 +275,19 @@ TEST_CASE("compare: multiple-testing corrections adjust p-values before threshol
   CHECK(j["columns"][0].contains("p_value_adjusted"));
 }
 
-TEST_CASE("drift_report JSON has the documented envelope") {
+TEST_CASE("compare: the report's JSON is the drift_report document") {
   table ref;
   table cur;
   ref.add(column::numeric("x", normal_sample(50, 0.0, 11)));
   cur.add(column::numeric("x", normal_sample(50, 0.0, 12)));
-  const json j = compare(ref, cur);
-  CHECK(j["format_version"] == 1);
-  CHECK(j["format"] == "drift_report");
-  CHECK(j["dataset_drift"].is_boolean());
-  CHECK(j["share_drifted"].is_number());
-  CHECK(j["columns"][0]["method"] == "ks_2samp");
-  CHECK(j["columns"][0]["p_value"].is_number());
+  const auto report = compare(ref, cur);
+  const json j = report;
+  // What `mlguard drift --format json` prints reads back as the same report.
+  const auto back = drift_report::from_json(j, "report");
+  REQUIRE(back.columns.size() == 1);
+  CHECK(back.columns[0].stat == method::ks_2samp);
+  CHECK(back.columns[0].statistic == report.columns[0].statistic);
+  CHECK(back.columns[0].p_value == report.columns[0].p_value);
+  CHECK(back.share_drifted == report.share_drifted);
+  CHECK(back.dataset_drift == report.dataset_drift);
 }

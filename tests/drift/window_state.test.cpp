@@ -1,7 +1,9 @@
 // Window states merge by adding counts and concatenating samples.
+#include "mlguard/drift/window_state.hpp"
+
+#include <cstdint>
 #include <vector>
 
-#include "mlguard/drift/window_state.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -22,12 +24,11 @@ TEST_CASE("window_state: merge adds counts exactly and checks shapes") {
   CHECK(a.features[0].finite() == 6);
   CHECK(a.features[0].missing == 2);
   CHECK(a.features[0].non_finite == 2);
-  CHECK(a.features[0].values.size() == 4);
+  CHECK(a.features[0].values == std::vector<double>{0.5, 1.5, 0.5, 1.5});
   window_state c = a;
   c.features[0].counts.push_back(0);
   MLGUARD_CHECK_THROWS_ID(a.merge(c), "mlguard.argument.size_mismatch");
   c.features.clear();
   MLGUARD_CHECK_THROWS_ID(a.merge(c), "mlguard.argument.size_mismatch");
-  CHECK(monitor_supports(method::psi));
-  CHECK_FALSE(monitor_supports(method::wasserstein));
+  CHECK(a.rows == 6); // a failed merge leaves the state alone
 }

@@ -18,25 +18,27 @@
 // Every bin i holds e_i ≤ x < e_{i+1}; the last bin also holds x = e_k
 // (numpy.histogram's closed right edge; for quantile bins that edge is +inf,
 // so ±inf land in the outer bins).
+//
+// numpy's kernels (quantile, linspace, the partial selection) live in
+// stats/detail/numpy.hpp; the branch-free counting kernel in
+// drift/detail/bin_count.hpp.
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <limits>
 #include <string>
 #include <string_view>
-#include <utility> // std::index_sequence
+#include <utility>
 #include <vector>
-
-#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
-#include <emmintrin.h>
-#endif
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
+#include "mlguard/drift/detail/bin_count.hpp"
+#include "mlguard/drift/detail/samples.hpp"
+#include "mlguard/stats/detail/numpy.hpp"
 
 namespace mlguard::drift {
 
@@ -51,7 +53,7 @@ inline const char* to_string(binning_strategy b) noexcept {
   return b == binning_strategy::quantile ? "quantile" : "evidently";
 }
 
-/// Parses "quantile" or "evidently". Throws drift_error (mlguard.drift.unknown_binning).
+/// Parses "quantile" or "evidently". Throws drift_error (mlguard.drift.invalid_option).
 inline binning_strategy binning_from_string(std::string_view name) {
   if (name == "quantile") {
     return binning_strategy::quantile;
@@ -59,7 +61,7 @@ inline binning_strategy binning_from_string(std::string_view name) {
   if (name == "evidently") {
     return binning_strategy::evidently;
   }
-  throw drift_error("unknown_binning",
+  throw drift_error("invalid_option",
                     "unknown binning '" + std::string(name) + "' (expected quantile or evidently)");
 }
 
@@ -113,297 +115,6 @@ struct bin_table {
   std::size_t size() const noexcept { return reference.size(); }
 };
 
-namespace detail {
-
-/// A double as JSON: finite numbers as numbers, ±inf as "inf"/"-inf", NaN as null.
-inline json json_number(double x) {
-  if (std::isnan(x)) {
-    return nullptr;
-  }
-  if (std::isinf(x)) {
-    return x > 0 ? "inf" : "-inf";
-  }
-  return x;
-}
-
-inline json json_numbers(const std::vector<double>& xs) {
-  json out = json::array();
-  for (double x : xs) {
-    out.push_back(json_number(x));
-  }
-  return out;
-}
-
-/// numpy's pairwise summation of a contiguous float64 array (what np.sum
-/// does), so sums agree with numpy bit for bit.
-inline double numpy_sum_block(const double* a, std::size_t n) noexcept {
-  if (n < 8) {
-    double res = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      res += a[i];
-    }
-    return res;
-  }
-  if (n <= 128) {
-    double r[8];
-    for (std::size_t j = 0; j < 8; ++j) {
-      r[j] = a[j];
-    }
-    std::size_t i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      for (std::size_t j = 0; j < 8; ++j) {
-        r[j] += a[i + j];
-      }
-    }
-    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) {
-      res += a[i];
-    }
-    return res;
-  }
-  std::size_t n2 = n / 2;
-  n2 -= n2 % 8;
-  return numpy_sum_block(a, n2) + numpy_sum_block(a + n2, n - n2);
-}
-
-inline double numpy_sum(const double* a, std::size_t n) noexcept {
-  // numpy reduces a long array in buffer-sized chunks of 8192 elements,
-  // each summed pairwise, the chunk sums added in order.
-  constexpr std::size_t chunk = 8192;
-  double res = 0.0;
-  for (std::size_t start = 0; start < n; start += chunk) {
-    res += numpy_sum_block(a + start, std::min(chunk, n - start));
-  }
-  return res;
-}
-
-inline double numpy_sum(span<const double> a) noexcept { return numpy_sum(a.data(), a.size()); }
-
-/// Throws drift_error mlguard.drift.empty_sample / mlguard.drift.nan_input.
-inline void check_sample(span<const double> x, const char* which) {
-  if (x.empty()) {
-    throw drift_error("empty_sample", std::string("the ") + which + " sample is empty");
-  }
-  for (double v : x) {
-    if (std::isnan(v)) {
-      throw drift_error("nan_input", std::string("the ") + which +
-                                         " sample holds NaN; drop missing values first");
-    }
-  }
-}
-
-/// numpy.quantile(sorted, q) with the default linear method, on sorted,
-/// finite data of size n ≥ 1, reproducing numpy 1.22+'s arithmetic:
-/// virtual index (n−1)·q, then _lerp (a + (b−a)·t, or b − (b−a)·(1−t) for t ≥ 0.5).
-inline double numpy_quantile_sorted(const double* sorted, std::size_t n, double q) noexcept {
-  const double last = static_cast<double>(n - 1);
-  const double virtual_index = last * q;
-  if (virtual_index >= last) {
-    return sorted[n - 1];
-  }
-  if (virtual_index < 0.0) {
-    return sorted[0];
-  }
-  const double previous = std::floor(virtual_index);
-  const auto i = static_cast<std::size_t>(previous);
-  const double a = sorted[i];
-  const double b = sorted[i + 1];
-  const double t = virtual_index - previous;
-  const double diff = b - a;
-  return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
-}
-
-/// numpy.linspace(start, stop, num) element i (endpoint=True), bit for bit.
-inline double numpy_linspace_at(double start, double stop, std::size_t num,
-                                std::size_t i) noexcept {
-  if (num > 1 && i == num - 1) {
-    return stop;
-  }
-  const double delta = stop - start;
-  const auto div = static_cast<double>(num - 1);
-  const auto fi = static_cast<double>(i);
-  if (num <= 1) {
-    return fi * delta + start;
-  }
-  const double step = delta / div;
-  if (step == 0.0) {
-    return fi / div * delta + start;
-  }
-  return fi * step + start;
-}
-
-#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
-#define MLGUARD_DRIFT_DETAIL_SSE2 1
-#endif
-
-#ifdef MLGUARD_DRIFT_DETAIL_SSE2
-/// ge[k] += #(x ≥ edges[k]) for k < K, and nans += #NaN, over n values:
-/// per pair of values one load, then a compare and a subtract of the
-/// all-ones mask per edge into K accumulators that stay in registers.
-template <std::size_t K, std::size_t... I>
-inline void count_at_least_sse2(const double* edges, const double* x, std::size_t n,
-                                std::uint64_t* ge, std::uint64_t& nans,
-                                std::index_sequence<I...> /*edges*/) noexcept {
-  // The edge loop is unrolled by the fold expressions, so the K edges and
-  // accumulators live in registers.
-  const __m128d e[K] = {_mm_set1_pd(edges[I])...};
-  __m128i acc[K] = {(static_cast<void>(I), _mm_setzero_si128())...};
-  __m128i nan_acc = _mm_setzero_si128();
-  std::size_t i = 0;
-  for (; i + 2 <= n; i += 2) {
-    const __m128d v = _mm_loadu_pd(x + i);
-    ((acc[I] = _mm_sub_epi64(acc[I], _mm_castpd_si128(_mm_cmpge_pd(v, e[I])))), ...);
-    nan_acc = _mm_sub_epi64(nan_acc, _mm_castpd_si128(_mm_cmpunord_pd(v, v)));
-  }
-  alignas(16) std::uint64_t lanes[2];
-  for (std::size_t k = 0; k < K; ++k) {
-    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc[k]);
-    ge[k] += lanes[0] + lanes[1];
-  }
-  _mm_store_si128(reinterpret_cast<__m128i*>(lanes), nan_acc);
-  nans += lanes[0] + lanes[1];
-  for (; i < n; ++i) {
-    for (std::size_t k = 0; k < K; ++k) {
-      ge[k] += x[i] >= edges[k] ? std::uint64_t{1} : std::uint64_t{0};
-    }
-    nans += std::isnan(x[i]) ? std::uint64_t{1} : std::uint64_t{0};
-  }
-}
-
-/// count_at_least_sse2 for 1 ≤ k ≤ 8 edges.
-inline void count_at_least_upto8(const double* edges, std::size_t k, const double* x, std::size_t n,
-                                 std::uint64_t* ge, std::uint64_t& nans) noexcept {
-  switch (k) {
-  case 1:
-    return count_at_least_sse2<1>(edges, x, n, ge, nans, std::make_index_sequence<1>{});
-  case 2:
-    return count_at_least_sse2<2>(edges, x, n, ge, nans, std::make_index_sequence<2>{});
-  case 3:
-    return count_at_least_sse2<3>(edges, x, n, ge, nans, std::make_index_sequence<3>{});
-  case 4:
-    return count_at_least_sse2<4>(edges, x, n, ge, nans, std::make_index_sequence<4>{});
-  case 5:
-    return count_at_least_sse2<5>(edges, x, n, ge, nans, std::make_index_sequence<5>{});
-  case 6:
-    return count_at_least_sse2<6>(edges, x, n, ge, nans, std::make_index_sequence<6>{});
-  case 7:
-    return count_at_least_sse2<7>(edges, x, n, ge, nans, std::make_index_sequence<7>{});
-  default:
-    return count_at_least_sse2<8>(edges, x, n, ge, nans, std::make_index_sequence<8>{});
-  }
-}
-#endif
-
-/// For each x, counts[#(edges ≤ x)] += 1 over sorted, distinct edges, i.e.
-/// std::upper_bound; returns how many x are NaN (they land in bin 0).
-/// Allocation-free and branch-free for up to 32 edges: with SSE2 it counts,
-/// per edge, the values ≥ it (vector compares, no scatter), blockwise so the
-/// values stay in L1, and takes differences; without SSE2 it compares a
-/// block against every edge in a loop compilers vectorise and scatters into
-/// four interleaved histograms. More edges use binary search.
-inline std::size_t count_into_bins(const double* edges, std::size_t n_edges, const double* x,
-                                   std::size_t n, std::uint64_t* counts) noexcept {
-  constexpr std::size_t max_linear_edges = 32;
-  std::size_t start = 0;
-  std::size_t nan_count = 0;
-  if (n_edges == 0) {
-    for (std::size_t i = 0; i < n; ++i) {
-      nan_count += std::isnan(x[i]) ? std::size_t{1} : std::size_t{0};
-    }
-    counts[0] += n;
-    return nan_count;
-  }
-  if (n_edges <= max_linear_edges) {
-#ifdef MLGUARD_DRIFT_DETAIL_SSE2
-    constexpr std::size_t block = 4096; // 32 KiB of values
-    std::uint64_t ge[max_linear_edges] = {};
-    std::uint64_t nans = 0;
-    for (; start < n; start += block) {
-      const std::size_t m = std::min(block, n - start);
-      std::uint64_t ignored = 0; // NaNs are counted with the first 8 edges only
-      for (std::size_t k = 0; k < n_edges; k += 8) {
-        count_at_least_upto8(edges + k, std::min<std::size_t>(8, n_edges - k), x + start, m, ge + k,
-                             k == 0 ? nans : ignored);
-      }
-    }
-    counts[0] += static_cast<std::uint64_t>(n) - ge[0];
-    for (std::size_t b = 1; b < n_edges; ++b) {
-      counts[b] += ge[b - 1] - ge[b];
-    }
-    counts[n_edges] += ge[n_edges - 1];
-    return static_cast<std::size_t>(nans);
-#else
-    constexpr std::size_t block = 256;
-    std::uint64_t local[4][max_linear_edges + 1] = {};
-    // Bin numbers are accumulated as doubles: compare-and-add on doubles is
-    // what compilers vectorise without mixing lane widths.
-    alignas(64) double idx[block];
-    for (; start + block <= n; start += block) {
-      const double* xb = x + start;
-      for (std::size_t i = 0; i < block; ++i) {
-        idx[i] = 0.0;
-      }
-      for (std::size_t k = 0; k < n_edges; ++k) {
-        const double e = edges[k];
-        for (std::size_t i = 0; i < block; ++i) {
-          idx[i] += xb[i] >= e ? 1.0 : 0.0;
-        }
-      }
-      double nans = 0.0;
-      for (std::size_t i = 0; i < block; ++i) {
-        nans += xb[i] != xb[i] ? 1.0 : 0.0; // NOLINT(misc-redundant-expression)
-      }
-      nan_count += static_cast<std::size_t>(nans);
-      for (std::size_t i = 0; i < block; i += 4) {
-        ++local[0][static_cast<std::size_t>(idx[i])];
-        ++local[1][static_cast<std::size_t>(idx[i + 1])];
-        ++local[2][static_cast<std::size_t>(idx[i + 2])];
-        ++local[3][static_cast<std::size_t>(idx[i + 3])];
-      }
-    }
-    for (std::size_t b = 0; b <= n_edges; ++b) {
-      counts[b] += local[0][b] + local[1][b] + local[2][b] + local[3][b];
-    }
-#endif
-  }
-  for (std::size_t i = start; i < n; ++i) {
-    const double v = x[i];
-    if (std::isnan(v)) {
-      ++nan_count;
-      ++counts[0];
-      continue;
-    }
-    ++counts[static_cast<std::size_t>(std::upper_bound(edges, edges + n_edges, v) - edges)];
-  }
-  return nan_count;
-}
-
-/// Rearranges [first, last) so that each position in the sorted index list
-/// [wanted, wanted_end) (offsets from `first` plus `base`) holds the value a
-/// full sort would put there: recursive nth_element on the middle index,
-/// O(n log k) for k indices.
-template <typename It>
-void select_order_statistics(It first, It last, const std::size_t* wanted,
-                             const std::size_t* wanted_end, std::size_t base) {
-  if (wanted == wanted_end || first == last) {
-    return;
-  }
-  const std::size_t* middle = wanted + (wanted_end - wanted) / 2;
-  const It nth = first + static_cast<std::ptrdiff_t>(*middle - base);
-  std::nth_element(first, nth, last);
-  select_order_statistics(first, nth, wanted, middle, base);
-  select_order_statistics(nth + 1, last, middle + 1, wanted_end, *middle + 1);
-}
-
-/// Sorted distinct values (−0.0 and 0.0 are one value, as in pandas).
-inline std::vector<double> distinct_sorted(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  return v;
-}
-
-} // namespace detail
-
 /// Replaces the zeros of a proportion vector in place, as Evidently's
 /// get_binned_data(feel_zeroes=True) does for each array on its own: with m
 /// the smallest non-zero proportion, zeros become m/10⁶ when m ≤ 10⁻⁴, else
@@ -437,12 +148,12 @@ inline bool fill_zero_proportions(std::vector<double>& p) noexcept {
 /// ±inf in the reference are left out of the quantiles (numpy would return
 /// NaN edges); a reference without finite values has no interior edges.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
-/// mlguard.drift.bad_bins when bins is 0.
+/// mlguard.drift.invalid_option when bins is 0.
 inline std::vector<double> quantile_edges(span<const double> reference,
                                           std::size_t bins = default_bins) {
   detail::check_sample(reference, "reference");
   if (bins == 0) {
-    throw drift_error("bad_bins", "the number of bins must be at least 1");
+    throw drift_error("invalid_option", "the number of bins must be at least 1");
   }
   std::vector<double> values;
   values.reserve(reference.size());
@@ -461,7 +172,7 @@ inline std::vector<double> quantile_edges(span<const double> reference,
   std::vector<double> qs;
   std::vector<std::size_t> wanted;
   for (std::size_t i = 1; i < bins; ++i) {
-    const double q = detail::numpy_linspace_at(0.0, 1.0, bins + 1, i);
+    const double q = stats::detail::numpy_linspace_at(0.0, 1.0, bins + 1, i);
     qs.push_back(q);
     const double virtual_index = static_cast<double>(n - 1) * q;
     if (virtual_index >= static_cast<double>(n - 1)) {
@@ -474,11 +185,11 @@ inline std::vector<double> quantile_edges(span<const double> reference,
   }
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-  detail::select_order_statistics(values.begin(), values.end(), wanted.data(),
-                                  wanted.data() + wanted.size(), 0);
+  stats::detail::select_order_statistics(values.begin(), values.end(), wanted.data(),
+                                         wanted.data() + wanted.size(), 0);
   edges.reserve(qs.size());
   for (double q : qs) {
-    edges.push_back(detail::numpy_quantile_sorted(values.data(), n, q));
+    edges.push_back(stats::detail::numpy_quantile_sorted(values.data(), n, q));
   }
   return detail::distinct_sorted(std::move(edges));
 }
@@ -524,7 +235,7 @@ inline std::vector<double> sturges_edges(span<const double> a, span<const double
   }
   std::vector<double> edges(n_bins + 1);
   for (std::size_t i = 0; i <= n_bins; ++i) {
-    edges[i] = detail::numpy_linspace_at(first, last, n_bins + 1, i);
+    edges[i] = stats::detail::numpy_linspace_at(first, last, n_bins + 1, i);
   }
   return edges;
 }
@@ -533,10 +244,10 @@ inline std::vector<double> sturges_edges(span<const double> a, span<const double
 /// numpy.histogram's rule: bin i holds e_i ≤ x < e_{i+1}, the last bin also
 /// x = e_k; values outside [e_0, e_k] are not counted. Matches
 /// numpy.histogram(x, edges)[0]. Throws drift_error (mlguard.drift.nan_input)
-/// on NaN and mlguard.drift.bad_bins when fewer than 2 edges are given.
+/// on NaN and mlguard.drift.invalid_option when fewer than 2 edges are given.
 inline std::vector<std::uint64_t> histogram(span<const double> x, span<const double> edges) {
   if (edges.size() < 2) {
-    throw drift_error("bad_bins", "a histogram needs at least two edges");
+    throw drift_error("invalid_option", "a histogram needs at least two edges");
   }
   std::vector<std::uint64_t> counts(edges.size() - 1, 0);
   const double lo = edges[0];
@@ -748,17 +459,22 @@ inline void to_json(json& j, const bin_table& t) {
   j["kind"] = to_string(t.kind);
   switch (t.kind) {
   case bin_kind::intervals:
-    j["edges"] = detail::json_numbers(t.edges);
+    j["edges"] = json_numbers(t.edges);
     break;
   case bin_kind::values:
-    j["values"] = detail::json_numbers(t.values);
+    j["values"] = json_numbers(t.values);
     break;
-  case bin_kind::categories:
-    j["categories"] = t.categories;
+  case bin_kind::categories: {
+    json categories = json::array();
+    for (const auto& c : t.categories) {
+      categories.push_back(json(c));
+    }
+    j["categories"] = std::move(categories);
     break;
   }
-  j["reference"] = detail::json_numbers(t.reference);
-  j["current"] = detail::json_numbers(t.current);
+  }
+  j["reference"] = json_numbers(t.reference);
+  j["current"] = json_numbers(t.current);
   j["zero_filled"] = t.zero_filled;
 }
 

@@ -26,6 +26,7 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/drift/binning.hpp"
+#include "mlguard/drift/detail/samples.hpp"
 #include "mlguard/drift/distances.hpp"
 #include "mlguard/drift/psi.hpp"
 #include "mlguard/drift/statistic.hpp"
@@ -87,8 +88,8 @@ inline std::vector<double> code_counts(span<const std::int32_t> codes, const voc
   std::vector<double> counts(vocab.size(), 0.0);
   for (auto code : codes) {
     if (code == missing_code) {
-      throw drift_error("missing_value", std::string("the ") + which +
-                                             " sample holds missing values; drop them first");
+      throw drift_error("nan_input", std::string("the ") + which +
+                                         " sample holds missing values; drop them first");
     }
     if (code < 0 || static_cast<std::size_t>(code) >= vocab.size()) {
       throw argument_error("unknown_code", "category code " + std::to_string(code) +
@@ -147,7 +148,7 @@ inline void check_counts(const category_counts& c) {
 
 /// Counts two categorical samples given as codes into their vocabularies,
 /// matching categories by their strings across the two vocabularies.
-/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.missing_value
+/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input
 /// (a missing_code: drop missing values first); argument_error
 /// (mlguard.argument.unknown_code) for any other code outside the vocabulary.
 inline category_counts count_categories(span<const std::int32_t> reference,
@@ -304,7 +305,7 @@ inline statistic_result chi_square(const category_counts& counts) {
     r.p_value = 1.0;
     return r;
   }
-  r.statistic = detail::numpy_sum(terms.data(), terms.size());
+  r.statistic = stats::detail::numpy_sum(terms.data(), terms.size());
   r.p_value =
       std::isinf(r.statistic) ? 0.0 : stats::chi2_sf(r.statistic, static_cast<double>(*r.dof));
   return r;
@@ -346,7 +347,7 @@ inline statistic_result chi2_contingency(const category_counts& counts, bool yat
       terms.push_back(d * d / expected);
     }
   }
-  r.statistic = detail::numpy_sum(terms.data(), terms.size());
+  r.statistic = stats::detail::numpy_sum(terms.data(), terms.size());
   r.p_value = stats::chi2_sf(r.statistic, static_cast<double>(*r.dof));
   return r;
 }

@@ -43,16 +43,17 @@ class concurrent_monitor {
 public:
   /// `shards` writers, each with a window of options.window.size rows
   /// (tumbling by count; other window kinds are rejected). Throws
-  /// drift_error (mlguard.drift.bad_option) for 0 shards or a non-count
+  /// drift_error (mlguard.drift.invalid_option) for 0 shards or a non-count
   /// window, and as drift_monitor's constructor.
   concurrent_monitor(const std::vector<feature_reference>& references, monitor_options options,
                      std::size_t shards, drift_monitor::callback on_shard_window = {}) {
     if (shards == 0) {
-      throw drift_error("bad_option", "a concurrent monitor needs at least one shard");
+      throw drift_error("invalid_option", "a concurrent monitor needs at least one shard");
     }
     if (options.window.kind != window_kind::tumbling_count) {
-      throw drift_error("bad_option", "a concurrent monitor cuts windows on collect(); give it a "
-                                      "tumbling count window (its size is each shard's capacity)");
+      throw drift_error("invalid_option",
+                        "a concurrent monitor cuts windows on collect(); give it a "
+                        "tumbling count window (its size is each shard's capacity)");
     }
     for (std::size_t i = 0; i < shards; ++i) {
       auto s = std::make_unique<shard_state>();

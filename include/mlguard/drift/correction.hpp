@@ -1,15 +1,21 @@
 #ifndef MLGUARD_DRIFT_CORRECTION_HPP
 #define MLGUARD_DRIFT_CORRECTION_HPP
 
+// Corrections for multiple testing: a drift report tests many columns at
+// once, so by chance alone some p-values fall below the threshold.
+// adjust_p_values() gives the Bonferroni or Benjamini–Hochberg adjusted
+// p-values (as statsmodels' multipletests), which compare() thresholds when
+// report_options::multiple_testing is set.
+
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <numeric>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
+#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::drift {
 
@@ -35,7 +41,7 @@ inline const char* to_string(correction c) noexcept {
 }
 
 /// Parses a correction name: "none", "bonferroni", "benjamini_hochberg" (or
-/// alibi-detect's "fdr"). Throws drift_error (mlguard.drift.unknown_correction).
+/// alibi-detect's "fdr"). Throws drift_error (mlguard.drift.invalid_option).
 inline correction correction_from_string(std::string_view name) {
   if (name == "none") {
     return correction::none;
@@ -46,9 +52,8 @@ inline correction correction_from_string(std::string_view name) {
   if (name == "benjamini_hochberg" || name == "fdr" || name == "bh") {
     return correction::benjamini_hochberg;
   }
-  throw drift_error("unknown_correction",
-                    "unknown correction '" + std::string(name) +
-                        "' (expected none, bonferroni or benjamini_hochberg)");
+  throw drift_error("invalid_option", "unknown correction '" + std::string(name) +
+                                          "' (expected none, bonferroni or benjamini_hochberg)");
 }
 
 /// Adjusts p-values for multiple testing; the result has the input's order.
@@ -71,10 +76,7 @@ inline std::vector<double> adjust_p_values(span<const double> p_values, correcti
       p = std::min(1.0, p * m);
     }
   } else if (method == correction::benjamini_hochberg && !adjusted.empty()) {
-    std::vector<std::size_t> order(adjusted.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return p_values[a] < p_values[b]; });
+    const std::vector<std::size_t> order = stats::detail::stable_order(p_values);
     double running = 1.0;
     for (std::size_t k = order.size(); k-- > 0;) {
       const double rank = static_cast<double>(k + 1);

@@ -67,7 +67,7 @@ inline double rel_entr(double x, double y) noexcept {
 
 /// p / np.sum(p).
 inline std::vector<double> normalised(span<const double> p) {
-  const double total = numpy_sum(p);
+  const double total = stats::detail::numpy_sum(p);
   std::vector<double> out(p.begin(), p.end());
   for (double& x : out) {
     x = x / total;
@@ -113,8 +113,8 @@ inline double jensen_shannon_value(span<const double> p, span<const double> q,
     left[i] = detail::rel_entr(pn[i], m);
     right[i] = detail::rel_entr(qn[i], m);
   }
-  double js =
-      detail::numpy_sum(left.data(), left.size()) + detail::numpy_sum(right.data(), right.size());
+  double js = stats::detail::numpy_sum(left.data(), left.size()) +
+              stats::detail::numpy_sum(right.data(), right.size());
   if (base == log_base::two) {
     js /= std::log(2.0);
   }
@@ -137,7 +137,7 @@ inline double kl_value(span<const double> p, span<const double> q) {
   for (std::size_t i = 0; i < pn.size(); ++i) {
     terms[i] = detail::rel_entr(pn[i], qn[i]);
   }
-  return detail::numpy_sum(terms.data(), terms.size());
+  return stats::detail::numpy_sum(terms.data(), terms.size());
 }
 
 /// Hellinger distance √(1 − BC) with the Bhattacharyya coefficient
@@ -164,7 +164,7 @@ inline double total_variation_value(span<const double> p, span<const double> q) 
   for (std::size_t i = 0; i < p.size(); ++i) {
     terms[i] = std::abs(p[i] - q[i]);
   }
-  return 0.5 * detail::numpy_sum(terms.data(), terms.size());
+  return 0.5 * stats::detail::numpy_sum(terms.data(), terms.size());
 }
 
 /// L-infinity distance max |p − q| on proportions as given (TFDV's
@@ -213,7 +213,7 @@ inline statistic_result l_infinity(bin_table bins) {
 /// proportions). With the evidently binning, natural log and distance output
 /// this is Evidently's "jensenshannon" stattest.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
-/// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.bad_bins.
+/// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.invalid_option.
 inline statistic_result jensen_shannon(span<const double> reference, span<const double> current,
                                        const binning_options& options = {},
                                        js_output output = js_output::distance,

@@ -8,11 +8,9 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,11 +21,15 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
+#include "mlguard/drift/binning.hpp"
+#include "mlguard/drift/detail/evaluate_window.hpp"
 #include "mlguard/drift/feature_reference.hpp"
 #include "mlguard/drift/method.hpp"
+#include "mlguard/drift/monitor_method.hpp"
 #include "mlguard/drift/window.hpp"
+#include "mlguard/drift/window_report.hpp"
 #include "mlguard/drift/window_state.hpp"
-#include "mlguard/profile/dataset_profile.hpp"
+#include "mlguard/stats/ks.hpp"
 
 namespace mlguard::drift {
 
@@ -87,7 +89,7 @@ public:
 
   /// A monitor of the given references. `clock` drives time windows
   /// (observe without a timestamp reads it) and must outlive the monitor.
-  /// Throws drift_error: mlguard.drift.bad_option (no references, a bad
+  /// Throws drift_error: mlguard.drift.invalid_option (no references, a bad
   /// window, drift_share outside [0, 1], a negative threshold),
   /// mlguard.drift.method_not_applicable (a method the monitor cannot run,
   /// or ks against references built without their sample).
@@ -96,14 +98,14 @@ public:
       : refs_(std::move(references)), options_(std::move(options)),
         on_window_(std::move(on_window)), clock_(&clock) {
     if (refs_.empty()) {
-      throw drift_error("bad_option", "a monitor needs at least one feature");
+      throw drift_error("invalid_option", "a monitor needs at least one feature");
     }
     options_.window.validate();
     if (!(options_.drift_share >= 0.0 && options_.drift_share <= 1.0)) {
-      throw drift_error("bad_option", "drift_share must be in [0, 1]");
+      throw drift_error("invalid_option", "drift_share must be in [0, 1]");
     }
     if (options_.threshold && !(*options_.threshold >= 0.0)) {
-      throw drift_error("bad_option", "threshold must be a non-negative number");
+      throw drift_error("invalid_option", "threshold must be a non-negative number");
     }
     if (!monitor_supports(options_.stat)) {
       throw drift_error("method_not_applicable",
@@ -172,11 +174,13 @@ public:
     return m;
   }
 
-  /// A monitor whose references are the columns of a column-major matrix
-  /// (rows = training observations), named by `names`. Throws argument_error
-  /// (mlguard.argument.size_mismatch) when names and columns differ in number,
-  /// and as the constructor.
-  static drift_monitor from_matrix(const Eigen::Ref<const Eigen::MatrixXd>& reference,
+  /// A monitor whose references are the columns of a matrix (rows = training
+  /// observations), named by `names`: any Eigen matrix or expression, either
+  /// storage order, read one column at a time (no copy of the whole matrix).
+  /// Throws argument_error (mlguard.argument.size_mismatch) when names and
+  /// columns differ in number, and as the constructor.
+  template <typename Derived>
+  static drift_monitor from_matrix(const Eigen::DenseBase<Derived>& reference,
                                    const std::vector<std::string>& names, monitor_options options,
                                    callback on_window = {},
                                    const clock_source& clock = system_clock::instance()) {
@@ -186,20 +190,25 @@ public:
     }
     std::vector<feature_reference> refs;
     const bool keep = keeps_sample(options.stat);
+    std::vector<double> column(static_cast<std::size_t>(reference.rows()));
     for (Eigen::Index j = 0; j < reference.cols(); ++j) {
-      const auto col = reference.col(j);
-      refs.push_back(feature_reference::from_sample(
-          names[static_cast<std::size_t>(j)],
-          span<const double>(col.data(), static_cast<std::size_t>(col.size())), options.bins,
-          keep));
+      for (Eigen::Index i = 0; i < reference.rows(); ++i) {
+        column[static_cast<std::size_t>(i)] = reference.derived().coeff(i, j);
+      }
+      refs.push_back(feature_reference::from_sample(names[static_cast<std::size_t>(j)], column,
+                                                    options.bins, keep));
     }
     return drift_monitor(std::move(refs), std::move(options), std::move(on_window), clock);
   }
 
   /// A monitor whose references are the numeric features of a dataset
-  /// profile (see feature_reference::from_profile for the approximation);
-  /// categorical features are not monitored. Throws as the constructor.
-  static drift_monitor from_profile(const profile::dataset_profile& reference, monitor_options options,
+  /// profile (profile::dataset_profile; see feature_reference::from_profile
+  /// for the approximation); categorical features are not monitored. A
+  /// template so that drift/ does not include profile/ for the users who never
+  /// call it: the caller includes profile/dataset_profile.hpp, and loads a
+  /// profile file with dataset_profile's own loader. Throws as the constructor.
+  template <typename DatasetProfile>
+  static drift_monitor from_profile(const DatasetProfile& reference, monitor_options options,
                                     callback on_window = {},
                                     const clock_source& clock = system_clock::instance()) {
     std::vector<feature_reference> refs;
@@ -215,22 +224,6 @@ public:
     drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
     m.unmonitored_ = std::move(skipped);
     return m;
-  }
-
-  /// from_profile on a profile JSON file (profile::dataset_profile::to_json). Throws
-  /// io_error (mlguard.io.open_failed), the format errors of
-  /// profile::dataset_profile::from_json, and as from_profile.
-  static drift_monitor from_profile_file(const std::string& path, monitor_options options,
-                                         callback on_window = {},
-                                         const clock_source& clock = system_clock::instance()) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      throw io_error("open_failed", "cannot open profile " + path);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return from_profile(profile::dataset_profile::parse(text.str(), path), std::move(options),
-                        std::move(on_window), clock);
   }
 
   // ---- the hot path --------------------------------------------------------
@@ -360,7 +353,7 @@ public:
           refs_[f], options_.stat, options_.threshold, fs.counts.data(), fs.missing, fs.non_finite,
           values.data(), values.size(), ks_scratch_));
     }
-    detail::finish_report(w.drift, options_.drift_share);
+    detail::tally(w.drift, options_.drift_share);
     return w;
   }
 
@@ -413,7 +406,9 @@ private:
     return padded;
   }
 
-  static bool keeps_sample(method m) noexcept { return m == method::ks_2samp || m == method::automatic; }
+  static bool keeps_sample(method m) noexcept {
+    return m == method::ks_2samp || m == method::automatic;
+  }
 
   bool needs_values(std::size_t f) const noexcept {
     return monitor_method(options_.stat, refs_[f]) == method::ks_2samp;
@@ -540,7 +535,7 @@ private:
           refs_[f], options_.stat, options_.threshold, counts_.data() + slots_[f].offset,
           missing_[f], non_finite_[f], sorted_.data(), n, ks_scratch_, options_.ks));
     }
-    detail::finish_report(w.drift, options_.drift_share);
+    detail::tally(w.drift, options_.drift_share);
     ++windows_;
     since_close_ = 0;
     if (!sliding) {

@@ -16,8 +16,8 @@
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
+#include "mlguard/core/table.hpp"
 #include "mlguard/drift/binning.hpp"
-#include "mlguard/profile/feature_profile.hpp"
 
 namespace mlguard::drift {
 
@@ -48,11 +48,11 @@ class feature_reference {
 public:
   /// From a training column. `keep_sample` = false drops the sorted sample
   /// (the monitor then cannot run KS). Throws drift_error:
-  /// mlguard.drift.empty_sample (no finite value), mlguard.drift.bad_bins (bins = 0).
+  /// mlguard.drift.empty_sample (no finite value), mlguard.drift.invalid_option (bins = 0).
   static feature_reference from_sample(std::string name, span<const double> values,
                                        std::size_t bins = default_bins, bool keep_sample = true) {
     if (bins == 0) {
-      throw drift_error("bad_bins", "bins must be at least 1");
+      throw drift_error("invalid_option", "bins must be at least 1");
     }
     feature_reference r;
     r.name_ = std::move(name);
@@ -85,15 +85,19 @@ public:
     return r;
   }
 
-  /// From a numeric feature profile (see the class comment for the
-  /// approximation). Throws drift_error: mlguard.drift.empty_sample (no
-  /// finite value), mlguard.drift.bad_bins (bins = 0 or ks_points = 0),
+  /// From a numeric feature profile, a profile::feature_profile (see the
+  /// class comment for the approximation). A template so that drift/ does
+  /// not include profile/ for the users who never call it: the caller
+  /// includes profile/feature_profile.hpp.
+  /// Throws drift_error: mlguard.drift.empty_sample (no finite value),
+  /// mlguard.drift.invalid_option (bins = 0 or ks_points = 0),
   /// mlguard.drift.wrong_kind (a categorical profile).
-  static feature_reference from_profile(std::string name, const profile::feature_profile& profile,
+  template <typename FeatureProfile>
+  static feature_reference from_profile(std::string name, const FeatureProfile& profile,
                                         std::size_t bins = default_bins,
                                         std::size_t ks_points = 1000) {
     if (bins == 0 || ks_points == 0) {
-      throw drift_error("bad_bins", "bins and ks_points must be at least 1");
+      throw drift_error("invalid_option", "bins and ks_points must be at least 1");
     }
     if (profile.kind() != column_kind::numeric) {
       throw drift_error("wrong_kind", "feature '" + name +

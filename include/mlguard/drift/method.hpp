@@ -1,6 +1,11 @@
 #ifndef MLGUARD_DRIFT_METHOD_HPP
 #define MLGUARD_DRIFT_METHOD_HPP
 
+// The drift methods by name: the method enum (each value named after the
+// function that computes it), parsing and printing of the names (Evidently's
+// stattest names parse too), which methods yield p-values, their default
+// thresholds, and Evidently's rule for the default method of a column.
+
 #include <string>
 #include <string_view>
 
@@ -19,14 +24,14 @@ enum class method {
   mann_whitney_u,         ///< Mann–Whitney U p-value (scipy.stats.mannwhitneyu)
   psi,                    ///< Population Stability Index
   wasserstein,            ///< Wasserstein-1 distance, raw (scipy.stats.wasserstein_distance)
-  wasserstein_norm,       ///< Wasserstein-1 / max(std of reference, 0.001) (Evidently's "wasserstein")
-  energy,                 ///< energy distance (scipy.stats.energy_distance)
-  jensen_shannon,  ///< Jensen–Shannon distance, natural log (scipy.spatial.distance.jensenshannon)
-  kl_divergence,   ///< Kullback–Leibler divergence of reference from current bins
-  hellinger,       ///< Hellinger distance
-  total_variation, ///< total variation distance
-  l_infinity,      ///< L-infinity distance (TFDV's categorical comparator)
-  chi_square,      ///< chi-square goodness of fit p-value, Evidently's f_exp
+  wasserstein_norm, ///< Wasserstein-1 / max(std of reference, 0.001) (Evidently's "wasserstein")
+  energy,           ///< energy distance (scipy.stats.energy_distance)
+  jensen_shannon, ///< Jensen–Shannon distance, natural log (scipy.spatial.distance.jensenshannon)
+  kl_divergence,  ///< Kullback–Leibler divergence of reference from current bins
+  hellinger,      ///< Hellinger distance
+  total_variation,  ///< total variation distance
+  l_infinity,       ///< L-infinity distance (TFDV's categorical comparator)
+  chi_square,       ///< chi-square goodness of fit p-value, Evidently's f_exp
   chi2_contingency, ///< chi-square contingency p-value with Yates' correction (alibi-detect)
   z_test,           ///< two-proportion Z-test p-value (Evidently's "z")
 };
@@ -85,7 +90,7 @@ inline const char* to_string(method m) noexcept {
 
 /// Parses a method name: to_string's names, and Evidently's stattest names
 /// ("ks", "cvm", "mannwhitney", "jensenshannon", "kl_div", "TVD", "chisquare",
-/// "z"). Throws drift_error (mlguard.drift.unknown_method).
+/// "z"). Throws drift_error (mlguard.drift.invalid_option).
 inline method method_from_string(std::string_view name) {
   for (const auto& entry : detail::method_names) {
     if (name == entry.name) {
@@ -101,7 +106,7 @@ inline method method_from_string(std::string_view name) {
   for (const auto& entry : detail::method_names) {
     known.append(known.empty() ? "" : ", ").append(entry.name);
   }
-  throw drift_error("unknown_method", "unknown drift method '" + std::string(name) +
+  throw drift_error("invalid_option", "unknown drift method '" + std::string(name) +
                                           "' (expected one of " + known + ")");
 }
 

@@ -12,13 +12,14 @@
 #include <functional>
 #include <limits>
 #include <optional>
-#include <string>
 #include <vector>
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
-#include "mlguard/drift/binning.hpp" // detail::numpy_sum
+#include "mlguard/core/span.hpp"
 #include "mlguard/drift/detail/pending_predictions.hpp"
+#include "mlguard/drift/window.hpp"
+#include "mlguard/stats/detail/numpy.hpp"
 #include "mlguard/stats/rank.hpp"
 
 namespace mlguard::drift {
@@ -41,12 +42,11 @@ struct performance_options {
   std::size_t pending_capacity = 4096;
 };
 
-/// Quality metrics over one window (unset when undefined for the task or the window).
-struct performance_report {
-  std::uint64_t index = 0;          ///< 0-based window number
-  std::uint64_t first = 0;          ///< 1-based number of its first labelled observation
-  std::uint64_t last = 0;           ///< ... and of its last
-  std::uint64_t count = 0;          ///< observations in the window
+/// Quality metrics over one window of labelled observations: its span (the
+/// same fields as every windowed result, drift/window.hpp: index, first_row
+/// and last_row count labelled observations from 1, rows is their number)
+/// and each metric, unset when undefined for the task or the window.
+struct performance_report : window_span {
   std::optional<double> accuracy;   ///< sklearn accuracy_score(y, ŷ > threshold)
   std::optional<double> error_rate; ///< 1 − accuracy
   std::optional<double> log_loss; ///< sklearn 1.2.1 log_loss(y, p, labels=[0, 1]) (eps = 2⁻⁵²)
@@ -55,12 +55,15 @@ struct performance_report {
   std::optional<double> rmse;     ///< sklearn mean_squared_error ** 0.5
 };
 
-/// JSON: {"window", "first", "last", "count", and each defined metric}.
+/// JSON: the window_span fields ("window", "first_row", "last_row", "rows")
+/// and each defined metric ("accuracy", "error_rate", "log_loss", "auc",
+/// "mae", "rmse"), doubles as json_number writes them.
 inline void to_json(json& j, const performance_report& r) {
-  j = json{{"window", r.index}, {"first", r.first}, {"last", r.last}, {"count", r.count}};
+  j = json::object();
+  write_window_span(j, r);
   auto put = [&](const char* name, const std::optional<double>& v) {
     if (v) {
-      j[name] = detail::json_number(*v);
+      j[name] = json_number(*v);
     }
   };
   put("accuracy", r.accuracy);
@@ -106,17 +109,17 @@ public:
   /// Receives the error of each labelled observation.
   using error_callback = std::function<void(double error)>;
 
-  /// Throws drift_error (mlguard.drift.bad_option) when window or
+  /// Throws drift_error (mlguard.drift.invalid_option) when window or
   /// pending_capacity is 0 or the decision threshold is not finite.
   explicit performance_tracker(performance_options options, window_callback on_window = {},
                                error_callback on_error = {})
       : options_(options), on_window_(std::move(on_window)), on_error_(std::move(on_error)),
         pending_(options.pending_capacity) {
     if (options_.window == 0) {
-      throw drift_error("bad_option", "a performance window needs at least 1 observation");
+      throw drift_error("invalid_option", "a performance window needs at least 1 observation");
     }
     if (!std::isfinite(options_.decision_threshold)) {
-      throw drift_error("bad_option", "the decision threshold must be finite");
+      throw drift_error("invalid_option", "the decision threshold must be finite");
     }
     predictions_.assign(options_.window, 0.0);
     labels_.assign(options_.window, 0.0);
@@ -177,13 +180,12 @@ public:
   performance_report current() const {
     performance_report r;
     r.index = windows_;
-    r.count = n_;
-    r.last = labelled_;
-    r.first = labelled_ - n_ + 1;
+    r.rows = n_;
     if (n_ == 0) {
-      r.first = 0;
-      return r;
+      return r; // no rows: first_row = last_row = 0
     }
+    r.first_row = labelled_ - n_ + 1;
+    r.last_row = labelled_;
     const span<const double> p(predictions_.data(), n_);
     const span<const double> y(labels_.data(), n_);
     const auto n = static_cast<double>(n_);
@@ -192,12 +194,12 @@ public:
       for (std::size_t i = 0; i < n_; ++i) {
         t[i] = std::abs(p[i] - y[i]);
       }
-      r.mae = detail::numpy_sum(t, n_) / n;
+      r.mae = stats::detail::numpy_sum(t, n_) / n;
       for (std::size_t i = 0; i < n_; ++i) {
         const double d = y[i] - p[i];
         t[i] = d * d;
       }
-      r.rmse = std::sqrt(detail::numpy_sum(t, n_) / n);
+      r.rmse = std::sqrt(stats::detail::numpy_sum(t, n_) / n);
       return r;
     }
     std::size_t correct = 0;
@@ -215,7 +217,7 @@ public:
       const double sum = (1.0 - q) + q;
       t[i] = -std::log(y[i] == 1.0 ? q / sum : (1.0 - q) / sum);
     }
-    r.log_loss = detail::numpy_sum(t, n_) / n;
+    r.log_loss = stats::detail::numpy_sum(t, n_) / n;
     const std::size_t negatives = n_ - positives;
     if (positives > 0 && negatives > 0) {
       stats::rank_average(p, span<double>(t, n_));

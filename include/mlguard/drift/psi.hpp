@@ -66,7 +66,7 @@ inline statistic_result psi(bin_table bins) {
 /// reference by default; evidently = Evidently's psi stattest exactly,
 /// matching its published numbers).
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
-/// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.bad_bins.
+/// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.invalid_option.
 inline statistic_result psi(span<const double> reference, span<const double> current,
                             const binning_options& options = {}) {
   return psi(bin_samples(reference, current, options));

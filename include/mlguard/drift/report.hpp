@@ -1,17 +1,35 @@
 #ifndef MLGUARD_DRIFT_REPORT_HPP
 #define MLGUARD_DRIFT_REPORT_HPP
 
-#include <cmath>
+// The batch drift report: compare(reference, current, options) runs a drift
+// statistic on every column that two tables share and decides, per column
+// and for the dataset, whether the current data drifted from the reference,
+// the way Evidently's data-drift preset does.
+//
+//   auto report = drift::compare(training, serving);   // drift_report
+//   json j = report;                    // what `mlguard drift --format json` prints
+//   report.save("drift.json");          // a document: "format": "mlguard.drift_report"
+//
+// The result, drift_report (one column_drift per column), its JSON (to_json,
+// from_json) and save/load are declared in drift/drift_report.hpp, which this
+// header includes: the monitors' windows carry the same type
+// (window_report), and that header spares them the statistics compare() needs.
+//
+// Errors: compare() throws drift_error (mlguard.drift.invalid_option,
+// mlguard.drift.unknown_column); a column whose statistic cannot run is
+// skipped with the reason, never thrown. Threads: compare() keeps no state
+// and may run concurrently. The body is in detail/report_impl.hpp.
+
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/drift/binning.hpp"
 #include "mlguard/drift/correction.hpp"
+#include "mlguard/drift/drift_report.hpp"
 #include "mlguard/drift/method.hpp"
 
 namespace mlguard::drift {
@@ -30,7 +48,7 @@ struct report_options {
   std::optional<double> threshold;
   /// Binning of numeric columns for the binned methods, and its bin count.
   binning_strategy binning = binning_strategy::quantile;
-  std::size_t bins = 10;
+  std::size_t bins = default_bins;
   /// Correction of p-values across the report's columns before thresholding.
   correction multiple_testing = correction::none;
   /// The dataset drifts when the share of drifted columns is ≥ this (Evidently: 0.5).
@@ -42,39 +60,23 @@ struct report_options {
   std::map<std::string, column_options> per_column;
 };
 
-/// The drift verdict on one column.
-struct column_drift {
-  std::string name;
-  column_kind kind = column_kind::numeric;
-  method stat = method::automatic;        ///< the method actually run
-  double statistic = std::nan("");        ///< the method's statistic (NaN when skipped)
-  std::optional<double> p_value;          ///< for p-value methods
-  std::optional<double> p_value_adjusted; ///< after the report's correction, when one is set
-  double threshold = 0;
-  bool drifted = false;
-  std::size_t n_reference = 0; ///< values used (missing and ±Inf excluded)
-  std::size_t n_current = 0;
-  std::size_t missing_reference = 0; ///< NaN / empty fields / missing codes
-  std::size_t missing_current = 0;
-  std::size_t non_finite_reference = 0; ///< ±Inf values, excluded like Evidently does
-  std::size_t non_finite_current = 0;
-  std::size_t unseen_categories = 0;  ///< categories in current that reference lacks
-  std::size_t unseen_current = 0;     ///< current values falling in those categories
-  std::optional<std::string> skipped; ///< why no statistic was computed, if so
-};
-
-/// A drift report over the columns of two tables.
-struct drift_report {
-  bool dataset_drift = false; ///< share_drifted ≥ drift_share (and something was compared)
-  double share_drifted = 0;   ///< drifted / evaluated columns
-  std::size_t drifted = 0;    ///< the number of drifted columns
-  std::size_t evaluated = 0;  ///< columns with a statistic (not skipped)
-  double drift_share = 0.5;   ///< the decision threshold used
-  correction multiple_testing = correction::none;
-  std::vector<column_drift> columns;
-  std::vector<std::string> only_in_reference; ///< columns the current table lacks
-  std::vector<std::string> only_in_current;   ///< columns the reference table lacks
-};
+/// Compares every selected column of `current` with the same column of
+/// `reference` and decides per column and for the dataset, as Evidently's
+/// data-drift preset does: missing values (NaN, empty fields) and ±Inf are
+/// excluded from the statistics and counted; each column runs its method
+/// (chosen by Evidently's rules when automatic); p-value methods drift when
+/// p (adjusted, if a correction is set) < threshold, distances when ≥ threshold;
+/// the dataset drifts when the share of drifted columns is ≥ drift_share.
+///
+/// Columns that cannot be compared (no values left, a column numeric in one
+/// table and categorical in the other, an order-based method such as ks asked
+/// of a categorical column, a statistic that cannot run on so few values) are
+/// reported with `skipped` saying why, and do not count towards the share.
+/// Throws drift_error: mlguard.drift.unknown_column (a requested column is
+/// missing from either table), mlguard.drift.invalid_option (bins = 0, a
+/// threshold that is NaN or negative, a drift_share outside [0, 1]).
+inline drift_report compare(const table& reference, const table& current,
+                            const report_options& options = {});
 
 } // namespace mlguard::drift
 

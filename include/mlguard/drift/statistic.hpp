@@ -1,6 +1,10 @@
 #ifndef MLGUARD_DRIFT_STATISTIC_HPP
 #define MLGUARD_DRIFT_STATISTIC_HPP
 
+// The one result type of every drift statistic (psi, jensen_shannon,
+// chi_square, wasserstein, ...): statistic, p-value, degrees of freedom and
+// the bins it used, with its JSON form.
+
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -26,13 +30,14 @@ struct statistic_result {
   std::optional<bin_table> bins;
 };
 
-/// JSON: {"statistic", "p_value"?, "dof"?, "bins"?}; an infinite statistic
-/// (chi-square with categories the reference lacks) is written as "inf".
+/// JSON: {"statistic", "p_value"?, "dof"?, "bins"?}, doubles as json_number
+/// writes them (an infinite statistic, chi-square with categories the
+/// reference lacks, is "inf").
 inline void to_json(json& j, const statistic_result& r) {
   j = json::object();
-  j["statistic"] = detail::json_number(r.statistic);
+  j["statistic"] = json_number(r.statistic);
   if (r.p_value) {
-    j["p_value"] = detail::json_number(*r.p_value);
+    j["p_value"] = json_number(*r.p_value);
   }
   if (r.dof) {
     j["dof"] = *r.dof;

@@ -8,32 +8,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstddef>
 #include <string>
-#include <vector>
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/drift/binning.hpp"
+#include "mlguard/drift/detail/samples.hpp"
 #include "mlguard/drift/statistic.hpp"
+#include "mlguard/stats/detail/numpy.hpp"
 #include "mlguard/stats/wasserstein.hpp"
 
 namespace mlguard::drift {
 
 namespace detail {
-
-/// numpy.std(x) (population, ddof = 0), with numpy's arithmetic: mean by
-/// pairwise sum / n, then pairwise sum of squared deviations / n, square root.
-inline double numpy_std(span<const double> x) {
-  const auto n = static_cast<double>(x.size());
-  const double mean = numpy_sum(x) / n;
-  std::vector<double> squares(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double d = x[i] - mean;
-    squares[i] = d * d;
-  }
-  return std::sqrt(numpy_sum(squares.data(), squares.size()) / n);
-}
 
 inline void check_finite_sample(span<const double> x, const char* which) {
   check_sample(x, which);
@@ -69,7 +55,7 @@ inline statistic_result wasserstein_norm(span<const double> reference, span<cons
   detail::check_finite_sample(current, "current");
   statistic_result r;
   r.statistic = stats::wasserstein_distance(reference, current) /
-                std::max(detail::numpy_std(reference), 0.001);
+                std::max(stats::detail::numpy_std(reference), 0.001);
   return r;
 }
 

@@ -1,13 +1,22 @@
 #ifndef MLGUARD_DRIFT_WINDOW_HPP
 #define MLGUARD_DRIFT_WINDOW_HPP
 
-// How a streaming monitor cuts a stream of observations into windows.
+// How a streaming monitor cuts a stream of observations into windows
+// (window_kind, window_options), and where a closed window lies in its stream
+// (window_span): the fields every windowed result shares, under the same
+// names in C++ and in JSON (window_report of the drift monitors,
+// performance_report of the performance tracker).
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 
+#include "mlguard/core/clock.hpp"
 #include "mlguard/core/error.hpp"
+#include "mlguard/core/json.hpp"
 
 namespace mlguard::drift {
 
@@ -69,21 +78,70 @@ struct window_options {
     return w;
   }
 
-  /// Throws drift_error (mlguard.drift.bad_option) when size is 0, a sliding
-  /// step is outside [1, size], or a time window's duration is not positive.
+  /// Throws drift_error (mlguard.drift.invalid_option) when size is 0, a
+  /// sliding step is outside [1, size], or a time window's duration is not positive.
   void validate() const {
     if (size == 0) {
-      throw drift_error("bad_option", "a window needs a size of at least 1 row");
+      throw drift_error("invalid_option", "a window needs a size of at least 1 row");
     }
     if (kind == window_kind::sliding_count && (step == 0 || step > size)) {
-      throw drift_error("bad_option", "a sliding window's step must be in [1, size], got " +
-                                          std::to_string(step));
+      throw drift_error("invalid_option", "a sliding window's step must be in [1, size], got " +
+                                              std::to_string(step));
     }
     if (kind == window_kind::tumbling_time && duration.count() <= 0) {
-      throw drift_error("bad_option", "a time window needs a positive duration");
+      throw drift_error("invalid_option", "a time window needs a positive duration");
     }
   }
 };
+
+/// Where a closed window lies in its stream. Every windowed result derives
+/// from it (window_report, performance_report), so a window's number, rows
+/// and time carry the same names everywhere; JSON: {"window", "first_row",
+/// "last_row", "rows", "start_ns"?}.
+struct window_span {
+  /// 0-based number of the window ("window" in JSON).
+  std::uint64_t index = 0;
+  /// 1-based position in the stream of the window's first row (for the
+  /// performance tracker: of its first labelled observation); 0 when the
+  /// window has no rows or no position (a merged state, a collect()).
+  std::uint64_t first_row = 0;
+  /// 1-based position of its last row; 0 as first_row.
+  std::uint64_t last_row = 0;
+  /// The rows (observations) in the window.
+  std::uint64_t rows = 0;
+  /// Time windows: the start of the window's time span ("start_ns" in JSON:
+  /// nanoseconds since the Unix epoch).
+  std::optional<timestamp> start;
+};
+
+/// Writes the window_span fields into the JSON object `j` (other fields of
+/// `j` are kept): "window", "first_row", "last_row", "rows", and "start_ns"
+/// when the window has a start time.
+inline void write_window_span(json& j, const window_span& w) {
+  j["window"] = w.index;
+  j["first_row"] = w.first_row;
+  j["last_row"] = w.last_row;
+  j["rows"] = w.rows;
+  if (w.start) {
+    j["start_ns"] = static_cast<std::int64_t>(w.start->time_since_epoch().count());
+  }
+}
+
+/// Reads what write_window_span wrote. Throws format_error
+/// (mlguard.format.corrupt) naming the field.
+inline window_span read_window_span(const json_reader& r) {
+  window_span w;
+  w.index = r.count("window");
+  w.first_row = r.count("first_row");
+  w.last_row = r.count("last_row");
+  w.rows = r.count("rows");
+  if (r.has("start_ns")) {
+    const auto ns = r.integer("start_ns", std::numeric_limits<std::int64_t>::min(),
+                              std::numeric_limits<std::int64_t>::max());
+    w.start = timestamp(std::chrono::nanoseconds(ns));
+  }
+  return w;
+}
 
 } // namespace mlguard::drift
 

@@ -4,8 +4,6 @@
 // The alternative hypothesis of a two-sample test, shared by the
 // Kolmogorov–Smirnov and Mann–Whitney tests.
 
-#include <string>
-
 namespace mlguard::stats {
 
 /// The alternative hypothesis of a two-sample test, named as scipy names it

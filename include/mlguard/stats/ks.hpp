@@ -19,7 +19,6 @@
 // distinct scratch buffers.
 
 #include <cstddef>
-#include <string>
 #include <vector>
 
 #include "mlguard/core/json.hpp"
@@ -68,16 +67,17 @@ struct ks_result {
 };
 
 /// JSON form: {"statistic", "p_value", "statistic_location", "statistic_sign",
-/// "method" ("exact" | "asymp"), "n1", "n2"}. A NaN p-value or an infinite
-/// location is written as null (JSON has no such numbers).
+/// "method" ("exact" | "asymp"), "n1", "n2"}. Doubles follow core/json.hpp's
+/// json_number: a NaN p-value is null, an infinite location "inf" or "-inf".
 inline void to_json(json& j, const ks_result& r) {
-  j = json{{"statistic", r.statistic},
-           {"p_value", r.p_value},
-           {"statistic_location", r.statistic_location},
-           {"statistic_sign", r.statistic_sign},
-           {"method", to_string(r.method)},
-           {"n1", r.n1},
-           {"n2", r.n2}};
+  j = json::object();
+  j["statistic"] = json_number(r.statistic);
+  j["p_value"] = json_number(r.p_value);
+  j["statistic_location"] = json_number(r.statistic_location);
+  j["statistic_sign"] = r.statistic_sign;
+  j["method"] = to_string(r.method);
+  j["n1"] = r.n1;
+  j["n2"] = r.n2;
 }
 
 /// Two-sample Kolmogorov–Smirnov test of `a` against `b`.

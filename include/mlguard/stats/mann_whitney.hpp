@@ -21,8 +21,8 @@
 #include "mlguard/stats/alternative.hpp"
 #include "mlguard/stats/detail/binom.hpp"
 #include "mlguard/stats/detail/sort.hpp"
+#include "mlguard/stats/normal.hpp"
 #include "mlguard/stats/rank.hpp"
-#include "mlguard/stats/special.hpp"
 
 namespace mlguard::stats {
 
@@ -59,13 +59,14 @@ struct mann_whitney_result {
   std::size_t n2 = 0; ///< size of the second sample
 };
 
-/// JSON form: {"statistic", "p_value", "method", "n1", "n2"}.
+/// JSON form: {"statistic", "p_value", "method", "n1", "n2"} (doubles as json_number writes them).
 inline void to_json(json& j, const mann_whitney_result& r) {
-  j = json{{"statistic", r.statistic},
-           {"p_value", r.p_value},
-           {"method", to_string(r.method)},
-           {"n1", r.n1},
-           {"n2", r.n2}};
+  j = json::object();
+  j["statistic"] = json_number(r.statistic);
+  j["p_value"] = json_number(r.p_value);
+  j["method"] = to_string(r.method);
+  j["n1"] = r.n1;
+  j["n2"] = r.n2;
 }
 
 /// Mann–Whitney U test of `a` against `b`.

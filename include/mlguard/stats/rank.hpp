@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <numeric>
 #include <vector>
 
 #include "mlguard/core/error.hpp"
@@ -33,10 +32,7 @@ inline void rank_average(span<const double> x, span<double> out) {
       detail::throw_nan_input("rank_average", "x");
     }
   }
-  std::vector<std::size_t> order(x.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t i, std::size_t j) { return x[i] < x[j]; });
+  const std::vector<std::size_t> order = detail::stable_order(x);
   std::size_t start = 0;
   while (start < order.size()) {
     std::size_t end = start + 1;

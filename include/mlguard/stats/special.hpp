@@ -3,21 +3,18 @@
 
 // Special functions behind mlguard's tests and distributions. They come from
 // Eigen's unsupported SpecialFunctions module (Cephes-derived, the same
-// lineage as scipy.special), not from hand-rolled series.
+// lineage as scipy.special), not from hand-rolled series. The normal cdf and
+// survival function, which need only std::erfc, are in stats/normal.hpp
+// (included here).
 
 #include <cmath>
 #include <limits>
 
 #include <unsupported/Eigen/SpecialFunctions>
 
+#include "mlguard/stats/normal.hpp"
+
 namespace mlguard::stats {
-
-/// Standard normal cdf Φ(x). Matches scipy.special.ndtr / scipy.stats.norm.cdf.
-inline double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
-/// Standard normal survival function 1 − Φ(x), accurate in the upper tail.
-/// Matches scipy.stats.norm.sf.
-inline double normal_sf(double x) noexcept { return 0.5 * std::erfc(x / std::sqrt(2.0)); }
 
 /// Standard normal quantile Φ⁻¹(p) for p in (0, 1); ±inf at 0 and 1, NaN outside.
 /// Matches scipy.special.ndtri / scipy.stats.norm.ppf.

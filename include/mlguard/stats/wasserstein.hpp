@@ -6,63 +6,23 @@
 //   wasserstein_distance = ∫ |U(x) − V(x)| dx
 //   energy_distance      = √2 · (∫ (U(x) − V(x))² dx)^½
 // Both sort the samples once and walk the merged order: O((n+m) log(n+m)).
+// The integral is summed with numpy's pairwise sum (stats/detail/numpy.hpp),
+// as scipy does, so the results agree to the last bits.
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <numeric>
 #include <string>
 #include <vector>
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
+#include "mlguard/stats/detail/numpy.hpp"
+#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::stats {
 
 namespace detail {
-
-// numpy's pairwise summation (np.sum of a contiguous float64 array). Kept
-// here because stats/ sits below drift/; drift/binning.hpp has the same.
-inline double wasserstein_pairwise_sum_block(const double* a, std::size_t n) noexcept {
-  if (n < 8) {
-    double res = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      res += a[i];
-    }
-    return res;
-  }
-  if (n <= 128) {
-    double r[8];
-    for (std::size_t j = 0; j < 8; ++j) {
-      r[j] = a[j];
-    }
-    std::size_t i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      for (std::size_t j = 0; j < 8; ++j) {
-        r[j] += a[i + j];
-      }
-    }
-    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) {
-      res += a[i];
-    }
-    return res;
-  }
-  std::size_t n2 = n / 2;
-  n2 -= n2 % 8;
-  return wasserstein_pairwise_sum_block(a, n2) + wasserstein_pairwise_sum_block(a + n2, n - n2);
-}
-
-inline double wasserstein_pairwise_sum(const double* a, std::size_t n) noexcept {
-  // numpy reduces a long array in buffer-sized chunks of 8192 elements,
-  // each summed pairwise, the chunk sums added in order.
-  constexpr std::size_t chunk = 8192;
-  double res = 0.0;
-  for (std::size_t start = 0; start < n; start += chunk) {
-    res += wasserstein_pairwise_sum_block(a + start, std::min(chunk, n - start));
-  }
-  return res;
-}
 
 inline void check_cdf_sample(span<const double> x, const char* which) {
   if (x.empty()) {
@@ -111,10 +71,7 @@ inline sorted_sample sort_sample(span<const double> x, span<const double> w, con
   if (!(total > 0.0) || std::isinf(total)) {
     throw stats_error("bad_weights", "weights must have a positive, finite sum");
   }
-  std::vector<std::size_t> order(x.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  const std::vector<std::size_t> order = stable_order(x);
   s.weighted = true;
   s.values.resize(x.size());
   s.cum.resize(x.size() + 1);
@@ -151,7 +108,7 @@ inline double cdf_distance(int p, const sorted_sample& u, const sorted_sample& v
     const double delta = all[k + 1] - x;
     terms[k] = p == 1 ? std::abs(d) * delta : d * d * delta;
   }
-  const double sum = wasserstein_pairwise_sum(terms.data(), terms.size());
+  const double sum = numpy_sum(terms.data(), terms.size());
   return p == 1 ? sum : std::sqrt(sum);
 }
 

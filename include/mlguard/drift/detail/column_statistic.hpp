@@ -4,8 +4,10 @@
 // Runs one report method on a column's values: the dispatch from
 // drift::method to the statistics of stats/ and drift/.
 
+#include <string>
 #include <vector>
 
+#include "mlguard/core/error.hpp"
 #include "mlguard/drift/binning.hpp"
 #include "mlguard/drift/categorical.hpp"
 #include "mlguard/drift/distances.hpp"

@@ -1,16 +1,24 @@
 #ifndef MLGUARD_DRIFT_DETAIL_REPORT_IMPL_HPP
 #define MLGUARD_DRIFT_DETAIL_REPORT_IMPL_HPP
 
-// compare() and the JSON form of drift reports; included by drift/report.hpp.
+// The body of compare(), declared and documented in drift/report.hpp.
+// Not for direct use.
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/table.hpp"
+#include "mlguard/drift/binning.hpp"
+#include "mlguard/drift/correction.hpp"
 #include "mlguard/drift/detail/column_statistic.hpp"
+#include "mlguard/drift/method.hpp"
 
 namespace mlguard::drift {
 namespace detail {
@@ -172,34 +180,18 @@ inline column_drift compare_column(const column& ref, const column& cur,
 
 } // namespace detail
 
-/// Compares every selected column of `current` with the same column of
-/// `reference` and decides per column and for the dataset, as Evidently's
-/// data-drift preset does: missing values (NaN, empty fields) and ±Inf are
-/// excluded from the statistics and counted; each column runs its method
-/// (chosen by Evidently's rules when automatic); p-value methods drift when
-/// p (adjusted, if a correction is set) < threshold, distances when ≥ threshold;
-/// the dataset drifts when the share of drifted columns is ≥ drift_share.
-///
-/// Columns that cannot be compared (no values left, a column numeric in one
-/// table and categorical in the other, an order-based method such as ks asked
-/// of a categorical column) are reported with `skipped` saying why, and do not
-/// count towards the share.
-/// Throws drift_error: mlguard.drift.unknown_column (a requested column is
-/// missing from either table), mlguard.drift.bad_option (bins = 0, a threshold
-/// that is NaN or negative, a drift_share outside [0, 1]).
 inline drift_report compare(const table& reference, const table& current,
-                            const report_options& options = {}) {
+                            const report_options& options) {
   if (options.bins == 0) {
-    throw drift_error("bad_option", "bins must be at least 1");
+    throw drift_error("invalid_option", "bins must be at least 1");
   }
   if (!(options.drift_share >= 0.0 && options.drift_share <= 1.0)) {
-    throw drift_error("bad_option", "drift_share must be in [0, 1]");
+    throw drift_error("invalid_option", "drift_share must be in [0, 1]");
   }
   if (options.threshold && !(*options.threshold >= 0.0)) {
-    throw drift_error("bad_option", "threshold must be a non-negative number");
+    throw drift_error("invalid_option", "threshold must be a non-negative number");
   }
   drift_report report;
-  report.drift_share = options.drift_share;
   report.multiple_testing = options.multiple_testing;
 
   std::vector<std::string> names = options.columns;
@@ -249,62 +241,9 @@ inline drift_report compare(const table& reference, const table& current,
     } else {
       c.drifted = c.statistic >= c.threshold;
     }
-    ++report.evaluated;
-    report.drifted += c.drifted ? 1 : 0;
   }
-  if (report.evaluated > 0) {
-    report.share_drifted =
-        static_cast<double>(report.drifted) / static_cast<double>(report.evaluated);
-    report.dataset_drift = report.share_drifted >= options.drift_share;
-  }
+  detail::tally(report, options.drift_share);
   return report;
-}
-
-namespace detail {
-inline json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-} // namespace detail
-
-/// JSON form of one column's verdict (the CLI's "columns" entries).
-inline void to_json(json& j, const column_drift& c) {
-  j = json{{"name", c.name},
-           {"kind", to_string(c.kind)},
-           {"method", to_string(c.stat)},
-           {"statistic", detail::number_or_null(c.statistic)},
-           {"p_value", c.p_value ? detail::number_or_null(*c.p_value) : json(nullptr)},
-           {"threshold", c.threshold},
-           {"drifted", c.drifted},
-           {"n_reference", c.n_reference},
-           {"n_current", c.n_current},
-           {"missing_reference", c.missing_reference},
-           {"missing_current", c.missing_current},
-           {"non_finite_reference", c.non_finite_reference},
-           {"non_finite_current", c.non_finite_current}};
-  if (c.p_value_adjusted) {
-    j["p_value_adjusted"] = *c.p_value_adjusted;
-  }
-  if (c.kind == column_kind::categorical || c.unseen_categories > 0) {
-    j["unseen_categories"] = c.unseen_categories;
-    j["unseen_current"] = c.unseen_current;
-  }
-  if (c.skipped) {
-    j["skipped"] = *c.skipped;
-  }
-}
-
-/// JSON form of a drift report: {"format_version": 1, "dataset_drift",
-/// "share_drifted", "columns": [...], ...}, what `mlguard drift --format json` prints.
-inline void to_json(json& j, const drift_report& r) {
-  j = json{{"format", "drift_report"},
-           {"format_version", 1},
-           {"dataset_drift", r.dataset_drift},
-           {"share_drifted", r.share_drifted},
-           {"drifted_columns", r.drifted},
-           {"evaluated_columns", r.evaluated},
-           {"drift_share", r.drift_share},
-           {"correction", to_string(r.multiple_testing)},
-           {"columns", r.columns},
-           {"only_in_reference", r.only_in_reference},
-           {"only_in_current", r.only_in_current}};
 }
 
 } // namespace mlguard::drift

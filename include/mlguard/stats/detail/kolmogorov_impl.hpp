@@ -5,11 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace mlguard::stats::detail {
 
@@ -241,6 +240,24 @@ inline double log_factorial_over_power(double n) noexcept {
   return std::log(n) / 2.0 - n + std::log(2.0 * ks_pi) / 2.0 + rn * poly;
 }
 
+/// c = a · b for m × m row-major matrices. A plain loop rather than an
+/// Eigen product: m ≤ 2⌈n·d⌉ − 1 stays small here (at most ~120), and an
+/// Eigen matrix product would be instantiated in every includer of ks.hpp.
+inline void durbin_multiply(const std::vector<double>& a, const std::vector<double>& b,
+                            std::vector<double>& c, std::size_t m) noexcept {
+  std::fill(c.begin(), c.end(), 0.0);
+  for (std::size_t i = 0; i < m; ++i) {
+    double* ci = c.data() + i * m;
+    for (std::size_t k = 0; k < m; ++k) {
+      const double aik = a[i * m + k];
+      const double* bk = b.data() + k * m;
+      for (std::size_t j = 0; j < m; ++j) {
+        ci[j] += aik * bk[j];
+      }
+    }
+  }
+}
+
 /// Pr(D_n ≤ d) by Durbin's matrix method with Marsaglia–Tsang–Wang scaling.
 inline double kolmogn_durbin_cdf(std::int64_t n, double d) {
   if (d >= 1.0) {
@@ -250,49 +267,57 @@ inline double kolmogn_durbin_cdf(std::int64_t n, double d) {
   if (nd <= 0.5) {
     return 0.0;
   }
-  const auto k = static_cast<Eigen::Index>(std::ceil(nd));
+  const auto k = static_cast<std::size_t>(std::ceil(nd));
   const double h = static_cast<double>(k) - nd;
-  const Eigen::Index m = 2 * k - 1;
-  Eigen::MatrixXd H = Eigen::MatrixXd::Zero(m, m);
-  Eigen::VectorXd v(m);
-  Eigen::VectorXd w(m);
+  const std::size_t m = 2 * k - 1;
+  // H, row-major: H[r][c] at H[r * m + c].
+  std::vector<double> H(m * m, 0.0);
+  std::vector<double> v(m);
+  std::vector<double> w(m);
   double fac = 1.0;
-  for (Eigen::Index j = 1; j <= m; ++j) {
-    w(j - 1) = fac;
+  for (std::size_t j = 1; j <= m; ++j) {
+    w[j - 1] = fac;
     fac /= static_cast<double>(j);
-    v(j - 1) = (1.0 - std::pow(h, static_cast<double>(j))) * fac;
+    v[j - 1] = (1.0 - std::pow(h, static_cast<double>(j))) * fac;
   }
   const double tt = std::pow(std::max(2.0 * h - 1.0, 0.0), static_cast<double>(m)) -
                     2.0 * std::pow(h, static_cast<double>(m));
-  v(m - 1) = (1.0 + tt) * fac;
-  for (Eigen::Index i = 1; i < m; ++i) {
-    for (Eigen::Index r = i - 1; r < m; ++r) {
-      H(r, i) = w(r - i + 1);
+  v[m - 1] = (1.0 + tt) * fac;
+  for (std::size_t i = 1; i < m; ++i) {
+    for (std::size_t r = i - 1; r < m; ++r) {
+      H[r * m + i] = w[r - i + 1];
     }
   }
-  H.col(0) = v;
-  for (Eigen::Index j = 0; j < m; ++j) {
-    H(m - 1, j) = v(m - 1 - j);
+  for (std::size_t r = 0; r < m; ++r) {
+    H[r * m] = v[r];
   }
-  Eigen::MatrixXd power = Eigen::MatrixXd::Identity(m, m);
-  Eigen::MatrixXd tmp(m, m);
+  for (std::size_t j = 0; j < m; ++j) {
+    H[(m - 1) * m + j] = v[m - 1 - j];
+  }
+  std::vector<double> power(m * m, 0.0);
+  for (std::size_t i = 0; i < m; ++i) {
+    power[i * m + i] = 1.0;
+  }
+  std::vector<double> tmp(m * m);
   long expnt = 0;
   long h_expnt = 0;
   for (std::int64_t nn = n; nn > 0; nn /= 2) {
     if (nn % 2 != 0) {
-      tmp.noalias() = power * H;
+      durbin_multiply(power, H, tmp, m);
       power.swap(tmp);
       expnt += h_expnt;
     }
-    tmp.noalias() = H * H;
+    durbin_multiply(H, H, tmp, m);
     H.swap(tmp);
     h_expnt *= 2;
-    if (std::fabs(H(k - 1, k - 1)) > ks_two_128) {
-      H /= ks_two_128;
+    if (std::fabs(H[(k - 1) * m + (k - 1)]) > ks_two_128) {
+      for (double& x : H) {
+        x /= ks_two_128;
+      }
       h_expnt += 128;
     }
   }
-  double p = power(k - 1, k - 1);
+  double p = power[(k - 1) * m + (k - 1)];
   const double ndbl = static_cast<double>(n);
   for (std::int64_t i = 1; i <= n; ++i) {
     p = static_cast<double>(i) * p / ndbl;

@@ -1,7 +1,8 @@
 #ifndef MLGUARD_STATS_DETAIL_SORT_HPP
 #define MLGUARD_STATS_DETAIL_SORT_HPP
 
-// Sorting doubles for the rank and ECDF based tests. Not for direct use.
+// Sorting doubles, and index permutations by a key, for the rank and ECDF
+// based tests. Not for direct use.
 
 #include <algorithm>
 #include <array>
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
@@ -104,6 +106,27 @@ inline void sort_doubles(double* data, std::size_t n, double* tmp) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
     data[i] = from_sort_key(load_bits(src + i));
   }
+}
+
+/// Orders indices by a key: ascending keys, equal keys in index order.
+struct index_by_key {
+  const double* keys;
+  bool operator()(std::size_t a, std::size_t b) const noexcept {
+    return keys[a] < keys[b] || (!(keys[b] < keys[a]) && a < b);
+  }
+};
+
+/// The permutation that sorts `keys` (no NaN) ascending, equal keys in index
+/// order: what std::stable_sort of the indices gives, with one std::sort
+/// instantiation shared by every caller (rank_average, the weighted CDF
+/// distances, the Benjamini–Hochberg correction).
+inline std::vector<std::size_t> stable_order(span<const double> keys) {
+  std::vector<std::size_t> order(keys.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(), index_by_key{keys.data()});
+  return order;
 }
 
 /// Copies `x` to out[0, n) and sorts it there (tmp: n doubles of scratch).

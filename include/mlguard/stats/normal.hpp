@@ -1,0 +1,22 @@
+#ifndef MLGUARD_STATS_NORMAL_HPP
+#define MLGUARD_STATS_NORMAL_HPP
+
+// The standard normal distribution's cdf and survival function, from
+// std::erfc: what the normal approximations of the rank tests (Mann–Whitney,
+// the two-proportion Z-test) need, without Eigen's SpecialFunctions module.
+// Its quantile function is stats::normal_ppf in stats/special.hpp.
+
+#include <cmath>
+
+namespace mlguard::stats {
+
+/// Standard normal cdf Φ(x). Matches scipy.special.ndtr / scipy.stats.norm.cdf.
+inline double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+/// Standard normal survival function 1 − Φ(x), accurate in the upper tail.
+/// Matches scipy.stats.norm.sf.
+inline double normal_sf(double x) noexcept { return 0.5 * std::erfc(x / std::sqrt(2.0)); }
+
+} // namespace mlguard::stats
+
+#endif // MLGUARD_STATS_NORMAL_HPP
