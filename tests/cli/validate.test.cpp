@@ -7,6 +7,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/validate/schema.hpp"
+#include "mlguard/validate/validation_report.hpp"
 #include "process.hpp"
 #include "test_support.hpp"
 
@@ -63,7 +64,7 @@ TEST_CASE("mlguard schema infer, then validate: clean data exits 0") {
   // Printing to stdout works too.
   const auto out = mlguard_cli({"schema", "infer", train});
   REQUIRE(out.exit_code == 0);
-  CHECK(parse_json(out.out, "stdout")["format"] == "mlguard.schema");
+  CHECK(parse_json(out.out, "stdout")["format"].get<std::string>() == "mlguard.schema");
 }
 
 TEST_CASE("mlguard validate: error anomalies exit 1 with the documented JSON") {
@@ -227,4 +228,70 @@ TEST_CASE("mlguard CLI on NYC taxi: January's schema passes January, fails Febru
     }
   }
   CHECK(flagged);
+}
+
+TEST_CASE("mlguard profile and schema infer: --format text is a summary, json the document") {
+  temp_dir dir;
+  const auto train = dir.write("train.csv", train_csv);
+  const auto json_profile = mlguard_cli({"profile", train});
+  REQUIRE_MESSAGE(json_profile.exit_code == 0, json_profile.err);
+  CHECK(parse_json(json_profile.out, "stdout")["format"].get<std::string>() == "mlguard.profile");
+
+  const auto text = mlguard_cli({"profile", train, "--format", "text"});
+  REQUIRE_MESSAGE(text.exit_code == 0, text.err);
+  CHECK(text.out.rfind("feature", 0) == 0); // the table's header
+  CHECK(text.out.find("\nx ") != std::string::npos);
+  CHECK(text.out.find("numeric") != std::string::npos);
+  CHECK(text.out.find("categorical") != std::string::npos);
+  CHECK(text.out.find("4 rows, 3 features") != std::string::npos);
+  CHECK(text.out.find("\"format\"") == std::string::npos); // not JSON
+
+  const auto schema_text = mlguard_cli({"schema", "infer", train, "--format", "text"});
+  REQUIRE_MESSAGE(schema_text.exit_code == 0, schema_text.err);
+  CHECK(schema_text.out.find("integer") != std::string::npos);
+  CHECK(schema_text.out.find("2: a,b") != std::string::npos); // c's vocabulary
+  CHECK(schema_text.out.find("3 features") != std::string::npos);
+
+  // -o with --format text writes the summary to the file, nothing to stdout.
+  const auto to_file =
+      mlguard_cli({"schema", "infer", train, "--format", "text", "-o", dir.file("s.txt")});
+  REQUIRE(to_file.exit_code == 0);
+  CHECK(to_file.out.empty());
+  CHECK(test::read_file(dir.file("s.txt")) == schema_text.out);
+
+  // profile merge without -o writes the merged document to stdout.
+  REQUIRE(mlguard_cli({"profile", train, "-o", dir.file("p.json")}).exit_code == 0);
+  const auto merged = mlguard_cli({"profile", "merge", dir.file("p.json"), dir.file("p.json")});
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  CHECK(dataset_profile::parse(merged.out, "stdout").rows() == 8);
+  const auto merged_text =
+      mlguard_cli({"profile", "merge", dir.file("p.json"), dir.file("p.json"), "--format", "text"});
+  CHECK(merged_text.out.find("8 rows, 3 features") != std::string::npos);
+}
+
+TEST_CASE("mlguard validate: -o writes the report; the exit code still says what was found") {
+  temp_dir dir;
+  const auto train = dir.write("train.csv", train_csv);
+  REQUIRE(mlguard_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
+  const auto bad = dir.write("serve.csv", "x,n,c\n99.5,1,a\n");
+  const auto r = mlguard_cli({"validate", "--schema", dir.file("schema.json"), bad, "--format",
+                              "json", "-o", dir.file("report.json")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  const auto report = validate::validation_report::load(dir.file("report.json"));
+  CHECK(report.outcome == validate::verdict::error);
+  CHECK(report.find("x", validate::anomaly_kind::float_type_big_float) != nullptr);
+
+  const auto text = mlguard_cli(
+      {"validate", "--schema", dir.file("schema.json"), bad, "-o", dir.file("report.txt")});
+  CHECK(text.exit_code == 1);
+  const auto written = test::read_file(dir.file("report.txt"));
+  CHECK(written.find("FLOAT_TYPE_BIG_FLOAT") != std::string::npos);
+  CHECK(written.find("1 rows, 1 errors, 0 warnings: error") != std::string::npos);
+
+  // A profile written by mlguard 0.1 still serves as a reference.
+  const auto old = test::fixture_path("profile/profile_mlguard_0.1.json");
+  const auto with_old = mlguard_cli({"validate", "--schema", dir.file("schema.json"), train,
+                                     "--reference-profile", old, "--format", "json"});
+  CHECK_MESSAGE(with_old.exit_code != 2, with_old.err);
 }

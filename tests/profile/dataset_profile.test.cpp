@@ -455,6 +455,27 @@ TEST_CASE("dataset_profile: golden file (format_version 1 stays readable and byt
   CHECK(*read.at("x").mean() == 20.5);
   CHECK(read.at("city").frequencies().max_error() > 0);
   CHECK(read.at("colour").frequencies().is_exact());
+  CHECK(parse_json(golden, path)["format"].get<std::string>() == "mlguard.profile");
+}
+
+TEST_CASE("dataset_profile: a profile mlguard 0.1 wrote (\"profile\", \"kll_sketch\", ...) still "
+          "loads") {
+  // tests/fixtures/profile/profile_mlguard_0.1.json is golden_profile.json as
+  // mlguard 0.1 wrote it, before every document name began with "mlguard.".
+  const auto path = test::fixture_path("profile/profile_mlguard_0.1.json");
+  const auto old = parse_json(test::read_file(path), path);
+  REQUIRE(old["format"].get<std::string>() == "profile");
+  REQUIRE(old["features"]["x"]["quantiles"]["format"].get<std::string>() == "kll_sketch");
+  const auto read = dataset_profile::load(path);
+  CHECK(read == dataset_profile::of(golden_table(), golden_options()));
+  // Saved again, it carries the new names.
+  const auto again = read.to_json();
+  CHECK(again["format"].get<std::string>() == "mlguard.profile");
+  CHECK(again["features"]["x"]["quantiles"]["format"].get<std::string>() == "mlguard.kll_sketch");
+  CHECK(again["features"]["city"]["frequencies"]["format"].get<std::string>() ==
+        "mlguard.frequent_items");
+  CHECK(again["features"]["city"]["distinct"]["format"].get<std::string>() ==
+        "mlguard.distinct_count");
 }
 
 TEST_CASE("dataset_profile: every field replaced by every wrong type is an error, never a crash") {
@@ -485,4 +506,64 @@ TEST_CASE("dataset_profile: every field replaced by every wrong type is an error
   }
   CHECK(crashed == 0);
   CHECK(rejected > accepted);
+}
+
+TEST_CASE("dataset_profile: save and load a mlguard.profile document") {
+  const auto p = dataset_profile::of(golden_table(), golden_options());
+  const test::temp_dir dir;
+  const auto path = dir.path + "/profile.json";
+  p.save(path);
+  const auto text = test::read_file(path);
+  CHECK(parse_json(text, path)["format"].get<std::string>() == "mlguard.profile");
+  CHECK(parse_json(text, path)["format_version"] == 1);
+  CHECK(dataset_profile::load(path) == p);
+  std::remove(path.c_str());
+  MLGUARD_CHECK_THROWS_ID(dataset_profile::load(path), "mlguard.io.open_failed");
+}
+
+TEST_CASE("dataset_profile: load errors name the file and the field path") {
+  auto j = dataset_profile::of(golden_table(), golden_options()).to_json();
+  j["features"]["x"]["quantiles"]["levels"][0][2] = "many";
+  try {
+    (void)dataset_profile::from_json(j, "p.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(e.id() == "mlguard.format.corrupt");
+    CHECK(
+        std::string(e.message()).rfind("p.json: features.x.quantiles.levels[0][2]: expected ", 0) ==
+        0);
+  }
+  j = dataset_profile::of(golden_table(), golden_options()).to_json();
+  j["features"]["city"]["frequencies"]["items"][1] = json::array({"Lima"});
+  try {
+    (void)dataset_profile::from_json(j, "p.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.message()).rfind("p.json: features.city.frequencies.items[1]: ", 0) == 0);
+  }
+  j = dataset_profile::of(golden_table(), golden_options()).to_json();
+  j["options"]["kll_k"] = 3;
+  try {
+    (void)dataset_profile::from_json(j, "p.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.message()).rfind("p.json: options.kll_k: ", 0) == 0);
+  }
+  j = dataset_profile::of(golden_table(), golden_options()).to_json();
+  j["features"]["colour"]["distinct"]["format"] = "kll_sketch";
+  try {
+    (void)dataset_profile::from_json(j, "p.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(e.id() == "mlguard.format.wrong_kind");
+    CHECK(std::string(e.message()).rfind("p.json: features.colour.distinct: ", 0) == 0);
+  }
+}
+
+TEST_CASE("dataset_profile: a column of values near ±DBL_MAX round-trips") {
+  table t;
+  t.add(column::numeric("huge", {1.7e308, -1.7e308, 1.5e308, 1e308}));
+  const auto p = dataset_profile::of(t);
+  CHECK(std::isfinite(*p.at("huge").mean()));
+  CHECK(dataset_profile::parse(p.dump(), "p.json") == p);
 }

@@ -3,11 +3,13 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <doctest/doctest.h>
 
 #include "mlguard/io/csv.hpp"
+#include "mlguard/validate/validate_batch.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -77,10 +79,37 @@ TEST_CASE("infer_schema: options widen domains and cap vocabularies") {
 }
 
 TEST_CASE("infer_schema: a schema accepts the data it was inferred from") {
+  // Every kind is here: optional numbers with NaN, ±inf, integers, {0, 1}
+  // as boolean, categories with a missing value, "true"/"false" as boolean.
   const auto t = training();
   const auto s = infer_schema(t);
   const auto back = schema::parse(s.dump(), "inferred");
   CHECK(back.dump() == s.dump());
+  for (const auto* inferred : {&s, &back}) {
+    const auto r = validate_batch(*inferred, t);
+    CHECK(r.rows == t.rows());
+    CHECK(r.outcome == verdict::pass);
+    CHECK(r.errors == 0);
+    CHECK(r.warnings == 0);
+    for (const auto& f : r.features) {
+      CAPTURE(f.name);
+      CHECK(f.anomalies.empty());
+    }
+  }
+  // The same through the CSV reader and the per-row path, with a margin of 0.
+  const auto csv = io::parse_csv("x,n,c\n1.5,1,a\n-2.25,7,b\n,3,\n1e300,4,a\n");
+  const auto from_csv = infer_schema(csv);
+  CHECK(validate_batch(from_csv, csv).outcome == verdict::pass);
+  std::vector<anomaly_set> found(from_csv.size());
+  std::vector<double> row(from_csv.size());
+  for (const auto& fields : std::vector<std::vector<std::string_view>>{
+           {"1.5", "1", "a"}, {"-2.25", "7", "b"}, {"", "3", ""}, {"1e300", "4", "a"}}) {
+    CHECK(validate_fields(from_csv, fields, row, found).clean());
+  }
+  // ... and it does reject what lies outside: the check is not vacuous.
+  CHECK_FALSE(
+      validate_fields(from_csv, std::vector<std::string_view>{"1e301", "4", "a"}, row, found)
+          .clean());
 }
 
 TEST_CASE("infer_schema: bad training data fails with stable ids") {

@@ -2,7 +2,7 @@
 #define MLGUARD_PROFILE_DATASET_PROFILE_HPP
 
 // The mergeable profile of a whole table: one feature_profile per column,
-// keyed by column name, persisted as the versioned "profile" JSON document.
+// keyed by column name, persisted as the "mlguard.profile" JSON document.
 
 #include <cstddef>
 #include <cstdint>
@@ -32,14 +32,17 @@ namespace mlguard::profile {
 ///   profile_error (mlguard.profile.kind_mismatch) naming the feature, unless
 ///   one side holds only missing values. Nothing is changed when it throws
 ///   from merge (the profile is checked first).
-/// - JSON: {"format": "profile", "format_version": 1, "rows", "options",
-///   "columns" (names in first-seen order), "features" (name → feature
-///   profile)}; the same input and seed give the same bytes.
+/// - JSON: {"format": "mlguard.profile", "format_version": 1, "rows",
+///   "options", "columns" (names in first-seen order), "features" (name →
+///   feature profile)}; the same input and seed give the same bytes.
+///   Documents mlguard 0.1 wrote ("format": "profile", sketches named
+///   "kll_sketch", ...) still read.
 /// - Threads: not synchronised; one profile per thread, then merge.
 class dataset_profile {
 public:
-  /// The JSON format version written by to_json.
-  static constexpr std::int64_t format_version = 1;
+  /// The document a profile is saved as: "mlguard.profile", version 1
+  /// (mlguard 0.1 wrote "profile", still read).
+  static constexpr document_format format{"mlguard.profile", 1, "profile"};
 
   /// An empty profile whose features will use `options`.
   explicit dataset_profile(const profile_options& options = {}) : options_(options) {}
@@ -136,108 +139,89 @@ public:
                         "the profile has no feature '" + std::string(name) + "'");
   }
 
-  /// The profile as the versioned "profile" document (see the class comment).
+  /// The profile as a "mlguard.profile" document (see the class comment).
   json to_json() const {
     json features = json::object();
     for (const auto& [name, profile] : features_) {
       features[name] = profile.to_json();
     }
     json options = json::object();
-    options["kll_k"] = options_.kll_k;
+    options["kll_k"] = static_cast<std::uint64_t>(options_.kll_k);
     options["seed"] = sketch::detail::hex64(options_.seed);
-    options["frequent_items_capacity"] = options_.frequent_items_capacity;
-    options["distinct_precision"] = options_.distinct_precision;
-    json j = json::object();
-    j["format"] = "profile";
-    j["format_version"] = format_version;
+    options["frequent_items_capacity"] =
+        static_cast<std::uint64_t>(options_.frequent_items_capacity);
+    options["distinct_precision"] = static_cast<std::uint64_t>(options_.distinct_precision);
+    json j = new_document(format);
     j["rows"] = rows_;
     j["options"] = std::move(options);
-    j["columns"] = columns_;
+    json columns = json::array();
+    for (const auto& name : columns_) {
+      columns.push_back(name);
+    }
+    j["columns"] = std::move(columns);
     j["features"] = std::move(features);
     return j;
   }
 
   /// The profile as JSON text (`indent` < 0: one line).
-  std::string dump(int indent = -1) const { return to_json().dump(indent); }
+  std::string dump(int indent = -1) const { return dump_json(to_json(), indent); }
 
-  /// Reads a "profile" document. `source` names the input in errors (a path).
+  /// Reads a "mlguard.profile" document (or mlguard 0.1's "profile").
+  /// `source` names the input in errors (a path); messages give the field
+  /// path, e.g. `p.json: features.fare.quantiles.levels[2]: expected an item`.
   /// Throws format_error: mlguard.format.corrupt (ill-typed or inconsistent
   /// fields, a feature whose count differs from rows, a bad sketch),
   /// mlguard.format.unknown_field, mlguard.format.wrong_kind (another kind
   /// of document), mlguard.format.newer_version.
-  static dataset_profile from_json(const json& document, std::string_view source = "profile") {
-    check_format(document, "profile", format_version, source);
-    check_known_fields(
-        document, {"format", "format_version", "rows", "options", "columns", "features"}, source);
-    auto fail = [&](const std::string& what) {
-      throw format_error("corrupt", std::string(source) + ": " + what);
-    };
-    const auto rows = document.find("rows");
-    if (rows == document.end() || !rows->is_number_unsigned()) {
-      fail("field \"rows\" must be a non-negative integer");
-    }
-    const auto opts = document.find("options");
-    if (opts == document.end() || !opts->is_object()) {
-      fail("field \"options\" must be an object");
-    }
-    const std::string options_source = std::string(source) + ".options";
-    check_known_fields(*opts, {"kll_k", "seed", "frequent_items_capacity", "distinct_precision"},
-                       options_source);
+  static dataset_profile from_json(const json& document, const std::string& source = "profile") {
+    const auto r =
+        json_reader::document(document, format, source, {"rows", "options", "columns", "features"});
+    const auto o = r.object("options");
+    o.allow_fields({"kll_k", "seed", "frequent_items_capacity", "distinct_precision"});
     profile_options options;
-    auto option = [&](const char* name, std::uint64_t lo, std::uint64_t hi) -> std::uint64_t {
-      const auto it = opts->find(name);
-      if (it == opts->end() || !it->is_number_unsigned() ||
-          it->template get<std::uint64_t>() < lo || it->template get<std::uint64_t>() > hi) {
-        fail(std::string("option \"") + name + "\" must be an integer in [" + std::to_string(lo) +
-             ", " + std::to_string(hi) + "]");
-      }
-      return it->template get<std::uint64_t>();
-    };
-    options.kll_k = static_cast<std::uint16_t>(option("kll_k", 8, 65535));
-    options.frequent_items_capacity =
-        static_cast<std::size_t>(option("frequent_items_capacity", 2, std::uint64_t{1} << 32));
-    options.distinct_precision = static_cast<unsigned>(option("distinct_precision", 4, 18));
-    const auto seed = opts->find("seed");
-    if (seed == opts->end() || !sketch::detail::parse_hex64(*seed, options.seed)) {
-      fail("option \"seed\" must be 16 lowercase hex digits");
-    }
+    options.kll_k =
+        static_cast<std::uint16_t>(o.integer("kll_k", sketch::kll_sketch<double>::min_k, 65535));
+    options.frequent_items_capacity = static_cast<std::size_t>(
+        o.integer("frequent_items_capacity", 2,
+                  static_cast<std::int64_t>(sketch::frequent_items<>::max_capacity)));
+    options.distinct_precision =
+        static_cast<unsigned>(o.integer("distinct_precision", sketch::distinct_count::min_precision,
+                                        sketch::distinct_count::max_precision));
+    options.seed = sketch::detail::read_hex64(o, "seed");
 
     dataset_profile p(options);
-    p.rows_ = rows->get<std::uint64_t>();
-    const auto columns = document.find("columns");
-    const auto features = document.find("features");
-    if (columns == document.end() || !columns->is_array()) {
-      fail("field \"columns\" must be an array of names");
+    p.rows_ = r.count("rows");
+    const auto columns = r.texts("columns");
+    const auto features = r.object("features");
+    if (features.value().size() != columns.size()) {
+      r.fail("features", "expected one entry per name in \"columns\"");
     }
-    if (features == document.end() || !features->is_object() ||
-        features->size() != columns->size()) {
-      fail("field \"features\" must be an object with one entry per column");
-    }
-    for (const auto& name : *columns) {
-      if (!name.is_string()) {
-        fail("field \"columns\" must be an array of names");
+    for (const auto& name : columns) {
+      if (!features.has(name) || p.features_.count(name) > 0) {
+        r.fail("columns", "column '" + name + "' is duplicated or has no feature profile");
       }
-      const auto& key = name.get_ref<const std::string&>();
-      const auto entry = features->find(key);
-      if (entry == features->end() || p.features_.count(key) > 0) {
-        fail("column '" + key + "' is duplicated or has no feature profile");
-      }
-      auto profile =
-          feature_profile::from_json(*entry, std::string(source) + ".features." + key, options);
+      auto profile = feature_profile::from_json(features.object(name), options);
       if (profile.count() != p.rows_) {
-        fail("feature '" + key + "' counts " + std::to_string(profile.count()) +
-             " values, the profile " + std::to_string(p.rows_) + " rows");
+        features.fail(name, "counts " + std::to_string(profile.count()) + " values, the profile " +
+                                std::to_string(p.rows_) + " rows");
       }
-      p.columns_.push_back(key);
-      p.features_.emplace(key, std::move(profile));
+      p.columns_.push_back(name);
+      p.features_.emplace(name, std::move(profile));
     }
     return p;
   }
 
   /// Parses and reads profile JSON text; throws as parse_json and from_json.
-  static dataset_profile parse(std::string_view text, std::string_view source = "profile") {
+  static dataset_profile parse(std::string_view text, const std::string& source = "profile") {
     return from_json(parse_json(text, source), source);
   }
+
+  /// Writes the profile document to `path` atomically (save_json).
+  /// Throws io_error (mlguard.io.write_failed).
+  void save(const std::string& path) const { save_json(path, to_json()); }
+  /// Reads a profile document from `path` (load_json, then from_json).
+  /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
+  static dataset_profile load(const std::string& path) { return from_json(load_json(path), path); }
 
   /// Equality of rows, options and every feature (column order ignored).
   friend bool operator==(const dataset_profile& a, const dataset_profile& b) {

@@ -12,37 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "mlguard/core/json.hpp"
 #include "mlguard/drift/distances.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/validate/anomaly.hpp"
 #include "mlguard/validate/detail/histogram.hpp"
+#include "mlguard/validate/feature_skew.hpp"
 #include "mlguard/validate/schema.hpp"
 
 namespace mlguard::validate {
-
-/// One comparator's measurement on one feature.
-struct skew_measurement {
-  /// "l_infinity", "normalized_abs_difference", "jensen_shannon" or "unseen_share".
-  std::string comparator;
-  double value = 0.0;
-  /// The schema's threshold, when it sets one.
-  std::optional<double> threshold;
-  /// value > threshold (TFDV's rule).
-  bool anomalous = false;
-  /// The anomaly kind reported when anomalous.
-  anomaly_kind kind = anomaly_kind::comparator_l_infty_high;
-  /// For L-infinity and the normalised absolute difference, the category
-  /// where the largest difference is (TFDV returns it too).
-  std::string category;
-};
-
-/// The measurements of one feature, or why none could be made.
-struct feature_skew {
-  std::string name;
-  std::vector<skew_measurement> measurements;
-  std::optional<std::string> skipped;
-};
 
 /// Category → count of a categorical profile (its frequency summary's estimates).
 inline std::map<std::string, double> category_counts(const profile::feature_profile& p) {
@@ -135,8 +112,9 @@ inline std::optional<double> jensen_shannon_divergence(const std::map<std::strin
 /// sketch's ranks at the edges (exact below k values, within its rank error
 /// above) where TFDV interpolates between quantile boundaries, and missing
 /// values (NaN) get no bucket. Nothing when a side has no value.
-inline std::optional<double>
-jensen_shannon_divergence(const profile::feature_profile& a, const profile::feature_profile& b, std::size_t buckets) {
+inline std::optional<double> jensen_shannon_divergence(const profile::feature_profile& a,
+                                                       const profile::feature_profile& b,
+                                                       std::size_t buckets) {
   const auto ha = detail::equi_width_histogram(a, buckets);
   const auto hb = detail::equi_width_histogram(b, buckets);
   auto [p, q] = detail::align(ha, hb);
@@ -160,7 +138,8 @@ jensen_shannon_divergence(const profile::feature_profile& a, const profile::feat
 /// carries the schema's threshold and is anomalous when above it. A
 /// feature absent from either profile, of different kinds in the two, or
 /// without values is skipped with the reason.
-inline std::vector<feature_skew> compare_profiles(const schema& s, const profile::dataset_profile& training,
+inline std::vector<feature_skew> compare_profiles(const schema& s,
+                                                  const profile::dataset_profile& training,
                                                   const profile::dataset_profile& serving) {
   std::vector<feature_skew> out;
   for (const auto& spec : s.features()) {
