@@ -10,8 +10,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <mlguard/io/csv.hpp>
+#include <mlguard/validate/skew.hpp>
 #include <mlguard/validate/validate_batch.hpp>
 
 #include "command.hpp"
@@ -67,9 +69,13 @@ void add_validate_command(CLI::App& app, int& status) {
     if (data.rows() == 0) {
       throw validation_error("empty_data", args->data + ": no data rows to validate");
     }
+    std::vector<validate::feature_skew> skew;
     validate::validate_options options;
     options.max_sample_rows = args->max_rows;
-    options.reference = reference ? &*reference : nullptr;
+    if (reference) {
+      skew = validate::compare_profiles(s, *reference, data);
+      options.skew = &skew;
+    }
     const auto report = validate::validate_batch(s, data, options);
     emit(args->out, report.to_json(), [&] { return summary(report); });
     status = report.outcome == validate::verdict::error ? exit_findings : exit_ok;

@@ -8,6 +8,7 @@
 
 #include "mlguard/io/csv.hpp"
 #include "mlguard/validate/infer_schema.hpp"
+#include "mlguard/validate/skew.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -130,8 +131,9 @@ TEST_CASE("validate with a reference profile reports skew as COMPARATOR anomalie
   table serve;
   serve.add(column::categorical("c", {1, 1, 1, 0}, vocabulary({"a", "b"})));
   serve.add(column::numeric("x", {1, 2, 3, 4}));
+  const auto skew = compare_profiles(s, reference, serve);
   validate_options o;
-  o.reference = &reference;
+  o.skew = &skew;
   const auto r = validate_batch(s, serve, o);
   const auto* linf = r.find("c", anomaly_kind::comparator_l_infty_high);
   REQUIRE(linf != nullptr);
@@ -176,8 +178,9 @@ TEST_CASE("NYC taxi: January's schema accepts January and flags February's conge
   CHECK(on_feb.errors == 6);
 
   const auto reference = dataset_profile::of(jan);
+  const auto measured = compare_profiles(s, reference, feb);
   validate_options o;
-  o.reference = &reference;
+  o.skew = &measured;
   const auto skew = validate_batch(s, feb, o);
   const auto* js =
       skew.find("congestion_surcharge", anomaly_kind::comparator_jensen_shannon_divergence_high);

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "mlguard/validate/infer_schema.hpp"
+#include "mlguard/validate/skew.hpp"
 #include "mlguard/validate/validate_batch.hpp"
 #include "test_support.hpp"
 
@@ -31,8 +32,9 @@ validation_report full_report() {
   serve.add(column::numeric("x", {1, 2, 30, 4, 0.5}));
   serve.add(column::numeric("e", std::vector<double>(5, std::nan(""))));
   serve.add(column::numeric("new", {1, 1, 1, 1, 1}));
+  const auto skew = compare_profiles(s, reference, serve);
   validate_options o;
-  o.reference = &reference;
+  o.skew = &skew;
   return validate_batch(s, serve, o);
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/profile/feature_profile.hpp"
+#include "mlguard/sketch/detail/json.hpp"
+#include "mlguard/sketch/distinct_count.hpp"
+#include "mlguard/sketch/frequent_items.hpp"
+#include "mlguard/sketch/kll_sketch.hpp"
 
 namespace mlguard::profile {
 

@@ -12,15 +12,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
+#include "mlguard/sketch/detail/hash.hpp"
 #include "mlguard/sketch/distinct_count.hpp"
 #include "mlguard/sketch/frequent_items.hpp"
 #include "mlguard/sketch/kll_sketch.hpp"
@@ -170,9 +170,15 @@ public:
     update_numeric(values.data(), values.size(), 1);
   }
 
-  /// Adds an Eigen vector or matrix column, also a strided one (a column of
-  /// a row-major matrix), without copying it. Throws as update(double).
-  void update(const Eigen::Ref<const Eigen::VectorXd, 0, Eigen::InnerStride<>>& values) {
+  /// Adds an Eigen vector, Map or matrix column, also a strided one (a
+  /// column of a row-major matrix), without copying it: any `values` with
+  /// data(), size() and innerStride() (Eigen's direct-access vectors). A
+  /// template rather than an Eigen::Ref parameter, so that this header does
+  /// not need Eigen. Throws as update(double).
+  template <typename Vector, typename = decltype(std::declval<const Vector&>().innerStride()),
+            typename = std::enable_if_t<std::is_convertible_v<
+                decltype(std::declval<const Vector&>().data()), const double*>>>
+  void update(const Vector& values) {
     adopt_kind(column_kind::numeric);
     update_numeric(values.data(), static_cast<std::size_t>(values.size()),
                    static_cast<std::size_t>(values.innerStride()));

@@ -4,15 +4,10 @@
 // What a schema says about one feature: its kind, presence, domain or
 // vocabulary, NaN/Inf rules, the row policy and the skew thresholds.
 
-#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
-
-#include "mlguard/core/error.hpp"
-#include "mlguard/core/json.hpp"
 
 namespace mlguard::validate {
 

@@ -3,8 +3,9 @@
 
 // Batch validation: a table, or a stream of rows, checked against a schema
 // into a validation_report (counts, rates and first failing rows of each
-// anomaly kind per feature, severities, a verdict), optionally with skew
-// measurements against a training profile.
+// anomaly kind per feature, severities, a verdict), optionally with the
+// skew measurements compare_profiles (skew.hpp) made against a training
+// profile. This header needs no profile: include skew.hpp to measure skew.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,7 +15,6 @@
 
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
-#include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/validate/anomaly.hpp"
 #include "mlguard/validate/feature_skew.hpp"
 #include "mlguard/validate/schema.hpp"
@@ -27,9 +27,11 @@ namespace mlguard::validate {
 struct validate_options {
   /// Failing row numbers kept per feature and anomaly kind.
   std::size_t max_sample_rows = 5;
-  /// A training profile to measure skew against (compare_profiles); the
-  /// batch's own profile is built for it.
-  const profile::dataset_profile* reference = nullptr;
+  /// Skew measurements of the batch against a training profile, reported
+  /// with it (compare_profiles in skew.hpp; they must outlive the call):
+  /// anomalous measurements become COMPARATOR_* entries. Read by
+  /// validate_batch; report_builder takes them in finish().
+  const std::vector<feature_skew>* skew = nullptr;
 };
 
 /// Accumulates per-row results into a validation_report: what validate_batch()
@@ -179,9 +181,9 @@ private:
 /// column for a categorical feature is matched by the numbers' shortest
 /// text (std::to_chars). In a numeric column NaN is missing (read_csv turns
 /// "nan" and empty fields into NaN), so FLOAT_TYPE_HAS_NAN comes only from
-/// text. With options.reference, the batch is profiled and compared with it
-/// (compare_profiles in skew.hpp); anomalous measurements become
-/// COMPARATOR_* entries. Throws profile_error from profiling only.
+/// text. With options.skew, the measurements are reported per feature and
+/// anomalous ones become COMPARATOR_* entries. Throws nothing on bad data
+/// (only std::bad_alloc).
 inline validation_report validate_batch(const schema& s, const table& data,
                                         const validate_options& options = {});
 

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "mlguard/validate/detail/cell.hpp"
-#include "mlguard/validate/skew.hpp"
 
 namespace mlguard::validate {
 
@@ -110,12 +109,7 @@ inline validation_report validate_batch(const schema& s, const table& data,
     }
     builder.add(row, sets, r);
   }
-  if (options.reference != nullptr) {
-    const auto serving = profile::dataset_profile::of(data, options.reference->options());
-    const auto skew = compare_profiles(s, *options.reference, serving);
-    return builder.finish(&skew);
-  }
-  return builder.finish();
+  return builder.finish(options.skew);
 }
 
 } // namespace mlguard::validate
