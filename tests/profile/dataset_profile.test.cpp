@@ -117,9 +117,9 @@ void check_merge_equivalence(const dataset_profile& merged, const dataset_profil
                              const table& data) {
   REQUIRE(merged.rows() == whole.rows());
   REQUIRE(merged.size() == whole.size());
-  for (const auto& entry : whole.features()) {
-    const std::string& name = entry.first;
-    const feature_profile& w = entry.second;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    const std::string& name = whole.columns()[i];
+    const feature_profile& w = whole.features()[i];
     CAPTURE(name);
     const auto& m = merged.at(name);
     REQUIRE(m.kind() == w.kind());
@@ -566,4 +566,31 @@ TEST_CASE("dataset_profile: a column of values near ±DBL_MAX round-trips") {
   const auto p = dataset_profile::of(t);
   CHECK(std::isfinite(*p.at("huge").mean()));
   CHECK(dataset_profile::parse(p.dump(), "p.json") == p);
+}
+
+TEST_CASE("dataset_profile: merging a profile into itself equals merging a copy") {
+  const auto t = mixed_table(3000, 9);
+  auto self = dataset_profile::of(t);
+  auto twice = self;
+  twice.merge(dataset_profile(self)); // a copy: the ordinary path
+  self.merge(self);
+  CHECK(self.rows() == 6000);
+  CHECK(self == twice);
+  CHECK(self.dump() == twice.dump());
+}
+
+TEST_CASE("dataset_profile: features() follow columns(); find is by name") {
+  table t;
+  t.add(column::numeric("zeta", {1.0, 2.0}));
+  t.add(column::numeric("alpha", {3.0, 4.0}));
+  t.add(column::categorical("mid", {0, 1}, vocabulary({"a", "b"})));
+  const auto p = dataset_profile::of(t);
+  REQUIRE(p.columns() == std::vector<std::string>{"zeta", "alpha", "mid"});
+  CHECK(*p.features()[0].max() == 2.0);
+  CHECK(*p.features()[1].max() == 4.0);
+  CHECK(p.features()[2].kind() == column_kind::categorical);
+  CHECK(p.find("alpha") == &p.features()[1]);
+  CHECK(p.find("mid") == &p.features()[2]);
+  CHECK(p.find("beta") == nullptr);
+  CHECK(p.find("") == nullptr);
 }

@@ -6,8 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,19 +62,20 @@ public:
   /// unchanged.
   void update(const table& batch) {
     for (const auto& c : batch) {
-      const auto it = features_.find(c.name());
-      if (it != features_.end() && it->second.kind() != c.kind() &&
-          it->second.present_count() > 0 && c.missing_count() < c.size()) {
-        throw kind_conflict(c.name(), it->second.kind(), c.kind());
+      const auto* ours = find(c.name());
+      if (ours != nullptr && ours->kind() != c.kind() && ours->present_count() > 0 &&
+          c.missing_count() < c.size()) {
+        throw kind_conflict(c.name(), ours->kind(), c.kind());
       }
     }
     const auto rows = static_cast<std::uint64_t>(batch.rows());
+    const std::size_t known = features_.size();
     for (const auto& c : batch) {
       feature(c.name(), c.kind()).update(c);
     }
-    for (auto& [name, profile] : features_) {
-      if (batch.find(name) == nullptr) {
-        profile.update_missing(rows);
+    for (std::size_t i = 0; i < known; ++i) {
+      if (batch.find(columns_[i]) == nullptr) {
+        features_[i].update_missing(rows);
       }
     }
     rows_ += rows;
@@ -86,33 +85,35 @@ public:
   /// naming the feature, or mlguard.profile.incompatible_sketches; the
   /// profile is then unchanged.
   void merge(const dataset_profile& other) {
-    if (&other == this) {
-      const dataset_profile copy(other);
-      merge(copy);
+    if (&other == this) { // every feature with itself: nothing can conflict
+      for (auto& f : features_) {
+        f.merge(f);
+      }
+      rows_ += rows_;
       return;
     }
-    for (const auto& [name, theirs] : other.features_) {
-      const auto it = features_.find(name);
-      if (it == features_.end()) {
+    for (std::size_t j = 0; j < other.features_.size(); ++j) {
+      const auto* ours = find(other.columns_[j]);
+      const auto& theirs = other.features_[j];
+      if (ours == nullptr) {
         continue;
       }
-      const auto& ours = it->second;
-      if (ours.kind() != theirs.kind() && ours.present_count() > 0 && theirs.present_count() > 0) {
-        throw kind_conflict(name, ours.kind(), theirs.kind());
+      if (ours->kind() != theirs.kind() && ours->present_count() > 0 &&
+          theirs.present_count() > 0) {
+        throw kind_conflict(other.columns_[j], ours->kind(), theirs.kind());
       }
-      if (ours.distinct().precision() != theirs.distinct().precision()) {
-        throw profile_error("incompatible_sketches",
-                            "feature '" + name + "': distinct-count precisions differ");
+      if (ours->distinct().precision() != theirs.distinct().precision()) {
+        throw profile_error("incompatible_sketches", "feature '" + other.columns_[j] +
+                                                         "': distinct-count precisions differ");
       }
     }
-    for (const auto& name : other.columns_) {
-      const auto& theirs = other.features_.at(name);
-      auto& ours = feature(name, theirs.kind());
-      ours.merge(theirs);
+    const std::size_t known = features_.size();
+    for (std::size_t j = 0; j < other.features_.size(); ++j) {
+      feature(other.columns_[j], other.features_[j].kind()).merge(other.features_[j]);
     }
-    for (auto& [name, profile] : features_) {
-      if (other.features_.count(name) == 0) {
-        profile.update_missing(other.rows_);
+    for (std::size_t i = 0; i < known; ++i) {
+      if (other.find(columns_[i]) == nullptr) {
+        features_[i].update_missing(other.rows_);
       }
     }
     rows_ += other.rows_;
@@ -126,14 +127,12 @@ public:
   const profile_options& options() const noexcept { return options_; }
   /// Feature names in the order they were first seen.
   const std::vector<std::string>& columns() const noexcept { return columns_; }
-  /// The features by name.
-  const std::map<std::string, feature_profile, std::less<>>& features() const noexcept {
-    return features_;
-  }
-  /// The feature called `name`, or nullptr.
-  const feature_profile* find(std::string_view name) const {
-    const auto it = features_.find(name);
-    return it == features_.end() ? nullptr : &it->second;
+  /// The features, in the order of columns().
+  const std::vector<feature_profile>& features() const noexcept { return features_; }
+  /// The feature called `name`, or nullptr. O(log size()).
+  const feature_profile* find(std::string_view name) const noexcept {
+    const std::size_t i = lower_bound(name);
+    return i < by_name_.size() && columns_[by_name_[i]] == name ? &features_[by_name_[i]] : nullptr;
   }
   /// The feature called `name`. Throws profile_error (mlguard.profile.unknown_feature).
   const feature_profile& at(std::string_view name) const {
@@ -147,8 +146,8 @@ public:
   /// The profile as a "mlguard.profile" document (see the class comment).
   json to_json() const {
     json features = json::object();
-    for (const auto& [name, profile] : features_) {
-      features[name] = profile.to_json();
+    for (std::size_t i = 0; i < features_.size(); ++i) {
+      features[columns_[i]] = features_[i].to_json();
     }
     json options = json::object();
     options["kll_k"] = static_cast<std::uint64_t>(options_.kll_k);
@@ -202,7 +201,7 @@ public:
       r.fail("features", "expected one entry per name in \"columns\"");
     }
     for (const auto& name : columns) {
-      if (!features.has(name) || p.features_.count(name) > 0) {
+      if (!features.has(name) || p.find(name) != nullptr) {
         r.fail("columns", "column '" + name + "' is duplicated or has no feature profile");
       }
       auto profile = feature_profile::from_json(features.object(name), options);
@@ -210,8 +209,7 @@ public:
         features.fail(name, "counts " + std::to_string(profile.count()) + " values, the profile " +
                                 std::to_string(p.rows_) + " rows");
       }
-      p.columns_.push_back(name);
-      p.features_.emplace(name, std::move(profile));
+      p.add(name, std::move(profile));
     }
     return p;
   }
@@ -230,7 +228,16 @@ public:
 
   /// Equality of rows, options and every feature (column order ignored).
   friend bool operator==(const dataset_profile& a, const dataset_profile& b) {
-    return a.rows_ == b.rows_ && a.options_ == b.options_ && a.features_ == b.features_;
+    if (a.rows_ != b.rows_ || !(a.options_ == b.options_) || a.size() != b.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.features_.size(); ++i) {
+      const auto* theirs = b.find(a.columns_[i]);
+      if (theirs == nullptr || !(a.features_[i] == *theirs)) {
+        return false;
+      }
+    }
+    return true;
   }
   friend bool operator!=(const dataset_profile& a, const dataset_profile& b) { return !(a == b); }
 
@@ -243,20 +250,46 @@ private:
                                               "(e.g. read it as text everywhere) before merging");
   }
 
-  feature_profile& feature(const std::string& name, column_kind kind) {
-    auto it = features_.find(name);
-    if (it == features_.end()) {
-      it = features_.emplace(name, feature_profile(kind, options_)).first;
-      it->second.update_missing(rows_);
-      columns_.push_back(name);
+  // The position in by_name_ of the first name not less than `name`.
+  std::size_t lower_bound(std::string_view name) const noexcept {
+    std::size_t lo = 0;
+    std::size_t hi = by_name_.size();
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (std::string_view(columns_[by_name_[mid]]) < name) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
-    return it->second;
+    return lo;
+  }
+
+  // Appends feature `name` (not yet present).
+  feature_profile& add(const std::string& name, feature_profile profile) {
+    const std::size_t at = lower_bound(name);
+    by_name_.insert(by_name_.begin() + static_cast<std::ptrdiff_t>(at), features_.size());
+    columns_.push_back(name);
+    features_.push_back(std::move(profile));
+    return features_.back();
+  }
+
+  // The feature called `name`, added (missing for the rows so far) when new.
+  feature_profile& feature(const std::string& name, column_kind kind) {
+    const std::size_t i = lower_bound(name);
+    if (i < by_name_.size() && columns_[by_name_[i]] == name) {
+      return features_[by_name_[i]];
+    }
+    auto& added = add(name, feature_profile(kind, options_));
+    added.update_missing(rows_);
+    return added;
   }
 
   profile_options options_;
   std::uint64_t rows_ = 0;
-  std::vector<std::string> columns_;
-  std::map<std::string, feature_profile, std::less<>> features_;
+  std::vector<std::string> columns_;      // first-seen order
+  std::vector<feature_profile> features_; // in the order of columns_
+  std::vector<std::size_t> by_name_;      // indices into columns_, sorted by name
 };
 
 /// nlohmann ADL hook: `json j = profile;`

@@ -189,7 +189,7 @@ public:
   void update_category(std::string_view category) {
     adopt_kind(column_kind::categorical);
     ++count_;
-    frequencies_.update(category);
+    frequencies_.update(std::string_view(category)); // one instantiation with the batch path
     distinct_.update(category);
   }
 

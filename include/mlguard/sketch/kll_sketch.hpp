@@ -199,7 +199,7 @@ private:
   void add_level();
   void recompute_capacity();
   void compress_once();
-  void sort_level0();
+  void sort_items(std::vector<T>& items) const; // ascending by compare_
   std::vector<weighted_item> sorted_view() const;
   T quantile_from_view(const std::vector<weighted_item>& view, double rank, bool inclusive) const;
   double rank_from_view(const std::vector<weighted_item>& view, const T& item,

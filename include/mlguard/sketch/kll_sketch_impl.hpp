@@ -225,16 +225,15 @@ void kll_sketch<T, C>::update(span<const T> items) {
 }
 
 template <typename T, typename C>
-void kll_sketch<T, C>::sort_level0() {
-  auto& level0 = levels_[0];
+void kll_sketch<T, C>::sort_items(std::vector<T>& items) const {
   if constexpr (std::is_arithmetic_v<T> && std::is_same_v<C, std::less<T>>) {
     int depth = 2;
-    for (std::size_t size = level0.size(); size > 1; size >>= 1) {
+    for (std::size_t size = items.size(); size > 1; size >>= 1) {
       depth += 2;
     }
-    detail::branchless_sort(level0.data(), level0.size(), depth);
+    detail::branchless_sort(items.data(), items.size(), depth);
   } else {
-    std::sort(level0.begin(), level0.end(), compare_);
+    std::sort(items.begin(), items.end(), compare_);
   }
 }
 
@@ -253,7 +252,7 @@ void kll_sketch<T, C>::compress_once() {
     add_level();
   }
   if (h == 0) {
-    sort_level0();
+    sort_items(levels_[0]);
   }
   auto& source = levels_[h];
   auto& target = levels_[h + 1];
@@ -375,16 +374,32 @@ double kll_sketch<T, C>::get_rank(const T& item, bool inclusive) const {
 
 template <typename T, typename C>
 std::vector<typename kll_sketch<T, C>::weighted_item> kll_sketch<T, C>::sorted_view() const {
+  // Level 0 is sorted on a copy (as compaction sorts it); the higher levels
+  // are sorted already and are merged in one by one, lightest first.
+  std::vector<T> level0 = levels_[0];
+  sort_items(level0);
   std::vector<weighted_item> view;
   view.reserve(retained_);
-  for (std::size_t h = 0; h < levels_.size(); ++h) {
-    for (const auto& x : levels_[h]) {
-      view.push_back({x, std::uint64_t{1} << h});
-    }
+  for (const auto& x : level0) {
+    view.push_back({x, 1});
   }
-  std::sort(view.begin(), view.end(), [this](const weighted_item& a, const weighted_item& b) {
-    return compare_(a.item, b.item);
-  });
+  std::vector<weighted_item> merged;
+  merged.reserve(retained_);
+  for (std::size_t h = 1; h < levels_.size(); ++h) {
+    const auto& level = levels_[h];
+    const std::uint64_t weight = std::uint64_t{1} << h;
+    merged.clear();
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < view.size() || j < level.size()) {
+      if (j == level.size() || (i < view.size() && !compare_(level[j], view[i].item))) {
+        merged.push_back(view[i++]);
+      } else {
+        merged.push_back({level[j++], weight});
+      }
+    }
+    view.swap(merged);
+  }
   std::uint64_t total = 0;
   for (auto& entry : view) {
     total += entry.cumulative;
