@@ -19,9 +19,9 @@ using namespace mlguard::profile;
 
 namespace {
 
-constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+constexpr double absent_value = std::numeric_limits<double>::quiet_NaN();
 
-bool close(double a, double b, double rel) {
+bool rel_close(double a, double b, double rel) {
   return std::abs(a - b) <= rel * std::max(std::abs(a), std::abs(b));
 }
 
@@ -63,7 +63,7 @@ table mixed_table(std::size_t rows, std::uint64_t seed) {
   }
   for (std::size_t i = 0; i < rows; ++i) {
     a[i] = normal(gen);
-    b[i] = i % 17 == 0 ? nan_value : std::floor(expo(gen));
+    b[i] = i % 17 == 0 ? absent_value : std::floor(expo(gen));
     colour[i] = i % 23 == 0 ? missing_code : small(gen);
     // Skewed: a few heavy hitters and a long tail.
     user[i] = gen() % 4 == 0 ? small(gen) : wide(gen);
@@ -89,7 +89,7 @@ std::map<std::string, std::uint64_t> exact_counts(const column& c) {
 
 // The largest distance between requested ranks and the exact rank interval
 // of the profile's quantile answers, over 99 ranks.
-double quantile_rank_error(const feature_profile& p, const std::vector<double>& values) {
+double column_rank_error(const feature_profile& p, const std::vector<double>& values) {
   std::vector<double> finite;
   for (const double x : values) {
     if (std::isfinite(x)) {
@@ -134,9 +134,9 @@ void check_merge_equivalence(const dataset_profile& merged, const dataset_profil
       if (w.min()) {
         CHECK(*m.min() == *w.min());
         CHECK(*m.max() == *w.max());
-        CHECK(close(*m.mean(), *w.mean(), 1e-12));
-        CHECK(close(*m.variance(), *w.variance(), 1e-12));
-        CHECK(quantile_rank_error(m, data.at(name).values()) <=
+        CHECK(rel_close(*m.mean(), *w.mean(), 1e-12));
+        CHECK(rel_close(*m.variance(), *w.variance(), 1e-12));
+        CHECK(column_rank_error(m, data.at(name).values()) <=
               m.quantiles().normalized_rank_error());
       }
     } else {
@@ -276,7 +276,7 @@ TEST_CASE("dataset_profile: a kind conflict is a clear error and changes nothing
 
   // An all-missing column (read as numeric) does not conflict.
   table empty_text;
-  empty_text.add(column::numeric("fare", {nan_value}));
+  empty_text.add(column::numeric("fare", {absent_value}));
   auto q = dataset_profile::of(text);
   q.update(empty_text);
   CHECK(q.at("fare").kind() == column_kind::categorical);

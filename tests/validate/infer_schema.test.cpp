@@ -17,11 +17,11 @@ using namespace mlguard::validate;
 
 namespace {
 
-constexpr double na = std::numeric_limits<double>::quiet_NaN();
+constexpr double no_value = std::numeric_limits<double>::quiet_NaN();
 
 table training() {
   table t;
-  t.add(column::numeric("price", {1.5, 2.0, 3.25, 10.0, 4.0, na}));
+  t.add(column::numeric("price", {1.5, 2.0, 3.25, 10.0, 4.0, no_value}));
   t.add(column::numeric("count", {1, 2, 3, 4, 5, 6}));
   t.add(column::numeric("flag", {0, 1, 1, 0, 1, 1}));
   t.add(
@@ -119,7 +119,7 @@ TEST_CASE("infer_schema: bad training data fails with stable ids") {
   MLGUARD_CHECK_THROWS_ID(infer_schema(empty_rows), "mlguard.validate.empty_data");
   table all_missing;
   all_missing.add(column::numeric("x", {1.0, 2.0}));
-  all_missing.add(column::numeric("gone", {na, na}));
+  all_missing.add(column::numeric("gone", {no_value, no_value}));
   MLGUARD_CHECK_THROWS_ID(infer_schema(all_missing), "mlguard.validate.all_missing_column");
   infer_options bad;
   bad.domain_margin = -1.0;
