@@ -36,7 +36,8 @@ std::string summary(const validate::validation_report& r) {
                number_cell(a.threshold)});
     }
   }
-  return out.str() + "\n" + std::to_string(r.rows) + " rows, " + std::to_string(r.errors) +
+  const std::string table = r.errors + r.warnings > 0 ? out.str() : "no anomalies\n";
+  return table + "\n" + std::to_string(r.rows) + " rows, " + std::to_string(r.errors) +
          " errors, " + std::to_string(r.warnings) + " warnings: " + to_string(r.outcome);
 }
 

@@ -45,6 +45,7 @@ TEST_CASE("mlguard schema infer, then validate: clean data exits 0") {
   const auto ok = run_mlguard({"validate", "--schema", dir.file("schema.json"), train});
   CHECK_MESSAGE(ok.exit_code == 0, ok.err);
   CHECK(ok.out.find("pass") != std::string::npos);
+  CHECK(ok.out.rfind("no anomalies\n", 0) == 0);
   // Printing to stdout works too.
   const auto out = run_mlguard({"schema", "infer", train});
   REQUIRE(out.exit_code == 0);
