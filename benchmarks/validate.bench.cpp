@@ -3,8 +3,8 @@
 // Run with --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // and read the medians.
 #include <mlguard/validate/infer_schema.hpp>
+#include <mlguard/validate/validate_batch.hpp>
 #include <mlguard/validate/validate_row.hpp>
-#include <mlguard/validate/validation_report.hpp>
 
 #include <random>
 #include <string>

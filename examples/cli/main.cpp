@@ -3,9 +3,9 @@
 //   mlguard drift --reference REF.csv --current CUR.csv [options]
 //   mlguard monitor --reference REF.csv [--window N] [--method M] STREAM.csv
 //   mlguard registry --root DIR <create|register|list|show|alias|history|rollback> ...
-//   mlguard profile DATA.csv [-o profile.json] | mlguard profile merge A.json B.json -o out.json
+//   mlguard profile DATA.csv [-o P.json] | mlguard profile merge A.json B.json [-o P.json]
 //   mlguard schema infer DATA.csv [-o schema.json]
-//   mlguard validate --schema schema.json DATA.csv [--format json|text] [--reference-profile P]
+//   mlguard validate --schema schema.json DATA.csv [--reference-profile P.json]
 //   mlguard detect --detector adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley [--param k=v ...]
 //
 // Every command that writes a result takes --format text|json and -o FILE

@@ -1,4 +1,9 @@
 // `mlguard schema infer`: a schema from training data.
+//
+//   mlguard schema infer DATA.csv [--format json|text] [-o FILE] [inference options]
+//
+// json (the default) writes the "mlguard.schema" document `mlguard validate`
+// reads; text a summary table, one row per feature.
 #include <memory>
 #include <string>
 
@@ -7,13 +12,39 @@
 
 #include "command.hpp"
 #include "output.hpp"
+#include "text_table.hpp"
 
 namespace mlguard::cli {
+namespace {
+
+// One row per feature: kind, presence, domain or vocabulary, row policy.
+std::string summary(const validate::schema& s) {
+  text_table out({"feature", "kind", "required", "max_missing", "min", "max", "vocabulary",
+                  "nan/inf", "policy"});
+  for (const auto& f : s.features()) {
+    std::string vocabulary = "-";
+    if (!f.vocabulary.empty()) {
+      vocabulary = std::to_string(f.vocabulary.size()) + ": " + f.vocabulary.front();
+      for (std::size_t i = 1; i < f.vocabulary.size() && i < 4; ++i) {
+        vocabulary += "," + f.vocabulary[i];
+      }
+      vocabulary += f.vocabulary.size() > 4 ? ",..." : "";
+    }
+    const std::string nan_inf =
+        std::string(f.allow_nan ? "nan" : "-") + "/" + (f.allow_inf ? "inf" : "-");
+    out.add({f.name, to_string(f.kind), f.required ? "yes" : "no",
+             f.required ? "-" : number_cell(f.max_missing_fraction), number_cell(f.min),
+             number_cell(f.max), vocabulary, nan_inf, to_string(f.action)});
+  }
+  return out.str() + "\n" + std::to_string(s.size()) + " features";
+}
+
+} // namespace
 
 void add_schema_command(CLI::App& app, int& status) {
   struct args_t {
     std::string data;
-    std::string output;
+    output_options out{"json", {}};
     validate::infer_options options;
   };
   auto args = std::make_shared<args_t>();
@@ -21,7 +52,7 @@ void add_schema_command(CLI::App& app, int& status) {
   cmd->require_subcommand(1);
   auto* infer = cmd->add_subcommand("infer", "Infer a schema from a training CSV file");
   infer->add_option("data", args->data, "Training CSV file")->required();
-  infer->add_option("-o,--output", args->output, "Write the schema here (default: stdout)");
+  add_output_options(infer, args->out);
   infer
       ->add_option("--categorical-threshold", args->options.categorical_threshold,
                    "Largest number of categories that gets a vocabulary")
@@ -38,7 +69,7 @@ void add_schema_command(CLI::App& app, int& status) {
       ->capture_default_str();
   infer->callback([args, &status] {
     const auto s = validate::infer_schema(io::read_csv(args->data), args->options);
-    write_text(args->output, s.dump(2));
+    emit(args->out, s.to_json(), [&] { return summary(s); });
     status = exit_ok;
   });
 }

@@ -1,13 +1,33 @@
 #ifndef MLGUARD_CLI_TEXT_TABLE_HPP
 #define MLGUARD_CLI_TEXT_TABLE_HPP
 
+// Plain-text output of the mlguard CLI: aligned tables and their number cells.
+
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstdio>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace mlguard::cli {
+
+/// A number for a text table: 6 significant digits, "-" for NaN.
+inline std::string number_cell(double v) {
+  if (std::isnan(v)) {
+    return "-";
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", v);
+  return buffer;
+}
+
+/// An optional number for a text table: "-" when absent.
+inline std::string number_cell(const std::optional<double>& v) {
+  return v ? number_cell(*v) : std::string("-");
+}
 
 /// An aligned plain-text table for the CLI's human-readable output.
 class text_table {

@@ -1,12 +1,20 @@
 // `mlguard validate`: a CSV file against a schema, optionally with skew
 // against a training profile.
-#include <cstdio>
+//
+//   mlguard validate --schema S.json DATA.csv [--reference-profile P.json]
+//                    [--max-rows N] [--format text|json] [-o FILE]
+//
+// text (the default) lists each anomaly of each feature; json writes the
+// "mlguard.validation_report" document. Exit status 1 when an anomaly of
+// error severity was found, 0 when clean or warnings only.
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <mlguard/io/csv.hpp>
-#include <mlguard/validate/validation_report.hpp>
+#include <mlguard/validate/skew.hpp>
+#include <mlguard/validate/validate_batch.hpp>
 
 #include "command.hpp"
 #include "output.hpp"
@@ -15,13 +23,7 @@
 namespace mlguard::cli {
 namespace {
 
-std::string number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return buffer;
-}
-
-void print_text(const validate::validation_report& r) {
+std::string summary(const validate::validation_report& r) {
   text_table out({"feature", "anomaly", "severity", "count", "rate", "rows", "value", "threshold"});
   for (const auto& f : r.features) {
     for (const auto& a : f.anomalies) {
@@ -30,13 +32,13 @@ void print_text(const validate::validation_report& r) {
         rows += (rows.empty() ? "" : ",") + std::to_string(row + 1);
       }
       out.add({f.name, to_string(a.kind), to_string(a.level), std::to_string(a.count),
-               number(a.rate), rows.empty() ? "-" : rows, a.value ? number(*a.value) : "-",
-               a.threshold ? number(*a.threshold) : "-"});
+               number_cell(a.rate), rows.empty() ? "-" : rows, number_cell(a.value),
+               number_cell(a.threshold)});
     }
   }
-  std::fputs(out.str().c_str(), stdout);
-  std::printf("\n%llu rows, %zu errors, %zu warnings: %s\n",
-              static_cast<unsigned long long>(r.rows), r.errors, r.warnings, to_string(r.outcome));
+  const std::string table = r.errors + r.warnings > 0 ? out.str() : "no anomalies\n";
+  return table + "\n" + std::to_string(r.rows) + " rows, " + std::to_string(r.errors) +
+         " errors, " + std::to_string(r.warnings) + " warnings: " + to_string(r.outcome);
 }
 
 } // namespace
@@ -45,40 +47,38 @@ void add_validate_command(CLI::App& app, int& status) {
   struct args_t {
     std::string schema;
     std::string data;
-    std::string format = "text";
     std::string reference;
     std::size_t max_rows = 5;
+    output_options out;
   };
   auto args = std::make_shared<args_t>();
   auto* cmd = app.add_subcommand("validate", "Validate a CSV file against a schema");
   cmd->add_option("--schema", args->schema, "Schema JSON (mlguard schema infer)")->required();
   cmd->add_option("data", args->data, "CSV file to validate")->required();
-  cmd->add_option("--format", args->format, "text|json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
   cmd->add_option("--reference-profile", args->reference,
                   "Training profile JSON (mlguard profile): adds skew comparators");
   cmd->add_option("--max-rows", args->max_rows, "Failing row numbers listed per anomaly")
       ->capture_default_str();
+  add_output_options(cmd, args->out);
   cmd->callback([args, &status] {
-    const auto s = validate::schema::parse(read_text(args->schema), args->schema);
+    const auto s = validate::schema::load(args->schema);
     std::optional<profile::dataset_profile> reference;
     if (!args->reference.empty()) {
-      reference = profile::dataset_profile::parse(read_text(args->reference), args->reference);
+      reference = profile::dataset_profile::load(args->reference);
     }
     const table data = io::read_csv(args->data);
     if (data.rows() == 0) {
       throw validation_error("empty_data", args->data + ": no data rows to validate");
     }
+    std::vector<validate::feature_skew> skew;
     validate::validate_options options;
     options.max_sample_rows = args->max_rows;
-    options.reference = reference ? &*reference : nullptr;
-    const auto report = validate::validate_batch(s, data, options);
-    if (args->format == "json") {
-      std::printf("%s\n", json(report).dump(2).c_str());
-    } else {
-      print_text(report);
+    if (reference) {
+      skew = validate::compare_profiles(s, *reference, data);
+      options.skew = &skew;
     }
+    const auto report = validate::validate_batch(s, data, options);
+    emit(args->out, report.to_json(), [&] { return summary(report); });
     status = report.outcome == validate::verdict::error ? exit_findings : exit_ok;
   });
 }

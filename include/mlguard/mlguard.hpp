@@ -48,10 +48,12 @@
 #include "mlguard/drift/window_state.hpp"
 
 #include "mlguard/validate/anomaly.hpp"
+#include "mlguard/validate/feature_skew.hpp"
 #include "mlguard/validate/feature_spec.hpp"
 #include "mlguard/validate/infer_schema.hpp"
 #include "mlguard/validate/schema.hpp"
 #include "mlguard/validate/skew.hpp"
+#include "mlguard/validate/validate_batch.hpp"
 #include "mlguard/validate/validate_row.hpp"
 #include "mlguard/validate/validation_report.hpp"
 

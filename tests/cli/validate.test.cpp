@@ -1,12 +1,12 @@
 // `mlguard profile`, `mlguard schema infer` and `mlguard validate` end to end:
 // the real executable, real files.
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "mlguard/core/json.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/validate/schema.hpp"
+#include "mlguard/validate/validation_report.hpp"
 #include "process.hpp"
 #include "test_support.hpp"
 
@@ -15,28 +15,13 @@ using namespace mlguard::profile;
 
 namespace {
 
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char pattern[] = "/tmp/mlguard-validate-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path = pattern;
-  }
-  ~temp_dir() { test::run_process({"/bin/rm", "-rf", path}); }
-  std::string write(const std::string& name, const std::string& content) const {
-    const auto file = path + "/" + name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
-
-test::process_result mlguard_cli(std::vector<std::string> args) {
+// Helper names are unique within tests/cli (the folder builds as one unit).
+test::process_result run_mlguard(std::vector<std::string> args) {
   args.insert(args.begin(), MLGUARD_CLI_PATH);
   return test::run_process(args);
 }
 
-int count_lines(const std::string& s) {
+int line_count(const std::string& s) {
   int n = 0;
   for (char c : s) {
     n += c == '\n' ? 1 : 0;
@@ -49,30 +34,31 @@ const char* train_csv = "x,n,c\n1.5,1,a\n2.5,2,b\n3.5,3,a\n4.5,4,b\n";
 } // namespace
 
 TEST_CASE("mlguard schema infer, then validate: clean data exits 0") {
-  temp_dir dir;
+  const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  const auto r = mlguard_cli({"schema", "infer", train, "-o", dir.file("schema.json")});
+  const auto r = run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const auto s = validate::schema::parse(test::read_file(dir.file("schema.json")), "schema.json");
   REQUIRE(s.size() == 3);
   CHECK(s[1].kind == validate::feature_kind::integer);
   CHECK(s[2].vocabulary == std::vector<std::string>{"a", "b"});
-  const auto ok = mlguard_cli({"validate", "--schema", dir.file("schema.json"), train});
+  const auto ok = run_mlguard({"validate", "--schema", dir.file("schema.json"), train});
   CHECK_MESSAGE(ok.exit_code == 0, ok.err);
   CHECK(ok.out.find("pass") != std::string::npos);
+  CHECK(ok.out.rfind("no anomalies\n", 0) == 0);
   // Printing to stdout works too.
-  const auto out = mlguard_cli({"schema", "infer", train});
+  const auto out = run_mlguard({"schema", "infer", train});
   REQUIRE(out.exit_code == 0);
-  CHECK(parse_json(out.out, "stdout")["format"] == "mlguard.schema");
+  CHECK(parse_json(out.out, "stdout")["format"].get<std::string>() == "mlguard.schema");
 }
 
 TEST_CASE("mlguard validate: error anomalies exit 1 with the documented JSON") {
-  temp_dir dir;
+  const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  REQUIRE(mlguard_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
+  REQUIRE(run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
   const auto bad = dir.write("serve.csv", "x,n,c,new\n9.5,1,a,1\n2.0,2.5,zz,1\ntext,3,,1\n");
   const auto r =
-      mlguard_cli({"validate", "--schema", dir.file("schema.json"), bad, "--format", "json"});
+      run_mlguard({"validate", "--schema", dir.file("schema.json"), bad, "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = parse_json(r.out, "stdout");
   CHECK(doc["format"] == "mlguard.validation_report");
@@ -104,37 +90,37 @@ TEST_CASE("mlguard validate: error anomalies exit 1 with the documented JSON") {
 }
 
 TEST_CASE("mlguard validate: warnings only exit 0") {
-  temp_dir dir;
+  const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  REQUIRE(mlguard_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
+  REQUIRE(run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
   const auto extra = dir.write("serve.csv", "x,n,c,new\n2.5,2,a,1\n");
-  const auto r = mlguard_cli({"validate", "--schema", dir.file("schema.json"), extra});
+  const auto r = run_mlguard({"validate", "--schema", dir.file("schema.json"), extra});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("SCHEMA_NEW_COLUMN") != std::string::npos);
   CHECK(r.out.find("warning") != std::string::npos);
 }
 
 TEST_CASE("mlguard profile, profile merge and validate --reference-profile") {
-  temp_dir dir;
+  const test::temp_dir dir;
   const auto a = dir.write("a.csv", "x,c\n1,a\n2,a\n3,b\n");
   const auto b = dir.write("b.csv", "x,c\n4,b\n5,b\n6,b\n");
   const auto both = dir.write("ab.csv", "x,c\n1,a\n2,a\n3,b\n4,b\n5,b\n6,b\n");
-  REQUIRE(mlguard_cli({"profile", a, "-o", dir.file("a.json")}).exit_code == 0);
-  REQUIRE(mlguard_cli({"profile", b, "-o", dir.file("b.json")}).exit_code == 0);
-  const auto m = mlguard_cli(
+  REQUIRE(run_mlguard({"profile", a, "-o", dir.file("a.json")}).exit_code == 0);
+  REQUIRE(run_mlguard({"profile", b, "-o", dir.file("b.json")}).exit_code == 0);
+  const auto m = run_mlguard(
       {"profile", "merge", dir.file("a.json"), dir.file("b.json"), "-o", dir.file("m.json")});
   REQUIRE_MESSAGE(m.exit_code == 0, m.err);
   const auto merged = dataset_profile::parse(test::read_file(dir.file("m.json")), "m.json");
   CHECK(merged.rows() == 6);
   CHECK(merged.at("x").max() == 6.0);
   CHECK(merged.at("c").frequencies().estimate(std::string("b")) == 4);
-  const auto stdout_profile = mlguard_cli({"profile", both});
+  const auto stdout_profile = run_mlguard({"profile", both});
   REQUIRE(stdout_profile.exit_code == 0);
   CHECK(dataset_profile::parse(stdout_profile.out, "stdout").at("x").mean() == 3.5);
 
   // Skew: the schema from a.csv, the serving data b.csv, the reference a's profile.
-  REQUIRE(mlguard_cli({"schema", "infer", a, "-o", dir.file("schema.json")}).exit_code == 0);
-  const auto r = mlguard_cli({"validate", "--schema", dir.file("schema.json"), b,
+  REQUIRE(run_mlguard({"schema", "infer", a, "-o", dir.file("schema.json")}).exit_code == 0);
+  const auto r = run_mlguard({"validate", "--schema", dir.file("schema.json"), b,
                               "--reference-profile", dir.file("a.json"), "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = parse_json(r.out, "stdout");
@@ -153,9 +139,9 @@ TEST_CASE("mlguard profile, profile merge and validate --reference-profile") {
 }
 
 TEST_CASE("mlguard profile/schema/validate: bad input exits 2 with one stderr line") {
-  temp_dir dir;
+  const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  REQUIRE(mlguard_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
+  REQUIRE(run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
   const auto schema_text = test::read_file(dir.file("schema.json"));
   struct bad_case {
     std::vector<std::string> args;
@@ -192,15 +178,15 @@ TEST_CASE("mlguard profile/schema/validate: bad input exits 2 with one stderr li
   };
   for (const auto& c : cases) {
     CAPTURE(c.args.back());
-    const auto r = mlguard_cli(c.args);
+    const auto r = run_mlguard(c.args);
     CHECK(r.exit_code == 2);
-    CHECK(count_lines(r.err) == 1);
+    CHECK(line_count(r.err) == 1);
     CHECK_MESSAGE(r.err.find("[" + c.id + "]") != std::string::npos, r.err);
   }
-  const auto usage = mlguard_cli({"validate", train});
+  const auto usage = run_mlguard({"validate", train});
   CHECK(usage.exit_code == 2);
-  CHECK(count_lines(usage.err) == 1);
-  const auto no_data = mlguard_cli({"profile"});
+  CHECK(line_count(usage.err) == 1);
+  const auto no_data = run_mlguard({"profile"});
   CHECK(no_data.exit_code == 2);
 }
 
@@ -209,13 +195,13 @@ TEST_CASE("mlguard CLI on NYC taxi: January's schema passes January, fails Febru
   if (!data) {
     return;
   }
-  temp_dir dir;
+  const test::temp_dir dir;
   const auto jan = *data + "/nyc-taxi/yellow_tripdata_sample_2019-01.csv";
   const auto feb = *data + "/nyc-taxi/yellow_tripdata_sample_2019-02.csv";
-  REQUIRE(mlguard_cli({"schema", "infer", jan, "-o", dir.file("schema.json")}).exit_code == 0);
-  CHECK(mlguard_cli({"validate", "--schema", dir.file("schema.json"), jan}).exit_code == 0);
+  REQUIRE(run_mlguard({"schema", "infer", jan, "-o", dir.file("schema.json")}).exit_code == 0);
+  CHECK(run_mlguard({"validate", "--schema", dir.file("schema.json"), jan}).exit_code == 0);
   const auto r =
-      mlguard_cli({"validate", "--schema", dir.file("schema.json"), feb, "--format", "json"});
+      run_mlguard({"validate", "--schema", dir.file("schema.json"), feb, "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = parse_json(r.out, "stdout");
   bool flagged = false;
@@ -227,4 +213,70 @@ TEST_CASE("mlguard CLI on NYC taxi: January's schema passes January, fails Febru
     }
   }
   CHECK(flagged);
+}
+
+TEST_CASE("mlguard profile and schema infer: --format text is a summary, json the document") {
+  const test::temp_dir dir;
+  const auto train = dir.write("train.csv", train_csv);
+  const auto json_profile = run_mlguard({"profile", train});
+  REQUIRE_MESSAGE(json_profile.exit_code == 0, json_profile.err);
+  CHECK(parse_json(json_profile.out, "stdout")["format"].get<std::string>() == "mlguard.profile");
+
+  const auto text = run_mlguard({"profile", train, "--format", "text"});
+  REQUIRE_MESSAGE(text.exit_code == 0, text.err);
+  CHECK(text.out.rfind("feature", 0) == 0); // the table's header
+  CHECK(text.out.find("\nx ") != std::string::npos);
+  CHECK(text.out.find("numeric") != std::string::npos);
+  CHECK(text.out.find("categorical") != std::string::npos);
+  CHECK(text.out.find("4 rows, 3 features") != std::string::npos);
+  CHECK(text.out.find("\"format\"") == std::string::npos); // not JSON
+
+  const auto schema_text = run_mlguard({"schema", "infer", train, "--format", "text"});
+  REQUIRE_MESSAGE(schema_text.exit_code == 0, schema_text.err);
+  CHECK(schema_text.out.find("integer") != std::string::npos);
+  CHECK(schema_text.out.find("2: a,b") != std::string::npos); // c's vocabulary
+  CHECK(schema_text.out.find("3 features") != std::string::npos);
+
+  // -o with --format text writes the summary to the file, nothing to stdout.
+  const auto to_file =
+      run_mlguard({"schema", "infer", train, "--format", "text", "-o", dir.file("s.txt")});
+  REQUIRE(to_file.exit_code == 0);
+  CHECK(to_file.out.empty());
+  CHECK(test::read_file(dir.file("s.txt")) == schema_text.out);
+
+  // profile merge without -o writes the merged document to stdout.
+  REQUIRE(run_mlguard({"profile", train, "-o", dir.file("p.json")}).exit_code == 0);
+  const auto merged = run_mlguard({"profile", "merge", dir.file("p.json"), dir.file("p.json")});
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  CHECK(dataset_profile::parse(merged.out, "stdout").rows() == 8);
+  const auto merged_text =
+      run_mlguard({"profile", "merge", dir.file("p.json"), dir.file("p.json"), "--format", "text"});
+  CHECK(merged_text.out.find("8 rows, 3 features") != std::string::npos);
+}
+
+TEST_CASE("mlguard validate: -o writes the report; the exit code still says what was found") {
+  const test::temp_dir dir;
+  const auto train = dir.write("train.csv", train_csv);
+  REQUIRE(run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
+  const auto bad = dir.write("serve.csv", "x,n,c\n99.5,1,a\n");
+  const auto r = run_mlguard({"validate", "--schema", dir.file("schema.json"), bad, "--format",
+                              "json", "-o", dir.file("report.json")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  const auto report = validate::validation_report::load(dir.file("report.json"));
+  CHECK(report.outcome == validate::verdict::error);
+  CHECK(report.find("x", validate::anomaly_kind::float_type_big_float) != nullptr);
+
+  const auto text = run_mlguard(
+      {"validate", "--schema", dir.file("schema.json"), bad, "-o", dir.file("report.txt")});
+  CHECK(text.exit_code == 1);
+  const auto written = test::read_file(dir.file("report.txt"));
+  CHECK(written.find("FLOAT_TYPE_BIG_FLOAT") != std::string::npos);
+  CHECK(written.find("1 rows, 1 errors, 0 warnings: error") != std::string::npos);
+
+  // A profile written by mlguard 0.1 still serves as a reference.
+  const auto old = test::fixture_path("profile/profile_mlguard_0.1.json");
+  const auto with_old = run_mlguard({"validate", "--schema", dir.file("schema.json"), train,
+                                     "--reference-profile", old, "--format", "json"});
+  CHECK_MESSAGE(with_old.exit_code != 2, with_old.err);
 }

@@ -19,9 +19,9 @@ using namespace mlguard::profile;
 
 namespace {
 
-constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+constexpr double absent_value = std::numeric_limits<double>::quiet_NaN();
 
-bool close(double a, double b, double rel) {
+bool rel_close(double a, double b, double rel) {
   return std::abs(a - b) <= rel * std::max(std::abs(a), std::abs(b));
 }
 
@@ -63,7 +63,7 @@ table mixed_table(std::size_t rows, std::uint64_t seed) {
   }
   for (std::size_t i = 0; i < rows; ++i) {
     a[i] = normal(gen);
-    b[i] = i % 17 == 0 ? nan_value : std::floor(expo(gen));
+    b[i] = i % 17 == 0 ? absent_value : std::floor(expo(gen));
     colour[i] = i % 23 == 0 ? missing_code : small(gen);
     // Skewed: a few heavy hitters and a long tail.
     user[i] = gen() % 4 == 0 ? small(gen) : wide(gen);
@@ -89,7 +89,7 @@ std::map<std::string, std::uint64_t> exact_counts(const column& c) {
 
 // The largest distance between requested ranks and the exact rank interval
 // of the profile's quantile answers, over 99 ranks.
-double quantile_rank_error(const feature_profile& p, const std::vector<double>& values) {
+double column_rank_error(const feature_profile& p, const std::vector<double>& values) {
   std::vector<double> finite;
   for (const double x : values) {
     if (std::isfinite(x)) {
@@ -117,9 +117,9 @@ void check_merge_equivalence(const dataset_profile& merged, const dataset_profil
                              const table& data) {
   REQUIRE(merged.rows() == whole.rows());
   REQUIRE(merged.size() == whole.size());
-  for (const auto& entry : whole.features()) {
-    const std::string& name = entry.first;
-    const feature_profile& w = entry.second;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    const std::string& name = whole.columns()[i];
+    const feature_profile& w = whole.features()[i];
     CAPTURE(name);
     const auto& m = merged.at(name);
     REQUIRE(m.kind() == w.kind());
@@ -134,9 +134,9 @@ void check_merge_equivalence(const dataset_profile& merged, const dataset_profil
       if (w.min()) {
         CHECK(*m.min() == *w.min());
         CHECK(*m.max() == *w.max());
-        CHECK(close(*m.mean(), *w.mean(), 1e-12));
-        CHECK(close(*m.variance(), *w.variance(), 1e-12));
-        CHECK(quantile_rank_error(m, data.at(name).values()) <=
+        CHECK(rel_close(*m.mean(), *w.mean(), 1e-12));
+        CHECK(rel_close(*m.variance(), *w.variance(), 1e-12));
+        CHECK(column_rank_error(m, data.at(name).values()) <=
               m.quantiles().normalized_rank_error());
       }
     } else {
@@ -276,7 +276,7 @@ TEST_CASE("dataset_profile: a kind conflict is a clear error and changes nothing
 
   // An all-missing column (read as numeric) does not conflict.
   table empty_text;
-  empty_text.add(column::numeric("fare", {nan_value}));
+  empty_text.add(column::numeric("fare", {absent_value}));
   auto q = dataset_profile::of(text);
   q.update(empty_text);
   CHECK(q.at("fare").kind() == column_kind::categorical);
@@ -455,6 +455,27 @@ TEST_CASE("dataset_profile: golden file (format_version 1 stays readable and byt
   CHECK(*read.at("x").mean() == 20.5);
   CHECK(read.at("city").frequencies().max_error() > 0);
   CHECK(read.at("colour").frequencies().is_exact());
+  CHECK(parse_json(golden, path)["format"].get<std::string>() == "mlguard.profile");
+}
+
+TEST_CASE("dataset_profile: a profile mlguard 0.1 wrote (\"profile\", \"kll_sketch\", ...) still "
+          "loads") {
+  // tests/fixtures/profile/profile_mlguard_0.1.json is golden_profile.json as
+  // mlguard 0.1 wrote it, before every document name began with "mlguard.".
+  const auto path = test::fixture_path("profile/profile_mlguard_0.1.json");
+  const auto old = parse_json(test::read_file(path), path);
+  REQUIRE(old["format"].get<std::string>() == "profile");
+  REQUIRE(old["features"]["x"]["quantiles"]["format"].get<std::string>() == "kll_sketch");
+  const auto read = dataset_profile::load(path);
+  CHECK(read == dataset_profile::of(golden_table(), golden_options()));
+  // Saved again, it carries the new names.
+  const auto again = read.to_json();
+  CHECK(again["format"].get<std::string>() == "mlguard.profile");
+  CHECK(again["features"]["x"]["quantiles"]["format"].get<std::string>() == "mlguard.kll_sketch");
+  CHECK(again["features"]["city"]["frequencies"]["format"].get<std::string>() ==
+        "mlguard.frequent_items");
+  CHECK(again["features"]["city"]["distinct"]["format"].get<std::string>() ==
+        "mlguard.distinct_count");
 }
 
 TEST_CASE("dataset_profile: every field replaced by every wrong type is an error, never a crash") {
@@ -485,4 +506,91 @@ TEST_CASE("dataset_profile: every field replaced by every wrong type is an error
   }
   CHECK(crashed == 0);
   CHECK(rejected > accepted);
+}
+
+TEST_CASE("dataset_profile: save and load a mlguard.profile document") {
+  const auto p = dataset_profile::of(golden_table(), golden_options());
+  const test::temp_dir dir;
+  const auto path = dir.path + "/profile.json";
+  p.save(path);
+  const auto text = test::read_file(path);
+  CHECK(parse_json(text, path)["format"].get<std::string>() == "mlguard.profile");
+  CHECK(parse_json(text, path)["format_version"] == 1);
+  CHECK(dataset_profile::load(path) == p);
+  std::remove(path.c_str());
+  MLGUARD_CHECK_THROWS_ID(dataset_profile::load(path), "mlguard.io.open_failed");
+}
+
+TEST_CASE("dataset_profile: load errors name the file and the field path") {
+  auto j = dataset_profile::of(golden_table(), golden_options()).to_json();
+  j["features"]["x"]["quantiles"]["levels"][0][2] = "many";
+  try {
+    (void)dataset_profile::from_json(j, "p.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(e.id() == "mlguard.format.corrupt");
+    CHECK(
+        std::string(e.message()).rfind("p.json: features.x.quantiles.levels[0][2]: expected ", 0) ==
+        0);
+  }
+  j = dataset_profile::of(golden_table(), golden_options()).to_json();
+  j["features"]["city"]["frequencies"]["items"][1] = json::array({"Lima"});
+  try {
+    (void)dataset_profile::from_json(j, "p.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.message()).rfind("p.json: features.city.frequencies.items[1]: ", 0) == 0);
+  }
+  j = dataset_profile::of(golden_table(), golden_options()).to_json();
+  j["options"]["kll_k"] = 3;
+  try {
+    (void)dataset_profile::from_json(j, "p.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.message()).rfind("p.json: options.kll_k: ", 0) == 0);
+  }
+  j = dataset_profile::of(golden_table(), golden_options()).to_json();
+  j["features"]["colour"]["distinct"]["format"] = "kll_sketch";
+  try {
+    (void)dataset_profile::from_json(j, "p.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(e.id() == "mlguard.format.wrong_kind");
+    CHECK(std::string(e.message()).rfind("p.json: features.colour.distinct: ", 0) == 0);
+  }
+}
+
+TEST_CASE("dataset_profile: a column of values near ±DBL_MAX round-trips") {
+  table t;
+  t.add(column::numeric("huge", {1.7e308, -1.7e308, 1.5e308, 1e308}));
+  const auto p = dataset_profile::of(t);
+  CHECK(std::isfinite(*p.at("huge").mean()));
+  CHECK(dataset_profile::parse(p.dump(), "p.json") == p);
+}
+
+TEST_CASE("dataset_profile: merging a profile into itself equals merging a copy") {
+  const auto t = mixed_table(3000, 9);
+  auto self = dataset_profile::of(t);
+  auto twice = self;
+  twice.merge(dataset_profile(self)); // a copy: the ordinary path
+  self.merge(self);
+  CHECK(self.rows() == 6000);
+  CHECK(self == twice);
+  CHECK(self.dump() == twice.dump());
+}
+
+TEST_CASE("dataset_profile: features() follow columns(); find is by name") {
+  table t;
+  t.add(column::numeric("zeta", {1.0, 2.0}));
+  t.add(column::numeric("alpha", {3.0, 4.0}));
+  t.add(column::categorical("mid", {0, 1}, vocabulary({"a", "b"})));
+  const auto p = dataset_profile::of(t);
+  REQUIRE(p.columns() == std::vector<std::string>{"zeta", "alpha", "mid"});
+  CHECK(*p.features()[0].max() == 2.0);
+  CHECK(*p.features()[1].max() == 4.0);
+  CHECK(p.features()[2].kind() == column_kind::categorical);
+  CHECK(p.find("alpha") == &p.features()[1]);
+  CHECK(p.find("mid") == &p.features()[2]);
+  CHECK(p.find("beta") == nullptr);
+  CHECK(p.find("") == nullptr);
 }

@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test_support.hpp"
@@ -335,4 +336,61 @@ TEST_CASE("feature_profile: JSON round trip and bad documents") {
   j.erase("distinct");
   MLGUARD_CHECK_THROWS_ID(feature_profile::from_json(j), "mlguard.format.corrupt");
   MLGUARD_CHECK_THROWS_ID(feature_profile::from_json(json(42)), "mlguard.format.corrupt");
+}
+
+TEST_CASE("feature_profile: values near ±DBL_MAX keep a finite mean and round-trip through JSON") {
+  // The sum of such values overflows, and so does any squared deviation:
+  // the mean stays the finite mean of the values, m2 becomes +inf (written
+  // "inf"), and what is written reads back identical.
+  const double big = 1.7e308;
+  const std::vector<double> values{big, -big, 1e308, -1e308, big, 0.5};
+  feature_profile streamed;
+  for (const double v : values) {
+    streamed.update(v);
+  }
+  const auto batched = feature_profile::of(column::numeric("x", values));
+  for (const feature_profile* p : {&std::as_const(streamed), &batched}) {
+    REQUIRE(p->mean().has_value());
+    CHECK(std::isfinite(*p->mean()));
+    CHECK(*p->mean() == doctest::Approx(big / 6.0 + 0.5 / 6.0).epsilon(1e-12));
+    CHECK(std::isinf(*p->variance()));
+    const auto j = p->to_json();
+    CHECK(j["mean"].is_number());
+    CHECK(j["m2"] == "inf");
+    const auto back = feature_profile::from_json(parse_json(j.dump(), "f.json"), "f.json");
+    CHECK(back == *p);
+  }
+  // Merging two such profiles: the means' difference overflows too.
+  auto merged = feature_profile::of(column::numeric("x", {big, big}));
+  merged.merge(feature_profile::of(column::numeric("x", {-big, -big, -big})));
+  CHECK(*merged.mean() == doctest::Approx(-big / 5.0).epsilon(1e-12));
+  CHECK(feature_profile::from_json(merged.to_json()) == merged);
+}
+
+TEST_CASE("feature_profile: load errors name the source and the field path") {
+  const auto p = feature_profile::of(column::numeric("x", {1.0, 2.0, 3.0}));
+  auto j = p.to_json();
+  j["quantiles"]["levels"][0][1] = "two";
+  try {
+    (void)feature_profile::from_json(j, "f.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(e.id() == "mlguard.format.corrupt");
+    CHECK(std::string(e.message()).rfind("f.json: quantiles.levels[0][1]: ", 0) == 0);
+  }
+  j = p.to_json();
+  j["m2"] = -1.0;
+  try {
+    (void)feature_profile::from_json(j, "f.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.message()).rfind("f.json: m2: ", 0) == 0);
+  }
+  // NaN (null) is neither a mean nor an m2.
+  j = p.to_json();
+  j["mean"] = nullptr;
+  MLGUARD_CHECK_THROWS_ID(feature_profile::from_json(j), "mlguard.format.corrupt");
+  j = p.to_json();
+  j["m2"] = nullptr;
+  MLGUARD_CHECK_THROWS_ID(feature_profile::from_json(j), "mlguard.format.corrupt");
 }

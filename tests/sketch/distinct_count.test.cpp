@@ -14,7 +14,8 @@ using namespace mlguard::sketch;
 TEST_CASE("distinct_count: hashes are fixed across platforms") {
   // Golden values: these must never change, or persisted sketches stop merging.
   CHECK(sketch::detail::mix64(0) == 0);
-  CHECK(sketch::detail::hash_bytes("") == sketch::detail::mix64(0xcbf29ce484222325ULL + sketch::detail::golden_gamma));
+  CHECK(sketch::detail::hash_bytes("") ==
+        sketch::detail::mix64(0xcbf29ce484222325ULL + sketch::detail::golden_gamma));
   CHECK(sketch::detail::hash_double(0.0) == sketch::detail::hash_double(-0.0));
   CHECK(sketch::detail::hash_double(1.0) != sketch::detail::hash_double(2.0));
   sketch::detail::splitmix64 gen{0};
@@ -31,8 +32,8 @@ TEST_CASE("distinct_count: small cardinalities are nearly exact; NaN is ignored"
   }
   CHECK_FALSE(d.is_empty());
   CHECK(d.estimate() == doctest::Approx(10).epsilon(0.01));
-  MLGUARD_CHECK_THROWS_ID(distinct_count(3), "mlguard.argument.invalid_precision");
-  MLGUARD_CHECK_THROWS_ID(distinct_count(19), "mlguard.argument.invalid_precision");
+  MLGUARD_CHECK_THROWS_ID(distinct_count(3), "mlguard.profile.invalid_option");
+  MLGUARD_CHECK_THROWS_ID(distinct_count(19), "mlguard.profile.invalid_option");
 }
 
 TEST_CASE("distinct_count: relative error within a few standard errors, 1e2 to 1e6") {
@@ -115,4 +116,31 @@ TEST_CASE("distinct_count: JSON round trip and bad documents") {
   j = d.to_json();
   j["format"] = "kll_sketch";
   MLGUARD_CHECK_THROWS_ID(distinct_count::from_json(j), "mlguard.format.wrong_kind");
+}
+
+TEST_CASE("distinct_count: a mlguard.distinct_count document; save, load, and mlguard 0.1's name") {
+  distinct_count d(6);
+  for (int i = 0; i < 100; ++i) {
+    d.update(static_cast<double>(i));
+  }
+  const auto j = d.to_json();
+  CHECK(j["format"].get<std::string>() == "mlguard.distinct_count");
+  CHECK(j["format_version"] == 1);
+  auto old = j;
+  old["format"] = "distinct_count"; // what mlguard 0.1 wrote
+  CHECK(distinct_count::from_json(old) == d);
+
+  const test::temp_dir dir;
+  const auto path = dir.path + "/distinct.json";
+  d.save(path);
+  CHECK(distinct_count::load(path) == d);
+
+  auto bad = j;
+  bad["precision"] = "six";
+  try {
+    (void)distinct_count::from_json(bad, "p.json", "features.city.distinct");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.message()).rfind("p.json: features.city.distinct.precision: ", 0) == 0);
+  }
 }

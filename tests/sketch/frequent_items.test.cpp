@@ -68,7 +68,7 @@ TEST_CASE("frequent_items: exact counts up to the capacity") {
   CHECK(rows[0].item == "b");
   CHECK(rows[1].item == "a");
   CHECK(rows[2].item == "c");
-  MLGUARD_CHECK_THROWS_ID(frequent_items<>(1), "mlguard.argument.invalid_capacity");
+  MLGUARD_CHECK_THROWS_ID(frequent_items<>(1), "mlguard.profile.invalid_option");
 }
 
 TEST_CASE("frequent_items: beyond the capacity, documented error bounds hold") {
@@ -162,4 +162,31 @@ TEST_CASE("frequent_items: JSON round trip and bad documents") {
   j = exact_summary.to_json();
   j["total_weight"] = 4; // an exact summary must account for all weight
   MLGUARD_CHECK_THROWS_ID(frequent_items<>::from_json(j), "mlguard.format.corrupt");
+}
+
+TEST_CASE("frequent_items: a mlguard.frequent_items document; save, load, and mlguard 0.1's name") {
+  frequent_items<> f(8);
+  for (const auto& s : zipf_stream(500, 50, 2)) {
+    f.update(s);
+  }
+  const auto j = f.to_json();
+  CHECK(j["format"].get<std::string>() == "mlguard.frequent_items");
+  CHECK(j["format_version"] == 1);
+  auto old = j;
+  old["format"] = "frequent_items"; // what mlguard 0.1 wrote
+  CHECK(frequent_items<>::from_json(old) == f);
+
+  const test::temp_dir dir;
+  const auto path = dir.path + "/frequent.json";
+  f.save(path);
+  CHECK(frequent_items<>::load(path) == f);
+
+  auto bad = j;
+  bad["items"][2][1] = 0;
+  try {
+    (void)frequent_items<>::from_json(bad, "f.json");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.message()).rfind("f.json: items[2]: ", 0) == 0);
+  }
 }

@@ -137,7 +137,7 @@ TEST_CASE("kll_sketch: empty sketch and invalid arguments") {
   MLGUARD_CHECK_THROWS_ID(sketch.max(), "mlguard.profile.empty_sketch");
   MLGUARD_CHECK_THROWS_ID(sketch.get_rank(1.0), "mlguard.profile.empty_sketch");
   MLGUARD_CHECK_THROWS_ID(sketch.get_quantile(0.5), "mlguard.profile.empty_sketch");
-  MLGUARD_CHECK_THROWS_ID(kll_sketch<double>(7), "mlguard.argument.invalid_k");
+  MLGUARD_CHECK_THROWS_ID(kll_sketch<double>(7), "mlguard.profile.invalid_option");
   sketch.update(1.0);
   MLGUARD_CHECK_THROWS_ID(sketch.get_quantile(1.5), "mlguard.argument.invalid_rank");
   MLGUARD_CHECK_THROWS_ID(sketch.get_quantile(std::nan("")), "mlguard.argument.invalid_rank");
@@ -423,4 +423,32 @@ TEST_CASE("kll_sketch: any ordered type with a comparator") {
   CHECK(words.min() == "w1000");
   CHECK(words.get_rank("w1500") == doctest::Approx(0.5).epsilon(0.15));
   CHECK(kll_sketch<std::string>::from_json(words.to_json()) == words);
+}
+
+TEST_CASE("kll_sketch: a mlguard.kll_sketch document; save, load, and mlguard 0.1's name") {
+  kll_sketch<double> sketch(16, 5);
+  for (int i = 0; i < 300; ++i) {
+    sketch.update(i * 0.25);
+  }
+  const auto j = sketch.to_json();
+  CHECK(j["format"].get<std::string>() == "mlguard.kll_sketch");
+  CHECK(j["format_version"] == 1);
+  auto old = j;
+  old["format"] = "kll_sketch"; // what mlguard 0.1 wrote
+  CHECK(kll_sketch<double>::from_json(old) == sketch);
+
+  const test::temp_dir dir;
+  const auto path = dir.path + "/kll.json";
+  sketch.save(path);
+  CHECK(kll_sketch<double>::load(path) == sketch);
+
+  // Errors inside a larger document carry the path given.
+  auto bad = j;
+  bad["levels"][0][0] = true;
+  try {
+    (void)kll_sketch<double>::from_json(bad, "p.json", "features.fare.quantiles");
+    FAIL("expected a format error");
+  } catch (const format_error& e) {
+    CHECK(std::string(e.message()).rfind("p.json: features.fare.quantiles.levels[0][0]: ", 0) == 0);
+  }
 }

@@ -3,11 +3,13 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <doctest/doctest.h>
 
 #include "mlguard/io/csv.hpp"
+#include "mlguard/validate/validate_batch.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -15,11 +17,11 @@ using namespace mlguard::validate;
 
 namespace {
 
-constexpr double na = std::numeric_limits<double>::quiet_NaN();
+constexpr double no_value = std::numeric_limits<double>::quiet_NaN();
 
 table training() {
   table t;
-  t.add(column::numeric("price", {1.5, 2.0, 3.25, 10.0, 4.0, na}));
+  t.add(column::numeric("price", {1.5, 2.0, 3.25, 10.0, 4.0, no_value}));
   t.add(column::numeric("count", {1, 2, 3, 4, 5, 6}));
   t.add(column::numeric("flag", {0, 1, 1, 0, 1, 1}));
   t.add(
@@ -77,10 +79,37 @@ TEST_CASE("infer_schema: options widen domains and cap vocabularies") {
 }
 
 TEST_CASE("infer_schema: a schema accepts the data it was inferred from") {
+  // Every kind is here: optional numbers with NaN, ±inf, integers, {0, 1}
+  // as boolean, categories with a missing value, "true"/"false" as boolean.
   const auto t = training();
   const auto s = infer_schema(t);
   const auto back = schema::parse(s.dump(), "inferred");
   CHECK(back.dump() == s.dump());
+  for (const auto* inferred : {&s, &back}) {
+    const auto r = validate_batch(*inferred, t);
+    CHECK(r.rows == t.rows());
+    CHECK(r.outcome == verdict::pass);
+    CHECK(r.errors == 0);
+    CHECK(r.warnings == 0);
+    for (const auto& f : r.features) {
+      CAPTURE(f.name);
+      CHECK(f.anomalies.empty());
+    }
+  }
+  // The same through the CSV reader and the per-row path, with a margin of 0.
+  const auto csv = io::parse_csv("x,n,c\n1.5,1,a\n-2.25,7,b\n,3,\n1e300,4,a\n");
+  const auto from_csv = infer_schema(csv);
+  CHECK(validate_batch(from_csv, csv).outcome == verdict::pass);
+  std::vector<anomaly_set> found(from_csv.size());
+  std::vector<double> row(from_csv.size());
+  for (const auto& fields : std::vector<std::vector<std::string_view>>{
+           {"1.5", "1", "a"}, {"-2.25", "7", "b"}, {"", "3", ""}, {"1e300", "4", "a"}}) {
+    CHECK(validate_fields(from_csv, fields, row, found).clean());
+  }
+  // ... and it does reject what lies outside: the check is not vacuous.
+  CHECK_FALSE(
+      validate_fields(from_csv, std::vector<std::string_view>{"1e301", "4", "a"}, row, found)
+          .clean());
 }
 
 TEST_CASE("infer_schema: bad training data fails with stable ids") {
@@ -90,7 +119,7 @@ TEST_CASE("infer_schema: bad training data fails with stable ids") {
   MLGUARD_CHECK_THROWS_ID(infer_schema(empty_rows), "mlguard.validate.empty_data");
   table all_missing;
   all_missing.add(column::numeric("x", {1.0, 2.0}));
-  all_missing.add(column::numeric("gone", {na, na}));
+  all_missing.add(column::numeric("gone", {no_value, no_value}));
   MLGUARD_CHECK_THROWS_ID(infer_schema(all_missing), "mlguard.validate.all_missing_column");
   infer_options bad;
   bad.domain_margin = -1.0;

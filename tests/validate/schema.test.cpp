@@ -1,5 +1,6 @@
 #include "mlguard/validate/schema.hpp"
 
+#include <cstdio>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -156,4 +157,59 @@ TEST_CASE("schema: inconsistent specs are rejected") {
     a.skew.jensen_shannon = -0.1;
     MLGUARD_CHECK_THROWS_ID(schema({a}), "mlguard.validate.invalid_spec");
   }
+}
+
+TEST_CASE("schema: save and load a mlguard.schema document") {
+  const auto s = sample_schema();
+  const test::temp_dir dir;
+  const auto path = dir.path + "/schema.json";
+  s.save(path);
+  const auto doc = parse_json(test::read_file(path), path);
+  CHECK(doc["format"].get<std::string>() == "mlguard.schema");
+  CHECK(doc["format_version"] == 1);
+  const auto back = schema::load(path);
+  CHECK(back.dump() == s.dump());
+  std::remove(path.c_str());
+  MLGUARD_CHECK_THROWS_ID(schema::load(path), "mlguard.io.open_failed");
+}
+
+TEST_CASE("schema: load errors name the file and the field path") {
+  const std::string head = R"({"format": "mlguard.schema", "format_version": 1, )";
+  const auto message_of = [](const std::string& text) {
+    try {
+      (void)schema::parse(text, "s.json");
+    } catch (const error& e) {
+      return e.id() + " " + std::string(e.message());
+    }
+    return std::string("no error");
+  };
+  CHECK(message_of(head + R"("features": [{"name": "x", "kind": "numeric"},
+        {"name": "y", "kind": "numeric", "domain": {"min": "low"}}]})")
+            .rfind("mlguard.format.corrupt s.json: features[1].domain.min: expected a number", 0) ==
+        0);
+  CHECK(message_of(head + R"("features": [{"name": "x", "kind": "numeric",
+        "policy": {"action": "drop"}}]})")
+            .rfind("mlguard.format.corrupt s.json: features[0].policy.action: ", 0) == 0);
+  CHECK(message_of(head + R"("severity": {"FLOAT_TYPE_BIG_FLOAT": "fatal"}, "features": []})")
+            .rfind("mlguard.format.corrupt s.json: severity.FLOAT_TYPE_BIG_FLOAT: ", 0) == 0);
+  CHECK(message_of(head + R"("features": [{"name": "x", "kind": "numeric",
+        "domain": {"min": 5, "max": 1}}]})")
+            .rfind("mlguard.validate.invalid_spec s.json: features[0] ('x'): ", 0) == 0);
+}
+
+TEST_CASE("schema: histogram_buckets of 0 is an option out of range") {
+  MLGUARD_CHECK_THROWS_ID(schema({}, 0), "mlguard.validate.invalid_option");
+}
+
+TEST_CASE("schema: domains and thresholds go through json_number") {
+  feature_spec x;
+  x.name = "x";
+  x.min = -1e308;
+  x.max = 5e-324; // the smallest subnormal: written and read back exactly
+  x.skew.jensen_shannon = 0.1;
+  const schema s({x});
+  const auto back = schema::parse(s.dump(), "s.json");
+  CHECK(*back[0].min == -1e308);
+  CHECK(*back[0].max == 5e-324);
+  CHECK(*back[0].skew.jensen_shannon == 0.1);
 }

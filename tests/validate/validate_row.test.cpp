@@ -209,3 +209,24 @@ TEST_CASE("validate_row: one schema shared by several threads (run under TSan)")
     CHECK(n == 900); // values 11..19 of every 20 are above the domain max 10
   }
 }
+
+TEST_CASE("validate_row: an allowed ±inf is accepted, not also outside the domain") {
+  feature_spec t;
+  t.name = "t";
+  t.kind = feature_kind::integer;
+  t.min = 1.0;
+  t.max = 5.0;
+  t.allow_inf = true;
+  std::vector<anomaly_set> out(1);
+  std::vector<double> row{inf};
+  CHECK(validate_row(schema({t}), row, out).clean());
+  row = {-inf};
+  CHECK(validate_row(schema({t}), row, out).clean());
+  row = {6.0}; // finite values still meet the domain
+  validate_row(schema({t}), row, out);
+  CHECK(out[0].has(anomaly_kind::int_type_big_int));
+  t.action = row_action::clip; // and clip still clamps an accepted inf
+  row = {inf};
+  CHECK(validate_row(schema({t}), row, out).clean());
+  CHECK(row[0] == 5.0);
+}

@@ -5,16 +5,17 @@
 // header: services hand mlguard tables or matrices, not files.
 
 #include <charconv>
-#include <cmath>
 #include <cstddef>
-#include <fstream>
+#include <cstdint>
+#include <cstdlib>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
+#include "mlguard/core/detail/file.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/table.hpp"
 
@@ -221,19 +222,10 @@ inline table parse_csv(std::string_view text, std::string_view source = "<csv>",
 }
 
 /// Reads a CSV file into a table (see parse_csv for the rules).
-/// Throws io_error (mlguard.io.open_failed) when the file cannot be read,
-/// and parse_csv's errors naming the file and line.
+/// Throws io_error (mlguard.io.open_failed, read_failed) when the file
+/// cannot be read, and parse_csv's errors naming the file and line.
 inline table read_csv(const std::string& path, const csv_options& options = {}) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw io_error("open_failed", path + ": cannot open for reading");
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    throw io_error("read_failed", path + ": read error");
-  }
-  return parse_csv(buffer.str(), path, options);
+  return parse_csv(::mlguard::detail::read_file(path), path, options);
 }
 
 } // namespace mlguard::io

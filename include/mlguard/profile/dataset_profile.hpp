@@ -2,11 +2,10 @@
 #define MLGUARD_PROFILE_DATASET_PROFILE_HPP
 
 // The mergeable profile of a whole table: one feature_profile per column,
-// keyed by column name, persisted as the versioned "profile" JSON document.
+// keyed by column name, persisted as the "mlguard.profile" JSON document.
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +15,10 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/profile/feature_profile.hpp"
+#include "mlguard/sketch/detail/json.hpp"
+#include "mlguard/sketch/distinct_count.hpp"
+#include "mlguard/sketch/frequent_items.hpp"
+#include "mlguard/sketch/kll_sketch.hpp"
 
 namespace mlguard::profile {
 
@@ -32,14 +35,17 @@ namespace mlguard::profile {
 ///   profile_error (mlguard.profile.kind_mismatch) naming the feature, unless
 ///   one side holds only missing values. Nothing is changed when it throws
 ///   from merge (the profile is checked first).
-/// - JSON: {"format": "profile", "format_version": 1, "rows", "options",
-///   "columns" (names in first-seen order), "features" (name → feature
-///   profile)}; the same input and seed give the same bytes.
+/// - JSON: {"format": "mlguard.profile", "format_version": 1, "rows",
+///   "options", "columns" (names in first-seen order), "features" (name →
+///   feature profile)}; the same input and seed give the same bytes.
+///   Documents mlguard 0.1 wrote ("format": "profile", sketches named
+///   "kll_sketch", ...) still read.
 /// - Threads: not synchronised; one profile per thread, then merge.
 class dataset_profile {
 public:
-  /// The JSON format version written by to_json.
-  static constexpr std::int64_t format_version = 1;
+  /// The document a profile is saved as: "mlguard.profile", version 1
+  /// (mlguard 0.1 wrote "profile", still read).
+  static constexpr document_format format{"mlguard.profile", 1, "profile"};
 
   /// An empty profile whose features will use `options`.
   explicit dataset_profile(const profile_options& options = {}) : options_(options) {}
@@ -56,19 +62,20 @@ public:
   /// unchanged.
   void update(const table& batch) {
     for (const auto& c : batch) {
-      const auto it = features_.find(c.name());
-      if (it != features_.end() && it->second.kind() != c.kind() &&
-          it->second.present_count() > 0 && c.missing_count() < c.size()) {
-        throw kind_conflict(c.name(), it->second.kind(), c.kind());
+      const auto* ours = find(c.name());
+      if (ours != nullptr && ours->kind() != c.kind() && ours->present_count() > 0 &&
+          c.missing_count() < c.size()) {
+        throw kind_conflict(c.name(), ours->kind(), c.kind());
       }
     }
     const auto rows = static_cast<std::uint64_t>(batch.rows());
+    const std::size_t known = features_.size();
     for (const auto& c : batch) {
       feature(c.name(), c.kind()).update(c);
     }
-    for (auto& [name, profile] : features_) {
-      if (batch.find(name) == nullptr) {
-        profile.update_missing(rows);
+    for (std::size_t i = 0; i < known; ++i) {
+      if (batch.find(columns_[i]) == nullptr) {
+        features_[i].update_missing(rows);
       }
     }
     rows_ += rows;
@@ -78,33 +85,35 @@ public:
   /// naming the feature, or mlguard.profile.incompatible_sketches; the
   /// profile is then unchanged.
   void merge(const dataset_profile& other) {
-    if (&other == this) {
-      const dataset_profile copy(other);
-      merge(copy);
+    if (&other == this) { // every feature with itself: nothing can conflict
+      for (auto& f : features_) {
+        f.merge(f);
+      }
+      rows_ += rows_;
       return;
     }
-    for (const auto& [name, theirs] : other.features_) {
-      const auto it = features_.find(name);
-      if (it == features_.end()) {
+    for (std::size_t j = 0; j < other.features_.size(); ++j) {
+      const auto* ours = find(other.columns_[j]);
+      const auto& theirs = other.features_[j];
+      if (ours == nullptr) {
         continue;
       }
-      const auto& ours = it->second;
-      if (ours.kind() != theirs.kind() && ours.present_count() > 0 && theirs.present_count() > 0) {
-        throw kind_conflict(name, ours.kind(), theirs.kind());
+      if (ours->kind() != theirs.kind() && ours->present_count() > 0 &&
+          theirs.present_count() > 0) {
+        throw kind_conflict(other.columns_[j], ours->kind(), theirs.kind());
       }
-      if (ours.distinct().precision() != theirs.distinct().precision()) {
-        throw profile_error("incompatible_sketches",
-                            "feature '" + name + "': distinct-count precisions differ");
+      if (ours->distinct().precision() != theirs.distinct().precision()) {
+        throw profile_error("incompatible_sketches", "feature '" + other.columns_[j] +
+                                                         "': distinct-count precisions differ");
       }
     }
-    for (const auto& name : other.columns_) {
-      const auto& theirs = other.features_.at(name);
-      auto& ours = feature(name, theirs.kind());
-      ours.merge(theirs);
+    const std::size_t known = features_.size();
+    for (std::size_t j = 0; j < other.features_.size(); ++j) {
+      feature(other.columns_[j], other.features_[j].kind()).merge(other.features_[j]);
     }
-    for (auto& [name, profile] : features_) {
-      if (other.features_.count(name) == 0) {
-        profile.update_missing(other.rows_);
+    for (std::size_t i = 0; i < known; ++i) {
+      if (other.find(columns_[i]) == nullptr) {
+        features_[i].update_missing(other.rows_);
       }
     }
     rows_ += other.rows_;
@@ -118,14 +127,12 @@ public:
   const profile_options& options() const noexcept { return options_; }
   /// Feature names in the order they were first seen.
   const std::vector<std::string>& columns() const noexcept { return columns_; }
-  /// The features by name.
-  const std::map<std::string, feature_profile, std::less<>>& features() const noexcept {
-    return features_;
-  }
-  /// The feature called `name`, or nullptr.
-  const feature_profile* find(std::string_view name) const {
-    const auto it = features_.find(name);
-    return it == features_.end() ? nullptr : &it->second;
+  /// The features, in the order of columns().
+  const std::vector<feature_profile>& features() const noexcept { return features_; }
+  /// The feature called `name`, or nullptr. O(log size()).
+  const feature_profile* find(std::string_view name) const noexcept {
+    const std::size_t i = lower_bound(name);
+    return i < by_name_.size() && columns_[by_name_[i]] == name ? &features_[by_name_[i]] : nullptr;
   }
   /// The feature called `name`. Throws profile_error (mlguard.profile.unknown_feature).
   const feature_profile& at(std::string_view name) const {
@@ -136,112 +143,101 @@ public:
                         "the profile has no feature '" + std::string(name) + "'");
   }
 
-  /// The profile as the versioned "profile" document (see the class comment).
+  /// The profile as a "mlguard.profile" document (see the class comment).
   json to_json() const {
     json features = json::object();
-    for (const auto& [name, profile] : features_) {
-      features[name] = profile.to_json();
+    for (std::size_t i = 0; i < features_.size(); ++i) {
+      features[columns_[i]] = features_[i].to_json();
     }
     json options = json::object();
-    options["kll_k"] = options_.kll_k;
+    options["kll_k"] = static_cast<std::uint64_t>(options_.kll_k);
     options["seed"] = sketch::detail::hex64(options_.seed);
-    options["frequent_items_capacity"] = options_.frequent_items_capacity;
-    options["distinct_precision"] = options_.distinct_precision;
-    json j = json::object();
-    j["format"] = "profile";
-    j["format_version"] = format_version;
+    options["frequent_items_capacity"] =
+        static_cast<std::uint64_t>(options_.frequent_items_capacity);
+    options["distinct_precision"] = static_cast<std::uint64_t>(options_.distinct_precision);
+    json j = new_document(format);
     j["rows"] = rows_;
     j["options"] = std::move(options);
-    j["columns"] = columns_;
+    json columns = json::array();
+    for (const auto& name : columns_) {
+      columns.push_back(name);
+    }
+    j["columns"] = std::move(columns);
     j["features"] = std::move(features);
     return j;
   }
 
   /// The profile as JSON text (`indent` < 0: one line).
-  std::string dump(int indent = -1) const { return to_json().dump(indent); }
+  std::string dump(int indent = -1) const { return dump_json(to_json(), indent); }
 
-  /// Reads a "profile" document. `source` names the input in errors (a path).
+  /// Reads a "mlguard.profile" document (or mlguard 0.1's "profile").
+  /// `source` names the input in errors (a path); messages give the field
+  /// path, e.g. `p.json: features.fare.quantiles.levels[2]: expected an item`.
   /// Throws format_error: mlguard.format.corrupt (ill-typed or inconsistent
   /// fields, a feature whose count differs from rows, a bad sketch),
   /// mlguard.format.unknown_field, mlguard.format.wrong_kind (another kind
   /// of document), mlguard.format.newer_version.
-  static dataset_profile from_json(const json& document, std::string_view source = "profile") {
-    check_format(document, "profile", format_version, source);
-    check_known_fields(
-        document, {"format", "format_version", "rows", "options", "columns", "features"}, source);
-    auto fail = [&](const std::string& what) {
-      throw format_error("corrupt", std::string(source) + ": " + what);
-    };
-    const auto rows = document.find("rows");
-    if (rows == document.end() || !rows->is_number_unsigned()) {
-      fail("field \"rows\" must be a non-negative integer");
-    }
-    const auto opts = document.find("options");
-    if (opts == document.end() || !opts->is_object()) {
-      fail("field \"options\" must be an object");
-    }
-    const std::string options_source = std::string(source) + ".options";
-    check_known_fields(*opts, {"kll_k", "seed", "frequent_items_capacity", "distinct_precision"},
-                       options_source);
+  static dataset_profile from_json(const json& document, const std::string& source = "profile") {
+    const auto r =
+        json_reader::document(document, format, source, {"rows", "options", "columns", "features"});
+    const auto o = r.object("options");
+    o.allow_fields({"kll_k", "seed", "frequent_items_capacity", "distinct_precision"});
     profile_options options;
-    auto option = [&](const char* name, std::uint64_t lo, std::uint64_t hi) -> std::uint64_t {
-      const auto it = opts->find(name);
-      if (it == opts->end() || !it->is_number_unsigned() ||
-          it->template get<std::uint64_t>() < lo || it->template get<std::uint64_t>() > hi) {
-        fail(std::string("option \"") + name + "\" must be an integer in [" + std::to_string(lo) +
-             ", " + std::to_string(hi) + "]");
-      }
-      return it->template get<std::uint64_t>();
-    };
-    options.kll_k = static_cast<std::uint16_t>(option("kll_k", 8, 65535));
-    options.frequent_items_capacity =
-        static_cast<std::size_t>(option("frequent_items_capacity", 2, std::uint64_t{1} << 32));
-    options.distinct_precision = static_cast<unsigned>(option("distinct_precision", 4, 18));
-    const auto seed = opts->find("seed");
-    if (seed == opts->end() || !sketch::detail::parse_hex64(*seed, options.seed)) {
-      fail("option \"seed\" must be 16 lowercase hex digits");
-    }
+    options.kll_k =
+        static_cast<std::uint16_t>(o.integer("kll_k", sketch::kll_sketch<double>::min_k, 65535));
+    options.frequent_items_capacity = static_cast<std::size_t>(
+        o.integer("frequent_items_capacity", 2,
+                  static_cast<std::int64_t>(sketch::frequent_items<>::max_capacity)));
+    options.distinct_precision =
+        static_cast<unsigned>(o.integer("distinct_precision", sketch::distinct_count::min_precision,
+                                        sketch::distinct_count::max_precision));
+    options.seed = sketch::detail::read_hex64(o, "seed");
 
     dataset_profile p(options);
-    p.rows_ = rows->get<std::uint64_t>();
-    const auto columns = document.find("columns");
-    const auto features = document.find("features");
-    if (columns == document.end() || !columns->is_array()) {
-      fail("field \"columns\" must be an array of names");
+    p.rows_ = r.count("rows");
+    const auto columns = r.texts("columns");
+    const auto features = r.object("features");
+    if (features.value().size() != columns.size()) {
+      r.fail("features", "expected one entry per name in \"columns\"");
     }
-    if (features == document.end() || !features->is_object() ||
-        features->size() != columns->size()) {
-      fail("field \"features\" must be an object with one entry per column");
-    }
-    for (const auto& name : *columns) {
-      if (!name.is_string()) {
-        fail("field \"columns\" must be an array of names");
+    for (const auto& name : columns) {
+      if (!features.has(name) || p.find(name) != nullptr) {
+        r.fail("columns", "column '" + name + "' is duplicated or has no feature profile");
       }
-      const auto& key = name.get_ref<const std::string&>();
-      const auto entry = features->find(key);
-      if (entry == features->end() || p.features_.count(key) > 0) {
-        fail("column '" + key + "' is duplicated or has no feature profile");
-      }
-      auto profile =
-          feature_profile::from_json(*entry, std::string(source) + ".features." + key, options);
+      auto profile = feature_profile::from_json(features.object(name), options);
       if (profile.count() != p.rows_) {
-        fail("feature '" + key + "' counts " + std::to_string(profile.count()) +
-             " values, the profile " + std::to_string(p.rows_) + " rows");
+        features.fail(name, "counts " + std::to_string(profile.count()) + " values, the profile " +
+                                std::to_string(p.rows_) + " rows");
       }
-      p.columns_.push_back(key);
-      p.features_.emplace(key, std::move(profile));
+      p.add(name, std::move(profile));
     }
     return p;
   }
 
   /// Parses and reads profile JSON text; throws as parse_json and from_json.
-  static dataset_profile parse(std::string_view text, std::string_view source = "profile") {
+  static dataset_profile parse(std::string_view text, const std::string& source = "profile") {
     return from_json(parse_json(text, source), source);
   }
 
+  /// Writes the profile document to `path` atomically (save_json).
+  /// Throws io_error (mlguard.io.write_failed).
+  void save(const std::string& path) const { save_json(path, to_json()); }
+  /// Reads a profile document from `path` (load_json, then from_json).
+  /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
+  static dataset_profile load(const std::string& path) { return from_json(load_json(path), path); }
+
   /// Equality of rows, options and every feature (column order ignored).
   friend bool operator==(const dataset_profile& a, const dataset_profile& b) {
-    return a.rows_ == b.rows_ && a.options_ == b.options_ && a.features_ == b.features_;
+    if (a.rows_ != b.rows_ || !(a.options_ == b.options_) || a.size() != b.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.features_.size(); ++i) {
+      const auto* theirs = b.find(a.columns_[i]);
+      if (theirs == nullptr || !(a.features_[i] == *theirs)) {
+        return false;
+      }
+    }
+    return true;
   }
   friend bool operator!=(const dataset_profile& a, const dataset_profile& b) { return !(a == b); }
 
@@ -254,20 +250,46 @@ private:
                                               "(e.g. read it as text everywhere) before merging");
   }
 
-  feature_profile& feature(const std::string& name, column_kind kind) {
-    auto it = features_.find(name);
-    if (it == features_.end()) {
-      it = features_.emplace(name, feature_profile(kind, options_)).first;
-      it->second.update_missing(rows_);
-      columns_.push_back(name);
+  // The position in by_name_ of the first name not less than `name`.
+  std::size_t lower_bound(std::string_view name) const noexcept {
+    std::size_t lo = 0;
+    std::size_t hi = by_name_.size();
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (std::string_view(columns_[by_name_[mid]]) < name) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
-    return it->second;
+    return lo;
+  }
+
+  // Appends feature `name` (not yet present).
+  feature_profile& add(const std::string& name, feature_profile profile) {
+    const std::size_t at = lower_bound(name);
+    by_name_.insert(by_name_.begin() + static_cast<std::ptrdiff_t>(at), features_.size());
+    columns_.push_back(name);
+    features_.push_back(std::move(profile));
+    return features_.back();
+  }
+
+  // The feature called `name`, added (missing for the rows so far) when new.
+  feature_profile& feature(const std::string& name, column_kind kind) {
+    const std::size_t i = lower_bound(name);
+    if (i < by_name_.size() && columns_[by_name_[i]] == name) {
+      return features_[by_name_[i]];
+    }
+    auto& added = add(name, feature_profile(kind, options_));
+    added.update_missing(rows_);
+    return added;
   }
 
   profile_options options_;
   std::uint64_t rows_ = 0;
-  std::vector<std::string> columns_;
-  std::map<std::string, feature_profile, std::less<>> features_;
+  std::vector<std::string> columns_;      // first-seen order
+  std::vector<feature_profile> features_; // in the order of columns_
+  std::vector<std::size_t> by_name_;      // indices into columns_, sorted by name
 };
 
 /// nlohmann ADL hook: `json j = profile;`

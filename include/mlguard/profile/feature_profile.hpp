@@ -8,18 +8,19 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
+#include "mlguard/sketch/detail/hash.hpp"
 #include "mlguard/sketch/distinct_count.hpp"
 #include "mlguard/sketch/frequent_items.hpp"
 #include "mlguard/sketch/kll_sketch.hpp"
@@ -50,6 +51,10 @@ struct profile_options {
 /// Welford's algorithm and combined with the pairwise formula of Chan, Golub &
 /// LeVeque (1979), so that merging partial results equals one pass over all
 /// of them up to rounding (≈1e-15 relative).
+///
+/// The mean of finite values is always finite, even near ±1.8e308 where a
+/// difference of two values overflows; m2 is then +infinity (the variance
+/// of such values is not a double).
 struct moments {
   std::uint64_t n = 0;
   double mean = 0.0;
@@ -59,8 +64,14 @@ struct moments {
   void add(double x) noexcept {
     ++n;
     const double delta = x - mean;
-    mean += delta / static_cast<double>(n);
-    m2 += delta * (x - mean);
+    const double count = static_cast<double>(n);
+    if (std::isfinite(delta)) {
+      mean += delta / count;
+      m2 += delta * (x - mean);
+    } else { // |x - mean| > DBL_MAX: scale before adding
+      mean = mean - mean / count + x / count;
+      m2 = std::numeric_limits<double>::infinity();
+    }
   }
 
   /// Chan et al.'s combination of two disjoint sets.
@@ -76,8 +87,13 @@ struct moments {
     const double nb = static_cast<double>(other.n);
     const double total = na + nb;
     const double delta = other.mean - mean;
-    mean += delta * (nb / total);
-    m2 += other.m2 + delta * delta * (na * nb / total);
+    if (std::isfinite(delta)) {
+      mean += delta * (nb / total);
+      m2 += other.m2 + delta * delta * (na * nb / total);
+    } else {
+      mean = mean * (na / total) + other.mean * (nb / total);
+      m2 = std::numeric_limits<double>::infinity();
+    }
     n += other.n;
   }
 };
@@ -154,9 +170,15 @@ public:
     update_numeric(values.data(), values.size(), 1);
   }
 
-  /// Adds an Eigen vector or matrix column, also a strided one (a column of
-  /// a row-major matrix), without copying it. Throws as update(double).
-  void update(const Eigen::Ref<const Eigen::VectorXd, 0, Eigen::InnerStride<>>& values) {
+  /// Adds an Eigen vector, Map or matrix column, also a strided one (a
+  /// column of a row-major matrix), without copying it: any `values` with
+  /// data(), size() and innerStride() (Eigen's direct-access vectors). A
+  /// template rather than an Eigen::Ref parameter, so that this header does
+  /// not need Eigen. Throws as update(double).
+  template <typename Vector, typename = decltype(std::declval<const Vector&>().innerStride()),
+            typename = std::enable_if_t<std::is_convertible_v<
+                decltype(std::declval<const Vector&>().data()), const double*>>>
+  void update(const Vector& values) {
     adopt_kind(column_kind::numeric);
     update_numeric(values.data(), static_cast<std::size_t>(values.size()),
                    static_cast<std::size_t>(values.innerStride()));
@@ -167,7 +189,7 @@ public:
   void update_category(std::string_view category) {
     adopt_kind(column_kind::categorical);
     ++count_;
-    frequencies_.update(category);
+    frequencies_.update(std::string_view(category)); // one instantiation with the batch path
     distinct_.update(category);
   }
 
@@ -325,7 +347,8 @@ public:
   /// sum of squared deviations; the last four only with finite values) and
   /// "quantiles" (a sketch::kll_sketch document); for categorical ones
   /// "frequencies" (a sketch::frequent_items document); and "distinct" (a
-  /// sketch::distinct_count document). Doubles are written shortest-round-trip, so a
+  /// sketch::distinct_count document). Doubles go through json_number
+  /// (shortest round-trip text; an m2 that overflowed as "inf"), so a
   /// read-back profile is identical.
   json to_json() const {
     json j = json::object();
@@ -336,10 +359,10 @@ public:
       j["non_finite"] = non_finite_;
       j["non_integer"] = non_integer_;
       if (has_values()) {
-        j["min"] = min_;
-        j["max"] = max_;
-        j["mean"] = moments_.mean;
-        j["m2"] = moments_.m2;
+        j["min"] = json_number(min_);
+        j["max"] = json_number(max_);
+        j["mean"] = json_number(moments_.mean);
+        j["m2"] = json_number(moments_.m2);
       }
       j["quantiles"] = quantiles_.to_json();
     } else {
@@ -349,99 +372,83 @@ public:
     return j;
   }
 
-  /// Reads what to_json wrote; `source` names the input in errors; `options`
-  /// size the sketches the document does not hold (the frequency table of a
-  /// numeric feature, the quantile sketch of a categorical one). Throws
-  /// format_error: mlguard.format.corrupt (missing or ill-typed fields,
-  /// counts that do not add up, min > max, a bad sketch),
+  /// Reads what to_json wrote from the object `r` reads (errors name its
+  /// source and path, e.g. `p.json: features.fare.quantiles.levels[2]: ...`);
+  /// `options` size the sketches the document does not hold (the frequency
+  /// table of a numeric feature, the quantile sketch of a categorical one).
+  /// Throws format_error: mlguard.format.corrupt (missing or ill-typed
+  /// fields, counts that do not add up, min > max, a bad sketch),
   /// mlguard.format.unknown_field, and the sketches' own format errors.
-  static feature_profile from_json(const json& j, std::string_view source = "feature_profile",
-                                   const profile_options& options = {}) {
-    auto fail = [&](const std::string& what) {
-      throw format_error("corrupt", std::string(source) + ": " + what);
-    };
-    if (!j.is_object()) {
-      fail("a feature profile must be a JSON object");
+  static feature_profile from_json(const json_reader& r, const profile_options& options = {}) {
+    const std::string& kind = r.text("kind");
+    const bool numeric = kind == "numeric";
+    if (!numeric && kind != "categorical") {
+      r.fail("kind", "expected \"numeric\" or \"categorical\"");
     }
-    const auto kind_field = j.find("kind");
-    if (kind_field == j.end() || !kind_field->is_string() ||
-        (*kind_field != "numeric" && *kind_field != "categorical")) {
-      fail("field \"kind\" must be \"numeric\" or \"categorical\"");
-    }
-    const bool numeric = *kind_field == "numeric";
     if (numeric) {
-      check_known_fields(j,
-                         {"kind", "count", "missing", "non_finite", "non_integer", "min", "max",
-                          "mean", "m2", "quantiles", "distinct"},
-                         source);
+      r.allow_fields({"kind", "count", "missing", "non_finite", "non_integer", "min", "max", "mean",
+                      "m2", "quantiles", "distinct"});
     } else {
-      check_known_fields(j, {"kind", "count", "missing", "frequencies", "distinct"}, source);
+      r.allow_fields({"kind", "count", "missing", "frequencies", "distinct"});
     }
-    auto count_field = [&](const char* name) -> std::uint64_t {
-      const auto it = j.find(name);
-      if (it == j.end() || !it->is_number_unsigned()) {
-        fail(std::string("field \"") + name + "\" must be a non-negative integer");
-      }
-      return it->template get<std::uint64_t>();
+    const auto sub = [&r](const char* field) {
+      return r.path().empty() ? std::string(field) : r.path() + "." + field;
     };
-    auto sub_document = [&](const char* name) -> const json& {
-      const auto it = j.find(name);
-      if (it == j.end()) {
-        fail(std::string("missing field \"") + name + "\"");
-      }
-      return *it;
-    };
-    const std::string sub_source = std::string(source);
     feature_profile p(numeric ? column_kind::numeric : column_kind::categorical, options);
-    p.count_ = count_field("count");
-    p.missing_ = count_field("missing");
+    p.count_ = r.count("count");
+    p.missing_ = r.count("missing");
     if (p.missing_ > p.count_) {
-      fail("more missing values than values");
+      r.fail("missing", "more missing values than values");
     }
-    p.distinct_ = sketch::distinct_count::from_json(sub_document("distinct"), sub_source + ".distinct");
-    if (numeric) {
-      p.non_finite_ = count_field("non_finite");
-      p.non_integer_ = count_field("non_integer");
-      p.quantiles_ =
-          sketch::kll_sketch<double>::from_json(sub_document("quantiles"), sub_source + ".quantiles");
-      const std::uint64_t finite = p.quantiles_.n();
-      if (p.non_finite_ > p.count_ - p.missing_ ||
-          finite != p.count_ - p.missing_ - p.non_finite_ || p.non_integer_ > finite) {
-        fail("the counts do not add up (count = missing + non_finite + finite values in the "
-             "quantile sketch)");
-      }
-      p.moments_.n = finite;
-      if (finite > 0) {
-        auto number = [&](const char* name) -> double {
-          const auto it = j.find(name);
-          if (it == j.end() || !it->is_number()) {
-            fail(std::string("field \"") + name + "\" must be a number");
-          }
-          const double v = it->template get<double>();
-          if (!std::isfinite(v)) {
-            fail(std::string("field \"") + name + "\" must be finite");
-          }
-          return v;
-        };
-        p.min_ = number("min");
-        p.max_ = number("max");
-        p.moments_.mean = number("mean");
-        p.moments_.m2 = number("m2");
-        if (p.min_ > p.max_ || p.moments_.m2 < 0.0 || p.min_ != p.quantiles_.min() ||
-            p.max_ != p.quantiles_.max()) {
-          fail("inconsistent min, max, m2 or quantile sketch extremes");
-        }
-      } else if (j.contains("min") || j.contains("max") || j.contains("mean") || j.contains("m2")) {
-        fail("a profile without finite values has no min, max, mean or m2");
-      }
-    } else {
-      p.frequencies_ = sketch::frequent_items<std::string>::from_json(sub_document("frequencies"),
-                                                              sub_source + ".frequencies");
+    p.distinct_ = sketch::distinct_count::from_json(r.at("distinct"), r.source(), sub("distinct"));
+    if (!numeric) {
+      p.frequencies_ = sketch::frequent_items<std::string>::from_json(
+          r.at("frequencies"), r.source(), sub("frequencies"));
       if (p.frequencies_.total_weight() != p.count_ - p.missing_) {
-        fail("the frequencies' total weight differs from the present count");
+        r.fail("frequencies", "the total weight differs from the present count");
       }
+      return p;
+    }
+    p.non_finite_ = r.count("non_finite");
+    p.non_integer_ = r.count("non_integer");
+    p.quantiles_ =
+        sketch::kll_sketch<double>::from_json(r.at("quantiles"), r.source(), sub("quantiles"));
+    const std::uint64_t finite = p.quantiles_.n();
+    if (p.non_finite_ > p.count_ - p.missing_ || finite != p.count_ - p.missing_ - p.non_finite_ ||
+        p.non_integer_ > finite) {
+      r.fail("the counts do not add up (count = missing + non_finite + the quantile sketch's n, "
+             "non_integer <= n)");
+    }
+    p.moments_.n = finite;
+    if (finite == 0) {
+      for (const char* field : {"min", "max", "mean", "m2"}) {
+        if (r.has(field)) {
+          r.fail(field, "a profile without finite values has no min, max, mean or m2");
+        }
+      }
+      return p;
+    }
+    p.min_ = r.finite("min");
+    p.max_ = r.finite("max");
+    p.moments_.mean = r.finite("mean");
+    p.moments_.m2 = r.number("m2");
+    if (!(p.moments_.m2 >= 0.0)) {
+      r.fail("m2", "expected a non-negative number");
+    }
+    if (p.min_ > p.max_) {
+      r.fail("min", "greater than max");
+    }
+    if (p.min_ != p.quantiles_.min() || p.max_ != p.quantiles_.max()) {
+      r.fail("min and max differ from the quantile sketch's");
     }
     return p;
+  }
+
+  /// Reads what to_json wrote from `j`; `source` names the input in errors.
+  /// Throws as from_json(json_reader).
+  static feature_profile from_json(const json& j, const std::string& source = "feature_profile",
+                                   const profile_options& options = {}) {
+    return from_json(json_reader(j, source), options);
   }
 
   /// Structural equality (every count, statistic and sketch identical).
@@ -523,6 +530,13 @@ private:
       moments part;
       part.n = nf;
       part.mean = ((s[0] + s[1]) + (s[2] + s[3])) / static_cast<double>(nf);
+      if (!std::isfinite(part.mean)) { // the sum overflowed: add scaled values
+        part.mean = 0.0;
+        for (i = 0; i < nf; ++i) {
+          part.mean += finite[i] / static_cast<double>(nf);
+        }
+        part.mean = std::min(std::max(part.mean, lo), hi); // rounding at ±DBL_MAX
+      }
       double q[4] = {0.0, 0.0, 0.0, 0.0};
       double c[4] = {0.0, 0.0, 0.0, 0.0}; // compensation: sum of deviations
       std::uint64_t fractional = 0;
@@ -544,7 +558,8 @@ private:
       // Corrected two-pass (Chan, Golub & LeVeque 1983): subtract the
       // rounding error of the mean.
       const double dev = (c[0] + c[1]) + (c[2] + c[3]);
-      part.m2 = ((q[0] + q[1]) + (q[2] + q[3])) - dev * dev / static_cast<double>(nf);
+      const double squares = (q[0] + q[1]) + (q[2] + q[3]);
+      part.m2 = std::isfinite(squares) ? squares - dev * dev / static_cast<double>(nf) : squares;
       if (part.m2 < 0.0) {
         part.m2 = 0.0;
       }

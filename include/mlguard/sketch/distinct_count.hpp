@@ -17,6 +17,7 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/sketch/detail/hash.hpp"
+#include "mlguard/sketch/detail/json.hpp"
 
 namespace mlguard::sketch {
 
@@ -70,16 +71,19 @@ class distinct_count {
 public:
   /// The default precision (4096 registers, 1.6% relative standard error).
   static constexpr unsigned default_precision = 12;
-  /// The JSON format version written by to_json.
-  static constexpr std::int64_t format_version = 1;
+  /// The smallest and largest precision accepted.
+  static constexpr unsigned min_precision = 4;
+  static constexpr unsigned max_precision = 18;
+  /// The document this sketch is saved as: "mlguard.distinct_count", version
+  /// 1 (mlguard 0.1 wrote "distinct_count", still read).
+  static constexpr document_format format{"mlguard.distinct_count", 1, "distinct_count"};
 
   /// An empty sketch with 2^precision registers, 4 ≤ precision ≤ 18.
-  /// Throws argument_error (mlguard.argument.invalid_precision).
+  /// Throws profile_error (mlguard.profile.invalid_option).
   explicit distinct_count(unsigned precision = default_precision) : precision_(precision) {
-    if (precision < 4 || precision > 18) {
-      throw argument_error("invalid_precision",
-                           "distinct_count precision must be in [4, 18], got " +
-                               std::to_string(precision));
+    if (precision < min_precision || precision > max_precision) {
+      throw profile_error("invalid_option", "distinct_count precision must be in [4, 18], got " +
+                                                std::to_string(precision));
     }
     registers_.assign(std::size_t{1} << precision, 0);
   }
@@ -161,55 +165,60 @@ public:
     return true;
   }
 
-  /// {"format": "distinct_count", "format_version": 1, "precision",
-  ///  "registers"}: one character per register from [0-9a-zA-Z-_].
+  /// The sketch as a "mlguard.distinct_count" document: {"format",
+  /// "format_version", "precision", "registers"}, the registers one
+  /// character each from [0-9a-zA-Z-_] (values 0 to 63).
   json to_json() const {
     std::string text(registers_.size(), '0');
     for (std::size_t i = 0; i < registers_.size(); ++i) {
       text[i] = detail::register_alphabet[registers_[i]];
     }
-    json j = json::object();
-    j["format"] = "distinct_count";
-    j["format_version"] = format_version;
-    j["precision"] = precision_;
+    json j = new_document(format);
+    j["precision"] = static_cast<std::uint64_t>(precision_);
     j["registers"] = std::move(text);
     return j;
   }
 
-  /// Reads what to_json wrote. Throws format_error: mlguard.format.corrupt
-  /// (bad precision, register string of the wrong length or with values
-  /// out of range), mlguard.format.unknown_field, mlguard.format.wrong_kind,
+  /// Reads what to_json wrote; `source` names the input in errors, `path`
+  /// where the sketch sits inside it ("" at the root). Throws format_error:
+  /// mlguard.format.corrupt (a precision outside [4, 18], a register string
+  /// of the wrong length or with values out of range; the message names the
+  /// field path), mlguard.format.unknown_field, mlguard.format.wrong_kind,
   /// mlguard.format.newer_version.
   static distinct_count from_json(const json& document,
-                                  std::string_view source = "distinct_count") {
-    check_format(document, "distinct_count", format_version, source);
-    check_known_fields(document, {"format", "format_version", "precision", "registers"}, source);
-    auto fail = [&](const std::string& what) {
-      throw format_error("corrupt", std::string(source) + ": " + what);
-    };
-    const auto p = document.find("precision");
-    if (p == document.end() || !p->is_number_unsigned() || p->get<std::uint64_t>() < 4 ||
-        p->get<std::uint64_t>() > 18) {
-      fail("field \"precision\" must be an integer in [4, 18]");
+                                  const std::string& source = "distinct_count",
+                                  const std::string& path = {}) {
+    const auto r =
+        detail::open_document(document, format, source, path, {"precision", "registers"});
+    const auto precision = r.count("precision", max_precision);
+    if (precision < min_precision) {
+      r.fail("precision", "expected an integer in [4, 18]");
     }
-    distinct_count out(static_cast<unsigned>(p->get<std::uint64_t>()));
-    const auto regs = document.find("registers");
-    if (regs == document.end() || !regs->is_string() ||
-        regs->get_ref<const std::string&>().size() != out.registers_.size()) {
-      fail("field \"registers\" must be a string of 2^precision characters");
+    distinct_count out(static_cast<unsigned>(precision));
+    const auto& text = r.text("registers");
+    if (text.size() != out.registers_.size()) {
+      r.fail("registers", "expected 2^precision = " + std::to_string(out.registers_.size()) +
+                              " characters, got " + std::to_string(text.size()));
     }
-    const auto& text = regs->get_ref<const std::string&>();
     const int largest = static_cast<int>(64 - out.precision_ + 1);
     for (std::size_t i = 0; i < text.size(); ++i) {
       const int v = detail::register_from_char(text[i]);
       if (v < 0 || v > largest) {
-        fail("field \"registers\" holds an invalid register value");
+        r.fail("registers", "character " + std::to_string(i) + " is not a register value");
       }
       out.registers_[i] = static_cast<std::uint8_t>(v);
     }
     return out;
   }
 
+  /// Writes the sketch document to `path` atomically (save_json).
+  /// Throws io_error (mlguard.io.write_failed).
+  void save(const std::string& path) const { save_json(path, to_json()); }
+  /// Reads a sketch document from `path` (load_json, then from_json).
+  /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
+  static distinct_count load(const std::string& path) { return from_json(load_json(path), path); }
+
+  /// Structural equality: same precision and registers.
   friend bool operator==(const distinct_count& a, const distinct_count& b) {
     return a.precision_ == b.precision_ && a.registers_ == b.registers_;
   }

@@ -17,6 +17,7 @@
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
+#include "mlguard/sketch/detail/json.hpp"
 
 namespace mlguard::sketch {
 
@@ -50,14 +51,18 @@ public:
 
   /// The default number of counters.
   static constexpr std::size_t default_capacity = 1024;
-  /// The JSON format version written by to_json.
-  static constexpr std::int64_t format_version = 1;
+  /// The largest capacity accepted (and read from JSON).
+  static constexpr std::uint64_t max_capacity = std::uint64_t{1} << 32;
+  /// The document this summary is saved as: "mlguard.frequent_items",
+  /// version 1 (mlguard 0.1 wrote "frequent_items", still read).
+  static constexpr document_format format{"mlguard.frequent_items", 1, "frequent_items"};
 
-  /// An empty summary with `capacity` counters (at least 2).
-  /// Throws argument_error (mlguard.argument.invalid_capacity).
+  /// An empty summary with `capacity` counters, 2 ≤ capacity ≤ 2^32.
+  /// Throws profile_error (mlguard.profile.invalid_option).
   explicit frequent_items(std::size_t capacity = default_capacity) : capacity_(capacity) {
-    if (capacity < 2) {
-      throw argument_error("invalid_capacity", "frequent_items needs a capacity of at least 2");
+    if (capacity < 2 || capacity > max_capacity) {
+      throw profile_error("invalid_option", "frequent_items capacity must be in [2, 2^32], got " +
+                                                std::to_string(capacity));
     }
   }
 
@@ -145,81 +150,84 @@ public:
   /// The counters by item order (for iteration and tests).
   const std::map<T, std::uint64_t, Compare>& counts() const noexcept { return counts_; }
 
-  /// {"format": "frequent_items", "format_version": 1, "capacity", "total_weight",
-  ///  "max_error", "items": [[item, count], ...]} with items in item order.
+  /// The summary as a "mlguard.frequent_items" document: {"format",
+  /// "format_version", "capacity", "total_weight", "max_error", "items":
+  /// [[item, count], ...]} with items in item order.
   json to_json() const {
     json items = json::array();
     for (const auto& [item, count] : counts_) {
-      items.push_back(json::array({item, count}));
+      json pair = json::array();
+      pair.push_back(item);
+      pair.push_back(count);
+      items.push_back(std::move(pair));
     }
-    json j = json::object();
-    j["format"] = "frequent_items";
-    j["format_version"] = format_version;
-    j["capacity"] = capacity_;
+    json j = new_document(format);
+    j["capacity"] = static_cast<std::uint64_t>(capacity_);
     j["total_weight"] = total_;
     j["max_error"] = offset_;
     j["items"] = std::move(items);
     return j;
   }
 
-  /// Reads what to_json wrote. Throws format_error: mlguard.format.corrupt
-  /// (ill-typed fields, duplicate items, more items than the capacity, counts
-  /// that exceed total_weight), mlguard.format.unknown_field,
-  /// mlguard.format.wrong_kind, mlguard.format.newer_version.
+  /// Reads what to_json wrote; `source` names the input in errors, `path`
+  /// where the summary sits inside it ("" at the root). Throws format_error:
+  /// mlguard.format.corrupt (ill-typed fields, duplicate items, more items
+  /// than the capacity, counts that exceed total_weight; the message names
+  /// the field path), mlguard.format.unknown_field, mlguard.format.wrong_kind,
+  /// mlguard.format.newer_version.
   static frequent_items from_json(const json& document,
-                                  std::string_view source = "frequent_items") {
-    check_format(document, "frequent_items", format_version, source);
-    check_known_fields(
-        document, {"format", "format_version", "capacity", "total_weight", "max_error", "items"},
-        source);
-    auto fail = [&](const std::string& what) {
-      throw format_error("corrupt", std::string(source) + ": " + what);
-    };
-    auto unsigned_field = [&](const char* name) -> std::uint64_t {
-      const auto it = document.find(name);
-      if (it == document.end() || !it->is_number_unsigned()) {
-        fail(std::string("field \"") + name + "\" must be a non-negative integer");
-      }
-      return it->template get<std::uint64_t>();
-    };
-    const auto capacity = unsigned_field("capacity");
-    if (capacity < 2 || capacity > (std::uint64_t{1} << 32)) {
-      fail("capacity must be in [2, 2^32]");
+                                  const std::string& source = "frequent_items",
+                                  const std::string& path = {}) {
+    const auto r = detail::open_document(document, format, source, path,
+                                         {"capacity", "total_weight", "max_error", "items"});
+    const auto capacity = r.count("capacity", max_capacity);
+    if (capacity < 2) {
+      r.fail("capacity", "expected at least 2");
     }
     frequent_items out(static_cast<std::size_t>(capacity));
-    out.total_ = unsigned_field("total_weight");
-    out.offset_ = unsigned_field("max_error");
-    const auto items = document.find("items");
-    if (items == document.end() || !items->is_array() || items->size() > capacity) {
-      fail("field \"items\" must be an array of at most capacity [item, count] pairs");
+    out.total_ = r.count("total_weight");
+    out.offset_ = r.count("max_error");
+    const json& items = r.array("items");
+    if (items.size() > capacity) {
+      r.fail("items", "more items than the capacity");
     }
     std::uint64_t kept = 0;
-    for (const auto& entry : *items) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const json& entry = items[i];
+      const std::string field = "items[" + std::to_string(i) + "]";
       if (!entry.is_array() || entry.size() != 2 || !entry[1].is_number_unsigned() ||
           entry[1].get<std::uint64_t>() == 0) {
-        fail("an entry of \"items\" is not an [item, positive count] pair");
+        r.fail(field, "expected an [item, positive count] pair");
       }
       T item{};
       try {
         item = entry[0].get<T>();
       } catch (const json::exception&) {
-        fail("an entry of \"items\" has an invalid item");
+        r.fail(field + "[0]", "expected an item");
       }
       const auto count = entry[1].get<std::uint64_t>();
       if (count > out.total_ - kept) {
-        fail("the counts add up to more than total_weight");
+        r.fail(field, "the counts add up to more than total_weight");
       }
       kept += count;
       if (!out.counts_.emplace(std::move(item), count).second) {
-        fail("an item appears twice in \"items\"");
+        r.fail(field, "the item appears twice");
       }
     }
     if (out.offset_ == 0 && kept != out.total_) {
-      fail("an exact summary's counts must add up to total_weight");
+      r.fail("items", "an exact summary's counts must add up to total_weight");
     }
     return out;
   }
 
+  /// Writes the summary document to `path` atomically (save_json).
+  /// Throws io_error (mlguard.io.write_failed).
+  void save(const std::string& path) const { save_json(path, to_json()); }
+  /// Reads a summary document from `path` (load_json, then from_json).
+  /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
+  static frequent_items load(const std::string& path) { return from_json(load_json(path), path); }
+
+  /// Structural equality: same capacity, weights, error offset and counters.
   friend bool operator==(const frequent_items& a, const frequent_items& b) {
     return a.capacity_ == b.capacity_ && a.total_ == b.total_ && a.offset_ == b.offset_ &&
            a.counts_ == b.counts_;

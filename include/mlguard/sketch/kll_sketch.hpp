@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -30,6 +31,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/sketch/detail/hash.hpp"
+#include "mlguard/sketch/detail/json.hpp"
 
 namespace mlguard::sketch {
 
@@ -77,12 +79,13 @@ public:
   static constexpr std::uint16_t min_k = 8;
   /// The seed used when none is given.
   static constexpr std::uint64_t default_seed = 0x6d6c6775617264ULL; // "mlguard"
-  /// The JSON format version written by to_json.
-  static constexpr std::int64_t format_version = 1;
+  /// The document this sketch is saved as: "mlguard.kll_sketch", version 1
+  /// (mlguard 0.1 wrote "kll_sketch", still read).
+  static constexpr document_format format{"mlguard.kll_sketch", 1, "kll_sketch"};
 
   /// An empty sketch with accuracy parameter k (8 ≤ k ≤ 65535) whose
   /// compaction coin flips come from `seed`.
-  /// Throws argument_error (mlguard.argument.invalid_k) for k < 8.
+  /// Throws profile_error (mlguard.profile.invalid_option) for k < 8.
   explicit kll_sketch(std::uint16_t k = default_k, std::uint64_t seed = default_seed,
                       Compare compare = Compare());
 
@@ -149,18 +152,29 @@ public:
     return kll_normalized_rank_error(min_k_, pmf);
   }
 
-  /// The sketch as JSON: {"format": "kll_sketch", "format_version": 1, "k",
-  /// "effective_k", "n", "min", "max", "rng_state", "levels"}. Infinite
-  /// doubles are written as the strings "inf" and "-inf".
+  /// The sketch as a "mlguard.kll_sketch" document: {"format",
+  /// "format_version", "k", "effective_k", "n", "min", "max" (both only when
+  /// n > 0), "rng_state" (16 hex digits), "levels" (level h: its items, each
+  /// of weight 2^h)}. Floating-point items are written by json_number, so
+  /// ±infinity round-trips as "inf" / "-inf".
   json to_json() const;
 
-  /// Reads a sketch written by to_json. `source` names the input in errors.
-  /// Throws format_error: mlguard.format.corrupt (missing or ill-typed
-  /// fields, inconsistent levels, weights that do not add up to n, NaN items),
-  /// mlguard.format.unknown_field, mlguard.format.wrong_kind,
+  /// Reads what to_json wrote. `source` names the input in errors (a file
+  /// name), `path` where the sketch sits inside it ("" at the root, e.g.
+  /// "features.fare.quantiles" in a profile). Throws format_error:
+  /// mlguard.format.corrupt (missing or ill-typed fields, inconsistent
+  /// levels, weights that do not add up to n, NaN items; the message names
+  /// the field path), mlguard.format.unknown_field, mlguard.format.wrong_kind,
   /// mlguard.format.newer_version.
-  static kll_sketch from_json(const json& document, std::string_view source = "kll_sketch",
-                              Compare compare = Compare());
+  static kll_sketch from_json(const json& document, const std::string& source = "kll_sketch",
+                              const std::string& path = {}, Compare compare = Compare());
+
+  /// Writes the sketch document to `path` atomically (save_json).
+  /// Throws io_error (mlguard.io.write_failed).
+  void save(const std::string& path) const { save_json(path, to_json()); }
+  /// Reads a sketch document from `path` (load_json, then from_json).
+  /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
+  static kll_sketch load(const std::string& path) { return from_json(load_json(path), path); }
 
   /// Structural equality: same parameters, counts, generator state and items.
   friend bool operator==(const kll_sketch& a, const kll_sketch& b) {
@@ -185,7 +199,7 @@ private:
   void add_level();
   void recompute_capacity();
   void compress_once();
-  void sort_level0();
+  void sort_items(std::vector<T>& items) const; // ascending by compare_
   std::vector<weighted_item> sorted_view() const;
   T quantile_from_view(const std::vector<weighted_item>& view, double rank, bool inclusive) const;
   double rank_from_view(const std::vector<weighted_item>& view, const T& item,

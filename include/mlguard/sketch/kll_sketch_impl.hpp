@@ -22,15 +22,12 @@ inline bool is_nan_item(const T& item) noexcept {
   }
 }
 
-// A sketch item as JSON: numbers as numbers, except infinite floating-point
-// values, which JSON cannot hold, as the strings "inf" and "-inf".
+// A sketch item as JSON: floating-point items by json_number (±inf as
+// "inf" / "-inf"), other items by nlohmann's conversion.
 template <typename T>
 json sketch_item_to_json(const T& item) {
   if constexpr (std::is_floating_point_v<T>) {
-    if (std::isinf(item)) {
-      return item > 0 ? "inf" : "-inf";
-    }
-    return json(static_cast<double>(item));
+    return json_number(static_cast<double>(item));
   } else {
     return json(item);
   }
@@ -40,18 +37,11 @@ json sketch_item_to_json(const T& item) {
 template <typename T>
 bool sketch_item_from_json(const json& j, T& out) {
   if constexpr (std::is_floating_point_v<T>) {
-    if (j.is_string()) {
-      const auto& s = j.get_ref<const std::string&>();
-      if (s == "inf" || s == "-inf") {
-        out = s == "inf" ? std::numeric_limits<T>::infinity() : -std::numeric_limits<T>::infinity();
-        return true;
-      }
+    double v = 0.0;
+    if (!read_json_number(j, v) || std::isnan(v)) {
       return false;
     }
-    if (!j.is_number()) {
-      return false;
-    }
-    out = static_cast<T>(j.get<double>());
+    out = static_cast<T>(v);
     return !std::isnan(out);
   } else {
     try {
@@ -61,40 +51,6 @@ bool sketch_item_from_json(const json& j, T& out) {
       return false;
     }
   }
-}
-
-inline std::string hex64(std::uint64_t value) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = digits[value & 15U];
-    value >>= 4;
-  }
-  return out;
-}
-
-inline bool parse_hex64(const json& j, std::uint64_t& out) {
-  if (!j.is_string()) {
-    return false;
-  }
-  const auto& s = j.get_ref<const std::string&>();
-  if (s.size() != 16) {
-    return false;
-  }
-  std::uint64_t value = 0;
-  for (const char c : s) {
-    unsigned digit = 0;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<unsigned>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      digit = static_cast<unsigned>(c - 'a' + 10);
-    } else {
-      return false;
-    }
-    value = (value << 4) | digit;
-  }
-  out = value;
-  return true;
 }
 
 // The capacity of a KLL level `depth` levels below the top: k * (2/3)^depth,
@@ -186,8 +142,8 @@ template <typename T, typename C>
 kll_sketch<T, C>::kll_sketch(std::uint16_t k, std::uint64_t seed, C compare)
     : k_(k), min_k_(k), compare_(std::move(compare)) {
   if (k < min_k) {
-    throw argument_error("invalid_k", "KLL k must be at least " + std::to_string(min_k) + ", got " +
-                                          std::to_string(k));
+    throw profile_error("invalid_option", "KLL k must be at least " + std::to_string(min_k) +
+                                              ", got " + std::to_string(k));
   }
   rng_.state = seed;
   levels_.resize(1);
@@ -269,16 +225,15 @@ void kll_sketch<T, C>::update(span<const T> items) {
 }
 
 template <typename T, typename C>
-void kll_sketch<T, C>::sort_level0() {
-  auto& level0 = levels_[0];
+void kll_sketch<T, C>::sort_items(std::vector<T>& items) const {
   if constexpr (std::is_arithmetic_v<T> && std::is_same_v<C, std::less<T>>) {
     int depth = 2;
-    for (std::size_t size = level0.size(); size > 1; size >>= 1) {
+    for (std::size_t size = items.size(); size > 1; size >>= 1) {
       depth += 2;
     }
-    detail::branchless_sort(level0.data(), level0.size(), depth);
+    detail::branchless_sort(items.data(), items.size(), depth);
   } else {
-    std::sort(level0.begin(), level0.end(), compare_);
+    std::sort(items.begin(), items.end(), compare_);
   }
 }
 
@@ -297,7 +252,7 @@ void kll_sketch<T, C>::compress_once() {
     add_level();
   }
   if (h == 0) {
-    sort_level0();
+    sort_items(levels_[0]);
   }
   auto& source = levels_[h];
   auto& target = levels_[h + 1];
@@ -419,16 +374,32 @@ double kll_sketch<T, C>::get_rank(const T& item, bool inclusive) const {
 
 template <typename T, typename C>
 std::vector<typename kll_sketch<T, C>::weighted_item> kll_sketch<T, C>::sorted_view() const {
+  // Level 0 is sorted on a copy (as compaction sorts it); the higher levels
+  // are sorted already and are merged in one by one, lightest first.
+  std::vector<T> level0 = levels_[0];
+  sort_items(level0);
   std::vector<weighted_item> view;
   view.reserve(retained_);
-  for (std::size_t h = 0; h < levels_.size(); ++h) {
-    for (const auto& x : levels_[h]) {
-      view.push_back({x, std::uint64_t{1} << h});
-    }
+  for (const auto& x : level0) {
+    view.push_back({x, 1});
   }
-  std::sort(view.begin(), view.end(), [this](const weighted_item& a, const weighted_item& b) {
-    return compare_(a.item, b.item);
-  });
+  std::vector<weighted_item> merged;
+  merged.reserve(retained_);
+  for (std::size_t h = 1; h < levels_.size(); ++h) {
+    const auto& level = levels_[h];
+    const std::uint64_t weight = std::uint64_t{1} << h;
+    merged.clear();
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < view.size() || j < level.size()) {
+      if (j == level.size() || (i < view.size() && !compare_(level[j], view[i].item))) {
+        merged.push_back(view[i++]);
+      } else {
+        merged.push_back({level[j++], weight});
+      }
+    }
+    view.swap(merged);
+  }
   std::uint64_t total = 0;
   for (auto& entry : view) {
     total += entry.cumulative;
@@ -528,11 +499,9 @@ std::vector<double> kll_sketch<T, C>::get_pmf(span<const T> split_points, bool i
 
 template <typename T, typename C>
 json kll_sketch<T, C>::to_json() const {
-  json j = json::object();
-  j["format"] = "kll_sketch";
-  j["format_version"] = format_version;
-  j["k"] = k_;
-  j["effective_k"] = min_k_;
+  json j = new_document(format);
+  j["k"] = static_cast<std::uint64_t>(k_);
+  j["effective_k"] = static_cast<std::uint64_t>(min_k_);
   j["n"] = n_;
   if (n_ > 0) {
     j["min"] = detail::sketch_item_to_json(min_);
@@ -541,109 +510,104 @@ json kll_sketch<T, C>::to_json() const {
   j["rng_state"] = detail::hex64(rng_.state);
   json levels = json::array();
   for (const auto& level : levels_) {
-    json items = json::array();
-    for (const auto& x : level) {
-      items.push_back(detail::sketch_item_to_json(x));
+    if constexpr (std::is_same_v<T, double>) {
+      levels.push_back(json_numbers(level));
+    } else {
+      json items = json::array();
+      for (const auto& x : level) {
+        items.push_back(detail::sketch_item_to_json(x));
+      }
+      levels.push_back(std::move(items));
     }
-    levels.push_back(std::move(items));
   }
   j["levels"] = std::move(levels);
   return j;
 }
 
 template <typename T, typename C>
-kll_sketch<T, C> kll_sketch<T, C>::from_json(const json& document, std::string_view source,
-                                             C compare) {
-  check_format(document, "kll_sketch", format_version, source);
-  check_known_fields(
-      document,
-      {"format", "format_version", "k", "effective_k", "n", "min", "max", "rng_state", "levels"},
-      source);
-  auto fail = [&](const std::string& what) -> void {
-    throw format_error("corrupt", std::string(source) + ": " + what);
-  };
-  auto unsigned_field = [&](const char* name, std::uint64_t max_value) -> std::uint64_t {
-    const auto it = document.find(name);
-    if (it == document.end() || !it->is_number_unsigned() ||
-        it->template get<std::uint64_t>() > max_value) {
-      fail(std::string("field \"") + name + "\" must be an integer in [0, " +
-           std::to_string(max_value) + "]");
-    }
-    return it->template get<std::uint64_t>();
-  };
-  const auto k = unsigned_field("k", 65535);
-  const auto effective_k = unsigned_field("effective_k", k);
-  if (k < min_k || effective_k < min_k) {
-    fail("k and effective_k must be at least " + std::to_string(min_k));
+kll_sketch<T, C> kll_sketch<T, C>::from_json(const json& document, const std::string& source,
+                                             const std::string& path, C compare) {
+  const auto r =
+      detail::open_document(document, format, source, path,
+                            {"k", "effective_k", "n", "min", "max", "rng_state", "levels"});
+  const auto k = r.count("k", 65535);
+  const auto effective_k = r.count("effective_k", k);
+  if (k < min_k) {
+    r.fail("k", "expected at least " + std::to_string(min_k));
   }
-  const auto n = unsigned_field("n", std::numeric_limits<std::uint64_t>::max());
-  std::uint64_t state = 0;
-  const auto rng = document.find("rng_state");
-  if (rng == document.end() || !detail::parse_hex64(*rng, state)) {
-    fail("field \"rng_state\" must be 16 lowercase hex digits");
+  if (effective_k < min_k) {
+    r.fail("effective_k", "expected at least " + std::to_string(min_k));
   }
+  const auto n = r.count("n");
+  const auto state = detail::read_hex64(r, "rng_state");
   kll_sketch sketch(static_cast<std::uint16_t>(k), state, std::move(compare));
   sketch.min_k_ = static_cast<std::uint16_t>(effective_k);
   sketch.n_ = n;
 
-  const bool has_min = document.contains("min");
-  const bool has_max = document.contains("max");
-  if (n == 0 && (has_min || has_max)) {
-    fail("an empty sketch has no min or max");
-  }
-  if (n > 0) {
-    if (!has_min || !has_max || !detail::sketch_item_from_json(document["min"], sketch.min_) ||
-        !detail::sketch_item_from_json(document["max"], sketch.max_)) {
-      fail("a non-empty sketch needs valid \"min\" and \"max\" items");
+  if (n == 0) {
+    for (const char* field : {"min", "max"}) {
+      if (r.has(field)) {
+        r.fail(field, "an empty sketch has no min or max");
+      }
+    }
+  } else {
+    if (!detail::sketch_item_from_json(r.at("min"), sketch.min_)) {
+      r.fail("min", "expected an item");
+    }
+    if (!detail::sketch_item_from_json(r.at("max"), sketch.max_)) {
+      r.fail("max", "expected an item");
     }
     if (sketch.compare_(sketch.max_, sketch.min_)) {
-      fail("\"min\" is greater than \"max\"");
+      r.fail("min", "greater than max");
     }
   }
 
-  const auto levels = document.find("levels");
-  if (levels == document.end() || !levels->is_array() || levels->empty() || levels->size() > 64) {
-    fail("field \"levels\" must be an array of 1 to 64 arrays");
+  const json& levels = r.array("levels");
+  if (levels.empty() || levels.size() > 64) {
+    r.fail("levels", "expected 1 to 64 levels");
   }
   sketch.levels_.clear();
   std::uint64_t weight = 0;
   std::size_t retained = 0;
-  for (std::size_t h = 0; h < levels->size(); ++h) {
-    const auto& items = (*levels)[h];
+  for (std::size_t h = 0; h < levels.size(); ++h) {
+    const std::string field = "levels[" + std::to_string(h) + "]";
+    const json& items = levels[h];
     if (!items.is_array()) {
-      fail("level " + std::to_string(h) + " is not an array");
+      r.fail(field, "expected an array of items");
     }
     std::vector<T> level;
     level.reserve(items.size());
-    for (const auto& item : items) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
       T value{};
-      if (!detail::sketch_item_from_json(item, value)) {
-        fail("level " + std::to_string(h) + " holds an invalid item");
+      if (!detail::sketch_item_from_json(items[i], value)) {
+        r.fail(field + "[" + std::to_string(i) + "]",
+               "expected an item (a number, \"inf\" or \"-inf\")");
       }
       if (h > 0 && !level.empty() && sketch.compare_(value, level.back())) {
-        fail("level " + std::to_string(h) + " is not sorted");
+        r.fail(field, "not sorted");
       }
       if (sketch.compare_(value, sketch.min_) || sketch.compare_(sketch.max_, value)) {
-        fail("level " + std::to_string(h) + " holds an item outside [min, max]");
+        r.fail(field + "[" + std::to_string(i) + "]", "outside [min, max]");
       }
       level.push_back(std::move(value));
     }
     const std::uint64_t count = level.size();
     if (count > 0 &&
         (h >= 64 || count > (std::numeric_limits<std::uint64_t>::max() - weight) >> h)) {
-      fail("the item weights overflow");
+      r.fail(field, "the item weights overflow");
     }
     weight += count << h;
     retained += level.size();
     sketch.levels_.push_back(std::move(level));
   }
   if (weight != n) {
-    fail("the item weights add up to " + std::to_string(weight) + ", not n = " + std::to_string(n));
+    r.fail("levels", "the item weights add up to " + std::to_string(weight) +
+                         ", not n = " + std::to_string(n));
   }
   sketch.recompute_capacity();
   sketch.retained_ = retained;
   if (retained > sketch.capacity_) {
-    fail("more items than the sketch's capacity");
+    r.fail("levels", "more items than the sketch's capacity");
   }
   return sketch;
 }

@@ -4,15 +4,10 @@
 // What a schema says about one feature: its kind, presence, domain or
 // vocabulary, NaN/Inf rules, the row policy and the skew thresholds.
 
-#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
-
-#include "mlguard/core/error.hpp"
-#include "mlguard/core/json.hpp"
 
 namespace mlguard::validate {
 
@@ -64,7 +59,7 @@ enum class impute_source : std::uint8_t { median, most_frequent, constant };
 inline const char* to_string(impute_source s) noexcept {
   return s == impute_source::median          ? "median"
          : s == impute_source::most_frequent ? "most_frequent"
-                                               : "constant";
+                                             : "constant";
 }
 
 /// Thresholds of the training–serving skew comparators; an absent threshold
@@ -96,7 +91,9 @@ struct feature_spec {
   std::optional<double> max;
   /// Categorical vocabulary; empty = any string is accepted.
   std::vector<std::string> vocabulary;
-  /// Whether a "nan" value (FLOAT_TYPE_HAS_NAN) and ±inf (FLOAT_TYPE_HAS_INF) are accepted.
+  /// Whether a "nan" value (FLOAT_TYPE_HAS_NAN) and ±inf (FLOAT_TYPE_HAS_INF)
+  /// are accepted. An accepted ±inf is not checked against the domain (clip
+  /// still clamps it to a bound on its side).
   bool allow_nan = false;
   bool allow_inf = false;
   /// The row policy and, for impute, the value (numeric kinds) or category.

@@ -3,7 +3,7 @@
 
 // A schema: the feature specs a model expects, checked once when built and
 // compiled into flat per-feature checks that validate_row reads without
-// allocating. Persisted as the versioned "mlguard.schema" JSON document.
+// allocating. Persisted as the "mlguard.schema" JSON document.
 
 #include <array>
 #include <cmath>
@@ -51,28 +51,29 @@ struct feature_check {
 ///  "domain": {"min", "max"}, "vocabulary": [...], "allow_nan", "allow_inf",
 ///  "policy": {"action", "impute": {"strategy", "value" | "category"}},
 ///  "skew": {"l_infinity", "jensen_shannon", "normalized_abs_difference", "unseen_share"}}]}.
-/// Optional members may be left out. Unknown fields, a newer format_version
-/// and ill-typed values are rejected (mlguard.format.*).
+/// Optional members may be left out. Doubles are written by json_number.
+/// Unknown fields, a newer format_version and ill-typed values are rejected
+/// (mlguard.format.*, naming the file and the field path).
 ///
 /// Threads: after construction (and any set_severity calls, which are not
 /// synchronised) a schema is only read: share it freely between threads.
 class schema {
 public:
-  /// The JSON format name and version written by to_json.
-  static constexpr const char* format_name = "mlguard.schema";
-  static constexpr std::int64_t format_version = 1;
+  /// The document a schema is saved as: "mlguard.schema", version 1.
+  static constexpr document_format format{"mlguard.schema", 1};
   /// TFDV's default number of histogram buckets (StatsOptions.num_histogram_buckets).
   static constexpr std::size_t default_histogram_buckets = 10;
 
   /// An empty schema (no features).
   schema() { update_error_mask(); }
 
-  /// Builds a schema. Throws validation_error (mlguard.validate.invalid_spec)
-  /// for an empty or repeated name, min > max or a non-finite bound, a
-  /// max_missing_fraction outside [0, 1], a vocabulary on a non-categorical
-  /// feature or with a repeated category, impute without a value (or with a
-  /// category outside the vocabulary), clip without a domain, a negative
-  /// skew threshold, or histogram_buckets of 0.
+  /// Builds a schema. Throws validation_error: mlguard.validate.invalid_spec
+  /// (naming features[i]) for an empty or repeated name, min > max or a
+  /// non-finite bound, a max_missing_fraction outside [0, 1], a vocabulary
+  /// on a non-categorical feature or with a repeated category, impute
+  /// without a value (or with a category outside the vocabulary), clip
+  /// without a domain, a negative skew threshold;
+  /// mlguard.validate.invalid_option for histogram_buckets of 0.
   explicit schema(std::vector<feature_spec> features,
                   std::size_t histogram_buckets = default_histogram_buckets)
       : features_(std::move(features)), histogram_buckets_(histogram_buckets) {
@@ -119,16 +120,24 @@ public:
 
   /// The schema as a "mlguard.schema" document (see the class comment).
   json to_json() const;
-  /// The schema as indented JSON text.
-  std::string dump(int indent = 2) const { return to_json().dump(indent); }
+  /// The schema as JSON text (`indent` < 0: one line).
+  std::string dump(int indent = 2) const { return dump_json(to_json(), indent); }
   /// Reads a "mlguard.schema" document; `source` names it in errors. Throws
   /// format_error (mlguard.format.corrupt, unknown_field, wrong_kind,
-  /// newer_version) and validation_error (mlguard.validate.invalid_spec).
-  static schema from_json(const json& document, std::string_view source = "schema");
+  /// newer_version; messages name the field path, e.g. `s.json:
+  /// features[2].domain.min: expected a number`) and validation_error
+  /// (mlguard.validate.invalid_spec, naming the source and the feature).
+  static schema from_json(const json& document, const std::string& source = "schema");
   /// Parses JSON text and reads it (parse_json's errors, then from_json's).
-  static schema parse(std::string_view text, std::string_view source = "schema") {
+  static schema parse(std::string_view text, const std::string& source = "schema") {
     return from_json(parse_json(text, source), source);
   }
+  /// Writes the schema document to `path` atomically (save_json).
+  /// Throws io_error (mlguard.io.write_failed).
+  void save(const std::string& path) const { save_json(path, to_json()); }
+  /// Reads a schema document from `path` (load_json, then from_json).
+  /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
+  static schema load(const std::string& path) { return from_json(load_json(path), path); }
 
 private:
   void compile();

@@ -10,82 +10,87 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "mlguard/core/json.hpp"
+#include "mlguard/core/table.hpp"
 #include "mlguard/drift/distances.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/validate/anomaly.hpp"
 #include "mlguard/validate/detail/histogram.hpp"
+#include "mlguard/validate/feature_skew.hpp"
 #include "mlguard/validate/schema.hpp"
 
 namespace mlguard::validate {
 
-/// One comparator's measurement on one feature.
-struct skew_measurement {
-  /// "l_infinity", "normalized_abs_difference", "jensen_shannon" or "unseen_share".
-  std::string comparator;
-  double value = 0.0;
-  /// The schema's threshold, when it sets one.
-  std::optional<double> threshold;
-  /// value > threshold (TFDV's rule).
-  bool anomalous = false;
-  /// The anomaly kind reported when anomalous.
-  anomaly_kind kind = anomaly_kind::comparator_l_infty_high;
-  /// For L-infinity and the normalised absolute difference, the category
-  /// where the largest difference is (TFDV returns it too).
-  std::string category;
-};
+namespace detail {
 
-/// The measurements of one feature, or why none could be made.
-struct feature_skew {
-  std::string name;
-  std::vector<skew_measurement> measurements;
-  std::optional<std::string> skipped;
-};
+// Calls fn(category, count in a, count in b) for the union of the
+// categories of a and b in category order (0 for a category one lacks): a
+// merge of two sorted maps, with no third map to build.
+template <typename Fn>
+void for_each_category(const std::map<std::string, double>& a,
+                       const std::map<std::string, double>& b, Fn&& fn) {
+  auto i = a.begin();
+  auto j = b.begin();
+  while (i != a.end() || j != b.end()) {
+    if (j == b.end() || (i != a.end() && i->first < j->first)) {
+      fn(i->first, i->second, 0.0);
+      ++i;
+    } else if (i == a.end() || j->first < i->first) {
+      fn(j->first, 0.0, j->second);
+      ++j;
+    } else {
+      fn(i->first, i->second, j->second);
+      ++i;
+      ++j;
+    }
+  }
+}
+
+inline double total_count(const std::map<std::string, double>& counts) noexcept {
+  double total = 0.0;
+  for (const auto& kv : counts) {
+    total += kv.second;
+  }
+  return total;
+}
+
+} // namespace detail
 
 /// Category → count of a categorical profile (its frequency summary's estimates).
 inline std::map<std::string, double> category_counts(const profile::feature_profile& p) {
   std::map<std::string, double> out;
   for (const auto& [item, count] : p.frequencies().counts()) {
-    out[item] = static_cast<double>(count);
+    out.emplace_hint(out.end(), item, static_cast<double>(count));
   }
   return out;
 }
 
 /// TFDV's LInftyDistance: each side normalised by its own total, the
-/// largest |p_a(c) − p_b(c)| over the union of categories, and that category.
-/// Nothing when a side is empty.
+/// largest |p_a(c) − p_b(c)| over the union of categories, and that
+/// category (the last in category order among ties). Nothing when a side
+/// is empty. With `combined_total`, both sides are divided by the total of
+/// both (normalized_abs_difference).
 inline std::optional<std::pair<double, std::string>>
 l_infinity_distance(const std::map<std::string, double>& a, const std::map<std::string, double>& b,
                     bool combined_total = false) {
-  double ta = 0.0;
-  double tb = 0.0;
-  for (const auto& kv : a) {
-    ta += kv.second;
-  }
-  for (const auto& kv : b) {
-    tb += kv.second;
-  }
+  double ta = detail::total_count(a);
+  double tb = detail::total_count(b);
   if (!(ta > 0.0) || !(tb > 0.0)) {
     return std::nullopt;
   }
   if (combined_total) {
     ta = tb = ta + tb;
   }
-  std::map<std::string, double> diff;
-  for (const auto& kv : a) {
-    diff[kv.first] += kv.second / ta;
-  }
-  for (const auto& kv : b) {
-    diff[kv.first] -= kv.second / tb;
-  }
   std::pair<double, std::string> best{0.0, ""};
-  for (const auto& kv : diff) {
-    if (std::abs(kv.second) >= best.first) {
-      best = {std::abs(kv.second), kv.first};
+  detail::for_each_category(a, b, [&](const std::string& category, double ca, double cb) {
+    const double d = std::abs(ca / ta - cb / tb);
+    if (d >= best.first) {
+      best.first = d;
+      best.second = category;
     }
-  }
+  });
   return best;
 }
 
@@ -102,24 +107,13 @@ normalized_abs_difference(const std::map<std::string, double>& a,
 /// q, base=2)² over the union of categories. Nothing when a side is empty.
 inline std::optional<double> jensen_shannon_divergence(const std::map<std::string, double>& a,
                                                        const std::map<std::string, double>& b) {
-  std::map<std::string, std::pair<double, double>> joint;
-  for (const auto& kv : a) {
-    joint[kv.first].first += kv.second;
-  }
-  for (const auto& kv : b) {
-    joint[kv.first].second += kv.second;
-  }
   std::vector<double> p;
   std::vector<double> q;
-  double tp = 0.0;
-  double tq = 0.0;
-  for (const auto& kv : joint) {
-    p.push_back(kv.second.first);
-    q.push_back(kv.second.second);
-    tp += kv.second.first;
-    tq += kv.second.second;
-  }
-  if (!(tp > 0.0) || !(tq > 0.0)) {
+  detail::for_each_category(a, b, [&](const std::string&, double ca, double cb) {
+    p.push_back(ca);
+    q.push_back(cb);
+  });
+  if (!(detail::total_count(a) > 0.0) || !(detail::total_count(b) > 0.0)) {
     return std::nullopt;
   }
   return drift::jensen_shannon_value(p, q, drift::js_output::divergence, drift::log_base::two);
@@ -135,8 +129,9 @@ inline std::optional<double> jensen_shannon_divergence(const std::map<std::strin
 /// sketch's ranks at the edges (exact below k values, within its rank error
 /// above) where TFDV interpolates between quantile boundaries, and missing
 /// values (NaN) get no bucket. Nothing when a side has no value.
-inline std::optional<double>
-jensen_shannon_divergence(const profile::feature_profile& a, const profile::feature_profile& b, std::size_t buckets) {
+inline std::optional<double> jensen_shannon_divergence(const profile::feature_profile& a,
+                                                       const profile::feature_profile& b,
+                                                       std::size_t buckets) {
   const auto ha = detail::equi_width_histogram(a, buckets);
   const auto hb = detail::equi_width_histogram(b, buckets);
   auto [p, q] = detail::align(ha, hb);
@@ -160,7 +155,8 @@ jensen_shannon_divergence(const profile::feature_profile& a, const profile::feat
 /// carries the schema's threshold and is anomalous when above it. A
 /// feature absent from either profile, of different kinds in the two, or
 /// without values is skipped with the reason.
-inline std::vector<feature_skew> compare_profiles(const schema& s, const profile::dataset_profile& training,
+inline std::vector<feature_skew> compare_profiles(const schema& s,
+                                                  const profile::dataset_profile& training,
                                                   const profile::dataset_profile& serving) {
   std::vector<feature_skew> out;
   for (const auto& spec : s.features()) {
@@ -203,10 +199,10 @@ inline std::vector<feature_skew> compare_profiles(const schema& s, const profile
       }
       double unseen = 0.0;
       double total = 0.0;
-      for (const auto& kv : cb) {
-        total += kv.second;
-        unseen += ca.count(kv.first) == 0 ? kv.second : 0.0;
-      }
+      detail::for_each_category(ca, cb, [&](const std::string&, double in_training, double count) {
+        total += count;
+        unseen += in_training == 0.0 ? count : 0.0;
+      });
       if (total > 0.0) {
         add("unseen_share", unseen / total, spec.skew.unseen_share,
             anomaly_kind::comparator_unseen_categories_high);
@@ -220,6 +216,14 @@ inline std::vector<feature_skew> compare_profiles(const schema& s, const profile
     out.push_back(std::move(fs));
   }
   return out;
+}
+
+/// compare_profiles against the profile of the `serving` table, built with
+/// the training profile's options (what validate_options::skew wants for a
+/// batch). Throws profile_error from profiling.
+inline std::vector<feature_skew>
+compare_profiles(const schema& s, const profile::dataset_profile& training, const table& serving) {
+  return compare_profiles(s, training, profile::dataset_profile::of(serving, training.options()));
 }
 
 } // namespace mlguard::validate

@@ -1,26 +1,23 @@
 #ifndef MLGUARD_VALIDATE_VALIDATION_REPORT_HPP
 #define MLGUARD_VALIDATE_VALIDATION_REPORT_HPP
 
-// Batch validation: a table (or a stream of rows) against a schema, giving
-// per feature the count and rate of each anomaly kind, a bounded sample of
-// failing rows, severities and an overall verdict; optionally with skew
-// measurements against a training profile.
+// What validating a batch found (DESIGN.md's validation_report): per feature
+// the count, rate and first failing rows of each anomaly kind, their
+// severities, skew measurements against a training profile, and an overall
+// verdict. validate_batch and report_builder (validate_batch.hpp) make one;
+// it is saved as the "mlguard.validation_report" JSON document.
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
+#include <string_view>
 #include <vector>
 
 #include "mlguard/core/json.hpp"
-#include "mlguard/core/span.hpp"
-#include "mlguard/core/table.hpp"
-#include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/validate/anomaly.hpp"
-#include "mlguard/validate/schema.hpp"
-#include "mlguard/validate/skew.hpp"
-#include "mlguard/validate/validate_row.hpp"
+#include "mlguard/validate/detail/enum_names.hpp"
+#include "mlguard/validate/feature_skew.hpp"
 
 namespace mlguard::validate {
 
@@ -28,7 +25,8 @@ namespace mlguard::validate {
 struct anomaly_entry {
   anomaly_kind kind{};
   severity level = severity::error;
-  /// Rows with this anomaly (for column-level kinds: every row).
+  /// Rows with this anomaly (for column-level kinds: every row; for
+  /// comparator kinds, which are about the batch: 0).
   std::uint64_t count = 0;
   /// count / rows.
   double rate = 0.0;
@@ -57,10 +55,18 @@ inline const char* to_string(verdict v) noexcept {
   return v == verdict::pass ? "pass" : (v == verdict::warning ? "warning" : "error");
 }
 
-/// The result of validating a batch (DESIGN.md's validation_report).
+/// The result of validating a batch.
+///
+/// JSON ("mlguard.validation_report", format_version 1): {"format",
+/// "format_version", "rows", "rejected_rows", "verdict", "errors",
+/// "warnings", "features": [{"name", "missing", "anomalies": [{"kind",
+/// "severity", "count", "rate", "rows" (1-based data rows), "value",
+/// "threshold"}], "skew": {"skipped", "measurements": [{"comparator",
+/// "value", "threshold", "anomalous", "category"}]}}]}; optional members
+/// are left out when absent, doubles are written by json_number.
 struct validation_report {
-  static constexpr const char* format_name = "mlguard.validation_report";
-  static constexpr std::int64_t format_version = 1;
+  /// The document a report is saved as: "mlguard.validation_report", version 1.
+  static constexpr document_format format{"mlguard.validation_report", 1};
 
   std::uint64_t rows = 0;
   /// Rows a reject policy refused.
@@ -85,37 +91,58 @@ struct validation_report {
     }
     return nullptr;
   }
+
+  /// The report as a "mlguard.validation_report" document (see the struct comment).
+  json to_json() const;
+  /// Reads what to_json wrote; `source` names the input in errors. Throws
+  /// format_error: mlguard.format.corrupt (missing or ill-typed fields, an
+  /// unknown anomaly kind, severity, verdict or comparator, row 0; the
+  /// message names the field path), mlguard.format.unknown_field,
+  /// mlguard.format.wrong_kind, mlguard.format.newer_version.
+  static validation_report from_json(const json& document,
+                                     const std::string& source = "validation_report");
+  /// Writes the report document to `path` atomically (save_json).
+  /// Throws io_error (mlguard.io.write_failed).
+  void save(const std::string& path) const { save_json(path, to_json()); }
+  /// Reads a report document from `path` (load_json, then from_json).
+  /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
+  static validation_report load(const std::string& path) {
+    return from_json(load_json(path), path);
+  }
 };
 
-/// {"format": "mlguard.validation_report", "format_version": 1, "rows",
-/// "rejected_rows", "verdict", "errors", "warnings", "features": [{"name",
-/// "missing", "anomalies": [{"kind", "severity", "count", "rate", "rows"
-/// (1-based data rows), "value", "threshold"}], "skew": {"skipped" |
-/// "measurements": [{"comparator", "value", "threshold", "anomalous", "category"}]}}]}.
-/// Comparator anomalies are about the batch, not rows: their count and rate are 0.
-inline void to_json(json& j, const validation_report& r) {
-  json features = json::array();
-  for (const auto& f : r.features) {
+/// nlohmann ADL hook: `json j = report;`
+inline void to_json(json& j, const validation_report& r) { j = r.to_json(); }
+/// nlohmann ADL hook. Throws as validation_report::from_json.
+inline void from_json(const json& j, validation_report& r) { r = validation_report::from_json(j); }
+
+inline json validation_report::to_json() const {
+  json list = json::array();
+  for (const auto& f : features) {
     json anomalies = json::array();
     for (const auto& a : f.anomalies) {
-      json rows = json::array();
-      for (auto row : a.sample_rows) {
-        rows.push_back(row + 1);
+      json sample = json::array();
+      for (const auto row : a.sample_rows) {
+        sample.push_back(row + 1);
       }
-      json e = {{"kind", to_string(a.kind)},
-                {"severity", to_string(a.level)},
-                {"count", a.count},
-                {"rate", a.rate},
-                {"rows", rows}};
+      json e = json::object();
+      e["kind"] = to_string(a.kind);
+      e["severity"] = to_string(a.level);
+      e["count"] = a.count;
+      e["rate"] = json_number(a.rate);
+      e["rows"] = std::move(sample);
       if (a.value) {
-        e["value"] = *a.value;
+        e["value"] = json_number(*a.value);
       }
       if (a.threshold) {
-        e["threshold"] = *a.threshold;
+        e["threshold"] = json_number(*a.threshold);
       }
       anomalies.push_back(std::move(e));
     }
-    json fj = {{"name", f.name}, {"missing", f.missing}, {"anomalies", anomalies}};
+    json fj = json::object();
+    fj["name"] = f.name;
+    fj["missing"] = f.missing;
+    fj["anomalies"] = std::move(anomalies);
     if (f.skew) {
       json skew = json::object();
       if (f.skew->skipped) {
@@ -123,177 +150,106 @@ inline void to_json(json& j, const validation_report& r) {
       }
       json ms = json::array();
       for (const auto& m : f.skew->measurements) {
-        json mj = {{"comparator", m.comparator}, {"value", m.value}, {"anomalous", m.anomalous}};
+        json mj = json::object();
+        mj["comparator"] = m.comparator;
+        mj["value"] = json_number(m.value);
+        mj["anomalous"] = m.anomalous;
         if (m.threshold) {
-          mj["threshold"] = *m.threshold;
+          mj["threshold"] = json_number(*m.threshold);
         }
         if (!m.category.empty()) {
           mj["category"] = m.category;
         }
         ms.push_back(std::move(mj));
       }
-      skew["measurements"] = ms;
-      fj["skew"] = skew;
+      skew["measurements"] = std::move(ms);
+      fj["skew"] = std::move(skew);
     }
-    features.push_back(std::move(fj));
+    list.push_back(std::move(fj));
   }
-  j = json{{"format", validation_report::format_name},
-           {"format_version", validation_report::format_version},
-           {"rows", r.rows},
-           {"rejected_rows", r.rejected_rows},
-           {"verdict", to_string(r.outcome)},
-           {"errors", r.errors},
-           {"warnings", r.warnings},
-           {"features", features}};
+  json j = new_document(format);
+  j["rows"] = rows;
+  j["rejected_rows"] = rejected_rows;
+  j["verdict"] = to_string(outcome);
+  j["errors"] = static_cast<std::uint64_t>(errors);
+  j["warnings"] = static_cast<std::uint64_t>(warnings);
+  j["features"] = std::move(list);
+  return j;
 }
 
-/// Options of batch validation.
-struct validate_options {
-  /// Failing row numbers kept per feature and anomaly kind.
-  std::size_t max_sample_rows = 5;
-  /// A training profile to measure skew against (compare_profiles); the
-  /// batch's own profile is built for it.
-  const profile::dataset_profile* reference = nullptr;
-};
-
-/// Accumulates per-row results into a validation_report: what validate_batch()
-/// uses, and what a caller streaming rows (validate_row / validate_fields)
-/// uses to get the same report. Allocates only while a sample of failing
-/// rows is still filling up.
-class report_builder {
-public:
-  /// A builder for `s` (which must outlive it).
-  explicit report_builder(const schema& s, const validate_options& options = {})
-      : schema_(s), options_(options), counts_(s.size() * anomaly_kind_count, 0),
-        samples_(s.size() * anomaly_kind_count), missing_(s.size(), 0), missing_samples_(s.size()),
-        absent_(s.size(), false) {}
-
-  /// Feature `i` has no column in the data (SCHEMA_MISSING_COLUMN); its row
-  /// results are then ignored.
-  void missing_column(std::size_t i) { absent_.at(i) = true; }
-  /// The data has a column `name` the schema lacks (SCHEMA_NEW_COLUMN).
-  void new_column(std::string name) { new_columns_.push_back(std::move(name)); }
-
-  /// Adds row `row` (0-based) with its per-feature anomalies.
-  void add(std::uint64_t row, span<const anomaly_set> sets, const row_result& result) {
-    ++rows_;
-    rejected_ += result.rejected ? 1 : 0;
-    for (std::size_t i = 0; i < sets.size() && i < schema_.size(); ++i) {
-      if (absent_[i]) {
-        continue;
-      }
-      const anomaly_set a = sets[i];
-      if (a.missing()) {
-        ++missing_[i];
-        if (missing_samples_[i].size() < options_.max_sample_rows) {
-          missing_samples_[i].push_back(row);
-        }
-      }
-      std::uint32_t bits = a.bits();
-      while (bits != 0) {
-        unsigned k = 0;
-        while (((bits >> k) & 1U) == 0) {
-          ++k;
-        }
-        bits &= bits - 1;
-        const std::size_t slot = i * anomaly_kind_count + k;
-        ++counts_[slot];
-        if (samples_[slot].size() < options_.max_sample_rows) {
-          samples_[slot].push_back(row);
-        }
-      }
-    }
+inline validation_report validation_report::from_json(const json& document,
+                                                      const std::string& source) {
+  const auto r =
+      json_reader::document(document, format, source,
+                            {"rows", "rejected_rows", "verdict", "errors", "warnings", "features"});
+  validation_report out;
+  out.rows = r.count("rows");
+  out.rejected_rows = r.count("rejected_rows");
+  if (!detail::enum_from_string(r.text("verdict"), 3, out.outcome)) {
+    r.fail("verdict", "expected pass, warning or error");
   }
-
-  /// Rows added so far.
-  std::uint64_t rows() const noexcept { return rows_; }
-
-  /// The report, with skew measurements when `skew` is given (from compare_profiles).
-  validation_report finish(const std::vector<feature_skew>* skew = nullptr) const {
-    validation_report r;
-    r.rows = rows_;
-    r.rejected_rows = rejected_;
-    const double n = rows_ > 0 ? static_cast<double>(rows_) : 1.0;
-    auto entry = [&](anomaly_kind kind, std::uint64_t count, std::vector<std::uint64_t> rows) {
-      anomaly_entry e;
-      e.kind = kind;
-      e.level = schema_.severity_of(kind);
-      e.count = count;
-      e.rate = static_cast<double>(count) / n;
-      e.sample_rows = std::move(rows);
-      return e;
-    };
-    for (std::size_t i = 0; i < schema_.size(); ++i) {
-      const auto& spec = schema_[i];
-      feature_report f;
-      f.name = spec.name;
-      if (absent_[i]) {
-        f.anomalies.push_back(entry(anomaly_kind::schema_missing_column, rows_, {}));
-        r.features.push_back(std::move(f));
-        continue;
+  out.errors = static_cast<std::size_t>(r.count("errors"));
+  out.warnings = static_cast<std::size_t>(r.count("warnings"));
+  for (const auto& fr : r.objects("features")) {
+    fr.allow_fields({"name", "missing", "anomalies", "skew"});
+    feature_report f;
+    f.name = fr.text("name");
+    f.missing = fr.count("missing");
+    for (const auto& ar : fr.objects("anomalies")) {
+      ar.allow_fields({"kind", "severity", "count", "rate", "rows", "value", "threshold"});
+      anomaly_entry a;
+      if (!detail::enum_from_string(ar.text("kind"), anomaly_kind_count, a.kind)) {
+        ar.fail("kind", "not an anomaly kind mlguard knows");
       }
-      f.missing = missing_[i];
-      const double missing_rate = static_cast<double>(missing_[i]) / n;
-      if (missing_[i] > 0 && (spec.required || missing_rate > spec.max_missing_fraction)) {
-        f.anomalies.push_back(entry(anomaly_kind::feature_type_low_fraction_present, missing_[i],
-                                    missing_samples_[i]));
+      if (!detail::enum_from_string(ar.text("severity"), 2, a.level)) {
+        ar.fail("severity", "expected warning or error");
       }
-      for (std::size_t k = 0; k < anomaly_kind_count; ++k) {
-        const auto kind = static_cast<anomaly_kind>(k);
-        const std::size_t slot = i * anomaly_kind_count + k;
-        if (counts_[slot] > 0 && kind != anomaly_kind::feature_type_low_fraction_present) {
-          f.anomalies.push_back(entry(kind, counts_[slot], samples_[slot]));
+      a.count = ar.count("count");
+      a.rate = ar.number("rate");
+      a.sample_rows = ar.counts("rows");
+      for (auto& row : a.sample_rows) {
+        if (row == 0) {
+          ar.fail("rows", "rows are numbered from 1");
         }
+        --row;
       }
-      if (skew != nullptr) {
-        for (const auto& fs : *skew) {
-          if (fs.name != spec.name) {
-            continue;
-          }
-          for (const auto& m : fs.measurements) {
-            if (m.anomalous) {
-              auto e = entry(m.kind, 0, {});
-              e.rate = 0.0;
-              e.value = m.value;
-              e.threshold = m.threshold;
-              f.anomalies.push_back(std::move(e));
-            }
-          }
-          f.skew = fs;
+      a.value = ar.optional_number("value");
+      a.threshold = ar.optional_number("threshold");
+      f.anomalies.push_back(std::move(a));
+    }
+    if (fr.has("skew")) {
+      const auto sr = fr.object("skew");
+      sr.allow_fields({"skipped", "measurements"});
+      feature_skew skew;
+      skew.name = f.name;
+      if (sr.has("skipped")) {
+        skew.skipped = sr.text("skipped");
+      }
+      for (const auto& mr : sr.objects("measurements")) {
+        mr.allow_fields({"comparator", "value", "threshold", "anomalous", "category"});
+        skew_measurement m;
+        m.comparator = mr.text("comparator");
+        const auto kind = skew_anomaly_kind(m.comparator);
+        if (!kind) {
+          mr.fail("comparator", "expected l_infinity, normalized_abs_difference, "
+                                "jensen_shannon or unseen_share");
         }
+        m.kind = *kind;
+        m.value = mr.number("value");
+        m.threshold = mr.optional_number("threshold");
+        m.anomalous = mr.flag("anomalous");
+        if (mr.has("category")) {
+          m.category = mr.text("category");
+        }
+        skew.measurements.push_back(std::move(m));
       }
-      r.features.push_back(std::move(f));
+      f.skew = std::move(skew);
     }
-    for (const auto& name : new_columns_) {
-      feature_report f;
-      f.name = name;
-      f.anomalies.push_back(entry(anomaly_kind::schema_new_column, rows_, {}));
-      r.features.push_back(std::move(f));
-    }
-    for (const auto& f : r.features) {
-      for (const auto& a : f.anomalies) {
-        (a.level == severity::error ? r.errors : r.warnings) += 1;
-      }
-    }
-    r.outcome = r.errors > 0 ? verdict::error : (r.warnings > 0 ? verdict::warning : verdict::pass);
-    return r;
+    out.features.push_back(std::move(f));
   }
-
-private:
-  const schema& schema_;
-  validate_options options_;
-  std::uint64_t rows_ = 0;
-  std::uint64_t rejected_ = 0;
-  std::vector<std::uint64_t> counts_;
-  std::vector<std::vector<std::uint64_t>> samples_;
-  std::vector<std::uint64_t> missing_;
-  std::vector<std::vector<std::uint64_t>> missing_samples_;
-  std::vector<bool> absent_;
-  std::vector<std::string> new_columns_;
-};
+  return out;
+}
 
 } // namespace mlguard::validate
-
-#include "mlguard/validate/detail/validate_table_impl.hpp"
 
 #endif // MLGUARD_VALIDATE_VALIDATION_REPORT_HPP

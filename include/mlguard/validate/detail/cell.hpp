@@ -182,8 +182,12 @@ inline anomaly_set check_cell(const feature_check& c, cell_state state, double& 
     case feature_kind::numeric:
     case feature_kind::integer: {
       const bool integer = c.kind == feature_kind::integer;
-      if (std::isinf(v) && !c.allow_inf) {
-        a.set(anomaly_kind::float_type_has_inf);
+      if (std::isinf(v)) {
+        // ±inf is its own anomaly, or accepted: an allowed inf is not also
+        // outside the domain (a schema inferred from data with inf accepts it).
+        if (!c.allow_inf) {
+          a.set(anomaly_kind::float_type_has_inf);
+        }
       } else {
         if (integer && std::isfinite(v) && std::floor(v) != v) {
           a.set(anomaly_kind::int_type_not_int_string);

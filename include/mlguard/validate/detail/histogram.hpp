@@ -6,8 +6,6 @@
 // RebucketHistogram, StripPointAndInfiniteBuckets, AddPointMasses).
 
 #include <cstddef>
-#include <map>
-#include <set>
 #include <utility>
 #include <vector>
 
@@ -89,38 +87,83 @@ inline std::vector<bucket> rebucket(const std::vector<double>& boundaries,
   return out;
 }
 
+// The sorted, distinct edges of the finite buckets of `h` (equal-width
+// buckets come in order, so a bucket's high edge is the next one's low).
+inline std::vector<double> bucket_edges(const std::vector<bucket>& h) {
+  std::vector<double> edges;
+  for (const auto& x : h) {
+    for (const double e : {x.low, x.high}) {
+      std::size_t i = edges.size();
+      while (i > 0 && edges[i - 1] > e) {
+        --i;
+      }
+      if (i == 0 || edges[i - 1] != e) {
+        edges.insert(edges.begin() + static_cast<std::ptrdiff_t>(i), e);
+      }
+    }
+  }
+  return edges;
+}
+
 // TFDV's AlignHistograms: both histograms on the union of their bucket
 // edges (point masses and infinite mass stripped first, then appended as
-// extra buckets). Returns the two count vectors, same length.
+// extra buckets, points by increasing value). Returns the two count
+// vectors, same length. Plain vectors rather than maps and sets keep the
+// instantiations this costs every includer small.
 inline std::pair<std::vector<double>, std::vector<double>> align(const histogram& a,
                                                                  const histogram& b) {
+  struct point {
+    double value;
+    double a;
+    double b;
+  };
   std::vector<bucket> ra;
   std::vector<bucket> rb;
-  std::map<double, std::pair<double, double>> points;
-  std::set<double> edges_a;
-  std::set<double> edges_b;
+  std::vector<point> points; // sorted by value
+  const auto add_point = [&points](double value, double ca, double cb) {
+    std::size_t i = 0;
+    while (i < points.size() && points[i].value < value) {
+      ++i;
+    }
+    if (i == points.size() || points[i].value != value) {
+      points.insert(points.begin() + static_cast<std::ptrdiff_t>(i), point{value, 0.0, 0.0});
+    }
+    points[i].a += ca;
+    points[i].b += cb;
+  };
   for (const auto& x : a.buckets) {
     if (x.low == x.high) {
-      points[x.low].first += x.count;
+      add_point(x.low, x.count, 0.0);
     } else {
       ra.push_back(x);
-      edges_a.insert(x.low);
-      edges_a.insert(x.high);
     }
   }
   for (const auto& x : b.buckets) {
     if (x.low == x.high) {
-      points[x.low].second += x.count;
+      add_point(x.low, 0.0, x.count);
     } else {
       rb.push_back(x);
-      edges_b.insert(x.low);
-      edges_b.insert(x.high);
     }
   }
+  const auto edges_a = bucket_edges(ra);
+  const auto edges_b = bucket_edges(rb);
   if (edges_a != edges_b) {
-    std::set<double> all = edges_a;
-    all.insert(edges_b.begin(), edges_b.end());
-    const std::vector<double> boundaries(all.begin(), all.end());
+    std::vector<double> boundaries; // the sorted union
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < edges_a.size() || j < edges_b.size()) {
+      const bool take_a = j == edges_b.size() || (i < edges_a.size() && edges_a[i] <= edges_b[j]);
+      const double e = take_a ? edges_a[i] : edges_b[j];
+      if (take_a && j < edges_b.size() && edges_b[j] == e) {
+        ++j;
+      }
+      if (take_a) {
+        ++i;
+      } else {
+        ++j;
+      }
+      boundaries.push_back(e);
+    }
     ra = rebucket(boundaries, ra);
     rb = rebucket(boundaries, rb);
   }
@@ -131,10 +174,9 @@ inline std::pair<std::vector<double>, std::vector<double>> align(const histogram
   for (const auto& x : rb) {
     out.second.push_back(x.count);
   }
-  for (const auto& [value, counts] : points) {
-    (void)value;
-    out.first.push_back(counts.first);
-    out.second.push_back(counts.second);
+  for (const auto& p : points) {
+    out.first.push_back(p.a);
+    out.second.push_back(p.b);
   }
   if (a.infinite != 0.0) {
     out.first.push_back(a.infinite);

@@ -3,21 +3,29 @@
 
 // The bodies of schema's checks and JSON conversion (included by schema.hpp).
 
+#include <string>
+#include <utility>
+
+#include "mlguard/validate/detail/enum_names.hpp"
+
 namespace mlguard::validate {
 
 inline void schema::compile() {
-  auto invalid = [](const feature_spec& f, const std::string& what) {
-    throw validation_error("invalid_spec", "feature '" + f.name + "': " + what);
+  std::size_t index = 0;
+  auto invalid = [&index](const feature_spec& f, const std::string& what) {
+    throw validation_error("invalid_spec",
+                           "features[" + std::to_string(index) + "] ('" + f.name + "'): " + what);
   };
   if (histogram_buckets_ == 0) {
-    throw validation_error("invalid_spec", "histogram_buckets must be at least 1");
+    throw validation_error("invalid_option", "histogram_buckets must be at least 1");
   }
   checks_.clear();
   vocabs_.clear();
   for (std::size_t i = 0; i < features_.size(); ++i) {
+    index = i;
     const auto& f = features_[i];
     if (f.name.empty()) {
-      throw validation_error("invalid_spec", "feature " + std::to_string(i) + " has no name");
+      invalid(f, "the name is empty");
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (features_[j].name == f.name) {
@@ -104,239 +112,156 @@ inline json schema::to_json() const {
     j["kind"] = to_string(f.kind);
     j["required"] = f.required;
     if (!f.required) {
-      j["max_missing_fraction"] = f.max_missing_fraction;
+      j["max_missing_fraction"] = json_number(f.max_missing_fraction);
     }
     if (f.min || f.max) {
       json d = json::object();
       if (f.min) {
-        d["min"] = *f.min;
+        d["min"] = json_number(*f.min);
       }
       if (f.max) {
-        d["max"] = *f.max;
+        d["max"] = json_number(*f.max);
       }
-      j["domain"] = d;
+      j["domain"] = std::move(d);
     }
     if (!f.vocabulary.empty()) {
-      j["vocabulary"] = f.vocabulary;
+      json vocabulary = json::array();
+      for (const auto& category : f.vocabulary) {
+        vocabulary.push_back(category);
+      }
+      j["vocabulary"] = std::move(vocabulary);
     }
     j["allow_nan"] = f.allow_nan;
     j["allow_inf"] = f.allow_inf;
-    json policy = {{"action", to_string(f.action)}};
+    json policy = json::object();
+    policy["action"] = to_string(f.action);
     if (f.impute_value || f.impute_category) {
-      json impute = {{"strategy", to_string(f.impute)}};
+      json impute = json::object();
+      impute["strategy"] = to_string(f.impute);
       if (f.impute_value) {
-        impute["value"] = *f.impute_value;
+        impute["value"] = json_number(*f.impute_value);
       }
       if (f.impute_category) {
         impute["category"] = *f.impute_category;
       }
-      policy["impute"] = impute;
+      policy["impute"] = std::move(impute);
     }
-    j["policy"] = policy;
+    j["policy"] = std::move(policy);
     json skew = json::object();
-    auto put = [&](const char* name, const std::optional<double>& v) {
-      if (v) {
-        skew[name] = *v;
+    const std::pair<const char*, const std::optional<double>*> thresholds[] = {
+        {"l_infinity", &f.skew.l_infinity},
+        {"jensen_shannon", &f.skew.jensen_shannon},
+        {"normalized_abs_difference", &f.skew.normalized_abs_difference},
+        {"unseen_share", &f.skew.unseen_share}};
+    for (const auto& [name, value] : thresholds) {
+      if (*value) {
+        skew[name] = json_number(**value);
       }
-    };
-    put("l_infinity", f.skew.l_infinity);
-    put("jensen_shannon", f.skew.jensen_shannon);
-    put("normalized_abs_difference", f.skew.normalized_abs_difference);
-    put("unseen_share", f.skew.unseen_share);
+    }
     if (!skew.empty()) {
-      j["skew"] = skew;
+      j["skew"] = std::move(skew);
     }
     features.push_back(std::move(j));
   }
-  json doc = json::object();
-  doc["format"] = format_name;
-  doc["format_version"] = format_version;
-  doc["histogram_buckets"] = histogram_buckets_;
+  json doc = new_document(format);
+  doc["histogram_buckets"] = static_cast<std::uint64_t>(histogram_buckets_);
   json sev = json::object();
   for (std::size_t k = 0; k < anomaly_kind_count; ++k) {
     if (severities_[k] != 0) {
-      sev[to_string(static_cast<anomaly_kind>(k))] = severities_[k] == 1 ? "warning" : "error";
+      sev[to_string(static_cast<anomaly_kind>(k))] =
+          to_string(severities_[k] == 1 ? severity::warning : severity::error);
     }
   }
   if (!sev.empty()) {
-    doc["severity"] = sev;
+    doc["severity"] = std::move(sev);
   }
   doc["features"] = std::move(features);
   return doc;
 }
 
-inline schema schema::from_json(const json& document, std::string_view source) {
-  check_format(document, format_name, format_version, source);
-  check_known_fields(
-      document, {"format", "format_version", "histogram_buckets", "severity", "features"}, source);
-  const std::string src(source);
-  auto fail = [&](const std::string& where, const std::string& what) {
-    throw format_error("corrupt", src + ": " + where + ": " + what);
+inline schema schema::from_json(const json& document, const std::string& source) {
+  const auto r = json_reader::document(document, format, source,
+                                       {"histogram_buckets", "severity", "features"});
+  const auto flag = [](const json_reader& o, const char* field, bool fallback) {
+    return o.has(field) ? o.flag(field) : fallback;
   };
-  auto get_bool = [&](const json& o, const char* name, bool fallback, const std::string& where) {
-    const auto it = o.find(name);
-    if (it == o.end()) {
-      return fallback;
-    }
-    if (!it->is_boolean()) {
-      fail(where, std::string("\"") + name + "\" must be true or false");
-    }
-    return it->get<bool>();
-  };
-  auto get_number = [&](const json& o, const char* name,
-                        const std::string& where) -> std::optional<double> {
-    const auto it = o.find(name);
-    if (it == o.end()) {
-      return std::nullopt;
-    }
-    if (!it->is_number()) {
-      fail(where, std::string("\"") + name + "\" must be a number");
-    }
-    return it->get<double>();
-  };
-  auto get_string = [&](const json& o, const char* name,
-                        const std::string& where) -> std::optional<std::string> {
-    const auto it = o.find(name);
-    if (it == o.end()) {
-      return std::nullopt;
-    }
-    if (!it->is_string()) {
-      fail(where, std::string("\"") + name + "\" must be a string");
-    }
-    return it->get<std::string>();
-  };
-  auto get_object = [&](const json& o, const char* name, const std::string& where) -> const json* {
-    const auto it = o.find(name);
-    if (it == o.end()) {
-      return nullptr;
-    }
-    if (!it->is_object()) {
-      fail(where, std::string("\"") + name + "\" must be an object");
-    }
-    return &*it;
-  };
-
   std::size_t buckets = default_histogram_buckets;
-  if (const auto it = document.find("histogram_buckets"); it != document.end()) {
-    if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0 ||
-        it->get<std::uint64_t>() > 100000) {
-      fail("histogram_buckets", "must be an integer in 1..100000");
-    }
-    buckets = it->get<std::size_t>();
-  }
-  const auto list = document.find("features");
-  if (list == document.end() || !list->is_array()) {
-    fail("features", "missing array \"features\"");
+  if (r.has("histogram_buckets")) {
+    buckets = static_cast<std::size_t>(r.integer("histogram_buckets", 1, 100000));
   }
   std::vector<feature_spec> specs;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const json& j = (*list)[i];
-    std::string where = "features[" + std::to_string(i) + "]";
-    if (!j.is_object()) {
-      fail(where, "must be an object");
-    }
-    check_known_fields(j,
-                       {"name", "kind", "required", "max_missing_fraction", "domain", "vocabulary",
-                        "allow_nan", "allow_inf", "policy", "skew"},
-                       src + ": " + where);
+  for (const auto& j : r.objects("features")) {
+    j.allow_fields({"name", "kind", "required", "max_missing_fraction", "domain", "vocabulary",
+                    "allow_nan", "allow_inf", "policy", "skew"});
     feature_spec f;
-    const auto name = get_string(j, "name", where);
-    if (!name) {
-      fail(where, "missing \"name\"");
+    f.name = j.text("name");
+    if (!detail::enum_from_string(j.text("kind"), 4, f.kind)) {
+      j.fail("kind", "expected numeric, integer, categorical or boolean");
     }
-    f.name = *name;
-    where += " ('" + f.name + "')";
-    const auto kind = get_string(j, "kind", where).value_or("");
-    if (kind == "numeric") {
-      f.kind = feature_kind::numeric;
-    } else if (kind == "integer") {
-      f.kind = feature_kind::integer;
-    } else if (kind == "categorical") {
-      f.kind = feature_kind::categorical;
-    } else if (kind == "boolean") {
-      f.kind = feature_kind::boolean;
-    } else {
-      fail(where, "\"kind\" must be numeric, integer, categorical or boolean");
-    }
-    f.required = get_bool(j, "required", true, where);
-    f.max_missing_fraction = get_number(j, "max_missing_fraction", where).value_or(0.0);
-    if (f.required && f.max_missing_fraction != 0.0) {
-      fail(where, "a required feature has no max_missing_fraction");
-    }
-    if (const json* d = get_object(j, "domain", where)) {
-      check_known_fields(*d, {"min", "max"}, src + ": " + where + ".domain");
-      f.min = get_number(*d, "min", where + ".domain");
-      f.max = get_number(*d, "max", where + ".domain");
-    }
-    if (const auto it = j.find("vocabulary"); it != j.end()) {
-      if (!it->is_array()) {
-        fail(where, "\"vocabulary\" must be an array of strings");
+    f.required = flag(j, "required", true);
+    if (j.has("max_missing_fraction")) {
+      f.max_missing_fraction = j.number("max_missing_fraction");
+      if (f.required && f.max_missing_fraction != 0.0) {
+        j.fail("max_missing_fraction", "a required feature has no max_missing_fraction");
       }
-      for (const auto& v : *it) {
-        if (!v.is_string()) {
-          fail(where, "\"vocabulary\" must be an array of strings");
+    }
+    if (j.has("domain")) {
+      const auto d = j.object("domain");
+      d.allow_fields({"min", "max"});
+      f.min = d.optional_number("min");
+      f.max = d.optional_number("max");
+    }
+    if (j.has("vocabulary")) {
+      f.vocabulary = j.texts("vocabulary");
+    }
+    f.allow_nan = flag(j, "allow_nan", false);
+    f.allow_inf = flag(j, "allow_inf", false);
+    if (j.has("policy")) {
+      const auto p = j.object("policy");
+      p.allow_fields({"action", "impute"});
+      if (p.has("action") && !detail::enum_from_string(p.text("action"), 4, f.action)) {
+        p.fail("action", "expected flag, reject, impute or clip");
+      }
+      if (p.has("impute")) {
+        const auto imp = p.object("impute");
+        imp.allow_fields({"strategy", "value", "category"});
+        f.impute = impute_source::constant;
+        if (imp.has("strategy") && !detail::enum_from_string(imp.text("strategy"), 3, f.impute)) {
+          imp.fail("strategy", "expected median, most_frequent or constant");
         }
-        f.vocabulary.push_back(v.get<std::string>());
-      }
-    }
-    f.allow_nan = get_bool(j, "allow_nan", false, where);
-    f.allow_inf = get_bool(j, "allow_inf", false, where);
-    if (const json* p = get_object(j, "policy", where)) {
-      check_known_fields(*p, {"action", "impute"}, src + ": " + where + ".policy");
-      const auto action = get_string(*p, "action", where + ".policy").value_or("flag");
-      if (action == "flag") {
-        f.action = row_action::flag;
-      } else if (action == "reject") {
-        f.action = row_action::reject;
-      } else if (action == "impute") {
-        f.action = row_action::impute;
-      } else if (action == "clip") {
-        f.action = row_action::clip;
-      } else {
-        fail(where, "policy \"action\" must be flag, reject, impute or clip");
-      }
-      if (const json* imp = get_object(*p, "impute", where + ".policy")) {
-        const std::string iw = where + ".policy.impute";
-        check_known_fields(*imp, {"strategy", "value", "category"}, src + ": " + iw);
-        const auto strategy = get_string(*imp, "strategy", iw).value_or("constant");
-        if (strategy == "median") {
-          f.impute = impute_source::median;
-        } else if (strategy == "most_frequent") {
-          f.impute = impute_source::most_frequent;
-        } else if (strategy == "constant") {
-          f.impute = impute_source::constant;
-        } else {
-          fail(iw, "\"strategy\" must be median, most_frequent or constant");
+        f.impute_value = imp.optional_number("value");
+        if (imp.has("category")) {
+          f.impute_category = imp.text("category");
         }
-        f.impute_value = get_number(*imp, "value", iw);
-        f.impute_category = get_string(*imp, "category", iw);
       }
     }
-    if (const json* s = get_object(j, "skew", where)) {
-      check_known_fields(
-          *s, {"l_infinity", "jensen_shannon", "normalized_abs_difference", "unseen_share"},
-          src + ": " + where + ".skew");
-      f.skew.l_infinity = get_number(*s, "l_infinity", where + ".skew");
-      f.skew.jensen_shannon = get_number(*s, "jensen_shannon", where + ".skew");
-      f.skew.normalized_abs_difference =
-          get_number(*s, "normalized_abs_difference", where + ".skew");
-      f.skew.unseen_share = get_number(*s, "unseen_share", where + ".skew");
+    if (j.has("skew")) {
+      const auto k = j.object("skew");
+      k.allow_fields({"l_infinity", "jensen_shannon", "normalized_abs_difference", "unseen_share"});
+      f.skew.l_infinity = k.optional_number("l_infinity");
+      f.skew.jensen_shannon = k.optional_number("jensen_shannon");
+      f.skew.normalized_abs_difference = k.optional_number("normalized_abs_difference");
+      f.skew.unseen_share = k.optional_number("unseen_share");
     }
     specs.push_back(std::move(f));
   }
-  schema out(std::move(specs), buckets);
-  if (const json* sev = get_object(document, "severity", "severity")) {
-    for (auto it = sev->begin(); it != sev->end(); ++it) {
-      if (!it->is_string()) {
-        fail("severity", "values must be \"warning\" or \"error\"");
-      }
+  schema out = [&] {
+    try {
+      return schema(std::move(specs), buckets);
+    } catch (const validation_error& e) {
+      throw validation_error("invalid_spec", source + ": " + std::string(e.message()));
+    }
+  }();
+  if (r.has("severity")) {
+    const auto sev = r.object("severity");
+    for (auto it = sev.value().begin(); it != sev.value().end(); ++it) {
       anomaly_kind kind{};
       severity level{};
-      try {
-        kind = anomaly_kind_from_string(it.key());
-        level = severity_from_string(it->get<std::string>());
-      } catch (const validation_error& e) {
-        fail("severity", std::string(e.message()));
+      if (!detail::enum_from_string(it.key(), anomaly_kind_count, kind)) {
+        sev.fail(it.key(), "not an anomaly kind mlguard knows");
+      }
+      if (!detail::enum_from_string(sev.text(it.key()), 2, level)) {
+        sev.fail(it.key(), "expected \"warning\" or \"error\"");
       }
       out.set_severity(kind, level);
     }

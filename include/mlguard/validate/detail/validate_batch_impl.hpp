@@ -1,12 +1,17 @@
-#ifndef MLGUARD_VALIDATE_DETAIL_VALIDATE_TABLE_IMPL_HPP
-#define MLGUARD_VALIDATE_DETAIL_VALIDATE_TABLE_IMPL_HPP
+#ifndef MLGUARD_VALIDATE_DETAIL_VALIDATE_BATCH_IMPL_HPP
+#define MLGUARD_VALIDATE_DETAIL_VALIDATE_BATCH_IMPL_HPP
 
-// validate_batch(schema, table): per feature, an adapter turns the table's column
-// (numeric or categorical, whatever the schema expects) into cells.
+// The body of validate_batch (included by validate_batch.hpp): per feature,
+// an adapter turns the table's column (numeric or categorical, whatever the
+// schema expects) into cells.
 
 #include <charconv>
+#include <cmath>
+#include <optional>
 #include <utility>
 #include <vector>
+
+#include "mlguard/validate/detail/cell.hpp"
 
 namespace mlguard::validate {
 
@@ -73,21 +78,8 @@ private:
 
 } // namespace detail
 
-/// Validates every row of `data` against `s` and reports per feature the
-/// count, rate and first failing rows of each anomaly kind, with severities
-/// and a verdict. Columns are matched by name: a schema feature without a
-/// column is SCHEMA_MISSING_COLUMN, a column the schema lacks is
-/// SCHEMA_NEW_COLUMN. A column of the other kind is read value by value: a
-/// text column for a numeric feature gives FLOAT_TYPE_STRING_NOT_FLOAT (or
-/// INT_TYPE_NOT_INT_STRING) for each value that is not a number; a numeric
-/// column for a categorical feature is matched by the numbers' shortest
-/// text (std::to_chars). In a numeric column NaN is missing (read_csv turns
-/// "nan" and empty fields into NaN), so FLOAT_TYPE_HAS_NAN comes only from
-/// text. With options.reference, the batch is profiled and compared with it
-/// (compare_profiles); anomalous measurements become COMPARATOR_* entries.
-/// Throws profile_error from profiling only.
 inline validation_report validate_batch(const schema& s, const table& data,
-                                        const validate_options& options = {}) {
+                                        const validate_options& options) {
   report_builder builder(s, options);
   std::vector<std::optional<detail::column_cells>> cells(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -117,14 +109,9 @@ inline validation_report validate_batch(const schema& s, const table& data,
     }
     builder.add(row, sets, r);
   }
-  if (options.reference != nullptr) {
-    const auto serving = profile::dataset_profile::of(data, options.reference->options());
-    const auto skew = compare_profiles(s, *options.reference, serving);
-    return builder.finish(&skew);
-  }
-  return builder.finish();
+  return builder.finish(options.skew);
 }
 
 } // namespace mlguard::validate
 
-#endif // MLGUARD_VALIDATE_DETAIL_VALIDATE_TABLE_IMPL_HPP
+#endif // MLGUARD_VALIDATE_DETAIL_VALIDATE_BATCH_IMPL_HPP
