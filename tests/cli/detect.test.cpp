@@ -10,7 +10,7 @@
 #include "drift/online/online_support.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/online/detectors.hpp"
-#include "process.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -66,14 +66,6 @@ std::vector<std::size_t> drifts(const json& r, std::size_t offset = 0) {
     }
   }
   return result;
-}
-
-int lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) {
-    n += c == '\n' ? 1 : 0;
-  }
-  return n;
 }
 
 // A fresh temporary directory, removed at the end of the scope.
@@ -334,7 +326,7 @@ TEST_CASE("mlguard detect: bad parameters and input exit 2 with one stderr line"
     CAPTURE(c.input);
     const auto r = detect(c.args, c.input);
     CHECK(r.exit_code == 2);
-    CHECK(lines(r.err) == 1);
+    CHECK(test::count_lines(r.err) == 1);
     CHECK(r.out.empty());
     CHECK_MESSAGE(r.err.find(c.needle) != std::string::npos, r.err);
   }

@@ -9,48 +9,16 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/drift_report.hpp"
 #include "mlguard/drift/method.hpp"
-#include "process.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
 
-namespace {
-
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char pattern[] = "/tmp/mlguard-cli-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path = pattern;
-  }
-  ~temp_dir() { test::run_process({"/bin/rm", "-rf", path}); }
-  std::string write(const std::string& name, const std::string& content) const {
-    const auto file = path + "/" + name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-};
-
-test::process_result mlguard_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), MLGUARD_CLI_PATH);
-  return test::run_process(args);
-}
-
-int count_lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) {
-    n += c == '\n' ? 1 : 0;
-  }
-  return n;
-}
-
-} // namespace
-
 TEST_CASE("mlguard drift: JSON output is the drift_report document") {
-  temp_dir dir;
+  test::temp_dir dir;
   const auto ref = dir.write("ref.csv", "x,c\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n7,a\n,b\n");
   const auto cur = dir.write("cur.csv", "x,c\n11,a\n12,b\n13,c\n14,b\n15,a\n16,b\n17,a\n18,b\n");
-  const auto r = mlguard_cli({"drift", "--reference", ref, "--current", cur, "--format", "json"});
+  const auto r = test::run_cli({"drift", "--reference", ref, "--current", cur, "--format", "json"});
   REQUIRE_MESSAGE(r.exit_code == 1, r.err); // x drifted: findings
   const auto doc = parse_json(r.out, "stdout");
   const auto report = drift::drift_report::from_json(doc, "stdout"); // the documented envelope
@@ -73,10 +41,10 @@ TEST_CASE("mlguard drift: JSON output is the drift_report document") {
 }
 
 TEST_CASE("mlguard drift: a distance method has a null p_value, and text output is a table") {
-  temp_dir dir;
+  test::temp_dir dir;
   const auto ref = dir.write("ref.csv", "x\n1\n2\n3\n4\n5\n6\n");
   const auto cur = dir.write("cur.csv", "x\n1\n2\n3\n4\n5\n6\n");
-  auto r = mlguard_cli(
+  auto r = test::run_cli(
       {"drift", "--reference", ref, "--current", cur, "--method", "psi", "--format", "json"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err); // identical data: clean
   const auto doc = parse_json(r.out, "stdout");
@@ -84,14 +52,14 @@ TEST_CASE("mlguard drift: a distance method has a null p_value, and text output 
   CHECK(doc["columns"][0]["statistic"] == 0.0);
   CHECK(doc["dataset_drift"] == false);
 
-  r = mlguard_cli({"drift", "--reference", ref, "--current", cur});
+  r = test::run_cli({"drift", "--reference", ref, "--current", cur});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(r.out.find("column") == 0);
   CHECK(r.out.find("no dataset drift") != std::string::npos);
 }
 
 TEST_CASE("mlguard drift: exit status 1 on dataset drift, 0 when clean, so scripts can gate") {
-  temp_dir dir;
+  test::temp_dir dir;
   std::string same = "x,y\n";
   std::string moved = "x,y\n";
   for (int i = 0; i < 60; ++i) {
@@ -102,17 +70,17 @@ TEST_CASE("mlguard drift: exit status 1 on dataset drift, 0 when clean, so scrip
   const auto clean = dir.write("clean.csv", same);
   const auto drifted = dir.write("drifted.csv", moved);
   // x moved, y did not: one of two columns drifted.
-  CHECK(mlguard_cli({"drift", "--reference", ref, "--current", clean}).exit_code == 0);
-  CHECK(mlguard_cli({"drift", "--reference", ref, "--current", drifted}).exit_code == 1);
+  CHECK(test::run_cli({"drift", "--reference", ref, "--current", clean}).exit_code == 0);
+  CHECK(test::run_cli({"drift", "--reference", ref, "--current", drifted}).exit_code == 1);
   // The gate follows the dataset verdict, so --drift-share moves it.
-  CHECK(mlguard_cli({"drift", "--reference", ref, "--current", drifted, "--drift-share", "0.6"})
+  CHECK(test::run_cli({"drift", "--reference", ref, "--current", drifted, "--drift-share", "0.6"})
             .exit_code == 0);
-  CHECK(mlguard_cli({"drift", "--reference", ref, "--current", drifted, "--columns", "y"})
+  CHECK(test::run_cli({"drift", "--reference", ref, "--current", drifted, "--columns", "y"})
             .exit_code == 0);
 
   SUBCASE("-o writes the report instead of stdout, in either format") {
     const auto json_path = dir.path + "/report.json";
-    auto r = mlguard_cli(
+    auto r = test::run_cli(
         {"drift", "--reference", ref, "--current", drifted, "--format", "json", "-o", json_path});
     CHECK(r.exit_code == 1);
     CHECK(r.out.empty());
@@ -120,7 +88,7 @@ TEST_CASE("mlguard drift: exit status 1 on dataset drift, 0 when clean, so scrip
     CHECK(saved.dataset_drift);
     CHECK(saved.columns.size() == 2);
     const auto text_path = dir.path + "/report.txt";
-    r = mlguard_cli({"drift", "--reference", ref, "--current", clean, "-o", text_path});
+    r = test::run_cli({"drift", "--reference", ref, "--current", clean, "-o", text_path});
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
     CHECK(test::read_file(text_path).find("no dataset drift") != std::string::npos);
@@ -128,7 +96,7 @@ TEST_CASE("mlguard drift: exit status 1 on dataset drift, 0 when clean, so scrip
 }
 
 TEST_CASE("mlguard drift: bad input is one clear line on stderr and exit status 2") {
-  temp_dir dir;
+  test::temp_dir dir;
   const auto good = dir.write("good.csv", "a,b\n1,2\n3,4\n");
   const auto ragged = dir.write("ragged.csv", "a,b\n1,2\n3\n");
   const auto empty = dir.write("empty.csv", "");
@@ -147,11 +115,11 @@ TEST_CASE("mlguard drift: bad input is one clear line on stderr and exit status 
       {{"drift", "--reference", good, "--current", good, "--bins", "0"}, "bins"},
   };
   for (const auto& c : cases) {
-    const auto r = mlguard_cli(c.args);
+    const auto r = test::run_cli(c.args);
     CAPTURE(c.expected_in_stderr);
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
-    CHECK(count_lines(r.err) == 1);
+    CHECK(test::count_lines(r.err) == 1);
     CHECK(r.err.find(c.expected_in_stderr) != std::string::npos);
   }
 }
@@ -171,7 +139,7 @@ TEST_CASE("mlguard drift on NYC taxi January vs February agrees with the Python 
     for (const auto& a : run["args"]) {
       args.push_back(a.get<std::string>());
     }
-    const auto r = mlguard_cli(args);
+    const auto r = test::run_cli(args);
     const auto got = parse_json(r.out, "stdout");
     REQUIRE_MESSAGE(r.exit_code == (got["dataset_drift"] == true ? 1 : 0), r.err);
     REQUIRE(got["columns"].size() == run["columns"].size());

@@ -10,32 +10,12 @@
 #include "mlguard/drift/report.hpp"
 #include "mlguard/drift/window_report.hpp"
 #include "mlguard/io/csv.hpp"
-#include "process.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
 
 namespace {
-
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char pattern[] = "/tmp/mlguard-monitor-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path = pattern;
-  }
-  ~temp_dir() { test::run_process({"/bin/rm", "-rf", path}); }
-  std::string write(const std::string& name, const std::string& content) const {
-    const auto file = path + "/" + name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-};
-
-test::process_result mlguard_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), MLGUARD_CLI_PATH);
-  return test::run_process(args);
-}
 
 std::vector<json> json_lines(const std::string& out) {
   std::vector<json> lines;
@@ -70,10 +50,10 @@ std::string make_csv(std::size_t n, std::uint64_t seed, std::size_t shift_after)
 } // namespace
 
 TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch drift") {
-  temp_dir dir;
+  test::temp_dir dir;
   const auto ref = dir.write("ref.csv", make_csv(3000, 1, 1u << 30));
   const auto cur = dir.write("stream.csv", make_csv(2500, 2, 1500));
-  const auto r = mlguard_cli({"monitor", "--reference", ref, "--window", "500", "--method", "psi",
+  const auto r = test::run_cli({"monitor", "--reference", ref, "--window", "500", "--method", "psi",
                               "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 1, r.err); // the last window drifts: findings
   const auto lines = json_lines(r.out);
@@ -120,10 +100,10 @@ TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch d
 }
 
 TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage errors") {
-  temp_dir dir;
+  test::temp_dir dir;
   const auto ref = dir.write("ref.csv", make_csv(1000, 3, 1u << 30));
   const auto cur = dir.write("stream.csv", make_csv(1100, 4, 1u << 30));
-  auto r = mlguard_cli({"monitor", "--reference", ref, "--window", "400", "--method", "ks",
+  auto r = test::run_cli({"monitor", "--reference", ref, "--window", "400", "--method", "ks",
                         "--partial", "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err); // the same distribution: no window drifts
   auto lines = json_lines(r.out);
@@ -133,7 +113,7 @@ TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage e
   CHECK(lines[0]["columns"][0]["p_value"].is_number());
   CHECK(lines[0]["columns"][0]["method"] == "ks_2samp"); // "ks" parses, the function's name prints
 
-  r = mlguard_cli({"monitor", "--reference", ref, "--window", "400", "--step", "100", "--method",
+  r = test::run_cli({"monitor", "--reference", ref, "--window", "400", "--step", "100", "--method",
                    "js", "--threshold", "0.2", "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   lines = json_lines(r.out);
@@ -142,24 +122,24 @@ TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage e
   CHECK(lines[7]["columns"][1]["method"] == "jensen_shannon");
   CHECK(lines[7]["columns"][1]["threshold"] == 0.2);
 
-  r = mlguard_cli({"monitor", "--reference", ref, "--method", "wasserstein", cur});
+  r = test::run_cli({"monitor", "--reference", ref, "--method", "wasserstein", cur});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("mlguard.drift.method_not_applicable") != std::string::npos);
   const auto other = dir.write("other.csv", "y\n1\n2\n");
-  r = mlguard_cli({"monitor", "--reference", ref, other});
+  r = test::run_cli({"monitor", "--reference", ref, other});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("mlguard.drift.unknown_column") != std::string::npos);
-  r = mlguard_cli({"monitor", "--reference", ref, "--window", "0", cur});
+  r = test::run_cli({"monitor", "--reference", ref, "--window", "0", cur});
   CHECK(r.exit_code == 2);
-  r = mlguard_cli({"monitor", cur});
+  r = test::run_cli({"monitor", cur});
   CHECK(r.exit_code == 2);
-  r = mlguard_cli({"monitor", "--reference", dir.path + "/missing.csv", cur});
+  r = test::run_cli({"monitor", "--reference", dir.path + "/missing.csv", cur});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("mlguard.io.open_failed") != std::string::npos);
 }
 
 TEST_CASE("mlguard monitor: exit status 1 when a window drifts, text lines, -o FILE") {
-  temp_dir dir;
+  test::temp_dir dir;
   const auto ref = dir.write("ref.csv", make_csv(2000, 5, 1u << 30));
   const auto calm = dir.write("calm.csv", make_csv(1000, 6, 1u << 30));
   const auto moved = dir.write("moved.csv", make_csv(1000, 7, 500)); // x shifts at row 501
@@ -168,7 +148,7 @@ TEST_CASE("mlguard monitor: exit status 1 when a window drifts, text lines, -o F
   auto with = [&](std::vector<std::string> extra) {
     auto args = base;
     args.insert(args.end(), extra.begin(), extra.end());
-    return mlguard_cli(args);
+    return test::run_cli(args);
   };
   // Text is the default: one line per window, saying whether it drifted.
   auto r = with({calm});

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "mlguard/core/json.hpp"
-#include "process.hpp"
+#include "cli_support.hpp"
 #include "registry/registry_fixtures.hpp"
 #include "test_support.hpp"
 
@@ -34,14 +34,6 @@ struct cli_registry {
     return parse_json(r.out, "stdout");
   }
 };
-
-int lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) {
-    n += c == '\n' ? 1 : 0;
-  }
-  return n;
-}
 
 } // namespace
 
@@ -89,7 +81,7 @@ TEST_CASE("mlguard registry: alias compare-and-swap, history and rollback") {
   const auto lost = cli.run({"alias", "churn", "champion", "2", "--expect", "3"});
   CHECK(lost.exit_code == 3);
   CHECK(parse_json(lost.out, "stdout")["outcome"] == "conflict");
-  CHECK(lines(lost.err) == 1);
+  CHECK(test::count_lines(lost.err) == 1);
   CHECK(cli.ok({"show", "churn@champion"})["version"] == 1);
 
   cli.ok({"alias", "churn", "champion", "2", "--expect", "1", "--reason", "better auc"});
@@ -141,7 +133,7 @@ TEST_CASE("mlguard registry: usage and input errors exit 2 with one line on stde
     const auto r = cli.run(args);
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
-    CHECK_MESSAGE(lines(r.err) == 1, r.err);
+    CHECK_MESSAGE(test::count_lines(r.err) == 1, r.err);
   }
   // No registry at all: a clear error, and nothing is created.
   const auto missing = test::run_process(
@@ -163,7 +155,7 @@ TEST_CASE("mlguard registry: text for people by default, -o writes the result to
   CHECK(shown.out.find("champion") != std::string::npos);
   const auto models = cli.run_text({"list"});
   CHECK(models.out.rfind("model ", 0) == 0); // a header row, then one row per model
-  CHECK(lines(models.out) == 2);
+  CHECK(test::count_lines(models.out) == 2);
   CHECK(models.out.find("champion=1") != std::string::npos);
 
   const std::string file = cli.dir.path + "/versions.json";

@@ -7,27 +7,13 @@
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/validate/schema.hpp"
 #include "mlguard/validate/validation_report.hpp"
-#include "process.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
 using namespace mlguard::profile;
 
 namespace {
-
-// Helper names are unique within tests/cli (the folder builds as one unit).
-test::process_result run_mlguard(std::vector<std::string> args) {
-  args.insert(args.begin(), MLGUARD_CLI_PATH);
-  return test::run_process(args);
-}
-
-int line_count(const std::string& s) {
-  int n = 0;
-  for (char c : s) {
-    n += c == '\n' ? 1 : 0;
-  }
-  return n;
-}
 
 const char* train_csv = "x,n,c\n1.5,1,a\n2.5,2,b\n3.5,3,a\n4.5,4,b\n";
 
@@ -36,18 +22,18 @@ const char* train_csv = "x,n,c\n1.5,1,a\n2.5,2,b\n3.5,3,a\n4.5,4,b\n";
 TEST_CASE("mlguard schema infer, then validate: clean data exits 0") {
   const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  const auto r = run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")});
+  const auto r = test::run_cli({"schema", "infer", train, "-o", dir.file("schema.json")});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const auto s = validate::schema::parse(test::read_file(dir.file("schema.json")), "schema.json");
   REQUIRE(s.size() == 3);
   CHECK(s[1].kind == validate::feature_kind::integer);
   CHECK(s[2].vocabulary == std::vector<std::string>{"a", "b"});
-  const auto ok = run_mlguard({"validate", "--schema", dir.file("schema.json"), train});
+  const auto ok = test::run_cli({"validate", "--schema", dir.file("schema.json"), train});
   CHECK_MESSAGE(ok.exit_code == 0, ok.err);
   CHECK(ok.out.find("pass") != std::string::npos);
   CHECK(ok.out.rfind("no anomalies\n", 0) == 0);
   // Printing to stdout works too.
-  const auto out = run_mlguard({"schema", "infer", train});
+  const auto out = test::run_cli({"schema", "infer", train});
   REQUIRE(out.exit_code == 0);
   CHECK(parse_json(out.out, "stdout")["format"].get<std::string>() == "mlguard.schema");
 }
@@ -55,10 +41,10 @@ TEST_CASE("mlguard schema infer, then validate: clean data exits 0") {
 TEST_CASE("mlguard validate: error anomalies exit 1 with the documented JSON") {
   const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  REQUIRE(run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
+  REQUIRE(test::run_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
   const auto bad = dir.write("serve.csv", "x,n,c,new\n9.5,1,a,1\n2.0,2.5,zz,1\ntext,3,,1\n");
   const auto r =
-      run_mlguard({"validate", "--schema", dir.file("schema.json"), bad, "--format", "json"});
+      test::run_cli({"validate", "--schema", dir.file("schema.json"), bad, "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = parse_json(r.out, "stdout");
   CHECK(doc["format"] == "mlguard.validation_report");
@@ -92,9 +78,9 @@ TEST_CASE("mlguard validate: error anomalies exit 1 with the documented JSON") {
 TEST_CASE("mlguard validate: warnings only exit 0") {
   const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  REQUIRE(run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
+  REQUIRE(test::run_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
   const auto extra = dir.write("serve.csv", "x,n,c,new\n2.5,2,a,1\n");
-  const auto r = run_mlguard({"validate", "--schema", dir.file("schema.json"), extra});
+  const auto r = test::run_cli({"validate", "--schema", dir.file("schema.json"), extra});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("SCHEMA_NEW_COLUMN") != std::string::npos);
   CHECK(r.out.find("warning") != std::string::npos);
@@ -105,22 +91,22 @@ TEST_CASE("mlguard profile, profile merge and validate --reference-profile") {
   const auto a = dir.write("a.csv", "x,c\n1,a\n2,a\n3,b\n");
   const auto b = dir.write("b.csv", "x,c\n4,b\n5,b\n6,b\n");
   const auto both = dir.write("ab.csv", "x,c\n1,a\n2,a\n3,b\n4,b\n5,b\n6,b\n");
-  REQUIRE(run_mlguard({"profile", a, "-o", dir.file("a.json")}).exit_code == 0);
-  REQUIRE(run_mlguard({"profile", b, "-o", dir.file("b.json")}).exit_code == 0);
-  const auto m = run_mlguard(
+  REQUIRE(test::run_cli({"profile", a, "-o", dir.file("a.json")}).exit_code == 0);
+  REQUIRE(test::run_cli({"profile", b, "-o", dir.file("b.json")}).exit_code == 0);
+  const auto m = test::run_cli(
       {"profile", "merge", dir.file("a.json"), dir.file("b.json"), "-o", dir.file("m.json")});
   REQUIRE_MESSAGE(m.exit_code == 0, m.err);
   const auto merged = dataset_profile::parse(test::read_file(dir.file("m.json")), "m.json");
   CHECK(merged.rows() == 6);
   CHECK(merged.at("x").max() == 6.0);
   CHECK(merged.at("c").frequencies().estimate(std::string("b")) == 4);
-  const auto stdout_profile = run_mlguard({"profile", both});
+  const auto stdout_profile = test::run_cli({"profile", both});
   REQUIRE(stdout_profile.exit_code == 0);
   CHECK(dataset_profile::parse(stdout_profile.out, "stdout").at("x").mean() == 3.5);
 
   // Skew: the schema from a.csv, the serving data b.csv, the reference a's profile.
-  REQUIRE(run_mlguard({"schema", "infer", a, "-o", dir.file("schema.json")}).exit_code == 0);
-  const auto r = run_mlguard({"validate", "--schema", dir.file("schema.json"), b,
+  REQUIRE(test::run_cli({"schema", "infer", a, "-o", dir.file("schema.json")}).exit_code == 0);
+  const auto r = test::run_cli({"validate", "--schema", dir.file("schema.json"), b,
                               "--reference-profile", dir.file("a.json"), "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = parse_json(r.out, "stdout");
@@ -141,7 +127,7 @@ TEST_CASE("mlguard profile, profile merge and validate --reference-profile") {
 TEST_CASE("mlguard profile/schema/validate: bad input exits 2 with one stderr line") {
   const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  REQUIRE(run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
+  REQUIRE(test::run_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
   const auto schema_text = test::read_file(dir.file("schema.json"));
   struct bad_case {
     std::vector<std::string> args;
@@ -178,15 +164,15 @@ TEST_CASE("mlguard profile/schema/validate: bad input exits 2 with one stderr li
   };
   for (const auto& c : cases) {
     CAPTURE(c.args.back());
-    const auto r = run_mlguard(c.args);
+    const auto r = test::run_cli(c.args);
     CHECK(r.exit_code == 2);
-    CHECK(line_count(r.err) == 1);
+    CHECK(test::count_lines(r.err) == 1);
     CHECK_MESSAGE(r.err.find("[" + c.id + "]") != std::string::npos, r.err);
   }
-  const auto usage = run_mlguard({"validate", train});
+  const auto usage = test::run_cli({"validate", train});
   CHECK(usage.exit_code == 2);
-  CHECK(line_count(usage.err) == 1);
-  const auto no_data = run_mlguard({"profile"});
+  CHECK(test::count_lines(usage.err) == 1);
+  const auto no_data = test::run_cli({"profile"});
   CHECK(no_data.exit_code == 2);
 }
 
@@ -198,10 +184,10 @@ TEST_CASE("mlguard CLI on NYC taxi: January's schema passes January, fails Febru
   const test::temp_dir dir;
   const auto jan = *data + "/nyc-taxi/yellow_tripdata_sample_2019-01.csv";
   const auto feb = *data + "/nyc-taxi/yellow_tripdata_sample_2019-02.csv";
-  REQUIRE(run_mlguard({"schema", "infer", jan, "-o", dir.file("schema.json")}).exit_code == 0);
-  CHECK(run_mlguard({"validate", "--schema", dir.file("schema.json"), jan}).exit_code == 0);
+  REQUIRE(test::run_cli({"schema", "infer", jan, "-o", dir.file("schema.json")}).exit_code == 0);
+  CHECK(test::run_cli({"validate", "--schema", dir.file("schema.json"), jan}).exit_code == 0);
   const auto r =
-      run_mlguard({"validate", "--schema", dir.file("schema.json"), feb, "--format", "json"});
+      test::run_cli({"validate", "--schema", dir.file("schema.json"), feb, "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = parse_json(r.out, "stdout");
   bool flagged = false;
@@ -218,11 +204,11 @@ TEST_CASE("mlguard CLI on NYC taxi: January's schema passes January, fails Febru
 TEST_CASE("mlguard profile and schema infer: --format text is a summary, json the document") {
   const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  const auto json_profile = run_mlguard({"profile", train});
+  const auto json_profile = test::run_cli({"profile", train});
   REQUIRE_MESSAGE(json_profile.exit_code == 0, json_profile.err);
   CHECK(parse_json(json_profile.out, "stdout")["format"].get<std::string>() == "mlguard.profile");
 
-  const auto text = run_mlguard({"profile", train, "--format", "text"});
+  const auto text = test::run_cli({"profile", train, "--format", "text"});
   REQUIRE_MESSAGE(text.exit_code == 0, text.err);
   CHECK(text.out.rfind("feature", 0) == 0); // the table's header
   CHECK(text.out.find("\nx ") != std::string::npos);
@@ -231,7 +217,7 @@ TEST_CASE("mlguard profile and schema infer: --format text is a summary, json th
   CHECK(text.out.find("4 rows, 3 features") != std::string::npos);
   CHECK(text.out.find("\"format\"") == std::string::npos); // not JSON
 
-  const auto schema_text = run_mlguard({"schema", "infer", train, "--format", "text"});
+  const auto schema_text = test::run_cli({"schema", "infer", train, "--format", "text"});
   REQUIRE_MESSAGE(schema_text.exit_code == 0, schema_text.err);
   CHECK(schema_text.out.find("integer") != std::string::npos);
   CHECK(schema_text.out.find("2: a,b") != std::string::npos); // c's vocabulary
@@ -239,27 +225,27 @@ TEST_CASE("mlguard profile and schema infer: --format text is a summary, json th
 
   // -o with --format text writes the summary to the file, nothing to stdout.
   const auto to_file =
-      run_mlguard({"schema", "infer", train, "--format", "text", "-o", dir.file("s.txt")});
+      test::run_cli({"schema", "infer", train, "--format", "text", "-o", dir.file("s.txt")});
   REQUIRE(to_file.exit_code == 0);
   CHECK(to_file.out.empty());
   CHECK(test::read_file(dir.file("s.txt")) == schema_text.out);
 
   // profile merge without -o writes the merged document to stdout.
-  REQUIRE(run_mlguard({"profile", train, "-o", dir.file("p.json")}).exit_code == 0);
-  const auto merged = run_mlguard({"profile", "merge", dir.file("p.json"), dir.file("p.json")});
+  REQUIRE(test::run_cli({"profile", train, "-o", dir.file("p.json")}).exit_code == 0);
+  const auto merged = test::run_cli({"profile", "merge", dir.file("p.json"), dir.file("p.json")});
   REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
   CHECK(dataset_profile::parse(merged.out, "stdout").rows() == 8);
   const auto merged_text =
-      run_mlguard({"profile", "merge", dir.file("p.json"), dir.file("p.json"), "--format", "text"});
+      test::run_cli({"profile", "merge", dir.file("p.json"), dir.file("p.json"), "--format", "text"});
   CHECK(merged_text.out.find("8 rows, 3 features") != std::string::npos);
 }
 
 TEST_CASE("mlguard validate: -o writes the report; the exit code still says what was found") {
   const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
-  REQUIRE(run_mlguard({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
+  REQUIRE(test::run_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
   const auto bad = dir.write("serve.csv", "x,n,c\n99.5,1,a\n");
-  const auto r = run_mlguard({"validate", "--schema", dir.file("schema.json"), bad, "--format",
+  const auto r = test::run_cli({"validate", "--schema", dir.file("schema.json"), bad, "--format",
                               "json", "-o", dir.file("report.json")});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
@@ -267,7 +253,7 @@ TEST_CASE("mlguard validate: -o writes the report; the exit code still says what
   CHECK(report.outcome == validate::verdict::error);
   CHECK(report.find("x", validate::anomaly_kind::float_type_big_float) != nullptr);
 
-  const auto text = run_mlguard(
+  const auto text = test::run_cli(
       {"validate", "--schema", dir.file("schema.json"), bad, "-o", dir.file("report.txt")});
   CHECK(text.exit_code == 1);
   const auto written = test::read_file(dir.file("report.txt"));
@@ -276,7 +262,7 @@ TEST_CASE("mlguard validate: -o writes the report; the exit code still says what
 
   // A profile written by mlguard 0.1 still serves as a reference.
   const auto old = test::fixture_path("profile/profile_mlguard_0.1.json");
-  const auto with_old = run_mlguard({"validate", "--schema", dir.file("schema.json"), train,
+  const auto with_old = test::run_cli({"validate", "--schema", dir.file("schema.json"), train,
                                      "--reference-profile", old, "--format", "json"});
   CHECK_MESSAGE(with_old.exit_code != 2, with_old.err);
 }

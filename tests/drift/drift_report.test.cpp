@@ -15,7 +15,7 @@ using namespace mlguard::drift;
 
 namespace {
 
-const double inf = std::numeric_limits<double>::infinity();
+const double plus_inf = std::numeric_limits<double>::infinity();
 
 // A report with every kind of field: a p-value column with a correction, a
 // categorical distance with unseen categories, an infinite statistic, a
@@ -38,7 +38,7 @@ drift_report sample_report() {
   c.name = "c";
   c.kind = column_kind::categorical;
   c.stat = method::chi_square;
-  c.statistic = inf; // a category the reference lacks
+  c.statistic = plus_inf; // a category the reference lacks
   c.p_value = 0.0;
   c.threshold = 0.05;
   c.drifted = true;

@@ -16,7 +16,7 @@ using mlguard::test::fixture_number;
 
 namespace {
 
-alternative parse_alternative(const std::string& s) {
+alternative mw_alternative(const std::string& s) {
   if (s == "less") {
     return alternative::less;
   }
@@ -26,7 +26,7 @@ alternative parse_alternative(const std::string& s) {
   return alternative::two_sided;
 }
 
-mann_whitney_method parse_method(const std::string& s) {
+mann_whitney_method mw_method(const std::string& s) {
   if (s == "exact") {
     return mann_whitney_method::exact;
   }
@@ -51,8 +51,8 @@ TEST_CASE("mann_whitney_u matches scipy 1.10 mannwhitneyu (tests/reference/gen_s
   for (const auto& c : doc["cases"]) {
     const auto a = mlguard::test::materialise(c["a"]);
     const auto b = mlguard::test::materialise(c["b"]);
-    const auto alt = parse_alternative(c["alternative"].get<std::string>());
-    const auto method = parse_method(c["method"].get<std::string>());
+    const auto alt = mw_alternative(c["alternative"].get<std::string>());
+    const auto method = mw_method(c["method"].get<std::string>());
     const bool cont = c["use_continuity"].get<bool>();
     const auto r = mann_whitney_u(a, b, alt, cont, method, scratch);
     const double u = fixture_number(c["statistic"]);
