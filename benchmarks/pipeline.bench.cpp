@@ -27,8 +27,9 @@ constexpr Eigen::Index numeric_features = 16;
 constexpr Eigen::Index categorical_features = 4;
 constexpr Eigen::Index features = numeric_features + categorical_features;
 
-using five_stage = pipeline::static_pipeline<pipeline::imputer, pipeline::standard_scaler, pipeline::clipper,
-                            pipeline::one_hot_encoder, pipeline::logistic_regression>;
+using five_stage =
+    pipeline::static_pipeline<pipeline::imputer, pipeline::standard_scaler, pipeline::clipper,
+                              pipeline::one_hot_encoder, pipeline::logistic_regression>;
 
 struct data {
   Eigen::MatrixXd X;
@@ -67,8 +68,8 @@ std::vector<std::string> names(Eigen::Index from, Eigen::Index to) {
 five_stage& fitted() {
   static five_stage p = [] {
     const auto numeric = names(0, numeric_features);
-    five_stage q(pipeline::imputer(pipeline::impute_strategy::median), pipeline::standard_scaler(numeric),
-                 pipeline::clipper(numeric),
+    five_stage q(pipeline::imputer(pipeline::impute_strategy::median),
+                 pipeline::standard_scaler(numeric), pipeline::clipper(numeric),
                  pipeline::one_hot_encoder(names(numeric_features, features)),
                  pipeline::logistic_regression(1.0));
     const auto d = make_data(20000, 1);

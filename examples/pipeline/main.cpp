@@ -87,8 +87,8 @@ int main(int argc, char** argv) {
     names.insert(names.end(), categorical.begin(), categorical.end());
 
     // 1. Compose and fit: each stage is fitted on the output of the ones before it.
-    pipeline::static_pipeline<pipeline::imputer, pipeline::clipper, pipeline::standard_scaler, pipeline::one_hot_encoder,
-             pipeline::logistic_regression>
+    pipeline::static_pipeline<pipeline::imputer, pipeline::clipper, pipeline::standard_scaler,
+                              pipeline::one_hot_encoder, pipeline::logistic_regression>
         model(pipeline::imputer(pipeline::impute_strategy::median), pipeline::clipper(numeric),
               pipeline::standard_scaler(numeric), pipeline::one_hot_encoder(categorical),
               pipeline::logistic_regression(1.0));
@@ -97,8 +97,8 @@ int main(int argc, char** argv) {
                 static_cast<long long>(jan.X.rows()), model.input_width(),
                 model.stage<3>().output_width());
 #if defined(__has_include) && __has_include(<xxhash.h>)
-    std::printf("lineage: pipeline %s\n         data     %s\n", pipeline::fingerprint(model).c_str(),
-                pipeline::data_fingerprint(jan.X).c_str());
+    std::printf("lineage: pipeline %s\n         data     %s\n",
+                pipeline::fingerprint(model).c_str(), pipeline::data_fingerprint(jan.X).c_str());
 #endif
 
     // 2. Persist as one versioned JSON document; load it without knowing its type.
@@ -118,7 +118,8 @@ int main(int argc, char** argv) {
     const double trip[8] = {1, 2.5, 11.0, 0.5, 0, 1 /* card */, 1, 2};
     double probability = 0;
     const pipeline::row_status status = served.transform_row(trip, &probability);
-    std::printf("a 2.5-mile card trip: P(tipped) = %.3f (%s)\n", probability, pipeline::to_string(status));
+    std::printf("a 2.5-mile card trip: P(tipped) = %.3f (%s)\n", probability,
+                pipeline::to_string(status));
   } catch (const mlguard::error& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;

@@ -142,7 +142,7 @@ int main() {
     cash[i] = training.at("payment_type").codes()[static_cast<std::size_t>(i)];
   }
   mlguard::pipeline::static_pipeline<mlguard::pipeline::imputer, mlguard::pipeline::standard_scaler,
-                    mlguard::pipeline::logistic_regression>
+                                     mlguard::pipeline::logistic_regression>
       model(mlguard::pipeline::imputer{}, mlguard::pipeline::standard_scaler{},
             mlguard::pipeline::logistic_regression(1.0));
   model.fit(X, {"fare_amount"}, cash);

@@ -7,10 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_support.hpp"
 #include "drift/online/online_support.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/online/detectors.hpp"
-#include "cli_support.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/drift_report.hpp"
 #include "mlguard/drift/method.hpp"
-#include "cli_support.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;

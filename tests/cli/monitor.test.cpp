@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/report.hpp"
 #include "mlguard/drift/window_report.hpp"
 #include "mlguard/io/csv.hpp"
-#include "cli_support.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -54,7 +54,7 @@ TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch d
   const auto ref = dir.write("ref.csv", make_csv(3000, 1, 1u << 30));
   const auto cur = dir.write("stream.csv", make_csv(2500, 2, 1500));
   const auto r = test::run_cli({"monitor", "--reference", ref, "--window", "500", "--method", "psi",
-                              "--format", "json", cur});
+                                "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 1, r.err); // the last window drifts: findings
   const auto lines = json_lines(r.out);
   REQUIRE(lines.size() == 5);
@@ -104,7 +104,7 @@ TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage e
   const auto ref = dir.write("ref.csv", make_csv(1000, 3, 1u << 30));
   const auto cur = dir.write("stream.csv", make_csv(1100, 4, 1u << 30));
   auto r = test::run_cli({"monitor", "--reference", ref, "--window", "400", "--method", "ks",
-                        "--partial", "--format", "json", cur});
+                          "--partial", "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err); // the same distribution: no window drifts
   auto lines = json_lines(r.out);
   REQUIRE(lines.size() == 3);
@@ -114,7 +114,7 @@ TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage e
   CHECK(lines[0]["columns"][0]["method"] == "ks_2samp"); // "ks" parses, the function's name prints
 
   r = test::run_cli({"monitor", "--reference", ref, "--window", "400", "--step", "100", "--method",
-                   "js", "--threshold", "0.2", "--format", "json", cur});
+                     "js", "--threshold", "0.2", "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   lines = json_lines(r.out);
   REQUIRE(lines.size() == 8); // windows ending at rows 400, 500, ..., 1100

@@ -2,8 +2,8 @@
 #include <string>
 #include <vector>
 
-#include "mlguard/core/json.hpp"
 #include "cli_support.hpp"
+#include "mlguard/core/json.hpp"
 #include "registry/registry_fixtures.hpp"
 #include "test_support.hpp"
 

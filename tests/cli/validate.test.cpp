@@ -3,11 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/validate/schema.hpp"
 #include "mlguard/validate/validation_report.hpp"
-#include "cli_support.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -107,7 +107,7 @@ TEST_CASE("mlguard profile, profile merge and validate --reference-profile") {
   // Skew: the schema from a.csv, the serving data b.csv, the reference a's profile.
   REQUIRE(test::run_cli({"schema", "infer", a, "-o", dir.file("schema.json")}).exit_code == 0);
   const auto r = test::run_cli({"validate", "--schema", dir.file("schema.json"), b,
-                              "--reference-profile", dir.file("a.json"), "--format", "json"});
+                                "--reference-profile", dir.file("a.json"), "--format", "json"});
   CHECK(r.exit_code == 1);
   const auto doc = parse_json(r.out, "stdout");
   const auto& c = doc["features"][1];
@@ -235,8 +235,8 @@ TEST_CASE("mlguard profile and schema infer: --format text is a summary, json th
   const auto merged = test::run_cli({"profile", "merge", dir.file("p.json"), dir.file("p.json")});
   REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
   CHECK(dataset_profile::parse(merged.out, "stdout").rows() == 8);
-  const auto merged_text =
-      test::run_cli({"profile", "merge", dir.file("p.json"), dir.file("p.json"), "--format", "text"});
+  const auto merged_text = test::run_cli(
+      {"profile", "merge", dir.file("p.json"), dir.file("p.json"), "--format", "text"});
   CHECK(merged_text.out.find("8 rows, 3 features") != std::string::npos);
 }
 
@@ -246,7 +246,7 @@ TEST_CASE("mlguard validate: -o writes the report; the exit code still says what
   REQUIRE(test::run_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);
   const auto bad = dir.write("serve.csv", "x,n,c\n99.5,1,a\n");
   const auto r = test::run_cli({"validate", "--schema", dir.file("schema.json"), bad, "--format",
-                              "json", "-o", dir.file("report.json")});
+                                "json", "-o", dir.file("report.json")});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   const auto report = validate::validation_report::load(dir.file("report.json"));
@@ -263,6 +263,6 @@ TEST_CASE("mlguard validate: -o writes the report; the exit code still says what
   // A profile written by mlguard 0.1 still serves as a reference.
   const auto old = test::fixture_path("profile/profile_mlguard_0.1.json");
   const auto with_old = test::run_cli({"validate", "--schema", dir.file("schema.json"), train,
-                                     "--reference-profile", old, "--format", "json"});
+                                       "--reference-profile", old, "--format", "json"});
   CHECK_MESSAGE(with_old.exit_code != 2, with_old.err);
 }

@@ -61,7 +61,8 @@ struct infer_options {
 /// Throws validation_error: mlguard.validate.empty_data (no rows or no
 /// columns), mlguard.validate.all_missing_column (a column without any
 /// value: its kind cannot be inferred), mlguard.validate.invalid_option.
-inline schema infer_schema(const profile::dataset_profile& training, const infer_options& options = {}) {
+inline schema infer_schema(const profile::dataset_profile& training,
+                           const infer_options& options = {}) {
   if (!(options.domain_margin >= 0.0) || !(options.missing_margin >= 0.0) ||
       !std::isfinite(options.domain_margin) || !std::isfinite(options.missing_margin)) {
     throw validation_error("invalid_option", "domain_margin and missing_margin must be finite "
