@@ -46,7 +46,7 @@ TEST_CASE("clipper::domain clips to given bounds, Inf included, and persists") {
   const auto copy = clipper::from_json(c_doc, {"id", "fare"});
   CHECK(copy.to_json() == c.to_json());
   CHECK(copy.upper()[0] == inf); // "inf" survives JSON
-  MLGUARD_CHECK_THROWS_ID(clipper::domain({"a"}, {1.0}, {0.0}), "mlguard.argument.bad_range");
+  MLGUARD_CHECK_THROWS_ID(clipper::domain({"a"}, {1.0}, {0.0}), "mlguard.pipeline.invalid_option");
   MLGUARD_CHECK_THROWS_ID(clipper::domain({"a"}, {1.0, 2.0}, {3.0}),
                           "mlguard.argument.size_mismatch");
 }

@@ -30,5 +30,5 @@ TEST_CASE("column_selector selects and reorders by name") {
   CHECK(copy.feature_names_out() == s.feature_names_out());
   MLGUARD_CHECK_THROWS_ID(s.bind({"a", "b"}), "mlguard.pipeline.unknown_feature");
   column_selector none;
-  MLGUARD_CHECK_THROWS_ID(none.bind({"a"}), "mlguard.argument.empty");
+  MLGUARD_CHECK_THROWS_ID(none.bind({"a"}), "mlguard.pipeline.invalid_option");
 }

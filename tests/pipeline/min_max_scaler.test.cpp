@@ -21,7 +21,7 @@ TEST_CASE("min_max_scaler matches sklearn MinMaxScaler") {
 }
 
 TEST_CASE("min_max_scaler: range, persistence and errors") {
-  MLGUARD_CHECK_THROWS_ID(min_max_scaler({}, 1.0, 1.0), "mlguard.argument.bad_range");
+  MLGUARD_CHECK_THROWS_ID(min_max_scaler({}, 1.0, 1.0), "mlguard.pipeline.invalid_option");
   Eigen::MatrixXd X(3, 1);
   X << 2, 4, 6;
   min_max_scaler s({}, -1.0, 1.0);

@@ -22,7 +22,7 @@ TEST_CASE("robust_scaler matches sklearn RobustScaler (median, IQR 25-75, numpy 
 }
 
 TEST_CASE("robust_scaler: persistence and bad configuration") {
-  MLGUARD_CHECK_THROWS_ID(robust_scaler({}, 80, 20), "mlguard.argument.bad_range");
+  MLGUARD_CHECK_THROWS_ID(robust_scaler({}, 80, 20), "mlguard.pipeline.invalid_option");
   Eigen::MatrixXd X(4, 1);
   X << 1, 2, 3, 100;
   robust_scaler s;

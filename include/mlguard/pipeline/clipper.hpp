@@ -22,17 +22,18 @@ public:
   static constexpr std::string_view kind = "clipper";
 
   /// Learns bounds at the quantiles q_low and q_high (in [0, 1]) of `columns`
-  /// (empty: all). Throws argument_error (mlguard.argument.bad_range) unless
+  /// (empty: all). Throws pipeline_error (mlguard.pipeline.invalid_option) unless
   /// 0 <= q_low <= q_high <= 1.
   explicit clipper(std::vector<std::string> columns = {}, double q_low = 0.01, double q_high = 0.99)
       : columnwise(std::move(columns)), q_low_(q_low), q_high_(q_high) {
     if (!(0 <= q_low && q_low <= q_high && q_high <= 1)) {
-      throw argument_error("bad_range", "clipper: need 0 <= q_low <= q_high <= 1");
+      throw pipeline_error("invalid_option", "clipper: need 0 <= q_low <= q_high <= 1");
     }
   }
 
   /// Fixed bounds per named column (a schema's domain; ±Inf for an open side).
-  /// Throws argument_error (mlguard.argument.size_mismatch, mlguard.argument.bad_range).
+  /// Throws argument_error (mlguard.argument.size_mismatch) when the three lists differ in
+  /// length, pipeline_error (mlguard.pipeline.invalid_option) when a lower bound is above its upper.
   static clipper domain(std::vector<std::string> columns, std::vector<double> lower,
                         std::vector<double> upper) {
     if (columns.empty() || lower.size() != columns.size() || upper.size() != columns.size()) {
@@ -41,7 +42,7 @@ public:
     }
     for (std::size_t k = 0; k < lower.size(); ++k) {
       if (!(lower[k] <= upper[k])) {
-        throw argument_error("bad_range", "clipper::domain: lower bound above upper bound");
+        throw pipeline_error("invalid_option", "clipper::domain: lower bound above upper bound");
       }
     }
     clipper c(std::move(columns));

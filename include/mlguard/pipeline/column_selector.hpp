@@ -29,10 +29,10 @@ public:
   }
 
   /// Resolves the names. Throws pipeline_error (mlguard.pipeline.unknown_feature),
-  /// and argument_error (mlguard.argument.empty) when no column is selected.
+  /// and pipeline_error (mlguard.pipeline.invalid_option) when no column is selected.
   void bind(const std::vector<std::string>& names_in) {
     if (subset_.columns.empty()) {
-      throw argument_error("empty", "column_selector: select at least one column");
+      throw pipeline_error("invalid_option", "column_selector: select at least one column");
     }
     subset_.bind(names_in, kind);
   }

@@ -24,12 +24,12 @@ public:
   static constexpr std::string_view kind = "min_max_scaler";
 
   /// Scales `columns` (empty: all) onto [range_min, range_max].
-  /// Throws argument_error (mlguard.argument.bad_range) unless range_min < range_max.
+  /// Throws pipeline_error (mlguard.pipeline.invalid_option) unless range_min < range_max.
   explicit min_max_scaler(std::vector<std::string> columns = {}, double range_min = 0.0,
                           double range_max = 1.0)
       : columnwise(std::move(columns)), range_min_(range_min), range_max_(range_max) {
     if (!(range_min < range_max)) {
-      throw argument_error("bad_range", "min_max_scaler: range_min must be below range_max");
+      throw pipeline_error("invalid_option", "min_max_scaler: range_min must be below range_max");
     }
   }
 

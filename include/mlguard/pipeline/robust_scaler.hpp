@@ -23,13 +23,13 @@ public:
   static constexpr std::string_view kind = "robust_scaler";
 
   /// Scales `columns` (empty: all) with the quantile range [q_low, q_high] in
-  /// percent. Throws argument_error (mlguard.argument.bad_range) unless
+  /// percent. Throws pipeline_error (mlguard.pipeline.invalid_option) unless
   /// 0 <= q_low <= q_high <= 100.
   explicit robust_scaler(std::vector<std::string> columns = {}, double q_low = 25.0,
                          double q_high = 75.0)
       : columnwise(std::move(columns)), q_low_(q_low), q_high_(q_high) {
     if (!(0 <= q_low && q_low <= q_high && q_high <= 100)) {
-      throw argument_error("bad_range", "robust_scaler: need 0 <= q_low <= q_high <= 100");
+      throw pipeline_error("invalid_option", "robust_scaler: need 0 <= q_low <= q_high <= 100");
     }
   }
 
