@@ -419,16 +419,6 @@ inline void save_json(const std::string& path, const json& document, int indent 
 /// (mlguard.io.open_failed, read_failed) and format_error (mlguard.format.corrupt).
 inline json load_json(const std::string& path) { return parse_json(detail::read_file(path), path); }
 
-// ---- transitional: loaders not yet on json_reader (removed before issue 11 closes)
-inline std::int64_t check_format(const json& document, std::string_view kind,
-                                 std::int64_t supported, std::string_view source) {
-  return check_format(document, document_format{kind, supported, {}}, source);
-}
-inline void check_known_fields(const json& object, std::initializer_list<std::string_view> known,
-                               std::string_view source) {
-  json_reader(object, std::string(source)).allow_fields(known);
-}
-
 } // namespace mlguard
 
 #endif // MLGUARD_CORE_JSON_HPP

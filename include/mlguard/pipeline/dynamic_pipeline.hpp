@@ -32,6 +32,9 @@ namespace mlguard::pipeline {
 /// Threads: like static_pipeline<...>, one object per thread (copies are deep).
 class dynamic_pipeline {
 public:
+  /// The document's identity: "mlguard.pipeline", version 1 (as static_pipeline's).
+  static constexpr document_format format = pipeline_format;
+
   /// Loads a fitted pipeline from its document, resolving kinds in `registry`.
   /// Throws format_error (mlguard.format.corrupt, wrong_kind, newer_version,
   /// unknown_field), pipeline_error (mlguard.pipeline.unknown_stage,

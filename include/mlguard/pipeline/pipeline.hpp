@@ -48,6 +48,9 @@ class static_pipeline {
   static constexpr std::size_t count = sizeof...(Stages);
 
 public:
+  /// The document's identity: "mlguard.pipeline", version 1.
+  static constexpr document_format format = pipeline_format;
+
   /// The stages, configured but not fitted.
   explicit static_pipeline(Stages... s) : stages_(std::move(s)...) {}
 

@@ -60,6 +60,8 @@ class detector_base {
 public:
   /// The settings type (adwin_options, ...).
   using options_type = Options;
+  /// The document's identity: "mlguard.online_detector", version 1 ("detector" names which).
+  static constexpr document_format format = online_detector_format;
 
   /// Adds one observation and answers the verdict. Non-finite x is ignored
   /// (counted in ignored_count(); answers none). Never allocates or throws.
