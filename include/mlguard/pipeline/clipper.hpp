@@ -33,7 +33,8 @@ public:
 
   /// Fixed bounds per named column (a schema's domain; ±Inf for an open side).
   /// Throws argument_error (mlguard.argument.size_mismatch) when the three lists differ in
-  /// length, pipeline_error (mlguard.pipeline.invalid_option) when a lower bound is above its upper.
+  /// length, pipeline_error (mlguard.pipeline.invalid_option) when a lower bound is above its
+  /// upper.
   static clipper domain(std::vector<std::string> columns, std::vector<double> lower,
                         std::vector<double> upper) {
     if (columns.empty() || lower.size() != columns.size() || upper.size() != columns.size()) {

@@ -51,6 +51,8 @@ public:
   /// The document's identity: "mlguard.pipeline", version 1.
   static constexpr document_format format = pipeline_format;
 
+  /// The stages with their default settings, not fitted.
+  static_pipeline() = default;
   /// The stages, configured but not fitted.
   explicit static_pipeline(Stages... s) : stages_(std::move(s)...) {}
 
