@@ -111,7 +111,9 @@ TEST_CASE("check_format: kind, legacy kind and format_version are checked") {
       {json{{"format", "mlguard.profile"}, {"format_version", 1}}, "mlguard.format.wrong_kind"},
       {json{{"format", "mlguard.schema"}, {"format_version", 3}}, "mlguard.format.newer_version"},
   };
-  for (const auto& [doc, id] : bad) {
+  for (const auto& entry : bad) {
+    const json& doc = entry.first; // not a structured binding: clang 14 cannot capture those
+    const std::string& id = entry.second;
     CAPTURE(doc.dump());
     MLGUARD_CHECK_THROWS_ID(check_format(doc, schema_v2, "s.json"), id);
   }
