@@ -32,11 +32,14 @@ public:
   /// mlguard.pipeline.nan_input.
   template <typename XMatrix, typename YVector>
   void fit(const Eigen::MatrixBase<XMatrix>& X, const Eigen::MatrixBase<YVector>& y) {
+    // Dependent types: the solver's Eigen code is compiled only where fit() is called.
+    using matrix = Eigen::Matrix<typename XMatrix::Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+    using vector = Eigen::Matrix<typename XMatrix::Scalar, Eigen::Dynamic, 1>;
     check_fit_input(X, y);
-    Eigen::MatrixXd A(X.rows(), X.cols() + 1);
+    matrix A(X.rows(), X.cols() + 1);
     A.leftCols(X.cols()) = X;
     A.col(X.cols()).setOnes();
-    const Eigen::VectorXd beta = A.colPivHouseholderQr().solve(y);
+    const vector beta = A.colPivHouseholderQr().solve(y);
     coef_.assign(beta.data(), beta.data() + X.cols());
     intercept_ = beta[X.cols()];
     fitted_ = true;

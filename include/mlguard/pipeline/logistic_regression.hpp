@@ -49,39 +49,42 @@ public:
   /// mlguard.pipeline.bad_label (y not 0/1).
   template <typename XMatrix, typename YVector>
   void fit(const Eigen::MatrixBase<XMatrix>& X, const Eigen::MatrixBase<YVector>& y) {
+    // Dependent types: the solver's Eigen code is compiled only where fit() is called.
+    using matrix = Eigen::Matrix<typename XMatrix::Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+    using vector = Eigen::Matrix<typename XMatrix::Scalar, Eigen::Dynamic, 1>;
     check_fit_input(X, y);
     if (!((y.array() == 0.0) || (y.array() == 1.0)).all()) {
       throw pipeline_error("bad_label", "logistic_regression: labels must be 0 or 1");
     }
     const Eigen::Index n = X.rows();
     const Eigen::Index d = X.cols();
-    Eigen::MatrixXd A(n, d + 1);
+    matrix A(n, d + 1);
     A.leftCols(d) = X;
     A.col(d).setOnes();
-    Eigen::VectorXd beta = Eigen::VectorXd::Zero(d + 1);
-    Eigen::VectorXd penalty = Eigen::VectorXd::Constant(d + 1, 1.0 / C_);
+    vector beta = vector::Zero(d + 1);
+    vector penalty = vector::Constant(d + 1, 1.0 / C_);
     penalty[d] = 0.0; // the intercept is not penalised
-    Eigen::VectorXd z = A * beta;
+    vector z = A * beta;
     double f = objective(z, y, beta, penalty);
     iterations_ = 0;
     for (int it = 0; it < max_iter_; ++it) {
       iterations_ = it + 1;
-      Eigen::VectorXd p(n);
-      Eigen::VectorXd w(n);
+      vector p(n);
+      vector w(n);
       for (Eigen::Index i = 0; i < n; ++i) {
         p[i] = link(z[i]);
         w[i] = p[i] * (1.0 - p[i]);
       }
-      const Eigen::VectorXd g = A.transpose() * (p - y.derived()) + penalty.cwiseProduct(beta);
-      Eigen::MatrixXd H = A.transpose() * w.asDiagonal() * A;
+      const vector g = A.transpose() * (p - y.derived()) + penalty.cwiseProduct(beta);
+      matrix H = A.transpose() * w.asDiagonal() * A;
       H.diagonal() += penalty;
-      const Eigen::VectorXd step = H.ldlt().solve(g);
+      const vector step = H.ldlt().solve(g);
       // Step halving keeps Newton monotone on nearly separable data; increases
       // within rounding noise of f are accepted, or the last, quadratically
       // convergent steps would be refused.
       double t = 1.0;
-      Eigen::VectorXd next = beta - step;
-      Eigen::VectorXd z_next = A * next;
+      vector next = beta - step;
+      vector z_next = A * next;
       double f_next = objective(z_next, y, next, penalty);
       const double noise = 1e-12 * (1.0 + std::fabs(f));
       while (f_next > f + noise && t > 1e-10) {
