@@ -2,7 +2,6 @@
 // "format_version": N, ...}, written atomically by save() and read back by load(), with the
 // same errors for a foreign, newer, extended or truncated document. One fixture of each
 // kind, plus the documents earlier versions wrote, which must still load.
-#include <functional>
 #include <string>
 
 #include "mlguard/drift/online/adwin.hpp"
@@ -27,65 +26,55 @@ namespace {
 const char* reference_csv = "x,n,c\n1.5,1,a\n2.5,2,b\n3.5,3,a\n4.5,4,b\n5.5,5,a\n";
 const char* current_csv = "x,n,c\n9.5,1,a\n8.5,2,b\n7.5,7,c\n,4,b\n6.5,5,a\n";
 
-// Checks the envelope of `document` (what T::to_json wrote) and everything a loader
-// promises about it: save/load round-trips the same document, and a foreign kind, a newer
-// version, an unknown field, a truncated file and the previous name behave as documented.
+// What a document type writes: the reports go to JSON through nlohmann's to_json hook,
+// every other document through its to_json() member.
+json document_of(const drift::drift_report& r) { return json(r); }
+json document_of(const drift::window_report& w) { return json(w); }
 template <typename T>
-void check_envelope(const json& document, const std::function<T(const json&)>& from_json,
-                    const std::function<T(const std::string&)>& load,
-                    const std::function<void(const T&, const std::string&)>& save,
-                    const std::function<json(const T&)>& to_json) {
+json document_of(const T& value) {
+  return value.to_json();
+}
+
+// Checks the envelope of `value`'s document and everything a loader promises about it:
+// save/load round-trips the same document, and a foreign kind, a newer version, an
+// unknown field, a missing "format", a truncated or missing file and the previous name
+// behave as documented.
+template <typename T>
+void check_document(const T& value) {
   const document_format& format = T::format;
+  const json document = document_of(value);
   INFO("document " << format.name);
   CHECK(document.at("format") == format.name);
   CHECK(document.at("format_version") == format.version);
 
   const test::temp_dir dir;
   const auto path = dir.file("document.json");
-  save(from_json(document), path);
-  CHECK(to_json(load(path)) == document);
+  T::from_json(document).save(path);
+  CHECK(document_of(T::load(path)) == document);
 
   json foreign = document;
   foreign["format"] = "mlguard.something_else";
-  MLGUARD_CHECK_THROWS_ID(from_json(foreign), "mlguard.format.wrong_kind");
+  MLGUARD_CHECK_THROWS_ID(T::from_json(foreign), "mlguard.format.wrong_kind");
   json newer = document;
   newer["format_version"] = format.version + 1;
-  MLGUARD_CHECK_THROWS_ID(from_json(newer), "mlguard.format.newer_version");
+  MLGUARD_CHECK_THROWS_ID(T::from_json(newer), "mlguard.format.newer_version");
   json extended = document;
   extended["surprise"] = 1;
-  MLGUARD_CHECK_THROWS_ID(from_json(extended), "mlguard.format.unknown_field");
+  MLGUARD_CHECK_THROWS_ID(T::from_json(extended), "mlguard.format.unknown_field");
   json unnamed = document;
   unnamed.erase("format");
-  MLGUARD_CHECK_THROWS_ID(from_json(unnamed), "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(T::from_json(unnamed), "mlguard.format.corrupt");
 
   const auto text = dump_json(document);
   const auto truncated = dir.write("truncated.json", text.substr(0, text.size() / 2));
-  MLGUARD_CHECK_THROWS_ID(load(truncated), "mlguard.format.corrupt");
-  MLGUARD_CHECK_THROWS_ID(load(dir.file("missing.json")), "mlguard.io.open_failed");
+  MLGUARD_CHECK_THROWS_ID(T::load(truncated), "mlguard.format.corrupt");
+  MLGUARD_CHECK_THROWS_ID(T::load(dir.file("missing.json")), "mlguard.io.open_failed");
 
   if (!format.legacy_name.empty()) {
     json legacy = document;
     legacy["format"] = std::string(format.legacy_name);
-    CHECK(to_json(from_json(legacy)) == document);
+    CHECK(document_of(T::from_json(legacy)) == document);
   }
-}
-
-// The usual case: a type with static from_json(json)/load(path) and members to_json()/save().
-template <typename T>
-void check_document(const T& value) {
-  check_envelope<T>(
-      value.to_json(), [](const json& j) { return T::from_json(j); },
-      [](const std::string& p) { return T::load(p); },
-      [](const T& v, const std::string& p) { v.save(p); }, [](const T& v) { return v.to_json(); });
-}
-
-// drift_report and window_report go to JSON through nlohmann's to_json hook.
-template <typename T>
-void check_hooked_document(const T& value) {
-  check_envelope<T>(
-      json(value), [](const json& j) { return T::from_json(j); },
-      [](const std::string& p) { return T::load(p); },
-      [](const T& v, const std::string& p) { v.save(p); }, [](const T& v) { return json(v); });
 }
 
 table reference_table() { return io::parse_csv(reference_csv, "reference.csv"); }
@@ -121,14 +110,14 @@ TEST_CASE("every document has the mlguard envelope and the same loader behaviour
   SUBCASE("drift and window reports") {
     const auto report = drift::compare(reference_table(), current_table());
     REQUIRE(report.columns.size() == 3);
-    check_hooked_document(report);
+    check_document(report);
     drift::window_report window;
     window.index = 3;
     window.first_row = 301;
     window.last_row = 400;
     window.rows = 100;
     window.drift = report;
-    check_hooked_document(window);
+    check_document(window);
   }
   SUBCASE("online detectors") {
     drift::online::adwin adwin;
@@ -142,12 +131,7 @@ TEST_CASE("every document has the mlguard envelope and the same loader behaviour
   }
   SUBCASE("pipeline") {
     const json fixture = load_json(test::fixture_path("reference/pipeline_export.json"));
-    const auto p = pipeline::dynamic_pipeline::from_json(fixture.at("cases").at(0).at("document"));
-    check_envelope<pipeline::dynamic_pipeline>(
-        p.to_json(), [](const json& j) { return pipeline::dynamic_pipeline::from_json(j); },
-        [](const std::string& path) { return pipeline::dynamic_pipeline::load(path); },
-        [](const pipeline::dynamic_pipeline& v, const std::string& path) { v.save(path); },
-        [](const pipeline::dynamic_pipeline& v) { return v.to_json(); });
+    check_document(pipeline::dynamic_pipeline::from_json(fixture.at("cases").at(0).at("document")));
   }
 }
 
