@@ -88,6 +88,7 @@
 #include "mlguard/pipeline/stage_traits.hpp"
 #include "mlguard/pipeline/standard_scaler.hpp"
 #include "mlguard/pipeline/tap.hpp"
+#include "mlguard/pipeline/tap_stages.hpp"
 #include "mlguard/pipeline/validation_tap.hpp"
 #if defined(__has_include)
 #if __has_include(<xxhash.h>) // optional dependency: see pipeline/fingerprint.hpp

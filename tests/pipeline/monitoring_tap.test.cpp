@@ -1,6 +1,7 @@
 #include "mlguard/pipeline/monitoring_tap.hpp"
 
 #include <random>
+#include <string>
 #include <vector>
 
 #include "mlguard/pipeline/dynamic_pipeline.hpp"
@@ -8,6 +9,7 @@
 #include "mlguard/pipeline/pipeline.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
 #include "mlguard/pipeline/standard_scaler.hpp"
+#include "mlguard/pipeline/tap_stages.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -77,7 +79,14 @@ TEST_CASE("monitoring_tap: a shift after the training data is reported per windo
       [&](const drift::window_report& w) { loaded_drift.push_back(w.drift.columns[0].drifted); });
   CHECK(serve(q, 3.0) == status);
   CHECK(loaded_drift == window_drift);
-  auto d = dynamic_pipeline::from_json(doc, builtin_stages());
+  auto d = dynamic_pipeline::from_json(doc, all_stages());
+  // The default registry leaves the taps out and says where to find them.
+  MLGUARD_CHECK_THROWS_ID(dynamic_pipeline::from_json(doc), "mlguard.pipeline.unknown_stage");
+  try {
+    (void)dynamic_pipeline::from_json(doc);
+  } catch (const mlguard::error& e) {
+    CHECK(std::string(e.what()).find("tap_stages.hpp") != std::string::npos);
+  }
   const double row[2] = {0.1, -0.2};
   double o = 0;
   CHECK(d.transform_row(row, &o) == row_status::ok);

@@ -9,6 +9,7 @@
 #include "mlguard/pipeline/linear_regression.hpp"
 #include "mlguard/pipeline/pipeline.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
+#include "mlguard/pipeline/tap_stages.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -81,7 +82,7 @@ TEST_CASE("validation_tap: the schema is saved with the pipeline and loads on bo
   double o = 0;
   auto q = checked_chain::from_json(doc);
   CHECK(q.transform_row(row, &o) == row_status::rejected);
-  auto d = dynamic_pipeline::from_json(doc, builtin_stages());
+  auto d = dynamic_pipeline::from_json(doc, all_stages());
   CHECK(d.transform_row(row, &o) == row_status::rejected);
   CHECK(q.to_json() == doc);
 }

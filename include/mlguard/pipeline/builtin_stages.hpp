@@ -1,8 +1,10 @@
 #ifndef MLGUARD_PIPELINE_BUILTIN_STAGES_HPP
 #define MLGUARD_PIPELINE_BUILTIN_STAGES_HPP
 
-// The registry of mlguard's built-in stages, which dynamic_pipeline uses by
-// default. Including this header includes every built-in stage.
+// The registry of mlguard's built-in transform and model stages, which
+// dynamic_pipeline uses by default. The validation and monitoring taps pull in
+// validate/ and drift/, so a model loader should not pay for them:
+// tap_stages.hpp registers those.
 
 #include "mlguard/pipeline/clipper.hpp"
 #include "mlguard/pipeline/column_selector.hpp"
@@ -10,20 +12,19 @@
 #include "mlguard/pipeline/linear_regression.hpp"
 #include "mlguard/pipeline/logistic_regression.hpp"
 #include "mlguard/pipeline/min_max_scaler.hpp"
-#include "mlguard/pipeline/monitoring_tap.hpp"
 #include "mlguard/pipeline/one_hot_encoder.hpp"
 #include "mlguard/pipeline/robust_scaler.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
 #include "mlguard/pipeline/standard_scaler.hpp"
 #include "mlguard/pipeline/tap.hpp"
-#include "mlguard/pipeline/validation_tap.hpp"
 
 namespace mlguard::pipeline {
 
-/// A registry that knows every stage in mlguard/pipeline/: imputer,
-/// standard_scaler, min_max_scaler, robust_scaler, clipper, one_hot_encoder,
-/// column_selector, linear_regression, logistic_regression, callback_tap,
-/// validation_tap and monitoring_tap. Add an application's own stages to it.
+/// A registry that knows imputer, standard_scaler, min_max_scaler,
+/// robust_scaler, clipper, one_hot_encoder, column_selector,
+/// linear_regression, logistic_regression and callback_tap. For documents
+/// with a validation_tap or monitoring_tap, use all_stages() (tap_stages.hpp).
+/// Add an application's own stages to it.
 inline stage_registry builtin_stages() {
   stage_registry r;
   r.add<imputer>();
@@ -36,8 +37,6 @@ inline stage_registry builtin_stages() {
   r.add<linear_regression>();
   r.add<logistic_regression>();
   r.add<callback_tap>();
-  r.add<validation_tap>();
-  r.add<monitoring_tap>();
   return r;
 }
 

@@ -3,7 +3,8 @@
 
 // Maps stage kinds to loaders, so dynamic_pipeline can load a document whose
 // composition it learns only at run time. builtin_stages() (builtin_stages.hpp)
-// returns one that knows every stage in mlguard/pipeline/.
+// returns one that knows the transform and model stages; all_stages()
+// (tap_stages.hpp) adds the validation and monitoring taps.
 
 #include <algorithm>
 #include <functional>
@@ -68,9 +69,12 @@ public:
         return e.second(params, names_in);
       }
     }
-    throw pipeline_error("unknown_stage", params.where() + ": unknown stage kind \"" +
-                                              std::string(kind) +
-                                              "\" (register it with stage_registry::add)");
+    const bool tap = kind == "validation_tap" || kind == "monitoring_tap";
+    throw pipeline_error(
+        "unknown_stage",
+        params.where() + ": unknown stage kind \"" + std::string(kind) +
+            (tap ? "\" (load with all_stages() from mlguard/pipeline/tap_stages.hpp)"
+                 : "\" (register it with stage_registry::add)"));
   }
 
 private:
