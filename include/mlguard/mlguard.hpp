@@ -5,6 +5,7 @@
 /// out: services hand mlguard tables and matrices, not files).
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/digest.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/iso8601.hpp"
 #include "mlguard/core/json.hpp"
