@@ -11,6 +11,8 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
+#include "mlguard/core/table_ops.hpp"
+#include "mlguard/core/table_split.hpp"
 #include "mlguard/core/version.hpp"
 
 #include "mlguard/stats/alternative.hpp"
