@@ -109,4 +109,16 @@
 #include "mlguard/registry/file_registry.hpp" // POSIX: openat, flock, fsync
 #endif
 
+#include "mlguard/serving/feature_layout.hpp"
+#include "mlguard/serving/model_slot.hpp"
+#include "mlguard/serving/outcome.hpp"
+#if defined(__unix__) || defined(__APPLE__)
+#include "mlguard/serving/artifact_store.hpp" // POSIX: mkdir, rename, fsync
+#include "mlguard/serving/guarded_model.hpp"
+#include "mlguard/serving/make_bundle.hpp"
+#include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/serving/publish.hpp"
+#include "mlguard/serving/registry_follower.hpp"
+#endif
+
 #endif // MLGUARD_MLGUARD_HPP

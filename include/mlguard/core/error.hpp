@@ -79,6 +79,8 @@ MLGUARD_DETAIL_DEFINE_AREA_ERROR(validation_error, "validate");
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(pipeline_error, "pipeline");
 /// The model registry (ids mlguard.registry.*).
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(registry_error, "registry");
+/// Model bundles, artifact stores, model slots and followers (ids mlguard.serving.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(serving_error, "serving");
 
 #undef MLGUARD_DETAIL_DEFINE_AREA_ERROR
 

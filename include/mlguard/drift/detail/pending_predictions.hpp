@@ -56,6 +56,16 @@ public:
     return false;
   }
 
+  /// True when `id` is present.
+  bool contains(std::uint64_t id) const noexcept {
+    for (std::size_t i = hash(id) & mask_; slots_[i].used; i = (i + 1) & mask_) {
+      if (slots_[i].id == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   std::size_t size() const noexcept { return size_; }
 
 private:

@@ -1,0 +1,442 @@
+#ifndef MLGUARD_SERVING_GUARDED_MODEL_HPP
+#define MLGUARD_SERVING_GUARDED_MODEL_HPP
+
+// One model version, guarded: every request is validated against the
+// schema, transformed and scored by the pipeline, and watched by windowed
+// monitors on its inputs and its prediction, in one call that neither
+// allocates nor throws on bad data.
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/span.hpp"
+#include "mlguard/drift/concurrent_monitor.hpp"
+#include "mlguard/drift/drift_monitor.hpp"
+#include "mlguard/drift/feature_reference.hpp"
+#include "mlguard/drift/performance_tracker.hpp"
+#include "mlguard/pipeline/builtin_stages.hpp"
+#include "mlguard/pipeline/dynamic_pipeline.hpp"
+#include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/serving/outcome.hpp"
+#include "mlguard/validate/validate_row.hpp"
+
+namespace mlguard::serving {
+
+/// A closed monitor window, tagged with the version whose requests filled it.
+struct version_window {
+  int version = 0;
+  /// "inputs" or "predictions".
+  std::string_view stream;
+  drift::window_report report;
+};
+
+/// A closed performance window (delayed labels), tagged with its version.
+struct version_performance {
+  int version = 0;
+  drift::performance_report report;
+};
+
+/// How a guarded_model watches its requests.
+struct guarded_options {
+  /// The input monitor: method, thresholds (per feature too), bins. Its
+  /// window must be a tumbling count window: one window per window.size
+  /// requests scored, across all threads.
+  drift::monitor_options inputs;
+  /// The prediction monitor (over the pipeline's outputs).
+  drift::monitor_options predictions;
+  bool monitor_inputs = true;
+  /// Needs the bundle's predictions profile; ignored without one.
+  bool monitor_predictions = true;
+  /// Delayed-label metrics (record_label).
+  drift::performance_options performance;
+  /// Run the bundle's smoke rows when the model is built (check_smoke), so a
+  /// model that fails them is never built.
+  bool check_smoke = true;
+  /// Threads that may call predict at once without waiting for each other;
+  /// 0 = std::thread::hardware_concurrency().
+  std::size_t lanes = 0;
+  /// Receives each closed monitor window (on the request thread that closed it).
+  std::function<void(const version_window&)> on_window;
+  /// Receives each closed performance window (on the thread that recorded the label).
+  std::function<void(const version_performance&)> on_performance;
+};
+
+/// Request counters of one guarded_model (a consistent-enough snapshot of atomics).
+struct request_counts {
+  std::uint64_t ok = 0, flagged = 0, imputed = 0, rejected = 0;
+  /// Values made up by the schema's impute policy or the pipeline's imputer.
+  std::uint64_t imputed_values = 0;
+  std::uint64_t total() const noexcept { return ok + flagged + imputed + rejected; }
+};
+
+/// A model version that serves requests: the bundle's schema, pipeline and
+/// monitors behind one predict() call.
+///
+/// predict(row) — a row of doubles in layout order (categorical features as
+/// codes in the schema's vocabulary), or predict_fields(fields) — text
+/// fields in layout order, as a request sends them:
+/// 1. validates the row against the schema, applying its row policies;
+/// 2. transforms and scores it with the pipeline;
+/// 3. observes the validated inputs and the outputs in the monitors;
+/// 4. remembers the prediction under the request id for record_label.
+/// Nothing is imputed silently: a value made up by the schema's impute
+/// policy, or a missing value the pipeline's imputer fills, makes the status
+/// `imputed` and is counted. A row the model cannot take (a reject policy, a
+/// missing value with no imputer) is `rejected`, never scored.
+///
+/// Hot path: no allocation, no exception on bad data, and no lock a reader
+/// of the model can hold: each of `lanes` lanes has its own pipeline copy,
+/// buffers and monitor shard behind its own mutex, and a thread always uses
+/// the same lane. The request that completes a monitor window evaluates it
+/// (merging the lanes' shards) and runs on_window; that request allocates.
+///
+/// Thread safety: predict, predict_fields, record_label and the accessors
+/// may be called from any number of threads at once.
+class guarded_model {
+public:
+  /// Builds the model of `bundle` for registry version `version`: loads the
+  /// pipeline with `stages`, checks the bundle (check_bundle), builds the
+  /// monitors' references from its profiles and runs the smoke rows
+  /// (options.check_smoke). Throws serving_error (layout_mismatch,
+  /// smoke_failed), pipeline_error, drift_error (a monitor option that
+  /// does not fit, e.g. a window that is not a tumbling count), format_error.
+  guarded_model(model_bundle bundle, int version, guarded_options options = {},
+                const pipeline::stage_registry& stages = pipeline::builtin_stages())
+      : bundle_(std::move(bundle)), version_(version), options_(std::move(options)),
+        tracker_(options_.performance, [this](const drift::performance_report& r) {
+          if (options_.on_performance) {
+            options_.on_performance(version_performance{version_, r});
+          }
+        }) {
+    check_bundle(bundle_);
+    auto prototype = pipeline::dynamic_pipeline::from_json(bundle_.pipeline, stages);
+    outputs_ = prototype.output_width();
+    if (outputs_ == 0) {
+      throw serving_error("layout_mismatch", "the pipeline has no output");
+    }
+    const std::size_t lanes = options_.lanes != 0
+                                  ? options_.lanes
+                                  : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+    for (std::size_t i = 0; i < lanes; ++i) {
+      lanes_.push_back(std::make_unique<lane>(prototype, bundle_.layout.size(), outputs_));
+      lanes_.back()->index = i;
+    }
+    if (options_.monitor_inputs) {
+      inputs_ = make_monitor(input_references(), options_.inputs, "inputs", input_window_);
+    }
+    if (options_.monitor_predictions && !bundle_.predictions.columns().empty()) {
+      std::vector<drift::feature_reference> refs;
+      for (const auto& name : prototype.feature_names_out()) {
+        const auto& p = bundle_.predictions.at(name);
+        refs.push_back(drift::feature_reference::from_profile(name, p, options_.predictions.bins));
+      }
+      predictions_ =
+          make_monitor(std::move(refs), options_.predictions, "predictions", prediction_window_);
+    }
+    if (options_.check_smoke) {
+      check_smoke();
+    }
+  }
+
+  guarded_model(const guarded_model&) = delete;
+  guarded_model& operator=(const guarded_model&) = delete;
+  guarded_model(guarded_model&&) = delete;
+  guarded_model& operator=(guarded_model&&) = delete;
+
+  /// Scores a row of doubles in layout order (see the class comment).
+  /// `request_id` 0 = assign one (returned in the outcome). Never throws or
+  /// allocates (but see the class comment on closing windows).
+  outcome predict(span<const double> row, std::uint64_t request_id = 0) noexcept {
+    auto& l = my_lane();
+    std::unique_lock<std::mutex> lock(l.mutex);
+    outcome o = begin(request_id);
+    if (row.size() != bundle_.layout.size()) {
+      return finish_malformed(o);
+    }
+    std::copy(row.begin(), row.end(), l.row.begin());
+    const auto r = validate::validate_row(bundle_.schema, l.row, l.anomalies);
+    return score(l, lock, r, o);
+  }
+
+  /// Scores text fields in layout order (validate_fields parses them as
+  /// io::read_csv does). Never throws or allocates (see predict).
+  outcome predict_fields(span<const std::string_view> fields,
+                         std::uint64_t request_id = 0) noexcept {
+    auto& l = my_lane();
+    std::unique_lock<std::mutex> lock(l.mutex);
+    outcome o = begin(request_id);
+    if (fields.size() != bundle_.layout.size()) {
+      return finish_malformed(o);
+    }
+    const auto r = validate::validate_fields(bundle_.schema, fields, l.row, l.anomalies);
+    return score(l, lock, r, o);
+  }
+
+  /// Joins a delayed label with the prediction this model made for
+  /// `request_id`; returns the error, or nothing when this model has no
+  /// such prediction pending. Closing a performance window runs
+  /// on_performance. Takes the tracker's mutex (predict takes it briefly).
+  std::optional<double> record_label(std::uint64_t request_id, double label) {
+    const std::lock_guard<std::mutex> lock(tracker_mutex_);
+    return tracker_.record_label(request_id, label);
+  }
+
+  /// True when a prediction for `request_id` waits for its label here.
+  bool awaits_label(std::uint64_t request_id) const {
+    const std::lock_guard<std::mutex> lock(tracker_mutex_);
+    return tracker_.is_pending(request_id);
+  }
+
+  /// Runs every smoke row of the bundle through the pipeline (predict_fields
+  /// without counting or monitoring) and compares the outputs with the
+  /// expected ones. Throws serving_error (mlguard.serving.smoke_failed)
+  /// naming the first row that differs or is rejected.
+  void check_smoke() {
+    auto& l = *lanes_.front();
+    const std::lock_guard<std::mutex> lock(l.mutex);
+    std::vector<std::string_view> fields;
+    for (std::size_t i = 0; i < bundle_.smoke.size(); ++i) {
+      const auto& s = bundle_.smoke[i];
+      fields.assign(s.fields.begin(), s.fields.end());
+      const auto r = validate::validate_fields(bundle_.schema, fields, l.row, l.anomalies);
+      const auto st = l.pipe.transform_row(l.row.data(), l.out.data());
+      if (r.rejected || pipeline::stops(st)) {
+        throw serving_error("smoke_failed", "smoke row " + std::to_string(i) + " was rejected");
+      }
+      if (s.expected.size() != outputs_) {
+        throw serving_error("smoke_failed", "smoke row " + std::to_string(i) + " expects " +
+                                                std::to_string(s.expected.size()) +
+                                                " outputs; the pipeline has " +
+                                                std::to_string(outputs_));
+      }
+      for (std::size_t k = 0; k < outputs_; ++k) {
+        const double want = s.expected[k];
+        const double got = l.out[k];
+        if (!(std::abs(got - want) <= bundle_.smoke_tolerance * std::max(1.0, std::abs(want)))) {
+          throw serving_error("smoke_failed", "smoke row " + std::to_string(i) + ": output " +
+                                                  std::to_string(k) + " is " + std::to_string(got) +
+                                                  ", expected " + std::to_string(want));
+        }
+      }
+    }
+  }
+
+  /// The registry version.
+  int version() const noexcept { return version_; }
+  /// The bundle it serves.
+  const model_bundle& bundle() const noexcept { return bundle_; }
+  const feature_layout& layout() const noexcept { return bundle_.layout; }
+  /// The number of outputs per request (outcome.prediction is the first).
+  std::size_t outputs() const noexcept { return outputs_; }
+  std::size_t lanes() const noexcept { return lanes_.size(); }
+
+  /// The request counters so far.
+  request_counts counts() const noexcept {
+    request_counts c;
+    c.ok = counts_[0].load(std::memory_order_relaxed);
+    c.flagged = counts_[1].load(std::memory_order_relaxed);
+    c.imputed = counts_[2].load(std::memory_order_relaxed);
+    c.rejected = counts_[3].load(std::memory_order_relaxed);
+    c.imputed_values = imputed_values_.load(std::memory_order_relaxed);
+    return c;
+  }
+
+  /// Closes the monitors' open windows now (those with rows), reporting
+  /// them through on_window. Allocates.
+  void flush() {
+    if (inputs_) {
+      emit("inputs", inputs_->collect());
+    }
+    if (predictions_) {
+      emit("predictions", predictions_->collect());
+    }
+  }
+
+private:
+  struct lane {
+    lane(const pipeline::dynamic_pipeline& p, std::size_t features, std::size_t outputs)
+        : pipe(p), row(features), anomalies(features), out(outputs) {}
+    std::mutex mutex;
+    pipeline::dynamic_pipeline pipe;
+    std::vector<double> row;
+    std::vector<validate::anomaly_set> anomalies;
+    std::vector<double> out;
+    std::size_t index = 0;
+  };
+
+  std::vector<drift::feature_reference> input_references() const {
+    std::vector<drift::feature_reference> refs;
+    for (std::size_t i = 0; i < bundle_.layout.size(); ++i) {
+      const auto& f = bundle_.layout[i];
+      const auto& p = bundle_.reference.at(f.name);
+      if (f.kind == validate::feature_kind::categorical) {
+        refs.push_back(drift::feature_reference::from_profile(f.name, p, bundle_.schema.vocab(i)));
+      } else {
+        refs.push_back(drift::feature_reference::from_profile(f.name, p, options_.inputs.bins));
+      }
+    }
+    return refs;
+  }
+
+  // A concurrent monitor with one shard per lane. We cut windows ourselves
+  // (every window.size rows), so each shard gets twice that room.
+  std::unique_ptr<drift::concurrent_monitor>
+  make_monitor(std::vector<drift::feature_reference> refs, drift::monitor_options o,
+               std::string_view stream, std::size_t& window) {
+    if (o.window.kind != drift::window_kind::tumbling_count) {
+      throw drift_error("invalid_option", "a guarded model's " + std::string(stream) +
+                                              " monitor needs a tumbling count window");
+    }
+    window = o.window.size;
+    o.window.size *= 2;
+    return std::make_unique<drift::concurrent_monitor>(
+        refs, std::move(o), lanes_.size(),
+        [this, stream](const drift::window_report& r) { emit(stream, r); });
+  }
+
+  lane& my_lane() noexcept {
+    static std::atomic<std::size_t> next_thread{0};
+    thread_local const std::size_t thread_number = next_thread.fetch_add(1);
+    return *lanes_[thread_number % lanes_.size()];
+  }
+
+  outcome begin(std::uint64_t request_id) noexcept {
+    outcome o;
+    o.version = version_;
+    // Assigned ids are unique in the process, so labels find their version.
+    static std::atomic<std::uint64_t> next_request{1};
+    o.request_id =
+        request_id != 0 ? request_id : next_request.fetch_add(1, std::memory_order_relaxed);
+    return o;
+  }
+
+  outcome finish_malformed(outcome& o) noexcept {
+    o.malformed = true;
+    o.status = request_status::rejected;
+    count(o);
+    return o;
+  }
+
+  outcome score(lane& l, std::unique_lock<std::mutex>& lock, const validate::row_result& r,
+                outcome& o) noexcept {
+    const auto& schema = bundle_.schema;
+    o.anomalous_features = static_cast<std::uint32_t>(r.anomalous_features);
+    for (std::size_t i = 0; i < l.row.size(); ++i) {
+      const auto a = l.anomalies[i];
+      if (!a.empty() && o.listed < outcome::max_listed) {
+        o.anomalies[o.listed++] = {static_cast<std::uint32_t>(i), a};
+      }
+      if ((!a.empty() || a.missing()) && schema.check(i).action == validate::row_action::impute) {
+        ++o.imputed_values; // the schema made this value up
+      } else if (is_missing(i, l.row[i])) {
+        ++o.imputed_values; // the pipeline's imputer will, or the model rejects it
+      }
+    }
+    if (r.rejected) {
+      o.status = request_status::rejected;
+      o.imputed_values = 0;
+      count(o);
+      return o;
+    }
+    const auto st = l.pipe.transform_row(l.row.data(), l.out.data());
+    if (pipeline::stops(st)) {
+      o.status = request_status::rejected;
+      o.imputed_values = 0;
+      count(o);
+      return o;
+    }
+    o.prediction = l.out[0];
+    o.status = o.imputed_values > 0 ? request_status::imputed
+               : (o.anomalous_features > 0 || st == pipeline::row_status::flagged)
+                   ? request_status::flagged
+                   : request_status::ok;
+    const std::size_t shard = l.index;
+    bool close_inputs = false;
+    bool close_predictions = false;
+    try {
+      if (inputs_) {
+        inputs_->observe(shard, l.row.data());
+        close_inputs = input_rows_.fetch_add(1, std::memory_order_relaxed) % input_window_ ==
+                       input_window_ - 1;
+      }
+      if (predictions_) {
+        predictions_->observe(shard, l.out.data());
+        close_predictions =
+            prediction_rows_.fetch_add(1, std::memory_order_relaxed) % prediction_window_ ==
+            prediction_window_ - 1;
+      }
+    } catch (...) { // a shard's own window closing failed to allocate: keep serving
+    }
+    {
+      const std::lock_guard<std::mutex> tracker_lock(tracker_mutex_);
+      tracker_.record_prediction(o.request_id, o.prediction);
+    }
+    count(o);
+    lock.unlock();
+    if (close_inputs || close_predictions) {
+      try {
+        if (close_inputs) {
+          emit("inputs", inputs_->collect());
+        }
+        if (close_predictions) {
+          emit("predictions", predictions_->collect());
+        }
+      } catch (...) { // a failed window evaluation must not fail the request
+      }
+    }
+    return o;
+  }
+
+  bool is_missing(std::size_t i, double v) const noexcept {
+    if (std::isnan(v)) {
+      return true;
+    }
+    return bundle_.layout[i].kind == validate::feature_kind::categorical &&
+           v == static_cast<double>(missing_code);
+  }
+
+  void count(const outcome& o) noexcept {
+    counts_[static_cast<std::size_t>(o.status)].fetch_add(1, std::memory_order_relaxed);
+    imputed_values_.fetch_add(o.imputed_values, std::memory_order_relaxed);
+  }
+
+  void emit(std::string_view stream, const drift::window_report& r) {
+    if (options_.on_window && r.rows > 0) {
+      options_.on_window(version_window{version_, stream, r});
+    }
+  }
+
+  model_bundle bundle_;
+  int version_;
+  guarded_options options_;
+  std::size_t outputs_ = 0;
+  std::vector<std::unique_ptr<lane>> lanes_;
+  std::unique_ptr<drift::concurrent_monitor> inputs_;
+  std::unique_ptr<drift::concurrent_monitor> predictions_;
+  std::size_t input_window_ = 1;
+  std::size_t prediction_window_ = 1;
+  std::atomic<std::uint64_t> input_rows_{0};
+  std::atomic<std::uint64_t> prediction_rows_{0};
+  mutable std::mutex tracker_mutex_;
+  drift::performance_tracker tracker_;
+  std::array<std::atomic<std::uint64_t>, 4> counts_{};
+  std::atomic<std::uint64_t> imputed_values_{0};
+};
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_SERVING_GUARDED_MODEL_HPP

@@ -1,0 +1,146 @@
+#ifndef MLGUARD_SERVING_MAKE_BUNDLE_HPP
+#define MLGUARD_SERVING_MAKE_BUNDLE_HPP
+
+// From a fitted pipeline and its training table to a complete model bundle:
+// the schema, profiles, layout and smoke rows derived the way serving will
+// read requests, so a freshly made bundle always opens and passes its own
+// smoke test.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "mlguard/core/json.hpp"
+#include "mlguard/core/table.hpp"
+#include "mlguard/core/table_ops.hpp"
+#include "mlguard/pipeline/builtin_stages.hpp"
+#include "mlguard/pipeline/dynamic_pipeline.hpp"
+#include "mlguard/profile/dataset_profile.hpp"
+#include "mlguard/serving/feature_layout.hpp"
+#include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/validate/infer_schema.hpp"
+#include "mlguard/validate/validate_row.hpp"
+
+namespace mlguard::serving {
+
+/// How make_bundle derives the bundle's members.
+struct bundle_options {
+  /// Schema inference over the pipeline's input columns.
+  validate::infer_options schema;
+  /// Profiles of the inputs and the predictions.
+  profile::profile_options profile;
+  /// Smoke rows: the first this many training rows (fewer if the table is shorter).
+  std::size_t smoke_rows = 5;
+  /// Largest relative difference a smoke row may show.
+  double smoke_tolerance = 1e-9;
+  /// Free metadata (an object).
+  json metadata = json::object();
+};
+
+namespace detail {
+
+// A cell as a request would send it: shortest round-trip number, the
+// category's name, "" for missing.
+inline std::string field_text(const column& c, std::size_t row) {
+  if (c.is_categorical()) {
+    const auto code = c.codes()[row];
+    return code < 0 ? std::string() : c.vocab().name_of(code);
+  }
+  const double v = c.values()[row];
+  if (std::isnan(v)) {
+    return {};
+  }
+  if (std::isinf(v)) {
+    return v > 0 ? "inf" : "-inf";
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+} // namespace detail
+
+/// A bundle for `fitted` (any pipeline with to_json(): static_pipeline,
+/// dynamic_pipeline) trained on `training` (its input columns; others,
+/// such as the label, are ignored):
+/// - schema: infer_schema over the input columns (in the pipeline's order);
+/// - layout: the schema's features (= the pipeline's inputs);
+/// - reference: the profile of the input columns;
+/// - predictions: the profile of the pipeline's outputs on the training rows,
+///   each validated first as serving validates a request;
+/// - smoke rows: the first rows as text fields, with the outputs serving
+///   computes for them.
+/// Throws argument_error (mlguard.argument.unknown_column) when `training`
+/// lacks an input column, and as infer_schema, dataset_profile::of,
+/// dynamic_pipeline::from_json and check_bundle.
+template <typename Pipeline>
+model_bundle make_bundle(const Pipeline& fitted, const table& training,
+                         const bundle_options& options = {}) {
+  model_bundle b;
+  b.pipeline = fitted.to_json();
+  const auto inputs = json_reader(b.pipeline, "pipeline").texts("input_features");
+  const table x = select_columns(training, inputs);
+  b.schema = validate::infer_schema(x, options.schema);
+  b.layout = feature_layout::of(b.schema);
+  b.reference = profile::dataset_profile::of(x, options.profile);
+  b.smoke_tolerance = options.smoke_tolerance;
+  b.metadata = options.metadata;
+
+  auto p = pipeline::dynamic_pipeline::from_json(b.pipeline, pipeline::builtin_stages());
+  std::vector<const vocabulary*> vocabs;
+  for (std::size_t i = 0; i < b.schema.size(); ++i) {
+    vocabs.push_back(b.schema[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
+                                                                             : nullptr);
+  }
+  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  row_major rows = to_matrix<row_major>(x, inputs, vocabs);
+  const auto names_out = p.feature_names_out();
+  std::vector<std::vector<double>> outputs(names_out.size());
+  std::vector<validate::anomaly_set> anomalies(b.schema.size());
+  std::vector<double> out(names_out.size());
+  for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+    const span<double> row(rows.row(r).data(), static_cast<std::size_t>(rows.cols()));
+    const auto v = validate::validate_row(b.schema, row, anomalies);
+    if (v.rejected || pipeline::stops(p.transform_row(row.data(), out.data()))) {
+      continue;
+    }
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      outputs[k].push_back(out[k]);
+    }
+  }
+  table predicted;
+  for (std::size_t k = 0; k < names_out.size(); ++k) {
+    predicted.add(column::numeric(names_out[k], std::move(outputs[k])));
+  }
+  if (predicted.rows() > 0) {
+    b.predictions = profile::dataset_profile::of(predicted, options.profile);
+  }
+
+  const std::size_t n = std::min(options.smoke_rows, x.rows());
+  std::vector<std::string_view> views(x.cols());
+  std::vector<double> parsed(x.cols());
+  for (std::size_t r = 0; r < n; ++r) {
+    smoke_row s;
+    for (const auto& c : x) {
+      s.fields.push_back(detail::field_text(c, r));
+    }
+    views.assign(s.fields.begin(), s.fields.end());
+    const auto v = validate::validate_fields(b.schema, views, parsed, anomalies);
+    if (v.rejected || pipeline::stops(p.transform_row(parsed.data(), out.data()))) {
+      continue; // a smoke row must be one serving answers
+    }
+    s.expected = out;
+    b.smoke.push_back(std::move(s));
+  }
+  check_bundle(b);
+  return b;
+}
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_SERVING_MAKE_BUNDLE_HPP

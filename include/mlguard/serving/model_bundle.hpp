@@ -1,0 +1,266 @@
+#ifndef MLGUARD_SERVING_MODEL_BUNDLE_HPP
+#define MLGUARD_SERVING_MODEL_BUNDLE_HPP
+
+// Everything a registered version needs to serve, as one content-addressed
+// bundle: the fitted pipeline, the schema, the reference profiles, the
+// feature layout, smoke rows and free metadata. One SHA-256 digest covers
+// every member's bytes and becomes the version's artifact_digest.
+
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mlguard/core/digest.hpp"
+#include "mlguard/core/error.hpp"
+#include "mlguard/core/json.hpp"
+#include "mlguard/profile/dataset_profile.hpp"
+#include "mlguard/serving/artifact_store.hpp"
+#include "mlguard/serving/feature_layout.hpp"
+#include "mlguard/validate/schema.hpp"
+
+namespace mlguard::serving {
+
+/// A request the model must keep answering the same way: the text fields in
+/// layout order (as a request sends them) and the pipeline's outputs for them.
+struct smoke_row {
+  std::vector<std::string> fields;
+  std::vector<double> expected;
+};
+
+/// A model version's serving bundle.
+struct model_bundle {
+  /// The fitted pipeline's document (dynamic_pipeline / static_pipeline to_json).
+  json pipeline;
+  /// The schema requests are validated against.
+  validate::schema schema;
+  /// The profile of the training inputs: the input monitors' reference.
+  profile::dataset_profile reference;
+  /// The profile of the pipeline's outputs on the training inputs, one
+  /// column per output feature: the prediction monitor's reference.
+  /// No columns: predictions are not monitored.
+  profile::dataset_profile predictions;
+  /// The order of a request's features (see feature_layout).
+  feature_layout layout;
+  /// Checked by a follower before it serves the version (see registry_follower).
+  std::vector<smoke_row> smoke;
+  /// Largest |actual − expected| / max(1, |expected|) a smoke row may show.
+  double smoke_tolerance = 1e-9;
+  /// Free metadata (an object).
+  json metadata = json::object();
+};
+
+/// The members of a bundle, by file name.
+namespace member {
+inline constexpr const char* manifest = "manifest.json";
+inline constexpr const char* pipeline = "pipeline.json";
+inline constexpr const char* schema = "schema.json";
+inline constexpr const char* reference = "reference.json";
+inline constexpr const char* predictions = "predictions.json";
+inline constexpr const char* layout = "layout.json";
+inline constexpr const char* smoke = "smoke.json";
+inline constexpr const char* metadata = "metadata.json";
+} // namespace member
+
+/// The bundle format: a manifest mapping every other member to its SHA-256.
+inline constexpr document_format bundle_format{"mlguard.bundle", 1};
+/// The smoke-rows member's format.
+inline constexpr document_format smoke_format{"mlguard.smoke_rows", 1};
+
+namespace detail {
+
+inline std::string member_text(const json& document) {
+  std::string text = dump_json(document, 1);
+  text.push_back('\n');
+  return text;
+}
+
+inline json smoke_to_json(const model_bundle& b) {
+  json doc = new_document(smoke_format);
+  doc["tolerance"] = json_number(b.smoke_tolerance);
+  json rows = json::array();
+  for (const auto& r : b.smoke) {
+    rows.push_back({{"fields", r.fields}, {"expected", json_numbers(r.expected)}});
+  }
+  doc["rows"] = std::move(rows);
+  return doc;
+}
+
+[[noreturn]] inline void rethrow_corrupt(const std::string& name, const error& e) {
+  throw serving_error("bundle_corrupt", "bundle member " + name + ": " + e.what());
+}
+
+} // namespace detail
+
+/// Checks that the members agree: the schema and the pipeline's inputs
+/// follow the layout (names, order, kinds), the reference profile has every
+/// layout feature, the predictions profile (when present) every pipeline
+/// output, and smoke rows have one field per feature. Throws serving_error
+/// (mlguard.serving.layout_mismatch) naming the feature, and format_error
+/// when the pipeline document lacks its feature lists.
+inline void check_bundle(const model_bundle& b) {
+  b.layout.check_schema(b.schema);
+  const json_reader p(b.pipeline, member::pipeline);
+  b.layout.check_names(p.texts("input_features"), "the pipeline's inputs");
+  for (const auto& f : b.layout) {
+    if (!b.reference.find(f.name)) {
+      throw serving_error("layout_mismatch",
+                          "the reference profile lacks feature '" + f.name + "'");
+    }
+  }
+  if (!b.predictions.columns().empty()) {
+    for (const auto& name : p.texts("output_features")) {
+      if (!b.predictions.find(name)) {
+        throw serving_error("layout_mismatch",
+                            "the predictions profile lacks output '" + name + "'");
+      }
+    }
+  }
+  for (std::size_t i = 0; i < b.smoke.size(); ++i) {
+    if (b.smoke[i].fields.size() != b.layout.size()) {
+      throw serving_error("layout_mismatch", "smoke row " + std::to_string(i) + " has " +
+                                                 std::to_string(b.smoke[i].fields.size()) +
+                                                 " fields; the layout has " +
+                                                 std::to_string(b.layout.size()) + " features");
+    }
+  }
+}
+
+/// The bundle's members as stored: each document as indented JSON text, and
+/// the manifest, {"format": "mlguard.bundle", "format_version": 1,
+/// "members": {name: "sha256:..."}} as compact JSON (keys sorted).
+/// Throws as check_bundle (a bundle that would fail to open is not written).
+inline bundle_members encode_bundle(const model_bundle& b) {
+  check_bundle(b);
+  bundle_members m;
+  m[member::pipeline] = detail::member_text(b.pipeline);
+  m[member::schema] = detail::member_text(b.schema.to_json());
+  m[member::reference] = detail::member_text(b.reference.to_json());
+  if (!b.predictions.columns().empty()) {
+    m[member::predictions] = detail::member_text(b.predictions.to_json());
+  }
+  m[member::layout] = detail::member_text(b.layout.to_json());
+  m[member::smoke] = detail::member_text(detail::smoke_to_json(b));
+  m[member::metadata] = detail::member_text(b.metadata);
+  json manifest = new_document(bundle_format);
+  json digests = json::object();
+  for (const auto& entry : m) {
+    digests[entry.first] = content_digest(entry.second);
+  }
+  manifest["members"] = std::move(digests);
+  m[member::manifest] = dump_json(manifest);
+  return m;
+}
+
+/// The bundle's digest: the SHA-256 of its manifest, which holds every
+/// other member's SHA-256 ("sha256:<hex>"). Throws serving_error
+/// (bundle_incomplete) when `members` has no manifest.
+inline std::string bundle_digest(const bundle_members& members) {
+  const auto it = members.find(member::manifest);
+  if (it == members.end()) {
+    throw serving_error("bundle_incomplete", "the bundle has no manifest.json");
+  }
+  return content_digest(it->second);
+}
+
+/// Reads the bundle `digest` from `store`, verifies every byte and decodes it:
+/// - serving_error mlguard.serving.bundle_incomplete: the store has no such
+///   bundle, or a member the manifest lists (or a required one) is missing;
+/// - mlguard.serving.digest_mismatch: the manifest's SHA-256 is not `digest`,
+///   or a member's is not the manifest's (names the member);
+/// - mlguard.serving.bundle_corrupt: a member does not parse (names it);
+/// - mlguard.serving.layout_mismatch: the members disagree (check_bundle).
+inline model_bundle read_bundle(const artifact_store& store, const std::string& digest) {
+  const auto manifest_text = store.read(digest, member::manifest);
+  if (!manifest_text) {
+    throw serving_error("bundle_incomplete", store.contains(digest)
+                                                 ? "bundle " + digest + " has no manifest.json"
+                                                 : "no bundle " + digest + " in the store");
+  }
+  if (content_digest(*manifest_text) != digest) {
+    throw serving_error("digest_mismatch", "bundle " + digest + ": manifest.json hashes to " +
+                                               content_digest(*manifest_text));
+  }
+  bundle_members m;
+  try {
+    const json manifest = parse_json(*manifest_text, member::manifest);
+    const auto r = json_reader::document(manifest, bundle_format, member::manifest, {"members"});
+    for (const auto& entry : r.at("members").items()) {
+      const auto bytes = store.read(digest, entry.key());
+      if (!bytes) {
+        throw serving_error("bundle_incomplete",
+                            "bundle " + digest + ": member " + entry.key() + " is missing");
+      }
+      if (!entry.value().is_string() ||
+          content_digest(*bytes) != entry.value().get_ref<const std::string&>()) {
+        throw serving_error("digest_mismatch", "bundle " + digest + ": member " + entry.key() +
+                                                   " does not match its digest in the manifest");
+      }
+      m[entry.key()] = *bytes;
+    }
+  } catch (const serving_error&) {
+    throw;
+  } catch (const error& e) {
+    detail::rethrow_corrupt(member::manifest, e);
+  }
+  for (const char* required : {member::pipeline, member::schema, member::reference, member::layout,
+                               member::smoke, member::metadata}) {
+    if (m.find(required) == m.end()) {
+      throw serving_error("bundle_incomplete", "bundle " + digest + ": the manifest lacks member " +
+                                                   std::string(required));
+    }
+  }
+  model_bundle b;
+  auto decode = [&](const char* name, auto&& read) {
+    try {
+      read(parse_json(m.at(name), name));
+    } catch (const serving_error&) {
+      throw;
+    } catch (const error& e) {
+      detail::rethrow_corrupt(name, e);
+    }
+  };
+  decode(member::pipeline, [&](json j) { b.pipeline = std::move(j); });
+  decode(member::schema,
+         [&](const json& j) { b.schema = validate::schema::from_json(j, member::schema); });
+  decode(member::reference, [&](const json& j) {
+    b.reference = profile::dataset_profile::from_json(j, member::reference);
+  });
+  if (m.count(member::predictions) != 0) {
+    decode(member::predictions, [&](const json& j) {
+      b.predictions = profile::dataset_profile::from_json(j, member::predictions);
+    });
+  }
+  decode(member::layout,
+         [&](const json& j) { b.layout = feature_layout::from_json(j, member::layout); });
+  decode(member::smoke, [&](const json& j) {
+    const auto r = json_reader::document(j, smoke_format, member::smoke, {"tolerance", "rows"});
+    b.smoke_tolerance = r.finite("tolerance");
+    for (const auto& row : r.objects("rows")) {
+      row.allow_fields({"fields", "expected"});
+      b.smoke.push_back({row.texts("fields"), row.numbers("expected")});
+    }
+  });
+  decode(member::metadata, [&](json j) {
+    if (!j.is_object()) {
+      throw format_error("corrupt", std::string(member::metadata) + ": expected an object");
+    }
+    b.metadata = std::move(j);
+  });
+  check_bundle(b);
+  return b;
+}
+
+/// Stores `b` in `store` and returns its digest (the same bundle always gets
+/// the same digest). Throws as encode_bundle and artifact_store::put.
+inline std::string write_bundle(artifact_store& store, const model_bundle& b) {
+  const auto members = encode_bundle(b);
+  const auto digest = bundle_digest(members);
+  store.put(digest, members);
+  return digest;
+}
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_SERVING_MODEL_BUNDLE_HPP

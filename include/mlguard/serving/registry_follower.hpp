@@ -1,0 +1,228 @@
+#ifndef MLGUARD_SERVING_REGISTRY_FOLLOWER_HPP
+#define MLGUARD_SERVING_REGISTRY_FOLLOWER_HPP
+
+// Keeps a model slot serving what an alias points at: when the alias moves,
+// the new version is opened, verified, built and smoke-tested off the
+// request path, then swapped in; when any step fails, the old version keeps
+// serving and the new one is marked failed in the registry.
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "mlguard/core/clock.hpp"
+#include "mlguard/core/error.hpp"
+#include "mlguard/registry/model_registry.hpp"
+#include "mlguard/serving/artifact_store.hpp"
+#include "mlguard/serving/guarded_model.hpp"
+#include "mlguard/serving/model_slot.hpp"
+#include "mlguard/serving/publish.hpp"
+
+namespace mlguard::serving {
+
+/// What a follower did about one alias move.
+struct follower_event {
+  enum class kind {
+    swapped, ///< the new version serves now
+    failed,  ///< the new version could not serve; the old one still does
+  };
+  kind what = kind::swapped;
+  /// The version the alias points at.
+  int version = 0;
+  /// The version serving before (0: none).
+  int previous = 0;
+  /// Why it failed (the error's message, with its id).
+  std::string reason;
+  /// When (the follower's clock).
+  timestamp at{};
+};
+
+/// "swapped" or "failed".
+inline const char* to_string(follower_event::kind k) noexcept {
+  return k == follower_event::kind::swapped ? "swapped" : "failed";
+}
+
+/// How a registry_follower works.
+struct follower_options {
+  /// How often the thread started by start() polls.
+  std::chrono::milliseconds interval{1000};
+  /// The options of each guarded_model it builds.
+  guarded_options model;
+  /// Build the new model before releasing the old one (the default), or the
+  /// reverse for models that do not fit in memory twice (see swap_mode).
+  swap_mode mode = swap_mode::preserve_availability;
+  /// Mark a version that fails to open, build or pass its smoke rows as
+  /// failed in the registry (with the reason), so the journal shows it.
+  bool mark_failed = true;
+  /// Who the registry's journal names for those changes.
+  std::string actor = "mlguard-follower";
+  /// Receives each swap and failure (on the polling thread).
+  std::function<void(const follower_event&)> on_event;
+};
+
+/// Follows a model URI with an alias ("models:/taxi@champion") into a
+/// model_slot<guarded_model>.
+///
+/// poll() does one check: resolve the alias; when it names a version other
+/// than the one serving (and not one that already failed), open and verify
+/// its bundle (open_bundle), build its guarded_model, run its smoke rows,
+/// then publish it in the slot. If any step fails, the slot keeps the old
+/// model, the version is marked failed (follower_options::mark_failed) and
+/// an event says why; the follower does not retry that version until the
+/// alias points elsewhere first. start() runs poll() on a thread of its own
+/// every interval; or call poll() from your own event loop. Either way no
+/// registry read or write, file read or model build runs on a request
+/// thread: request threads only call slot.acquire().
+///
+/// Errors of the registry itself (unreachable, the alias deleted) are
+/// reported as failed events too, without marking anything.
+///
+/// Thread safety: poll() calls are serialised internally. The registry,
+/// store and slot must outlive the follower.
+class registry_follower {
+public:
+  /// Throws argument_error (mlguard.argument.invalid_argument) for an
+  /// interval that is not positive.
+  registry_follower(registry::model_registry& registry, const artifact_store& store,
+                    std::string uri, model_slot<guarded_model>& slot, follower_options options = {},
+                    const clock_source& clock = system_clock::instance())
+      : registry_(registry), store_(store), uri_(std::move(uri)), slot_(slot),
+        options_(std::move(options)), clock_(clock) {
+    if (options_.interval.count() <= 0) {
+      throw argument_error("invalid_argument", "a follower's interval must be positive");
+    }
+  }
+
+  registry_follower(const registry_follower&) = delete;
+  registry_follower& operator=(const registry_follower&) = delete;
+  ~registry_follower() { stop(); }
+
+  /// One check (see the class comment). Returns true when it swapped.
+  /// Never throws: failures become events.
+  bool poll() noexcept {
+    const std::lock_guard<std::mutex> lock(poll_mutex_);
+    std::optional<registry::model_version> target;
+    try {
+      target = registry_.resolve(uri_);
+    } catch (const std::exception& e) {
+      report(follower_event::kind::failed, 0, e.what());
+      return false;
+    }
+    const int version = target->version;
+    if (version == serving_ || version == failed_) {
+      return false;
+    }
+    try {
+      auto opened = open_bundle(registry_, store_, uri_);
+      if (opened.version.version != version) { // the alias moved again meanwhile
+        return false;
+      }
+      // guarded_model runs the smoke rows as it is built: a failing version
+      // never reaches the slot, which keeps the old model (preserve_availability).
+      slot_.replace(
+          [&]() -> guarded_model {
+            return guarded_model(std::move(opened.bundle), version, options_.model);
+          },
+          options_.mode);
+    } catch (const std::exception& e) {
+      failed_ = version;
+      if (options_.mark_failed) {
+        try {
+          registry_.set_version_status(target->model, version, registry::version_status::failed,
+                                       {options_.actor, e.what()});
+        } catch (const std::exception&) { // the event still says why
+        }
+      }
+      report(follower_event::kind::failed, version, e.what());
+      return false;
+    }
+    const int previous = serving_;
+    serving_ = version;
+    failed_ = 0;
+    report(follower_event::kind::swapped, version, {}, previous);
+    return true;
+  }
+
+  /// Starts polling on a thread of its own (an immediate poll, then one per
+  /// interval). Does nothing when already started.
+  void start() {
+    const std::lock_guard<std::mutex> lock(thread_mutex_);
+    if (thread_.joinable()) {
+      return;
+    }
+    stopping_ = false;
+    thread_ = std::thread([this] {
+      std::unique_lock<std::mutex> wait_lock(thread_mutex_);
+      while (!stopping_) {
+        wait_lock.unlock();
+        poll();
+        wait_lock.lock();
+        wake_.wait_for(wait_lock, options_.interval, [this] { return stopping_; });
+      }
+    });
+  }
+
+  /// Stops the polling thread (waits for a poll in progress).
+  void stop() {
+    std::thread t;
+    {
+      const std::lock_guard<std::mutex> lock(thread_mutex_);
+      stopping_ = true;
+      t = std::move(thread_);
+    }
+    wake_.notify_all();
+    if (t.joinable()) {
+      t.join();
+    }
+  }
+
+  /// The version serving (0: none yet).
+  int serving_version() const {
+    const std::lock_guard<std::mutex> lock(poll_mutex_);
+    return serving_;
+  }
+
+  /// The URI followed.
+  const std::string& uri() const noexcept { return uri_; }
+
+private:
+  void report(follower_event::kind what, int version, std::string reason, int previous = -1) {
+    if (!options_.on_event) {
+      return;
+    }
+    follower_event e;
+    e.what = what;
+    e.version = version;
+    e.previous = previous < 0 ? serving_ : previous;
+    e.reason = std::move(reason);
+    e.at = clock_.now();
+    try {
+      options_.on_event(e);
+    } catch (...) { // a listener's failure is not the follower's
+    }
+  }
+
+  registry::model_registry& registry_;
+  const artifact_store& store_;
+  std::string uri_;
+  model_slot<guarded_model>& slot_;
+  follower_options options_;
+  const clock_source& clock_;
+  mutable std::mutex poll_mutex_;
+  int serving_ = 0;
+  int failed_ = 0;
+  std::mutex thread_mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_SERVING_REGISTRY_FOLLOWER_HPP
