@@ -55,8 +55,6 @@ struct monitor_options {
   method stat = method::psi;
   /// The threshold of those features; unset = the method's default_threshold.
   std::optional<double> threshold;
-  /// Methods and thresholds by feature name, overriding stat and threshold.
-  std::map<std::string, feature_options> per_feature;
   /// Quantile bins per feature (fewer when reference quantiles coincide).
   std::size_t bins = default_bins;
   /// A window drifts as a whole when the share of drifted features is ≥ this.
@@ -68,6 +66,9 @@ struct monitor_options {
   /// for 10000 vs 1000 values); asymptotic is ~100× cheaper and, for windows
   /// of hundreds of rows, close to the exact p-value.
   stats::ks_method ks = stats::ks_method::automatic;
+  /// Methods and thresholds by feature name, overriding stat and threshold
+  /// (last, so positional initialisers of the fields above keep working).
+  std::map<std::string, feature_options> per_feature;
 };
 
 /// Watches a stream of rows (one value per feature, in the order of the
