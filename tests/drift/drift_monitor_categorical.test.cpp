@@ -27,7 +27,8 @@ constexpr double cat_inf = std::numeric_limits<double>::infinity();
 // stream c's mix moves after `shift_after` rows and "white", which the
 // reference never holds, appears. Every 37th c is missing.
 struct colour_rows {
-  vocabulary colours = vocabulary(std::vector<std::string>{"red", "green", "blue", "black", "white"});
+  vocabulary colours =
+      vocabulary(std::vector<std::string>{"red", "green", "blue", "black", "white"});
   std::vector<double> x;
   std::vector<std::int32_t> c;
 
@@ -45,7 +46,8 @@ struct colour_rows {
 
   table as_table(std::size_t begin, std::size_t end) const {
     table t;
-    t.add(column::numeric("x", std::vector<double>(x.begin() + long(begin), x.begin() + long(end))));
+    t.add(
+        column::numeric("x", std::vector<double>(x.begin() + long(begin), x.begin() + long(end))));
     t.add(column::categorical(
         "c", std::vector<std::int32_t>(c.begin() + long(begin), c.begin() + long(end)), colours));
     return t;
@@ -159,10 +161,9 @@ TEST_CASE("drift_monitor: unseen and out-of-range codes count as other, NaN and 
   monitor_options o;
   o.window = window_options::tumbling(1000);
   drift_monitor monitor({feature_reference::from_codes("k", vocab, codes)}, o);
-  const double rows[] = {0,       1,        2,  static_cast<double>(unseen_code),
-                         3,       7,        -3, 2.5,
-                         cat_inf, -cat_inf, 1e300, cat_nan,
-                         static_cast<double>(missing_code)};
+  const double rows[] = {
+      0,        1,     2,       static_cast<double>(unseen_code), 3, 7, -3, 2.5, cat_inf,
+      -cat_inf, 1e300, cat_nan, static_cast<double>(missing_code)};
   for (double v : rows) {
     monitor.observe(&v);
   }
@@ -321,8 +322,8 @@ TEST_CASE("drift_monitor: categorical states merge into one monitor over all row
   o.per_feature["x"] = {method::ks_2samp, {}};
   o.window = window_options::tumbling(1200);
   std::vector<window_report> whole_windows;
-  auto whole = drift_monitor::from_table(ref.as_table(0, 3000), o,
-                                         [&](const window_report& w) { whole_windows.push_back(w); });
+  auto whole = drift_monitor::from_table(
+      ref.as_table(0, 3000), o, [&](const window_report& w) { whole_windows.push_back(w); });
   for (std::size_t k : {std::size_t{2}, std::size_t{3}}) {
     CAPTURE(k);
     std::vector<drift_monitor> shards;

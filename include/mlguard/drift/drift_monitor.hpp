@@ -138,8 +138,9 @@ public:
       throw drift_error("invalid_option", "threshold must be a non-negative number");
     }
     for (const auto& entry : options_.per_feature) {
-      const bool known = std::any_of(refs_.begin(), refs_.end(),
-                                     [&](const feature_reference& r) { return r.name() == entry.first; });
+      const bool known = std::any_of(refs_.begin(), refs_.end(), [&](const feature_reference& r) {
+        return r.name() == entry.first;
+      });
       if (!known) {
         throw drift_error("invalid_option", "per_feature names '" + entry.first +
                                                 "', which is not a monitored feature");
@@ -490,12 +491,12 @@ public:
 
 private:
   struct slot {
-    std::size_t edges = 0;      // offset of the padded edges in edges_ (numeric)
-    std::size_t half = 0;       // (padded size + 1) / 2: the first search step (numeric)
-    std::size_t offset = 0;     // offset of the bin counts in counts_
-    double threshold = 0;       // the feature's threshold
+    std::size_t edges = 0;        // offset of the padded edges in edges_ (numeric)
+    std::size_t half = 0;         // (padded size + 1) / 2: the first search step (numeric)
+    std::size_t offset = 0;       // offset of the bin counts in counts_
+    double threshold = 0;         // the feature's threshold
     std::uint32_t categories = 0; // V (categorical)
-    method stat = method::psi;  // the feature's method, resolved
+    method stat = method::psi;    // the feature's method, resolved
     bool categorical = false;
   };
 
@@ -555,8 +556,7 @@ private:
       const std::uint64_t missing =
           (std::isnan(x) || x == static_cast<double>(missing_code)) ? 1 : 0;
       missing_[f] += delta * missing;
-      counts_[s.offset + feature_reference::category_bin(x, s.categories)] +=
-          delta * (1 - missing);
+      counts_[s.offset + feature_reference::category_bin(x, s.categories)] += delta * (1 - missing);
       return;
     }
     if (std::isnan(x)) {

@@ -238,8 +238,8 @@ public:
       known += c;
     }
     counts[vocab.size()] = static_cast<double>(frequencies.total_weight() - known);
-    feature_reference r = from_categories(std::move(name), vocab.names(), std::move(counts),
-                                          profile.missing_count());
+    feature_reference r =
+        from_categories(std::move(name), vocab.names(), std::move(counts), profile.missing_count());
     r.from_profile_ = true;
     return r;
   }
