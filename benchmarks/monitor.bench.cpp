@@ -1,10 +1,12 @@
-// The windowed drift monitor's hot path (observe one 20-feature row) and the
-// cost of closing a window, reported separately.
+// The windowed drift monitor's hot path (observe one 20-feature row, and a
+// row with 5 categorical features more) and the cost of closing a window,
+// reported separately.
 //
 //   build/hb/benchmarks/bench_monitor --benchmark_repetitions=5
 //     --benchmark_report_aggregates_only=true
 #include <cstddef>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -117,6 +119,74 @@ void BM_monitor_close_ks_asymptotic(benchmark::State& state) {
 BENCHMARK(BM_monitor_close_psi)->Arg(1000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_monitor_close_ks)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_monitor_close_ks_asymptotic)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+// observe() on a mixed row: the 20 numeric features plus 5 categorical ones
+// (12 categories each; codes as validate_row gives them, with unseen and
+// missing codes mixed in), closes excluded as above. allocs/iter must be 0.
+struct mixed_data {
+  std::vector<feature_reference> refs;
+  std::vector<double> stream; // row-major, features + categorical columns
+  static constexpr std::size_t categorical = 5;
+  static constexpr std::size_t width = features + categorical;
+  mixed_data() {
+    const auto& d = shared_data();
+    refs = d.refs;
+    std::mt19937_64 rng(43);
+    std::vector<std::string> names;
+    for (int c = 0; c < 12; ++c) {
+      names.push_back("c" + std::to_string(c));
+    }
+    std::uniform_int_distribution<int> code(0, 11);
+    for (std::size_t f = 0; f < categorical; ++f) {
+      std::vector<double> counts(names.size());
+      for (std::size_t c = 0; c < counts.size(); ++c) {
+        counts[c] = static_cast<double>(100 + 10 * c);
+      }
+      refs.push_back(feature_reference::from_categories("cat" + std::to_string(f), names, counts));
+    }
+    stream.resize(stream_rows * width);
+    for (std::size_t i = 0; i < stream_rows; ++i) {
+      for (std::size_t f = 0; f < features; ++f) {
+        stream[i * width + f] = d.stream[i * features + f];
+      }
+      for (std::size_t f = 0; f < categorical; ++f) {
+        const int c = code(rng);
+        // ~1 in 12 an unseen code, ~1 in 12 missing.
+        stream[i * width + features + f] =
+            c == 11 ? -2.0 : (c == 10 && f == 0 ? -1.0 : static_cast<double>(c));
+      }
+    }
+  }
+};
+
+void BM_monitor_observe_mixed(benchmark::State& state) {
+  static const mixed_data d;
+  monitor_options o;
+  o.stat = method::psi;
+  o.per_feature["cat0"] = {method::chi_square, {}};
+  o.window = window_options::tumbling(10000);
+  drift_monitor monitor(d.refs, o, [](const window_report& w) { benchmark::DoNotOptimize(&w); });
+  std::size_t i = 0;
+  std::size_t excluded = 0;
+  const auto before = bench::allocations.load();
+  for (auto _ : state) {
+    const double* row = d.stream.data() + i * mixed_data::width;
+    i = i + 1 == stream_rows ? 0 : i + 1;
+    if (monitor.rows_in_window() + 1 == o.window.size) {
+      state.PauseTiming();
+      const auto a = bench::allocations.load();
+      monitor.observe(row);
+      excluded += bench::allocations.load() - a;
+      state.ResumeTiming();
+      continue;
+    }
+    monitor.observe(row);
+  }
+  state.counters["allocs/iter"] =
+      benchmark::Counter(static_cast<double>(bench::allocations.load() - before - excluded) /
+                         static_cast<double>(state.iterations()));
+}
+BENCHMARK(BM_monitor_observe_mixed);
 
 // A sliding window (evict + add per row), closes excluded as above.
 void BM_monitor_observe_sliding_psi(benchmark::State& state) {

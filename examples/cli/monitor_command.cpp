@@ -136,24 +136,42 @@ void add_monitor_command(CLI::App& app, int& status) {
                   options, on_window)
             : drift::drift_monitor::from_table(io::read_csv(args->reference), options, on_window);
     const table stream = io::read_csv(args->stream);
-    std::vector<const double*> columns;
+    // Per feature: its numeric column, or its codes and the map from the
+    // stream's codes to the reference's (categories matched by name).
+    struct source {
+      const column* c = nullptr;
+      std::vector<double> code_of;
+    };
+    std::vector<source> sources;
     for (const auto& r : monitor.references()) {
       const column* c = stream.find(r.name());
       if (c == nullptr) {
         throw drift_error("unknown_column",
                           "column '" + r.name() + "' of the reference is not in " + args->stream);
       }
-      if (!c->is_numeric()) {
-        throw drift_error("wrong_kind", "column '" + r.name() +
-                                            "' is numeric in the reference but not in " +
-                                            args->stream);
+      if (c->kind() != r.kind()) {
+        throw drift_error("wrong_kind", "column '" + r.name() + "' is " + to_string(r.kind()) +
+                                            " in the reference but not in " + args->stream);
       }
-      columns.push_back(c->values().data());
+      source s{c, {}};
+      if (c->is_categorical()) {
+        for (const auto& name : c->vocab().names()) {
+          s.code_of.push_back(static_cast<double>(r.vocabulary().code_of(name)));
+        }
+      }
+      sources.push_back(std::move(s));
     }
-    std::vector<double> row(columns.size());
+    std::vector<double> row(sources.size());
     for (std::size_t i = 0; i < stream.rows(); ++i) {
-      for (std::size_t f = 0; f < columns.size(); ++f) {
-        row[f] = columns[f][i];
+      for (std::size_t f = 0; f < sources.size(); ++f) {
+        const auto& s = sources[f];
+        if (s.c->is_numeric()) {
+          row[f] = s.c->values()[i];
+        } else {
+          const auto code = s.c->codes()[i];
+          row[f] = code == missing_code ? static_cast<double>(missing_code)
+                                        : s.code_of[static_cast<std::size_t>(code)];
+        }
       }
       monitor.observe(row.data());
     }

@@ -98,9 +98,11 @@ int main() {
                     static_cast<unsigned long long>(w.last_row), fare.name.c_str(), fare.statistic,
                     fare.drifted ? "DRIFT" : "ok");
       });
-  const auto& serving_fares = batch.at("fare_amount").values();
+  // A row holds each monitored column: the fare, and the payment type's code.
   for (std::size_t i = 0; i < 1500; ++i) {
-    const double row[1] = {i < 1000 ? training.at("fare_amount").values()[i] : serving_fares[i]};
+    const auto& source = i < 1000 ? training : batch;
+    const double row[2] = {source.at("fare_amount").values()[i],
+                           static_cast<double>(source.at("payment_type").codes()[i])};
     monitor.observe(row); // the first 1000 requests look like training, then fares rise
   }
   md::performance_tracker quality(md::performance_options{});

@@ -54,7 +54,7 @@ TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch d
   const auto ref = dir.write("ref.csv", make_csv(3000, 1, 1u << 30));
   const auto cur = dir.write("stream.csv", make_csv(2500, 2, 1500));
   const auto r = test::run_cli({"monitor", "--reference", ref, "--window", "500", "--method", "psi",
-                                "--format", "json", cur});
+                                "--drift-share", "0.3", "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 1, r.err); // the last window drifts: findings
   const auto lines = json_lines(r.out);
   REQUIRE(lines.size() == 5);
@@ -66,7 +66,7 @@ TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch d
     CHECK(w["window"] == k);
     CHECK(w["first_row"] == k * 500 + 1);
     CHECK(w["last_row"] == (k + 1) * 500);
-    REQUIRE(w["columns"].size() == 2); // the categorical column is not monitored
+    REQUIRE(w["columns"].size() == 3); // the categorical column is monitored too
     // The batch report on the window's rows gives the same numbers.
     table window;
     for (const char* name : {"x", "k"}) {
@@ -74,14 +74,21 @@ TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch d
       window.add(column::numeric(
           name, std::vector<double>(v.begin() + long(k * 500), v.begin() + long((k + 1) * 500))));
     }
+    const auto& codes = stream.at("c").codes();
+    window.add(column::categorical("c",
+                                   std::vector<std::int32_t>(codes.begin() + long(k * 500),
+                                                             codes.begin() + long((k + 1) * 500)),
+                                   stream.at("c").vocab()));
     drift::report_options o;
     o.stat = drift::method::psi;
-    o.columns = {"x", "k"};
+    o.drift_share = 0.3;
+    o.columns = {"x", "k", "c"};
     const auto batch = drift::compare(reference, window, o);
     // Each line is a window_report: the batch report's shape, to the last bit.
     const auto line = drift::window_report::from_json(w, "stdout");
-    REQUIRE(line.drift.columns.size() == 2);
-    for (std::size_t f = 0; f < 2; ++f) {
+    REQUIRE(line.drift.columns.size() == 3);
+    CHECK(line.drift.columns[2].kind == column_kind::categorical);
+    for (std::size_t f = 0; f < 3; ++f) {
       const auto& got = line.drift.columns[f];
       const auto& want = batch.columns[f];
       CHECK(got.name == want.name);
@@ -112,6 +119,7 @@ TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage e
   CHECK(lines[2]["last_row"] == 1100);
   CHECK(lines[0]["columns"][0]["p_value"].is_number());
   CHECK(lines[0]["columns"][0]["method"] == "ks_2samp"); // "ks" parses, the function's name prints
+  CHECK(lines[0]["columns"].size() == 2); // ks needs numbers: the categorical c is left out
 
   r = test::run_cli({"monitor", "--reference", ref, "--window", "400", "--step", "100", "--method",
                      "js", "--threshold", "0.2", "--format", "json", cur});
@@ -129,6 +137,11 @@ TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage e
   r = test::run_cli({"monitor", "--reference", ref, other});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("mlguard.drift.unknown_column") != std::string::npos);
+  // c is categorical in the reference, numeric here.
+  const auto numeric_c = dir.write("numeric_c.csv", "x,k,c\n1,2,3\n");
+  r = test::run_cli({"monitor", "--reference", ref, numeric_c});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("mlguard.drift.wrong_kind") != std::string::npos);
   r = test::run_cli({"monitor", "--reference", ref, "--window", "0", cur});
   CHECK(r.exit_code == 2);
   r = test::run_cli({"monitor", cur});

@@ -297,7 +297,7 @@ TEST_CASE("drift_monitor: memory is fixed at construction, whatever the stream's
       while (padded < r.bins()) {
         padded *= 2;
       }
-      bound += 8 * (3 * r.bins() - 1) + 8 * r.sorted_sample().size() + 8 * r.bins() + 16 + 24 +
+      bound += 8 * (3 * r.bins() - 1) + 8 * r.sorted_sample().size() + 8 * r.bins() + 16 + 48 +
                8 * (padded - 1);
     }
     bound += m == method::ks_2samp ? 8 * (1000 + 1) : 0;

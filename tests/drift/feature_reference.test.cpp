@@ -1,8 +1,11 @@
 // References of the streaming monitor: from a sample (exactly the batch
-// binning) or from a profile (the KLL sketch standing in for the sample).
+// binning) or from a profile (the KLL sketch standing in for the sample);
+// categorical ones from counts, codes or a categorical profile.
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "mlguard/drift/feature_reference.hpp"
@@ -81,10 +84,85 @@ TEST_CASE("feature_reference: from a profile, within the sketch's error") {
                      s.sorted_sample().end()));
   }
 
-  feature_profile cat(column_kind::categorical);
-  cat.update_category("a");
-  MLGUARD_CHECK_THROWS_ID(feature_reference::from_profile("c", cat), "mlguard.drift.wrong_kind");
+  // A vocabulary aligns categorical profiles only.
+  MLGUARD_CHECK_THROWS_ID(feature_reference::from_profile("x", p, vocabulary({"a"})),
+                          "mlguard.drift.wrong_kind");
   feature_profile empty(column_kind::numeric);
   MLGUARD_CHECK_THROWS_ID(feature_reference::from_profile("e", empty),
                           "mlguard.drift.empty_sample");
+}
+
+TEST_CASE("feature_reference: categorical, from counts, codes and a profile") {
+  const vocabulary vocab({"red", "green", "blue"});
+  SUBCASE("from counts, with and without an other count") {
+    const auto r = feature_reference::from_categories("colour", vocab.names(), {5, 3, 2}, 4);
+    CHECK(r.kind() == column_kind::categorical);
+    CHECK(r.is_categorical());
+    CHECK(r.vocabulary() == vocab);
+    CHECK(r.bins() == 4);
+    CHECK(r.counts() == std::vector<double>{5, 3, 2, 0});
+    CHECK(r.proportions() == std::vector<double>{0.5, 0.3, 0.2, 0.0});
+    CHECK(r.size() == 10);
+    CHECK(r.missing() == 4);
+    CHECK(r.present_bins() == 3);
+    CHECK(r.interior_edges().empty());
+    CHECK(r.sorted_sample().empty());
+    CHECK_FALSE(r.from_profile());
+    const auto o = feature_reference::from_categories("colour", vocab.names(), {5, 3, 1, 1});
+    CHECK(o.counts() == std::vector<double>{5, 3, 1, 1});
+    CHECK(o.proportions()[3] == 0.1);
+    CHECK(o.present_bins() == 4);
+  }
+  SUBCASE("bins of codes: direct, anything outside the vocabulary is other") {
+    const auto r = feature_reference::from_categories("colour", vocab.names(), {1, 1, 1});
+    CHECK(r.bin_of(0.0) == 0);
+    CHECK(r.bin_of(2.0) == 2);
+    for (double x : {3.0, -2.0, 7.0, 1.5, -0.5, std::numeric_limits<double>::infinity(),
+                     -std::numeric_limits<double>::infinity(), 1e300}) {
+      CAPTURE(x);
+      CHECK(r.bin_of(x) == 3);
+    }
+    CHECK(feature_reference::category_bin(std::numeric_limits<double>::quiet_NaN(), 3) == 3);
+  }
+  SUBCASE("from codes: missing_code is missing, unseen and out-of-range codes are other") {
+    const std::vector<std::int32_t> codes = {0, 0, 1, missing_code, unseen_code, 2, 9, 0};
+    const auto r = feature_reference::from_codes("colour", vocab, codes);
+    CHECK(r.counts() == std::vector<double>{3, 1, 1, 2});
+    CHECK(r.missing() == 1);
+    CHECK(r.size() == 7);
+  }
+  SUBCASE("from a categorical profile, aligned to a vocabulary or in string order") {
+    feature_profile p(column_kind::categorical);
+    for (const char* c : {"red", "red", "blue", "teal", "red"}) {
+      p.update_category(c);
+    }
+    p.update_missing(2);
+    const auto aligned = feature_reference::from_profile("colour", p, vocab);
+    CHECK(aligned.from_profile());
+    CHECK(aligned.vocabulary() == vocab);
+    CHECK(aligned.counts() == std::vector<double>{3, 0, 1, 1}); // teal is other
+    CHECK(aligned.missing() == 2);
+    const auto own = feature_reference::from_profile("colour", p);
+    CHECK(own.vocabulary().names() == std::vector<std::string>{"blue", "red", "teal"});
+    CHECK(own.counts() == std::vector<double>{1, 3, 1, 0});
+    feature_profile nothing(column_kind::categorical);
+    nothing.update_missing(3);
+    MLGUARD_CHECK_THROWS_ID(feature_reference::from_profile("c", nothing, vocab),
+                            "mlguard.drift.empty_sample");
+  }
+  SUBCASE("errors") {
+    MLGUARD_CHECK_THROWS_ID(feature_reference::from_categories("c", vocab.names(), {1, 2}),
+                            "mlguard.argument.size_mismatch");
+    MLGUARD_CHECK_THROWS_ID(feature_reference::from_categories("c", vocab.names(), {1, 2, 3, 4, 5}),
+                            "mlguard.argument.size_mismatch");
+    MLGUARD_CHECK_THROWS_ID(feature_reference::from_categories("c", vocab.names(), {1, -2, 3}),
+                            "mlguard.drift.bad_proportions");
+    MLGUARD_CHECK_THROWS_ID(feature_reference::from_categories("c", vocab.names(), {0, 0, 0}),
+                            "mlguard.drift.empty_sample");
+    MLGUARD_CHECK_THROWS_ID(feature_reference::from_categories("c", {"a", "a"}, {1, 1}),
+                            "mlguard.argument.duplicate_category");
+    const std::vector<std::int32_t> all_missing = {missing_code, missing_code};
+    MLGUARD_CHECK_THROWS_ID(feature_reference::from_codes("c", vocab, all_missing),
+                            "mlguard.drift.empty_sample");
+  }
 }

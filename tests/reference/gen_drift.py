@@ -15,6 +15,7 @@ writes
     tests/fixtures/reference/drift_numeric.json     (numeric pairs, all statistics)
     tests/fixtures/reference/drift_categorical.json (categorical pairs)
     tests/fixtures/reference/drift_sum.json         (numpy pairwise sums)
+    tests/fixtures/reference/drift_monitor.json     (categorical monitor windows)
 Non-finite numbers are written as the strings "inf" / "-inf" (JSON has none).
 """
 import json
@@ -207,6 +208,57 @@ def categorical_case(name, ref, cur):
     return case
 
 
+def monitor_case(name, vocabulary, ref_codes, win_codes):
+    """A categorical feature in drift_monitor: codes into `vocabulary`; -1 is
+    missing, any other code outside [0, V) falls in the "<other>" bin. The
+    window is compared over the categories present in either (the
+    reference's first, in bin order), as drift::compare does."""
+    v = len(vocabulary)
+
+    def bins(codes):
+        counts = np.zeros(v + 1)
+        for c in codes:
+            if c != -1:
+                counts[c if 0 <= c < v else v] += 1
+        return counts
+
+    r, w = bins(ref_codes), bins(win_codes)
+    names = list(vocabulary) + ["<other>"]
+    order = [b for b in range(v + 1) if r[b] > 0] + [b for b in range(v + 1)
+                                                     if r[b] == 0 and w[b] > 0]
+    f_obs = w[order]
+    f_exp = r[order] * w.sum() / r.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chi = st.chisquare(f_obs, f_exp)
+    js = distance.jensenshannon(r[order] / r.sum(), w[order] / w.sum())
+    return {"name": name, "vocabulary": list(vocabulary), "reference_codes": list(ref_codes),
+            "window_codes": list(win_codes), "categories": [names[b] for b in order],
+            "reference_counts": r[order], "window_counts": f_obs,
+            "chisquare": {"statistic": float(chi[0]), "p_value": float(chi[1]),
+                          "dof": len(order) - 1},
+            "jensenshannon": float(js)}
+
+
+def monitor_cases():
+    g = np.random.default_rng(20260301)
+    colours = ["red", "green", "blue", "black", "white"]
+    # Codes as validate_row gives them: -1 missing, -2 unseen, 7 past the vocabulary.
+    ref = [int(c) for c in g.choice([0, 1, 2, 3, 4, -2, -1], 600,
+                                    p=[0.3, 0.25, 0.2, 0.1, 0.1, 0.03, 0.02])]
+    win = [int(c) for c in g.choice([0, 1, 2, 3, 4, -2, 7, -1], 250,
+                                    p=[0.2, 0.3, 0.2, 0.1, 0.1, 0.04, 0.02, 0.04])]
+    cases = [monitor_case("colours with other", colours, ref, win)]
+    # "white" never occurs in the reference: chi-square is +inf, p 0.
+    ref = [int(c) for c in g.choice([0, 1, 2, 3], 400, p=[0.4, 0.3, 0.2, 0.1])]
+    win = [int(c) for c in g.choice([0, 1, 2, 3, 4], 150, p=[0.35, 0.3, 0.2, 0.1, 0.05])]
+    cases.append(monitor_case("a category only the window has", colours, ref, win))
+    # Close to the reference: a small statistic, a large p-value.
+    ref = [int(c) for c in g.choice([0, 1, 2], 900, p=[0.5, 0.3, 0.2])]
+    win = [int(c) for c in g.choice([0, 1, 2, -1], 300, p=[0.48, 0.3, 0.2, 0.02])]
+    cases.append(monitor_case("three categories, no drift", ["a", "b", "c"], ref, win))
+    return cases
+
+
 def main():
     rng = np.random.default_rng(0)
     # Evidently's published example: ref = N(0,1), then cur = N(0.5,1), n=1000 each.
@@ -332,6 +384,8 @@ def main():
         x = g.normal(0, 1, n) * 10.0 ** g.integers(-3, 4, n)
         sums.append({"values": x, "sum": float(np.sum(x)), "std": float(np.std(x)) if n else None})
     write(os.path.join("reference", "drift_sum.json"), {**meta, "cases": sums})
+
+    write(os.path.join("reference", "drift_monitor.json"), {**meta, "cases": monitor_cases()})
 
 
 if __name__ == "__main__":

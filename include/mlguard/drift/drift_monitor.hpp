@@ -1,8 +1,9 @@
 #ifndef MLGUARD_DRIFT_DRIFT_MONITOR_HPP
 #define MLGUARD_DRIFT_DRIFT_MONITOR_HPP
 
-// A windowed data-drift monitor: observe one row at a time, get a drift
-// verdict per feature and for the row each time a window closes.
+// A windowed data-drift monitor: observe one row at a time (numeric values
+// and category codes), get a drift verdict per feature and for the window
+// each time a window closes.
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,13 +35,25 @@
 
 namespace mlguard::drift {
 
+/// One feature's own method in a drift_monitor (monitor_options::per_feature).
+/// Unlike report_options' column_options, nothing is inherited from the
+/// monitor-wide settings: `stat` is the feature's method (automatic =
+/// monitor_method's choice for it) and an unset threshold is that method's
+/// default_threshold.
+struct feature_options {
+  method stat = method::automatic;
+  std::optional<double> threshold;
+};
+
 /// What a drift_monitor computes and how it cuts windows.
 struct monitor_options {
-  /// psi (the default), jensen_shannon, kl_divergence, hellinger,
-  /// total_variation, l_infinity, chi_square (over the reference bins),
-  /// ks_2samp, or automatic (see monitor_method).
+  /// The method of every feature without a per_feature entry: psi (the
+  /// default), jensen_shannon, kl_divergence, hellinger, total_variation,
+  /// l_infinity, chi_square (over the reference bins or categories),
+  /// ks_2samp (numeric features), chi2_contingency and z_test (categorical
+  /// features), or automatic (see monitor_method).
   method stat = method::psi;
-  /// The threshold for every feature; unset = the method's default_threshold.
+  /// The threshold of those features; unset = the method's default_threshold.
   std::optional<double> threshold;
   /// Quantile bins per feature (fewer when reference quantiles coincide).
   std::size_t bins = default_bins;
@@ -52,32 +66,46 @@ struct monitor_options {
   /// for 10000 vs 1000 values); asymptotic is ~100× cheaper and, for windows
   /// of hundreds of rows, close to the exact p-value.
   stats::ks_method ks = stats::ks_method::automatic;
+  /// Methods and thresholds by feature name, overriding stat and threshold
+  /// (last, so positional initialisers of the fields above keep working).
+  std::map<std::string, feature_options> per_feature;
 };
 
 /// Watches a stream of rows (one value per feature, in the order of the
 /// references) against fixed references and reports drift per closed window.
 ///
-/// observe(row) costs O(features × log bins): per feature one binary search
-/// over the reference edges and one counter increment, plus one store into a
-/// preallocated buffer when the method needs the values (KS) or the window
-/// slides. It never allocates and never throws on bad data: NaN counts as
-/// missing, ±Inf as non-finite (both excluded from the statistics, as the
-/// drift report does). When a window closes (the row that completes it), the
-/// statistics run — the same functions as the batch API (psi(bin_table),
-/// jensen_shannon, chi_square(category_counts), stats::ks_2samp_sorted), so
-/// a window's result equals the batch result on the window's rows — and the
-/// callback gets a window_report. Closing allocates the report.
+/// A row holds a numeric feature's value, and a categorical feature's code
+/// as a double (as validate::validate_row produces it): NaN or missing_code
+/// is missing; an integer in [0, V) is that category; anything else
+/// (unseen_code, a code past the vocabulary, a fraction, ±Inf) counts in
+/// the feature's "other" bin.
+///
+/// observe(row) costs O(features × log bins): per numeric feature one
+/// binary search over the reference edges, per categorical feature one
+/// range check (direct indexing), then one counter increment, plus one store
+/// into a preallocated buffer when the method needs the values (KS) or the
+/// window slides. It never allocates and never throws on bad data: NaN
+/// counts as missing, ±Inf as non-finite (both excluded from the statistics,
+/// as the drift report does). When a window closes (the row that completes
+/// it), the statistics run — the same functions as the batch API
+/// (psi(bin_table), jensen_shannon, chi_square(category_counts),
+/// stats::ks_2samp_sorted; for categorical features the category_counts
+/// forms over the categories present, as compare() does), so a window's
+/// result equals the batch result on the window's rows — and the callback
+/// gets a window_report. Closing allocates the report.
 ///
 /// Memory, fixed at construction and independent of the stream's length,
-/// with F features, b_f bins, W = window.size, s_f the KS reference sample
-/// (0 unless the method is ks/automatic) and v = 1 when values are kept
-/// (ks, automatic, or a sliding window), else 0:
-///   Σ_f [ 8·(3·b_f − 1) + 8·s_f ]   (references: edges, proportions, counts, sample)
-/// + Σ_f [ 8·b_f + 16 + 24 ]         (window: bin counts, missing, non-finite, slot)
-/// + Σ_f 8·(2^⌈log2 b_f⌉ − 1)          (the edges, padded for the branch-free search)
+/// with F features, b_f bins (categorical: V_f + 1), W = window.size, s_f the
+/// KS reference sample (0 unless the method is ks/automatic) and v = 1 when
+/// values are kept (ks, automatic, or a sliding window), else 0:
+///   Σ_f r_f                         (references; numeric: 8·(3·b_f − 1) + 8·s_f for
+///                                    edges, proportions, counts, sample; categorical:
+///                                    16·b_f + the vocabulary's strings)
+/// + Σ_f [ 8·b_f + 16 + 48 ]         (window: bin counts, missing, non-finite, slot)
+/// + Σ_numeric f 8·(2^⌈log2 b_f⌉ − 1)  (the edges, padded for the branch-free search)
 /// + v · 8·W·(F + 1)                 (window values and one sort buffer)
 /// + KS scratch ≤ 8·(min(s_f, W) + 1) (the exact p-value's path buffer).
-/// memory_bytes() reports it.
+/// memory_bytes() reports it (without the vocabularies' strings).
 ///
 /// Threads: not synchronised. Use one monitor per thread and merge their
 /// snapshot() states on read (window_state::merge, evaluate), or the
@@ -90,9 +118,11 @@ public:
   /// A monitor of the given references. `clock` drives time windows
   /// (observe without a timestamp reads it) and must outlive the monitor.
   /// Throws drift_error: mlguard.drift.invalid_option (no references, a bad
-  /// window, drift_share outside [0, 1], a negative threshold),
-  /// mlguard.drift.method_not_applicable (a method the monitor cannot run,
-  /// or ks against references built without their sample).
+  /// window, drift_share outside [0, 1], a negative threshold, a per_feature
+  /// entry naming no reference), mlguard.drift.method_not_applicable (a
+  /// method the monitor cannot run on a feature of its kind — e.g. ks_2samp
+  /// on a categorical feature, the message names it — or ks against
+  /// references built without their sample).
   drift_monitor(std::vector<feature_reference> references, monitor_options options,
                 callback on_window = {}, const clock_source& clock = system_clock::instance())
       : refs_(std::move(references)), options_(std::move(options)),
@@ -107,27 +137,24 @@ public:
     if (options_.threshold && !(*options_.threshold >= 0.0)) {
       throw drift_error("invalid_option", "threshold must be a non-negative number");
     }
-    if (!monitor_supports(options_.stat)) {
-      throw drift_error("method_not_applicable",
-                        std::string(to_string(options_.stat)) +
-                            " cannot run in a streaming monitor (use psi, jensen_shannon, "
-                            "kl_divergence, hellinger, total_variation, l_infinity, chi_square, "
-                            "ks_2samp or auto)");
-    }
-    bool needs_values = options_.window.kind == window_kind::sliding_count;
-    for (const auto& r : refs_) {
-      const method m = monitor_method(options_.stat, r);
-      if (m == method::ks_2samp && r.sorted_sample().empty()) {
-        throw drift_error("method_not_applicable",
-                          "ks needs the reference sample of feature '" + r.name() + "'");
+    for (const auto& entry : options_.per_feature) {
+      const bool known = std::any_of(refs_.begin(), refs_.end(), [&](const feature_reference& r) {
+        return r.name() == entry.first;
+      });
+      if (!known) {
+        throw drift_error("invalid_option", "per_feature names '" + entry.first +
+                                                "', which is not a monitored feature");
       }
-      needs_values = needs_values || m == method::ks_2samp;
+      if (entry.second.threshold && !(*entry.second.threshold >= 0.0)) {
+        throw drift_error("invalid_option", "the threshold of feature '" + entry.first +
+                                                "' must be a non-negative number");
+      }
     }
-    keep_values_ = needs_values;
     // Flat, preallocated state: the hot path touches contiguous arrays only.
-    // Each feature's interior edges, padded with +inf to 2^k − 1 entries for
-    // the branch-free binary search of count().
+    // Each numeric feature's interior edges, padded with +inf to 2^k − 1
+    // entries for the branch-free binary search of count().
     slots_.resize(refs_.size());
+    bool needs_values = options_.window.kind == window_kind::sliding_count;
     std::size_t offset = 0;
     std::size_t total = 0;
     for (const auto& r : refs_) {
@@ -135,15 +162,45 @@ public:
     }
     edges_.reserve(total);
     for (std::size_t f = 0; f < refs_.size(); ++f) {
-      const auto& e = refs_[f].interior_edges();
+      const auto& r = refs_[f];
+      slot& s = slots_[f];
+      const auto it = options_.per_feature.find(r.name());
+      const method asked = it == options_.per_feature.end() ? options_.stat : it->second.stat;
+      if (!monitor_supports(asked, r.kind())) {
+        throw drift_error("method_not_applicable",
+                          std::string(to_string(asked)) + " cannot run on " + to_string(r.kind()) +
+                              " feature '" + r.name() + "' in a streaming monitor (" +
+                              (r.is_categorical()
+                                   ? "use psi, jensen_shannon, kl_divergence, hellinger, "
+                                     "total_variation, l_infinity, chi_square, chi2_contingency, "
+                                     "z_test or auto)"
+                                   : "use psi, jensen_shannon, kl_divergence, hellinger, "
+                                     "total_variation, l_infinity, chi_square, ks_2samp or auto)"));
+      }
+      s.stat = monitor_method(asked, r);
+      if (s.stat == method::ks_2samp && r.sorted_sample().empty()) {
+        throw drift_error("method_not_applicable",
+                          "ks needs the reference sample of feature '" + r.name() + "'");
+      }
+      needs_values = needs_values || s.stat == method::ks_2samp;
+      const auto threshold =
+          it == options_.per_feature.end() ? options_.threshold : it->second.threshold;
+      s.threshold = threshold.value_or(default_threshold(s.stat));
+      s.offset = offset;
+      offset += r.bins();
+      if (r.is_categorical()) {
+        s.categorical = true;
+        s.categories = static_cast<std::uint32_t>(r.vocabulary().size());
+        continue;
+      }
+      const auto& e = r.interior_edges();
       const std::size_t padded = padded_size(e.size());
-      slots_[f].edges = edges_.size();
-      slots_[f].half = (padded + 1) / 2;
-      slots_[f].offset = offset;
+      s.edges = edges_.size();
+      s.half = (padded + 1) / 2;
       edges_.insert(edges_.end(), e.begin(), e.end());
       edges_.insert(edges_.end(), padded - e.size(), std::numeric_limits<double>::infinity());
-      offset += refs_[f].bins();
     }
+    keep_values_ = needs_values;
     counts_.assign(offset, 0);
     missing_.assign(refs_.size(), 0);
     non_finite_.assign(refs_.size(), 0);
@@ -153,18 +210,31 @@ public:
     }
   }
 
-  /// A monitor whose references are the numeric columns of a training table
-  /// (categorical columns are not monitored; see unmonitored()). Throws as
-  /// the constructor and feature_reference::from_sample.
+  /// A monitor whose references are the columns of a training table:
+  /// numeric columns by feature_reference::from_sample, categorical ones by
+  /// from_codes (the rows then carry codes into the column's vocabulary).
+  /// Left out, and listed in unmonitored(): a column without a finite
+  /// (numeric) or present (categorical) value, and a categorical column
+  /// when options.stat cannot run on categories (ks_2samp) and per_feature
+  /// does not name it. Throws as the constructor.
   static drift_monitor from_table(const table& reference, monitor_options options,
                                   callback on_window = {},
                                   const clock_source& clock = system_clock::instance()) {
     std::vector<feature_reference> refs;
     std::vector<std::string> skipped;
-    const bool keep = keeps_sample(options.stat);
     for (const auto& c : reference) {
+      const method m = asked_method(options, c.name());
       if (c.is_numeric()) {
-        refs.push_back(feature_reference::from_sample(c.name(), c.values(), options.bins, keep));
+        const bool any = std::any_of(c.values().begin(), c.values().end(),
+                                     [](double v) { return std::isfinite(v); });
+        if (any) {
+          refs.push_back(
+              feature_reference::from_sample(c.name(), c.values(), options.bins, keeps_sample(m)));
+        } else {
+          skipped.push_back(c.name());
+        }
+      } else if (c.missing_count() < c.size() && watches_categories(options, c.name())) {
+        refs.push_back(feature_reference::from_codes(c.name(), c.vocab(), c.codes()));
       } else {
         skipped.push_back(c.name());
       }
@@ -189,34 +259,57 @@ public:
                                                 std::to_string(reference.cols()) + " columns");
     }
     std::vector<feature_reference> refs;
-    const bool keep = keeps_sample(options.stat);
     std::vector<double> column(static_cast<std::size_t>(reference.rows()));
     for (Eigen::Index j = 0; j < reference.cols(); ++j) {
       for (Eigen::Index i = 0; i < reference.rows(); ++i) {
         column[static_cast<std::size_t>(i)] = reference.derived().coeff(i, j);
       }
-      refs.push_back(feature_reference::from_sample(names[static_cast<std::size_t>(j)], column,
-                                                    options.bins, keep));
+      const auto& name = names[static_cast<std::size_t>(j)];
+      refs.push_back(feature_reference::from_sample(name, column, options.bins,
+                                                    keeps_sample(asked_method(options, name))));
     }
     return drift_monitor(std::move(refs), std::move(options), std::move(on_window), clock);
   }
 
-  /// A monitor whose references are the numeric features of a dataset
-  /// profile (profile::dataset_profile; see feature_reference::from_profile
-  /// for the approximation); categorical features are not monitored. A
-  /// template so that drift/ does not include profile/ for the users who never
-  /// call it: the caller includes profile/dataset_profile.hpp, and loads a
+  /// A monitor whose references are the features of a dataset profile
+  /// (profile::dataset_profile; see feature_reference::from_profile for the
+  /// approximation). A categorical feature's vocabulary is its profile's
+  /// categories in string order: rows must carry codes into it (the
+  /// overload taking vocabularies aligns them to a schema's codes instead).
+  /// Left out, and listed in unmonitored(), as from_table does. A template
+  /// so that drift/ does not include profile/ for the users who never call
+  /// it: the caller includes profile/dataset_profile.hpp, and loads a
   /// profile file with dataset_profile's own loader. Throws as the constructor.
   template <typename DatasetProfile>
   static drift_monitor from_profile(const DatasetProfile& reference, monitor_options options,
                                     callback on_window = {},
                                     const clock_source& clock = system_clock::instance()) {
+    return from_profile(reference, {}, std::move(options), std::move(on_window), clock);
+  }
+
+  /// from_profile() whose categorical features named in `vocabularies`
+  /// take that vocabulary (code i = its name i; feature_reference::
+  /// from_profile(name, profile, vocab)), e.g. a validate::schema's
+  /// vocab(i), so that rows carry the schema's codes. Throws as the
+  /// constructor and feature_reference::from_profile (wrong_kind for a
+  /// vocabulary given to a numeric feature).
+  template <typename DatasetProfile>
+  static drift_monitor from_profile(const DatasetProfile& reference,
+                                    const std::map<std::string, vocabulary>& vocabularies,
+                                    monitor_options options, callback on_window = {},
+                                    const clock_source& clock = system_clock::instance()) {
     std::vector<feature_reference> refs;
     std::vector<std::string> skipped;
     for (const auto& name : reference.columns()) {
       const auto& p = reference.at(name);
-      if (p.kind() == column_kind::numeric && p.finite_count() > 0) {
+      const auto vocab = vocabularies.find(name);
+      if (vocab != vocabularies.end()) {
+        refs.push_back(feature_reference::from_profile(name, p, vocab->second));
+      } else if (p.kind() == column_kind::numeric && p.finite_count() > 0) {
         refs.push_back(feature_reference::from_profile(name, p, options.bins));
+      } else if (p.kind() == column_kind::categorical && p.present_count() > 0 &&
+                 watches_categories(options, name)) {
+        refs.push_back(feature_reference::from_profile(name, p));
       } else {
         skipped.push_back(name);
       }
@@ -350,8 +443,8 @@ public:
       const auto& fs = state.features[f];
       values.assign(fs.values.begin(), fs.values.end());
       w.drift.columns.push_back(detail::evaluate_feature(
-          refs_[f], options_.stat, options_.threshold, fs.counts.data(), fs.missing, fs.non_finite,
-          values.data(), values.size(), ks_scratch_));
+          refs_[f], slots_[f].stat, slots_[f].threshold, fs.counts.data(), fs.missing,
+          fs.non_finite, values.data(), values.size(), ks_scratch_, options_.ks));
     }
     detail::tally(w.drift, options_.drift_share);
     return w;
@@ -363,8 +456,14 @@ public:
   std::size_t features() const noexcept { return refs_.size(); }
   /// The references, in row order.
   const std::vector<feature_reference>& references() const noexcept { return refs_; }
-  /// Columns of the reference that are not monitored (categorical).
+  /// Columns of the reference that from_table / from_profile could not
+  /// monitor: no finite (numeric) or present (categorical) value, or a
+  /// categorical column under a method that needs numbers (see from_table).
   const std::vector<std::string>& unmonitored() const noexcept { return unmonitored_; }
+  /// The method run on feature f (monitor_method of its own or the monitor's).
+  method method_of(std::size_t f) const noexcept { return slots_[f].stat; }
+  /// The threshold of feature f.
+  double threshold_of(std::size_t f) const noexcept { return slots_[f].threshold; }
   /// The options.
   const monitor_options& options() const noexcept { return options_; }
   /// Rows in the current window.
@@ -392,9 +491,13 @@ public:
 
 private:
   struct slot {
-    std::size_t edges = 0;  // offset of the padded edges in edges_
-    std::size_t half = 0;   // (padded size + 1) / 2: the first search step
-    std::size_t offset = 0; // offset of the bin counts in counts_
+    std::size_t edges = 0;        // offset of the padded edges in edges_ (numeric)
+    std::size_t half = 0;         // (padded size + 1) / 2: the first search step (numeric)
+    std::size_t offset = 0;       // offset of the bin counts in counts_
+    double threshold = 0;         // the feature's threshold
+    std::uint32_t categories = 0; // V (categorical)
+    method stat = method::psi;    // the feature's method, resolved
+    bool categorical = false;
   };
 
   // The smallest 2^k − 1 ≥ n.
@@ -410,9 +513,19 @@ private:
     return m == method::ks_2samp || m == method::automatic;
   }
 
-  bool needs_values(std::size_t f) const noexcept {
-    return monitor_method(options_.stat, refs_[f]) == method::ks_2samp;
+  // The method asked for feature `name`: its per_feature entry's, or stat.
+  static method asked_method(const monitor_options& o, const std::string& name) {
+    const auto it = o.per_feature.find(name);
+    return it == o.per_feature.end() ? o.stat : it->second.stat;
   }
+
+  // Whether a factory monitors categorical column `name`: always when
+  // per_feature names it (the constructor then checks its method).
+  static bool watches_categories(const monitor_options& o, const std::string& name) {
+    return o.per_feature.count(name) != 0 || monitor_supports(o.stat, column_kind::categorical);
+  }
+
+  bool needs_values(std::size_t f) const noexcept { return slots_[f].stat == method::ks_2samp; }
 
   void check_width(std::size_t n) const {
     if (n != refs_.size()) {
@@ -437,6 +550,15 @@ private:
 
   // Counts x into feature f's window (+1) or out of it (−1 as unsigned wrap).
   void count(std::size_t f, double x, std::uint64_t delta) noexcept {
+    const slot& s = slots_[f];
+    if (s.categorical) {
+      // A code: missing, or its bin by direct indexing; selects, no branches.
+      const std::uint64_t missing =
+          (std::isnan(x) || x == static_cast<double>(missing_code)) ? 1 : 0;
+      missing_[f] += delta * missing;
+      counts_[s.offset + feature_reference::category_bin(x, s.categories)] += delta * (1 - missing);
+      return;
+    }
     if (std::isnan(x)) {
       missing_[f] += delta;
     } else if (std::isinf(x)) {
@@ -444,7 +566,6 @@ private:
     } else {
       // The number of edges ≤ x (std::upper_bound), without branches:
       // log2(padded + 1) dependent compares over a 2^k − 1 array.
-      const slot& s = slots_[f];
       const double* e = edges_.data() + s.edges;
       std::size_t pos = 0;
       for (std::size_t step = s.half; step > 0; step >>= 1) {
@@ -532,7 +653,7 @@ private:
         }
       }
       w.drift.columns.push_back(detail::evaluate_feature(
-          refs_[f], options_.stat, options_.threshold, counts_.data() + slots_[f].offset,
+          refs_[f], slots_[f].stat, slots_[f].threshold, counts_.data() + slots_[f].offset,
           missing_[f], non_finite_[f], sorted_.data(), n, ks_scratch_, options_.ks));
     }
     detail::tally(w.drift, options_.drift_share);

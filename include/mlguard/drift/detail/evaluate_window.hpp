@@ -33,11 +33,63 @@ namespace mlguard::drift {
 
 namespace detail {
 
+/// The name of a categorical feature's "other" bin in window reports.
+inline constexpr const char* other_category = "<other>";
+
+/// A categorical window against its reference with compare()'s semantics:
+/// the categories present in either (reference first, in bin order, then
+/// those only the window has), the reference's vocabulary + "<other>" as
+/// names, then the category_counts form of the method.
+inline statistic_result evaluate_categories(const feature_reference& ref, method m,
+                                            const std::uint64_t* counts, column_drift& out) {
+  category_counts c;
+  const std::size_t v = ref.vocabulary().size();
+  const auto& names = ref.vocabulary().names();
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t b = 0; b <= v; ++b) {
+      const double r = ref.counts()[b];
+      const bool take = pass == 0 ? r > 0.0 : (r == 0.0 && counts[b] > 0);
+      if (take) {
+        c.categories.push_back(b < v ? names[b] : other_category);
+        c.reference.push_back(r);
+        c.current.push_back(static_cast<double>(counts[b]));
+      }
+    }
+  }
+  detail::finish_counts(c);
+  out.unseen_categories = c.unseen_categories;
+  out.unseen_current = c.unseen_current;
+  switch (m) {
+  case method::psi:
+    return psi(c);
+  case method::jensen_shannon:
+    return jensen_shannon(c);
+  case method::kl_divergence:
+    return kl_divergence(c);
+  case method::hellinger:
+    return hellinger(c);
+  case method::total_variation:
+    return total_variation(c);
+  case method::l_infinity:
+    return l_infinity(c);
+  case method::chi_square:
+    return chi_square(c);
+  case method::chi2_contingency:
+    return chi2_contingency(c);
+  case method::z_test:
+    return z_test(c);
+  default:
+    throw drift_error("method_not_applicable",
+                      std::string(to_string(m)) + " needs numbers; the feature is categorical");
+  }
+}
+
 /// The statistic of one feature's window against its reference, with the
-/// batch functions: the bin_table/category_counts forms of psi,
-/// jensen_shannon, kl_divergence, hellinger, total_variation, l_infinity and
-/// chi_square, and stats::ks_2samp_sorted (p-value by `ks_mode`). `values` holds the window's
-/// finite values (sorted here in place); `scratch` is the KS working buffer.
+/// batch functions: for numeric features the bin_table/category_counts forms
+/// of psi, jensen_shannon, kl_divergence, hellinger, total_variation,
+/// l_infinity and chi_square, and stats::ks_2samp_sorted (p-value by
+/// `ks_mode`); for categorical ones evaluate_categories. `values` holds the
+/// window's finite values (sorted here in place); `scratch` is the KS working buffer.
 inline column_drift evaluate_feature(const feature_reference& ref, method requested,
                                      std::optional<double> threshold, const std::uint64_t* counts,
                                      std::uint64_t missing, std::uint64_t non_finite,
@@ -46,7 +98,7 @@ inline column_drift evaluate_feature(const feature_reference& ref, method reques
                                      stats::ks_method ks_mode = stats::ks_method::automatic) {
   column_drift out;
   out.name = ref.name();
-  out.kind = column_kind::numeric;
+  out.kind = ref.kind();
   out.stat = monitor_method(requested, ref);
   out.threshold = threshold.value_or(default_threshold(out.stat));
   out.n_reference = static_cast<std::size_t>(ref.size());
@@ -60,12 +112,15 @@ inline column_drift evaluate_feature(const feature_reference& ref, method reques
   out.missing_current = static_cast<std::size_t>(missing);
   out.non_finite_current = static_cast<std::size_t>(non_finite);
   if (n == 0) {
-    out.skipped = "the window has no finite values";
+    out.skipped = ref.is_categorical() ? "the window has no present values"
+                                       : "the window has no finite values";
     return out;
   }
   try {
     statistic_result r;
-    if (out.stat == method::ks_2samp) {
+    if (ref.is_categorical()) {
+      r = evaluate_categories(ref, out.stat, counts, out);
+    } else if (out.stat == method::ks_2samp) {
       if (ref.sorted_sample().empty()) {
         out.skipped = "ks needs the reference sample (built with keep_sample = false)";
         return out;
