@@ -19,7 +19,7 @@ std::atomic<int> models_alive{0};
 
 // A model whose every word carries its id: a reader that sees a mix saw half a model.
 struct counted_model {
-  explicit counted_model(std::uint64_t id) : id(id) {
+  explicit counted_model(std::uint64_t model_id) : id(model_id) {
     words.fill(id);
     models_alive.fetch_add(1);
   }
