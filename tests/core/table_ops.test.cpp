@@ -96,7 +96,7 @@ TEST_CASE("table_ops: select_columns copies columns in the order asked") {
   MLGUARD_CHECK_THROWS_ID(select_columns(t, {"fare", "fare"}), "mlguard.argument.duplicate_column");
 }
 
-TEST_CASE("table_ops: slice_rows keeps [begin, end) of every column") {
+TEST_CASE("table_ops: slice_rows keeps the rows from begin up to end, every column") {
   const auto t = ops_sample_table();
   const auto s = slice_rows(t, 1, 3);
   CHECK(s.rows() == 2);
