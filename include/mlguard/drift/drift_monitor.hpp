@@ -321,7 +321,8 @@ public:
 
   // ---- the hot path --------------------------------------------------------
 
-  /// Adds one row of features() values (a contiguous row; NaN = missing).
+  /// Adds one row of features() values (a contiguous row; NaN = missing;
+  /// a categorical feature's code as a double, see the class comment).
   /// Time windows read the clock. Closes a window when the row completes it
   /// (the callback runs then). Never allocates or throws unless a window closes.
   void observe(const double* row) {
