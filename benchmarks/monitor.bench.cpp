@@ -121,7 +121,7 @@ BENCHMARK(BM_monitor_close_ks)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_monitor_close_ks_asymptotic)->Arg(1000)->Unit(benchmark::kMicrosecond);
 
 // observe() on a mixed row: the 20 numeric features plus 5 categorical ones
-// (12 categories each; codes as validate_row gives them, with unseen and
+// (12 categories each; codes as validate_fields gives them, with unseen and
 // missing codes mixed in), closes excluded as above. allocs/iter must be 0.
 struct mixed_data {
   std::vector<feature_reference> refs;

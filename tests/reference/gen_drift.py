@@ -242,7 +242,7 @@ def monitor_case(name, vocabulary, ref_codes, win_codes):
 def monitor_cases():
     g = np.random.default_rng(20260301)
     colours = ["red", "green", "blue", "black", "white"]
-    # Codes as validate_row gives them: -1 missing, -2 unseen, 7 past the vocabulary.
+    # Codes as validate_fields gives them: -1 missing, -2 unseen, 7 past the vocabulary.
     ref = [int(c) for c in g.choice([0, 1, 2, 3, 4, -2, -1], 600,
                                     p=[0.3, 0.25, 0.2, 0.1, 0.1, 0.03, 0.02])]
     win = [int(c) for c in g.choice([0, 1, 2, 3, 4, -2, 7, -1], 250,

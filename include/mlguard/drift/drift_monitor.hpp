@@ -75,7 +75,7 @@ struct monitor_options {
 /// references) against fixed references and reports drift per closed window.
 ///
 /// A row holds a numeric feature's value, and a categorical feature's code
-/// as a double (as validate::validate_row produces it): NaN or missing_code
+/// as a double (as validate::validate_fields produces it): NaN or missing_code
 /// is missing; an integer in [0, V) is that category; anything else
 /// (unseen_code, a code past the vocabulary, a fraction, ±Inf) counts in
 /// the feature's "other" bin.
@@ -321,7 +321,8 @@ public:
 
   // ---- the hot path --------------------------------------------------------
 
-  /// Adds one row of features() values (a contiguous row; NaN = missing).
+  /// Adds one row of features() values (a contiguous row; NaN = missing;
+  /// a categorical feature's code as a double, see the class comment).
   /// Time windows read the clock. Closes a window when the row completes it
   /// (the callback runs then). Never allocates or throws unless a window closes.
   void observe(const double* row) {

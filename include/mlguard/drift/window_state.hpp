@@ -16,8 +16,9 @@
 namespace mlguard::drift {
 
 /// One feature's part of a window: counts per reference bin of the finite
-/// values, missing (NaN) and ±Inf counts, and the finite values themselves
-/// when the method needs them (KS).
+/// values (categorical: per category, then "other"), missing (NaN,
+/// missing_code) and ±Inf counts, and the finite values themselves when the
+/// method needs them (KS).
 struct feature_window_state {
   std::vector<std::uint64_t> counts;
   std::uint64_t missing = 0;
