@@ -87,7 +87,7 @@ struct follower_options {
 /// store and slot must outlive the follower.
 class registry_follower {
 public:
-  /// Throws argument_error (mlguard.argument.invalid_argument) for an
+  /// Throws argument_error (mlguard.argument.invalid_option) for an
   /// interval that is not positive.
   registry_follower(registry::model_registry& registry, const artifact_store& store,
                     std::string uri, model_slot<guarded_model>& slot, follower_options options = {},
@@ -95,7 +95,7 @@ public:
       : registry_(registry), store_(store), uri_(std::move(uri)), slot_(slot),
         options_(std::move(options)), clock_(clock) {
     if (options_.interval.count() <= 0) {
-      throw argument_error("invalid_argument", "a follower's interval must be positive");
+      throw argument_error("invalid_option", "a follower's interval must be positive");
     }
   }
 
