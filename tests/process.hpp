@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -117,6 +118,75 @@ inline process_result run_process(const std::vector<std::string>& argv,
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
+
+/// A child whose stdout the test reads while it runs, and kills.
+struct child_process {
+  pid_t pid = -1;
+  int out = -1;
+  std::string text;
+
+  explicit child_process(const std::vector<std::string>& argv) {
+    int fds[2];
+    if (pipe(fds) != 0) {
+      throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    posix_spawn_file_actions_addclose(&actions, fds[1]);
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    out = fds[0];
+    if (rc != 0) {
+      throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    }
+  }
+
+  /// Reads until `marker` appears in the output (or EOF, or the timeout).
+  bool wait_for(const std::string& marker, int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (text.find(marker) == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            deadline - std::chrono::steady_clock::now())
+                            .count();
+      if (left <= 0) {
+        return false;
+      }
+      pollfd p{out, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left)) <= 0) {
+        continue;
+      }
+      char buffer[4096];
+      const ssize_t n = read(out, buffer, sizeof buffer);
+      if (n <= 0) {
+        return false;
+      }
+      text.append(buffer, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  /// SIGKILL, then everything it printed, then reap it.
+  void kill_and_reap() {
+    ::kill(pid, SIGKILL);
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = read(out, buffer, sizeof buffer)) > 0) {
+      text.append(buffer, static_cast<std::size_t>(n));
+    }
+    close(out);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+};
 
 } // namespace mlguard::test
 

@@ -36,6 +36,9 @@ void add_schema_command(CLI::App& app, int& status);
 /// Registers `mlguard validate`; `status` receives exit_findings when an
 /// error-severity anomaly is found.
 void add_validate_command(CLI::App& app, int& status);
+/// Registers `mlguard bundle create|verify|show`; `status` receives
+/// exit_findings when verify finds a damaged bundle or another digest.
+void add_bundle_command(CLI::App& app, int& status);
 /// Registers `mlguard detect` (online drift detectors over stdin).
 void add_detect_command(CLI::App& app, int& status);
 

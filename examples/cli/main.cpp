@@ -2,10 +2,11 @@
 //
 //   mlguard drift --reference REF.csv --current CUR.csv [options]
 //   mlguard monitor --reference REF.csv [--window N] [--method M] STREAM.csv
-//   mlguard registry --root DIR <create|register|list|show|alias|history|rollback> ...
+//   mlguard registry --root DIR <create|register|publish|list|show|alias|history|rollback> ...
 //   mlguard profile DATA.csv [-o P.json] | mlguard profile merge A.json B.json [-o P.json]
 //   mlguard schema infer DATA.csv [-o schema.json]
 //   mlguard validate --schema schema.json DATA.csv [--reference-profile P.json]
+//   mlguard bundle create --pipeline P.json --data TRAIN.csv --out DIR | verify DIR | show DIR
 //   mlguard detect --detector adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley [--param k=v ...]
 //
 // Every command that writes a result takes --format text|json and -o FILE
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   mlguard::cli::add_schema_command(app, status);
   mlguard::cli::add_validate_command(app, status);
   mlguard::cli::add_detect_command(app, status);
+  mlguard::cli::add_bundle_command(app, status);
 
   try {
     app.parse(argc, argv);

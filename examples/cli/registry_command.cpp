@@ -8,6 +8,11 @@
 //   alias NAME ALIAS VERSION [--expect CURRENT|none] [--reason TEXT]
 //   history NAME [--alias ALIAS] [--at ISO8601]
 //   rollback NAME ALIAS [--reason TEXT]
+//   publish NAME BUNDLE_DIR [--store DIR] [--description TEXT] [--reason TEXT]
+//
+// publish verifies a bundle directory (`mlguard bundle create`), copies it into the
+// artifact store (default ROOT/artifacts) and registers it as a new version whose
+// artifact_digest is the bundle's digest (serving::publish).
 //
 // Every command prints its result as text for people, or with --format json as the JSON
 // of the registry's types; -o FILE writes it to a file (see output.hpp). Exit codes are
@@ -24,6 +29,9 @@
 #include <mlguard/core/iso8601.hpp>
 #include <mlguard/core/json.hpp>
 #include <mlguard/registry/file_registry.hpp>
+#include <mlguard/serving/artifact_store.hpp>
+#include <mlguard/serving/model_bundle.hpp>
+#include <mlguard/serving/publish.hpp>
 
 #include "command.hpp"
 #include "output.hpp"
@@ -52,6 +60,8 @@ struct registry_args {
   std::string expect;
   std::string reason;
   std::string at;
+  std::string bundle;
+  std::string store;
   output_options out;
 };
 
@@ -197,6 +207,25 @@ void add_registry_command(CLI::App& app, int& status) {
     const auto m =
         r->create_model(args->name, args->description, to_map(args->tags, "--tag"), context(*args));
     emit(args->out, m, [&] { return model_text(m); });
+    status = exit_ok;
+  });
+
+  auto* publish = reg->add_subcommand("publish", "Publish a bundle directory as a new version");
+  publish->add_option("NAME", args->name, "Model name (created if absent)")->required();
+  publish->add_option("BUNDLE", args->bundle, "Bundle directory (mlguard bundle create)")
+      ->required();
+  publish->add_option("--store", args->store, "Artifact store directory (default ROOT/artifacts)");
+  publish->add_option("--description", args->description, "Description");
+  publish->add_option("--reason", args->reason, "Why (audit journal)");
+  publish->callback([args, &status] {
+    const auto loaded = serving::load_bundle(args->bundle);
+    auto r = open(*args, true); // creates ROOT, where the default store lives
+    serving::file_artifact_store store(args->store.empty() ? args->root + "/artifacts"
+                                                           : args->store);
+    version_metadata meta;
+    meta.description = args->description;
+    const auto v = serving::publish(*r, store, args->name, loaded.bundle, meta, context(*args));
+    emit(args->out, v, [&] { return version_text(v); });
     status = exit_ok;
   });
 

@@ -353,75 +353,6 @@ TEST_CASE("file_registry: 4 processes x 250 registrations give exactly versions 
   (void)parse_json(test::read_file(root + "/models/shared/model.json"), "model.json");
 }
 
-namespace {
-
-/// A child whose stdout the test reads while it runs, and kills.
-struct child {
-  pid_t pid = -1;
-  int out = -1;
-  std::string text;
-
-  explicit child(const std::vector<std::string>& argv) {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addclose(&actions, fds[1]);
-    std::vector<char*> args;
-    for (const auto& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    out = fds[0];
-    REQUIRE(rc == 0);
-  }
-
-  /// Reads until `marker` appears in the output (or EOF, or the timeout).
-  bool wait_for(const std::string& marker, int timeout_ms) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (text.find(marker) == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            deadline - std::chrono::steady_clock::now())
-                            .count();
-      if (left <= 0) {
-        return false;
-      }
-      pollfd p{out, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left)) <= 0) {
-        continue;
-      }
-      char buffer[4096];
-      const ssize_t n = read(out, buffer, sizeof buffer);
-      if (n <= 0) {
-        return false;
-      }
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
-  /// SIGKILL, then everything it printed, then reap it.
-  void kill_and_reap() {
-    ::kill(pid, SIGKILL);
-    char buffer[4096];
-    ssize_t n = 0;
-    while ((n = read(out, buffer, sizeof buffer)) > 0) {
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-    close(out);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
-};
-
-} // namespace
-
 TEST_CASE("file_registry: SIGKILL at random moments loses no acknowledged write (200 kills)") {
   test::temp_dir dir;
   const auto root = dir.path + "/reg";
@@ -444,7 +375,7 @@ TEST_CASE("file_registry: SIGKILL at random moments loses no acknowledged write 
     if (round % 4 != 0) {
       argv.push_back("nofsync");
     }
-    child c(argv);
+    test::child_process c(argv);
     REQUIRE_MESSAGE(c.wait_for("ready\n", 20000), "the worker did not start: " << c.text);
     usleep(static_cast<useconds_t>(delay_us(rng)));
     c.kill_and_reap();

@@ -7,6 +7,9 @@
 //       "champion" to it with a compare-and-swap ("a N"), tags it ("t N"); each line is
 //       printed and flushed only after the call returned, so every printed line is an
 //       acknowledged write. The parent kills it with SIGKILL at a random moment.
+//   mlguard_registry_worker publish ROOT MODEL STORE BUNDLE_DIR
+//       prints "ready", then forever: publishes the bundle in BUNDLE_DIR with a new
+//       metadata counter (so each is a new bundle, fully written) and prints "p N".
 //
 // Exit status 0 on success, 1 on an error (printed to stderr).
 #include <cstdio>
@@ -15,6 +18,8 @@
 #include <string>
 
 #include "mlguard/registry/file_registry.hpp"
+#include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/serving/publish.hpp"
 
 using namespace mlguard::registry;
 
@@ -42,6 +47,18 @@ int main(int argc, char** argv) {
       }
       std::fflush(stdout);
       return 0;
+    }
+    if (mode == "publish" && argc >= 6) {
+      mlguard::serving::file_artifact_store store(argv[4]);
+      auto bundle = mlguard::serving::load_bundle(argv[5]).bundle;
+      std::printf("ready\n");
+      std::fflush(stdout);
+      for (long i = 0;; ++i) {
+        bundle.metadata["publication"] = i;
+        const auto v = mlguard::serving::publish(reg, store, model, bundle, {}, who);
+        std::printf("p %d\n", v.version);
+        std::fflush(stdout);
+      }
     }
     if (mode == "churn") {
       std::printf("ready\n");

@@ -108,6 +108,36 @@ inline void remove_tree(const std::string& dir, const bundle_members& members) {
 
 } // namespace detail
 
+/// An artifact_store in memory: for tests, and for reading a bundle that is
+/// not in a store yet (load_bundle). Not synchronised.
+class memory_artifact_store final : public artifact_store {
+public:
+  std::string put(const std::string& digest, const bundle_members& members) override {
+    detail::check_digest(digest);
+    for (const auto& m : members) {
+      detail::check_member_name(m.first);
+    }
+    bundles_.emplace(digest, members);
+    return uri_of(digest);
+  }
+  bool contains(const std::string& digest) const override {
+    return bundles_.find(digest) != bundles_.end();
+  }
+  std::optional<std::string> read(const std::string& digest,
+                                  const std::string& member) const override {
+    const auto b = bundles_.find(digest);
+    if (b == bundles_.end()) {
+      return std::nullopt;
+    }
+    const auto m = b->second.find(member);
+    return m == b->second.end() ? std::nullopt : std::optional<std::string>(m->second);
+  }
+  std::string uri_of(const std::string& digest) const override { return "memory:" + digest; }
+
+private:
+  std::map<std::string, bundle_members> bundles_;
+};
+
 /// An artifact_store in a directory:
 ///
 ///     ROOT/bundles/<64 hex digits>/<member>   one directory per bundle

@@ -12,6 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include <sys/stat.h>
+
+#include "mlguard/core/detail/file.hpp"
 #include "mlguard/core/digest.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
@@ -259,6 +262,65 @@ inline std::string write_bundle(artifact_store& store, const model_bundle& b) {
   const auto digest = bundle_digest(members);
   store.put(digest, members);
   return digest;
+}
+
+/// Writes `b` as loose files into directory `dir` (created if absent, not
+/// its parents; each member replaced atomically), the form `mlguard bundle
+/// create` writes and `mlguard registry publish` reads. Returns the digest.
+/// Throws as encode_bundle, io_error when writing fails.
+inline std::string save_bundle(const std::string& dir, const model_bundle& b) {
+  const auto members = encode_bundle(b);
+  detail::make_directory(dir);
+  for (const auto& m : members) {
+    if (m.first != member::manifest) {
+      ::mlguard::detail::write_file_atomic(dir + "/" + m.first, m.second);
+    }
+  }
+  // The manifest last: a directory with a manifest has every member it lists.
+  ::mlguard::detail::write_file_atomic(dir + "/" + member::manifest, members.at(member::manifest));
+  return bundle_digest(members);
+}
+
+/// A bundle read from a directory, verified, with its digest.
+struct loaded_bundle {
+  std::string digest;
+  model_bundle bundle;
+  bundle_members members;
+};
+
+/// Reads the bundle save_bundle wrote into `dir` and verifies it as
+/// read_bundle does (its digest is that of the manifest found there). Throws
+/// serving_error (bundle_incomplete when there is no manifest or a member is
+/// missing, digest_mismatch, bundle_corrupt, layout_mismatch), io_error.
+inline loaded_bundle load_bundle(const std::string& dir) {
+  loaded_bundle out;
+  const std::string manifest_path = dir + "/" + member::manifest;
+  struct stat st {};
+  if (::stat(manifest_path.c_str(), &st) != 0) {
+    throw serving_error("bundle_incomplete", dir + " has no " + member::manifest);
+  }
+  out.members[member::manifest] = ::mlguard::detail::read_file(manifest_path);
+  try {
+    const json manifest = parse_json(out.members[member::manifest], manifest_path);
+    const auto r = json_reader::document(manifest, bundle_format, manifest_path, {"members"});
+    for (const auto& entry : r.at("members").items()) {
+      detail::check_member_name(entry.key());
+      const std::string path = dir + "/" + entry.key();
+      if (::stat(path.c_str(), &st) != 0) {
+        throw serving_error("bundle_incomplete", dir + ": member " + entry.key() + " is missing");
+      }
+      out.members[entry.key()] = ::mlguard::detail::read_file(path);
+    }
+  } catch (const serving_error&) {
+    throw;
+  } catch (const format_error& e) {
+    detail::rethrow_corrupt(member::manifest, e);
+  }
+  out.digest = bundle_digest(out.members);
+  memory_artifact_store store;
+  store.put(out.digest, out.members);
+  out.bundle = read_bundle(store, out.digest);
+  return out;
 }
 
 } // namespace mlguard::serving

@@ -1,0 +1,77 @@
+// `mlguard bundle` and `mlguard registry publish` end to end: the real executable.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "cli_support.hpp"
+#include "mlguard/core/json.hpp"
+#include "serving/serving_support.hpp"
+#include "test_support.hpp"
+
+using namespace mlguard;
+
+namespace {
+
+// The training trips as CSV, with the label column the pipeline does not read.
+std::string trips_csv() {
+  Eigen::VectorXd y;
+  const table t = test::tip_trips(1, 12.0, 2000, &y);
+  std::string csv = "fare,distance,tipped\n";
+  char line[96];
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    std::snprintf(line, sizeof line, "%.17g,%.17g,%g\n", t.at("fare").values()[i],
+                  t.at("distance").values()[i], y[static_cast<Eigen::Index>(i)]);
+    csv += line;
+  }
+  return csv;
+}
+
+} // namespace
+
+TEST_CASE("cli bundle: create, verify, show, and publish to the registry") {
+  const test::temp_dir dir;
+  test::fitted_tips().save(dir.file("model.json"));
+  const auto data = dir.write("train.csv", trips_csv());
+  const auto bundle = dir.file("bundle");
+
+  const auto created =
+      test::run_cli({"bundle", "--format", "json", "create", "--pipeline", dir.file("model.json"),
+                     "--data", data, "--out", bundle, "--meta", "owner=tips-team"});
+  REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+  const json summary = json::parse(created.out);
+  const std::string digest = summary["digest"];
+  CHECK(digest.rfind("sha256:", 0) == 0);
+  CHECK(summary["layout"].size() == 2);
+  CHECK(summary["layout"][0]["name"] == "fare");
+  CHECK(summary["smoke_rows"] == 5);
+  CHECK(summary["metadata"]["owner"] == "tips-team");
+
+  const auto verified = test::run_cli({"bundle", "verify", bundle, "--digest", digest});
+  CHECK(verified.exit_code == 0);
+  CHECK(verified.out == "ok " + digest + "\n");
+  const auto shown = test::run_cli({"bundle", "show", bundle});
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find("distance") != std::string::npos);
+  CHECK(test::run_cli({"bundle", "verify", bundle, "--digest", "sha256:" + std::string(64, 'a')})
+            .exit_code == 1);
+
+  // Published: the version records the bundle's digest.
+  const auto root = dir.file("registry");
+  const auto published = test::run_cli({"registry", "--root", root, "--format", "json", "publish",
+                                        "tips", bundle, "--reason", "v1"});
+  REQUIRE_MESSAGE(published.exit_code == 0, published.err);
+  const json v = json::parse(published.out);
+  CHECK(v["version"] == 1);
+  CHECK(v["artifact_digest"] == digest);
+
+  // A damaged member: verify says which, publish refuses.
+  { std::ofstream(bundle + "/schema.json", std::ios::app) << " "; }
+  const auto damaged = test::run_cli({"bundle", "verify", bundle});
+  CHECK(damaged.exit_code == 1);
+  CHECK(damaged.out.find("mlguard.serving.digest_mismatch") != std::string::npos);
+  CHECK(damaged.out.find("schema.json") != std::string::npos);
+  const auto refused = test::run_cli({"registry", "--root", root, "publish", "tips", bundle});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("digest_mismatch") != std::string::npos);
+  CHECK(test::run_cli({"bundle", "show", dir.file("nothing")}).exit_code == 2);
+}
