@@ -1,9 +1,14 @@
 #include "mlguard/serving/guarded_model.hpp"
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/table_ops.hpp"
+#include "mlguard/pipeline/one_hot_encoder.hpp"
+#include "mlguard/serving/make_bundle.hpp"
 #include "serving/serving_support.hpp"
 #include "test_support.hpp"
 
@@ -135,4 +140,77 @@ TEST_CASE("guarded_model: a bundle whose smoke rows fail does not build") {
   unchecked.check_smoke = false;
   guarded_model m(b, 1, unchecked);
   MLGUARD_CHECK_THROWS_ID(m.check_smoke(), "mlguard.serving.smoke_failed");
+}
+
+namespace {
+
+// Trips with a payment type whose first-seen order (card, cash, app) is not the
+// sorted one, so a schema that kept infer_schema's sorted vocabulary would
+// hand the one-hot encoder the wrong codes.
+table payment_trips(std::size_t n, Eigen::VectorXd* tipped) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> fare(12.0, 4.0);
+  const char* names[3] = {"card", "cash", "app"};
+  std::vector<double> fares(n);
+  std::vector<std::int32_t> codes(n);
+  tipped->resize(static_cast<Eigen::Index>(n));
+  for (std::size_t i = 0; i < n; ++i) {
+    fares[i] = fare(rng);
+    codes[i] = static_cast<std::int32_t>(i % 3);
+    (*tipped)[static_cast<Eigen::Index>(i)] =
+        codes[i] == 0 || (codes[i] == 2 && fares[i] > 14) ? 1 : 0;
+  }
+  table t;
+  t.add(column::numeric("fare", fares));
+  t.add(column::categorical("payment", codes, vocabulary({names[0], names[1], names[2]})));
+  return t;
+}
+
+} // namespace
+
+TEST_CASE("guarded_model: categorical features are read in the training codes and monitored") {
+  using encoded =
+      pipeline::static_pipeline<pipeline::one_hot_encoder, pipeline::logistic_regression>;
+  Eigen::VectorXd y;
+  const table t = payment_trips(900, &y);
+  encoded p(pipeline::one_hot_encoder({"payment"}), pipeline::logistic_regression());
+  p.fit(to_matrix(t, {"fare", "payment"}), {"fare", "payment"}, y);
+  const auto b = make_bundle(p, t);
+  CHECK(b.schema.vocab(1).names() == std::vector<std::string>{"card", "cash", "app"});
+
+  std::vector<version_window> windows;
+  guarded_options o = small_windows(&windows);
+  guarded_model m(b, 2, o);
+  const std::string_view cash[2] = {"13.5", "cash"};
+  const double cash_row[2] = {13.5, 1.0}; // "cash" is the table's code 1
+  double expected = 0;
+  CHECK(p.transform_row(cash_row, &expected) == pipeline::row_status::ok);
+  const auto answer = m.predict_fields(cash);
+  CHECK(answer.status == request_status::ok);
+  CHECK(answer.prediction == expected);
+
+  // An unseen category is flagged, scored through the encoder's unseen column,
+  // and counted in the monitor's "other" bin.
+  const std::string_view crypto[2] = {"13.5", "bitcoin"};
+  const auto odd = m.predict_fields(crypto);
+  CHECK(odd.status == request_status::flagged);
+  REQUIRE(odd.listed == 1);
+  CHECK(odd.anomalies[0].kinds.has(validate::anomaly_kind::enum_type_unexpected_string_values));
+
+  // The batch form: the same rows, every column by name.
+  const auto batch = m.predict_batch(t);
+  REQUIRE(batch.size() == t.rows());
+  const double first_row[2] = {t.at("fare").values()[0], 0.0};
+  CHECK(p.transform_row(first_row, &expected) == pipeline::row_status::ok);
+  CHECK(batch[0].prediction == expected);
+  m.flush();
+  const auto inputs = std::find_if(windows.begin(), windows.end(),
+                                   [](const version_window& w) { return w.stream == "inputs"; });
+  REQUIRE(inputs != windows.end());
+  REQUIRE(inputs->report.drift.columns.size() == 2);
+  CHECK(inputs->report.drift.columns[1].name == "payment");
+  CHECK(inputs->report.drift.columns[1].kind == column_kind::categorical);
+  CHECK_FALSE(inputs->report.drift.columns[1].drifted); // the training rows themselves
+  MLGUARD_CHECK_THROWS_ID(m.predict_batch(select_columns(t, {"fare"})),
+                          "mlguard.argument.unknown_column");
 }

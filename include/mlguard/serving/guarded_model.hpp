@@ -24,6 +24,8 @@
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
+#include "mlguard/core/table.hpp"
+#include "mlguard/core/table_ops.hpp"
 #include "mlguard/drift/concurrent_monitor.hpp"
 #include "mlguard/drift/drift_monitor.hpp"
 #include "mlguard/drift/feature_reference.hpp"
@@ -184,6 +186,31 @@ public:
     }
     const auto r = validate::validate_fields(bundle_.schema, fields, l.row, l.anomalies);
     return score(l, lock, r, o);
+  }
+
+  /// Scores every row of `batch`: its columns are found by layout name (in
+  /// any order, others ignored) and categorical ones read into the schema's
+  /// vocabulary by category name (to_matrix). Rows are scored as predict()
+  /// scores them, with request ids assigned. The batch path: allocates.
+  /// Throws argument_error (mlguard.argument.unknown_column) naming a layout
+  /// feature the batch lacks, mlguard.argument.wrong_kind for a numeric
+  /// column where the layout has a categorical one.
+  std::vector<outcome> predict_batch(const table& batch) {
+    const auto& layout = bundle_.layout;
+    std::vector<const vocabulary*> vocabs;
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+      vocabs.push_back(layout[i].kind == validate::feature_kind::categorical
+                           ? &bundle_.schema.vocab(i)
+                           : nullptr);
+    }
+    using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const auto rows = to_matrix<row_major>(batch, layout.names(), vocabs);
+    std::vector<outcome> out;
+    out.reserve(static_cast<std::size_t>(rows.rows()));
+    for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+      out.push_back(predict(span<const double>(rows.row(r).data(), layout.size())));
+    }
+    return out;
   }
 
   /// Joins a delayed label with the prediction this model made for

@@ -65,10 +65,31 @@ inline std::string field_text(const column& c, std::size_t row) {
 
 } // namespace detail
 
+/// `inferred` with each categorical column's vocabulary replaced by the
+/// training table's, in the table's code order. A pipeline fitted on the
+/// table's codes (to_matrix) then reads the same codes that validate_fields
+/// gives a request; infer_schema's own vocabulary is sorted, may be open
+/// (too many categories) or may have turned true/false into a boolean.
+inline validate::schema aligned_schema(const validate::schema& inferred, const table& training) {
+  auto specs = inferred.features();
+  for (auto& spec : specs) {
+    const column& c = training.at(spec.name);
+    if (c.is_categorical()) {
+      spec.kind = validate::feature_kind::categorical;
+      spec.vocabulary = c.vocab().names();
+      spec.min.reset();
+      spec.max.reset();
+    }
+  }
+  return validate::schema(std::move(specs), inferred.histogram_buckets());
+}
+
 /// A bundle for `fitted` (any pipeline with to_json(): static_pipeline,
 /// dynamic_pipeline) trained on `training` (its input columns; others,
 /// such as the label, are ignored):
-/// - schema: infer_schema over the input columns (in the pipeline's order);
+/// - schema: infer_schema over the input columns (in the pipeline's order),
+///   each categorical vocabulary in the table's code order (aligned_schema),
+///   so fit the pipeline on the table's codes (to_matrix(training, names));
 /// - layout: the schema's features (= the pipeline's inputs);
 /// - reference: the profile of the input columns;
 /// - predictions: the profile of the pipeline's outputs on the training rows,
@@ -85,7 +106,7 @@ model_bundle make_bundle(const Pipeline& fitted, const table& training,
   b.pipeline = fitted.to_json();
   const auto inputs = json_reader(b.pipeline, "pipeline").texts("input_features");
   const table x = select_columns(training, inputs);
-  b.schema = validate::infer_schema(x, options.schema);
+  b.schema = aligned_schema(validate::infer_schema(x, options.schema), x);
   b.layout = feature_layout::of(b.schema);
   b.reference = profile::dataset_profile::of(x, options.profile);
   b.smoke_tolerance = options.smoke_tolerance;
