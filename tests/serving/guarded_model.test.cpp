@@ -180,6 +180,7 @@ TEST_CASE("guarded_model: categorical features are read in the training codes an
 
   std::vector<version_window> windows;
   guarded_options o = small_windows(&windows);
+  o.inputs.per_feature["payment"] = {drift::method::chi_square, 0.01}; // a method per feature
   guarded_model m(b, 2, o);
   const std::string_view cash[2] = {"13.5", "cash"};
   const double cash_row[2] = {13.5, 1.0}; // "cash" is the table's code 1
@@ -210,7 +211,13 @@ TEST_CASE("guarded_model: categorical features are read in the training codes an
   REQUIRE(inputs->report.drift.columns.size() == 2);
   CHECK(inputs->report.drift.columns[1].name == "payment");
   CHECK(inputs->report.drift.columns[1].kind == column_kind::categorical);
-  CHECK_FALSE(inputs->report.drift.columns[1].drifted); // the training rows themselves
+  CHECK(inputs->report.drift.columns[1].stat == drift::method::chi_square);
+  CHECK(inputs->report.drift.columns[1].threshold == 0.01);
+  CHECK(inputs->report.drift.columns[0].stat == drift::method::psi); // the monitor's default
+  // The first window holds "bitcoin": chi-square against a reference with no "other"
+  // value calls one unseen category drift. The fare, training rows, does not drift.
+  CHECK(inputs->report.drift.columns[1].drifted);
+  CHECK_FALSE(inputs->report.drift.columns[0].drifted);
   MLGUARD_CHECK_THROWS_ID(m.predict_batch(select_columns(t, {"fare"})),
                           "mlguard.argument.unknown_column");
 }

@@ -103,6 +103,24 @@ TEST_CASE("model_bundle: every failure names what is wrong") {
       CHECK(std::string(e.what()).find("smoke.json") != std::string::npos);
     }
   }
+  SUBCASE("a stored layout that disagrees with the schema is refused when opened") {
+    auto members = encode_bundle(b);
+    const feature_layout swapped(
+        {{"distance", validate::feature_kind::numeric}, {"fare", validate::feature_kind::numeric}});
+    members[member::layout] = dump_json(swapped.to_json());
+    json manifest = parse_json(members[member::manifest], "manifest");
+    manifest["members"][member::layout] = content_digest(members[member::layout]);
+    members[member::manifest] = dump_json(manifest);
+    const auto digest = bundle_digest(members);
+    store.put(digest, members);
+    try {
+      (void)read_bundle(store, digest);
+      FAIL("a bundle whose members disagree was read");
+    } catch (const serving_error& e) {
+      CHECK(e.id() == "mlguard.serving.layout_mismatch");
+      CHECK(std::string(e.what()).find("'distance'") != std::string::npos);
+    }
+  }
   SUBCASE("unknown and malformed digests") {
     MLGUARD_CHECK_THROWS_ID(read_bundle(store, "sha256:" + std::string(64, '0')),
                             "mlguard.serving.bundle_incomplete");
