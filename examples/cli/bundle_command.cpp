@@ -37,7 +37,7 @@ struct bundle_args {
   output_options out;
 };
 
-json summary(const serving::loaded_bundle& b) {
+json bundle_summary(const serving::loaded_bundle& b) {
   json doc = json::object();
   doc["digest"] = b.digest;
   json members = json::object();
@@ -52,7 +52,7 @@ json summary(const serving::loaded_bundle& b) {
   return doc;
 }
 
-std::string summary_text(const serving::loaded_bundle& b) {
+std::string bundle_summary_text(const serving::loaded_bundle& b) {
   std::string out = "bundle " + b.digest + "\n\n";
   text_table members({"member", "bytes", "sha256"});
   for (const auto& [name, bytes] : b.members) {
@@ -101,7 +101,7 @@ void add_bundle_command(CLI::App& app, int& status) {
     const auto b = serving::make_bundle(fitted, io::read_csv(args->data), options);
     serving::save_bundle(args->dir, b);
     const auto loaded = serving::load_bundle(args->dir);
-    emit(args->out, summary(loaded), [&] { return summary_text(loaded); });
+    emit(args->out, bundle_summary(loaded), [&] { return bundle_summary_text(loaded); });
     status = exit_ok;
   });
 
@@ -130,7 +130,7 @@ void add_bundle_command(CLI::App& app, int& status) {
   show->add_option("DIR", args->dir, "Bundle directory")->required();
   show->callback([args, &status] {
     const auto b = serving::load_bundle(args->dir);
-    emit(args->out, summary(b), [&] { return summary_text(b); });
+    emit(args->out, bundle_summary(b), [&] { return bundle_summary_text(b); });
     status = exit_ok;
   });
 }
