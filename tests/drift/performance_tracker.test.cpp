@@ -99,10 +99,7 @@ TEST_CASE("performance_tracker: delayed labels join their predictions by id") {
   CHECK_FALSE(t.record_prediction(14, 0.6)); // full
   CHECK(t.dropped() == 2);
   CHECK(t.pending() == 4);
-  CHECK(t.is_pending(11));
-  CHECK_FALSE(t.is_pending(14));
   CHECK(t.record_label(11, 1) == 1.0);
-  CHECK_FALSE(t.is_pending(11));
   CHECK_FALSE(t.record_label(11, 1)); // already joined
   CHECK(t.unmatched() == 1);
   CHECK(t.record_label(13, 1) == 0.0);

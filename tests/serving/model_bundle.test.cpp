@@ -21,6 +21,20 @@ void overwrite_member(const file_artifact_store& store, const std::string& diges
   std::ofstream(store.directory(digest) + "/" + name, std::ios::binary | std::ios::trunc) << bytes;
 }
 
+// Stores `b` with member `name` replaced by `bytes` under a manifest that
+// matches it, so every digest check passes and only decoding can object.
+std::string put_with_member(artifact_store& store, const model_bundle& b, const char* name,
+                            std::string bytes) {
+  auto members = encode_bundle(b);
+  members[name] = std::move(bytes);
+  json manifest = parse_json(members[member::manifest], "manifest");
+  manifest["members"][name] = content_digest(members[name]);
+  members[member::manifest] = dump_json(manifest);
+  const auto digest = bundle_digest(members);
+  store.put(digest, members);
+  return digest;
+}
+
 } // namespace
 
 TEST_CASE("model_bundle: made from a fitted pipeline, stored, read back and verified") {
@@ -86,15 +100,9 @@ TEST_CASE("model_bundle: every failure names what is wrong") {
     }
   }
   SUBCASE("a member that does not parse is corrupt, named") {
-    // A consistent manifest over a broken member: the digest checks pass, parsing does not.
-    auto members = encode_bundle(b);
-    members[member::smoke] =
-        "{\"format\": \"mlguard.smoke_rows\", \"format_version\": 1, \"rows\": [";
-    json manifest = parse_json(members[member::manifest], "manifest");
-    manifest["members"][member::smoke] = content_digest(members[member::smoke]);
-    members[member::manifest] = dump_json(manifest);
-    const auto digest = bundle_digest(members);
-    store.put(digest, members);
+    const auto digest =
+        put_with_member(store, b, member::smoke,
+                        "{\"format\": \"mlguard.smoke_rows\", \"format_version\": 1, \"rows\": [");
     try {
       (void)read_bundle(store, digest);
       FAIL("a corrupt bundle was read");
@@ -104,15 +112,9 @@ TEST_CASE("model_bundle: every failure names what is wrong") {
     }
   }
   SUBCASE("a stored layout that disagrees with the schema is refused when opened") {
-    auto members = encode_bundle(b);
     const feature_layout swapped(
         {{"distance", validate::feature_kind::numeric}, {"fare", validate::feature_kind::numeric}});
-    members[member::layout] = dump_json(swapped.to_json());
-    json manifest = parse_json(members[member::manifest], "manifest");
-    manifest["members"][member::layout] = content_digest(members[member::layout]);
-    members[member::manifest] = dump_json(manifest);
-    const auto digest = bundle_digest(members);
-    store.put(digest, members);
+    const auto digest = put_with_member(store, b, member::layout, dump_json(swapped.to_json()));
     try {
       (void)read_bundle(store, digest);
       FAIL("a bundle whose members disagree was read");

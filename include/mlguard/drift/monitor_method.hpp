@@ -41,21 +41,8 @@ inline bool monitor_supports(method m, column_kind kind) noexcept {
   if (kind == column_kind::numeric) {
     return monitor_supports(m);
   }
-  switch (m) {
-  case method::automatic:
-  case method::psi:
-  case method::jensen_shannon:
-  case method::kl_divergence:
-  case method::hellinger:
-  case method::total_variation:
-  case method::l_infinity:
-  case method::chi_square:
-  case method::chi2_contingency:
-  case method::z_test:
-    return true;
-  default:
-    return false;
-  }
+  return m == method::chi2_contingency || m == method::z_test ||
+         (m != method::ks_2samp && monitor_supports(m));
 }
 
 /// The method the monitor runs on a feature: `m` itself, or for automatic:

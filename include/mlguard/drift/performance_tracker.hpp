@@ -176,9 +176,6 @@ public:
     return observe(prediction, label);
   }
 
-  /// True when a prediction waits for its label under `id`. Never allocates.
-  bool is_pending(std::uint64_t id) const noexcept { return pending_.contains(id); }
-
   /// The metrics of the open window (allocates for the AUC ranks).
   performance_report current() const {
     performance_report r;

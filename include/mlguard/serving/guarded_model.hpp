@@ -27,6 +27,7 @@
 #include "mlguard/core/table.hpp"
 #include "mlguard/core/table_ops.hpp"
 #include "mlguard/drift/concurrent_monitor.hpp"
+#include "mlguard/drift/detail/pending_predictions.hpp"
 #include "mlguard/drift/drift_monitor.hpp"
 #include "mlguard/drift/feature_reference.hpp"
 #include "mlguard/drift/performance_tracker.hpp"
@@ -119,6 +120,7 @@ public:
   guarded_model(model_bundle bundle, int version, guarded_options options = {},
                 const pipeline::stage_registry& stages = pipeline::builtin_stages())
       : bundle_(std::move(bundle)), version_(version), options_(std::move(options)),
+        pending_(options_.performance.pending_capacity),
         tracker_(options_.performance, [this](const drift::performance_report& r) {
           if (options_.on_performance) {
             options_.on_performance(version_performance{version_, r});
@@ -216,16 +218,24 @@ public:
   /// Joins a delayed label with the prediction this model made for
   /// `request_id`; returns the error, or nothing when this model has no
   /// such prediction pending. Closing a performance window runs
-  /// on_performance. Takes the tracker's mutex (predict takes it briefly).
+  /// on_performance. The pending table's mutex, which predict shares, is
+  /// held only for the O(1) lookup, never while a window is evaluated.
   std::optional<double> record_label(std::uint64_t request_id, double label) {
+    double prediction = 0.0;
+    {
+      const std::lock_guard<std::mutex> lock(pending_mutex_);
+      if (!pending_.take(request_id, prediction)) {
+        return std::nullopt;
+      }
+    }
     const std::lock_guard<std::mutex> lock(tracker_mutex_);
-    return tracker_.record_label(request_id, label);
+    return tracker_.observe(prediction, label);
   }
 
   /// True when a prediction for `request_id` waits for its label here.
   bool awaits_label(std::uint64_t request_id) const {
-    const std::lock_guard<std::mutex> lock(tracker_mutex_);
-    return tracker_.is_pending(request_id);
+    const std::lock_guard<std::mutex> lock(pending_mutex_);
+    return pending_.contains(request_id);
   }
 
   /// Runs every smoke row of the bundle through the pipeline (predict_fields
@@ -409,8 +419,8 @@ private:
     } catch (...) { // a shard's own window closing failed to allocate: keep serving
     }
     {
-      const std::lock_guard<std::mutex> tracker_lock(tracker_mutex_);
-      tracker_.record_prediction(o.request_id, o.prediction);
+      const std::lock_guard<std::mutex> pending_lock(pending_mutex_);
+      pending_.insert(o.request_id, o.prediction); // full: the label will find nothing
     }
     count(o);
     lock.unlock();
@@ -458,7 +468,11 @@ private:
   std::size_t prediction_window_ = 1;
   std::atomic<std::uint64_t> input_rows_{0};
   std::atomic<std::uint64_t> prediction_rows_{0};
-  mutable std::mutex tracker_mutex_;
+  // Predictions waiting for labels apart from the tracker, so that a request
+  // never waits for a performance window being evaluated.
+  mutable std::mutex pending_mutex_;
+  drift::detail::pending_predictions pending_;
+  std::mutex tracker_mutex_;
   drift::performance_tracker tracker_;
   std::array<std::atomic<std::uint64_t>, 4> counts_{};
   std::atomic<std::uint64_t> imputed_values_{0};
