@@ -37,6 +37,9 @@ inline stage_registry builtin_stages() {
   r.add<linear_regression>();
   r.add<logistic_regression>();
   r.add<callback_tap>();
+  for (const char* tap : {"validation_tap", "monitoring_tap"}) {
+    r.hint(tap, "load with all_stages() from mlguard/pipeline/tap_stages.hpp");
+  }
   return r;
 }
 

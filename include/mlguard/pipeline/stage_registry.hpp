@@ -69,12 +69,21 @@ public:
         return e.second(params, names_in);
       }
     }
-    const bool tap = kind == "validation_tap" || kind == "monitoring_tap";
-    throw pipeline_error(
-        "unknown_stage",
-        params.where() + ": unknown stage kind \"" + std::string(kind) +
-            (tap ? "\" (load with all_stages() from mlguard/pipeline/tap_stages.hpp)"
-                 : "\" (register it with stage_registry::add)"));
+    std::string advice = "register it with stage_registry::add";
+    for (const auto& h : hints_) {
+      if (h.first == kind) {
+        advice = h.second;
+      }
+    }
+    throw pipeline_error("unknown_stage", params.where() + ": unknown stage kind \"" +
+                                              std::string(kind) + "\" (" + advice + ")");
+  }
+
+  /// Says how to load `kind` when this registry does not: load()'s
+  /// unknown_stage error then gives `advice` (e.g. which registry knows it).
+  stage_registry& hint(std::string kind, std::string advice) {
+    hints_.emplace_back(std::move(kind), std::move(advice));
+    return *this;
   }
 
 private:
@@ -85,6 +94,7 @@ private:
   }
 
   std::vector<std::pair<std::string, loader>> entries_;
+  std::vector<std::pair<std::string, std::string>> hints_;
 };
 
 } // namespace mlguard::pipeline
