@@ -36,7 +36,9 @@ TEST_CASE("table_split: the permutation is fixed by the seed, on every platform"
   const auto p = seeded_permutation(10, 42);
   CHECK(p == seeded_permutation(10, 42));
   CHECK(p != seeded_permutation(10, 43));
-  CHECK(p == std::vector<std::size_t>{1, 7, 9, 0, 3, 8, 4, 2, 5, 6}); // a golden value
+  // Pinned from this implementation, not a reference from another tool: a change to
+  // the draw or the shuffle would silently reshuffle every user's split, so it fails here.
+  CHECK(p == std::vector<std::size_t>{1, 7, 9, 0, 3, 8, 4, 2, 5, 6});
   auto sorted = p;
   std::sort(sorted.begin(), sorted.end());
   for (std::size_t i = 0; i < sorted.size(); ++i) {
