@@ -433,6 +433,35 @@ TEST_CASE_TEMPLATE("registry: alias history, alias at a time, previous version a
   CHECK_FALSE(r.alias_at("churn", "challenger", b.clock.now()).has_value());
 }
 
+TEST_CASE_TEMPLATE("registry: rollback_alias compares before it moves", B,
+                   MLGUARD_REGISTRY_BACKENDS) {
+  B b;
+  auto& reg = b.reg();
+  reg.create_model("churn");
+  for (int v = 1; v <= 3; ++v) {
+    reg.register_version("churn", "s3://m/" + std::to_string(v));
+    reg.set_alias("churn", "champion", v);
+  }
+  // Two controllers both saw version 3 misbehave: the first rolls back, the second
+  // finds the alias already moved and does not roll back further.
+  const auto first = reg.rollback_alias("churn", "champion", alias_expectation::version(3),
+                                        {"controller-a", "error rate"});
+  CHECK(first.outcome == alias_outcome::applied);
+  CHECK(first.current == 2);
+  const auto second = reg.rollback_alias("churn", "champion", alias_expectation::version(3),
+                                         {"controller-b", "error rate"});
+  CHECK(second.outcome == alias_outcome::conflict);
+  CHECK(second.previous == 2);
+  CHECK(second.current == 2);
+  CHECK(second.reason.find("version 3") != std::string::npos);
+  CHECK(reg.alias_version("churn", "champion") == 2);
+  CHECK(reg.audit_log("churn").back().actor == "controller-a");
+  // Expecting a version of an alias that does not exist is a conflict, not an error.
+  CHECK(reg.rollback_alias("churn", "shadow", alias_expectation::version(1)).outcome ==
+        alias_outcome::conflict);
+  MLGUARD_CHECK_THROWS_ID(reg.rollback_alias("churn", "shadow"), "mlguard.registry.not_found");
+}
+
 TEST_CASE_TEMPLATE("registry: invalid names are rejected everywhere", B,
                    MLGUARD_REGISTRY_BACKENDS) {
   B b;

@@ -139,11 +139,20 @@ public:
                                     const change_context& context = {}) = 0;
   /// Moves `alias` back to previous_version(name, alias), atomically (the alias must
   /// not move between the look-up and the move), through the transition guards
-  /// (transition::rollback is true). Returns applied, conflict or refused.
+  /// (transition::rollback is true), if and only if the alias is where `expected` says:
+  /// several controllers that decide to roll back the same version record one rollback,
+  /// and the others get a conflict instead of rolling back further.
+  /// Returns applied, conflict (current position in result.previous) or refused.
   /// Throws mlguard.registry.not_found when the model or alias does not exist or the
   /// alias has no previous version.
   virtual alias_result rollback_alias(const std::string& name, const std::string& alias,
+                                      alias_expectation expected,
                                       const change_context& context = {}) = 0;
+  /// rollback_alias with no compare: whatever the alias points to moves back.
+  alias_result rollback_alias(const std::string& name, const std::string& alias,
+                              const change_context& context = {}) {
+    return rollback_alias(name, alias, alias_expectation::any(), context);
+  }
   /// Where `alias` points now, or nothing. Throws mlguard.registry.not_found (model).
   virtual std::optional<int> alias_version(const std::string& name,
                                            const std::string& alias) const = 0;

@@ -383,13 +383,13 @@ public:
       const auto current = find_alias(*s, alias);
       result.previous = current;
       result.current = current;
-      if (!current) {
-        throw registry_error("not_found", "model '" + name + "' has no alias '" + alias + "'");
-      }
       if (!expected.matches(current)) {
         result.outcome = alias_outcome::conflict;
         result.reason = conflict_reason(name, alias, current, expected);
         return std::nullopt;
+      }
+      if (!current) {
+        throw registry_error("not_found", "model '" + name + "' has no alias '" + alias + "'");
       }
       auto e = make_entry(name, audit_action::delete_alias, context);
       e.record.alias = alias;
@@ -401,7 +401,9 @@ public:
     return result;
   }
 
+  using model_registry::rollback_alias;
   alias_result rollback_alias(const std::string& name, const std::string& alias,
+                              alias_expectation expected,
                               const change_context& context = {}) override {
     validate_model_name(name);
     validate_alias_name(alias);
@@ -411,6 +413,11 @@ public:
       const auto current = find_alias(*s, alias);
       result.previous = current;
       result.current = current;
+      if (!expected.matches(current)) {
+        result.outcome = alias_outcome::conflict;
+        result.reason = conflict_reason(name, alias, current, expected);
+        return std::nullopt;
+      }
       if (!current) {
         throw registry_error("not_found", "model '" + name + "' has no alias '" + alias + "'");
       }
