@@ -30,7 +30,9 @@ namespace mlguard::rollback {
 ///     hold      it is tripped but there is no earlier version, or it would
 ///               be tripped if its closed gates were open;
 ///     keep      otherwise.
-///   A decision is returned when the verdict changes. After a rollback the
+///   A decision is returned when the verdict, or the policy behind it, changes
+///   (a hold for a grace period that becomes a hold for want of an earlier
+///   version is news). After a rollback the
 ///   engine decides nothing more about that version until the alias moves.
 ///
 /// Not thread-safe: one thread feeds it (the controller's).
@@ -60,6 +62,7 @@ public:
       root_.restart();
       acted_ = false;
       last_ = verdict::keep;
+      last_policy_ = policy_.name();
     }
     version_ = a.version;
     previous_ = a.previous;
@@ -82,10 +85,11 @@ public:
       return std::nullopt;
     }
     decision d = evaluate();
-    if (d.action == last_) {
+    if (d.action == last_ && d.policy == last_policy_) {
       return std::nullopt;
     }
     last_ = d.action;
+    last_policy_ = d.policy;
     acted_ = d.action == verdict::rollback;
     return d;
   }
@@ -102,6 +106,7 @@ public:
     d.reason = std::move(reason);
     d.findings = findings();
     last_ = verdict::hold;
+    last_policy_ = d.policy;
     acted_ = true;
     return d;
   }
@@ -191,6 +196,7 @@ private:
   timestamp now_{};
   bool acted_ = false;
   verdict last_ = verdict::keep;
+  std::string last_policy_ = policy_.name();
   std::vector<timestamp> rollbacks_;
   std::map<int, std::map<std::string, detail::signal_stats>> stats_;
 };
