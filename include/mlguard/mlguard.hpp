@@ -121,4 +121,16 @@
 #include "mlguard/serving/registry_follower.hpp"
 #endif
 
+#include "mlguard/report/alert.hpp"
+
+#include "mlguard/rollback/controller.hpp"
+#include "mlguard/rollback/decision.hpp"
+#include "mlguard/rollback/decision_engine.hpp"
+#include "mlguard/rollback/policy.hpp"
+#include "mlguard/rollback/replay.hpp"
+#include "mlguard/rollback/signal.hpp"
+#if defined(__unix__) || defined(__APPLE__)
+#include "mlguard/rollback/signals.hpp" // through serving/guarded_model.hpp
+#endif
+
 #endif // MLGUARD_MLGUARD_HPP

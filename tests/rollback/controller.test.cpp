@@ -60,7 +60,7 @@ TEST_CASE("rollback_controller: rolls back through the registry with the decisio
   controller.observe({{}, 0, "error_rate", 0.3, 100});
   const auto decided = controller.poll();
   REQUIRE(decided.size() == 1);
-  CHECK(decided[0].action == rb::verdict::rollback);
+  CHECK(decided[0].action == rb::decision_verdict::rollback);
   CHECK(decided[0].version == 3);
   CHECK(decided[0].target == 2);
   CHECK(decided[0].time == mlguard::test::test_epoch() + 2s);
@@ -90,10 +90,10 @@ TEST_CASE("rollback_controller: no earlier version is a hold and an alert, never
   controller.observe({{}, 0, "error_rate", 0.5, 10});
   const auto decided = controller.poll();
   REQUIRE(decided.size() == 1);
-  CHECK(decided[0].action == rb::verdict::hold);
+  CHECK(decided[0].action == rb::decision_verdict::hold);
   CHECK(decided[0].policy == "no earlier version");
   REQUIRE(alerts.size() == 1);
-  CHECK(alerts[0].level == mlguard::report::severity::critical);
+  CHECK(alerts[0].level == mlguard::report::alert_level::critical);
   CHECK(alerts[0].key == "tips@champion/no_earlier_version");
   CHECK(registry.alias_version("tips", "champion") == 1);
   // Still bad: no repeat of the same hold, so no alert storm.
@@ -114,7 +114,7 @@ TEST_CASE("rollback_controller: a guard's refusal is a hold naming the guard") {
   controller.observe({{}, 0, "error_rate", 0.5, 10});
   const auto decided = controller.poll();
   REQUIRE(decided.size() == 1);
-  CHECK(decided[0].action == rb::verdict::hold);
+  CHECK(decided[0].action == rb::decision_verdict::hold);
   CHECK(decided[0].policy == "guard change freeze");
   CHECK(decided[0].reason.find("frozen for the holidays") != std::string::npos);
   CHECK(registry.alias_version("tips", "champion") == 2);

@@ -127,7 +127,7 @@ TEST_CASE("decision_engine: a baseline compares with the previous version's mean
   CHECK_FALSE(engine.feed(rb::observation{at_seconds(12), 2, "error", 0.24, 1}));
   const auto d = engine.feed(rb::observation{at_seconds(13), 2, "error", 0.5, 1});
   REQUIRE(d);
-  CHECK(d->action == rb::verdict::rollback);
+  CHECK(d->action == rb::decision_verdict::rollback);
   CHECK(d->target == 1);
   CHECK(d->findings.front().value == doctest::Approx((0.24 * 4 + 0.5) / 5).epsilon(1e-15));
   CHECK(d->findings.front().limit == doctest::Approx(0.25).epsilon(1e-15));
@@ -141,12 +141,12 @@ TEST_CASE("decision_engine: grace, cooldown and limit gate a rollback and name t
     engine.feed(rb::alias_event{at_seconds(0), 2, 1, false});
     const auto first = engine.feed(rb::observation{at_seconds(1), 2, "error_rate", 0.5, 1});
     REQUIRE(first);
-    CHECK(first->action == rb::verdict::hold);
+    CHECK(first->action == rb::decision_verdict::hold);
     CHECK(first->policy == "grace 3 error_rate");
     CHECK_FALSE(engine.feed(rb::observation{at_seconds(2), 2, "error_rate", 0.5, 1}));
     const auto third = engine.feed(rb::observation{at_seconds(3), 2, "error_rate", 0.5, 1});
     REQUIRE(third);
-    CHECK(third->action == rb::verdict::rollback);
+    CHECK(third->action == rb::decision_verdict::rollback);
     CHECK(third->policy == "threshold error_rate above 0.2 (reset 0.1)");
   }
   SUBCASE("cooldown: 60 s after the last rollback") {
@@ -154,11 +154,11 @@ TEST_CASE("decision_engine: grace, cooldown and limit gate a rollback and name t
     engine.feed(rb::alias_event{at_seconds(100), 2, 1, true}); // a rollback made v2 current
     auto d = engine.feed(rb::observation{at_seconds(159), 2, "error_rate", 0.5, 1});
     REQUIRE(d);
-    CHECK(d->action == rb::verdict::hold);
+    CHECK(d->action == rb::decision_verdict::hold);
     CHECK(d->policy == "cooldown 60 s");
     d = engine.feed(rb::observation{at_seconds(160), 2, "error_rate", 0.5, 1});
     REQUIRE(d);
-    CHECK(d->action == rb::verdict::rollback);
+    CHECK(d->action == rb::decision_verdict::rollback);
     CHECK(d->time == at_seconds(160));
   }
   SUBCASE("limit: at most 2 rollbacks per hour") {
@@ -167,11 +167,11 @@ TEST_CASE("decision_engine: grace, cooldown and limit gate a rollback and name t
     engine.feed(rb::alias_event{at_seconds(1000), 2, 1, true});
     auto d = engine.feed(rb::observation{at_seconds(3599), 2, "error_rate", 0.5, 1});
     REQUIRE(d);
-    CHECK(d->action == rb::verdict::hold);
+    CHECK(d->action == rb::decision_verdict::hold);
     CHECK(d->policy == "limit 2 per 3600 s");
     d = engine.feed(rb::observation{at_seconds(3600), 2, "error_rate", 0.5, 1});
     REQUIRE(d);
-    CHECK(d->action == rb::verdict::rollback);
+    CHECK(d->action == rb::decision_verdict::rollback);
   }
 }
 
@@ -187,7 +187,7 @@ TEST_CASE("decision_engine: any_of and all_of are Kleene's or and and") {
   CHECK_FALSE(engine.feed(rb::observation{at_seconds(1), 2, "a", 1, 1}));
   const auto d = engine.feed(rb::observation{at_seconds(2), 2, "b", 1, 1});
   REQUIRE(d);
-  CHECK(d->action == rb::verdict::rollback);
+  CHECK(d->action == rb::decision_verdict::rollback);
   CHECK(d->findings.size() == 2);
 }
 
@@ -201,7 +201,7 @@ TEST_CASE("decision_engine: after a rollback nothing more is decided until the a
   // observations no longer count.
   engine.feed(rb::alias_event{at_seconds(4), 2, 1, true});
   CHECK_FALSE(engine.feed(rb::observation{at_seconds(5), 3, "e", 2, 1}));
-  CHECK(engine.last() == rb::verdict::keep);
+  CHECK(engine.last() == rb::decision_verdict::keep);
   const auto d = engine.feed(rb::observation{at_seconds(6), 2, "e", 2, 1});
   REQUIRE(d);
   CHECK(d->target == 1);

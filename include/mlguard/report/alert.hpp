@@ -19,17 +19,17 @@
 namespace mlguard::report {
 
 /// How urgent an alert is.
-enum class severity { info, warning, critical };
+enum class alert_level { info, warning, critical };
 
 /// "info", "warning" or "critical".
-constexpr const char* to_string(severity s) noexcept {
-  return s == severity::critical ? "critical" : s == severity::warning ? "warning" : "info";
+constexpr const char* to_string(alert_level s) noexcept {
+  return s == alert_level::critical ? "critical" : s == alert_level::warning ? "warning" : "info";
 }
 
 /// One alert.
 struct alert {
   timestamp time{};
-  severity level = severity::warning;
+  alert_level level = alert_level::warning;
   /// What raised it ("rollback_controller churn@champion").
   std::string source;
   /// What it is about, stable across repeats ("churn@champion/no_earlier_version").

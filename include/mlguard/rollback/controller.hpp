@@ -183,7 +183,7 @@ private:
       try {
         poll();
       } catch (const std::exception& e) {
-        raise(report::severity::critical, "poll_failed",
+        raise(report::alert_level::critical, "poll_failed",
               std::string("the controller's poll failed: ") + e.what(), json::object());
       }
       lock.lock();
@@ -222,7 +222,7 @@ private:
   }
 
   void act(decision d, std::vector<decision>& made) {
-    if (d.action == verdict::rollback) {
+    if (d.action == decision_verdict::rollback) {
       registry::alias_result result;
       try {
         result = registry_.rollback_alias(options_.model, options_.alias,
@@ -234,13 +234,13 @@ private:
         }
         d = engine_.refused(d.time, "no earlier version", std::string(e.message()));
         publish(d, made);
-        raise(report::severity::critical, "no_earlier_version",
+        raise(report::alert_level::critical, "no_earlier_version",
               "v" + std::to_string(d.version) + ": " + d.reason, to_json(d));
         return;
       }
       if (result.outcome == registry::alias_outcome::applied) {
         publish(d, made);
-        raise(report::severity::warning, "rollback",
+        raise(report::alert_level::warning, "rollback",
               "rolled back v" + std::to_string(d.version) + " to v" +
                   std::to_string(result.current.value_or(0)) + ": " + d.reason,
               to_json(d));
@@ -257,9 +257,9 @@ private:
                               result.guard + ": " + result.reason);
     }
     publish(d, made);
-    if (d.action == verdict::hold &&
+    if (d.action == decision_verdict::hold &&
         (d.policy == "no earlier version" || d.policy.rfind("guard ", 0) == 0)) {
-      raise(report::severity::critical,
+      raise(report::alert_level::critical,
             d.policy == "no earlier version" ? "no_earlier_version" : "rollback_refused",
             "v" + std::to_string(d.version) + ": " + d.reason, to_json(d));
     }
@@ -273,7 +273,8 @@ private:
     made.push_back(d);
   }
 
-  void raise(report::severity level, const std::string& what, std::string summary, json details) {
+  void raise(report::alert_level level, const std::string& what, std::string summary,
+             json details) {
     report::alert a;
     a.time = clock_.now();
     a.level = level;

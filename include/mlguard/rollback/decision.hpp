@@ -16,7 +16,7 @@
 namespace mlguard::rollback {
 
 /// What to do with a version.
-enum class verdict {
+enum class decision_verdict {
   keep,     ///< it serves on
   rollback, ///< move the alias back (or abort a canary)
   promote,  ///< a canary passed: give it the alias
@@ -24,15 +24,15 @@ enum class verdict {
 };
 
 /// "keep", "rollback", "promote" or "hold".
-constexpr const char* to_string(verdict v) noexcept {
+constexpr const char* to_string(decision_verdict v) noexcept {
   switch (v) {
-  case verdict::rollback:
+  case decision_verdict::rollback:
     return "rollback";
-  case verdict::promote:
+  case decision_verdict::promote:
     return "promote";
-  case verdict::hold:
+  case decision_verdict::hold:
     return "hold";
-  case verdict::keep:
+  case decision_verdict::keep:
   default:
     return "keep";
   }
@@ -55,7 +55,7 @@ struct decision {
   timestamp time{};
   /// The version decided about.
   int version = 0;
-  verdict action = verdict::keep;
+  decision_verdict action = decision_verdict::keep;
   /// The policy that fired (rollback), the gate that blocked (hold), or what
   /// else decided ("canary judge", "no earlier version", a refusing guard).
   std::string policy;

@@ -61,7 +61,7 @@ public:
     if (a.version != version_ || a.rollback) {
       root_.restart();
       acted_ = false;
-      last_ = verdict::keep;
+      last_ = decision_verdict::keep;
       last_policy_ = policy_.name();
     }
     version_ = a.version;
@@ -90,7 +90,7 @@ public:
     }
     last_ = d.action;
     last_policy_ = d.policy;
-    acted_ = d.action == verdict::rollback;
+    acted_ = d.action == decision_verdict::rollback;
     return d;
   }
 
@@ -101,11 +101,11 @@ public:
     decision d;
     d.time = t;
     d.version = version_;
-    d.action = verdict::hold;
+    d.action = decision_verdict::hold;
     d.policy = std::move(by);
     d.reason = std::move(reason);
     d.findings = findings();
-    last_ = verdict::hold;
+    last_ = decision_verdict::hold;
     last_policy_ = d.policy;
     acted_ = true;
     return d;
@@ -123,11 +123,11 @@ public:
       const auto* fired = root_.first(ctx, policy_state::tripped, false);
       d.policy = fired != nullptr ? fired->spec().name() : policy_.name();
       if (previous_) {
-        d.action = verdict::rollback;
+        d.action = decision_verdict::rollback;
         d.target = previous_;
         d.reason = d.policy + " tripped" + numbers_of(d.policy, d.findings);
       } else {
-        d.action = verdict::hold;
+        d.action = decision_verdict::hold;
         d.reason = d.policy + " tripped, but no earlier version to roll back to";
         d.policy = "no earlier version";
       }
@@ -136,13 +136,13 @@ public:
     if (root_.evaluate(ctx, true) == policy_state::tripped) {
       const auto* fired = root_.first(ctx, policy_state::tripped, false);
       const auto* gate = root_.first(ctx, policy_state::unknown, true);
-      d.action = verdict::hold;
+      d.action = decision_verdict::hold;
       d.policy = gate != nullptr ? gate->spec().name() : policy_.name();
       d.reason = (fired != nullptr ? fired->spec().name() : policy_.name()) + " tripped; held by " +
                  d.policy + numbers_of(d.policy, d.findings);
       return d;
     }
-    d.action = verdict::keep;
+    d.action = decision_verdict::keep;
     d.policy = policy_.name();
     d.reason = s == policy_state::clear ? "clear" : "waiting for evidence";
     return d;
@@ -160,7 +160,7 @@ public:
   /// The version a rollback would go to.
   std::optional<int> previous() const noexcept { return previous_; }
   /// The last verdict decided for the watched version.
-  verdict last() const noexcept { return last_; }
+  decision_verdict last() const noexcept { return last_; }
   const policy& rules() const noexcept { return policy_; }
 
 private:
@@ -195,7 +195,7 @@ private:
   timestamp since_{};
   timestamp now_{};
   bool acted_ = false;
-  verdict last_ = verdict::keep;
+  decision_verdict last_ = decision_verdict::keep;
   std::string last_policy_ = policy_.name();
   std::vector<timestamp> rollbacks_;
   std::map<int, std::map<std::string, detail::signal_stats>> stats_;

@@ -1,0 +1,99 @@
+#ifndef MLGUARD_ROLLBACK_SIGNALS_HPP
+#define MLGUARD_ROLLBACK_SIGNALS_HPP
+
+// From a guarded model to a controller's observations (signal.hpp names
+// them): closed monitor windows, closed performance windows, labelled
+// requests' errors and request counters. connect() wires a guarded_model's
+// callbacks to a controller in one call.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mlguard/rollback/controller.hpp"
+#include "mlguard/rollback/signal.hpp"
+#include "mlguard/serving/guarded_model.hpp"
+
+namespace mlguard::rollback {
+
+/// A closed monitor window as observations: "drifted_features" for the input
+/// monitor, "drifted_predictions" for the prediction monitor (value = how many
+/// drifted, samples = rows in the window).
+inline observation observation_of(const serving::version_window& w, timestamp t) {
+  const bool inputs = w.stream == "inputs";
+  return observation{t, w.version, inputs ? "drifted_features" : "drifted_predictions",
+                     static_cast<double>(w.report.drift.drifted), w.report.rows};
+}
+
+/// A closed performance window as observations, one per metric it defines
+/// ("accuracy", "error_rate", "log_loss", "auc", "mae", "rmse"; samples =
+/// labels in the window).
+inline std::vector<observation> observations_of(const serving::version_performance& p,
+                                                timestamp t) {
+  std::vector<observation> out;
+  const auto put = [&](const char* name, const std::optional<double>& v) {
+    if (v) {
+      out.push_back(observation{t, p.version, name, *v, p.report.rows});
+    }
+  };
+  put("accuracy", p.report.accuracy);
+  put("error_rate", p.report.error_rate);
+  put("log_loss", p.report.log_loss);
+  put("auc", p.report.auc);
+  put("mae", p.report.mae);
+  put("rmse", p.report.rmse);
+  return out;
+}
+
+/// Samples a guarded model's request counters: each sample() is the
+/// "rejected" observation since the previous one (value = rejected requests,
+/// samples = all requests). Reads atomics only; call it from the controller's
+/// side (a timer, the poll loop), never per request.
+class request_sampler {
+public:
+  explicit request_sampler(const serving::guarded_model& model)
+      : model_(&model), last_(model.counts()) {}
+
+  /// The requests since the last sample, as a "rejected" observation.
+  observation sample(timestamp t) {
+    const auto now = model_->counts();
+    observation o{t, model_->version(), "rejected",
+                  static_cast<double>(now.rejected - last_.rejected), now.total() - last_.total()};
+    last_ = now;
+    return o;
+  }
+
+private:
+  const serving::guarded_model* model_;
+  serving::request_counts last_;
+};
+
+/// Makes `options`' window callbacks also feed `controller` (keeping the
+/// callbacks already set): monitor windows and performance windows become
+/// observations of the version that served them. The controller must outlive
+/// the models built with these options.
+inline void connect(serving::guarded_options& options, rollback_controller& controller,
+                    const clock_source& clock = system_clock::instance()) {
+  auto on_window = std::move(options.on_window);
+  options.on_window = [&controller, &clock, on_window](const serving::version_window& w) {
+    controller.observe(observation_of(w, clock.now()));
+    if (on_window) {
+      on_window(w);
+    }
+  };
+  auto on_performance = std::move(options.on_performance);
+  options.on_performance = [&controller, &clock,
+                            on_performance](const serving::version_performance& p) {
+    for (auto& o : observations_of(p, clock.now())) {
+      controller.observe(std::move(o));
+    }
+    if (on_performance) {
+      on_performance(p);
+    }
+  };
+}
+
+} // namespace mlguard::rollback
+
+#endif // MLGUARD_ROLLBACK_SIGNALS_HPP
