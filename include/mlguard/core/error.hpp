@@ -81,6 +81,8 @@ MLGUARD_DETAIL_DEFINE_AREA_ERROR(pipeline_error, "pipeline");
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(registry_error, "registry");
 /// Model bundles, artifact stores, model slots and followers (ids mlguard.serving.*).
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(serving_error, "serving");
+/// Rollback: the canary judge, policies and the controller (ids mlguard.rollback.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(rollback_error, "rollback");
 
 #undef MLGUARD_DETAIL_DEFINE_AREA_ERROR
 
