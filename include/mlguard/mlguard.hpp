@@ -121,4 +121,6 @@
 #include "mlguard/serving/registry_follower.hpp"
 #endif
 
+#include "mlguard/rollback/canary_judge.hpp"
+
 #endif // MLGUARD_MLGUARD_HPP
