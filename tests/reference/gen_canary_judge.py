@@ -141,6 +141,16 @@ def cases():
     # Identical samples.
     same = sm(30, "irwin_hall", 10.0, 2.0)
     out.append(("identical", same, dict(same), "either"))
+    # Small samples of few distinct values, where the Wilcoxon function has
+    # large steps and ties between the arms at every step: the interval ends
+    # are where a root finder is most likely to land on a step itself.
+    for i in range(30):
+        n = 5 + (i * 7) % 40
+        m = 5 + (i * 11) % 45
+        k = 3 + i % 6
+        shift = float(i % 5) * 0.5
+        out.append((f"ties_{i}_{m}x{n}", sm(m, "discrete", 0.0, 1.0, k),
+                    sm(n, "discrete", shift, 1.0, k), ("either", "increase", "decrease")[i % 3]))
     return out
 
 
