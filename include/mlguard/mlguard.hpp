@@ -123,6 +123,7 @@
 
 #include "mlguard/report/alert.hpp"
 
+#include "mlguard/rollback/canary_judge.hpp"
 #include "mlguard/rollback/controller.hpp"
 #include "mlguard/rollback/decision.hpp"
 #include "mlguard/rollback/decision_engine.hpp"

@@ -26,6 +26,7 @@ AREAS = {
     "pipeline_error": "pipeline",
     "registry_error": "registry",
     "serving_error": "serving",
+    "rollback_error": "rollback",
     "throw_io": "io",
     "throw_registry_io": "io",
 }
