@@ -10,6 +10,11 @@
 //   mlguard_registry_worker publish ROOT MODEL STORE BUNDLE_DIR
 //       prints "ready", then forever: publishes the bundle in BUNDLE_DIR with a new
 //       metadata counter (so each is a new bundle, fully written) and prints "p N".
+//   mlguard_registry_worker controller ROOT MODEL GO_FILE
+//       runs a rollback controller on MODEL@champion, prints "ready", waits until
+//       GO_FILE exists (so several workers decide at once), observes an error rate
+//       that trips its policy, polls, and prints "rollbacks N" (how many rollbacks
+//       this controller applied) and "done".
 //
 // Exit status 0 on success, 1 on an error (printed to stderr).
 #include <cstdio>
@@ -17,7 +22,12 @@
 #include <exception>
 #include <string>
 
+#include <chrono>
+#include <sys/stat.h>
+#include <thread>
+
 #include "mlguard/registry/file_registry.hpp"
+#include "mlguard/rollback/controller.hpp"
 #include "mlguard/serving/model_bundle.hpp"
 #include "mlguard/serving/publish.hpp"
 
@@ -59,6 +69,30 @@ int main(int argc, char** argv) {
         std::printf("p %d\n", v.version);
         std::fflush(stdout);
       }
+    }
+    if (mode == "controller" && argc >= 5) {
+      mlguard::rollback::controller_options co;
+      co.model = model;
+      co.actor = who.actor;
+      mlguard::rollback::rollback_controller controller(
+          reg, mlguard::rollback::threshold("error_rate", 0.2, 0.1), co);
+      controller.poll();
+      // Queued before the start, so every worker looks at the alias and decides
+      // at once: the compare-and-swap, not timing, must keep it to one rollback.
+      controller.observe({{}, 0, "error_rate", 0.9, 100});
+      std::printf("ready\n");
+      std::fflush(stdout);
+      struct stat go {};
+      while (::stat(argv[4], &go) != 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      int rollbacks = 0;
+      for (const auto& d : controller.poll()) {
+        rollbacks += d.action == mlguard::rollback::decision_verdict::rollback ? 1 : 0;
+      }
+      std::printf("rollbacks %d\ndone\n", rollbacks);
+      std::fflush(stdout);
+      return 0;
     }
     if (mode == "churn") {
       std::printf("ready\n");

@@ -14,6 +14,7 @@
 #include "mlguard/registry/in_memory_registry.hpp"
 #include "mlguard/rollback/controller.hpp"
 #include "mlguard/rollback/replay.hpp"
+#include "process.hpp"
 #include "test_support.hpp"
 
 using namespace std::chrono_literals;
@@ -146,6 +147,43 @@ TEST_CASE("rollback_controller: two controllers that both decide record exactly 
   }
   CHECK(rollbacks == 1);
   CHECK(first.alias_version("tips", "champion") == 2);
+}
+
+TEST_CASE("rollback_controller: controllers in four processes record exactly one rollback") {
+  mlguard::test::temp_dir dir;
+  const std::string root = dir.path + "/registry";
+  {
+    reg::file_registry_options ro;
+    ro.fsync = false;
+    reg::file_registry setup(root, ro);
+    champion_history(setup, 3);
+  }
+  const std::string go = dir.path + "/go";
+  std::vector<std::unique_ptr<mlguard::test::child_process>> workers;
+  for (int i = 0; i < 4; ++i) {
+    workers.push_back(std::make_unique<mlguard::test::child_process>(std::vector<std::string>{
+        MLGUARD_REGISTRY_WORKER_PATH, "controller", root, "tips", go, "nofsync"}));
+  }
+  for (auto& w : workers) {
+    REQUIRE(w->wait_for("ready\n", 20000));
+  }
+  dir.write("go", "");
+  int applied = 0;
+  for (auto& w : workers) {
+    REQUIRE(w->wait_for("done\n", 20000));
+    const auto at = w->text.find("rollbacks ");
+    REQUIRE(at != std::string::npos);
+    applied += std::stoi(w->text.substr(at + 10));
+    w->kill_and_reap();
+  }
+  CHECK(applied == 1);
+  reg::file_registry check(root);
+  int rollbacks = 0;
+  for (const auto& r : check.audit_log("tips")) {
+    rollbacks += r.action == reg::audit_action::rollback_alias ? 1 : 0;
+  }
+  CHECK(rollbacks == 1);
+  CHECK(check.alias_version("tips", "champion") == 2);
 }
 
 TEST_CASE("rollback_controller: its recorded trace replays to the same decisions") {
