@@ -78,6 +78,7 @@ public:
   void restart() {
     tripped_ = false;
     seen_ = 0;
+    samples_ = 0;
     run_ = 0;
     events_.clear();
     windows_.clear();
@@ -164,6 +165,7 @@ private:
     }
     value_ = o.value;
     ++seen_;
+    samples_ += o.samples;
     if (tripped_ &&
         at_or_beyond(o.value, t.reset, t.bad == worse::above ? worse::below : worse::above)) {
       tripped_ = false;
@@ -178,6 +180,7 @@ private:
     }
     value_ = o.value;
     ++seen_;
+    samples_ += o.samples;
     run_ = at_or_beyond(o.value, c.level, c.bad) ? run_ + 1 : 0;
   }
   void take(const rate_rule& r, const observation& o) {
@@ -203,6 +206,7 @@ private:
       return;
     }
     ++seen_;
+    samples_ += o.samples;
     value_ = o.value;
     const auto s = std::visit([&](auto& det) { return det.update(o.value); }, *detector_);
     drifted_ = drifted_ || s == drift::online::detector_state::drift;
@@ -300,13 +304,13 @@ private:
   // ---- the numbers behind a finding
   void numbers(const threshold_rule& t, const rule_context&, finding& f) const {
     f.value = value_;
-    f.limit = tripped_ ? t.reset : t.trip;
-    f.samples = seen_;
+    f.limit = t.trip;
+    f.samples = samples_;
   }
   void numbers(const consecutive_rule& c, const rule_context&, finding& f) const {
     f.value = static_cast<double>(run_);
     f.limit = static_cast<double>(c.windows);
-    f.samples = seen_;
+    f.samples = samples_;
   }
   void numbers(const rate_rule& r, const rule_context& ctx, finding& f) const {
     const auto [rate, n] = rate_now(r, ctx);
@@ -322,7 +326,7 @@ private:
   void numbers(const detector_rule&, const rule_context&, finding& f) const {
     f.value = drifted_ ? 1.0 : 0.0;
     f.limit = 1.0;
-    f.samples = seen_;
+    f.samples = samples_;
   }
   void numbers(const baseline_rule& b, const rule_context& ctx, finding& f) const {
     const auto* cur = find_stats(ctx.current, b.signal);
@@ -359,7 +363,8 @@ private:
   const policy* spec_;
   std::vector<rule_state> children_;
   bool tripped_ = false;
-  std::uint64_t seen_ = 0;
+  std::uint64_t seen_ = 0;    ///< observations taken
+  std::uint64_t samples_ = 0; ///< the samples behind them
   std::size_t run_ = 0;
   double value_ = nan;
   std::deque<rate_event> events_;
