@@ -5,6 +5,10 @@
 //   monitors) ≤ 1 µs with 0 allocations;
 // - request p99.9 latency while a follower loads and swaps within 2× of the
 //   p99.9 with no swaps.
+// Rollback (issue 13):
+// - request p99.9 latency while a rollback controller, fed by the model's
+//   monitor windows, rolls back through a file registry with fsync within 2×
+//   of the p99.9 with the controller idle.
 // Run with --benchmark_repetitions=5 and read the medians (CPU time).
 #include <mlguard/pipeline/clipper.hpp>
 #include <mlguard/pipeline/imputer.hpp>
@@ -12,7 +16,9 @@
 #include <mlguard/pipeline/pipeline.hpp>
 #include <mlguard/pipeline/robust_scaler.hpp>
 #include <mlguard/pipeline/standard_scaler.hpp>
+#include <mlguard/registry/file_registry.hpp>
 #include <mlguard/registry/in_memory_registry.hpp>
+#include <mlguard/rollback/signals.hpp>
 #include <mlguard/serving/guarded_model.hpp>
 #include <mlguard/serving/make_bundle.hpp>
 #include <mlguard/serving/model_slot.hpp>
@@ -230,6 +236,86 @@ void bm_request_latency(benchmark::State& state) {
 }
 BENCHMARK(bm_request_latency)
     ->ArgName("swapping")
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// Request latency percentiles of a guarded model whose monitor windows (one
+// per 200 requests) feed a rollback controller on its own thread, with or
+// without the controller writing: with writes, a feeder trips the policy
+// every 2 ms, so the controller rolls the alias back through a file registry
+// (journal append + fsync + documents) about every poll. The request path
+// only queues window observations; it never waits on the registry.
+void bm_request_latency_controller(benchmark::State& state) {
+  const bool writing = state.range(0) != 0;
+  const auto root = std::filesystem::temp_directory_path() / "mlguard-bench-rollback";
+  std::filesystem::remove_all(root);
+  registry::file_registry models(root.string()); // fsync on
+  models.create_model("m");
+  constexpr int versions = 400;
+  for (int v = 1; v <= versions; ++v) {
+    models.register_version("m", "s3://m/" + std::to_string(v));
+    models.set_alias("m", "champion", v);
+  }
+  rollback::controller_options co;
+  co.model = "m";
+  co.interval = std::chrono::milliseconds(1);
+  rollback::rollback_controller controller(models, rollback::threshold("error_rate", 0.2, 0.1), co);
+  controller.poll();
+  serving::guarded_options go;
+  go.lanes = 1;
+  go.inputs.window.size = 200;
+  go.predictions.window.size = 200;
+  rollback::connect(go, controller);
+  serving::guarded_model model(make_model_bundle(1), versions, go);
+  controller.start();
+  std::atomic<bool> feeding{writing};
+  std::thread feeder([&] {
+    while (feeding.load()) {
+      controller.observe({{}, 0, "error_rate", 0.9, 100});
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  const std::vector<double> requests = make_requests(4096);
+  std::vector<double> latencies;
+  latencies.reserve(400000);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    latencies.clear();
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    while (std::chrono::steady_clock::now() < end) {
+      for (int k = 0; k < 256; ++k) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto out =
+            model.predict(span<const double>(requests.data() + i * features, features));
+        benchmark::DoNotOptimize(out.prediction);
+        const auto t1 = std::chrono::steady_clock::now();
+        latencies.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+        i = (i + 1) % (requests.size() / features);
+      }
+    }
+  }
+  feeding = false;
+  feeder.join();
+  controller.stop();
+  std::size_t rollbacks = 0;
+  for (const auto& r : models.audit_log("m")) {
+    rollbacks += r.action == registry::audit_action::rollback_alias ? 1 : 0;
+  }
+  std::sort(latencies.begin(), latencies.end());
+  auto at = [&](double q) {
+    return latencies[static_cast<std::size_t>(q * static_cast<double>(latencies.size() - 1))];
+  };
+  state.counters["p50_ns"] = at(0.5);
+  state.counters["p99_ns"] = at(0.99);
+  state.counters["p999_ns"] = at(0.999);
+  state.counters["requests"] = static_cast<double>(latencies.size());
+  state.counters["rollbacks"] = static_cast<double>(rollbacks);
+  std::filesystem::remove_all(root);
+}
+BENCHMARK(bm_request_latency_controller)
+    ->ArgName("writing")
     ->Arg(0)
     ->Arg(1)
     ->Iterations(1)
