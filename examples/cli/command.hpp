@@ -41,6 +41,9 @@ void add_validate_command(CLI::App& app, int& status);
 void add_bundle_command(CLI::App& app, int& status);
 /// Registers `mlguard detect` (online drift detectors over stdin).
 void add_detect_command(CLI::App& app, int& status);
+/// Registers `mlguard replay` (a rollback trace through a policy, offline);
+/// `status` receives exit_findings when it decides a rollback or a hold.
+void add_replay_command(CLI::App& app, int& status);
 
 } // namespace mlguard::cli
 

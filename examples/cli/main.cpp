@@ -8,6 +8,7 @@
 //   mlguard validate --schema schema.json DATA.csv [--reference-profile P.json]
 //   mlguard bundle create --pipeline P.json --data TRAIN.csv --out DIR | verify DIR | show DIR
 //   mlguard detect --detector adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley [--param k=v ...]
+//   mlguard replay --policy POLICY.json TRACE.jsonl
 //
 // Every command that writes a result takes --format text|json and -o FILE
 // (output.hpp); the exit codes are defined once, in command.hpp.
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   mlguard::cli::add_validate_command(app, status);
   mlguard::cli::add_detect_command(app, status);
   mlguard::cli::add_bundle_command(app, status);
+  mlguard::cli::add_replay_command(app, status);
 
   try {
     app.parse(argc, argv);

@@ -29,6 +29,15 @@ inline std::string number_cell(const std::optional<double>& v) {
   return v ? number_cell(*v) : std::string("-");
 }
 
+/// The columns `s` takes on a terminal: its UTF-8 code points (so "→" is one).
+inline std::size_t display_width(const std::string& s) {
+  std::size_t n = 0;
+  for (const char c : s) {
+    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return n;
+}
+
 /// An aligned plain-text table for the CLI's human-readable output.
 class text_table {
 public:
@@ -40,12 +49,12 @@ public:
     rows_.push_back(std::move(row));
   }
 
-  /// The table, columns padded to their widest cell, separated by two spaces.
+  /// The table, columns padded to their widest cell (in code points), separated by two spaces.
   std::string str() const {
     std::vector<std::size_t> width(rows_.front().size(), 0);
     for (const auto& row : rows_) {
       for (std::size_t i = 0; i < row.size(); ++i) {
-        width[i] = std::max(width[i], row[i].size());
+        width[i] = std::max(width[i], display_width(row[i]));
       }
     }
     std::string out;
@@ -54,7 +63,7 @@ public:
       for (std::size_t i = 0; i < row.size(); ++i) {
         line += row[i];
         if (i + 1 < row.size()) {
-          line.append(width[i] - row[i].size() + 2, ' ');
+          line.append(width[i] - display_width(row[i]) + 2, ' ');
         }
       }
       out += line + "\n";

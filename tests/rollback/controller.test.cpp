@@ -250,4 +250,6 @@ TEST_CASE("rollback_controller: bad options and traces are refused by id") {
   trace = dir.write("bad.jsonl", "{\"t\": 1, \"alias\"\n");
   MLGUARD_CHECK_THROWS_ID(rb::read_trace(trace), "mlguard.format.corrupt");
   MLGUARD_CHECK_THROWS_ID(rb::read_trace(dir.path + "/missing.jsonl"), "mlguard.io.open_failed");
+  // A directory opens, but reading it fails: not an empty trace.
+  MLGUARD_CHECK_THROWS_ID(rb::read_trace(dir.path), "mlguard.io.read_failed");
 }

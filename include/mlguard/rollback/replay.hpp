@@ -28,8 +28,8 @@ struct timeline_entry {
 };
 
 /// Reads a trace file (one JSON object per line; blank lines skipped).
-/// Throws io_error (mlguard.io.open_failed) and format_error naming the file
-/// and line (mlguard.format.corrupt, unknown_field).
+/// Throws io_error (mlguard.io.open_failed, read_failed) and format_error
+/// naming the file and line (mlguard.format.corrupt, unknown_field).
 inline std::vector<trace_event> read_trace(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
@@ -43,6 +43,9 @@ inline std::vector<trace_event> read_trace(const std::string& path) {
     }
     const std::string where = path + ":" + std::to_string(number);
     events.push_back(trace_event_from_json(parse_json(line, where), where));
+  }
+  if (in.bad()) { // an I/O error, or a directory: not an empty trace
+    throw io_error("read_failed", path + ": cannot read the trace");
   }
   return events;
 }
