@@ -48,7 +48,7 @@ std::string event_text(const rb::timeline_entry& e) {
     return "alias → " + version_text(e.moved.version) + (e.moved.rollback ? " (rollback)" : "");
   }
   const auto& d = e.decided;
-  if (d.action == rb::verdict::rollback && d.target) {
+  if (d.action == rb::decision_verdict::rollback && d.target) {
     return "rollback " + version_text(d.version) + " → " + version_text(*d.target);
   }
   return rb::to_string(d.action);
@@ -118,8 +118,8 @@ void add_replay_command(CLI::App& app, int& status) {
       if (e.type == rb::trace_event::kind::alias) {
         ++moves;
       } else {
-        rollbacks += e.decided.action == rb::verdict::rollback ? 1 : 0;
-        holds += e.decided.action == rb::verdict::hold ? 1 : 0;
+        rollbacks += e.decided.action == rb::decision_verdict::rollback ? 1 : 0;
+        holds += e.decided.action == rb::decision_verdict::hold ? 1 : 0;
       }
       entries.push_back(entry_json(e));
     }

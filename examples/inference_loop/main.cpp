@@ -101,8 +101,7 @@ int main(int argc, char** argv) {
   co.actor = "rollback-controller";
   co.clock = &clock;
   co.trace_path = (root / "controller-trace.jsonl").string();
-  co.alerts.push_back(
-      std::make_shared<report::json_lines_sink>((root / "alerts.jsonl").string()));
+  co.alerts.push_back(std::make_shared<report::json_lines_sink>((root / "alerts.jsonl").string()));
   co.on_decision = [&](const rollback::decision& d) {
     story.add(d.version, std::string("controller: ") + rollback::to_string(d.action), d.reason);
   };
@@ -208,17 +207,18 @@ int main(int argc, char** argv) {
   story.act("February: v1 serves; v2 (a retrain on the wrong label) is canaried");
   const demo::month february = demo::load_month(data_dir, 2);
   char line[160];
-  std::snprintf(line, sizeof line, "accuracy %.3f over 3000 trips", serve(february, 0, 3000, false));
+  std::snprintf(line, sizeof line, "accuracy %.3f over 3000 trips",
+                serve(february, 0, 3000, false));
   story.add(v1, "serving", line);
-  const int v2 = train_and_publish(full_model(), february, february.tolled,
-                                   "retrain, labels from tolls_amount (a bug)", models, store,
-                                   story);
+  const int v2 =
+      train_and_publish(full_model(), february, february.tolled,
+                        "retrain, labels from tolls_amount (a bug)", models, store, story);
   canary(v2);
   serve(february, 3000, 7000, false);
 
   story.act("February–March: v3 (adds the payment type) is canaried and promoted");
-  const int v3 = train_and_publish(full_model(), february, february.tipped,
-                                   "adds payment_type", models, store, story);
+  const int v3 = train_and_publish(full_model(), february, february.tipped, "adds payment_type",
+                                   models, store, story);
   canary(v3);
   serve(february, 7000, 10000, false);
   const demo::month march = demo::load_month(data_dir, 3);
@@ -244,10 +244,13 @@ int main(int argc, char** argv) {
                 registry::to_string(r.action), r.alias.c_str(),
                 r.version ? ("v" + std::to_string(*r.version)).c_str() : "", r.actor.c_str(),
                 r.reason.c_str());
-    journal.push_back({{"sequence", r.sequence}, {"time", format_iso8601(r.time)},
-                       {"action", registry::to_string(r.action)}, {"alias", r.alias},
+    journal.push_back({{"sequence", r.sequence},
+                       {"time", format_iso8601(r.time)},
+                       {"action", registry::to_string(r.action)},
+                       {"alias", r.alias},
                        {"version", r.version ? json(*r.version) : json(nullptr)},
-                       {"actor", r.actor}, {"reason", r.reason}});
+                       {"actor", r.actor},
+                       {"reason", r.reason}});
   }
   const auto report_path = (root / "report.json").string();
   save_json(report_path, json{{"timeline", story.events()}, {"journal", journal}});

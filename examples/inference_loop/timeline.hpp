@@ -24,8 +24,7 @@ public:
     const std::string who = version > 0 ? "v" + std::to_string(version) : "";
     std::printf("%s  %-3s %-18s %s\n", when.c_str(), who.c_str(), event.c_str(), detail.c_str());
     std::fflush(stdout);
-    events_.push_back(
-        {{"time", when}, {"version", version}, {"event", event}, {"detail", detail}});
+    events_.push_back({{"time", when}, {"version", version}, {"event", event}, {"detail", detail}});
   }
 
   /// A heading between acts of the story.

@@ -23,9 +23,9 @@ namespace demo {
 
 /// One month of trips: the request columns, and the labels that arrive later.
 struct month {
-  mlguard::table trips; ///< fare_amount, trip_distance, passenger_count, payment_type
-  Eigen::VectorXd tipped;  ///< the true label: tip_amount > 0
-  Eigen::VectorXd tolled;  ///< tolls_amount > 0: the column a buggy retrain reads instead
+  mlguard::table trips;   ///< fare_amount, trip_distance, passenger_count, payment_type
+  Eigen::VectorXd tipped; ///< the true label: tip_amount > 0
+  Eigen::VectorXd tolled; ///< tolls_amount > 0: the column a buggy retrain reads instead
   std::size_t size() const { return trips.rows(); }
 };
 

@@ -67,7 +67,7 @@ TEST_CASE("mlguard replay: a threshold that trips rolls back once; text timeline
   CHECK(lines[0].rfind("time", 0) == 0);
   CHECK(lines[1] == "2026-01-01T00:00:00.000Z  v2       alias → v2             previous v1");
   CHECK(lines[2] == "2026-01-01T00:00:10.000Z  v2       rollback v2 → v1       "
-                    "threshold error_rate above 0.2 (reset 0.1) tripped: 0.3 vs 0.1 (1 samples)");
+                    "threshold error_rate above 0.2 (reset 0.1) tripped: 0.3 vs 0.2 (100 samples)");
   CHECK(lines[3] == "2026-01-01T00:00:40.000Z  v1       alias → v1 (rollback)  no earlier version");
   CHECK(lines[4].empty());
   CHECK(lines[5] == "replay: 6 trace events, 2 alias moves; 1 rollback, 0 holds");
@@ -88,7 +88,7 @@ TEST_CASE("mlguard replay: all_of(grace, threshold) holds first, then rolls back
         std::string::npos);
   CHECK(lines[2].rfind("2026-01-01T00:00:10.000Z  v2", 0) == 0);
   CHECK(lines[3].find("rollback v2 → v1") != std::string::npos);
-  CHECK(lines[3].find("tripped: 0.35 vs 0.1 (2 samples)") != std::string::npos);
+  CHECK(lines[3].find("tripped: 0.35 vs 0.2 (200 samples)") != std::string::npos);
   CHECK(lines[6] == "replay: 6 trace events, 2 alias moves; 1 rollback, 1 hold");
 
   const auto r = replay_cli({"--policy", policy, "--format", "json", trace});

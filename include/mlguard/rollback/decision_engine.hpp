@@ -182,7 +182,7 @@ private:
     for (const auto& f : fs) {
       if (f.policy == name) {
         return ": " + detail::number_text(f.value) + " vs " + detail::number_text(f.limit) + " (" +
-               std::to_string(f.samples) + " samples)";
+               std::to_string(f.samples) + (f.samples == 1 ? " sample)" : " samples)");
       }
     }
     return {};
