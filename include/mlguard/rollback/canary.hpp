@@ -290,12 +290,14 @@ inline decision judge_canary(const serving::router_snapshot& snapshot,
     const auto& m = j.metrics[i];
     reason += "; " + m.name + " " + to_string(m.classification);
     if (m.classification == metric_class::nodata) {
-      reason += " (" + std::to_string(m.n_experiment) + " vs " + std::to_string(m.n_control) +
-                " values, " + std::to_string(metrics[i].options.min_sample_size) + " needed)";
+      reason += " (" + std::to_string(m.n_experiment) + " challenger and " +
+                std::to_string(m.n_control) + " champion values, " +
+                std::to_string(metrics[i].options.min_sample_size) + " needed per arm)";
     } else {
       reason += ": shift " + canary_number(m.estimate) + " [" + canary_number(m.ci_lower) + ", " +
                 canary_number(m.ci_upper) + "], mean ratio " + canary_number(m.mean_ratio) + ", " +
-                std::to_string(m.n_experiment) + " vs " + std::to_string(m.n_control) + " values";
+                std::to_string(m.n_experiment) + " challenger and " + std::to_string(m.n_control) +
+                " champion values";
     }
     finding f;
     f.policy = "canary judge: " + m.name;

@@ -279,8 +279,8 @@ public:
   /// its error, which goes into that arm's ring — one arm in canary mode,
   /// both in shadow mode. Returns the number of arms that took it (0 when no
   /// model has the request pending: unknown, already labelled, or its model
-  /// swapped out since). Does not allocate; closing a model's performance
-  /// window runs its callback (see guarded_model).
+  /// swapped out since). Allocates only when the label closes a model's
+  /// performance window, whose callback then runs (see guarded_model).
   std::size_t record_label(std::uint64_t request_id, double label) {
     std::size_t taken = 0;
     for (std::size_t a = 0; a < 2; ++a) {
