@@ -17,9 +17,9 @@
 // version 0) unless the request goes to the challenger.
 //
 // Routing. bucket = route_bucket(key, seed) ∈ [0, 10000): for an integer key
-// splitmix64(key ^ seed); for a text key splitmix64(fnv1a64(bytes) ^ seed),
+// splitmix64_hash(key ^ seed); for a text key splitmix64_hash(fnv1a64(bytes) ^ seed),
 // with FNV-1a 64 over the key's bytes (offset basis 0xcbf29ce484222325, prime
-// 0x100000001b3) and SplitMix64's finaliser (Steele, Lea & Flood 2014; the
+// 0x100000001b3) and one step of SplitMix64 (Steele, Lea & Flood 2014; the
 // constants of Vigna's splitmix64.c); the bucket is the hash modulo 10000. It
 // depends on nothing but the key's bytes and the seed: the same key goes to
 // the same arm on every machine, every run, every replica. A request goes to
@@ -90,9 +90,10 @@ constexpr const char* to_string(router_arm a) noexcept {
 /// Buckets per share: a percent has a resolution of 0.01.
 inline constexpr std::uint32_t route_buckets = 10000;
 
-/// SplitMix64's finaliser (Vigna's splitmix64.c, one step): a bijection on
-/// 64-bit integers whose every output bit depends on every input bit.
-constexpr std::uint64_t splitmix64(std::uint64_t x) noexcept {
+/// One step of SplitMix64 from state x, as a hash: x + 0x9E3779B97F4A7C15, then
+/// its finaliser (Vigna's splitmix64.c next()). A bijection on 64-bit integers
+/// whose every output bit depends on every input bit.
+constexpr std::uint64_t splitmix64_hash(std::uint64_t x) noexcept {
   x += 0x9E3779B97F4A7C15ULL;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
@@ -109,12 +110,12 @@ constexpr std::uint64_t fnv1a64(std::string_view bytes) noexcept {
   return h;
 }
 
-/// The routing bucket of an integer key: splitmix64(key ^ seed) % 10000.
+/// The routing bucket of an integer key: splitmix64_hash(key ^ seed) % 10000.
 constexpr std::uint32_t route_bucket(std::uint64_t key, std::uint64_t seed = 0) noexcept {
-  return static_cast<std::uint32_t>(splitmix64(key ^ seed) % route_buckets);
+  return static_cast<std::uint32_t>(splitmix64_hash(key ^ seed) % route_buckets);
 }
 
-/// The routing bucket of a text key: splitmix64(fnv1a64(key) ^ seed) % 10000.
+/// The routing bucket of a text key: splitmix64_hash(fnv1a64(key) ^ seed) % 10000.
 constexpr std::uint32_t route_bucket(std::string_view key, std::uint64_t seed = 0) noexcept {
   return route_bucket(fnv1a64(key), seed);
 }
