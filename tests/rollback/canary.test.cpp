@@ -222,6 +222,35 @@ TEST_CASE("judge_canary: verdicts on snapshots, with the judge's numbers") {
     CHECK(d.action == rb::decision_verdict::rollback);
     CHECK(d.findings[2].value == 50.0);
   }
+  SUBCASE("0/1 errors hide a rate of 5 % against 30 %; batch means (error_batch) show it") {
+    // 400 requests per arm: the champion errs on every 20th, the challenger on 3 in 10.
+    sv::router_snapshot per_request;
+    per_request.champion.version = 4;
+    per_request.challenger.version = 5;
+    for (int i = 0; i < 400; ++i) {
+      per_request.champion.errors.push_back(i % 20 == 0 ? 1.0 : 0.0);
+      per_request.challenger.errors.push_back(i % 10 < 3 ? 1.0 : 0.0);
+    }
+    // The median pairwise difference is 0 and so is the interval: pass.
+    CHECK(rb::judge_canary(per_request).action == rb::decision_verdict::promote);
+    // The same errors as rates over batches of 10 (what error_batch = 10 stores).
+    sv::router_snapshot batched;
+    batched.champion.version = 4;
+    batched.challenger.version = 5;
+    for (int b = 0; b < 40; ++b) {
+      double c = 0.0;
+      double e = 0.0;
+      for (int i = 10 * b; i < 10 * b + 10; ++i) {
+        c += per_request.champion.errors[static_cast<std::size_t>(i)];
+        e += per_request.challenger.errors[static_cast<std::size_t>(i)];
+      }
+      batched.champion.errors.push_back(c / 10.0);
+      batched.challenger.errors.push_back(e / 10.0);
+    }
+    const auto d = rb::judge_canary(batched);
+    CHECK(d.action == rb::decision_verdict::rollback);
+    CHECK(d.findings[0].value == doctest::Approx(0.25));
+  }
   SUBCASE("an empty arm is nodata: keep") {
     s.challenger.errors.clear();
     const auto d = rb::judge_canary(s);

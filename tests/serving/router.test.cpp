@@ -270,6 +270,32 @@ TEST_CASE("canary_router: labels and latencies go to the arm that served") {
   }
 }
 
+TEST_CASE("canary_router: error_batch turns per-request errors into rates") {
+  router_slots slots;
+  router_options options;
+  options.capacity = 64;
+  options.error_batch = 5;
+  canary_router router(slots.champion, slots.challenger, options); // share 0: all champion
+  std::vector<double> errors;
+  for (std::uint64_t k = 1; k <= 23; ++k) {
+    const auto row = router_trip(k);
+    const auto o = router.predict(k, row, k);
+    const double tipped = router_tipped(row);
+    errors.push_back((o.answer.prediction > 0.5 ? 1.0 : 0.0) == tipped ? 0.0 : 1.0);
+    CHECK(router.record_label(k, tipped) == 1);
+  }
+  const auto s = router.snapshot();
+  CHECK(s.champion.labelled == 23);
+  REQUIRE(s.champion.errors.size() == 4); // 3 labels wait for a fifth
+  for (std::size_t b = 0; b < 4; ++b) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < 5; ++i) {
+      sum += errors[5 * b + i];
+    }
+    CHECK(s.champion.errors[b] == doctest::Approx(sum / 5.0));
+  }
+}
+
 TEST_CASE("canary_router: bad options are rejected by id") {
   router_slots slots;
   const auto with = [&](double percent, std::size_t capacity) {
@@ -282,6 +308,10 @@ TEST_CASE("canary_router: bad options are rejected by id") {
   MLGUARD_CHECK_THROWS_ID(with(100.01, 16), "mlguard.serving.invalid_option");
   MLGUARD_CHECK_THROWS_ID(with(std::nan(""), 16), "mlguard.serving.invalid_option");
   MLGUARD_CHECK_THROWS_ID(with(10.0, 0), "mlguard.serving.invalid_option");
+  router_options no_batch;
+  no_batch.error_batch = 0;
+  MLGUARD_CHECK_THROWS_ID(canary_router(slots.champion, slots.challenger, no_batch),
+                          "mlguard.serving.invalid_option");
   canary_router router(slots.champion, slots.challenger);
   MLGUARD_CHECK_THROWS_ID(router.set_percent(101.0), "mlguard.serving.invalid_option");
   CHECK(router.percent() == 0.0);

@@ -30,7 +30,8 @@
 // allocated when the router is built) hold per-request values tagged with the
 // version that produced them: the error of each labelled request
 // (record_label: the guarded_model's error, |label − prediction| for
-// regression, 0/1 for a classifier) and the latencies the caller reports
+// regression, 0/1 for a classifier; or the mean of router_options::error_batch
+// consecutive ones, a rate) and the latencies the caller reports
 // (record_latency). In shadow mode a third ring holds |champion − challenger|
 // for each request both scored. snapshot() copies the values of the versions
 // serving now, for rollback::judge_canary.
@@ -46,7 +47,7 @@
 // from any number of threads at once; the slots must outlive the router.
 //
 // Errors: serving_error mlguard.serving.invalid_option for a percent outside
-// [0, 100] (or not a number) and a zero capacity.
+// [0, 100] (or not a number), a zero capacity and a zero error batch.
 
 #include <algorithm>
 #include <atomic>
@@ -131,6 +132,13 @@ struct router_options {
   /// Values each metric ring holds (errors and latencies per arm, shadow
   /// differences); the oldest are overwritten. Must be positive.
   std::size_t capacity = 4096;
+  /// Labelled requests per error value: each value in an arm's error ring is
+  /// the mean error of this many consecutive labels of one version (1: one
+  /// value per request). A classifier's per-request error is 0 or 1, and the
+  /// judge's rank test on 0/1 values only sees a challenger that errs on most
+  /// requests; batches turn them into error rates, the per-interval values
+  /// Kayenta judges, so a rate of 5 % against 30 % fails. Must be positive.
+  std::size_t error_batch = 1;
   /// Shadow: a request both arms scored is a disagreement when the
   /// predictions differ by more than this, or only one arm rejected it.
   double shadow_tolerance = 0.0;
@@ -155,7 +163,8 @@ struct arm_snapshot {
   std::uint64_t requests = 0;
   /// Labels joined with a prediction of the arm, all versions.
   std::uint64_t labelled = 0;
-  /// Per-request errors of `version`, oldest first (at most capacity).
+  /// Errors of `version` (per request, or the means of error_batch
+  /// labels), oldest first (at most capacity).
   std::vector<double> errors;
   /// Per-request latencies of `version` the caller reported, oldest first.
   std::vector<double> latencies;
@@ -222,12 +231,13 @@ inline json to_json(const router_snapshot& s) {
 class canary_router {
 public:
   /// Throws serving_error (mlguard.serving.invalid_option) for a percent
-  /// outside [0, 100] or a zero capacity. The slots must outlive the router.
+  /// outside [0, 100], a zero capacity or a zero error batch. The slots must
+  /// outlive the router.
   canary_router(model_slot<guarded_model>& champion, model_slot<guarded_model>& challenger,
                 router_options options = {})
       : champion_(champion), challenger_(challenger), seed_(options.seed),
-        tolerance_(options.shadow_tolerance), capacity_(checked_capacity(options.capacity)),
-        mode_(options.mode),
+        tolerance_(options.shadow_tolerance), error_batch_(checked_batch(options.error_batch)),
+        capacity_(checked_capacity(options.capacity)), mode_(options.mode),
         share_(basis_points(options.percent)), arms_{arm_state(capacity_), arm_state(capacity_)},
         differences_(capacity_) {}
 
@@ -294,7 +304,7 @@ public:
         ++taken;
         arms_[a].labelled.fetch_add(1, std::memory_order_relaxed);
         if (!std::isnan(*error)) {
-          arms_[a].errors.push(*error, h->version());
+          arms_[a].errors.add(*error, h->version(), error_batch_);
         }
       }
     }
@@ -402,6 +412,13 @@ private:
     return capacity;
   }
 
+  static std::size_t checked_batch(std::size_t batch) {
+    if (batch == 0) {
+      throw serving_error("invalid_option", "a router's error batch must be positive");
+    }
+    return batch;
+  }
+
   static outcome unavailable(std::uint64_t request_id) noexcept {
     outcome o;
     o.request_id = request_id;
@@ -466,6 +483,7 @@ private:
   model_slot<guarded_model>& challenger_;
   std::uint64_t seed_;
   double tolerance_;
+  std::size_t error_batch_;
   std::size_t capacity_;
   std::atomic<router_mode> mode_;
   std::atomic<std::uint32_t> share_;

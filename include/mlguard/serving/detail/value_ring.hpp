@@ -20,12 +20,25 @@ public:
   /// Appends a value, overwriting the oldest when full. O(1), no allocation.
   void push(double value, int version) noexcept {
     const std::lock_guard<std::mutex> lock(mutex_);
-    entries_[next_] = entry{value, version};
-    next_ = next_ + 1 == entries_.size() ? 0 : next_ + 1;
-    if (size_ < entries_.size()) {
-      ++size_;
+    store(value, version);
+  }
+
+  /// Adds `value` to a running batch of `version`'s values and pushes the
+  /// batch's mean when it holds `batch` values (batch 1: push as is). A value
+  /// of another version starts a new batch (the open one is dropped). O(1).
+  void add(double value, int version, std::size_t batch) noexcept {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (batch_version_ != version) {
+      batch_version_ = version;
+      batch_sum_ = 0.0;
+      batch_n_ = 0;
     }
-    ++pushed_;
+    batch_sum_ += value;
+    if (++batch_n_ >= batch) {
+      store(batch_sum_ / static_cast<double>(batch_n_), version);
+      batch_sum_ = 0.0;
+      batch_n_ = 0;
+    }
   }
 
   /// The held values of `version`, oldest first (all versions when 0).
@@ -49,6 +62,9 @@ public:
     next_ = 0;
     size_ = 0;
     pushed_ = 0;
+    batch_version_ = 0;
+    batch_sum_ = 0.0;
+    batch_n_ = 0;
   }
 
   /// Values pushed since construction or clear(), including overwritten ones.
@@ -60,6 +76,15 @@ public:
   std::size_t capacity() const noexcept { return entries_.size(); }
 
 private:
+  void store(double value, int version) noexcept {
+    entries_[next_] = entry{value, version};
+    next_ = next_ + 1 == entries_.size() ? 0 : next_ + 1;
+    if (size_ < entries_.size()) {
+      ++size_;
+    }
+    ++pushed_;
+  }
+
   struct entry {
     double value = 0.0;
     int version = 0;
@@ -69,6 +94,9 @@ private:
   std::size_t next_ = 0;
   std::size_t size_ = 0;
   std::uint64_t pushed_ = 0;
+  int batch_version_ = 0;
+  double batch_sum_ = 0.0;
+  std::size_t batch_n_ = 0;
 };
 
 } // namespace mlguard::serving::detail
