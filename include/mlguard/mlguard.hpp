@@ -119,6 +119,7 @@
 #include "mlguard/serving/model_bundle.hpp"
 #include "mlguard/serving/publish.hpp"
 #include "mlguard/serving/registry_follower.hpp"
+#include "mlguard/serving/router.hpp"
 #endif
 
 #include "mlguard/report/alert.hpp"
@@ -131,6 +132,7 @@
 #include "mlguard/rollback/replay.hpp"
 #include "mlguard/rollback/signal.hpp"
 #if defined(__unix__) || defined(__APPLE__)
+#include "mlguard/rollback/canary.hpp"  // through serving/router.hpp
 #include "mlguard/rollback/signals.hpp" // through serving/guarded_model.hpp
 #endif
 
