@@ -158,14 +158,18 @@ int main(int argc, char** argv) {
 
   serving::router_options route;
   route.capacity = 2000;
+  route.error_batch = 10; // judge error rates over 10 labels (0/1 errors alone say little)
   serving::canary_router router(champion, challenger, route);
   rollback::canary_release_options cro;
   cro.model = "tips";
   cro.clock = &clock;
-  cro.metric.min_sample_size = 150;
+  cro.metric.min_sample_size = 20; // batches: the challenger's 200 first labels
   cro.on_decision = [&](const rollback::decision& d) {
+    const bool abort = d.action == rollback::decision_verdict::rollback;
     if (d.action != rollback::decision_verdict::keep) {
-      story.add(d.version, std::string("canary: ") + rollback::to_string(d.action), d.reason);
+      story.add(d.version,
+                abort ? "canary: aborted" : "canary: " + std::string(to_string(d.action)),
+                d.reason);
     }
   };
   rollback::canary_release release(models, router, cro);

@@ -88,7 +88,7 @@ TEST_CASE("mlguard replay: all_of(grace, threshold) holds first, then rolls back
         std::string::npos);
   CHECK(lines[2].rfind("2026-01-01T00:00:10.000Z  v2", 0) == 0);
   CHECK(lines[3].find("rollback v2 → v1") != std::string::npos);
-  CHECK(lines[3].find("tripped: 0.35 vs 0.2 (200 samples)") != std::string::npos);
+  CHECK(lines[3].find("tripped: 0.35 vs 0.2 (100 samples)") != std::string::npos);
   CHECK(lines[6] == "replay: 6 trace events, 2 alias moves; 1 rollback, 1 hold");
 
   const auto r = replay_cli({"--policy", policy, "--format", "json", trace});

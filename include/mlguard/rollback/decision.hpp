@@ -46,7 +46,7 @@ struct finding {
   double value = 0.0;
   /// What it was compared with; NaN when nothing.
   double limit = 0.0;
-  /// The samples behind value.
+  /// The samples behind value (threshold, consecutive: the last observation's).
   std::uint64_t samples = 0;
 };
 

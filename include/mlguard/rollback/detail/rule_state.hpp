@@ -79,6 +79,7 @@ public:
     tripped_ = false;
     seen_ = 0;
     samples_ = 0;
+    last_samples_ = 0;
     run_ = 0;
     events_.clear();
     windows_.clear();
@@ -166,6 +167,7 @@ private:
     value_ = o.value;
     ++seen_;
     samples_ += o.samples;
+    last_samples_ = o.samples;
     if (tripped_ &&
         at_or_beyond(o.value, t.reset, t.bad == worse::above ? worse::below : worse::above)) {
       tripped_ = false;
@@ -181,6 +183,7 @@ private:
     value_ = o.value;
     ++seen_;
     samples_ += o.samples;
+    last_samples_ = o.samples;
     run_ = at_or_beyond(o.value, c.level, c.bad) ? run_ + 1 : 0;
   }
   void take(const rate_rule& r, const observation& o) {
@@ -305,12 +308,12 @@ private:
   void numbers(const threshold_rule& t, const rule_context&, finding& f) const {
     f.value = value_;
     f.limit = t.trip;
-    f.samples = samples_;
+    f.samples = last_samples_;
   }
   void numbers(const consecutive_rule& c, const rule_context&, finding& f) const {
     f.value = static_cast<double>(run_);
     f.limit = static_cast<double>(c.windows);
-    f.samples = samples_;
+    f.samples = last_samples_;
   }
   void numbers(const rate_rule& r, const rule_context& ctx, finding& f) const {
     const auto [rate, n] = rate_now(r, ctx);
@@ -363,8 +366,9 @@ private:
   const policy* spec_;
   std::vector<rule_state> children_;
   bool tripped_ = false;
-  std::uint64_t seen_ = 0;    ///< observations taken
-  std::uint64_t samples_ = 0; ///< the samples behind them
+  std::uint64_t seen_ = 0;         ///< observations taken
+  std::uint64_t samples_ = 0;      ///< the samples behind them
+  std::uint64_t last_samples_ = 0; ///< behind the last one (a threshold's value)
   std::size_t run_ = 0;
   double value_ = nan;
   std::deque<rate_event> events_;
