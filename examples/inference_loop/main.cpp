@@ -165,11 +165,13 @@ int main(int argc, char** argv) {
   cro.clock = &clock;
   cro.metric.min_sample_size = 20; // batches: the challenger's 200 first labels
   cro.on_decision = [&](const rollback::decision& d) {
-    const bool abort = d.action == rollback::decision_verdict::rollback;
-    if (d.action != rollback::decision_verdict::keep) {
-      story.add(d.version,
-                abort ? "canary: aborted" : "canary: " + std::string(to_string(d.action)),
-                d.reason);
+    // keep: too early to tell; the judge asks again on the next poll.
+    if (d.action == rollback::decision_verdict::rollback) {
+      story.add(d.version, "canary: aborted", d.reason);
+    } else if (d.action == rollback::decision_verdict::promote) {
+      story.add(d.version, "canary: promoted", d.reason);
+    } else if (d.action == rollback::decision_verdict::hold) {
+      story.add(d.version, "canary: hold", d.reason);
     }
   };
   rollback::canary_release release(models, router, cro);

@@ -22,7 +22,7 @@ public:
   void add(int version, const std::string& event, const std::string& detail) {
     const std::string when = mlguard::format_iso8601(clock_.now()).substr(0, 16);
     const std::string who = version > 0 ? "v" + std::to_string(version) : "";
-    std::printf("%s  %-3s %-18s %s\n", when.c_str(), who.c_str(), event.c_str(), detail.c_str());
+    std::printf("%s  %-3s %-20s %s\n", when.c_str(), who.c_str(), event.c_str(), detail.c_str());
     std::fflush(stdout);
     events_.push_back({{"time", when}, {"version", version}, {"event", event}, {"detail", detail}});
   }
