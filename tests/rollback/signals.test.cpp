@@ -70,6 +70,39 @@ TEST_CASE("signals: drifting inputs of a guarded model make the controller roll 
   CHECK(registry.alias_version("tips", "champion") == 1);
 }
 
+TEST_CASE("signals: each labelled request's error reaches the controller") {
+  mlguard::manual_clock clock(mlguard::test::test_epoch());
+  mlguard::registry::in_memory_registry registry(clock);
+  two_champions(registry);
+  rb::controller_options co;
+  co.model = "tips";
+  co.clock = &clock;
+  // More than half of at least 20 labelled requests wrong, within the hour.
+  rb::rollback_controller controller(registry, rb::rate("error", 0.5, 1h, 20), co);
+  controller.poll();
+  mlguard::serving::guarded_options go;
+  go.monitor_inputs = false;
+  go.monitor_predictions = false;
+  std::vector<double> seen;
+  go.on_error = [&seen](int version, double e) {
+    CHECK(version == 2);
+    seen.push_back(e);
+  };
+  rb::connect(go, controller, clock);
+  mlguard::serving::guarded_model model(mlguard::test::tip_bundle(), 2, go);
+  const auto t = mlguard::test::tip_trips(11, 12.0, 30);
+  for (std::uint64_t i = 0; i < 30; ++i) {
+    const double row[] = {t.at("fare").values()[i], t.at("distance").values()[i]};
+    const auto o = model.predict(mlguard::span<const double>(row, 2), i + 1);
+    model.record_label(i + 1, o.prediction > 0.5 ? 0.0 : 1.0); // every label contradicts
+  }
+  CHECK(seen == std::vector<double>(30, 1.0)); // the application's callback still runs
+  const auto decided = controller.poll();
+  REQUIRE(decided.size() == 1);
+  CHECK(decided[0].action == rb::decision_verdict::rollback);
+  CHECK(decided[0].reason.find("rate error above 0.5") != std::string::npos);
+}
+
 TEST_CASE("signals: request_sampler turns counters into a rejected rate") {
   mlguard::serving::guarded_options go;
   go.monitor_inputs = false;

@@ -2,8 +2,8 @@
 #define MLGUARD_ROLLBACK_SIGNALS_HPP
 
 // From a guarded model to a controller's observations (signal.hpp names
-// them): closed monitor windows, closed performance windows, labelled
-// requests' errors and request counters. connect() wires a guarded_model's
+// them): closed monitor windows, closed performance windows, each labelled
+// request's error and request counters. connect() wires a guarded_model's
 // callbacks to a controller in one call.
 
 #include <cstdint>
@@ -69,10 +69,10 @@ private:
   serving::request_counts last_;
 };
 
-/// Makes `options`' window callbacks also feed `controller` (keeping the
-/// callbacks already set): monitor windows and performance windows become
-/// observations of the version that served them. The controller must outlive
-/// the models built with these options.
+/// Makes `options`' callbacks also feed `controller` (keeping the callbacks
+/// already set): monitor windows, performance windows and each labelled
+/// request's error ("error") become observations of the version that served
+/// them. The controller must outlive the models built with these options.
 inline void connect(serving::guarded_options& options, rollback_controller& controller,
                     const clock_source& clock = system_clock::instance()) {
   auto on_window = std::move(options.on_window);
@@ -80,6 +80,13 @@ inline void connect(serving::guarded_options& options, rollback_controller& cont
     controller.observe(observation_of(w, clock.now()));
     if (on_window) {
       on_window(w);
+    }
+  };
+  auto on_error = std::move(options.on_error);
+  options.on_error = [&controller, &clock, on_error](int version, double error) {
+    controller.observe(observation{clock.now(), version, "error", error, 1});
+    if (on_error) {
+      on_error(version, error);
     }
   };
   auto on_performance = std::move(options.on_performance);

@@ -76,6 +76,10 @@ struct guarded_options {
   std::function<void(const version_window&)> on_window;
   /// Receives each closed performance window (on the thread that recorded the label).
   std::function<void(const version_performance&)> on_performance;
+  /// Receives each labelled request's error with the version that predicted
+  /// it (on the thread that recorded the label): 0/1 for a classifier,
+  /// |y − ŷ| for a regressor. Feeds online detectors on the error stream.
+  std::function<void(int version, double error)> on_error;
 };
 
 /// Request counters of one guarded_model (a consistent-enough snapshot of atomics).
@@ -121,11 +125,18 @@ public:
                 const pipeline::stage_registry& stages = pipeline::builtin_stages())
       : bundle_(std::move(bundle)), version_(version), options_(std::move(options)),
         pending_(options_.performance.pending_capacity),
-        tracker_(options_.performance, [this](const drift::performance_report& r) {
-          if (options_.on_performance) {
-            options_.on_performance(version_performance{version_, r});
-          }
-        }) {
+        tracker_(
+            options_.performance,
+            [this](const drift::performance_report& r) {
+              if (options_.on_performance) {
+                options_.on_performance(version_performance{version_, r});
+              }
+            },
+            [this](double error) {
+              if (options_.on_error) {
+                options_.on_error(version_, error);
+              }
+            }) {
     check_bundle(bundle_);
     auto prototype = pipeline::dynamic_pipeline::from_json(bundle_.pipeline, stages);
     outputs_ = prototype.output_width();
