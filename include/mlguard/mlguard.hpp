@@ -128,6 +128,7 @@
 #include "mlguard/rollback/controller.hpp"
 #include "mlguard/rollback/decision.hpp"
 #include "mlguard/rollback/decision_engine.hpp"
+#include "mlguard/rollback/hodges_lehmann.hpp"
 #include "mlguard/rollback/policy.hpp"
 #include "mlguard/rollback/replay.hpp"
 #include "mlguard/rollback/signal.hpp"
