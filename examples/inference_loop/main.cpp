@@ -20,6 +20,7 @@
 
 #include <stdlib.h> // mkdtemp
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -57,15 +58,15 @@ int train_and_publish(Model model, const demo::month& data, const Eigen::VectorX
   return v.version;
 }
 
-// The request row of trip `i`, payment codes renumbered when `renumbered`.
-std::vector<double> request(const demo::month& m, std::size_t i, bool renumbered) {
-  std::vector<double> row;
-  for (const auto& name : demo::request_columns()) {
-    double v = m.trips.at(name).values()[i];
-    if (renumbered && name == "payment_type" && (v == 1 || v == 2)) {
-      v = 3 - v;
-    }
-    row.push_back(v);
+// The request row of trip `i` (demo::request_columns() order), payment codes
+// renumbered when `renumbered`.
+std::array<double, 4> request(const demo::month& m, std::size_t i, bool renumbered) {
+  std::array<double, 4> row{};
+  for (std::size_t k = 0; k < row.size(); ++k) {
+    row[k] = m.trips[k].values()[i];
+  }
+  if (renumbered && (row[3] == 1 || row[3] == 2)) {
+    row[3] = 3 - row[3]; // payment_type: card 1 ↔ cash 2
   }
   return row;
 }

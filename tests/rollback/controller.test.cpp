@@ -232,6 +232,26 @@ TEST_CASE("rollback_controller: its recorded trace replays to the same decisions
   }
 }
 
+TEST_CASE("rollback_controller: a trace it cannot write is one alert; decisions go on") {
+  mlguard::manual_clock clock(mlguard::test::test_epoch());
+  reg::in_memory_registry registry(clock);
+  champion_history(registry, 2);
+  std::vector<mlguard::report::alert> alerts;
+  auto options = controller_for(clock, "controller");
+  options.trace_path = "/dev/full"; // every write fails with ENOSPC
+  options.alerts.push_back(std::make_shared<mlguard::report::callback_sink>(
+      [&](const mlguard::report::alert& a) { alerts.push_back(a); }));
+  rb::rollback_controller controller(registry, rb::threshold("error_rate", 0.2, 0.1), options);
+  controller.poll();
+  controller.observe({{}, 0, "error_rate", 0.5, 10});
+  const auto decided = controller.poll();
+  REQUIRE(decided.size() == 1);
+  CHECK(decided[0].action == rb::decision_verdict::rollback);
+  REQUIRE(alerts.size() == 2);
+  CHECK(alerts[0].key == "tips@champion/trace_failed");
+  CHECK(alerts[1].key == "tips@champion/rollback");
+}
+
 TEST_CASE("rollback_controller: bad options and traces are refused by id") {
   mlguard::manual_clock clock;
   reg::in_memory_registry registry(clock);

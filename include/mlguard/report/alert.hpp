@@ -69,9 +69,10 @@ private:
   std::function<void(const alert&)> fn_;
 };
 
-/// Appends each alert as one JSON line to a file, flushed per alert (opened in
-/// append mode, so several processes may share the file: each line is one
-/// write below PIPE_BUF on Linux for short alerts).
+/// Appends each alert as one JSON line to a file, flushed per alert. The file
+/// is opened in append mode, so each line shorter than stdio's buffer
+/// (BUFSIZ) is one write() at the end of the file, and several processes may
+/// share it without interleaving their lines.
 class json_lines_sink final : public alert_sink {
 public:
   /// Opens (creating) `path` for appending. Throws io_error (mlguard.io.open_failed).

@@ -52,7 +52,7 @@ struct controller_options {
   /// Receives every decision (on the thread running poll()).
   std::function<void(const decision&)> on_decision;
   /// Receive the alerts: a hold for want of an earlier version, a refused
-  /// rollback, a rollback made, a failing poll.
+  /// rollback, a rollback made, a failing poll, a trace that cannot be written.
   std::vector<std::shared_ptr<report::alert_sink>> alerts;
   /// When set, every event poll() feeds the engine is appended here as a
   /// trace line (signal.hpp), for `mlguard replay`.
@@ -138,8 +138,8 @@ public:
         act(*d, made);
       }
     }
-    if (trace_ != nullptr) {
-      std::fflush(trace_);
+    if (trace_ != nullptr && std::fflush(trace_) != 0) {
+      trace_failure();
     }
     return made;
   }
@@ -295,7 +295,19 @@ private:
     last_time_ = std::max(last_time_, e.time());
     if (trace_ != nullptr) {
       const std::string line = dump_json(to_json(e)) + "\n";
-      std::fwrite(line.data(), 1, line.size(), trace_);
+      if (std::fwrite(line.data(), 1, line.size(), trace_) != line.size()) {
+        trace_failure();
+      }
+    }
+  }
+
+  // The trace is for diagnosis: decisions go on, but someone should know (once).
+  void trace_failure() {
+    if (!trace_failed_) {
+      trace_failed_ = true;
+      raise(report::alert_level::warning, "trace_failed",
+            options_.trace_path + ": cannot append to the trace; it is incomplete from here",
+            json::object());
     }
   }
 
@@ -313,6 +325,7 @@ private:
   bool seen_alias_ = false;
   timestamp last_time_{};
   std::FILE* trace_ = nullptr;
+  bool trace_failed_ = false;
 
   std::mutex run_mutex_;
   std::condition_variable wake_;

@@ -72,7 +72,8 @@ private:
 /// Makes `options`' callbacks also feed `controller` (keeping the callbacks
 /// already set): monitor windows, performance windows and each labelled
 /// request's error ("error") become observations of the version that served
-/// them. The controller must outlive the models built with these options.
+/// them, stamped by `clock`. The controller and the clock must outlive the
+/// models built with these options.
 inline void connect(serving::guarded_options& options, rollback_controller& controller,
                     const clock_source& clock = system_clock::instance()) {
   auto on_window = std::move(options.on_window);
