@@ -261,8 +261,10 @@ int main(int argc, char** argv) {
   }
   const auto report_path = (root / "report.json").string();
   save_json(report_path, json{{"timeline", story.events()}, {"journal", journal}});
-  std::printf("\nreport: %s\ncontroller trace (for mlguard replay): %s\n", report_path.c_str(),
-              co.trace_path.c_str());
+  const auto policy_path = (root / "policy.json").string();
+  rollback::policy_document{policy}.save(policy_path);
+  std::printf("\nreport: %s\nreplay the controller's decisions: mlguard replay --policy %s %s\n",
+              report_path.c_str(), policy_path.c_str(), co.trace_path.c_str());
 
   // The story must have happened as told: the demo doubles as a test.
   bool v2_aborted = false, v3_promoted = false, v3_rolled_back = false, v2_champion = false;
