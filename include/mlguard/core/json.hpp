@@ -18,6 +18,13 @@
 // Writers assign fields one by one (`j["count"] = n;`) rather than with
 // nested braces: each distinct string-literal length in a braced json
 // initialiser is a template instantiation that every includer pays for.
+//
+// Deferred bodies (issue 11): a non-template inline function is compiled,
+// with every template it uses, in each file that includes its header; a
+// function template only in files that call it. So mlguard writes heavy
+// bodies that most includers never call (loaders, writers, fit) as
+// `template <class = void>`: callers write nothing different, and a file
+// pays for such a body only when it uses it. Headers refer here.
 
 #include <cmath>
 #include <cstdint>

@@ -52,6 +52,7 @@ public:
   json to_json() const { return base_json(); }
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
+  template <class = void> // deferred: see core/json.hpp
   static linear_regression from_json(const json_reader& params,
                                      const std::vector<std::string>& names_in) {
     params.allow_fields({"coef", "intercept", "output"});
