@@ -49,7 +49,10 @@ public:
   static double link(double z) noexcept { return z; }
 
   /// {"coef", "intercept", "output"}.
-  json to_json() const { return base_json(); }
+  template <class = void>
+  json to_json() const {
+    return base_json();
+  }
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
   template <class = void> // deferred: see core/json.hpp
