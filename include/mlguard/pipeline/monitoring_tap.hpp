@@ -65,7 +65,7 @@ public:
         failed_windows_(other.failed_windows_) {
     sink_->on_window = other.sink_->on_window;
     if (other.reference_) {
-      install(*other.reference_);
+      other.reinstall_(*this, *other.reference_);
     }
   }
   monitoring_tap& operator=(const monitoring_tap& other) {
@@ -229,6 +229,7 @@ private:
   // Builds the monitor from `reference` and maps its features to input columns.
   template <class = void>
   void install(profile::dataset_profile reference) {
+    reinstall_ = [](monitoring_tap& t, const profile::dataset_profile& r) { t.install(r); };
     // The callback holds the sink, not `this`: taps move with their pipeline.
     auto on_window = [target = sink_](const drift::window_report& w) {
       target->drifting = w.drift.dataset_drift;
@@ -264,6 +265,9 @@ private:
 
   drift::monitor_options options_;
   std::shared_ptr<sink> sink_;
+  // Set by install(); the copy constructor, which cannot be a template, calls
+  // install() through it, so includers that never install compile none of it.
+  void (*reinstall_)(monitoring_tap&, const profile::dataset_profile&) = nullptr;
   std::optional<profile::dataset_profile> reference_;
   std::optional<drift::drift_monitor> monitor_;
   std::vector<std::size_t> positions_;
