@@ -18,6 +18,13 @@
 // Writers assign fields one by one (`j["count"] = n;`) rather than with
 // nested braces: each distinct string-literal length in a braced json
 // initialiser is a template instantiation that every includer pays for.
+//
+// Deferred bodies (issue 11): a non-template inline function is compiled,
+// with every template it uses, in each file that includes its header; a
+// function template only in files that call it. So mlguard writes heavy
+// bodies that most includers never call (loaders, writers, fit) as
+// `template <class = void>`: callers write nothing different, and a file
+// pays for such a body only when it uses it. Headers refer here.
 
 #include <cmath>
 #include <cstdint>
@@ -39,7 +46,8 @@ namespace mlguard {
 using json = nlohmann::json;
 
 /// A double as JSON: a number when finite, null for NaN, "inf" / "-inf" for ±Inf.
-inline json json_number(double v) {
+template <class = void>
+json json_number(double v) {
   if (v != v) {
     return json(nullptr);
   }
@@ -53,12 +61,14 @@ inline json json_number(double v) {
 }
 
 /// An optional double as JSON: null when empty, else json_number(*v).
-inline json json_number(const std::optional<double>& v) {
+template <class = void>
+json json_number(const std::optional<double>& v) {
   return v ? json_number(*v) : json(nullptr);
 }
 
 /// Doubles as a JSON array of json_number values.
-inline json json_numbers(const std::vector<double>& values) {
+template <class = void>
+json json_numbers(const std::vector<double>& values) {
   json out = json::array();
   out.get_ref<json::array_t&>().reserve(values.size());
   for (double v : values) {
@@ -109,7 +119,8 @@ inline json parse_json(std::string_view text, std::string_view source) {
 /// Serialises `value` as JSON text, `indent` spaces per level (-1: one line).
 /// Strings that are not valid UTF-8 are written with U+FFFD in place of the
 /// bad bytes rather than failing: a report on a Latin-1 file stays readable.
-inline std::string dump_json(const json& value, int indent = -1) {
+template <class = void>
+std::string dump_json(const json& value, int indent = -1) {
   return value.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
@@ -123,7 +134,8 @@ struct document_format {
 };
 
 /// A new document: {"format": format.name, "format_version": format.version}.
-inline json new_document(const document_format& format) {
+template <class = void>
+json new_document(const document_format& format) {
   json document = json::object();
   document["format"] = format.name;
   document["format_version"] = format.version;
@@ -409,7 +421,8 @@ private:
 /// Writes `document` to `path` atomically (a temporary file beside it,
 /// fsync, rename, fsync of the directory): a reader sees the old file or the
 /// new one, never a torn one. Throws io_error (mlguard.io.write_failed).
-inline void save_json(const std::string& path, const json& document, int indent = 1) {
+template <class = void>
+void save_json(const std::string& path, const json& document, int indent = 1) {
   std::string text = dump_json(document, indent);
   text.push_back('\n');
   detail::write_file_atomic(path, text);

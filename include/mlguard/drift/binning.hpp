@@ -454,7 +454,8 @@ inline bin_table bin_samples(span<const double> reference, span<const double> cu
 
 /// JSON: {"kind", "edges" | "values" | "categories", "reference", "current",
 /// "zero_filled"}; infinite edges are written as the strings "-inf" and "inf".
-inline void to_json(json& j, const bin_table& t) {
+template <class = void> // deferred: see core/json.hpp
+void to_json(json& j, const bin_table& t) {
   j = json::object();
   j["kind"] = to_string(t.kind);
   switch (t.kind) {

@@ -45,6 +45,7 @@ public:
   /// (tumbling by count; other window kinds are rejected). Throws
   /// drift_error (mlguard.drift.invalid_option) for 0 shards or a non-count
   /// window, and as drift_monitor's constructor.
+  template <class = void> // deferred: see core/json.hpp
   concurrent_monitor(const std::vector<feature_reference>& references, monitor_options options,
                      std::size_t shards, drift_monitor::callback on_shard_window = {}) {
     if (shards == 0) {
@@ -71,6 +72,7 @@ public:
   /// Adds a row from writer `shard`. Never throws on bad data (NaN, ±Inf);
   /// throws argument_error (mlguard.argument.out_of_range) for a shard
   /// number ≥ shards().
+  template <class = void>
   void observe(std::size_t shard, const double* row) {
     if (shard >= shards_.size()) {
       throw argument_error("out_of_range", "shard " + std::to_string(shard) + " of " +
@@ -84,6 +86,7 @@ public:
   /// Swaps out every shard's window, merges them and returns the drift
   /// report of the union (index = the number of earlier collects,
   /// first_row/last_row 0, rows = rows merged). Allocates.
+  template <class = void>
   window_report collect() {
     const std::lock_guard<std::mutex> reader(collect_mutex_);
     window_state merged;

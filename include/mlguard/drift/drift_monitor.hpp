@@ -123,6 +123,7 @@ public:
   /// method the monitor cannot run on a feature of its kind — e.g. ks_2samp
   /// on a categorical feature, the message names it — or ks against
   /// references built without their sample).
+  template <class = void> // deferred: see core/json.hpp
   drift_monitor(std::vector<feature_reference> references, monitor_options options,
                 callback on_window = {}, const clock_source& clock = system_clock::instance())
       : refs_(std::move(references)), options_(std::move(options)),
@@ -217,6 +218,7 @@ public:
   /// (numeric) or present (categorical) value, and a categorical column
   /// when options.stat cannot run on categories (ks_2samp) and per_feature
   /// does not name it. Throws as the constructor.
+  template <class = void>
   static drift_monitor from_table(const table& reference, monitor_options options,
                                   callback on_window = {},
                                   const clock_source& clock = system_clock::instance()) {
@@ -325,6 +327,7 @@ public:
   /// a categorical feature's code as a double, see the class comment).
   /// Time windows read the clock. Closes a window when the row completes it
   /// (the callback runs then). Never allocates or throws unless a window closes.
+  template <class = void>
   void observe(const double* row) {
     if (options_.window.kind == window_kind::tumbling_time) {
       observe_at(row, clock_->now());
@@ -335,6 +338,7 @@ public:
 
   /// observe() on a span. Throws argument_error (mlguard.argument.size_mismatch)
   /// when its size is not features().
+  template <class = void>
   void observe(span<const double> row) {
     check_width(row.size());
     observe(row.data());
@@ -363,6 +367,7 @@ public:
   /// current window's end closes it first; windows are aligned to the
   /// first row's time; empty time spans yield no window). For count
   /// windows `t` is ignored.
+  template <class = void>
   void observe_at(const double* row, timestamp t) {
     if (options_.window.kind == window_kind::tumbling_time) {
       advance_time(t);
@@ -372,6 +377,7 @@ public:
 
   /// Time windows: closes the current window when `clock` says its time is
   /// up, without a new row (call it from a timer). Returns true if a window closed.
+  template <class = void>
   bool poll() {
     if (options_.window.kind != window_kind::tumbling_time || !start_) {
       return false;
@@ -384,6 +390,7 @@ public:
   /// Closes the current window now, if it holds rows (count windows: a
   /// partial window; sliding: the last min(rows, size) rows). Returns true if
   /// a window was reported.
+  template <class = void>
   bool flush() {
     if (in_window_ == 0) {
       return false;
@@ -407,6 +414,7 @@ public:
 
   /// The current window's mergeable state (values included when the method
   /// needs them). Allocates.
+  template <class = void>
   window_state snapshot() const {
     window_state s;
     s.rows = in_window_;
@@ -434,6 +442,7 @@ public:
   /// snapshots of monitors with the same references and options), with
   /// index `index` and first/last row 0. Throws argument_error
   /// (mlguard.argument.size_mismatch) for a state of another shape.
+  template <class = void>
   window_report evaluate(const window_state& state, std::uint64_t index = 0) const {
     check_state(state);
     window_report w;
@@ -535,6 +544,7 @@ private:
     }
   }
 
+  template <class = void>
   void check_state(const window_state& s) const {
     if (s.features.size() != refs_.size()) {
       throw argument_error("size_mismatch",
@@ -576,6 +586,7 @@ private:
     }
   }
 
+  template <class = void>
   void add(const double* row) {
     const std::size_t width = refs_.size();
     const auto& w = options_.window;
@@ -616,6 +627,7 @@ private:
     }
   }
 
+  template <class = void>
   void advance_time(timestamp t) {
     const auto d = options_.window.duration;
     if (!start_) {
@@ -631,6 +643,7 @@ private:
     }
   }
 
+  template <class = void>
   void close() {
     const std::size_t width = refs_.size();
     const bool sliding = options_.window.kind == window_kind::sliding_count;

@@ -74,12 +74,15 @@ struct drift_report {
   /// errors. Throws format_error: mlguard.format.corrupt (a field missing or
   /// of the wrong type, with its path), mlguard.format.wrong_kind,
   /// mlguard.format.newer_version, mlguard.format.unknown_field.
+  template <class = void> // deferred: see core/json.hpp
   static drift_report from_json(const json& document, std::string_view source = "drift_report");
   /// Writes the document to `path` atomically (core/json.hpp save_json).
   /// Throws io_error (mlguard.io.write_failed).
+  template <class = void>
   void save(const std::string& path) const;
   /// Reads the document at `path`. Throws io_error (mlguard.io.open_failed,
   /// read_failed) and as from_json.
+  template <class = void>
   static drift_report load(const std::string& path);
 };
 
@@ -89,14 +92,17 @@ struct drift_report {
 /// "non_finite_reference", "non_finite_current", "p_value_adjusted"?,
 /// "unseen_categories"?, "unseen_current"? (categorical columns, or when
 /// non-zero), "skipped"?}; doubles as core/json.hpp's json_number writes them.
-inline void to_json(json& j, const column_drift& c);
+template <class = void>
+void to_json(json& j, const column_drift& c);
 
 /// JSON of a report: the document of the header comment, what
 /// `mlguard drift --format json` prints and drift_report::save writes.
-inline void to_json(json& j, const drift_report& r);
+template <class = void>
+void to_json(json& j, const drift_report& r);
 
 /// nlohmann's ADL hook: drift_report::from_json(j). Throws as that.
-inline void from_json(const json& j, drift_report& r);
+template <class = void>
+void from_json(const json& j, drift_report& r);
 
 namespace detail {
 

@@ -58,7 +58,8 @@ struct performance_report : window_span {
 /// JSON: the window_span fields ("window", "first_row", "last_row", "rows")
 /// and each defined metric ("accuracy", "error_rate", "log_loss", "auc",
 /// "mae", "rmse"), doubles as json_number writes them.
-inline void to_json(json& j, const performance_report& r) {
+template <class = void> // deferred: see core/json.hpp
+void to_json(json& j, const performance_report& r) {
   j = json::object();
   write_window_span(j, r);
   auto put = [&](const char* name, const std::optional<double>& v) {

@@ -75,8 +75,9 @@ struct report_options {
 /// Throws drift_error: mlguard.drift.unknown_column (a requested column is
 /// missing from either table), mlguard.drift.invalid_option (bins = 0, a
 /// threshold that is NaN or negative, a drift_share outside [0, 1]).
-inline drift_report compare(const table& reference, const table& current,
-                            const report_options& options = {});
+template <class = void> // deferred: see core/json.hpp
+drift_report compare(const table& reference, const table& current,
+                     const report_options& options = {});
 
 } // namespace mlguard::drift
 

@@ -33,7 +33,8 @@ struct statistic_result {
 /// JSON: {"statistic", "p_value"?, "dof"?, "bins"?}, doubles as json_number
 /// writes them (an infinite statistic, chi-square with categories the
 /// reference lacks, is "inf").
-inline void to_json(json& j, const statistic_result& r) {
+template <class = void> // deferred: see core/json.hpp
+void to_json(json& j, const statistic_result& r) {
   j = json::object();
   j["statistic"] = json_number(r.statistic);
   if (r.p_value) {

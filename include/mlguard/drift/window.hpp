@@ -117,7 +117,8 @@ struct window_span {
 /// Writes the window_span fields into the JSON object `j` (other fields of
 /// `j` are kept): "window", "first_row", "last_row", "rows", and "start_ns"
 /// when the window has a start time.
-inline void write_window_span(json& j, const window_span& w) {
+template <class = void> // deferred: see core/json.hpp
+void write_window_span(json& j, const window_span& w) {
   j["window"] = w.index;
   j["first_row"] = w.first_row;
   j["last_row"] = w.last_row;
@@ -129,7 +130,8 @@ inline void write_window_span(json& j, const window_span& w) {
 
 /// Reads what write_window_span wrote. Throws format_error
 /// (mlguard.format.corrupt) naming the field.
-inline window_span read_window_span(const json_reader& r) {
+template <class = void>
+window_span read_window_span(const json_reader& r) {
   window_span w;
   w.index = r.count("window");
   w.first_row = r.count("first_row");

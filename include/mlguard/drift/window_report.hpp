@@ -37,6 +37,7 @@ struct window_report : window_span {
   /// Reads what to_json(window_report) wrote; `source` names it in errors.
   /// Throws format_error: mlguard.format.corrupt (naming the field),
   /// unknown_field, wrong_kind, newer_version.
+  template <class = void> // deferred: see core/json.hpp
   static window_report from_json(const json& document, std::string_view source = "window_report") {
     check_format(document, format, source);
     const json_reader r(document, std::string(source));
@@ -49,11 +50,15 @@ struct window_report : window_span {
   }
 
   /// Writes the document to `path` atomically. Throws io_error (mlguard.io.write_failed).
+  template <class = void>
   void save(const std::string& path) const;
 
   /// Reads the document at `path`. Throws io_error (mlguard.io.open_failed,
   /// read_failed) and as from_json.
-  static window_report load(const std::string& path) { return from_json(load_json(path), path); }
+  template <class = void>
+  static window_report load(const std::string& path) {
+    return from_json(load_json(path), path);
+  }
 };
 
 /// JSON of a window: the document envelope, the window_span fields
@@ -62,20 +67,25 @@ struct window_report : window_span {
 /// ("dataset_drift", "share_drifted", "drifted_columns", "evaluated_columns",
 /// "drift_share", "correction", "columns": [column_drift...],
 /// "only_in_reference", "only_in_current").
-inline void to_json(json& j, const window_report& w) {
+template <class = void>
+void to_json(json& j, const window_report& w) {
   j = new_document(window_report::format);
   write_window_span(j, w);
   detail::write_report_fields(j, w.drift);
 }
 
-inline void window_report::save(const std::string& path) const {
+template <class>
+void window_report::save(const std::string& path) const {
   json document;
   to_json(document, *this);
   save_json(path, document);
 }
 
 /// nlohmann's ADL hook: window_report::from_json(j). Throws as that.
-inline void from_json(const json& j, window_report& w) { w = window_report::from_json(j); }
+template <class = void>
+void from_json(const json& j, window_report& w) {
+  w = window_report::from_json(j);
+}
 
 } // namespace mlguard::drift
 

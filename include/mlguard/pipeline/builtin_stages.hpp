@@ -25,7 +25,8 @@ namespace mlguard::pipeline {
 /// linear_regression, logistic_regression and callback_tap. For documents
 /// with a validation_tap or monitoring_tap, use all_stages() (tap_stages.hpp).
 /// Add an application's own stages to it.
-inline stage_registry builtin_stages() {
+template <class = void> // deferred: see core/json.hpp
+stage_registry builtin_stages() {
   stage_registry r;
   r.add<imputer>();
   r.add<standard_scaler>();

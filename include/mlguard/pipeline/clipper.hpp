@@ -35,6 +35,7 @@ public:
   /// Throws argument_error (mlguard.argument.size_mismatch) when the three lists differ in
   /// length, pipeline_error (mlguard.pipeline.invalid_option) when a lower bound is above its
   /// upper.
+  template <class = void>
   static clipper domain(std::vector<std::string> columns, std::vector<double> lower,
                         std::vector<double> upper) {
     if (columns.empty() || lower.size() != columns.size() || upper.size() != columns.size()) {
@@ -56,6 +57,7 @@ public:
 
   /// Learns the bounds (quantile mode) or checks the width (domain mode).
   /// Throws pipeline_error (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column).
+  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     if (!learned_) {
@@ -81,6 +83,7 @@ public:
   const std::vector<double>& upper() const noexcept { return upper_; }
 
   /// {"columns", "mode" ("quantile" or "domain"), "quantiles", "lower", "upper"}.
+  template <class = void>
   json to_json() const {
     json j = base_json();
     j["mode"] = learned_ ? "quantile" : "domain";
@@ -90,6 +93,7 @@ public:
     return j;
   }
   /// Restores a fitted clipper. Throws as standard_scaler::from_json.
+  template <class = void>
   static clipper from_json(const json_reader& params, const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "mode", "quantiles", "lower", "upper"});
     const auto q = detail::read_numbers(params, "quantiles", 2);

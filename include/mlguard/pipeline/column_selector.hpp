@@ -30,6 +30,7 @@ public:
 
   /// Resolves the names. Throws pipeline_error (mlguard.pipeline.unknown_feature),
   /// and pipeline_error (mlguard.pipeline.invalid_option) when no column is selected.
+  template <class = void> // deferred: see core/json.hpp
   void bind(const std::vector<std::string>& names_in) {
     if (subset_.columns.empty()) {
       throw pipeline_error("invalid_option", "column_selector: select at least one column");
@@ -43,6 +44,7 @@ public:
   std::vector<std::string> feature_names_out() const { return subset_.columns; }
 
   /// Batch transform. Throws pipeline_error (mlguard.pipeline.width_mismatch).
+  template <class = void>
   void transform(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::Ref<Eigen::MatrixXd> out,
                  span<row_status> /*status*/) const {
     detail::check_width(static_cast<std::size_t>(in.cols()), input_width(), kind);
@@ -62,12 +64,14 @@ public:
   }
 
   /// {"columns"}.
+  template <class = void>
   json to_json() const {
     json j = json::object();
     j["columns"] = subset_.columns;
     return j;
   }
   /// Throws format_error (corrupt, unknown_field), pipeline_error (unknown_feature).
+  template <class = void>
   static column_selector from_json(const json_reader& params,
                                    const std::vector<std::string>& names_in) {
     params.allow_fields({"columns"});

@@ -39,6 +39,7 @@ public:
   /// Throws format_error (mlguard.format.corrupt, wrong_kind, newer_version,
   /// unknown_field), pipeline_error (mlguard.pipeline.unknown_stage,
   /// width_mismatch, unknown_feature).
+  template <class = void> // deferred: see core/json.hpp
   static dynamic_pipeline from_json(const json& doc,
                                     const stage_registry& registry = builtin_stages(),
                                     std::string_view source = "pipeline") {
@@ -58,6 +59,7 @@ public:
   /// Reads a document file. Throws io_error (mlguard.io.open_failed,
   /// read_failed), format_error (mlguard.format.corrupt for malformed JSON)
   /// and as from_json.
+  template <class = void>
   static dynamic_pipeline load(const std::string& path,
                                const stage_registry& registry = builtin_stages()) {
     return from_json(load_json(path), registry, path);
@@ -82,6 +84,7 @@ public:
 
   /// Runs the chain on a batch; see static_pipeline<...>::transform. Throws
   /// pipeline_error (width_mismatch, nan_input, ...).
+  template <class = void>
   Eigen::MatrixXd transform(const Eigen::Ref<const Eigen::MatrixXd>& X,
                             std::vector<row_status>& status) {
     detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), "pipeline");
@@ -116,11 +119,13 @@ public:
     }
     return out;
   }
+  template <class = void>
   Eigen::MatrixXd transform(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     std::vector<row_status> status;
     return transform(X, status);
   }
   /// The first output column of transform(X).
+  template <class = void>
   Eigen::VectorXd predict(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     return transform(X).col(0);
   }
@@ -167,6 +172,7 @@ public:
   }
 
   /// The pipeline document (equal to what it was loaded from, modulo formatting).
+  template <class = void>
   json to_json() const {
     json list = json::array();
     for (const auto& s : stages_) {
@@ -175,7 +181,10 @@ public:
     return detail::write_pipeline_document(input_names_, output_names_, std::move(list));
   }
   /// Writes the document to `path` atomically. Throws io_error (mlguard.io.write_failed).
-  void save(const std::string& path) const { save_json(path, to_json()); }
+  template <class = void>
+  void save(const std::string& path) const {
+    save_json(path, to_json());
+  }
 
 private:
   dynamic_pipeline() = default;

@@ -68,6 +68,7 @@ public:
   /// Learns each column's fill value. Throws pipeline_error
   /// (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column,
   /// mlguard.pipeline.unknown_feature for an override naming no imputed column).
+  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     statistics_.assign(acted_on(), 0.0);
@@ -118,6 +119,7 @@ public:
   const std::vector<double>& statistics() const noexcept { return statistics_; }
 
   /// {"columns", "strategy", "fill_value", "overrides", "statistics"}.
+  template <class = void>
   json to_json() const {
     json j = base_json();
     j["strategy"] = to_string(strategy_);
@@ -136,6 +138,7 @@ public:
   }
   /// Restores a fitted imputer. Throws format_error (mlguard.format.corrupt,
   /// mlguard.format.unknown_field), pipeline_error (width_mismatch, unknown_feature).
+  template <class = void>
   static imputer from_json(const json_reader& params, const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "strategy", "fill_value", "overrides", "statistics"});
     imputer s(strategy_from(params), {}, params.number("fill_value"));
@@ -153,6 +156,7 @@ public:
   }
 
 private:
+  template <class = void>
   static impute_strategy strategy_from(const json_reader& r) {
     const auto s = impute_strategy_from_string(r.text("strategy"));
     if (!s) {
@@ -180,6 +184,7 @@ private:
     return {strategy_, fill_value_};
   }
 
+  template <class = void>
   void check_overrides() const {
     for (const auto& o : overrides_) {
       bool found = false;

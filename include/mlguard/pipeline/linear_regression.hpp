@@ -49,9 +49,13 @@ public:
   static double link(double z) noexcept { return z; }
 
   /// {"coef", "intercept", "output"}.
-  json to_json() const { return base_json(); }
+  template <class = void>
+  json to_json() const {
+    return base_json();
+  }
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
+  template <class = void> // deferred: see core/json.hpp
   static linear_regression from_json(const json_reader& params,
                                      const std::vector<std::string>& names_in) {
     params.allow_fields({"coef", "intercept", "output"});

@@ -114,6 +114,7 @@ public:
   double C() const noexcept { return C_; }
 
   /// {"coef", "intercept", "output", "C"}.
+  template <class = void> // deferred: see core/json.hpp
   json to_json() const {
     json j = base_json();
     j["C"] = json_number(C_);
@@ -121,6 +122,7 @@ public:
   }
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
+  template <class = void>
   static logistic_regression from_json(const json_reader& params,
                                        const std::vector<std::string>& names_in) {
     params.allow_fields({"coef", "intercept", "output", "C"});

@@ -35,6 +35,7 @@ public:
 
   /// Learns data_min and data_max per column. Throws pipeline_error
   /// (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column).
+  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     scale_.assign(acted_on(), 1.0);
@@ -72,6 +73,7 @@ public:
   const std::vector<double>& min() const noexcept { return min_; }
 
   /// {"columns", "range", "scale", "min"}.
+  template <class = void>
   json to_json() const {
     json j = base_json();
     j["range"] = {range_min_, range_max_};
@@ -80,6 +82,7 @@ public:
     return j;
   }
   /// Restores a fitted scaler. Throws as standard_scaler::from_json.
+  template <class = void>
   static min_max_scaler from_json(const json_reader& params,
                                   const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "range", "scale", "min"});

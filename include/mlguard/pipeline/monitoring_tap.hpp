@@ -65,7 +65,7 @@ public:
         failed_windows_(other.failed_windows_) {
     sink_->on_window = other.sink_->on_window;
     if (other.reference_) {
-      install(*other.reference_);
+      other.reinstall_(*this, *other.reference_);
     }
   }
   monitoring_tap& operator=(const monitoring_tap& other) {
@@ -82,6 +82,7 @@ public:
   /// Profiles the training rows (columns named as the input) and builds the
   /// monitor. Throws as profile::dataset_profile::of and drift_monitor::from_profile
   /// (drift_error for options the monitor rejects).
+  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     table t;
     for (Eigen::Index j = 0; j < X.cols(); ++j) {
@@ -98,6 +99,7 @@ public:
 
   /// Batch: as every tap, except that the training matrix, which fit() of a
   /// pipeline passes on right after fitting this tap, is not observed (once).
+  template <class = void>
   void transform(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::Ref<Eigen::MatrixXd> out,
                  span<row_status> status) {
     if (training_ != nullptr && in.data() == training_ && in.rows() == training_rows_) {
@@ -111,6 +113,7 @@ public:
   }
 
   /// Feeds the row to the monitor (see the class comment). Never throws.
+  template <class = void>
   row_status inspect(span<double> row) noexcept {
     if (!monitor_) {
       return row_status::ok; // not fitted: the pipeline reports not_fitted earlier
@@ -141,6 +144,7 @@ public:
   /// {"options": {"method", "threshold"?, "bins", "drift_share", "ks",
   /// "window": {"kind", "size", "step", "duration_ns"}}, "reference": the
   /// training profile}. Throws pipeline_error (not_fitted) before fit().
+  template <class = void>
   json to_json() const {
     if (!reference_) {
       throw pipeline_error("not_fitted", std::string(kind) + ": used before fit() or from_json()");
@@ -169,6 +173,7 @@ public:
   /// saved one did (no window callback: see set_on_window). Throws
   /// format_error (corrupt, unknown_field, the profile's format errors) and
   /// as fit().
+  template <class = void>
   static monitoring_tap from_json(const json_reader& params,
                                   const std::vector<std::string>& names_in) {
     params.allow_fields({"options", "reference"});
@@ -199,6 +204,7 @@ public:
   }
 
 private:
+  template <class = void>
   static stats::ks_method ks_method_from(const json_reader& o, const std::string& name) {
     for (auto m :
          {stats::ks_method::automatic, stats::ks_method::exact, stats::ks_method::asymptotic}) {
@@ -209,6 +215,7 @@ private:
     o.fail("ks", "unknown ks method '" + name + "'");
   }
 
+  template <class = void>
   static drift::window_kind window_kind_from(const json_reader& w, const std::string& name) {
     for (auto k : {drift::window_kind::tumbling_count, drift::window_kind::tumbling_time,
                    drift::window_kind::sliding_count}) {
@@ -220,7 +227,9 @@ private:
   }
 
   // Builds the monitor from `reference` and maps its features to input columns.
+  template <class = void>
   void install(profile::dataset_profile reference) {
+    reinstall_ = [](monitoring_tap& t, const profile::dataset_profile& r) { t.install(r); };
     // The callback holds the sink, not `this`: taps move with their pipeline.
     auto on_window = [target = sink_](const drift::window_report& w) {
       target->drifting = w.drift.dataset_drift;
@@ -256,6 +265,9 @@ private:
 
   drift::monitor_options options_;
   std::shared_ptr<sink> sink_;
+  // Set by install(); the copy constructor, which cannot be a template, calls
+  // install() through it, so includers that never install compile none of it.
+  void (*reinstall_)(monitoring_tap&, const profile::dataset_profile&) = nullptr;
   std::optional<profile::dataset_profile> reference_;
   std::optional<drift::drift_monitor> monitor_;
   std::vector<std::size_t> positions_;

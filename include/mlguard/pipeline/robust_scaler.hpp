@@ -35,6 +35,7 @@ public:
 
   /// Learns median and IQR per column. Throws pipeline_error
   /// (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column).
+  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     center_.assign(acted_on(), 0.0);
@@ -59,6 +60,7 @@ public:
   const std::vector<double>& scale() const noexcept { return scale_; }
 
   /// {"columns", "quantile_range", "center", "scale"}.
+  template <class = void>
   json to_json() const {
     json j = base_json();
     j["quantile_range"] = {q_low_, q_high_};
@@ -67,6 +69,7 @@ public:
     return j;
   }
   /// Restores a fitted scaler. Throws as standard_scaler::from_json.
+  template <class = void>
   static robust_scaler from_json(const json_reader& params,
                                  const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "quantile_range", "center", "scale"});

@@ -29,6 +29,7 @@ public:
   /// Learns mean and scale per column (two-pass with sklearn's correction term).
   /// Throws pipeline_error: mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column
   /// (a column that is all NaN).
+  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     mean_.assign(acted_on(), 0.0);
@@ -74,6 +75,7 @@ public:
   const std::vector<double>& scale() const noexcept { return scale_; }
 
   /// {"columns", "mean", "scale"}.
+  template <class = void>
   json to_json() const {
     json j = base_json();
     j["mean"] = json_numbers(mean_);
@@ -82,6 +84,7 @@ public:
   }
   /// Restores a fitted scaler. Throws format_error (mlguard.format.corrupt,
   /// mlguard.format.unknown_field), pipeline_error (width_mismatch, unknown_feature).
+  template <class = void>
   static standard_scaler from_json(const json_reader& params,
                                    const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "mean", "scale"});

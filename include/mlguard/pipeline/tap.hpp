@@ -117,12 +117,14 @@ public:
   row_status inspect(span<double> row) noexcept { return f_ ? f_(row) : row_status::ok; }
 
   /// {"label"}.
+  template <class = void> // deferred: see core/json.hpp
   json to_json() const {
     json j = json::object();
     j["label"] = label_;
     return j;
   }
   /// A pass-through tap with the stored label. Throws format_error (unknown_field).
+  template <class = void>
   static callback_tap from_json(const json_reader& params,
                                 const std::vector<std::string>& names_in) {
     params.allow_fields({"label"});

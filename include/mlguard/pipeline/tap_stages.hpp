@@ -13,7 +13,8 @@
 namespace mlguard::pipeline {
 
 /// Adds validation_tap and monitoring_tap to `registry` and returns it.
-inline stage_registry& add_tap_stages(stage_registry& registry) {
+template <class = void> // deferred: see core/json.hpp
+stage_registry& add_tap_stages(stage_registry& registry) {
   registry.add<validation_tap>();
   registry.add<monitoring_tap>();
   return registry;
@@ -21,7 +22,8 @@ inline stage_registry& add_tap_stages(stage_registry& registry) {
 
 /// Every stage in mlguard/pipeline/: builtin_stages() plus validation_tap
 /// and monitoring_tap.
-inline stage_registry all_stages() {
+template <class = void>
+stage_registry all_stages() {
   stage_registry r = builtin_stages();
   add_tap_stages(r);
   return r;

@@ -42,6 +42,7 @@ public:
   /// Learns the input layout and finds every schema feature in it. Throws
   /// pipeline_error (mlguard.pipeline.unknown_feature) when the input lacks a
   /// feature the schema names.
+  template <class = void> // deferred: see core/json.hpp
   void bind(const std::vector<std::string>& names_in) {
     std::vector<std::size_t> positions;
     positions.reserve(schema_.size());
@@ -64,6 +65,7 @@ public:
   }
 
   /// Checks one row in place (see the class comment). Never throws.
+  template <class = void>
   row_status inspect(span<double> row) noexcept {
     for (std::size_t i = 0; i < positions_.size(); ++i) {
       row_[i] = row[positions_[i]];
@@ -96,6 +98,7 @@ public:
   std::size_t rows_rejected() const noexcept { return rejected_; } ///< ... stopped by a policy
 
   /// {"schema": the schema document}.
+  template <class = void>
   json to_json() const {
     json j = json::object();
     j["schema"] = schema_.to_json();
@@ -103,6 +106,7 @@ public:
   }
   /// The tap of a saved schema, bound to `names_in`. Throws format_error
   /// (unknown_field, and the schema's own format errors) and as bind().
+  template <class = void>
   static validation_tap from_json(const json_reader& params,
                                   const std::vector<std::string>& names_in) {
     params.allow_fields({"schema"});

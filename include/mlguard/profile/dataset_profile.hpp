@@ -51,6 +51,7 @@ public:
   explicit dataset_profile(const profile_options& options = {}) : options_(options) {}
 
   /// The profile of one table.
+  template <class = void> // deferred: see core/json.hpp
   static dataset_profile of(const table& data, const profile_options& options = {}) {
     dataset_profile p(options);
     p.update(data);
@@ -60,6 +61,7 @@ public:
   /// Adds a batch of rows. Throws profile_error (mlguard.profile.kind_mismatch)
   /// when a column's kind conflicts with its feature's; the profile is then
   /// unchanged.
+  template <class = void>
   void update(const table& batch) {
     for (const auto& c : batch) {
       const auto* ours = find(c.name());
@@ -84,6 +86,7 @@ public:
   /// Folds `other` in. Throws profile_error (mlguard.profile.kind_mismatch)
   /// naming the feature, or mlguard.profile.incompatible_sketches; the
   /// profile is then unchanged.
+  template <class = void>
   void merge(const dataset_profile& other) {
     if (&other == this) { // every feature with itself: nothing can conflict
       for (auto& f : features_) {
@@ -144,6 +147,7 @@ public:
   }
 
   /// The profile as a "mlguard.profile" document (see the class comment).
+  template <class = void>
   json to_json() const {
     json features = json::object();
     for (std::size_t i = 0; i < features_.size(); ++i) {
@@ -168,7 +172,10 @@ public:
   }
 
   /// The profile as JSON text (`indent` < 0: one line).
-  std::string dump(int indent = -1) const { return dump_json(to_json(), indent); }
+  template <class = void>
+  std::string dump(int indent = -1) const {
+    return dump_json(to_json(), indent);
+  }
 
   /// Reads a "mlguard.profile" document (or mlguard 0.1's "profile").
   /// `source` names the input in errors (a path); messages give the field
@@ -177,6 +184,7 @@ public:
   /// fields, a feature whose count differs from rows, a bad sketch),
   /// mlguard.format.unknown_field, mlguard.format.wrong_kind (another kind
   /// of document), mlguard.format.newer_version.
+  template <class = void>
   static dataset_profile from_json(const json& document, const std::string& source = "profile") {
     const auto r =
         json_reader::document(document, format, source, {"rows", "options", "columns", "features"});
@@ -215,16 +223,23 @@ public:
   }
 
   /// Parses and reads profile JSON text; throws as parse_json and from_json.
+  template <class = void>
   static dataset_profile parse(std::string_view text, const std::string& source = "profile") {
     return from_json(parse_json(text, source), source);
   }
 
   /// Writes the profile document to `path` atomically (save_json).
   /// Throws io_error (mlguard.io.write_failed).
-  void save(const std::string& path) const { save_json(path, to_json()); }
+  template <class = void>
+  void save(const std::string& path) const {
+    save_json(path, to_json());
+  }
   /// Reads a profile document from `path` (load_json, then from_json).
   /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
-  static dataset_profile load(const std::string& path) { return from_json(load_json(path), path); }
+  template <class = void>
+  static dataset_profile load(const std::string& path) {
+    return from_json(load_json(path), path);
+  }
 
   /// Equality of rows, options and every feature (column order ignored).
   friend bool operator==(const dataset_profile& a, const dataset_profile& b) {
@@ -293,9 +308,13 @@ private:
 };
 
 /// nlohmann ADL hook: `json j = profile;`
-inline void to_json(json& j, const dataset_profile& profile) { j = profile.to_json(); }
+template <class = void>
+void to_json(json& j, const dataset_profile& profile) {
+  j = profile.to_json();
+}
 /// nlohmann ADL hook. Throws as dataset_profile::from_json.
-inline void from_json(const json& j, dataset_profile& profile) {
+template <class = void>
+void from_json(const json& j, dataset_profile& profile) {
   profile = dataset_profile::from_json(j);
 }
 

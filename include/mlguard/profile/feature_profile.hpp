@@ -131,6 +131,7 @@ public:
         frequencies_(options.frequent_items_capacity), distinct_(options.distinct_precision) {}
 
   /// The profile of a table column.
+  template <class = void> // deferred: see core/json.hpp
   static feature_profile of(const column& c, const profile_options& options = {}) {
     feature_profile p(c.kind(), options);
     p.update(c);
@@ -236,6 +237,7 @@ public:
   /// mlguard.profile.kind_mismatch for numeric vs categorical with values on
   /// both sides, mlguard.profile.incompatible_sketches for distinct-count
   /// sketches of different precision.
+  template <class = void>
   void merge(const feature_profile& other) {
     if (&other == this) {
       const feature_profile copy(other);
@@ -318,6 +320,7 @@ public:
   /// The approximate quantile at normalised rank `rank` (see
   /// sketch::kll_sketch::get_quantile), or nothing without finite values.
   /// Throws argument_error (mlguard.argument.invalid_rank) outside [0, 1].
+  template <class = void>
   std::optional<double> quantile(double rank) const {
     if (!has_values()) {
       return std::nullopt;
@@ -333,6 +336,7 @@ public:
 
   /// The number of distinct present values: exact for a categorical profile
   /// whose frequencies are exact, otherwise the HyperLogLog estimate.
+  template <class = void>
   double distinct_estimate() const {
     if (kind_ == column_kind::categorical && frequencies_.is_exact()) {
       return static_cast<double>(frequencies_.size());
@@ -350,6 +354,7 @@ public:
   /// sketch::distinct_count document). Doubles go through json_number
   /// (shortest round-trip text; an m2 that overflowed as "inf"), so a
   /// read-back profile is identical.
+  template <class = void>
   json to_json() const {
     json j = json::object();
     j["kind"] = to_string(kind_);
@@ -379,6 +384,7 @@ public:
   /// Throws format_error: mlguard.format.corrupt (missing or ill-typed
   /// fields, counts that do not add up, min > max, a bad sketch),
   /// mlguard.format.unknown_field, and the sketches' own format errors.
+  template <class = void>
   static feature_profile from_json(const json_reader& r, const profile_options& options = {}) {
     const std::string& kind = r.text("kind");
     const bool numeric = kind == "numeric";
@@ -446,6 +452,7 @@ public:
 
   /// Reads what to_json wrote from `j`; `source` names the input in errors.
   /// Throws as from_json(json_reader).
+  template <class = void>
   static feature_profile from_json(const json& j, const std::string& source = "feature_profile",
                                    const profile_options& options = {}) {
     return from_json(json_reader(j, source), options);

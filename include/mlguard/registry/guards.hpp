@@ -113,7 +113,8 @@ private:
 namespace guards {
 
 /// Refuses unless the candidate has metric `metric` >= `threshold` (e.g. auc >= 0.85).
-inline transition_guard min_metric(std::string metric, double threshold) {
+template <class = void> // deferred: see core/json.hpp
+transition_guard min_metric(std::string metric, double threshold) {
   return [metric = std::move(metric), threshold](const transition& t) {
     const auto it = t.candidate->metrics.find(metric);
     if (it == t.candidate->metrics.end()) {
@@ -129,7 +130,8 @@ inline transition_guard min_metric(std::string metric, double threshold) {
 }
 
 /// Refuses unless the candidate has metric `metric` <= `threshold` (e.g. rmse <= 3.0).
-inline transition_guard max_metric(std::string metric, double threshold) {
+template <class = void>
+transition_guard max_metric(std::string metric, double threshold) {
   return [metric = std::move(metric), threshold](const transition& t) {
     const auto it = t.candidate->metrics.find(metric);
     if (it == t.candidate->metrics.end()) {
@@ -145,7 +147,8 @@ inline transition_guard max_metric(std::string metric, double threshold) {
 }
 
 /// Refuses candidates whose status is not ready.
-inline transition_guard require_ready() {
+template <class = void>
+transition_guard require_ready() {
   return [](const transition& t) {
     if (t.candidate->status != version_status::ready) {
       return guard_verdict::refuse("version " + std::to_string(t.candidate->version) + " is " +
@@ -157,8 +160,8 @@ inline transition_guard require_ready() {
 
 /// Refuses unless `compute_digest(candidate)` equals the candidate's recorded
 /// artifact_digest: the application hashes the artifact it is about to serve.
-inline transition_guard
-verified_digest(std::function<std::string(const model_version&)> compute_digest) {
+template <class = void>
+transition_guard verified_digest(std::function<std::string(const model_version&)> compute_digest) {
   return [compute = std::move(compute_digest)](const transition& t) {
     if (t.candidate->artifact_digest.empty()) {
       return guard_verdict::refuse("version " + std::to_string(t.candidate->version) +
@@ -175,7 +178,8 @@ verified_digest(std::function<std::string(const model_version&)> compute_digest)
 
 /// Refuses unless the candidate carries tag `key` with value `value`
 /// (e.g. "input_schema" = the schema fingerprint the service was built for).
-inline transition_guard require_tag(std::string key, std::string value) {
+template <class = void>
+transition_guard require_tag(std::string key, std::string value) {
   return [key = std::move(key), value = std::move(value)](const transition& t) {
     const auto it = t.candidate->tags.find(key);
     if (it == t.candidate->tags.end() || it->second != value) {

@@ -330,8 +330,12 @@ struct version_query {
 // nlohmann ADL hooks (`json j = v;`, `j.get<model_version>()`) call them.
 
 namespace detail {
-inline std::string time_to_json(timestamp t) { return format_iso8601(t, iso8601_precision::exact); }
-inline timestamp read_time(const json_reader& r, std::string_view field) {
+template <class = void> // deferred: see core/json.hpp
+std::string time_to_json(timestamp t) {
+  return format_iso8601(t, iso8601_precision::exact);
+}
+template <class = void>
+timestamp read_time(const json_reader& r, std::string_view field) {
   const std::string& text = r.text(field);
   try {
     return parse_iso8601(text);
@@ -339,24 +343,29 @@ inline timestamp read_time(const json_reader& r, std::string_view field) {
     r.fail(field, std::string(e.message()));
   }
 }
-inline json optional_int_to_json(const std::optional<int>& v) {
+template <class = void>
+json optional_int_to_json(const std::optional<int>& v) {
   return v ? json(*v) : json(nullptr);
 }
-inline std::optional<int> read_optional_int(const json_reader& r, std::string_view field) {
+template <class = void>
+std::optional<int> read_optional_int(const json_reader& r, std::string_view field) {
   if (!r.has_value(field)) {
     return std::nullopt;
   }
   return static_cast<int>(
       r.integer(field, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
 }
-inline int read_int(const json_reader& r, std::string_view field) {
+template <class = void>
+int read_int(const json_reader& r, std::string_view field) {
   return static_cast<int>(
       r.integer(field, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
 }
-inline std::string read_optional_text(const json_reader& r, std::string_view field) {
+template <class = void>
+std::string read_optional_text(const json_reader& r, std::string_view field) {
   return r.has_value(field) ? r.text(field) : std::string();
 }
-inline string_map read_string_map(const json_reader& r, std::string_view field) {
+template <class = void>
+string_map read_string_map(const json_reader& r, std::string_view field) {
   string_map out;
   if (r.has_value(field)) {
     const json_reader m = r.object(field);
@@ -369,7 +378,8 @@ inline string_map read_string_map(const json_reader& r, std::string_view field) 
 } // namespace detail
 
 /// The lineage in `r` (what to_json wrote). Throws format_error (mlguard.format.corrupt).
-inline lineage read_lineage(const json_reader& r) {
+template <class = void>
+lineage read_lineage(const json_reader& r) {
   lineage l;
   l.data_fingerprint = detail::read_optional_text(r, "data_fingerprint");
   l.pipeline_fingerprint = detail::read_optional_text(r, "pipeline_fingerprint");
@@ -382,7 +392,8 @@ inline lineage read_lineage(const json_reader& r) {
 
 /// The model version in `r` (what to_json wrote). Throws format_error
 /// (mlguard.format.corrupt).
-inline model_version read_model_version(const json_reader& r) {
+template <class = void>
+model_version read_model_version(const json_reader& r) {
   model_version v;
   v.model = r.text("model");
   v.version = detail::read_int(r, "version");
@@ -411,7 +422,8 @@ inline model_version read_model_version(const json_reader& r) {
 
 /// The registered model in `r` (what to_json wrote). Throws format_error
 /// (mlguard.format.corrupt).
-inline registered_model read_registered_model(const json_reader& r) {
+template <class = void>
+registered_model read_registered_model(const json_reader& r) {
   registered_model m;
   m.name = r.text("name");
   m.description = detail::read_optional_text(r, "description");
@@ -431,7 +443,8 @@ inline registered_model read_registered_model(const json_reader& r) {
 
 /// The audit record in `r` (what to_json wrote). Throws format_error
 /// (mlguard.format.corrupt).
-inline audit_record read_audit_record(const json_reader& r) {
+template <class = void>
+audit_record read_audit_record(const json_reader& r) {
   audit_record a;
   a.sequence = r.count("sequence");
   a.time = detail::read_time(r, "time");
@@ -453,7 +466,8 @@ inline audit_record read_audit_record(const json_reader& r) {
   return a;
 }
 
-inline void to_json(json& j, const lineage& l) {
+template <class = void>
+void to_json(json& j, const lineage& l) {
   j = json::object();
   j["data_fingerprint"] = l.data_fingerprint;
   j["pipeline_fingerprint"] = l.pipeline_fingerprint;
@@ -462,9 +476,13 @@ inline void to_json(json& j, const lineage& l) {
   j["created_at"] = detail::time_to_json(l.created_at);
   j["created_by"] = l.created_by;
 }
-inline void from_json(const json& j, lineage& l) { l = read_lineage(json_reader(j, "lineage")); }
+template <class = void>
+void from_json(const json& j, lineage& l) {
+  l = read_lineage(json_reader(j, "lineage"));
+}
 
-inline void to_json(json& j, const model_version& v) {
+template <class = void>
+void to_json(json& j, const model_version& v) {
   j = json::object();
   j["model"] = v.model;
   j["version"] = v.version;
@@ -482,11 +500,13 @@ inline void to_json(json& j, const model_version& v) {
   j["lineage"] = v.lineage;
   j["aliases"] = v.aliases;
 }
-inline void from_json(const json& j, model_version& v) {
+template <class = void>
+void from_json(const json& j, model_version& v) {
   v = read_model_version(json_reader(j, "model_version"));
 }
 
-inline void to_json(json& j, const registered_model& m) {
+template <class = void>
+void to_json(json& j, const registered_model& m) {
   j = json::object();
   j["name"] = m.name;
   j["description"] = m.description;
@@ -497,11 +517,13 @@ inline void to_json(json& j, const registered_model& m) {
   j["aliases"] = m.aliases;
   j["sequence"] = m.sequence;
 }
-inline void from_json(const json& j, registered_model& m) {
+template <class = void>
+void from_json(const json& j, registered_model& m) {
   m = read_registered_model(json_reader(j, "registered_model"));
 }
 
-inline void to_json(json& j, const audit_record& r) {
+template <class = void>
+void to_json(json& j, const audit_record& r) {
   j = json::object();
   j["sequence"] = r.sequence;
   j["time"] = detail::time_to_json(r.time);
@@ -527,11 +549,13 @@ inline void to_json(json& j, const audit_record& r) {
     j["value"] = *r.value;
   }
 }
-inline void from_json(const json& j, audit_record& r) {
+template <class = void>
+void from_json(const json& j, audit_record& r) {
   r = read_audit_record(json_reader(j, "audit_record"));
 }
 
-inline void to_json(json& j, const alias_change& c) {
+template <class = void>
+void to_json(json& j, const alias_change& c) {
   j = json::object();
   j["sequence"] = c.sequence;
   j["time"] = detail::time_to_json(c.time);
@@ -543,7 +567,8 @@ inline void to_json(json& j, const alias_change& c) {
   j["rollback"] = c.rollback;
 }
 
-inline void to_json(json& j, const alias_result& r) {
+template <class = void>
+void to_json(json& j, const alias_result& r) {
   j = json::object();
   j["outcome"] = to_string(r.outcome);
   j["previous"] = detail::optional_int_to_json(r.previous);

@@ -56,6 +56,7 @@ public:
   }
 
   /// The schema's features, in schema order.
+  template <class = void> // deferred: see core/json.hpp
   static feature_layout of(const validate::schema& s) {
     std::vector<layout_feature> f;
     f.reserve(s.size());
@@ -96,6 +97,7 @@ public:
   /// are the layout's names in the layout's order. Throws serving_error
   /// (mlguard.serving.layout_mismatch) naming the first missing, extra or
   /// misplaced feature.
+  template <class = void>
   void check_names(const std::vector<std::string>& names, std::string_view who) const {
     for (const auto& f : features_) {
       if (std::find(names.begin(), names.end(), f.name) == names.end()) {
@@ -115,6 +117,7 @@ public:
 
   /// Checks that the schema has the layout's features, in order, of the same
   /// kinds. Throws serving_error (mlguard.serving.layout_mismatch) naming the feature.
+  template <class = void>
   void check_schema(const validate::schema& s) const {
     std::vector<std::string> names;
     for (const auto& spec : s.features()) {
@@ -131,6 +134,7 @@ public:
   }
 
   /// {"format", "format_version", "features": [{"name", "kind"}]}.
+  template <class = void>
   json to_json() const {
     json doc = new_document(format);
     json list = json::array();
@@ -143,6 +147,7 @@ public:
 
   /// The inverse of to_json. Throws format_error (mlguard.format.*) naming the
   /// field, and serving_error (layout_mismatch) for repeated names.
+  template <class = void>
   static feature_layout from_json(const json& document, const std::string& source = "layout") {
     const auto r = json_reader::document(document, format, source, {"features"});
     std::vector<layout_feature> f;
@@ -163,6 +168,7 @@ private:
     return serving_error("layout_mismatch", std::string(who) + " " + what);
   }
 
+  template <class = void>
   static validate::feature_kind kind_from(const json_reader& item) {
     const std::string& s = item.text("kind");
     for (auto k : {validate::feature_kind::numeric, validate::feature_kind::integer,

@@ -121,6 +121,7 @@ public:
   /// (options.check_smoke). Throws serving_error (layout_mismatch,
   /// smoke_failed), pipeline_error, drift_error (a monitor option that
   /// does not fit, e.g. a window that is not a tumbling count), format_error.
+  template <class = void> // deferred: see core/json.hpp
   guarded_model(model_bundle bundle, int version, guarded_options options = {},
                 const pipeline::stage_registry& stages = pipeline::builtin_stages())
       : bundle_(std::move(bundle)), version_(version), options_(std::move(options)),
@@ -175,6 +176,7 @@ public:
   /// Scores a row of doubles in layout order (see the class comment).
   /// `request_id` 0 = assign one (returned in the outcome). Never throws or
   /// allocates (but see the class comment on closing windows).
+  template <class = void>
   outcome predict(span<const double> row, std::uint64_t request_id = 0) noexcept {
     auto& l = my_lane();
     std::unique_lock<std::mutex> lock(l.mutex);
@@ -189,6 +191,7 @@ public:
 
   /// Scores text fields in layout order (validate_fields parses them as
   /// io::read_csv does). Never throws or allocates (see predict).
+  template <class = void>
   outcome predict_fields(span<const std::string_view> fields,
                          std::uint64_t request_id = 0) noexcept {
     auto& l = my_lane();
@@ -208,6 +211,7 @@ public:
   /// Throws argument_error (mlguard.argument.unknown_column) naming a layout
   /// feature the batch lacks, mlguard.argument.wrong_kind for a numeric
   /// column where the layout has a categorical one.
+  template <class = void>
   std::vector<outcome> predict_batch(const table& batch) {
     const auto& layout = bundle_.layout;
     std::vector<const vocabulary*> vocabs;
@@ -253,6 +257,7 @@ public:
   /// without counting or monitoring) and compares the outputs with the
   /// expected ones. Throws serving_error (mlguard.serving.smoke_failed)
   /// naming the first row that differs or is rejected.
+  template <class = void>
   void check_smoke() {
     auto& l = *lanes_.front();
     const std::lock_guard<std::mutex> lock(l.mutex);
@@ -305,6 +310,7 @@ public:
 
   /// Closes the monitors' open windows now (those with rows), reporting
   /// them through on_window. Allocates.
+  template <class = void>
   void flush() {
     if (inputs_) {
       emit("inputs", inputs_->collect());
@@ -326,6 +332,7 @@ private:
     std::size_t index = 0;
   };
 
+  template <class = void>
   std::vector<drift::feature_reference> input_references() const {
     std::vector<drift::feature_reference> refs;
     for (std::size_t i = 0; i < bundle_.layout.size(); ++i) {
@@ -342,6 +349,7 @@ private:
 
   // A concurrent monitor with one shard per lane. We cut windows ourselves
   // (every window.size rows), so each shard gets twice that room.
+  template <class = void>
   std::unique_ptr<drift::concurrent_monitor>
   make_monitor(std::vector<drift::feature_reference> refs, drift::monitor_options o,
                std::string_view stream, std::size_t& window) {
@@ -379,6 +387,7 @@ private:
     return o;
   }
 
+  template <class = void>
   outcome score(lane& l, std::unique_lock<std::mutex>& lock, const validate::row_result& r,
                 outcome& o) noexcept {
     const auto& schema = bundle_.schema;
@@ -462,6 +471,7 @@ private:
     imputed_values_.fetch_add(o.imputed_values, std::memory_order_relaxed);
   }
 
+  template <class = void>
   void emit(std::string_view stream, const drift::window_report& r) {
     if (options_.on_window && r.rows > 0) {
       options_.on_window(version_window{version_, stream, r});

@@ -46,7 +46,8 @@ namespace detail {
 
 // A cell as a request would send it: shortest round-trip number, the
 // category's name, "" for missing.
-inline std::string field_text(const column& c, std::size_t row) {
+template <class = void> // deferred: see core/json.hpp
+std::string field_text(const column& c, std::size_t row) {
   if (c.is_categorical()) {
     const auto code = c.codes()[row];
     return code < 0 ? std::string() : c.vocab().name_of(code);
@@ -70,7 +71,8 @@ inline std::string field_text(const column& c, std::size_t row) {
 /// table's codes (to_matrix) then reads the same codes that validate_fields
 /// gives a request; infer_schema's own vocabulary is sorted, may be open
 /// (too many categories) or may have turned true/false into a boolean.
-inline validate::schema aligned_schema(const validate::schema& inferred, const table& training) {
+template <class = void>
+validate::schema aligned_schema(const validate::schema& inferred, const table& training) {
   auto specs = inferred.features();
   for (auto& spec : specs) {
     const column& c = training.at(spec.name);

@@ -73,13 +73,15 @@ inline constexpr document_format smoke_format{"mlguard.smoke_rows", 1};
 
 namespace detail {
 
-inline std::string member_text(const json& document) {
+template <class = void> // deferred: see core/json.hpp
+std::string member_text(const json& document) {
   std::string text = dump_json(document, 1);
   text.push_back('\n');
   return text;
 }
 
-inline json smoke_to_json(const model_bundle& b) {
+template <class = void>
+json smoke_to_json(const model_bundle& b) {
   json doc = new_document(smoke_format);
   doc["tolerance"] = json_number(b.smoke_tolerance);
   json rows = json::array();
@@ -102,7 +104,8 @@ inline json smoke_to_json(const model_bundle& b) {
 /// output, and smoke rows have one field per feature. Throws serving_error
 /// (mlguard.serving.layout_mismatch) naming the feature, and format_error
 /// when the pipeline document lacks its feature lists.
-inline void check_bundle(const model_bundle& b) {
+template <class = void>
+void check_bundle(const model_bundle& b) {
   b.layout.check_schema(b.schema);
   const json_reader p(b.pipeline, member::pipeline);
   b.layout.check_names(p.texts("input_features"), "the pipeline's inputs");
@@ -134,7 +137,8 @@ inline void check_bundle(const model_bundle& b) {
 /// the manifest, {"format": "mlguard.bundle", "format_version": 1,
 /// "members": {name: "sha256:..."}} as compact JSON (keys sorted).
 /// Throws as check_bundle (a bundle that would fail to open is not written).
-inline bundle_members encode_bundle(const model_bundle& b) {
+template <class = void>
+bundle_members encode_bundle(const model_bundle& b) {
   check_bundle(b);
   bundle_members m;
   m[member::pipeline] = detail::member_text(b.pipeline);
@@ -159,7 +163,8 @@ inline bundle_members encode_bundle(const model_bundle& b) {
 /// The bundle's digest: the SHA-256 of its manifest, which holds every
 /// other member's SHA-256 ("sha256:<hex>"). Throws serving_error
 /// (bundle_incomplete) when `members` has no manifest.
-inline std::string bundle_digest(const bundle_members& members) {
+template <class = void>
+std::string bundle_digest(const bundle_members& members) {
   const auto it = members.find(member::manifest);
   if (it == members.end()) {
     throw serving_error("bundle_incomplete", "the bundle has no manifest.json");
@@ -174,7 +179,8 @@ inline std::string bundle_digest(const bundle_members& members) {
 ///   or a member's is not the manifest's (names the member);
 /// - mlguard.serving.bundle_corrupt: a member does not parse (names it);
 /// - mlguard.serving.layout_mismatch: the members disagree (check_bundle).
-inline model_bundle read_bundle(const artifact_store& store, const std::string& digest) {
+template <class = void>
+model_bundle read_bundle(const artifact_store& store, const std::string& digest) {
   const auto manifest_text = store.read(digest, member::manifest);
   if (!manifest_text) {
     throw serving_error("bundle_incomplete", store.contains(digest)
@@ -257,7 +263,8 @@ inline model_bundle read_bundle(const artifact_store& store, const std::string& 
 
 /// Stores `b` in `store` and returns its digest (the same bundle always gets
 /// the same digest). Throws as encode_bundle and artifact_store::put.
-inline std::string write_bundle(artifact_store& store, const model_bundle& b) {
+template <class = void>
+std::string write_bundle(artifact_store& store, const model_bundle& b) {
   const auto members = encode_bundle(b);
   const auto digest = bundle_digest(members);
   store.put(digest, members);
@@ -268,7 +275,8 @@ inline std::string write_bundle(artifact_store& store, const model_bundle& b) {
 /// its parents; each member replaced atomically), the form `mlguard bundle
 /// create` writes and `mlguard registry publish` reads. Returns the digest.
 /// Throws as encode_bundle, io_error when writing fails.
-inline std::string save_bundle(const std::string& dir, const model_bundle& b) {
+template <class = void>
+std::string save_bundle(const std::string& dir, const model_bundle& b) {
   const auto members = encode_bundle(b);
   detail::make_directory(dir);
   for (const auto& m : members) {
@@ -292,7 +300,8 @@ struct loaded_bundle {
 /// read_bundle does (its digest is that of the manifest found there). Throws
 /// serving_error (bundle_incomplete when there is no manifest or a member is
 /// missing, digest_mismatch, bundle_corrupt, layout_mismatch), io_error.
-inline loaded_bundle load_bundle(const std::string& dir) {
+template <class = void>
+loaded_bundle load_bundle(const std::string& dir) {
   loaded_bundle out;
   const std::string manifest_path = dir + "/" + member::manifest;
   struct stat st {};

@@ -69,7 +69,8 @@ struct outcome {
 /// The outcome as JSON: {"prediction", "status", "version", "request_id",
 /// "anomalous_features", "imputed_values", "anomalies": [{"feature": index,
 /// "kinds": [TFDV anomaly names]}]} (plus "malformed": true when it was).
-inline json to_json(const outcome& o) {
+template <class = void> // deferred: see core/json.hpp
+json to_json(const outcome& o) {
   json j = json::object();
   j["prediction"] = json_number(o.prediction);
   j["status"] = to_string(o.status);

@@ -25,10 +25,11 @@ namespace mlguard::serving {
 /// registered version whose bundle fails verification (at worst an
 /// unreferenced bundle in the store). Throws as encode_bundle,
 /// artifact_store::put and model_registry::register_version.
-inline registry::model_version publish(registry::model_registry& registry, artifact_store& store,
-                                       const std::string& model, const model_bundle& bundle,
-                                       registry::version_metadata metadata = {},
-                                       const registry::change_context& context = {}) {
+template <class = void> // deferred: see core/json.hpp
+registry::model_version publish(registry::model_registry& registry, artifact_store& store,
+                                const std::string& model, const model_bundle& bundle,
+                                registry::version_metadata metadata = {},
+                                const registry::change_context& context = {}) {
   const auto members = encode_bundle(bundle);
   const auto digest = bundle_digest(members);
   const auto uri = store.put(digest, members);
@@ -63,8 +64,9 @@ struct opened_bundle {
 /// serving_error mlguard.serving.version_failed (the version's status is
 /// failed), bundle_incomplete (no digest: not published as a bundle), and
 /// as read_bundle.
-inline opened_bundle open_bundle(const registry::model_registry& registry,
-                                 const artifact_store& store, std::string_view uri) {
+template <class = void>
+opened_bundle open_bundle(const registry::model_registry& registry, const artifact_store& store,
+                          std::string_view uri) {
   opened_bundle out;
   out.version = registry.resolve(uri);
   const auto& v = out.version;

@@ -105,6 +105,7 @@ public:
 
   /// One check (see the class comment). Returns true when it swapped.
   /// Never throws: failures become events.
+  template <class = void> // deferred: see core/json.hpp
   bool poll() noexcept {
     const std::lock_guard<std::mutex> lock(poll_mutex_);
     std::optional<registry::model_version> target;
@@ -151,6 +152,7 @@ public:
 
   /// Starts polling on a thread of its own (an immediate poll, then one per
   /// interval). Does nothing when already started.
+  template <class = void>
   void start() {
     const std::lock_guard<std::mutex> lock(thread_mutex_);
     if (thread_.joinable()) {

@@ -168,6 +168,7 @@ public:
   /// The sketch as a "mlguard.distinct_count" document: {"format",
   /// "format_version", "precision", "registers"}, the registers one
   /// character each from [0-9a-zA-Z-_] (values 0 to 63).
+  template <class = void> // deferred: see core/json.hpp
   json to_json() const {
     std::string text(registers_.size(), '0');
     for (std::size_t i = 0; i < registers_.size(); ++i) {
@@ -185,6 +186,7 @@ public:
   /// of the wrong length or with values out of range; the message names the
   /// field path), mlguard.format.unknown_field, mlguard.format.wrong_kind,
   /// mlguard.format.newer_version.
+  template <class = void>
   static distinct_count from_json(const json& document,
                                   const std::string& source = "distinct_count",
                                   const std::string& path = {}) {
@@ -213,10 +215,16 @@ public:
 
   /// Writes the sketch document to `path` atomically (save_json).
   /// Throws io_error (mlguard.io.write_failed).
-  void save(const std::string& path) const { save_json(path, to_json()); }
+  template <class = void>
+  void save(const std::string& path) const {
+    save_json(path, to_json());
+  }
   /// Reads a sketch document from `path` (load_json, then from_json).
   /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
-  static distinct_count load(const std::string& path) { return from_json(load_json(path), path); }
+  template <class = void>
+  static distinct_count load(const std::string& path) {
+    return from_json(load_json(path), path);
+  }
 
   /// Structural equality: same precision and registers.
   friend bool operator==(const distinct_count& a, const distinct_count& b) {
@@ -262,9 +270,13 @@ private:
 };
 
 /// nlohmann ADL hook: `json j = sketch;`
-inline void to_json(json& j, const distinct_count& sketch) { j = sketch.to_json(); }
+template <class = void>
+void to_json(json& j, const distinct_count& sketch) {
+  j = sketch.to_json();
+}
 /// nlohmann ADL hook. Throws as distinct_count::from_json.
-inline void from_json(const json& j, distinct_count& sketch) {
+template <class = void>
+void from_json(const json& j, distinct_count& sketch) {
   sketch = distinct_count::from_json(j);
 }
 

@@ -69,7 +69,8 @@ struct ks_result {
 /// JSON form: {"statistic", "p_value", "statistic_location", "statistic_sign",
 /// "method" ("exact" | "asymp"), "n1", "n2"}. Doubles follow core/json.hpp's
 /// json_number: a NaN p-value is null, an infinite location "inf" or "-inf".
-inline void to_json(json& j, const ks_result& r) {
+template <class = void> // deferred: see core/json.hpp
+void to_json(json& j, const ks_result& r) {
   j = json::object();
   j["statistic"] = json_number(r.statistic);
   j["p_value"] = json_number(r.p_value);

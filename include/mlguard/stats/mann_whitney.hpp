@@ -60,7 +60,8 @@ struct mann_whitney_result {
 };
 
 /// JSON form: {"statistic", "p_value", "method", "n1", "n2"} (doubles as json_number writes them).
-inline void to_json(json& j, const mann_whitney_result& r) {
+template <class = void> // deferred: see core/json.hpp
+void to_json(json& j, const mann_whitney_result& r) {
   j = json::object();
   j["statistic"] = json_number(r.statistic);
   j["p_value"] = json_number(r.p_value);

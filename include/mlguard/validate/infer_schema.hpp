@@ -61,8 +61,8 @@ struct infer_options {
 /// Throws validation_error: mlguard.validate.empty_data (no rows or no
 /// columns), mlguard.validate.all_missing_column (a column without any
 /// value: its kind cannot be inferred), mlguard.validate.invalid_option.
-inline schema infer_schema(const profile::dataset_profile& training,
-                           const infer_options& options = {}) {
+template <class = void> // deferred: see core/json.hpp
+schema infer_schema(const profile::dataset_profile& training, const infer_options& options = {}) {
   if (!(options.domain_margin >= 0.0) || !(options.missing_margin >= 0.0) ||
       !std::isfinite(options.domain_margin) || !std::isfinite(options.missing_margin)) {
     throw validation_error("invalid_option", "domain_margin and missing_margin must be finite "
@@ -154,7 +154,8 @@ inline schema infer_schema(const profile::dataset_profile& training,
 
 /// Infers a schema from a training table (its profile::dataset_profile, then as above).
 /// Throws as infer_schema(profile::dataset_profile), and profile_error from profiling.
-inline schema infer_schema(const table& training, const infer_options& options = {}) {
+template <class = void>
+schema infer_schema(const table& training, const infer_options& options = {}) {
   if (training.rows() == 0 || training.cols() == 0) {
     throw validation_error("empty_data", "cannot infer a schema from a table without rows");
   }

@@ -119,25 +119,37 @@ public:
   const detail::feature_check& check(std::size_t i) const noexcept { return checks_[i]; }
 
   /// The schema as a "mlguard.schema" document (see the class comment).
+  template <class = void> // deferred: see core/json.hpp
   json to_json() const;
   /// The schema as JSON text (`indent` < 0: one line).
-  std::string dump(int indent = 2) const { return dump_json(to_json(), indent); }
+  template <class = void>
+  std::string dump(int indent = 2) const {
+    return dump_json(to_json(), indent);
+  }
   /// Reads a "mlguard.schema" document; `source` names it in errors. Throws
   /// format_error (mlguard.format.corrupt, unknown_field, wrong_kind,
   /// newer_version; messages name the field path, e.g. `s.json:
   /// features[2].domain.min: expected a number`) and validation_error
   /// (mlguard.validate.invalid_spec, naming the source and the feature).
+  template <class = void>
   static schema from_json(const json& document, const std::string& source = "schema");
   /// Parses JSON text and reads it (parse_json's errors, then from_json's).
+  template <class = void>
   static schema parse(std::string_view text, const std::string& source = "schema") {
     return from_json(parse_json(text, source), source);
   }
   /// Writes the schema document to `path` atomically (save_json).
   /// Throws io_error (mlguard.io.write_failed).
-  void save(const std::string& path) const { save_json(path, to_json()); }
+  template <class = void>
+  void save(const std::string& path) const {
+    save_json(path, to_json());
+  }
   /// Reads a schema document from `path` (load_json, then from_json).
   /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
-  static schema load(const std::string& path) { return from_json(load_json(path), path); }
+  template <class = void>
+  static schema load(const std::string& path) {
+    return from_json(load_json(path), path);
+  }
 
 private:
   void compile();

@@ -59,7 +59,8 @@ inline double total_count(const std::map<std::string, double>& counts) noexcept 
 } // namespace detail
 
 /// Category → count of a categorical profile (its frequency summary's estimates).
-inline std::map<std::string, double> category_counts(const profile::feature_profile& p) {
+template <class = void> // deferred: see core/json.hpp
+std::map<std::string, double> category_counts(const profile::feature_profile& p) {
   std::map<std::string, double> out;
   for (const auto& [item, count] : p.frequencies().counts()) {
     out.emplace_hint(out.end(), item, static_cast<double>(count));
@@ -72,7 +73,8 @@ inline std::map<std::string, double> category_counts(const profile::feature_prof
 /// category (the last in category order among ties). Nothing when a side
 /// is empty. With `combined_total`, both sides are divided by the total of
 /// both (normalized_abs_difference).
-inline std::optional<std::pair<double, std::string>>
+template <class = void>
+std::optional<std::pair<double, std::string>>
 l_infinity_distance(const std::map<std::string, double>& a, const std::map<std::string, double>& b,
                     bool combined_total = false) {
   double ta = detail::total_count(a);
@@ -96,7 +98,8 @@ l_infinity_distance(const std::map<std::string, double>& a, const std::map<std::
 
 /// TFDV's NormalizedAbsoluteDifference: as l_infinity_distance, but both
 /// sides divided by the combined total of both.
-inline std::optional<std::pair<double, std::string>>
+template <class = void>
+std::optional<std::pair<double, std::string>>
 normalized_abs_difference(const std::map<std::string, double>& a,
                           const std::map<std::string, double>& b) {
   return l_infinity_distance(a, b, true);
@@ -105,8 +108,9 @@ normalized_abs_difference(const std::map<std::string, double>& a,
 /// Jensen–Shannon divergence (base 2, capped at 1) between two category
 /// count maps, as TFDV's map form: scipy.spatial.distance.jensenshannon(p,
 /// q, base=2)² over the union of categories. Nothing when a side is empty.
-inline std::optional<double> jensen_shannon_divergence(const std::map<std::string, double>& a,
-                                                       const std::map<std::string, double>& b) {
+template <class = void>
+std::optional<double> jensen_shannon_divergence(const std::map<std::string, double>& a,
+                                                const std::map<std::string, double>& b) {
   std::vector<double> p;
   std::vector<double> q;
   detail::for_each_category(a, b, [&](const std::string&, double ca, double cb) {
@@ -129,9 +133,10 @@ inline std::optional<double> jensen_shannon_divergence(const std::map<std::strin
 /// sketch's ranks at the edges (exact below k values, within its rank error
 /// above) where TFDV interpolates between quantile boundaries, and missing
 /// values (NaN) get no bucket. Nothing when a side has no value.
-inline std::optional<double> jensen_shannon_divergence(const profile::feature_profile& a,
-                                                       const profile::feature_profile& b,
-                                                       std::size_t buckets) {
+template <class = void>
+std::optional<double> jensen_shannon_divergence(const profile::feature_profile& a,
+                                                const profile::feature_profile& b,
+                                                std::size_t buckets) {
   const auto ha = detail::equi_width_histogram(a, buckets);
   const auto hb = detail::equi_width_histogram(b, buckets);
   auto [p, q] = detail::align(ha, hb);
@@ -155,9 +160,10 @@ inline std::optional<double> jensen_shannon_divergence(const profile::feature_pr
 /// carries the schema's threshold and is anomalous when above it. A
 /// feature absent from either profile, of different kinds in the two, or
 /// without values is skipped with the reason.
-inline std::vector<feature_skew> compare_profiles(const schema& s,
-                                                  const profile::dataset_profile& training,
-                                                  const profile::dataset_profile& serving) {
+template <class = void>
+std::vector<feature_skew> compare_profiles(const schema& s,
+                                           const profile::dataset_profile& training,
+                                           const profile::dataset_profile& serving) {
   std::vector<feature_skew> out;
   for (const auto& spec : s.features()) {
     feature_skew fs;
@@ -221,7 +227,8 @@ inline std::vector<feature_skew> compare_profiles(const schema& s,
 /// compare_profiles against the profile of the `serving` table, built with
 /// the training profile's options (what validate_options::skew wants for a
 /// batch). Throws profile_error from profiling.
-inline std::vector<feature_skew>
+template <class = void>
+std::vector<feature_skew>
 compare_profiles(const schema& s, const profile::dataset_profile& training, const table& serving) {
   return compare_profiles(s, training, profile::dataset_profile::of(serving, training.options()));
 }

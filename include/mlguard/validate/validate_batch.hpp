@@ -184,8 +184,9 @@ private:
 /// text. With options.skew, the measurements are reported per feature and
 /// anomalous ones become COMPARATOR_* entries. Throws nothing on bad data
 /// (only std::bad_alloc).
-inline validation_report validate_batch(const schema& s, const table& data,
-                                        const validate_options& options = {});
+template <class = void> // deferred: see core/json.hpp
+validation_report validate_batch(const schema& s, const table& data,
+                                 const validate_options& options = {});
 
 } // namespace mlguard::validate
 

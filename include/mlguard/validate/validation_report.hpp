@@ -93,30 +93,43 @@ struct validation_report {
   }
 
   /// The report as a "mlguard.validation_report" document (see the struct comment).
+  template <class = void> // deferred: see core/json.hpp
   json to_json() const;
   /// Reads what to_json wrote; `source` names the input in errors. Throws
   /// format_error: mlguard.format.corrupt (missing or ill-typed fields, an
   /// unknown anomaly kind, severity, verdict or comparator, row 0; the
   /// message names the field path), mlguard.format.unknown_field,
   /// mlguard.format.wrong_kind, mlguard.format.newer_version.
+  template <class = void>
   static validation_report from_json(const json& document,
                                      const std::string& source = "validation_report");
   /// Writes the report document to `path` atomically (save_json).
   /// Throws io_error (mlguard.io.write_failed).
-  void save(const std::string& path) const { save_json(path, to_json()); }
+  template <class = void>
+  void save(const std::string& path) const {
+    save_json(path, to_json());
+  }
   /// Reads a report document from `path` (load_json, then from_json).
   /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
+  template <class = void>
   static validation_report load(const std::string& path) {
     return from_json(load_json(path), path);
   }
 };
 
 /// nlohmann ADL hook: `json j = report;`
-inline void to_json(json& j, const validation_report& r) { j = r.to_json(); }
+template <class = void>
+void to_json(json& j, const validation_report& r) {
+  j = r.to_json();
+}
 /// nlohmann ADL hook. Throws as validation_report::from_json.
-inline void from_json(const json& j, validation_report& r) { r = validation_report::from_json(j); }
+template <class = void>
+void from_json(const json& j, validation_report& r) {
+  r = validation_report::from_json(j);
+}
 
-inline json validation_report::to_json() const {
+template <class>
+json validation_report::to_json() const {
   json list = json::array();
   for (const auto& f : features) {
     json anomalies = json::array();
@@ -177,8 +190,8 @@ inline json validation_report::to_json() const {
   return j;
 }
 
-inline validation_report validation_report::from_json(const json& document,
-                                                      const std::string& source) {
+template <class>
+validation_report validation_report::from_json(const json& document, const std::string& source) {
   const auto r =
       json_reader::document(document, format, source,
                             {"rows", "rejected_rows", "verdict", "errors", "warnings", "features"});

@@ -27,7 +27,8 @@ inline bool is_categorical_test(method m) noexcept {
 }
 
 // A method over category counts (categorical columns, or numeric values as categories).
-inline statistic_result categorical_statistic(method m, const category_counts& counts) {
+template <class = void> // deferred: see core/json.hpp
+statistic_result categorical_statistic(method m, const category_counts& counts) {
   switch (m) {
   case method::psi:
     return psi(counts);
@@ -54,9 +55,10 @@ inline statistic_result categorical_statistic(method m, const category_counts& c
 }
 
 // A method over two numeric samples (finite, non-missing values).
-inline statistic_result numeric_statistic(method m, const std::vector<double>& reference,
-                                          const std::vector<double>& current,
-                                          const binning_options& binning) {
+template <class = void>
+statistic_result numeric_statistic(method m, const std::vector<double>& reference,
+                                   const std::vector<double>& current,
+                                   const binning_options& binning) {
   if (is_categorical_test(m)) {
     return categorical_statistic(m, count_values(reference, current));
   }

@@ -40,8 +40,9 @@ inline constexpr const char* other_category = "<other>";
 /// the categories present in either (reference first, in bin order, then
 /// those only the window has), the reference's vocabulary + "<other>" as
 /// names, then the category_counts form of the method.
-inline statistic_result evaluate_categories(const feature_reference& ref, method m,
-                                            const std::uint64_t* counts, column_drift& out) {
+template <class = void> // deferred: see core/json.hpp
+statistic_result evaluate_categories(const feature_reference& ref, method m,
+                                     const std::uint64_t* counts, column_drift& out) {
   category_counts c;
   const std::size_t v = ref.vocabulary().size();
   const auto& names = ref.vocabulary().names();
@@ -90,12 +91,12 @@ inline statistic_result evaluate_categories(const feature_reference& ref, method
 /// l_infinity and chi_square, and stats::ks_2samp_sorted (p-value by
 /// `ks_mode`); for categorical ones evaluate_categories. `values` holds the
 /// window's finite values (sorted here in place); `scratch` is the KS working buffer.
-inline column_drift evaluate_feature(const feature_reference& ref, method requested,
-                                     std::optional<double> threshold, const std::uint64_t* counts,
-                                     std::uint64_t missing, std::uint64_t non_finite,
-                                     double* values, std::size_t n_values,
-                                     std::vector<double>& scratch,
-                                     stats::ks_method ks_mode = stats::ks_method::automatic) {
+template <class = void>
+column_drift evaluate_feature(const feature_reference& ref, method requested,
+                              std::optional<double> threshold, const std::uint64_t* counts,
+                              std::uint64_t missing, std::uint64_t non_finite, double* values,
+                              std::size_t n_values, std::vector<double>& scratch,
+                              stats::ks_method ks_mode = stats::ks_method::automatic) {
   column_drift out;
   out.name = ref.name();
   out.kind = ref.kind();

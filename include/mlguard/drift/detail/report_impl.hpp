@@ -30,7 +30,8 @@ struct numeric_sample {
   std::size_t non_finite = 0;
 };
 
-inline numeric_sample finite_values(const column& c) {
+template <class = void> // deferred: see core/json.hpp
+numeric_sample finite_values(const column& c) {
   numeric_sample s;
   s.values.reserve(c.size());
   for (double v : c.values()) {
@@ -48,8 +49,9 @@ inline numeric_sample finite_values(const column& c) {
 // The number of distinct values across two samples, counted up to `limit` + 1
 // (the default method only asks whether there are more than 5): O(n · limit),
 // no sort and no copy.
-inline std::size_t distinct_count_up_to(const std::vector<double>& a, const std::vector<double>& b,
-                                        std::size_t limit) {
+template <class = void>
+std::size_t distinct_count_up_to(const std::vector<double>& a, const std::vector<double>& b,
+                                 std::size_t limit) {
   std::vector<double> seen;
   seen.reserve(limit + 1);
   for (const auto* sample : {&a, &b}) {
@@ -65,7 +67,8 @@ inline std::size_t distinct_count_up_to(const std::vector<double>& a, const std:
   return seen.size();
 }
 
-inline std::vector<std::int32_t> present_codes(const column& c, std::size_t& missing) {
+template <class = void>
+std::vector<std::int32_t> present_codes(const column& c, std::size_t& missing) {
   std::vector<std::int32_t> codes;
   codes.reserve(c.size());
   for (auto code : c.codes()) {
@@ -78,8 +81,8 @@ inline std::vector<std::int32_t> present_codes(const column& c, std::size_t& mis
   return codes;
 }
 
-inline column_drift compare_column(const column& ref, const column& cur,
-                                   const report_options& options) {
+template <class = void>
+column_drift compare_column(const column& ref, const column& cur, const report_options& options) {
   column_drift out;
   out.name = ref.name();
   out.kind = ref.kind();
@@ -180,8 +183,8 @@ inline column_drift compare_column(const column& ref, const column& cur,
 
 } // namespace detail
 
-inline drift_report compare(const table& reference, const table& current,
-                            const report_options& options) {
+template <class>
+drift_report compare(const table& reference, const table& current, const report_options& options) {
   if (options.bins == 0) {
     throw drift_error("invalid_option", "bins must be at least 1");
   }

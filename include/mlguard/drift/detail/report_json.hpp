@@ -25,7 +25,8 @@
 namespace mlguard::drift {
 namespace detail {
 
-inline json json_strings(const std::vector<std::string>& values) {
+template <class = void> // deferred: see core/json.hpp
+json json_strings(const std::vector<std::string>& values) {
   json out = json::array();
   for (const auto& v : values) {
     out.push_back(json(v));
@@ -33,12 +34,14 @@ inline json json_strings(const std::vector<std::string>& values) {
   return out;
 }
 
-inline std::size_t read_size(const json_reader& r, std::string_view field) {
+template <class = void>
+std::size_t read_size(const json_reader& r, std::string_view field) {
   return static_cast<std::size_t>(r.count(field, std::numeric_limits<std::size_t>::max()));
 }
 
 /// Writes a report's fields (everything but the document envelope) into `j`.
-inline void write_report_fields(json& j, const drift_report& r) {
+template <class = void>
+void write_report_fields(json& j, const drift_report& r) {
   j["dataset_drift"] = r.dataset_drift;
   j["share_drifted"] = json_number(r.share_drifted);
   j["drifted_columns"] = r.drifted;
@@ -57,7 +60,8 @@ inline void write_report_fields(json& j, const drift_report& r) {
 }
 
 /// Reads one column's verdict as to_json(column_drift) wrote it.
-inline column_drift read_column(const json_reader& r) {
+template <class = void>
+column_drift read_column(const json_reader& r) {
   r.allow_fields({"name", "kind", "method", "statistic", "p_value", "p_value_adjusted", "threshold",
                   "drifted", "n_reference", "n_current", "missing_reference", "missing_current",
                   "non_finite_reference", "non_finite_current", "unseen_categories",
@@ -100,8 +104,9 @@ inline column_drift read_column(const json_reader& r) {
 
 /// Reads what write_report_fields wrote. The object may hold the fields
 /// `also` besides (the document envelope, a window's span), and no others.
-inline void read_report_fields(const json_reader& r, drift_report& out,
-                               std::initializer_list<std::string_view> also) {
+template <class = void>
+void read_report_fields(const json_reader& r, drift_report& out,
+                        std::initializer_list<std::string_view> also) {
   r.allow_fields({"dataset_drift", "share_drifted", "drifted_columns", "evaluated_columns",
                   "drift_share", "correction", "columns", "only_in_reference", "only_in_current"},
                  also);
@@ -125,7 +130,8 @@ inline void read_report_fields(const json_reader& r, drift_report& out,
 
 } // namespace detail
 
-inline void to_json(json& j, const column_drift& c) {
+template <class>
+void to_json(json& j, const column_drift& c) {
   j = json::object();
   j["name"] = c.name;
   j["kind"] = to_string(c.kind);
@@ -152,12 +158,14 @@ inline void to_json(json& j, const column_drift& c) {
   }
 }
 
-inline void to_json(json& j, const drift_report& r) {
+template <class>
+void to_json(json& j, const drift_report& r) {
   j = new_document(drift_report::format);
   detail::write_report_fields(j, r);
 }
 
-inline drift_report drift_report::from_json(const json& document, std::string_view source) {
+template <class>
+drift_report drift_report::from_json(const json& document, std::string_view source) {
   check_format(document, format, source);
   const json_reader r(document, std::string(source));
   drift_report out;
@@ -165,17 +173,22 @@ inline drift_report drift_report::from_json(const json& document, std::string_vi
   return out;
 }
 
-inline void drift_report::save(const std::string& path) const {
+template <class>
+void drift_report::save(const std::string& path) const {
   json document;
   to_json(document, *this);
   save_json(path, document);
 }
 
-inline drift_report drift_report::load(const std::string& path) {
+template <class>
+drift_report drift_report::load(const std::string& path) {
   return from_json(load_json(path), path);
 }
 
-inline void from_json(const json& j, drift_report& r) { r = drift_report::from_json(j); }
+template <class>
+void from_json(const json& j, drift_report& r) {
+  r = drift_report::from_json(j);
+}
 
 } // namespace mlguard::drift
 

@@ -93,6 +93,7 @@ private:
   // "state": {"width", "total", "variance", "total_width", "tick", "n_buckets",
   // "max_n_buckets", "n_detections", "rows": [[[total, variance], ...], ...]}
   // (row i: the buckets of 2^i observations, oldest first).
+  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     json rows = json::array();
     for (std::size_t r = 0; r < rows_; ++r) {
@@ -115,6 +116,7 @@ private:
     s["n_detections"] = n_detections_;
     s["rows"] = std::move(rows);
   }
+  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"width", "total", "variance", "total_width", "tick", "n_buckets",
                            "max_n_buckets", "n_detections", "rows"});

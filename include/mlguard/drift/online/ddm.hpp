@@ -77,12 +77,14 @@ private:
     p_min_ = s_min_ = ps_min_ = std::numeric_limits<double>::infinity();
   }
   // "state": {"p": {"n", "mean"}, "p_min", "s_min", "ps_min"} (infinite before the warm start).
+  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["p"] = p_.to_json();
     s["p_min"] = json_number(p_min_);
     s["s_min"] = json_number(s_min_);
     s["ps_min"] = json_number(ps_min_);
   }
+  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"p", "p_min", "s_min", "ps_min"});
     p_ = detail::river_mean::from_json(s.object("p"));

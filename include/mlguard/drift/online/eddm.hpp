@@ -87,6 +87,7 @@ private:
     p2s_prime_max_ = -1.0;
   }
   // "state": {"distances": {"n", "mean", "s"}, "n", "last_error", "n_errors", "p2s_prime_max"}.
+  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["distances"] = distances_.to_json();
     s["n"] = n_;
@@ -94,6 +95,7 @@ private:
     s["n_errors"] = n_errors_;
     s["p2s_prime_max"] = json_number(p2s_prime_max_);
   }
+  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"distances", "n", "last_error", "n_errors", "p2s_prime_max"});
     distances_ = detail::river_var::from_json(s.object("distances"));

@@ -97,11 +97,13 @@ private:
   }
   void clear() noexcept { z_ = x_min_ = x_max_ = {}; }
   // "state": {"z", "x_min", "x_max"}, each {"n", "mean"}; the bounds are recomputed.
+  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["z"] = z_.to_json();
     s["x_min"] = x_min_.to_json();
     s["x_max"] = x_max_.to_json();
   }
+  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"z", "x_min", "x_max"});
     z_ = detail::river_mean::from_json(s.object("z"));

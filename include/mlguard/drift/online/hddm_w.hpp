@@ -92,6 +92,7 @@ private:
   }
   // "state": {"total", "s1_incr", "s2_incr", "s1_decr", "s2_decr" (each
   // {"ewma", "initialized", "ibc"}), "incr_cutpoint", "decr_cutpoint" (±inf at first)}.
+  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["total"] = total_.to_json();
     s["s1_incr"] = s1_incr_.to_json();
@@ -101,6 +102,7 @@ private:
     s["incr_cutpoint"] = json_number(incr_cutpoint_);
     s["decr_cutpoint"] = json_number(decr_cutpoint_);
   }
+  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(
         s, {"total", "s1_incr", "s2_incr", "s1_decr", "s2_decr", "incr_cutpoint", "decr_cutpoint"});
@@ -131,6 +133,7 @@ private:
       ibc = lambda_sq + c_lambda_sq * ibc;
     }
     // {"ewma", "initialized", "ibc"}.
+    template <class = void>
     json to_json() const {
       json j = json::object();
       j["ewma"] = json_number(ewma.mean);
@@ -138,6 +141,7 @@ private:
       j["ibc"] = json_number(ibc);
       return j;
     }
+    template <class = void>
     static sample_info from_json(const json_reader& r, double lambda) {
       r.allow_fields({"ewma", "initialized", "ibc"});
       sample_info info(lambda);

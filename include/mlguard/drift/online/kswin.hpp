@@ -126,6 +126,7 @@ public:
   /// Restores what to_json() wrote, with `sampler` (null: the default
   /// python_random_sampler) restored from the stored sampler state. Throws
   /// format_error as detector_base::from_json.
+  template <class = void>
   static kswin from_json(const json& document, std::string_view source = name,
                          std::unique_ptr<kswin_sampler> sampler = nullptr) {
     const json_reader r = open_document(document, source);
@@ -149,6 +150,7 @@ public:
   /// Reads a detector saved by save(), with `sampler` as in from_json.
   /// Throws io_error (mlguard.io.open_failed, read_failed) and the
   /// format_errors of from_json.
+  template <class = void>
   static kswin load(const std::string& path, std::unique_ptr<kswin_sampler> sampler = nullptr) {
     return from_json(load_json(path), path, std::move(sampler));
   }
@@ -214,6 +216,7 @@ private:
   }
   // "state": {"n", "window" (oldest first), "p_value", "statistic",
   // "sampler" (the sampler's to_json())}.
+  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     json window = json::array();
     for (std::size_t i = 0; i < size_; ++i) {
@@ -225,6 +228,7 @@ private:
     s["statistic"] = json_number(statistic_);
     s["sampler"] = sampler_->to_json();
   }
+  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"n", "window", "p_value", "statistic", "sampler"});
     n_ = s.count("n");

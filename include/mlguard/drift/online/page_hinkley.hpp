@@ -113,6 +113,7 @@ private:
   }
   // "state": {"mean": {"n", "mean"}, "sum_increase", "sum_decrease",
   // "min_increase" ("inf" at first), "max_decrease"}.
+  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["mean"] = mean_.to_json();
     s["sum_increase"] = json_number(sum_increase_);
@@ -120,6 +121,7 @@ private:
     s["min_increase"] = json_number(min_increase_);
     s["max_decrease"] = json_number(max_decrease_);
   }
+  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"mean", "sum_increase", "sum_decrease", "min_increase", "max_decrease"});
     mean_ = detail::river_mean::from_json(s.object("mean"));

@@ -39,15 +39,17 @@ struct pipeline_document {
 };
 
 /// Adds {"kind", "params"} of one stage to `stages`.
-inline void add_stage(json& stages, std::string_view kind, json params) {
+template <class = void> // deferred: see core/json.hpp
+void add_stage(json& stages, std::string_view kind, json params) {
   json entry = json::object();
   entry["kind"] = kind;
   entry["params"] = std::move(params);
   stages.push_back(std::move(entry));
 }
 
-inline json write_pipeline_document(const std::vector<std::string>& input,
-                                    const std::vector<std::string>& output, json stages) {
+template <class = void>
+json write_pipeline_document(const std::vector<std::string>& input,
+                             const std::vector<std::string>& output, json stages) {
   json doc = new_document(pipeline_format);
   doc["input_features"] = input;
   doc["output_features"] = output;
@@ -57,7 +59,8 @@ inline json write_pipeline_document(const std::vector<std::string>& input,
 
 /// Checks the envelope and the stage list; the entries refer into `doc`.
 /// Throws format_error (corrupt, wrong_kind, newer_version, unknown_field).
-inline pipeline_document read_pipeline_document(const json& doc, std::string source) {
+template <class = void>
+pipeline_document read_pipeline_document(const json& doc, std::string source) {
   const auto r = json_reader::document(doc, pipeline_format, std::move(source),
                                        {"input_features", "output_features", "stages"});
   pipeline_document out;
@@ -78,8 +81,9 @@ inline pipeline_document read_pipeline_document(const json& doc, std::string sou
 
 /// Throws pipeline_error (mlguard.pipeline.width_mismatch) when the stages'
 /// output names differ from what the document recorded.
-inline void check_outputs(const std::vector<std::string>& recorded,
-                          const std::vector<std::string>& computed, std::string_view source) {
+template <class = void>
+void check_outputs(const std::vector<std::string>& recorded,
+                   const std::vector<std::string>& computed, std::string_view source) {
   if (recorded != computed) {
     throw pipeline_error("width_mismatch",
                          std::string(source) + ": the stages produce " +

@@ -33,7 +33,8 @@ struct histogram {
 // [e_i, e_i+1), the last bucket closed, as numpy.histogram), which are exact
 // while the sketch has not compacted. Missing values (NaN) are left out: a
 // profile cannot tell NaN from missing, TFDV adds NaN as a separate bucket.
-inline histogram equi_width_histogram(const profile::feature_profile& p, std::size_t n) {
+template <class = void> // deferred: see core/json.hpp
+histogram equi_width_histogram(const profile::feature_profile& p, std::size_t n) {
   histogram h;
   h.infinite = static_cast<double>(p.non_finite_count());
   const auto finite = static_cast<double>(p.finite_count());
@@ -60,8 +61,8 @@ inline histogram equi_width_histogram(const profile::feature_profile& p, std::si
 
 // TFDV's RebucketHistogram: spreads each bucket's count uniformly over the
 // new buckets it covers; `boundaries` contain every edge of `h`.
-inline std::vector<bucket> rebucket(const std::vector<double>& boundaries,
-                                    const std::vector<bucket>& h) {
+template <class = void>
+std::vector<bucket> rebucket(const std::vector<double>& boundaries, const std::vector<bucket>& h) {
   std::vector<bucket> out;
   std::size_t index = 0;
   const std::size_t last = boundaries.size() - 1;
@@ -89,7 +90,8 @@ inline std::vector<bucket> rebucket(const std::vector<double>& boundaries,
 
 // The sorted, distinct edges of the finite buckets of `h` (equal-width
 // buckets come in order, so a bucket's high edge is the next one's low).
-inline std::vector<double> bucket_edges(const std::vector<bucket>& h) {
+template <class = void>
+std::vector<double> bucket_edges(const std::vector<bucket>& h) {
   std::vector<double> edges;
   for (const auto& x : h) {
     for (const double e : {x.low, x.high}) {
@@ -110,8 +112,8 @@ inline std::vector<double> bucket_edges(const std::vector<bucket>& h) {
 // extra buckets, points by increasing value). Returns the two count
 // vectors, same length. Plain vectors rather than maps and sets keep the
 // instantiations this costs every includer small.
-inline std::pair<std::vector<double>, std::vector<double>> align(const histogram& a,
-                                                                 const histogram& b) {
+template <class = void>
+std::pair<std::vector<double>, std::vector<double>> align(const histogram& a, const histogram& b) {
   struct point {
     double value;
     double a;

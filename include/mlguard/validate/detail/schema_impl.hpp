@@ -104,7 +104,8 @@ inline void schema::compile() {
   }
 }
 
-inline json schema::to_json() const {
+template <class>
+json schema::to_json() const {
   json features = json::array();
   for (const auto& f : features_) {
     json j = json::object();
@@ -179,7 +180,8 @@ inline json schema::to_json() const {
   return doc;
 }
 
-inline schema schema::from_json(const json& document, const std::string& source) {
+template <class>
+schema schema::from_json(const json& document, const std::string& source) {
   const auto r = json_reader::document(document, format, source,
                                        {"histogram_buckets", "severity", "features"});
   const auto flag = [](const json_reader& o, const char* field, bool fallback) {

@@ -78,8 +78,9 @@ private:
 
 } // namespace detail
 
-inline validation_report validate_batch(const schema& s, const table& data,
-                                        const validate_options& options) {
+template <class>
+validation_report validate_batch(const schema& s, const table& data,
+                                 const validate_options& options) {
   report_builder builder(s, options);
   std::vector<std::optional<detail::column_cells>> cells(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {

@@ -19,6 +19,7 @@ struct river_mean {
   }
 
   /// {"n", "mean"}.
+  template <class = void> // deferred: see core/json.hpp
   json to_json() const {
     json j = json::object();
     j["n"] = json_number(n);
@@ -26,6 +27,7 @@ struct river_mean {
     return j;
   }
   /// Reads to_json()'s object: n ≥ 0 and mean finite, else format_error corrupt.
+  template <class = void>
   static river_mean from_json(const json_reader& r) {
     r.allow_fields({"n", "mean"});
     river_mean m;
@@ -52,12 +54,14 @@ struct river_var {
   double get() const noexcept { return mean.n > 1.0 ? s / (mean.n - 1.0) : 0.0; }
 
   /// {"n", "mean", "s"}.
+  template <class = void>
   json to_json() const {
     json j = mean.to_json();
     j["s"] = json_number(s);
     return j;
   }
   /// Reads to_json()'s object: n ≥ 0, mean and s finite, else format_error corrupt.
+  template <class = void>
   static river_var from_json(const json_reader& r) {
     r.allow_fields({"n", "mean", "s"});
     river_var v;
