@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   co.on_decision = [&](const rollback::decision& d) {
     story.add(d.version, std::string("controller: ") + rollback::to_string(d.action), d.reason);
   };
-  std::unique_ptr<rollback::rollback_controller> controller;
+  std::unique_ptr<rollback::rollback_controller> controller; // once the model exists
 
   // ---- serving: followers keep the champion and challenger slots current
   serving::follower_options fo;
