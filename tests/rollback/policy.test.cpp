@@ -68,6 +68,23 @@ TEST_CASE("policy_document: mistakes are refused with the field's path") {
     CHECK(std::string(e.what()).find("policy.json: policy.policies[0].rollbacks") !=
           std::string::npos);
   }
+  // A hostile document nested a million levels deep is refused, not a stack overflow.
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) {
+    deep += R"({"kind": "any_of", "policies": [)";
+  }
+  deep += R"({"kind": "cooldown", "seconds": 1})";
+  for (int i = 0; i < 100000; ++i) {
+    deep += "]}";
+  }
+  MLGUARD_CHECK_THROWS_ID(load(deep), "mlguard.format.corrupt");
+  std::string fine = R"({"kind": "cooldown", "seconds": 1})";
+  for (int i = 0; i < 32; ++i) {
+    fine = R"({"kind": "any_of", "policies": [)" + fine + "]}";
+  }
+  CHECK(load(fine).rollback.is_combination());
+  MLGUARD_CHECK_THROWS_ID(load(R"({"kind": "any_of", "policies": [)" + fine + "]}"),
+                          "mlguard.format.corrupt");
   MLGUARD_CHECK_THROWS_ID(
       rb::policy_document::from_json(mlguard::parse_json(R"({"format": "mlguard.schema",
                                                              "format_version": 1})",

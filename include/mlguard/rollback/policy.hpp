@@ -235,7 +235,8 @@ json to_json(const policy& p);
 
 /// Reads what to_json(policy) wrote; `source` names the document in errors.
 /// Throws format_error (mlguard.format.corrupt, unknown_field, naming the
-/// field's path) and rollback_error (mlguard.rollback.invalid_option).
+/// field's path; corrupt too when any_of/all_of nest deeper than 32 levels)
+/// and rollback_error (mlguard.rollback.invalid_option).
 policy policy_from_json(const json_reader& r);
 
 /// A saved rollback policy: {"format": "mlguard.rollback_policy",

@@ -241,7 +241,20 @@ inline json to_json(const policy& p) {
   return j;
 }
 
-inline policy policy_from_json(const json_reader& r) {
+namespace detail {
+/// How deep any_of / all_of may nest in a document: far beyond a readable
+/// policy, and shallow enough that a hostile document cannot exhaust the stack.
+inline constexpr int max_policy_depth = 32;
+inline policy policy_at_depth(const json_reader& r, int depth);
+} // namespace detail
+
+inline policy policy_from_json(const json_reader& r) { return detail::policy_at_depth(r, 0); }
+
+inline policy detail::policy_at_depth(const json_reader& r, int depth) {
+  if (depth > max_policy_depth) {
+    throw format_error("corrupt", r.where("policies") + ": any_of/all_of nest deeper than " +
+                                      std::to_string(max_policy_depth) + " levels");
+  }
   const std::string& kind = r.text("kind");
   const std::string name = r.has("name") ? r.text("name") : std::string();
   const auto with = [&](std::initializer_list<std::string_view> fields) {
@@ -301,7 +314,7 @@ inline policy policy_from_json(const json_reader& r) {
     with({"policies"});
     std::vector<policy> children;
     for (const auto& c : r.objects("policies")) {
-      children.push_back(policy_from_json(c));
+      children.push_back(detail::policy_at_depth(c, depth + 1));
     }
     if (children.empty()) {
       throw format_error("corrupt", r.where("policies") + ": expected at least one policy");
