@@ -69,6 +69,7 @@ public:
   /// Throws rollback_error (mlguard.rollback.invalid_option) for an empty
   /// model or alias name, a non-positive interval or a zero queue capacity;
   /// io_error when the trace file cannot be opened.
+  template <class = void> // deferred: see core/json.hpp
   rollback_controller(registry::model_registry& registry, policy p, controller_options options)
       : registry_(registry), options_(std::move(options)), engine_(std::move(p)),
         clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
@@ -121,6 +122,7 @@ public:
   /// engine in order, acts on its decisions and returns them. Throws what the
   /// registry throws (io_error, format_error, registry_error not_found when
   /// the model does not exist).
+  template <class = void>
   std::vector<decision> poll() {
     std::vector<decision> made;
     refresh_alias();
@@ -146,6 +148,7 @@ public:
 
   /// Runs poll() every options.interval on a thread of its own until stop().
   /// A poll that throws raises a critical alert and the next one tries again.
+  template <class = void>
   void start() {
     const std::lock_guard<std::mutex> lock(run_mutex_);
     if (thread_.joinable()) {
@@ -176,6 +179,7 @@ public:
   const decision_engine& engine() const noexcept { return engine_; }
 
 private:
+  template <class = void>
   void run() {
     std::unique_lock<std::mutex> lock(run_mutex_);
     while (!stopping_) {
@@ -192,6 +196,7 @@ private:
   }
 
   // Feeds the engine an alias event when the alias moved since the last look.
+  template <class = void>
   void refresh_alias() {
     const auto changes = registry_.changes_since(options_.model, sequence_);
     bool moved = !seen_alias_;
@@ -221,6 +226,7 @@ private:
     watched_.store(event.version, std::memory_order_release);
   }
 
+  template <class = void>
   void act(decision d, std::vector<decision>& made) {
     if (d.action == decision_verdict::rollback) {
       registry::alias_result result;
@@ -265,6 +271,7 @@ private:
     }
   }
 
+  template <class = void>
   void publish(const decision& d, std::vector<decision>& made) {
     last_time_ = std::max(last_time_, d.time);
     if (options_.on_decision) {
@@ -273,6 +280,7 @@ private:
     made.push_back(d);
   }
 
+  template <class = void>
   void raise(report::alert_level level, const std::string& what, std::string summary,
              json details) {
     report::alert a;
@@ -291,6 +299,7 @@ private:
     }
   }
 
+  template <class = void>
   void record(const trace_event& e) {
     last_time_ = std::max(last_time_, e.time());
     if (trace_ != nullptr) {
@@ -302,6 +311,7 @@ private:
   }
 
   // The trace is for diagnosis: decisions go on, but someone should know (once).
+  template <class = void>
   void trace_failure() {
     if (!trace_failed_) {
       trace_failed_ = true;

@@ -67,6 +67,7 @@ struct decision {
   std::vector<finding> findings;
 };
 
+template <class = void> // deferred: see core/json.hpp
 inline json to_json(const finding& f) {
   return {{"policy", f.policy},
           {"state", to_string(f.state)},
@@ -77,6 +78,7 @@ inline json to_json(const finding& f) {
 
 /// The decision as JSON: {"time": ISO-8601, "version", "verdict", "policy",
 /// "reason", "target" (or null), "findings": [...]}.
+template <class = void>
 inline json to_json(const decision& d) {
   json findings = json::array();
   for (const auto& f : d.findings) {

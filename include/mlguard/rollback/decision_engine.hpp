@@ -39,12 +39,14 @@ namespace mlguard::rollback {
 class decision_engine {
 public:
   /// Throws nothing beyond what copying the policy throws.
+  template <class = void> // deferred: see core/json.hpp
   explicit decision_engine(policy p) : policy_(std::move(p)), root_(policy_) {}
 
   decision_engine(const decision_engine&) = delete;
   decision_engine& operator=(const decision_engine&) = delete;
 
   /// Feeds one event; returns the decision it caused, if any.
+  template <class = void>
   std::optional<decision> feed(const trace_event& e) {
     if (e.type == trace_event::kind::alias) {
       feed(e.moved);
@@ -54,6 +56,7 @@ public:
   }
 
   /// The alias moved (or was first seen): watch `a.version` from now on.
+  template <class = void>
   void feed(const alias_event& a) {
     if (a.rollback) {
       rollbacks_.push_back(a.time);
@@ -71,6 +74,7 @@ public:
   }
 
   /// An observation; returns a decision when the verdict changed.
+  template <class = void>
   std::optional<decision> feed(const observation& o) {
     const int v = o.version == 0 ? version_ : o.version;
     if (std::isfinite(o.value)) {
@@ -97,6 +101,7 @@ public:
   /// The controller could not roll back (a guard refused, the alias had no
   /// earlier version after all): a hold decision citing `by`. The engine
   /// does not try again for this version.
+  template <class = void>
   decision refused(timestamp t, std::string by, std::string reason) {
     decision d;
     d.time = t;
@@ -112,6 +117,7 @@ public:
   }
 
   /// The verdict the policy gives now, with its findings (whether or not it changed).
+  template <class = void>
   decision evaluate() const {
     const auto ctx = context();
     decision d;
@@ -149,6 +155,7 @@ public:
   }
 
   /// Every leaf policy's state and numbers now.
+  template <class = void>
   std::vector<finding> findings() const {
     std::vector<finding> out;
     root_.findings(context(), out);
@@ -164,6 +171,7 @@ public:
   const policy& rules() const noexcept { return policy_; }
 
 private:
+  template <class = void>
   detail::rule_context context() const {
     detail::rule_context ctx;
     ctx.now = now_;

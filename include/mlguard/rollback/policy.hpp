@@ -136,6 +136,7 @@ public:
 
   /// Wraps a rule, checking it. Throws rollback_error
   /// (mlguard.rollback.invalid_option) naming the setting that is out of range.
+  template <class = void> // deferred: see core/json.hpp
   explicit policy(rule_type rule, std::vector<policy> children = {}, std::string name = {})
       : rule_(std::move(rule)), children_(std::move(children)), name_(std::move(name)) {
     check();
@@ -151,7 +152,10 @@ public:
   const rule_type& rule() const noexcept { return rule_; }
   const std::vector<policy>& children() const noexcept { return children_; }
   /// Its name: the one given, or one describing the rule ("error_rate above 0.2").
-  std::string name() const { return name_.empty() ? describe() : name_; }
+  template <class = void>
+  std::string name() const {
+    return name_.empty() ? describe() : name_;
+  }
   /// True for grace, cooldown and limit.
   bool is_gate() const noexcept {
     return std::holds_alternative<grace_rule>(rule_) ||
@@ -163,9 +167,11 @@ public:
   }
 
   /// A one-line description of the rule, e.g. "threshold error_rate above 0.2 (reset 0.1)".
+  template <class = void>
   std::string describe() const;
 
 private:
+  template <class = void>
   void check() const;
 
   rule_type rule_;
@@ -175,55 +181,66 @@ private:
 
 /// Hysteresis on `signal`: trips at `trip`, clears at `reset` (reset must not
 /// be beyond trip on the bad side).
+template <class = void>
 inline policy threshold(std::string signal, double trip, double reset, worse bad = worse::above,
                         std::uint64_t min_samples = 0) {
   return policy(threshold_rule{std::move(signal), trip, reset, bad, min_samples});
 }
 /// `windows` observations of `signal` in a row beyond `level`.
+template <class = void>
 inline policy consecutive(std::string signal, double level, std::size_t windows,
                           worse bad = worse::above) {
   return policy(consecutive_rule{std::move(signal), level, windows, bad});
 }
 /// Σvalue / Σsamples of `signal` over the trailing `window` above `max_rate`,
 /// once the window holds `min_samples`.
+template <class = void>
 inline policy rate(std::string signal, double max_rate, std::chrono::nanoseconds window,
                    std::uint64_t min_samples) {
   return policy(rate_rule{std::move(signal), max_rate, window, min_samples});
 }
 /// At least `features` drifted features in `windows` of the last `of` windows.
+template <class = void>
 inline policy drift(std::size_t features, std::size_t windows, std::size_t of,
                     std::string signal = "drifted_features") {
   return policy(drift_rule{std::move(signal), features, windows, of});
 }
 /// An online detector ("ddm", "adwin", ... as drift/online/detectors.hpp
 /// names them) on `signal`'s values.
+template <class = void>
 inline policy detector(std::string name, std::string signal = "error",
                        std::vector<std::pair<std::string, std::string>> settings = {}) {
   return policy(detector_rule{std::move(signal), std::move(name), std::move(settings)});
 }
 /// The version's mean of `signal` against the previous version's.
+template <class = void>
 inline policy baseline(std::string signal, double tolerance, worse bad = worse::above,
                        bool relative = true, std::uint64_t min_samples = 1) {
   return policy(baseline_rule{std::move(signal), tolerance, bad, relative, min_samples});
 }
 /// Grace after each alias move: `samples` of `signal`, and `duration`.
+template <class = void>
 inline policy grace(std::uint64_t samples, std::string signal = "error",
                     std::chrono::nanoseconds duration = std::chrono::nanoseconds(0)) {
   return policy(grace_rule{std::move(signal), samples, duration});
 }
 /// No rollback within `duration` of the last one.
+template <class = void>
 inline policy cooldown(std::chrono::nanoseconds duration) {
   return policy(cooldown_rule{duration});
 }
 /// At most `rollbacks` rollbacks per trailing `period`.
+template <class = void>
 inline policy limit(std::size_t rollbacks, std::chrono::nanoseconds period) {
   return policy(limit_rule{rollbacks, period});
 }
 /// Tripped when any is tripped; clear when all are clear; else unknown.
+template <class = void>
 inline policy any_of(std::vector<policy> policies) {
   return policy(any_of_rule{}, std::move(policies));
 }
 /// Tripped when all are tripped; clear when any is clear; else unknown.
+template <class = void>
 inline policy all_of(std::vector<policy> policies) {
   return policy(all_of_rule{}, std::move(policies));
 }
@@ -231,12 +248,14 @@ inline policy all_of(std::vector<policy> policies) {
 /// The policy as JSON: {"kind": "threshold", "signal", "trip", ...} with
 /// durations in seconds, combinations as {"kind": "any_of", "policies": [...]},
 /// and "name" when one was given.
+template <class = void>
 json to_json(const policy& p);
 
 /// Reads what to_json(policy) wrote; `source` names the document in errors.
 /// Throws format_error (mlguard.format.corrupt, unknown_field, naming the
 /// field's path; corrupt too when any_of/all_of nest deeper than 32 levels)
 /// and rollback_error (mlguard.rollback.invalid_option).
+template <class = void>
 policy policy_from_json(const json_reader& r);
 
 /// A saved rollback policy: {"format": "mlguard.rollback_policy",
@@ -246,20 +265,28 @@ struct policy_document {
 
   static constexpr document_format format{"mlguard.rollback_policy", 1};
 
+  template <class = void>
   json to_json() const {
     json d = new_document(format);
     d["policy"] = rollback::to_json(rollback);
     return d;
   }
   /// Throws as policy_from_json, and format_error (wrong_kind, newer_version).
+  template <class = void>
   static policy_document from_json(const json& document, std::string_view source) {
     const auto r = json_reader::document(document, format, std::string(source), {"policy"});
     return policy_document{policy_from_json(r.object("policy"))};
   }
   /// Writes atomically. Throws io_error (mlguard.io.write_failed).
-  void save(const std::string& path) const { save_json(path, to_json()); }
+  template <class = void>
+  void save(const std::string& path) const {
+    save_json(path, to_json());
+  }
   /// Throws io_error (open_failed, read_failed) and as from_json.
-  static policy_document load(const std::string& path) { return from_json(load_json(path), path); }
+  template <class = void>
+  static policy_document load(const std::string& path) {
+    return from_json(load_json(path), path);
+  }
 };
 
 } // namespace mlguard::rollback

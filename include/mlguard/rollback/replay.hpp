@@ -30,6 +30,7 @@ struct timeline_entry {
 /// Reads a trace file (one JSON object per line; blank lines skipped).
 /// Throws io_error (mlguard.io.open_failed, read_failed) and format_error
 /// naming the file and line (mlguard.format.corrupt, unknown_field).
+template <class = void> // deferred: see core/json.hpp
 inline std::vector<trace_event> read_trace(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
@@ -52,6 +53,7 @@ inline std::vector<trace_event> read_trace(const std::string& path) {
 
 /// Runs `events` through `p`, in order; returns the alias moves and the
 /// decisions, in order. Throws what the policy's construction throws.
+template <class = void>
 inline std::vector<timeline_entry> replay(const policy& p, const std::vector<trace_event>& events) {
   decision_engine engine(p);
   std::vector<timeline_entry> out;

@@ -79,6 +79,7 @@ struct trace_event {
 /// A trace line: {"t": ns since the epoch, "version", "signal", "value",
 /// "samples"} for an observation, {"t", "alias": version, "previous":
 /// version or null, "rollback": bool} for an alias event.
+template <class = void> // deferred: see core/json.hpp
 inline json to_json(const trace_event& e) {
   const auto t = e.time().time_since_epoch().count();
   if (e.type == trace_event::kind::alias) {
@@ -96,6 +97,7 @@ inline json to_json(const trace_event& e) {
 /// Reads one trace line (as to_json wrote it); `source` names it in errors.
 /// Throws format_error (mlguard.format.corrupt naming the field,
 /// mlguard.format.unknown_field).
+template <class = void>
 inline trace_event trace_event_from_json(const json& j, std::string_view source) {
   const json_reader r(j, std::string(source));
   const auto t = timestamp(std::chrono::nanoseconds(r.integer(

@@ -61,7 +61,8 @@ overloaded(F...) -> overloaded<F...>;
 
 } // namespace detail
 
-inline void policy::check() const {
+template <class> // deferred: see core/json.hpp
+void policy::check() const {
   using detail::require;
   std::visit(
       detail::overloaded{
@@ -117,7 +118,8 @@ inline void policy::check() const {
                            : "only any_of and all_of hold other policies");
 }
 
-inline std::string policy::describe() const {
+template <class>
+std::string policy::describe() const {
   using detail::number_text;
   return std::visit(
       detail::overloaded{
@@ -160,7 +162,8 @@ inline std::string policy::describe() const {
       rule_);
 }
 
-inline json to_json(const policy& p) {
+template <class>
+json to_json(const policy& p) {
   json j = json::object();
   std::visit(
       detail::overloaded{[&](const threshold_rule& t) {
@@ -245,12 +248,17 @@ namespace detail {
 /// How deep any_of / all_of may nest in a document: far beyond a readable
 /// policy, and shallow enough that a hostile document cannot exhaust the stack.
 inline constexpr int max_policy_depth = 32;
-inline policy policy_at_depth(const json_reader& r, int depth);
+template <class = void>
+policy policy_at_depth(const json_reader& r, int depth);
 } // namespace detail
 
-inline policy policy_from_json(const json_reader& r) { return detail::policy_at_depth(r, 0); }
+template <class>
+policy policy_from_json(const json_reader& r) {
+  return detail::policy_at_depth<>(r, 0);
+}
 
-inline policy detail::policy_at_depth(const json_reader& r, int depth) {
+template <class>
+policy detail::policy_at_depth(const json_reader& r, int depth) {
   if (depth > max_policy_depth) {
     throw format_error("corrupt", r.where("policies") + ": any_of/all_of nest deeper than " +
                                       std::to_string(max_policy_depth) + " levels");
@@ -314,7 +322,7 @@ inline policy detail::policy_at_depth(const json_reader& r, int depth) {
     with({"policies"});
     std::vector<policy> children;
     for (const auto& c : r.objects("policies")) {
-      children.push_back(detail::policy_at_depth(c, depth + 1));
+      children.push_back(detail::policy_at_depth<>(c, depth + 1));
     }
     if (children.empty()) {
       throw format_error("corrupt", r.where("policies") + ": expected at least one policy");

@@ -65,6 +65,7 @@ inline bool at_or_beyond(double v, double level, worse bad) noexcept {
 /// The state of one node of a policy tree.
 class rule_state {
 public:
+  template <class = void> // deferred: see core/json.hpp
   explicit rule_state(const policy& p) : spec_(&p) {
     for (const auto& c : p.children()) {
       children_.emplace_back(c);
@@ -75,6 +76,7 @@ public:
   }
 
   /// Forgets everything about the watched version (the alias moved).
+  template <class = void>
   void restart() {
     tripped_ = false;
     seen_ = 0;
@@ -94,6 +96,7 @@ public:
   }
 
   /// Takes one observation of the watched version.
+  template <class = void>
   void observe(const observation& o) {
     for (auto& c : children_) {
       c.observe(o);
@@ -102,6 +105,7 @@ public:
   }
 
   /// The node's state; with gates_open, every gate counts as allowing.
+  template <class = void>
   policy_state evaluate(const rule_context& ctx, bool gates_open) const {
     if (std::holds_alternative<any_of_rule>(spec_->rule()) ||
         std::holds_alternative<all_of_rule>(spec_->rule())) {
@@ -126,6 +130,7 @@ public:
   }
 
   /// The leaves' findings, depth first.
+  template <class = void>
   void findings(const rule_context& ctx, std::vector<finding>& out) const {
     if (spec_->is_combination()) {
       for (const auto& c : children_) {
@@ -142,6 +147,7 @@ public:
 
   /// The first leaf, depth first, that is a trigger in state `s` (or a gate
   /// when `gate`), or null.
+  template <class = void>
   const rule_state* first(const rule_context& ctx, policy_state s, bool gate) const {
     if (spec_->is_combination()) {
       for (const auto& c : children_) {
