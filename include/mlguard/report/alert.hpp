@@ -5,11 +5,14 @@
 // JSON-lines file a log shipper can tail. An alert is a plain value with a
 // key that names what it is about, so a sink can de-duplicate.
 
+#include <cstddef>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/error.hpp"
@@ -58,6 +61,24 @@ public:
   /// Delivers one alert. Throws what the sink's medium throws (io_error).
   virtual void send(const alert& a) = 0;
 };
+
+/// The sinks an alert goes to.
+using alert_sinks = std::vector<std::shared_ptr<alert_sink>>;
+
+/// Sends `a` to every sink in order. A sink that throws is skipped, so one
+/// failing medium silences neither the others nor the caller (a controller,
+/// a canary release); returns how many sinks failed.
+inline std::size_t send_to_all(const alert_sinks& sinks, const alert& a) noexcept {
+  std::size_t failed = 0;
+  for (const auto& sink : sinks) {
+    try {
+      sink->send(a);
+    } catch (...) {
+      ++failed;
+    }
+  }
+  return failed;
+}
 
 /// Hands each alert to a function.
 class callback_sink final : public alert_sink {

@@ -88,7 +88,7 @@ struct canary_release_options {
   std::function<void(const decision&)> on_decision;
   /// Receive the alerts: a promotion (info), an abort (warning), a move the
   /// registry refused or lost to another writer (critical / warning).
-  std::vector<std::shared_ptr<report::alert_sink>> alerts;
+  report::alert_sinks alerts;
 };
 
 /// Runs one canary: judges the router's arms and promotes or aborts through the registry.
@@ -207,13 +207,7 @@ private:
     a.key = options_.model + "@" + options_.challenger_alias + "/" + what;
     a.summary = std::move(summary);
     a.details = to_json(d);
-    for (const auto& sink : options_.alerts) {
-      try {
-        sink->send(a);
-      } catch (const std::exception&) {
-        // A failing sink must not stop the others nor the release.
-      }
-    }
+    report::send_to_all(options_.alerts, a);
   }
 
   registry::model_registry& registry_;

@@ -53,7 +53,7 @@ struct controller_options {
   std::function<void(const decision&)> on_decision;
   /// Receive the alerts: a hold for want of an earlier version, a refused
   /// rollback, a rollback made, a failing poll, a trace that cannot be written.
-  std::vector<std::shared_ptr<report::alert_sink>> alerts;
+  report::alert_sinks alerts;
   /// When set, every event poll() feeds the engine is appended here as a
   /// trace line (signal.hpp), for `mlguard replay`.
   std::string trace_path;
@@ -290,13 +290,7 @@ private:
     a.key = options_.model + "@" + options_.alias + "/" + what;
     a.summary = std::move(summary);
     a.details = std::move(details);
-    for (const auto& sink : options_.alerts) {
-      try {
-        sink->send(a);
-      } catch (const std::exception&) {
-        // A failing sink must not stop the others nor the controller.
-      }
-    }
+    report::send_to_all(options_.alerts, a);
   }
 
   template <class = void>
