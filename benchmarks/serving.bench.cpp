@@ -167,6 +167,39 @@ void bm_guarded_request(benchmark::State& state) {
 }
 BENCHMARK(bm_guarded_request)->ArgName("no_window_close")->Arg(0)->Arg(1);
 
+// Serves requests for 1.5 s per iteration through `serve(row)` (one
+// request's whole path, timed with steady_clock) and reports p50, p99,
+// p99.9 and the request count.
+template <typename Serve>
+void measure_request_latency(benchmark::State& state, Serve&& serve) {
+  const std::vector<double> requests = make_requests(4096);
+  std::vector<double> latencies;
+  latencies.reserve(400000);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    latencies.clear();
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    while (std::chrono::steady_clock::now() < end) {
+      for (int k = 0; k < 256; ++k) {
+        const auto t0 = std::chrono::steady_clock::now();
+        benchmark::DoNotOptimize(
+            serve(span<const double>(requests.data() + i * features, features)).prediction);
+        const auto t1 = std::chrono::steady_clock::now();
+        latencies.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
+        i = (i + 1) % (requests.size() / features);
+      }
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  auto at = [&](double q) {
+    return latencies[static_cast<std::size_t>(q * static_cast<double>(latencies.size() - 1))];
+  };
+  state.counters["p50_ns"] = at(0.5);
+  state.counters["p99_ns"] = at(0.99);
+  state.counters["p999_ns"] = at(0.999);
+  state.counters["requests"] = static_cast<double>(latencies.size());
+}
+
 // Request latency percentiles through the slot, with or without a follower
 // moving the alias between two versions every 20 ms (each move: open,
 // verify, build with smoke rows, swap). One reader thread; time per request
@@ -200,37 +233,11 @@ void bm_request_latency(benchmark::State& state) {
       models.set_alias("m", "champion", v);
     }
   });
-  const std::vector<double> requests = make_requests(4096);
-  std::vector<double> latencies;
-  latencies.reserve(400000);
-  std::size_t i = 0;
-  for (auto _ : state) {
-    latencies.clear();
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
-    while (std::chrono::steady_clock::now() < end) {
-      for (int k = 0; k < 256; ++k) {
-        const auto t0 = std::chrono::steady_clock::now();
-        auto model = slot.acquire();
-        const auto out =
-            model->predict(span<const double>(requests.data() + i * features, features));
-        benchmark::DoNotOptimize(out.prediction);
-        const auto t1 = std::chrono::steady_clock::now();
-        latencies.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
-        i = (i + 1) % (requests.size() / features);
-      }
-    }
-  }
+  measure_request_latency(state,
+                          [&](span<const double> row) { return slot.acquire()->predict(row); });
   moving = false;
   mover.join();
   follower.stop();
-  std::sort(latencies.begin(), latencies.end());
-  auto at = [&](double q) {
-    return latencies[static_cast<std::size_t>(q * static_cast<double>(latencies.size() - 1))];
-  };
-  state.counters["p50_ns"] = at(0.5);
-  state.counters["p99_ns"] = at(0.99);
-  state.counters["p999_ns"] = at(0.999);
-  state.counters["requests"] = static_cast<double>(latencies.size());
   state.counters["swaps"] = swaps.load();
   std::filesystem::remove_all(root);
 }
@@ -277,25 +284,7 @@ void bm_request_latency_controller(benchmark::State& state) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   });
-  const std::vector<double> requests = make_requests(4096);
-  std::vector<double> latencies;
-  latencies.reserve(400000);
-  std::size_t i = 0;
-  for (auto _ : state) {
-    latencies.clear();
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
-    while (std::chrono::steady_clock::now() < end) {
-      for (int k = 0; k < 256; ++k) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const auto out =
-            model.predict(span<const double>(requests.data() + i * features, features));
-        benchmark::DoNotOptimize(out.prediction);
-        const auto t1 = std::chrono::steady_clock::now();
-        latencies.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count());
-        i = (i + 1) % (requests.size() / features);
-      }
-    }
-  }
+  measure_request_latency(state, [&](span<const double> row) { return model.predict(row); });
   feeding = false;
   feeder.join();
   controller.stop();
@@ -303,14 +292,6 @@ void bm_request_latency_controller(benchmark::State& state) {
   for (const auto& r : models.audit_log("m")) {
     rollbacks += r.action == registry::audit_action::rollback_alias ? 1 : 0;
   }
-  std::sort(latencies.begin(), latencies.end());
-  auto at = [&](double q) {
-    return latencies[static_cast<std::size_t>(q * static_cast<double>(latencies.size() - 1))];
-  };
-  state.counters["p50_ns"] = at(0.5);
-  state.counters["p99_ns"] = at(0.99);
-  state.counters["p999_ns"] = at(0.999);
-  state.counters["requests"] = static_cast<double>(latencies.size());
   state.counters["rollbacks"] = static_cast<double>(rollbacks);
   std::filesystem::remove_all(root);
 }

@@ -172,7 +172,6 @@ private:
     }
     value_ = o.value;
     ++seen_;
-    samples_ += o.samples;
     last_samples_ = o.samples;
     if (tripped_ &&
         at_or_beyond(o.value, t.reset, t.bad == worse::above ? worse::below : worse::above)) {
@@ -188,7 +187,6 @@ private:
     }
     value_ = o.value;
     ++seen_;
-    samples_ += o.samples;
     last_samples_ = o.samples;
     run_ = at_or_beyond(o.value, c.level, c.bad) ? run_ + 1 : 0;
   }
@@ -373,8 +371,8 @@ private:
   std::vector<rule_state> children_;
   bool tripped_ = false;
   std::uint64_t seen_ = 0;         ///< observations taken
-  std::uint64_t samples_ = 0;      ///< the samples behind them
-  std::uint64_t last_samples_ = 0; ///< behind the last one (a threshold's value)
+  std::uint64_t samples_ = 0;      ///< a detector's: the samples behind its values
+  std::uint64_t last_samples_ = 0; ///< behind the last value (threshold, consecutive)
   std::size_t run_ = 0;
   double value_ = nan;
   std::deque<rate_event> events_;
