@@ -27,6 +27,7 @@ AREAS = {
     "registry_error": "registry",
     "serving_error": "serving",
     "rollback_error": "rollback",
+    "report_error": "report",
     "throw_io": "io",
     "throw_registry_io": "io",
 }

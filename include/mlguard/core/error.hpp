@@ -83,6 +83,8 @@ MLGUARD_DETAIL_DEFINE_AREA_ERROR(registry_error, "registry");
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(serving_error, "serving");
 /// Rollback policies, canary judges, controllers and traces (ids mlguard.rollback.*).
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(rollback_error, "rollback");
+/// Metrics, alert notifiers and HTML reports (ids mlguard.report.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(report_error, "report");
 
 #undef MLGUARD_DETAIL_DEFINE_AREA_ERROR
 
