@@ -1,0 +1,334 @@
+#ifndef MLGUARD_REPORT_METRIC_REGISTRY_HPP
+#define MLGUARD_REPORT_METRIC_REGISTRY_HPP
+
+// The metrics a process exposes: metrics the application updates itself
+// (counters, gauges, histograms, created once and then updated lock-free),
+// and collectors that read mlguard's own objects (models, monitors, the
+// controller) when a scrape asks. A scrape gathers both into metric families
+// that exposition.hpp writes as Prometheus text or OpenMetrics.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mlguard/core/error.hpp"
+#include "mlguard/report/detail/number_format.hpp"
+#include "mlguard/report/metric.hpp"
+
+namespace mlguard::report {
+
+/// Label names and values of one series, in the order they are written.
+using label_set = std::vector<std::pair<std::string, std::string>>;
+
+/// One sample line: the family name plus `suffix` ("_total", "_bucket",
+/// "_sum", "_count" or nothing), its labels and its value.
+struct metric_sample {
+  std::string suffix;
+  label_set labels;
+  double value = 0.0;
+};
+
+/// All series of one metric name, with its HELP text and TYPE. For a
+/// counter, `name` is without the "_total" its samples carry.
+struct metric_family {
+  std::string name;
+  std::string help;
+  metric_type type = metric_type::gauge;
+  std::vector<metric_sample> samples;
+};
+
+namespace detail {
+
+inline bool is_name_start(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+inline bool is_name_char(char c) noexcept { return is_name_start(c) || (c >= '0' && c <= '9'); }
+
+// Prometheus' metric name rule, [a-zA-Z_:][a-zA-Z0-9_:]*.
+inline bool is_metric_name(std::string_view s) noexcept {
+  if (s.empty() || !(is_name_start(s[0]) || s[0] == ':')) {
+    return false;
+  }
+  for (char c : s) {
+    if (!(is_name_char(c) || c == ':')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Prometheus' label name rule, [a-zA-Z_][a-zA-Z0-9_]*, without the reserved "__" prefix.
+inline bool is_label_name(std::string_view s) noexcept {
+  if (s.empty() || !is_name_start(s[0]) || s.substr(0, 2) == "__") {
+    return false;
+  }
+  for (char c : s) {
+    if (!is_name_char(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+inline bool ends_with(std::string_view s, std::string_view tail) noexcept {
+  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
+} // namespace detail
+
+/// Gathers the samples of one scrape into families: every family once, its
+/// series together, whichever collector wrote them. Collectors write through it.
+class metric_writer {
+public:
+  /// Writes counter `name` (given with or without "_total") with `value`.
+  /// Throws report_error: mlguard.report.invalid_name (a metric or label
+  /// name Prometheus rejects, a reserved suffix such as "_bucket"),
+  /// mlguard.report.metric_conflict (the name was written with another
+  /// type), mlguard.report.duplicate_series (the same labels twice).
+  void counter(std::string_view name, std::string_view help, label_set labels, double value) {
+    if (detail::ends_with(name, "_total")) {
+      name.remove_suffix(6);
+    }
+    add(family(name, help, metric_type::counter), "_total", std::move(labels), value);
+  }
+
+  /// Writes gauge `name` with `value` (NaN and ±Inf allowed). Throws as counter().
+  void gauge(std::string_view name, std::string_view help, label_set labels, double value) {
+    add(family(name, help, metric_type::gauge), "", std::move(labels), value);
+  }
+
+  /// Writes histogram `name`: its `_bucket` series (with "le", +Inf last),
+  /// `_sum` and `_count`. Throws as counter(), and mlguard.report.invalid_name
+  /// for a label named "le".
+  void histogram(std::string_view name, std::string_view help, const label_set& labels,
+                 const histogram_snapshot& s) {
+    auto& f = family(name, help, metric_type::histogram);
+    for (const auto& [label, value] : labels) {
+      if (label == "le") {
+        throw report_error("invalid_name", "histogram '" + std::string(name) +
+                                               "' cannot carry a label named \"le\"");
+      }
+    }
+    for (std::size_t i = 0; i < s.cumulative.size(); ++i) {
+      label_set bucket = labels;
+      bucket.emplace_back("le", i < s.upper_bounds.size() ? detail::format_number(s.upper_bounds[i]) : "+Inf");
+      add(f, "_bucket", std::move(bucket), static_cast<double>(s.cumulative[i]));
+    }
+    add(f, "_sum", labels, s.sum);
+    add(f, "_count", labels, static_cast<double>(s.count));
+  }
+
+  /// The families written, in the order each name was first written.
+  std::vector<metric_family> take() && { return std::move(families_); }
+
+private:
+  metric_family& family(std::string_view name, std::string_view help, metric_type type) {
+    const auto found = index_.find(name);
+    if (found != index_.end()) {
+      auto& f = families_[found->second];
+      if (f.type != type) {
+        throw report_error("metric_conflict", "metric '" + std::string(name) + "' is a " +
+                                                  to_string(f.type) + ", not a " +
+                                                  to_string(type));
+      }
+      return f;
+    }
+    check_name(name, type);
+    index_.emplace(std::string(name), families_.size());
+    families_.push_back(metric_family{std::string(name), std::string(help), type, {}});
+    return families_.back();
+  }
+
+  static void check_name(std::string_view name, metric_type type) {
+    if (!detail::is_metric_name(name)) {
+      throw report_error("invalid_name", "'" + std::string(name) + "' is not a metric name");
+    }
+    for (std::string_view reserved : {"_total", "_bucket", "_sum", "_count", "_created"}) {
+      if (detail::ends_with(name, reserved) && type != metric_type::counter) {
+        throw report_error("invalid_name", "metric '" + std::string(name) + "' ends in '" +
+                                               std::string(reserved) +
+                                               "', which Prometheus reserves");
+      }
+    }
+  }
+
+  void add(metric_family& f, std::string_view suffix, label_set labels, double value) {
+    std::string key = f.name;
+    key.append(suffix);
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      const auto& [label, v] = labels[i];
+      if (!detail::is_label_name(label)) {
+        throw report_error("invalid_name", "'" + label + "' is not a label name (metric '" +
+                                               f.name + "')");
+      }
+      for (std::size_t j = 0; j < i; ++j) {
+        if (labels[j].first == label) {
+          throw report_error("invalid_name",
+                             "metric '" + f.name + "' has the label '" + label + "' twice");
+        }
+      }
+      key.append("\x1f").append(label).append("\x1e").append(v);
+    }
+    if (!series_.insert(std::move(key)).second) {
+      throw report_error("duplicate_series",
+                         "metric '" + f.name + "' has the same labels twice in one scrape");
+    }
+    f.samples.push_back(metric_sample{std::string(suffix), std::move(labels), value});
+  }
+
+  std::vector<metric_family> families_;
+  std::map<std::string, std::size_t, std::less<>> index_;
+  std::set<std::string> series_;
+};
+
+/// Identifies a collector for remove_collector().
+using collector_id = std::uint64_t;
+
+/// The metrics of a process: its own counters, gauges and histograms, and
+/// collectors that read values at scrape time.
+///
+/// add_counter/add_gauge/add_histogram create a metric once (locking and
+/// allocating) and return the same object for the same name and labels;
+/// keep the reference and update it on the hot path, where it takes no lock.
+/// The metrics live as long as the registry.
+///
+/// Thread safety: every member may be called from any thread. collect()
+/// runs the collectors one scrape at a time, and remove_collector() waits
+/// for a scrape in progress, so a collector never runs after its removal
+/// returns. A collector must not add or remove collectors.
+class metric_registry {
+public:
+  metric_registry() = default;
+  metric_registry(const metric_registry&) = delete;
+  metric_registry& operator=(const metric_registry&) = delete;
+
+  /// The counter `name` with `labels`. Throws report_error
+  /// (mlguard.report.invalid_name, mlguard.report.metric_conflict: the name
+  /// exists with another type).
+  report::counter& add_counter(std::string_view name, std::string_view help,
+                               label_set labels = {}) {
+    auto key = std::string(name);
+    if (detail::ends_with(key, "_total")) {
+      key.resize(key.size() - 6);
+    }
+    return *find_or_add(counters_, key, help, metric_type::counter, std::move(labels),
+                        [] { return std::make_unique<report::counter>(); });
+  }
+
+  /// The gauge `name` with `labels`. Throws as add_counter().
+  report::gauge& add_gauge(std::string_view name, std::string_view help, label_set labels = {}) {
+    return *find_or_add(gauges_, std::string(name), help, metric_type::gauge, std::move(labels),
+                        [] { return std::make_unique<report::gauge>(); });
+  }
+
+  /// The histogram `name` with `labels` and bucket `upper_bounds` (used when
+  /// it is created). Throws as add_counter(), and as histogram's constructor.
+  report::histogram& add_histogram(std::string_view name, std::string_view help,
+                                   std::vector<double> upper_bounds, label_set labels = {}) {
+    return *find_or_add(histograms_, std::string(name), help, metric_type::histogram,
+                        std::move(labels), [&] {
+                          return std::make_unique<report::histogram>(std::move(upper_bounds));
+                        });
+  }
+
+  /// Adds a function that writes metrics at each scrape; returns its id.
+  collector_id add_collector(std::function<void(metric_writer&)> collect) {
+    const std::lock_guard<std::mutex> lock(collect_mutex_);
+    collectors_.emplace_back(next_id_, std::move(collect));
+    return next_id_++;
+  }
+
+  /// Removes a collector (unknown ids: nothing). Waits for a scrape in progress.
+  void remove_collector(collector_id id) {
+    const std::lock_guard<std::mutex> lock(collect_mutex_);
+    for (auto it = collectors_.begin(); it != collectors_.end(); ++it) {
+      if (it->first == id) {
+        collectors_.erase(it);
+        return;
+      }
+    }
+  }
+
+  /// Every metric now: the registry's own, then what the collectors write.
+  /// Throws what a collector throws, and metric_writer's errors when two
+  /// sources write one series.
+  std::vector<metric_family> collect() const {
+    metric_writer w;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& m : counters_) {
+        w.counter(m.name, m.help, m.labels, static_cast<double>(m.metric->value()));
+      }
+      for (const auto& m : gauges_) {
+        w.gauge(m.name, m.help, m.labels, m.metric->value());
+      }
+      for (const auto& m : histograms_) {
+        w.histogram(m.name, m.help, m.labels, m.metric->snapshot());
+      }
+    }
+    const std::lock_guard<std::mutex> lock(collect_mutex_);
+    for (const auto& c : collectors_) {
+      c.second(w);
+    }
+    return std::move(w).take();
+  }
+
+private:
+  template <class Metric>
+  struct owned {
+    std::string name;
+    std::string help;
+    label_set labels;
+    std::unique_ptr<Metric> metric;
+  };
+
+  template <class Metric, class Make>
+  Metric* find_or_add(std::vector<owned<Metric>>& list, const std::string& name,
+                      std::string_view help, metric_type type, label_set labels, Make make) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const auto known = types_.find(name);
+    if (known != types_.end() && known->second != type) {
+      throw report_error("metric_conflict", "metric '" + name + "' is a " +
+                                                to_string(known->second) + ", not a " +
+                                                to_string(type));
+    }
+    for (auto& m : list) {
+      if (m.name == name && m.labels == labels) {
+        return m.metric.get();
+      }
+    }
+    // Validate now, so a bad name fails where it is registered, not at the first scrape.
+    metric_writer check;
+    if (type == metric_type::counter) {
+      check.counter(name, help, labels, 0.0);
+    } else if (type == metric_type::gauge) {
+      check.gauge(name, help, labels, 0.0);
+    } else {
+      check.histogram(name, help, labels, histogram_snapshot{{}, {0}, 0.0, 0});
+    }
+    list.push_back(owned<Metric>{name, std::string(help), std::move(labels), make()});
+    types_.emplace(name, type);
+    return list.back().metric.get();
+  }
+
+  mutable std::mutex mutex_;
+  std::vector<owned<report::counter>> counters_;
+  std::vector<owned<report::gauge>> gauges_;
+  std::vector<owned<report::histogram>> histograms_;
+  std::map<std::string, metric_type> types_;
+  mutable std::mutex collect_mutex_;
+  std::vector<std::pair<collector_id, std::function<void(metric_writer&)>>> collectors_;
+  collector_id next_id_ = 1;
+};
+
+} // namespace mlguard::report
+
+#endif // MLGUARD_REPORT_METRIC_REGISTRY_HPP
