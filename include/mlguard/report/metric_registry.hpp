@@ -300,10 +300,13 @@ private:
                                                 to_string(known->second) + ", not a " +
                                                 to_string(type));
     }
-    for (auto& m : list) {
-      if (m.name == name && m.labels == labels) {
-        return m.metric.get();
-      }
+    std::string key = name;
+    for (const auto& [label, value] : labels) {
+      key.append("\x1f").append(label).append("\x1e").append(value);
+    }
+    const auto found = index_.find(key);
+    if (found != index_.end()) {
+      return static_cast<Metric*>(found->second);
     }
     // Validate now, so a bad name fails where it is registered, not at the first scrape.
     metric_writer check;
@@ -316,6 +319,7 @@ private:
     }
     list.push_back(owned<Metric>{name, std::string(help), std::move(labels), make()});
     types_.emplace(name, type);
+    index_.emplace(std::move(key), list.back().metric.get());
     return list.back().metric.get();
   }
 
@@ -324,6 +328,7 @@ private:
   std::vector<owned<report::gauge>> gauges_;
   std::vector<owned<report::histogram>> histograms_;
   std::map<std::string, metric_type> types_;
+  std::map<std::string, void*> index_; // name and labels -> the metric
   mutable std::mutex collect_mutex_;
   std::vector<std::pair<collector_id, std::function<void(metric_writer&)>>> collectors_;
   collector_id next_id_ = 1;

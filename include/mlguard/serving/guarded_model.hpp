@@ -139,6 +139,8 @@ public:
               }
             }) {
     check_bundle(bundle_);
+    anomaly_counts_ = std::make_unique<std::atomic<std::uint64_t>[]>(
+        bundle_.layout.size() * validate::anomaly_kind_count);
     auto prototype = pipeline::dynamic_pipeline::from_json(bundle_.pipeline, stages);
     outputs_ = prototype.output_width();
     if (outputs_ == 0) {
@@ -308,6 +310,16 @@ public:
     return c;
   }
 
+  /// Requests in which feature `feature` (layout index) had anomaly `kind`
+  /// so far. 0 for an index outside the layout.
+  std::uint64_t anomaly_count(std::size_t feature, validate::anomaly_kind kind) const noexcept {
+    if (feature >= bundle_.layout.size()) {
+      return 0;
+    }
+    return anomaly_counts_[feature * validate::anomaly_kind_count + static_cast<std::size_t>(kind)]
+        .load(std::memory_order_relaxed);
+  }
+
   /// Closes the monitors' open windows now (those with rows), reporting
   /// them through on_window. Allocates.
   template <class = void>
@@ -394,8 +406,11 @@ private:
     o.anomalous_features = static_cast<std::uint32_t>(r.anomalous_features);
     for (std::size_t i = 0; i < l.row.size(); ++i) {
       const auto a = l.anomalies[i];
-      if (!a.empty() && o.listed < outcome::max_listed) {
-        o.anomalies[o.listed++] = {static_cast<std::uint32_t>(i), a};
+      if (!a.empty()) {
+        count_anomalies(i, a);
+        if (o.listed < outcome::max_listed) {
+          o.anomalies[o.listed++] = {static_cast<std::uint32_t>(i), a};
+        }
       }
       if ((!a.empty() || a.missing()) && schema.check(i).action == validate::row_action::impute) {
         ++o.imputed_values; // the schema made this value up
@@ -471,6 +486,15 @@ private:
     imputed_values_.fetch_add(o.imputed_values, std::memory_order_relaxed);
   }
 
+  void count_anomalies(std::size_t feature, validate::anomaly_set a) noexcept {
+    auto* counts = &anomaly_counts_[feature * validate::anomaly_kind_count];
+    for (std::uint32_t bits = a.bits(), k = 0; bits != 0; bits >>= 1, ++k) {
+      if ((bits & 1U) != 0) {
+        counts[k].fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
   template <class = void>
   void emit(std::string_view stream, const drift::window_report& r) {
     if (options_.on_window && r.rows > 0) {
@@ -497,6 +521,8 @@ private:
   drift::performance_tracker tracker_;
   std::array<std::atomic<std::uint64_t>, 4> counts_{};
   std::atomic<std::uint64_t> imputed_values_{0};
+  // [feature * anomaly_kind_count + kind]: requests with that anomaly.
+  std::unique_ptr<std::atomic<std::uint64_t>[]> anomaly_counts_;
 };
 
 } // namespace mlguard::serving

@@ -1,0 +1,127 @@
+#ifndef MLGUARD_ROLLBACK_ROLLBACK_METRICS_HPP
+#define MLGUARD_ROLLBACK_ROLLBACK_METRICS_HPP
+
+// Rollback decisions as Prometheus metrics: decisions by verdict, rollbacks
+// by the policy that fired, the canary judge's latest score, and the
+// observations a busy controller dropped.
+
+#include <cstddef>
+#include <functional>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mlguard/report/metric_registry.hpp"
+#include "mlguard/rollback/canary.hpp"
+#include "mlguard/rollback/controller.hpp"
+#include "mlguard/rollback/decision.hpp"
+
+namespace mlguard::rollback {
+
+/// Records the decisions of a rollback_controller or a canary_release into
+/// a report::metric_registry. Every series carries `model` and `alias` first:
+///
+/// | metric | type | labels |
+/// |---|---|---|
+/// | `mlguard_rollback_decisions_total` | counter (each verdict from 0) | verdict |
+/// | `mlguard_rollbacks_total` | counter | reason (the policy that fired) |
+/// | `mlguard_canary_score` | gauge, 0–100 (NaN before a judgement) | |
+/// | `mlguard_controller_dropped_observations_total` | counter | (watch(controller)) |
+///
+/// Lifetime: the registry (and a watched controller) must outlive this
+/// object; callbacks chained by connect() refer to it.
+class rollback_metrics {
+public:
+  /// `alias`: the alias the controller guards, or the champion alias of a
+  /// canary release. Throws report_error (mlguard.report.*) for a registry
+  /// whose metric names clash.
+  rollback_metrics(report::metric_registry& registry, std::string model, std::string alias)
+      : registry_(registry), model_(std::move(model)), alias_(std::move(alias)),
+        score_(registry.add_gauge("mlguard_canary_score",
+                                  "The canary judge's latest score, 0 to 100.", labels({}))) {
+    score_.set(std::numeric_limits<double>::quiet_NaN());
+    for (const auto v : {decision_verdict::keep, decision_verdict::rollback,
+                         decision_verdict::promote, decision_verdict::hold}) {
+      decisions_.push_back(&registry.add_counter("mlguard_rollback_decisions_total",
+                                                 "Decisions made, by verdict.",
+                                                 labels({{"verdict", to_string(v)}})));
+    }
+  }
+
+  ~rollback_metrics() {
+    if (collector_ != 0) {
+      registry_.remove_collector(collector_);
+    }
+  }
+  rollback_metrics(const rollback_metrics&) = delete;
+  rollback_metrics& operator=(const rollback_metrics&) = delete;
+
+  /// Counts `d`; a rollback also under its reason, and a canary judgement's
+  /// score ("canary judge: score" finding) becomes the score gauge.
+  template <class = void> // deferred: see core/json.hpp
+  void record(const decision& d) {
+    decisions_[static_cast<std::size_t>(d.action)]->inc();
+    if (d.action == decision_verdict::rollback) {
+      registry_
+          .add_counter("mlguard_rollbacks_total", "Rollbacks decided, by the policy that fired.",
+                       labels({{"reason", d.policy}}))
+          .inc();
+    }
+    for (const auto& f : d.findings) {
+      if (f.policy == "canary judge: score") {
+        score_.set(f.value);
+      }
+    }
+  }
+
+  /// Records every decision of a controller, then calls the on_decision already set.
+  template <class = void>
+  void connect(controller_options& options) {
+    chain(options.on_decision);
+  }
+
+  /// Records every decision of a canary release, then calls the on_decision already set.
+  template <class = void>
+  void connect(canary_release_options& options) {
+    chain(options.on_decision);
+  }
+
+  /// At each scrape, reads how many observations `controller` dropped.
+  template <class = void>
+  void watch(const rollback_controller& controller) {
+    collector_ = registry_.add_collector([this, &controller](report::metric_writer& w) {
+      w.counter("mlguard_controller_dropped_observations_total",
+                "Observations the controller's full queue dropped.", labels({}),
+                static_cast<double>(controller.dropped()));
+    });
+  }
+
+private:
+  void chain(std::function<void(const decision&)>& on_decision) {
+    auto next = std::move(on_decision);
+    on_decision = [this, next = std::move(next)](const decision& d) {
+      record(d);
+      if (next) {
+        next(d);
+      }
+    };
+  }
+
+  report::label_set labels(report::label_set more) const {
+    report::label_set all{{"model", model_}, {"alias", alias_}};
+    all.insert(all.end(), more.begin(), more.end());
+    return all;
+  }
+
+  report::metric_registry& registry_;
+  std::string model_;
+  std::string alias_;
+  report::gauge& score_;
+  std::vector<report::counter*> decisions_;
+  report::collector_id collector_ = 0;
+};
+
+} // namespace mlguard::rollback
+
+#endif // MLGUARD_ROLLBACK_ROLLBACK_METRICS_HPP
