@@ -12,6 +12,9 @@
 //     -> 200 serving::to_json(outcome) + "model"; 400 bad JSON or an unknown feature;
 //        503 no model yet
 //   GET  /healthz  -> 200 {"status": "ok", "version": N, "generation": G}; 503 no model yet
+//   GET  /metrics  -> 200 the metrics (serving::serving_metrics: requests, anomalies, drift,
+//                  versions, follower swaps, latency) as OpenMetrics when the Accept header
+//                  asks for it (Prometheus does), else the Prometheus text format
 //
 // It prints one line, "listening on HOST:PORT", once bound; each swap or failure of the
 // follower is one line on stderr. SIGTERM or SIGINT stops it (exit 0); exit 2 for a
@@ -34,9 +37,12 @@
 
 #include <mlguard/core/json.hpp>
 #include <mlguard/registry/file_registry.hpp>
+#include <mlguard/registry/model_uri.hpp>
+#include <mlguard/report/exposition.hpp>
 #include <mlguard/serving/artifact_store.hpp>
 #include <mlguard/serving/outcome.hpp>
 #include <mlguard/serving/registry_follower.hpp>
+#include <mlguard/serving/serving_metrics.hpp>
 
 // After Eigen (through mlguard): glibc's <resolv.h>, which httplib.h includes, defines
 // _res as a macro, and Eigen names parameters _res.
@@ -75,7 +81,7 @@ std::optional<std::string> field_text(const json& value) {
 // POST /predict: one handle on the current model serves the whole request, so the
 // layout the fields are read in and the model that scores them are the same version.
 void predict(const serving::model_slot<serving::guarded_model>& slot, const std::string& uri,
-             const httplib::Request& req, httplib::Response& res) {
+             const httplib::Request& req, httplib::Response& res, report::histogram& latency) {
   const auto model = slot.acquire();
   if (!model) {
     return fail(res, 503, "no model serves yet");
@@ -121,7 +127,10 @@ void predict(const serving::model_slot<serving::guarded_model>& slot, const std:
   }
   // A wrong number of fields is the model's to report: status "rejected", "malformed".
   const std::vector<std::string_view> views(text.begin(), text.end());
-  json answer = serving::to_json(model->predict_fields(views));
+  const auto start = std::chrono::steady_clock::now();
+  const auto scored = model->predict_fields(views);
+  latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  json answer = serving::to_json(scored);
   answer["model"] = uri;
   reply(res, 200, answer);
 }
@@ -169,6 +178,10 @@ int main(int argc, char** argv) {
     registry::file_registry models(registry_root, registry_options);
     const serving::file_artifact_store store(store_root);
     serving::model_slot<serving::guarded_model> slot;
+    report::metric_registry metrics;
+    serving::serving_metrics serving_metrics(metrics, registry::parse_model_uri(uri).name);
+    serving_metrics.watch(slot);
+    serving_metrics.watch(models);
     serving::follower_options options;
     options.interval = std::chrono::milliseconds(interval_ms);
     // One line per event; a registry error that repeats every poll is printed once.
@@ -185,13 +198,23 @@ int main(int argc, char** argv) {
         last = std::move(line);
       }
     };
+    serving_metrics.connect(options);       // follower swaps and failures
+    serving_metrics.connect(options.model); // closed monitor windows: drift per feature
     serving::registry_follower follower(models, store, uri, slot, std::move(options));
 
     httplib::Server server;
     server.set_payload_max_length(std::size_t{1} << 20);
     server.set_keep_alive_timeout(1); // an idle connection holds up a stop for at most 1 s
     server.Post("/predict", [&](const httplib::Request& req, httplib::Response& res) {
-      predict(slot, uri, req, res);
+      predict(slot, uri, req, res, serving_metrics.request_seconds());
+    });
+    server.Get("/metrics", [&](const httplib::Request& req, httplib::Response& res) {
+      const auto format = report::negotiate_format(req.get_header_value("Accept"));
+      try {
+        res.set_content(report::expose(metrics, format), report::content_type(format));
+      } catch (const std::exception& e) {
+        fail(res, 500, e.what());
+      }
     });
     server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
       const auto model = slot.acquire();

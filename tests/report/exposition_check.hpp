@@ -64,11 +64,12 @@ struct client_parse {
 };
 inline std::optional<client_parse> parse_with_client(const std::string& text,
                                                      report::exposition_format format) {
-  const std::string script = std::string(MLGUARD_TEST_FIXTURES_DIR) + "/../report/check_exposition.py";
-  const auto r = run_process(
-      {"/usr/bin/python3", script,
-       format == report::exposition_format::openmetrics ? "openmetrics" : "text"},
-      text);
+  const std::string script =
+      std::string(MLGUARD_TEST_FIXTURES_DIR) + "/../report/check_exposition.py";
+  const auto r =
+      run_process({"/usr/bin/python3", script,
+                   format == report::exposition_format::openmetrics ? "openmetrics" : "text"},
+                  text);
   if (r.exit_code == 77) {
     return std::nullopt;
   }

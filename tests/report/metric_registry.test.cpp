@@ -57,7 +57,9 @@ TEST_CASE("metric_registry: names Prometheus rejects and type conflicts fail whe
 TEST_CASE("metric_writer: one family per name, however many sources write it") {
   metric_registry r;
   r.add_gauge("mlguard_share", "Share.", {{"model", "a"}}).set(0.1);
-  r.add_collector([](metric_writer& w) { w.gauge("mlguard_share", "Share.", {{"model", "b"}}, 0.2); });
+  r.add_collector([](metric_writer& w) {
+    w.gauge("mlguard_share", "Share.", {{"model", "b"}}, 0.2);
+  });
   const auto id = r.add_collector(
       [](metric_writer& w) { w.counter("mlguard_events_total", "Events.", {}, 7); });
   auto families = r.collect();
@@ -71,8 +73,9 @@ TEST_CASE("metric_writer: one family per name, however many sources write it") {
   CHECK(r.collect().size() == 1);
 
   SUBCASE("two sources writing one series is an error, not two samples") {
-    r.add_collector(
-        [](metric_writer& w) { w.gauge("mlguard_share", "Share.", {{"model", "a"}}, 0.3); });
+    r.add_collector([](metric_writer& w) {
+      w.gauge("mlguard_share", "Share.", {{"model", "a"}}, 0.3);
+    });
     MLGUARD_CHECK_THROWS_ID(r.collect(), "mlguard.report.duplicate_series");
   }
   SUBCASE("a collector writing another type under a known name") {

@@ -29,7 +29,8 @@ std::map<std::string, double> scrape_values(const report::metric_registry& r) {
   return values;
 }
 
-drift::column_drift drift_column(std::string name, drift::method m, double statistic, bool drifted) {
+drift::column_drift drift_column(std::string name, drift::method m, double statistic,
+                                 bool drifted) {
   drift::column_drift c;
   c.name = std::move(name);
   c.stat = m;
@@ -92,11 +93,21 @@ TEST_CASE("monitor_metrics: validation reports count rows and anomalies per feat
   validate::feature_report fare;
   fare.name = "fare";
   fare.anomalies.push_back({validate::anomaly_kind::float_type_big_float,
-                            validate::severity::error, 4, 0.04, {}, {}, {}});
+                            validate::severity::error,
+                            4,
+                            0.04,
+                            {},
+                            {},
+                            {}});
   validate::feature_report payment;
   payment.name = "payment";
   payment.anomalies.push_back({validate::anomaly_kind::comparator_l_infty_high,
-                               validate::severity::warning, 0, 0.0, {}, 0.3, 0.1});
+                               validate::severity::warning,
+                               0,
+                               0.0,
+                               {},
+                               0.3,
+                               0.1});
   r.features = {fare, payment};
   metrics.record_validation("batch.csv", r);
   metrics.record_validation("batch.csv", r);

@@ -76,8 +76,7 @@ TEST_CASE("rollback_metrics: a controller's rollback is counted under the policy
   CHECK(sample_value(metrics, "mlguard_rollback_decisions_total", with("verdict", "rollback")) ==
         1.0);
   CHECK(sample_value(metrics, "mlguard_rollback_decisions_total", with("verdict", "keep")) == 0.0);
-  CHECK(sample_value(metrics, "mlguard_rollbacks_total", with("reason", decided[0].policy)) ==
-        1.0);
+  CHECK(sample_value(metrics, "mlguard_rollbacks_total", with("reason", decided[0].policy)) == 1.0);
   CHECK(sample_value(metrics, "mlguard_controller_dropped_observations_total", base) == 0.0);
   for (const auto format : {mlguard::report::exposition_format::prometheus_text,
                             mlguard::report::exposition_format::openmetrics}) {

@@ -32,11 +32,15 @@ TEST_CASE("serving service: skipped") {
 #include <thread>
 #include <vector>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "cli/cli_support.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/registry/file_registry.hpp"
 #include "mlguard/serving/artifact_store.hpp"
 #include "mlguard/serving/publish.hpp"
+#include "report/exposition_check.hpp"
 #include "serving/serving_support.hpp"
 #include "test_support.hpp"
 
@@ -208,7 +212,171 @@ std::string file_text(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// A published tips model on champion, and mlguard-serving following it on a free port.
+struct running_service {
+  mlguard::test::temp_dir dir;
+  std::string root = dir.file("registry");
+  std::string store_root = dir.file("store");
+  std::string err_path = dir.file("service.err");
+  std::optional<service_process> process;
+  int port = 0;
+
+  running_service() {
+    using namespace mlguard;
+    registry::file_registry_options fast;
+    fast.fsync = false;
+    registry::file_registry models(root, fast);
+    serving::file_artifact_store store(store_root);
+    serving::publish(models, store, "tips", test::tip_bundle(1, 12.0));
+    models.set_alias("tips", "champion", 1);
+    process.emplace(std::vector<std::string>{MLGUARD_SERVING_PATH, "--registry", root, "--store",
+                                             store_root, "--port", "0", "--interval-ms", "50"},
+                    err_path);
+    const auto line = process->read_line(5s);
+    INFO("service stderr: " << file_text(err_path));
+    REQUIRE(line);
+    REQUIRE(line->rfind("listening on 127.0.0.1:", 0) == 0);
+    port = std::stoi(line->substr(line->rfind(':') + 1));
+    REQUIRE(eventually([&] { return healthy_version(port) == 1; }, 5s));
+  }
+
+  // Sends `n` requests that score ok.
+  void score(int n) const {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(2);
+    for (int i = 0; i < n; ++i) {
+      const auto res = client.Post("/predict", R"({"features": {"fare": 12.5, "distance": 3.1}})",
+                                   "application/json");
+      REQUIRE(res);
+      REQUIRE(res->status == 200);
+    }
+  }
+
+  void stop() {
+    process->signal(SIGTERM);
+    const auto code = process->wait_for(5s);
+    REQUIRE(code);
+    CHECK(*code == 0);
+  }
+};
+
+// A TCP port free on loopback now (the kernel's pick for port 0).
+int free_loopback_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t length = sizeof addr;
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0;
+  close(fd);
+  REQUIRE(ok);
+  return ntohs(addr.sin_port);
+}
+
 } // namespace
+
+TEST_CASE(
+    "serving service: /metrics in both formats, as promtool and prometheus_client read them") {
+  running_service service;
+  service.score(5);
+  httplib::Client client("127.0.0.1", service.port);
+  client.set_read_timeout(2);
+
+  const auto text = client.Get("/metrics");
+  REQUIRE(text);
+  CHECK(text->status == 200);
+  CHECK(text->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(text->body.find("mlguard_requests_total{model=\"tips\",version=\"1\",status=\"ok\"} 5\n") !=
+        std::string::npos);
+  CHECK(text->body.find("mlguard_request_duration_seconds_count{model=\"tips\"} 5\n") !=
+        std::string::npos);
+  CHECK(text->body.find("mlguard_alias_version{model=\"tips\",alias=\"champion\"} 1\n") !=
+        std::string::npos);
+  CHECK(text->body.find("mlguard_follower_swaps_total{model=\"tips\"} 1\n") != std::string::npos);
+  mlguard::test::check_exposition(text->body, mlguard::report::exposition_format::prometheus_text);
+
+  const auto om = client.Get(
+      "/metrics", {{"Accept", "application/openmetrics-text;version=1.0.0,text/plain;q=0.5"}});
+  REQUIRE(om);
+  CHECK(om->status == 200);
+  CHECK(om->get_header_value("Content-Type").rfind("application/openmetrics-text", 0) == 0);
+  CHECK(om->body.find("# EOF\n") == om->body.size() - 6);
+  mlguard::test::check_exposition(om->body, mlguard::report::exposition_format::openmetrics);
+  service.stop();
+}
+
+TEST_CASE("serving service: a real Prometheus scrapes it and answers queries with its numbers") {
+  const auto prometheus = mlguard::test::find_program("prometheus");
+  if (!prometheus) {
+    MESSAGE("prometheus is not installed (Debian: prometheus): skipped");
+    return;
+  }
+  running_service service;
+  service.score(7);
+
+  // Prometheus on loopback, scraping the service every second (OpenMetrics, as it asks first).
+  const int web_port = free_loopback_port();
+  const std::string config = service.dir.file("prometheus.yml");
+  std::ofstream(config) << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                           "scrape_configs:\n  - job_name: mlguard\n    static_configs:\n"
+                           "      - targets: ['127.0.0.1:"
+                        << service.port << "']\n";
+  const std::string log_path = service.dir.file("prometheus.log");
+  service_process server(
+      {*prometheus, "--config.file=" + config, "--storage.tsdb.path=" + service.dir.file("tsdb"),
+       "--web.listen-address=127.0.0.1:" + std::to_string(web_port), "--log.level=warn"},
+      log_path);
+  INFO("prometheus log: " << file_text(log_path));
+
+  // The value of a PromQL query with one series in its result, or nothing yet.
+  const auto query = [&](const std::string& promql) -> std::optional<std::string> {
+    httplib::Client api("127.0.0.1", web_port);
+    api.set_connection_timeout(1);
+    api.set_read_timeout(2);
+    const auto res = api.Get("/api/v1/query", {{"query", promql}}, httplib::Headers{});
+    if (!res || res->status != 200) {
+      return std::nullopt;
+    }
+    const auto body = mlguard::json::parse(res->body, nullptr, false);
+    if (!body.is_object() || body.value("status", "") != "success") {
+      return std::nullopt;
+    }
+    const auto& result = body["data"]["result"];
+    if (!result.is_array() || result.size() != 1) {
+      return std::nullopt;
+    }
+    return result[0]["value"][1].get<std::string>();
+  };
+  // The scrape succeeded (up is 1 only when Prometheus parsed the whole exposition).
+  CHECK(eventually([&] { return query(R"(up{job="mlguard"})") == std::optional<std::string>("1"); },
+                   30s));
+  CHECK(eventually(
+      [&] {
+        return query(R"(mlguard_requests_total{job="mlguard",model="tips",status="ok"})") ==
+               std::optional<std::string>("7");
+      },
+      10s));
+  CHECK(query(R"(mlguard_alias_version{alias="champion"})") == std::optional<std::string>("1"));
+  CHECK(query(R"(mlguard_request_duration_seconds_count{model="tips"})") ==
+        std::optional<std::string>("7"));
+  // More requests show up at a later scrape.
+  service.score(3);
+  CHECK(eventually(
+      [&] {
+        return query(R"(mlguard_requests_total{model="tips",status="ok"})") ==
+               std::optional<std::string>("10");
+      },
+      10s));
+
+  server.signal(SIGTERM);
+  const auto code = server.wait_for(10s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+  service.stop();
+}
 
 TEST_CASE("serving service: follows the alias under load, refuses a corrupt version, stops on "
           "SIGTERM") {

@@ -70,7 +70,8 @@ struct histogram_snapshot {
 /// Latency buckets in seconds, 50 µs to 2.5 s: in-process inference is
 /// microseconds, far below client libraries' web-request defaults.
 inline std::vector<double> latency_buckets() {
-  return {50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3, 0.1, 0.25, 1.0, 2.5};
+  return {50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3,
+          10e-3, 25e-3,  50e-3,  0.1,    0.25, 1.0,    2.5};
 }
 
 /// Observations counted into fixed buckets, as a Prometheus histogram: the
@@ -101,8 +102,8 @@ public:
     if (std::isnan(x)) {
       return;
     }
-    const auto i = static_cast<std::size_t>(
-        std::lower_bound(bounds_.begin(), bounds_.end(), x) - bounds_.begin());
+    const auto i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), x) -
+                                            bounds_.begin());
     buckets_[i].fetch_add(1, std::memory_order_relaxed);
     double old = sum_.load(std::memory_order_relaxed);
     while (!sum_.compare_exchange_weak(old, old + x, std::memory_order_relaxed)) {

@@ -119,7 +119,8 @@ public:
     }
     for (std::size_t i = 0; i < s.cumulative.size(); ++i) {
       label_set bucket = labels;
-      bucket.emplace_back("le", i < s.upper_bounds.size() ? detail::format_number(s.upper_bounds[i]) : "+Inf");
+      bucket.emplace_back("le", i < s.upper_bounds.size() ? detail::format_number(s.upper_bounds[i])
+                                                          : "+Inf");
       add(f, "_bucket", std::move(bucket), static_cast<double>(s.cumulative[i]));
     }
     add(f, "_sum", labels, s.sum);
@@ -136,8 +137,7 @@ private:
       auto& f = families_[found->second];
       if (f.type != type) {
         throw report_error("metric_conflict", "metric '" + std::string(name) + "' is a " +
-                                                  to_string(f.type) + ", not a " +
-                                                  to_string(type));
+                                                  to_string(f.type) + ", not a " + to_string(type));
       }
       return f;
     }
@@ -166,8 +166,8 @@ private:
     for (std::size_t i = 0; i < labels.size(); ++i) {
       const auto& [label, v] = labels[i];
       if (!detail::is_label_name(label)) {
-        throw report_error("invalid_name", "'" + label + "' is not a label name (metric '" +
-                                               f.name + "')");
+        throw report_error("invalid_name",
+                           "'" + label + "' is not a label name (metric '" + f.name + "')");
       }
       for (std::size_t j = 0; j < i; ++j) {
         if (labels[j].first == label) {
@@ -233,10 +233,9 @@ public:
   /// it is created). Throws as add_counter(), and as histogram's constructor.
   report::histogram& add_histogram(std::string_view name, std::string_view help,
                                    std::vector<double> upper_bounds, label_set labels = {}) {
-    return *find_or_add(histograms_, std::string(name), help, metric_type::histogram,
-                        std::move(labels), [&] {
-                          return std::make_unique<report::histogram>(std::move(upper_bounds));
-                        });
+    return *find_or_add(
+        histograms_, std::string(name), help, metric_type::histogram, std::move(labels),
+        [&] { return std::make_unique<report::histogram>(std::move(upper_bounds)); });
   }
 
   /// Adds a function that writes metrics at each scrape; returns its id.

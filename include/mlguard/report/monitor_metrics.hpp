@@ -52,8 +52,8 @@ public:
     const auto per_stream = with({{"stream", std::string(stream)}});
     registry_.add_counter("mlguard_monitor_windows_total", "Monitor windows closed.", per_stream)
         .inc();
-    registry_.add_counter("mlguard_monitor_rows_total", "Rows observed in closed windows.",
-                          per_stream)
+    registry_
+        .add_counter("mlguard_monitor_rows_total", "Rows observed in closed windows.", per_stream)
         .inc(w.rows);
     auto& drifted_windows = registry_.add_counter(
         "mlguard_monitor_drifted_windows_total",
@@ -61,8 +61,9 @@ public:
     if (w.drift.dataset_drift) {
       drifted_windows.inc();
     }
-    registry_.add_gauge("mlguard_drift_share", "Share of the features drifted in the latest window.",
-                        per_stream)
+    registry_
+        .add_gauge("mlguard_drift_share", "Share of the features drifted in the latest window.",
+                   per_stream)
         .set(w.drift.share_drifted);
     for (const auto& c : w.drift.columns) {
       const auto series = with({{"stream", std::string(stream)},
@@ -98,8 +99,8 @@ public:
     registry_.add_counter("mlguard_validation_rows_total", "Rows validated.", per_source)
         .inc(r.rows);
     registry_
-        .add_counter("mlguard_validation_rejected_rows_total",
-                     "Rows validation rejected.", per_source)
+        .add_counter("mlguard_validation_rejected_rows_total", "Rows validation rejected.",
+                     per_source)
         .inc(r.rejected_rows);
     for (const auto& f : r.features) {
       for (const auto& a : f.anomalies) {
@@ -117,7 +118,8 @@ public:
 private:
   label_set with(label_set more) const {
     label_set all = labels_;
-    all.insert(all.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    all.insert(all.end(), std::make_move_iterator(more.begin()),
+               std::make_move_iterator(more.end()));
     return all;
   }
 

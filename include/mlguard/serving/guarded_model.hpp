@@ -139,8 +139,8 @@ public:
               }
             }) {
     check_bundle(bundle_);
-    anomaly_counts_ = std::make_unique<std::atomic<std::uint64_t>[]>(
-        bundle_.layout.size() * validate::anomaly_kind_count);
+    anomaly_counts_ = std::make_unique<std::atomic<std::uint64_t>[]>(bundle_.layout.size() *
+                                                                     validate::anomaly_kind_count);
     auto prototype = pipeline::dynamic_pipeline::from_json(bundle_.pipeline, stages);
     outputs_ = prototype.output_width();
     if (outputs_ == 0) {

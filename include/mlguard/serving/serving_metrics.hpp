@@ -30,15 +30,14 @@ namespace mlguard::serving {
 /// |---|---|---|---|
 /// | `mlguard_requests_total` | counter | [arm], version, status | watch(slot) |
 /// | `mlguard_imputed_values_total` | counter | [arm], version | watch(slot) |
-/// | `mlguard_request_anomalies_total` | counter (non-zero only) | [arm], version, feature, kind | watch(slot) |
-/// | `mlguard_serving_version` | gauge (0: none) | [arm] | watch(slot) |
-/// | `mlguard_slot_generation` | gauge | [arm] | watch(slot) |
-/// | `mlguard_alias_version` | gauge | alias | watch(registry) |
-/// | `mlguard_follower_swaps_total`, `mlguard_follower_failures_total` | counter | | connect(follower_options) |
-/// | `mlguard_router_share` | gauge, 0–1 | mode | watch(router) |
-/// | `mlguard_router_requests_total` | counter | arm | watch(router) |
-/// | `mlguard_shadow_comparisons_total`, `mlguard_shadow_disagreements_total` | counter | | watch(router) |
-/// | `mlguard_request_duration_seconds` | histogram | | request_seconds() |
+/// | `mlguard_request_anomalies_total` | counter (non-zero only) | [arm], version, feature, kind |
+/// watch(slot) | | `mlguard_serving_version` | gauge (0: none) | [arm] | watch(slot) | |
+/// `mlguard_slot_generation` | gauge | [arm] | watch(slot) | | `mlguard_alias_version` | gauge |
+/// alias | watch(registry) | | `mlguard_follower_swaps_total`, `mlguard_follower_failures_total` |
+/// counter | | connect(follower_options) | | `mlguard_router_share` | gauge, 0–1 | mode |
+/// watch(router) | | `mlguard_router_requests_total` | counter | arm | watch(router) | |
+/// `mlguard_shadow_comparisons_total`, `mlguard_shadow_disagreements_total` | counter | |
+/// watch(router) | | `mlguard_request_duration_seconds` | histogram | | request_seconds() |
 ///
 /// plus report::monitor_metrics' drift metrics (with `version`) through
 /// connect(guarded_options). Counters read from a model restart at 0 with
@@ -127,7 +126,8 @@ public:
   void connect(guarded_options& options) {
     auto next = std::move(options.on_window);
     options.on_window = [this, next = std::move(next)](const version_window& w) {
-      report::monitor_metrics(registry_, {{"model", model_}, {"version", std::to_string(w.version)}})
+      report::monitor_metrics(registry_,
+                              {{"model", model_}, {"version", std::to_string(w.version)}})
           .record_window(w.stream, w.report);
       if (next) {
         next(w);
