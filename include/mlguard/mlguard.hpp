@@ -120,9 +120,14 @@
 #include "mlguard/serving/publish.hpp"
 #include "mlguard/serving/registry_follower.hpp"
 #include "mlguard/serving/router.hpp"
+#include "mlguard/serving/serving_metrics.hpp"
 #endif
 
 #include "mlguard/report/alert.hpp"
+#include "mlguard/report/exposition.hpp"
+#include "mlguard/report/metric.hpp"
+#include "mlguard/report/metric_registry.hpp"
+#include "mlguard/report/monitor_metrics.hpp"
 
 #include "mlguard/rollback/canary_judge.hpp"
 #include "mlguard/rollback/controller.hpp"
@@ -134,6 +139,7 @@
 #include "mlguard/rollback/signal.hpp"
 #if defined(__unix__) || defined(__APPLE__)
 #include "mlguard/rollback/canary.hpp"  // through serving/router.hpp
+#include "mlguard/rollback/rollback_metrics.hpp"
 #include "mlguard/rollback/signals.hpp" // through serving/guarded_model.hpp
 #endif
 
