@@ -2,12 +2,19 @@
 #define MLGUARD_REPORT_ALERT_HPP
 
 // Alerts and the sinks that carry them out of the process: a callback, and a
-// JSON-lines file a log shipper can tail. An alert is a plain value with a
-// key that names what it is about, so a sink can de-duplicate.
+// JSON-lines file a log shipper can tail. An alert is a plain value in
+// Alertmanager's shape: labels say what it is about (alertname, and for drift
+// stream and feature), its status is firing or resolved, and a group of alerts
+// (alert_group, what alert_notifier.hpp sends) is the notification a sink
+// receives. Other sinks: stderr_sink.hpp; a webhook in examples/serving.
+//
+// Thread safety: every sink here may be called from several threads at once.
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,8 +36,21 @@ constexpr const char* to_string(alert_level s) noexcept {
   return s == alert_level::critical ? "critical" : s == alert_level::warning ? "warning" : "info";
 }
 
+/// Whether the condition behind an alert still holds.
+enum class alert_status { firing, resolved };
+
+/// "firing" or "resolved".
+constexpr const char* to_string(alert_status s) noexcept {
+  return s == alert_status::resolved ? "resolved" : "firing";
+}
+
+/// Label name to value, sorted by name (Alertmanager's label set). An alert's
+/// labels are its identity: "alertname", and for drift "stream" and "feature".
+using alert_labels = std::map<std::string, std::string>;
+
 /// One alert.
 struct alert {
+  /// When the condition began (Alertmanager's startsAt).
   timestamp time{};
   alert_level level = alert_level::warning;
   /// What raised it ("rollback_controller churn@champion").
@@ -41,25 +61,186 @@ struct alert {
   std::string summary;
   /// The numbers behind it.
   json details = json::object();
+  /// Identity for grouping and de-duplication; see identity_labels().
+  alert_labels labels;
+  /// More text for people (Alertmanager's annotations); "summary" is added from summary.
+  alert_labels annotations;
+  alert_status status = alert_status::firing;
+  /// When it resolved (Alertmanager's endsAt); the epoch while firing.
+  timestamp ends_at{};
 };
 
-/// The alert as one JSON object: {"time": ISO-8601, "severity", "source",
-/// "key", "summary", "details"}.
-inline json to_json(const alert& a) {
-  return {{"time", format_iso8601(a.time)},
-          {"severity", to_string(a.level)},
-          {"source", a.source},
-          {"key", a.key},
-          {"summary", a.summary},
-          {"details", a.details}};
+/// The labels that identify `a`: its labels, with "alertname" taken from its
+/// key when absent (so the rollback module's alerts group and de-duplicate
+/// too) and "severity" from its level when absent.
+inline alert_labels identity_labels(const alert& a) {
+  alert_labels out = a.labels;
+  out.emplace("alertname", a.key.empty() ? std::string("mlguard") : a.key);
+  out.emplace("severity", to_string(a.level));
+  return out;
 }
 
-/// Where alerts go. send() may be called from several threads at once.
+/// The alert as one JSON object: {"time": ISO-8601, "severity", "source",
+/// "key", "summary", "details", "status", "labels", "annotations"?,
+/// "ends_at"? (when resolved)}. The first six fields are those mlguard 0.2
+/// wrote, unchanged.
+template <class = void> // deferred: see core/json.hpp
+json to_json(const alert& a) {
+  json j = json::object();
+  j["time"] = format_iso8601(a.time);
+  j["severity"] = to_string(a.level);
+  j["source"] = a.source;
+  j["key"] = a.key;
+  j["summary"] = a.summary;
+  j["details"] = a.details;
+  j["status"] = to_string(a.status);
+  j["labels"] = identity_labels(a);
+  if (!a.annotations.empty()) {
+    j["annotations"] = a.annotations;
+  }
+  if (a.status == alert_status::resolved) {
+    j["ends_at"] = format_iso8601(a.ends_at);
+  }
+  return j;
+}
+
+/// Why a notifier sends a group now (Alertmanager's notification reasons).
+enum class notify_reason { first, changed, resolved, repeat };
+
+/// "first", "changed", "resolved" or "repeat".
+constexpr const char* to_string(notify_reason r) noexcept {
+  return r == notify_reason::first      ? "first"
+         : r == notify_reason::changed  ? "changed"
+         : r == notify_reason::resolved ? "resolved"
+                                        : "repeat";
+}
+
+/// One notification: the alerts of a group (the same values of the group-by
+/// labels), firing and resolved, as a notifier sends it.
+struct alert_group {
+  /// Stable id of the group: `{}:{alertname="FeatureDrift", feature="age"}`.
+  std::string key;
+  /// The group-by labels and their values.
+  alert_labels labels;
+  /// Who receives it (notifier_options::receiver).
+  std::string receiver;
+  /// When the notification was due.
+  timestamp time{};
+  notify_reason reason = notify_reason::first;
+  /// Firing first, then resolved; each in label order.
+  std::vector<alert> alerts;
+
+  /// Firing when one alert fires, else resolved.
+  alert_status status() const noexcept {
+    for (const auto& a : alerts) {
+      if (a.status == alert_status::firing) {
+        return alert_status::firing;
+      }
+    }
+    return alert_status::resolved;
+  }
+};
+
+namespace detail {
+
+inline const char* zero_time() noexcept { return "0001-01-01T00:00:00Z"; }
+
+/// The labels (or annotations) every alert of `g` shares with the same value.
+template <class Field>
+alert_labels common_of(const alert_group& g, Field field) {
+  if (g.alerts.empty()) {
+    return {};
+  }
+  alert_labels common = field(g.alerts.front());
+  for (const auto& a : g.alerts) {
+    const alert_labels mine = field(a);
+    for (auto it = common.begin(); it != common.end();) {
+      const auto found = mine.find(it->first);
+      it = found == mine.end() || found->second != it->second ? common.erase(it) : std::next(it);
+    }
+  }
+  return common;
+}
+
+inline alert_labels annotations_of(const alert& a) {
+  alert_labels out = a.annotations;
+  if (!a.summary.empty()) {
+    out.emplace("summary", a.summary);
+  }
+  return out;
+}
+
+/// 16 hex digits of FNV-1a over the sorted labels: a stable per-alert id.
+inline std::string fingerprint(const alert_labels& labels) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const auto& [name, value] : labels) {
+    for (const std::string* s : {&name, &value}) {
+      for (const char c : *s) {
+        h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+      }
+      h = (h ^ 0xffU) * 0x100000001b3ULL;
+    }
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
+  return text;
+}
+
+} // namespace detail
+
+/// The group as Alertmanager's webhook payload (version "4"): {"version",
+/// "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels",
+/// "commonLabels", "commonAnnotations", "externalURL", "alerts": [{"status",
+/// "labels", "annotations", "startsAt", "endsAt" ("0001-01-01T00:00:00Z"
+/// while firing), "generatorURL", "fingerprint"}]}, plus "mlguard":
+/// {"reason", "details": [per alert]}.
+template <class = void> // deferred: see core/json.hpp
+json to_json(const alert_group& g) {
+  json j = json::object();
+  j["version"] = "4";
+  j["groupKey"] = g.key;
+  j["truncatedAlerts"] = 0;
+  j["status"] = to_string(g.status());
+  j["receiver"] = g.receiver;
+  j["groupLabels"] = g.labels;
+  j["commonLabels"] = detail::common_of(g, identity_labels);
+  j["commonAnnotations"] = detail::common_of(g, detail::annotations_of);
+  j["externalURL"] = "";
+  json alerts = json::array();
+  json details = json::array();
+  for (const auto& a : g.alerts) {
+    json one = json::object();
+    one["status"] = to_string(a.status);
+    one["labels"] = identity_labels(a);
+    one["annotations"] = detail::annotations_of(a);
+    one["startsAt"] = format_iso8601(a.time);
+    one["endsAt"] =
+        a.status == alert_status::resolved ? format_iso8601(a.ends_at) : detail::zero_time();
+    one["generatorURL"] = "";
+    one["fingerprint"] = detail::fingerprint(identity_labels(a));
+    alerts.push_back(std::move(one));
+    details.push_back(a.details);
+  }
+  j["alerts"] = std::move(alerts);
+  j["mlguard"]["reason"] = to_string(g.reason);
+  j["mlguard"]["details"] = std::move(details);
+  return j;
+}
+
+/// Where alerts go. send() and send_group() may be called from several threads at once.
 class alert_sink {
 public:
   virtual ~alert_sink() = default;
   /// Delivers one alert. Throws what the sink's medium throws (io_error).
   virtual void send(const alert& a) = 0;
+  /// Delivers one group notification. By default each of its alerts through
+  /// send(), so a sink written for single alerts keeps working; a sink whose
+  /// medium takes a batch (a webhook) overrides it. Throws as send().
+  virtual void send_group(const alert_group& g) {
+    for (const auto& a : g.alerts) {
+      send(a);
+    }
+  }
 };
 
 /// The sinks an alert goes to.
@@ -80,20 +261,46 @@ inline std::size_t send_to_all(const alert_sinks& sinks, const alert& a) noexcep
   return failed;
 }
 
-/// Hands each alert to a function.
+/// Sends the group `g` to every sink in order (send_group), as send_to_all
+/// does an alert; returns how many sinks failed.
+inline std::size_t send_to_all(const alert_sinks& sinks, const alert_group& g) noexcept {
+  std::size_t failed = 0;
+  for (const auto& sink : sinks) {
+    try {
+      sink->send_group(g);
+    } catch (...) {
+      ++failed;
+    }
+  }
+  return failed;
+}
+
+/// Hands each alert to a function; groups too, when given a group function.
 class callback_sink final : public alert_sink {
 public:
   explicit callback_sink(std::function<void(const alert&)> fn) : fn_(std::move(fn)) {}
+  /// Hands each group notification to `group_fn` whole (and single alerts to `fn`).
+  callback_sink(std::function<void(const alert&)> fn,
+                std::function<void(const alert_group&)> group_fn)
+      : fn_(std::move(fn)), group_fn_(std::move(group_fn)) {}
   void send(const alert& a) override { fn_(a); }
+  void send_group(const alert_group& g) override {
+    if (group_fn_) {
+      group_fn_(g);
+    } else {
+      alert_sink::send_group(g);
+    }
+  }
 
 private:
   std::function<void(const alert&)> fn_;
+  std::function<void(const alert_group&)> group_fn_;
 };
 
 /// Appends each alert as one JSON line to a file, flushed per alert. The file
 /// is opened in append mode, so each line shorter than stdio's buffer
 /// (BUFSIZ) is one write() at the end of the file, and several processes may
-/// share it without interleaving their lines.
+/// share it without interleaving their lines. A group is one line per alert.
 class json_lines_sink final : public alert_sink {
 public:
   /// Opens (creating) `path` for appending. Throws io_error (mlguard.io.open_failed).
