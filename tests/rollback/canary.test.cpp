@@ -174,6 +174,8 @@ TEST_CASE("canary_release: a sound challenger is judged pass and promoted") {
   CHECK(seen[0].reason == d->reason);
   REQUIRE(rig.alerts.size() == 1);
   CHECK(rig.alerts[0].key == "tips@challenger/promoted");
+  CHECK(rig.alerts[0].labels.at("alertname") == "promoted");
+  CHECK(rig.alerts[0].labels.at("alias") == "challenger");
   CHECK(rig.router->percent() == 0.0);
   CHECK(!release.poll());
 }

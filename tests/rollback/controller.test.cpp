@@ -74,6 +74,9 @@ TEST_CASE("rollback_controller: rolls back through the registry with the decisio
   CHECK(last.reason.find("error_rate") != std::string::npos);
   REQUIRE(alerts.size() == 1);
   CHECK(alerts[0].key == "tips@champion/rollback");
+  CHECK(alerts[0].labels == mlguard::report::alert_labels{{"alertname", "rollback"},
+                                                          {"model", "tips"},
+                                                          {"alias", "champion"}});
   // The controller now watches v2, afresh.
   CHECK(controller.engine().version() == 2);
   CHECK(controller.engine().previous() == 1);

@@ -206,6 +206,9 @@ private:
     a.source = "canary_release " + options_.model + "@" + options_.challenger_alias;
     a.key = options_.model + "@" + options_.challenger_alias + "/" + what;
     a.summary = std::move(summary);
+    a.labels["alertname"] = what;
+    a.labels["model"] = options_.model;
+    a.labels["alias"] = options_.challenger_alias;
     a.details = to_json(d);
     report::send_to_all(options_.alerts, a);
   }

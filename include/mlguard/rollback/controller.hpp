@@ -289,6 +289,9 @@ private:
     a.source = "rollback_controller " + options_.model + "@" + options_.alias;
     a.key = options_.model + "@" + options_.alias + "/" + what;
     a.summary = std::move(summary);
+    a.labels["alertname"] = what;
+    a.labels["model"] = options_.model;
+    a.labels["alias"] = options_.alias;
     a.details = std::move(details);
     report::send_to_all(options_.alerts, a);
   }
