@@ -124,10 +124,14 @@
 #endif
 
 #include "mlguard/report/alert.hpp"
+#include "mlguard/report/alert_notifier.hpp"
+#include "mlguard/report/drift_alerts.hpp"
 #include "mlguard/report/exposition.hpp"
 #include "mlguard/report/metric.hpp"
 #include "mlguard/report/metric_registry.hpp"
 #include "mlguard/report/monitor_metrics.hpp"
+#include "mlguard/report/stderr_sink.hpp"
+#include "mlguard/report/window_trigger.hpp"
 
 #include "mlguard/rollback/canary_judge.hpp"
 #include "mlguard/rollback/controller.hpp"
