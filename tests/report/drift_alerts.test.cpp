@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mlguard/drift/window_report.hpp"
@@ -155,4 +156,28 @@ TEST_CASE("drift_alerts: skipped features leave their trigger alone; bad setting
   rp::drift_alerts_options bad;
   bad.trigger = {2, 1, 0};
   MLGUARD_CHECK_THROWS_ID(rp::drift_alerts(*rig.notifier, bad), "mlguard.report.invalid_trigger");
+}
+
+TEST_CASE("drift_alerts: the input and prediction monitors close windows on two threads") {
+  drift_rig rig(rp::notifier_options{});
+  std::vector<std::thread> monitors;
+  for (const char* stream : {"inputs", "predictions"}) {
+    monitors.emplace_back([&rig, stream] {
+      for (int i = 0; i < 200; ++i) {
+        rig.alerts->observe(stream, drift_window(static_cast<std::uint64_t>(i),
+                                                 i % 10 < 5 ? std::vector<std::string>{"fare"}
+                                                            : std::vector<std::string>{}));
+      }
+    });
+  }
+  for (int i = 0; i < 200; ++i) {
+    rig.clock.advance(1s);
+    rig.notifier->tick();
+  }
+  for (auto& m : monitors) {
+    m.join();
+  }
+  rig.notifier->flush();
+  rig.notifier->flush();
+  CHECK(rig.notifier->counts().groups == 0); // each stream's last five windows were clean
 }

@@ -25,6 +25,7 @@
 //   from when its pipeline finished), so repeats land exactly on ticks at or
 //   after last + repeat_interval. A sink that fails is counted and not retried
 //   (Alertmanager retries a receiver); the next change or repeat reaches it.
+//   Ticks missed because nobody called tick() collapse into the latest one.
 //
 // Time comes from an injectable clock; nothing happens until tick() (or
 // flush(), or the thread of start()) runs, which is how tests get exact times.
@@ -78,7 +79,7 @@ struct notifier_options {
 
 /// What a notifier has done and holds.
 struct notifier_counts {
-  std::uint64_t notifications = 0;     ///< group notifications delivered (per group, not per sink)
+  std::uint64_t notifications = 0;     ///< group notifications handed to the sinks (not per sink)
   std::uint64_t failed_deliveries = 0; ///< sink calls that threw
   std::size_t groups = 0;              ///< groups held now
   std::size_t alerts = 0;              ///< alerts held now, firing or resolved-unsent
@@ -178,7 +179,8 @@ public:
   }
 
   /// Runs tick() every `period` of real time on a thread of its own until
-  /// stop() (or destruction). Calling start() while running does nothing.
+  /// stop() (or destruction). Calling start() while running does nothing;
+  /// call start() and stop() from one thread.
   void start(std::chrono::milliseconds period = std::chrono::seconds(1)) {
     const std::lock_guard<std::mutex> lock(thread_mutex_);
     if (thread_.joinable()) {
@@ -209,7 +211,7 @@ private:
       const timestamp now = clock_.now();
       for (auto it = groups_.begin(); it != groups_.end();) {
         if (everything || it->second.next_flush <= now) {
-          flush_group(it->first, it->second, everything ? now : it->second.next_flush, now, due);
+          flush_group(it->first, it->second, everything ? now : last_slot(it->second, now), due);
         }
         it = it->second.alerts.empty() ? groups_.erase(it) : std::next(it);
       }
@@ -224,9 +226,16 @@ private:
     return due.size();
   }
 
+  // The group's latest scheduled tick at or before `now`: when nobody ticked
+  // for a while, the missed ticks collapse into one and the phase is kept.
+  timestamp last_slot(const detail::group_state& g, timestamp now) const {
+    return g.next_flush +
+           options_.group_interval * ((now - g.next_flush) / options_.group_interval);
+  }
+
   // One timer tick of group `g`, scheduled at `at`: decide, record, drop the
-  // resolved alerts, move the timer past `now`.
-  void flush_group(const std::string& key, detail::group_state& g, timestamp at, timestamp now,
+  // resolved alerts, set the next tick.
+  void flush_group(const std::string& key, detail::group_state& g, timestamp at,
                    std::vector<alert_group>& due) {
     std::set<alert_labels> firing, resolved;
     for (const auto& [identity, a] : g.alerts) {
@@ -254,9 +263,7 @@ private:
     for (auto it = g.alerts.begin(); it != g.alerts.end();) {
       it = it->second.status == alert_status::resolved ? g.alerts.erase(it) : std::next(it);
     }
-    const auto step = options_.group_interval;
-    const auto late = now < at + step ? 0 : (now - at) / step; // ticks missed while nobody called
-    g.next_flush = at + step * (late + 1);
+    g.next_flush = at + options_.group_interval;
   }
 
   void loop(std::chrono::milliseconds period) {
