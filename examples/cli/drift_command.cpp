@@ -1,6 +1,6 @@
 // `mlguard drift`: compares two CSV files column by column (drift::compare).
 //
-//   mlguard drift --reference REF.csv --current CUR.csv [--format text|json] [-o FILE] ...
+//   mlguard drift --reference REF.csv --current CUR.csv [--format text|json|html] [-o FILE] ...
 //
 // Exit status: 0 when the dataset does not drift, 1 when it does (the share
 // of drifted columns is ≥ --drift-share), 2 on a usage or input error.
@@ -13,6 +13,7 @@
 
 #include <mlguard/drift/report.hpp>
 #include <mlguard/io/csv.hpp>
+#include <mlguard/report/drift_html.hpp>
 
 #include "command.hpp"
 #include "output.hpp"
@@ -95,7 +96,7 @@ void add_drift_command(CLI::App& app, int& status) {
                   "Share of drifted columns that means dataset drift")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  add_output_options(cmd, args->out);
+  add_output_options(cmd, args->out, true);
 
   cmd->callback([args, &status] {
     drift::report_options options;
@@ -110,6 +111,11 @@ void add_drift_command(CLI::App& app, int& status) {
     const table reference = io::read_csv(args->reference);
     const table current = io::read_csv(args->current);
     const auto report = drift::compare(reference, current, options);
+    if (args->out.html()) {
+      write_page(args->out.path, report::drift_html(report, reference, current));
+      status = report.dataset_drift ? exit_findings : exit_ok;
+      return;
+    }
     json document;
     to_json(document, report);
     emit(args->out, document, [&] { return text_report(report); });
