@@ -184,6 +184,18 @@ category_picture category_bars(const column& reference, const column& current, s
   return p;
 }
 
+/// The columns of a table by name, so a report finds each in constant time.
+using column_index = std::unordered_map<std::string_view, const column*>;
+
+inline column_index index_columns(const table& t) {
+  column_index index;
+  index.reserve(t.cols());
+  for (const auto& c : t) {
+    index.emplace(c.name(), &c);
+  }
+  return index;
+}
+
 } // namespace mlguard::report::detail
 
 #endif // MLGUARD_REPORT_DETAIL_DISTRIBUTION_HPP

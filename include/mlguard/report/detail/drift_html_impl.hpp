@@ -156,17 +156,6 @@ void drift_table(std::string& out, const drift::drift_report& r,
   out += "</table>\n";
 }
 
-using column_index = std::unordered_map<std::string_view, const column*>;
-
-inline column_index index_columns(const table& t) {
-  column_index index;
-  index.reserve(t.cols());
-  for (const auto& c : t) {
-    index.emplace(c.name(), &c);
-  }
-  return index;
-}
-
 inline const column& find_compared(const column_index& index, const std::string& name,
                                    const char* which) {
   const auto it = index.find(name);
