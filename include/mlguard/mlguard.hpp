@@ -123,6 +123,10 @@
 #endif
 
 #include "mlguard/report/alert.hpp"
+#include "mlguard/report/drift_html.hpp"
+#include "mlguard/report/html.hpp"
+#include "mlguard/report/timeline_html.hpp"
+#include "mlguard/report/validation_html.hpp"
 
 #include "mlguard/rollback/canary_judge.hpp"
 #include "mlguard/rollback/controller.hpp"

@@ -106,7 +106,13 @@ TEST_CASE("timeline_html: threshold line, red dots on drifted windows, gaps for 
   const auto ks = chart("ks");
   CHECK(hits(ks, "<polyline") == 2); // broken at window 1
   CHECK(hits(ks, "<circle") == 5);
-  CHECK(ks.find("p-value: drift below the line") != std::string::npos);
+  CHECK(ks.find("p-value, log scale") != std::string::npos);
+  // Log axis: p = 0.05 sits at 1.3 of 10 decades (y 130 - 120 * 0.130 = 114.4), p = 0.5 at
+  // 0.3 decades (y 126.4), and the drifted p = 0.001 above the line at 3 decades (y 94.0).
+  CHECK(ks.find("<line x1=\"44.0\" y1=\"114.4\" x2=\"450.0\" y2=\"114.4\" stroke=\"#d62728\"") !=
+        std::string::npos);
+  CHECK(ks.find("cy=\"94.0\" r=\"3.5\"") != std::string::npos);
+  CHECK(ks.find("cy=\"126.4\" r=\"2\"") != std::string::npos);
   CHECK(ks.find("window 3: 0.001 (drift)") != std::string::npos); // the p-value, not 0.3
   CHECK(chart("calm").find("statistic: drift at or above the line") != std::string::npos);
 }

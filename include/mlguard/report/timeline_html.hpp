@@ -12,9 +12,11 @@
 // a table per feature (drifted windows out of those evaluated, the latest
 // value), then one chart per feature (<svg class="chart">), features with the
 // most drifted windows first. Each chart plots what the verdict compares
-// with the threshold: the p-value for the tests (a window drifts below the
-// line), the statistic for the distances (at or above it); the threshold is a
-// dashed line, drifted windows are red dots, skipped windows leave a gap.
+// with the threshold: the p-value for the tests (on a log axis from 1 up to
+// 1e-10, so a window that drifts, below the threshold, lies above the line),
+// the statistic for the distances (drifting at or above the line); the
+// threshold is a dashed line, drifted windows are red dots, skipped windows
+// leave a gap.
 // Every feature name is escaped (html.hpp). Rendering is linear in the
 // windows times the features.
 

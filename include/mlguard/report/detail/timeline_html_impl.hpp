@@ -70,11 +70,24 @@ std::vector<feature_series> collect_series(const std::vector<drift::window_repor
   return series;
 }
 
-// The y range of a series: [0, 1] for p-values, else up to the largest
-// finite value or the threshold, with head room.
+// p-values are drawn on a log axis from 1 (bottom) to 1e-10 (top, and
+// everything smaller): the ones near a 0.05 threshold stay apart, and a
+// drifted window lies above the line, as for a distance.
+inline constexpr double p_value_floor_log10 = -10;
+
+// Where `v` goes on the y axis, in axis units (0 at the bottom).
+inline double axis_value(const feature_series& s, double v) {
+  if (!s.p_value) {
+    return v;
+  }
+  return v > 0 ? std::min(-std::log10(v), -p_value_floor_log10) : -p_value_floor_log10;
+}
+
+// The top of the y axis: 1e-10 for p-values, else the largest finite value
+// or the threshold, with head room.
 inline double series_top(const feature_series& s) {
   if (s.p_value) {
-    return 1.0;
+    return -p_value_floor_log10;
   }
   double top = s.threshold;
   for (const auto& p : s.points) {
@@ -96,7 +109,7 @@ void timeline_chart(std::string& out, const feature_series& s, std::uint64_t fir
                         : (left + right) / 2;
   };
   const auto y_of = [&](double v) {
-    return bottom - (bottom - top) * std::min(std::max(v, 0.0), y_top) / y_top;
+    return bottom - (bottom - top) * std::min(std::max(axis_value(s, v), 0.0), y_top) / y_top;
   };
   open_svg(out, chart_width, height, std::string("Drift of ") + std::string(s.name) + " by window");
   svg_line(out, left, bottom, right, bottom, "#888");
@@ -137,16 +150,15 @@ void timeline_chart(std::string& out, const feature_series& s, std::uint64_t fir
     out += "\"><title>window " + std::to_string(p.window) + ": " + html_number(p.value) +
            (p.drifted ? " (drift)" : "") + "</title></circle>";
   }
-  svg_text(out, left - 4, top + 8, html_number(y_top, 3), "end");
-  svg_text(out, left - 4, bottom, "0", "end");
+  svg_text(out, left - 4, top + 8, s.p_value ? "1e-10" : html_number(y_top, 3), "end");
+  svg_text(out, left - 4, bottom, s.p_value ? "1" : "0", "end");
   svg_text(out, right, y_of(s.threshold) - 3, "threshold " + html_number(s.threshold), "end",
            "fill=\"#d62728\"");
   svg_text(out, left, bottom + 14, "window " + std::to_string(first));
   svg_text(out, right, bottom + 14, "window " + std::to_string(last), "end");
   svg_text(out, left, height - 6,
-           std::string(s.p_value ? "p-value: drift below the line"
-                                 : "statistic: drift at or "
-                                   "above the line") +
+           std::string(s.p_value ? "p-value, log scale: drift above the line"
+                                 : "statistic: drift at or above the line") +
                " \xC2\xB7 " + std::to_string(s.drifted) + " of " + std::to_string(s.evaluated) +
                " windows drifted");
   close_svg(out);
