@@ -64,6 +64,12 @@ TEST_CASE("mlguard drift --format html: a page with one chart per column, to -o 
   const auto bad =
       test::run_cli({"drift", "--reference", ref, "--current", cur, "--format", "pdf"});
   CHECK(bad.exit_code == 2);
+
+  // The positional form `mlguard drift REF CUR` is the same command.
+  const auto positional =
+      test::run_cli({"drift", ref, cur, "--format", "html", "-o", dir.file("p.html")});
+  CHECK_MESSAGE(positional.exit_code == 1, positional.err);
+  CHECK(test::read_file(dir.file("p.html")) == page);
 }
 
 TEST_CASE("mlguard validate --format html: anomalies with the failing rows' values") {
