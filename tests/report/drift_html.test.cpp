@@ -166,6 +166,15 @@ TEST_CASE("drift_html: empty, NaN-only and mixed-kind columns get a chart that s
   CHECK(page.find("numeric in one table, categorical in the other") != std::string::npos);
   CHECK(page.find("badge good\">no dataset drift") != std::string::npos);
 
+  // A constant column is one bin, not a division by a zero width.
+  table same_ref, same_cur;
+  same_ref.add(column::numeric("k", std::vector<double>(50, 7.0)));
+  same_cur.add(column::numeric("k", std::vector<double>(50, 7.0)));
+  const auto constant = report::drift_html(drift::compare(same_ref, same_cur), same_ref, same_cur);
+  CHECK(count_of(constant, "fill-opacity=\"0.55\"") == 2);
+  CHECK(constant.find("nan") == std::string::npos);
+  CHECK(constant.find("inf\"") == std::string::npos);
+
   // No columns at all: a page without charts, still well formed.
   const auto empty = report::drift_html(drift::drift_report{}, table{}, table{});
   CHECK(count_of(empty, "<svg") == 0);
