@@ -1,6 +1,7 @@
 // `mlguard drift`: compares two CSV files column by column (drift::compare).
 //
-//   mlguard drift --reference REF.csv --current CUR.csv [--format text|json] [-o FILE] ...
+//   mlguard drift --reference REF.csv --current CUR.csv [--format text|json|html] [-o FILE] ...
+//   mlguard drift REF.csv CUR.csv ...                  (the same, positional)
 //
 // Exit status: 0 when the dataset does not drift, 1 when it does (the share
 // of drifted columns is ≥ --drift-share), 2 on a usage or input error.
@@ -13,6 +14,7 @@
 
 #include <mlguard/drift/report.hpp>
 #include <mlguard/io/csv.hpp>
+#include <mlguard/report/drift_html.hpp>
 
 #include "command.hpp"
 #include "output.hpp"
@@ -72,8 +74,11 @@ std::string text_report(const drift::drift_report& report) {
 void add_drift_command(CLI::App& app, int& status) {
   auto args = std::make_shared<drift_args>();
   auto* cmd = app.add_subcommand("drift", "Compare two CSV files column by column for drift");
-  cmd->add_option("--reference", args->reference, "Reference CSV (e.g. training data)")->required();
-  cmd->add_option("--current", args->current, "Current CSV (e.g. serving data)")->required();
+  // Either as options or as the first two positional arguments: `mlguard drift REF CUR`.
+  cmd->add_option("REFERENCE,--reference", args->reference, "Reference CSV (e.g. training data)")
+      ->required();
+  cmd->add_option("CURRENT,--current", args->current, "Current CSV (e.g. serving data)")
+      ->required();
   cmd->add_option("--columns", args->columns, "Columns to compare (default: all shared)")
       ->delimiter(',');
   cmd->add_option("--method", args->method,
@@ -95,7 +100,7 @@ void add_drift_command(CLI::App& app, int& status) {
                   "Share of drifted columns that means dataset drift")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  add_output_options(cmd, args->out);
+  add_output_options(cmd, args->out, true);
 
   cmd->callback([args, &status] {
     drift::report_options options;
@@ -110,6 +115,11 @@ void add_drift_command(CLI::App& app, int& status) {
     const table reference = io::read_csv(args->reference);
     const table current = io::read_csv(args->current);
     const auto report = drift::compare(reference, current, options);
+    if (args->out.html()) {
+      write_page(args->out.path, report::drift_html(report, reference, current));
+      status = report.dataset_drift ? exit_findings : exit_ok;
+      return;
+    }
     json document;
     to_json(document, report);
     emit(args->out, document, [&] { return text_report(report); });

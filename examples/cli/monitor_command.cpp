@@ -1,10 +1,11 @@
 // `mlguard monitor`: replays a CSV file through the windowed drift monitor.
 //
 //   mlguard monitor --reference REF.csv|PROFILE.json [--window N] [--step S]
-//                   [--method M] [--format text|json] [-o FILE] STREAM.csv
+//                   [--method M] [--format text|json|html] [-o FILE] STREAM.csv
 //
 // text: one line per closed window; json: one window_report per line (JSON
-// lines; drift/window_report.hpp), the same verdict shape as `mlguard drift`.
+// lines; drift/window_report.hpp), the same verdict shape as `mlguard drift`;
+// html: the timeline page of every window (report/timeline_html.hpp).
 // Exit status: 0 when no window drifts, 1 when at least one window drifts
 // as a whole (the share of drifted features is ≥ --drift-share), 2 on a
 // usage or input error.
@@ -18,6 +19,7 @@
 #include <mlguard/drift/window_report.hpp>
 #include <mlguard/io/csv.hpp>
 #include <mlguard/profile/dataset_profile.hpp>
+#include <mlguard/report/timeline_html.hpp>
 
 #include "command.hpp"
 #include "output.hpp"
@@ -100,7 +102,7 @@ void add_monitor_command(CLI::App& app, int& status) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd->add_flag("--partial", args->partial, "Also report the last, incomplete window");
-  add_output_options(cmd, args->out);
+  add_output_options(cmd, args->out, true);
 
   cmd->callback([args, &status] {
     drift::monitor_options options;
@@ -117,16 +119,18 @@ void add_monitor_command(CLI::App& app, int& status) {
       options.window = drift::window_options::tumbling(args->window);
     }
     std::string lines;
+    std::vector<drift::window_report> windows; // --format html draws them all at the end
     bool drifted = false;
     auto on_window = [&](const drift::window_report& w) {
-      if (args->out.json()) {
+      if (args->out.html()) {
+        windows.push_back(w);
+      } else if (args->out.json()) {
         json line;
         to_json(line, w);
-        lines += dump_json(line);
+        lines += dump_json(line) + '\n';
       } else {
-        lines += text_line(w);
+        lines += text_line(w) + '\n';
       }
-      lines += '\n';
       drifted = drifted || w.drift.dataset_drift;
     };
     auto monitor =
@@ -178,7 +182,9 @@ void add_monitor_command(CLI::App& app, int& status) {
     if (args->partial && options.window.kind == drift::window_kind::tumbling_count) {
       monitor.flush();
     }
-    if (!lines.empty()) {
+    if (args->out.html()) {
+      write_page(args->out.path, report::timeline_html(windows));
+    } else if (!lines.empty()) {
       lines.pop_back(); // write_text ends the output with its own newline
       write_text(args->out.path, lines);
     } else if (!args->out.path.empty()) {

@@ -4,7 +4,9 @@
 // How every `mlguard` command reads its input files and writes its result,
 // so `--format` and `-o` mean the same thing everywhere:
 //
-//   --format text|json   text: a table for people; json: the document
+//   --format text|json   text: a table for people; json: the document;
+//                        drift, validate and monitor also take html: a
+//                        self-contained page (report/*_html.hpp)
 //   -o, --output FILE    write there (atomically, for JSON documents)
 //                        instead of stdout
 //
@@ -26,18 +28,26 @@ namespace mlguard::cli {
 
 /// The result format and destination a command was given.
 struct output_options {
-  std::string format = "text"; ///< "text" or "json"
+  std::string format = "text"; ///< "text", "json" or (where offered) "html"
   std::string path;            ///< empty: stdout
 
   bool json() const { return format == "json"; }
+  bool html() const { return format == "html"; }
 };
 
-/// Adds --format text|json and -o/--output FILE to `cmd`, writing into `out`
-/// (whose format is the default).
-inline void add_output_options(CLI::App* cmd, output_options& out) {
-  cmd->add_option("--format", out.format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+/// Adds --format text|json (and html when `html` is set) and -o/--output FILE
+/// to `cmd`, writing into `out` (whose format is the default).
+inline void add_output_options(CLI::App* cmd, output_options& out, bool html = false) {
+  if (html) {
+    cmd->add_option("--format", out.format,
+                    "Output format: text, json, or html (a self-contained page)")
+        ->check(CLI::IsMember({"text", "json", "html"}))
+        ->capture_default_str();
+  } else {
+    cmd->add_option("--format", out.format, "Output format: text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+  }
   cmd->add_option("-o,--output", out.path, "Write the result to FILE instead of stdout");
 }
 
@@ -55,6 +65,15 @@ inline void write_text(const std::string& path, std::string text) {
     return;
   }
   mlguard::detail::write_file_atomic(path, text);
+}
+
+/// Writes an HTML page (`--format html`) to `path`, or to stdout when `path`
+/// is empty, ending with one newline. Throws as write_text.
+inline void write_page(const std::string& path, std::string page) {
+  if (!page.empty() && page.back() == '\n') {
+    page.pop_back(); // write_text adds the newline
+  }
+  write_text(path, std::move(page));
 }
 
 /// Writes the command's result as `out` says: `document` (indented when it

@@ -2,17 +2,20 @@
 // against a training profile.
 //
 //   mlguard validate --schema S.json DATA.csv [--reference-profile P.json]
-//                    [--max-rows N] [--format text|json] [-o FILE]
+//                    [--max-rows N] [--format text|json|html] [-o FILE]
 //
 // text (the default) lists each anomaly of each feature; json writes the
-// "mlguard.validation_report" document. Exit status 1 when an anomaly of
+// "mlguard.validation_report" document; html a page with the failing rows' values
+// (report/validation_html.hpp). Exit status 1 when an anomaly of
 // error severity was found, 0 when clean or warnings only.
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <mlguard/io/csv.hpp>
+#include <mlguard/report/validation_html.hpp>
 #include <mlguard/validate/skew.hpp>
 #include <mlguard/validate/validate_batch.hpp>
 
@@ -59,7 +62,7 @@ void add_validate_command(CLI::App& app, int& status) {
                   "Training profile JSON (mlguard profile): adds skew comparators");
   cmd->add_option("--max-rows", args->max_rows, "Failing row numbers listed per anomaly")
       ->capture_default_str();
-  add_output_options(cmd, args->out);
+  add_output_options(cmd, args->out, true);
   cmd->callback([args, &status] {
     const auto s = validate::schema::load(args->schema);
     std::optional<profile::dataset_profile> reference;
@@ -78,7 +81,13 @@ void add_validate_command(CLI::App& app, int& status) {
       options.skew = &skew;
     }
     const auto report = validate::validate_batch(s, data, options);
-    emit(args->out, report.to_json(), [&] { return summary(report); });
+    if (args->out.html()) {
+      report::validation_html_options page;
+      page.max_sample_rows = std::max<std::size_t>(args->max_rows, 1);
+      write_page(args->out.path, report::validation_html(report, &data, page));
+    } else {
+      emit(args->out, report.to_json(), [&] { return summary(report); });
+    }
     status = report.outcome == validate::verdict::error ? exit_findings : exit_ok;
   });
 }

@@ -106,7 +106,7 @@ inline bool read_json_number(const json& j, double& out) noexcept {
 /// Parses `text` as JSON. `source` names where the text came from (a file
 /// path, "stdin", ...) and opens the error message.
 /// Throws format_error (mlguard.format.corrupt) on malformed or truncated input.
-template <class = void>  // deferred: the parser is instantiated only where used
+template <class = void> // deferred: the parser is instantiated only where used
 json parse_json(std::string_view text, std::string_view source) {
   try {
     return json::parse(text.begin(), text.end());
