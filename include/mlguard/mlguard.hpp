@@ -146,7 +146,7 @@
 #include "mlguard/rollback/replay.hpp"
 #include "mlguard/rollback/signal.hpp"
 #if defined(__unix__) || defined(__APPLE__)
-#include "mlguard/rollback/canary.hpp"  // through serving/router.hpp
+#include "mlguard/rollback/canary.hpp" // through serving/router.hpp
 #include "mlguard/rollback/rollback_metrics.hpp"
 #include "mlguard/rollback/signals.hpp" // through serving/guarded_model.hpp
 #endif
