@@ -12,6 +12,10 @@
 //      collapses, and the rollback controller puts v1 back by itself, with the
 //      reason in the registry's journal.
 //
+// Operators watch it the usual way: drift alerts grouped and de-duplicated as
+// Alertmanager does, a Prometheus scrape of the service (metrics.txt), and the
+// champion's monitor windows as an HTML timeline (timeline.html).
+//
 // Deterministic: a manual clock (4 minutes per trip), the followers, the judge
 // and the controller polled at fixed points of the stream. NYC taxi trips of
 // 2019 when ../shared/data is there, a synthetic month otherwise.
@@ -24,13 +28,13 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "timeline.hpp"
 #include "trips.hpp"
+#include "watchers.hpp"
 
 using namespace mlguard;
 using namespace std::chrono_literals;
@@ -92,6 +96,7 @@ int main(int argc, char** argv) {
   ro.clock = &clock;
   registry::file_registry models((root / "registry").string(), ro);
   serving::file_artifact_store store((root / "artifacts").string());
+  demo::watchers watch(clock, story); // metrics, drift alerts, the monitor timeline
 
   // ---- the controller: roll the champion back when its accuracy collapses
   const auto policy = rollback::all_of(
@@ -106,6 +111,7 @@ int main(int argc, char** argv) {
   co.on_decision = [&](const rollback::decision& d) {
     story.add(d.version, std::string("controller: ") + rollback::to_string(d.action), d.reason);
   };
+  watch.controller().connect(co);
   std::unique_ptr<rollback::rollback_controller> controller; // once the model exists
 
   // ---- serving: followers keep the champion and challenger slots current
@@ -113,23 +119,6 @@ int main(int argc, char** argv) {
   fo.model.lanes = 1;
   fo.model.inputs.window = drift::window_options::tumbling(500);
   fo.model.performance.window = 250;
-  // Says when a feature starts drifting (in a window after one where it did not).
-  std::map<std::string, bool> drifting;
-  fo.model.on_window = [&](const serving::version_window& w) {
-    if (w.stream != "inputs") {
-      return;
-    }
-    for (const auto& c : w.report.drift.columns) {
-      if (c.drifted && !drifting[c.name]) {
-        char numbers[96];
-        std::snprintf(numbers, sizeof numbers, " (%s %.3g, threshold %.3g, window of %llu)",
-                      drift::to_string(c.stat), c.statistic, c.threshold,
-                      static_cast<unsigned long long>(w.report.rows));
-        story.add(w.version, "monitor: drift", c.name + numbers);
-      }
-      drifting[c.name] = c.drifted;
-    }
-  };
   serving::model_slot<serving::guarded_model> champion, challenger;
   std::vector<std::unique_ptr<serving::registry_follower>> followers;
 
@@ -143,11 +132,14 @@ int main(int argc, char** argv) {
   models.set_alias("tips", "champion", v1, registry::alias_expectation::absent(),
                    {"release-manager", "first model"});
   controller = std::make_unique<rollback::rollback_controller>(models, policy, co);
+  watch.controller().watch(*controller);
   rollback::connect(fo.model, *controller, clock);
+  watch.connect(fo, champion);
   for (auto* slot : {&champion, &challenger}) {
     const std::string alias = slot == &champion ? "champion" : "challenger";
     auto options = fo;
-    options.on_event = [&story, alias](const serving::follower_event& e) {
+    options.on_event = [&story, alias, counted = fo.on_event](const serving::follower_event& e) {
+      counted(e);           // the swap and failure counters (watch.connect)
       if (e.version != 0) { // version 0: the alias is not set (no canary running)
         story.add(e.version, "follower: " + std::string(to_string(e.what)),
                   alias + (e.reason.empty() ? "" : ": " + e.reason));
@@ -161,6 +153,10 @@ int main(int argc, char** argv) {
   route.capacity = 2000;
   route.error_batch = 10; // judge error rates over 10 labels (0/1 errors alone say little)
   serving::canary_router router(champion, challenger, route);
+  watch.serving().watch(champion, "champion");
+  watch.serving().watch(challenger, "challenger");
+  watch.serving().watch(router);
+  watch.serving().watch(models);
   rollback::canary_release_options cro;
   cro.model = "tips";
   cro.clock = &clock;
@@ -175,6 +171,7 @@ int main(int argc, char** argv) {
       story.add(d.version, "canary: hold", d.reason);
     }
   };
+  watch.canary().connect(cro);
   rollback::canary_release release(models, router, cro);
 
   // Serves a month through the router, labels arriving after each answer.
@@ -188,12 +185,16 @@ int main(int argc, char** argv) {
           f->poll();
         }
         controller->poll();
+        watch.tick();
       }
       if (served % 250 == 0) {
         release.poll();
       }
       const auto row = request(m, i, renumbered);
+      const auto start = std::chrono::steady_clock::now();
       const auto r = router.predict(served, span<const double>(row.data(), row.size()));
+      watch.serving().request_seconds().observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       const double label = m.tipped[static_cast<Eigen::Index>(i)];
       router.record_label(r.answer.request_id, label);
       answered += r.answer.status != serving::request_status::rejected ? 1 : 0;
@@ -263,8 +264,13 @@ int main(int argc, char** argv) {
   save_json(report_path, json{{"timeline", story.events()}, {"journal", journal}});
   const auto policy_path = (root / "policy.json").string();
   rollback::policy_document{policy}.save(policy_path);
-  std::printf("\nreport: %s\nreplay the controller's decisions: mlguard replay --policy %s %s\n",
-              report_path.c_str(), policy_path.c_str(), co.trace_path.c_str());
+
+  story.act("What the operators saw (a Prometheus scrape, excerpt)");
+  watch.finish(dir);
+  std::printf("\nreport: %s\nmetrics: %s/metrics.txt\nmonitor timeline: %s/timeline.html\n"
+              "replay the controller's decisions: mlguard replay --policy %s %s\n",
+              report_path.c_str(), dir.c_str(), dir.c_str(), policy_path.c_str(),
+              co.trace_path.c_str());
 
   // The story must have happened as told: the demo doubles as a test.
   bool v2_aborted = false, v3_promoted = false, v3_rolled_back = false, v2_champion = false;

@@ -2,6 +2,7 @@
 //
 //   mlguard-serving --registry DIR --store DIR [--model models:/tips@champion]
 //                   [--host 127.0.0.1] [--port 8080 (0: any free port)] [--interval-ms 200]
+//                   [--window 1000] [--alert-webhook URL] [--alert-group-wait 30]
 //
 // A registry_follower keeps a model_slot on the version the alias names (opening,
 // verifying and smoke-testing each new one off the request path); cpp-httplib's
@@ -15,6 +16,11 @@
 //   GET  /metrics  -> 200 the metrics (serving::serving_metrics: requests, anomalies, drift,
 //                  versions, follower swaps, latency) as OpenMetrics when the Accept header
 //                  asks for it (Prometheus does), else the Prometheus text format
+//
+// Each closed monitor window feeds drift alerts (report::drift_alerts: a feature that
+// drifted in 3 of the last 5 windows fires), grouped and de-duplicated by an
+// alert_notifier and written to stderr, and POSTed in Alertmanager's webhook shape to
+// --alert-webhook when given.
 //
 // It prints one line, "listening on HOST:PORT", once bound; each swap or failure of the
 // follower is one line on stderr. SIGTERM or SIGINT stops it (exit 0); exit 2 for a
@@ -38,11 +44,16 @@
 #include <mlguard/core/json.hpp>
 #include <mlguard/registry/file_registry.hpp>
 #include <mlguard/registry/model_uri.hpp>
+#include <mlguard/report/alert_notifier.hpp>
+#include <mlguard/report/drift_alerts.hpp>
 #include <mlguard/report/exposition.hpp>
+#include <mlguard/report/stderr_sink.hpp>
 #include <mlguard/serving/artifact_store.hpp>
 #include <mlguard/serving/outcome.hpp>
 #include <mlguard/serving/registry_follower.hpp>
 #include <mlguard/serving/serving_metrics.hpp>
+
+#include "webhook_sink.hpp"
 
 // After Eigen (through mlguard): glibc's <resolv.h>, which httplib.h includes, defines
 // _res as a macro, and Eigen names parameters _res.
@@ -146,6 +157,9 @@ int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   int port = 8080;
   int interval_ms = 200;
+  std::size_t window = 1000;
+  std::string webhook;
+  double group_wait = 30.0;
   app.add_option("--registry", registry_root, "File registry root")->required();
   app.add_option("--store", store_root, "Artifact store root")->required();
   app.add_option("--model", uri, "Model URI with an alias")->capture_default_str();
@@ -155,6 +169,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--interval-ms", interval_ms, "How often the follower polls the registry")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--window", window, "Rows per monitor window")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--alert-webhook", webhook,
+                 "POST alert notifications here (http://host:port/path)");
+  app.add_option("--alert-group-wait", group_wait,
+                 "Seconds to wait before a new alert group's first notification")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   try {
     app.parse(argc, argv);
@@ -200,6 +223,27 @@ int main(int argc, char** argv) {
     };
     serving_metrics.connect(options);       // follower swaps and failures
     serving_metrics.connect(options.model); // closed monitor windows: drift per feature
+
+    // Drift alerts: grouped per feature, re-sent every repeat_interval, resolved once.
+    report::notifier_options alerting;
+    alerting.group_wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::duration<double>(group_wait));
+    alerting.sinks.push_back(std::make_shared<report::stderr_sink>());
+    if (!webhook.empty()) {
+      alerting.sinks.push_back(std::make_shared<examples::webhook_sink>(
+          examples::webhook_options{webhook, std::chrono::seconds(5)}));
+    }
+    report::alert_notifier notifier(alerting);
+    report::drift_alerts_options drift_options;
+    drift_options.labels = {{"model", registry::parse_model_uri(uri).name}};
+    report::drift_alerts drift_alerts(notifier, drift_options);
+    options.model.inputs.window.size = window;
+    options.model.predictions.window.size = window;
+    auto on_window = std::move(options.model.on_window);
+    options.model.on_window = [&drift_alerts, on_window](const serving::version_window& w) {
+      drift_alerts.observe(w.stream, w.report);
+      on_window(w);
+    };
     serving::registry_follower follower(models, store, uri, slot, std::move(options));
 
     httplib::Server server;
@@ -234,6 +278,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     follower.start();
+    notifier.start();
 
     std::atomic<bool> served{false};
     std::thread watcher([&] {
@@ -254,6 +299,8 @@ int main(int argc, char** argv) {
     pthread_kill(watcher.native_handle(), SIGTERM); // wakes the watcher if no signal came
     watcher.join();
     follower.stop();
+    notifier.stop();
+    notifier.flush(); // what is still waiting for its group_wait goes out now
     return clean ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mlguard-serving: error: %s\n", e.what());

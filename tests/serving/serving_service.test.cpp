@@ -26,6 +26,7 @@ TEST_CASE("serving service: skipped") {
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -376,6 +377,79 @@ TEST_CASE("serving service: a real Prometheus scrapes it and answers queries wit
   REQUIRE(code);
   CHECK(*code == 0);
   service.stop();
+}
+
+TEST_CASE("serving service: drift alerts reach a webhook, grouped per feature") {
+  // The webhook: an httplib server on loopback that keeps what it receives.
+  std::mutex received_mutex;
+  std::vector<std::string> received;
+  httplib::Server hook;
+  hook.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    const std::lock_guard<std::mutex> lock(received_mutex);
+    received.push_back(req.body);
+    res.status = 200;
+  });
+  const int hook_port = hook.bind_to_any_port("127.0.0.1");
+  REQUIRE(hook_port > 0);
+  std::thread hook_thread([&] { hook.listen_after_bind(); });
+
+  mlguard::test::temp_dir dir;
+  const std::string root = dir.file("registry");
+  const std::string store_root = dir.file("store");
+  {
+    mlguard::registry::file_registry_options fast;
+    fast.fsync = false;
+    mlguard::registry::file_registry models(root, fast);
+    mlguard::serving::file_artifact_store store(store_root);
+    mlguard::serving::publish(models, store, "tips", mlguard::test::tip_bundle(1, 12.0));
+    models.set_alias("tips", "champion", 1);
+  }
+  const std::string err_path = dir.file("service.err");
+  service_process service({MLGUARD_SERVING_PATH, "--registry", root, "--store", store_root,
+                           "--port", "0", "--window", "20", "--alert-group-wait", "0",
+                           "--alert-webhook",
+                           "http://127.0.0.1:" + std::to_string(hook_port) + "/hook"},
+                          err_path);
+  const auto line = service.read_line(5s);
+  INFO("service stderr: " << file_text(err_path));
+  REQUIRE(line);
+  const int port = std::stoi(line->substr(line->rfind(':') + 1));
+  REQUIRE(eventually([&] { return healthy_version(port) == 1; }, 5s));
+
+  // Fares of 45 against a reference around 12: every window of 20 drifts; the third fires.
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(2);
+  for (int i = 0; i < 80; ++i) {
+    const auto res = client.Post("/predict", R"({"features": {"fare": 45, "distance": 3.1}})",
+                                 "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+  }
+  REQUIRE(eventually(
+      [&] {
+        const std::lock_guard<std::mutex> lock(received_mutex);
+        return !received.empty();
+      },
+      10s));
+  std::this_thread::sleep_for(1500ms); // one more notifier tick: nothing new to send
+  {
+    const std::lock_guard<std::mutex> lock(received_mutex);
+    CHECK(received.size() == 1); // one group: the fare (one notification, not one per window)
+    const auto payload = mlguard::json::parse(received.front());
+    CHECK(payload["version"] == "4");
+    CHECK(payload["status"] == "firing");
+    CHECK(payload["groupLabels"]["feature"] == "fare");
+    REQUIRE(payload["alerts"].size() >= 1);
+    CHECK(payload["alerts"][0]["labels"]["alertname"] == "FeatureDrift");
+    CHECK(payload["alerts"][0]["labels"]["model"] == "tips");
+  }
+  service.signal(SIGTERM);
+  const auto code = service.wait_for(5s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+  CHECK(file_text(err_path).find("FIRING warning FeatureDrift") != std::string::npos);
+  hook.stop();
+  hook_thread.join();
 }
 
 TEST_CASE("serving service: follows the alias under load, refuses a corrupt version, stops on "

@@ -7,7 +7,6 @@
 
 #include <cstddef>
 #include <functional>
-#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,7 +25,7 @@ namespace mlguard::rollback {
 /// |---|---|---|
 /// | `mlguard_rollback_decisions_total` | counter (each verdict from 0) | verdict |
 /// | `mlguard_rollbacks_total` | counter | reason (the policy that fired) |
-/// | `mlguard_canary_score` | gauge, 0–100 (NaN before a judgement) | |
+/// | `mlguard_canary_score` | gauge, 0–100 (from the first judgement on) | |
 /// | `mlguard_controller_dropped_observations_total` | counter | (watch(controller)) |
 ///
 /// Lifetime: the registry (and a watched controller) must outlive this
@@ -37,10 +36,7 @@ public:
   /// canary release. Throws report_error (mlguard.report.*) for a registry
   /// whose metric names clash.
   rollback_metrics(report::metric_registry& registry, std::string model, std::string alias)
-      : registry_(registry), model_(std::move(model)), alias_(std::move(alias)),
-        score_(registry.add_gauge("mlguard_canary_score",
-                                  "The canary judge's latest score, 0 to 100.", labels({}))) {
-    score_.set(std::numeric_limits<double>::quiet_NaN());
+      : registry_(registry), model_(std::move(model)), alias_(std::move(alias)) {
     for (const auto v : {decision_verdict::keep, decision_verdict::rollback,
                          decision_verdict::promote, decision_verdict::hold}) {
       decisions_.push_back(&registry.add_counter("mlguard_rollback_decisions_total",
@@ -70,7 +66,10 @@ public:
     }
     for (const auto& f : d.findings) {
       if (f.policy == "canary judge: score") {
-        score_.set(f.value);
+        registry_
+            .add_gauge("mlguard_canary_score", "The canary judge's latest score, 0 to 100.",
+                       labels({}))
+            .set(f.value);
       }
     }
   }
@@ -117,7 +116,6 @@ private:
   report::metric_registry& registry_;
   std::string model_;
   std::string alias_;
-  report::gauge& score_;
   std::vector<report::counter*> decisions_;
   report::collector_id collector_ = 0;
 };
