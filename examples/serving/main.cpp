@@ -235,6 +235,7 @@ int main(int argc, char** argv) {
     }
     report::alert_notifier notifier(alerting);
     report::drift_alerts_options drift_options;
+    drift_options.trigger = {3, 5, 0}; // fires at 3 drifted of the last 5 windows, resolves at 0
     drift_options.labels = {{"model", registry::parse_model_uri(uri).name}};
     report::drift_alerts drift_alerts(notifier, drift_options);
     options.model.inputs.window.size = window;
