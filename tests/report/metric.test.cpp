@@ -51,7 +51,7 @@ TEST_CASE("histogram: bad bounds are refused") {
   MLGUARD_CHECK_THROWS_ID(histogram({std::numeric_limits<double>::quiet_NaN()}),
                           "mlguard.report.invalid_buckets");
   CHECK(report::latency_buckets().size() == 14);
-  CHECK_NOTHROW(histogram(report::latency_buckets()));
+  CHECK_NOTHROW(histogram{report::latency_buckets()});
 }
 
 TEST_CASE("metrics: concurrent updates lose nothing") {
