@@ -84,7 +84,8 @@ void fill_features(report::metric_registry& r) {
     r.add_gauge("mlguard_drift_p_value", "The p-value.", labels).set(1.0 / (f + 1));
     r.add_gauge("mlguard_drift_detected", "1 when drifted.", labels).set(f % 3 == 0 ? 1 : 0);
     r.add_counter("mlguard_rows_total", "Rows.", labels).inc(static_cast<std::uint64_t>(1000 + f));
-    r.add_counter("mlguard_anomalies_total", "Anomalies.", labels).inc(static_cast<std::uint64_t>(f));
+    r.add_counter("mlguard_anomalies_total", "Anomalies.", labels)
+        .inc(static_cast<std::uint64_t>(f));
   }
 }
 
