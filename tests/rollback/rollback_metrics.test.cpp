@@ -11,6 +11,8 @@
 
 #include <mlguard/registry/in_memory_registry.hpp>
 #include <mlguard/report/exposition.hpp>
+#include <mlguard/rollback/canary.hpp>
+#include <mlguard/rollback/controller.hpp>
 
 #include "../registry/registry_fixtures.hpp"
 #include "report/exposition_check.hpp"

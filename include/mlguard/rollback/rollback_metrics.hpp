@@ -3,7 +3,9 @@
 
 // Rollback decisions as Prometheus metrics: decisions by verdict, rollbacks
 // by the policy that fired, the canary judge's latest score, and the
-// observations a busy controller dropped.
+// observations a busy controller dropped. It reads decisions only, so it does
+// not include the controller or the canary release (their options and the
+// controller are template arguments here).
 
 #include <cstddef>
 #include <functional>
@@ -12,8 +14,6 @@
 #include <vector>
 
 #include "mlguard/report/metric_registry.hpp"
-#include "mlguard/rollback/canary.hpp"
-#include "mlguard/rollback/controller.hpp"
 #include "mlguard/rollback/decision.hpp"
 
 namespace mlguard::rollback {
@@ -74,21 +74,18 @@ public:
     }
   }
 
-  /// Records every decision of a controller, then calls the on_decision already set.
-  template <class = void>
-  void connect(controller_options& options) {
+  /// Records every decision of a controller or a canary release, then calls
+  /// the on_decision already set. `Options`: controller_options or
+  /// canary_release_options (a template, so this header needs neither).
+  template <class Options>
+  void connect(Options& options) {
     chain(options.on_decision);
   }
 
-  /// Records every decision of a canary release, then calls the on_decision already set.
-  template <class = void>
-  void connect(canary_release_options& options) {
-    chain(options.on_decision);
-  }
-
-  /// At each scrape, reads how many observations `controller` dropped.
-  template <class = void>
-  void watch(const rollback_controller& controller) {
+  /// At each scrape, reads how many observations `controller` (a
+  /// rollback_controller) dropped.
+  template <class Controller>
+  void watch(const Controller& controller) {
     collector_ = registry_.add_collector([this, &controller](report::metric_writer& w) {
       w.counter("mlguard_controller_dropped_observations_total",
                 "Observations the controller's full queue dropped.", labels({}),
