@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -126,4 +127,36 @@ TEST_CASE("timeline_html: many windows keep dots for drifted ones only; none giv
   const auto empty = report::timeline_html({});
   CHECK(hits(empty, "<svg") == 0);
   CHECK(empty.find("No window closed") != std::string::npos);
+}
+
+TEST_CASE("timeline_html: windows whose numbers restart are drawn in the order given") {
+  // Two model versions, each numbering its windows from 0 (what a guarded model does).
+  auto first = windows(3);
+  auto second = windows(3);
+  for (auto& w : second) {
+    w.first_row = w.last_row = 0;
+  }
+  first.insert(first.end(), second.begin(), second.end());
+  const auto page = report::timeline_html(first);
+  CHECK(page.find("drawn in the order given") != std::string::npos);
+  CHECK(page.find("rows 1 to") == std::string::npos);
+  CHECK(page.find("last window (6 in all)") != std::string::npos);
+  // The "calm" line's x coordinates only move right.
+  const auto chart = page.find("Drift of calm");
+  REQUIRE(chart != std::string::npos);
+  const auto from = page.find("points=\"", chart) + 8;
+  const auto to = page.find('"', from);
+  std::istringstream coordinates(page.substr(from, to - from));
+  double previous = -1.0;
+  int drawn = 0;
+  for (std::string xy; coordinates >> xy; ++drawn) {
+    const double x = std::stod(xy.substr(0, xy.find(',')));
+    CHECK(x > previous);
+    previous = x;
+  }
+  CHECK(drawn == 6);
+  // Numbers in order keep the number axis.
+  const auto ordered = report::timeline_html(windows(3));
+  CHECK(ordered.find("window 2") != std::string::npos);
+  CHECK(ordered.find("drawn in the order given") == std::string::npos);
 }

@@ -34,8 +34,12 @@ struct timeline_html_options {
 };
 
 /// The HTML page of `windows`, in the order given (a monitor closes them in
-/// order of index). Features are matched by name across windows; a feature
-/// missing from a window leaves a gap in its chart. No windows gives a page
+/// order of index). When their numbers increase, the x axis is the window
+/// number; when they restart (windows of several model versions, as a
+/// guarded model numbers its own from 0), the windows are drawn one after
+/// the other in the order given, and the summary says so. Features are
+/// matched by name across windows; a feature missing from a window leaves a
+/// gap in its chart. No windows gives a page
 /// that says so, without charts. Throws only std::bad_alloc.
 template <class = void> // deferred: see core/json.hpp
 std::string timeline_html(const std::vector<drift::window_report>& windows,

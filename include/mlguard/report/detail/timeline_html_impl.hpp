@@ -22,10 +22,23 @@ namespace detail {
 
 /// One feature in one window: what its verdict compared with the threshold.
 struct window_point {
-  std::uint64_t window = 0;
-  double value = 0; // NaN when skipped
+  std::uint64_t window = 0; // the window's own number
+  std::uint64_t x = 0;      // where it is drawn: its number, or its position (numbered_in_order)
+  double value = 0;         // NaN when skipped
   bool drifted = false;
 };
+
+/// True when the windows' numbers increase, so the x axis can be their
+/// numbers (a gap shows a missing window). Windows of several monitors or
+/// model versions restart at 0; those are drawn in the order given.
+inline bool numbered_in_order(const std::vector<drift::window_report>& windows) {
+  for (std::size_t i = 1; i < windows.size(); ++i) {
+    if (windows[i].index <= windows[i - 1].index) {
+      return false;
+    }
+  }
+  return true;
+}
 
 /// One feature across the windows.
 struct feature_series {
@@ -43,7 +56,9 @@ template <class = void>
 std::vector<feature_series> collect_series(const std::vector<drift::window_report>& windows) {
   std::vector<feature_series> series;
   std::unordered_map<std::string_view, std::size_t> index;
-  for (const auto& w : windows) {
+  const bool by_number = numbered_in_order(windows);
+  for (std::size_t position = 0; position < windows.size(); ++position) {
+    const auto& w = windows[position];
     for (const auto& c : w.drift.columns) {
       const auto [it, added] = index.emplace(c.name, series.size());
       if (added) {
@@ -52,7 +67,7 @@ std::vector<feature_series> collect_series(const std::vector<drift::window_repor
         series.back().kind = c.kind;
       }
       auto& s = series[it->second];
-      window_point p{w.index, std::nan(""), c.drifted};
+      window_point p{w.index, by_number ? w.index : position, std::nan(""), c.drifted};
       if (!c.skipped) {
         s.stat = c.stat;
         s.p_value = c.p_value.has_value();
@@ -100,7 +115,7 @@ inline double series_top(const feature_series& s) {
 
 template <class = void>
 void timeline_chart(std::string& out, const feature_series& s, std::uint64_t first,
-                    std::uint64_t last) {
+                    std::uint64_t last, bool by_number) {
   const double left = 44, right = chart_width - 10, top = 10, bottom = 130, height = 166;
   const double y_top = series_top(s);
   const double span = last > first ? static_cast<double>(last - first) : 1.0;
@@ -130,7 +145,7 @@ void timeline_chart(std::string& out, const feature_series& s, std::uint64_t fir
       flush();
       continue;
     }
-    append_coordinate(points, x_of(p.window));
+    append_coordinate(points, x_of(p.x));
     points += ",";
     append_coordinate(points, y_of(p.value));
     points += " ";
@@ -142,7 +157,7 @@ void timeline_chart(std::string& out, const feature_series& s, std::uint64_t fir
       continue;
     }
     out += "<circle cx=\"";
-    append_coordinate(out, x_of(p.window));
+    append_coordinate(out, x_of(p.x));
     out += "\" cy=\"";
     append_coordinate(out, y_of(p.value));
     out += p.drifted ? "\" r=\"3.5\" fill=\"" + std::string(drift_colour)
@@ -154,8 +169,11 @@ void timeline_chart(std::string& out, const feature_series& s, std::uint64_t fir
   svg_text(out, left - 4, bottom, s.p_value ? "1" : "0", "end");
   svg_text(out, right, y_of(s.threshold) - 3, "threshold " + html_number(s.threshold), "end",
            "fill=\"#d62728\"");
-  svg_text(out, left, bottom + 14, "window " + std::to_string(first));
-  svg_text(out, right, bottom + 14, "window " + std::to_string(last), "end");
+  svg_text(out, left, bottom + 14, by_number ? "window " + std::to_string(first) : "first window");
+  svg_text(out, right, bottom + 14,
+           by_number ? "window " + std::to_string(last)
+                     : "last window (" + std::to_string(last + 1) + " in all)",
+           "end");
   svg_text(out, left, height - 6,
            std::string(s.p_value ? "p-value, log scale: drift above the line"
                                  : "statistic: drift at or above the line") +
@@ -187,11 +205,16 @@ void timeline_summary(std::string& out, const std::vector<drift::window_report>&
                            std::to_string(windows.size()) + " windows drifted</span>"
                      : std::string("<span class=\"badge good\">no window drifted</span>");
   out += "</td></tr>\n<tr><td>Windows</td><td>" + std::to_string(windows.size());
-  if (!windows.empty()) {
+  if (!windows.empty() && numbered_in_order(windows)) {
     out += " (" + std::to_string(windows.front().index) + " to " +
-           std::to_string(windows.back().index) + "), rows " +
-           std::to_string(windows.front().first_row) + " to " +
-           std::to_string(windows.back().last_row);
+           std::to_string(windows.back().index) + ")";
+    if (windows.back().last_row > 0) {
+      out += ", rows " + std::to_string(windows.front().first_row) + " to " +
+             std::to_string(windows.back().last_row);
+    }
+  } else if (!windows.empty()) {
+    out += ", drawn in the order given (their numbers restart: several monitors or model "
+           "versions)";
   }
   out += "</td></tr>\n<tr><td>Rows in windows</td><td>" + std::to_string(rows) +
          "</td></tr>\n<tr><td>Drifted windows</td><td>" + (which.empty() ? "none" : which) +
@@ -234,12 +257,9 @@ std::string timeline_html(const std::vector<drift::window_report>& windows,
     return out;
   }
   detail::series_table(out, series);
-  std::uint64_t first = windows.front().index;
-  std::uint64_t last = first;
-  for (const auto& w : windows) {
-    first = std::min(first, w.index);
-    last = std::max(last, w.index);
-  }
+  const bool by_number = detail::numbered_in_order(windows);
+  const std::uint64_t first = by_number ? windows.front().index : 0;
+  const std::uint64_t last = by_number ? windows.back().index : windows.size() - 1;
   out += "<h2>Drift by window</h2>\n<div class=\"grid\">\n";
   for (std::size_t k = 0; k < series.size(); ++k) {
     out += "<figure id=\"f-" + std::to_string(k) + "\"><figcaption>";
@@ -247,7 +267,7 @@ std::string timeline_html(const std::vector<drift::window_report>& windows,
     out += " <small>";
     out += series[k].evaluated > 0 ? drift::to_string(series[k].stat) : "skipped";
     out += "</small></figcaption>\n";
-    detail::timeline_chart(out, series[k], first, last);
+    detail::timeline_chart(out, series[k], first, last, by_number);
     out += "</figure>\n";
   }
   out += "</div>\n";
