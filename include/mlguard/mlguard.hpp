@@ -131,6 +131,7 @@
 #include "mlguard/report/html.hpp"
 #include "mlguard/report/metric.hpp"
 #include "mlguard/report/metric_registry.hpp"
+#include "mlguard/report/metric_writer.hpp"
 #include "mlguard/report/monitor_metrics.hpp"
 #include "mlguard/report/stderr_sink.hpp"
 #include "mlguard/report/timeline_html.hpp"
