@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -91,6 +92,22 @@ inline std::optional<client_parse> parse_with_client(const std::string& text,
     parsed.samples.push_back({fields[0], fields[1], fields[2], fields[3], fields[4]});
   }
   return parsed;
+}
+
+/// One scrape of `registry` as "name{label=value,...,}" -> value, e.g.
+/// "mlguard_requests_total{model=tips,status=ok,}" (labels in written order).
+inline std::map<std::string, double> scrape_values(const report::metric_registry& registry) {
+  std::map<std::string, double> values;
+  for (const auto& f : registry.collect()) {
+    for (const auto& s : f.samples) {
+      std::string key = f.name + s.suffix + "{";
+      for (const auto& [label, value] : s.labels) {
+        key += label + "=" + value + ",";
+      }
+      values[key + "}"] = s.value;
+    }
+  }
+  return values;
 }
 
 /// Checks `text` (one scrape in `format`) with every tool installed: promtool

@@ -14,21 +14,6 @@ using namespace mlguard;
 
 namespace {
 
-// "name{v1,v2,...}" -> value.
-std::map<std::string, double> scrape_values(const report::metric_registry& r) {
-  std::map<std::string, double> values;
-  for (const auto& f : r.collect()) {
-    for (const auto& s : f.samples) {
-      std::string key = f.name + s.suffix + "{";
-      for (const auto& l : s.labels) {
-        key += l.second + ",";
-      }
-      values[key + "}"] = s.value;
-    }
-  }
-  return values;
-}
-
 drift::column_drift drift_column(std::string name, drift::method m, double statistic,
                                  bool drifted) {
   drift::column_drift c;
@@ -57,27 +42,31 @@ TEST_CASE("monitor_metrics: the latest window's statistics, and windows counted 
   w.drift.columns.push_back(skipped);
   metrics.record_window("inputs", w);
 
-  auto v = scrape_values(registry);
-  CHECK(v.at("mlguard_drift_statistic{tips,inputs,fare,psi,}") == 0.31);
-  CHECK(v.at("mlguard_drift_detected{tips,inputs,fare,psi,}") == 1.0);
-  CHECK(v.at("mlguard_drift_p_value{tips,inputs,distance,ks_2samp,}") == 0.62);
-  CHECK(v.count("mlguard_drift_p_value{tips,inputs,fare,psi,}") == 0); // PSI has no p-value
-  CHECK(v.count("mlguard_drift_statistic{tips,inputs,payment,jensen_shannon,}") == 0);
-  CHECK(v.at("mlguard_drift_detected{tips,inputs,payment,jensen_shannon,}") == 0.0);
-  CHECK(v.at("mlguard_drift_share{tips,inputs,}") == 0.5);
-  CHECK(v.at("mlguard_monitor_windows_total{tips,inputs,}") == 1.0);
-  CHECK(v.at("mlguard_monitor_drifted_windows_total{tips,inputs,}") == 1.0);
+  auto v = test::scrape_values(registry);
+  CHECK(v.at("mlguard_drift_statistic{model=tips,stream=inputs,feature=fare,method=psi,}") == 0.31);
+  CHECK(v.at("mlguard_drift_detected{model=tips,stream=inputs,feature=fare,method=psi,}") == 1.0);
+  CHECK(v.at("mlguard_drift_p_value{model=tips,stream=inputs,feature=distance,method=ks_2samp,}") ==
+        0.62);
+  CHECK(v.count("mlguard_drift_p_value{model=tips,stream=inputs,feature=fare,method=psi,}") ==
+        0); // PSI has no p-value
+  CHECK(v.count("mlguard_drift_statistic{model=tips,stream=inputs,feature=payment,method=jensen_"
+                "shannon,}") == 0);
+  CHECK(v.at("mlguard_drift_detected{model=tips,stream=inputs,feature=payment,method=jensen_"
+             "shannon,}") == 0.0);
+  CHECK(v.at("mlguard_drift_share{model=tips,stream=inputs,}") == 0.5);
+  CHECK(v.at("mlguard_monitor_windows_total{model=tips,stream=inputs,}") == 1.0);
+  CHECK(v.at("mlguard_monitor_drifted_windows_total{model=tips,stream=inputs,}") == 1.0);
 
   // The next window replaces the gauges and adds to the counters.
   w.drift.dataset_drift = false;
   w.drift.columns[0] = drift_column("fare", drift::method::psi, 0.02, false);
   metrics.record_window("inputs", w);
-  v = scrape_values(registry);
-  CHECK(v.at("mlguard_drift_statistic{tips,inputs,fare,psi,}") == 0.02);
-  CHECK(v.at("mlguard_drift_detected{tips,inputs,fare,psi,}") == 0.0);
-  CHECK(v.at("mlguard_monitor_windows_total{tips,inputs,}") == 2.0);
-  CHECK(v.at("mlguard_monitor_drifted_windows_total{tips,inputs,}") == 1.0);
-  CHECK(v.at("mlguard_monitor_rows_total{tips,inputs,}") == 1000.0);
+  v = test::scrape_values(registry);
+  CHECK(v.at("mlguard_drift_statistic{model=tips,stream=inputs,feature=fare,method=psi,}") == 0.02);
+  CHECK(v.at("mlguard_drift_detected{model=tips,stream=inputs,feature=fare,method=psi,}") == 0.0);
+  CHECK(v.at("mlguard_monitor_windows_total{model=tips,stream=inputs,}") == 2.0);
+  CHECK(v.at("mlguard_monitor_drifted_windows_total{model=tips,stream=inputs,}") == 1.0);
+  CHECK(v.at("mlguard_monitor_rows_total{model=tips,stream=inputs,}") == 1000.0);
   for (const auto format :
        {report::exposition_format::prometheus_text, report::exposition_format::openmetrics}) {
     test::check_exposition(report::expose(registry, format), format);
@@ -111,13 +100,14 @@ TEST_CASE("monitor_metrics: validation reports count rows and anomalies per feat
   r.features = {fare, payment};
   metrics.record_validation("batch.csv", r);
   metrics.record_validation("batch.csv", r);
-  const auto v = scrape_values(registry);
-  CHECK(v.at("mlguard_validation_rows_total{batch.csv,}") == 200.0);
-  CHECK(v.at("mlguard_validation_rejected_rows_total{batch.csv,}") == 8.0);
-  CHECK(v.at("mlguard_validation_anomalies_total{batch.csv,fare,FLOAT_TYPE_BIG_FLOAT,}") == 8.0);
+  const auto v = test::scrape_values(registry);
+  CHECK(v.at("mlguard_validation_rows_total{source=batch.csv,}") == 200.0);
+  CHECK(v.at("mlguard_validation_rejected_rows_total{source=batch.csv,}") == 8.0);
+  CHECK(v.at("mlguard_validation_anomalies_total{source=batch.csv,feature=fare,kind=FLOAT_TYPE_BIG_"
+             "FLOAT,}") == 8.0);
   // A comparator anomaly is about the batch: it counts once per report.
-  CHECK(v.at("mlguard_validation_anomalies_total{batch.csv,payment,COMPARATOR_L_INFTY_HIGH,}") ==
-        2.0);
+  CHECK(v.at("mlguard_validation_anomalies_total{source=batch.csv,feature=payment,kind=COMPARATOR_"
+             "L_INFTY_HIGH,}") == 2.0);
   test::check_exposition(report::expose(registry), report::exposition_format::prometheus_text);
 }
 

@@ -25,17 +25,14 @@ using mlguard::report::metric_registry;
 
 namespace {
 
+// The value of sample `name` with `labels` in one scrape (throws when there is none).
 double sample_value(const metric_registry& r, const std::string& name,
                     const mlguard::report::label_set& labels) {
-  for (const auto& f : r.collect()) {
-    for (const auto& s : f.samples) {
-      if (f.name + s.suffix == name && s.labels == labels) {
-        return s.value;
-      }
-    }
+  std::string key = name + "{";
+  for (const auto& [label, value] : labels) {
+    key += label + "=" + value + ",";
   }
-  FAIL("no sample " << name);
-  return 0.0;
+  return mlguard::test::scrape_values(r).at(key + "}");
 }
 
 } // namespace

@@ -18,11 +18,7 @@ using namespace mlguard::serving;
 namespace {
 
 guarded_options small_windows(std::vector<version_window>* windows) {
-  guarded_options o;
-  o.lanes = 2;
-  o.inputs.window.size = 100;
-  o.predictions.window.size = 100;
-  o.performance.window = 50;
+  auto o = test::small_model_options();
   o.on_window = [windows](const version_window& w) { windows->push_back(w); };
   return o;
 }

@@ -20,22 +20,13 @@ using namespace mlguard::serving;
 
 namespace {
 
-guarded_options router_model_options() {
-  guarded_options o;
-  o.lanes = 2;
-  o.inputs.window.size = 100;
-  o.predictions.window.size = 100;
-  o.performance.window = 50;
-  return o;
-}
-
 // Two slots: v1 (champion) and v2 (a model fitted on other trips) as challenger.
 struct router_slots {
   model_slot<guarded_model> champion;
   model_slot<guarded_model> challenger;
   router_slots() {
-    champion.emplace(test::tip_bundle(1, 12.0), 1, router_model_options());
-    challenger.emplace(test::tip_bundle(2, 14.0), 2, router_model_options());
+    champion.emplace(test::tip_bundle(1, 12.0), 1, test::small_model_options());
+    challenger.emplace(test::tip_bundle(2, 14.0), 2, test::small_model_options());
   }
 };
 
@@ -144,7 +135,7 @@ TEST_CASE("canary_router: a key always goes to the same arm, and the outcome nam
 TEST_CASE("canary_router: empty slots") {
   model_slot<guarded_model> champion;
   model_slot<guarded_model> challenger;
-  champion.emplace(test::tip_bundle(), 1, router_model_options());
+  champion.emplace(test::tip_bundle(), 1, test::small_model_options());
   canary_router router(champion, challenger, {router_mode::canary, 100.0});
   // No challenger: the champion answers every key.
   const auto o = router.predict(7, router_trip(7));
@@ -255,7 +246,7 @@ TEST_CASE("canary_router: labels and latencies go to the arm that served") {
     CHECK(b.back() == 199.0);
   }
   SUBCASE("values of a version swapped out are not reported for the new one") {
-    slots.challenger.emplace(test::tip_bundle(3, 13.0), 3, router_model_options());
+    slots.challenger.emplace(test::tip_bundle(3, 13.0), 3, test::small_model_options());
     const auto after = router.snapshot();
     CHECK(after.challenger.version == 3);
     CHECK(after.challenger.errors.empty());

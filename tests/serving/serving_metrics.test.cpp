@@ -19,44 +19,18 @@
 using namespace mlguard;
 using namespace mlguard::serving;
 
-namespace {
-
-guarded_options metrics_model_options() {
-  guarded_options o;
-  o.lanes = 1;
-  o.inputs.window.size = 50;
-  o.predictions.window.size = 50;
-  return o;
-}
-
-// "name{label=value,...}" -> value, for the samples of one scrape.
-std::map<std::string, double> scrape(const report::metric_registry& r) {
-  std::map<std::string, double> values;
-  for (const auto& f : r.collect()) {
-    for (const auto& s : f.samples) {
-      std::string key = f.name + s.suffix + "{";
-      for (const auto& [label, value] : s.labels) {
-        key += label + "=" + value + ",";
-      }
-      values[key + "}"] = s.value;
-    }
-  }
-  return values;
-}
-
-} // namespace
-
 TEST_CASE("serving_metrics: requests by status and anomalies by feature and kind, per version") {
   report::metric_registry registry;
   model_slot<guarded_model> slot;
   serving_metrics metrics(registry, "tips");
   metrics.watch(slot);
 
-  auto values = scrape(registry);
+  auto values = test::scrape_values(registry);
   CHECK(values.at("mlguard_serving_version{model=tips,}") == 0.0);
   CHECK(values.count("mlguard_requests_total{model=tips,version=1,status=ok,}") == 0);
 
-  slot.emplace(test::tip_bundle(1, 12.0, validate::row_action::flag), 1, metrics_model_options());
+  slot.emplace(test::tip_bundle(1, 12.0, validate::row_action::flag), 1,
+               test::small_model_options(1, 50));
   const std::string_view good[2] = {"12.5", "3.5"};
   const std::string_view text_fare[2] = {"twelve", "3.5"};
   {
@@ -68,7 +42,7 @@ TEST_CASE("serving_metrics: requests by status and anomalies by feature and kind
       m->predict_fields(text_fare);
     }
   }
-  values = scrape(registry);
+  values = test::scrape_values(registry);
   CHECK(values.at("mlguard_serving_version{model=tips,}") == 1.0);
   CHECK(values.at("mlguard_slot_generation{model=tips,}") == 1.0);
   const auto counts = slot.acquire()->counts();
@@ -83,8 +57,8 @@ TEST_CASE("serving_metrics: requests by status and anomalies by feature and kind
                      "FLOAT_TYPE_STRING_NOT_FLOAT,}") == 0);
 
   // A new version: its own series, counting from 0.
-  slot.emplace(test::tip_bundle(2, 14.0), 2, metrics_model_options());
-  values = scrape(registry);
+  slot.emplace(test::tip_bundle(2, 14.0), 2, test::small_model_options(1, 50));
+  values = test::scrape_values(registry);
   CHECK(values.at("mlguard_serving_version{model=tips,}") == 2.0);
   CHECK(values.at("mlguard_slot_generation{model=tips,}") == 2.0);
   CHECK(values.at("mlguard_requests_total{model=tips,version=2,status=ok,}") == 0.0);
@@ -100,7 +74,7 @@ TEST_CASE("serving_metrics: requests by status and anomalies by feature and kind
 TEST_CASE("serving_metrics: closed windows become drift gauges, and on_window still runs") {
   report::metric_registry registry;
   serving_metrics metrics(registry, "tips");
-  auto options = metrics_model_options();
+  auto options = test::small_model_options(1, 50);
   int windows_seen = 0;
   options.on_window = [&](const version_window&) { ++windows_seen; };
   metrics.connect(options);
@@ -110,7 +84,7 @@ TEST_CASE("serving_metrics: closed windows become drift gauges, and on_window st
     m.predict(far_fare);
   }
   CHECK(windows_seen == 4); // 2 windows of inputs, 2 of predictions
-  const auto values = scrape(registry);
+  const auto values = test::scrape_values(registry);
   CHECK(values.at("mlguard_monitor_windows_total{model=tips,version=3,stream=inputs,}") == 2.0);
   CHECK(values.at("mlguard_monitor_rows_total{model=tips,version=3,stream=inputs,}") == 100.0);
   // Fares of 40-46 against a reference around 12: drifted, whatever the method.
@@ -150,8 +124,8 @@ TEST_CASE("serving_metrics: follower events, aliases and the router") {
 
   model_slot<guarded_model> champion;
   model_slot<guarded_model> challenger;
-  champion.emplace(test::tip_bundle(1, 12.0), 1, metrics_model_options());
-  challenger.emplace(test::tip_bundle(2, 14.0), 2, metrics_model_options());
+  champion.emplace(test::tip_bundle(1, 12.0), 1, test::small_model_options(1, 50));
+  challenger.emplace(test::tip_bundle(2, 14.0), 2, test::small_model_options(1, 50));
   router_options ro;
   ro.percent = 25;
   canary_router router(champion, challenger, ro);
@@ -163,7 +137,7 @@ TEST_CASE("serving_metrics: follower events, aliases and the router") {
     router.predict(key, trip);
   }
 
-  const auto values = scrape(registry);
+  const auto values = test::scrape_values(registry);
   CHECK(values.at("mlguard_follower_swaps_total{model=tips,}") == 2.0);
   CHECK(values.at("mlguard_follower_failures_total{model=tips,}") == 1.0);
   CHECK(values.at("mlguard_alias_version{model=tips,alias=champion,}") == 3.0);
@@ -188,9 +162,9 @@ TEST_CASE("serving_metrics: its collectors leave with it; two slots with one arm
   {
     serving_metrics metrics(registry, "tips");
     metrics.watch(slot);
-    CHECK(scrape(registry).count("mlguard_serving_version{model=tips,}") == 1);
+    CHECK(test::scrape_values(registry).count("mlguard_serving_version{model=tips,}") == 1);
     metrics.watch(slot);
     MLGUARD_CHECK_THROWS_ID(registry.collect(), "mlguard.report.duplicate_series");
   }
-  CHECK(scrape(registry).count("mlguard_serving_version{model=tips,}") == 0);
+  CHECK(test::scrape_values(registry).count("mlguard_serving_version{model=tips,}") == 0);
 }

@@ -15,6 +15,7 @@
 #include "mlguard/pipeline/logistic_regression.hpp"
 #include "mlguard/pipeline/pipeline.hpp"
 #include "mlguard/pipeline/standard_scaler.hpp"
+#include "mlguard/serving/guarded_model.hpp"
 #include "mlguard/serving/make_bundle.hpp"
 #include "mlguard/validate/schema.hpp"
 
@@ -55,6 +56,18 @@ inline tip_pipeline fitted_tips(std::uint64_t seed = 1, double mean_fare = 12.0)
   tip_pipeline p;
   p.fit(X, {"fare", "distance"}, y);
   return p;
+}
+
+/// Guarded-model options for tests: `lanes` lanes, input and prediction
+/// windows of `window` requests, performance windows of 50 labels.
+inline serving::guarded_options small_model_options(std::size_t lanes = 2,
+                                                    std::size_t window = 100) {
+  serving::guarded_options o;
+  o.lanes = lanes;
+  o.inputs.window.size = window;
+  o.predictions.window.size = window;
+  o.performance.window = 50;
+  return o;
 }
 
 /// A bundle of fitted_tips(seed, mean_fare), with every feature's row policy set to `action`.
