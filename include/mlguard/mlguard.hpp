@@ -52,6 +52,7 @@
 
 #include "mlguard/validate/anomaly.hpp"
 #include "mlguard/validate/feature_skew.hpp"
+#include "mlguard/validate/edit_schema.hpp"
 #include "mlguard/validate/feature_spec.hpp"
 #include "mlguard/validate/infer_schema.hpp"
 #include "mlguard/validate/schema.hpp"
