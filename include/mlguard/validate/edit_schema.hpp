@@ -108,8 +108,12 @@ inline schema edit_feature(const schema& s, std::string_view feature,
                            const std::vector<std::string>& settings) {
   const auto i = s.index_of(feature);
   if (!i) {
-    throw validation_error("unknown_feature",
-                           "the schema has no feature '" + std::string(feature) + "'");
+    std::vector<std::string> names;
+    for (const auto& f : s.features()) {
+      names.push_back(f.name);
+    }
+    throw validation_error("unknown_feature", "the schema has no feature '" + std::string(feature) +
+                                                  "' (features: " + detail::name_list(names) + ")");
   }
   feature_spec spec = s[*i];
   for (const auto& text : settings) {

@@ -202,8 +202,10 @@ inference_report infer_schema_report(const profile::dataset_profile& training,
   }
   for (const auto& [name, o] : options.features) {
     if (training.find(name) == nullptr) {
-      throw validation_error("unknown_feature", "infer_options.features names '" + name +
-                                                    "', a column the training data lacks");
+      throw validation_error("unknown_feature",
+                             "a per-feature setting names '" + name +
+                                 "', which is not a column of the training data (columns: " +
+                                 detail::name_list(training.columns()) + ")");
     }
     if (o.domain_margin) {
       detail::check_margin(*o.domain_margin, "the domain_margin of '" + name + "'");

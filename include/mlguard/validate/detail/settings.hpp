@@ -69,6 +69,20 @@ Enum setting_enum(const setting& s, std::size_t count, const char* expected) {
   bad_setting(s.text, std::string("expected ") + expected);
 }
 
+// "a, b, c" (the first 20 names, then "..."), for messages naming what exists.
+template <typename Names>
+std::string name_list(const Names& names) {
+  std::string out;
+  std::size_t n = 0;
+  for (const auto& name : names) {
+    if (n++ == 20) {
+      return out + ", ...";
+    }
+    out += (out.empty() ? "" : ", ") + std::string(name);
+  }
+  return out;
+}
+
 } // namespace mlguard::validate::detail
 
 #endif // MLGUARD_VALIDATE_DETAIL_SETTINGS_HPP
