@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <string_view>
@@ -454,4 +455,68 @@ TEST_CASE("infer_schema on NYC taxi January 2019") {
   CHECK(pickup.vocabulary.empty()); // thousands of distinct timestamps: no vocabulary
   CHECK(s[*s.index_of("fare_amount")].kind == feature_kind::numeric);
   CHECK(s[*s.index_of("vendor_id")].kind == feature_kind::integer);
+}
+
+TEST_CASE("infer_schema: January 2019 taxi, documented options, flags < 1% of February–June") {
+  // Issue 16: with the defaults, January's schema flags 91% of the later
+  // rows: congestion_surcharge was 0 or empty in January and 2.5 (-2.5,
+  // 2.75) afterwards, an integer feature with the domain [0, 0]; and
+  // passenger_count is 0 in 1579 February rows (January's minimum is 1).
+  // The options docs/validate.md recommends: a 10% margin, and
+  // congestion_surcharge numeric without a domain.
+  const auto dir = test::shared_data_dir();
+  if (!dir) {
+    return;
+  }
+  const auto month = [&](int m) {
+    return io::read_csv(*dir + "/nyc-taxi/yellow_tripdata_sample_2019-0" + std::to_string(m) +
+                        ".csv");
+  };
+  const auto jan = month(1);
+  infer_options o;
+  o.domain_margin = 0.1;
+  o.features["congestion_surcharge"].numeric_as_float = true;
+  o.features["congestion_surcharge"].infer_domain = false;
+  const auto inferred = infer_schema_report(jan, o);
+  CHECK(inferred.warnings.empty());
+  const schema& s = inferred.inferred;
+  const schema defaults = infer_schema(jan);
+  CHECK(validate_batch(s, jan).outcome == verdict::pass);
+
+  std::uint64_t rows = 0;
+  std::uint64_t flags = 0; // anomalies, at least the rows flagged
+  std::uint64_t default_not_int = 0;
+  std::map<std::string, std::uint64_t> remaining; // "feature KIND" -> count
+  for (int m = 2; m <= 6; ++m) {
+    CAPTURE(m);
+    const auto t = month(m);
+    const auto r = validate_batch(s, t);
+    rows += r.rows;
+    for (const auto& f : r.features) {
+      for (const auto& a : f.anomalies) {
+        flags += a.count;
+        remaining[f.name + " " + to_string(a.kind)] += a.count;
+        // Explained: each is a value above January's maximum widened by 10%,
+        // a tail the month has and January had not.
+        const auto i = s.index_of(f.name);
+        REQUIRE(i.has_value());
+        CHECK(a.kind == anomaly_kind::float_type_big_float);
+        for (const auto row : a.sample_rows) {
+          CHECK(t.at(f.name).values()[row] > *s[*i].max);
+        }
+      }
+    }
+    const auto* d = validate_batch(defaults, t)
+                        .find("congestion_surcharge", anomaly_kind::int_type_not_int_string);
+    default_not_int += d != nullptr ? d->count : 0;
+  }
+  CHECK(rows == 50000);
+  CHECK(default_not_int > rows * 9 / 10); // the defaults flag over 90% of the rows
+  CHECK(flags * 100 < rows);              // the options: under 1%
+  // Measured: tolls 500.05 (February), 52.76 (March), 37.5 (May) above
+  // 24.02 + 10%; a trip of 70.47 miles (June) above 57.95 + 10%.
+  const std::map<std::string, std::uint64_t> expected{{"tolls_amount FLOAT_TYPE_BIG_FLOAT", 3},
+                                                      {"trip_distance FLOAT_TYPE_BIG_FLOAT", 1}};
+  CHECK(remaining == expected);
+  CHECK(flags == 4);
 }
