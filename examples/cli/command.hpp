@@ -30,7 +30,7 @@ void add_registry_command(CLI::App& app, int& status);
 /// Registers `mlguard profile` and `mlguard profile merge`.
 void add_profile_command(CLI::App& app, int& status);
 
-/// Registers `mlguard schema infer`.
+/// Registers `mlguard schema infer` and `mlguard schema set`.
 void add_schema_command(CLI::App& app, int& status);
 
 /// Registers `mlguard validate`; `status` receives exit_findings when an

@@ -4,8 +4,8 @@
 //   mlguard monitor --reference REF.csv [--window N] [--method M] STREAM.csv
 //   mlguard registry --root DIR <create|register|publish|list|show|alias|history|rollback> ...
 //   mlguard profile DATA.csv [-o P.json] | mlguard profile merge A.json B.json [-o P.json]
-//   mlguard schema infer DATA.csv [-o schema.json]
-//   mlguard validate --schema schema.json DATA.csv [--reference-profile P.json]
+//   mlguard schema infer DATA.csv [-o schema.json] | mlguard schema set schema.json FEATURE
+//   key=value ... mlguard validate --schema schema.json DATA.csv [--reference-profile P.json]
 //   mlguard bundle create --pipeline P.json --data TRAIN.csv --out DIR | verify DIR | show DIR
 //   mlguard detect --detector adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley [--param k=v ...]
 //   mlguard replay --policy POLICY.json TRACE.jsonl

@@ -1,13 +1,22 @@
-// `mlguard schema infer`: a schema from training data.
+// `mlguard schema infer`: a schema from training data; `mlguard schema set`:
+// one feature of a schema edited in place.
 //
 //   mlguard schema infer DATA.csv [--format json|text] [-o FILE] [inference options]
+//                        [--numeric-as-float] [--policy ACTION] [--feature NAME:key=value ...]
+//   mlguard schema set SCHEMA.json FEATURE key=value ... [-o FILE]
 //
-// json (the default) writes the "mlguard.schema" document `mlguard validate`
-// reads; text a summary table, one row per feature.
+// infer: json (the default) writes the "mlguard.schema" document `mlguard
+// validate` reads; text a summary table, one row per feature. Inference
+// warnings (an empty column, a policy that cannot apply) go to stderr.
+// set: writes the edited schema back to SCHEMA.json (or to FILE), atomically
+// and formatted as infer writes it, so a schema kept in git diffs by the edit.
+#include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <mlguard/io/csv.hpp>
+#include <mlguard/validate/edit_schema.hpp>
 #include <mlguard/validate/infer_schema.hpp>
 
 #include "command.hpp"
@@ -17,10 +26,10 @@
 namespace mlguard::cli {
 namespace {
 
-// One row per feature: kind, presence, domain or vocabulary, row policy.
+// One row per feature: kind, presence, domain or vocabulary, row policy, severity.
 std::string summary(const validate::schema& s) {
   text_table out({"feature", "kind", "required", "max_missing", "min", "max", "vocabulary",
-                  "nan/inf", "policy"});
+                  "nan/inf", "policy", "severity"});
   for (const auto& f : s.features()) {
     std::string vocabulary = "-";
     if (!f.vocabulary.empty()) {
@@ -34,9 +43,52 @@ std::string summary(const validate::schema& s) {
         std::string(f.allow_nan ? "nan" : "-") + "/" + (f.allow_inf ? "inf" : "-");
     out.add({f.name, to_string(f.kind), f.required ? "yes" : "no",
              f.required ? "-" : number_cell(f.max_missing_fraction), number_cell(f.min),
-             number_cell(f.max), vocabulary, nan_inf, to_string(f.action)});
+             number_cell(f.max), vocabulary, nan_inf, to_string(f.action),
+             f.level ? to_string(*f.level) : "-"});
   }
   return out.str() + "\n" + std::to_string(s.size()) + " features";
+}
+
+// "NAME:key=value" of --feature, split at the last ':' (keys and values have none).
+void add_feature_setting(validate::infer_options& options, const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw validation_error("invalid_setting", "--feature '" + text +
+                                                  "': expected NAME:key=value, e.g. "
+                                                  "congestion_surcharge:numeric_as_float=true");
+  }
+  const std::string name = text.substr(0, colon);
+  try {
+    validate::set_option(options.features[name], text.substr(colon + 1));
+  } catch (const validation_error& e) {
+    throw validation_error("invalid_setting",
+                           "--feature of '" + name + "': " + std::string(e.message()));
+  }
+}
+
+void add_set_command(CLI::App* cmd, int& status) {
+  struct args_t {
+    std::string schema;
+    std::string feature;
+    std::vector<std::string> settings;
+    std::string path;
+  };
+  auto args = std::make_shared<args_t>();
+  auto* set = cmd->add_subcommand(
+      "set", "Edit one feature of a schema (key=value: min, max, domain=none, kind, policy, "
+             "impute, severity, required, max_missing_fraction, allow_nan, allow_inf)");
+  set->add_option("schema", args->schema, "Schema file (mlguard.schema), rewritten in place")
+      ->required();
+  set->add_option("feature", args->feature, "The feature to edit")->required();
+  set->add_option("settings", args->settings, "key=value settings, applied in order")->required();
+  set->add_option("-o,--output", args->path, "Write the edited schema to FILE instead");
+  set->callback([args, &status] {
+    const auto edited =
+        validate::edit_feature(validate::schema::load(args->schema), args->feature, args->settings);
+    emit(output_options{"json", args->path.empty() ? args->schema : args->path}, edited.to_json(),
+         [] { return std::string(); });
+    status = exit_ok;
+  });
 }
 
 } // namespace
@@ -46,6 +98,8 @@ void add_schema_command(CLI::App& app, int& status) {
     std::string data;
     output_options out{"json", {}};
     validate::infer_options options;
+    std::string policy = "flag";
+    std::vector<std::string> features;
   };
   auto args = std::make_shared<args_t>();
   auto* cmd = app.add_subcommand("schema", "Schemas for data validation");
@@ -67,11 +121,34 @@ void add_schema_command(CLI::App& app, int& status) {
                    "Add this to each optional feature's training missing fraction")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  infer->add_flag("--numeric-as-float", args->options.numeric_as_float,
+                  "Infer integer-valued columns as numeric (they may hold fractions later)");
+  infer
+      ->add_option("--policy", args->policy,
+                   "Row policy of every feature: flag, reject, impute or clip")
+      ->check(CLI::IsMember({"flag", "reject", "impute", "clip"}))
+      ->capture_default_str();
+  infer
+      ->add_option("--feature", args->features,
+                   "Per-feature setting NAME:key=value (keys: margin, domain, "
+                   "numeric_as_float, policy, severity); repeat for more")
+      ->allow_extra_args(false); // one setting per --feature, so DATA.csv may follow
   infer->callback([args, &status] {
-    const auto s = validate::infer_schema(io::read_csv(args->data), args->options);
-    emit(args->out, s.to_json(), [&] { return summary(s); });
+    validate::feature_infer_options every; // --policy reads as --feature's policy= does
+    validate::set_option(every, "policy=" + args->policy);
+    args->options.action = *every.action;
+    for (const auto& text : args->features) {
+      add_feature_setting(args->options, text);
+    }
+    const auto r = validate::infer_schema_report(io::read_csv(args->data), args->options);
+    for (const auto& w : r.warnings) {
+      std::fprintf(stderr, "mlguard: warning: feature '%s': %s\n", w.feature.c_str(),
+                   w.message.c_str());
+    }
+    emit(args->out, r.inferred.to_json(), [&] { return summary(r.inferred); });
     status = exit_ok;
   });
+  add_set_command(cmd, status);
 }
 
 } // namespace mlguard::cli

@@ -51,6 +51,7 @@
 #include "mlguard/drift/window_state.hpp"
 
 #include "mlguard/validate/anomaly.hpp"
+#include "mlguard/validate/edit_schema.hpp"
 #include "mlguard/validate/feature_skew.hpp"
 #include "mlguard/validate/feature_spec.hpp"
 #include "mlguard/validate/infer_schema.hpp"

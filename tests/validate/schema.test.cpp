@@ -213,3 +213,55 @@ TEST_CASE("schema: domains and thresholds go through json_number") {
   CHECK(*back[0].max == 5e-324);
   CHECK(*back[0].skew.jensen_shannon == 0.1);
 }
+
+TEST_CASE("schema: a feature's own severity overrides the schema's, in JSON and in validation") {
+  auto s = sample_schema();
+  auto specs = s.features();
+  specs[2].level = severity::warning; // count: every anomaly a warning
+  specs[0].level = severity::error;   // fare: FLOAT_TYPE_BIG_FLOAT an error again
+  schema t(specs);
+  t.set_severity(anomaly_kind::float_type_big_float, severity::warning);
+  CHECK(t.severity_of(anomaly_kind::float_type_big_float) == severity::warning);
+  CHECK(t.severity_of(0, anomaly_kind::float_type_big_float) == severity::error);
+  CHECK(t.severity_of(1, anomaly_kind::enum_type_unexpected_string_values) == severity::error);
+  CHECK(t.severity_of(2, anomaly_kind::int_type_small_int) == severity::warning);
+  CHECK(t.error_mask(2) == 0U);
+  CHECK(t.error_mask(1) == t.error_mask());
+  CHECK((t.error_mask(0) >> static_cast<unsigned>(anomaly_kind::float_type_big_float) & 1U) == 1U);
+
+  const auto text = t.dump();
+  CHECK(text.find(R"("severity": "warning")") != std::string::npos);
+  const auto back = schema::parse(text, "levels");
+  CHECK(back.dump() == text);
+  CHECK(back[2].level == severity::warning);
+  CHECK(back[0].level == severity::error);
+  CHECK_FALSE(back[1].level.has_value());
+  CHECK(back.error_mask(2) == 0U);
+  // Without a level the member is not written, so older readers still read it.
+  CHECK(sample_schema().dump().find(R"("severity": "warning")") == std::string::npos);
+  const std::string head = R"({"format": "mlguard.schema", "format_version": 1, )";
+  MLGUARD_CHECK_THROWS_ID(schema::parse(head + R"("features": [{"name": "x", "kind": "numeric",
+        "severity": "info"}]})"),
+                          "mlguard.format.corrupt");
+}
+
+TEST_CASE("schema: set_feature replaces one feature, checked, or leaves the schema as it was") {
+  auto s = sample_schema();
+  auto fare = s[0];
+  fare.max = 900.0;
+  fare.level = severity::warning;
+  s.set_feature(0, fare);
+  CHECK(*s[0].max == 900.0);
+  CHECK(s.check(0).hi == 900.0);
+  CHECK(s.error_mask(0) == 0U);
+  CHECK(s.severity_of(anomaly_kind::float_type_big_float) == severity::warning); // kept
+  const auto before = s.dump();
+  fare.min = 1000.0; // above max
+  MLGUARD_CHECK_THROWS_ID(s.set_feature(0, fare), "mlguard.validate.invalid_spec");
+  auto renamed = s[1];
+  renamed.name = "fare"; // a second "fare"
+  MLGUARD_CHECK_THROWS_ID(s.set_feature(1, renamed), "mlguard.validate.invalid_spec");
+  MLGUARD_CHECK_THROWS_ID(s.set_feature(7, s[0]), "mlguard.argument.out_of_range");
+  CHECK(s.dump() == before);
+  CHECK(s.check(0).hi == 900.0);
+}

@@ -1,5 +1,6 @@
 #include "mlguard/validate/skew.hpp"
 
+#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
@@ -116,4 +117,41 @@ TEST_CASE("compare_profiles: thresholds from the schema, unseen share, skipped f
       compare_profiles(s, dataset_profile::of(train), dataset_profile::of(numeric_serve));
   REQUIRE(mixed[0].skipped.has_value());
   CHECK(*mixed[0].skipped == "categorical in training, numeric in serving");
+}
+
+TEST_CASE("Jensen-Shannon at ±1e308: identical samples give 0, shifted ones a finite value") {
+  // Regression (issue 16): max - min overflowed for values spanning more
+  // than DBL_MAX, the histogram edges became NaN, and the feature was
+  // skipped as having "no finite values on one side".
+  const double top = std::numeric_limits<double>::max();
+  const json wide = json::array({1e308, -1e308, 3.0, 4.0, 5.0, 2.5e307});
+  const json extreme = json::array({top, -top, 0.0, 1.0, 2.0});
+  for (const auto* values : {&wide, &extreme}) {
+    const auto p = numeric_profile(*values, 0);
+    const auto same = jensen_shannon_divergence(p, p, 10);
+    REQUIRE(same.has_value());
+    CHECK(*same == 0.0);
+    for (const std::size_t buckets : {1, 3, 10}) {
+      CAPTURE(buckets);
+      const auto shifted = numeric_profile(json::array({-1e308, 0.0, 1.0, 2e307}), 0);
+      const auto d = jensen_shannon_divergence(p, shifted, buckets);
+      REQUIRE(d.has_value());
+      CHECK(std::isfinite(*d));
+      CHECK(*d >= 0.0);
+      CHECK(*d <= 1.0);
+    }
+  }
+  // Through compare_profiles, as validate --reference-profile uses it.
+  table t;
+  t.add(column::numeric("x", {1e308, -1e308, 3.0, 4.0}));
+  feature_spec x;
+  x.name = "x";
+  x.skew.jensen_shannon = 0.1;
+  const schema s({x});
+  const auto skew = compare_profiles(s, dataset_profile::of(t), t);
+  REQUIRE(skew.size() == 1);
+  CHECK_FALSE(skew[0].skipped.has_value());
+  REQUIRE(skew[0].measurements.size() == 1);
+  CHECK(skew[0].measurements[0].value == 0.0);
+  CHECK_FALSE(skew[0].measurements[0].anomalous);
 }

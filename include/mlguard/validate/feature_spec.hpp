@@ -2,12 +2,15 @@
 #define MLGUARD_VALIDATE_FEATURE_SPEC_HPP
 
 // What a schema says about one feature: its kind, presence, domain or
-// vocabulary, NaN/Inf rules, the row policy and the skew thresholds.
+// vocabulary, NaN/Inf rules, the row policy, the severity of its anomalies
+// and the skew thresholds.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "mlguard/validate/anomaly.hpp"
 
 namespace mlguard::validate {
 
@@ -101,6 +104,9 @@ struct feature_spec {
   impute_source impute = impute_source::median;
   std::optional<double> impute_value;
   std::optional<std::string> impute_category;
+  /// The severity of every anomaly of this feature, over the schema's
+  /// per-kind severities (schema::severity_of); nothing: the schema's.
+  std::optional<severity> level;
   /// Training–serving skew thresholds (compare_profiles).
   skew_thresholds skew;
 };

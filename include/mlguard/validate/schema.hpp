@@ -37,6 +37,7 @@ struct feature_check {
   double hi = std::numeric_limits<double>::infinity();
   std::int32_t vocab_size = 0; // 0: any category accepted
   double impute = std::numeric_limits<double>::quiet_NaN();
+  std::uint32_t error_mask = 0; // anomaly bits of error severity on this feature
 };
 
 } // namespace detail
@@ -50,13 +51,18 @@ struct feature_check {
 ///  "features": [{"name", "kind", "required", "max_missing_fraction",
 ///  "domain": {"min", "max"}, "vocabulary": [...], "allow_nan", "allow_inf",
 ///  "policy": {"action", "impute": {"strategy", "value" | "category"}},
-///  "skew": {"l_infinity", "jensen_shannon", "normalized_abs_difference", "unseen_share"}}]}.
+///  "severity": "warning"|"error", "skew": {"l_infinity", "jensen_shannon",
+///  "normalized_abs_difference", "unseen_share"}}]}.
 /// Optional members may be left out. Doubles are written by json_number.
 /// Unknown fields, a newer format_version and ill-typed values are rejected
 /// (mlguard.format.*, naming the file and the field path).
 ///
-/// Threads: after construction (and any set_severity calls, which are not
-/// synchronised) a schema is only read: share it freely between threads.
+/// A feature's "severity" member is written only when set, so a schema
+/// without one reads in mlguard versions that predate it.
+///
+/// Threads: after construction (and any set_severity or set_feature calls,
+/// which are not synchronised) a schema is only read: share it freely
+/// between threads.
 class schema {
 public:
   /// The document a schema is saved as: "mlguard.schema", version 1.
@@ -107,13 +113,27 @@ public:
     const auto o = severities_[static_cast<std::size_t>(kind)];
     return o == 0 ? default_severity(kind) : (o == 1 ? severity::warning : severity::error);
   }
-  /// Overrides the severity of `kind`.
+  /// The severity of `kind` on feature `i`: the feature's own level
+  /// (feature_spec::level) when set, else severity_of(kind). i < size().
+  severity severity_of(std::size_t i, anomaly_kind kind) const noexcept {
+    return features_[i].level ? *features_[i].level : severity_of(kind);
+  }
+  /// Overrides the severity of `kind` (features with their own level keep it).
   void set_severity(anomaly_kind kind, severity s) noexcept {
     severities_[static_cast<std::size_t>(kind)] = s == severity::warning ? 1 : 2;
     update_error_mask();
   }
-  /// The anomaly bits (anomaly_set::bits) whose severity is error.
+  /// The anomaly bits (anomaly_set::bits) whose severity is error, schema-wide.
   std::uint32_t error_mask() const noexcept { return error_mask_; }
+  /// The anomaly bits whose severity is error on feature `i` (its level applied).
+  std::uint32_t error_mask(std::size_t i) const noexcept { return checks_[i].error_mask; }
+
+  /// Replaces feature `i` with `spec`, checked as the constructor checks it
+  /// against the other features; the schema's severities and histogram size
+  /// are kept. On a throw the schema is unchanged. Throws validation_error
+  /// (mlguard.validate.invalid_spec, as the constructor) and argument_error
+  /// (mlguard.argument.out_of_range) when i >= size().
+  void set_feature(std::size_t i, feature_spec spec);
 
   /// The compiled check of feature `i` (for validate_row).
   const detail::feature_check& check(std::size_t i) const noexcept { return checks_[i]; }
@@ -160,7 +180,13 @@ private:
         error_mask_ |= std::uint32_t{1} << k;
       }
     }
+    for (std::size_t i = 0; i < checks_.size(); ++i) {
+      const auto& level = features_[i].level;
+      checks_[i].error_mask =
+          !level ? error_mask_ : (*level == severity::error ? all_kinds_mask : 0U);
+    }
   }
+  static constexpr std::uint32_t all_kinds_mask = (std::uint32_t{1} << anomaly_kind_count) - 1;
 
   std::vector<feature_spec> features_;
   std::size_t histogram_buckets_ = default_histogram_buckets;

@@ -93,10 +93,13 @@ public:
     r.rows = rows_;
     r.rejected_rows = rejected_;
     const double n = rows_ > 0 ? static_cast<double>(rows_) : 1.0;
-    auto entry = [&](anomaly_kind kind, std::uint64_t count, std::vector<std::uint64_t> rows) {
+    // `feature` is a schema feature's index, or size() for a column the schema lacks.
+    auto entry = [&](std::size_t feature, anomaly_kind kind, std::uint64_t count,
+                     std::vector<std::uint64_t> rows) {
       anomaly_entry e;
       e.kind = kind;
-      e.level = schema_.severity_of(kind);
+      e.level =
+          feature < schema_.size() ? schema_.severity_of(feature, kind) : schema_.severity_of(kind);
       e.count = count;
       e.rate = static_cast<double>(count) / n;
       e.sample_rows = std::move(rows);
@@ -107,21 +110,21 @@ public:
       feature_report f;
       f.name = spec.name;
       if (absent_[i]) {
-        f.anomalies.push_back(entry(anomaly_kind::schema_missing_column, rows_, {}));
+        f.anomalies.push_back(entry(i, anomaly_kind::schema_missing_column, rows_, {}));
         r.features.push_back(std::move(f));
         continue;
       }
       f.missing = missing_[i];
       const double missing_rate = static_cast<double>(missing_[i]) / n;
       if (missing_[i] > 0 && (spec.required || missing_rate > spec.max_missing_fraction)) {
-        f.anomalies.push_back(entry(anomaly_kind::feature_type_low_fraction_present, missing_[i],
+        f.anomalies.push_back(entry(i, anomaly_kind::feature_type_low_fraction_present, missing_[i],
                                     missing_samples_[i]));
       }
       for (std::size_t k = 0; k < anomaly_kind_count; ++k) {
         const auto kind = static_cast<anomaly_kind>(k);
         const std::size_t slot = i * anomaly_kind_count + k;
         if (counts_[slot] > 0 && kind != anomaly_kind::feature_type_low_fraction_present) {
-          f.anomalies.push_back(entry(kind, counts_[slot], samples_[slot]));
+          f.anomalies.push_back(entry(i, kind, counts_[slot], samples_[slot]));
         }
       }
       if (skew != nullptr) {
@@ -131,7 +134,7 @@ public:
           }
           for (const auto& m : fs.measurements) {
             if (m.anomalous) {
-              auto e = entry(m.kind, 0, {});
+              auto e = entry(i, m.kind, 0, {});
               e.rate = 0.0;
               e.value = m.value;
               e.threshold = m.threshold;
@@ -146,7 +149,7 @@ public:
     for (const auto& name : new_columns_) {
       feature_report f;
       f.name = name;
-      f.anomalies.push_back(entry(anomaly_kind::schema_new_column, rows_, {}));
+      f.anomalies.push_back(entry(schema_.size(), anomaly_kind::schema_new_column, rows_, {}));
       r.features.push_back(std::move(f));
     }
     for (const auto& f : r.features) {

@@ -24,7 +24,7 @@ struct row_result {
   std::size_t anomalous_features = 0;
   /// True when a feature whose policy is reject has an anomaly.
   bool rejected = false;
-  /// True when an anomaly of error severity (schema::severity_of) was found.
+  /// True when an anomaly of error severity (schema::severity_of(i, kind)) was found.
   bool has_error = false;
 
   /// True when the row has no anomaly at all.
@@ -37,7 +37,7 @@ inline void tally(const schema& s, std::size_t i, anomaly_set a, row_result& r) 
   if (!a.empty()) {
     ++r.anomalous_features;
     r.rejected = r.rejected || s.check(i).action == row_action::reject;
-    r.has_error = r.has_error || (a.bits() & s.error_mask()) != 0;
+    r.has_error = r.has_error || (a.bits() & s.error_mask(i)) != 0;
   }
 }
 

@@ -5,6 +5,7 @@
 // common buckets, ported from TFDV's anomalies/metrics.cc (AlignHistograms,
 // RebucketHistogram, StripPointAndInfiniteBuckets, AddPointMasses).
 
+#include <cmath>
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -18,6 +19,18 @@ struct bucket {
   double high;
   double count;
 };
+
+// (x1 − x0) / (high − low), also where a difference overflows (values that
+// span more than DBL_MAX, e.g. −1e308 to 1e308): then on halves, exact for
+// numbers that large.
+inline double width_share(double x0, double x1, double low, double high) noexcept {
+  const double num = x1 - x0;
+  const double den = high - low;
+  if (std::isfinite(num) && std::isfinite(den)) {
+    return num / den;
+  }
+  return (x1 / 2 - x0 / 2) / (high / 2 - low / 2);
+}
 
 struct histogram {
   std::vector<bucket> buckets; // finite buckets; low == high is a point mass
@@ -33,6 +46,8 @@ struct histogram {
 // [e_i, e_i+1), the last bucket closed, as numpy.histogram), which are exact
 // while the sketch has not compacted. Missing values (NaN) are left out: a
 // profile cannot tell NaN from missing, TFDV adds NaN as a separate bucket.
+// When max − min overflows, the edges are the convex combinations
+// min·(1 − i/n) + max·(i/n), which cannot.
 template <class = void> // deferred: see core/json.hpp
 histogram equi_width_histogram(const profile::feature_profile& p, std::size_t n) {
   histogram h;
@@ -48,10 +63,17 @@ histogram equi_width_histogram(const profile::feature_profile& p, std::size_t n)
     return h;
   }
   const double step = (hi - lo) / static_cast<double>(n);
+  const auto edge = [&](std::size_t i) {
+    if (std::isfinite(step)) {
+      return lo + static_cast<double>(i) * step;
+    }
+    const double t = static_cast<double>(i) / static_cast<double>(n);
+    return lo * (1.0 - t) + hi * t;
+  };
   double below = 0.0; // items < the bucket's low edge
   for (std::size_t i = 0; i < n; ++i) {
-    const double low = lo + static_cast<double>(i) * step;
-    const double high = i + 1 == n ? hi : lo + static_cast<double>(i + 1) * step;
+    const double low = edge(i);
+    const double high = i + 1 == n ? hi : edge(i + 1);
     const double upto = i + 1 == n ? finite : p.quantiles().get_rank(high, false) * finite;
     h.buckets.push_back({low, high, upto - below});
     below = upto;
@@ -78,8 +100,8 @@ std::vector<bucket> rebucket(const std::vector<double>& boundaries, const std::v
     }
     covered.push_back(boundaries[index]);
     for (std::size_t i = 0; i + 1 < covered.size(); ++i) {
-      out.push_back(
-          {covered[i], covered[i + 1], (covered[i + 1] - covered[i]) / (b.high - b.low) * b.count});
+      out.push_back({covered[i], covered[i + 1],
+                     width_share(covered[i], covered[i + 1], b.low, b.high) * b.count});
     }
   }
   for (std::size_t i = index; i < last; ++i) {

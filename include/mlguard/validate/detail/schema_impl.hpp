@@ -104,6 +104,18 @@ inline void schema::compile() {
   }
 }
 
+inline void schema::set_feature(std::size_t i, feature_spec spec) {
+  if (i >= features_.size()) {
+    throw argument_error("out_of_range", "feature " + std::to_string(i) + " of a schema with " +
+                                             std::to_string(features_.size()) + " features");
+  }
+  schema edited = *this; // checked on a copy, so a throw leaves *this as it was
+  edited.features_[i] = std::move(spec);
+  edited.compile();
+  edited.update_error_mask();
+  *this = std::move(edited);
+}
+
 template <class>
 json schema::to_json() const {
   json features = json::array();
@@ -148,6 +160,9 @@ json schema::to_json() const {
       policy["impute"] = std::move(impute);
     }
     j["policy"] = std::move(policy);
+    if (f.level) {
+      j["severity"] = to_string(*f.level);
+    }
     json skew = json::object();
     const std::pair<const char*, const std::optional<double>*> thresholds[] = {
         {"l_infinity", &f.skew.l_infinity},
@@ -194,7 +209,7 @@ schema schema::from_json(const json& document, const std::string& source) {
   std::vector<feature_spec> specs;
   for (const auto& j : r.objects("features")) {
     j.allow_fields({"name", "kind", "required", "max_missing_fraction", "domain", "vocabulary",
-                    "allow_nan", "allow_inf", "policy", "skew"});
+                    "allow_nan", "allow_inf", "policy", "severity", "skew"});
     feature_spec f;
     f.name = j.text("name");
     if (!detail::enum_from_string(j.text("kind"), 4, f.kind)) {
@@ -236,6 +251,13 @@ schema schema::from_json(const json& document, const std::string& source) {
           f.impute_category = imp.text("category");
         }
       }
+    }
+    if (j.has("severity")) {
+      severity level{};
+      if (!detail::enum_from_string(j.text("severity"), 2, level)) {
+        j.fail("severity", "expected \"warning\" or \"error\"");
+      }
+      f.level = level;
     }
     if (j.has("skew")) {
       const auto k = j.object("skew");
