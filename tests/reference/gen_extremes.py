@@ -160,11 +160,133 @@ def profile_cases():
     return moderate, extreme
 
 
+# ------------------------------------------------------------ drift
+
+
+def exact_cdf_integral(u, v, p):
+    """∫ |U − V|^p dx of the empirical CDFs, exactly."""
+    xs = sorted(set(u) | set(v))
+    total = Fraction(0)
+    for k in range(len(xs) - 1):
+        cu = Fraction(sum(1 for a in u if a <= xs[k]), len(u))
+        cv = Fraction(sum(1 for a in v if a <= xs[k]), len(v))
+        total += abs(cu - cv) ** p * (Fraction(xs[k + 1]) - Fraction(xs[k]))
+    return total
+
+
+def exact_std(x):
+    q = [Fraction(a) for a in x]
+    mean = sum(q) / len(q)
+    return sum((a - mean) ** 2 for a in q) / len(q)  # the variance; sqrt below
+
+
+def decimal_of(q):
+    return Decimal(q.numerator) / Decimal(q.denominator)
+
+
+def distance_case(name, u, v):
+    """scipy's answer, scipy's arithmetic on the samples in units of 4 (and
+    of 2^k for the normalised distance) scaled back, which is what mlguard
+    computes, and the exact value."""
+    u = [float(a) for a in u]
+    v = [float(a) for a in v]
+    ua, va = np.array(u), np.array(v)
+    w = exact_cdf_integral(u, v, 1)
+    e2 = exact_cdf_integral(u, v, 2)
+    var = exact_std(u)
+    sd = decimal_of(var).sqrt() if var else Decimal(0)
+    norm = decimal_of(w) / max(sd, Decimal("0.001"))
+    largest = max(abs(a) for a in u + v)
+    k = math.frexp(largest)[1] - 2  # ilogb(largest) - 1, as drift::wasserstein_norm
+    us, vs = ua * 2.0 ** -k, va * 2.0 ** -k
+    return {
+        "name": name, "u": u, "v": v,
+        "scipy": {"wasserstein": numpy_quiet(lambda: float(st.wasserstein_distance(ua, va))),
+                  "energy": numpy_quiet(lambda: float(st.energy_distance(ua, va))),
+                  "wasserstein_norm": numpy_quiet(lambda: float(
+                      st.wasserstein_distance(ua, va) / max(np.std(ua), 0.001)))},
+        "scipy_scaled": {
+            "wasserstein": numpy_quiet(lambda: 4.0 * float(st.wasserstein_distance(ua / 4, va / 4))),
+            "energy": numpy_quiet(lambda: 2.0 * float(st.energy_distance(ua / 4, va / 4))),
+            "wasserstein_norm": numpy_quiet(lambda: float(
+                st.wasserstein_distance(us, vs) / max(np.std(us), 0.001 * 2.0 ** -k)))},
+        "exact": {"wasserstein": to_double(w),
+                  "energy": float((2 * decimal_of(e2)).sqrt()),
+                  "wasserstein_norm": float(norm)},
+    }
+
+
+def binning_case(name, ref, cur, bins=10):
+    """Quantile edges and Sturges edges near ±1e308: numpy's own answer (±inf
+    edges, or an error), numpy on the samples halved with the edges doubled
+    (what mlguard computes), and the binned statistics of gen_drift.py over
+    the latter edges."""
+    sys.path.insert(0, HERE)
+    import gen_drift  # noqa: E402  (the same formulas as the other references)
+
+    ref = np.array(ref, dtype=float)
+    cur = np.array(cur, dtype=float)
+    qs = np.linspace(0, 1, bins + 1)
+    numpy_edges = numpy_quiet(lambda: np.quantile(ref, qs)[1:-1])
+    interior = np.unique(2.0 * np.quantile(ref / 2.0, qs)[1:-1])
+    edges = np.concatenate(([-np.inf], interior, [np.inf]))
+    r = np.histogram(ref, edges)[0] / len(ref)
+    c = np.histogram(cur, edges)[0] / len(cur)
+    case = {"name": name, "bins": bins, "reference": ref, "current": cur,
+            "numpy_quantile_edges": numpy_edges,
+            "quantile": {"interior": interior, "reference": r, "current": c,
+                         **gen_drift.binned_stats(r, c)}}
+    both = np.concatenate([ref, cur])
+    case["numpy_sturges"] = numpy_quiet(lambda: np.histogram_bin_edges(both, bins="sturges"))
+    if len(set(ref.tolist())) > 20:
+        sturges = 2.0 * np.histogram_bin_edges(both / 2.0, bins="sturges")
+        r = np.histogram(ref, sturges)[0] / len(ref)
+        c = np.histogram(cur, sturges)[0] / len(cur)
+        case["evidently"] = {"edges": sturges, "reference": r, "current": c,
+                             **gen_drift.binned_stats(r, c)}
+    return case
+
+
+def drift_cases():
+    g = np.random.default_rng(20261202)
+    big = DBL_MAX
+    distances = [
+        distance_case("identical, issue 16", [1e308, -1e308, 1.5e308], [1e308, -1e308, 1.5e308]),
+        distance_case("identical at ±DBL_MAX", [big, -big, 0.0], [0.0, -big, big]),
+        distance_case("finite answer scipy makes inf", [1e308, -1e308], [-1e308, 1e308, 1e308]),
+        distance_case("true distance past DBL_MAX", [1e308, 1.5e308], [-1e308, -1.5e308]),
+        distance_case("one side only", [1.7e308, 1.7e308, 1.0], [1.7e308, 1.0, 1.0]),
+        distance_case("moderate", g.normal(0, 1, 30), g.normal(0.5, 1, 25)),
+        distance_case("std overflows, scipy's ratio 0", g.normal(0, 1e154, 40) * 30,
+                      g.normal(1e154, 1e154, 30) * 30),
+    ]
+    for i in range(6):
+        distances.append(distance_case(f"magnitude mix {i}", magnitude_mix(g, int(g.integers(2, 40))),
+                                       magnitude_mix(g, int(g.integers(2, 40)))))
+    # Samples with many distinct values, so that Evidently's Sturges edges apply.
+    mix_ref = sorted(magnitude_mix(g, 60) + [1e308, -1e308])
+    mix_cur = magnitude_mix(g, 50) + [1.5e308, -1.7e308]
+    binnings = [
+        binning_case("issue 16 spread", [1e308, -1e308, 1.5e308, -1.7e308, 1e307, -1e307,
+                                         5e307, -5e307, big, -big, 0.0], [1e308, -1e308, 1e308]),
+        # neighbours across zero: numpy's interpolation overflows to ±inf edges
+        binning_case("two clusters at ±1.5e308",
+                     [-1.5e308, -1.4e308, -1.3e308, 1.3e308, 1.4e308, 1.6e308],
+                     [-1.5e308, 1.5e308, 1.5e308, 1.55e308], bins=4),
+        binning_case("magnitude mix", mix_ref, mix_cur),
+        binning_case("uniform ±1e308", g.uniform(-1, 1, 200) * 1e308,
+                     g.uniform(-0.5, 1.5, 150) * 1e308),
+    ]
+    return distances, binnings
+
+
 def main():
     moderate, extreme = profile_cases()
+    distances, binnings = drift_cases()
     doc = {"generator": "tests/reference/gen_extremes.py", "numpy": np.__version__,
            "scipy": scipy.__version__,
-           "moments_moderate": moderate, "moments_extreme": extreme}
+           "moments_moderate": moderate, "moments_extreme": extreme,
+           "distances": distances, "binnings": binnings}
     with open(OUT, "w") as f:
         json.dump(clean(doc), f, separators=(",", ":"))
         f.write("\n")
