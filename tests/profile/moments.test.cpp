@@ -163,3 +163,16 @@ TEST_CASE("moments: the mean of DBL_MAX values is DBL_MAX, never +inf") {
   CHECK(m.mean() == doctest::Approx(5.0 / 9.0 * big).epsilon(1e-15));
   CHECK(std::isinf(m.variance()));
 }
+
+TEST_CASE("moments: add ignores NaN and ±inf") {
+  moments m;
+  for (const double x :
+       {1.0, std::numeric_limits<double>::quiet_NaN(), 3.0, std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity()}) {
+    m.add(x);
+  }
+  CHECK(m.count() == 2);
+  CHECK(m.mean() == 2.0);
+  CHECK(m.variance() == 1.0);
+  CHECK(m.exponent() == 0);
+}

@@ -100,10 +100,13 @@ public:
     return m;
   }
 
-  /// Welford's update with one finite value (non-finite values are the
-  /// caller's to filter; profiles count them apart).
+  /// Welford's update with one finite value; NaN and ±inf are ignored
+  /// (profiles count them apart).
   void add(double x) noexcept {
-    if (std::fabs(x) > bound_) { // rare: a value past the scale's range
+    if (!(std::fabs(x) <= bound_)) { // rare: past the scale's range, or not finite
+      if (!std::isfinite(x)) {
+        return;
+      }
       rescale(exponent_for(x));
     }
     const double xs = x * inverse_scale_; // exact: a power of two
