@@ -31,6 +31,7 @@
 
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/profile/feature_profile.hpp"
+#include "mlguard/profile/moments.hpp"
 
 #include "mlguard/drift/binning.hpp"
 #include "mlguard/drift/categorical.hpp"

@@ -239,3 +239,56 @@ TEST_CASE("reference_bins: one object counts from several threads at once") {
     CHECK(g == expected);
   }
 }
+
+TEST_CASE("binning near ±1e308: finite edges where numpy's overflow (issue 16, gen_extremes.py)") {
+  // numpy.quantile interpolates a + (b − a)·t, and b − a overflows between
+  // neighbours of both signs: numpy returns ±inf edges. Sturges' range
+  // overflows too: numpy fails ("cannot convert float NaN to integer"), and
+  // mlguard cast that NaN to a bin count. mlguard now does numpy's
+  // arithmetic on the halved values and doubles the edges: bit for bit what
+  // numpy gives on the samples / 2, × 2, and every binned statistic is
+  // gen_drift.py's formula over those edges.
+  const auto& doc = test::drift_fixture("reference/extremes.json");
+  REQUIRE(doc["binnings"].size() >= 4);
+  std::size_t sturges_cases = 0;
+  for (const auto& c : doc["binnings"]) {
+    INFO(c["name"].get<std::string>());
+    const auto ref = test::numbers(c["reference"]);
+    const auto cur = test::numbers(c["current"]);
+    const auto bins = c["bins"].get<std::size_t>();
+    const auto expected = test::numbers(c["quantile"]["interior"]);
+    const auto edges = quantile_edges(ref, bins);
+    REQUIRE(edges.size() == expected.size());
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+      CHECK(edges[i] == expected[i]);
+      CHECK(std::isfinite(edges[i]));
+    }
+    const auto t = reference_bins(ref, bins).table(cur);
+    const auto er = test::numbers(c["quantile"]["reference"]);
+    const auto ec = test::numbers(c["quantile"]["current"]);
+    REQUIRE(t.reference.size() == er.size());
+    for (std::size_t i = 0; i < er.size(); ++i) {
+      CHECK(t.reference[i] == er[i]);
+      CHECK(t.current[i] == ec[i]);
+    }
+    if (!c.contains("evidently")) {
+      continue;
+    }
+    const auto sturges = sturges_edges(ref, cur);
+    const auto want = test::numbers(c["evidently"]["edges"]);
+    REQUIRE(sturges.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      CHECK(sturges[i] == want[i]);
+    }
+    const auto e = evidently_bins(ref, cur);
+    const auto wr = test::numbers(c["evidently"]["reference"]);
+    const auto wc = test::numbers(c["evidently"]["current"]);
+    REQUIRE(e.reference.size() == wr.size());
+    for (std::size_t i = 0; i < wr.size(); ++i) {
+      CHECK(e.reference[i] == wr[i]);
+      CHECK(e.current[i] == wc[i]);
+    }
+    ++sturges_cases;
+  }
+  CHECK(sturges_cases >= 2);
+}

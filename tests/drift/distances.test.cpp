@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "drift/reference_cases.hpp"
+#include "mlguard/drift/psi.hpp"
 
 using namespace mlguard;
 using namespace mlguard::drift;
@@ -96,4 +97,30 @@ TEST_CASE("distances: the input contract") {
   MLGUARD_CHECK_THROWS_ID(total_variation_value(zeros, ok), "mlguard.drift.bad_proportions");
   MLGUARD_CHECK_THROWS_ID(l_infinity_value(with_nan, ok), "mlguard.drift.bad_proportions");
   MLGUARD_CHECK_THROWS_ID(kl_value(empty, empty), "mlguard.drift.empty_sample");
+}
+
+TEST_CASE("binned statistics near ±1e308 match gen_drift.py's formulas over finite edges (issue "
+          "16, gen_extremes.py)") {
+  const auto& doc = test::drift_fixture("reference/extremes.json");
+  for (const auto& c : doc["binnings"]) {
+    const auto ref = test::numbers(c["reference"]);
+    const auto cur = test::numbers(c["current"]);
+    const auto bins = c["bins"].get<std::size_t>();
+    for (const auto strategy : {binning_strategy::quantile, binning_strategy::evidently}) {
+      const char* key = strategy == binning_strategy::quantile ? "quantile" : "evidently";
+      if (!c.contains(key)) {
+        continue;
+      }
+      const auto& e = c[key];
+      INFO(c["name"].get<std::string>() << ", " << key << " binning");
+      const binning_options options{strategy, bins};
+      MLGUARD_CHECK_CLOSE(psi(ref, cur, options).statistic, test::number(e["psi"]));
+      MLGUARD_CHECK_CLOSE(jensen_shannon(ref, cur, options).statistic,
+                          test::number(e["js_distance_e"]));
+      MLGUARD_CHECK_CLOSE(kl_divergence(ref, cur, options).statistic, test::number(e["kl"]));
+      MLGUARD_CHECK_CLOSE(hellinger(ref, cur, options).statistic, test::number(e["hellinger"]));
+      MLGUARD_CHECK_CLOSE(total_variation(ref, cur, options).statistic, test::number(e["tvd"]));
+      MLGUARD_CHECK_CLOSE(l_infinity(ref, cur, options).statistic, test::number(e["linf"]));
+    }
+  }
 }

@@ -291,3 +291,110 @@ TEST_CASE("compare: the report's JSON is the drift_report document") {
   CHECK(back.share_drifted == report.share_drifted);
   CHECK(back.dataset_drift == report.dataset_drift);
 }
+
+TEST_CASE("compare near ±1e308: every method gives a finite statistic or skips with the reason "
+          "(issue 16)") {
+  // Before: Wasserstein and energy on identical ±1e308 samples were NaN
+  // (skipped as "undefined"), a Wasserstein distance scipy overflows was
+  // "inf" with "drifted": true, and Evidently binning cast a NaN bin count.
+  // Now: the defined answer (0 for identical samples, the true distance
+  // when it is finite), or a skip that says the statistic overflows double.
+  const double big = std::numeric_limits<double>::max();
+  struct pair_case {
+    const char* name;
+    std::vector<double> reference;
+    std::vector<double> current;
+  };
+  std::vector<double> spread;
+  for (int i = -30; i <= 30; ++i) {
+    spread.push_back(static_cast<double>(i) * 5.9e306); // 61 values across ±1.8e308
+  }
+  std::vector<double> shifted(spread);
+  for (double& v : shifted) {
+    v = v / 2.0 + 8e307;
+  }
+  const std::vector<pair_case> cases{
+      {"identical", {1e308, -1e308, 1.5e308}, {1e308, -1e308, 1.5e308}},
+      {"finite distance", {1e308, -1e308}, {-1e308, 1e308, 1e308}},
+      {"distance past DBL_MAX", {1e308, 1.5e308}, {-1e308, -1.5e308}},
+      {"at ±DBL_MAX", {big, -big, big, -big, 0.0}, {-big, big, 0.0, 0.0}},
+      {"many values (Sturges edges)", spread, shifted},
+  };
+  const method methods[] = {method::ks_2samp,        method::cramer_von_mises_2samp,
+                            method::mann_whitney_u,  method::psi,
+                            method::wasserstein,     method::wasserstein_norm,
+                            method::energy,          method::jensen_shannon,
+                            method::kl_divergence,   method::hellinger,
+                            method::total_variation, method::l_infinity,
+                            method::chi_square,      method::chi2_contingency,
+                            method::z_test};
+  for (const auto& pc : cases) {
+    for (const auto strategy : {binning_strategy::quantile, binning_strategy::evidently}) {
+      for (const method m : methods) {
+        CAPTURE(pc.name);
+        CAPTURE(to_string(m));
+        CAPTURE(to_string(strategy));
+        table ref;
+        table cur;
+        ref.add(column::numeric("x", pc.reference));
+        cur.add(column::numeric("x", pc.current));
+        report_options o;
+        o.stat = m;
+        o.binning = strategy;
+        const auto report = compare(ref, cur, o);
+        const auto& c = report.columns.at(0);
+        const json j = report;
+        const json& jc = j["columns"][0];
+        if (c.skipped) {
+          CHECK_FALSE(c.drifted);
+          CHECK(jc["skipped"].is_string());
+          // Only an overflowing distance skips here; the cvm exact test
+          // cannot run on two values (scipy raises), as on any data.
+          const bool overflow = c.skipped->find("overflows double") != std::string::npos;
+          const bool too_few = m == method::cramer_von_mises_2samp;
+          CHECK((overflow || too_few));
+          continue;
+        }
+        // A verdict stands on a number: never NaN, and an infinite
+        // statistic only for a test whose p-value decides (chi_square with
+        // values the reference lacks: inf, p = 0, as scipy).
+        CHECK_FALSE(std::isnan(c.statistic));
+        if (std::isinf(c.statistic)) {
+          CHECK(c.p_value.has_value());
+        }
+        CHECK((jc["statistic"].is_number() || jc["statistic"] == "inf"));
+        if (c.p_value) {
+          CHECK(jc["p_value"].is_number());
+        }
+      }
+    }
+  }
+  // The defined answers.
+  auto run = [](const pair_case& pc, method m) {
+    table ref;
+    table cur;
+    ref.add(column::numeric("x", pc.reference));
+    cur.add(column::numeric("x", pc.current));
+    report_options o;
+    o.stat = m;
+    return compare(ref, cur, o).columns.at(0);
+  };
+  for (const method m : {method::wasserstein, method::wasserstein_norm, method::energy}) {
+    CAPTURE(to_string(m));
+    const auto same = run(cases[0], m);
+    CHECK_FALSE(same.skipped.has_value());
+    CHECK(same.statistic == 0.0);
+    CHECK_FALSE(same.drifted);
+  }
+  const auto finite = run(cases[1], method::wasserstein);
+  CHECK_FALSE(finite.skipped.has_value());
+  CHECK(finite.statistic == doctest::Approx(1e308 / 3.0).epsilon(1e-14)); // scipy: inf
+  CHECK(finite.drifted);
+  const auto past = run(cases[2], method::wasserstein);
+  REQUIRE(past.skipped.has_value());
+  CHECK(past.skipped->find("wasserstein overflows double") != std::string::npos);
+  CHECK_FALSE(past.drifted);
+  CHECK(run(cases[2], method::energy).statistic ==
+        doctest::Approx(2.1213203435596427e+154).epsilon(1e-14)); // √2 · √(2.5e308)
+  CHECK(run(cases[2], method::wasserstein_norm).statistic == doctest::Approx(10.0));
+}

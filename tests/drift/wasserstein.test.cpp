@@ -57,3 +57,21 @@ TEST_CASE("drift wasserstein: the input contract") {
   MLGUARD_CHECK_THROWS_ID(energy(ok, with_nan), "mlguard.drift.nan_input");
   MLGUARD_CHECK_THROWS_ID(wasserstein_norm(ok, with_inf), "mlguard.drift.non_finite");
 }
+
+TEST_CASE("drift wasserstein_norm near ±1e308: the ratio of the true distance and deviation "
+          "(issue 16, gen_extremes.py)") {
+  // scipy's ratio is NaN or 0 there (its numpy.std overflows to inf); mlguard
+  // computes both on the samples scaled by 2^-k, as the fixture's
+  // "scipy_scaled" does with scipy and numpy.
+  const auto& doc = test::drift_fixture("reference/extremes.json");
+  for (const auto& c : doc["distances"]) {
+    INFO(c["name"].get<std::string>());
+    const auto u = test::numbers(c["u"]);
+    const auto v = test::numbers(c["v"]);
+    const double r = wasserstein_norm(u, v).statistic;
+    CHECK(r == test::number(c["scipy_scaled"]["wasserstein_norm"]));
+    MLGUARD_CHECK_CLOSE(r, test::number(c["exact"]["wasserstein_norm"]));
+    CHECK(wasserstein(u, v).statistic == test::number(c["scipy_scaled"]["wasserstein"]));
+    CHECK(energy(u, v).statistic == test::number(c["scipy_scaled"]["energy"]));
+  }
+}

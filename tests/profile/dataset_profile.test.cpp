@@ -568,6 +568,64 @@ TEST_CASE("dataset_profile: a column of values near ±DBL_MAX round-trips") {
   CHECK(dataset_profile::parse(p.dump(), "p.json") == p);
 }
 
+TEST_CASE("dataset_profile: values at ±1e308 save, load and merge with exact moments (issue 16)") {
+  // Before the scaled moments: m2 overflowed to "inf", so the variance of
+  // `spike` (true value ≈ 9.98e306, finite) read +inf, and so did every
+  // merge with it. Exact values: tests/reference/gen_extremes.py.
+  const double dbl_max = std::numeric_limits<double>::max();
+  std::vector<double> huge{1e308, -1e308, 1.5e308, -1.7e308, dbl_max, -dbl_max, 0.5, 1e-308};
+  std::vector<double> spike(1001, 0.0);
+  spike[0] = 1e155;
+  huge.resize(spike.size(), 0.25); // the columns of a table have one length
+  table t;
+  t.add(column::numeric("huge", huge));
+  t.add(column::numeric("spike", spike));
+  const auto p = dataset_profile::of(t);
+  CHECK(*p.at("spike").variance() == doctest::Approx(9.98002996004994e+306).epsilon(1e-13));
+  CHECK(*p.at("spike").mean() == doctest::Approx(9.99000999000999e+151).epsilon(1e-14));
+  CHECK(std::isinf(*p.at("huge").variance())); // the true variance is ≈ 1.3e613
+  CHECK(std::isfinite(*p.at("huge").mean()));
+  const json j = p.to_json();
+  for (const char* name : {"huge", "spike"}) {
+    INFO(name);
+    CHECK(j["features"][name]["mean"].is_number());
+    CHECK(j["features"][name]["m2"].is_number()); // never "inf" or null
+  }
+
+  const test::temp_dir dir;
+  p.save(dir.path + "/p.json");
+  const auto loaded = dataset_profile::load(dir.path + "/p.json");
+  CHECK(loaded == p);
+  CHECK(*loaded.at("spike").variance() == *p.at("spike").variance());
+
+  // Two halves, saved, loaded and merged (what `mlguard profile merge`
+  // does) equal the whole up to rounding, and save and load again.
+  table first;
+  table second;
+  const auto half = static_cast<std::ptrdiff_t>(500);
+  first.add(column::numeric("huge", std::vector<double>(huge.begin(), huge.begin() + half)));
+  first.add(column::numeric("spike", std::vector<double>(spike.begin(), spike.begin() + half)));
+  second.add(column::numeric("huge", std::vector<double>(huge.begin() + half, huge.end())));
+  second.add(column::numeric("spike", std::vector<double>(spike.begin() + half, spike.end())));
+  dataset_profile::of(first).save(dir.path + "/a.json");
+  dataset_profile::of(second).save(dir.path + "/b.json");
+  auto merged = dataset_profile::load(dir.path + "/a.json");
+  merged.merge(dataset_profile::load(dir.path + "/b.json"));
+  for (const char* name : {"huge", "spike"}) {
+    INFO(name);
+    const auto& m = merged.at(name);
+    const auto& whole = p.at(name);
+    CHECK(*m.mean() == doctest::Approx(*whole.mean()).epsilon(1e-14));
+    if (std::isinf(*whole.variance())) {
+      CHECK(std::isinf(*m.variance()));
+    } else {
+      CHECK(*m.variance() == doctest::Approx(*whole.variance()).epsilon(1e-13));
+    }
+  }
+  merged.save(dir.path + "/m.json");
+  CHECK(dataset_profile::load(dir.path + "/m.json") == merged);
+}
+
 TEST_CASE("dataset_profile: merging a profile into itself equals merging a copy") {
   const auto t = mixed_table(3000, 9);
   auto self = dataset_profile::of(t);

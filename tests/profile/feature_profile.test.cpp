@@ -340,8 +340,9 @@ TEST_CASE("feature_profile: JSON round trip and bad documents") {
 
 TEST_CASE("feature_profile: values near ±DBL_MAX keep a finite mean and round-trip through JSON") {
   // The sum of such values overflows, and so does any squared deviation:
-  // the mean stays the finite mean of the values, m2 becomes +inf (written
-  // "inf"), and what is written reads back identical.
+  // the mean stays the finite mean of the values; m2 (≈ 1.4e617) is kept
+  // exactly and written as "m2" × 2^"m2_exp2"; the variance (≈ 2e616) is
+  // +inf; what is written reads back identical.
   const double big = 1.7e308;
   const std::vector<double> values{big, -big, 1e308, -1e308, big, 0.5};
   feature_profile streamed;
@@ -356,15 +357,98 @@ TEST_CASE("feature_profile: values near ±DBL_MAX keep a finite mean and round-t
     CHECK(std::isinf(*p->variance()));
     const auto j = p->to_json();
     CHECK(j["mean"].is_number());
-    CHECK(j["m2"] == "inf");
+    CHECK(j["m2"].is_number());
+    REQUIRE(j.contains("m2_exp2"));
+    CHECK(j["m2_exp2"].get<int>() > 0);
     const auto back = feature_profile::from_json(parse_json(j.dump(), "f.json"), "f.json");
     CHECK(back == *p);
+    // Profiles written before m2_exp2 held "m2": "inf": still read, as +inf.
+    auto older = j;
+    older["m2"] = "inf";
+    older.erase("m2_exp2");
+    const auto old = feature_profile::from_json(older);
+    CHECK(std::isinf(*old.variance()));
+    CHECK(*old.mean() == *p->mean());
+    CHECK(old.to_json() == older);
   }
   // Merging two such profiles: the means' difference overflows too.
   auto merged = feature_profile::of(column::numeric("x", {big, big}));
   merged.merge(feature_profile::of(column::numeric("x", {-big, -big, -big})));
   CHECK(*merged.mean() == doctest::Approx(-big / 5.0).epsilon(1e-12));
   CHECK(feature_profile::from_json(merged.to_json()) == merged);
+}
+
+namespace profile_extremes {
+
+// m2 as the JSON holds it: "m2" × 2^"m2_exp2", scaled by 2^-shift so that
+// profiles of one data set compare in one unit.
+double written_m2(const json& j, int shift) {
+  const int exponent = j.contains("m2_exp2") ? j["m2_exp2"].get<int>() : 0;
+  return std::ldexp(j["m2"].get<double>(), exponent - shift);
+}
+
+// n values of random sign and magnitude 10^u, u uniform in [-308, 308].
+std::vector<double> magnitude_mix(std::mt19937_64& gen, std::size_t n) {
+  std::uniform_real_distribution<double> exponent(-308.0, 308.0);
+  std::vector<double> v(n);
+  for (auto& x : v) {
+    x = std::min(std::pow(10.0, exponent(gen)), std::numeric_limits<double>::max());
+    x = (gen() & 1U) != 0 ? -x : x;
+  }
+  return v;
+}
+
+} // namespace profile_extremes
+
+TEST_CASE("feature_profile: random mixes of magnitudes 1e-308..1e308 keep finite, exact, "
+          "round-tripping moments (issue 16)") {
+  // Property test, fixed seed: for random mixes of both signs, the mean is
+  // finite; the JSON holds numbers only; the variance is the written m2 / n
+  // (+inf only when that exceeds DBL_MAX); save → load is identical; the
+  // streamed, batched and merged profiles agree.
+  std::mt19937_64 gen(16);
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t n = 2 + gen() % 300;
+    const auto values = profile_extremes::magnitude_mix(gen, n);
+    CAPTURE(trial);
+    const auto whole = feature_profile::of(column::numeric("x", values));
+    feature_profile streamed;
+    for (const double v : values) {
+      streamed.update(v);
+    }
+    const std::size_t cut = gen() % n;
+    auto merged = feature_profile::of(column::numeric(
+        "x",
+        std::vector<double>(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(cut))));
+    merged.merge(feature_profile::of(
+        column::numeric("x", std::vector<double>(values.begin() + static_cast<std::ptrdiff_t>(cut),
+                                                 values.end()))));
+
+    double max_abs = 0.0;
+    for (const double v : values) {
+      max_abs = std::max(max_abs, std::fabs(v));
+    }
+    const int shift = 2 * std::ilogb(max_abs); // m2 ≤ n · max_abs²
+    const json reference = whole.to_json();
+    for (const feature_profile* p : {&whole, &std::as_const(streamed), &std::as_const(merged)}) {
+      REQUIRE(p->mean().has_value());
+      CHECK(std::isfinite(*p->mean()));
+      CHECK(std::abs(*p->mean() - *whole.mean()) <= 1e-13 * max_abs);
+      const json j = p->to_json();
+      REQUIRE(j["mean"].is_number());
+      REQUIRE(j["m2"].is_number());
+      const double m2 = profile_extremes::written_m2(j, shift);
+      CHECK(std::abs(m2 - profile_extremes::written_m2(reference, shift)) <=
+            1e-12 * static_cast<double>(n));
+      const double expected_variance =
+          std::ldexp(j["m2"].get<double>() / static_cast<double>(n),
+                     j.contains("m2_exp2") ? j["m2_exp2"].get<int>() : 0);
+      CHECK(*p->variance() == expected_variance);
+      const auto back = feature_profile::from_json(parse_json(j.dump(), "x.json"), "x.json");
+      CHECK(back == *p);
+      CHECK(back.to_json() == j);
+    }
+  }
 }
 
 TEST_CASE("feature_profile: load errors name the source and the field path") {

@@ -76,3 +76,30 @@ TEST_CASE("wasserstein_distance: the input contract") {
                           "mlguard.stats.bad_weights");
   MLGUARD_CHECK_THROWS_ID(stats::energy_distance(ok, ok, {}, zeros), "mlguard.stats.bad_weights");
 }
+
+TEST_CASE("wasserstein_distance and energy_distance near ±1e308: the true distance, not scipy's "
+          "NaN or inf (issue 16, gen_extremes.py)") {
+  // scipy's gaps overflow there (0 · inf = NaN for identical samples); mlguard
+  // takes the gaps in units of 4, which is scipy's arithmetic on the samples
+  // divided by 4, scaled back: equal to that bit for bit, and to the exact
+  // value (Python's rationals) within rounding. Wasserstein is +inf only when
+  // the true distance exceeds DBL_MAX; energy is always finite.
+  const auto& doc = test::drift_fixture("reference/extremes.json");
+  REQUIRE(doc["distances"].size() >= 10);
+  for (const auto& c : doc["distances"]) {
+    INFO(c["name"].get<std::string>());
+    const auto u = test::numbers(c["u"]);
+    const auto v = test::numbers(c["v"]);
+    const double w = stats::wasserstein_distance(u, v);
+    const double e = stats::energy_distance(u, v);
+    CHECK(w == test::number(c["scipy_scaled"]["wasserstein"]));
+    CHECK(e == test::number(c["scipy_scaled"]["energy"]));
+    MLGUARD_CHECK_CLOSE(w, test::number(c["exact"]["wasserstein"]));
+    MLGUARD_CHECK_CLOSE(e, test::number(c["exact"]["energy"]));
+    CHECK_FALSE(std::isnan(w));
+    CHECK(std::isfinite(e));
+  }
+  const std::vector<double> same{1e308, -1e308, 1.5e308};
+  CHECK(stats::wasserstein_distance(same, same) == 0.0); // scipy: nan
+  CHECK(stats::energy_distance(same, same) == 0.0);
+}

@@ -144,7 +144,10 @@ inline bool fill_zero_proportions(std::vector<double>& p) noexcept {
 
 /// The interior quantile edges of `reference`: numpy.quantile(finite
 /// reference, linspace(0, 1, bins+1))[1:-1] (linear method), sorted, with
-/// duplicates dropped. Bit-identical to numpy 1.24 (same arithmetic).
+/// duplicates dropped. Bit-identical to numpy 1.24 (same arithmetic), except
+/// where numpy's interpolation overflows (neighbours of both signs near
+/// ±DBL_MAX, where numpy returns ±inf edges): there the edge is interpolated
+/// in halves and stays finite.
 /// ±inf in the reference are left out of the quantiles (numpy would return
 /// NaN edges); a reference without finite values has no interior edges.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
@@ -197,7 +200,9 @@ inline std::vector<double> quantile_edges(span<const double> reference,
 /// numpy.histogram_bin_edges(concat(a, b), bins="sturges"): Sturges' rule,
 /// ceil(range / (range / (log2(n) + 1))) equal-width bins from min to max
 /// (±0.5 around a constant sample), edges from numpy.linspace. Bit-identical
-/// to numpy 1.24.
+/// to numpy 1.24 where numpy's range is finite; a range past DBL_MAX
+/// (numpy: "cannot convert float NaN to integer") is computed in halves,
+/// so such values still get finite edges.
 /// Throws drift_error: mlguard.drift.empty_sample when both are empty,
 /// mlguard.drift.nan_input on NaN, mlguard.drift.non_finite on ±inf (numpy
 /// raises "autodetected range ... is not finite").
@@ -221,7 +226,10 @@ inline std::vector<double> sturges_edges(span<const double> a, span<const double
     }
   }
   const auto n = static_cast<double>(a.size() + b.size());
-  const double ptp = hi - lo;
+  // A range past DBL_MAX (values of both signs near ±1e308; numpy fails
+  // there) is measured in halves: the same bins, since only the ratio counts.
+  const double scale = std::isinf(hi - lo) ? 0.5 : 1.0;
+  const double ptp = hi * scale - lo * scale;
   double first = lo;
   double last = hi;
   if (first == last) {
@@ -231,7 +239,7 @@ inline std::vector<double> sturges_edges(span<const double> a, span<const double
   const double width = ptp / (std::log2(n) + 1.0);
   std::size_t n_bins = 1;
   if (width != 0.0) {
-    n_bins = static_cast<std::size_t>(std::ceil((last - first) / width));
+    n_bins = static_cast<std::size_t>(std::ceil((last * scale - first * scale) / width));
   }
   std::vector<double> edges(n_bins + 1);
   for (std::size_t i = 0; i <= n_bins; ++i) {

@@ -3,11 +3,15 @@
 
 // The one result type of every drift statistic (psi, jensen_shannon,
 // chi_square, wasserstein, ...): statistic, p-value, degrees of freedom and
-// the bins it used, with its JSON form.
+// the bins it used, with its JSON form; and the rule by which a report or a
+// monitor window skips a statistic that decides nothing (NaN, or a distance
+// that overflows double).
 
+#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <optional>
+#include <string>
 
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/binning.hpp"
@@ -47,6 +51,29 @@ void to_json(json& j, const statistic_result& r) {
     j["bins"] = *r.bins;
   }
 }
+
+namespace detail {
+
+/// Why `r` decides nothing, or "" when it decides. A NaN statistic or
+/// p-value is undefined for the samples; an infinite statistic without a
+/// p-value is a distance of finite samples past DBL_MAX (Wasserstein near
+/// ±1e308), which no threshold can be compared with honestly. A test's
+/// infinite statistic with a p-value decides (chi_square with a category
+/// the reference lacks: inf and p = 0, as scipy). `method` names the
+/// statistic, `subject` what it ran on ("these samples", "this window").
+inline std::string undecided_reason(const char* method, const statistic_result& r,
+                                    const char* subject) {
+  if (std::isnan(r.statistic) || (r.p_value && std::isnan(*r.p_value))) {
+    return std::string(method) + " is undefined (NaN) for " + subject + "; choose another method";
+  }
+  if (std::isinf(r.statistic) && !r.p_value) {
+    return std::string(method) + " overflows double for " + subject +
+           " (the true value exceeds 1.8e308); choose another method";
+  }
+  return {};
+}
+
+} // namespace detail
 
 } // namespace mlguard::drift
 

@@ -20,6 +20,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
+#include "mlguard/profile/moments.hpp"
 #include "mlguard/sketch/detail/hash.hpp"
 #include "mlguard/sketch/distinct_count.hpp"
 #include "mlguard/sketch/frequent_items.hpp"
@@ -44,57 +45,6 @@ struct profile_options {
     return a.kll_k == b.kll_k && a.seed == b.seed &&
            a.frequent_items_capacity == b.frequent_items_capacity &&
            a.distinct_precision == b.distinct_precision;
-  }
-};
-
-/// Count, mean and sum of squared deviations of a set of numbers, updated by
-/// Welford's algorithm and combined with the pairwise formula of Chan, Golub &
-/// LeVeque (1979), so that merging partial results equals one pass over all
-/// of them up to rounding (≈1e-15 relative).
-///
-/// The mean of finite values is always finite, even near ±1.8e308 where a
-/// difference of two values overflows; m2 is then +infinity (the variance
-/// of such values is not a double).
-struct moments {
-  std::uint64_t n = 0;
-  double mean = 0.0;
-  double m2 = 0.0; // sum of (x - mean)^2
-
-  /// Welford's update with one value.
-  void add(double x) noexcept {
-    ++n;
-    const double delta = x - mean;
-    const double count = static_cast<double>(n);
-    if (std::isfinite(delta)) {
-      mean += delta / count;
-      m2 += delta * (x - mean);
-    } else { // |x - mean| > DBL_MAX: scale before adding
-      mean = mean - mean / count + x / count;
-      m2 = std::numeric_limits<double>::infinity();
-    }
-  }
-
-  /// Chan et al.'s combination of two disjoint sets.
-  void merge(const moments& other) noexcept {
-    if (other.n == 0) {
-      return;
-    }
-    if (n == 0) {
-      *this = other;
-      return;
-    }
-    const double na = static_cast<double>(n);
-    const double nb = static_cast<double>(other.n);
-    const double total = na + nb;
-    const double delta = other.mean - mean;
-    if (std::isfinite(delta)) {
-      mean += delta * (nb / total);
-      m2 += other.m2 + delta * delta * (na * nb / total);
-    } else {
-      mean = mean * (na / total) + other.mean * (nb / total);
-      m2 = std::numeric_limits<double>::infinity();
-    }
-    n += other.n;
   }
 };
 
@@ -153,7 +103,7 @@ public:
       ++non_finite_;
       return;
     }
-    if (moments_.n == 0) {
+    if (moments_.count() == 0) {
       min_ = max_ = value;
     } else {
       min_ = std::min(min_, value);
@@ -252,8 +202,8 @@ public:
     missing_ += other.missing_;
     non_finite_ += other.non_finite_;
     non_integer_ += other.non_integer_;
-    if (other.moments_.n > 0) {
-      if (moments_.n == 0) {
+    if (other.moments_.count() > 0) {
+      if (moments_.count() == 0) {
         min_ = other.min_;
         max_ = other.max_;
       } else {
@@ -279,7 +229,7 @@ public:
   /// ±infinity values (numeric).
   std::uint64_t non_finite_count() const noexcept { return non_finite_; }
   /// Finite values (numeric): what min, max, mean, variance and quantiles describe.
-  std::uint64_t finite_count() const noexcept { return moments_.n; }
+  std::uint64_t finite_count() const noexcept { return moments_.count(); }
   /// Finite values with a fractional part (0 for an integer-valued feature).
   std::uint64_t non_integer_count() const noexcept { return non_integer_; }
   /// missing_count() / count(), or nothing when count() is 0.
@@ -298,21 +248,20 @@ public:
   std::optional<double> max() const noexcept {
     return has_values() ? std::optional(max_) : std::nullopt;
   }
-  /// The mean of the finite values, or nothing without them.
+  /// The mean of the finite values (always finite), or nothing without them.
   std::optional<double> mean() const noexcept {
-    return has_values() ? std::optional(moments_.mean) : std::nullopt;
+    return has_values() ? std::optional(moments_.mean()) : std::nullopt;
   }
   /// The population variance (ddof = 0, numpy.var's default), or nothing
-  /// without finite values.
+  /// without finite values; +inf only when the true variance exceeds
+  /// DBL_MAX (values near ±1e308), never NaN.
   std::optional<double> variance() const noexcept {
-    return has_values() ? std::optional(moments_.m2 / static_cast<double>(moments_.n))
-                        : std::nullopt;
+    return has_values() ? std::optional(moments_.variance(0)) : std::nullopt;
   }
   /// The sample variance (ddof = 1, pandas' default), or nothing with fewer
-  /// than two finite values.
+  /// than two finite values; +inf as variance().
   std::optional<double> sample_variance() const noexcept {
-    return moments_.n > 1 ? std::optional(moments_.m2 / static_cast<double>(moments_.n - 1))
-                          : std::nullopt;
+    return moments_.count() > 1 ? std::optional(moments_.variance(1)) : std::nullopt;
   }
   /// Count, mean and sum of squared deviations of the finite values.
   const moments& finite_moments() const noexcept { return moments_; }
@@ -348,12 +297,13 @@ public:
 
   /// The profile as JSON: "kind", "count", "missing", then for numeric
   /// profiles "non_finite", "non_integer", "min", "max", "mean", "m2" (the
-  /// sum of squared deviations; the last four only with finite values) and
-  /// "quantiles" (a sketch::kll_sketch document); for categorical ones
-  /// "frequencies" (a sketch::frequent_items document); and "distinct" (a
-  /// sketch::distinct_count document). Doubles go through json_number
-  /// (shortest round-trip text; an m2 that overflowed as "inf"), so a
-  /// read-back profile is identical.
+  /// sum of squared deviations; the last four only with finite values),
+  /// "m2_exp2" only when m2 exceeds DBL_MAX (then m2 = "m2" × 2^"m2_exp2",
+  /// see moments::parts) and "quantiles" (a sketch::kll_sketch document);
+  /// for categorical ones "frequencies" (a sketch::frequent_items document);
+  /// and "distinct" (a sketch::distinct_count document). Doubles go through
+  /// json_number (shortest round-trip text), so a read-back profile is
+  /// identical, and every value written is a finite number.
   template <class = void>
   json to_json() const {
     json j = json::object();
@@ -366,8 +316,12 @@ public:
       if (has_values()) {
         j["min"] = json_number(min_);
         j["max"] = json_number(max_);
-        j["mean"] = json_number(moments_.mean);
-        j["m2"] = json_number(moments_.m2);
+        j["mean"] = json_number(moments_.mean());
+        const m2_parts m2 = moments_.parts();
+        j["m2"] = json_number(m2.significand); // "inf" only for an older document's m2
+        if (m2.exponent != 0) {
+          j["m2_exp2"] = m2.exponent;
+        }
       }
       j["quantiles"] = quantiles_.to_json();
     } else {
@@ -381,6 +335,7 @@ public:
   /// source and path, e.g. `p.json: features.fare.quantiles.levels[2]: ...`);
   /// `options` size the sketches the document does not hold (the frequency
   /// table of a numeric feature, the quantile sketch of a categorical one).
+  /// An m2 of "inf" (written before "m2_exp2" existed) reads as +inf.
   /// Throws format_error: mlguard.format.corrupt (missing or ill-typed
   /// fields, counts that do not add up, min > max, a bad sketch),
   /// mlguard.format.unknown_field, and the sketches' own format errors.
@@ -393,7 +348,7 @@ public:
     }
     if (numeric) {
       r.allow_fields({"kind", "count", "missing", "non_finite", "non_integer", "min", "max", "mean",
-                      "m2", "quantiles", "distinct"});
+                      "m2", "m2_exp2", "quantiles", "distinct"});
     } else {
       r.allow_fields({"kind", "count", "missing", "frequencies", "distinct"});
     }
@@ -425,9 +380,8 @@ public:
       r.fail("the counts do not add up (count = missing + non_finite + the quantile sketch's n, "
              "non_integer <= n)");
     }
-    p.moments_.n = finite;
     if (finite == 0) {
-      for (const char* field : {"min", "max", "mean", "m2"}) {
+      for (const char* field : {"min", "max", "mean", "m2", "m2_exp2"}) {
         if (r.has(field)) {
           r.fail(field, "a profile without finite values has no min, max, mean or m2");
         }
@@ -436,11 +390,22 @@ public:
     }
     p.min_ = r.finite("min");
     p.max_ = r.finite("max");
-    p.moments_.mean = r.finite("mean");
-    p.moments_.m2 = r.number("m2");
-    if (!(p.moments_.m2 >= 0.0)) {
+    const double mean = r.finite("mean");
+    const double m2 = r.number("m2");
+    if (!(m2 >= 0.0)) {
       r.fail("m2", "expected a non-negative number");
     }
+    int m2_exp2 = 0;
+    if (r.has("m2_exp2")) {
+      // m2 × 2^m2_exp2 with m2 in [2^1023, 2^1024); the m2 of 2^64 values
+      // of magnitude ≤ DBL_MAX is below 2^2115.
+      m2_exp2 = static_cast<int>(r.integer("m2_exp2", 1, 1100));
+      if (!std::isfinite(m2)) {
+        r.fail("m2", "an m2 with m2_exp2 must be a finite number");
+      }
+    }
+    p.moments_ = moments::from_parts(finite, mean, m2, m2_exp2,
+                                     std::max(std::fabs(p.min_), std::fabs(p.max_)));
     if (p.min_ > p.max_) {
       r.fail("min", "greater than max");
     }
@@ -462,17 +427,15 @@ public:
   friend bool operator==(const feature_profile& a, const feature_profile& b) {
     return a.kind_ == b.kind_ && a.count_ == b.count_ && a.missing_ == b.missing_ &&
            a.non_finite_ == b.non_finite_ && a.non_integer_ == b.non_integer_ &&
-           a.moments_.n == b.moments_.n &&
-           (a.moments_.n == 0 ||
-            (a.min_ == b.min_ && a.max_ == b.max_ && a.moments_.mean == b.moments_.mean &&
-             a.moments_.m2 == b.moments_.m2)) &&
+           a.moments_ == b.moments_ &&
+           (a.moments_.count() == 0 || (a.min_ == b.min_ && a.max_ == b.max_)) &&
            a.quantiles_ == b.quantiles_ && a.frequencies_ == b.frequencies_ &&
            a.distinct_ == b.distinct_;
   }
   friend bool operator!=(const feature_profile& a, const feature_profile& b) { return !(a == b); }
 
 private:
-  bool has_values() const noexcept { return moments_.n > 0; }
+  bool has_values() const noexcept { return moments_.count() > 0; }
 
   void adopt_kind(column_kind kind) {
     if (kind == kind_) {
@@ -534,28 +497,34 @@ private:
         lo = finite[i] < lo ? finite[i] : lo;
         hi = finite[i] > hi ? finite[i] : hi;
       }
-      moments part;
-      part.n = nf;
-      part.mean = ((s[0] + s[1]) + (s[2] + s[3])) / static_cast<double>(nf);
-      if (!std::isfinite(part.mean)) { // the sum overflowed: add scaled values
-        part.mean = 0.0;
-        for (i = 0; i < nf; ++i) {
-          part.mean += finite[i] / static_cast<double>(nf);
+      // Values beyond ±2^476 are summed scaled by 2^-e (exact), so neither
+      // the sum nor a squared deviation can overflow; e = 0 otherwise.
+      const int e = moments::exponent_for(std::max(-lo, hi));
+      const double scale = std::ldexp(1.0, -e);
+      if (e != 0) {
+        s[0] = s[1] = s[2] = s[3] = 0.0;
+        for (i = 0; i + 4 <= nf; i += 4) {
+          for (std::size_t l = 0; l < 4; ++l) {
+            s[l] += finite[i + l] * scale;
+          }
         }
-        part.mean = std::min(std::max(part.mean, lo), hi); // rounding at ±DBL_MAX
+        for (; i < nf; ++i) {
+          s[0] += finite[i] * scale;
+        }
       }
+      const double mean = ((s[0] + s[1]) + (s[2] + s[3])) / static_cast<double>(nf);
       double q[4] = {0.0, 0.0, 0.0, 0.0};
       double c[4] = {0.0, 0.0, 0.0, 0.0}; // compensation: sum of deviations
       std::uint64_t fractional = 0;
       for (i = 0; i + 4 <= nf; i += 4) {
         for (std::size_t l = 0; l < 4; ++l) {
-          const double d = finite[i + l] - part.mean;
+          const double d = finite[i + l] * scale - mean;
           q[l] += d * d;
           c[l] += d;
         }
       }
       for (; i < nf; ++i) {
-        const double d = finite[i] - part.mean;
+        const double d = finite[i] * scale - mean;
         q[0] += d * d;
         c[0] += d;
       }
@@ -566,18 +535,15 @@ private:
       // rounding error of the mean.
       const double dev = (c[0] + c[1]) + (c[2] + c[3]);
       const double squares = (q[0] + q[1]) + (q[2] + q[3]);
-      part.m2 = std::isfinite(squares) ? squares - dev * dev / static_cast<double>(nf) : squares;
-      if (part.m2 < 0.0) {
-        part.m2 = 0.0;
-      }
-      if (moments_.n == 0) {
+      const double m2 = std::max(squares - dev * dev / static_cast<double>(nf), 0.0);
+      if (moments_.count() == 0) {
         min_ = lo;
         max_ = hi;
       } else {
         min_ = std::min(min_, lo);
         max_ = std::max(max_, hi);
       }
-      moments_.merge(part);
+      moments_.merge(moments::from_scaled(nf, mean, m2, e));
       non_integer_ += fractional;
       quantiles_.update(span<const double>(finite, nf));
       for (i = 0; i < nf; ++i) {

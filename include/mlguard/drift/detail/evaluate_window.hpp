@@ -190,8 +190,8 @@ column_drift evaluate_feature(const feature_reference& ref, method requested,
         return out;
       }
     }
-    if (std::isnan(r.statistic) || (r.p_value && std::isnan(*r.p_value))) {
-      out.skipped = std::string(to_string(out.stat)) + " is undefined (NaN) for this window";
+    if (auto why = undecided_reason(to_string(out.stat), r, "this window"); !why.empty()) {
+      out.skipped = std::move(why);
       return out;
     }
     out.statistic = r.statistic;

@@ -104,12 +104,12 @@ column_drift compare_column(const column& ref, const column& cur, const report_o
     return out;
   };
 
-  // A statistic scipy would report as NaN (e.g. an exact p-value past
-  // double range) decides nothing: the column is skipped, not silently kept.
+  // A statistic that decides nothing (NaN, e.g. an exact p-value past double
+  // range; a distance past DBL_MAX) skips the column with the reason, never
+  // a verdict on a null or "inf".
   auto finish = [&](const statistic_result& result) {
-    if (std::isnan(result.statistic) || (result.p_value && std::isnan(*result.p_value))) {
-      return skip(std::string(to_string(chosen)) +
-                  " is undefined (NaN) for these samples; choose another method");
+    if (auto why = undecided_reason(to_string(chosen), result, "these samples"); !why.empty()) {
+      return skip(std::move(why));
     }
     out.statistic = result.statistic;
     out.p_value = result.p_value;

@@ -79,12 +79,18 @@ inline double numpy_std(span<const double> x) {
 }
 
 /// np.linspace(start, stop, num) element i (endpoint=True), bit for bit.
+/// When stop − start overflows (ends of both signs near ±DBL_MAX, where
+/// numpy returns ±inf and NaN), the same arithmetic on the halved ends,
+/// doubled: finite points between start and stop.
 inline double numpy_linspace_at(double start, double stop, std::size_t num,
                                 std::size_t i) noexcept {
   if (num > 1 && i == num - 1) {
     return stop;
   }
   const double delta = stop - start;
+  if (std::isinf(delta) && std::isfinite(start) && std::isfinite(stop)) {
+    return 2.0 * numpy_linspace_at(0.5 * start, 0.5 * stop, num, i);
+  }
   const auto div = static_cast<double>(num - 1);
   const auto fi = static_cast<double>(i);
   if (num <= 1) {
@@ -102,6 +108,9 @@ inline double numpy_linspace_at(double start, double stop, std::size_t num,
 /// (n−1)·q, then _lerp (a + (b−a)·t, or b − (b−a)·(1−t) for t ≥ 0.5). Only the
 /// order statistics at floor and floor + 1 of the virtual index are read, so
 /// `sorted` need only be sorted there (see select_order_statistics).
+/// When b − a overflows (neighbours of both signs near ±DBL_MAX, where numpy
+/// returns ±inf), the same _lerp on the halved neighbours, doubled: a finite
+/// quantile between a and b.
 inline double numpy_quantile_sorted(const double* sorted, std::size_t n, double q) noexcept {
   const double last = static_cast<double>(n - 1);
   const double virtual_index = last * q;
@@ -117,6 +126,12 @@ inline double numpy_quantile_sorted(const double* sorted, std::size_t n, double 
   const double b = sorted[i + 1];
   const double t = virtual_index - previous;
   const double diff = b - a;
+  if (std::isinf(diff)) {
+    const double half_a = 0.5 * a;
+    const double half_b = 0.5 * b;
+    const double half_diff = half_b - half_a;
+    return 2.0 * (t >= 0.5 ? half_b - half_diff * (1.0 - t) : half_a + half_diff * t);
+  }
   return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
 }
 
