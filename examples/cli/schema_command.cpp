@@ -46,6 +46,7 @@ void add_schema_command(CLI::App& app, int& status) {
     std::string data;
     output_options out{"json", {}};
     validate::infer_options options;
+    io::csv_options csv;
   };
   auto args = std::make_shared<args_t>();
   auto* cmd = app.add_subcommand("schema", "Schemas for data validation");
@@ -53,6 +54,7 @@ void add_schema_command(CLI::App& app, int& status) {
   auto* infer = cmd->add_subcommand("infer", "Infer a schema from a training CSV file");
   infer->add_option("data", args->data, "Training CSV file")->required();
   add_output_options(infer, args->out);
+  add_csv_options(infer, args->csv);
   infer
       ->add_option("--categorical-threshold", args->options.categorical_threshold,
                    "Largest number of categories that gets a vocabulary")
@@ -68,7 +70,7 @@ void add_schema_command(CLI::App& app, int& status) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   infer->callback([args, &status] {
-    const auto s = validate::infer_schema(io::read_csv(args->data), args->options);
+    const auto s = validate::infer_schema(io::read_csv(args->data, args->csv), args->options);
     emit(args->out, s.to_json(), [&] { return summary(s); });
     status = exit_ok;
   });
