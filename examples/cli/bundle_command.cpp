@@ -35,6 +35,7 @@ struct bundle_args {
   std::size_t smoke_rows = 5;
   std::vector<std::string> meta;
   output_options out;
+  io::csv_options csv;
 };
 
 json bundle_summary(const serving::loaded_bundle& b) {
@@ -87,6 +88,7 @@ void add_bundle_command(CLI::App& app, int& status) {
   create->add_option("--smoke-rows", args->smoke_rows, "Training rows kept as smoke rows")
       ->capture_default_str();
   create->add_option("--meta", args->meta, "Metadata KEY=VALUE (repeatable)");
+  add_csv_options(create, args->csv);
   create->callback([args, &status] {
     const auto fitted = pipeline::dynamic_pipeline::load(args->pipeline);
     serving::bundle_options options;
@@ -98,7 +100,7 @@ void add_bundle_command(CLI::App& app, int& status) {
       }
       options.metadata[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
-    const auto b = serving::make_bundle(fitted, io::read_csv(args->data), options);
+    const auto b = serving::make_bundle(fitted, io::read_csv(args->data, args->csv), options);
     serving::save_bundle(args->dir, b);
     const auto loaded = serving::load_bundle(args->dir);
     emit(args->out, bundle_summary(loaded), [&] { return bundle_summary_text(loaded); });

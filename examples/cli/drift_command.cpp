@@ -34,6 +34,7 @@ struct drift_args {
   std::string correction = "none";
   double drift_share = 0.5;
   output_options out;
+  io::csv_options csv;
 };
 
 std::string format_number(double v) {
@@ -101,6 +102,7 @@ void add_drift_command(CLI::App& app, int& status) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   add_output_options(cmd, args->out, true);
+  add_csv_options(cmd, args->csv);
 
   cmd->callback([args, &status] {
     drift::report_options options;
@@ -112,8 +114,8 @@ void add_drift_command(CLI::App& app, int& status) {
     options.drift_share = args->drift_share;
     options.columns = args->columns;
 
-    const table reference = io::read_csv(args->reference);
-    const table current = io::read_csv(args->current);
+    const table reference = io::read_csv(args->reference, args->csv);
+    const table current = io::read_csv(args->current, args->csv);
     const auto report = drift::compare(reference, current, options);
     if (args->out.html()) {
       write_page(args->out.path, report::drift_html(report, reference, current));

@@ -38,6 +38,7 @@ struct monitor_args {
   double drift_share = 0.5;
   bool partial = false;
   output_options out;
+  io::csv_options csv;
 };
 
 drift::method parse_method(const std::string& name) {
@@ -103,6 +104,7 @@ void add_monitor_command(CLI::App& app, int& status) {
       ->capture_default_str();
   cmd->add_flag("--partial", args->partial, "Also report the last, incomplete window");
   add_output_options(cmd, args->out, true);
+  add_csv_options(cmd, args->csv);
 
   cmd->callback([args, &status] {
     drift::monitor_options options;
@@ -138,8 +140,9 @@ void add_monitor_command(CLI::App& app, int& status) {
             ? drift::drift_monitor::from_profile(
                   profile::dataset_profile::from_json(load_json(args->reference), args->reference),
                   options, on_window)
-            : drift::drift_monitor::from_table(io::read_csv(args->reference), options, on_window);
-    const table stream = io::read_csv(args->stream);
+            : drift::drift_monitor::from_table(io::read_csv(args->reference, args->csv), options,
+                                               on_window);
+    const table stream = io::read_csv(args->stream, args->csv);
     // Per feature: its numeric column, or its codes and the map from the
     // stream's codes to the reference's (categories matched by name).
     struct source {

@@ -13,6 +13,14 @@
 // A command whose result is a document other commands read (profile,
 // schema) defaults to json; a command that reports (drift, validate, ...)
 // defaults to text.
+//
+// Every command that reads CSV takes the same reader options (add_csv_options):
+//
+//   --encoding utf-8|latin-1   utf-8 (the default) is checked byte by byte;
+//                              latin-1 decodes each byte as one character
+//   --strict-csv               RFC 4180 to the letter: refuse a quote inside
+//                              an unquoted field instead of keeping it
+//   --max-columns N            refuse a wider header (default 20000)
 
 #include <cstdio>
 #include <functional>
@@ -23,6 +31,7 @@
 #include <mlguard/core/detail/file.hpp>
 #include <mlguard/core/error.hpp>
 #include <mlguard/core/json.hpp>
+#include <mlguard/io/csv.hpp>
 
 namespace mlguard::cli {
 
@@ -49,6 +58,23 @@ inline void add_output_options(CLI::App* cmd, output_options& out, bool html = f
         ->capture_default_str();
   }
   cmd->add_option("-o,--output", out.path, "Write the result to FILE instead of stdout");
+}
+
+/// Adds --encoding utf-8|latin-1, --strict-csv and --max-columns to `cmd`, writing into
+/// `csv` (pass it to io::read_csv).
+inline void add_csv_options(CLI::App* cmd, io::csv_options& csv) {
+  cmd->add_option_function<std::string>(
+         "--encoding",
+         [&csv](const std::string& name) {
+           csv.encoding = name == "latin-1" ? io::csv_encoding::latin1 : io::csv_encoding::utf8;
+         },
+         "Text encoding of the CSV input: utf-8 (checked as read) or latin-1")
+      ->transform(CLI::IsMember({"utf-8", "latin-1"}, CLI::ignore_case))
+      ->default_str("utf-8");
+  cmd->add_flag("--strict-csv", csv.strict,
+                "Refuse a quote inside an unquoted field (by default it is kept as text)");
+  cmd->add_option("--max-columns", csv.max_columns, "The most columns a CSV header may have")
+      ->capture_default_str();
 }
 
 /// The content of the file at `path`. Throws io_error (mlguard.io.open_failed, read_failed).

@@ -49,12 +49,14 @@ void add_profile_command(CLI::App& app, int& status) {
     std::vector<std::string> inputs;
     output_options out{"json", {}};
     output_options merged{"json", {}};
+    io::csv_options csv;
   };
   auto args = std::make_shared<args_t>();
   auto* cmd =
       app.add_subcommand("profile", "Profile a CSV file (or merge profiles: profile merge)");
   cmd->add_option("data", args->data, "CSV file to profile");
   add_output_options(cmd, args->out);
+  add_csv_options(cmd, args->csv);
   auto* merge = cmd->add_subcommand("merge", "Merge profiles (e.g. one per replica or month)");
   merge->add_option("profiles", args->inputs, "Profile JSON files (mlguard profile)")->required();
   add_output_options(merge, args->merged);
@@ -66,7 +68,7 @@ void add_profile_command(CLI::App& app, int& status) {
     if (args->data.empty()) {
       throw CLI::ValidationError("data", "a CSV file to profile is required");
     }
-    const auto p = profile::dataset_profile::of(io::read_csv(args->data));
+    const auto p = profile::dataset_profile::of(io::read_csv(args->data, args->csv));
     emit(args->out, p.to_json(), [&] { return summary(p); });
     status = exit_ok;
   });

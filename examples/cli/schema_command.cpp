@@ -100,6 +100,7 @@ void add_schema_command(CLI::App& app, int& status) {
     validate::infer_options options;
     std::string policy = "flag";
     std::vector<std::string> features;
+    io::csv_options csv;
   };
   auto args = std::make_shared<args_t>();
   auto* cmd = app.add_subcommand("schema", "Schemas for data validation");
@@ -107,6 +108,7 @@ void add_schema_command(CLI::App& app, int& status) {
   auto* infer = cmd->add_subcommand("infer", "Infer a schema from a training CSV file");
   infer->add_option("data", args->data, "Training CSV file")->required();
   add_output_options(infer, args->out);
+  add_csv_options(infer, args->csv);
   infer
       ->add_option("--categorical-threshold", args->options.categorical_threshold,
                    "Largest number of categories that gets a vocabulary")
@@ -140,7 +142,8 @@ void add_schema_command(CLI::App& app, int& status) {
     for (const auto& text : args->features) {
       add_feature_setting(args->options, text);
     }
-    const auto r = validate::infer_schema_report(io::read_csv(args->data), args->options);
+    const auto r =
+        validate::infer_schema_report(io::read_csv(args->data, args->csv), args->options);
     for (const auto& w : r.warnings) {
       std::fprintf(stderr, "mlguard: warning: feature '%s': %s\n", w.feature.c_str(),
                    w.message.c_str());

@@ -53,6 +53,7 @@ void add_validate_command(CLI::App& app, int& status) {
     std::string reference;
     std::size_t max_rows = 5;
     output_options out;
+    io::csv_options csv;
   };
   auto args = std::make_shared<args_t>();
   auto* cmd = app.add_subcommand("validate", "Validate a CSV file against a schema");
@@ -63,13 +64,14 @@ void add_validate_command(CLI::App& app, int& status) {
   cmd->add_option("--max-rows", args->max_rows, "Failing row numbers listed per anomaly")
       ->capture_default_str();
   add_output_options(cmd, args->out, true);
+  add_csv_options(cmd, args->csv);
   cmd->callback([args, &status] {
     const auto s = validate::schema::load(args->schema);
     std::optional<profile::dataset_profile> reference;
     if (!args->reference.empty()) {
       reference = profile::dataset_profile::load(args->reference);
     }
-    const table data = io::read_csv(args->data);
+    const table data = io::read_csv(args->data, args->csv);
     if (data.rows() == 0) {
       throw validation_error("empty_data", args->data + ": no data rows to validate");
     }

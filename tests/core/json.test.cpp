@@ -92,10 +92,48 @@ TEST_CASE("parse_json: corrupt and truncated text is a format error naming the s
   }
 }
 
-TEST_CASE("dump_json: bytes that are not UTF-8 are replaced, not thrown") {
-  const json j = std::string("caf\xe9");
-  CHECK(dump_json(j) == "\"caf\xef\xbf\xbd\"");
+TEST_CASE("dump_json: a string that is not UTF-8 is an mlguard error naming its place") {
+  // Replacing the bytes (U+FFFD) would write a document that does not read
+  // back as it was; nlohmann's own type_error.316 must not escape either.
   CHECK(dump_json(json{{"a", 1}}, 2) == "{\n  \"a\": 1\n}");
+  CHECK(dump_json(json("caf\xc3\xa9")) == "\"caf\xc3\xa9\"");
+  constexpr document_format kind{"mlguard.example", 1};
+  json doc = new_document(kind);
+  doc["cities"] = json::array({"paris", "caf\xe9"});
+  try {
+    (void)dump_json(doc);
+    FAIL("expected a throw");
+  } catch (const format_error& e) {
+    CHECK(e.id() == "mlguard.format.invalid_utf8");
+    CHECK(std::string(e.message()) ==
+          "a \"mlguard.example\" document: /cities/1: \"caf\\xE9\" is not UTF-8, which JSON text "
+          "must be (decode Latin-1 text first, as read_csv does with csv_encoding::latin1)");
+  }
+  // A key, escaped as a JSON pointer token ('/' is "~1"); a bare value.
+  json keyed = json::object();
+  keyed["ok"] = 1;
+  keyed["a/b\xff"] = 2;
+  try {
+    (void)dump_json(keyed);
+    FAIL("expected a throw");
+  } catch (const format_error& e) {
+    CHECK(
+        std::string(e.message()).rfind("a JSON value: /a~1b\\xFF: \"a/b\\xFF\" is not UTF-8", 0) ==
+        0);
+  }
+  MLGUARD_CHECK_THROWS_ID(dump_json(json("\xc0\xaf")), "mlguard.format.invalid_utf8");
+  // save_json names the file and writes nothing.
+  test::temp_dir dir;
+  const auto path = dir.file("d.json");
+  try {
+    save_json(path, doc);
+    FAIL("expected a throw");
+  } catch (const format_error& e) {
+    CHECK(e.id() == "mlguard.format.invalid_utf8");
+    CHECK(std::string(e.message()).rfind(path + ": /cities/1: ", 0) == 0);
+  }
+  struct stat st {};
+  CHECK(::stat(path.c_str(), &st) != 0);
 }
 
 TEST_CASE("check_format: kind, legacy kind and format_version are checked") {

@@ -74,3 +74,23 @@ TEST_CASE("pipeline fingerprint: stable, survives save/load, changes with any pa
   static_pipeline<standard_scaler> unfitted(standard_scaler{});
   MLGUARD_CHECK_THROWS_ID(fingerprint(unfitted), "mlguard.pipeline.not_fitted");
 }
+
+TEST_CASE("pipeline fingerprint: a feature name that is not UTF-8 is an mlguard error") {
+  // Before, json::dump() let nlohmann's type_error.316 escape.
+  json doc = export_reference()["cases"][0]["document"];
+  const auto rename = [](json& names) {
+    for (auto& n : names) {
+      if (n == "fare") {
+        n = "far\xe9";
+      }
+    }
+  };
+  rename(doc["input_features"]);
+  for (auto& stage : doc["stages"]) {
+    if (stage["params"].contains("columns")) {
+      rename(stage["params"]["columns"]);
+    }
+  }
+  const auto p = dynamic_pipeline::from_json(doc);
+  MLGUARD_CHECK_THROWS_ID(fingerprint(p), "mlguard.format.invalid_utf8");
+}

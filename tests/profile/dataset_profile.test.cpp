@@ -652,3 +652,20 @@ TEST_CASE("dataset_profile: features() follow columns(); find is by name") {
   CHECK(p.find("beta") == nullptr);
   CHECK(p.find("") == nullptr);
 }
+
+TEST_CASE("dataset_profile: a category that is not UTF-8 makes dump and save an mlguard error") {
+  // A table built in code can hold any bytes ("caf\xe9" is Latin-1); read_csv
+  // checks them. This was nlohmann's type_error.316 from dump(), then a
+  // silently replaced U+FFFD that did not read back.
+  table t;
+  t.add(column::categorical("city", {0, 1, 0}, vocabulary({"caf\xe9", "paris"})));
+  const auto p = dataset_profile::of(t);
+  MLGUARD_CHECK_THROWS_ID(p.dump(), "mlguard.format.invalid_utf8");
+  test::temp_dir dir;
+  MLGUARD_CHECK_THROWS_ID(p.save(dir.file("p.json")), "mlguard.format.invalid_utf8");
+  try {
+    (void)p.dump();
+  } catch (const error& e) {
+    CHECK(std::string(e.message()).find("/features/city/") != std::string::npos);
+  }
+}

@@ -12,6 +12,9 @@
 // - Documents: an object that opens with {"format": "mlguard.<kind>",
 //   "format_version": N}. Each document type names its document_format and
 //   has save(path) and load(path), built on save_json and load_json.
+// - Text: JSON is UTF-8. dump_json and save_json refuse a string that is not
+//   (mlguard.format.invalid_utf8, naming its JSON pointer) rather than write
+//   something that would not read back as it was.
 // - Loaders read fields through json_reader, whose errors name the source and
 //   the field path: `pipeline.json: stages[2].params.coef: expected a number`.
 //
@@ -38,6 +41,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mlguard/core/detail/file.hpp"
+#include "mlguard/core/detail/utf8.hpp"
 #include "mlguard/core/error.hpp"
 
 namespace mlguard {
@@ -117,12 +121,85 @@ json parse_json(std::string_view text, std::string_view source) {
   }
 }
 
+namespace detail {
+
+// Appends to `path` the JSON pointer of the first string of `value` (a key
+// or a value, in document order) that is not UTF-8, and returns that
+// string; nullptr when every string is UTF-8. Runs only after a dump failed.
+inline const std::string* find_invalid_utf8(const json& value, std::string& path) {
+  const auto step = [&path](std::string_view token) {
+    path.push_back('/');
+    for (const char ch : token) { // RFC 6901: '~' is "~0", '/' is "~1"
+      path.append(ch == '~' ? "~0" : ch == '/' ? "~1" : std::string(1, ch));
+    }
+  };
+  if (value.is_string()) {
+    const auto& s = value.get_ref<const std::string&>();
+    return is_utf8(s) ? nullptr : &s;
+  }
+  const std::size_t size = path.size();
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      step(utf8_printable(it.key(), std::string::npos));
+      if (!is_utf8(it.key())) {
+        return &it.key();
+      }
+      if (const auto* bad = find_invalid_utf8(*it, path)) {
+        return bad;
+      }
+      path.resize(size);
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      step(std::to_string(i));
+      if (const auto* bad = find_invalid_utf8(value[i], path)) {
+        return bad;
+      }
+      path.resize(size);
+    }
+  }
+  return nullptr;
+}
+
+// dump_json's work; `source` opens the error message (a path, or "" to name
+// the document by its "format").
+template <class = void>
+std::string dump_json_checked(const json& value, int indent, std::string_view source) {
+  try {
+    return value.dump(indent, ' ', false, json::error_handler_t::strict);
+  } catch (const json::type_error& e) { // 316: a string is not UTF-8
+    std::string where(source);
+    if (where.empty()) {
+      const auto kind = value.is_object() ? value.find("format") : value.end();
+      where = kind != value.end() && kind->is_string()
+                  ? "a \"" + utf8_printable(kind->get_ref<const std::string&>()) + "\" document"
+                  : std::string("a JSON value");
+    }
+    std::string path;
+    const std::string* bad = find_invalid_utf8(value, path);
+    if (bad == nullptr) {
+      throw format_error("invalid_utf8", where + ": " + e.what());
+    }
+    throw format_error("invalid_utf8",
+                       where + ": " + (path.empty() ? std::string("/") : path) + ": \"" +
+                           utf8_printable(*bad) +
+                           "\" is not UTF-8, which JSON text must be (decode Latin-1 "
+                           "text first, as read_csv does with csv_encoding::latin1)");
+  }
+}
+
+} // namespace detail
+
 /// Serialises `value` as JSON text, `indent` spaces per level (-1: one line).
-/// Strings that are not valid UTF-8 are written with U+FFFD in place of the
-/// bad bytes rather than failing: a report on a Latin-1 file stays readable.
+/// JSON text is UTF-8, and what mlguard writes must read back as it was, so
+/// a string (or key) that is not UTF-8 is an error, not replaced: throws
+/// format_error (mlguard.format.invalid_utf8) naming the document (its
+/// "format") and the string's JSON pointer, e.g. `a "mlguard.profile"
+/// document: /features/city/...: "caf\xE9" is not UTF-8 ...`. Never lets
+/// nlohmann's type_error.316 escape.
 template <class = void>
 std::string dump_json(const json& value, int indent = -1) {
-  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+  return detail::dump_json_checked(value, indent, {});
 }
 
 /// The identity of a persisted document type: its "format" name, the newest
@@ -421,10 +498,12 @@ private:
 
 /// Writes `document` to `path` atomically (a temporary file beside it,
 /// fsync, rename, fsync of the directory): a reader sees the old file or the
-/// new one, never a torn one. Throws io_error (mlguard.io.write_failed).
+/// new one, never a torn one. Throws io_error (mlguard.io.write_failed), and
+/// format_error (mlguard.format.invalid_utf8, naming `path`) as dump_json;
+/// then nothing is written.
 template <class = void>
 void save_json(const std::string& path, const json& document, int indent = 1) {
-  std::string text = dump_json(document, indent);
+  std::string text = detail::dump_json_checked(document, indent, path);
   text.push_back('\n');
   detail::write_file_atomic(path, text);
 }

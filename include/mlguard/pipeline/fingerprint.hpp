@@ -34,6 +34,8 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/json.hpp"
+
 namespace mlguard::pipeline {
 
 namespace detail {
@@ -76,10 +78,11 @@ inline std::string fingerprint_bytes(const std::string& bytes) {
 /// writes each double as its shortest round-trip decimal, so the bytes, and
 /// the fingerprint, are the same on every run and machine, equal for a saved
 /// and reloaded pipeline, and different after any parameter changes.
-/// Throws what p.to_json() throws (pipeline_error mlguard.pipeline.not_fitted).
+/// Throws what p.to_json() throws (pipeline_error mlguard.pipeline.not_fitted),
+/// and format_error (mlguard.format.invalid_utf8) when a feature name is not UTF-8.
 template <typename Pipeline>
 std::string fingerprint(const Pipeline& p) {
-  return fingerprint_bytes(p.to_json().dump());
+  return fingerprint_bytes(dump_json(p.to_json())); // the bytes of json::dump(), checked
 }
 
 /// A stable hash of a training matrix: XXH3-128 (seed 0) of the byte string
