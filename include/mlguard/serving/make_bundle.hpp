@@ -103,7 +103,7 @@ validate::schema aligned_schema(const validate::schema& inferred, const table& t
 /// dynamic_pipeline::from_json and check_bundle.
 template <typename Pipeline>
 model_bundle make_bundle(const Pipeline& fitted, const table& training,
-                         const bundle_options& options = {}) {
+                         const bundle_options& options) {
   model_bundle b;
   b.pipeline = fitted.to_json();
   const auto inputs = json_reader(b.pipeline, "pipeline").texts("input_features");
@@ -162,6 +162,15 @@ model_bundle make_bundle(const Pipeline& fitted, const table& training,
   }
   check_bundle(b);
   return b;
+}
+
+/// make_bundle with default bundle_options. An overload rather than a default
+/// argument: GCC 12 at -O2 warns (-Wmaybe-uninitialized, a false positive) on
+/// destroying a defaulted options temporary in the caller.
+template <typename Pipeline>
+model_bundle make_bundle(const Pipeline& fitted, const table& training) {
+  const bundle_options options;
+  return make_bundle(fitted, training, options);
 }
 
 } // namespace mlguard::serving
