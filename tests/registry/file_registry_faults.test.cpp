@@ -592,6 +592,37 @@ TEST_CASE("file_registry: a write that fails after its commit point succeeds and
   CHECK(token["version"] == 2);
 }
 
+TEST_CASE("file_registry: a delete whose clean-up fails after its commit point succeeds") {
+  test::temp_dir dir;
+  const auto root = dir.path + "/reg";
+  manual_clock clock(test::test_epoch());
+  file_registry_options options = sync_options();
+  options.clock = &clock;
+  file_registry reg(root, options);
+  reg.create_model("churn");
+  reg.create_model("fraud");
+  reg.register_version("churn", "s3://1");
+  // Where the deleted model's directory will go (ROOT/trash/NAME.deleted.TIME.PID), a
+  // directory that is not empty: the rename after the commit fails.
+  const auto target = root + "/trash/churn.deleted." +
+                      std::to_string(clock.now().time_since_epoch().count()) + "." +
+                      std::to_string(::getpid());
+  REQUIRE(::mkdir(target.c_str(), 0755) == 0);
+  write_text(target + "/x", "x");
+  reg.delete_model("churn"); // committed: success
+  file_registry other(root, options);
+  CHECK_FALSE(other.has_model("churn"));
+  MLGUARD_CHECK_THROWS_ID(other.get_version("churn", 1), "mlguard.registry.not_found");
+  const auto models = other.list_models(); // the pending clean-up does not break a listing
+  REQUIRE(models.size() == 1);
+  CHECK(models[0].name == "fraud");
+  // The next write to the name finishes the move first.
+  clock.advance(std::chrono::seconds(1));
+  reg.create_model("churn");
+  CHECK(other.get_model("churn").latest_version == 0);
+  CHECK(other.model_names() == std::vector<std::string>{"churn", "fraud"});
+}
+
 TEST_CASE("file_registry: the journal is read in blocks, and only its last line may be torn") {
   memory_temp_dir dir;
   const auto root = dir.path + "/reg";

@@ -11,9 +11,11 @@
 // where CCCCCCCC is the CRC-32 (8 lowercase hex digits) of the JSON text. The first
 // line is a header, {"format": "mlguard.registry.journal", "format_version": 1,
 // "model": NAME}; every later line is an audit_record plus, for create_model and
-// register_version, the "document" the change created. A last line that is incomplete
-// or fails its checksum is a torn write from a crash: parse_journal ignores it. A bad
-// line anywhere else is corruption.
+// register_version, the "document" the change created (a registration made with a client
+// token carries it as "client_token"). A last line that is incomplete or fails its
+// checksum is a torn write from a crash: parse_journal and scan_journal ignore it. A bad
+// line anywhere else is corruption. A writer appends a whole line in one write() with
+// its newline last, so a reader that meets a write in progress sees a torn last line.
 
 #include <unistd.h>
 
