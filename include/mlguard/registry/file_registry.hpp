@@ -487,14 +487,16 @@ private:
     // Readers take a shared lock where they can (so they wait for a writer in progress
     // rather than read its records before its documents), and read without one where
     // they cannot (a read-only tree: file_lock). That is safe because of the journal's
-    // rules: it only grows (a writer cuts nothing but a torn last line, which readers
-    // ignore), a writer appends one whole record per write() with the newline last, so
-    // a reader sees a prefix of it at worst, and that prefix (no newline, or a
-    // checksum that fails) is ignored as torn; records are checksummed, and every
-    // document is replaced by rename, so a reader sees the old file or the new one.
-    // model.json is read before the journal and its journal_offset never runs ahead of
-    // the journal, so state = model.json + the journal past its offset is a state the
-    // registry was in.
+    // rules (detail/journal.hpp): it only grows; a writer appends one whole record per
+    // write() with its newline last, so a reader that meets the write sees a prefix of
+    // it at worst (on a local file system), and a prefix (no newline, or a checksum that
+    // fails) is ignored as torn; every document is replaced by rename, so a reader sees
+    // the old file or the new one; model.json is read before the journal, and its
+    // journal_offset never runs ahead of the journal, so model.json plus the journal
+    // past its offset is a state the registry was in. The one cut of a whole record (its
+    // fsync failed: append_record) happens under the exclusive lock, so only a reader
+    // without the lock, next to a live writer, could have seen that record: a reader
+    // that cannot open a lock file that a writer can.
     detail::file_lock lock(locks_fd_.get(), name + ".lock", false,
                            root_ + "/locks/" + name + ".lock");
     if (same_file && size >= it->second.valid_end && it->second.state.pending.size() < 256 &&
