@@ -504,9 +504,8 @@ void set_tree(const std::string& path, mode_t dir_mode, mode_t file_mode,
   }
 }
 
-} // namespace registry_faults_test
-
-using namespace registry_faults_test;
+// The test cases live in the namespace too, so that in a unity build its helpers win
+// over same-named ones of the folder's other test files.
 
 TEST_CASE("file_registry: a root that is a file says so") {
   test::temp_dir dir;
@@ -1005,3 +1004,5 @@ TEST_CASE("file_registry: a model with 20,000 versions opens at once, and readin
 }
 
 #endif // MLGUARD_REGISTRY_WORKER_PATH
+
+} // namespace registry_faults_test
