@@ -12,7 +12,7 @@
 // line is a header, {"format": "mlguard.registry.journal", "format_version": 1,
 // "model": NAME}; every later line is an audit_record plus, for create_model and
 // register_version, the "document" the change created (a registration made with a client
-// token carries it as "client_token"). A last line that is incomplete or fails its
+// token carries it in its document as "client_token"). A last line that is incomplete or fails its
 // checksum is a torn write from a crash: parse_journal and scan_journal ignore it. A bad
 // line anywhere else is corruption. A writer appends a whole line in one write() with
 // its newline last, so a reader that meets a write in progress sees a torn last line.
@@ -50,6 +50,12 @@ inline json entry_to_json(const journal_entry& e) {
   if (e.version_document) {
     json d = *e.version_document;
     d.erase("aliases");
+    if (!e.record.client_token.empty()) {
+      // Inside the document, whose unknown fields readers ignore, so a registry written
+      // with client tokens stays readable by an mlguard that predates them.
+      j.erase("client_token");
+      d["client_token"] = e.record.client_token;
+    }
     j["document"] = std::move(d);
   } else if (e.model_document) {
     json d = json::object();
@@ -72,6 +78,9 @@ inline journal_entry entry_from_json(const json& j, const std::string& source) {
     const json_reader doc = r.object("document");
     if (e.record.action == audit_action::register_version) {
       e.version_document = read_model_version(doc);
+      if (doc.has_value("client_token")) {
+        e.record.client_token = doc.text("client_token");
+      }
     } else if (e.record.action == audit_action::create_model) {
       registered_model m;
       m.name = e.record.model;
