@@ -3,12 +3,17 @@
 //   create NAME [--description TEXT] [--tag k=v ...]
 //   register NAME --artifact URI [--digest D] [--metric k=v ...] [--tag k=v ...]
 //            [--param k=v ...] [--parent V] [--status pending|ready|failed]
+//            [--client-token T]
 //   list [NAME]
 //   show NAME | NAME/VERSION | NAME@ALIAS | NAME/latest | models:/...
 //   alias NAME ALIAS VERSION [--expect CURRENT|none] [--reason TEXT]
 //   history NAME [--alias ALIAS] [--at ISO8601]
 //   rollback NAME ALIAS [--reason TEXT]
 //   publish NAME BUNDLE_DIR [--store DIR] [--description TEXT] [--reason TEXT]
+//
+// register --client-token makes the registration safe to retry: the same command run
+// again (after a timeout, a crash, a full disk) prints the version the first run made
+// instead of registering another.
 //
 // publish verifies a bundle directory (`mlguard bundle create`), copies it into the
 // artifact store (default ROOT/artifacts) and registers it as a new version whose
@@ -52,6 +57,7 @@ struct registry_args {
   std::string digest;
   std::string description;
   std::string status = "ready";
+  std::string client_token;
   std::vector<std::string> metrics;
   std::vector<std::string> tags;
   std::vector<std::string> params;
@@ -241,6 +247,9 @@ void add_registry_command(CLI::App& app, int& status) {
   regv->add_option("--status", args->status, "pending|ready|failed")
       ->check(CLI::IsMember({"pending", "ready", "failed"}))
       ->capture_default_str();
+  regv->add_option("--client-token", args->client_token,
+                   "Retry token: run again with the same token, get the same version "
+                   "(e.g. a UUID)");
   regv->callback([args, &status] {
     version_metadata meta;
     meta.artifact_digest = args->digest;
@@ -250,6 +259,7 @@ void add_registry_command(CLI::App& app, int& status) {
     meta.parent_version = args->parent;
     meta.description = args->description;
     meta.status = version_status_from_string(args->status);
+    meta.client_token = args->client_token;
     auto r = open(*args, false);
     const auto v = r->register_version(args->name, args->artifact, meta, context(*args));
     emit(args->out, v, [&] { return version_text(v); });

@@ -1,4 +1,7 @@
 // `mlguard registry` end to end: the real executable on a real directory.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
@@ -167,4 +170,80 @@ TEST_CASE("mlguard registry: text for people by default, -o writes the result to
   CHECK(versions[0]["metrics"]["auc"] == 0.91);
   const auto bad_format = cli.run_text({"list", "--format", "yaml"});
   CHECK(bad_format.exit_code == 2);
+}
+
+TEST_CASE("mlguard registry: --client-token makes register safe to run again") {
+  cli_registry cli;
+  cli.ok({"create", "churn"});
+  const std::vector<std::string> once = {"register", "churn",   "--artifact",     "s3://m/1",
+                                         "--metric", "auc=0.9", "--client-token", "nightly-42"};
+  CHECK(cli.ok(once)["version"] == 1);
+  CHECK(cli.ok(once)["version"] == 1); // the retry: the same version, nothing registered
+  CHECK(cli.ok({"register", "churn", "--artifact", "s3://m/2"})["version"] == 2);
+  const auto log = cli.ok({"history", "churn"});
+  REQUIRE(log.size() == 3);
+  CHECK(log[1]["client_token"] == "nightly-42");
+  // The same token for another artifact: refused, one line naming the mistake.
+  const auto reused =
+      cli.run({"register", "churn", "--artifact", "s3://m/3", "--client-token", "nightly-42"});
+  CHECK(reused.exit_code == 2);
+  CHECK(reused.err.find("mlguard.registry.client_token_reused") != std::string::npos);
+  CHECK(test::count_lines(reused.err) == 1);
+  CHECK(cli.ok({"show", "churn/latest"})["version"] == 2);
+}
+
+TEST_CASE("mlguard registry: text that is not UTF-8 is refused with the registry's id") {
+  cli_registry cli;
+  cli.ok({"create", "churn"});
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"create", "fraud", "--description", "caf\xe9"},
+           {"register", "churn", "--artifact", "s3://caf\xe9"},
+           {"register", "churn", "--artifact", "s3://x", "--tag", "k=caf\xe9"},
+           {"register", "churn", "--artifact", "s3://x", "--description", "caf\xe9"},
+       }) {
+    const auto r = cli.run(args);
+    CHECK(r.exit_code == 2);
+    CHECK_MESSAGE(r.err.find("mlguard.registry.invalid_argument") != std::string::npos, r.err);
+    CHECK(r.err.find("json.exception") == std::string::npos);
+  }
+  CHECK(cli.ok({"list"}).size() == 1);
+  CHECK(cli.ok({"show", "churn"})["latest_version"] == 0);
+}
+
+TEST_CASE("mlguard registry: a root that is a file is named as such") {
+  cli_registry cli;
+  const auto file = cli.dir.write("registry.txt", "not a directory");
+  const auto r = test::run_process({MLGUARD_CLI_PATH, "registry", "--root", file, "list"});
+  CHECK(r.exit_code == 2);
+  CHECK_MESSAGE(r.err.find("is a file, not a directory") != std::string::npos, r.err);
+  CHECK(r.err.find("symlink") == std::string::npos);
+}
+
+TEST_CASE("mlguard registry: an unprivileged user lists, shows and reads the history of a "
+          "registry it may only read") {
+  if (::geteuid() != 0 || ::access("/usr/bin/setpriv", X_OK) != 0) {
+    MESSAGE("skipped: needs root and setpriv to run the CLI as another user");
+    return;
+  }
+  cli_registry cli;
+  cli.ok({"create", "churn", "--description", "who leaves"});
+  cli.ok({"register", "churn", "--artifact", "s3://m/1"});
+  cli.ok({"alias", "churn", "champion", "1"});
+  REQUIRE(::chmod(cli.dir.path.c_str(), 0755) == 0); // mkdtemp made it 0700
+  auto as_nobody = [&](std::vector<std::string> args) {
+    args.insert(args.begin(),
+                {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                 MLGUARD_CLI_PATH, "registry", "--root", cli.root(), "--format", "json"});
+    return test::run_process(args);
+  };
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"list"}, {"list", "churn"}, {"show", "churn@champion"}, {"history", "churn"}}) {
+    const auto r = as_nobody(args);
+    CHECK_MESSAGE(r.exit_code == 0, args.front() << ": " << r.err);
+  }
+  CHECK(parse_json(as_nobody({"show", "churn@champion"}).out, "stdout")["version"] == 1);
+  const auto write = as_nobody({"register", "churn", "--artifact", "s3://m/2"});
+  CHECK(write.exit_code == 2);
+  CHECK_MESSAGE(write.err.find("mlguard.registry.read_only") != std::string::npos, write.err);
+  CHECK(cli.ok({"show", "churn"})["latest_version"] == 1);
 }

@@ -521,3 +521,174 @@ TEST_CASE_TEMPLATE("registry: threads registering at once get distinct consecuti
   CHECK(*all.rbegin() == threads * each + 1);
   CHECK(reg.list_versions("churn").size() == static_cast<std::size_t>(threads * each + 1));
 }
+
+TEST_CASE_TEMPLATE("registry: a client token makes a registration exactly-once", B,
+                   MLGUARD_REGISTRY_BACKENDS) {
+  B b;
+  auto& reg = b.reg();
+  reg.create_model("churn");
+  version_metadata meta;
+  meta.metrics["auc"] = 0.91;
+  meta.tags["run"] = "nightly";
+  meta.client_token = "6f1c2d3e-0b4a-4e59-9a51-2f8c7d6e5b4a";
+  const auto first = reg.register_version("churn", "s3://m/1", meta, {"ci", "nightly"});
+  CHECK(first.version == 1);
+  // The retry of a call whose answer was lost: the same version, nothing written.
+  b.clock.advance(1min);
+  const auto retry = reg.register_version("churn", "s3://m/1", meta, {"ci", "retry"});
+  CHECK(retry.version == 1);
+  CHECK(retry.lineage.created_at == first.lineage.created_at);
+  CHECK(reg.get_model("churn").latest_version == 1);
+  CHECK(reg.audit_log("churn").size() == 2);
+  CHECK(reg.audit_log("churn").back().client_token == meta.client_token);
+  CHECK(json(reg.audit_log("churn").back())["client_token"] == meta.client_token);
+
+  // Without a token, or with another one, each call registers a new version.
+  version_metadata plain = meta;
+  plain.client_token.clear();
+  CHECK(reg.register_version("churn", "s3://m/1", plain).version == 2);
+  version_metadata other = meta;
+  other.client_token = "job-42.attempt-1";
+  CHECK(reg.register_version("churn", "s3://m/3", other).version == 3);
+
+  // The same token for another request is refused, naming what differs; nothing written.
+  version_metadata changed = meta;
+  changed.metrics["auc"] = 0.5;
+  try {
+    reg.register_version("churn", "s3://m/other", changed);
+    FAIL("expected mlguard.registry.client_token_reused");
+  } catch (const registry_error& e) {
+    CHECK(e.id() == "mlguard.registry.client_token_reused");
+    const std::string what = e.what();
+    CHECK(what.find("artifact_uri") != std::string::npos);
+    CHECK(what.find("metrics") != std::string::npos);
+    CHECK(what.find("version 1") != std::string::npos);
+  }
+  CHECK(reg.get_model("churn").latest_version == 3);
+
+  // A change made to the version since (its description) does not make a retry of
+  // the original request a different request.
+  reg.set_version_description("churn", 1, "promoted");
+  b.reopen(); // the file registry finds the token on disk
+  auto& r = b.reg();
+  const auto again = r.register_version("churn", "s3://m/1", meta);
+  CHECK(again.version == 1);
+  CHECK(again.description == "promoted");
+  CHECK(r.register_version("churn", "s3://m/3", other).version == 3);
+  CHECK(r.get_model("churn").latest_version == 3);
+  CHECK(r.audit_log("churn").size() == 5);
+
+  // A token belongs to its model, and a deleted model's tokens go with it.
+  r.create_model("fraud");
+  CHECK(r.register_version("fraud", "s3://m/1", meta).version == 1);
+  r.delete_model("churn");
+  r.create_model("churn");
+  CHECK(r.register_version("churn", "s3://m/1", meta).version == 1);
+  CHECK(r.register_version("churn", "s3://m/1", meta).version == 1);
+
+  // Tokens follow the name rules (one file per token in the file registry).
+  for (const std::string& bad :
+       std::vector<std::string>{"../x", "a/b", ".hidden", std::string(201, 't'), "t\nx"}) {
+    version_metadata m;
+    m.client_token = bad;
+    MLGUARD_CHECK_THROWS_ID(r.register_version("churn", "s3://x", m),
+                            "mlguard.registry.invalid_name");
+  }
+  CHECK(r.get_model("churn").latest_version == 1);
+}
+
+TEST_CASE_TEMPLATE("registry: a retried registration racing the original makes one version", B,
+                   MLGUARD_REGISTRY_BACKENDS) {
+  B b;
+  auto& reg = b.reg();
+  reg.create_model("churn");
+  constexpr int threads = 4;
+  std::vector<int> got(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      version_metadata m;
+      m.client_token = "the-one";
+      got[static_cast<std::size_t>(t)] = reg.register_version("churn", "s3://m/1", m).version;
+    });
+  }
+  for (auto& th : pool) {
+    th.join();
+  }
+  CHECK(got == std::vector<int>(threads, 1));
+  CHECK(reg.get_model("churn").latest_version == 1);
+}
+
+TEST_CASE_TEMPLATE("registry: text that is not UTF-8 is refused before anything is written", B,
+                   MLGUARD_REGISTRY_BACKENDS) {
+  B b;
+  auto& reg = b.reg();
+  reg.create_model("churn");
+  reg.register_version("churn", "s3://1");
+  const std::string latin1 = "caf\xe9";                    // Latin-1, not UTF-8
+  const std::string utf8 = "caf\xc3\xa9 \xf0\x9f\x9a\x80"; // café and a rocket: fine
+  // Byte sequences UTF-8 forbids: a lone continuation byte, an overlong '/', a
+  // surrogate, a code point above U+10FFFF, a sequence cut short.
+  const std::vector<std::string> bad = {
+      latin1, "\x80", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "ok\xe2\x82"};
+  const std::uint64_t records = reg.get_model("churn").sequence;
+  for (const auto& text : bad) {
+    CAPTURE(text.size());
+    auto refused = [&](auto&& call) {
+      MLGUARD_CHECK_THROWS_ID(call(), "mlguard.registry.invalid_argument");
+    };
+    refused([&] { return reg.create_model("other", text); });
+    refused([&] { return reg.create_model("other", "", {{"k", text}}); });
+    refused([&] { return reg.create_model("other", "", {{text, "v"}}); });
+    refused([&] { reg.set_model_description("churn", text); });
+    refused([&] { reg.set_model_tag("churn", "k", text); });
+    refused([&] { reg.set_model_tag("churn", text, "v"); });
+    refused([&] { return reg.register_version("churn", text); });
+    auto field = [&](auto set) {
+      version_metadata m;
+      set(m);
+      refused([&] { return reg.register_version("churn", "s3://x", m); });
+    };
+    field([&](version_metadata& m) { m.artifact_digest = text; });
+    field([&](version_metadata& m) { m.description = text; });
+    field([&](version_metadata& m) { m.tags["k"] = text; });
+    field([&](version_metadata& m) { m.tags[text] = "v"; });
+    field([&](version_metadata& m) { m.metrics[text] = 1.0; });
+    field([&](version_metadata& m) { m.params["k"] = text; });
+    field([&](version_metadata& m) { m.params[text] = "v"; });
+    field([&](version_metadata& m) { m.data_fingerprint = text; });
+    field([&](version_metadata& m) { m.pipeline_fingerprint = text; });
+    field([&](version_metadata& m) { m.code_version = text; });
+    refused([&] { return reg.register_version("churn", "s3://x", {}, {text, ""}); });
+    refused([&] { return reg.register_version("churn", "s3://x", {}, {"", text}); });
+    refused([&] { reg.set_version_description("churn", 1, text); });
+    refused([&] { reg.set_version_tag("churn", 1, "k", text); });
+    refused([&] { reg.set_version_tag("churn", 1, text, "v"); });
+    refused([&] { reg.set_version_status("churn", 1, version_status::ready, {text, ""}); });
+    refused([&] {
+      return reg.set_alias("churn", "champion", 1, alias_expectation::any(), {"", text});
+    });
+    refused([&] {
+      return reg.delete_alias("churn", "champion", alias_expectation::any(), {text, ""});
+    });
+    refused([&] { return reg.rollback_alias("churn", "champion", {"", text}); });
+    refused([&] { reg.delete_model_tag("churn", "k", {text, ""}); });
+    refused([&] { reg.delete_model("churn", {"", text}); });
+  }
+  CHECK(reg.get_model("churn").sequence == records);
+  CHECK(reg.model_names() == std::vector<std::string>{"churn"});
+  b.reopen();
+  CHECK(b.reg().audit_log("churn").size() == records);
+
+  // Valid UTF-8 is stored and read back byte for byte.
+  version_metadata m;
+  m.description = utf8;
+  m.tags[utf8] = utf8;
+  const int v = b.reg().register_version("churn", "s3://" + utf8, m, {utf8, utf8}).version;
+  b.reopen();
+  const auto back = b.reg().get_version("churn", v);
+  CHECK(back.description == utf8);
+  CHECK(back.tags.at(utf8) == utf8);
+  CHECK(back.artifact_uri == "s3://" + utf8);
+  CHECK(b.reg().audit_log("churn").back().reason == utf8);
+}

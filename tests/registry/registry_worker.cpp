@@ -10,6 +10,12 @@
 //   mlguard_registry_worker publish ROOT MODEL STORE BUNDLE_DIR
 //       prints "ready", then forever: publishes the bundle in BUNDLE_DIR with a new
 //       metadata counter (so each is a new bundle, fully written) and prints "p N".
+//   mlguard_registry_worker inspect ROOT MODEL history|list|register
+//       opens the registry, resolves MODEL's latest version, then reads its whole audit
+//       journal (history), lists every version (list) or registers one more version
+//       (register); prints "open SECONDS MAXRSS_KB LATEST" and "STEP SECONDS MAXRSS_KB
+//       COUNT" (COUNT: records, versions, or the new version's number), so a test sees
+//       what one step costs a fresh process.
 //   mlguard_registry_worker controller ROOT MODEL GO_FILE
 //       runs a rollback controller on MODEL@champion, prints "ready", waits until
 //       GO_FILE exists (so several workers decide at once), observes an error rate
@@ -23,6 +29,7 @@
 #include <string>
 
 #include <chrono>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <thread>
 
@@ -32,6 +39,20 @@
 #include "mlguard/serving/publish.hpp"
 
 using namespace mlguard::registry;
+
+namespace {
+
+long max_rss_kb() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   try {
@@ -43,6 +64,28 @@ int main(int argc, char** argv) {
     }
     const std::string mode = argv[1];
     const std::string model = argv[3];
+    if (mode == "inspect" && argc >= 5) {
+      const std::string step = argv[4];
+      auto start = std::chrono::steady_clock::now();
+      file_registry_options options;
+      options.create = false;
+      options.fsync = false;
+      file_registry reg(argv[2], options);
+      const int latest = reg.resolve_version("models:/" + model + "/latest");
+      std::printf("open %.6f %ld %d\n", seconds_since(start), max_rss_kb(), latest);
+      start = std::chrono::steady_clock::now();
+      long count = 0;
+      if (step == "history") {
+        count = static_cast<long>(reg.audit_log(model).size());
+      } else if (step == "list") {
+        count = static_cast<long>(reg.list_versions(model).size());
+      } else if (step == "register") {
+        count = reg.register_version(model, "s3://bucket/inspect").version;
+      }
+      std::printf("%s %.6f %ld %ld\n", step.c_str(), seconds_since(start), max_rss_kb(), count);
+      std::fflush(stdout);
+      return 0;
+    }
     const bool sync = std::string(argv[argc - 1]) != "nofsync";
     file_registry_options options;
     options.fsync = sync;

@@ -9,6 +9,8 @@
 //   ROOT/models/NAME/model.json          snapshot: description, tags, aliases, latest version,
 //                                        and "journal_offset", the journal bytes it reflects
 //   ROOT/models/NAME/versions/N.json     one document per version
+//   ROOT/models/NAME/tokens/TOKEN.json   the version a client token registered (an index
+//                                        of the journal's register records that carry one)
 //   ROOT/locks/NAME.lock                 the model's advisory lock file (flock)
 //   ROOT/trash/NAME.deleted.TIME.PID/    a deleted model, kept for the record
 //
@@ -19,16 +21,39 @@
 //
 // A write (under the model's lock):
 //   1. append the record to the journal and fsync it: this is the commit point;
-//   2. update the documents it touches (versions/N.json, then model.json with the new
-//      journal_offset), each atomically: temporary file, fsync, rename, fsync directory.
+//   2. update the documents it touches (versions/N.json, tokens/TOKEN.json, then
+//      model.json with the new journal_offset), each atomically: temporary file, fsync,
+//      rename, fsync directory.
 // A crash between 1 and 2 leaves documents behind the journal; readers apply the journal
 // records past model.json's journal_offset in memory, and the next writer replays them
 // onto the documents first. So every acknowledged write survives a crash (SIGKILL at any
 // moment; power loss too while fsync is on), and no reader ever sees a partial document.
 // A version number is taken when its record is committed, so numbers are never reused.
+// (create_model builds the model's directory aside and renames it into place: the
+// rename is its commit point. delete_model's commit is its record; moving the directory
+// to trash/ comes after.)
+//
+// A write that fails (a full disk, a file-size limit, an I/O error) is reported by what
+// was committed, so a client may retry whatever it was told failed:
+//   - before the commit point: the call throws and nothing is recorded. A partly
+//     appended record has no newline, so it is torn and ignored; it is cut off at once
+//     (or by the next writer). A record whose fsync failed is cut off before the call
+//     throws.
+//   - after it: the call succeeds. Documents left behind are the crash case above:
+//     readers see the change from the journal, and the next write repairs the documents
+//     before its own commit (and fails, committing nothing, while it cannot).
+// A registration that carries a client token (version_metadata::client_token) and meets
+// one already recorded returns that version instead: register_version is exactly-once
+// for a client that retries with the same token.
+//
+// Read-only use: reading needs only read permission on the tree (a replica, a snapshot,
+// a backup mount, another user's files). Readers take the lock file shared and
+// read-only, and read without it where it does not exist and cannot be made (why that
+// is safe: the comment in fresh()). Writes there throw mlguard.registry.read_only.
 //
 // Concurrency: processes on one machine coordinate with flock() on ROOT/locks/NAME.lock
-// (exclusive for writes, shared for cold reads); threads of one process with a mutex.
+// (exclusive for writes, shared for cold reads where the lock file can be opened);
+// threads of one process with a mutex.
 // Several file_registry objects on one root, in one or many processes, are safe.
 // Network file systems are only as safe as their flock emulation.
 //
@@ -46,6 +71,9 @@
 // opening a new file_registry and resolving once 87 µs. Neither depends on the number of
 // versions. A write (register_version or set_alias) costs a few milliseconds: about
 // 2.3 ms without fsync (ext4 flushes a file replaced by rename) and 19 ms with fsync.
+// Reading a whole model (audit_log, list_versions) streams its journal a block at a time
+// and keeps no cache of every version: with 100,000 versions (a 50 MB journal) the
+// audit log peaks at 42 MB, the listing at 76 MB: their results (docs/registry.md).
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -101,11 +129,17 @@ public:
   static constexpr document_format snapshot_format{"mlguard.registry.model", 1};
   /// ROOT/models/NAME/versions/N.json, one version.
   static constexpr document_format version_format{"mlguard.registry.model_version", 1};
+  /// ROOT/models/NAME/tokens/TOKEN.json, the version a client token registered.
+  static constexpr document_format token_format{"mlguard.registry.client_token", 1};
 
-  /// Opens (or, with options.create, creates) the registry at `root`.
-  /// Throws io_error when the directory cannot be opened or created, format_error when
-  /// ROOT/registry.json is corrupt or newer, registry_error (mlguard.registry.not_found)
-  /// when it is missing and options.create is off.
+  /// Opens (or, with options.create, creates) the registry at `root`. A registry this
+  /// process may only read (a read-only mount, files owned by another user) opens too,
+  /// with or without options.create, as long as it exists: reading needs only read
+  /// permission, and writes then throw mlguard.registry.read_only.
+  /// Throws io_error when the directory cannot be opened or created (the message says
+  /// when `root` is a file), format_error when ROOT/registry.json is corrupt or newer,
+  /// registry_error (mlguard.registry.not_found) when it is missing and options.create
+  /// is off.
   explicit file_registry(std::string root, file_registry_options options = {})
       : journaled_registry(options.clock != nullptr ? *options.clock : system_clock::instance()),
         root_(std::move(root)), options_(options) {
@@ -113,14 +147,14 @@ public:
       root_.pop_back();
     }
     if (options_.create && ::mkdir(root_.c_str(), 0755) != 0 && errno != EEXIST) {
-      detail::throw_registry_io("write_failed", "cannot create registry root", root_, errno);
+      throw_root_problem("write_failed", "cannot create registry root", errno);
     }
     const int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT) {
         throw registry_error("not_found", "no registry at " + root_);
       }
-      detail::throw_registry_io("open_failed", "cannot open registry root", root_, errno);
+      throw_root_problem("open_failed", "cannot open registry root", errno);
     }
     root_fd_ = detail::unique_fd(fd);
     const std::string marker = root_ + "/registry.json";
@@ -136,9 +170,9 @@ public:
     } else {
       throw registry_error("not_found", root_ + " is not an mlguard registry (no registry.json)");
     }
-    models_fd_ = open_layout_dir("models");
-    locks_fd_ = open_layout_dir("locks");
-    trash_fd_ = open_layout_dir("trash");
+    models_fd_ = open_layout_dir("models", true);
+    locks_fd_ = open_layout_dir("locks", false);
+    trash_fd_ = open_layout_dir("trash", false);
   }
 
   /// The root directory.
@@ -195,41 +229,22 @@ protected:
 
   const model_version& load_version(const std::string& name, detail::model_state& s,
                                     int version) const override {
-    if (version < 1 || version > s.model.latest_version) {
-      detail::throw_version_not_found(name, version);
-    }
     const auto it = s.versions.find(version);
     if (it != s.versions.end()) {
       return it->second;
     }
-    auto& e = cache_.at(name);
-    std::optional<model_version> v;
-    const std::string file = std::to_string(version) + ".json";
-    const std::string path = model_path(name) + "/versions/" + file;
-    std::string text;
-    if (detail::read_file_at(e.versions_dir.get(), file, text, path)) {
-      v = decode_version(text, path, name, version);
-    }
-    for (const auto& p : s.pending) {
-      if (detail::version_touched(p) != version) {
-        continue;
-      }
-      if (p.version_document) {
-        v = *p.version_document;
-      } else if (v) {
-        detail::apply_to_version(*v, p);
-      }
-    }
-    if (!v) {
-      throw format_error("corrupt", path + ": missing, though the journal records version " +
-                                        std::to_string(version));
-    }
-    return s.versions.emplace(version, std::move(*v)).first->second;
+    return s.versions.emplace(version, read_version(name, s, version)).first->second;
+  }
+
+  model_version copy_version(const std::string& name, detail::model_state& s,
+                             int version) const override {
+    const auto it = s.versions.find(version);
+    return it != s.versions.end() ? it->second : read_version(name, s, version);
   }
 
   std::uint64_t write_model(const std::string& name, const decide_fn& decide) override {
     std::lock_guard<std::mutex> guard(mutex_);
-    detail::file_lock lock(locks_fd_.get(), name + ".lock", true,
+    detail::file_lock lock(layout_dir(locks_fd_, "locks"), name + ".lock", true,
                            root_ + "/locks/" + name + ".lock");
     cache_entry* e = nullptr;
     try {
@@ -267,20 +282,19 @@ protected:
       create_model_dir(name, *entry);
       return sequence;
     }
+    const std::string line = detail::journal_line(detail::entry_to_json(*entry));
     try {
-      const std::string line = detail::journal_line(detail::entry_to_json(*entry));
-      const std::string jpath = model_path(name) + "/journal.jsonl";
-      const int fd =
-          ::openat(e->dir.get(), "journal.jsonl", O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0) {
-        detail::throw_registry_io("open_failed", "cannot open", jpath, errno);
-      }
-      detail::unique_fd journal(fd);
-      detail::write_all(fd, line.data(), line.size(), jpath);
-      if (options_.fsync) {
-        detail::sync_fd(fd, jpath);
-      }
-      // Committed. Now bring the documents up to date.
+      append_record(name, *e, line);
+    } catch (...) {
+      cache_.erase(name);
+      throw; // nothing was committed
+    }
+    // Committed: from here on the call reports success. A failure below (a full disk, an
+    // I/O error) leaves documents behind the journal, exactly as a crash here would:
+    // readers apply the records past model.json's journal_offset, and the next writer
+    // rewrites the documents (recover). Reporting it would tell a client to retry a
+    // change that is already made.
+    try {
       const std::size_t end = e->valid_end + line.size();
       if (entry->record.action == audit_action::delete_model) {
         cache_.erase(name);
@@ -292,29 +306,49 @@ protected:
       write_snapshot(name, *e, end);
       e->observed = e->valid_end = e->snapshot_offset = end;
     } catch (...) {
-      cache_.erase(name); // the next call rereads and, if needed, recovers
-      throw;
+      cache_.erase(name); // the next call rereads the journal, and the next write recovers
     }
     return sequence;
   }
 
-  std::vector<detail::journal_entry> journal_locked(const std::string& name,
-                                                    const detail::model_state& s) const override {
+  void visit_journal(const std::string& name, const detail::model_state& s,
+                     const std::function<bool(detail::journal_entry&&)>& visit) const override {
     const auto& e = cache_.at(name);
     const std::string path = model_path(name) + "/journal.jsonl";
     const auto fd = detail::open_read_at(e.dir.get(), "journal.jsonl", path);
     if (!fd) {
       throw format_error("corrupt", path + ": missing");
     }
-    std::string data;
-    detail::read_from(fd.get(), 0, data, path);
-    std::size_t valid_end = 0;
-    auto entries = detail::parse_journal(data, 0, path, valid_end);
-    // Another process may have appended since `s` was read: keep the view consistent.
-    while (!entries.empty() && entries.back().record.sequence > s.model.sequence) {
-      entries.pop_back();
+    detail::scan_journal(fd.get(), 0, path, [&](detail::journal_entry&& entry) {
+      // Another process may have appended since `s` was read: keep the view consistent.
+      return entry.record.sequence <= s.model.sequence && visit(std::move(entry));
+    });
+  }
+
+  std::optional<detail::client_token_record>
+  find_client_token(const std::string& name, const detail::model_state& s,
+                    const std::string& token) const override {
+    if (auto found = journaled_registry::find_client_token(name, s, token)) {
+      return found; // registered since the model was read (its file may not be written yet)
     }
-    return entries;
+    auto& e = cache_.at(name);
+    const std::string file = token + ".json";
+    const std::string path = model_path(name) + "/tokens/" + file;
+    const auto dir = detail::open_dir_at(e.dir.get(), "tokens", model_path(name) + "/tokens");
+    std::string text;
+    if (!dir || !detail::read_file_at(dir.get(), file, text, path)) {
+      return std::nullopt;
+    }
+    const json doc = parse_json(text, path);
+    const auto r = json_reader::document(doc, token_format, path,
+                                         {"model", "client_token", "version", "request"});
+    if (r.text("model") != name || r.text("client_token") != token) {
+      r.fail("client_token", "is not token '" + token + "' of model '" + name + "'");
+    }
+    detail::client_token_record out;
+    out.version = detail::read_int(r, "version");
+    out.request = r.object("request").value();
+    return out;
   }
 
 private:
@@ -331,16 +365,83 @@ private:
 
   std::string model_path(const std::string& name) const { return root_ + "/models/" + name; }
 
-  detail::unique_fd open_layout_dir(const std::string& name) {
+  /// Opens ROOT/NAME (creating it with options.create). `required`: a missing
+  /// directory is corruption; otherwise (locks/, trash/: a copy may lack them, and a
+  /// read-only one cannot make them) it is created when first needed (layout_dir).
+  detail::unique_fd open_layout_dir(const std::string& name, bool required) {
     const std::string path = root_ + "/" + name;
     if (options_.create) {
-      detail::make_dir_at(root_fd_.get(), name, path);
+      try {
+        detail::make_dir_at(root_fd_.get(), name, path);
+      } catch (const registry_error&) {
+        // read-only: read what is there
+      }
     }
     auto fd = detail::open_dir_at(root_fd_.get(), name, path);
-    if (!fd) {
+    if (!fd && required) {
       throw format_error("corrupt", path + ": missing directory of the registry layout");
     }
     return fd;
+  }
+
+  /// The descriptor of layout directory ROOT/NAME, created now if it was missing.
+  /// Throws registry_error (mlguard.registry.read_only), io_error.
+  int layout_dir(detail::unique_fd& fd, const std::string& name) const {
+    if (!fd) {
+      const std::string path = root_ + "/" + name;
+      detail::make_dir_at(root_fd_.get(), name, path);
+      fd = detail::open_dir_at(root_fd_.get(), name, path);
+      if (!fd) {
+        detail::throw_registry_io("open_failed", "cannot open directory", path, ENOENT);
+      }
+    }
+    return fd.get();
+  }
+
+  /// Throws for a root that cannot be created (`reason` write_failed) or opened
+  /// (open_failed), saying so when the root, or a directory on its path, is a file.
+  [[noreturn]] void throw_root_problem(const char* reason, const std::string& what, int err) {
+    struct stat st;
+    if (err == ENOTDIR && ::stat(root_.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+      throw io_error("open_failed", root_ + " is a file, not a directory (a registry root is " +
+                                        "a directory holding registry.json)");
+    }
+    if (err == ENOTDIR) {
+      throw io_error(reason,
+                     what + " " + root_ + ": a component of the path is a file, not a directory");
+    }
+    detail::throw_registry_io(reason, what, root_, err);
+  }
+
+  /// Version `version` as the documents and the journal past model.json say.
+  model_version read_version(const std::string& name, const detail::model_state& s,
+                             int version) const {
+    if (version < 1 || version > s.model.latest_version) {
+      detail::throw_version_not_found(name, version);
+    }
+    auto& e = cache_.at(name);
+    std::optional<model_version> v;
+    const std::string file = std::to_string(version) + ".json";
+    const std::string path = model_path(name) + "/versions/" + file;
+    std::string text;
+    if (detail::read_file_at(e.versions_dir.get(), file, text, path)) {
+      v = decode_version(text, path, name, version);
+    }
+    for (const auto& p : s.pending) {
+      if (detail::version_touched(p) != version) {
+        continue;
+      }
+      if (p.version_document) {
+        v = *p.version_document;
+      } else if (v) {
+        detail::apply_to_version(*v, p);
+      }
+    }
+    if (!v) {
+      throw format_error("corrupt", path + ": missing, though the journal records version " +
+                                        std::to_string(version));
+    }
+    return std::move(*v);
   }
 
   model_version decode_version(const std::string& text, const std::string& path,
@@ -383,6 +484,19 @@ private:
       cache_.erase(name);
       return load(name);
     }
+    // Readers take a shared lock where they can (so they wait for a writer in progress
+    // rather than read its records before its documents), and read without one where
+    // they cannot (a read-only tree: file_lock). That is safe because of the journal's
+    // rules (detail/journal.hpp): it only grows; a writer appends one whole record per
+    // write() with its newline last, so a reader that meets the write sees a prefix of
+    // it at worst (on a local file system), and a prefix (no newline, or a checksum that
+    // fails) is ignored as torn; every document is replaced by rename, so a reader sees
+    // the old file or the new one; model.json is read before the journal, and its
+    // journal_offset never runs ahead of the journal, so model.json plus the journal
+    // past its offset is a state the registry was in. The one cut of a whole record (its
+    // fsync failed: append_record) happens under the exclusive lock, so only a reader
+    // without the lock, next to a live writer, could have seen that record: a reader
+    // that cannot open a lock file that a writer can.
     detail::file_lock lock(locks_fd_.get(), name + ".lock", false,
                            root_ + "/locks/" + name + ".lock");
     if (same_file && size >= it->second.valid_end && it->second.state.pending.size() < 256 &&
@@ -402,18 +516,18 @@ private:
     if (!fd || ::fstat(fd.get(), &st) != 0 || st.st_dev != e.dev || st.st_ino != e.ino) {
       return false;
     }
-    std::string data;
-    detail::read_from(fd.get(), e.valid_end, data, path);
-    std::size_t valid_end = 0;
-    const auto entries = detail::parse_journal(data, e.valid_end, path, valid_end);
-    for (const auto& p : entries) {
-      detail::apply(e.state, p);
-      if (detail::version_touched(p)) {
-        e.state.pending.push_back(p);
-      }
-    }
-    e.observed = e.valid_end + data.size();
-    e.valid_end = valid_end;
+    std::size_t observed = 0;
+    e.valid_end = detail::scan_journal(
+        fd.get(), e.valid_end, path,
+        [&](detail::journal_entry&& p) {
+          detail::apply(e.state, p);
+          if (detail::version_touched(p)) {
+            e.state.pending.push_back(std::move(p));
+          }
+          return true;
+        },
+        &observed);
+    e.observed = observed;
     e.snapshot_offset = 0; // unknown: a writer rereads model.json
     return true;
   }
@@ -457,21 +571,21 @@ private:
       throw format_error("corrupt", journal_path + ": shorter than model.json's journal_offset " +
                                         std::to_string(e.snapshot_offset));
     }
-    std::string data;
-    detail::read_from(fd.get(), e.snapshot_offset, data, journal_path);
-    std::size_t valid_end = 0;
-    auto entries = detail::parse_journal(data, e.snapshot_offset, journal_path, valid_end);
-    for (auto& p : entries) {
-      if (p.record.sequence <= e.state.model.sequence) {
-        continue; // already in the snapshot
-      }
-      detail::apply(e.state, p);
-      if (detail::version_touched(p)) {
-        e.state.pending.push_back(std::move(p));
-      }
-    }
-    e.observed = e.snapshot_offset + data.size();
-    e.valid_end = valid_end;
+    std::size_t observed = 0;
+    e.valid_end = detail::scan_journal(
+        fd.get(), e.snapshot_offset, journal_path,
+        [&](detail::journal_entry&& p) {
+          if (p.record.sequence <= e.state.model.sequence) {
+            return true; // already in the snapshot
+          }
+          detail::apply(e.state, p);
+          if (detail::version_touched(p)) {
+            e.state.pending.push_back(std::move(p));
+          }
+          return true;
+        },
+        &observed);
+    e.observed = observed;
     return cache_.insert_or_assign(name, std::move(e)).first->second;
   }
 
@@ -527,6 +641,62 @@ private:
     doc.erase("aliases");
     detail::write_file_atomic(e.versions_dir.get(), file, dump_json(doc, 2) + "\n", options_.fsync,
                               path);
+    if (p.record.action == audit_action::register_version && !p.record.client_token.empty()) {
+      write_token(name, e, p);
+    }
+  }
+
+  /// Writes ROOT/models/NAME/tokens/TOKEN.json, which a retry with the same client token
+  /// finds in one open (the journal record is the truth; this is its index).
+  void write_token(const std::string& name, cache_entry& e, const detail::journal_entry& p) {
+    const std::string dir_path = model_path(name) + "/tokens";
+    detail::make_dir_at(e.dir.get(), "tokens", dir_path);
+    const auto dir = detail::open_dir_at(e.dir.get(), "tokens", dir_path);
+    if (!dir) {
+      detail::throw_registry_io("open_failed", "cannot open directory", dir_path, ENOENT);
+    }
+    json doc = new_document(token_format);
+    doc["model"] = name;
+    doc["client_token"] = p.record.client_token;
+    doc["version"] = p.version_document->version;
+    doc["request"] = detail::registration_request(*p.version_document);
+    const std::string file = p.record.client_token + ".json";
+    detail::write_file_atomic(dir.get(), file, dump_json(doc, 2) + "\n", options_.fsync,
+                              dir_path + "/" + file);
+  }
+
+  /// Appends `line` to the model's journal and makes it durable: the commit point.
+  /// On failure nothing is committed, and the error is thrown: a partly written line
+  /// has no newline, so readers ignore it as torn; it is cut off here (or by the next
+  /// writer). A whole line whose fsync failed is cut off before the error is reported,
+  /// so no reader sees it (readers that can lock wait for this writer's exclusive lock).
+  /// Throws registry_error (mlguard.registry.read_only), io_error.
+  void append_record(const std::string& name, cache_entry& e, const std::string& line) {
+    const std::string path = model_path(name) + "/journal.jsonl";
+    const int fd =
+        ::openat(e.dir.get(), "journal.jsonl", O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+      if (detail::write_denied(errno)) {
+        detail::throw_read_only("cannot open", path, errno);
+      }
+      detail::throw_registry_io("open_failed", "cannot open", path, errno);
+    }
+    detail::unique_fd journal(fd);
+    bool written = false;
+    try {
+      detail::write_all(fd, line.data(), line.size(), path);
+      written = true;
+      if (options_.fsync) {
+        detail::sync_fd(fd, path);
+      }
+    } catch (...) {
+      if (::ftruncate(fd, static_cast<off_t>(e.valid_end)) != 0 && written) {
+        // The whole record is in the journal and cannot be taken back: readers see it,
+        // so it is committed (only its durability is in doubt, as with fsync off).
+        return;
+      }
+      throw;
+    }
   }
 
   void write_snapshot(const std::string& name, cache_entry& e, std::size_t offset) {
@@ -572,8 +742,14 @@ private:
       remove_tree(temp);
       throw;
     }
+    // The rename was the commit point: the model exists, so the call succeeds even if
+    // making the rename durable fails (as after a crash, the model may then vanish on
+    // power loss; no reader ever sees it half made).
     if (options_.fsync) {
-      detail::sync_fd(models_fd_.get(), root_ + "/models");
+      try {
+        detail::sync_fd(models_fd_.get(), root_ + "/models");
+      } catch (const io_error&) {
+      }
     }
   }
 
@@ -595,7 +771,8 @@ private:
     const std::string target = name + ".deleted." +
                                std::to_string(clock().now().time_since_epoch().count()) + "." +
                                std::to_string(::getpid());
-    if (::renameat(models_fd_.get(), name.c_str(), trash_fd_.get(), target.c_str()) != 0) {
+    const int trash = layout_dir(trash_fd_, "trash");
+    if (::renameat(models_fd_.get(), name.c_str(), trash, target.c_str()) != 0) {
       if (errno == ENOENT) {
         return;
       }
@@ -612,8 +789,8 @@ private:
   file_registry_options options_;
   detail::unique_fd root_fd_;
   detail::unique_fd models_fd_;
-  detail::unique_fd locks_fd_;
-  detail::unique_fd trash_fd_;
+  mutable detail::unique_fd locks_fd_; // may be missing in a read-only copy: layout_dir
+  mutable detail::unique_fd trash_fd_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, cache_entry> cache_;
 };

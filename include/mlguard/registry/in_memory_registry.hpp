@@ -83,9 +83,13 @@ protected:
     return sequence;
   }
 
-  std::vector<detail::journal_entry> journal_locked(const std::string& name,
-                                                    const detail::model_state&) const override {
-    return models_.at(name).journal;
+  void visit_journal(const std::string& name, const detail::model_state&,
+                     const std::function<bool(detail::journal_entry&&)>& visit) const override {
+    for (const auto& e : models_.at(name).journal) {
+      if (!visit(detail::journal_entry(e))) {
+        return;
+      }
+    }
   }
 
 private:

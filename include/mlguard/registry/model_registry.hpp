@@ -32,9 +32,18 @@
 //
 // Errors: unknown models, versions or aliases throw registry_error
 // (mlguard.registry.not_found); creating an existing model throws
-// mlguard.registry.already_exists; bad names mlguard.registry.invalid_name; bad URIs
-// mlguard.registry.invalid_uri; a bad version status mlguard.registry.invalid_option;
-// corrupt documents format_error naming the file; I/O failures io_error.
+// mlguard.registry.already_exists; bad names, keys and client tokens
+// mlguard.registry.invalid_name; text that is not UTF-8 mlguard.registry.invalid_argument;
+// bad URIs mlguard.registry.invalid_uri; a bad version status
+// mlguard.registry.invalid_option; a client token reused for another registration
+// mlguard.registry.client_token_reused; a write to a registry this process may only read
+// mlguard.registry.read_only; corrupt documents format_error naming the file; I/O
+// failures io_error. Every argument is checked before anything is written.
+//
+// Retries: a write that throws recorded nothing, so it is safe to retry; one that was
+// recorded returns success even if the storage failed after its commit point (the file
+// registry repairs what it could not write). A registration whose answer was lost (a
+// timeout, a crash) is retried safely with a client token (version_metadata).
 // A lost compare-and-swap and a guard's refusal are results (alias_result), not errors.
 //
 // Thread-safety: every backend in mlguard may be shared between threads; each
@@ -92,10 +101,16 @@ public:
   // ---- versions
 
   /// Registers a new version and returns it: number = previous highest + 1, never
-  /// reused even after a crash (an unacknowledged registration may still be recorded).
-  /// created_at comes from the registry's clock, created_by from context.actor.
+  /// reused even after a crash (a registration whose caller crashed may still be
+  /// recorded). created_at comes from the registry's clock, created_by from
+  /// context.actor. With metadata.client_token, a registration that meets the same token
+  /// already recorded for this model writes nothing and returns that version as it is
+  /// now (exactly-once registration for a client that retries).
   /// Throws mlguard.registry.not_found (model, or metadata.parent_version),
-  /// mlguard.registry.invalid_name (a tag, metric or param key).
+  /// mlguard.registry.invalid_name (a tag, metric or param key, the client token),
+  /// mlguard.registry.invalid_argument (text that is not UTF-8),
+  /// mlguard.registry.client_token_reused (the token registered a different request:
+  /// another URI, digest, metadata or lineage).
   virtual model_version register_version(const std::string& name, const std::string& artifact_uri,
                                          const version_metadata& metadata = {},
                                          const change_context& context = {}) = 0;
@@ -209,11 +224,18 @@ public:
     return previous_in(alias_history(name, alias));
   }
 
-  /// Every model, in name order (get_model for each of model_names()).
+  /// Every model, in name order (get_model for each of model_names(); a model deleted in
+  /// between, by another process or by a delete whose clean-up is pending, is left out).
   std::vector<registered_model> list_models() const {
     std::vector<registered_model> out;
     for (const auto& n : model_names()) {
-      out.push_back(get_model(n));
+      try {
+        out.push_back(get_model(n));
+      } catch (const registry_error& e) {
+        if (e.id() != "mlguard.registry.not_found") {
+          throw;
+        }
+      }
     }
     return out;
   }

@@ -96,6 +96,12 @@ struct version_metadata {
   std::string pipeline_fingerprint;
   std::string code_version;
   std::optional<int> parent_version; ///< must name an existing version of the same model
+  /// Optional, for retries: a registration that carries the token of a version already
+  /// registered (same model) returns that version instead of making another, so a
+  /// client may retry a call whose outcome it did not learn (a timeout, a crash, a full
+  /// disk) without making a duplicate. Name rules (validate_client_token); a UUID will
+  /// do. Empty: no token, every call registers a new version.
+  std::string client_token;
 };
 
 /// A registered model: a name grouping versions, with aliases pointing at them.
@@ -190,6 +196,7 @@ struct audit_record {
   std::optional<int> previous_version; ///< alias records: where the alias pointed before
   std::string key;                     ///< tag records: the tag key
   std::optional<std::string> value;    ///< tag value, description or status
+  std::string client_token;            ///< register_version: the client token, if one was given
 };
 
 /// One move of one alias, from the journal (alias_history).
@@ -463,6 +470,7 @@ audit_record read_audit_record(const json_reader& r) {
   if (r.has_value("value")) {
     a.value = r.text("value");
   }
+  a.client_token = detail::read_optional_text(r, "client_token");
   return a;
 }
 
@@ -547,6 +555,9 @@ void to_json(json& j, const audit_record& r) {
   }
   if (r.value) {
     j["value"] = *r.value;
+  }
+  if (!r.client_token.empty()) {
+    j["client_token"] = r.client_token;
   }
 }
 template <class = void>

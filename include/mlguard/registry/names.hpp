@@ -2,7 +2,8 @@
 #define MLGUARD_REGISTRY_NAMES_HPP
 
 // The rules for model, alias and tag names, checked before a name reaches the
-// registry's storage (no path separators, no "..", bounded length).
+// registry's storage (no path separators, no "..", bounded length), and for the free
+// text the registry stores (valid UTF-8, so every document it writes is valid JSON).
 
 #include <cstddef>
 #include <string>
@@ -44,7 +45,65 @@ inline std::string printable(std::string_view s) {
   }
   return out;
 }
+
+/// The offset of the first byte of `s` that does not begin a well-formed UTF-8 sequence
+/// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+inline std::size_t invalid_utf8_at(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      lo = c == 0xe0 ? 0xa0 : 0x80; // no overlong three-byte forms
+      hi = c == 0xed ? 0x9f : 0xbf; // no surrogates
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      lo = c == 0xf0 ? 0x90 : 0x80; // no overlong four-byte forms
+      hi = c == 0xf4 ? 0x8f : 0xbf; // nothing above U+10FFFF
+    } else {
+      return i;
+    }
+    if (s.size() - i <= n) {
+      return i;
+    }
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xbf)) {
+        return i;
+      }
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
 } // namespace detail
+
+/// Checks that the free text `text` (a description, tag value, artifact URI, actor,
+/// reason, ...) is valid UTF-8: the registry stores it in JSON documents, which hold
+/// Unicode text only. `what` names the field in the message.
+/// Throws registry_error (mlguard.registry.invalid_argument), giving the offset and
+/// value of the first bad byte.
+inline void validate_text(std::string_view what, std::string_view text) {
+  const auto at = detail::invalid_utf8_at(text);
+  if (at != std::string_view::npos) {
+    static const char hex[] = "0123456789abcdef";
+    const auto u = static_cast<unsigned char>(text[at]);
+    std::string message(what);
+    message.append(" is not valid UTF-8 (byte 0x").push_back(hex[u >> 4]);
+    message.push_back(hex[u & 15]);
+    message.append(" at offset ").append(std::to_string(at)).append(")");
+    throw registry_error("invalid_argument", message);
+  }
+}
 
 /// Why `name` is not a valid model or alias name, or an empty string when it is valid.
 ///
@@ -106,10 +165,13 @@ inline void validate_alias_name(std::string_view alias) {
   }
 }
 
-/// Checks a tag, metric or parameter key: 1 to max_key_length bytes with no control
-/// characters (keys live inside JSON documents, never in file names).
-/// Throws registry_error (mlguard.registry.invalid_name).
+/// Checks a tag, metric or parameter key: valid UTF-8 (validate_text), then 1 to
+/// max_key_length bytes with no control characters (keys live inside JSON documents,
+/// never in file names).
+/// Throws registry_error: mlguard.registry.invalid_argument when the key is not valid
+/// UTF-8, mlguard.registry.invalid_name when it breaks another rule.
 inline void validate_key(std::string_view key) {
+  validate_text("key", key);
   std::string problem;
   if (key.empty()) {
     problem = "is empty";
@@ -126,6 +188,18 @@ inline void validate_key(std::string_view key) {
   }
   if (!problem.empty()) {
     throw registry_error("invalid_name", "key '" + detail::printable(key) + "' " + problem);
+  }
+}
+
+/// Checks a client token (version_metadata::client_token): the rules of name_problem,
+/// so a token is always a safe file name (the file registry keeps one file per token).
+/// A UUID, a ULID or "nightly-2026-11-27-attempt" qualifies.
+/// Throws registry_error (mlguard.registry.invalid_name).
+inline void validate_client_token(std::string_view token) {
+  const auto problem = name_problem(token);
+  if (!problem.empty()) {
+    throw registry_error("invalid_name",
+                         "client token '" + detail::printable(token) + "' " + problem);
   }
 }
 

@@ -5,8 +5,10 @@
 // journal_entry, and a model's state is what applying its entries in order gives.
 // The base class below implements the whole model_registry interface in terms of
 // four primitives a backend provides (read a model's state under a read lock, load one
-// version, commit one entry under a write lock, read the whole journal), so both
-// backends behave identically by construction and the behavioural suite checks the rest.
+// version, commit one entry under a write lock, visit the journal), so both backends
+// behave identically by construction and the behavioural suite checks the rest. It also
+// checks every argument (names, keys, UTF-8 text, client tokens) before a backend is
+// asked to write anything.
 
 #include <algorithm>
 #include <functional>
@@ -23,15 +25,65 @@
 
 namespace mlguard::registry::detail {
 
-/// A model's state: the model itself, the versions loaded so far, and (file backend)
-/// the journal records after the on-disk snapshot, which version documents read from
-/// disk must still have applied.
+/// A registration made with a client token: the version it made and what it asked for
+/// (registration_request), so a retry is recognised and a reuse for another request
+/// refused.
+struct client_token_record {
+  int version = 0;
+  json request;
+};
+
+/// A model's state: the model itself, the versions loaded so far, the client tokens of
+/// the registrations applied so far (the in-memory backend: all of them; the file
+/// backend keeps the others on disk), and (file backend) the journal records after the
+/// on-disk snapshot, which version documents read from disk must still have applied.
 struct model_state {
   registered_model model;
   std::map<int, model_version> versions;
+  std::map<std::string, client_token_record> client_tokens;
   std::vector<journal_entry> pending;
   bool deleted = false;
 };
+
+/// What a registration asked for: the fields of the version that register_version's
+/// arguments fix (not its number, time or actor), as registered. A retry with the same
+/// client token must ask for the same.
+inline json registration_request(const model_version& v) {
+  json j = v;
+  for (const char* field : {"model", "version", "aliases"}) {
+    j.erase(field);
+  }
+  j["lineage"].erase("created_at");
+  j["lineage"].erase("created_by");
+  return j;
+}
+
+/// The fields in which two registration requests differ, e.g. "artifact_uri, tags".
+inline std::string request_difference(const json& a, const json& b) {
+  std::string out;
+  auto note = [&](const std::string& field) { out.append(out.empty() ? "" : ", ").append(field); };
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    const auto other = b.find(it.key());
+    if (other == b.end()) {
+      note(it.key());
+    } else if (it.key() == "lineage" && it->is_object() && other->is_object()) {
+      for (auto l = it->begin(); l != it->end(); ++l) {
+        const auto o = other->find(l.key());
+        if (o == other->end() || *o != *l) {
+          note(l.key());
+        }
+      }
+    } else if (*other != *it) {
+      note(it.key());
+    }
+  }
+  for (auto it = b.begin(); it != b.end(); ++it) {
+    if (a.find(it.key()) == a.end()) {
+      note(it.key());
+    }
+  }
+  return out;
+}
 
 /// Applies a version-level record to one version (idempotent).
 inline void apply_to_version(model_version& v, const journal_entry& e) {
@@ -78,6 +130,7 @@ inline void apply(model_state& s, const journal_entry& e) {
     m.name = r.model;
     m.created_at = r.time;
     s.versions.clear();
+    s.client_tokens.clear();
     s.deleted = false;
     break;
   case audit_action::delete_model:
@@ -95,6 +148,10 @@ inline void apply(model_state& s, const journal_entry& e) {
   case audit_action::register_version:
     s.versions[e.version_document->version] = *e.version_document;
     m.latest_version = std::max(m.latest_version, e.version_document->version);
+    if (!r.client_token.empty()) {
+      s.client_tokens[r.client_token] = {e.version_document->version,
+                                         registration_request(*e.version_document)};
+    }
     break;
   case audit_action::set_alias:
   case audit_action::rollback_alias:
@@ -132,9 +189,9 @@ public:
                                 const string_map& tags = {},
                                 const change_context& context = {}) override {
     validate_model_name(name);
-    for (const auto& kv : tags) {
-      validate_key(kv.first);
-    }
+    validate_text("description", description);
+    validate_map("tag", tags);
+    validate_context(context);
     registered_model created;
     write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       if (s != nullptr) {
@@ -176,6 +233,7 @@ public:
 
   void delete_model(const std::string& name, const change_context& context = {}) override {
     validate_model_name(name);
+    validate_context(context);
     write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       require(s, name);
       return make_entry(name, audit_action::delete_model, context);
@@ -185,6 +243,8 @@ public:
   void set_model_description(const std::string& name, const std::string& description,
                              const change_context& context = {}) override {
     validate_model_name(name);
+    validate_text("description", description);
+    validate_context(context);
     write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       require(s, name);
       auto e = make_entry(name, audit_action::set_model_description, context);
@@ -197,6 +257,8 @@ public:
                      const change_context& context = {}) override {
     validate_model_name(name);
     validate_key(key);
+    validate_text("tag '" + key + "'", value);
+    validate_context(context);
     write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       require(s, name);
       auto e = make_entry(name, audit_action::set_model_tag, context);
@@ -209,6 +271,7 @@ public:
   void delete_model_tag(const std::string& name, const std::string& key,
                         const change_context& context = {}) override {
     validate_model_name(name);
+    validate_context(context);
     write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       require(s, name);
       if (s->model.tags.count(key) == 0) {
@@ -224,25 +287,25 @@ public:
                                  const version_metadata& metadata = {},
                                  const change_context& context = {}) override {
     validate_model_name(name);
-    for (const auto& kv : metadata.tags) {
-      validate_key(kv.first);
-    }
+    validate_text("artifact URI", artifact_uri);
+    validate_text("artifact digest", metadata.artifact_digest);
+    validate_text("description", metadata.description);
+    validate_map("tag", metadata.tags);
     for (const auto& kv : metadata.metrics) {
       validate_key(kv.first);
     }
-    for (const auto& kv : metadata.params) {
-      validate_key(kv.first);
+    validate_map("param", metadata.params);
+    validate_text("data fingerprint", metadata.data_fingerprint);
+    validate_text("pipeline fingerprint", metadata.pipeline_fingerprint);
+    validate_text("code version", metadata.code_version);
+    if (!metadata.client_token.empty()) {
+      validate_client_token(metadata.client_token);
     }
+    validate_context(context);
     model_version registered;
     write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       require(s, name);
       const int n = s->model.latest_version + 1;
-      if (metadata.parent_version &&
-          (*metadata.parent_version < 1 || *metadata.parent_version >= n)) {
-        throw registry_error("not_found", "parent version " +
-                                              std::to_string(*metadata.parent_version) +
-                                              " of model '" + name + "' does not exist");
-      }
       auto e = make_entry(name, audit_action::register_version, context);
       model_version v;
       v.model = name;
@@ -260,7 +323,29 @@ public:
       v.lineage.parent_version = metadata.parent_version;
       v.lineage.created_at = e.record.time;
       v.lineage.created_by = context.actor;
+      if (!metadata.client_token.empty()) {
+        // A retry of a registration that was made: return that version, write nothing.
+        if (const auto made = find_client_token(name, *s, metadata.client_token)) {
+          const auto differ = request_difference(made->request, registration_request(v));
+          if (!differ.empty()) {
+            throw registry_error("client_token_reused",
+                                 "client token '" + metadata.client_token + "' of model '" + name +
+                                     "' registered version " + std::to_string(made->version) +
+                                     " with another request (it differs in " + differ +
+                                     "); use a new token for a new registration");
+          }
+          registered = view(*s, load_version(name, *s, made->version));
+          return std::nullopt;
+        }
+      }
+      if (metadata.parent_version &&
+          (*metadata.parent_version < 1 || *metadata.parent_version >= n)) {
+        throw registry_error("not_found", "parent version " +
+                                              std::to_string(*metadata.parent_version) +
+                                              " of model '" + name + "' does not exist");
+      }
       e.record.version = n;
+      e.record.client_token = metadata.client_token;
       e.version_document = v;
       registered = std::move(v);
       return e;
@@ -285,7 +370,7 @@ public:
     std::vector<model_version> out;
     read_model(name, [&](model_state& s) {
       auto consider = [&](int n) {
-        const auto& v = load_version(name, s, n);
+        const auto v = copy_version(name, s, n);
         if (query.status && v.status != *query.status) {
           return;
         }
@@ -318,12 +403,14 @@ public:
 
   void set_version_description(const std::string& name, int version, const std::string& description,
                                const change_context& context = {}) override {
+    validate_text("description", description);
     version_change(name, version, audit_action::set_version_description, {}, description, context);
   }
 
   void set_version_tag(const std::string& name, int version, const std::string& key,
                        const std::string& value, const change_context& context = {}) override {
     validate_key(key);
+    validate_text("tag '" + key + "'", value);
     version_change(name, version, audit_action::set_version_tag, key, value, context);
   }
 
@@ -342,6 +429,7 @@ public:
                          const change_context& context = {}) override {
     validate_model_name(name);
     validate_alias_name(alias);
+    validate_context(context);
     alias_result result;
     result.sequence = write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       require(s, name);
@@ -377,6 +465,7 @@ public:
                             const change_context& context = {}) override {
     validate_model_name(name);
     validate_alias_name(alias);
+    validate_context(context);
     alias_result result;
     result.sequence = write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       require(s, name);
@@ -407,6 +496,7 @@ public:
                               const change_context& context = {}) override {
     validate_model_name(name);
     validate_alias_name(alias);
+    validate_context(context);
     alias_result result;
     result.sequence = write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       require(s, name);
@@ -422,11 +512,12 @@ public:
         throw registry_error("not_found", "model '" + name + "' has no alias '" + alias + "'");
       }
       std::vector<alias_change> history;
-      for (const auto& e : journal_locked(name, *s)) {
+      visit_journal(name, *s, [&](journal_entry&& e) {
         if (e.record.alias == alias) {
           history.push_back(to_change(e.record));
         }
-      }
+        return true;
+      });
       const auto target = previous_in(history);
       if (!target) {
         throw registry_error("not_found", "alias '" + alias + "' of model '" + name +
@@ -483,11 +574,12 @@ public:
       if (s.model.sequence <= sequence) {
         return; // the cheap path of a poll that finds nothing new
       }
-      for (auto& e : journal_locked(name, s)) {
+      visit_journal(name, s, [&](journal_entry&& e) {
         if (e.record.sequence > sequence) {
           out.push_back(std::move(e.record));
         }
-      }
+        return true;
+      });
     });
     return out;
   }
@@ -503,14 +595,34 @@ protected:
   /// loading it if needed. Throws mlguard.registry.not_found.
   virtual const model_version& load_version(const std::string& name, model_state& s,
                                             int version) const = 0;
+  /// A copy of version `version`, like load_version, but a backend that loads versions
+  /// lazily need not keep it: a listing of every version then costs its result, not a
+  /// cache of every version for the life of the registry object.
+  virtual model_version copy_version(const std::string& name, model_state& s, int version) const {
+    return load_version(name, s, version);
+  }
   /// Under the model's write lock: calls decide with the current state (null when the
   /// model does not exist); when it returns an entry, stamps its sequence number, makes
   /// it durable and applies it. Returns the entry's sequence number, or 0 when nothing
   /// was written. Exceptions from decide propagate and nothing is written.
   virtual std::uint64_t write_model(const std::string& name, const decide_fn& decide) = 0;
-  /// The model's whole journal; the caller holds a read or write lock.
-  virtual std::vector<journal_entry> journal_locked(const std::string& name,
-                                                    const model_state& s) const = 0;
+  /// Calls visit with each record of the model's journal in order, up to the state `s`
+  /// (records appended since s was read are not visited), until visit returns false.
+  /// The caller holds a read or write lock.
+  virtual void visit_journal(const std::string& name, const model_state& s,
+                             const std::function<bool(journal_entry&&)>& visit) const = 0;
+  /// The registration made with client token `token`, if any. The caller holds the
+  /// write lock. This default looks in s.client_tokens, which holds every registration
+  /// of the in-memory backend; the file backend also looks on disk.
+  virtual std::optional<client_token_record>
+  find_client_token(const std::string& name, const model_state& s, const std::string& token) const {
+    (void)name;
+    const auto it = s.client_tokens.find(token);
+    if (it == s.client_tokens.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  }
 
   const clock_source& clock() const noexcept { return *clock_; }
 
@@ -523,6 +635,20 @@ protected:
     e.record.actor = context.actor;
     e.record.reason = context.reason;
     return e;
+  }
+
+  /// Checks the free text of a change's context (validate_text).
+  static void validate_context(const change_context& context) {
+    validate_text("actor", context.actor);
+    validate_text("reason", context.reason);
+  }
+
+  /// Checks the keys (validate_key) and values (validate_text) of tags or params.
+  static void validate_map(const std::string& what, const string_map& map) {
+    for (const auto& kv : map) {
+      validate_key(kv.first);
+      validate_text(what + " '" + kv.first + "'", kv.second);
+    }
   }
 
   static void require(const model_state* s, const std::string& name) {
@@ -609,6 +735,7 @@ private:
                       const std::string& key, std::optional<std::string> value,
                       const change_context& context) {
     validate_model_name(name);
+    validate_context(context);
     write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
       require(s, name);
       const auto& v = load_version(name, *s, version);

@@ -22,14 +22,50 @@
 namespace mlguard::registry::detail {
 
 /// Throws io_error mlguard.io.<reason>: "<what> <path>: <strerror(err)>", noting
-/// that symlinks inside a registry root are not followed when that is the cause.
+/// that symlinks inside a registry root are not followed when that is the cause (ELOOP:
+/// O_NOFOLLOW met a symlink).
 [[noreturn]] inline void throw_registry_io(std::string_view reason, const std::string& what,
                                            const std::string& path, int err) {
   std::string message = what + " " + path + ": " + std::strerror(err);
-  if (err == ELOOP || err == ENOTDIR) {
+  if (err == ELOOP) {
     message += " (symlinks inside a registry root are not followed)";
   }
   throw io_error(reason, message);
+}
+
+/// Whether `err` says this process may not write there: no permission, or a read-only
+/// file system (a replica, a snapshot, a backup mount).
+inline bool write_denied(int err) noexcept { return err == EACCES || err == EPERM || err == EROFS; }
+
+/// Throws registry_error (mlguard.registry.read_only): a write to a registry this process
+/// may only read.
+[[noreturn]] inline void throw_read_only(const std::string& what, const std::string& path,
+                                         int err) {
+  throw registry_error("read_only", what + " " + path + ": " + std::strerror(err) +
+                                        " (the registry is read-only to this process: it can "
+                                        "read, but a write needs write permission on the "
+                                        "registry's locks/ and models/ directories)");
+}
+
+/// Throws for a failed open of `name` inside `dir` (errno `err`): when `name` is not a
+/// directory (ENOTDIR, ELOOP), says what it is instead (a symlink, which is not
+/// followed, or a file).
+[[noreturn]] inline void throw_open_failed(int dir, const std::string& name,
+                                           const std::string& what, const std::string& path,
+                                           int err) {
+  struct stat st;
+  if ((err == ENOTDIR || err == ELOOP) &&
+      ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (S_ISLNK(st.st_mode)) {
+      throw io_error("open_failed", what + " " + path +
+                                        ": it is a symlink (symlinks inside a registry root "
+                                        "are not followed)");
+    }
+    if (!S_ISDIR(st.st_mode) && err == ENOTDIR) {
+      throw io_error("open_failed", what + " " + path + ": it is a file, not a directory");
+    }
+  }
+  throw_registry_io("open_failed", what, path, err);
 }
 
 using mlguard::detail::read_from;
@@ -48,14 +84,18 @@ inline unique_fd open_dir_at(int dir, const std::string& name, const std::string
     if (errno == ENOENT) {
       return unique_fd();
     }
-    throw_registry_io("open_failed", "cannot open directory", path, errno);
+    throw_open_failed(dir, name, "cannot open directory", path, errno);
   }
   return unique_fd(fd);
 }
 
-/// Creates directory `name` inside `dir` unless it exists.
+/// Creates directory `name` inside `dir` unless it exists. Throws registry_error
+/// (mlguard.registry.read_only) when writing there is denied, io_error otherwise.
 inline void make_dir_at(int dir, const std::string& name, const std::string& path) {
   if (::mkdirat(dir, name.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (write_denied(errno)) {
+      throw_read_only("cannot create directory", path, errno);
+    }
     throw_registry_io("write_failed", "cannot create directory", path, errno);
   }
 }
@@ -71,7 +111,7 @@ inline unique_fd open_read_at(int dir, const std::string& name, const std::strin
     if (errno == ENOENT) {
       return unique_fd();
     }
-    throw_registry_io("open_failed", "cannot open", path, errno);
+    throw_open_failed(dir, name, "cannot open", path, errno);
   }
   return unique_fd(fd);
 }
@@ -98,12 +138,35 @@ inline void write_file_atomic(int dir, const std::string& name, const std::strin
 /// exclude each other like two processes do.
 class file_lock {
 public:
-  /// Opens (creating) `name` inside `dir` and locks it, shared or exclusive, waiting.
+  /// Locks `name` inside directory `dir`, waiting for it.
+  ///
+  /// Exclusive (writers): opens the lock file for writing, creating it. Throws
+  /// registry_error (mlguard.registry.read_only) when this process may not write there
+  /// (no permission, a read-only file system), io_error otherwise.
+  ///
+  /// Shared (readers): opens the lock file read-only (flock needs no write permission),
+  /// creating it only when it is missing. When it is missing and cannot be created, or
+  /// cannot be read (a read-only tree, or files owned by another user), or when `dir`
+  /// is -1 (no locks/ directory), no lock is taken and held() is false: file_registry.hpp
+  /// says why its readers are safe without one.
   file_lock(int dir, const std::string& name, bool exclusive, const std::string& path) {
     int fd = -1;
-    do {
-      fd = ::openat(dir, name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-    } while (fd < 0 && errno == EINTR);
+    if (exclusive) {
+      fd = open_retry(dir, name, O_RDWR | O_CREAT);
+      if (fd < 0 && write_denied(errno)) {
+        throw_read_only("cannot open lock file", path, errno);
+      }
+    } else if (dir >= 0) {
+      fd = open_retry(dir, name, O_RDONLY);
+      if (fd < 0 && errno == ENOENT) {
+        fd = open_retry(dir, name, O_RDONLY | O_CREAT);
+      }
+      if (fd < 0 && write_denied(errno)) {
+        return; // read without the lock
+      }
+    } else {
+      return;
+    }
     if (fd < 0) {
       throw_registry_io("open_failed", "cannot open lock file", path, errno);
     }
@@ -117,7 +180,18 @@ public:
     }
   }
 
+  /// Whether a lock is held (false only for a shared lock that could not be taken).
+  bool held() const noexcept { return static_cast<bool>(fd_); }
+
 private:
+  static int open_retry(int dir, const std::string& name, int flags) {
+    int fd = -1;
+    do {
+      fd = ::openat(dir, name.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+    } while (fd < 0 && errno == EINTR);
+    return fd;
+  }
+
   unique_fd fd_; // closing the descriptor releases the lock
 };
 
