@@ -367,7 +367,8 @@ TEST_CASE("infer_schema: per-feature margin, domain, numeric_as_float, policy an
   all.features["b"].numeric_as_float = false; // an override back
   CHECK(infer_schema(training, all)[4].kind == feature_kind::boolean);
   all.infer_domain = false;
-  for (const auto& f : infer_schema(training, all).features()) {
+  const schema inferred_all = infer_schema(training, all);
+  for (const auto& f : inferred_all.features()) {
     CHECK_FALSE(f.min.has_value());
     CHECK(f.vocabulary.empty());
   }
