@@ -669,3 +669,32 @@ TEST_CASE("dataset_profile: a category that is not UTF-8 makes dump and save an 
     CHECK(std::string(e.message()).find("/features/city/") != std::string::npos);
   }
 }
+
+// Found with tests/fuzz/fuzz_profile.cpp and fuzz_sketch.cpp: a profile document may
+// count up to 2^64 - 1 rows; merged into itself, its counts wrapped (silently), and
+// its quantile sketch's count wrapped so the merged profile did not load back.
+TEST_CASE("dataset_profile: a merge past 2^64 - 1 rows throws and changes nothing") {
+  table t;
+  t.add(column::numeric("x", {1.0}));
+  json doc = dataset_profile::of(t).to_json();
+  const std::uint64_t half = std::uint64_t{1} << 63;
+  doc["rows"] = half;
+  json& x = doc["features"]["x"];
+  x["count"] = half;
+  json levels = json::array();
+  for (int h = 0; h < 64; ++h) {
+    levels.push_back(h == 63 ? json::array({1.0}) : json::array());
+  }
+  x["quantiles"]["levels"] = levels;
+  x["quantiles"]["n"] = half;
+  auto p = dataset_profile::from_json(doc, "p.json");
+  const std::string before = p.dump();
+  MLGUARD_CHECK_THROWS_ID(p.merge(p), "mlguard.profile.count_overflow");
+  CHECK(p.dump() == before);
+  MLGUARD_CHECK_THROWS_ID(p.merge(dataset_profile::from_json(doc, "q.json")),
+                          "mlguard.profile.count_overflow");
+  CHECK(p.dump() == before);
+  auto feature = p.at("x");
+  MLGUARD_CHECK_THROWS_ID(feature.merge(p.at("x")), "mlguard.profile.count_overflow");
+  CHECK(feature == p.at("x"));
+}

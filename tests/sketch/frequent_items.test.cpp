@@ -1,6 +1,8 @@
 #include "mlguard/sketch/frequent_items.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
@@ -189,4 +191,25 @@ TEST_CASE("frequent_items: a mlguard.frequent_items document; save, load, and ml
   } catch (const format_error& e) {
     CHECK(std::string(e.message()).rfind("f.json: items[2]: ", 0) == 0);
   }
+}
+
+// Found by tests/fuzz/fuzz_sketch.cpp: a summary whose total weight is near 2^64 (a
+// document, or explicit weights) wrapped it on update or merge, and the summary saved
+// then failed to load ("the counts add up to more than total_weight").
+TEST_CASE("frequent_items: a total weight that would pass 2^64 - 1 throws, the summary unchanged") {
+  constexpr auto most = std::numeric_limits<std::uint64_t>::max();
+  frequent_items<std::string> items(4);
+  items.update("x", most - 1);
+  const json before = items.to_json();
+  MLGUARD_CHECK_THROWS_ID(items.update("a", 2), "mlguard.profile.count_overflow");
+  MLGUARD_CHECK_THROWS_ID(items.merge(items), "mlguard.profile.count_overflow");
+  CHECK(items.to_json() == before);
+  items.update("a"); // exactly 2^64 - 1
+  CHECK(items.total_weight() == most);
+  CHECK(frequent_items<std::string>::from_json(items.to_json()) == items);
+
+  // The error bound never exceeds the total weight, so it cannot wrap first.
+  json doc = frequent_items<std::string>(4).to_json();
+  doc["max_error"] = most;
+  MLGUARD_CHECK_THROWS_ID(frequent_items<std::string>::from_json(doc), "mlguard.format.corrupt");
 }

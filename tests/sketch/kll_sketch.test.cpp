@@ -452,3 +452,44 @@ TEST_CASE("kll_sketch: a mlguard.kll_sketch document; save, load, and mlguard 0.
     CHECK(std::string(e.message()).rfind("p.json: features.fare.quantiles.levels[0][0]: ", 0) == 0);
   }
 }
+
+// Found by tests/fuzz/fuzz_sketch.cpp: a document may count up to 2^64 - 1 items, and
+// merging such a sketch into itself (or adding to it) wrapped n, so the sketch saved
+// then failed to load ("the item weights overflow", "an empty sketch has no min").
+TEST_CASE("kll_sketch: a count that would pass 2^64 - 1 throws and leaves the sketch alone") {
+  json doc = kll_sketch<double>(8).to_json();
+  json levels = json::array();
+  for (int h = 0; h < 64; ++h) {
+    levels.push_back(json::array({1.0})); // weights 2^0 + ... + 2^63 = 2^64 - 1
+  }
+  doc["levels"] = levels;
+  doc["n"] = std::numeric_limits<std::uint64_t>::max();
+  doc["min"] = 1.0;
+  doc["max"] = 1.0;
+  auto full = kll_sketch<double>::from_json(doc);
+  const json before = full.to_json();
+  MLGUARD_CHECK_THROWS_ID(full.update(2.0), "mlguard.profile.count_overflow");
+  const double more[] = {2.0, 3.0};
+  MLGUARD_CHECK_THROWS_ID(full.update(span<const double>(more, 2)),
+                          "mlguard.profile.count_overflow");
+  full.update(std::numeric_limits<double>::quiet_NaN()); // not counted: fine
+  CHECK(full.to_json() == before);
+
+  doc["levels"] = json::array();
+  for (int h = 0; h < 64; ++h) {
+    doc["levels"].push_back(h == 63 ? json::array({1.0}) : json::array());
+  }
+  doc["n"] = std::uint64_t{1} << 63;
+  auto half = kll_sketch<double>::from_json(doc);
+  const json half_before = half.to_json();
+  MLGUARD_CHECK_THROWS_ID(half.merge(half), "mlguard.profile.count_overflow");
+  MLGUARD_CHECK_THROWS_ID(half.merge(kll_sketch<double>::from_json(doc)),
+                          "mlguard.profile.count_overflow");
+  CHECK(half.to_json() == half_before);
+  CHECK(kll_sketch<double>::from_json(half.to_json()) == half);
+  kll_sketch<double> small(8);
+  small.update(1.0);
+  half.merge(small); // 2^63 + 1: still fits
+  CHECK(half.n() == (std::uint64_t{1} << 63) + 1);
+  CHECK(kll_sketch<double>::from_json(half.to_json()) == half);
+}

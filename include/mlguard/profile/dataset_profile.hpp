@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,10 +85,15 @@ public:
   }
 
   /// Folds `other` in. Throws profile_error (mlguard.profile.kind_mismatch)
-  /// naming the feature, or mlguard.profile.incompatible_sketches; the
+  /// naming the feature, mlguard.profile.incompatible_sketches, or
+  /// mlguard.profile.count_overflow (more than 2^64 - 1 rows together); the
   /// profile is then unchanged.
   template <class = void>
   void merge(const dataset_profile& other) {
+    // Every feature counts rows() values, so this bounds every count inside.
+    if (other.rows_ > std::numeric_limits<std::uint64_t>::max() - rows_) {
+      sketch::detail::throw_count_overflow("dataset_profile", "2^64 - 1 rows");
+    }
     if (&other == this) { // every feature with itself: nothing can conflict
       for (auto& f : features_) {
         f.merge(f);

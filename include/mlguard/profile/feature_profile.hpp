@@ -21,6 +21,7 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/profile/moments.hpp"
+#include "mlguard/sketch/detail/count_overflow.hpp"
 #include "mlguard/sketch/detail/hash.hpp"
 #include "mlguard/sketch/distinct_count.hpp"
 #include "mlguard/sketch/frequent_items.hpp"
@@ -186,13 +187,19 @@ public:
   /// Folds `other` in (see the class comment). Throws profile_error:
   /// mlguard.profile.kind_mismatch for numeric vs categorical with values on
   /// both sides, mlguard.profile.incompatible_sketches for distinct-count
-  /// sketches of different precision.
+  /// sketches of different precision, mlguard.profile.count_overflow when
+  /// the two count more than 2^64 - 1 values (only documents get there).
   template <class = void>
   void merge(const feature_profile& other) {
     if (&other == this) {
       const feature_profile copy(other);
       merge(copy);
       return;
+    }
+    // Checked first, so nothing changes: every other count (and the sketches')
+    // is at most count_.
+    if (other.count_ > std::numeric_limits<std::uint64_t>::max() - count_) {
+      sketch::detail::throw_count_overflow("feature_profile", "2^64 - 1 values");
     }
     if (other.present_count() > 0) {
       adopt_kind(other.kind_);

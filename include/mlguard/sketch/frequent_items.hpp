@@ -17,6 +17,7 @@
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
+#include "mlguard/sketch/detail/count_overflow.hpp"
 #include "mlguard/sketch/detail/json.hpp"
 
 namespace mlguard::sketch {
@@ -66,11 +67,16 @@ public:
     }
   }
 
-  /// Adds `weight` occurrences of `item` (weight 0 is ignored).
+  /// Adds `weight` occurrences of `item` (weight 0 is ignored). Throws
+  /// profile_error (mlguard.profile.count_overflow), the summary unchanged,
+  /// when the total weight would pass 2^64 - 1.
   template <typename K>
   void update(K&& item, std::uint64_t weight = 1) {
     if (weight == 0) {
       return;
+    }
+    if (weight > std::numeric_limits<std::uint64_t>::max() - total_) {
+      detail::throw_count_overflow("frequent_items", "a total weight of 2^64 - 1");
     }
     total_ += weight;
     auto it = counts_.find(item);
@@ -84,12 +90,18 @@ public:
     counts_.emplace(T(std::forward<K>(item)), weight);
   }
 
-  /// Folds `other` in: the result summarises both streams.
+  /// Folds `other` in: the result summarises both streams. Throws
+  /// profile_error (mlguard.profile.count_overflow), the summary unchanged,
+  /// when the total weight would pass 2^64 - 1 (the error bound, never above
+  /// the total weight, cannot pass it then).
   void merge(const frequent_items& other) {
     if (&other == this) {
       const frequent_items copy(other);
       merge(copy);
       return;
+    }
+    if (other.total_ > std::numeric_limits<std::uint64_t>::max() - total_) {
+      detail::throw_count_overflow("frequent_items", "a total weight of 2^64 - 1");
     }
     const std::uint64_t other_total = other.total_;
     for (const auto& [item, count] : other.counts_) {
@@ -172,7 +184,7 @@ public:
   /// Reads what to_json wrote; `source` names the input in errors, `path`
   /// where the summary sits inside it ("" at the root). Throws format_error:
   /// mlguard.format.corrupt (ill-typed fields, duplicate items, more items
-  /// than the capacity, counts that exceed total_weight; the message names
+  /// than the capacity, counts or a max_error that exceed total_weight; the message names
   /// the field path), mlguard.format.unknown_field, mlguard.format.wrong_kind,
   /// mlguard.format.newer_version.
   static frequent_items from_json(const json& document,
@@ -187,6 +199,9 @@ public:
     frequent_items out(static_cast<std::size_t>(capacity));
     out.total_ = r.count("total_weight");
     out.offset_ = r.count("max_error");
+    if (out.offset_ > out.total_) { // each purge drops at least the weight it adds here
+      r.fail("max_error", "greater than total_weight");
+    }
     const json& items = r.array("items");
     if (items.size() > capacity) {
       r.fail("items", "more items than the capacity");

@@ -30,6 +30,7 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
+#include "mlguard/sketch/detail/count_overflow.hpp"
 #include "mlguard/sketch/detail/hash.hpp"
 #include "mlguard/sketch/detail/json.hpp"
 
@@ -90,15 +91,20 @@ public:
                       Compare compare = Compare());
 
   /// Adds one item. NaN (floating-point T) is ignored. Amortised O(1);
-  /// allocates only while the sketch is still growing its levels.
+  /// allocates only while the sketch is still growing its levels. Throws
+  /// profile_error (mlguard.profile.count_overflow) when the sketch already
+  /// counts 2^64 - 1 items (only a document can bring it there).
   void update(const T& item);
 
-  /// Adds items in order (same result as calling update on each).
+  /// Adds items in order (same result as calling update on each). Throws as
+  /// update, checked once for all the items (NaNs included) before any is added.
   void update(span<const T> items);
 
   /// Folds `other` into this sketch: the result summarises both streams.
   /// The coin flips of the compactions this triggers come from this sketch's
-  /// generator. Merging a sketch into itself doubles every weight.
+  /// generator. Merging a sketch into itself doubles every weight. Throws
+  /// profile_error (mlguard.profile.count_overflow), the sketch unchanged,
+  /// when the two together count more than 2^64 - 1 items.
   void merge(const kll_sketch& other);
 
   /// True when no (non-NaN) item has been added.

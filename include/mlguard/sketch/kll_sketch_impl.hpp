@@ -190,6 +190,9 @@ void kll_sketch<T, C>::update(const T& item) {
   if (detail::is_nan_item(item)) {
     return;
   }
+  if (n_ == std::numeric_limits<std::uint64_t>::max()) {
+    detail::throw_count_overflow("kll_sketch", "2^64 - 1 items");
+  }
   if (retained_ >= capacity_) {
     compress_once();
   }
@@ -203,6 +206,9 @@ template <typename T, typename C>
 void kll_sketch<T, C>::update(span<const T> items) {
   std::size_t i = 0;
   const std::size_t size = items.size();
+  if (size > std::numeric_limits<std::uint64_t>::max() - n_) { // NaNs counted: checked once
+    detail::throw_count_overflow("kll_sketch", "2^64 - 1 items");
+  }
   while (i < size) {
     if (retained_ >= capacity_) {
       compress_once();
@@ -291,6 +297,9 @@ void kll_sketch<T, C>::merge(const kll_sketch& other) {
     const kll_sketch copy(other);
     merge(copy);
     return;
+  }
+  if (other.n_ > std::numeric_limits<std::uint64_t>::max() - n_) {
+    detail::throw_count_overflow("kll_sketch", "2^64 - 1 items");
   }
   if (n_ == 0) {
     min_ = other.min_;

@@ -143,3 +143,31 @@ TEST_CASE("adwin: corrupt, unknown and newer documents are rejected") {
   MLGUARD_CHECK_THROWS_ID(adwin::from_json(parse_json(good.dump().substr(0, 40) + "}", "x")),
                           "mlguard.format.corrupt");
 }
+
+// Found by reading ADWIN's loader for tests/fuzz/fuzz_online.cpp: a state whose top
+// row was empty loaded, and the first cut then shifted that row by -1 entries
+// (a heap overflow under ASan). Empty rows below the top are real states.
+TEST_CASE("adwin: a state whose top row is empty is corrupt; empty lower rows are fine") {
+  adwin_options o;
+  o.clock = 1;
+  o.grace_period = 0;
+  o.min_window_length = 1;
+  json doc = adwin{o}.to_json();
+  doc["state"]["width"] = 4.0;
+  doc["state"]["total"] = 200.0;
+  doc["state"]["rows"] = json::parse("[[[0, 0], [0, 0]], [[200, 0]], []]");
+  MLGUARD_CHECK_THROWS_ID(adwin::from_json(doc), "mlguard.format.corrupt");
+  doc["state"]["rows"] = json::parse("[[[0, 0], [0, 0]], [[200, 0]]]");
+  adwin fine = adwin::from_json(doc);
+  CHECK(fine.update(0.0) == detector_state::drift); // the cut drops the old bucket of 200
+  CHECK(fine.width() == 3.0);
+
+  o.max_buckets = 1; // row 0 empties each time two entries merge upwards
+  adwin d{o};
+  for (int i = 0; i < 6; ++i) {
+    d.update(i);
+  }
+  const json saved = d.to_json();
+  REQUIRE(saved["state"]["rows"][0].empty());
+  CHECK(adwin::from_json(saved).to_json() == saved);
+}

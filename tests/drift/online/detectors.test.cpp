@@ -154,3 +154,29 @@ TEST_CASE("detectors: the functions also run over a program's own list") {
   MLGUARD_CHECK_THROWS_ID(load_detector<mine>(adwin{}.to_json(), "adwin"),
                           "mlguard.format.wrong_kind");
 }
+
+// Found by tests/fuzz/fuzz_online.cpp: finite values near ±1e308 overflow the
+// detectors' running sums (as they do River's), and the state they reach was
+// saved with "inf" or null, then refused by the loader ("expected a finite
+// number"), so a service could not restart from its own save.
+TEST_CASE("detectors: a state reached on finite values near ±1e308 saves and loads back") {
+  std::vector<double> extremes;
+  for (int i = 0; i < 40; ++i) {
+    for (double v : {1e308, -1e308, 1.7976931348623157e308, 0.0, 1.0, -1e308, 0.5, 1e6}) {
+      extremes.push_back(v);
+    }
+  }
+  for_each_detector([&](auto tag) {
+    using D = typename decltype(tag)::type;
+    CAPTURE(D::name);
+    D d;
+    for (std::size_t i = 0; i < extremes.size(); ++i) {
+      d.update(extremes[i]);
+      const json saved = d.to_json();
+      CAPTURE(i);
+      CAPTURE(dump_json(saved["state"]));
+      const D back = D::from_json(saved);
+      REQUIRE(dump_json(back.to_json()) == dump_json(saved));
+    }
+  });
+}

@@ -102,7 +102,7 @@ private:
     n_ = s.count("n");
     last_error_ = s.count("last_error", n_);
     n_errors_ = s.count("n_errors", n_);
-    p2s_prime_max_ = s.finite("p2s_prime_max");
+    p2s_prime_max_ = state_number(s, "p2s_prime_max");
   }
 
   detail::river_var distances_;

@@ -145,7 +145,7 @@ private:
     static sample_info from_json(const json_reader& r, double lambda) {
       r.allow_fields({"ewma", "initialized", "ibc"});
       sample_info info(lambda);
-      info.ewma.mean = r.finite("ewma");
+      info.ewma.mean = r.number("ewma"); // may overflow (state_number)
       info.ewma.initialized = r.flag("initialized");
       info.ibc = r.finite("ibc");
       if (!(info.ibc > 0.0 && info.ibc <= 1.0)) {

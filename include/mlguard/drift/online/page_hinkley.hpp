@@ -125,10 +125,10 @@ private:
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"mean", "sum_increase", "sum_decrease", "min_increase", "max_decrease"});
     mean_ = detail::river_mean::from_json(s.object("mean"));
-    sum_increase_ = s.finite("sum_increase");
-    sum_decrease_ = s.finite("sum_decrease");
+    sum_increase_ = state_number(s, "sum_increase");
+    sum_decrease_ = state_number(s, "sum_decrease");
     min_increase_ = state_number(s, "min_increase");
-    max_decrease_ = s.finite("max_decrease");
+    max_decrease_ = state_number(s, "max_decrease");
   }
 
   detail::river_mean mean_;

@@ -26,13 +26,14 @@ struct river_mean {
     j["mean"] = json_number(mean);
     return j;
   }
-  /// Reads to_json()'s object: n ≥ 0 and mean finite, else format_error corrupt.
+  /// Reads to_json()'s object: n finite and ≥ 0, else format_error corrupt. The
+  /// mean may be ±inf or NaN: values near ±1e308 overflow it, as in River.
   template <class = void>
   static river_mean from_json(const json_reader& r) {
     r.allow_fields({"n", "mean"});
     river_mean m;
     m.n = r.finite("n");
-    m.mean = r.finite("mean");
+    m.mean = r.number("mean");
     if (m.n < 0.0) {
       r.fail("n", "expected a non-negative number");
     }
@@ -60,14 +61,15 @@ struct river_var {
     j["s"] = json_number(s);
     return j;
   }
-  /// Reads to_json()'s object: n ≥ 0, mean and s finite, else format_error corrupt.
+  /// Reads to_json()'s object: n finite and ≥ 0, else format_error corrupt; the
+  /// mean and s may be ±inf or NaN (see river_mean::from_json).
   template <class = void>
   static river_var from_json(const json_reader& r) {
     r.allow_fields({"n", "mean", "s"});
     river_var v;
     v.mean.n = r.finite("n");
-    v.mean.mean = r.finite("mean");
-    v.s = r.finite("s");
+    v.mean.mean = r.number("mean");
+    v.s = r.number("s");
     if (v.mean.n < 0.0) {
       r.fail("n", "expected a non-negative number");
     }
