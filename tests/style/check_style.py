@@ -10,12 +10,16 @@
 - No two public types share a name (class, struct, enum and alias at namespace scope,
   outside detail namespaces).
 - Settings types are *_options: no public type is called *_params or *_config.
+- A JSON object is assigned as `x = json{{...}}`, never `x = {{...}}`: inside a
+  template, clang 14 never destroys the old value of a braced-list assignment to a
+  nlohmann::json (a leak ASan reports; tests/rollback/policy.test.cpp found it).
 """
 import pathlib
 import re
 import sys
 
 NAMESPACE = re.compile(r"^namespace ([\w:]+) \{", re.M)
+BRACED_ASSIGNMENT = re.compile(r"^\s*[\w.\[\]\"]+ = \{\{\"", re.M)
 TYPE = re.compile(r"^(?:class|struct|enum class|enum) (\w+)(?: final)?\s*(?:[:{]|$)|^using (\w+) =",
                   re.M)
 
@@ -55,6 +59,9 @@ def main():
             body = re.sub(r"\A#ifndef \w+\n#define \w+\n\s*", "", text)
             if not body.startswith("//"):
                 problems.append(f"{rel}: opens without a comment saying what it is for")
+        for m in BRACED_ASSIGNMENT.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            problems.append(f"{rel}:{line}: assigns a braced list; write `= json{{...}}`")
         want = expected_namespace(rel)
         for ns in NAMESPACE.findall(text):
             if not ns.startswith("mlguard"):
@@ -75,7 +82,7 @@ def main():
         print(p)
     if not problems:
         print("house style: headers open with their purpose, namespaces follow folders, "
-              "public type names are unique")
+              "public type names are unique, no braced-list assignments")
     return 1 if problems else 0
 
 

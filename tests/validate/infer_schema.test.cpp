@@ -507,8 +507,9 @@ TEST_CASE("infer_schema: January 2019 taxi, documented options, flags < 1% of Fe
         }
       }
     }
-    const auto* d = validate_batch(defaults, t)
-                        .find("congestion_surcharge", anomaly_kind::int_type_not_int_string);
+    const auto with_defaults = validate_batch(defaults, t);
+    const auto* d =
+        with_defaults.find("congestion_surcharge", anomaly_kind::int_type_not_int_string);
     default_not_int += d != nullptr ? d->count : 0;
   }
   CHECK(rows == 50000);

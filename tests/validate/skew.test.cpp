@@ -131,7 +131,7 @@ TEST_CASE("Jensen-Shannon at ±1e308: identical samples give 0, shifted ones a f
     const auto same = jensen_shannon_divergence(p, p, 10);
     REQUIRE(same.has_value());
     CHECK(*same == 0.0);
-    for (const std::size_t buckets : {1, 3, 10}) {
+    for (const std::size_t buckets : {std::size_t{1}, std::size_t{3}, std::size_t{10}}) {
       CAPTURE(buckets);
       const auto shifted = numeric_profile(json::array({-1e308, 0.0, 1.0, 2e307}), 0);
       const auto d = jensen_shannon_divergence(p, shifted, buckets);

@@ -164,71 +164,73 @@ std::string policy::describe() const {
 
 template <class>
 json to_json(const policy& p) {
+  // `j = json{...}`, not `j = {...}`: in a template, clang 14 leaks the old value
+  // of a braced-list assignment (tests/style/check_style.py rejects it).
   json j = json::object();
   std::visit(
       detail::overloaded{[&](const threshold_rule& t) {
-                           j = {{"kind", "threshold"},
-                                {"signal", t.signal},
-                                {"trip", t.trip},
-                                {"reset", t.reset},
-                                {"worse", detail::to_string(t.bad)},
-                                {"min_samples", t.min_samples}};
+                           j = json{{"kind", "threshold"},
+                                    {"signal", t.signal},
+                                    {"trip", t.trip},
+                                    {"reset", t.reset},
+                                    {"worse", detail::to_string(t.bad)},
+                                    {"min_samples", t.min_samples}};
                          },
                          [&](const consecutive_rule& c) {
-                           j = {{"kind", "consecutive"},
-                                {"signal", c.signal},
-                                {"level", c.level},
-                                {"windows", c.windows},
-                                {"worse", detail::to_string(c.bad)}};
+                           j = json{{"kind", "consecutive"},
+                                    {"signal", c.signal},
+                                    {"level", c.level},
+                                    {"windows", c.windows},
+                                    {"worse", detail::to_string(c.bad)}};
                          },
                          [&](const rate_rule& r) {
-                           j = {{"kind", "rate"},
-                                {"signal", r.signal},
-                                {"max_rate", r.max_rate},
-                                {"seconds", detail::seconds(r.window)},
-                                {"min_samples", r.min_samples}};
+                           j = json{{"kind", "rate"},
+                                    {"signal", r.signal},
+                                    {"max_rate", r.max_rate},
+                                    {"seconds", detail::seconds(r.window)},
+                                    {"min_samples", r.min_samples}};
                          },
                          [&](const drift_rule& d) {
-                           j = {{"kind", "drift"},
-                                {"signal", d.signal},
-                                {"features", d.features},
-                                {"windows", d.windows},
-                                {"of", d.of}};
+                           j = json{{"kind", "drift"},
+                                    {"signal", d.signal},
+                                    {"features", d.features},
+                                    {"windows", d.windows},
+                                    {"of", d.of}};
                          },
                          [&](const detector_rule& d) {
                            json settings = json::object();
                            for (const auto& [k, v] : d.settings) {
                              settings[k] = v;
                            }
-                           j = {{"kind", "detector"},
-                                {"signal", d.signal},
-                                {"detector", d.detector},
-                                {"settings", settings}};
+                           j = json{{"kind", "detector"},
+                                    {"signal", d.signal},
+                                    {"detector", d.detector},
+                                    {"settings", settings}};
                          },
                          [&](const baseline_rule& b) {
-                           j = {{"kind", "baseline"},       {"signal", b.signal},
-                                {"tolerance", b.tolerance}, {"worse", detail::to_string(b.bad)},
-                                {"relative", b.relative},   {"min_samples", b.min_samples}};
+                           j = json{{"kind", "baseline"},       {"signal", b.signal},
+                                    {"tolerance", b.tolerance}, {"worse", detail::to_string(b.bad)},
+                                    {"relative", b.relative},   {"min_samples", b.min_samples}};
                          },
                          [&](const grace_rule& g) {
-                           j = {{"kind", "grace"},
-                                {"signal", g.signal},
-                                {"samples", g.samples},
-                                {"seconds", detail::seconds(g.duration)}};
+                           j = json{{"kind", "grace"},
+                                    {"signal", g.signal},
+                                    {"samples", g.samples},
+                                    {"seconds", detail::seconds(g.duration)}};
                          },
                          [&](const cooldown_rule& c) {
-                           j = {{"kind", "cooldown"}, {"seconds", detail::seconds(c.duration)}};
+                           j = json{{"kind", "cooldown"}, {"seconds", detail::seconds(c.duration)}};
                          },
                          [&](const limit_rule& l) {
-                           j = {{"kind", "limit"},
-                                {"rollbacks", l.rollbacks},
-                                {"seconds", detail::seconds(l.period)}};
+                           j = json{{"kind", "limit"},
+                                    {"rollbacks", l.rollbacks},
+                                    {"seconds", detail::seconds(l.period)}};
                          },
                          [&](const any_of_rule&) {
-                           j = {{"kind", "any_of"}};
+                           j = json{{"kind", "any_of"}};
                          },
                          [&](const all_of_rule&) {
-                           j = {{"kind", "all_of"}};
+                           j = json{{"kind", "all_of"}};
                          }},
       p.rule());
   if (p.is_combination()) {
