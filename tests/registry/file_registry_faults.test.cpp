@@ -947,6 +947,20 @@ TEST_CASE("file_registry: a registry on a read-only mount reads, and refuses wri
 
 #ifdef MLGUARD_REGISTRY_WORKER_PATH
 
+// ThreadSanitizer shadows every byte and holds freed memory back, so a peak RSS measured
+// under it says nothing about the code (the steps below grew 3.5 times there).
+#if defined(__SANITIZE_THREAD__)
+constexpr bool registry_rss_is_meaningful = false;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+constexpr bool registry_rss_is_meaningful = false;
+#else
+constexpr bool registry_rss_is_meaningful = true;
+#endif
+#else
+constexpr bool registry_rss_is_meaningful = true;
+#endif
+
 TEST_CASE("file_registry: a model with 20,000 versions opens at once, and reading all of it "
           "costs its result, not a copy of the journal") {
   // Written directly (registering 20,000 versions one by one takes minutes); the numbers
@@ -984,12 +998,18 @@ TEST_CASE("file_registry: a model with 20,000 versions opens at once, and readin
   // The journal is read a block at a time: the step holds its 20,001 records (about
   // 1.2 times the journal's size here), not also a copy of the file and every record
   // parsed with its version document (5.5 times, before).
-  CHECK(history.kb - history.open_kb < 2 * journal_kb);
+  if (registry_rss_is_meaningful) {
+    CHECK(history.kb - history.open_kb < 2 * journal_kb);
+  } else {
+    MESSAGE("memory bounds not checked under ThreadSanitizer");
+  }
   const auto list = run("list");
   CHECK(list.count == count);
   // The listing holds its result (1.8 times the journal's size here), not also a cache
   // of every version kept for the life of the registry object (3.1 times, before).
-  CHECK(list.kb - list.open_kb < 5 * journal_kb / 2);
+  if (registry_rss_is_meaningful) {
+    CHECK(list.kb - list.open_kb < 5 * journal_kb / 2);
+  }
   const auto more = run("register");
   CHECK(more.count == count + 1);
   CHECK(more.seconds < 1.0);
