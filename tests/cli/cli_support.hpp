@@ -2,9 +2,11 @@
 #ifndef MLGUARD_TESTS_CLI_CLI_SUPPORT_HPP
 #define MLGUARD_TESTS_CLI_CLI_SUPPORT_HPP
 
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "mlguard/core/json.hpp"
 #include "process.hpp"
 
 namespace mlguard::test {
@@ -22,6 +24,17 @@ inline int count_lines(const std::string& s) {
     n += c == '\n' ? 1 : 0;
   }
   return n;
+}
+
+/// Each line of `out` parsed as a JSON document (JSON-lines output).
+inline std::vector<json> json_lines(const std::string& out) {
+  std::vector<json> lines;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    lines.push_back(parse_json(line, "stdout"));
+  }
+  return lines;
 }
 
 } // namespace mlguard::test

@@ -32,16 +32,6 @@ std::string huge_csv(int first, int last, bool shift = false) {
   return out.str();
 }
 
-std::vector<json> json_lines(const std::string& out) {
-  std::vector<json> lines;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    lines.push_back(parse_json(line, "stdout"));
-  }
-  return lines;
-}
-
 // Every column verdict stands on a number or says why it was skipped.
 void check_verdicts(const json& report) {
   for (const auto& c : report["columns"]) {
@@ -89,7 +79,7 @@ TEST_CASE("mlguard profile, profile merge, monitor, drift and validate on ±1e30
   r = test::run_cli(
       {"monitor", "--reference", dir.file("p.json"), "--window", "20", "--format", "json", moved});
   REQUIRE_MESSAGE((r.exit_code == 0 || r.exit_code == 1), r.err);
-  const auto windows = cli_extremes::json_lines(r.out);
+  const auto windows = test::json_lines(r.out);
   REQUIRE(windows.size() == 3);
   for (const auto& w : windows) {
     cli_extremes::check_verdicts(w);

@@ -17,16 +17,6 @@ using namespace mlguard;
 
 namespace {
 
-std::vector<json> json_lines(const std::string& out) {
-  std::vector<json> lines;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    lines.push_back(parse_json(line, "stdout"));
-  }
-  return lines;
-}
-
 // x: normal, shifted by 1 after row 1500 of the stream; k: small integers; c: a category.
 std::string make_csv(std::size_t n, std::uint64_t seed, std::size_t shift_after) {
   std::mt19937_64 rng(seed);
@@ -56,7 +46,7 @@ TEST_CASE("mlguard monitor: one JSON line per window, equal to mlguard's batch d
   const auto r = test::run_cli({"monitor", "--reference", ref, "--window", "500", "--method", "psi",
                                 "--drift-share", "0.3", "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 1, r.err); // the last window drifts: findings
-  const auto lines = json_lines(r.out);
+  const auto lines = test::json_lines(r.out);
   REQUIRE(lines.size() == 5);
   const table reference = io::read_csv(ref);
   const table stream = io::read_csv(cur);
@@ -113,7 +103,7 @@ TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage e
   auto r = test::run_cli({"monitor", "--reference", ref, "--window", "400", "--method", "ks",
                           "--partial", "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err); // the same distribution: no window drifts
-  auto lines = json_lines(r.out);
+  auto lines = test::json_lines(r.out);
   REQUIRE(lines.size() == 3);
   CHECK(lines[2]["rows"] == 300);
   CHECK(lines[2]["last_row"] == 1100);
@@ -124,7 +114,7 @@ TEST_CASE("mlguard monitor: ks has p-values, sliding windows, --partial, usage e
   r = test::run_cli({"monitor", "--reference", ref, "--window", "400", "--step", "100", "--method",
                      "js", "--threshold", "0.2", "--format", "json", cur});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  lines = json_lines(r.out);
+  lines = test::json_lines(r.out);
   REQUIRE(lines.size() == 8); // windows ending at rows 400, 500, ..., 1100
   CHECK(lines[7]["first_row"] == 701);
   CHECK(lines[7]["columns"][1]["method"] == "jensen_shannon");
@@ -182,7 +172,7 @@ TEST_CASE("mlguard monitor: exit status 1 when a window drifts, text lines, -o F
   r = with({"--format", "json", "-o", out, moved});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
-  const auto lines = json_lines(test::read_file(out));
+  const auto lines = test::json_lines(test::read_file(out));
   REQUIRE(lines.size() == 2);
   CHECK(drift::window_report::from_json(lines[1]).drift.dataset_drift);
   CHECK_FALSE(drift::window_report::from_json(lines[0]).drift.dataset_drift);

@@ -34,27 +34,13 @@ import numpy as np
 import scipy
 import scipy.stats as st
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_drift import clean  # noqa: E402  JSON-safe copy: inf as strings, NaN as null
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.normpath(os.path.join(HERE, "..", "fixtures", "reference", "extremes.json"))
 DBL_MAX = sys.float_info.max
 getcontext().prec = 60
-
-
-def clean(x):
-    if isinstance(x, dict):
-        return {k: clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple, np.ndarray)):
-        return [clean(v) for v in x]
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        x = float(x)
-        if math.isnan(x):
-            return None
-        if math.isinf(x):
-            return "inf" if x > 0 else "-inf"
-        return x
-    return x
 
 
 def to_double(q):

@@ -516,10 +516,23 @@ private:
     if (!fd || ::fstat(fd.get(), &st) != 0 || st.st_dev != e.dev || st.st_ino != e.ino) {
       return false;
     }
+    replay_journal(e, fd.get(), e.valid_end, path, 0);
+    e.snapshot_offset = 0; // unknown: a writer rereads model.json
+    return true;
+  }
+
+  /// Applies the journal's records from byte `from` on to `e`'s state, skipping those
+  /// with a sequence up to `applied` (already in model.json), and keeps the records whose
+  /// version documents may still need writing as pending; sets valid_end and observed.
+  static void replay_journal(cache_entry& e, int fd, std::size_t from, const std::string& path,
+                             std::uint64_t applied) {
     std::size_t observed = 0;
     e.valid_end = detail::scan_journal(
-        fd.get(), e.valid_end, path,
+        fd, from, path,
         [&](detail::journal_entry&& p) {
+          if (p.record.sequence <= applied) {
+            return true;
+          }
           detail::apply(e.state, p);
           if (detail::version_touched(p)) {
             e.state.pending.push_back(std::move(p));
@@ -528,8 +541,6 @@ private:
         },
         &observed);
     e.observed = observed;
-    e.snapshot_offset = 0; // unknown: a writer rereads model.json
-    return true;
   }
 
   /// Loads a model from its documents: model.json, then the journal past its offset.
@@ -571,21 +582,7 @@ private:
       throw format_error("corrupt", journal_path + ": shorter than model.json's journal_offset " +
                                         std::to_string(e.snapshot_offset));
     }
-    std::size_t observed = 0;
-    e.valid_end = detail::scan_journal(
-        fd.get(), e.snapshot_offset, journal_path,
-        [&](detail::journal_entry&& p) {
-          if (p.record.sequence <= e.state.model.sequence) {
-            return true; // already in the snapshot
-          }
-          detail::apply(e.state, p);
-          if (detail::version_touched(p)) {
-            e.state.pending.push_back(std::move(p));
-          }
-          return true;
-        },
-        &observed);
-    e.observed = observed;
+    replay_journal(e, fd.get(), e.snapshot_offset, journal_path, e.state.model.sequence);
     return cache_.insert_or_assign(name, std::move(e)).first->second;
   }
 
