@@ -112,6 +112,7 @@
 #endif
 
 #include "mlguard/serving/feature_layout.hpp"
+#include "mlguard/serving/model.hpp"
 #include "mlguard/serving/model_slot.hpp"
 #include "mlguard/serving/outcome.hpp"
 #if defined(__unix__) || defined(__APPLE__)
@@ -119,6 +120,8 @@
 #include "mlguard/serving/guarded_model.hpp"
 #include "mlguard/serving/make_bundle.hpp"
 #include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/serving/model_loaders.hpp"
+#include "mlguard/serving/pipeline_model.hpp"
 #include "mlguard/serving/publish.hpp"
 #include "mlguard/serving/registry_follower.hpp"
 #include "mlguard/serving/router.hpp"

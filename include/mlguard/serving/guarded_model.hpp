@@ -2,9 +2,9 @@
 #define MLGUARD_SERVING_GUARDED_MODEL_HPP
 
 // One model version, guarded: every request is validated against the
-// schema, transformed and scored by the pipeline, and watched by windowed
-// monitors on its inputs and its prediction, in one call that neither
-// allocates nor throws on bad data.
+// schema, scored by the bundle's model (the pipeline, or a runtime such as
+// XGBoost behind it), and watched by windowed monitors on its inputs and
+// its prediction, in one call that neither allocates nor throws on bad data.
 
 #include <algorithm>
 #include <array>
@@ -32,8 +32,9 @@
 #include "mlguard/drift/feature_reference.hpp"
 #include "mlguard/drift/performance_tracker.hpp"
 #include "mlguard/pipeline/builtin_stages.hpp"
-#include "mlguard/pipeline/dynamic_pipeline.hpp"
+#include "mlguard/serving/model.hpp"
 #include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/serving/model_loaders.hpp"
 #include "mlguard/serving/outcome.hpp"
 #include "mlguard/validate/validate_row.hpp"
 
@@ -59,7 +60,7 @@ struct guarded_options {
   /// window must be a tumbling count window: one window per window.size
   /// requests scored, across all threads.
   drift::monitor_options inputs;
-  /// The prediction monitor (over the pipeline's outputs).
+  /// The prediction monitor (over the model's outputs).
   drift::monitor_options predictions;
   bool monitor_inputs = true;
   /// Needs the bundle's predictions profile; ignored without one.
@@ -72,6 +73,8 @@ struct guarded_options {
   /// Threads that may call predict at once without waiting for each other;
   /// 0 = std::thread::hardware_concurrency().
   std::size_t lanes = 0;
+  /// The model kinds the bundle's model may be of ("pipeline" always).
+  model_loaders models;
   /// Receives each closed monitor window (on the request thread that closed it).
   std::function<void(const version_window&)> on_window;
   /// Receives each closed performance window (on the thread that recorded the label).
@@ -90,14 +93,24 @@ struct request_counts {
   std::uint64_t total() const noexcept { return ok + flagged + imputed + rejected; }
 };
 
-/// A model version that serves requests: the bundle's schema, pipeline and
+/// One contribution per explanation name and the base value (see
+/// guarded_model::explain): for XGBoost, exact TreeSHAP values of the
+/// margin, which sum with the base value to the margin.
+struct explanation {
+  std::vector<std::string> names;
+  std::vector<double> contributions;
+  double base_value = 0.0;
+};
+
+/// A model version that serves requests: the bundle's schema, model and
 /// monitors behind one predict() call.
 ///
 /// predict(row) — a row of doubles in layout order (categorical features as
 /// codes in the schema's vocabulary), or predict_fields(fields) — text
 /// fields in layout order, as a request sends them:
 /// 1. validates the row against the schema, applying its row policies;
-/// 2. transforms and scores it with the pipeline;
+/// 2. scores it with the bundle's model (serving/model.hpp): the pipeline
+///    itself, or a model of another kind behind the pipeline's preprocessing;
 /// 3. observes the validated inputs and the outputs in the monitors;
 /// 4. remembers the prediction under the request id for record_label.
 /// Nothing is imputed silently: a value made up by the schema's impute
@@ -106,7 +119,7 @@ struct request_counts {
 /// missing value with no imputer) is `rejected`, never scored.
 ///
 /// Hot path: no allocation, no exception on bad data, and no lock a reader
-/// of the model can hold: each of `lanes` lanes has its own pipeline copy,
+/// of the model can hold: each of `lanes` lanes has its own model copy,
 /// buffers and monitor shard behind its own mutex, and a thread always uses
 /// the same lane. The request that completes a monitor window evaluates it
 /// (merging the lanes' shards) and runs on_window; that request allocates.
@@ -115,11 +128,14 @@ struct request_counts {
 /// may be called from any number of threads at once.
 class guarded_model {
 public:
-  /// Builds the model of `bundle` for registry version `version`: loads the
-  /// pipeline with `stages`, checks the bundle (check_bundle), builds the
-  /// monitors' references from its profiles and runs the smoke rows
-  /// (options.check_smoke). Throws serving_error (layout_mismatch,
-  /// smoke_failed), pipeline_error, drift_error (a monitor option that
+  /// Builds the model of `bundle` for registry version `version`: checks the
+  /// bundle (check_bundle), loads its model through options.models (the
+  /// pipeline's stages from `stages`), checks that the model reads the
+  /// layout's features and that the predictions profile has its outputs,
+  /// builds the monitors' references from the profiles and runs the smoke
+  /// rows (options.check_smoke). Throws serving_error (layout_mismatch,
+  /// smoke_failed, unknown_model, bundle_corrupt from a model that cannot
+  /// load its member), pipeline_error, drift_error (a monitor option that
   /// does not fit, e.g. a window that is not a tumbling count), format_error.
   template <class = void> // deferred: see core/json.hpp
   guarded_model(model_bundle bundle, int version, guarded_options options = {},
@@ -141,10 +157,11 @@ public:
     check_bundle(bundle_);
     anomaly_counts_ = std::make_unique<std::atomic<std::uint64_t>[]>(bundle_.layout.size() *
                                                                      validate::anomaly_kind_count);
-    auto prototype = pipeline::dynamic_pipeline::from_json(bundle_.pipeline, stages);
+    const any_model prototype = options_.models.load(bundle_, stages);
+    bundle_.layout.check_names(prototype.feature_names_in(), "the model's inputs");
     outputs_ = prototype.output_width();
     if (outputs_ == 0) {
-      throw serving_error("layout_mismatch", "the pipeline has no output");
+      throw serving_error("layout_mismatch", "the model has no output");
     }
     const std::size_t lanes = options_.lanes != 0
                                   ? options_.lanes
@@ -159,8 +176,12 @@ public:
     if (options_.monitor_predictions && !bundle_.predictions.columns().empty()) {
       std::vector<drift::feature_reference> refs;
       for (const auto& name : prototype.feature_names_out()) {
-        const auto& p = bundle_.predictions.at(name);
-        refs.push_back(drift::feature_reference::from_profile(name, p, options_.predictions.bins));
+        const auto* p = bundle_.predictions.find(name);
+        if (p == nullptr) {
+          throw serving_error("layout_mismatch",
+                              "the predictions profile lacks the model's output '" + name + "'");
+        }
+        refs.push_back(drift::feature_reference::from_profile(name, *p, options_.predictions.bins));
       }
       predictions_ =
           make_monitor(std::move(refs), options_.predictions, "predictions", prediction_window_);
@@ -255,7 +276,42 @@ public:
     return pending_.contains(request_id);
   }
 
-  /// Runs every smoke row of the bundle through the pipeline (predict_fields
+  /// Explains the prediction for `row` (layout order, as predict takes it):
+  /// validates it as predict does (imputing by the schema's policies), then
+  /// asks the model for one contribution per explanation name and the base
+  /// value. Not counted or monitored. Allocates: for looking into a request,
+  /// not for every request. Throws argument_error (size_mismatch),
+  /// serving_error (mlguard.serving.not_explainable: the model has no
+  /// explanations; mlguard.serving.row_rejected: validation rejects the
+  /// row), and whatever the model's explain_row throws.
+  template <class = void>
+  explanation explain(span<const double> row) {
+    if (row.size() != bundle_.layout.size()) {
+      throw argument_error("size_mismatch", "explain: the row has " + std::to_string(row.size()) +
+                                                " values; the layout has " +
+                                                std::to_string(bundle_.layout.size()));
+    }
+    auto& l = my_lane();
+    const std::lock_guard<std::mutex> lock(l.mutex);
+    if (!l.model.explains()) {
+      throw serving_error("not_explainable", "a model of kind '" + std::string(l.model.kind()) +
+                                                 "' does not explain its predictions");
+    }
+    std::copy(row.begin(), row.end(), l.row.begin());
+    if (validate::validate_row(bundle_.schema, l.row, l.anomalies).rejected) {
+      throw serving_error("row_rejected", "explain: the schema's policies reject the row");
+    }
+    explanation e;
+    e.names = l.model.explanation_names();
+    std::vector<double> values(e.names.size() + 1);
+    l.model.explain_row(l.row.data(), values.data());
+    e.base_value = values.back();
+    values.pop_back();
+    e.contributions = std::move(values);
+    return e;
+  }
+
+  /// Runs every smoke row of the bundle through the model (predict_fields
   /// without counting or monitoring) and compares the outputs with the
   /// expected ones. Throws serving_error (mlguard.serving.smoke_failed)
   /// naming the first row that differs or is rejected.
@@ -268,14 +324,14 @@ public:
       const auto& s = bundle_.smoke[i];
       fields.assign(s.fields.begin(), s.fields.end());
       const auto r = validate::validate_fields(bundle_.schema, fields, l.row, l.anomalies);
-      const auto st = l.pipe.transform_row(l.row.data(), l.out.data());
+      const auto st = l.model.predict_row(l.row.data(), l.out.data());
       if (r.rejected || pipeline::stops(st)) {
         throw serving_error("smoke_failed", "smoke row " + std::to_string(i) + " was rejected");
       }
       if (s.expected.size() != outputs_) {
         throw serving_error("smoke_failed", "smoke row " + std::to_string(i) + " expects " +
                                                 std::to_string(s.expected.size()) +
-                                                " outputs; the pipeline has " +
+                                                " outputs; the model has " +
                                                 std::to_string(outputs_));
       }
       for (std::size_t k = 0; k < outputs_; ++k) {
@@ -334,10 +390,10 @@ public:
 
 private:
   struct lane {
-    lane(const pipeline::dynamic_pipeline& p, std::size_t features, std::size_t outputs)
-        : pipe(p), row(features), anomalies(features), out(outputs) {}
+    lane(const any_model& m, std::size_t features, std::size_t outputs)
+        : model(m), row(features), anomalies(features), out(outputs) {}
     std::mutex mutex;
-    pipeline::dynamic_pipeline pipe;
+    any_model model;
     std::vector<double> row;
     std::vector<validate::anomaly_set> anomalies;
     std::vector<double> out;
@@ -424,7 +480,7 @@ private:
       count(o);
       return o;
     }
-    const auto st = l.pipe.transform_row(l.row.data(), l.out.data());
+    const auto st = l.model.predict_row(l.row.data(), l.out.data());
     if (pipeline::stops(st)) {
       o.status = request_status::rejected;
       o.imputed_values = 0;

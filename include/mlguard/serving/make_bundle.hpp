@@ -1,11 +1,12 @@
 #ifndef MLGUARD_SERVING_MAKE_BUNDLE_HPP
 #define MLGUARD_SERVING_MAKE_BUNDLE_HPP
 
-// From a fitted pipeline and its training table to a complete model bundle:
-// the schema, profiles, layout and smoke rows derived the way serving will
-// read requests, so a freshly made bundle always opens and passes its own
-// smoke test.
+// From a fitted pipeline (and, for a model of another kind, its bytes) and
+// its training table to a complete model bundle: the schema, profiles,
+// layout and smoke rows derived the way serving will read requests, so a
+// freshly made bundle always opens and passes its own smoke test.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -19,10 +20,12 @@
 #include "mlguard/core/table.hpp"
 #include "mlguard/core/table_ops.hpp"
 #include "mlguard/pipeline/builtin_stages.hpp"
-#include "mlguard/pipeline/dynamic_pipeline.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/serving/feature_layout.hpp"
+#include "mlguard/serving/model.hpp"
 #include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/serving/model_loaders.hpp"
+#include "mlguard/serving/pipeline_model.hpp"
 #include "mlguard/validate/infer_schema.hpp"
 #include "mlguard/validate/validate_row.hpp"
 
@@ -86,50 +89,42 @@ validate::schema aligned_schema(const validate::schema& inferred, const table& t
   return validate::schema(std::move(specs), inferred.histogram_buckets());
 }
 
-/// A bundle for `fitted` (any pipeline with to_json(): static_pipeline,
-/// dynamic_pipeline) trained on `training` (its input columns; others,
-/// such as the label, are ignored):
-/// - schema: infer_schema over the input columns (in the pipeline's order),
-///   each categorical vocabulary in the table's code order (aligned_schema),
-///   so fit the pipeline on the table's codes (to_matrix(training, names));
-/// - layout: the schema's features (= the pipeline's inputs);
-/// - reference: the profile of the input columns;
-/// - predictions: the profile of the pipeline's outputs on the training rows,
-///   each validated first as serving validates a request;
-/// - smoke rows: the first rows as text fields, with the outputs serving
-///   computes for them.
-/// Throws argument_error (mlguard.argument.unknown_column) when `training`
-/// lacks an input column, and as infer_schema, dataset_profile::of,
-/// dynamic_pipeline::from_json and check_bundle.
-template <typename Pipeline>
-model_bundle make_bundle(const Pipeline& fitted, const table& training,
-                         const bundle_options& options) {
-  model_bundle b;
-  b.pipeline = fitted.to_json();
+namespace detail {
+
+// Fills b's schema, layout, reference profile and metadata from the
+// pipeline's input columns of `training`; returns those columns.
+template <class = void>
+table describe_inputs(model_bundle& b, const table& training, const bundle_options& options) {
   const auto inputs = json_reader(b.pipeline, "pipeline").texts("input_features");
-  const table x = select_columns(training, inputs);
+  table x = select_columns(training, inputs);
   b.schema = aligned_schema(validate::infer_schema(x, options.schema), x);
   b.layout = feature_layout::of(b.schema);
   b.reference = profile::dataset_profile::of(x, options.profile);
   b.smoke_tolerance = options.smoke_tolerance;
   b.metadata = options.metadata;
+  return x;
+}
 
-  auto p = pipeline::dynamic_pipeline::from_json(b.pipeline, pipeline::builtin_stages());
+// Fills b's predictions profile and smoke rows by scoring `x` (the input
+// columns) with `model` as serving would, each row validated first.
+template <class = void>
+void describe_outputs(model_bundle& b, const table& x, any_model& model,
+                      const bundle_options& options) {
   std::vector<const vocabulary*> vocabs;
   for (std::size_t i = 0; i < b.schema.size(); ++i) {
     vocabs.push_back(b.schema[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
                                                                              : nullptr);
   }
   using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  row_major rows = to_matrix<row_major>(x, inputs, vocabs);
-  const auto names_out = p.feature_names_out();
+  row_major rows = to_matrix<row_major>(x, b.layout.names(), vocabs);
+  const auto& names_out = model.feature_names_out();
   std::vector<std::vector<double>> outputs(names_out.size());
   std::vector<validate::anomaly_set> anomalies(b.schema.size());
   std::vector<double> out(names_out.size());
   for (Eigen::Index r = 0; r < rows.rows(); ++r) {
     const span<double> row(rows.row(r).data(), static_cast<std::size_t>(rows.cols()));
     const auto v = validate::validate_row(b.schema, row, anomalies);
-    if (v.rejected || pipeline::stops(p.transform_row(row.data(), out.data()))) {
+    if (v.rejected || pipeline::stops(model.predict_row(row.data(), out.data()))) {
       continue;
     }
     for (std::size_t k = 0; k < out.size(); ++k) {
@@ -150,16 +145,68 @@ model_bundle make_bundle(const Pipeline& fitted, const table& training,
   for (std::size_t r = 0; r < n; ++r) {
     smoke_row s;
     for (const auto& c : x) {
-      s.fields.push_back(detail::field_text(c, r));
+      s.fields.push_back(field_text(c, r));
     }
     views.assign(s.fields.begin(), s.fields.end());
     const auto v = validate::validate_fields(b.schema, views, parsed, anomalies);
-    if (v.rejected || pipeline::stops(p.transform_row(parsed.data(), out.data()))) {
+    if (v.rejected || pipeline::stops(model.predict_row(parsed.data(), out.data()))) {
       continue; // a smoke row must be one serving answers
     }
     s.expected = out;
     b.smoke.push_back(std::move(s));
   }
+}
+
+} // namespace detail
+
+/// A bundle for `fitted` (any pipeline with to_json(): static_pipeline,
+/// dynamic_pipeline) trained on `training` (its input columns; others,
+/// such as the label, are ignored):
+/// - schema: infer_schema over the input columns (in the pipeline's order),
+///   each categorical vocabulary in the table's code order (aligned_schema),
+///   so fit the pipeline on the table's codes (to_matrix(training, names));
+/// - layout: the schema's features (= the pipeline's inputs);
+/// - reference: the profile of the input columns;
+/// - predictions: the profile of the pipeline's outputs on the training rows,
+///   each validated first as serving validates a request;
+/// - smoke rows: the first rows as text fields, with the outputs serving
+///   computes for them.
+/// Throws argument_error (mlguard.argument.unknown_column) when `training`
+/// lacks an input column, and as infer_schema, dataset_profile::of,
+/// dynamic_pipeline::from_json and check_bundle.
+template <typename Pipeline>
+model_bundle make_bundle(const Pipeline& fitted, const table& training,
+                         const bundle_options& options) {
+  model_bundle b;
+  b.pipeline = fitted.to_json();
+  const table x = detail::describe_inputs(b, training, options);
+  any_model model(pipeline_model::from_bundle(b, pipeline::builtin_stages()));
+  detail::describe_outputs(b, x, model, options);
+  check_bundle(b);
+  return b;
+}
+
+/// A bundle whose model is not the pipeline: `model` names its kind (known
+/// to `loaders`) and the member among `artifacts` that holds its bytes (a
+/// booster), and `preprocessing` (any pipeline with to_json()) turns a
+/// request into the model's features. Made as make_bundle(fitted, ...)
+/// makes one, except that the predictions profile and the smoke rows come
+/// from that model, loaded as serving will load it. Throws as
+/// make_bundle(fitted, ...), model_loaders::load and encode_bundle's
+/// artifact name checks (when written).
+template <typename Pipeline>
+model_bundle make_bundle(const Pipeline& preprocessing, model_spec model, bundle_members artifacts,
+                         const table& training, const model_loaders& loaders,
+                         const bundle_options& options) {
+  model_bundle b;
+  b.pipeline = preprocessing.to_json();
+  b.model = std::move(model);
+  b.artifacts = std::move(artifacts);
+  const table x = detail::describe_inputs(b, training, options);
+  check_bundle(b); // the model member is there before the model is loaded
+  any_model loaded = loaders.load(b, pipeline::builtin_stages());
+  b.layout.check_names(loaded.feature_names_in(), "the model's inputs");
+  detail::describe_outputs(b, x, loaded, options);
   check_bundle(b);
   return b;
 }

@@ -2,9 +2,10 @@
 #define MLGUARD_SERVING_MODEL_BUNDLE_HPP
 
 // Everything a registered version needs to serve, as one content-addressed
-// bundle: the fitted pipeline, the schema, the reference profiles, the
-// feature layout, smoke rows and free metadata. One SHA-256 digest covers
-// every member's bytes and becomes the version's artifact_digest.
+// bundle: the fitted pipeline, the model when the pipeline is not the model
+// (a booster's bytes), the schema, the reference profiles, the feature
+// layout, smoke rows and free metadata. One SHA-256 digest covers every
+// member's bytes and becomes the version's artifact_digest.
 
 #include <cmath>
 #include <cstddef>
@@ -32,10 +33,27 @@ struct smoke_row {
   std::vector<double> expected;
 };
 
+/// Which model scores a bundle's requests (see serving/model.hpp).
+struct model_spec {
+  /// The model's kind, as registered in model_loaders. "pipeline": the
+  /// pipeline ends in the model and scores requests itself.
+  std::string kind = "pipeline";
+  /// The artifact member holding the model's bytes (e.g. "booster.ubj");
+  /// empty for "pipeline".
+  std::string member;
+};
+
 /// A model version's serving bundle.
 struct model_bundle {
   /// The fitted pipeline's document (dynamic_pipeline / static_pipeline to_json).
+  /// With a model of another kind, the preprocessing in front of it.
   json pipeline;
+  /// The model (model.json). Bundles written before model specs existed
+  /// have none and are read as "pipeline".
+  model_spec model;
+  /// Members that are not mlguard documents, by name: a model runtime's own
+  /// files (model.member names one). Their bytes are kept as they are.
+  bundle_members artifacts;
   /// The schema requests are validated against.
   validate::schema schema;
   /// The profile of the training inputs: the input monitors' reference.
@@ -64,10 +82,16 @@ inline constexpr const char* predictions = "predictions.json";
 inline constexpr const char* layout = "layout.json";
 inline constexpr const char* smoke = "smoke.json";
 inline constexpr const char* metadata = "metadata.json";
+inline constexpr const char* model = "model.json";
 } // namespace member
 
 /// The bundle format: a manifest mapping every other member to its SHA-256.
-inline constexpr document_format bundle_format{"mlguard.bundle", 1};
+/// Version 2 adds model.json and artifact members; a bundle without them is
+/// still written as version 1, so its digest does not change, and an older
+/// mlguard refuses a version-2 bundle instead of serving its pipeline alone.
+inline constexpr document_format bundle_format{"mlguard.bundle", 2};
+/// The model member's format.
+inline constexpr document_format model_spec_format{"mlguard.model_spec", 1};
 /// The smoke-rows member's format.
 inline constexpr document_format smoke_format{"mlguard.smoke_rows", 1};
 
@@ -96,17 +120,41 @@ json smoke_to_json(const model_bundle& b) {
   throw serving_error("bundle_corrupt", "bundle member " + name + ": " + e.what());
 }
 
+// True for the members mlguard itself writes and decodes.
+inline bool is_document_member(const std::string& name) noexcept {
+  for (const char* m :
+       {member::manifest, member::pipeline, member::schema, member::reference, member::predictions,
+        member::layout, member::smoke, member::metadata, member::model}) {
+    if (name == m) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace detail
 
 /// Checks that the members agree: the schema and the pipeline's inputs
 /// follow the layout (names, order, kinds), the reference profile has every
 /// layout feature, the predictions profile (when present) every pipeline
-/// output, and smoke rows have one field per feature. Throws serving_error
-/// (mlguard.serving.layout_mismatch) naming the feature, and format_error
-/// when the pipeline document lacks its feature lists.
+/// output (for a "pipeline" model; the model's outputs are checked when it
+/// is built), smoke rows have one field per feature, and a model of another
+/// kind has its member among the artifacts. Throws serving_error
+/// (mlguard.serving.layout_mismatch) naming the feature, (bundle_incomplete)
+/// for a missing model member, and format_error when the pipeline document
+/// lacks its feature lists.
 template <class = void>
 void check_bundle(const model_bundle& b) {
   b.layout.check_schema(b.schema);
+  if (b.model.kind != "pipeline") {
+    if (b.model.kind.empty() || b.model.member.empty()) {
+      throw serving_error("bundle_incomplete", "the bundle's model spec needs a kind and a member");
+    }
+    if (b.artifacts.find(b.model.member) == b.artifacts.end()) {
+      throw serving_error("bundle_incomplete", "the model member " + b.model.member + " (kind '" +
+                                                   b.model.kind + "') is not in the bundle");
+    }
+  }
   const json_reader p(b.pipeline, member::pipeline);
   b.layout.check_names(p.texts("input_features"), "the pipeline's inputs");
   for (const auto& f : b.layout) {
@@ -115,7 +163,7 @@ void check_bundle(const model_bundle& b) {
                           "the reference profile lacks feature '" + f.name + "'");
     }
   }
-  if (!b.predictions.columns().empty()) {
+  if (!b.predictions.columns().empty() && b.model.kind == "pipeline") {
     for (const auto& name : p.texts("output_features")) {
       if (!b.predictions.find(name)) {
         throw serving_error("layout_mismatch",
@@ -133,10 +181,13 @@ void check_bundle(const model_bundle& b) {
   }
 }
 
-/// The bundle's members as stored: each document as indented JSON text, and
-/// the manifest, {"format": "mlguard.bundle", "format_version": 1,
+/// The bundle's members as stored: each document as indented JSON text,
+/// each artifact's bytes as they are, and the manifest, {"format":
+/// "mlguard.bundle", "format_version": 1 (2 with a model spec or artifacts),
 /// "members": {name: "sha256:..."}} as compact JSON (keys sorted).
-/// Throws as check_bundle (a bundle that would fail to open is not written).
+/// Throws as check_bundle (a bundle that would fail to open is not written),
+/// serving_error (mlguard.serving.invalid_name) for an artifact name that is
+/// not a member name or is one of the documents'.
 template <class = void>
 bundle_members encode_bundle(const model_bundle& b) {
   check_bundle(b);
@@ -150,7 +201,24 @@ bundle_members encode_bundle(const model_bundle& b) {
   m[member::layout] = detail::member_text(b.layout.to_json());
   m[member::smoke] = detail::member_text(detail::smoke_to_json(b));
   m[member::metadata] = detail::member_text(b.metadata);
-  json manifest = new_document(bundle_format);
+  document_format format{bundle_format.name, 1};
+  if (b.model.kind != "pipeline") {
+    json spec = new_document(model_spec_format);
+    spec["kind"] = b.model.kind;
+    spec["member"] = b.model.member;
+    m[member::model] = detail::member_text(spec);
+    format = bundle_format;
+  }
+  for (const auto& a : b.artifacts) {
+    detail::check_member_name(a.first);
+    if (detail::is_document_member(a.first)) {
+      throw serving_error("invalid_name",
+                          "artifact " + a.first + " has the name of a bundle document");
+    }
+    m[a.first] = a.second;
+    format = bundle_format;
+  }
+  json manifest = new_document(format);
   json digests = json::object();
   for (const auto& entry : m) {
     digests[entry.first] = content_digest(entry.second);
@@ -257,6 +325,18 @@ model_bundle read_bundle(const artifact_store& store, const std::string& digest)
     }
     b.metadata = std::move(j);
   });
+  if (m.count(member::model) != 0) {
+    decode(member::model, [&](const json& j) {
+      const auto r = json_reader::document(j, model_spec_format, member::model, {"kind", "member"});
+      b.model.kind = r.text("kind");
+      b.model.member = r.text("member");
+    });
+  }
+  for (auto& entry : m) {
+    if (!detail::is_document_member(entry.first)) {
+      b.artifacts.emplace(entry.first, std::move(entry.second));
+    }
+  }
   check_bundle(b);
   return b;
 }
