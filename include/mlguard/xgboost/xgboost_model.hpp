@@ -44,10 +44,16 @@ struct xgboost_options {
 
 namespace detail {
 
-// XGBoost's message for the last failed call on this thread.
+// XGBoost's message for the last failed call on this thread: its first
+// line only, without the stack trace XGBoost appends (a registry reason or
+// a log line must stay one line).
 inline std::string last_error() {
   const char* m = XGBGetLastError();
-  return m != nullptr ? std::string(m) : std::string("unknown XGBoost error");
+  if (m == nullptr || *m == '\0') {
+    return "unknown XGBoost error";
+  }
+  const std::string_view text(m);
+  return std::string(text.substr(0, text.find('\n')));
 }
 
 // The C API's __array_interface__ of a row-major float64 matrix (version 3:
