@@ -19,14 +19,25 @@
 // Deterministic: a manual clock (4 minutes per trip), the followers, the judge
 // and the controller polled at fixed points of the stream. NYC taxi trips of
 // 2019 when ../shared/data is there, a synthetic month otherwise.
+//
+//   inference_loop [DATA_DIR] [--model xgboost]
+//
+// --model xgboost (when built with mlguard::xgboost): v3 is an XGBoost
+// booster instead of a logistic regression; the same slots, canary and
+// rollback serve it.
 #include <mlguard/io/csv.hpp>
 #include <mlguard/mlguard.hpp>
+#ifdef MLGUARD_DEMO_XGBOOST
+#include <mlguard/xgboost/train.hpp>
+#include <mlguard/xgboost/xgboost_model.hpp>
+#endif
 
 #include <stdlib.h> // mkdtemp
 
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -62,6 +73,36 @@ int train_and_publish(Model model, const demo::month& data, const Eigen::VectorX
   return v.version;
 }
 
+#ifdef MLGUARD_DEMO_XGBOOST
+// Trains a booster on `data` through XGBoost's C API, behind a pipeline that
+// hands it the request's columns as they are (missing stays missing), and
+// publishes it.
+int train_and_publish_booster(const demo::month& data, const Eigen::VectorXd& labels,
+                              const std::string& description, serving::model_loaders& loaders,
+                              registry::model_registry& models, serving::artifact_store& store,
+                              demo::timeline& story) {
+  const auto& names = demo::request_columns();
+  xgboost::train_options o;
+  o.params = {{"objective", "binary:logistic"},
+              {"max_depth", "4"},
+              {"eta", "0.3"},
+              {"nthread", "1"},
+              {"seed", "0"}};
+  o.rounds = 30;
+  const auto booster = xgboost::train_booster(to_matrix(data.trips, names), labels, names, o);
+  pipeline::static_pipeline<pipeline::column_selector> pass{pipeline::column_selector(names)};
+  pass.fit(to_matrix(data.trips, names), names);
+  const auto bundle = serving::make_bundle(pass, serving::model_spec{"xgboost", "booster.ubj"},
+                                           serving::bundle_members{{"booster.ubj", booster}},
+                                           data.trips, loaders, serving::bundle_options{});
+  registry::version_metadata meta;
+  meta.description = description;
+  const auto v = serving::publish(models, store, "tips", bundle, meta, {"trainer", description});
+  story.add(v.version, "published", description + " (" + v.artifact_digest.substr(0, 19) + "…)");
+  return v.version;
+}
+#endif
+
 // The request row of trip `i` (demo::request_columns() order), payment codes
 // renumbered when `renumbered`.
 std::array<double, 4> request(const demo::month& m, std::size_t i, bool renumbered) {
@@ -78,7 +119,26 @@ std::array<double, 4> request(const demo::month& m, std::size_t i, bool renumber
 } // namespace
 
 int main(int argc, char** argv) {
-  const std::string data_dir = demo::find_data(argc > 1 ? argv[1] : MLGUARD_DEMO_DATA_DIR);
+  const char* data_arg = MLGUARD_DEMO_DATA_DIR;
+  bool use_xgboost = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
+      use_xgboost = std::strcmp(argv[++i], "xgboost") == 0;
+      if (!use_xgboost && std::strcmp(argv[i], "logistic") != 0) {
+        std::fprintf(stderr, "--model takes logistic or xgboost, not %s\n", argv[i]);
+        return 2;
+      }
+    } else {
+      data_arg = argv[i];
+    }
+  }
+#ifndef MLGUARD_DEMO_XGBOOST
+  if (use_xgboost) {
+    std::fprintf(stderr, "--model xgboost: this build has no XGBoost (libxgboost-dev)\n");
+    return 2;
+  }
+#endif
+  const std::string data_dir = demo::find_data(data_arg);
   std::string dir = (std::filesystem::temp_directory_path() / "mlguard-demo-XXXXXX").string();
   if (::mkdtemp(dir.data()) == nullptr) {
     std::perror("mkdtemp");
@@ -119,6 +179,9 @@ int main(int argc, char** argv) {
   fo.model.lanes = 1;
   fo.model.inputs.window = drift::window_options::tumbling(500);
   fo.model.performance.window = 250;
+#ifdef MLGUARD_DEMO_XGBOOST
+  fo.model.models.add<xgboost::xgboost_model>();
+#endif
   serving::model_slot<serving::guarded_model> champion, challenger;
   std::vector<std::unique_ptr<serving::registry_follower>> followers;
 
@@ -225,8 +288,16 @@ int main(int argc, char** argv) {
   serve(february, 3000, 7000, false);
 
   story.act("February–March: v3 (adds the payment type) is canaried and promoted");
+#ifdef MLGUARD_DEMO_XGBOOST
+  const int v3 = use_xgboost ? train_and_publish_booster(february, february.tipped,
+                                                         "XGBoost, adds payment_type",
+                                                         fo.model.models, models, store, story)
+                             : train_and_publish(full_model(), february, february.tipped,
+                                                 "adds payment_type", models, store, story);
+#else
   const int v3 = train_and_publish(full_model(), february, february.tipped, "adds payment_type",
                                    models, store, story);
+#endif
   canary(v3);
   serve(february, 7000, 10000, false);
   const demo::month march = demo::load_month(data_dir, 3);
