@@ -22,6 +22,10 @@
 // alert_notifier and written to stderr, and POSTed in Alertmanager's webhook shape to
 // --alert-webhook when given.
 //
+// Versions whose bundle holds an XGBoost booster are served too when it is built with
+// mlguard::xgboost (libxgboost-dev found); otherwise the follower reports them as
+// failed (mlguard.serving.unknown_model) and keeps the version serving.
+//
 // It prints one line, "listening on HOST:PORT", once bound; each swap or failure of the
 // follower is one line on stderr. SIGTERM or SIGINT stops it (exit 0); exit 2 for a
 // usage or startup error.
@@ -52,6 +56,9 @@
 #include <mlguard/serving/outcome.hpp>
 #include <mlguard/serving/registry_follower.hpp>
 #include <mlguard/serving/serving_metrics.hpp>
+#ifdef MLGUARD_SERVING_XGBOOST
+#include <mlguard/xgboost/xgboost_model.hpp>
+#endif
 
 #include "webhook_sink.hpp"
 
@@ -207,6 +214,9 @@ int main(int argc, char** argv) {
     serving_metrics.watch(models);
     serving::follower_options options;
     options.interval = std::chrono::milliseconds(interval_ms);
+#ifdef MLGUARD_SERVING_XGBOOST
+    options.model.models.add<xgboost::xgboost_model>();
+#endif
     // One line per event; a registry error that repeats every poll is printed once.
     options.on_event = [last = std::string()](const serving::follower_event& e) mutable {
       const std::string v = "v" + std::to_string(e.version);

@@ -45,6 +45,9 @@ TEST_CASE("serving service: skipped") {
 #include "report/exposition_check.hpp"
 #include "serving/serving_support.hpp"
 #include "test_support.hpp"
+#ifdef MLGUARD_TEST_XGBOOST
+#include "xgboost/xgboost_support.hpp"
+#endif
 
 // After Eigen: httplib.h brings glibc's _res macro (see examples/serving/main.cpp).
 #include <httplib.h>
@@ -543,5 +546,45 @@ TEST_CASE("serving service: follows the alias under load, refuses a corrupt vers
   CHECK(events.find("swapped: v2 serves (was v1)") != std::string::npos);
   CHECK(events.find("failed: v3 ([mlguard.serving.digest_mismatch]") != std::string::npos);
 }
+
+#ifdef MLGUARD_TEST_XGBOOST
+TEST_CASE("serving service: serves an XGBoost version behind the same alias, and swaps back") {
+  using namespace mlguard;
+  running_service service; // v1, the pipeline, on champion
+  registry::file_registry_options fast;
+  fast.fsync = false;
+  registry::file_registry models(service.root, fast);
+  serving::file_artifact_store store(service.store_root);
+  const auto bundle = test::tip_xgboost_bundle(test::tip_booster(20));
+  REQUIRE(serving::publish(models, store, "tips", bundle).version == 2);
+  const auto moved =
+      test::run_cli({"registry", "--root", service.root, "alias", "tips", "champion", "2"});
+  REQUIRE(moved.exit_code == 0);
+  REQUIRE(eventually([&] { return healthy_version(service.port) == 2; }, 5s));
+
+  xgboost::xgboost_model direct(test::selector({"fare", "distance"}),
+                                bundle.artifacts.at("booster.ubj"));
+  const double row[] = {12.5, 3.1};
+  double want = 0;
+  REQUIRE(direct.predict_row(row, &want) == pipeline::row_status::ok);
+  httplib::Client client("127.0.0.1", service.port);
+  client.set_read_timeout(2);
+  const auto res = client.Post("/predict", R"({"features": {"fare": 12.5, "distance": 3.1}})",
+                               "application/json");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  const auto answer = json::parse(res->body);
+  CHECK(answer["version"] == 2);
+  CHECK(answer["status"] == "ok");
+  CHECK(answer["prediction"].get<double>() == doctest::Approx(want).epsilon(1e-12));
+
+  // Rolling back is moving the alias: the pipeline serves again.
+  REQUIRE(test::run_cli({"registry", "--root", service.root, "alias", "tips", "champion", "1"})
+              .exit_code == 0);
+  REQUIRE(eventually([&] { return healthy_version(service.port) == 1; }, 5s));
+  service.stop();
+  CHECK(file_text(service.err_path).find("swapped: v2 serves (was v1)") != std::string::npos);
+}
+#endif
 
 #endif

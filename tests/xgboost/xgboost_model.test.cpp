@@ -15,47 +15,15 @@
 #include "mlguard/serving/model_slot.hpp"
 #include "mlguard/serving/publish.hpp"
 #include "mlguard/serving/registry_follower.hpp"
-#include "mlguard/xgboost/train.hpp"
 #include "serving/serving_support.hpp"
 #include "test_support.hpp"
+#include "xgboost/xgboost_support.hpp"
 
 using namespace mlguard;
 using namespace mlguard::serving;
 using mlguard::xgboost::xgboost_model;
 
 namespace xgboost_test {
-
-// A pipeline that hands the named request features to the booster as they are.
-pipeline::dynamic_pipeline selector(const std::vector<std::string>& names) {
-  json doc = {
-      {"format", "mlguard.pipeline"},
-      {"format_version", 1},
-      {"input_features", names},
-      {"output_features", names},
-      {"stages", json::array({{{"kind", "column_selector"}, {"params", {{"columns", names}}}}})}};
-  return pipeline::dynamic_pipeline::from_json(doc);
-}
-
-// A booster for the tip trips (fare, distance), trained through the C API.
-std::string tip_booster(int rounds = 8, std::vector<std::string> names = {"fare", "distance"}) {
-  Eigen::VectorXd y;
-  const table t = test::tip_trips(5, 12.0, 1000, &y);
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(t.rows()), 2);
-  x << t.at("fare").vector(), t.at("distance").vector();
-  mlguard::xgboost::train_options o;
-  o.params = {{"objective", "binary:logistic"}, {"max_depth", "3"}, {"nthread", "1"}};
-  o.rounds = rounds;
-  return mlguard::xgboost::train_booster(x, y, names, o);
-}
-
-// A bundle serving `booster` behind a selector of fare and distance.
-model_bundle tip_xgboost_bundle(const std::string& booster) {
-  model_loaders loaders;
-  loaders.add<xgboost_model>();
-  return make_bundle(selector({"fare", "distance"}), model_spec{"xgboost", "booster.ubj"},
-                     bundle_members{{"booster.ubj", booster}}, test::tip_trips(1, 12.0, 2000),
-                     loaders, bundle_options{});
-}
 
 std::string fixture(const std::string& name) {
   return std::string(MLGUARD_TEST_FIXTURES_DIR) + "/reference/" + name;
@@ -64,6 +32,7 @@ std::string fixture(const std::string& name) {
 } // namespace xgboost_test
 
 using namespace xgboost_test;
+using namespace mlguard::test;
 
 TEST_CASE("xgboost: the adapter reproduces python3-xgboost's predictions and pred_contribs") {
   // tests/reference/gen_xgboost.py trained the booster on the taxi January
