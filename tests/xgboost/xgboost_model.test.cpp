@@ -226,3 +226,96 @@ TEST_CASE("xgboost: four threads score through one booster at once") {
   CHECK(wrong == std::vector<int>(4, 0));
   CHECK(g.counts().total() == 8000);
 }
+
+TEST_CASE("xgboost: JSON and UBJSON models of one booster predict the same") {
+  Eigen::VectorXd y;
+  const table t = tip_trips(5, 12.0, 500, &y);
+  Eigen::MatrixXd x(500, 2);
+  x << t.at("fare").vector(), t.at("distance").vector();
+  mlguard::xgboost::train_options o;
+  o.rounds = 4;
+  o.format = "json";
+  const auto as_json = mlguard::xgboost::train_booster(x, y, {"fare", "distance"}, o);
+  o.format = "ubj";
+  const auto as_ubj = mlguard::xgboost::train_booster(x, y, {"fare", "distance"}, o);
+  CHECK(as_json.front() == '{');
+  CHECK(as_json != as_ubj);
+  xgboost_model from_json(selector({"fare", "distance"}), as_json, "booster.json");
+  xgboost_model from_ubj(selector({"fare", "distance"}), as_ubj, "booster.ubj");
+  for (double fare : {3.0, 12.0, 25.0}) {
+    const double row[] = {fare, 2.0};
+    double a = 0, b = 0;
+    from_json.predict_row(row, &a);
+    from_ubj.predict_row(row, &b);
+    CHECK(a == b);
+  }
+  MLGUARD_CHECK_THROWS_ID(mlguard::xgboost::train_booster(x, y, {"fare"}, o),
+                          "mlguard.argument.size_mismatch");
+  o.params = {{"objective", "no:such"}};
+  MLGUARD_CHECK_THROWS_ID(mlguard::xgboost::train_booster(x, y, {"fare", "distance"}, o),
+                          "mlguard.serving.model_failed");
+}
+
+TEST_CASE("xgboost: truncated, inconsistent and mutated models are refused, never crash") {
+  const auto ubj = tip_booster(3);
+  // Every truncation of a UBJSON model (XGBoost 1.7 itself reads past the end).
+  for (std::size_t cut = 0; cut < ubj.size(); cut += 7) {
+    MLGUARD_CHECK_THROWS_ID(
+        xgboost_model(selector({"fare", "distance"}), std::string_view(ubj.data(), cut), "b.ubj"),
+        "mlguard.serving.bundle_corrupt");
+  }
+  // Well-formed JSON whose trees do not hold together.
+  const json model = json::from_ubjson(ubj);
+  const auto refused_with = [&](const json& m, const std::string& words) {
+    try {
+      xgboost_model x(selector({"fare", "distance"}), m.dump(), "b.json");
+      FAIL("an inconsistent model loaded: " << words);
+    } catch (const serving_error& e) {
+      CHECK(std::string(e.id()) == "mlguard.serving.bundle_corrupt");
+      CHECK_MESSAGE(std::string(e.what()).find(words) != std::string::npos, e.what());
+    }
+  };
+  auto bad = model;
+  bad["learner"]["gradient_booster"]["model"]["trees"][0]["left_children"][0] = 999;
+  refused_with(bad, "tree 0: node 0 has children outside the tree");
+  bad = model;
+  bad["learner"]["gradient_booster"]["model"]["trees"][0]["left_children"][0] = 0;
+  refused_with(bad, "children outside the tree"); // a cycle: prediction would never end
+  bad = model;
+  bad["learner"]["gradient_booster"]["model"]["trees"][0]["split_indices"][0] = 7;
+  refused_with(bad, "splits on a feature the model does not have");
+  bad = model;
+  bad["learner"]["gradient_booster"]["model"]["trees"][0]["parents"].erase(0);
+  refused_with(bad, "parents does not have num_nodes entries");
+  bad = model;
+  bad["learner"]["gradient_booster"]["model"]["tree_info"][0] = 3;
+  refused_with(bad, "tree_info names an output");
+  bad = model;
+  bad["learner"]["gradient_booster"]["model"]["trees"][1]["id"] = 0;
+  refused_with(bad, "id out of range or seen before");
+  xgboost_model fine(selector({"fare", "distance"}), model.dump(), "b.json");
+
+  MLGUARD_CHECK_THROWS_ID(xgboost_model(selector({"fare", "distance"}), "binf\x01\x02", "b.bin"),
+                          "mlguard.serving.bundle_corrupt");
+
+  // Random byte changes: each model loads and predicts, or is refused.
+  std::mt19937 rng(19);
+  int loaded = 0;
+  for (int k = 0; k < 400; ++k) {
+    std::string m = k % 2 == 0 ? ubj : model.dump();
+    for (unsigned flips = 1 + rng() % 3; flips > 0; --flips) {
+      m[rng() % m.size()] = static_cast<char>(rng());
+    }
+    try {
+      xgboost_model x(selector({"fare", "distance"}), m, "b");
+      const double row[] = {12.0, 3.0};
+      double out = 0;
+      x.predict_row(row, &out);
+      ++loaded;
+    } catch (const serving_error& e) {
+      const std::string id = e.id();
+      CHECK((id == "mlguard.serving.bundle_corrupt" || id == "mlguard.serving.layout_mismatch"));
+    }
+  }
+  MESSAGE(loaded << " of 400 mutated models loaded (the change hit a value, not the structure)");
+}

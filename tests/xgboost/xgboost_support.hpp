@@ -19,12 +19,12 @@ namespace mlguard::test {
 
 /// A pipeline that hands the named request features to the booster as they are.
 inline pipeline::dynamic_pipeline selector(const std::vector<std::string>& names) {
-  json doc = {{"format", "mlguard.pipeline"},
-              {"format_version", 1},
-              {"input_features", names},
-              {"output_features", names},
-              {"stages", json::array({{{"kind", "column_selector"},
-                                       {"params", {{"columns", names}}}}})}};
+  json doc = {
+      {"format", "mlguard.pipeline"},
+      {"format_version", 1},
+      {"input_features", names},
+      {"output_features", names},
+      {"stages", json::array({{{"kind", "column_selector"}, {"params", {{"columns", names}}}}})}};
   return pipeline::dynamic_pipeline::from_json(doc);
 }
 

@@ -28,6 +28,7 @@
 #include "mlguard/pipeline/stage_registry.hpp"
 #include "mlguard/serving/model.hpp"
 #include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/xgboost/detail/booster_check.hpp"
 
 namespace mlguard::xgboost {
 
@@ -117,6 +118,11 @@ public:
   xgboost_model(pipeline::dynamic_pipeline preprocessing, std::string_view booster_bytes,
                 std::string_view source = "booster", xgboost_options options = {})
       : pre_(std::move(preprocessing)), options_(options) {
+    const std::string problem = detail::booster_problem(booster_bytes);
+    if (!problem.empty()) { // XGBoost would crash on it rather than fail
+      throw serving_error("bundle_corrupt", "bundle member " + std::string(source) +
+                                                ": XGBoost cannot load it as a model: " + problem);
+    }
     void* handle = nullptr;
     if (XGBoosterCreate(nullptr, 0, &handle) != 0) {
       throw serving_error("bundle_corrupt",
