@@ -199,6 +199,33 @@ EXTRA_TOKENS = [
 ]
 
 
+def booster_seeds():
+    """The taxi booster python3-xgboost saved (tests/reference/gen_xgboost.py)
+    and a one-split model in XGBoost 1.7's JSON layout."""
+    stump = {
+        "learner": {
+            "attributes": {}, "feature_names": ["a", "b"], "feature_types": ["float", "float"],
+            "gradient_booster": {"name": "gbtree", "model": {
+                "gbtree_model_param": {"num_parallel_tree": "1", "num_trees": "1",
+                                       "size_leaf_vector": "0"},
+                "tree_info": [0],
+                "trees": [{
+                    "id": 0, "base_weights": [0, 0.5, -0.5], "categories": [],
+                    "categories_nodes": [], "categories_segments": [], "categories_sizes": [],
+                    "default_left": [1, 0, 0], "left_children": [1, -1, -1],
+                    "right_children": [2, -1, -1], "parents": [2147483647, 0, 0],
+                    "loss_changes": [1, 0, 0], "split_conditions": [0.5, 0.5, -0.5],
+                    "split_indices": [0, 0, 0], "split_type": [0, 0, 0], "sum_hessian": [10, 5, 5],
+                    "tree_param": {"num_deleted": "0", "num_feature": "2", "num_nodes": "3",
+                                   "size_leaf_vector": "0"}}]}},
+            "learner_model_param": {"base_score": "5E-1", "boost_from_average": "1",
+                                    "num_class": "0", "num_feature": "2", "num_target": "1"},
+            "objective": {"name": "binary:logistic", "reg_loss_param": {"scale_pos_weight": "1"}}},
+        "version": [1, 7, 4]}
+    return {"taxi.ubj": (FIXTURES / "reference" / "xgboost_taxi.ubj").read_bytes(),
+            "stump.json": compact(stump).encode()}
+
+
 def json_tokens(value, out):
     if isinstance(value, dict):
         for key, item in value.items():
@@ -251,6 +278,7 @@ def main():
         "pipeline": pipeline_seeds(),
         "schema": schema_seeds(),
         "registry": registry_seeds(),
+        "booster": booster_seeds(),
     }
     for harness, seeds in corpora.items():
         directory = OUT / harness
