@@ -89,22 +89,25 @@ std::string array_interface(const double* data, std::size_t rows, std::size_t co
   return text;
 }
 
-// In-place predict of rows x cols doubles; returns the n = rows outputs.
+// In-place predict of rows x cols doubles; returns the n = rows outputs. `proxy`: a
+// proxy DMatrix reused across calls (XGProxyDMatrixCreate), or null for a fresh one.
 std::vector<double> predict_dense(BoosterHandle b, const double* data, std::size_t rows,
-                                  std::size_t cols, const char* config) {
+                                  std::size_t cols, const char* config,
+                                  DMatrixHandle proxy = nullptr) {
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* out = nullptr;
   const auto values = array_interface(data, rows, cols);
   MLGUARD_XGB_REQUIRE(
-      XGBoosterPredictFromDense(b, values.c_str(), config, nullptr, &shape, &dim, &out));
+      XGBoosterPredictFromDense(b, values.c_str(), config, proxy, &shape, &dim, &out));
   REQUIRE(dim == 1);
   REQUIRE(shape[0] == rows);
   return std::vector<double>(out, out + rows);
 }
 
 // Checks every row of a fixture block, one in-place call per row and one for the batch.
-void check_block(BoosterHandle b, const nlohmann::json& block, std::size_t n_features) {
+void check_block(BoosterHandle b, const nlohmann::json& block, std::size_t n_features,
+                 DMatrixHandle proxy = nullptr) {
   const auto x = rows_of(block);
   const auto n = block.at("predictions").size();
   REQUIRE(x.size() == n * n_features);
@@ -113,7 +116,8 @@ void check_block(BoosterHandle b, const nlohmann::json& block, std::size_t n_fea
   for (std::size_t i = 0; i < n; ++i) {
     CAPTURE(i);
     const double expected = block.at("predictions")[i].get<double>();
-    const auto one = predict_dense(b, x.data() + i * n_features, 1, n_features, value_config);
+    const auto one =
+        predict_dense(b, x.data() + i * n_features, 1, n_features, value_config, proxy);
     CHECK(std::abs(one[0] - expected) <= 1e-6);
     CHECK(std::abs(batch[i] - expected) <= 1e-6);
     CHECK(std::abs(margins[i] - block.at("margins")[i].get<double>()) <= 1e-6);
@@ -174,9 +178,15 @@ TEST_CASE("xgboost C API: in-place predict and pred_contribs match python3-xgboo
   SUBCASE("January rows with a missing congestion_surcharge (NaN)") {
     check_block(b.handle, ref.doc.at("missing"), ref.n_features);
   }
-  SUBCASE("one thread, as a request path would set it, gives the same numbers") {
+  SUBCASE("one thread and a reused proxy DMatrix, as a request path would use them") {
+    // nthread 1 spares each call an OpenMP fork and join; a proxy kept per thread
+    // spares the one XGBoost would make per call. Neither changes a number.
     MLGUARD_XGB_REQUIRE(XGBoosterSetParam(b.handle, "nthread", "1"));
-    check_block(b.handle, ref.doc, ref.n_features);
+    DMatrixHandle proxy = nullptr;
+    MLGUARD_XGB_REQUIRE(XGProxyDMatrixCreate(&proxy));
+    check_block(b.handle, ref.doc, ref.n_features, proxy);
+    check_block(b.handle, ref.doc.at("missing"), ref.n_features, proxy);
+    XGDMatrixFree(proxy);
   }
 }
 
