@@ -25,6 +25,7 @@ if(TARGET xgboost::xgboost)
 else()
   if(NOT DEFINED MLGUARD_XGBOOST_PACKAGE_LOADS)
     set(_mlguard_probe "${CMAKE_BINARY_DIR}${CMAKE_FILES_DIRECTORY}/mlguard_xgboost_probe")
+    file(REMOVE_RECURSE "${_mlguard_probe}")
     file(WRITE "${_mlguard_probe}/src/CMakeLists.txt" [=[
 cmake_minimum_required(VERSION 3.14)
 project(mlguard_xgboost_probe NONE)
@@ -37,6 +38,7 @@ endif()
     set(_mlguard_flags "")
     foreach(_mlguard_var CMAKE_PREFIX_PATH CMAKE_FIND_ROOT_PATH CMAKE_SYSTEM_PREFIX_PATH
                          CMAKE_LIBRARY_ARCHITECTURE CMAKE_TOOLCHAIN_FILE CMAKE_SYSROOT
+                         CMAKE_MAKE_PROGRAM CMAKE_GENERATOR_PLATFORM CMAKE_GENERATOR_TOOLSET
                          xgboost_DIR xgboost_ROOT)
       if(DEFINED ${_mlguard_var} AND NOT "${${_mlguard_var}}" STREQUAL "")
         string(REPLACE ";" "\\;" _mlguard_value "${${_mlguard_var}}")
