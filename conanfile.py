@@ -2,7 +2,9 @@
 
     conan create . --build=missing
 
-builds test_package/ against the packaged headers.
+builds test_package/ against the packaged headers. The option with_xgboost adds the
+component mlguard::xgboost (target of find_package(mlguard)), which requires
+Conan Center's xgboost (its C API; static by default).
 """
 import os
 import re
@@ -24,6 +26,8 @@ class MlguardConan(ConanFile):
     topics = ("mlops", "drift-detection", "data-validation", "model-registry", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
+    options = {"with_xgboost": [True, False]}
+    default_options = {"with_xgboost": False}
     exports_sources = "include/*", "LICENSE"
     no_copy_source = True
 
@@ -43,6 +47,9 @@ class MlguardConan(ConanFile):
         self.requires("nlohmann_json/3.11.3")
         # Header-only use (XXH_INLINE_ALL) by mlguard/pipeline/fingerprint.hpp.
         self.requires("xxhash/0.8.2")
+        if self.options.with_xgboost:
+            # mlguard/xgboost/*.hpp call XGBoost's C API (<xgboost/c_api.h>).
+            self.requires("xgboost/2.0.3")
 
     def package_id(self):
         self.info.clear()
@@ -57,10 +64,20 @@ class MlguardConan(ConanFile):
              os.path.join(self.package_folder, "include"))
 
     def package_info(self):
-        self.cpp_info.bindirs = []
-        self.cpp_info.libdirs = []
+        # The headers are the same with or without XGBoost; the option only adds the
+        # component that links it, mlguard::xgboost, as in mlguard's own CMake package.
+        # "core" carries the package's own target name (the pattern of Conan Center's fmt).
         self.cpp_info.set_property("cmake_file_name", "mlguard")
         self.cpp_info.set_property("cmake_target_name", "mlguard::mlguard")
         self.cpp_info.set_property("pkg_config_name", "mlguard")
-        self.cpp_info.requires = ["eigen::eigen", "nlohmann_json::nlohmann_json",
-                                 "xxhash::xxhash"]
+        core = self.cpp_info.components["core"]
+        core.bindirs = []
+        core.libdirs = []
+        core.set_property("cmake_target_name", "mlguard::mlguard")
+        core.requires = ["eigen::eigen", "nlohmann_json::nlohmann_json", "xxhash::xxhash"]
+        if self.options.with_xgboost:
+            xgb = self.cpp_info.components["xgboost"]
+            xgb.bindirs = []
+            xgb.libdirs = []
+            xgb.set_property("cmake_target_name", "mlguard::xgboost")
+            xgb.requires = ["core", "xgboost::xgboost"]

@@ -3,7 +3,13 @@
 # OPTIONS (read from the portfile, so the two cannot drift apart), install,
 # check the layout vcpkg_cmake_config_fixup and the post-build checks expect,
 # then build a find_package consumer against the result.
-# Inputs: SOURCE_DIR, WORK_DIR, GENERATOR, CXX_COMPILER.
+# vcpkg_check_features(... FEATURES <feature> <OPTION> ...) is emulated: each
+# feature becomes -D<OPTION>=ON or OFF, and its features must be the manifest's.
+# The port is checked with its default features (none: an install without the
+# XGBoost component, which find_package(mlguard COMPONENTS xgboost) must report
+# as such), then once more with each feature of FEATURES on.
+# Inputs: SOURCE_DIR, WORK_DIR, GENERATOR, CXX_COMPILER; FEATURES (optional, the
+# features whose dependencies are present here, e.g. "xgboost").
 cmake_minimum_required(VERSION 3.14)
 
 function(run)
@@ -39,34 +45,123 @@ if(NOT port_version STREQUAL header_version)
   message(FATAL_ERROR "port version ${port_version} != header version ${header_version}")
 endif()
 
-set(packages "${WORK_DIR}/packages")
-file(REMOVE_RECURSE "${WORK_DIR}")
-run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" -G "${GENERATOR}"
-    -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
-    "-DCMAKE_INSTALL_PREFIX=${packages}" ${port_options})
-run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
-run(${CMAKE_COMMAND} --install "${WORK_DIR}/build")
-
-foreach(expected "${config_path}/mlguardConfig.cmake" "${config_path}/mlguardConfigVersion.cmake"
-                 "${config_path}/mlguardTargets.cmake" "share/pkgconfig/mlguard.pc"
-                 "include/mlguard/mlguard.hpp")
-  if(NOT EXISTS "${packages}/${expected}")
-    message(FATAL_ERROR "the port's install lacks ${expected}")
+# Features: the portfile's vcpkg_check_features pairs against the manifest's features.
+set(feature_names "")
+set(feature_options "")
+if(portfile MATCHES "vcpkg_check_features\\([^)]*FEATURES([^)]*)\\)")
+  string(REGEX MATCHALL "[^ \t\r\n]+" pairs "${CMAKE_MATCH_1}")
+  list(LENGTH pairs n)
+  math(EXPR odd "${n} % 2")
+  if(n EQUAL 0 OR odd)
+    message(FATAL_ERROR "vcpkg_check_features FEATURES must be <feature> <OPTION> pairs")
+  endif()
+  math(EXPR last "${n} - 1")
+  foreach(i RANGE 0 ${last} 2)
+    math(EXPR j "${i} + 1")
+    list(GET pairs ${i} name)
+    list(GET pairs ${j} option)
+    list(APPEND feature_names ${name})
+    list(APPEND feature_options ${option})
+  endforeach()
+  if(NOT portfile MATCHES "\\$\\{FEATURE_OPTIONS\\}")
+    message(FATAL_ERROR "vcpkg_check_features is called but \${FEATURE_OPTIONS} is not passed")
+  endif()
+endif()
+string(JSON manifest_features ERROR_VARIABLE no_features GET "${manifest}" features)
+set(manifest_feature_names "")
+if(NOT no_features)
+  string(JSON count LENGTH "${manifest_features}")
+  if(count GREATER 0)
+    math(EXPR last "${count} - 1")
+    foreach(i RANGE ${last})
+      string(JSON name MEMBER "${manifest_features}" ${i})
+      list(APPEND manifest_feature_names ${name})
+    endforeach()
+  endif()
+endif()
+set(sorted_portfile ${feature_names})
+set(sorted_manifest ${manifest_feature_names})
+list(SORT sorted_portfile)
+list(SORT sorted_manifest)
+if(NOT sorted_portfile STREQUAL sorted_manifest)
+  message(FATAL_ERROR "the portfile's features (${sorted_portfile}) are not the manifest's "
+                      "(${sorted_manifest})")
+endif()
+foreach(requested IN LISTS FEATURES)
+  if(NOT requested IN_LIST feature_names)
+    message(FATAL_ERROR "FEATURES names '${requested}', which the port does not have")
   endif()
 endforeach()
-if(EXISTS "${packages}/lib" OR EXISTS "${packages}/bin")
-  message(FATAL_ERROR "a header-only port must not install lib/ or bin/")
-endif()
-if(EXISTS "${WORK_DIR}/build/CTestTestfile.cmake")
-  file(READ "${WORK_DIR}/build/CTestTestfile.cmake" ctest_file)
-  if(ctest_file MATCHES "mlguard_tests")
-    message(FATAL_ERROR "the port's options did not turn the tests off")
-  endif()
-endif()
 
-run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/packaging/find_package" -B "${WORK_DIR}/consumer"
-    -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_PREFIX_PATH=${packages}"
-    -DEXPECTED_MLGUARD_VERSION=${header_version})
-run(${CMAKE_COMMAND} --build "${WORK_DIR}/consumer")
-run("${WORK_DIR}/consumer/consumer")
-message(STATUS "vcpkg port layout and consumer OK (options: ${port_options})")
+# One install per feature set: the defaults (no feature), then each of FEATURES.
+function(check_install variant enabled)
+  set(options ${port_options})
+  set(i 0)
+  foreach(name IN LISTS feature_names)
+    list(GET feature_options ${i} option)
+    math(EXPR i "${i} + 1")
+    if(name IN_LIST enabled)
+      list(APPEND options -D${option}=ON)
+    else()
+      list(APPEND options -D${option}=OFF)
+    endif()
+  endforeach()
+  set(work "${WORK_DIR}/${variant}")
+  set(packages "${work}/packages")
+  file(REMOVE_RECURSE "${work}")
+  run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${work}/build" -G "${GENERATOR}"
+      -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
+      "-DCMAKE_INSTALL_PREFIX=${packages}" ${options})
+  run(${CMAKE_COMMAND} --build "${work}/build")
+  run(${CMAKE_COMMAND} --install "${work}/build")
+
+  foreach(expected "${config_path}/mlguardConfig.cmake" "${config_path}/mlguardConfigVersion.cmake"
+                   "${config_path}/mlguardTargets.cmake" "share/pkgconfig/mlguard.pc"
+                   "include/mlguard/mlguard.hpp")
+    if(NOT EXISTS "${packages}/${expected}")
+      message(FATAL_ERROR "the port's install lacks ${expected}")
+    endif()
+  endforeach()
+  if(EXISTS "${packages}/lib" OR EXISTS "${packages}/bin")
+    message(FATAL_ERROR "a header-only port must not install lib/ or bin/")
+  endif()
+  if(EXISTS "${work}/build/CTestTestfile.cmake")
+    file(READ "${work}/build/CTestTestfile.cmake" ctest_file)
+    if(ctest_file MATCHES "mlguard_tests")
+      message(FATAL_ERROR "the port's options did not turn the tests off")
+    endif()
+  endif()
+
+  set(consumer_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
+                    "-DCMAKE_PREFIX_PATH=${packages}")
+  run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/packaging/find_package" -B "${work}/consumer"
+      ${consumer_args} -DEXPECTED_MLGUARD_VERSION=${header_version})
+  run(${CMAKE_COMMAND} --build "${work}/consumer")
+  run("${work}/consumer/consumer")
+
+  set(xgboost_targets "${packages}/${config_path}/mlguardXgboostTargets.cmake")
+  if("xgboost" IN_LIST enabled)
+    if(NOT EXISTS "${xgboost_targets}")
+      message(FATAL_ERROR "the feature xgboost did not install the component mlguard::xgboost")
+    endif()
+    run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/packaging/find_package_xgboost"
+        -B "${work}/consumer_xgboost" ${consumer_args} -DEXPECTED_MLGUARD_VERSION=${header_version})
+    run(${CMAKE_COMMAND} --build "${work}/consumer_xgboost")
+    run("${work}/consumer_xgboost/consumer")
+  else()
+    if(EXISTS "${xgboost_targets}")
+      message(FATAL_ERROR "without the feature xgboost the port installed mlguard::xgboost")
+    endif()
+    # Asking for the component an install lacks is a clear "not found".
+    run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/packaging/components"
+        -B "${work}/consumer_components" ${consumer_args} -DREQUEST=xgboost -DEXPECT_FOUND=OFF
+        "-DEXPECT_MESSAGE=xgboost: this mlguard was installed without it")
+  endif()
+  message(STATUS "vcpkg port layout and consumer OK (${variant}: ${options})")
+endfunction()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+check_install(default "")
+foreach(feature IN LISTS FEATURES)
+  check_install(${feature} ${feature})
+endforeach()

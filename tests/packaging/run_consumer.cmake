@@ -1,6 +1,8 @@
 # Configures, builds and runs one packaging consumer; run with cmake -P.
-# Inputs: MODE (find_package | add_subdirectory | conan_test_package | pkg_config),
-# SOURCE_DIR, BINARY_DIR, PREFIX, GENERATOR, CXX_COMPILER, MLGUARD_SOURCE_DIR, VERSION.
+# Inputs: MODE (find_package | add_subdirectory | conan_test_package | pkg_config |
+# components), SOURCE_DIR, BINARY_DIR, PREFIX, GENERATOR, CXX_COMPILER,
+# MLGUARD_SOURCE_DIR, VERSION; for components (configure only, the consumer checks
+# the answer itself): REQUEST, EXPECT_FOUND, EXPECT_MESSAGE.
 cmake_minimum_required(VERSION 3.14)
 
 function(run)
@@ -15,6 +17,13 @@ endfunction()
 
 file(REMOVE_RECURSE "${BINARY_DIR}")
 file(MAKE_DIRECTORY "${BINARY_DIR}")
+
+if(MODE STREQUAL "components")
+  run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -G "${GENERATOR}"
+      -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_PREFIX_PATH=${PREFIX}
+      -DREQUEST=${REQUEST} -DEXPECT_FOUND=${EXPECT_FOUND} "-DEXPECT_MESSAGE=${EXPECT_MESSAGE}")
+  return()
+endif()
 
 if(MODE STREQUAL "pkg_config")
   find_program(PKG_CONFIG pkg-config REQUIRED)

@@ -4,6 +4,13 @@
 # A registry port would use vcpkg_from_github(... REF v${VERSION} ...) instead.
 get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../../../.." ABSOLUTE)
 
+# Feature "xgboost": the component mlguard::xgboost (find_package(mlguard COMPONENTS
+# xgboost)); without it the component is not installed and is never looked for.
+vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
+    FEATURES
+        xgboost MLGUARD_WITH_XGBOOST
+)
+
 vcpkg_cmake_configure(
     SOURCE_PATH "${SOURCE_PATH}"
     OPTIONS
@@ -11,6 +18,7 @@ vcpkg_cmake_configure(
         -DMLGUARD_BUILD_EXAMPLES=OFF
         -DMLGUARD_BUILD_BENCHMARKS=OFF
         -DMLGUARD_INSTALL=ON
+        ${FEATURE_OPTIONS}
 )
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(CONFIG_PATH share/mlguard/cmake)
