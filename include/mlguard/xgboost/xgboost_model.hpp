@@ -202,8 +202,8 @@ public:
     const bst_ulong* shape = nullptr;
     bst_ulong dims = 0;
     const float* result = nullptr;
-    if (XGBoosterPredictFromDense(booster_.get(), row_interface_.c_str(), config(), nullptr, &shape,
-                                  &dims, &result) != 0) {
+    if (XGBoosterPredictFromDense(booster_.get(), row_interface_.c_str(), config(), proxy_.get(),
+                                  &shape, &dims, &result) != 0) {
       std::fill(out, out + outputs_, std::numeric_limits<double>::quiet_NaN());
       return pipeline::row_status::invalid_input;
     }
@@ -297,10 +297,18 @@ private:
     return options_.output_margin ? detail::margin_config : detail::value_config;
   }
 
-  // The pipeline's output buffer and the array interface pointing at it.
+  // The pipeline's output buffer, the array interface pointing at it, and
+  // this copy's proxy DMatrix, which in-place prediction reuses (a fresh one
+  // per call costs XGBoost three times the time: docs/serving.md).
   void buffers() {
     features_.assign(pre_.output_width(), 0.0);
     row_interface_ = detail::dense_interface(features_.data(), 1, features_.size());
+    void* proxy = nullptr;
+    if (XGProxyDMatrixCreate(&proxy) != 0) {
+      throw serving_error("model_failed",
+                          "XGBoost cannot create a proxy DMatrix: " + detail::last_error());
+    }
+    proxy_.reset(proxy);
   }
 
   template <class = void>
@@ -360,6 +368,7 @@ private:
   std::vector<std::string> names_out_;
   std::vector<double> features_;
   std::string row_interface_;
+  std::unique_ptr<void, detail::dmatrix_deleter> proxy_;
 };
 
 } // namespace mlguard::xgboost
