@@ -92,9 +92,9 @@ int train_and_publish_booster(const demo::month& data, const Eigen::VectorXd& la
   const auto booster = xgboost::train_booster(to_matrix(data.trips, names), labels, names, o);
   pipeline::static_pipeline<pipeline::column_selector> pass{pipeline::column_selector(names)};
   pass.fit(to_matrix(data.trips, names), names);
-  const auto bundle = serving::make_bundle(pass, serving::model_spec{"xgboost", "booster.ubj"},
-                                           serving::bundle_members{{"booster.ubj", booster}},
-                                           data.trips, loaders, serving::bundle_options{});
+  const auto bundle =
+      serving::make_bundle(pass, serving::model_spec{"xgboost", "booster.ubj"},
+                           serving::bundle_members{{"booster.ubj", booster}}, data.trips, loaders);
   registry::version_metadata meta;
   meta.description = description;
   const auto v = serving::publish(models, store, "tips", bundle, meta, {"trainer", description});

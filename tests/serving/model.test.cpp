@@ -76,7 +76,7 @@ model_bundle weighted_bundle(const std::string& weights, const model_loaders& lo
     "input_features": ["fare", "distance"], "output_features": ["fare", "distance"],
     "stages": [{"kind": "column_selector", "params": {"columns": ["fare", "distance"]}}]})"));
   return make_bundle(selector, model_spec{"weighted_sum", "weights.txt"},
-                     bundle_members{{"weights.txt", weights}}, trips, loaders, bundle_options{});
+                     bundle_members{{"weights.txt", weights}}, trips, loaders);
 }
 
 } // namespace model_test

@@ -45,10 +45,9 @@ inline std::string tip_booster(int rounds = 8,
 inline serving::model_bundle tip_xgboost_bundle(const std::string& booster) {
   serving::model_loaders loaders;
   loaders.add<xgboost::xgboost_model>();
-  return serving::make_bundle(selector({"fare", "distance"}),
-                              serving::model_spec{"xgboost", "booster.ubj"},
-                              serving::bundle_members{{"booster.ubj", booster}},
-                              tip_trips(1, 12.0, 2000), loaders, serving::bundle_options{});
+  return serving::make_bundle(
+      selector({"fare", "distance"}), serving::model_spec{"xgboost", "booster.ubj"},
+      serving::bundle_members{{"booster.ubj", booster}}, tip_trips(1, 12.0, 2000), loaders);
 }
 
 } // namespace mlguard::test

@@ -211,6 +211,16 @@ model_bundle make_bundle(const Pipeline& preprocessing, model_spec model, bundle
   return b;
 }
 
+/// make_bundle(preprocessing, model, ...) with default bundle_options (an
+/// overload for the reason given below).
+template <typename Pipeline>
+model_bundle make_bundle(const Pipeline& preprocessing, model_spec model, bundle_members artifacts,
+                         const table& training, const model_loaders& loaders) {
+  const bundle_options options;
+  return make_bundle(preprocessing, std::move(model), std::move(artifacts), training, loaders,
+                     options);
+}
+
 /// make_bundle with default bundle_options. An overload rather than a default
 /// argument: GCC 12 at -O2 warns (-Wmaybe-uninitialized, a false positive) on
 /// destroying a defaulted options temporary in the caller.
