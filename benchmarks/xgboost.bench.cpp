@@ -201,9 +201,17 @@ constexpr const char* first_tree_config =
     "{\"type\":0,\"training\":false,\"iteration_begin\":0,\"iteration_end\":1,"
     "\"strict_shape\":false,\"missing\":NaN,\"cache_id\":0}";
 
+// A proxy DMatrix, as each xgboost_model copy keeps one for its calls.
+std::unique_ptr<void, mlguard::xgboost::detail::dmatrix_deleter> make_proxy() {
+  void* proxy = nullptr;
+  XGProxyDMatrixCreate(&proxy);
+  return std::unique_ptr<void, mlguard::xgboost::detail::dmatrix_deleter>(proxy);
+}
+
 // The raw C API call the adapter makes: the same config string
 // (xgboost_model's value config), the array interface of a one-row buffer
-// the row is copied into, as the adapter's pipeline writes its output.
+// the row is copied into, as the adapter's pipeline writes its output, and
+// a reused proxy DMatrix (proxy = 1; 0: none, so XGBoost makes one per call).
 // trees = 1: only the first tree is walked, so what remains is the call's
 // fixed cost (parsing the config and the array interface, setting up).
 void bm_xgb_row_raw(benchmark::State& state) {
@@ -213,6 +221,8 @@ void bm_xgb_row_raw(benchmark::State& state) {
   const std::string interface = mlguard::xgboost::detail::dense_interface(row.data(), 1, features);
   const char* config =
       state.range(0) == 1 ? first_tree_config : mlguard::xgboost::detail::value_config;
+  const auto proxy = make_proxy();
+  void* const m = state.range(1) == 1 ? proxy.get() : nullptr;
   std::size_t i = 0;
   const auto before = bench::allocations.load();
   for (auto _ : state) {
@@ -220,7 +230,7 @@ void bm_xgb_row_raw(benchmark::State& state) {
     const bst_ulong* shape = nullptr;
     bst_ulong dims = 0;
     const float* result = nullptr;
-    if (XGBoosterPredictFromDense(booster.get(), interface.c_str(), config, nullptr, &shape, &dims,
+    if (XGBoosterPredictFromDense(booster.get(), interface.c_str(), config, m, &shape, &dims,
                                   &result) != 0) {
       state.SkipWithError(XGBGetLastError());
       break;
@@ -230,7 +240,11 @@ void bm_xgb_row_raw(benchmark::State& state) {
   }
   bench::report_allocations(state, before);
 }
-BENCHMARK(bm_xgb_row_raw)->ArgName("trees")->Arg(100)->Arg(1);
+BENCHMARK(bm_xgb_row_raw)
+    ->ArgNames({"trees", "proxy"})
+    ->Args({100, 1})
+    ->Args({100, 0})
+    ->Args({1, 1});
 
 // The adapter alone: the selector pipeline, then the same call.
 void bm_xgb_row_adapter(benchmark::State& state) {
@@ -307,13 +321,14 @@ void bm_xgb_row_paired(benchmark::State& state) {
   const double* rows = data().rows.data();
   std::vector<double> row(features);
   const std::string interface = mlguard::xgboost::detail::dense_interface(row.data(), 1, features);
+  const auto proxy = make_proxy();
   const auto raw = [&](std::size_t i) {
     std::copy(request(rows, i), request(rows, i) + features, row.begin());
     const bst_ulong* shape = nullptr;
     bst_ulong dims = 0;
     const float* result = nullptr;
     XGBoosterPredictFromDense(booster.get(), interface.c_str(),
-                              mlguard::xgboost::detail::value_config, nullptr, &shape, &dims,
+                              mlguard::xgboost::detail::value_config, proxy.get(), &shape, &dims,
                               &result);
     benchmark::DoNotOptimize(result);
   };
