@@ -151,14 +151,16 @@ def main():
           f"medians of {args.repetitions} repetitions; the same nthread on both sides")
 
     if cpp:
-        # The guarding overhead is far below the run-to-run noise of a 20 us XGBoost call, so it
+        # The guarding overhead is far below the run-to-run noise of a 7 us XGBoost call, so it
         # is not read off the difference of two medians: bm_xgb_row_paired times the raw call
         # and the guarded request on each row back to back, and bm_guard_only_row serves a
         # stand-in model (everything but the XGBoost call).
         print("\none row, nthread 1 (CPU time of the calling thread):")
-        raw = cpp.get("bm_xgb_row_raw/trees:100")
-        for name, label in [("bm_xgb_row_raw/trees:100", "raw XGBoosterPredictFromDense"),
-                            ("bm_xgb_row_raw/trees:1", "the same, first tree only"),
+        raw = cpp.get("bm_xgb_row_raw/trees:100/proxy:1")
+        for name, label in [("bm_xgb_row_raw/trees:100/proxy:1",
+                             "raw XGBoosterPredictFromDense, proxy reused"),
+                            ("bm_xgb_row_raw/trees:100/proxy:0", "the same, no proxy"),
+                            ("bm_xgb_row_raw/trees:1/proxy:1", "the same, first tree only"),
                             ("bm_xgb_row_adapter", "xgboost_model::predict_row"),
                             ("bm_xgb_row_guarded/no_window_close:1",
                              "guarded_model::predict via model_slot"),

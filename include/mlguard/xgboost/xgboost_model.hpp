@@ -98,10 +98,11 @@ struct dmatrix_deleter {
 ///
 /// predict_row runs the pipeline's transform_row into a buffer of this
 /// copy's and XGBoost's in-place prediction (XGBoosterPredictFromDense) on
-/// it. mlguard allocates nothing per request; XGBoost itself does (it parses
-/// the array interface and config and builds a small adapter per call: 77
-/// allocations per row with XGBoost 1.7.4, measured in
-/// benchmarks/xgboost.bench.cpp, docs/serving.md "Performance").
+/// it, with this copy's proxy DMatrix. mlguard allocates nothing per
+/// request; XGBoost itself does (it parses the array interface and config
+/// and builds a small adapter per call: 64 operator new calls per row with
+/// XGBoost 1.7.4, measured in benchmarks/xgboost.bench.cpp, docs/serving.md
+/// "Performance").
 ///
 /// Threads: copies share the booster, whose prediction calls are
 /// thread-safe (XGBoost >= 1.4 keeps each thread's result apart); each copy
