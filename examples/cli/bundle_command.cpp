@@ -47,7 +47,18 @@ json bundle_summary(const serving::loaded_bundle& b) {
   }
   doc["members"] = std::move(members);
   doc["layout"] = b.bundle.layout.to_json()["features"];
-  doc["outputs"] = b.bundle.pipeline.value("output_features", json::array());
+  doc["model"] = {{"kind", b.bundle.model.kind}, {"member", b.bundle.model.member}};
+  // A pipeline model's outputs are the pipeline's; another model's are the
+  // columns of the predictions profile make_bundle wrote for it.
+  if (b.bundle.model.kind == "pipeline") {
+    doc["outputs"] = b.bundle.pipeline.value("output_features", json::array());
+  } else {
+    json outputs = json::array();
+    for (const auto& name : b.bundle.predictions.columns()) {
+      outputs.push_back(name);
+    }
+    doc["outputs"] = std::move(outputs);
+  }
   doc["smoke_rows"] = b.bundle.smoke.size();
   doc["metadata"] = b.bundle.metadata;
   return doc;
@@ -66,6 +77,8 @@ std::string bundle_summary_text(const serving::loaded_bundle& b) {
         {std::to_string(i), b.bundle.layout[i].name, validate::to_string(b.bundle.layout[i].kind)});
   }
   out += features.str() + "\n";
+  out += "model: " + b.bundle.model.kind +
+         (b.bundle.model.member.empty() ? "" : " (" + b.bundle.model.member + ")") + "\n";
   out += std::to_string(b.bundle.smoke.size()) + " smoke rows; metadata " +
          dump_json(b.bundle.metadata) + "\n";
   return out;

@@ -7,6 +7,9 @@
 #include "mlguard/core/json.hpp"
 #include "serving/serving_support.hpp"
 #include "test_support.hpp"
+#ifdef MLGUARD_TEST_XGBOOST
+#include "xgboost/xgboost_support.hpp"
+#endif
 
 using namespace mlguard;
 
@@ -45,6 +48,8 @@ TEST_CASE("cli bundle: create, verify, show, and publish to the registry") {
   CHECK(summary["layout"][0]["name"] == "fare");
   CHECK(summary["smoke_rows"] == 5);
   CHECK(summary["metadata"]["owner"] == "tips-team");
+  CHECK(summary["model"]["kind"] == "pipeline");
+  CHECK(summary["outputs"] == test::fitted_tips().to_json()["output_features"]);
 
   const auto verified = test::run_cli({"bundle", "verify", bundle, "--digest", digest});
   CHECK(verified.exit_code == 0);
@@ -52,6 +57,7 @@ TEST_CASE("cli bundle: create, verify, show, and publish to the registry") {
   const auto shown = test::run_cli({"bundle", "show", bundle});
   CHECK(shown.exit_code == 0);
   CHECK(shown.out.find("distance") != std::string::npos);
+  CHECK(shown.out.find("model: pipeline\n") != std::string::npos);
   CHECK(test::run_cli({"bundle", "verify", bundle, "--digest", "sha256:" + std::string(64, 'a')})
             .exit_code == 1);
 
@@ -75,3 +81,21 @@ TEST_CASE("cli bundle: create, verify, show, and publish to the registry") {
   CHECK(refused.err.find("digest_mismatch") != std::string::npos);
   CHECK(test::run_cli({"bundle", "show", dir.file("nothing")}).exit_code == 2);
 }
+
+#ifdef MLGUARD_TEST_XGBOOST
+TEST_CASE("cli bundle: show names an XGBoost bundle's model and its outputs") {
+  const test::temp_dir dir;
+  const auto bundle = dir.file("bundle");
+  serving::save_bundle(bundle, test::tip_xgboost_bundle(test::tip_booster()));
+  const auto shown = test::run_cli({"bundle", "show", bundle});
+  REQUIRE_MESSAGE(shown.exit_code == 0, shown.err);
+  CHECK(shown.out.find("booster.ubj") != std::string::npos);
+  CHECK(shown.out.find("model: xgboost (booster.ubj)\n") != std::string::npos);
+  const auto as_json = test::run_cli({"bundle", "--format", "json", "show", bundle});
+  REQUIRE(as_json.exit_code == 0);
+  const json summary = json::parse(as_json.out);
+  CHECK(summary["model"] == json{{"kind", "xgboost"}, {"member", "booster.ubj"}});
+  CHECK(summary["outputs"] == json::array({"score"}));
+  CHECK(summary["members"].contains("model.json"));
+}
+#endif
