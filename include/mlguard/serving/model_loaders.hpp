@@ -13,7 +13,6 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
 #include "mlguard/serving/model.hpp"
-#include "mlguard/serving/model_bundle.hpp"
 #include "mlguard/serving/pipeline_model.hpp"
 
 namespace mlguard::serving {
@@ -69,8 +68,9 @@ public:
   /// Builds the model `bundle.model` names. Throws serving_error
   /// (mlguard.serving.unknown_model) for a kind not registered, naming the
   /// kinds that are, and whatever the model's from_bundle throws.
-  template <class = void> // deferred: see core/json.hpp
-  any_model load(const model_bundle& bundle, const pipeline::stage_registry& stages) const {
+  /// (A template so that this header needs no complete model_bundle.)
+  template <class Bundle = model_bundle>
+  any_model load(const Bundle& bundle, const pipeline::stage_registry& stages) const {
     if (bundle.model.kind == pipeline_model::kind) {
       return any_model(pipeline_model::from_bundle(bundle, stages));
     }

@@ -15,9 +15,11 @@
 #include "mlguard/pipeline/dynamic_pipeline.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
-#include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/serving/model.hpp"
 
 namespace mlguard::serving {
+
+struct model_bundle; // serving/model_bundle.hpp: only from_bundle reads one
 
 /// The model of a bundle whose model.kind is "pipeline" (the default): the
 /// pipeline scores the request itself. Copies share nothing (a pipeline is
@@ -29,12 +31,12 @@ public:
   explicit pipeline_model(pipeline::dynamic_pipeline p) : pipe_(std::move(p)) {}
 
   /// Loads the bundle's pipeline with `stages`. Throws as
-  /// dynamic_pipeline::from_json (errors name pipeline.json).
-  template <class = void> // deferred: see core/json.hpp
-  static pipeline_model from_bundle(const model_bundle& bundle,
-                                    const pipeline::stage_registry& stages) {
+  /// dynamic_pipeline::from_json (errors name pipeline.json). A template so
+  /// that this header needs no complete model_bundle.
+  template <class Bundle = model_bundle>
+  static pipeline_model from_bundle(const Bundle& bundle, const pipeline::stage_registry& stages) {
     return pipeline_model(
-        pipeline::dynamic_pipeline::from_json(bundle.pipeline, stages, member::pipeline));
+        pipeline::dynamic_pipeline::from_json(bundle.pipeline, stages, "pipeline.json"));
   }
 
   std::vector<std::string> feature_names_in() const { return pipe_.feature_names_in(); }
