@@ -177,6 +177,7 @@ private:
   void reserve_rest();
   table take_table();
   std::size_t slot_of(std::string_view name) const;
+  void update_parse_flags();
 
   std::unique_ptr<byte_source> source_;
   csv_options options_;
@@ -196,6 +197,10 @@ private:
   bool eof_ = false;
   // The record just read: its fields, count, first line and end.
   std::vector<detail::csv_span> fields_;
+  // Per header field: 1 when the scan should try it as a number (a numeric
+  // or still undecided column), so the number's end is the field's end.
+  std::vector<unsigned char> parse_;
+  bool parse_in_scan_ = false;
   std::size_t count_ = 0;
   std::uint64_t line_ = 1;      // physical line at begin_
   std::uint64_t next_line_ = 1; // physical line after the record

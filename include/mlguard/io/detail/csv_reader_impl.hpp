@@ -5,6 +5,7 @@
 // the column builders and the errors.
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -117,6 +118,20 @@ inline void csv_reader::init() {
     info_[i].field = i;
   }
   fields_.resize(header_.size());
+  parse_in_scan_ = detail::csv_numbers_end_at(options_.delimiter);
+  update_parse_flags();
+}
+
+inline void csv_reader::update_parse_flags() {
+  parse_.assign(header_.size(), 0);
+  if (!parse_in_scan_) {
+    return;
+  }
+  for (const auto& c : builders_) {
+    const bool numbers = c.state == detail::csv_build::numeric ||
+                         (c.state == detail::csv_build::undecided && c.all_numbers);
+    parse_[c.field] = numbers ? 1 : 0;
+  }
 }
 
 inline bool csv_reader::fill(std::size_t keep_from, std::size_t want) {
@@ -240,10 +255,23 @@ inline std::size_t csv_reader::scan_record(std::size_t limit, bool at_eof, std::
       }
     } else {
       f.begin = p;
-      p = specials_.find(b, p, limit);
-      if (specials_.strict && p < limit && b[p] == '"') {
-        throw io_error("csv_bad_quote", detail::csv_where(source_name(), line_ + breaks) +
-                                            "a quote inside an unquoted field (strict mode)");
+      if (count < parse_.size() && parse_[count] != 0) {
+        // A numeric column: parse first; when the number ends where the
+        // field does, no scan is needed (most cells of most CSV files).
+        const auto r = std::from_chars(b + p, b + limit, f.value);
+        const auto q = static_cast<std::size_t>(r.ptr - b);
+        if (r.ec == std::errc() && q > p &&
+            (q == limit || b[q] == delim || b[q] == '\n' || b[q] == '\r')) {
+          f.parsed = true;
+          p = q;
+        }
+      }
+      if (!f.parsed) {
+        p = specials_.find(b, p, limit);
+        if (specials_.strict && p < limit && b[p] == '"') {
+          throw io_error("csv_bad_quote", detail::csv_where(source_name(), line_ + breaks) +
+                                              "a quote inside an unquoted field (strict mode)");
+        }
       }
       f.end = p;
     }
@@ -368,8 +396,8 @@ inline void csv_reader::commit_row() {
     }
     switch (c.state) {
     case detail::csv_build::numeric: {
-      double v = std::numeric_limits<double>::quiet_NaN();
-      if (!text.empty() && !parse_number(text, v)) {
+      double v = f.parsed ? f.value : std::numeric_limits<double>::quiet_NaN();
+      if (!f.parsed && !text.empty() && !parse_number(text, v)) {
         v = std::numeric_limits<double>::quiet_NaN();
         not_a_number(s, text);
       }
@@ -383,9 +411,10 @@ inline void csv_reader::commit_row() {
       c.arena.append(text);
       c.ends.push_back(c.arena.size());
       if (c.all_numbers) {
-        double v = std::numeric_limits<double>::quiet_NaN();
-        if (!text.empty() && !parse_number(text, v)) {
+        double v = f.parsed ? f.value : std::numeric_limits<double>::quiet_NaN();
+        if (!f.parsed && !text.empty() && !parse_number(text, v)) {
           c.all_numbers = false;
+          parse_[c.field] = 0;
           std::vector<double>().swap(c.values);
           const std::size_t at = f.quoted ? f.begin - 1 : f.begin;
           const auto [line, column] = detail::csv_line_column(b, begin_, line_, at);
@@ -450,6 +479,7 @@ inline void csv_reader::decide_kinds() {
   }
   decided_ = true;
   decided_rows_ = pending_;
+  update_parse_flags();
 }
 
 inline void csv_reader::reserve_rest() {
@@ -536,6 +566,7 @@ inline void csv_reader::select(const std::vector<std::string>& names) {
   }
   builders_ = std::move(builders);
   info_ = std::move(info);
+  update_parse_flags();
 }
 
 inline void csv_reader::set_kind(std::string_view name, column_kind kind) {
@@ -553,6 +584,7 @@ inline void csv_reader::set_kind(std::string_view name, column_kind kind) {
       kind == column_kind::numeric ? detail::csv_build::numeric : detail::csv_build::categorical;
   info_[s].kind = kind;
   info_[s].declared = true;
+  update_parse_flags();
 }
 
 inline bool csv_reader::next(table& chunk) {

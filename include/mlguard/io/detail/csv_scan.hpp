@@ -85,7 +85,19 @@ struct csv_span {
   std::size_t end = 0;   // one past the content (before a closing quote)
   bool quoted = false;
   bool escaped = false; // holds "" pairs, to be read as one quote each
+  bool parsed = false;  // `value` holds the field as a number (the scan parsed it)
+  double value = 0;
 };
+
+/// True when `delim` may follow a number that std::from_chars reads, so
+/// that a number's end is the field's end: no character of a number
+/// (digits, letters of inf and nan, . + - ( ) _) is the delimiter.
+inline bool csv_numbers_end_at(char delim) noexcept {
+  const auto d = static_cast<unsigned char>(delim);
+  const bool alnum = (d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z');
+  return !alnum && delim != '.' && delim != '+' && delim != '-' && delim != '(' && delim != ')' &&
+         delim != '_';
+}
 
 /// Category strings to dense codes in order of first sight: an open-addressing
 /// hash table of codes. Looking up a known string does not allocate.
