@@ -125,8 +125,7 @@ inline void note_non_numbers(const io::csv_reader& reader) {
                    "mlguard: note: %s: column '%s': %llu text cells read as missing, the first "
                    "'%s' at line %llu, column %llu\n",
                    reader.source_name().c_str(), c.name.c_str(),
-                   static_cast<unsigned long long>(c.non_numbers),
-                   c.first_non_number->text.c_str(),
+                   static_cast<unsigned long long>(c.non_numbers), c.first_non_number->text.c_str(),
                    static_cast<unsigned long long>(c.first_non_number->line),
                    static_cast<unsigned long long>(c.first_non_number->column));
     }

@@ -367,10 +367,25 @@ TEST_CASE("csv_reader: the CSV files of csv-spectrum (Debian's node-csv-spectrum
 TEST_CASE("csv_reader: a number parsed during the scan is parse_number's, bit for bit") {
   // The scan parses the cells of numeric columns in place and falls back to
   // parse_number when the number does not end the field; both must agree.
-  const std::vector<std::string> cells{
-      "0.1",    "-2.5e-3", "+7",  " 3 ", "1e400", "-1e400", "4.9e-324", "2e-400", "inf",
-      "-Infinity", "NaN", "nan(123)", "0.30000000000000004", "1.7976931348623157e308",
-      "123456789012345678901234567890", "5.", ".5", "1E5", "007"};
+  const std::vector<std::string> cells{"0.1",
+                                       "-2.5e-3",
+                                       "+7",
+                                       " 3 ",
+                                       "1e400",
+                                       "-1e400",
+                                       "4.9e-324",
+                                       "2e-400",
+                                       "inf",
+                                       "-Infinity",
+                                       "NaN",
+                                       "nan(123)",
+                                       "0.30000000000000004",
+                                       "1.7976931348623157e308",
+                                       "123456789012345678901234567890",
+                                       "5.",
+                                       ".5",
+                                       "1E5",
+                                       "007"};
   for (const char delim : {',', ';', '\t', '.', 'e'}) {
     io::csv_options options;
     options.delimiter = delim;
@@ -382,8 +397,8 @@ TEST_CASE("csv_reader: a number parsed during the scan is parse_number's, bit fo
       if (cell.find(delim) != std::string::npos) {
         continue;
       }
-      const std::string text = std::string("x") + delim + "y\n" + cell + delim + "1\n" + cell +
-                                delim + "2";
+      const std::string text =
+          std::string("x") + delim + "y\n" + cell + delim + "1\n" + cell + delim + "2";
       const auto t = io::parse_csv(text, "n.csv", options);
       REQUIRE(t.at("x").is_numeric());
       CHECK(csv_reader_test::same_double(t.at("x").values()[0], want));
@@ -395,8 +410,6 @@ TEST_CASE("csv_reader: a number parsed during the scan is parse_number's, bit fo
     CAPTURE(cell);
     io::csv_options semicolon;
     semicolon.delimiter = ';';
-    CHECK(io::parse_csv("x;y\n1;1\n" + cell + ";2\n", "n.csv", semicolon)
-              .at("x")
-              .is_categorical());
+    CHECK(io::parse_csv("x;y\n1;1\n" + cell + ";2\n", "n.csv", semicolon).at("x").is_categorical());
   }
 }

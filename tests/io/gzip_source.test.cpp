@@ -89,8 +89,8 @@ TEST_CASE("gzip_source: a truncated or corrupt stream is a clear error") {
   const auto packed = gzip_source_test::gzip(gzip_source_test::csv_text());
   std::string id;
   // Cut anywhere inside the member, even inside its 8-byte trailer.
-  for (const std::size_t keep : {std::size_t{3}, std::size_t{12}, packed.size() / 2,
-                                 packed.size() - 4, packed.size() - 1}) {
+  for (const std::size_t keep :
+       {std::size_t{3}, std::size_t{12}, packed.size() / 2, packed.size() - 4, packed.size() - 1}) {
     CAPTURE(keep);
     const auto message = gzip_source_test::error_of(packed.substr(0, keep), &id);
     CHECK(id == "mlguard.io.gzip_truncated");

@@ -137,7 +137,8 @@ private:
   std::uint64_t consumed() const noexcept { return in_->position() - stream_.avail_in; }
 
   [[noreturn]] void corrupt(const std::string& why) const {
-    throw io_error("gzip_corrupt", in_->name() + ": the gzip data is corrupt near compressed byte " +
+    throw io_error("gzip_corrupt", in_->name() +
+                                       ": the gzip data is corrupt near compressed byte " +
                                        std::to_string(consumed()) + " (" + why +
                                        "); is it a .gz file, and complete?");
   }
