@@ -74,7 +74,7 @@ namespace mlguard::io {
 struct csv_cell {
   std::uint64_t line = 0;   ///< physical line, 1-based
   std::uint64_t column = 0; ///< in characters from the line's start, 1-based
-  std::string text;         ///< the cell as read (unquoted)
+  std::string text;         ///< the cell as read (unquoted; at most 256 bytes, then "...")
 };
 
 /// What a csv_reader knows about one of the columns it hands out.
@@ -205,6 +205,14 @@ private:
   std::uint64_t line_ = 1;      // physical line at begin_
   std::uint64_t next_line_ = 1; // physical line after the record
   std::size_t record_end_ = 0;
+  struct {
+    bool active = false;
+    std::size_t pos = 0; // offsets from the record's start
+    std::size_t count = 0;
+    std::uint64_t breaks = 0;
+    unsigned char mode = 0;
+    detail::csv_span field;
+  } resume_; // where scan_record stopped when the record went past the bytes at hand
   std::vector<std::string> header_;
   std::vector<std::size_t> sorted_header_; // header positions ordered by name
   std::vector<detail::csv_column_builder> builders_;

@@ -210,102 +210,142 @@ inline void csv_reader::validate() noexcept {
 }
 
 inline std::size_t csv_reader::scan_record(std::size_t limit, bool at_eof, std::size_t keep) {
+  // A state machine that can stop where the bytes at hand end and go on
+  // from there once more are read (resume_), so a record longer than a
+  // block is scanned once, not again after every read.
+  enum : unsigned char { at_field, in_unquoted, in_quoted, at_field_end };
   const char* b = buffer_.get();
   const char delim = options_.delimiter;
   std::size_t p = begin_;
   std::size_t count = 0;
   std::uint64_t breaks = 0; // line breaks inside quoted fields
+  unsigned char mode = at_field;
+  detail::csv_span f;
+  if (resume_.active) {
+    resume_.active = false;
+    p = begin_ + resume_.pos;
+    count = resume_.count;
+    breaks = resume_.breaks;
+    mode = resume_.mode;
+    f = resume_.field;
+    f.begin += begin_;
+    f.end += begin_;
+    for (std::size_t i = 0; i < std::min(count, keep); ++i) {
+      fields_[i].begin += begin_;
+      fields_[i].end += begin_;
+    }
+  }
+  const auto suspend = [&](std::size_t at, unsigned char state) {
+    resume_.active = true;
+    resume_.pos = at - begin_;
+    resume_.count = count;
+    resume_.breaks = breaks;
+    resume_.mode = state;
+    resume_.field = f;
+    resume_.field.begin -= std::min(f.begin, begin_);
+    resume_.field.end -= std::min(f.end, begin_);
+    for (std::size_t i = 0; i < std::min(count, keep); ++i) {
+      fields_[i].begin -= begin_;
+      fields_[i].end -= begin_;
+    }
+    return npos;
+  };
   for (;;) {
-    detail::csv_span f;
-    if (p < limit && b[p] == '"') {
-      f.quoted = true;
-      f.begin = p + 1;
-      std::size_t q = p + 1;
-      for (;;) { // runs up to each quote: a "" is one quote, a lone one ends the field
-        const void* hit = std::memchr(b + q, '"', limit - q);
-        if (hit == nullptr) {
-          if (at_eof) {
-            throw io_error("csv_bad_quote", detail::csv_where(source_name(), line_) +
-                                                "a quoted field is not closed");
-          }
-          return npos;
-        }
-        const auto h = static_cast<std::size_t>(static_cast<const char*>(hit) - b);
-        breaks += static_cast<std::uint64_t>(std::count(b + q, b + h, '\n'));
-        if (h + 1 >= limit) {
-          if (!at_eof) {
-            return npos; // "" or the end of the field: the next byte says
-          }
-          f.end = h;
-          p = h + 1;
-          break;
-        }
-        if (b[h + 1] == '"') {
-          f.escaped = true;
-          q = h + 2;
-          continue;
-        }
-        f.end = h;
-        p = h + 1;
+    switch (mode) {
+    case at_field:
+      f = detail::csv_span{};
+      if (p >= limit && !at_eof) {
+        return suspend(p, at_field); // empty so far, or a quote to come
+      }
+      if (p < limit && b[p] == '"') {
+        f.quoted = true;
+        f.begin = ++p;
+        mode = in_quoted;
         break;
       }
-      if (p < limit && b[p] != delim && b[p] != '\n' && b[p] != '\r') {
-        throw io_error("csv_bad_quote", detail::csv_where(source_name(), line_ + breaks) +
-                                            "text after the closing quote of a field");
-      }
-    } else {
       f.begin = p;
+      mode = in_unquoted;
       if (count < parse_.size() && parse_[count] != 0) {
         // A numeric column: parse first; when the number ends where the
         // field does, no scan is needed (most cells of most CSV files).
         const auto r = std::from_chars(b + p, b + limit, f.value);
         const auto q = static_cast<std::size_t>(r.ptr - b);
         if (r.ec == std::errc() && q > p &&
-            (q == limit || b[q] == delim || b[q] == '\n' || b[q] == '\r')) {
+            (q < limit ? b[q] == delim || b[q] == '\n' || b[q] == '\r' : at_eof)) {
           f.parsed = true;
-          p = q;
+          f.end = p = q;
+          mode = at_field_end;
         }
       }
-      if (!f.parsed) {
-        p = specials_.find(b, p, limit);
-        if (specials_.strict && p < limit && b[p] == '"') {
-          throw io_error("csv_bad_quote", detail::csv_where(source_name(), line_ + breaks) +
-                                              "a quote inside an unquoted field (strict mode)");
-        }
+      break;
+    case in_unquoted:
+      p = specials_.find(b, p, limit);
+      if (p >= limit && !at_eof) {
+        return suspend(p, in_unquoted);
+      }
+      if (specials_.strict && p < limit && b[p] == '"') {
+        throw io_error("csv_bad_quote", detail::csv_where(source_name(), line_ + breaks) +
+                                            "a quote inside an unquoted field (strict mode)");
       }
       f.end = p;
-    }
-    if (count < keep) {
-      if (count < fields_.size()) {
-        fields_[count] = f;
-      } else {
-        fields_.push_back(f);
+      mode = at_field_end;
+      break;
+    case in_quoted: { // up to each quote: a "" is one quote, a lone one ends the field
+      const void* hit = std::memchr(b + p, '"', limit - p);
+      if (hit == nullptr) {
+        if (at_eof) {
+          throw io_error("csv_bad_quote",
+                         detail::csv_where(source_name(), line_) + "a quoted field is not closed");
+        }
+        breaks += static_cast<std::uint64_t>(std::count(b + p, b + limit, '\n'));
+        return suspend(limit, in_quoted);
       }
-    }
-    ++count;
-    if (p < limit && b[p] == delim) {
-      ++p;
-      continue;
-    }
-    // The end of the record: CRLF, LF, a lone CR, or the end of input.
-    if (p >= limit) {
-      if (!at_eof) {
-        return npos;
+      const auto h = static_cast<std::size_t>(static_cast<const char*>(hit) - b);
+      breaks += static_cast<std::uint64_t>(std::count(b + p, b + h, '\n'));
+      if (h + 1 >= limit && !at_eof) {
+        return suspend(h, in_quoted); // "" or the end of the field: the next byte says
       }
-    } else if (b[p] == '\r') {
-      if (p + 1 >= limit && !at_eof) {
-        return npos; // CR or CRLF: the next byte says
+      if (h + 1 < limit && b[h + 1] == '"') {
+        f.escaped = true;
+        p = h + 2;
+        break;
       }
-      ++p;
-      if (p < limit && b[p] == '\n') {
+      f.end = h;
+      p = h + 1;
+      if (p < limit && b[p] != delim && b[p] != '\n' && b[p] != '\r') {
+        throw io_error("csv_bad_quote", detail::csv_where(source_name(), line_ + breaks) +
+                                            "text after the closing quote of a field");
+      }
+      mode = at_field_end;
+      break;
+    }
+    default: // at_field_end: a delimiter, a line end (CR, LF, CRLF) or the end of input
+      if (!at_eof && (p >= limit || (b[p] == '\r' && p + 1 >= limit))) {
+        return suspend(p, at_field_end);
+      }
+      if (count < keep) {
+        if (count < fields_.size()) {
+          fields_[count] = f;
+        } else {
+          fields_.push_back(f);
+        }
+      }
+      ++count;
+      if (p < limit && b[p] == delim) {
+        ++p;
+        mode = at_field;
+        break;
+      }
+      if (p < limit) {
+        if (b[p] == '\r' && p + 1 < limit && b[p + 1] == '\n') {
+          ++p;
+        }
         ++p;
       }
-    } else {
-      ++p; // LF
+      count_ = count;
+      next_line_ = line_ + breaks + 1;
+      return p;
     }
-    count_ = count;
-    next_line_ = line_ + breaks + 1;
-    return p;
   }
 }
 
@@ -321,8 +361,7 @@ inline bool csv_reader::read_record(std::size_t keep) {
         return true;
       }
     }
-    const std::size_t attempted = end_ - begin_;
-    fill(begin_, std::max(attempted * 2, attempted + 1));
+    fill(begin_, end_ - begin_ + 1);
   }
 }
 
@@ -363,6 +402,10 @@ inline bool csv_reader::read_record(std::size_t keep) {
 inline bool csv_reader::next_row() {
   for (;;) {
     if (!read_record(header_.size())) {
+      // The end: the buffer (as long as the longest record) goes before the
+      // kinds are decided, which may copy the first chunk's text once more.
+      buffer_.reset();
+      capacity_ = 0;
       return false;
     }
     if (bad_ != npos && record_end_ > bad_) {
@@ -391,26 +434,18 @@ inline void csv_reader::commit_row() {
     auto& c = builders_[s];
     const auto& f = fields_[c.field];
     std::string_view text(b + f.begin, f.end - f.begin);
-    if (f.escaped) {
-      text = detail::csv_unescape(text, scratch_);
-    }
-    switch (c.state) {
-    case detail::csv_build::numeric: {
-      double v = f.parsed ? f.value : std::numeric_limits<double>::quiet_NaN();
-      if (!f.parsed && !text.empty() && !parse_number(text, v)) {
-        v = std::numeric_limits<double>::quiet_NaN();
-        not_a_number(s, text);
+    if (c.state == detail::csv_build::undecided) {
+      // The text goes to the arena (unescaped there, not through scratch_,
+      // so a huge quoted cell is held twice at most: buffer and arena).
+      const std::size_t from = c.arena.size();
+      if (f.escaped) {
+        detail::csv_unescape_append(text, c.arena);
+      } else {
+        c.arena.append(text);
       }
-      c.values.push_back(v);
-      break;
-    }
-    case detail::csv_build::categorical:
-      c.codes.push_back(text.empty() ? missing_code : c.dictionary.code(text));
-      break;
-    case detail::csv_build::undecided: {
-      c.arena.append(text);
       c.ends.push_back(c.arena.size());
       if (c.all_numbers) {
+        text = std::string_view(c.arena).substr(from);
         double v = f.parsed ? f.value : std::numeric_limits<double>::quiet_NaN();
         if (!f.parsed && !text.empty() && !parse_number(text, v)) {
           c.all_numbers = false;
@@ -418,14 +453,29 @@ inline void csv_reader::commit_row() {
           std::vector<double>().swap(c.values);
           const std::size_t at = f.quoted ? f.begin - 1 : f.begin;
           const auto [line, column] = detail::csv_line_column(b, begin_, line_, at);
-          info_[s].first_non_number = csv_cell{line, column, std::string(text)};
+          info_[s].first_non_number = csv_cell{line, column, detail::csv_cell_text(text)};
         } else {
           c.values.push_back(v);
         }
       }
-      break;
+      continue;
     }
+    if (f.escaped) {
+      text = detail::csv_unescape(text, scratch_);
     }
+    if (c.state == detail::csv_build::numeric) {
+      double v = f.parsed ? f.value : std::numeric_limits<double>::quiet_NaN();
+      if (!f.parsed && !text.empty() && !parse_number(text, v)) {
+        v = std::numeric_limits<double>::quiet_NaN();
+        not_a_number(s, text);
+      }
+      c.values.push_back(v);
+    } else {
+      c.codes.push_back(text.empty() ? missing_code : c.dictionary.code(text));
+    }
+  }
+  if (scratch_.capacity() > (std::size_t{1} << 20)) {
+    std::string().swap(scratch_); // one huge quoted cell does not pin its size
   }
 }
 
@@ -437,7 +487,7 @@ inline void csv_reader::not_a_number(std::size_t slot, std::string_view text) {
   if (options_.non_numbers == csv_non_numbers::missing) {
     ++info.non_numbers;
     if (!info.first_non_number) {
-      info.first_non_number = csv_cell{line, column, std::string(text)};
+      info.first_non_number = csv_cell{line, column, detail::csv_cell_text(text)};
     }
     return;
   }

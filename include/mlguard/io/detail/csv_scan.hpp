@@ -176,16 +176,31 @@ struct csv_column_builder {
   bool all_numbers = true;       // undecided: every non-empty cell so far parsed
 };
 
+/// Appends `text` to `out` with each "" read as one quote (runs between
+/// quotes are copied whole).
+inline void csv_unescape_append(std::string_view text, std::string& out) {
+  std::size_t from = 0;
+  for (;;) {
+    const std::size_t quote = text.find('"', from);
+    if (quote == std::string_view::npos) {
+      out.append(text.substr(from));
+      return;
+    }
+    out.append(text.substr(from, quote + 1 - from)); // the first quote of the pair
+    from = quote + 2;
+  }
+}
+
 /// `text` with each "" read as one quote, into `out` (reused).
 inline std::string_view csv_unescape(std::string_view text, std::string& out) {
   out.clear();
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    out.push_back(text[i]);
-    if (text[i] == '"') {
-      ++i; // the second quote of the pair
-    }
-  }
+  csv_unescape_append(text, out);
   return out;
+}
+
+/// A cell's text as csv_cell keeps it: at most 256 bytes, for messages.
+inline std::string csv_cell_text(std::string_view text) {
+  return text.size() <= 256 ? std::string(text) : std::string(text.substr(0, 256)) + "...";
 }
 
 /// "source:line: ", how every CSV error opens.
