@@ -12,8 +12,10 @@ three alike:
   importable: it says so);
 - runs scipy.stats.ks_2samp on the arrays already in memory.
 
-Prints the medians, the ratios (peer / mlguard) and whether the p-values
-agree, then mlguard's peak RSS (/usr/bin/time -v) against the files' sizes.
+Prints the medians (wall clock; CPU time too, since mlguard parses the two
+files on two threads and a busy machine may not give it the second core), the
+ratios (peer / mlguard), whether the p-values agree and the load average,
+then mlguard's peak RSS (/usr/bin/time -v) against the files' sizes.
 
     /usr/bin/python3 benchmarks/peers/cli_peer.py MLGUARD_BINARY WORK_DIR [--repetitions 5]
 """
@@ -21,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import time
@@ -63,21 +66,26 @@ def main():
     size_mb = (os.path.getsize(ref) + os.path.getsize(cur)) / 1e6
     command = [args.mlguard, "drift", "--method", "ks", ref, cur, "--format", "json"]
 
-    ours, reads, tests = [], [], []
+    ours, ours_cpu, reads, reads_cpu, tests = [], [], [], [], []
     doc = None
     result = None
     for _ in range(args.repetitions):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         run = subprocess.run(command, capture_output=True, text=True)
         ours.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        ours_cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if run.returncode not in (0, 1):
             raise SystemExit("mlguard failed: " + run.stderr)
         doc = json.loads(run.stdout)
 
         start = time.perf_counter()
+        cpu = time.process_time()
         a = read_column(ref)
         b = read_column(cur)
         reads.append(time.perf_counter() - start)
+        reads_cpu.append(time.process_time() - cpu)
 
         start = time.perf_counter()
         result = st.ks_2samp(a, b)
@@ -99,6 +107,10 @@ def main():
              test_s / ours_s))
     print("%-58s %8.1f ms   %5.1fx" % ("the two together", (read_s + test_s) * 1e3,
                                        (read_s + test_s) / ours_s))
+    print("CPU time (user + system): mlguard %.1f ms (its two parsing threads add up), %s %.1f ms"
+          % (statistics.median(ours_cpu) * 1e3, reader.split(" of")[0],
+             statistics.median(reads_cpu) * 1e3))
+    print("load average while running: %.2f" % os.getloadavg()[0])
     print("p-value: mlguard %.10g, scipy %.10g (relative difference %.1e)"
           % (p_ours, result.pvalue, abs(p_ours - result.pvalue) / result.pvalue))
 

@@ -43,9 +43,10 @@
 //   code in another chunk, so match categories by name across chunks.
 // - Memory: the buffer (1 MiB, or the longest record), the chunk being
 //   built, and, for the first chunk only, the text of its undecided cells.
-// - Speed: fields are split 16 bytes at a time (SSE2) and numbers parsed
-//   with std::from_chars in place, without copying; about 400 MB/s of
-//   `%.17g` doubles on one core (docs/core.md has the figures).
+// - Speed: structural bytes are found 16 bytes at a time (SSE2), and a
+//   numeric cell is parsed in place with std::from_chars, which also finds
+//   where the field ends; about 700 MB/s of `%.17g` doubles on one core
+//   (benchmarks/io.bench.cpp; docs/core.md has the figures).
 // - Threads: one reader is used by one thread at a time; readers share
 //   nothing, so two threads may each read their own file.
 //
