@@ -32,6 +32,11 @@
 
 namespace {
 
+// Bytes for SetBytesProcessed: `size` per iteration.
+std::int64_t processed(const benchmark::State& state, std::size_t size) {
+  return state.iterations() * static_cast<std::int64_t>(size);
+}
+
 // The text of a CSV file: a header, then `rows` lines of normal doubles
 // printed with %.17g (seeded, so every run reads the same bytes).
 std::string doubles_csv(std::size_t rows) {
@@ -95,7 +100,7 @@ void BM_read_csv_doubles(benchmark::State& state) {
     auto t = mlguard::io::read_csv(file.path);
     benchmark::DoNotOptimize(t.at("x").values().data());
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * file.size()));
+  state.SetBytesProcessed(processed(state, file.size()));
 }
 BENCHMARK(BM_read_csv_doubles)->Unit(benchmark::kMillisecond);
 
@@ -110,7 +115,7 @@ void BM_csv_reader_chunks_doubles(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * file.size()));
+  state.SetBytesProcessed(processed(state, file.size()));
 }
 BENCHMARK(BM_csv_reader_chunks_doubles)->Unit(benchmark::kMillisecond);
 
@@ -138,7 +143,7 @@ void BM_read_csv_doubles_gzip(benchmark::State& state) {
     auto t = mlguard::io::read_csv(mlguard::io::open_input(packed.path));
     benchmark::DoNotOptimize(t.at("x").values().data());
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * plain.size()));
+  state.SetBytesProcessed(processed(state, plain.size()));
 }
 BENCHMARK(BM_read_csv_doubles_gzip)->Unit(benchmark::kMillisecond);
 #endif
@@ -149,7 +154,7 @@ void BM_read_csv_mixed(benchmark::State& state) {
     auto t = mlguard::io::read_csv(file.path);
     benchmark::DoNotOptimize(t.rows());
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * file.size()));
+  state.SetBytesProcessed(processed(state, file.size()));
 }
 BENCHMARK(BM_read_csv_mixed)->Unit(benchmark::kMillisecond);
 
@@ -178,7 +183,7 @@ void BM_parse_numbers_from_chars(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * fields.first.size()));
+  state.SetBytesProcessed(processed(state, fields.first.size()));
 }
 BENCHMARK(BM_parse_numbers_from_chars)->Unit(benchmark::kMillisecond);
 
@@ -195,7 +200,7 @@ void BM_parse_numbers_fast_float(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * fields.first.size()));
+  state.SetBytesProcessed(processed(state, fields.first.size()));
 }
 BENCHMARK(BM_parse_numbers_fast_float)->Unit(benchmark::kMillisecond);
 #endif
@@ -214,7 +219,7 @@ void BM_bytes_read_1mib(benchmark::State& state) {
     ::close(fd);
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * file.size()));
+  state.SetBytesProcessed(processed(state, file.size()));
 }
 BENCHMARK(BM_bytes_read_1mib)->Unit(benchmark::kMillisecond);
 
@@ -234,7 +239,7 @@ void BM_bytes_mmap(benchmark::State& state) {
     ::close(fd);
     benchmark::DoNotOptimize(sum);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * file.size()));
+  state.SetBytesProcessed(processed(state, file.size()));
 }
 BENCHMARK(BM_bytes_mmap)->Unit(benchmark::kMillisecond);
 

@@ -143,7 +143,9 @@ TEST_CASE("drift, profile and validate read .gz and stdin exactly as the plain f
        {{{"validate", "--schema", schema, current_gz, "--format", "json"}, ""},
         {{"validate", "--schema", schema, "-", "--format", "json"}, current_text}}},
   };
-  for (const auto& [plain_args, variants] : cases) {
+  for (const auto& one : cases) {
+    const auto& plain_args = one.first;
+    const auto& variants = one.second;
     const auto plain = test::run_cli(plain_args);
     INFO(plain_args[0]);
     REQUIRE_MESSAGE(plain.exit_code != 2, plain.err);
