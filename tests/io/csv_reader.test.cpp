@@ -413,3 +413,56 @@ TEST_CASE("csv_reader: a number parsed during the scan is parse_number's, bit fo
     CHECK(io::parse_csv("x;y\n1;1\n" + cell + ";2\n", "n.csv", semicolon).at("x").is_categorical());
   }
 }
+
+TEST_CASE("csv_reader: row_lines point each row of a chunk back to its line in the file") {
+  const std::string text = "a,b\n1,x\n\n2,\"two\nlines\"\n3,y\r\n4,z";
+  io::csv_options options;
+  options.row_lines = true;
+  options.chunk_rows = 2;
+  io::csv_reader reader(std::make_unique<io::string_source>(text, "l.csv"), options);
+  table chunk;
+  REQUIRE(reader.next(chunk));
+  CHECK(reader.row_lines() == std::vector<std::uint64_t>{2, 4}); // line 3 is blank
+  REQUIRE(reader.next(chunk));
+  CHECK(reader.row_lines() == std::vector<std::uint64_t>{6, 7}); // row 2 spans lines 4-5
+  CHECK_FALSE(reader.next(chunk));
+  CHECK(reader.row_lines().empty());
+  io::csv_reader all(std::make_unique<io::string_source>(text, "l.csv"), options);
+  CHECK(all.read_all().rows() == 4);
+  CHECK(all.row_lines() == std::vector<std::uint64_t>{2, 4, 6, 7});
+  io::csv_reader without(std::make_unique<io::string_source>(text, "l.csv"));
+  (void)without.read_all();
+  CHECK(without.row_lines().empty());
+}
+
+TEST_CASE("csv_reader: RFC 4180 edges read as written, in any block size") {
+  // A quoted last field without a line end, CRLF inside quotes, an empty
+  // quoted field, a lone CR ending the last record, a BOM and a header only.
+  const std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> cases{
+      {"a,b\r\n\"x\",\"\"\r\n\"1\",\"y\r\nz\"", {{"x", ""}, {"1", "y\r\nz"}}},
+      {"a,b\r1,2\r", {{"1", "2"}}},
+      {"\xEF\xBB\xBF\"a\",b\n\"\"\"q\"\"\",\n", {{"\"q\"", ""}}},
+      {"a,b", {}},
+  };
+  for (const auto& one : cases) {
+    const std::string& text = one.first;
+    const auto& rows = one.second;
+    for (const std::size_t piece : std::vector<std::size_t>{1, 2, 4096}) {
+      CAPTURE(text);
+      CAPTURE(piece);
+      io::csv_reader reader(std::make_unique<csv_reader_test::trickle_source>(text, piece, false));
+      for (std::size_t c = 0; c < reader.header().size(); ++c) {
+        reader.set_kind(reader.header()[c], column_kind::categorical);
+      }
+      const auto t = reader.read_all();
+      CHECK(t.names() == std::vector<std::string>{"a", "b"});
+      REQUIRE(t.rows() == rows.size());
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        for (std::size_t c = 0; c < 2; ++c) {
+          const auto code = t[c].codes()[r];
+          CHECK((code == missing_code ? std::string() : t[c].vocab().name_of(code)) == rows[r][c]);
+        }
+      }
+    }
+  }
+}

@@ -101,6 +101,10 @@ struct csv_options {
   std::size_t chunk_rows = 65536;
   /// What a non-number in a numeric column does (see csv_non_numbers).
   csv_non_numbers non_numbers = csv_non_numbers::error;
+  /// Record the physical line on which each row starts
+  /// (csv_reader::row_lines()), for messages that point back into the file
+  /// (a rejected row, an anomaly): 8 bytes per row of a chunk.
+  bool row_lines = false;
 };
 
 } // namespace mlguard::io

@@ -154,6 +154,12 @@ public:
   /// The data rows handed out so far (header and blank lines not counted).
   std::uint64_t rows() const noexcept { return rows_; }
 
+  /// With options.row_lines: the physical line (1-based) on which each row
+  /// of the table last returned by next() or read_all() starts, one per row
+  /// (empty once next() has returned false, and without the option). A row that spans lines (a
+  /// quoted line break) counts from its first line; blank lines are skipped, so lines may jump.
+  const std::vector<std::uint64_t>& row_lines() const noexcept { return row_lines_; }
+
   /// Bytes of the input consumed so far, in the unit of total_bytes()
   /// (compressed bytes for gzip); at most one block ahead of the rows
   /// handed out. For a progress bar.
@@ -224,6 +230,7 @@ private:
   std::size_t pending_ = 0;      // rows in the builders
   std::size_t decided_rows_ = 0; // rows of the chunk that decided the kinds
   std::uint64_t rows_ = 0;
+  std::vector<std::uint64_t> row_lines_;
 
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 };

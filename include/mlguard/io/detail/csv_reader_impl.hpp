@@ -419,6 +419,9 @@ inline bool csv_reader::next_row() {
                                              std::to_string(header_.size()));
       }
       commit_row();
+      if (options_.row_lines) {
+        row_lines_.push_back(line_);
+      }
     }
     line_ = next_line_;
     begin_ = record_end_;
@@ -503,7 +506,10 @@ inline void csv_reader::not_a_number(std::size_t slot, std::string_view text) {
                      "(mlguard --non-numbers missing; csv_options::non_numbers)");
 }
 
-inline void csv_reader::start() { started_ = true; }
+inline void csv_reader::start() {
+  started_ = true;
+  row_lines_.clear(); // the lines of the table about to be returned
+}
 
 inline void csv_reader::decide_kinds() {
   for (std::size_t s = 0; s < builders_.size(); ++s) {
