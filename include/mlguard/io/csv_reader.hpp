@@ -49,6 +49,8 @@
 //   (benchmarks/io.bench.cpp; docs/core.md has the figures).
 // - Threads: one reader is used by one thread at a time; readers share
 //   nothing, so two threads may each read their own file.
+// - After an error thrown by next() or read_all(), and once moved from, a
+//   reader may only be destroyed or assigned to.
 //
 // Error ids: those of parse_csv, plus mlguard.io.csv_not_a_number,
 // mlguard.io.csv_unknown_column (select/set_kind name no column), the
