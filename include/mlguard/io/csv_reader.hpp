@@ -92,10 +92,10 @@ struct csv_column_info {
   /// The non-empty cells that were not numbers and were read as missing
   /// (csv_non_numbers::missing).
   std::uint64_t non_numbers = 0;
-  /// The first non-empty cell that is not a number: for a categorical
-  /// column, the cell that made it categorical (inferred) or the first one
-  /// (declared); for a numeric one, the first read as missing. Empty when
-  /// there is none so far.
+  /// The first non-empty cell that is not a number: for an inferred
+  /// categorical column, the cell that made it categorical; for a numeric
+  /// one, the first read as missing. Empty when there is none so far, and
+  /// for a column declared categorical (its cells are not parsed).
   std::optional<csv_cell> first_non_number;
 };
 
