@@ -4,7 +4,8 @@
 
 builds test_package/ against the packaged headers. The option with_xgboost adds the
 component mlguard::xgboost (target of find_package(mlguard)), which requires
-Conan Center's xgboost (its C API; static by default).
+Conan Center's xgboost (its C API; static by default); with_zlib adds mlguard::gzip
+(gzip input for the CSV reader, mlguard/io/gzip_source.hpp), which requires zlib.
 """
 import os
 import re
@@ -26,8 +27,8 @@ class MlguardConan(ConanFile):
     topics = ("mlops", "drift-detection", "data-validation", "model-registry", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
-    options = {"with_xgboost": [True, False]}
-    default_options = {"with_xgboost": False}
+    options = {"with_xgboost": [True, False], "with_zlib": [True, False]}
+    default_options = {"with_xgboost": False, "with_zlib": False}
     exports_sources = "include/*", "LICENSE"
     no_copy_source = True
 
@@ -50,6 +51,9 @@ class MlguardConan(ConanFile):
         if self.options.with_xgboost:
             # mlguard/xgboost/*.hpp call XGBoost's C API (<xgboost/c_api.h>).
             self.requires("xgboost/2.0.3")
+        if self.options.with_zlib:
+            # mlguard/io/gzip_source.hpp calls zlib's inflate.
+            self.requires("zlib/[>=1.2.11 <2]")
 
     def package_id(self):
         self.info.clear()
@@ -81,3 +85,9 @@ class MlguardConan(ConanFile):
             xgb.libdirs = []
             xgb.set_property("cmake_target_name", "mlguard::xgboost")
             xgb.requires = ["core", "xgboost::xgboost"]
+        if self.options.with_zlib:
+            gzip = self.cpp_info.components["gzip"]
+            gzip.bindirs = []
+            gzip.libdirs = []
+            gzip.set_property("cmake_target_name", "mlguard::gzip")
+            gzip.requires = ["core", "zlib::zlib"]

@@ -9,8 +9,10 @@
 # XGBoost component, which find_package(mlguard COMPONENTS xgboost) must report
 # as such), then once more with each feature of FEATURES on.
 # Inputs: SOURCE_DIR, WORK_DIR, GENERATOR, CXX_COMPILER; FEATURES (optional, the
-# features whose dependencies are present here, e.g. "xgboost").
+# features whose dependencies are present here, separated by commas or semicolons,
+# e.g. "xgboost,gzip").
 cmake_minimum_required(VERSION 3.14)
+string(REPLACE "," ";" FEATURES "${FEATURES}")
 
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -156,6 +158,16 @@ function(check_install variant enabled)
     run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/packaging/components"
         -B "${work}/consumer_components" ${consumer_args} -DREQUEST=xgboost -DEXPECT_FOUND=OFF
         "-DEXPECT_MESSAGE=xgboost: this mlguard was installed without it")
+  endif()
+  set(gzip_targets "${packages}/${config_path}/mlguardGzipTargets.cmake")
+  if("gzip" IN_LIST enabled)
+    if(NOT EXISTS "${gzip_targets}")
+      message(FATAL_ERROR "the feature gzip did not install the component mlguard::gzip")
+    endif()
+    run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/packaging/components"
+        -B "${work}/consumer_gzip" ${consumer_args} -DREQUEST=gzip -DEXPECT_FOUND=ON)
+  elseif(EXISTS "${gzip_targets}")
+    message(FATAL_ERROR "without the feature gzip the port installed mlguard::gzip")
   endif()
   message(STATUS "vcpkg port layout and consumer OK (${variant}: ${options})")
 endfunction()

@@ -113,7 +113,7 @@ void add_bundle_command(CLI::App& app, int& status) {
       }
       options.metadata[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
-    const auto b = serving::make_bundle(fitted, io::read_csv(args->data, args->csv), options);
+    const auto b = serving::make_bundle(fitted, read_csv_input(args->data, args->csv), options);
     serving::save_bundle(args->dir, b);
     const auto loaded = serving::load_bundle(args->dir);
     emit(args->out, bundle_summary(loaded), [&] { return bundle_summary_text(loaded); });

@@ -5,15 +5,24 @@
 //
 // Exit status: 0 when the dataset does not drift, 1 when it does (the share
 // of drifted columns is ≥ --drift-share), 2 on a usage or input error.
+//
+// Either file may be "-" (stdin) or gzip-compressed. The two are parsed in
+// parallel, and only the compared columns are kept (numbers as doubles), so
+// two files of 1e6 doubles peak near their own size in memory.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include <mlguard/drift/report.hpp>
-#include <mlguard/io/csv.hpp>
+#include <mlguard/io/csv_reader.hpp>
 #include <mlguard/report/drift_html.hpp>
 
 #include "command.hpp"
@@ -114,9 +123,66 @@ void add_drift_command(CLI::App& app, int& status) {
     options.drift_share = args->drift_share;
     options.columns = args->columns;
 
-    const table reference = io::read_csv(args->reference, args->csv);
-    const table current = io::read_csv(args->current, args->csv);
-    const auto report = drift::compare(reference, current, options);
+    auto reference_csv = open_csv(args->reference, args->csv);
+    auto current_csv = open_csv(args->current, args->csv);
+    // Only the columns compared are read (the others are scanned, not
+    // parsed); the headers give the columns only one file has.
+    std::vector<std::string> only_in_reference;
+    std::vector<std::string> only_in_current;
+    if (options.columns.empty()) {
+      const std::set<std::string> in_reference(reference_csv.header().begin(),
+                                               reference_csv.header().end());
+      const std::set<std::string> in_current(current_csv.header().begin(),
+                                             current_csv.header().end());
+      for (const auto& name : reference_csv.header()) {
+        (in_current.count(name) ? options.columns : only_in_reference).push_back(name);
+      }
+      for (const auto& name : current_csv.header()) {
+        if (in_reference.count(name) == 0) {
+          only_in_current.push_back(name);
+        }
+      }
+    }
+    // A requested column missing from a file is left to compare(), which names it.
+    const auto present = [&](const io::csv_reader& r) {
+      std::vector<std::string> out;
+      const std::set<std::string> header(r.header().begin(), r.header().end());
+      for (const auto& name : options.columns) {
+        if (header.count(name) && std::find(out.begin(), out.end(), name) == out.end()) {
+          out.push_back(name);
+        }
+      }
+      return out;
+    };
+    reference_csv.select(present(reference_csv));
+    current_csv.select(present(current_csv));
+    // The two files are parsed at once, the current one on a second thread;
+    // when both fail, the reference's error is the one reported.
+    table current;
+    std::exception_ptr current_failed;
+    std::thread worker([&] {
+      try {
+        current = current_csv.read_all();
+      } catch (...) {
+        current_failed = std::current_exception();
+      }
+    });
+    table reference;
+    try {
+      reference = reference_csv.read_all();
+    } catch (...) {
+      worker.join();
+      throw;
+    }
+    worker.join();
+    if (current_failed) {
+      std::rethrow_exception(current_failed);
+    }
+    note_non_numbers(reference_csv);
+    note_non_numbers(current_csv);
+    auto report = drift::compare(reference, current, options);
+    report.only_in_reference = std::move(only_in_reference);
+    report.only_in_current = std::move(only_in_current);
     if (args->out.html()) {
       write_page(args->out.path, report::drift_html(report, reference, current));
       status = report.dataset_drift ? exit_findings : exit_ok;

@@ -140,9 +140,9 @@ void add_monitor_command(CLI::App& app, int& status) {
             ? drift::drift_monitor::from_profile(
                   profile::dataset_profile::from_json(load_json(args->reference), args->reference),
                   options, on_window)
-            : drift::drift_monitor::from_table(io::read_csv(args->reference, args->csv), options,
+            : drift::drift_monitor::from_table(read_csv_input(args->reference, args->csv), options,
                                                on_window);
-    const table stream = io::read_csv(args->stream, args->csv);
+    const table stream = read_csv_input(args->stream, args->csv);
     // Per feature: its numeric column, or its codes and the map from the
     // stream's codes to the reference's (categories matched by name).
     struct source {

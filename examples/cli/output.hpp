@@ -21,7 +21,15 @@
 //   --strict-csv               RFC 4180 to the letter: refuse a quote inside
 //                              an unquoted field instead of keeping it
 //   --max-columns N            refuse a wider header (default 20000)
+//   --non-numbers error|missing  a text cell in a numeric column: an error
+//                              with its place (default), or missing (counted,
+//                              with a note on stderr)
+//
+// and opens its input the same way (open_csv, read_csv_input): "-" is
+// standard input, and a gzip file (told by its first bytes) is decompressed
+// when the CLI is built with zlib (the component mlguard::gzip).
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -32,6 +40,10 @@
 #include <mlguard/core/error.hpp>
 #include <mlguard/core/json.hpp>
 #include <mlguard/io/csv.hpp>
+#include <mlguard/io/csv_reader.hpp>
+#ifdef MLGUARD_CLI_GZIP
+#include <mlguard/io/gzip_source.hpp>
+#endif
 
 namespace mlguard::cli {
 
@@ -75,6 +87,57 @@ inline void add_csv_options(CLI::App* cmd, io::csv_options& csv) {
                 "Refuse a quote inside an unquoted field (by default it is kept as text)");
   cmd->add_option("--max-columns", csv.max_columns, "The most columns a CSV header may have")
       ->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--non-numbers",
+         [&csv](const std::string& name) {
+           csv.non_numbers =
+               name == "missing" ? io::csv_non_numbers::missing : io::csv_non_numbers::error;
+         },
+         "A text cell in a numeric column: error (with its line and column) or missing")
+      ->check(CLI::IsMember({"error", "missing"}))
+      ->default_str("error");
+}
+
+/// Opens a command's CSV input for reading in chunks: "-" is standard input
+/// (which one command can read once), a gzip file is decompressed when the
+/// CLI has zlib. Throws io_error (open_failed, gzip_unsupported, the
+/// header's errors) and argument_error (mlguard.argument.invalid_option:
+/// "-" a second time).
+inline io::csv_reader open_csv(const std::string& path, const io::csv_options& csv) {
+  static std::atomic<bool> stdin_taken{false};
+  if (path == "-" && stdin_taken.exchange(true)) {
+    throw argument_error("invalid_option",
+                         "standard input ('-') can be read once: give at most one input as '-'");
+  }
+#ifdef MLGUARD_CLI_GZIP
+  return io::csv_reader(io::open_input(path), csv);
+#else
+  return io::csv_reader(io::open_plain_input(path), csv);
+#endif
+}
+
+/// Says on stderr, per column, how many text cells `reader` read as missing
+/// (--non-numbers missing) and where the first was.
+inline void note_non_numbers(const io::csv_reader& reader) {
+  for (const auto& c : reader.columns()) {
+    if (c.non_numbers > 0 && c.first_non_number) {
+      std::fprintf(stderr,
+                   "mlguard: note: %s: column '%s': %llu text cells read as missing, the first "
+                   "'%s' at line %llu, column %llu\n",
+                   reader.source_name().c_str(), c.name.c_str(),
+                   static_cast<unsigned long long>(c.non_numbers), c.first_non_number->text.c_str(),
+                   static_cast<unsigned long long>(c.first_non_number->line),
+                   static_cast<unsigned long long>(c.first_non_number->column));
+    }
+  }
+}
+
+/// A command's whole CSV input as a table (see open_csv).
+inline table read_csv_input(const std::string& path, const io::csv_options& csv) {
+  auto reader = open_csv(path, csv);
+  table out = reader.read_all();
+  note_non_numbers(reader);
+  return out;
 }
 
 /// The content of the file at `path`. Throws io_error (mlguard.io.open_failed, read_failed).

@@ -68,7 +68,7 @@ void add_profile_command(CLI::App& app, int& status) {
     if (args->data.empty()) {
       throw CLI::ValidationError("data", "a CSV file to profile is required");
     }
-    const auto p = profile::dataset_profile::of(io::read_csv(args->data, args->csv));
+    const auto p = profile::dataset_profile::of(read_csv_input(args->data, args->csv));
     emit(args->out, p.to_json(), [&] { return summary(p); });
     status = exit_ok;
   });

@@ -143,7 +143,7 @@ void add_schema_command(CLI::App& app, int& status) {
       add_feature_setting(args->options, text);
     }
     const auto r =
-        validate::infer_schema_report(io::read_csv(args->data, args->csv), args->options);
+        validate::infer_schema_report(read_csv_input(args->data, args->csv), args->options);
     for (const auto& w : r.warnings) {
       std::fprintf(stderr, "mlguard: warning: feature '%s': %s\n", w.feature.c_str(),
                    w.message.c_str());

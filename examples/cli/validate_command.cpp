@@ -71,7 +71,7 @@ void add_validate_command(CLI::App& app, int& status) {
     if (!args->reference.empty()) {
       reference = profile::dataset_profile::load(args->reference);
     }
-    const table data = io::read_csv(args->data, args->csv);
+    const table data = read_csv_input(args->data, args->csv);
     if (data.rows() == 0) {
       throw validation_error("empty_data", args->data + ": no data rows to validate");
     }

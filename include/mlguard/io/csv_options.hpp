@@ -2,11 +2,12 @@
 #define MLGUARD_IO_CSV_OPTIONS_HPP
 
 // The vocabulary of CSV reading: how a field parses as a number, and the
-// options of parse_csv and read_csv (io/csv.hpp).
+// options of csv_reader (io/csv_reader.hpp), parse_csv and read_csv (io/csv.hpp).
 
 #include <charconv>
 #include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -36,7 +37,16 @@ inline bool parse_number(std::string_view field, double& out) noexcept {
   if (result.ec == std::errc::result_out_of_range) {
     // from_chars leaves `out` untouched on overflow/underflow; strtod's answer
     // (±HUGE_VAL or the nearest denormal/zero) is what Python's float() gives.
-    out = std::strtod(std::string(field).c_str(), nullptr);
+    // strtod needs a terminated copy: on the stack for any field that is a
+    // plausible number, so the reader's per-cell path does not allocate.
+    char copy[64];
+    if (field.size() < sizeof copy) {
+      std::memcpy(copy, field.data(), field.size());
+      copy[field.size()] = '\0';
+      out = std::strtod(copy, nullptr);
+    } else {
+      out = std::strtod(std::string(field).c_str(), nullptr);
+    }
     return true;
   }
   return result.ec == std::errc() && result.ptr == last;
@@ -54,7 +64,20 @@ enum class csv_encoding {
   latin1,
 };
 
-/// Options of parse_csv and read_csv.
+/// What csv_reader does with a non-empty cell that is not a number
+/// (parse_number) in a numeric column: one whose kind was declared numeric
+/// (csv_reader::set_kind) or inferred from the first chunk of rows.
+enum class csv_non_numbers {
+  /// An error (mlguard.io.csv_not_a_number) naming the file, line, column
+  /// number, column name and the cell's text. The default: a stray "N/A"
+  /// in row 900 000 is reported where it is, not as a categorical column.
+  error,
+  /// The cell reads as missing (NaN) and is counted
+  /// (csv_column_info::non_numbers, with the first one's place).
+  missing,
+};
+
+/// Options of csv_reader, parse_csv and read_csv.
 struct csv_options {
   /// The field separator: an ASCII character other than '"', CR, LF and NUL.
   char delimiter = ',';
@@ -71,6 +94,17 @@ struct csv_options {
   /// Building a table costs time that grows with the square of its width
   /// (20 000 columns read in about 0.6 s, 100 000 in 20 s), hence the default.
   std::size_t max_columns = 20000;
+  /// The rows of one chunk (csv_reader::next), at least 1. The first chunk
+  /// also decides the kinds of the columns not declared (a column is
+  /// numeric when all its non-empty cells in that chunk are numbers), so
+  /// read_csv and parse_csv infer kinds from the first chunk_rows rows too.
+  std::size_t chunk_rows = 65536;
+  /// What a non-number in a numeric column does (see csv_non_numbers).
+  csv_non_numbers non_numbers = csv_non_numbers::error;
+  /// Record the physical line on which each row starts
+  /// (csv_reader::row_lines()), for messages that point back into the file
+  /// (a rejected row, an anomaly): 8 bytes per row of a chunk.
+  bool row_lines = false;
 };
 
 } // namespace mlguard::io
