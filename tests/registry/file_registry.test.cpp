@@ -485,8 +485,9 @@ TEST_CASE("file_registry: runs are journal records with a document per run under
   const auto journal = test::read_file(root + "/models/churn/journal.jsonl");
   CHECK(journal.find("\"action\":\"record_run\"") != std::string::npos);
   // A run changes no version document.
-  CHECK(parse_json(test::read_file(root + "/models/churn/versions/2.json"), "2.json")
-            .count("runs") == 0);
+  CHECK(
+      parse_json(test::read_file(root + "/models/churn/versions/2.json"), "2.json").count("runs") ==
+      0);
 
   // Strays in a run directory (a temporary file of an interrupted atomic write) are skipped.
   write_text(root + "/models/churn/runs/2/.4.json.tmp.123.0", "half");

@@ -534,9 +534,10 @@ private:
     const json doc = parse_json(text, path);
     const auto r = json_reader::document(
         doc, run_format, path,
-        {"sequence", "model", "version", "recorded_at", "actor", "kind", "model_uri",
-         "artifact_digest", "input", "input_fingerprint", "input_bytes", "counts", "timings",
-         "thresholds", "metrics", "outputs", "exit_code", "started_at", "finished_at", "tags"});
+        {"sequence",    "model",     "version",         "recorded_at", "actor",
+         "kind",        "model_uri", "artifact_digest", "input",       "input_fingerprint",
+         "input_bytes", "counts",    "timings",         "thresholds",  "metrics",
+         "outputs",     "exit_code", "started_at",      "finished_at", "tags"});
     auto run = read_run_record(r);
     if (run.model != name || run.version != version || run.sequence != sequence) {
       r.fail("sequence", "holds run " + std::to_string(run.sequence) + " of version " +

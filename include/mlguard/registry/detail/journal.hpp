@@ -48,7 +48,6 @@ struct journal_entry {
   std::optional<run_record> run_document;         ///< record_run: the run, all fields set
 };
 
-
 /// The JSON of an entry (one journal line without its checksum).
 inline json entry_to_json(const journal_entry& e) {
   json j = e.record;
