@@ -24,6 +24,9 @@
 #include "mlguard/serving/make_bundle.hpp"
 #include "serving/serving_support.hpp"
 #include "test_support.hpp"
+#ifdef MLGUARD_TEST_XGBOOST
+#include "xgboost/xgboost_support.hpp"
+#endif
 
 using namespace mlguard;
 
@@ -555,3 +558,42 @@ TEST_CASE("mlguard score: rejected rows go to the rejects file with their reason
             .exit_code == 0);
   CHECK(registry::file_registry(root).get_model("tips").sequence == before);
 }
+
+#ifdef MLGUARD_TEST_XGBOOST
+TEST_CASE("mlguard score: an XGBoost bundle scores as the booster does (the CLI registers the "
+          "xgboost kind)") {
+  using namespace score_cli;
+  const test::temp_dir dir;
+  const auto bundle = test::tip_xgboost_bundle(test::tip_booster());
+  serving::save_bundle(dir.file("bundle"), bundle);
+  const auto root = dir.file("registry");
+  REQUIRE(test::run_cli({"registry", "--root", root, "publish", "tips", dir.file("bundle")})
+              .exit_code == 0);
+  const table trips = test::tip_trips(3, 12.0, 200);
+  std::string csv = "fare,distance\n";
+  char line[96];
+  for (std::size_t i = 0; i < trips.rows(); ++i) {
+    std::snprintf(line, sizeof line, "%.17g,%.17g\n", trips.at("fare").values()[i],
+                  trips.at("distance").values()[i]);
+    csv += line;
+  }
+  const auto r = test::run_cli({"score", "--registry", root, "--model", "tips/1",
+                                dir.write("trips.csv", csv), "-o", dir.file("p.csv")});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out.find("tips v1 (sha256:") != std::string::npos);
+  CHECK(r.out.find(", xgboost)") != std::string::npos);
+  serving::model_loaders loaders;
+  loaders.add<xgboost::xgboost_model>();
+  auto model = loaders.load(bundle, pipeline::builtin_stages());
+  const table out = io::read_csv(dir.file("p.csv"));
+  REQUIRE(out.rows() == 200);
+  const auto& name = model.feature_names_out().at(0);
+  for (std::size_t i = 0; i < out.rows(); ++i) {
+    const double row[2] = {trips.at("fare").values()[i], trips.at("distance").values()[i]};
+    double expected = 0;
+    model.predict_row(row, &expected);
+    REQUIRE(out.at(name).values()[i] == expected);
+  }
+  CHECK(last_run(root, "tips").model_uri == "models:/tips/1");
+}
+#endif
