@@ -392,6 +392,21 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
   const auto t0 = clock::now();
   auto& rec = run.record;
 
+  const std::string rejects_path =
+      args.rejects.empty() ? default_rejects_path(args.predictions) : args.rejects;
+  for (const auto& [a, b] : {std::pair<std::string, std::string>{args.predictions, args.input},
+                             {rejects_path, args.input},
+                             {args.report, args.input},
+                             {rejects_path, args.predictions},
+                             {args.report, args.predictions},
+                             {args.report, rejects_path}}) {
+    if (!a.empty() && absolute_path(a) == absolute_path(b)) {
+      throw argument_error("invalid_option",
+                           "mlguard score would write " + a + " over " + b +
+                               "; give the predictions, rejects and report files their own names");
+    }
+  }
+
   // 1. The version and its verified bundle.
   const serving::file_artifact_store store(args.store.empty() ? args.registry + "/artifacts"
                                                               : args.store);
@@ -462,8 +477,7 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
   perf.pending_capacity = 1;
   drift::performance_tracker tracker(perf);
 
-  run.rejects_path = args.rejects.empty() ? default_rejects_path(args.predictions) : args.rejects;
-  const std::string& rejects_path = run.rejects_path;
+  run.rejects_path = rejects_path;
   csv_output predictions(args.predictions);
   csv_output rejects(rejects_path);
   std::vector<const column*> kept;
@@ -531,7 +545,7 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
   if (input_drift) {
     rec.metrics["drift_share"] = input_drift->drift.share_drifted;
     rec.counts["drifted_features"] = input_drift->drift.drifted;
-    if (input_drift->drift.dataset_drift) {
+    if (input_drift->drift.dataset_drift && input_drift->drift.drifted > 0) {
       std::string names;
       for (const auto& c : input_drift->drift.columns) {
         if (c.drifted) {

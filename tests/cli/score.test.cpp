@@ -449,6 +449,12 @@ TEST_CASE("mlguard score on NYC taxi: a corrupt line, a missing column, a damage
                             predictions}),
              "mlguard.registry.not_found");
     one_line(score(feb, {"--min-auc", "0.8"}), "mlguard.argument.invalid_option");
+    const auto small = dir.write("small.csv", lines(5));
+    one_line(test::run_cli(
+                 {"score", "--registry", root, "--model", "taxi@champion", small, "-o", small}),
+             "mlguard.argument.invalid_option");
+    CHECK(test::read_file(small) == lines(5));
+    one_line(score(feb, {"--report", predictions}), "mlguard.argument.invalid_option");
     one_line(score(feb, {"--labels", "no_such_column"}), "mlguard.argument.unknown_column");
     CHECK(test::run_cli({"score", "--registry", dir.file("nothing"), "--model", "taxi@champion",
                          feb, "-o", predictions})
