@@ -41,6 +41,10 @@ void add_validate_command(CLI::App& app, int& status);
 void add_bundle_command(CLI::App& app, int& status);
 /// Registers `mlguard detect` (online drift detectors over stdin).
 void add_detect_command(CLI::App& app, int& status);
+/// Registers `mlguard score` (a CSV file scored by a registered version, its run
+/// recorded in the registry); `status` receives exit_findings when a finding crosses its
+/// threshold (rejected share, input drift, performance).
+void add_score_command(CLI::App& app, int& status);
 /// Registers `mlguard replay` (a rollback trace through a policy, offline);
 /// `status` receives exit_findings when it decides a rollback or a hold.
 void add_replay_command(CLI::App& app, int& status);

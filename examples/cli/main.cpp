@@ -2,13 +2,15 @@
 //
 //   mlguard drift --reference REF.csv --current CUR.csv [options]
 //   mlguard monitor --reference REF.csv [--window N] [--method M] STREAM.csv
-//   mlguard registry --root DIR <create|register|publish|list|show|alias|history|rollback> ...
+//   mlguard registry --root DIR <create|register|publish|list|show|alias|history|rollback|runs>
 //   mlguard profile DATA.csv [-o P.json] | mlguard profile merge A.json B.json [-o P.json]
 //   mlguard schema infer DATA.csv [-o schema.json] | mlguard schema set schema.json FEATURE
 //   key=value ... mlguard validate --schema schema.json DATA.csv [--reference-profile P.json]
 //   mlguard bundle create --pipeline P.json --data TRAIN.csv --out DIR | verify DIR | show DIR
 //   mlguard detect --detector adwin|ddm|eddm|hddm_a|hddm_w|kswin|page_hinkley [--param k=v ...]
 //   mlguard replay --policy POLICY.json TRACE.jsonl
+//   mlguard score --registry DIR --model models:/NAME@ALIAS INPUT.csv -o PREDICTIONS.csv
+//                 [--report R.json] [--labels COLUMN]
 //
 // Every command that writes a result takes --format text|json and -o FILE
 // (output.hpp); the exit codes are defined once, in command.hpp.
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   mlguard::cli::add_detect_command(app, status);
   mlguard::cli::add_bundle_command(app, status);
   mlguard::cli::add_replay_command(app, status);
+  mlguard::cli::add_score_command(app, status);
 
   try {
     app.parse(argc, argv);

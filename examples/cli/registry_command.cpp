@@ -10,10 +10,14 @@
 //   history NAME [--alias ALIAS] [--at ISO8601]
 //   rollback NAME ALIAS [--reason TEXT]
 //   publish NAME BUNDLE_DIR [--store DIR] [--description TEXT] [--reason TEXT]
+//   runs NAME | NAME/VERSION | NAME@ALIAS | models:/...
 //
 // register --client-token makes the registration safe to retry: the same command run
 // again (after a timeout, a crash, a full disk) prints the version the first run made
 // instead of registering another.
+//
+// runs lists the run records of a version (or of every version of a model): what
+// `mlguard score` recorded, input fingerprint, counts, exit code (model_registry::runs).
 //
 // publish verifies a bundle directory (`mlguard bundle create`), copies it into the
 // artifact store (default ROOT/artifacts) and registers it as a new version whose
@@ -404,6 +408,39 @@ void add_registry_command(CLI::App& app, int& status) {
       }
       emit(args->out, doc, [&] { return t.str(); });
     }
+    status = exit_ok;
+  });
+
+  auto* runs = reg->add_subcommand("runs", "The run records of a version, or of a model");
+  runs->add_option("TARGET", args->target, "NAME, NAME/VERSION, NAME@ALIAS or models:/...")
+      ->required();
+  runs->callback([args, &status] {
+    auto r = open(*args, false);
+    const std::string& t = args->target;
+    std::vector<run_record> found;
+    if (t.rfind("models:/", 0) == 0 || t.find_first_of("/@") != std::string::npos) {
+      const std::string uri = t.rfind("models:/", 0) == 0 ? t : "models:/" + t;
+      const auto v = r->resolve(uri);
+      found = r->runs(v.model, v.version);
+    } else {
+      found = r->runs(t);
+    }
+    json doc = json::array();
+    text_table table({"run", "version", "kind", "exit", "rows", "rejected", "input", "fingerprint",
+                      "recorded", "actor"});
+    for (const auto& run : found) {
+      doc.push_back(run);
+      auto count = [&](const char* key) {
+        const auto it = run.counts.find(key);
+        return it == run.counts.end() ? std::string("-") : std::to_string(it->second);
+      };
+      table.add({std::to_string(run.sequence), std::to_string(run.version), run.kind,
+                 std::to_string(run.exit_code), count("rows"), count("rejected"),
+                 or_dash(run.input),
+                 run.input_fingerprint.empty() ? "-" : run.input_fingerprint.substr(0, 19) + "…",
+                 time_text(run.recorded_at), or_dash(run.actor)});
+    }
+    emit(args->out, doc, [&] { return found.empty() ? std::string("no runs\n") : table.str(); });
     status = exit_ok;
   });
 

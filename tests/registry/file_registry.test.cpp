@@ -448,3 +448,144 @@ TEST_CASE("file_registry: SIGKILL at random moments loses no acknowledged write 
 }
 
 #endif // MLGUARD_REGISTRY_WORKER_PATH
+
+namespace {
+
+run_record small_run(const std::string& input, int exit_code = 0) {
+  run_record run;
+  run.input = input;
+  run.input_fingerprint = "sha256:" + std::string(64, 'a');
+  run.counts["rows"] = 10;
+  run.exit_code = exit_code;
+  return run;
+}
+
+} // namespace
+
+TEST_CASE("file_registry: runs are journal records with a document per run under runs/V/") {
+  test::temp_dir dir;
+  const auto root = dir.path + "/reg";
+  {
+    file_registry reg(root, no_fsync());
+    reg.create_model("churn");
+    reg.register_version("churn", "s3://1");
+    reg.register_version("churn", "s3://2");
+    CHECK(reg.record_run("churn", 2, small_run("feb.csv"), {"cron", "hourly"}).sequence == 4);
+    reg.record_run("churn", 1, small_run("mar.csv", 1));
+  }
+  const auto doc = parse_json(test::read_file(root + "/models/churn/runs/2/4.json"), "4.json");
+  CHECK(doc["format"] == "mlguard.registry.run");
+  CHECK(doc["format_version"] == 1);
+  CHECK(doc["model"] == "churn");
+  CHECK(doc["version"] == 2);
+  CHECK(doc["sequence"] == 4);
+  CHECK(doc["input"] == "feb.csv");
+  CHECK(doc["actor"] == "cron");
+  CHECK(list_dir(root + "/models/churn/runs/1") == std::vector<std::string>{"5.json"});
+  const auto journal = test::read_file(root + "/models/churn/journal.jsonl");
+  CHECK(journal.find("\"action\":\"record_run\"") != std::string::npos);
+  // A run changes no version document.
+  CHECK(
+      parse_json(test::read_file(root + "/models/churn/versions/2.json"), "2.json").count("runs") ==
+      0);
+
+  // Strays in a run directory (a temporary file of an interrupted atomic write) are skipped.
+  write_text(root + "/models/churn/runs/2/.4.json.tmp.123.0", "half");
+  write_text(root + "/models/churn/runs/2/notes.txt", "mine");
+  file_registry reg(root, no_fsync());
+  REQUIRE(reg.runs("churn", 2).size() == 1);
+  CHECK(reg.runs("churn", 2)[0].input == "feb.csv");
+
+  // A damaged run document is named; another run in its place is corruption too.
+  const auto run4 = root + "/models/churn/runs/2/4.json";
+  const auto good = test::read_file(run4);
+  write_text(run4, good.substr(0, good.size() / 2));
+  file_registry damaged(root, no_fsync());
+  try {
+    damaged.runs("churn", 2);
+    FAIL("expected an error");
+  } catch (const format_error& e) {
+    CHECK(e.id() == "mlguard.format.corrupt");
+    CHECK(std::string(e.what()).find(run4) != std::string::npos);
+  }
+  CHECK(damaged.runs("churn", 1).size() == 1); // the other version still reads
+  write_text(run4, test::read_file(root + "/models/churn/runs/1/5.json"));
+  file_registry moved(root, no_fsync());
+  MLGUARD_CHECK_THROWS_ID(moved.runs("churn", 2), "mlguard.format.corrupt");
+}
+
+TEST_CASE("file_registry: a run committed before a crash is read from the journal and its "
+          "document repaired") {
+  // A crash between the journal append (the commit) and the run document: put back
+  // model.json from before the run and remove the document.
+  test::temp_dir dir;
+  const auto root = dir.path + "/reg";
+  const auto model_json = root + "/models/churn/model.json";
+  std::string old_model;
+  {
+    file_registry reg(root, no_fsync());
+    reg.create_model("churn");
+    reg.register_version("churn", "s3://1");
+    old_model = test::read_file(model_json);
+    reg.record_run("churn", 1, small_run("feb.csv"));
+  }
+  write_text(model_json, old_model);
+  const auto run3 = root + "/models/churn/runs/1/3.json";
+  REQUIRE(std::remove(run3.c_str()) == 0);
+  {
+    file_registry reg(root, no_fsync());
+    const auto runs = reg.runs("churn", 1);
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].sequence == 3);
+    CHECK(runs[0].input == "feb.csv");
+    CHECK(reg.runs("churn").size() == 1);
+    // The next writer writes the document before its own record.
+    reg.record_run("churn", 1, small_run("mar.csv"));
+  }
+  CHECK(parse_json(test::read_file(run3), "3.json")["input"] == "feb.csv");
+  CHECK(parse_json(test::read_file(root + "/models/churn/runs/1/4.json"), "4.json")["input"] ==
+        "mar.csv");
+  file_registry reg(root, no_fsync());
+  CHECK(reg.runs("churn", 1).size() == 2);
+}
+
+TEST_CASE("file_registry: a torn run record is ignored, then cut off by the next write") {
+  test::temp_dir dir;
+  const auto root = dir.path + "/reg";
+  {
+    file_registry reg(root, no_fsync());
+    reg.create_model("churn");
+    reg.register_version("churn", "s3://1");
+    reg.record_run("churn", 1, small_run("feb.csv"));
+  }
+  const auto journal = root + "/models/churn/journal.jsonl";
+  const auto good = test::read_file(journal);
+  // The crash came in the middle of the next run's record: no newline, no document.
+  const std::string whole = good.substr(good.rfind('\n', good.size() - 2) + 1);
+  write_text(journal, whole.substr(0, whole.size() / 2), true);
+  {
+    file_registry reg(root, no_fsync());
+    CHECK(reg.runs("churn", 1).size() == 1);
+    CHECK(reg.audit_log("churn").size() == 3);
+    reg.record_run("churn", 1, small_run("mar.csv"));
+  }
+  file_registry reg(root, no_fsync());
+  const auto runs = reg.runs("churn", 1);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[1].sequence == 4);
+  CHECK(runs[1].input == "mar.csv");
+  CHECK(test::read_file(journal).substr(0, good.size()) == good);
+  CHECK(reg.audit_log("churn").size() == 4);
+  // A record_run record without its document is corruption, not a run without fields.
+  std::string damaged = test::read_file(journal);
+  const auto doc = damaged.find(",\"document\":", good.size());
+  REQUIRE(doc != std::string::npos);
+  std::string line = damaged.substr(good.size());
+  line = line.substr(9, line.size() - 10); // the JSON, without the checksum and newline
+  line = line.substr(0, line.find(",\"document\":")) + "}";
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08x ", registry::detail::crc32(line));
+  write_text(journal, good + crc + line + "\n");
+  file_registry bad(root, no_fsync());
+  MLGUARD_CHECK_THROWS_ID(bad.audit_log("churn"), "mlguard.format.corrupt");
+}

@@ -692,3 +692,169 @@ TEST_CASE_TEMPLATE("registry: text that is not UTF-8 is refused before anything 
   CHECK(back.artifact_uri == "s3://" + utf8);
   CHECK(b.reg().audit_log("churn").back().reason == utf8);
 }
+
+namespace {
+
+// A run of the taxi scoring job, every field set.
+run_record scoring_run(int exit_code) {
+  run_record run;
+  run.kind = "score";
+  run.model_uri = "models:/churn@champion";
+  run.artifact_digest = "sha256:" + std::string(64, 'b');
+  run.input = "/data/feb.csv";
+  run.input_fingerprint = "sha256:" + std::string(64, 'c');
+  run.input_bytes = 976571;
+  run.counts = {{"rows", 10000}, {"ok", 9990}, {"rejected", 10}};
+  run.timings = {{"read", 0.25}, {"total", 0.5}};
+  run.thresholds = {{"drift_share", 0.5}, {"max_rejected", 0.01}};
+  run.metrics = {{"auc", 0.93}, {"rejected_share", 0.001}};
+  run.outputs = {{"predictions", "/out/p.csv"}, {"report", "/out/r.json"}};
+  run.exit_code = exit_code;
+  run.started_at = test::test_epoch() + 30s;
+  run.finished_at = test::test_epoch() + 31s;
+  run.tags = {{"host", "batch-1"}};
+  return run;
+}
+
+} // namespace
+
+TEST_CASE_TEMPLATE("registry: run records are lineage of a version, read back in order", B,
+                   MLGUARD_REGISTRY_BACKENDS) {
+  B b;
+  auto& reg = b.reg();
+  reg.create_model("churn");
+  reg.register_version("churn", "s3://1");
+  reg.register_version("churn", "s3://2");
+  b.clock.advance(1min);
+  const auto first = reg.record_run("churn", 2, scoring_run(0), {"cron", "hourly"});
+  CHECK(first.sequence == 4);
+  CHECK(first.model == "churn");
+  CHECK(first.version == 2);
+  CHECK(first.recorded_at == test::test_epoch() + 1min);
+  CHECK(first.actor == "cron");
+  b.clock.advance(1min);
+  reg.record_run("churn", 1, scoring_run(2), {"alice", ""});
+  b.clock.advance(1min);
+  reg.record_run("churn", 2, scoring_run(1), {"cron", "hourly"});
+  MLGUARD_CHECK_THROWS_ID(reg.record_run("churn", 3, scoring_run(0)), "mlguard.registry.not_found");
+  MLGUARD_CHECK_THROWS_ID(reg.record_run("churn", 0, scoring_run(0)), "mlguard.registry.not_found");
+  MLGUARD_CHECK_THROWS_ID(reg.record_run("nope", 1, scoring_run(0)), "mlguard.registry.not_found");
+  MLGUARD_CHECK_THROWS_ID(reg.runs("churn", 3), "mlguard.registry.not_found");
+  MLGUARD_CHECK_THROWS_ID(reg.runs("nope"), "mlguard.registry.not_found");
+
+  b.reopen();
+  auto& r = b.reg();
+  const auto runs = r.runs("churn", 2);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].sequence == 4);
+  CHECK(runs[1].sequence == 6);
+  CHECK(runs[1].exit_code == 1);
+  CHECK(runs[1].recorded_at == test::test_epoch() + 3min);
+  // Every field as recorded.
+  const auto want = scoring_run(0);
+  const auto& got = runs[0];
+  CHECK(got.model == "churn");
+  CHECK(got.version == 2);
+  CHECK(got.actor == "cron");
+  CHECK(got.kind == want.kind);
+  CHECK(got.model_uri == want.model_uri);
+  CHECK(got.artifact_digest == want.artifact_digest);
+  CHECK(got.input == want.input);
+  CHECK(got.input_fingerprint == want.input_fingerprint);
+  CHECK(got.input_bytes == want.input_bytes);
+  CHECK(got.counts == want.counts);
+  CHECK(got.timings == want.timings);
+  CHECK(got.thresholds == want.thresholds);
+  CHECK(got.metrics == want.metrics);
+  CHECK(got.outputs == want.outputs);
+  CHECK(got.exit_code == 0);
+  CHECK(got.started_at == want.started_at);
+  CHECK(got.finished_at == want.finished_at);
+  CHECK(got.tags == want.tags);
+  CHECK(json(got) == json(first));
+  CHECK(r.runs("churn", 1).size() == 1);
+  CHECK(r.runs("churn", 1)[0].exit_code == 2);
+  const auto all = r.runs("churn");
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].sequence == 4);
+  CHECK(all[1].sequence == 5);
+  CHECK(all[1].version == 1);
+  CHECK(all[2].sequence == 6);
+  // The JSON form reads back.
+  CHECK(json(json(got).get<run_record>()) == json(got));
+
+  // The audit journal has each run as its own action; versions are not changed by runs.
+  const auto log = r.audit_log("churn");
+  REQUIRE(log.size() == 6);
+  CHECK(log[3].action == audit_action::record_run);
+  CHECK(log[3].version == 2);
+  CHECK(log[3].actor == "cron");
+  CHECK(log[3].reason == "hourly");
+  CHECK(json(log[3])["action"] == "record_run");
+  CHECK(r.get_model("churn").sequence == 6);
+  CHECK(r.get_version("churn", 2).artifact_uri == "s3://2");
+  CHECK(r.changes_since("churn", 5).size() == 1);
+  // A run of a version registered later is found too.
+  r.register_version("churn", "s3://3");
+  CHECK(r.runs("churn", 3).empty());
+  r.record_run("churn", 3, scoring_run(0));
+  CHECK(r.runs("churn").size() == 4);
+}
+
+TEST_CASE_TEMPLATE("registry: a run with text that is not UTF-8 or a bad key is refused", B,
+                   MLGUARD_REGISTRY_BACKENDS) {
+  B b;
+  auto& reg = b.reg();
+  reg.create_model("churn");
+  reg.register_version("churn", "s3://1");
+  const std::uint64_t records = reg.get_model("churn").sequence;
+  const std::vector<std::string> bad_text = {"caf\xe9", "\x80", "\xc0\xaf", "ok\xe2\x82"};
+  for (const auto& text : bad_text) {
+    CAPTURE(text.size());
+    auto refused = [&](auto set) {
+      auto run = scoring_run(0);
+      set(run);
+      MLGUARD_CHECK_THROWS_ID(reg.record_run("churn", 1, run), "mlguard.registry.invalid_argument");
+    };
+    refused([&](run_record& r) { r.model_uri = text; });
+    refused([&](run_record& r) { r.artifact_digest = text; });
+    refused([&](run_record& r) { r.input = text; });
+    refused([&](run_record& r) { r.input_fingerprint = text; });
+    refused([&](run_record& r) { r.outputs["predictions"] = text; });
+    refused([&](run_record& r) { r.tags["host"] = text; });
+    refused([&](run_record& r) { r.tags[text] = "x"; });
+    refused([&](run_record& r) { r.counts[text] = 1; });
+    refused([&](run_record& r) { r.metrics[text] = 1.0; });
+    refused([&](run_record& r) { r.kind = text; });
+    MLGUARD_CHECK_THROWS_ID(reg.record_run("churn", 1, scoring_run(0), {text, ""}),
+                            "mlguard.registry.invalid_argument");
+    MLGUARD_CHECK_THROWS_ID(reg.record_run("churn", 1, scoring_run(0), {"", text}),
+                            "mlguard.registry.invalid_argument");
+  }
+  // Keys follow the key rules: not empty, no control characters.
+  for (const std::string& key : {std::string(), std::string("a\nb"), std::string(300, 'k')}) {
+    auto run = scoring_run(0);
+    run.timings[key] = 1.0;
+    MLGUARD_CHECK_THROWS_ID(reg.record_run("churn", 1, run), "mlguard.registry.invalid_name");
+    run = scoring_run(0);
+    run.kind = key;
+    MLGUARD_CHECK_THROWS_ID(reg.record_run("churn", 1, run), "mlguard.registry.invalid_name");
+  }
+  MLGUARD_CHECK_THROWS_ID(reg.record_run("../churn", 1, scoring_run(0)),
+                          "mlguard.registry.invalid_name");
+  CHECK(reg.get_model("churn").sequence == records);
+  b.reopen();
+  CHECK(b.reg().runs("churn", 1).empty());
+  CHECK(b.reg().audit_log("churn").size() == records);
+
+  // JSON control characters, quotes and valid UTF-8 are stored and read back byte for byte.
+  auto run = scoring_run(0);
+  run.input = "/data/\"quoted\"\n\t\x01 caf\xc3\xa9.csv";
+  run.tags["note"] = "\xf0\x9f\x9a\x80";
+  b.reg().record_run("churn", 1, run);
+  b.reopen();
+  const auto back = b.reg().runs("churn", 1);
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].input == run.input);
+  CHECK(back[0].tags.at("note") == run.tags.at("note"));
+}

@@ -217,3 +217,46 @@ TEST_CASE("guarded_model: categorical features are read in the training codes an
   MLGUARD_CHECK_THROWS_ID(m.predict_batch(select_columns(t, {"fare"})),
                           "mlguard.argument.unknown_column");
 }
+
+TEST_CASE("guarded_model: predict_into writes every output, NaN for a rejected row") {
+  // A pipeline without a final model: two outputs, the scaled fare and distance.
+  using scaling = pipeline::static_pipeline<pipeline::imputer, pipeline::standard_scaler>;
+  const table trips = test::tip_trips(1, 12.0, 500);
+  Eigen::MatrixXd X(static_cast<Eigen::Index>(trips.rows()), 2);
+  X << trips.at("fare").vector(), trips.at("distance").vector();
+  scaling fitted;
+  fitted.fit(X, {"fare", "distance"});
+  auto bundle = make_bundle(fitted, trips);
+  auto features = bundle.schema.features();
+  features[1].action = validate::row_action::reject;
+  bundle.schema = validate::schema(features);
+  guarded_model m(bundle, 2, small_windows(nullptr));
+  REQUIRE(m.outputs() == 2);
+  CHECK(m.output_names() == fitted.feature_names_out());
+
+  const double row[2] = {18.0, 3.5};
+  double expected[2] = {0, 0};
+  CHECK(fitted.transform_row(row, expected) == pipeline::row_status::ok);
+  double out[2] = {-1, -1};
+  const auto o = m.predict_into(row, out);
+  CHECK(o.status == request_status::ok);
+  CHECK(o.prediction == expected[0]);
+  CHECK(out[0] == expected[0]);
+  CHECK(out[1] == expected[1]);
+  // A shorter span gets the first outputs only.
+  double first[1] = {-1};
+  CHECK(m.predict_into(row, first).prediction == first[0]);
+  // Rejected (a reject policy on distance; a malformed row): NaN everywhere.
+  const double bad[2] = {18.0, std::numeric_limits<double>::quiet_NaN()};
+  const auto r = m.predict_into(bad, out);
+  CHECK(r.status == request_status::rejected);
+  CHECK(std::isnan(out[0]));
+  CHECK(std::isnan(out[1]));
+  out[0] = out[1] = 0;
+  const double three[3] = {1, 2, 3};
+  CHECK(m.predict_into(three, out).malformed);
+  CHECK(std::isnan(out[0]));
+  CHECK(std::isnan(out[1]));
+  CHECK(m.counts().ok == 2);
+  CHECK(m.counts().rejected == 2);
+}

@@ -11,6 +11,8 @@
 //   ROOT/models/NAME/versions/N.json     one document per version
 //   ROOT/models/NAME/tokens/TOKEN.json   the version a client token registered (an index
 //                                        of the journal's register records that carry one)
+//   ROOT/models/NAME/runs/V/SEQ.json     one document per run of version V (record_run),
+//                                        SEQ its journal record's sequence number
 //   ROOT/locks/NAME.lock                 the model's advisory lock file (flock)
 //   ROOT/trash/NAME.deleted.TIME.PID/    a deleted model, kept for the record
 //
@@ -21,9 +23,9 @@
 //
 // A write (under the model's lock):
 //   1. append the record to the journal and fsync it: this is the commit point;
-//   2. update the documents it touches (versions/N.json, tokens/TOKEN.json, then
-//      model.json with the new journal_offset), each atomically: temporary file, fsync,
-//      rename, fsync directory.
+//   2. update the documents it touches (versions/N.json, tokens/TOKEN.json,
+//      runs/V/SEQ.json, then model.json with the new journal_offset), each atomically:
+//      temporary file, fsync, rename, fsync directory.
 // A crash between 1 and 2 leaves documents behind the journal; readers apply the journal
 // records past model.json's journal_offset in memory, and the next writer replays them
 // onto the documents first. So every acknowledged write survives a crash (SIGKILL at any
@@ -351,6 +353,47 @@ protected:
     return out;
   }
 
+  /// The runs from ROOT/models/NAME/runs/V/*.json, plus those whose records lie past
+  /// model.json's journal offset and whose documents may not be written yet (after a crash
+  /// or a failed document write), up to the state `s` (a run another process records
+  /// meanwhile is left out, as audit_log leaves its record out).
+  void collect_runs(const std::string& name, detail::model_state& s, std::optional<int> version,
+                    std::vector<run_record>& out) const override {
+    const auto& e = cache_.at(name);
+    std::map<std::uint64_t, run_record> found;
+    const std::string runs_path = model_path(name) + "/runs";
+    const auto runs = detail::open_dir_at(e.dir.get(), "runs", runs_path);
+    const int first = version ? *version : 1;
+    const int last = version ? *version : s.model.latest_version;
+    for (int v = first; runs && v <= last; ++v) {
+      const std::string dir_path = runs_path + "/" + std::to_string(v);
+      const auto dir = detail::open_dir_at(runs.get(), std::to_string(v), dir_path);
+      if (!dir) {
+        continue; // no run of this version yet
+      }
+      for (const auto& file : list_files(dir.get(), dir_path)) {
+        const auto sequence = run_file_sequence(file);
+        if (sequence == 0 || sequence > s.model.sequence) {
+          continue; // not a run document (a temporary file), or a run recorded since `s`
+        }
+        std::string text;
+        const std::string path = dir_path + "/" + file;
+        if (detail::read_file_at(dir.get(), file, text, path)) {
+          found.emplace(sequence, decode_run(text, path, name, v, sequence));
+        }
+      }
+    }
+    for (const auto& p : s.pending) {
+      if (p.run_document && (!version || p.record.version == version) &&
+          p.record.sequence <= s.model.sequence) {
+        found.emplace(p.record.sequence, detail::run_from(p)); // keeps a document read
+      }
+    }
+    for (auto& kv : found) {
+      out.push_back(std::move(kv.second));
+    }
+  }
+
 private:
   struct cache_entry {
     detail::model_state state;
@@ -444,6 +487,67 @@ private:
     return std::move(*v);
   }
 
+  /// The sequence number a run document's file name "SEQ.json" gives, or 0 for any other
+  /// name (a temporary file of an atomic write, a stray).
+  static std::uint64_t run_file_sequence(const std::string& file) {
+    const auto dot = file.find('.');
+    if (dot == 0 || dot == std::string::npos || dot > 19 || file.compare(dot, 6, ".json") != 0 ||
+        dot + 5 != file.size()) {
+      return 0;
+    }
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i < dot; ++i) {
+      if (file[i] < '0' || file[i] > '9') {
+        return 0;
+      }
+      n = n * 10 + static_cast<std::uint64_t>(file[i] - '0');
+    }
+    return n;
+  }
+
+  /// The names in directory `dir` (not "." and ".."). Throws io_error.
+  static std::vector<std::string> list_files(int dir, const std::string& path) {
+    std::vector<std::string> out;
+    const int fd = ::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      detail::throw_registry_io("open_failed", "cannot open", path, errno);
+    }
+    DIR* d = ::fdopendir(fd);
+    if (d == nullptr) {
+      const int err = errno;
+      ::close(fd);
+      detail::throw_registry_io("read_failed", "cannot read", path, err);
+    }
+    while (const dirent* entry = ::readdir(d)) {
+      const std::string n = entry->d_name;
+      if (n != "." && n != "..") {
+        out.push_back(n);
+      }
+    }
+    ::closedir(d);
+    return out;
+  }
+
+  /// A run document, checked against the place it was found in.
+  run_record decode_run(const std::string& text, const std::string& path, const std::string& name,
+                        int version, std::uint64_t sequence) const {
+    const json doc = parse_json(text, path);
+    const auto r = json_reader::document(
+        doc, run_format, path,
+        {"sequence",    "model",     "version",         "recorded_at", "actor",
+         "kind",        "model_uri", "artifact_digest", "input",       "input_fingerprint",
+         "input_bytes", "counts",    "timings",         "thresholds",  "metrics",
+         "outputs",     "exit_code", "started_at",      "finished_at", "tags"});
+    auto run = read_run_record(r);
+    if (run.model != name || run.version != version || run.sequence != sequence) {
+      r.fail("sequence", "holds run " + std::to_string(run.sequence) + " of version " +
+                             std::to_string(run.version) + " of model '" + run.model +
+                             "', not run " + std::to_string(sequence) + " of version " +
+                             std::to_string(version) + " of '" + name + "'");
+    }
+    return run;
+  }
+
   model_version decode_version(const std::string& text, const std::string& path,
                                const std::string& name, int version) const {
     const json doc = parse_json(text, path);
@@ -523,7 +627,8 @@ private:
 
   /// Applies the journal's records from byte `from` on to `e`'s state, skipping those
   /// with a sequence up to `applied` (already in model.json), and keeps the records whose
-  /// version documents may still need writing as pending; sets valid_end and observed.
+  /// version or run documents may still need writing as pending; sets valid_end and
+  /// observed.
   static void replay_journal(cache_entry& e, int fd, std::size_t from, const std::string& path,
                              std::uint64_t applied) {
     std::size_t observed = 0;
@@ -534,7 +639,7 @@ private:
             return true;
           }
           detail::apply(e.state, p);
-          if (detail::version_touched(p)) {
+          if (detail::version_touched(p) || p.run_document) {
             e.state.pending.push_back(std::move(p));
           }
           return true;
@@ -614,8 +719,12 @@ private:
     e.observed = e.valid_end;
   }
 
-  /// Writes the version document a record changes (if any).
+  /// Writes the version or run document a record changes (if any).
   void apply_to_disk(const std::string& name, cache_entry& e, const detail::journal_entry& p) {
+    if (p.run_document) {
+      write_run(name, e, p);
+      return;
+    }
     const auto version = detail::version_touched(p);
     if (!version) {
       return;
@@ -658,6 +767,30 @@ private:
     doc["version"] = p.version_document->version;
     doc["request"] = detail::registration_request(*p.version_document);
     const std::string file = p.record.client_token + ".json";
+    detail::write_file_atomic(dir.get(), file, dump_json(doc, 2) + "\n", options_.fsync,
+                              dir_path + "/" + file);
+  }
+
+  /// Writes ROOT/models/NAME/runs/V/SEQ.json, the run a record_run record recorded (the
+  /// journal record is the truth; this is its index by version).
+  void write_run(const std::string& name, cache_entry& e, const detail::journal_entry& p) {
+    const auto run = detail::run_from(p);
+    const std::string runs_path = model_path(name) + "/runs";
+    detail::make_dir_at(e.dir.get(), "runs", runs_path);
+    const auto runs = detail::open_dir_at(e.dir.get(), "runs", runs_path);
+    if (!runs) {
+      detail::throw_registry_io("open_failed", "cannot open directory", runs_path, ENOENT);
+    }
+    const std::string version = std::to_string(run.version);
+    const std::string dir_path = runs_path + "/" + version;
+    detail::make_dir_at(runs.get(), version, dir_path);
+    const auto dir = detail::open_dir_at(runs.get(), version, dir_path);
+    if (!dir) {
+      detail::throw_registry_io("open_failed", "cannot open directory", dir_path, ENOENT);
+    }
+    json doc = new_document(run_format);
+    doc.update(json(run));
+    const std::string file = std::to_string(run.sequence) + ".json";
     detail::write_file_atomic(dir.get(), file, dump_json(doc, 2) + "\n", options_.fsync,
                               dir_path + "/" + file);
   }

@@ -20,6 +20,10 @@
 //                     champion before?" have answers (alias_at, previous_version).
 //   audit journal     an append-only, per-model record of every change with time,
 //                     actor and reason; its sequence numbers drive watch (changes_since).
+//   run record        what one job (a batch scoring) did with one version: its input's
+//                     fingerprint, the bundle digest, counts, timings, thresholds,
+//                     outputs and exit code (run_record.hpp), journaled as lineage of
+//                     that version (record_run, runs).
 //
 // MLflow stages → aliases. MLflow 2.x deprecated its fixed stages (None / Staging /
 // Production / Archived) in favour of aliases; mlguard has only aliases. The usual
@@ -61,6 +65,7 @@
 #include "mlguard/registry/model_uri.hpp"
 #include "mlguard/registry/model_version.hpp"
 #include "mlguard/registry/names.hpp"
+#include "mlguard/registry/run_record.hpp"
 
 namespace mlguard::registry {
 
@@ -177,6 +182,23 @@ public:
   /// The version a model URI names now. Served from an in-process cache (see each
   /// backend for costs). Throws mlguard.registry.invalid_uri, mlguard.registry.not_found.
   virtual model_version resolve(std::string_view uri) const = 0;
+
+  // ---- run records
+
+  /// Records `run` as a run of version `version` (lineage of that version: "which model
+  /// produced this file, from which data?"), and returns it as recorded: sequence (its
+  /// journal record's, the run's id within the model), model, version, recorded_at (the
+  /// registry's clock) and actor (context.actor) set by the registry, the rest as given.
+  /// The journal gets an audit record (audit_action::record_run) with the context's
+  /// actor and reason. Throws mlguard.registry.not_found (model or version),
+  /// mlguard.registry.invalid_name (run.kind, or a key of its maps, that breaks the key
+  /// rules of validate_key), mlguard.registry.invalid_argument (text that is not UTF-8).
+  virtual run_record record_run(const std::string& name, int version, const run_record& run,
+                                const change_context& context = {}) = 0;
+  /// The runs recorded for version `version`, or (nothing) for every version of the
+  /// model, oldest first. Throws mlguard.registry.not_found (model, or version).
+  virtual std::vector<run_record> runs(const std::string& name,
+                                       std::optional<int> version = std::nullopt) const = 0;
 
   // ---- audit journal and watch
 

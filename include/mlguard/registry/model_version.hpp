@@ -137,6 +137,7 @@ enum class audit_action {
   set_alias,
   delete_alias,
   rollback_alias, ///< an alias moved back to its previous version (rollback_alias)
+  record_run,     ///< a job's run of a version was recorded (record_run)
 };
 
 /// The snake_case name of an action, as written in the journal.
@@ -168,13 +169,15 @@ inline const char* to_string(audit_action a) noexcept {
     return "delete_alias";
   case audit_action::rollback_alias:
     return "rollback_alias";
+  case audit_action::record_run:
+    return "record_run";
   }
   return "unknown";
 }
 
 /// The inverse of to_string. Throws format_error (mlguard.format.corrupt).
 inline audit_action audit_action_from_string(std::string_view s) {
-  for (int i = 0; i <= static_cast<int>(audit_action::rollback_alias); ++i) {
+  for (int i = 0; i <= static_cast<int>(audit_action::record_run); ++i) {
     const auto a = static_cast<audit_action>(i);
     if (s == to_string(a)) {
       return a;
@@ -191,7 +194,7 @@ struct audit_record {
   audit_action action = audit_action::create_model;
   std::string actor;
   std::string reason;
-  std::optional<int> version;          ///< the version registered, changed or aliased
+  std::optional<int> version;          ///< the version registered, changed, aliased or run
   std::string alias;                   ///< alias records: which alias
   std::optional<int> previous_version; ///< alias records: where the alias pointed before
   std::string key;                     ///< tag records: the tag key

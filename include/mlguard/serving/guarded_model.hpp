@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -160,6 +161,7 @@ public:
     const any_model prototype = options_.models.load(bundle_, stages);
     bundle_.layout.check_names(prototype.feature_names_in(), "the model's inputs");
     outputs_ = prototype.output_width();
+    output_names_ = prototype.feature_names_out();
     if (outputs_ == 0) {
       throw serving_error("layout_mismatch", "the model has no output");
     }
@@ -210,6 +212,26 @@ public:
     std::copy(row.begin(), row.end(), l.row.begin());
     const auto r = validate::validate_row(bundle_.schema, l.row, l.anomalies);
     return score(l, lock, r, o);
+  }
+
+  /// Scores a row as predict() does, and writes the model's outputs into `outputs`: the
+  /// first min(outputs.size(), outputs()) of them, NaN when the row is rejected (the
+  /// outcome's prediction is the first). For callers that keep every output (a batch
+  /// job writing all of a multi-output model's columns). Never throws or allocates
+  /// (see predict).
+  template <class = void>
+  outcome predict_into(span<const double> row, span<double> outputs,
+                       std::uint64_t request_id = 0) noexcept {
+    auto& l = my_lane();
+    std::unique_lock<std::mutex> lock(l.mutex);
+    outcome o = begin(request_id);
+    if (row.size() != bundle_.layout.size()) {
+      fill_rejected(outputs);
+      return finish_malformed(o);
+    }
+    std::copy(row.begin(), row.end(), l.row.begin());
+    const auto r = validate::validate_row(bundle_.schema, l.row, l.anomalies);
+    return score(l, lock, r, o, outputs);
   }
 
   /// Scores text fields in layout order (validate_fields parses them as
@@ -353,6 +375,8 @@ public:
   const feature_layout& layout() const noexcept { return bundle_.layout; }
   /// The number of outputs per request (outcome.prediction is the first).
   std::size_t outputs() const noexcept { return outputs_; }
+  /// The names of the outputs, in order (the model's feature_names_out).
+  const std::vector<std::string>& output_names() const noexcept { return output_names_; }
   std::size_t lanes() const noexcept { return lanes_.size(); }
 
   /// The request counters so far.
@@ -455,9 +479,13 @@ private:
     return o;
   }
 
+  void fill_rejected(span<double> outputs) const noexcept {
+    std::fill(outputs.begin(), outputs.end(), std::numeric_limits<double>::quiet_NaN());
+  }
+
   template <class = void>
   outcome score(lane& l, std::unique_lock<std::mutex>& lock, const validate::row_result& r,
-                outcome& o) noexcept {
+                outcome& o, span<double> outputs = {}) noexcept {
     const auto& schema = bundle_.schema;
     o.anomalous_features = static_cast<std::uint32_t>(r.anomalous_features);
     for (std::size_t i = 0; i < l.row.size(); ++i) {
@@ -477,6 +505,7 @@ private:
     if (r.rejected) {
       o.status = request_status::rejected;
       o.imputed_values = 0;
+      fill_rejected(outputs);
       count(o);
       return o;
     }
@@ -484,10 +513,12 @@ private:
     if (pipeline::stops(st)) {
       o.status = request_status::rejected;
       o.imputed_values = 0;
+      fill_rejected(outputs);
       count(o);
       return o;
     }
     o.prediction = l.out[0];
+    std::copy_n(l.out.begin(), std::min(outputs.size(), outputs_), outputs.begin());
     o.status = o.imputed_values > 0 ? request_status::imputed
                : (o.anomalous_features > 0 || st == pipeline::row_status::flagged)
                    ? request_status::flagged
@@ -562,6 +593,7 @@ private:
   int version_;
   guarded_options options_;
   std::size_t outputs_ = 0;
+  std::vector<std::string> output_names_;
   std::vector<std::unique_ptr<lane>> lanes_;
   std::unique_ptr<drift::concurrent_monitor> inputs_;
   std::unique_ptr<drift::concurrent_monitor> predictions_;

@@ -10,12 +10,14 @@
 //
 // where CCCCCCCC is the CRC-32 (8 lowercase hex digits) of the JSON text. The first
 // line is a header, {"format": "mlguard.registry.journal", "format_version": 1,
-// "model": NAME}; every later line is an audit_record plus, for create_model and
-// register_version, the "document" the change created (a registration made with a client
-// token carries it in its document as "client_token"). A last line that is incomplete or fails its
-// checksum is a torn write from a crash: parse_journal and scan_journal ignore it. A bad
-// line anywhere else is corruption. A writer appends a whole line in one write() with
-// its newline last, so a reader that meets a write in progress sees a torn last line.
+// "model": NAME}; every later line is an audit_record plus, for create_model,
+// register_version and record_run, the "document" the change created (a registration made
+// with a client token carries it in its document as "client_token"; a run's document holds
+// the fields of run_record its caller chose, run_body_to_json). A last line that is
+// incomplete or fails its checksum is a torn write from a crash: parse_journal and
+// scan_journal ignore it. A bad line anywhere else is corruption. A writer appends a whole
+// line in one write() with its newline last, so a reader that meets a write in progress
+// sees a torn last line.
 
 #include <unistd.h>
 
@@ -31,6 +33,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/registry/detail/crc32.hpp"
 #include "mlguard/registry/model_version.hpp"
+#include "mlguard/registry/run_record.hpp"
 
 namespace mlguard::registry::detail {
 
@@ -42,6 +45,7 @@ struct journal_entry {
   audit_record record;
   std::optional<model_version> version_document;  ///< register_version: the new version
   std::optional<registered_model> model_document; ///< create_model: description and tags
+  std::optional<run_record> run_document;         ///< record_run: the run, all fields set
 };
 
 /// The JSON of an entry (one journal line without its checksum).
@@ -62,6 +66,8 @@ inline json entry_to_json(const journal_entry& e) {
     d["description"] = e.model_document->description;
     d["tags"] = e.model_document->tags;
     j["document"] = std::move(d);
+  } else if (e.run_document) {
+    j["document"] = run_body_to_json(*e.run_document);
   }
   return j;
 }
@@ -88,10 +94,22 @@ inline journal_entry entry_from_json(const json& j, const std::string& source) {
       m.tags = detail::read_string_map(doc, "tags");
       m.created_at = m.updated_at = e.record.time;
       e.model_document = std::move(m);
+    } else if (e.record.action == audit_action::record_run) {
+      run_record run;
+      read_run_body(doc, run);
+      run.sequence = e.record.sequence;
+      run.model = e.record.model;
+      run.version = e.record.version.value_or(0);
+      run.recorded_at = e.record.time;
+      run.actor = e.record.actor;
+      e.run_document = std::move(run);
     }
   }
   if (e.record.action == audit_action::register_version && !e.version_document) {
     r.fail("document", "a register_version record needs the version's document");
+  }
+  if (e.record.action == audit_action::record_run && (!e.run_document || !e.record.version)) {
+    r.fail("document", "a record_run record needs its version and the run's document");
   }
   return e;
 }

@@ -36,7 +36,8 @@ struct client_token_record {
 /// A model's state: the model itself, the versions loaded so far, the client tokens of
 /// the registrations applied so far (the in-memory backend: all of them; the file
 /// backend keeps the others on disk), and (file backend) the journal records after the
-/// on-disk snapshot, which version documents read from disk must still have applied.
+/// on-disk snapshot, which version documents read from disk must still have applied (and
+/// the runs recorded there, whose documents may not be written yet).
 struct model_state {
   registered_model model;
   std::map<int, model_version> versions;
@@ -178,6 +179,18 @@ inline void apply(model_state& s, const journal_entry& e) {
 [[noreturn]] inline void throw_version_not_found(const std::string& name, int version) {
   throw registry_error("not_found",
                        "model '" + name + "' has no version " + std::to_string(version));
+}
+
+/// The run a record_run entry recorded, with the fields the registry sets taken from its
+/// audit record (the entry's document holds the caller's fields).
+inline run_record run_from(const journal_entry& e) {
+  run_record r = e.run_document.value_or(run_record{});
+  r.sequence = e.record.sequence;
+  r.model = e.record.model;
+  r.version = e.record.version.value_or(0);
+  r.recorded_at = e.record.time;
+  r.actor = e.record.actor;
+  return r;
 }
 
 /// Implements model_registry on top of a backend's four primitives.
@@ -562,6 +575,40 @@ public:
     return out;
   }
 
+  run_record record_run(const std::string& name, int version, const run_record& run,
+                        const change_context& context = {}) override {
+    validate_model_name(name);
+    validate_run(run);
+    validate_context(context);
+    run_record recorded;
+    const auto sequence = write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
+      require(s, name);
+      if (version < 1 || version > s->model.latest_version) {
+        throw_version_not_found(name, version); // versions are never removed one by one
+      }
+      auto e = make_entry(name, audit_action::record_run, context);
+      e.record.version = version;
+      e.run_document = run;
+      recorded = run_from(e);
+      return e;
+    });
+    recorded.sequence = sequence;
+    return recorded;
+  }
+
+  std::vector<run_record> runs(const std::string& name,
+                               std::optional<int> version = std::nullopt) const override {
+    validate_model_name(name);
+    std::vector<run_record> out;
+    read_model(name, [&](model_state& s) {
+      if (version && (*version < 1 || *version > s.model.latest_version)) {
+        throw_version_not_found(name, *version);
+      }
+      collect_runs(name, s, version, out);
+    });
+    return out;
+  }
+
   std::vector<audit_record> audit_log(const std::string& name) const override {
     return changes_since(name, 0);
   }
@@ -622,6 +669,21 @@ protected:
       return std::nullopt;
     }
     return it->second;
+  }
+
+  /// Appends to `out` the runs of version `version` (nothing: every version) of the model
+  /// whose state is `s`, oldest first, as of that state. The caller holds a read lock.
+  /// This default reads them from the journal; the file backend reads its per-version
+  /// run documents instead.
+  virtual void collect_runs(const std::string& name, model_state& s, std::optional<int> version,
+                            std::vector<run_record>& out) const {
+    visit_journal(name, s, [&](journal_entry&& e) {
+      if (e.record.action == audit_action::record_run &&
+          (!version || e.record.version == version)) {
+        out.push_back(run_from(e));
+      }
+      return true;
+    });
   }
 
   const clock_source& clock() const noexcept { return *clock_; }
