@@ -557,6 +557,23 @@ TEST_CASE("mlguard score: rejected rows go to the rejects file with their reason
   CHECK(run.outputs.at("rejects") == dir.file("out/p.rejects.csv"));
   CHECK(test::read_file(dir.file("out/p.rejects.csv")) == rejects);
 
+  // A gzip copy of the input scores to the same predictions; standard input is
+  // refused (the run record needs the input file's fingerprint).
+  REQUIRE(test::run_cli({"score", "--registry", root, "--model", "tips@champion", input, "-o",
+                         predictions, "--no-record"})
+              .exit_code == 0);
+  const std::string plain = test::read_file(predictions);
+  REQUIRE(test::run_process({"/bin/sh", "-c", "gzip -c -n '" + input + "' > '" + input + ".gz'"})
+              .exit_code == 0);
+  const auto zipped = test::run_cli({"score", "--registry", root, "--model", "tips@champion",
+                                     input + ".gz", "-o", predictions, "--no-record"});
+  REQUIRE_MESSAGE(zipped.exit_code == 0, zipped.err);
+  CHECK(test::read_file(predictions) == plain);
+  const auto piped = test::run_cli(
+      {"score", "--registry", root, "--model", "tips@champion", "-", "-o", predictions});
+  CHECK(piped.exit_code == 2);
+  CHECK(piped.err.find("not standard input") != std::string::npos);
+
   // --no-record writes the files and leaves the registry as it was.
   const auto before = registry::file_registry(root).get_model("tips").sequence;
   CHECK(test::run_cli({"score", "--registry", root, "--model", "tips@champion", input, "-o",
