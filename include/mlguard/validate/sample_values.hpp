@@ -39,9 +39,9 @@ public:
         continue;
       }
       const auto& cells = cells_[f];
-      const auto it = std::lower_bound(
-          cells.begin(), cells.end(), row,
-          [](const sample_cell& c, std::uint64_t r) { return c.row < r; });
+      const auto it =
+          std::lower_bound(cells.begin(), cells.end(), row,
+                           [](const sample_cell& c, std::uint64_t r) { return c.row < r; });
       return it != cells.end() && it->row == row ? &*it : nullptr;
     }
     return nullptr;

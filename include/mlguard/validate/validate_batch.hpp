@@ -99,7 +99,8 @@ public:
     }
     std::uint32_t bits = a.bits();
     for (unsigned k = 0; bits != 0; ++k, bits >>= 1) {
-      if ((bits & 1U) != 0 && samples_[i * anomaly_kind_count + k].size() < options_.max_sample_rows) {
+      if ((bits & 1U) != 0 &&
+          samples_[i * anomaly_kind_count + k].size() < options_.max_sample_rows) {
         return true;
       }
     }
