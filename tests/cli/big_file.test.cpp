@@ -218,7 +218,7 @@ std::uint64_t big_csv_megabytes() {
 
 using namespace big_file_test;
 
-TEST_CASE("big file: profile, validate and monitor of a large CSV peak under 200 MB" *
+TEST_CASE("big file: profile and validate and monitor of a large CSV peak under 200 MB" *
           doctest::test_suite("big_file")) {
   const std::uint64_t megabytes = big_csv_megabytes();
   const long bound_kb = 200 * 1000; // 200 MB, as issue 15 asks (ru_maxrss is in KiB: stricter)

@@ -149,8 +149,8 @@ TEST_CASE("progress: human_bytes, clock_text and the progress line's text") {
   CHECK(progress_text("x", 50, 100, 7, 1.0, 10).size() == 10);
 }
 
-TEST_CASE("progress: a line on a terminal's stderr, erased; stdout unchanged; none on a pipe "
-          "or with --quiet") {
+TEST_CASE("progress: a line on a terminal's stderr that is erased at the end and leaves stdout "
+          "unchanged, and none on a pipe or with --quiet") {
   const test::temp_dir dir;
   const auto ref = dir.write("ref.csv", data_csv(0.0));
   const auto cur = dir.write("cur.csv", data_csv(0.5));

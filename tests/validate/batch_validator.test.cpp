@@ -208,7 +208,7 @@ TEST_CASE("batch_validator: NYC taxi February against January, chunked like the 
   }
 }
 
-TEST_CASE("batch_validator: row numbers run across chunks; samples keep the failing values") {
+TEST_CASE("batch_validator: row numbers run across chunks and samples keep the failing values") {
   feature_spec x;
   x.name = "x";
   x.max = 1.0;
@@ -233,7 +233,7 @@ TEST_CASE("batch_validator: row numbers run across chunks; samples keep the fail
   CHECK(v.samples().size() == 3);
 }
 
-TEST_CASE("batch_validator: the first chunk fixes the columns; another set throws, unchanged") {
+TEST_CASE("batch_validator: the first chunk fixes the columns and another set throws, unchanged") {
   feature_spec x;
   x.name = "x";
   feature_spec y;
