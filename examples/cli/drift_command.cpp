@@ -8,12 +8,15 @@
 //
 // Either file may be "-" (stdin) or gzip-compressed. The two are parsed in
 // parallel, and only the compared columns are kept (numbers as doubles), so
-// two files of 1e6 doubles peak near their own size in memory.
+// two files of 1e6 doubles peak near their own size in memory. drift needs
+// whole columns, so it does not stream; one progress line covers both files.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -45,6 +48,12 @@ struct drift_args {
   output_options out;
   io::csv_options csv;
 };
+
+// The last part of a path ("<stdin>" as it is).
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
 
 std::string format_number(double v) {
   if (std::isnan(v)) {
@@ -156,25 +165,48 @@ void add_drift_command(CLI::App& app, int& status) {
     };
     reference_csv.select(present(reference_csv));
     current_csv.select(present(current_csv));
+    // One progress line for both files (bytes and rows summed): each thread
+    // records its own reader's counts after a chunk, and whichever gets the
+    // lock draws; neither waits for it.
+    const auto total_of = [](const io::csv_reader& r) { return r.total_bytes().value_or(0); };
+    const std::uint64_t total = total_of(reference_csv) > 0 && total_of(current_csv) > 0
+                                    ? total_of(reference_csv) + total_of(current_csv)
+                                    : 0;
+    progress_bar progress(base_name(reference_csv.source_name()) + " + " +
+                              base_name(current_csv.source_name()),
+                          total);
+    std::mutex drawing;
+    std::atomic<std::uint64_t> bytes[2] = {{0}, {0}};
+    std::atomic<std::uint64_t> rows[2] = {{0}, {0}};
+    const auto after_chunk = [&](int side, const io::csv_reader& r, std::uint64_t n) {
+      bytes[side] = r.bytes_read();
+      rows[side] = n;
+      const std::unique_lock<std::mutex> lock(drawing, std::try_to_lock);
+      if (lock.owns_lock()) {
+        progress.update(bytes[0] + bytes[1], rows[0] + rows[1]);
+      }
+    };
     // The two files are parsed at once, the current one on a second thread;
     // when both fail, the reference's error is the one reported.
     table current;
     std::exception_ptr current_failed;
     std::thread worker([&] {
       try {
-        current = current_csv.read_all();
+        current = current_csv.read_all([&](std::uint64_t n) { after_chunk(1, current_csv, n); });
       } catch (...) {
         current_failed = std::current_exception();
       }
     });
     table reference;
     try {
-      reference = reference_csv.read_all();
+      reference =
+          reference_csv.read_all([&](std::uint64_t n) { after_chunk(0, reference_csv, n); });
     } catch (...) {
       worker.join();
       throw;
     }
     worker.join();
+    progress.finish();
     if (current_failed) {
       std::rethrow_exception(current_failed);
     }

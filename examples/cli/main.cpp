@@ -13,7 +13,9 @@
 //                 [--report R.json] [--labels COLUMN]
 //
 // Every command that writes a result takes --format text|json and -o FILE
-// (output.hpp); the exit codes are defined once, in command.hpp.
+// (output.hpp); the exit codes are defined once, in command.hpp. Commands
+// that read CSV draw a progress line on stderr when it is a terminal, unless
+// -q/--quiet is given (before the command or after it; progress.hpp).
 #include <cstdio>
 #include <exception>
 
@@ -21,12 +23,14 @@
 #include <mlguard/core/version.hpp>
 
 #include "command.hpp"
+#include "output.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app("mlguard: data validation, drift detection and a model registry for ML services",
                "mlguard");
   app.set_version_flag("--version", mlguard::version().string);
   app.require_subcommand(1);
+  mlguard::cli::add_quiet_flag(&app); // also after each command that reads CSV
 
   int status = mlguard::cli::exit_ok;
   mlguard::cli::add_drift_command(app, status);

@@ -9,6 +9,12 @@
 // Exit status: 0 when no window drifts, 1 when at least one window drifts
 // as a whole (the share of drifted features is ≥ --drift-share), 2 on a
 // usage or input error.
+//
+// STREAM is read in chunks and text or JSON lines are written as windows
+// close (to -o FILE through a temporary file renamed at the end), so memory
+// is the monitor's (references, window), not the stream's. A CSV reference
+// is read whole (its exact bins and KS sample need every value); a profile
+// reference holds sketches only.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -120,8 +126,10 @@ void add_monitor_command(CLI::App& app, int& status) {
     } else {
       options.window = drift::window_options::tumbling(args->window);
     }
-    std::string lines;
-    std::vector<drift::window_report> windows; // --format html draws them all at the end
+    // Text and JSON lines go out as windows close (after each chunk), so
+    // memory does not grow with the stream; the html page needs every window.
+    std::string pending;
+    std::vector<drift::window_report> windows;
     bool drifted = false;
     auto on_window = [&](const drift::window_report& w) {
       if (args->out.html()) {
@@ -129,12 +137,14 @@ void add_monitor_command(CLI::App& app, int& status) {
       } else if (args->out.json()) {
         json line;
         to_json(line, w);
-        lines += dump_json(line) + '\n';
+        pending += dump_json(line) + '\n';
       } else {
-        lines += text_line(w) + '\n';
+        pending += text_line(w) + '\n';
       }
       drifted = drifted || w.drift.dataset_drift;
     };
+    // A CSV reference is held whole: its exact quantile bins and KS sample
+    // need every value (8 bytes a number). A profile holds sketches only.
     auto monitor =
         ends_with(args->reference, ".json")
             ? drift::drift_monitor::from_profile(
@@ -142,56 +152,80 @@ void add_monitor_command(CLI::App& app, int& status) {
                   options, on_window)
             : drift::drift_monitor::from_table(read_csv_input(args->reference, args->csv), options,
                                                on_window);
-    const table stream = read_csv_input(args->stream, args->csv);
+    auto reader = open_csv(args->stream, args->csv);
+    progress_bar progress = progress_of(reader);
+    std::optional<streamed_output> output;
+    if (!args->out.html()) {
+      output.emplace(args->out.path);
+    }
     // Per feature: its numeric column, or its codes and the map from the
-    // stream's codes to the reference's (categories matched by name).
+    // chunk's codes to the reference's (categories matched by name; each
+    // chunk has its own vocabulary, the same columns and kinds).
     struct source {
       const column* c = nullptr;
       std::vector<double> code_of;
     };
     std::vector<source> sources;
-    for (const auto& r : monitor.references()) {
-      const column* c = stream.find(r.name());
-      if (c == nullptr) {
-        throw drift_error("unknown_column",
-                          "column '" + r.name() + "' of the reference is not in " + args->stream);
-      }
-      if (c->kind() != r.kind()) {
-        throw drift_error("wrong_kind", "column '" + r.name() + "' is " + to_string(r.kind()) +
-                                            " in the reference but not in " + args->stream);
-      }
-      source s{c, {}};
-      if (c->is_categorical()) {
-        for (const auto& name : c->vocab().names()) {
-          s.code_of.push_back(static_cast<double>(r.vocabulary().code_of(name)));
+    const auto bind = [&](const table& stream) {
+      sources.clear();
+      for (const auto& r : monitor.references()) {
+        const column* c = stream.find(r.name());
+        if (c == nullptr) {
+          throw drift_error("unknown_column",
+                            "column '" + r.name() + "' of the reference is not in " + args->stream);
         }
+        if (c->kind() != r.kind()) {
+          throw drift_error("wrong_kind", "column '" + r.name() + "' is " + to_string(r.kind()) +
+                                              " in the reference but not in " + args->stream);
+        }
+        source s{c, {}};
+        if (c->is_categorical()) {
+          for (const auto& name : c->vocab().names()) {
+            s.code_of.push_back(static_cast<double>(r.vocabulary().code_of(name)));
+          }
+        }
+        sources.push_back(std::move(s));
       }
-      sources.push_back(std::move(s));
+    };
+    std::vector<double> row(monitor.references().size());
+    table chunk;
+    while (reader.next(chunk)) {
+      bind(chunk);
+      for (std::size_t i = 0; i < chunk.rows(); ++i) {
+        for (std::size_t f = 0; f < sources.size(); ++f) {
+          const auto& s = sources[f];
+          if (s.c->is_numeric()) {
+            row[f] = s.c->values()[i];
+          } else {
+            const auto code = s.c->codes()[i];
+            row[f] = code == missing_code ? static_cast<double>(missing_code)
+                                          : s.code_of[static_cast<std::size_t>(code)];
+          }
+        }
+        monitor.observe(row.data());
+      }
+      if (output && !pending.empty()) {
+        if (args->out.path.empty()) {
+          progress.clear(); // stdout may be the terminal the line is on
+        }
+        output->write(pending);
+        pending.clear();
+      }
+      progress.update(reader);
     }
-    std::vector<double> row(sources.size());
-    for (std::size_t i = 0; i < stream.rows(); ++i) {
-      for (std::size_t f = 0; f < sources.size(); ++f) {
-        const auto& s = sources[f];
-        if (s.c->is_numeric()) {
-          row[f] = s.c->values()[i];
-        } else {
-          const auto code = s.c->codes()[i];
-          row[f] = code == missing_code ? static_cast<double>(missing_code)
-                                        : s.code_of[static_cast<std::size_t>(code)];
-        }
-      }
-      monitor.observe(row.data());
+    if (reader.rows() == 0) {
+      bind(reader.read_all()); // a header alone: its columns are still checked
     }
     if (args->partial && options.window.kind == drift::window_kind::tumbling_count) {
       monitor.flush();
     }
+    progress.finish();
+    note_non_numbers(reader);
     if (args->out.html()) {
       write_page(args->out.path, report::timeline_html(windows));
-    } else if (!lines.empty()) {
-      lines.pop_back(); // write_text ends the output with its own newline
-      write_text(args->out.path, lines);
-    } else if (!args->out.path.empty()) {
-      mlguard::detail::write_file_atomic(args->out.path, ""); // no window closed
+    } else {
+      output->write(pending);
+      output->commit();
     }
     status = drifted ? exit_findings : exit_ok;
   });

@@ -24,12 +24,22 @@
 //   --non-numbers error|missing  a text cell in a numeric column: an error
 //                              with its place (default), or missing (counted,
 //                              with a note on stderr)
+//   --chunk-rows N             rows read at a time (default 65536): what
+//                              profile, validate and monitor hold of the
+//                              input; the first chunk also decides the kinds
+//   -q, --quiet                no progress line on stderr (also global:
+//                              `mlguard --quiet CMD`; progress.hpp)
 //
 // and opens its input the same way (open_csv, read_csv_input): "-" is
 // standard input, and a gzip file (told by its first bytes) is decompressed
 // when the CLI is built with zlib (the component mlguard::gzip).
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -44,6 +54,8 @@
 #ifdef MLGUARD_CLI_GZIP
 #include <mlguard/io/gzip_source.hpp>
 #endif
+
+#include "progress.hpp"
 
 namespace mlguard::cli {
 
@@ -72,9 +84,17 @@ inline void add_output_options(CLI::App* cmd, output_options& out, bool html = f
   cmd->add_option("-o,--output", out.path, "Write the result to FILE instead of stdout");
 }
 
-/// Adds --encoding utf-8|latin-1, --strict-csv and --max-columns to `cmd`, writing into
-/// `csv` (pass it to io::read_csv).
+/// Adds -q/--quiet (no progress line on stderr; progress.hpp) to `cmd`. The
+/// flag is global (`mlguard --quiet CMD`) and also taken after every command
+/// that reads CSV (`mlguard CMD --quiet`).
+inline void add_quiet_flag(CLI::App* cmd) {
+  cmd->add_flag("-q,--quiet", quiet_flag(), "Show no progress line on stderr");
+}
+
+/// Adds --encoding utf-8|latin-1, --strict-csv, --max-columns, --chunk-rows,
+/// --non-numbers and -q/--quiet to `cmd`, writing into `csv` (pass it to open_csv).
 inline void add_csv_options(CLI::App* cmd, io::csv_options& csv) {
+  add_quiet_flag(cmd);
   cmd->add_option_function<std::string>(
          "--encoding",
          [&csv](const std::string& name) {
@@ -86,6 +106,11 @@ inline void add_csv_options(CLI::App* cmd, io::csv_options& csv) {
   cmd->add_flag("--strict-csv", csv.strict,
                 "Refuse a quote inside an unquoted field (by default it is kept as text)");
   cmd->add_option("--max-columns", csv.max_columns, "The most columns a CSV header may have")
+      ->capture_default_str();
+  cmd->add_option("--chunk-rows", csv.chunk_rows,
+                  "Rows read at a time (memory against speed); the first chunk's rows also "
+                  "decide which columns are numeric")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}))
       ->capture_default_str();
   cmd->add_option_function<std::string>(
          "--non-numbers",
@@ -132,10 +157,14 @@ inline void note_non_numbers(const io::csv_reader& reader) {
   }
 }
 
-/// A command's whole CSV input as a table (see open_csv).
+/// A command's whole CSV input as a table (see open_csv), with a progress
+/// line on a terminal (progress.hpp).
 inline table read_csv_input(const std::string& path, const io::csv_options& csv) {
   auto reader = open_csv(path, csv);
-  table out = reader.read_all();
+  progress_bar progress = progress_of(reader);
+  table out =
+      reader.read_all([&](std::uint64_t rows) { progress.update(reader.bytes_read(), rows); });
+  progress.finish();
   note_non_numbers(reader);
   return out;
 }
@@ -155,6 +184,84 @@ inline void write_text(const std::string& path, std::string text) {
   }
   mlguard::detail::write_file_atomic(path, text);
 }
+
+/// A command's output written piece by piece as it is produced (`mlguard
+/// monitor`'s window lines), so that its memory does not grow with the
+/// output: to stdout as it comes, or to FILE through a temporary file beside
+/// it that commit() renames over FILE, so FILE holds the old content or the
+/// whole new one (the temporary is removed when the command fails before).
+class streamed_output {
+public:
+  /// Output to `path`, or to stdout when it is empty. Throws io_error
+  /// (mlguard.io.open_failed: the directory; mlguard.io.write_failed).
+  explicit streamed_output(std::string path) : path_(std::move(path)) {
+    if (path_.empty()) {
+      return;
+    }
+    const auto slash = path_.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
+    name_ = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+    if (name_.empty()) {
+      throw io_error("write_failed", "cannot write " + path_ + ": not a file name");
+    }
+    dir_ = mlguard::detail::unique_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_) {
+      mlguard::detail::throw_io("open_failed", "cannot open the directory of", path_, errno);
+    }
+    temp_ = "." + name_ + ".tmp." + std::to_string(::getpid());
+    file_ = mlguard::detail::unique_fd(::openat(
+        dir_.get(), temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!file_) {
+      mlguard::detail::throw_io("write_failed", "cannot create",
+                                path_ + " (temporary " + temp_ + ")", errno);
+    }
+  }
+  streamed_output(const streamed_output&) = delete;
+  streamed_output& operator=(const streamed_output&) = delete;
+  ~streamed_output() {
+    if (file_) { // not committed: the command failed
+      file_.reset();
+      ::unlinkat(dir_.get(), temp_.c_str(), 0);
+    }
+  }
+
+  /// Appends `text`. Throws io_error (mlguard.io.write_failed).
+  void write(const std::string& text) {
+    if (text.empty()) {
+      return;
+    }
+    if (path_.empty()) {
+      if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout)) {
+        throw io_error("write_failed", "cannot write to stdout");
+      }
+      return;
+    }
+    mlguard::detail::write_all(file_.get(), text.data(), text.size(), path_);
+  }
+
+  /// Ends the output: the file is synced and renamed over FILE. Throws
+  /// io_error (mlguard.io.write_failed).
+  void commit() {
+    if (path_.empty()) {
+      return;
+    }
+    mlguard::detail::sync_fd(file_.get(), path_);
+    file_.reset();
+    if (::renameat(dir_.get(), temp_.c_str(), dir_.get(), name_.c_str()) != 0) {
+      const int err = errno;
+      ::unlinkat(dir_.get(), temp_.c_str(), 0);
+      mlguard::detail::throw_io("write_failed", "cannot rename a temporary file onto", path_, err);
+    }
+    mlguard::detail::sync_fd(dir_.get(), path_ + " (its directory)");
+  }
+
+private:
+  std::string path_;
+  std::string name_;
+  std::string temp_;
+  mlguard::detail::unique_fd dir_;
+  mlguard::detail::unique_fd file_;
+};
 
 /// Writes an HTML page (`--format html`) to `path`, or to stdout when `path`
 /// is empty, ending with one newline. Throws as write_text.

@@ -7,17 +7,16 @@
 // text (the default) lists each anomaly of each feature; json writes the
 // "mlguard.validation_report" document; html a page with the failing rows' values
 // (report/validation_html.hpp). Exit status 1 when an anomaly of
-// error severity was found, 0 when clean or warnings only.
+// error severity was found, 0 when clean or warnings only. The file is read
+// in chunks (validate::batch_validator), so memory does not grow with it.
 #include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <mlguard/io/csv.hpp>
 #include <mlguard/report/validation_html.hpp>
-#include <mlguard/validate/skew.hpp>
-#include <mlguard/validate/validate_batch.hpp>
+#include <mlguard/validate/batch_validator.hpp>
 
 #include "command.hpp"
 #include "output.hpp"
@@ -71,22 +70,30 @@ void add_validate_command(CLI::App& app, int& status) {
     if (!args->reference.empty()) {
       reference = profile::dataset_profile::load(args->reference);
     }
-    const table data = read_csv_input(args->data, args->csv);
-    if (data.rows() == 0) {
-      throw validation_error("empty_data", args->data + ": no data rows to validate");
-    }
-    std::vector<validate::feature_skew> skew;
     validate::validate_options options;
     options.max_sample_rows = args->max_rows;
-    if (reference) {
-      skew = validate::compare_profiles(s, *reference, data);
-      options.skew = &skew;
+    // Chunk by chunk: memory is the chunk, the report's samples and (with a
+    // reference) the profile's sketches, not the file; the report is
+    // validate_batch's on the whole file (tests/validate/batch_validator.test.cpp).
+    validate::batch_validator check(s, options, reference ? &*reference : nullptr);
+    auto reader = open_csv(args->data, args->csv);
+    progress_bar progress = progress_of(reader);
+    table chunk;
+    while (reader.next(chunk)) {
+      check.update(chunk);
+      progress.update(reader);
     }
-    const auto report = validate::validate_batch(s, data, options);
+    progress.finish();
+    note_non_numbers(reader);
+    if (check.rows() == 0) {
+      throw validation_error("empty_data", args->data + ": no data rows to validate");
+    }
+    const auto report = check.report();
     if (args->out.html()) {
+      // The page shows the failing rows' values the validator kept.
       report::validation_html_options page;
       page.max_sample_rows = std::max<std::size_t>(args->max_rows, 1);
-      write_page(args->out.path, report::validation_html(report, &data, page));
+      write_page(args->out.path, report::validation_html(report, check.samples(), page));
     } else {
       emit(args->out, report.to_json(), [&] { return summary(report); });
     }

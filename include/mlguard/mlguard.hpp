@@ -52,10 +52,12 @@
 #include "mlguard/drift/window_state.hpp"
 
 #include "mlguard/validate/anomaly.hpp"
+#include "mlguard/validate/batch_validator.hpp"
 #include "mlguard/validate/edit_schema.hpp"
 #include "mlguard/validate/feature_skew.hpp"
 #include "mlguard/validate/feature_spec.hpp"
 #include "mlguard/validate/infer_schema.hpp"
+#include "mlguard/validate/sample_values.hpp"
 #include "mlguard/validate/schema.hpp"
 #include "mlguard/validate/skew.hpp"
 #include "mlguard/validate/validate_batch.hpp"

@@ -320,6 +320,30 @@ TEST_CASE("csv_reader: a header without rows gives empty columns; files and prog
   }
 }
 
+TEST_CASE("csv_reader: read_all(after_chunk) reports every chunk_rows rows, the same table") {
+  std::string text = "x,c\n";
+  for (int i = 0; i < 2500; ++i) {
+    text += std::to_string(i) + (i % 3 == 0 ? ",a\n" : ",b\n");
+  }
+  io::csv_options o;
+  o.chunk_rows = 1000;
+  const auto plain = io::parse_csv(text, "x.csv", o);
+  io::csv_reader reader(std::make_unique<io::string_source>(text, "x.csv"), o);
+  std::vector<std::uint64_t> calls;
+  std::vector<std::uint64_t> bytes;
+  const auto all = reader.read_all([&](std::uint64_t rows) {
+    calls.push_back(rows);
+    bytes.push_back(reader.bytes_read());
+  });
+  CHECK(calls == std::vector<std::uint64_t>{1000, 2000});
+  CHECK(bytes.back() <= text.size());
+  CHECK(all.rows() == 2500);
+  CHECK(all.at("x").values() == plain.at("x").values());
+  CHECK(all.at("c").codes() == plain.at("c").codes());
+  CHECK(all.at("c").vocab() == plain.at("c").vocab());
+  CHECK(reader.rows() == 2500);
+}
+
 TEST_CASE("csv_reader: the CSV files of csv-spectrum (Debian's node-csv-spectrum) read as listed") {
   // Each csvs/NAME.csv comes with json/NAME.json, its records as objects of
   // strings. mlguard infers kinds, so a numeric cell is compared as a number.

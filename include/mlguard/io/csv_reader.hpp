@@ -150,6 +150,13 @@ public:
   /// Throws as next().
   table read_all();
 
+  /// read_all() that calls `after_chunk(rows)` each time another
+  /// options.chunk_rows rows were read, `rows` the data rows read so far
+  /// (rows() counts only those handed out), e.g. to draw a progress bar from
+  /// bytes_read(). Throws as read_all(), and what `after_chunk` throws.
+  template <typename AfterChunk>
+  table read_all(AfterChunk&& after_chunk);
+
   /// The columns handed out, in chunk order, with what is known of them.
   const std::vector<csv_column_info>& columns() const noexcept { return info_; }
 

@@ -7,6 +7,9 @@
 //   const auto found = validate::validate_batch(schema, batch);
 //   const std::string page = report::validation_html(found, &batch);
 //
+// (or, for a batch validated chunk by chunk, validation_html(report,
+// checker.samples()) with validate::batch_validator's sample values)
+//
 // The page has a summary (verdict, rows, rejected rows, errors, warnings),
 // one chart of the anomalies by feature (<svg class="chart">; none when the
 // batch is clean), a table of every anomaly (features with errors first),
@@ -18,6 +21,7 @@
 #include <string>
 
 #include "mlguard/core/table.hpp"
+#include "mlguard/validate/sample_values.hpp"
 #include "mlguard/validate/validation_report.hpp"
 
 namespace mlguard::report {
@@ -40,6 +44,16 @@ struct validation_html_options {
 /// Throws report_error (mlguard.report.invalid_option) when max_sample_rows is 0.
 template <class = void> // deferred: see core/json.hpp
 std::string validation_html(const validate::validation_report& report, const table* data = nullptr,
+                            const validation_html_options& options = {});
+
+/// The same page, with each sample row's value read from `samples` instead
+/// of the table: what validate::batch_validator::samples() keeps when a
+/// batch was validated chunk by chunk and the table is gone. Gives the page
+/// validation_html(report, &table) gives for the whole table, byte for byte.
+/// Throws as above.
+template <class = void>
+std::string validation_html(const validate::validation_report& report,
+                            const validate::sample_values& samples,
                             const validation_html_options& options = {});
 
 } // namespace mlguard::report

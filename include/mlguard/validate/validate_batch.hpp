@@ -86,6 +86,27 @@ public:
   /// Rows added so far.
   std::uint64_t rows() const noexcept { return rows_; }
 
+  /// Whether add() would keep the row among feature `i`'s sample rows, given
+  /// the feature's anomalies `a` in it: a sample of one of its kinds (or of
+  /// its missing values) still has room. For a caller keeping the sample
+  /// rows' values (batch_validator).
+  bool keeps_sample(std::size_t i, anomaly_set a) const noexcept {
+    if (i >= schema_.size() || absent_[i]) {
+      return false;
+    }
+    if (a.missing() && missing_samples_[i].size() < options_.max_sample_rows) {
+      return true;
+    }
+    std::uint32_t bits = a.bits();
+    for (unsigned k = 0; bits != 0; ++k, bits >>= 1) {
+      if ((bits & 1U) != 0 &&
+          samples_[i * anomaly_kind_count + k].size() < options_.max_sample_rows) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /// The report, with skew measurements when `skew` is given (from
   /// compare_profiles): anomalous measurements become COMPARATOR_* entries.
   validation_report finish(const std::vector<feature_skew>* skew = nullptr) const {

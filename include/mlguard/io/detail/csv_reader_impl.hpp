@@ -658,19 +658,29 @@ inline bool csv_reader::next(table& chunk) {
   return true;
 }
 
-inline table csv_reader::read_all() {
+template <typename AfterChunk>
+table csv_reader::read_all(AfterChunk&& after_chunk) {
   start();
+  std::size_t to_go = options_.chunk_rows; // rows until the next call
   while (next_row()) {
     ++pending_;
-    if (!decided_ && pending_ == options_.chunk_rows) {
-      decide_kinds();
-      reserve_rest();
+    if (--to_go == 0) {
+      to_go = options_.chunk_rows;
+      if (!decided_ && pending_ == options_.chunk_rows) {
+        decide_kinds();
+        reserve_rest();
+      }
+      after_chunk(rows_ + pending_);
     }
   }
   if (!decided_) {
     decide_kinds();
   }
   return take_table();
+}
+
+inline table csv_reader::read_all() {
+  return read_all([](std::uint64_t) {});
 }
 
 } // namespace mlguard::io

@@ -15,6 +15,7 @@
 #include "mlguard/report/detail/charts.hpp"
 #include "mlguard/report/detail/distribution.hpp"
 #include "mlguard/report/html.hpp"
+#include "mlguard/validate/sample_values.hpp"
 #include "mlguard/validate/validation_report.hpp"
 
 namespace mlguard::report {
@@ -134,24 +135,34 @@ inline std::string cell_text(const column* c, std::uint64_t row) {
   return code < 0 ? "(missing)" : c->vocab().name_of(code);
 }
 
-template <class = void>
+// A sample cell kept by batch_validator as text, as cell_text gives it.
+inline std::string cell_text(const validate::sample_cell* c) {
+  if (c == nullptr) {
+    return "\xE2\x80\x93";
+  }
+  if (c->missing) {
+    return "(missing)";
+  }
+  return c->numeric ? html_number(c->number, 10) : c->category;
+}
+
+// `value_of(feature)` gives, for one feature, a callable: row -> the cell's text.
+template <typename ValueOf>
 void sample_rows(std::string& out, const std::vector<const validate::feature_report*>& features,
-                 const table* data, std::size_t max_rows) {
+                 bool has_values, ValueOf&& value_of, std::size_t max_rows) {
   out += "<h2>Sample failing rows</h2>\n<p class=\"note\">";
-  out += data != nullptr ? "Values are read from the validated table, by row number."
-                         : "Row numbers only: no table was given to read the values from.";
+  out += has_values ? "Values are read from the validated table, by row number."
+                    : "Row numbers only: no table was given to read the values from.";
   out += "</p>\n";
-  const column_index columns = data != nullptr ? index_columns(*data) : column_index{};
   for (const auto* f : features) {
-    const auto it = columns.find(f->name);
-    const column* c = it == columns.end() ? nullptr : it->second;
+    const auto value = value_of(*f);
     std::string rows;
     for (const auto& a : f->anomalies) {
       for (std::size_t i = 0; i < a.sample_rows.size() && i < max_rows; ++i) {
         rows += "<tr><td class=\"num\">" + std::to_string(a.sample_rows[i] + 1) + "</td><td>" +
                 to_string(a.kind) + "</td><td>";
-        if (data != nullptr) {
-          append_escaped(rows, cell_text(c, a.sample_rows[i]));
+        if (has_values) {
+          append_escaped(rows, value(a.sample_rows[i]));
         }
         rows += "</td></tr>\n";
       }
@@ -190,32 +201,69 @@ void skew_table(std::string& out, const validate::validation_report& r) {
   }
 }
 
-} // namespace detail
-
-template <class>
-std::string validation_html(const validate::validation_report& report, const table* data,
-                            const validation_html_options& options) {
+template <typename SampleRows>
+std::string validation_page(const validate::validation_report& report,
+                            const validation_html_options& options, SampleRows&& rows_section) {
   if (options.max_sample_rows == 0) {
     throw report_error("invalid_option", "validation_html: max_sample_rows must be at least 1");
   }
-  const auto features = detail::anomalous_features(report);
+  const auto features = anomalous_features(report);
   std::string out;
   out.reserve(8192 + report.features.size() * 1024);
   open_page(out, options.title.empty() ? "Validation report" : options.title);
-  detail::validation_summary(out, report, features.size());
+  validation_summary(out, report, features.size());
   if (features.empty()) {
     out += "<p>No anomalies: every feature passed.</p>\n";
   } else {
     out += "<h2>Anomalies by feature</h2>\n<p class=\"note\">The share of rows hit by each "
            "feature's most frequent anomaly; red: errors, amber: warnings only.</p>\n<figure>";
-    detail::anomaly_chart(out, features);
+    anomaly_chart(out, features);
     out += "</figure>\n";
-    detail::anomaly_table(out, features, options.max_sample_rows);
-    detail::sample_rows(out, features, data, options.max_sample_rows);
+    anomaly_table(out, features, options.max_sample_rows);
+    rows_section(out, features);
   }
-  detail::skew_table(out, report);
+  skew_table(out, report);
   close_page(out);
   return out;
+}
+
+} // namespace detail
+
+template <class>
+std::string validation_html(const validate::validation_report& report, const table* data,
+                            const validation_html_options& options) {
+  return detail::validation_page(
+      report, options,
+      [&](std::string& out, const std::vector<const validate::feature_report*>& features) {
+        const detail::column_index columns =
+            data != nullptr ? detail::index_columns(*data) : detail::column_index{};
+        detail::sample_rows(
+            out, features, data != nullptr,
+            [&](const validate::feature_report& f) {
+              const auto it = columns.find(f.name);
+              const column* c = it == columns.end() ? nullptr : it->second;
+              return [c](std::uint64_t row) { return detail::cell_text(c, row); };
+            },
+            options.max_sample_rows);
+      });
+}
+
+template <class>
+std::string validation_html(const validate::validation_report& report,
+                            const validate::sample_values& samples,
+                            const validation_html_options& options) {
+  return detail::validation_page(
+      report, options,
+      [&](std::string& out, const std::vector<const validate::feature_report*>& features) {
+        detail::sample_rows(
+            out, features, true,
+            [&](const validate::feature_report& f) {
+              return [&samples, &f](std::uint64_t row) {
+                return detail::cell_text(samples.find(f.name, row));
+              };
+            },
+            options.max_sample_rows);
+      });
 }
 
 } // namespace mlguard::report

@@ -7,7 +7,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -76,23 +78,21 @@ private:
   std::vector<std::pair<cell_state, double>> by_code_;
 };
 
-} // namespace detail
-
-template <class>
-validation_report validate_batch(const schema& s, const table& data,
-                                 const validate_options& options) {
-  report_builder builder(s, options);
-  std::vector<std::optional<detail::column_cells>> cells(s.size());
+// Validates the rows of `data` into `builder`, as data rows first_row,
+// first_row + 1, ... (a chunk of a larger batch). Schema features without a
+// column are left alone (the caller tells the builder). With a callable
+// `on_sample` (not nullptr), calls on_sample(i, column, row in data, row in
+// the batch) for each cell of a row the builder keeps as a sample of feature
+// i, before adding the row.
+template <typename OnSample>
+void validate_rows(const schema& s, const table& data, std::uint64_t first_row,
+                   report_builder& builder, OnSample&& on_sample) {
+  std::vector<std::optional<column_cells>> cells(s.size());
+  std::vector<const column*> columns(s.size(), nullptr);
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (const column* col = data.find(s[i].name)) {
       cells[i].emplace(s.check(i), s.vocab(i), *col);
-    } else {
-      builder.missing_column(i);
-    }
-  }
-  for (const auto& col : data) {
-    if (!s.index_of(col.name())) {
-      builder.new_column(col.name());
+      columns[i] = col;
     }
   }
   std::vector<anomaly_set> sets(s.size());
@@ -105,11 +105,35 @@ validation_report validate_batch(const schema& s, const table& data,
       }
       double v = 0.0;
       const auto state = cells[i]->get(row, v);
-      sets[i] = detail::check_cell(s.check(i), state, v);
-      detail::tally(s, i, sets[i], r);
+      sets[i] = check_cell(s.check(i), state, v);
+      tally(s, i, sets[i], r);
+      if constexpr (!std::is_same_v<std::decay_t<OnSample>, std::nullptr_t>) {
+        if ((sets[i].missing() || !sets[i].empty()) && builder.keeps_sample(i, sets[i])) {
+          on_sample(i, *columns[i], row, first_row + row);
+        }
+      }
     }
-    builder.add(row, sets, r);
+    builder.add(first_row + row, sets, r);
   }
+}
+
+} // namespace detail
+
+template <class>
+validation_report validate_batch(const schema& s, const table& data,
+                                 const validate_options& options) {
+  report_builder builder(s, options);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (data.find(s[i].name) == nullptr) {
+      builder.missing_column(i);
+    }
+  }
+  for (const auto& col : data) {
+    if (!s.index_of(col.name())) {
+      builder.new_column(col.name());
+    }
+  }
+  detail::validate_rows(s, data, 0, builder, nullptr);
   return builder.finish(options.skew);
 }
 

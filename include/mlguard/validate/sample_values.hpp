@@ -1,0 +1,83 @@
+#ifndef MLGUARD_VALIDATE_SAMPLE_VALUES_HPP
+#define MLGUARD_VALIDATE_SAMPLE_VALUES_HPP
+
+// The data values of a validation report's sample failing rows. A report
+// keeps only row numbers; a page that shows the failing values
+// (report::validation_html) reads them from the validated table, or, when the
+// batch was validated chunk by chunk and the table is gone, from these values,
+// which batch_validator (batch_validator.hpp) keeps as it goes.
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlguard::validate {
+
+/// One cell of a sample row, as the data held it.
+struct sample_cell {
+  /// The 0-based data row in the whole batch (the report's numbering).
+  std::uint64_t row = 0;
+  /// The cell was missing (NaN, missing_code).
+  bool missing = false;
+  /// The data's column was numeric (then `number`), else categorical (then `category`).
+  bool numeric = true;
+  double number = 0.0;
+  std::string category;
+};
+
+/// The cells of the sample rows of each feature, by feature name.
+class sample_values {
+public:
+  /// The cell of feature `feature` in data row `row`, or nullptr when it was
+  /// not kept (not a sample row of that feature, or no such feature).
+  /// O(features + log cells).
+  const sample_cell* find(std::string_view feature, std::uint64_t row) const noexcept {
+    for (std::size_t f = 0; f < names_.size(); ++f) {
+      if (names_[f] != feature) {
+        continue;
+      }
+      const auto& cells = cells_[f];
+      const auto it =
+          std::lower_bound(cells.begin(), cells.end(), row,
+                           [](const sample_cell& c, std::uint64_t r) { return c.row < r; });
+      return it != cells.end() && it->row == row ? &*it : nullptr;
+    }
+    return nullptr;
+  }
+
+  /// Cells kept, over all features.
+  std::size_t size() const noexcept {
+    std::size_t n = 0;
+    for (const auto& cells : cells_) {
+      n += cells.size();
+    }
+    return n;
+  }
+
+  /// Keeps `cell` for feature `feature` (rows must come in increasing order
+  /// per feature; a row already kept is ignored).
+  void add(std::string_view feature, sample_cell cell) {
+    std::size_t f = 0;
+    while (f < names_.size() && names_[f] != feature) {
+      ++f;
+    }
+    if (f == names_.size()) {
+      names_.emplace_back(feature);
+      cells_.emplace_back();
+    }
+    auto& cells = cells_[f];
+    if (cells.empty() || cells.back().row < cell.row) {
+      cells.push_back(std::move(cell));
+    }
+  }
+
+private:
+  std::vector<std::string> names_;
+  std::vector<std::vector<sample_cell>> cells_; // per name, by increasing row
+};
+
+} // namespace mlguard::validate
+
+#endif // MLGUARD_VALIDATE_SAMPLE_VALUES_HPP
