@@ -112,7 +112,7 @@ TEST_CASE("mlguard detect: River's parity vectors through the real binary") {
   }
 }
 
-TEST_CASE("mlguard detect: exit 0 without drift, also when it warns; NaN lines are ignored") {
+TEST_CASE("mlguard detect: exit 0 without drift, also when it warns, NaN lines are ignored") {
   const auto s2 = test::river_stream("s2");
   // DDM warns from index 1007 on s2 and signals drift at 1049.
   const auto warned = detect({"--detector", "ddm", "--format", "json"}, as_lines(s2, 0, 1040));

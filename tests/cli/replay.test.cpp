@@ -53,7 +53,7 @@ std::vector<std::string> replay_lines(const std::string& s) {
 
 } // namespace
 
-TEST_CASE("mlguard replay: a threshold that trips rolls back once; text timeline and exit 1") {
+TEST_CASE("mlguard replay: a threshold that trips rolls back once, text timeline and exit 1") {
   const test::temp_dir dir;
   const auto policy =
       dir.write("policy.json", replay_policy(rb::threshold("error_rate", 0.2, 0.1)));
@@ -73,7 +73,7 @@ TEST_CASE("mlguard replay: a threshold that trips rolls back once; text timeline
   CHECK(lines[5] == "replay: 6 trace events, 2 alias moves; 1 rollback, 0 holds");
 }
 
-TEST_CASE("mlguard replay: all_of(grace, threshold) holds first, then rolls back; JSON timeline") {
+TEST_CASE("mlguard replay: all_of(grace, threshold) holds first, then rolls back, JSON timeline") {
   const test::temp_dir dir;
   const auto p = rb::all_of({rb::grace(200, "error_rate"), rb::threshold("error_rate", 0.2, 0.1)});
   const auto policy = dir.write("policy.json", replay_policy(p));
@@ -128,7 +128,7 @@ TEST_CASE("mlguard replay: all_of(grace, threshold) holds first, then rolls back
   CHECK(parse_json(test::read_file(out), out) == j);
 }
 
-TEST_CASE("mlguard replay: exit 0 without a rollback or hold; a hold without an earlier version") {
+TEST_CASE("mlguard replay: exit 0 without a rollback or hold, a hold without an earlier version") {
   const test::temp_dir dir;
   const auto policy =
       dir.write("policy.json", replay_policy(rb::threshold("error_rate", 0.5, 0.4)));

@@ -468,8 +468,8 @@ TEST_CASE("mlguard score on NYC taxi: a corrupt line, a missing column, a damage
   }
 }
 
-TEST_CASE("mlguard score: rejected rows go to the rejects file with their reasons; "
-          "classification performance; exit 1 above the limits") {
+TEST_CASE("mlguard score: rejected rows go to the rejects file with their reasons, "
+          "classification performance, exit 1 above the limits") {
   using namespace score_cli;
   const test::temp_dir dir;
   // The README's tips model, every feature under the reject policy.

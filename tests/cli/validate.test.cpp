@@ -238,7 +238,7 @@ TEST_CASE("mlguard profile and schema infer: --format text is a summary, json th
   CHECK(merged_text.out.find("8 rows, 3 features") != std::string::npos);
 }
 
-TEST_CASE("mlguard validate: -o writes the report; the exit code still says what was found") {
+TEST_CASE("mlguard validate: -o writes the report, the exit code still says what was found") {
   const test::temp_dir dir;
   const auto train = dir.write("train.csv", train_csv);
   REQUIRE(test::run_cli({"schema", "infer", train, "-o", dir.file("schema.json")}).exit_code == 0);

@@ -45,7 +45,7 @@ std::vector<std::string> files_in(const std::string& dir) {
 }
 } // namespace
 
-TEST_CASE("json_number: finite doubles round-trip bit for bit; NaN is null, infinities strings") {
+TEST_CASE("json_number: finite doubles round-trip bit for bit, NaN is null, infinities strings") {
   std::mt19937_64 gen(11);
   for (int i = 0; i < 20000; ++i) {
     double x = 0;
@@ -220,7 +220,7 @@ TEST_CASE("json_reader: typed fields, and errors that name the file and the fiel
   static_assert(std::is_constructible_v<json_reader, const json&>);
 }
 
-TEST_CASE("save_json replaces a file atomically; load_json reads it back or names the error") {
+TEST_CASE("save_json replaces a file atomically, load_json reads it back or names the error") {
   test::temp_dir dir;
   const std::string path = dir.path + "/doc.json";
   json doc = new_document(schema_v2);

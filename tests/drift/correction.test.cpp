@@ -26,7 +26,7 @@ TEST_CASE("adjust_p_values matches statsmodels multipletests (gen_correction.py)
   }
 }
 
-TEST_CASE("adjust_p_values: none leaves p-values alone; bad input is refused") {
+TEST_CASE("adjust_p_values: none leaves p-values alone, bad input is refused") {
   const std::vector<double> p{0.2, 0.01};
   CHECK(adjust_p_values(p, correction::none) == p);
   CHECK(adjust_p_values(std::vector<double>{}, correction::benjamini_hochberg).empty());

@@ -64,7 +64,7 @@ TEST_CASE("parse_csv: one non-number makes a column categorical") {
   CHECK(t.at("x").vocab().size() == 4);
 }
 
-TEST_CASE("parse_csv: an all-empty column is numeric and all missing; BOM and blank lines") {
+TEST_CASE("parse_csv: an all-empty column is numeric and all missing, BOM and blank lines") {
   const auto t = parse_csv("\xEF\xBB\xBF"
                            "a,b\n\n1,\n2,\n");
   CHECK(t.names() == std::vector<std::string>{"a", "b"});
@@ -261,7 +261,7 @@ TEST_CASE("parse_csv: a NUL byte is an error naming line and column, in either e
   CHECK(id == "mlguard.io.csv_nul_byte");
 }
 
-TEST_CASE("parse_csv: another delimiter; options that cannot be") {
+TEST_CASE("parse_csv: another delimiter, options that cannot be") {
   io::csv_options semicolon;
   semicolon.delimiter = ';';
   const auto t = parse_csv("a;b\n1,5;x\"y\n", "s.csv", semicolon);

@@ -111,7 +111,7 @@ std::string error_of(const std::string& text, const io::csv_options& options = {
 
 using namespace std::string_literals;
 
-TEST_CASE("csv_reader: a block may end anywhere; the table and the errors stay the same") {
+TEST_CASE("csv_reader: a block may end anywhere, the table and the errors stay the same") {
   std::vector<std::string> inputs;
   const auto doc =
       parse_json(test::read_file(test::fixture_path("reference/csv.json")), "csv.json");
@@ -164,7 +164,7 @@ TEST_CASE("csv_reader: a record longer than the buffer grows it, read in small p
   CHECK(t.t->at("b").values() == std::vector<double>{1, 2});
 }
 
-TEST_CASE("csv_reader: chunks of chunk_rows rows with the same columns; categories per chunk") {
+TEST_CASE("csv_reader: chunks of chunk_rows rows with the same columns, categories per chunk") {
   io::csv_options options;
   options.chunk_rows = 3;
   io::csv_reader reader(std::make_unique<io::string_source>(
@@ -288,7 +288,7 @@ TEST_CASE("csv_reader: select and set_kind name real columns, before the first r
   MLGUARD_CHECK_THROWS_ID(ragged.read_all(), "mlguard.io.csv_ragged_row");
 }
 
-TEST_CASE("csv_reader: a header without rows gives empty columns; files and progress") {
+TEST_CASE("csv_reader: a header without rows gives empty columns, files and progress") {
   const auto t = io::parse_csv("a,b\n");
   CHECK(t.names() == std::vector<std::string>{"a", "b"});
   CHECK(t.rows() == 0);

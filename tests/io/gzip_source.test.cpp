@@ -111,7 +111,7 @@ TEST_CASE("gzip_source: a truncated or corrupt stream is a clear error") {
   CHECK(id == "mlguard.io.gzip_corrupt");
 }
 
-TEST_CASE("open_input: gzip is recognised by its first bytes, not its name; '-' is stdin") {
+TEST_CASE("open_input: gzip is recognised by its first bytes, not its name, '-' is stdin") {
   const test::temp_dir dir;
   const auto text = gzip_source_test::csv_text();
   const auto plain = dir.write("plain.csv", text);

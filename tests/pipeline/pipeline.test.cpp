@@ -240,7 +240,7 @@ TEST_CASE("pipeline documents: a bad field is named by file and path") {
         "[mlguard.format.unknown_field] churn.json: stages[2].params.lowr: unknown field");
 }
 
-TEST_CASE("pipeline documents: save is atomic and load reads it back; 0.1 documents still load") {
+TEST_CASE("pipeline documents: save is atomic and load reads it back, 0.1 documents still load") {
   auto d = make_data(100, 7);
   auto p = make_five_stage();
   p.fit(d.X, {"a", "b", "k"}, d.y);

@@ -368,7 +368,7 @@ TEST_CASE("dataset_profile: a kind conflict is a clear error and changes nothing
   CHECK(q.at("fare").missing_count() == 1);
 }
 
-TEST_CASE("dataset_profile: same input and seed give the same bytes; JSON round trip") {
+TEST_CASE("dataset_profile: same input and seed give the same bytes, JSON round trip") {
   const auto data = mixed_table(20000, 4);
   const auto a = dataset_profile::of(data);
   const auto b = dataset_profile::of(data);
@@ -722,7 +722,7 @@ TEST_CASE("dataset_profile: merging a profile into itself equals merging a copy"
   CHECK(self.dump() == twice.dump());
 }
 
-TEST_CASE("dataset_profile: features() follow columns(); find is by name") {
+TEST_CASE("dataset_profile: features() follow columns(), find is by name") {
   table t;
   t.add(column::numeric("zeta", {1.0, 2.0}));
   t.add(column::numeric("alpha", {3.0, 4.0}));

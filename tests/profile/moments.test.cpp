@@ -102,7 +102,7 @@ TEST_CASE("moments: data near ±DBL_MAX give a finite mean, an exact m2 and +inf
   }
 }
 
-TEST_CASE("moments: data within ±2^476 are never scaled; beyond, the scale is exact") {
+TEST_CASE("moments: data within ±2^476 are never scaled, beyond, the scale is exact") {
   CHECK(moments::exponent_for(0.0) == 0);
   CHECK(moments::exponent_for(0x1p476) == 0);
   CHECK(moments::exponent_for(-0x1.8p476) == 1);

@@ -176,7 +176,7 @@ TEST_CASE("file_registry: a torn last journal record is ignored, then cut off by
   }
 }
 
-TEST_CASE("file_registry: a corrupt document is reported by name; the rest stays readable") {
+TEST_CASE("file_registry: a corrupt document is reported by name, the rest stays readable") {
   test::temp_dir dir;
   const auto root = dir.path + "/reg";
   {

@@ -108,7 +108,7 @@ TEST_CASE("alert_group: JSON in the shape of Alertmanager's webhook payload") {
   CHECK(rp::to_json(g.alerts[1])["ends_at"] == "2026-11-27T00:05:00.000Z");
 }
 
-TEST_CASE("send_to_all: a group reaches every sink; old sinks get its alerts one by one") {
+TEST_CASE("send_to_all: a group reaches every sink, old sinks get its alerts one by one") {
   std::vector<std::string> got;
   rp::alert_group g;
   g.alerts = {sample_alert("a"), sample_alert("b")};

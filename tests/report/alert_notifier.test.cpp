@@ -191,7 +191,7 @@ TEST_CASE("alert_notifier: without send_resolved, resolutions are dropped unsent
   CHECK(rig.notifier->counts().groups == 0);
 }
 
-TEST_CASE("alert_notifier: ticks missed keep the group's phase; flush sends what is pending") {
+TEST_CASE("alert_notifier: ticks missed keep the group's phase, flush sends what is pending") {
   notifier_rig rig;
   rig.notifier->fire(drift_alert("age", "inputs"));
   rig.clock.advance(17min); // nobody ticked for 17 minutes

@@ -145,7 +145,7 @@ TEST_CASE("drift_alerts: an oscillating feature does not spam") {
   CHECK(steady.times() == minutes_list{5min + 30s});
 }
 
-TEST_CASE("drift_alerts: skipped features leave their trigger alone; bad settings throw") {
+TEST_CASE("drift_alerts: skipped features leave their trigger alone, bad settings throw") {
   drift_rig rig(rp::notifier_options{});
   auto w = drift_window(0, {"fare"});
   w.drift.columns[0].skipped = "no values";

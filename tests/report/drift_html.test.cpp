@@ -77,7 +77,7 @@ TEST_CASE("drift_html: a hostile column or category name renders as text, never 
   CHECK(page3.find("&quot;onmouseover=x") != std::string::npos);
 }
 
-TEST_CASE("drift_html: drifted columns first, then clean ones, then skipped; one chart each") {
+TEST_CASE("drift_html: drifted columns first, then clean ones, then skipped, one chart each") {
   table ref, cur;
   drift_tables(ref, cur);
   const auto report = drift::compare(ref, cur);

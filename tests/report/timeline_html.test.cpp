@@ -118,7 +118,7 @@ TEST_CASE("timeline_html: threshold line, red dots on drifted windows, gaps for 
   CHECK(chart("calm").find("statistic: drift at or above the line") != std::string::npos);
 }
 
-TEST_CASE("timeline_html: many windows keep dots for drifted ones only; none gives no chart") {
+TEST_CASE("timeline_html: many windows keep dots for drifted ones only, none gives no chart") {
   const auto page = report::timeline_html(windows(400));
   CHECK(hits(page, "<svg class=\"chart\"") == 3);
   CHECK(hits(page, "<circle") == 398 + 1); // hostile from window 2 on, ks once

@@ -50,7 +50,7 @@ TEST_CASE("window_trigger: an oscillating signal fires once and does not flap") 
   CHECK(trace.find('R') == std::string::npos);
 }
 
-TEST_CASE("window_trigger: resolve_at sets the dead band; n up to 64") {
+TEST_CASE("window_trigger: resolve_at sets the dead band, n up to 64") {
   rp::window_trigger t({3, 4, 1});
   CHECK(trigger_trace(t, "xxx.x..") == "..F...R");
   rp::window_trigger wide({64, 64, 63});

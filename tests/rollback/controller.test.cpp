@@ -235,7 +235,7 @@ TEST_CASE("rollback_controller: its recorded trace replays to the same decisions
   }
 }
 
-TEST_CASE("rollback_controller: a trace it cannot write is one alert; decisions go on") {
+TEST_CASE("rollback_controller: a trace it cannot write is one alert, decisions go on") {
   mlguard::manual_clock clock(mlguard::test::test_epoch());
   reg::in_memory_registry registry(clock);
   champion_history(registry, 2);

@@ -156,7 +156,7 @@ TEST_CASE("serving_metrics: follower events, aliases and the router") {
   }
 }
 
-TEST_CASE("serving_metrics: its collectors leave with it; two slots with one arm label clash") {
+TEST_CASE("serving_metrics: its collectors leave with it, two slots with one arm label clash") {
   report::metric_registry registry;
   model_slot<guarded_model> slot;
   {

@@ -22,7 +22,7 @@ TEST_CASE("distinct_count: hashes are fixed across platforms") {
   CHECK(gen.next() == 0xe220a8397b1dcdafULL); // SplitMix64's published first output for seed 0
 }
 
-TEST_CASE("distinct_count: small cardinalities are nearly exact; NaN is ignored") {
+TEST_CASE("distinct_count: small cardinalities are nearly exact, NaN is ignored") {
   distinct_count d;
   CHECK(d.is_empty());
   CHECK(d.estimate() == 0.0);
@@ -118,7 +118,7 @@ TEST_CASE("distinct_count: JSON round trip and bad documents") {
   MLGUARD_CHECK_THROWS_ID(distinct_count::from_json(j), "mlguard.format.wrong_kind");
 }
 
-TEST_CASE("distinct_count: a mlguard.distinct_count document; save, load, and mlguard 0.1's name") {
+TEST_CASE("distinct_count: a mlguard.distinct_count document, save, load, and mlguard 0.1's name") {
   distinct_count d(6);
   for (int i = 0; i < 100; ++i) {
     d.update(static_cast<double>(i));

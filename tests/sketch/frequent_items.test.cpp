@@ -166,7 +166,7 @@ TEST_CASE("frequent_items: JSON round trip and bad documents") {
   MLGUARD_CHECK_THROWS_ID(frequent_items<>::from_json(j), "mlguard.format.corrupt");
 }
 
-TEST_CASE("frequent_items: a mlguard.frequent_items document; save, load, and mlguard 0.1's name") {
+TEST_CASE("frequent_items: a mlguard.frequent_items document, save, load, and mlguard 0.1's name") {
   frequent_items<> f(8);
   for (const auto& s : zipf_stream(500, 50, 2)) {
     f.update(s);

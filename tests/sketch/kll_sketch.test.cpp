@@ -146,7 +146,7 @@ TEST_CASE("kll_sketch: empty sketch and invalid arguments") {
   MLGUARD_CHECK_THROWS_ID(sketch.get_cdf(unsorted), "mlguard.argument.invalid_split_points");
 }
 
-TEST_CASE("kll_sketch: exact while nothing has been compacted; NaN is ignored") {
+TEST_CASE("kll_sketch: exact while nothing has been compacted, NaN is ignored") {
   kll_sketch<double> sketch;
   for (int i = 1; i <= 100; ++i) {
     sketch.update(static_cast<double>(i));
@@ -280,7 +280,7 @@ TEST_CASE("kll_sketch: merging into itself doubles the weights") {
   CHECK(sketch.get_rank(499.0) == doctest::Approx(0.5).epsilon(0.02));
 }
 
-TEST_CASE("kll_sketch: same input and seed give the same bytes; JSON round trip") {
+TEST_CASE("kll_sketch: same input and seed give the same bytes, JSON round trip") {
   const auto data = sample(distribution::cauchy, 30000, 5);
   kll_sketch<double> a(200, 42);
   kll_sketch<double> b(200, 42);
@@ -425,7 +425,7 @@ TEST_CASE("kll_sketch: any ordered type with a comparator") {
   CHECK(kll_sketch<std::string>::from_json(words.to_json()) == words);
 }
 
-TEST_CASE("kll_sketch: a mlguard.kll_sketch document; save, load, and mlguard 0.1's name") {
+TEST_CASE("kll_sketch: a mlguard.kll_sketch document, save, load, and mlguard 0.1's name") {
   kll_sketch<double> sketch(16, 5);
   for (int i = 0; i < 300; ++i) {
     sketch.update(i * 0.25);

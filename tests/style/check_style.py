@@ -13,6 +13,8 @@
 - A JSON object is assigned as `x = json{{...}}`, never `x = {{...}}`: inside a
   template, clang 14 never destroys the old value of a braced-list assignment to a
   nlohmann::json (a leak ASan reports; tests/rollback/policy.test.cpp found it).
+- No test case name holds ';': doctest_discover_tests splits a test's name on it into
+  CTest tests that match no test case, which doctest then passes without running it.
 """
 import pathlib
 import re
@@ -20,6 +22,7 @@ import sys
 
 NAMESPACE = re.compile(r"^namespace ([\w:]+) \{", re.M)
 BRACED_ASSIGNMENT = re.compile(r"^\s*[\w.\[\]\"]+ = \{\{\"", re.M)
+TEST_CASE = re.compile(r'TEST_CASE\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)')
 TYPE = re.compile(r"^(?:class|struct|enum class|enum) (\w+)(?: final)?\s*(?:[:{]|$)|^using (\w+) =",
                   re.M)
 
@@ -75,6 +78,13 @@ def main():
             owners.setdefault(name, set()).add(str(rel))
             if re.search(r"_(params|config)$", name):
                 problems.append(f"{rel}: settings type {name} (settings types are *_options)")
+    for path in sorted((root / "tests").rglob("*.cpp")):
+        text = path.read_text(encoding="utf-8")
+        for m in TEST_CASE.finditer(text):
+            if ";" in m.group(1):
+                line = text.count("\n", 0, m.start()) + 1
+                problems.append(f"{path.relative_to(root)}:{line}: a test case name with ';' "
+                                "(CTest would split it and never run the test)")
     for name, files in sorted(owners.items()):
         if len(files) > 1:
             problems.append(f"type {name} is declared in {', '.join(sorted(files))}")
@@ -82,7 +92,7 @@ def main():
         print(p)
     if not problems:
         print("house style: headers open with their purpose, namespaces follow folders, "
-              "public type names are unique, no braced-list assignments")
+              "public type names are unique, no braced-list assignments, test names CTest can run")
     return 1 if problems else 0
 
 

@@ -147,7 +147,7 @@ TEST_CASE("adwin: corrupt, unknown and newer documents are rejected") {
 // Found by reading ADWIN's loader for tests/fuzz/fuzz_online.cpp: a state whose top
 // row was empty loaded, and the first cut then shifted that row by -1 entries
 // (a heap overflow under ASan). Empty rows below the top are real states.
-TEST_CASE("adwin: a state whose top row is empty is corrupt; empty lower rows are fine") {
+TEST_CASE("adwin: a state whose top row is empty is corrupt, empty lower rows are fine") {
   adwin_options o;
   o.clock = 1;
   o.grace_period = 0;

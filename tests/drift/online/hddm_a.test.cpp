@@ -27,7 +27,7 @@ TEST_CASE("hddm_a: River parity, one-sided on s2 and two-sided on s3") {
         std::vector<std::size_t>{531, 1015, 1545});
 }
 
-TEST_CASE("hddm_a: one-sided ignores decreases; warnings come before the drift") {
+TEST_CASE("hddm_a: one-sided ignores decreases, warnings come before the drift") {
   hddm_a one;
   const auto s3 = test::river_stream("s3");
   const auto d = test::drift_indices(one, s3);
