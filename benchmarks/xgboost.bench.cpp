@@ -263,23 +263,23 @@ void bm_xgb_row_adapter(benchmark::State& state) {
 }
 BENCHMARK(bm_xgb_row_adapter);
 
-// The whole guarded request as a service makes it: acquire the model from a
-// slot, validate the row against the schema, score it, observe inputs and
-// prediction in the monitors, remember it for its label. no_window_close = 1:
-// no monitor window closes during the run, so allocs/iter is the request's
-// own; 0: the default 1000-request windows, evaluated by the request that
-// closes one.
-void bm_xgb_row_guarded(benchmark::State& state) {
-  static const serving::model_bundle bundle = xgboost_bundle();
+// Guarded-model options for the row benchmarks: one lane, serving M; the
+// monitor windows never close unless `close_windows` (then 1000 requests each).
+template <typename M>
+serving::guarded_options row_options(bool close_windows) {
   serving::guarded_options o;
   o.lanes = 1;
-  o.models.add<xgboost_model>();
-  if (state.range(0) == 1) {
+  o.models.add<M>();
+  if (!close_windows) {
     o.inputs.window.size = std::size_t{1} << 40;
     o.predictions.window.size = std::size_t{1} << 40;
   }
-  serving::model_slot<serving::guarded_model> slot;
-  slot.emplace(bundle, 1, o);
+  return o;
+}
+
+// Times one guarded request per iteration through `slot`, counting allocations.
+void time_guarded_requests(benchmark::State& state,
+                           serving::model_slot<serving::guarded_model>& slot) {
   const double* rows = data().rows.data();
   std::size_t i = 0;
   std::uint64_t id = 0;
@@ -290,6 +290,19 @@ void bm_xgb_row_guarded(benchmark::State& state) {
     ++i;
   }
   bench::report_allocations(state, before);
+}
+
+// The whole guarded request as a service makes it: acquire the model from a
+// slot, validate the row against the schema, score it, observe inputs and
+// prediction in the monitors, remember it for its label. no_window_close = 1:
+// no monitor window closes during the run, so allocs/iter is the request's
+// own; 0: the default 1000-request windows, evaluated by the request that
+// closes one.
+void bm_xgb_row_guarded(benchmark::State& state) {
+  static const serving::model_bundle bundle = xgboost_bundle();
+  serving::model_slot<serving::guarded_model> slot;
+  slot.emplace(bundle, 1, row_options<xgboost_model>(state.range(0) == 0));
+  time_guarded_requests(state, slot);
   const auto held = slot.acquire();
   if (!held) {
     return;
@@ -305,18 +318,13 @@ BENCHMARK(bm_xgb_row_guarded)->ArgName("no_window_close")->Arg(1)->Arg(0);
 // The raw call and the guarded request on the same row, one after the other
 // (in alternating order) in each iteration, each timed by steady_clock: the
 // median of the per-row differences is the guarding overhead, measured under
-// the same machine load as the call it guards (run-to-run noise on a 20 µs
+// the same machine load as the call it guards (run-to-run noise on a 7 µs
 // XGBoost call is larger than the overhead itself). Counters in ns; the
 // iteration time is one raw call plus one guarded request.
 void bm_xgb_row_paired(benchmark::State& state) {
   static const serving::model_bundle bundle = xgboost_bundle();
-  serving::guarded_options o;
-  o.lanes = 1;
-  o.models.add<xgboost_model>();
-  o.inputs.window.size = std::size_t{1} << 40;
-  o.predictions.window.size = std::size_t{1} << 40;
   serving::model_slot<serving::guarded_model> slot;
-  slot.emplace(bundle, 1, o);
+  slot.emplace(bundle, 1, row_options<xgboost_model>(false));
   const auto booster = load_booster(1);
   const double* rows = data().rows.data();
   std::vector<double> row(features);
@@ -384,7 +392,7 @@ BENCHMARK(bm_xgb_row_paired)->Iterations(50000);
 // Everything a guarded XGBoost request does but the XGBoost call: the same
 // selector pipeline, and feature x4 (uniform on [0, 1]; 0.5 when missing)
 // standing in for the booster's probability. Served by a guarded_model, it
-// times mlguard's guarding work alone, without the ±1 % noise of a 20 µs
+// times mlguard's guarding work alone, without the ±1 % noise of a 7 µs
 // XGBoost call around it.
 class stand_in_model {
 public:
@@ -418,23 +426,9 @@ void bm_guard_only_row(benchmark::State& state) {
                                 serving::bundle_members{{"stand_in.bin", "-"}}, training_table(),
                                 loaders, options);
   }();
-  serving::guarded_options o;
-  o.lanes = 1;
-  o.models.add<stand_in_model>();
-  o.inputs.window.size = std::size_t{1} << 40;
-  o.predictions.window.size = std::size_t{1} << 40;
   serving::model_slot<serving::guarded_model> slot;
-  slot.emplace(bundle, 1, o);
-  const double* rows = data().rows.data();
-  std::size_t i = 0;
-  std::uint64_t id = 0;
-  const auto before = bench::allocations.load();
-  for (auto _ : state) {
-    const auto out = slot.acquire()->predict(span<const double>(request(rows, i), features), ++id);
-    benchmark::DoNotOptimize(out.prediction);
-    ++i;
-  }
-  bench::report_allocations(state, before);
+  slot.emplace(bundle, 1, row_options<stand_in_model>(false));
+  time_guarded_requests(state, slot);
 }
 BENCHMARK(bm_guard_only_row);
 
