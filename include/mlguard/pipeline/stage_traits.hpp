@@ -36,6 +36,7 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/detail/detect.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/pipeline/row_status.hpp"
@@ -43,10 +44,8 @@
 namespace mlguard::pipeline {
 
 namespace detail {
-template <typename, template <typename> class, typename = void>
-struct detect : std::false_type {};
 template <typename S, template <typename> class Op>
-struct detect<S, Op, std::void_t<Op<S>>> : std::true_type {};
+using detect = ::mlguard::detail::is_detected<S, Op>;
 
 using batch_in = const Eigen::Ref<const Eigen::MatrixXd>&;
 using batch_out = Eigen::Ref<Eigen::MatrixXd>;

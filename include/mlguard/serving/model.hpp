@@ -40,6 +40,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/detail/detect.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/pipeline/row_status.hpp"
@@ -50,10 +51,6 @@ namespace mlguard::serving {
 struct model_bundle;
 
 namespace detail {
-template <typename, template <typename> class, typename = void>
-struct detect_model : std::false_type {};
-template <typename M, template <typename> class Op>
-struct detect_model<M, Op, std::void_t<Op<M>>> : std::true_type {};
 
 using model_names = std::vector<std::string>;
 
@@ -79,7 +76,7 @@ using explain_t = decltype(static_cast<model_names>(std::declval<const M&>().exp
                            std::declval<M&>().explain_row(std::declval<const double*>(),
                                                           std::declval<double*>()));
 
-template <typename M, bool = detect_model<M, predict_row_t>::value>
+template <typename M, bool = ::mlguard::detail::is_detected<M, predict_row_t>::value>
 struct predict_row_noexcept : std::false_type {};
 template <typename M>
 struct predict_row_noexcept<M, true>
@@ -90,26 +87,27 @@ struct predict_row_noexcept<M, true>
 
 /// True when M has predict_batch(rows, out, status) (see the contract above).
 template <typename M>
-inline constexpr bool has_predict_batch_v = detail::detect_model<M, detail::predict_batch_t>::value;
+inline constexpr bool has_predict_batch_v =
+    ::mlguard::detail::is_detected<M, detail::predict_batch_t>::value;
 /// True when M has explanation_names() and explain_row(in, contributions).
 template <typename M>
-inline constexpr bool has_explain_v = detail::detect_model<M, detail::explain_t>::value;
+inline constexpr bool has_explain_v = ::mlguard::detail::is_detected<M, detail::explain_t>::value;
 
 /// Checks every required clause of the model contract (the top of this
 /// header) and fails compilation with a message naming the missing member.
 /// Returns true so it can sit inside a static_assert.
 template <typename M>
 constexpr bool check_model() {
-  static_assert(detail::detect_model<M, detail::model_kind_t>::value,
+  static_assert(::mlguard::detail::is_detected<M, detail::model_kind_t>::value,
                 "mlguard model: missing `static constexpr std::string_view kind` (the "
                 "bundle's model kind)");
-  static_assert(detail::detect_model<M, detail::from_bundle_t>::value,
+  static_assert(::mlguard::detail::is_detected<M, detail::from_bundle_t>::value,
                 "mlguard model: missing `static M from_bundle(const mlguard::serving::"
                 "model_bundle&, const mlguard::pipeline::stage_registry&)`");
-  static_assert(detail::detect_model<M, detail::model_names_t>::value,
+  static_assert(::mlguard::detail::is_detected<M, detail::model_names_t>::value,
                 "mlguard model: missing `feature_names_in() const` or `feature_names_out() "
                 "const` (std::vector<std::string>)");
-  static_assert(detail::detect_model<M, detail::predict_row_t>::value,
+  static_assert(::mlguard::detail::is_detected<M, detail::predict_row_t>::value,
                 "mlguard model: missing `mlguard::pipeline::row_status predict_row(const "
                 "double* in, double* out) noexcept`");
   static_assert(detail::predict_row_noexcept<M>::value,
