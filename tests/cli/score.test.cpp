@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -128,20 +129,40 @@ std::size_t count_of(const table& t, const std::string& name, const std::string&
   return n;
 }
 
+/// The taxi model trained on January, published as taxi@champion in a registry of its
+/// own: where the NYC taxi tests start. Null when ../shared/data is absent (the test
+/// is skipped with a message).
+struct taxi_champion {
+  std::string data; // the shared data folder
+  test::temp_dir dir;
+  std::string jan;
+  std::string root;
+};
+
+std::unique_ptr<taxi_champion> publish_taxi_champion() {
+  const auto data = test::shared_data_dir();
+  if (!data) {
+    return nullptr;
+  }
+  auto t = std::make_unique<taxi_champion>();
+  t->data = *data;
+  t->jan = month(*data, 1);
+  t->root = publish(t->dir, fit_taxi(t->jan), t->jan, "taxi");
+  return t;
+}
+
 } // namespace score_cli
 
 TEST_CASE("mlguard score on NYC taxi: February's predictions, report and run record, field by "
           "field") {
-  const auto data = test::shared_data_dir();
-  if (!data) {
+  using namespace score_cli;
+  const auto taxi = publish_taxi_champion();
+  if (!taxi) {
     return;
   }
-  using namespace score_cli;
-  const test::temp_dir dir;
-  const auto jan = month(*data, 1);
-  const auto feb = month(*data, 2);
-  const auto fitted = fit_taxi(jan);
-  const auto root = publish(dir, fitted, jan, "taxi");
+  const auto& dir = taxi->dir;
+  const auto& root = taxi->root;
+  const auto feb = month(taxi->data, 2);
   const auto predictions = dir.file("feb.predictions.csv");
   const auto report_path = dir.file("feb.report.json");
 
@@ -309,15 +330,14 @@ TEST_CASE("mlguard score on NYC taxi: February's predictions, report and run rec
 
 TEST_CASE("mlguard score on NYC taxi: a month with payment codes renumbered drifts: exit 1, "
           "recorded") {
-  const auto data = test::shared_data_dir();
-  if (!data) {
+  using namespace score_cli;
+  const auto taxi = publish_taxi_champion();
+  if (!taxi) {
     return;
   }
-  using namespace score_cli;
-  const test::temp_dir dir;
-  const auto jan = month(*data, 1);
-  const auto root = publish(dir, fit_taxi(jan), jan, "taxi");
-  const auto swapped = dir.write("feb-swapped.csv", swap_payment_codes(month(*data, 2)));
+  const auto& dir = taxi->dir;
+  const auto& root = taxi->root;
+  const auto swapped = dir.write("feb-swapped.csv", swap_payment_codes(month(taxi->data, 2)));
 
   const auto r = test::run_cli({"score", "--registry", root, "--model", "taxi@champion", swapped,
                                 "-o", dir.file("p.csv"), "--report", dir.file("r.json")});
@@ -345,22 +365,21 @@ TEST_CASE("mlguard score on NYC taxi: a month with payment codes renumbered drif
   CHECK(by_share.exit_code == 0);
   CHECK(last_run(root, "taxi").thresholds.at("drift_share") == 0.5);
   // The real February does not drift.
-  CHECK(test::run_cli({"score", "--registry", root, "--model", "taxi@champion", month(*data, 2),
-                       "-o", dir.file("p.csv")})
+  CHECK(test::run_cli({"score", "--registry", root, "--model", "taxi@champion",
+                       month(taxi->data, 2), "-o", dir.file("p.csv")})
             .exit_code == 0);
 }
 
 TEST_CASE("mlguard score on NYC taxi: a corrupt line, a missing column, a damaged bundle: exit 2 "
           "with the error id") {
-  const auto data = test::shared_data_dir();
-  if (!data) {
+  using namespace score_cli;
+  const auto taxi = publish_taxi_champion();
+  if (!taxi) {
     return;
   }
-  using namespace score_cli;
-  const test::temp_dir dir;
-  const auto jan = month(*data, 1);
-  const auto feb = month(*data, 2);
-  const auto root = publish(dir, fit_taxi(jan), jan, "taxi");
+  const auto& dir = taxi->dir;
+  const auto& root = taxi->root;
+  const auto feb = month(taxi->data, 2);
   const auto predictions = dir.write("p.csv", "old predictions\n");
   auto score = [&](const std::string& input, std::vector<std::string> more = {}) {
     std::vector<std::string> args{"score",         "--registry", root, "--model",
