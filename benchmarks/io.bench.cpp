@@ -171,36 +171,35 @@ std::pair<std::string, std::vector<std::pair<std::size_t, std::size_t>>> number_
   return {std::move(text), std::move(spans)};
 }
 
-void BM_parse_numbers_from_chars(benchmark::State& state) {
+// Parses every field of number_fields() with `parse(first, last, value)`.
+template <typename Parse>
+void parse_numbers(benchmark::State& state, Parse parse) {
   static const auto fields = number_fields();
   const char* base = fields.first.data();
   for (auto _ : state) {
     double sum = 0;
     for (const auto& [b, e] : fields.second) {
       double v = 0;
-      std::from_chars(base + b, base + e, v);
+      parse(base + b, base + e, v);
       sum += v;
     }
     benchmark::DoNotOptimize(sum);
   }
   state.SetBytesProcessed(processed(state, fields.first.size()));
 }
+
+void BM_parse_numbers_from_chars(benchmark::State& state) {
+  parse_numbers(state, [](const char* first, const char* last, double& v) {
+    std::from_chars(first, last, v);
+  });
+}
 BENCHMARK(BM_parse_numbers_from_chars)->Unit(benchmark::kMillisecond);
 
 #if defined(MLGUARD_BENCH_FAST_FLOAT)
 void BM_parse_numbers_fast_float(benchmark::State& state) {
-  static const auto fields = number_fields();
-  const char* base = fields.first.data();
-  for (auto _ : state) {
-    double sum = 0;
-    for (const auto& [b, e] : fields.second) {
-      double v = 0;
-      fast_float::from_chars(base + b, base + e, v);
-      sum += v;
-    }
-    benchmark::DoNotOptimize(sum);
-  }
-  state.SetBytesProcessed(processed(state, fields.first.size()));
+  parse_numbers(state, [](const char* first, const char* last, double& v) {
+    fast_float::from_chars(first, last, v);
+  });
 }
 BENCHMARK(BM_parse_numbers_fast_float)->Unit(benchmark::kMillisecond);
 #endif
