@@ -160,16 +160,15 @@ public:
                                                                      validate::anomaly_kind_count);
     const any_model prototype = options_.models.load(bundle_, stages);
     bundle_.layout.check_names(prototype.feature_names_in(), "the model's inputs");
-    outputs_ = prototype.output_width();
     output_names_ = prototype.feature_names_out();
-    if (outputs_ == 0) {
+    if (output_names_.empty()) {
       throw serving_error("layout_mismatch", "the model has no output");
     }
     const std::size_t lanes = options_.lanes != 0
                                   ? options_.lanes
                                   : std::max<std::size_t>(1, std::thread::hardware_concurrency());
     for (std::size_t i = 0; i < lanes; ++i) {
-      lanes_.push_back(std::make_unique<lane>(prototype, bundle_.layout.size(), outputs_));
+      lanes_.push_back(std::make_unique<lane>(prototype, bundle_.layout.size(), outputs()));
       lanes_.back()->index = i;
     }
     if (options_.monitor_inputs) {
@@ -350,13 +349,13 @@ public:
       if (r.rejected || pipeline::stops(st)) {
         throw serving_error("smoke_failed", "smoke row " + std::to_string(i) + " was rejected");
       }
-      if (s.expected.size() != outputs_) {
+      if (s.expected.size() != outputs()) {
         throw serving_error("smoke_failed", "smoke row " + std::to_string(i) + " expects " +
                                                 std::to_string(s.expected.size()) +
                                                 " outputs; the model has " +
-                                                std::to_string(outputs_));
+                                                std::to_string(outputs()));
       }
-      for (std::size_t k = 0; k < outputs_; ++k) {
+      for (std::size_t k = 0; k < outputs(); ++k) {
         const double want = s.expected[k];
         const double got = l.out[k];
         if (!(std::abs(got - want) <= bundle_.smoke_tolerance * std::max(1.0, std::abs(want)))) {
@@ -374,7 +373,7 @@ public:
   const model_bundle& bundle() const noexcept { return bundle_; }
   const feature_layout& layout() const noexcept { return bundle_.layout; }
   /// The number of outputs per request (outcome.prediction is the first).
-  std::size_t outputs() const noexcept { return outputs_; }
+  std::size_t outputs() const noexcept { return output_names_.size(); }
   /// The names of the outputs, in order (the model's feature_names_out).
   const std::vector<std::string>& output_names() const noexcept { return output_names_; }
   std::size_t lanes() const noexcept { return lanes_.size(); }
@@ -518,7 +517,7 @@ private:
       return o;
     }
     o.prediction = l.out[0];
-    std::copy_n(l.out.begin(), std::min(outputs.size(), outputs_), outputs.begin());
+    std::copy_n(l.out.begin(), std::min(outputs.size(), output_names_.size()), outputs.begin());
     o.status = o.imputed_values > 0 ? request_status::imputed
                : (o.anomalous_features > 0 || st == pipeline::row_status::flagged)
                    ? request_status::flagged
@@ -592,7 +591,6 @@ private:
   model_bundle bundle_;
   int version_;
   guarded_options options_;
-  std::size_t outputs_ = 0;
   std::vector<std::string> output_names_;
   std::vector<std::unique_ptr<lane>> lanes_;
   std::unique_ptr<drift::concurrent_monitor> inputs_;
