@@ -9,8 +9,9 @@
 // 1. Opens the version the URI names and its bundle, verified against the version's
 //    digest (serving::open_bundle), and builds its guarded model (XGBoost boosters too
 //    when the CLI is built with mlguard::xgboost).
-// 2. Reads the input (read_input: the one place that reads it), validates every row by
-//    the schema's row policies and scores it (guarded_model::predict_into). Every row
+// 2. Reads the input in chunks (open_input: only the columns it uses, with the schema's
+//    kinds), validates every row by the schema's row policies and scores it
+//    (guarded_model::predict_into), with a progress line on a terminal. Every row
 //    goes to the predictions file with its row number, status, the version and the
 //    model's outputs; rejected rows also go to the rejects file with their reasons.
 // 3. Reports drift of the scored rows against the bundle's reference profile (and of the
@@ -33,12 +34,15 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -93,14 +97,65 @@ struct score_args {
   io::csv_options csv;
 };
 
-/// Reads the batch to score (plain or gzip-compressed: open_csv). The one place the
-/// command reads its input, so it can move to chunks without touching the rest. Not
-/// standard input: the run record needs the input file's fingerprint.
-table read_input(const std::string& path, const io::csv_options& options) {
-  auto reader = open_csv(path, options);
-  table data = reader.read_all();
-  note_non_numbers(reader);
-  return data;
+/// Opens the batch to score (plain or gzip-compressed: open_csv) for reading in chunks,
+/// keeping only the columns the job uses, with the kinds the model's schema gives them:
+/// a stray text cell in a numeric feature is then an error naming its line and column
+/// (mlguard.io.csv_not_a_number), or a missing value with --non-numbers missing. Not
+/// standard input: the run record needs the input file's fingerprint. Throws
+/// argument_error (mlguard.argument.unknown_column) naming the columns the input lacks,
+/// and open_csv's errors.
+io::csv_reader open_input(const score_args& args, const serving::model_bundle& b,
+                          const std::string& model_name) {
+  auto reader = open_csv(args.input, args.csv);
+  const auto& header = reader.header();
+  const auto has = [&](const std::string& name) {
+    return std::find(header.begin(), header.end(), name) != header.end();
+  };
+  std::string missing;
+  for (const auto& f : b.layout) {
+    if (!has(f.name)) {
+      missing.append(missing.empty() ? "'" : ", '").append(f.name).append("'");
+    }
+  }
+  if (!missing.empty()) {
+    std::string layout;
+    for (const auto& f : b.layout) {
+      layout.append(layout.empty() ? "" : ", ").append(f.name);
+    }
+    throw argument_error("unknown_column", args.input + " lacks column " + missing + " of " +
+                                               model_name + " (its features: " + layout + ")");
+  }
+  for (const auto& name : args.keep) {
+    if (!has(name)) {
+      throw argument_error("unknown_column", args.input + " has no column '" + name + "' (--keep)");
+    }
+  }
+  if (!args.labels.empty() && !has(args.labels)) {
+    throw argument_error("unknown_column",
+                         args.input + " has no label column '" + args.labels + "' (--labels)");
+  }
+  std::vector<std::string> used;
+  const auto features = b.layout.names();
+  for (const auto* names : {&features, &args.keep}) {
+    for (const auto& name : *names) {
+      if (std::find(used.begin(), used.end(), name) == used.end()) {
+        used.push_back(name);
+      }
+    }
+  }
+  if (!args.labels.empty() && std::find(used.begin(), used.end(), args.labels) == used.end()) {
+    used.push_back(args.labels);
+  }
+  reader.select(used);
+  for (const auto& f : b.layout) {
+    reader.set_kind(f.name, f.kind == validate::feature_kind::categorical ? column_kind::categorical
+                                                                          : column_kind::numeric);
+  }
+  if (!args.labels.empty() &&
+      std::find(features.begin(), features.end(), args.labels) == features.end()) {
+    reader.set_kind(args.labels, column_kind::numeric);
+  }
+  return reader;
 }
 
 /// `path` made absolute (against the working directory) and normalised, so that the run
@@ -113,26 +168,6 @@ std::string absolute_path(const std::string& path) {
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-/// A number as a CSV field: the shortest text that reads back as the same double;
-/// empty for NaN (a missing value, as read_csv reads it).
-std::string number_field(double v) {
-  if (std::isnan(v)) {
-    return {};
-  }
-  char buffer[32];
-  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return std::string(buffer, r.ptr);
-}
-
-/// Cell `row` of `c` as text: the number, the category's name, empty when missing.
-std::string cell_text(const column& c, std::size_t row) {
-  if (c.is_numeric()) {
-    return number_field(c.values()[row]);
-  }
-  const auto code = c.codes()[row];
-  return code < 0 ? std::string() : c.vocab().name_of(code);
 }
 
 /// A CSV file written row by row into a temporary file beside `path`, and renamed onto
@@ -157,33 +192,60 @@ public:
 
   /// Appends one record, quoting a field that holds a comma, quote or line break (RFC 4180).
   void row(const std::vector<std::string>& fields) {
-    line_.clear();
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      if (i > 0) {
-        line_.push_back(',');
-      }
-      const auto& f = fields[i];
-      if (f.find_first_of(",\"\r\n") == std::string::npos) {
-        line_ += f;
-        continue;
-      }
-      line_.push_back('"');
-      for (const char ch : f) {
-        if (ch == '"') {
-          line_.push_back('"');
-        }
-        line_.push_back(ch);
-      }
-      line_.push_back('"');
+    for (const auto& f : fields) {
+      field(f);
     }
+    end_row();
+  }
+
+  /// Appends a field to the record being written (see row()).
+  void field(std::string_view f) {
+    if (!first_) {
+      line_.push_back(',');
+    }
+    first_ = false;
+    if (f.find_first_of(",\"\r\n") == std::string_view::npos) {
+      line_.append(f);
+      return;
+    }
+    line_.push_back('"');
+    for (const char ch : f) {
+      if (ch == '"') {
+        line_.push_back('"');
+      }
+      line_.push_back(ch);
+    }
+    line_.push_back('"');
+  }
+
+  /// Appends a number field: the shortest text that reads back as the same double, empty
+  /// for NaN (a missing value, as read_csv reads it).
+  void number(double v) {
+    char buffer[32];
+    const auto r = std::isnan(v) ? std::to_chars_result{buffer, {}}
+                                 : std::to_chars(buffer, buffer + sizeof buffer, v);
+    field(std::string_view(buffer, static_cast<std::size_t>(r.ptr - buffer)));
+  }
+
+  /// Appends an unsigned integer field.
+  void number(std::uint64_t v) {
+    char buffer[24];
+    const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
+    field(std::string_view(buffer, static_cast<std::size_t>(r.ptr - buffer)));
+  }
+
+  /// Ends the record. Records are written in blocks, so a row costs no system call.
+  void end_row() {
     line_.push_back('\n');
-    if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) {
-      mlguard::detail::throw_io("write_failed", "cannot write", temp_, errno);
+    first_ = true;
+    if (line_.size() >= block_size) {
+      write_out();
     }
   }
 
   /// Flushes, syncs and renames the file into place. Throws io_error (write_failed).
   void commit() {
+    write_out();
     const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
     const int err = errno;
     const bool closed = std::fclose(file_) == 0;
@@ -201,11 +263,32 @@ public:
   }
 
 private:
+  static constexpr std::size_t block_size = 1 << 16;
+
+  void write_out() {
+    if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) {
+      mlguard::detail::throw_io("write_failed", "cannot write", temp_, errno);
+    }
+    line_.clear();
+  }
+
   std::string path_;
   std::string temp_;
   std::FILE* file_ = nullptr;
-  std::string line_;
+  std::string line_; ///< records not written yet
+  bool first_ = true;
 };
+
+/// Appends cell `row` of `c` to `out`'s record: the number, the category's name, empty
+/// when missing.
+void cell(csv_output& out, const column& c, std::size_t row) {
+  if (c.is_numeric()) {
+    out.number(c.values()[row]);
+  } else {
+    const auto code = c.codes()[row];
+    out.field(code < 0 ? std::string_view() : std::string_view(c.vocab().name_of(code)));
+  }
+}
 
 /// PREDICTIONS.rejects.csv beside PREDICTIONS.csv (or PREDICTIONS + ".rejects.csv").
 std::string default_rejects_path(const std::string& predictions) {
@@ -251,81 +334,16 @@ std::string reject_reasons(const serving::outcome& o, const serving::model_bundl
   return out;
 }
 
-/// Throws argument_error naming the first cell of categorical column `c` that is not a
-/// number: the batch has text where the schema's feature `feature` wants numbers.
-[[noreturn]] void throw_not_numeric(const column& c, const std::string& input) {
-  const auto& codes = c.codes();
-  for (std::size_t r = 0; r < codes.size(); ++r) {
-    double ignored = 0;
-    if (codes[r] >= 0 && !io::parse_number(c.vocab().name_of(codes[r]), ignored)) {
-      throw argument_error("wrong_kind", input + ": row " + std::to_string(r + 1) + ", column '" +
-                                             c.name() + "': '" + c.vocab().name_of(codes[r]) +
-                                             "' is not a number, and the model's schema has '" +
-                                             c.name() + "' numeric");
-    }
-  }
-  throw argument_error("wrong_kind", input + ": column '" + c.name() +
-                                         "' is not numeric, and the model's schema has it numeric");
-}
-
-/// Checks that the batch has every feature of the layout (and the label and kept
-/// columns), with numbers where the schema wants numbers. Throws argument_error
-/// (mlguard.argument.unknown_column, wrong_kind) naming the input, the column and, for a
-/// stray text cell, its row.
-void check_columns(const table& data, const serving::model_bundle& b, const score_args& args,
-                   const std::string& model_name) {
-  std::string missing;
-  for (const auto& f : b.layout) {
-    if (data.find(f.name) == nullptr) {
-      missing.append(missing.empty() ? "'" : ", '").append(f.name).append("'");
-    }
-  }
-  if (!missing.empty()) {
-    std::string layout;
-    for (const auto& f : b.layout) {
-      layout.append(layout.empty() ? "" : ", ").append(f.name);
-    }
-    throw argument_error("unknown_column", args.input + " lacks column " + missing + " of " +
-                                               model_name + " (its features: " + layout + ")");
-  }
-  for (const auto& f : b.layout) {
-    const column& c = data.at(f.name);
-    if (f.kind != validate::feature_kind::categorical && c.is_categorical()) {
-      throw_not_numeric(c, args.input);
-    }
-  }
-  for (const auto& name : args.keep) {
-    if (data.find(name) == nullptr) {
-      throw argument_error("unknown_column", args.input + " has no column '" + name + "' (--keep)");
-    }
-  }
-  if (!args.labels.empty()) {
-    const column* label = data.find(args.labels);
-    if (label == nullptr) {
-      throw argument_error("unknown_column",
-                           args.input + " has no label column '" + args.labels + "' (--labels)");
-    }
-    if (label->is_categorical()) {
-      throw_not_numeric(*label, args.input);
-    }
-  }
-}
-
 /// The task of --task auto: classification when every finite label is 0 or 1.
-drift::model_task task_of(const std::string& task, const column* labels) {
+/// `binary_labels`: every finite label of the input is 0 or 1.
+drift::model_task task_of(const std::string& task, bool binary_labels) {
   if (task == "classification") {
     return drift::model_task::binary_classification;
   }
   if (task == "regression") {
     return drift::model_task::regression;
   }
-  bool binary = labels != nullptr;
-  if (labels != nullptr) {
-    for (const double y : labels->values()) {
-      binary = binary && (!std::isfinite(y) || y == 0.0 || y == 1.0);
-    }
-  }
-  return binary ? drift::model_task::binary_classification : drift::model_task::regression;
+  return binary_labels ? drift::model_task::binary_classification : drift::model_task::regression;
 }
 
 json drift_json(const std::optional<drift::window_report>& w) {
@@ -430,20 +448,14 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
     rec.input_bytes = static_cast<std::uint64_t>(st.st_size);
   }
   rec.input_fingerprint = "sha256:" + sha256_file(args.input);
+  const double fingerprint_seconds = seconds_since(t_read);
   const auto opened = serving::open_bundle(models, store, run.uri);
   const auto& v = opened.version;
   const std::string model_name = v.model + " v" + std::to_string(v.version);
 
-  // 2. The rows.
-  const table data = read_input(args.input, args.csv);
-  rec.timings["read"] = seconds_since(t_read);
-  if (data.rows() == 0) {
-    throw validation_error("empty_data", args.input + ": no data rows to score");
-  }
-  check_columns(data, opened.bundle, args, model_name);
-
-  // 3. The guarded model: one lane, one monitor window over the whole batch.
-  const auto t_score = clock::now();
+  // 2. The guarded model: one lane, one monitor window over the whole batch (a window
+  //    that never fills: flush() closes it at the end; binned methods keep counts, not
+  //    rows, so its memory does not grow with the input).
   serving::guarded_options options;
   options.lanes = 1;
   const drift::method stat =
@@ -455,7 +467,8 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
   const double drift_share =
       args.drift_share.value_or(1.0 / static_cast<double>(opened.bundle.layout.size()));
   options.inputs.drift_share = drift_share;
-  options.inputs.window = drift::window_options::tumbling(data.rows());
+  options.inputs.window =
+      drift::window_options::tumbling(std::numeric_limits<std::size_t>::max() / 4);
   options.predictions = options.inputs;
   options.predictions.drift_share = args.drift_share.value_or(
       1.0 /
@@ -477,28 +490,16 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
     vocabs.push_back(b.layout[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
                                                                              : nullptr);
   }
-  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const auto rows = to_matrix<row_major>(data, b.layout.names(), vocabs);
-
-  const column* labels = args.labels.empty() ? nullptr : &data.at(args.labels);
-  drift::performance_options perf;
-  perf.task = task_of(args.task, labels);
-  perf.window = data.rows() + 1; // never closes: current() is the whole batch
-  perf.pending_capacity = 1;
-  drift::performance_tracker tracker(perf);
+  const auto features = b.layout.names();
 
   run.rejects_path = rejects_path;
   csv_output predictions(args.predictions);
   csv_output rejects(rejects_path);
-  std::vector<const column*> kept;
   std::vector<std::string> header{"row", "status", "version"};
   for (const auto& name : model.output_names()) {
     header.push_back(name);
   }
-  for (const auto& name : args.keep) {
-    header.push_back(name);
-    kept.push_back(&data.at(name));
-  }
+  header.insert(header.end(), args.keep.begin(), args.keep.end());
   predictions.row(header);
   std::vector<std::string> reject_header{"row", "reasons"};
   for (const auto& f : b.layout) {
@@ -506,50 +507,105 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
   }
   rejects.row(reject_header);
 
+  // 3. The rows, chunk by chunk (--chunk-rows): memory is a chunk and the monitors'
+  //    counts, plus 16 bytes per labelled row with --labels (AUC needs every score).
+  auto reader = open_input(args, b, model_name);
+  progress_bar progress = progress_of(reader);
+  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   std::vector<double> out(model.outputs());
-  std::vector<std::string> fields;
+  std::vector<double> scored;   // the first output of each labelled, scored row
+  std::vector<double> labelled; // and its label
+  bool binary_labels = true;
   const std::string version_text = std::to_string(v.version);
-  for (std::size_t r = 0; r < data.rows(); ++r) {
-    const auto i = static_cast<Eigen::Index>(r);
-    const auto o = model.predict_into(span<const double>(rows.row(i).data(), b.layout.size()),
-                                      span<double>(out));
-    fields.assign({std::to_string(r + 1), serving::to_string(o.status), version_text});
-    for (const double y : out) {
-      fields.push_back(number_field(y));
+  double read_seconds = 0;
+  double score_seconds = 0;
+  std::uint64_t rows_seen = 0;
+  table chunk;
+  for (;;) {
+    auto t = clock::now();
+    if (!reader.next(chunk)) {
+      break;
     }
-    for (const column* c : kept) {
-      fields.push_back(cell_text(*c, r));
+    read_seconds += seconds_since(t);
+    t = clock::now();
+    const auto rows = to_matrix<row_major>(chunk, features, vocabs);
+    const column* labels = args.labels.empty() ? nullptr : &chunk.at(args.labels);
+    std::vector<const column*> kept;
+    for (const auto& name : args.keep) {
+      kept.push_back(&chunk.at(name));
     }
-    predictions.row(fields);
-    if (o.status == serving::request_status::rejected) {
-      fields.assign({std::to_string(r + 1), reject_reasons(o, b)});
-      for (const auto& f : b.layout) {
-        fields.push_back(cell_text(data.at(f.name), r));
+    for (std::size_t r = 0; r < chunk.rows(); ++r) {
+      const std::uint64_t row_number = rows_seen + r + 1;
+      const auto o = model.predict_into(
+          span<const double>(rows.row(static_cast<Eigen::Index>(r)).data(), b.layout.size()),
+          span<double>(out));
+      predictions.number(row_number);
+      predictions.field(serving::to_string(o.status));
+      predictions.field(version_text);
+      for (const double y : out) {
+        predictions.number(y);
       }
-      rejects.row(fields);
-    } else if (labels != nullptr) {
-      tracker.observe(out[0], labels->values()[r]);
+      for (const column* c : kept) {
+        cell(predictions, *c, r);
+      }
+      predictions.end_row();
+      const double y = labels != nullptr ? labels->values()[r] : 0.0;
+      binary_labels = binary_labels && (!std::isfinite(y) || y == 0.0 || y == 1.0);
+      if (o.status == serving::request_status::rejected) {
+        rejects.number(row_number);
+        rejects.field(reject_reasons(o, b));
+        for (const auto& f : b.layout) {
+          cell(rejects, chunk.at(f.name), r);
+        }
+        rejects.end_row();
+      } else if (labels != nullptr) {
+        scored.push_back(out[0]);
+        labelled.push_back(y);
+      }
     }
+    rows_seen += chunk.rows();
+    score_seconds += seconds_since(t);
+    progress.update(reader);
   }
+  progress.finish();
+  note_non_numbers(reader);
+  rec.timings["read"] = fingerprint_seconds + read_seconds;
+  if (rows_seen == 0) {
+    throw validation_error("empty_data", args.input + ": no data rows to score");
+  }
+  const auto t_flush = clock::now();
   model.flush();
-  rec.timings["score"] = seconds_since(t_score);
+
+  // Performance over the whole batch: one window that never closes.
+  drift::performance_options perf;
+  perf.task = task_of(args.task, binary_labels && !args.labels.empty());
+  perf.window = scored.size() + 1;
+  perf.pending_capacity = 1;
+  drift::performance_tracker tracker(perf);
+  for (std::size_t i = 0; i < scored.size(); ++i) {
+    tracker.observe(scored[i], labelled[i]);
+  }
+  std::vector<double>().swap(scored);
+  std::vector<double>().swap(labelled);
+  rec.timings["score"] = score_seconds + seconds_since(t_flush);
 
   // 4. Counts, findings.
   const auto counts = model.counts();
-  rec.counts = {{"rows", data.rows()},         {"ok", counts.ok},
+  rec.counts = {{"rows", rows_seen},           {"ok", counts.ok},
                 {"flagged", counts.flagged},   {"imputed", counts.imputed},
                 {"rejected", counts.rejected}, {"imputed_values", counts.imputed_values}};
   const double rejected_share =
-      static_cast<double>(counts.rejected) / static_cast<double>(data.rows());
+      static_cast<double>(counts.rejected) / static_cast<double>(rows_seen);
   rec.metrics["rejected_share"] = rejected_share;
   rec.thresholds["max_rejected"] = args.max_rejected;
   rec.thresholds["drift_share"] = drift_share;
   rec.thresholds["drift_threshold"] = args.threshold.value_or(drift::default_threshold(stat));
   if (rejected_share > args.max_rejected) {
     char text[160];
-    std::snprintf(text, sizeof text, "rejected: %llu of %zu rows (%.3g%%), above %.3g%%",
-                  static_cast<unsigned long long>(counts.rejected), data.rows(),
-                  100 * rejected_share, 100 * args.max_rejected);
+    std::snprintf(text, sizeof text, "rejected: %llu of %llu rows (%.3g%%), above %.3g%%",
+                  static_cast<unsigned long long>(counts.rejected),
+                  static_cast<unsigned long long>(rows_seen), 100 * rejected_share,
+                  100 * args.max_rejected);
     run.findings.push_back(text);
   }
   if (input_drift) {
@@ -571,7 +627,7 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
     rec.counts["drifted_outputs"] = prediction_drift->drift.drifted;
   }
   json performance = nullptr;
-  if (labels != nullptr) {
+  if (!args.labels.empty()) {
     const auto p = tracker.current();
     run.performance = p;
     run.task = perf.task == drift::model_task::regression ? "regression" : "classification";
@@ -636,7 +692,7 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
   doc["input"] = {{"path", rec.input},
                   {"fingerprint", rec.input_fingerprint},
                   {"bytes", rec.input_bytes},
-                  {"rows", data.rows()}};
+                  {"rows", rows_seen}};
   doc["counts"] = rec.counts;
   doc["rejected_share"] = json_number(rejected_share);
   doc["anomalies"] = std::move(anomalies);

@@ -1,5 +1,5 @@
-// The big-file test (ctest label big_file): `mlguard profile`, `validate` and
-// `monitor` on a generated CSV of MLGUARD_BIG_CSV_MB megabytes (default 200;
+// The big-file test (ctest label big_file): `mlguard profile`, `validate`,
+// `monitor` and `score` on a generated CSV of MLGUARD_BIG_CSV_MB megabytes (default 200;
 // 1000 for the 1 GB check of issue 15, run by hand) keep their peak RSS
 // under 200 MB, because they read the file in chunks.
 //
@@ -29,6 +29,12 @@
 
 #include "cli_support.hpp"
 #include "mlguard/core/json.hpp"
+#include "mlguard/core/table_ops.hpp"
+#include "mlguard/io/csv.hpp"
+#include "mlguard/pipeline/imputer.hpp"
+#include "mlguard/pipeline/linear_regression.hpp"
+#include "mlguard/pipeline/pipeline.hpp"
+#include "mlguard/pipeline/standard_scaler.hpp"
 #include "test_support.hpp"
 
 extern char** environ;
@@ -218,7 +224,7 @@ std::uint64_t big_csv_megabytes() {
 
 using namespace big_file_test;
 
-TEST_CASE("big file: profile and validate and monitor of a large CSV peak under 200 MB" *
+TEST_CASE("big file: profile, validate, monitor and score of a large CSV peak under 200 MB" *
           doctest::test_suite("big_file")) {
   const std::uint64_t megabytes = big_csv_megabytes();
   const long bound_kb = 200 * 1000; // 200 MB, as issue 15 asks (ru_maxrss is in KiB: stricter)
@@ -234,6 +240,26 @@ TEST_CASE("big file: profile and validate and monitor of a large CSV peak under 
 
   REQUIRE(test::run_cli({"schema", "infer", ref, "-o", dir.file("schema.json")}).exit_code == 0);
   REQUIRE(test::run_cli({"profile", ref, "-o", dir.file("ref.json")}).exit_code == 0);
+  // score's model: `score` from amount and items (with the city), fitted on the
+  // training rows, bundled and published as big@champion.
+  {
+    const std::vector<std::string> features{"amount", "items"};
+    const table train = io::read_csv(ref);
+    pipeline::static_pipeline<pipeline::imputer, pipeline::standard_scaler,
+                              pipeline::linear_regression>
+        fitted;
+    fitted.fit(to_matrix<Eigen::MatrixXd>(train, features), features, train.at("score").vector());
+    fitted.save(dir.file("pipeline.json"));
+    const auto made = test::run_cli({"bundle", "create", "--pipeline", dir.file("pipeline.json"),
+                                     "--data", ref, "--out", dir.file("bundle")});
+    REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    const auto root = dir.file("registry");
+    REQUIRE(test::run_cli({"registry", "--root", root, "publish", "big", dir.file("bundle")})
+                .exit_code == 0);
+    REQUIRE(
+        test::run_cli({"registry", "--root", root, "alias", "big", "champion", "1"}).exit_code ==
+        0);
+  }
 
   struct step {
     const char* name;
@@ -249,6 +275,11 @@ TEST_CASE("big file: profile and validate and monitor of a large CSV peak under 
       {"monitor",
        {"monitor", "--reference", ref, "--window", "100000", "--format", "json", "-o",
         dir.file("windows.jsonl"), big},
+       1},
+      // Exit 1: the shifted amount drifts against the bundle's reference profile.
+      {"score",
+       {"score", "--registry", dir.file("registry"), "--model", "big@champion", big, "-o",
+        dir.file("predictions.csv"), "--report", dir.file("score.json")},
        1},
   };
   for (const auto& s : steps) {
@@ -270,4 +301,12 @@ TEST_CASE("big file: profile and validate and monitor of a large CSV peak under 
   REQUIRE(!windows.empty());
   CHECK(windows.size() == rows / 100000);
   CHECK(windows.back()["last_row"] == rows / 100000 * 100000);
+  const auto scored = parse_json(test::read_file(dir.file("score.json")), "score.json");
+  CHECK(scored["input"]["rows"] == rows);
+  CHECK(scored["drift"]["inputs"]["rows"] == rows);
+  CHECK(scored["counts"]["ok"].get<std::uint64_t>() +
+            scored["counts"]["imputed"].get<std::uint64_t>() +
+            scored["counts"]["flagged"].get<std::uint64_t>() +
+            scored["counts"]["rejected"].get<std::uint64_t>() ==
+        rows);
 }

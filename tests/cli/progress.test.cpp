@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "serving/serving_support.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -194,6 +195,38 @@ TEST_CASE("progress: a line on a terminal's stderr that is erased at the end and
     before.insert(before.begin(), "-q");
     CHECK(run_on_tty(before).tty.empty());
   }
+  ::unsetenv("MLGUARD_PROGRESS_DELAY_MS");
+}
+
+TEST_CASE("progress: mlguard score draws the line on a terminal too, and none with --quiet") {
+  using namespace progress_test;
+  const test::temp_dir dir;
+  serving::save_bundle(dir.file("bundle"), test::tip_bundle());
+  const auto root = dir.file("registry");
+  REQUIRE(test::run_cli({"registry", "--root", root, "publish", "tips", dir.file("bundle")})
+              .exit_code == 0);
+  const table trips = test::tip_trips(3, 12.0, 5000);
+  std::string csv = "fare,distance\n";
+  char line[80];
+  for (std::size_t i = 0; i < trips.rows(); ++i) {
+    std::snprintf(line, sizeof line, "%.17g,%.17g\n", trips.at("fare").values()[i],
+                  trips.at("distance").values()[i]);
+    csv += line;
+  }
+  const auto input = dir.write("trips.csv", csv);
+  const std::vector<std::string> args{
+      "score",        "--registry", root, "--model",         "models:/tips/1", input,
+      "--chunk-rows", "500",        "-o", dir.file("p.csv"), "--no-record"};
+  ::setenv("MLGUARD_PROGRESS_DELAY_MS", "0", 1);
+  const auto tty = run_on_tty(args);
+  CHECK_MESSAGE(tty.exit_code == 0, tty.tty);
+  CHECK(shows_progress(tty.tty));
+  auto quiet = args;
+  quiet.push_back("--quiet");
+  const auto silent = run_on_tty(quiet);
+  CHECK(silent.exit_code == 0);
+  CHECK(silent.tty.empty());
+  CHECK(test::run_cli(args).err.empty()); // stderr on a pipe: no line
   ::unsetenv("MLGUARD_PROGRESS_DELAY_MS");
 }
 

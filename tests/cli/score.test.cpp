@@ -436,9 +436,25 @@ TEST_CASE("mlguard score on NYC taxi: a corrupt line, a missing column, a damage
       start = fare.find(',', start) + 1;
     }
     fare.replace(start, fare.find(',', start) - start, "N/A");
-    const auto r = score(dir.write("text.csv", fare));
-    one_line(r, "mlguard.argument.wrong_kind");
-    CHECK(r.err.find("row 5, column 'fare_amount': 'N/A' is not a number") != std::string::npos);
+    const auto text_csv = dir.write("text.csv", fare);
+    const auto r = score(text_csv);
+    one_line(r, "mlguard.io.csv_not_a_number");
+    // The schema declares the column numeric: the cell's line (the 5th data row is line
+    // 6) and column, whichever chunk it is in.
+    CHECK_MESSAGE(r.err.find(text_csv + ":6:") != std::string::npos, r.err);
+    CHECK(r.err.find("'N/A' in column 'fare_amount' is not a number, and the column is declared "
+                     "numeric") != std::string::npos);
+    const auto chunked = score(text_csv, {"--chunk-rows", "2"});
+    one_line(chunked, "mlguard.io.csv_not_a_number");
+    CHECK(chunked.err.find(text_csv + ":6:") != std::string::npos);
+    // With --non-numbers missing the cell is a missing value, which the schema's
+    // policy handles: the row is scored, and a note says where the text was.
+    const auto missing =
+        test::run_cli({"score", "--registry", root, "--model", "taxi@champion", text_csv, "-o",
+                       dir.file("missing.csv"), "--non-numbers", "missing", "--no-record"});
+    CHECK_MESSAGE(missing.exit_code != 2, missing.err);
+    CHECK(missing.err.find("1 text cells read as missing, the first 'N/A' at line 6") !=
+          std::string::npos);
   }
   SUBCASE("a bundle whose bytes changed: digest mismatch, and the failed run is recorded") {
     const auto bundles = std::filesystem::path(root) / "artifacts" / "bundles";
