@@ -45,6 +45,9 @@ void add_detect_command(CLI::App& app, int& status);
 /// recorded in the registry); `status` receives exit_findings when a finding crosses its
 /// threshold (rejected share, input drift, performance).
 void add_score_command(CLI::App& app, int& status);
+/// Registers `mlguard assess` (a bundle's risks before deployment); `status` receives
+/// exit_findings when a blocking risk is open.
+void add_assess_command(CLI::App& app, int& status);
 /// Registers `mlguard replay` (a rollback trace through a policy, offline);
 /// `status` receives exit_findings when it decides a rollback or a hold.
 void add_replay_command(CLI::App& app, int& status);

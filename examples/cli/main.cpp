@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   mlguard::cli::add_bundle_command(app, status);
   mlguard::cli::add_replay_command(app, status);
   mlguard::cli::add_score_command(app, status);
+  mlguard::cli::add_assess_command(app, status);
 
   try {
     app.parse(argc, argv);

@@ -126,6 +126,7 @@
 #include "mlguard/serving/pipeline_model.hpp"
 #include "mlguard/serving/publish.hpp"
 #include "mlguard/serving/registry_follower.hpp"
+#include "mlguard/serving/risk_assessment.hpp"
 #include "mlguard/serving/router.hpp"
 #include "mlguard/serving/serving_metrics.hpp"
 #endif
@@ -140,6 +141,8 @@
 #include "mlguard/report/metric_registry.hpp"
 #include "mlguard/report/metric_writer.hpp"
 #include "mlguard/report/monitor_metrics.hpp"
+#include "mlguard/report/risk_html.hpp"
+#include "mlguard/report/risk_report.hpp"
 #include "mlguard/report/stderr_sink.hpp"
 #include "mlguard/report/timeline_html.hpp"
 #include "mlguard/report/validation_html.hpp"
