@@ -121,10 +121,10 @@ TEST_CASE("fairness_monitor: sliding windows") {
 TEST_CASE("fairness_monitor: time windows") {
   manual_clock clock;
   const auto s = make_stream(90);
-  const auto o =
-      scored(drift::window_options::tumbling_time(std::chrono::seconds(10), 1000));
+  const auto o = scored(drift::window_options::tumbling_time(std::chrono::seconds(10), 1000));
   std::vector<fairness_window> got;
-  fairness_monitor m(o, [&](const fairness_window& w) { got.push_back(w); }, clock);
+  fairness_monitor m(
+      o, [&](const fairness_window& w) { got.push_back(w); }, clock);
   for (std::size_t i = 0; i < 90; ++i) {
     m.observe(s.group[i], s.label[i], s.score[i]);
     clock.advance(std::chrono::milliseconds(250)); // 40 rows per 10 s
@@ -262,8 +262,7 @@ TEST_CASE("fairness_monitor: the taxi sample's windows match the sklearn fixture
     CHECK(got[k].metrics.demographic_parity_difference ==
           e["demographic_parity_difference"].get<double>());
     CHECK(got[k].metrics.demographic_parity_ratio == e["demographic_parity_ratio"].get<double>());
-    CHECK(got[k].metrics.equalized_odds_difference ==
-          e["equalized_odds_difference"].get<double>());
+    CHECK(got[k].metrics.equalized_odds_difference == e["equalized_odds_difference"].get<double>());
     CHECK(got[k].metrics.equal_opportunity_difference ==
           e["equal_opportunity_difference"].get<double>());
     for (std::size_t j = 0; j < got[k].metrics.groups.size(); ++j) {

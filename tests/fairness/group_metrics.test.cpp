@@ -74,10 +74,10 @@ TEST_CASE("fairness::evaluate: Fairlearn's definitions on sklearn's per-group co
     if (c.contains("threshold")) {
       o.decision_threshold = c["threshold"].get<double>();
     }
-    const auto m = evaluate(c["y_true"].get<std::vector<double>>(),
-                            c["y_pred"].get<std::vector<double>>(),
-                            c["groups"].get<std::vector<std::int32_t>>(),
-                            c["names"].get<std::vector<std::string>>(), o);
+    const auto m =
+        evaluate(c["y_true"].get<std::vector<double>>(), c["y_pred"].get<std::vector<double>>(),
+                 c["groups"].get<std::vector<std::int32_t>>(),
+                 c["names"].get<std::vector<std::string>>(), o);
     check_metrics(m, c["expected"]);
   }
 }
@@ -101,9 +101,8 @@ TEST_CASE("fairness::evaluate: undefined rates count as 0 (Fairlearn) or are ski
   CHECK(skipped.tpr_difference == 0.0);
   CHECK(skipped.fpr_difference == zero.fpr_difference);
   // No group with negatives at all: no FPR disparity, so no equalized odds.
-  const auto no_negatives =
-      evaluate(std::vector<double>{1, 1}, std::vector<double>{1, 0},
-               std::vector<std::int32_t>{0, 1}, names, skip);
+  const auto no_negatives = evaluate(std::vector<double>{1, 1}, std::vector<double>{1, 0},
+                                     std::vector<std::int32_t>{0, 1}, names, skip);
   CHECK_FALSE(no_negatives.fpr_difference.has_value());
   CHECK_FALSE(no_negatives.equalized_odds_difference.has_value());
   CHECK(no_negatives.tpr_difference == 1.0);
@@ -154,9 +153,9 @@ TEST_CASE("fairness::evaluate: bad input is an error naming the row") {
   const std::vector<double> p{1, 1, 0};
   const std::vector<std::int32_t> g{0, 1, 1};
   SUBCASE("empty") {
-    MLGUARD_CHECK_THROWS_ID(evaluate(std::vector<double>{}, std::vector<double>{},
-                                     std::vector<std::int32_t>{}, names),
-                            "mlguard.fairness.empty_input");
+    MLGUARD_CHECK_THROWS_ID(
+        evaluate(std::vector<double>{}, std::vector<double>{}, std::vector<std::int32_t>{}, names),
+        "mlguard.fairness.empty_input");
   }
   SUBCASE("sizes differ") {
     MLGUARD_CHECK_THROWS_ID(evaluate(y, std::vector<double>{1, 0}, g, names),
@@ -172,9 +171,8 @@ TEST_CASE("fairness::evaluate: bad input is an error naming the row") {
       CHECK(e.id() == "mlguard.fairness.bad_label");
       CHECK(std::string(e.message()) == "row 1: label 2.0 is not 0 or 1");
     }
-    MLGUARD_CHECK_THROWS_ID(
-        evaluate(std::vector<double>{1, std::nan(""), 0}, p, g, names),
-        "mlguard.fairness.bad_label");
+    MLGUARD_CHECK_THROWS_ID(evaluate(std::vector<double>{1, std::nan(""), 0}, p, g, names),
+                            "mlguard.fairness.bad_label");
     MLGUARD_CHECK_THROWS_ID(evaluate(y, std::vector<double>{0.7, 1, 0}, g, names),
                             "mlguard.fairness.bad_label");
   }
@@ -216,9 +214,9 @@ TEST_CASE("fairness::evaluate: bad input is an error naming the row") {
 }
 
 TEST_CASE("fairness: metric_entries for the registry, thresholds, JSON fields") {
-  const auto m = evaluate(std::vector<double>{1, 0, 1, 0}, std::vector<double>{1, 1, 0, 0},
-                          std::vector<std::int32_t>{0, 0, 1, 1},
-                          std::vector<std::string>{"a", "b"});
+  const auto m =
+      evaluate(std::vector<double>{1, 0, 1, 0}, std::vector<double>{1, 1, 0, 0},
+               std::vector<std::int32_t>{0, 0, 1, 1}, std::vector<std::string>{"a", "b"});
   const auto entries = metric_entries(m, "fairness.zone");
   CHECK(entries.at("fairness.zone.demographic_parity_difference") == 1.0);
   CHECK(entries.at("fairness.zone.rows") == 4.0);

@@ -42,7 +42,7 @@ TEST_CASE("guards::fairness_limit: refuses an unfair candidate with its numbers"
   reg.create_model("tips");
   reg.register_version("tips", "mem://1", recorded(0.5));  // parity
   reg.register_version("tips", "mem://2", recorded(0.25)); // difference 0.25, ratio 0.5
-  reg.register_version("tips", "mem://3");                  // nothing recorded
+  reg.register_version("tips", "mem://3");                 // nothing recorded
   reg.guards().add("fair",
                    registry::guards::fairness_limit(
                        "fairness.zone", {fairness::disparity::demographic_parity_difference, 0.1}),
@@ -61,31 +61,31 @@ TEST_CASE("guards::fairness_limit: refuses an unfair candidate with its numbers"
   CHECK(static_cast<bool>(reg.set_alias("tips", "challenger", 2)));
 
   SUBCASE("the ratio: the four-fifths rule") {
-    reg.guards().add("fair", registry::guards::fairness_limit(
-                                 "fairness.zone", {fairness::disparity::demographic_parity_ratio,
-                                                   0.8}));
+    reg.guards().add("fair",
+                     registry::guards::fairness_limit(
+                         "fairness.zone", {fairness::disparity::demographic_parity_ratio, 0.8}));
     r = reg.set_alias("tips", "champion", 2);
     CHECK(r.outcome == registry::alias_outcome::refused);
     CHECK(r.reason == "fairness.zone.demographic_parity_ratio 0.500000 < 0.800000");
   }
   SUBCASE("too little evidence") {
-    reg.guards().add("fair", registry::guards::fairness_limit(
-                                 "fairness.zone",
-                                 {fairness::disparity::demographic_parity_difference, 0.5}, 2,
-                                 1000));
+    reg.guards().add(
+        "fair",
+        registry::guards::fairness_limit(
+            "fairness.zone", {fairness::disparity::demographic_parity_difference, 0.5}, 2, 1000));
     r = reg.set_alias("tips", "champion", 2);
     CHECK(r.outcome == registry::alias_outcome::refused);
     CHECK(r.reason == "fairness.zone was measured on 80 rows, fewer than 1000");
-    reg.guards().add("fair", registry::guards::fairness_limit(
-                                 "fairness.zone",
-                                 {fairness::disparity::demographic_parity_difference, 0.5}, 3));
+    reg.guards().add(
+        "fair", registry::guards::fairness_limit(
+                    "fairness.zone", {fairness::disparity::demographic_parity_difference, 0.5}, 3));
     r = reg.set_alias("tips", "champion", 2);
     CHECK(r.reason == "fairness.zone compared 2 groups, fewer than 3");
   }
   SUBCASE("a looser limit lets it through") {
-    reg.guards().add("fair", registry::guards::fairness_limit(
-                                 "fairness.zone",
-                                 {fairness::disparity::demographic_parity_difference, 0.3}));
+    reg.guards().add(
+        "fair", registry::guards::fairness_limit(
+                    "fairness.zone", {fairness::disparity::demographic_parity_difference, 0.3}));
     CHECK(reg.set_alias("tips", "champion", 2).outcome == registry::alias_outcome::applied);
   }
 }

@@ -8,6 +8,8 @@
 #include "../registry/registry_fixtures.hpp"
 #include "mlguard/fairness/fairness_monitor.hpp"
 #include "mlguard/registry/in_memory_registry.hpp"
+#include "mlguard/rollback/controller.hpp"
+#include "mlguard/rollback/fairness_policy.hpp"
 #include "mlguard/rollback/fairness_signals.hpp"
 #include "test_support.hpp"
 
@@ -33,7 +35,7 @@ TEST_CASE("fairness signals: windows become observations, one per disparity") {
   w.metrics.groups[1].counts = {};
   fairness::summarise(w.metrics, fairness::undefined_rate::skip);
   CHECK(rollback::observations_of(w, 4, timestamp{}).empty()); // one group: no evidence
-  CHECK(rollback::fairness_signal(fairness::disparity::equalized_odds_difference, "fairness.zone") ==
+  CHECK(fairness::metric_name(fairness::disparity::equalized_odds_difference, "fairness.zone") ==
         "fairness.zone.equalized_odds_difference");
   const auto p =
       rollback::fairness_policy({fairness::disparity::demographic_parity_ratio, 0.8}, 0.85, 100);
@@ -61,8 +63,7 @@ TEST_CASE("fairness signals: an unfair version is rolled back by the controller"
   co.clock = &clock;
   rollback::rollback_controller controller(
       reg,
-      rollback::fairness_policy({fairness::disparity::demographic_parity_difference, 0.2}, 0.1,
-                                50),
+      rollback::fairness_policy({fairness::disparity::demographic_parity_difference, 0.2}, 0.1, 50),
       co);
   CHECK(controller.poll().empty());
 

@@ -60,10 +60,9 @@ struct fairness_window : drift::window_span {
                                    std::string_view source = "fairness_window") {
     const auto r = json_reader::document(
         document, format, std::string(source),
-        {"window", "first_row", "last_row", "rows", "start_ns", "groups_present",
-         "undefined_rates", "demographic_parity_difference", "demographic_parity_ratio",
-         "equalized_odds_difference", "equal_opportunity_difference", "tpr_difference",
-         "fpr_difference", "groups"});
+        {"window", "first_row", "last_row", "rows", "start_ns", "groups_present", "undefined_rates",
+         "demographic_parity_difference", "demographic_parity_ratio", "equalized_odds_difference",
+         "equal_opportunity_difference", "tpr_difference", "fpr_difference", "groups"});
     fairness_window w;
     static_cast<drift::window_span&>(w) = drift::read_window_span(r);
     w.metrics = read_metrics_fields(r);

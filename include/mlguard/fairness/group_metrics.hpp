@@ -48,6 +48,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
+#include "mlguard/fairness/disparity.hpp"
 
 namespace mlguard::fairness {
 
@@ -134,35 +135,6 @@ struct fairness_metrics {
   std::optional<double> equal_opportunity_difference;  ///< tpr_difference
 };
 
-/// A disparity of fairness_metrics, by name (thresholds, guards, signals).
-enum class disparity {
-  demographic_parity_difference,
-  demographic_parity_ratio,
-  equalized_odds_difference,
-  equal_opportunity_difference,
-  tpr_difference,
-  fpr_difference
-};
-
-/// The disparity's field name, e.g. "demographic_parity_difference".
-inline const char* to_string(disparity d) noexcept {
-  switch (d) {
-  case disparity::demographic_parity_ratio:
-    return "demographic_parity_ratio";
-  case disparity::equalized_odds_difference:
-    return "equalized_odds_difference";
-  case disparity::equal_opportunity_difference:
-    return "equal_opportunity_difference";
-  case disparity::tpr_difference:
-    return "tpr_difference";
-  case disparity::fpr_difference:
-    return "fpr_difference";
-  case disparity::demographic_parity_difference:
-  default:
-    return "demographic_parity_difference";
-  }
-}
-
 /// The value of disparity `d` in `m` (unset when undefined there).
 inline std::optional<double> value_of(const fairness_metrics& m, disparity d) noexcept {
   switch (d) {
@@ -181,23 +153,6 @@ inline std::optional<double> value_of(const fairness_metrics& m, disparity d) no
     return m.demographic_parity_difference;
   }
 }
-
-/// A fairness limit on one disparity: a difference must stay at or below
-/// `limit`, the ratio at or above it (the "four-fifths rule" is
-/// {demographic_parity_ratio, 0.8}). Used by registry::guards::fairness
-/// (registry/fairness_guard.hpp) and rollback::fairness_policy
-/// (rollback/fairness_signals.hpp).
-struct fairness_threshold {
-  disparity metric = disparity::demographic_parity_difference;
-  double limit = 0.1;
-
-  /// True for the ratio, whose fair side is high.
-  bool higher_is_fairer() const noexcept { return metric == disparity::demographic_parity_ratio; }
-  /// True when `value` is on the unfair side of the limit (NaN: true).
-  bool violated(double value) const noexcept {
-    return higher_is_fairer() ? !(value >= limit) : !(value <= limit);
-  }
-};
 
 /// Fills each group's rates and the disparities of `m` from its groups'
 /// counts (rows, groups_present included). Never allocates or throws: the
@@ -300,10 +255,9 @@ inline std::string number_text(double v) {
 /// mlguard.argument.size_mismatch (lengths differ), unknown_code (a group
 /// code outside group_names, or missing_code).
 template <class = void> // deferred: see core/json.hpp
-fairness_metrics evaluate(span<const double> y_true, span<const double> y_pred,
-                          span<const std::int32_t> groups,
-                          const std::vector<std::string>& group_names,
-                          const fairness_options& options = {}) {
+fairness_metrics
+evaluate(span<const double> y_true, span<const double> y_pred, span<const std::int32_t> groups,
+         const std::vector<std::string>& group_names, const fairness_options& options = {}) {
   options.validate();
   if (group_names.empty()) {
     throw fairness_error("invalid_option", "fairness metrics need at least one group name");
@@ -341,11 +295,11 @@ fairness_metrics evaluate(span<const double> y_true, span<const double> y_pred,
     if (code < 0 || static_cast<std::size_t>(code) >= group_names.size()) {
       throw argument_error("unknown_code",
                            "row " + std::to_string(i) +
-                               (code == missing_code ? std::string(": the group is missing")
-                                                     : ": group code " + std::to_string(code) +
-                                                           " is not one of the " +
-                                                           std::to_string(group_names.size()) +
-                                                           " groups"));
+                               (code == missing_code
+                                    ? std::string(": the group is missing")
+                                    : ": group code " + std::to_string(code) +
+                                          " is not one of the " +
+                                          std::to_string(group_names.size()) + " groups"));
     }
     m.groups[static_cast<std::size_t>(code)].counts.add(y == 1.0, predicted);
   }
@@ -373,16 +327,15 @@ fairness_metrics evaluate(const table& t, std::string_view label, std::string_vi
 template <class = void>
 std::map<std::string, double> metric_entries(const fairness_metrics& m, std::string_view prefix) {
   std::map<std::string, double> out;
-  const std::string p = std::string(prefix) + ".";
   for (auto d : {disparity::demographic_parity_difference, disparity::demographic_parity_ratio,
                  disparity::equalized_odds_difference, disparity::equal_opportunity_difference,
                  disparity::tpr_difference, disparity::fpr_difference}) {
     if (const auto v = value_of(m, d)) {
-      out[p + to_string(d)] = *v;
+      out[metric_name(d, prefix)] = *v;
     }
   }
-  out[p + "rows"] = static_cast<double>(m.rows);
-  out[p + "groups_present"] = static_cast<double>(m.groups_present);
+  out[std::string(prefix) + ".rows"] = static_cast<double>(m.rows);
+  out[std::string(prefix) + ".groups_present"] = static_cast<double>(m.groups_present);
   return out;
 }
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <utility>
 
-#include "mlguard/fairness/group_metrics.hpp"
+#include "mlguard/fairness/disparity.hpp"
 #include "mlguard/registry/guards.hpp"
 
 namespace mlguard::registry::guards {
@@ -35,7 +35,7 @@ transition_guard fairness_limit(std::string prefix, fairness::fairness_threshold
                                 std::uint64_t min_groups = 2, std::uint64_t min_rows = 0) {
   return [prefix = std::move(prefix), limit, min_groups, min_rows](const transition& t) {
     const auto& metrics = t.candidate->metrics;
-    const std::string name = prefix + "." + fairness::to_string(limit.metric);
+    const std::string name = fairness::metric_name(limit.metric, prefix);
     const auto groups = metrics.find(prefix + ".groups_present");
     const auto rows = metrics.find(prefix + ".rows");
     const auto value = metrics.find(name);
@@ -49,11 +49,11 @@ transition_guard fairness_limit(std::string prefix, fairness::fairness_threshold
       return v >= 0 && v < 1e19 ? std::to_string(static_cast<std::uint64_t>(v)) : std::to_string(v);
     };
     if (!(groups->second >= static_cast<double>(min_groups))) {
-      return guard_verdict::refuse(prefix +  " compared " + count(groups->second) +
+      return guard_verdict::refuse(prefix + " compared " + count(groups->second) +
                                    " groups, fewer than " + std::to_string(min_groups));
     }
     if (!(rows->second >= static_cast<double>(min_rows))) {
-      return guard_verdict::refuse(prefix +  " was measured on " + count(rows->second) +
+      return guard_verdict::refuse(prefix + " was measured on " + count(rows->second) +
                                    " rows, fewer than " + std::to_string(min_rows));
     }
     if (limit.violated(value->second)) {

@@ -3,9 +3,10 @@
 
 // A fairness limit as a rollback signal: a fairness_monitor's closed windows
 // become a controller's observations (signal.hpp), one per disparity, named
-// "<prefix>.<disparity>" (e.g. "fairness.demographic_parity_difference";
-// value = the disparity, samples = rows in the window), and fairness_policy
-// turns a fairness::fairness_threshold into a threshold policy on one of them.
+// "<prefix>.<disparity>" (fairness::metric_name, e.g. "fairness.demographic_parity_difference";
+// value = the disparity, samples = rows in the window); fairness_policy
+// (rollback/fairness_policy.hpp) turns a fairness::fairness_threshold into a
+// threshold policy on one of them.
 //
 //   fairness::fairness_monitor monitor(options,
 //       rollback::feed_fairness(controller, version, clock));
@@ -24,26 +25,17 @@
 #include "mlguard/core/clock.hpp"
 #include "mlguard/fairness/fairness_monitor.hpp"
 #include "mlguard/fairness/group_metrics.hpp"
-#include "mlguard/rollback/controller.hpp"
-#include "mlguard/rollback/policy.hpp"
 #include "mlguard/rollback/signal.hpp"
 
 namespace mlguard::rollback {
-
-/// The signal name of disparity `d`: "<prefix>.<disparity>".
-inline std::string fairness_signal(fairness::disparity d, std::string_view prefix = "fairness") {
-  std::string s(prefix);
-  s.append(".").append(fairness::to_string(d));
-  return s;
-}
 
 /// A closed fairness window as observations of `version` at `t`: one per
 /// disparity it defines (samples = rows in the window). A window that
 /// compared fewer than `min_groups` groups gives none: no evidence either way.
 template <class = void> // deferred: see core/json.hpp
 std::vector<observation> observations_of(const fairness::fairness_window& w, int version,
-                                                timestamp t, std::string_view prefix = "fairness",
-                                                std::uint64_t min_groups = 2) {
+                                         timestamp t, std::string_view prefix = "fairness",
+                                         std::uint64_t min_groups = 2) {
   std::vector<observation> out;
   if (w.metrics.groups_present < min_groups) {
     return out;
@@ -54,30 +46,21 @@ std::vector<observation> observations_of(const fairness::fairness_window& w, int
                  fairness::disparity::equal_opportunity_difference,
                  fairness::disparity::tpr_difference, fairness::disparity::fpr_difference}) {
     if (const auto v = fairness::value_of(w.metrics, d)) {
-      out.push_back(observation{t, version, fairness_signal(d, prefix), *v, w.rows});
+      out.push_back(observation{t, version, fairness::metric_name(d, prefix), *v, w.rows});
     }
   }
   return out;
 }
 
-/// A threshold policy (hysteresis) on a fairness signal: trips when the
-/// disparity passes `limit.limit` (above it for a difference, below it for the
-/// ratio), clears when it is back past `reset`; windows of fewer than
-/// `min_samples` rows are ignored. Throws rollback_error
-/// (mlguard.rollback.invalid_option) when `reset` is beyond the limit on the unfair side.
-template <class = void> // deferred: see core/json.hpp
-policy fairness_policy(const fairness::fairness_threshold& limit, double reset,
-                       std::uint64_t min_samples = 0, std::string_view prefix = "fairness") {
-  return threshold(fairness_signal(limit.metric, prefix), limit.limit, reset,
-                   limit.higher_is_fairer() ? worse::below : worse::above, min_samples);
-}
-
 /// A fairness_monitor callback that feeds each closed window to `controller`
-/// as observations of `version` (0: whichever version the alias serves),
+/// (a rollback_controller, or anything with observe(observation)) as
+/// observations of `version` (0: whichever version the alias serves),
 /// stamped by `clock`, then calls `next`. The controller and the clock must
-/// outlive the monitor.
-template <class = void>
-fairness::fairness_monitor::callback feed_fairness(rollback_controller& controller, int version = 0,
+/// outlive the monitor. A template on the controller, so this header does
+/// not pull in controller.hpp (the registry, alerts): its caller has it.
+template <class Controller>
+fairness::fairness_monitor::callback
+feed_fairness(Controller& controller, int version = 0,
               const clock_source& clock = system_clock::instance(),
               fairness::fairness_monitor::callback next = {}, std::string prefix = "fairness") {
   return [&controller, &clock, version, next = std::move(next),
