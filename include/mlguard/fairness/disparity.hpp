@@ -43,9 +43,9 @@ inline const char* to_string(disparity d) noexcept {
 
 /// A fairness limit on one disparity: a difference must stay at or below
 /// `limit`, the ratio at or above it (the "four-fifths rule" is
-/// {demographic_parity_ratio, 0.8}). Used by registry::guards::fairness
+/// {demographic_parity_ratio, 0.8}). Used by registry::guards::fairness_limit
 /// (registry/fairness_guard.hpp) and rollback::fairness_policy
-/// (rollback/fairness_signals.hpp).
+/// (rollback/fairness_policy.hpp).
 struct fairness_threshold {
   disparity metric = disparity::demographic_parity_difference;
   double limit = 0.1;
