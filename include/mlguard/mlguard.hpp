@@ -64,6 +64,10 @@
 #include "mlguard/validate/validate_row.hpp"
 #include "mlguard/validate/validation_report.hpp"
 
+#include "mlguard/fairness/disparity.hpp"
+#include "mlguard/fairness/fairness_monitor.hpp"
+#include "mlguard/fairness/group_metrics.hpp"
+
 #include "mlguard/drift/online/adwin.hpp"
 #include "mlguard/drift/online/ddm.hpp"
 #include "mlguard/drift/online/detector_base.hpp"
@@ -103,6 +107,7 @@
 #endif
 #endif
 
+#include "mlguard/registry/fairness_guard.hpp"
 #include "mlguard/registry/guards.hpp"
 #include "mlguard/registry/in_memory_registry.hpp"
 #include "mlguard/registry/model_registry.hpp"
@@ -152,6 +157,8 @@
 #include "mlguard/rollback/controller.hpp"
 #include "mlguard/rollback/decision.hpp"
 #include "mlguard/rollback/decision_engine.hpp"
+#include "mlguard/rollback/fairness_policy.hpp"
+#include "mlguard/rollback/fairness_signals.hpp"
 #include "mlguard/rollback/hodges_lehmann.hpp"
 #include "mlguard/rollback/policy.hpp"
 #include "mlguard/rollback/replay.hpp"

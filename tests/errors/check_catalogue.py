@@ -28,6 +28,7 @@ AREAS = {
     "serving_error": "serving",
     "rollback_error": "rollback",
     "report_error": "report",
+    "fairness_error": "fairness",
     "throw_io": "io",
     "throw_registry_io": "io",
 }

@@ -85,6 +85,8 @@ MLGUARD_DETAIL_DEFINE_AREA_ERROR(serving_error, "serving");
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(rollback_error, "rollback");
 /// Metrics, alert notifiers and HTML reports (ids mlguard.report.*).
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(report_error, "report");
+/// Group fairness metrics and monitors (ids mlguard.fairness.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(fairness_error, "fairness");
 
 #undef MLGUARD_DETAIL_DEFINE_AREA_ERROR
 

@@ -17,6 +17,9 @@
 //                      drifted, samples = rows in the window
 //   "rejected"         requests since the last sample: value = how many were
 //                      rejected, samples = how many there were
+//   "fairness.demographic_parity_difference", "fairness.equalized_odds_difference", ...
+//                      one closed fairness window (rollback/fairness_signals.hpp):
+//                      value = the disparity, samples = rows in the window
 // Rate policies read value / samples; the others read value.
 
 #include <cmath>

@@ -4,7 +4,8 @@
 // A fixed-capacity map id → prediction for predictions waiting for their
 // label: open addressing with linear probing and backward-shift deletion
 // (no tombstones), so insert/take never allocate and stay O(1) on average
-// at a load factor ≤ ½.
+// at a load factor ≤ ½. The value type is a parameter: the performance
+// tracker keeps a double, the fairness monitor a (group, prediction) pair.
 
 #include <cstddef>
 #include <cstdint>
@@ -12,10 +13,11 @@
 
 namespace mlguard::drift::detail {
 
-class pending_predictions {
+template <class Value>
+class pending_table {
 public:
   /// Room for `capacity` pending entries (the table has ≥ 2·capacity slots).
-  explicit pending_predictions(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {
+  explicit pending_table(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {
     std::size_t slots = 2;
     while (slots < 2 * capacity_) {
       slots *= 2;
@@ -25,7 +27,7 @@ public:
   }
 
   /// Adds id → value; false when full or the id is already present.
-  bool insert(std::uint64_t id, double value) noexcept {
+  bool insert(std::uint64_t id, const Value& value) noexcept {
     if (size_ >= capacity_) {
       return false;
     }
@@ -42,7 +44,7 @@ public:
   }
 
   /// Removes id and writes its value; false when absent.
-  bool take(std::uint64_t id, double& value) noexcept {
+  bool take(std::uint64_t id, Value& value) noexcept {
     std::size_t i = hash(id) & mask_;
     while (slots_[i].used) {
       if (slots_[i].id == id) {
@@ -71,7 +73,7 @@ public:
 private:
   struct entry {
     std::uint64_t id = 0;
-    double value = 0.0;
+    Value value{};
     bool used = false;
   };
 
@@ -108,6 +110,9 @@ private:
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };
+
+/// The performance tracker's table: id → prediction.
+using pending_predictions = pending_table<double>;
 
 } // namespace mlguard::drift::detail
 
