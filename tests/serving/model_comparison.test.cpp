@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "mlguard/pipeline/dynamic_pipeline.hpp"
 #include "mlguard/registry/in_memory_registry.hpp"
 #include "mlguard/serving/publish.hpp"
 #include "serving/serving_support.hpp"
@@ -52,6 +53,21 @@ comparison_options options() {
   o.bootstrap.seed = 11;
   return o;
 }
+
+// A hand-written model that answers 0.5, or NaN (status ok) when the fare is above 30.
+class nan_above_30 {
+public:
+  static constexpr std::string_view kind = "nan_above_30";
+  static nan_above_30 from_bundle(const model_bundle&, const pipeline::stage_registry&) {
+    return {};
+  }
+  std::vector<std::string> feature_names_in() const { return {"fare", "distance"}; }
+  std::vector<std::string> feature_names_out() const { return {"score"}; }
+  pipeline::row_status predict_row(const double* in, double* out) noexcept {
+    out[0] = in[0] > 30 ? std::nan("") : 0.5;
+    return pipeline::row_status::ok;
+  }
+};
 
 } // namespace model_comparison_test
 
@@ -193,4 +209,37 @@ TEST_CASE("guards::model_checked: the promotion guard refuses a worse challenger
   CHECK(refused.reason.find("not the current champion") != std::string::npos);
   // Rollbacks do not need a check.
   CHECK(models.rollback_alias("tips", "champion"));
+}
+
+TEST_CASE("score_holdout: a NaN answer to an accepted row is an error naming the row") {
+  // The built-in pipelines never answer an accepted row with NaN (they stop it); a
+  // hand-written model can.
+  model_loaders loaders;
+  loaders.add<model_comparison_test::nan_above_30>();
+  const auto selector = pipeline::dynamic_pipeline::from_json(json::parse(R"({
+    "format": "mlguard.pipeline", "format_version": 1,
+    "input_features": ["fare", "distance"], "output_features": ["fare", "distance"],
+    "stages": [{"kind": "column_selector", "params": {"columns": ["fare", "distance"]}}]})"));
+  const auto b = make_bundle(selector, model_spec{"nan_above_30", "nothing.txt"},
+                             bundle_members{{"nothing.txt", "-"}}, test::tip_trips(3, 12.0, 200),
+                             loaders);
+  table t;
+  t.add(column::numeric("fare", {10.0, 12.0, 45.0}));
+  t.add(column::numeric("distance", {1.0, 2.0, 3.0}));
+  try {
+    score_holdout(b, t, loaders);
+    FAIL("no error");
+  } catch (const serving_error& e) {
+    CHECK(std::string(e.id()) == "mlguard.serving.nan_prediction");
+    CHECK(std::string(e.what()).find("holdout row 3") != std::string::npos);
+  }
+  // A rejected row is no error: it is left out (NaN, rejected).
+  const auto rejecting = test::tip_bundle(1, 12.0, validate::row_action::reject);
+  table extreme;
+  extreme.add(column::numeric("fare", {10.0, 1e308}));
+  extreme.add(column::numeric("distance", {1.0, -1e308}));
+  const auto s = score_holdout(rejecting, extreme);
+  CHECK_FALSE(s.rejected[0]);
+  CHECK(s.rejected[1]);
+  CHECK(std::isnan(s.predictions[1]));
 }
