@@ -80,8 +80,8 @@ std::string check_summary(const json& doc) {
     s += "against " + a["uri"].get<std::string>() + ": " + a["model"].get<std::string>() + " v" +
          std::to_string(a["version"].get<int>()) + "; " +
          std::to_string(c["excluded"].get<std::size_t>()) + " rows left out\n";
-    text_table t({"metric", "test", "champion", "challenger", "improvement", "p / interval",
-                  "verdict"});
+    text_table t(
+        {"metric", "test", "champion", "challenger", "improvement", "p / interval", "verdict"});
     for (const auto& m : c["metrics"]) {
       double lo = 0, hi = 0, p = 0;
       std::string evidence;
@@ -222,9 +222,8 @@ int check_model(const check_model_args& args) {
                                             challenger.digest +
                                             " (publish the bundle before --record)");
     }
-    serving::record_model_check(*models, name, *version, passed,
-                                champion->version.artifact_digest, reason,
-                                {args.actor, "mlguard check-model " + args.holdout});
+    serving::record_model_check(*models, name, *version, passed, champion->version.artifact_digest,
+                                reason, {args.actor, "mlguard check-model " + args.holdout});
     doc["recorded"] = {{"model", name}, {"version", *version}};
   }
 

@@ -60,16 +60,17 @@ std::string registry_with_champion(const test::temp_dir& dir) {
 
 } // namespace check_model_cli
 
-TEST_CASE("mlguard check-model: exit 1 for a worse challenger, 0 for a better one; --record "
+TEST_CASE("mlguard check-model: exit 1 for a worse challenger, 0 for a better one, and --record "
           "feeds the promotion guard") {
   const test::temp_dir dir;
   const auto root = check_model_cli::registry_with_champion(dir);
   const auto holdout = check_model_cli::holdout_csv(dir, "holdout.csv", 400);
   serving::save_bundle(dir.file("worse"), check_model_cli::rule_bundle(-1.0));
   serving::save_bundle(dir.file("better"), check_model_cli::rule_bundle(2.0));
-  const std::vector<std::string> common{"--holdout",   holdout, "--against", "models:/tips@champion",
-                                        "--registry",  root,    "--label",   "tipped",
-                                        "--tolerance", "0.01",  "--resamples", "200"};
+  const std::vector<std::string> common{
+      "--holdout",   holdout, "--against",   "models:/tips@champion",
+      "--registry",  root,    "--label",     "tipped",
+      "--tolerance", "0.01",  "--resamples", "200"};
   auto args = std::vector<std::string>{"check-model", "--bundle", dir.file("worse")};
   args.insert(args.end(), common.begin(), common.end());
   args.insert(args.end(), {"--format", "json"});
@@ -123,7 +124,8 @@ TEST_CASE("mlguard check-model: the behavioural tests kept in the bundle decide 
   serving::attach_model_tests(b, bad);
   serving::save_bundle(dir.file("bad"), b);
 
-  const auto pass = test::run_cli({"check-model", "--bundle", dir.file("ok"), "--holdout", holdout});
+  const auto pass =
+      test::run_cli({"check-model", "--bundle", dir.file("ok"), "--holdout", holdout});
   CHECK_MESSAGE(pass.exit_code == 0, pass.err);
   CHECK(pass.out.find("more fare, no less tip") != std::string::npos);
   const auto fail = test::run_cli(
@@ -141,9 +143,16 @@ TEST_CASE("mlguard check-model: input errors exit 2 with their ids") {
   const auto holdout = check_model_cli::holdout_csv(dir, "holdout.csv", 50);
   const auto run = [&](const std::string& data, const std::string& label,
                        std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"check-model", "--bundle", dir.file("better"), "--holdout",
-                                  data,          "--against", "models:/tips@champion",
-                                  "--registry",  root,       "--label",
+    std::vector<std::string> args{"check-model",
+                                  "--bundle",
+                                  dir.file("better"),
+                                  "--holdout",
+                                  data,
+                                  "--against",
+                                  "models:/tips@champion",
+                                  "--registry",
+                                  root,
+                                  "--label",
                                   label};
     args.insert(args.end(), extra.begin(), extra.end());
     return test::run_cli(args);

@@ -86,9 +86,9 @@ TEST_CASE("compare_models: a worse challenger is refused by McNemar and the boot
   CHECK(acc.champion > acc.challenger + 0.05);
   REQUIRE(acc.p_value);
   CHECK(*acc.p_value < 1e-6);
-  CHECK(*acc.p_value == stats::mcnemar_exact(acc.champion_only, acc.challenger_only,
-                                             stats::alternative::greater)
-                           .p_value);
+  CHECK(*acc.p_value ==
+        stats::mcnemar_exact(acc.champion_only, acc.challenger_only, stats::alternative::greater)
+            .p_value);
   const auto& auc = r.metrics[1];
   CHECK(auc.test == "paired_bootstrap");
   CHECK(auc.metric == "roc_auc");
@@ -103,7 +103,7 @@ TEST_CASE("compare_models: a worse challenger is refused by McNemar and the boot
   MESSAGE(auc.reason);
 }
 
-TEST_CASE("compare_models: a better challenger passes; the same model passes") {
+TEST_CASE("compare_models: a better challenger passes, and so does the same model") {
   const auto good = model_comparison_test::rule_bundle(2.0);
   const auto worse = model_comparison_test::rule_bundle(0.0);
   const auto data = model_comparison_test::holdout(600);
@@ -220,9 +220,9 @@ TEST_CASE("score_holdout: a NaN answer to an accepted row is an error naming the
     "format": "mlguard.pipeline", "format_version": 1,
     "input_features": ["fare", "distance"], "output_features": ["fare", "distance"],
     "stages": [{"kind": "column_selector", "params": {"columns": ["fare", "distance"]}}]})"));
-  const auto b = make_bundle(selector, model_spec{"nan_above_30", "nothing.txt"},
-                             bundle_members{{"nothing.txt", "-"}}, test::tip_trips(3, 12.0, 200),
-                             loaders);
+  const auto b =
+      make_bundle(selector, model_spec{"nan_above_30", "nothing.txt"},
+                  bundle_members{{"nothing.txt", "-"}}, test::tip_trips(3, 12.0, 200), loaders);
   table t;
   t.add(column::numeric("fare", {10.0, 12.0, 45.0}));
   t.add(column::numeric("distance", {1.0, 2.0, 3.0}));

@@ -68,7 +68,7 @@ TEST_CASE("run_model_tests: violated expectations fail with their numbers") {
   MESSAGE(r.reason);
 }
 
-TEST_CASE("model_test_suite: the JSON document round-trips; bad suites have stable ids") {
+TEST_CASE("model_test_suite: the JSON document round-trips, and bad suites have stable ids") {
   const auto s = model_test_suite_test::tip_suite();
   const auto j = s.to_json();
   CHECK(j["format"] == "mlguard.model_test_suite");
@@ -92,7 +92,7 @@ TEST_CASE("model_test_suite: the JSON document round-trips; bad suites have stab
   MLGUARD_CHECK_THROWS_ID(model_test_suite::from_json(typo), "mlguard.format.unknown_field");
 }
 
-TEST_CASE("attach_model_tests: the suite travels in the bundle; a bundle without one keeps its "
+TEST_CASE("attach_model_tests: the suite travels in the bundle, and a bundle without one keeps its "
           "digest") {
   auto b = test::tip_bundle();
   const auto plain = encode_bundle(b);

@@ -42,7 +42,8 @@ TEST_CASE("binomial_test_half matches scipy 1.10 binomtest(k, n, 0.5) "
   MESSAGE("worst relative difference from scipy: " << worst);
 }
 
-TEST_CASE("mcnemar_exact: no discordant pairs is no evidence, and the sides mean A better / worse") {
+TEST_CASE(
+    "mcnemar_exact: no discordant pairs is no evidence, and the sides mean A better / worse") {
   CHECK(mcnemar_exact(0, 0).p_value == 1.0);
   const auto worse = mcnemar_exact(2, 20, alternative::greater); // A right only 2 times
   CHECK(worse.p_value > 0.99);

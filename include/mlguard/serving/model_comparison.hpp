@@ -82,7 +82,7 @@ struct metric_comparison {
   /// The challenger's improvement: challenger − champion for accuracy and
   /// roc_auc, champion − challenger for rmse and mae (positive is better).
   double improvement = 0.0;
-  std::optional<double> p_value;  ///< McNemar: one-sided, "the champion is more accurate"
+  std::optional<double> p_value;     ///< McNemar: one-sided, "the champion is more accurate"
   std::uint64_t champion_only = 0;   ///< McNemar's b: rows only the champion gets right
   std::uint64_t challenger_only = 0; ///< McNemar's c
   std::optional<double> ci_low;      ///< bootstrap: the interval of the improvement
@@ -189,10 +189,10 @@ comparison_result compare_predictions(span<const double> labels, span<const doub
                                       const comparison_options& options) {
   if (champion.size() != labels.size() || challenger.size() != labels.size() ||
       (!excluded.empty() && excluded.size() != labels.size())) {
-    throw argument_error("size_mismatch",
-                         "compare_predictions: " + std::to_string(labels.size()) + " labels, " +
-                             std::to_string(champion.size()) + " champion and " +
-                             std::to_string(challenger.size()) + " challenger predictions");
+    throw argument_error("size_mismatch", "compare_predictions: " + std::to_string(labels.size()) +
+                                              " labels, " + std::to_string(champion.size()) +
+                                              " champion and " + std::to_string(challenger.size()) +
+                                              " challenger predictions");
   }
   if (!(options.tolerance >= 0.0)) {
     throw serving_error("invalid_option", "the comparison's tolerance must be >= 0");
@@ -241,14 +241,13 @@ comparison_result compare_predictions(span<const double> labels, span<const doub
               .p_value;
       c.improvement = c.challenger - c.champion;
       c.passed = !(-c.improvement > tol && *c.p_value < options.alpha);
-      c.reason = std::string(c.passed ? "passed" : "refused") +
-                 ": McNemar's exact test on accuracy: challenger " +
-                 detail::number_text(c.challenger) + ", champion " +
-                 detail::number_text(c.champion) + " (" + std::to_string(c.champion_only) +
-                 " rows only the champion gets right, " + std::to_string(c.challenger_only) +
-                 " only the challenger), one-sided p = " + detail::number_text(*c.p_value) +
-                 ", alpha " + detail::number_text(options.alpha) + ", tolerance " +
-                 detail::number_text(tol);
+      c.reason =
+          std::string(c.passed ? "passed" : "refused") +
+          ": McNemar's exact test on accuracy: challenger " + detail::number_text(c.challenger) +
+          ", champion " + detail::number_text(c.champion) + " (" + std::to_string(c.champion_only) +
+          " rows only the champion gets right, " + std::to_string(c.challenger_only) +
+          " only the challenger), one-sided p = " + detail::number_text(*c.p_value) + ", alpha " +
+          detail::number_text(options.alpha) + ", tolerance " + detail::number_text(tol);
     } else {
       c.test = "paired_bootstrap";
       const auto r = stats::paired_bootstrap(m, y, a, b, options.bootstrap);
@@ -260,15 +259,14 @@ comparison_result compare_predictions(span<const double> labels, span<const doub
       c.ci_high = sign > 0 ? r.ci_high : -r.ci_low;
       c.confidence = r.confidence;
       c.passed = !(*c.ci_high < -tol);
-      c.reason = std::string(c.passed ? "passed" : "refused") + ": paired bootstrap on " +
-                 c.metric + ": challenger " + detail::number_text(c.challenger) +
-                 ", champion " + detail::number_text(c.champion) + ", improvement " +
-                 detail::number_text(c.improvement) + " with " +
-                 detail::number_text(100 * r.confidence) + "% interval [" +
-                 detail::number_text(*c.ci_low) + ", " + detail::number_text(*c.ci_high) +
-                 "] (" + std::to_string(r.used) + " of " + std::to_string(r.resamples) +
-                 " resamples, seed " + std::to_string(options.bootstrap.seed) +
-                 "), tolerance " + detail::number_text(tol);
+      c.reason =
+          std::string(c.passed ? "passed" : "refused") + ": paired bootstrap on " + c.metric +
+          ": challenger " + detail::number_text(c.challenger) + ", champion " +
+          detail::number_text(c.champion) + ", improvement " + detail::number_text(c.improvement) +
+          " with " + detail::number_text(100 * r.confidence) + "% interval [" +
+          detail::number_text(*c.ci_low) + ", " + detail::number_text(*c.ci_high) + "] (" +
+          std::to_string(r.used) + " of " + std::to_string(r.resamples) + " resamples, seed " +
+          std::to_string(options.bootstrap.seed) + "), tolerance " + detail::number_text(tol);
     }
     if (!c.passed && result.passed) {
       result.passed = false;
@@ -276,14 +274,13 @@ comparison_result compare_predictions(span<const double> labels, span<const doub
     }
     result.metrics.push_back(std::move(c));
   }
-  const double share =
-      static_cast<double>(result.excluded) / static_cast<double>(std::max<std::size_t>(1, result.rows));
+  const double share = static_cast<double>(result.excluded) /
+                       static_cast<double>(std::max<std::size_t>(1, result.rows));
   if (share > options.max_excluded_share) {
-    const std::string why = "refused: " + std::to_string(result.excluded) + " of " +
-                            std::to_string(result.rows) +
-                            " holdout rows were rejected by a model (share " +
-                            detail::number_text(share) + ", limit " +
-                            detail::number_text(options.max_excluded_share) + ")";
+    const std::string why =
+        "refused: " + std::to_string(result.excluded) + " of " + std::to_string(result.rows) +
+        " holdout rows were rejected by a model (share " + detail::number_text(share) + ", limit " +
+        detail::number_text(options.max_excluded_share) + ")";
     if (result.passed) {
       result.passed = false;
       result.reason = why;
@@ -309,8 +306,8 @@ comparison_result compare_models(const model_bundle& champion, const model_bundl
                          "the holdout has no label column '" + options.label + "'");
   }
   if (!label->is_numeric()) {
-    throw argument_error("wrong_kind", "the holdout's label column '" + options.label +
-                                           "' is not numeric");
+    throw argument_error("wrong_kind",
+                         "the holdout's label column '" + options.label + "' is not numeric");
   }
   const auto a = score_holdout(champion, holdout, options.models, options.output);
   const auto b = score_holdout(challenger, holdout, options.models, options.output);
@@ -370,9 +367,9 @@ inline constexpr const char* reason = "mlguard.model_check.reason"; ///< one lin
 /// (model_check_tag): `passed`, the champion digest `against` ("" = none),
 /// and `reason` (cut to 1000 bytes). Throws as model_registry::set_version_tag.
 template <class = void>
-void record_model_check(registry::model_registry& registry, const std::string& model,
-                        int version, bool passed, const std::string& against,
-                        const std::string& reason, const registry::change_context& context = {}) {
+void record_model_check(registry::model_registry& registry, const std::string& model, int version,
+                        bool passed, const std::string& against, const std::string& reason,
+                        const registry::change_context& context = {}) {
   registry.set_version_tag(model, version, model_check_tag::against,
                            against.empty() ? "none" : against, context);
   registry.set_version_tag(model, version, model_check_tag::reason, reason.substr(0, 1000),
@@ -415,9 +412,9 @@ registry::transition_guard model_checked() {
     }
     if (verdict->second != "pass") {
       const auto reason = tags.find(model_check_tag::reason);
-      return guard_verdict::refuse(name + " failed its model check: " +
-                                   (reason == tags.end() ? std::string("no reason recorded")
-                                                         : reason->second));
+      return guard_verdict::refuse(
+          name + " failed its model check: " +
+          (reason == tags.end() ? std::string("no reason recorded") : reason->second));
     }
     return guard_verdict::allow();
   };

@@ -179,8 +179,10 @@ public:
           return i;
         }
       }
-      throw serving_error("invalid_model_test", "model test '" + t.name + "': the model has no "
-                                                "feature '" + name + "'");
+      throw serving_error("invalid_model_test", "model test '" + t.name +
+                                                    "': the model has no "
+                                                    "feature '" +
+                                                    name + "'");
     };
     for (const auto& t : tests_) {
       if (t.kind == behaviour_kind::minimum_functionality) {
@@ -281,9 +283,7 @@ public:
   /// Writes the document to `path` atomically. Throws io_error.
   void save(const std::string& path) const { save_json(path, to_json()); }
   /// Reads the document at `path`. Throws io_error and as from_json.
-  static model_test_suite load(const std::string& path) {
-    return from_json(load_json(path), path);
-  }
+  static model_test_suite load(const std::string& path) { return from_json(load_json(path), path); }
 
 private:
   std::vector<behaviour_test> tests_;
@@ -313,8 +313,8 @@ std::optional<model_test_suite> model_tests_of(const model_bundle& bundle) {
   try {
     s = model_test_suite::from_json(parse_json(it->second, model_tests_member), model_tests_member);
   } catch (const format_error& e) {
-    throw serving_error("bundle_corrupt", std::string("bundle member ") + model_tests_member +
-                                              ": " + e.what());
+    throw serving_error("bundle_corrupt",
+                        std::string("bundle member ") + model_tests_member + ": " + e.what());
   }
   s.check(bundle.layout);
   return s;
@@ -474,8 +474,8 @@ suite_result run_model_tests(const model_test_suite& suite, guarded_model& model
           const auto y1 = score(fields);
           ++r.checked;
           if (!y1 || std::isnan(*y1)) {
-            fail(HUGE_VAL, "base row " + std::to_string(row + 1) + ": '" + t.feature + "' = " +
-                               fields[k] + " is rejected");
+            fail(HUGE_VAL, "base row " + std::to_string(row + 1) + ": '" + t.feature +
+                               "' = " + fields[k] + " is rejected");
             continue;
           }
           const double wrong_way = t.increasing ? *y0 - *y1 : *y1 - *y0;
@@ -495,8 +495,8 @@ suite_result run_model_tests(const model_test_suite& suite, guarded_model& model
     if (!r.passed && out.passed) {
       out.passed = false;
       out.reason = std::string(to_string(r.kind)) + " test '" + r.name + "' failed on " +
-                   std::to_string(r.failed) + " of " + std::to_string(r.checked) +
-                   " (worst " + detail::short_number(r.worst) + "): " + r.example;
+                   std::to_string(r.failed) + " of " + std::to_string(r.checked) + " (worst " +
+                   detail::short_number(r.worst) + "): " + r.example;
     }
     out.tests.push_back(std::move(r));
   }

@@ -56,8 +56,8 @@ inline const char* to_string(model_metric m) noexcept {
 /// The metric called `name` (as to_string spells it; "auc" also names
 /// roc_auc). Throws stats_error mlguard.stats.invalid_option for another name.
 inline model_metric model_metric_from_string(const std::string& name) {
-  for (auto m : {model_metric::accuracy, model_metric::roc_auc, model_metric::rmse,
-                 model_metric::mae}) {
+  for (auto m :
+       {model_metric::accuracy, model_metric::roc_auc, model_metric::rmse, model_metric::mae}) {
     if (name == to_string(m)) {
       return m;
     }
@@ -177,8 +177,7 @@ inline double model_metric_value(model_metric m, span<const double> y, span<cons
   std::vector<std::size_t> scratch;
   const double v = detail::metric_rows(m, y.data(), score.data(), y.size(), threshold, scratch);
   if (std::isnan(v)) {
-    throw stats_error("undefined_metric",
-                      "roc_auc is undefined: the labels hold only one class");
+    throw stats_error("undefined_metric", "roc_auc is undefined: the labels hold only one class");
   }
   return v;
 }
@@ -274,11 +273,10 @@ inline double percentile_linear(const std::vector<double>& sorted, double q) noe
 }
 
 template <typename NextIndex>
-paired_bootstrap_result run_paired_bootstrap(model_metric m, span<const double> y,
-                                             span<const double> a, span<const double> b,
-                                             std::size_t resamples,
-                                             const paired_bootstrap_options& options,
-                                             NextIndex&& next) {
+paired_bootstrap_result
+run_paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
+                     span<const double> b, std::size_t resamples,
+                     const paired_bootstrap_options& options, NextIndex&& next) {
   check_labelled(m, y, a, "paired_bootstrap (model A)");
   check_labelled(m, y, b, "paired_bootstrap (model B)");
   if (resamples == 0) {
