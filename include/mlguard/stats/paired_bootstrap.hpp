@@ -19,7 +19,8 @@
 // produced no prediction for a row is not comparable there; drop the row from
 // both first), labels 0/1 for accuracy and AUC (mlguard.stats.invalid_label).
 // Nothing keeps state; safe to call concurrently. The bootstrap allocates its
-// buffers once per call, not per resample.
+// buffers once per call, not per resample. An AUC bootstrap of n rows and B resamples
+// costs O(n log n + B·n): the rows are sorted once, each resample is a count per row.
 
 #include <algorithm>
 #include <cmath>
@@ -272,6 +273,43 @@ inline double percentile_linear(const std::vector<double>& sorted, double q) noe
   return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
 }
 
+// The row indices of `s` in ascending order of score.
+inline void sorted_rows(span<const double> s, std::vector<std::size_t>& order) {
+  order.resize(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(), [&s](std::size_t x, std::size_t z) { return s[x] < s[z]; });
+}
+
+// ROC AUC of the multiset that takes row j `drawn[j]` times, `order` sorting the rows
+// by score: the sum over tie groups of positives × (negatives below + ½ negatives
+// tied), over positives × negatives. The counts are integers (halves in the sum),
+// exact in doubles, so this is the rank-sum AUC of the gathered rows. NaN for one class.
+inline double weighted_auc(const double* y, const double* s, const std::vector<std::size_t>& order,
+                           const std::vector<std::uint32_t>& drawn) noexcept {
+  double positives = 0.0, negatives_below = 0.0, sum = 0.0;
+  std::size_t start = 0;
+  const std::size_t n = order.size();
+  while (start < n) {
+    std::size_t end = start;
+    double pos = 0.0, neg = 0.0;
+    do {
+      const std::size_t j = order[end];
+      (y[j] == 1.0 ? pos : neg) += static_cast<double>(drawn[j]);
+      ++end;
+    } while (end < n && s[order[end]] == s[order[start]]);
+    sum += pos * (negatives_below + 0.5 * neg);
+    positives += pos;
+    negatives_below += neg;
+    start = end;
+  }
+  if (positives == 0.0 || negatives_below == 0.0) {
+    return std::nan("");
+  }
+  return sum / (positives * negatives_below);
+}
+
 template <typename NextIndex>
 paired_bootstrap_result
 run_paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
@@ -299,17 +337,41 @@ run_paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
                                               " is undefined: the labels hold only one class");
   }
   r.difference = r.value_b - r.value_a;
-  std::vector<double> ry(n), ra(n), rb(n), differences;
+  std::vector<double> ry, ra, rb, differences;
   differences.reserve(resamples);
+  // AUC: each model's rows sorted by score once; a resample is then a count per row
+  // (how often it was drawn), and its AUC one O(n) walk over the sorted rows.
+  const bool auc = m == model_metric::roc_auc;
+  std::vector<std::size_t> order_a, order_b;
+  std::vector<std::uint32_t> drawn;
+  if (auc) {
+    sorted_rows(a, order_a);
+    sorted_rows(b, order_b);
+    drawn.resize(n);
+  } else {
+    ry.resize(n);
+    ra.resize(n);
+    rb.resize(n);
+  }
   for (std::size_t k = 0; k < resamples; ++k) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t j = next();
-      ry[i] = y[j];
-      ra[i] = a[j];
-      rb[i] = b[j];
+    double va = 0.0, vb = 0.0;
+    if (auc) {
+      std::fill(drawn.begin(), drawn.end(), 0U);
+      for (std::size_t i = 0; i < n; ++i) {
+        ++drawn[next()];
+      }
+      va = weighted_auc(y.data(), a.data(), order_a, drawn);
+      vb = weighted_auc(y.data(), b.data(), order_b, drawn);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t j = next();
+        ry[i] = y[j];
+        ra[i] = a[j];
+        rb[i] = b[j];
+      }
+      va = metric_rows(m, ry.data(), ra.data(), n, options.threshold, scratch);
+      vb = metric_rows(m, ry.data(), rb.data(), n, options.threshold, scratch);
     }
-    const double va = metric_rows(m, ry.data(), ra.data(), n, options.threshold, scratch);
-    const double vb = metric_rows(m, ry.data(), rb.data(), n, options.threshold, scratch);
     if (!std::isnan(va) && !std::isnan(vb)) {
       differences.push_back(vb - va);
     }
