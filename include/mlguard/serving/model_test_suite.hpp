@@ -33,8 +33,8 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
+#include "mlguard/serving/detail/field_text.hpp"
 #include "mlguard/serving/guarded_model.hpp"
-#include "mlguard/serving/make_bundle.hpp"
 #include "mlguard/serving/model_bundle.hpp"
 #include "mlguard/validate/detail/cell.hpp"
 
@@ -350,13 +350,6 @@ inline std::string short_number(double v) {
   return buffer;
 }
 
-// A number as request text that reads back as the same double.
-inline std::string field_number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
-}
-
 } // namespace detail
 
 /// The base rows of a holdout `table` as request fields in `layout` order
@@ -470,7 +463,7 @@ suite_result run_model_tests(const model_test_suite& suite, guarded_model& model
             continue;
           }
           const auto y0 = score(fields);
-          fields[k] = detail::field_number(x + t.delta);
+          fields[k] = detail::request_number(x + t.delta);
           const auto y1 = score(fields);
           ++r.checked;
           if (!y1 || std::isnan(*y1)) {
