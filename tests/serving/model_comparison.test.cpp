@@ -170,7 +170,7 @@ TEST_CASE("guards::model_checked: the promotion guard refuses a worse challenger
   const auto v_worse = publish(models, store, "tips", worse);
   const auto v_good = publish(models, store, "tips", good);
   REQUIRE(models.set_alias("tips", "champion", v_worse.version));
-  models.guards().add("model_checked", guards::model_checked<>(), "champion");
+  models.guards().add("model_checked", serving::guards::model_checked<>(), "champion");
 
   // No check recorded: refused.
   auto refused = models.set_alias("tips", "champion", v_good.version);
