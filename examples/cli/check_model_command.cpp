@@ -185,7 +185,7 @@ int check_model(const check_model_args& args) {
     o.max_excluded_share = args.max_excluded;
     o.models = loaders;
     const auto r = serving::compare_models(champion->bundle, challenger.bundle, holdout, o);
-    doc["comparison"] = serving::comparison_to_json(r);
+    doc["comparison"] = r;
     if (!r.passed) {
       passed = false;
       reason = r.reason;
@@ -200,7 +200,7 @@ int check_model(const check_model_args& args) {
     serving::guarded_model model(challenger.bundle, 0, std::move(o));
     const auto r = serving::run_model_tests(
         *suite, model, serving::request_fields(holdout, challenger.bundle.layout));
-    doc["behaviour"] = serving::suite_result_to_json(r);
+    doc["behaviour"] = r;
     if (!r.passed && passed) {
       passed = false;
       reason = r.reason;

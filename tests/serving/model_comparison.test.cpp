@@ -101,6 +101,13 @@ TEST_CASE("compare_models: a worse challenger is refused by McNemar and the boot
   CHECK(auc.reason.find("interval [") != std::string::npos);
   MESSAGE(r.reason);
   MESSAGE(auc.reason);
+  const json j = r;
+  CHECK(j["passed"] == false);
+  CHECK(j["metrics"][0]["test"] == "mcnemar_exact");
+  CHECK(j["metrics"][0]["p_value"].get<double>() == *acc.p_value);
+  CHECK(j["metrics"][0]["champion_only"] == acc.champion_only);
+  CHECK(j["metrics"][1]["ci_high"].get<double>() == *auc.ci_high);
+  CHECK_FALSE(j["metrics"][1].contains("p_value"));
 }
 
 TEST_CASE("compare_models: a better challenger passes, and so does the same model") {

@@ -65,6 +65,11 @@ TEST_CASE("run_model_tests: violated expectations fail with their numbers") {
   CHECK(r.tests[2].example.find("outside [0.9, inf]") != std::string::npos);
   CHECK(r.tests[3].passed);
   CHECK(r.reason.find("invariance test 'distance must not matter' failed on") == 0);
+  const json j = r;
+  CHECK(j["passed"] == false);
+  CHECK(j["tests"][0]["kind"] == "invariance");
+  CHECK(j["tests"][0]["failed"] == r.tests[0].failed);
+  CHECK(j["tests"][3]["passed"] == true);
   MESSAGE(r.reason);
 }
 

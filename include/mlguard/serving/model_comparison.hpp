@@ -323,8 +323,8 @@ comparison_result compare_models(const model_bundle& champion, const model_bundl
 /// "passed", "reason", and "p_value", "champion_only", "challenger_only"
 /// (McNemar) or "ci_low", "ci_high", "confidence" (bootstrap)}]}.
 template <class = void>
-json comparison_to_json(const comparison_result& r) {
-  json j = json::object();
+void to_json(json& j, const comparison_result& r) {
+  j = json::object();
   j["passed"] = r.passed;
   j["reason"] = r.reason;
   j["rows"] = r.rows;
@@ -351,7 +351,6 @@ json comparison_to_json(const comparison_result& r) {
     metrics.push_back(std::move(m));
   }
   j["metrics"] = std::move(metrics);
-  return j;
 }
 
 /// The version tags record_model_check writes and guards::model_checked reads.

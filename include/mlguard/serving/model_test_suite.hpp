@@ -509,7 +509,7 @@ suite_result run_model_tests(const model_test_suite& suite, guarded_model& model
 /// The outcome as JSON: {"passed", "reason", "tests": [{"name", "kind",
 /// "passed", "checked", "skipped", "failed", "worst", "example"}]}.
 template <class = void>
-json suite_result_to_json(const suite_result& r) {
+void to_json(json& j, const suite_result& r) {
   json tests = json::array();
   for (const auto& t : r.tests) {
     tests.push_back({{"name", t.name},
@@ -521,7 +521,7 @@ json suite_result_to_json(const suite_result& r) {
                      {"worst", json_number(t.worst)},
                      {"example", t.example}});
   }
-  return {{"passed", r.passed}, {"reason", r.reason}, {"tests", std::move(tests)}};
+  j = {{"passed", r.passed}, {"reason", r.reason}, {"tests", std::move(tests)}};
 }
 
 } // namespace mlguard::serving
