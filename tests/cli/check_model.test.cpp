@@ -6,6 +6,12 @@
 
 #include "cli_support.hpp"
 #include "mlguard/core/json.hpp"
+#include "mlguard/core/table_ops.hpp"
+#include "mlguard/io/csv.hpp"
+#include "mlguard/pipeline/imputer.hpp"
+#include "mlguard/pipeline/linear_regression.hpp"
+#include "mlguard/pipeline/pipeline.hpp"
+#include "mlguard/pipeline/standard_scaler.hpp"
 #include "mlguard/registry/file_registry.hpp"
 #include "mlguard/serving/model_comparison.hpp"
 #include "mlguard/serving/model_test_suite.hpp"
@@ -56,6 +62,16 @@ std::string registry_with_champion(const test::temp_dir& dir) {
   serving::publish(models, store, "tips", rule_bundle(2.0));
   REQUIRE(models.set_alias("tips", "champion", v1.version));
   return root;
+}
+
+using taxi_pipeline = pipeline::static_pipeline<pipeline::imputer, pipeline::standard_scaler,
+                                                pipeline::linear_regression>;
+
+// A bundle of tip_amount regressed on `features` of the month at `path`.
+serving::model_bundle taxi_bundle(const table& month, const std::vector<std::string>& features) {
+  taxi_pipeline p;
+  p.fit(to_matrix<Eigen::MatrixXd>(month, features), features, month.at("tip_amount").vector());
+  return serving::make_bundle(p, month);
 }
 
 } // namespace check_model_cli
@@ -186,4 +202,46 @@ TEST_CASE("mlguard check-model: input errors exit 2 with their ids") {
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("mlguard.argument.invalid_option") != std::string::npos);
   }
+}
+
+TEST_CASE("mlguard check-model on NYC taxi: tip models compared by RMSE on February") {
+  const auto data = test::shared_data_dir();
+  if (!data) {
+    MESSAGE("skipped: the NYC taxi sample (../shared/data/nyc-taxi) is not here");
+    return;
+  }
+  const test::temp_dir dir;
+  const table jan = io::read_csv(*data + "/nyc-taxi/yellow_tripdata_sample_2019-01.csv");
+  const auto feb = *data + "/nyc-taxi/yellow_tripdata_sample_2019-02.csv";
+  const auto root = dir.file("registry");
+  {
+    registry::file_registry models(root);
+    serving::file_artifact_store store(root + "/artifacts");
+    const auto v1 =
+        serving::publish(models, store, "taxi",
+                         check_model_cli::taxi_bundle(jan, {"payment_type", "passenger_count"}));
+    REQUIRE(models.set_alias("taxi", "champion", v1.version));
+  }
+  serving::save_bundle(dir.file("full"),
+                       check_model_cli::taxi_bundle(jan, {"fare_amount", "trip_distance",
+                                                          "passenger_count", "payment_type"}));
+  serving::save_bundle(dir.file("passengers"),
+                       check_model_cli::taxi_bundle(jan, {"passenger_count"}));
+  const auto check = [&](const std::string& bundle) {
+    return test::run_cli({"check-model", "--bundle", dir.file(bundle), "--holdout", feb, "--label",
+                          "tip_amount", "--against", "models:/taxi@champion", "--registry", root,
+                          "--tolerance", "0.01", "--max-excluded", "0.05", "--format", "json"});
+  };
+  const auto better = check("full");
+  REQUIRE_MESSAGE(better.exit_code == 0, better.err);
+  const auto good = parse_json(better.out, "stdout");
+  CHECK(good["comparison"]["metrics"][0]["metric"] == "rmse");
+  CHECK(good["comparison"]["metrics"][0]["ci_low"].get<double>() > 0.0);
+  const auto worse = check("passengers");
+  CHECK_MESSAGE(worse.exit_code == 1, worse.err);
+  const auto bad = parse_json(worse.out, "stdout");
+  CHECK(bad["comparison"]["metrics"][0]["ci_high"].get<double>() < -0.01);
+  CHECK(bad["reason"].get<std::string>().find("paired bootstrap on rmse") != std::string::npos);
+  MESSAGE(good["comparison"]["metrics"][0]["reason"].get<std::string>());
+  MESSAGE(bad["reason"].get<std::string>());
 }
