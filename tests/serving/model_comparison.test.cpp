@@ -214,6 +214,12 @@ TEST_CASE("guards::model_checked: the promotion guard refuses a worse challenger
   refused = models.set_alias("tips", "champion", v3.version);
   CHECK_FALSE(refused);
   CHECK(refused.reason.find("not the current champion") != std::string::npos);
+  // A long reason is cut to 1000 bytes, not inside a UTF-8 character.
+  std::string long_reason(999, 'x');
+  long_reason += "\xc3\xa9 and more"; // é across byte 1000
+  record_model_check(models, "tips", v3.version, false, now.version.artifact_digest, long_reason);
+  CHECK(models.get_version("tips", v3.version).tags.at(model_check_tag::reason) ==
+        std::string(999, 'x'));
   // Rollbacks do not need a check.
   CHECK(models.rollback_alias("tips", "champion"));
 }

@@ -24,6 +24,7 @@
 // names the champion's artifact digest it was measured against, so a verdict
 // goes stale, and refuses, when the champion changes.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -364,16 +365,26 @@ inline constexpr const char* reason = "mlguard.model_check.reason"; ///< one lin
 
 /// Records a model check's verdict on version `version` of `model` as tags
 /// (model_check_tag): `passed`, the champion digest `against` ("" = none),
-/// and `reason` (cut to 1000 bytes). Throws as model_registry::set_version_tag.
+/// and `reason` (cut to 1000 bytes); the old verdict is removed first and the new one
+/// written last. Throws as model_registry::get_version and set_version_tag.
 template <class = void>
 void record_model_check(registry::model_registry& registry, const std::string& model, int version,
                         bool passed, const std::string& against, const std::string& reason,
                         const registry::change_context& context = {}) {
+  // The old verdict goes first and the new one comes last: a crash in between leaves
+  // no verdict (the guard refuses), never an old "pass" beside a new champion digest.
+  const auto tags = registry.get_version(model, version).tags;
+  if (tags.find(model_check_tag::verdict) != tags.end()) {
+    registry.delete_version_tag(model, version, model_check_tag::verdict, context);
+  }
   registry.set_version_tag(model, version, model_check_tag::against,
                            against.empty() ? "none" : against, context);
-  registry.set_version_tag(model, version, model_check_tag::reason, reason.substr(0, 1000),
-                           context);
-  // The verdict last: a crash between the writes leaves no "pass" beside an old reason.
+  std::size_t cut = std::min<std::size_t>(reason.size(), 1000);
+  while (cut < reason.size() && cut > 0 &&
+         (static_cast<unsigned char>(reason[cut]) & 0xC0) == 0x80) {
+    --cut; // not inside a UTF-8 sequence: the registry keeps valid UTF-8 only
+  }
+  registry.set_version_tag(model, version, model_check_tag::reason, reason.substr(0, cut), context);
   registry.set_version_tag(model, version, model_check_tag::verdict, passed ? "pass" : "fail",
                            context);
 }
