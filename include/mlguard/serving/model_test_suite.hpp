@@ -521,7 +521,7 @@ void to_json(json& j, const suite_result& r) {
                      {"worst", json_number(t.worst)},
                      {"example", t.example}});
   }
-  j = {{"passed", r.passed}, {"reason", r.reason}, {"tests", std::move(tests)}};
+  j = json{{"passed", r.passed}, {"reason", r.reason}, {"tests", std::move(tests)}};
 }
 
 } // namespace mlguard::serving
