@@ -51,6 +51,9 @@ void add_assess_command(CLI::App& app, int& status);
 /// Registers `mlguard replay` (a rollback trace through a policy, offline);
 /// `status` receives exit_findings when it decides a rollback or a hold.
 void add_replay_command(CLI::App& app, int& status);
+/// Registers `mlguard check-model` (a bundle against the champion on a holdout, and its
+/// behavioural tests); `status` receives exit_findings when a check fails.
+void add_check_model_command(CLI::App& app, int& status);
 
 } // namespace mlguard::cli
 

@@ -11,6 +11,8 @@
 //   mlguard replay --policy POLICY.json TRACE.jsonl
 //   mlguard score --registry DIR --model models:/NAME@ALIAS INPUT.csv -o PREDICTIONS.csv
 //                 [--report R.json] [--labels COLUMN]
+//   mlguard check-model --bundle DIR --holdout DATA.csv [--against models:/NAME@ALIAS
+//                 --registry DIR] [--label COLUMN] [--format text|json|html]
 //
 // Every command that writes a result takes --format text|json and -o FILE
 // (output.hpp); the exit codes are defined once, in command.hpp. Commands
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
   mlguard::cli::add_replay_command(app, status);
   mlguard::cli::add_score_command(app, status);
   mlguard::cli::add_assess_command(app, status);
+  mlguard::cli::add_check_model_command(app, status);
 
   try {
     app.parse(argc, argv);

@@ -7,9 +7,7 @@
 // freshly made bundle always opens and passes its own smoke test.
 
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +19,7 @@
 #include "mlguard/core/table_ops.hpp"
 #include "mlguard/pipeline/builtin_stages.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
+#include "mlguard/serving/detail/field_text.hpp"
 #include "mlguard/serving/feature_layout.hpp"
 #include "mlguard/serving/model.hpp"
 #include "mlguard/serving/model_bundle.hpp"
@@ -44,30 +43,6 @@ struct bundle_options {
   /// Free metadata (an object).
   json metadata = json::object();
 };
-
-namespace detail {
-
-// A cell as a request would send it: shortest round-trip number, the
-// category's name, "" for missing.
-template <class = void> // deferred: see core/json.hpp
-std::string field_text(const column& c, std::size_t row) {
-  if (c.is_categorical()) {
-    const auto code = c.codes()[row];
-    return code < 0 ? std::string() : c.vocab().name_of(code);
-  }
-  const double v = c.values()[row];
-  if (std::isnan(v)) {
-    return {};
-  }
-  if (std::isinf(v)) {
-    return v > 0 ? "inf" : "-inf";
-  }
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
-}
-
-} // namespace detail
 
 /// `inferred` with each categorical column's vocabulary replaced by the
 /// training table's, in the table's code order. A pipeline fitted on the

@@ -1,0 +1,44 @@
+#ifndef MLGUARD_SERVING_DETAIL_FIELD_TEXT_HPP
+#define MLGUARD_SERVING_DETAIL_FIELD_TEXT_HPP
+
+// Table cells and numbers as a request sends them (text fields), for the
+// smoke rows make_bundle writes and the base rows the model tests perturb.
+// Not for direct use.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <string>
+
+#include "mlguard/core/table.hpp"
+
+namespace mlguard::serving::detail {
+
+// A number as request text that reads back as the same double: "%.17g",
+// "inf" / "-inf", "" for NaN (missing).
+inline std::string request_number(double v) {
+  if (std::isnan(v)) {
+    return {};
+  }
+  if (std::isinf(v)) {
+    return v > 0 ? "inf" : "-inf";
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+// A cell as a request would send it: the number (request_number), the
+// category's name, "" for missing.
+template <class = void> // deferred: see core/json.hpp
+std::string field_text(const column& c, std::size_t row) {
+  if (c.is_categorical()) {
+    const auto code = c.codes()[row];
+    return code < 0 ? std::string() : c.vocab().name_of(code);
+  }
+  return request_number(c.values()[row]);
+}
+
+} // namespace mlguard::serving::detail
+
+#endif // MLGUARD_SERVING_DETAIL_FIELD_TEXT_HPP
