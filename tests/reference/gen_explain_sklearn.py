@@ -205,7 +205,8 @@ def build(case):
     pds = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for features in ([0], [2], [0, 2]) if len(names) > 3 else ([0], [1, 2]):
+        # features without NaN: sklearn 1.2 would put NaN itself on the grid
+        for features in ([2], [5], [2, 5]) if len(names) > 3 else ([0], [0, 2]):
             r = partial_dependence(pipe, X, features, method="brute", kind="average",
                                    grid_resolution=7)
             pds.append({"features": features, "grid": [floats(v) for v in r["values"]],
