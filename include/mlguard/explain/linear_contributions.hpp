@@ -45,19 +45,13 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/explain/background.hpp"
+#include "mlguard/explain/contribution.hpp"
 #include "mlguard/pipeline/builtin_stages.hpp"
 #include "mlguard/pipeline/dynamic_pipeline.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
 
 namespace mlguard::explain {
-
-/// One original feature's contribution to a prediction: `feature` indexes
-/// the pipeline's input features.
-struct feature_contribution {
-  std::uint32_t feature = 0;
-  double value = 0.0;
-};
 
 namespace detail {
 
