@@ -178,3 +178,54 @@ TEST_CASE("the background round-trips through its document") {
   bad["mean"].erase(0);
   MLGUARD_CHECK_THROWS_ID(background::from_json(bad), "mlguard.format.corrupt");
 }
+
+TEST_CASE("top(k) agrees with a full sort on wide models, on both of its paths") {
+  // A bare linear model over n features: contributions are coef · (x − mean).
+  for (const std::size_t n : {std::size_t{40}, std::size_t{300}}) {
+    CAPTURE(n);
+    std::vector<std::string> names;
+    std::vector<double> coef;
+    for (std::size_t j = 0; j < n; ++j) {
+      names.push_back("f" + std::to_string(j));
+      coef.push_back(std::sin(static_cast<double>(j) * 1.7) * 3.0);
+    }
+    json doc = {{"format", "mlguard.pipeline"},
+                {"format_version", 1},
+                {"input_features", names},
+                {"output_features", {"prediction"}},
+                {"stages",
+                 {{{"kind", "linear_regression"},
+                   {"params", {{"coef", coef}, {"intercept", 0.5}, {"output", "prediction"}}}}}}};
+    background bg;
+    bg.features = names;
+    bg.mean.assign(n, 0.25);
+    auto e = linear_explainer::from_document(doc, bg);
+    std::vector<double> row(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      row[j] = std::cos(static_cast<double>(j) * 0.37) * 2.0;
+    }
+    row[3] = row[5] = 0.25; // two exact zeros: a tie the lower index wins
+    std::vector<double> all(n);
+    REQUIRE(e.contributions(row.data(), all.data()) == pipeline::row_status::ok);
+    std::vector<std::uint32_t> order(n);
+    for (std::uint32_t j = 0; j < n; ++j) {
+      order[j] = j;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::abs(all[a]) > std::abs(all[b]);
+    });
+    for (const std::size_t k : {std::size_t{5}, std::size_t{8}, std::size_t{12}}) {
+      std::vector<feature_contribution> top(k);
+      REQUIRE(e.top(row.data(), top.data(), k) == k);
+      for (std::size_t r = 0; r < k; ++r) {
+        CHECK(top[r].feature == order[r]);
+        CHECK(top[r].value == all[order[r]]);
+      }
+    }
+    // the smallest ones, ties included, come out in index order
+    std::vector<feature_contribution> everything(n);
+    REQUIRE(e.top(row.data(), everything.data(), n) == n);
+    CHECK(everything[n - 2].feature == 3);
+    CHECK(everything[n - 1].feature == 5);
+  }
+}

@@ -30,9 +30,11 @@
 // not linear_regression / logistic_regression), unsupported_stage,
 // background_mismatch, empty_data.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -267,6 +269,7 @@ public:
     }
     e.z_.assign(e.model_inputs_.size(), 0.0);
     e.c_.assign(e.inputs_.size(), 0.0);
+    e.abs_.assign(e.inputs_.size(), 0.0);
     return e;
   }
   /// From a fitted pipeline object (anything with to_json()).
@@ -324,30 +327,72 @@ public:
   /// The `k` largest contributions by absolute value, largest first (ties:
   /// the lower feature index first), into out[0..k). Returns how many were
   /// written: min(k, input_width()), or 0 when the row cannot be explained.
-  /// No allocation, no throw.
+  /// For k ≤ 8 and up to 255 features (the per-request case) magnitudes that
+  /// agree to 2⁻⁴⁴ relative count as tied. No allocation, no throw.
   std::size_t top(const double* in, feature_contribution* out, std::size_t k) noexcept {
     if (k == 0 || pipeline::stops(contributions(in, c_.data()))) {
       return 0;
     }
     const std::size_t n = inputs_.size();
+    const std::size_t m = k < n ? k : n;
+    const double* c = c_.data();
+    double* a = abs_.data();
+    for (std::size_t j = 0; j < n; ++j) {
+      a[j] = std::fabs(c[j]);
+    }
+    if (m <= 8 && n <= fast_top_features) {
+      // Eight sorted slots updated with min/max only, no data-dependent
+      // branch (inserting with branches mispredicts on every reordering of
+      // random data). Each key is |c|'s bits (non-negative doubles order as
+      // their bit patterns) with the low 8 bits replaced by 255 − j, so a tie
+      // goes to the lower index and the key names its feature. Magnitudes
+      // within 2⁻⁴⁴ (relative) of each other therefore count as equal.
+      constexpr std::uint64_t low = 0xFF;
+      std::uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &a[j], sizeof bits);
+        const std::uint64_t key = (bits & ~low) | (low - j); // > 0: beats an empty slot
+        // from the bottom, so that each slot reads its upper neighbour's old key
+        t7 = std::max(t7, std::min(t6, key));
+        t6 = std::max(t6, std::min(t5, key));
+        t5 = std::max(t5, std::min(t4, key));
+        t4 = std::max(t4, std::min(t3, key));
+        t3 = std::max(t3, std::min(t2, key));
+        t2 = std::max(t2, std::min(t1, key));
+        t1 = std::max(t1, std::min(t0, key));
+        t0 = std::max(t0, key);
+      }
+      const std::uint64_t slots[8] = {t0, t1, t2, t3, t4, t5, t6, t7};
+      for (std::size_t r = 0; r < m; ++r) {
+        const std::size_t j = static_cast<std::size_t>(low - (slots[r] & low));
+        out[r] = {static_cast<std::uint32_t>(j), c[j]};
+      }
+      return m;
+    }
+    // Many features: insert each into the sorted top list (strict >: an
+    // equal later feature does not displace an earlier one).
     std::size_t used = 0;
     for (std::size_t j = 0; j < n; ++j) {
-      const double v = c_[j];
-      const double a = std::fabs(v);
-      if (used == k && !(a > std::fabs(out[k - 1].value))) {
-        continue; // strict: an equal later feature does not displace an earlier one
+      const double v = a[j];
+      if (used == m && !(v > std::fabs(out[m - 1].value))) {
+        continue;
       }
-      std::size_t pos = used < k ? used++ : k - 1;
-      while (pos > 0 && a > std::fabs(out[pos - 1].value)) {
+      std::size_t pos = used < m ? used++ : m - 1;
+      while (pos > 0 && v > std::fabs(out[pos - 1].value)) {
         out[pos] = out[pos - 1];
         --pos;
       }
-      out[pos] = {static_cast<std::uint32_t>(j), v};
+      out[pos] = {static_cast<std::uint32_t>(j), c[j]};
     }
-    return used;
+    return m;
   }
 
 private:
+  // Up to this many input features (and 8 contributions asked for) top()
+  // keeps a branch-free sorted list; beyond, it inserts with branches.
+  static constexpr std::size_t fast_top_features = 255;
+
   linear_explainer() = default;
 
   // The model's inputs for row `in`, into z_.
@@ -383,6 +428,7 @@ private:
   bool logistic_ = false;
   std::vector<double> z_;
   std::vector<double> c_;
+  std::vector<double> abs_;
 };
 
 } // namespace mlguard::explain
