@@ -9,7 +9,8 @@
 // and its training CSV (serving::make_bundle) and prints the bundle's digest; verify
 // re-hashes every member (exit 1 when the bundle is damaged or its digest is not the
 // one given); show prints what a bundle holds and how it was made (its lineage: the
-// training data's fingerprint, the mlguard and code versions, the fit options). `mlguard registry publish` publishes one.
+// training data's fingerprint, the mlguard and code versions, the fit options). `mlguard registry
+// publish` publishes one.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -73,12 +74,10 @@ json bundle_summary(const serving::loaded_bundle& b) {
     for (const auto& s : b.bundle.pipeline.value("stages", json::array())) {
       stages.push_back(s.value("kind", std::string()));
     }
-    doc["lineage"] = {{"data_fingerprint", l.data_fingerprint},
-                      {"data_rows", l.data_rows},
-                      {"mlguard_version", l.mlguard_version},
-                      {"code_version", l.code_version},
-                      {"fit_options", l.fit_options},
-                      {"pipeline_stages", std::move(stages)}};
+    doc["lineage"] = {
+        {"data_fingerprint", l.data_fingerprint}, {"data_rows", l.data_rows},
+        {"mlguard_version", l.mlguard_version},   {"code_version", l.code_version},
+        {"fit_options", l.fit_options},           {"pipeline_stages", std::move(stages)}};
   }
   doc["explains"] = !b.bundle.background.empty();
   return doc;
@@ -111,8 +110,8 @@ std::string bundle_summary_text(const serving::loaded_bundle& b) {
     }
     out += "\n";
     text_table lineage({"how it was made", ""});
-    lineage.add({"training data", l.data_fingerprint + " (" + std::to_string(l.data_rows) +
-                                      " rows)"});
+    lineage.add(
+        {"training data", l.data_fingerprint + " (" + std::to_string(l.data_rows) + " rows)"});
     lineage.add({"mlguard", l.mlguard_version});
     lineage.add({"code version", l.code_version.empty() ? "-" : l.code_version});
     lineage.add({"fit options", dump_json(l.fit_options)});
@@ -120,8 +119,7 @@ std::string bundle_summary_text(const serving::loaded_bundle& b) {
     out += lineage.str();
   }
   out += std::string("explanations: ") +
-         (b.bundle.background.empty() ? "none" : "linear contributions (background stored)") +
-         "\n";
+         (b.bundle.background.empty() ? "none" : "linear contributions (background stored)") + "\n";
   return out;
 }
 

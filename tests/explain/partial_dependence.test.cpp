@@ -38,8 +38,8 @@ TEST_CASE("partial_dependence equals sklearn's partial_dependence(method=\"brute
       for (std::size_t i = 0; i < want.size(); ++i) {
         worst = std::max(worst, std::abs(r.average[i] - want[i]));
       }
-      MESSAGE(name << " features " << pd["features"].dump() << ": max |mlguard - sklearn| = "
-                   << worst);
+      MESSAGE(name << " features " << pd["features"].dump()
+                   << ": max |mlguard - sklearn| = " << worst);
       CHECK(worst <= 1e-12);
     }
   }
@@ -48,9 +48,7 @@ TEST_CASE("partial_dependence equals sklearn's partial_dependence(method=\"brute
 TEST_CASE("partial_dependence by feature name, and its errors") {
   const json& c = reference()["linear"];
   auto model = pipeline::dynamic_pipeline::from_json(c["document"]);
-  auto predict = [&model](const Eigen::MatrixXd& X) -> Eigen::VectorXd {
-    return model.predict(X);
-  };
+  auto predict = [&model](const Eigen::MatrixXd& X) -> Eigen::VectorXd { return model.predict(X); };
   const Eigen::MatrixXd X = matrix(c["X_train"]);
   const std::vector<std::string> names = {"x1", "x2", "x3"};
   const auto by_name = partial_dependence(predict, X, names, {"x3", "x1"}, {{0.0, 1.0}, {2.0}});

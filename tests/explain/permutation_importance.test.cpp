@@ -70,9 +70,8 @@ TEST_CASE("permutation_importance equals sklearn's permutation_importance given 
     double worst = 0;
     for (std::size_t f = 0; f < r.importances.size(); ++f) {
       for (std::size_t k = 0; k < 3; ++k) {
-        worst = std::max(worst, std::abs(r.importances[f][k] -
-                                         want(static_cast<Eigen::Index>(f),
-                                              static_cast<Eigen::Index>(k))));
+        worst = std::max(worst, std::abs(r.importances[f][k] - want(static_cast<Eigen::Index>(f),
+                                                                    static_cast<Eigen::Index>(k))));
       }
       worst = std::max(worst, std::abs(r.mean[f] - want_mean[f]));
       worst = std::max(worst, std::abs(r.std[f] - want_std[f]));

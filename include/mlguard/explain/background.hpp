@@ -52,7 +52,8 @@ struct background {
     background b;
     b.features = r.texts("features");
     b.mean = r.numbers("mean");
-    b.rows = static_cast<std::uint64_t>(r.integer("rows", 0, std::numeric_limits<std::int64_t>::max()));
+    b.rows =
+        static_cast<std::uint64_t>(r.integer("rows", 0, std::numeric_limits<std::int64_t>::max()));
     if (b.mean.size() != b.features.size()) {
       r.fail("mean", "expected one mean per feature");
     }

@@ -170,7 +170,8 @@ linear_plan plan_of(const json& doc, const pipeline::stage_registry& stages) {
 /// explain_error (mlguard.explain.size_mismatch: X's width is not the
 /// pipeline's; empty_data: no row comes out finite), and as linear_explainer.
 template <class = void>
-background measure_background(const json& fitted_pipeline, const Eigen::Ref<const Eigen::MatrixXd>& X,
+background measure_background(const json& fitted_pipeline,
+                              const Eigen::Ref<const Eigen::MatrixXd>& X,
                               const pipeline::stage_registry& stages = pipeline::builtin_stages()) {
   const auto plan = detail::plan_of(fitted_pipeline, stages);
   if (static_cast<std::size_t>(X.cols()) != plan.inputs.size()) {
@@ -239,18 +240,16 @@ public:
   /// background_mismatch when `bg` names other features than the model
   /// stage reads), and as dynamic_pipeline::from_json.
   template <class = void> // deferred: see core/json.hpp
-  static linear_explainer from_document(const json& fitted_pipeline, const background& bg,
-                                        const pipeline::stage_registry& stages =
-                                            pipeline::builtin_stages()) {
+  static linear_explainer
+  from_document(const json& fitted_pipeline, const background& bg,
+                const pipeline::stage_registry& stages = pipeline::builtin_stages()) {
     auto plan = detail::plan_of(fitted_pipeline, stages);
     if (bg.features != plan.model_inputs || bg.mean.size() != plan.model_inputs.size()) {
-      throw explain_error("background_mismatch",
-                          "the background describes " + std::to_string(bg.features.size()) +
-                              " features; the model reads " +
-                              std::to_string(plan.model_inputs.size()) +
-                              (bg.features.size() == plan.model_inputs.size()
-                                   ? " under other names"
-                                   : ""));
+      throw explain_error(
+          "background_mismatch",
+          "the background describes " + std::to_string(bg.features.size()) +
+              " features; the model reads " + std::to_string(plan.model_inputs.size()) +
+              (bg.features.size() == plan.model_inputs.size() ? " under other names" : ""));
     }
     linear_explainer e;
     if (!plan.preprocessing.is_null()) {

@@ -61,8 +61,8 @@ partial_dependence_result partial_dependence(Predict&& predict,
                                                  std::to_string(X.cols()) + " columns)");
     }
     if (grid[k].empty()) {
-      throw explain_error("invalid_option", "the grid of feature " +
-                                                std::to_string(features[k]) + " is empty");
+      throw explain_error("invalid_option",
+                          "the grid of feature " + std::to_string(features[k]) + " is empty");
     }
     for (double v : grid[k]) {
       if (std::isnan(v)) {
@@ -108,11 +108,10 @@ partial_dependence_result partial_dependence(Predict&& predict,
 /// not in `names`; size_mismatch when `names` does not have one name per
 /// column), and as partial_dependence.
 template <typename Predict>
-partial_dependence_result partial_dependence(Predict&& predict,
-                                             const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                             const std::vector<std::string>& names,
-                                             const std::vector<std::string>& features,
-                                             const std::vector<std::vector<double>>& grid) {
+partial_dependence_result
+partial_dependence(Predict&& predict, const Eigen::Ref<const Eigen::MatrixXd>& X,
+                   const std::vector<std::string>& names, const std::vector<std::string>& features,
+                   const std::vector<std::vector<double>>& grid) {
   if (names.size() != static_cast<std::size_t>(X.cols())) {
     throw explain_error("size_mismatch", std::to_string(names.size()) + " names for " +
                                              std::to_string(X.cols()) + " columns");

@@ -105,8 +105,8 @@ void check_permutation(const std::vector<std::size_t>& p, std::size_t rows, std:
   for (std::size_t i : p) {
     if (i >= rows || seen[i] != 0) {
       throw explain_error("invalid_permutation",
-                          where + " is not a permutation of the rows (index " +
-                              std::to_string(i) + (i >= rows ? " is out of range)" : " repeats)"));
+                          where + " is not a permutation of the rows (index " + std::to_string(i) +
+                              (i >= rows ? " is out of range)" : " repeats)"));
     }
     seen[i] = 1;
   }
@@ -141,9 +141,10 @@ double score_of(Predict& predict, Score& score, const Eigen::MatrixXd& X,
 /// NaN label or score), invalid_permutation (a list of the wrong shape or not
 /// a permutation), and whatever predict and score throw.
 template <typename Predict, typename Score>
-permutation_result permutation_importance(Predict&& predict, const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                          const Eigen::Ref<const Eigen::VectorXd>& y,
-                                          Score&& score, const permutation_set& perms) {
+permutation_result permutation_importance(Predict&& predict,
+                                          const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                          const Eigen::Ref<const Eigen::VectorXd>& y, Score&& score,
+                                          const permutation_set& perms) {
   const auto rows = static_cast<std::size_t>(X.rows());
   const auto cols = static_cast<std::size_t>(X.cols());
   if (rows == 0 || cols == 0) {
@@ -208,9 +209,10 @@ permutation_result permutation_importance(Predict&& predict, const Eigen::Ref<co
 /// permutation_importance with seeded_permutations(rows, columns, options).
 /// Throws as both.
 template <typename Predict, typename Score>
-permutation_result permutation_importance(Predict&& predict, const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                          const Eigen::Ref<const Eigen::VectorXd>& y,
-                                          Score&& score, const permutation_options& options = {}) {
+permutation_result permutation_importance(Predict&& predict,
+                                          const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                          const Eigen::Ref<const Eigen::VectorXd>& y, Score&& score,
+                                          const permutation_options& options = {}) {
   const auto perms = seeded_permutations(static_cast<std::size_t>(X.rows()),
                                          static_cast<std::size_t>(X.cols()), options);
   return permutation_importance(predict, X, y, score, perms);
