@@ -1,13 +1,16 @@
 // `mlguard bundle`: serving bundles as directories of files.
 //
 //   create --pipeline P.json --data TRAIN.csv --out DIR [--smoke-rows N] [--meta k=v ...]
+//          [--code-version TEXT] [--fit-option k=v ...]
 //   verify DIR [--digest sha256:...]
 //   show DIR
 //
 // create derives the schema, profiles, layout and smoke rows from the fitted pipeline
 // and its training CSV (serving::make_bundle) and prints the bundle's digest; verify
 // re-hashes every member (exit 1 when the bundle is damaged or its digest is not the
-// one given); show prints what a bundle holds. `mlguard registry publish` publishes one.
+// one given); show prints what a bundle holds and how it was made (its lineage: the
+// training data's fingerprint, the mlguard and code versions, the fit options). `mlguard registry
+// publish` publishes one.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -34,6 +37,8 @@ struct bundle_args {
   std::string digest;
   std::size_t smoke_rows = 5;
   std::vector<std::string> meta;
+  std::string code_version;
+  std::vector<std::string> fit_options;
   output_options out;
   io::csv_options csv;
 };
@@ -61,6 +66,20 @@ json bundle_summary(const serving::loaded_bundle& b) {
   }
   doc["smoke_rows"] = b.bundle.smoke.size();
   doc["metadata"] = b.bundle.metadata;
+  const auto& l = b.bundle.lineage;
+  if (l.empty()) {
+    doc["lineage"] = nullptr; // made before bundles recorded it
+  } else {
+    json stages = json::array();
+    for (const auto& s : b.bundle.pipeline.value("stages", json::array())) {
+      stages.push_back(s.value("kind", std::string()));
+    }
+    doc["lineage"] = {
+        {"data_fingerprint", l.data_fingerprint}, {"data_rows", l.data_rows},
+        {"mlguard_version", l.mlguard_version},   {"code_version", l.code_version},
+        {"fit_options", l.fit_options},           {"pipeline_stages", std::move(stages)}};
+  }
+  doc["explains"] = !b.bundle.background.empty();
   return doc;
 }
 
@@ -81,6 +100,26 @@ std::string bundle_summary_text(const serving::loaded_bundle& b) {
          (b.bundle.model.member.empty() ? "" : " (" + b.bundle.model.member + ")") + "\n";
   out += std::to_string(b.bundle.smoke.size()) + " smoke rows; metadata " +
          dump_json(b.bundle.metadata) + "\n";
+  const auto& l = b.bundle.lineage;
+  if (l.empty()) {
+    out += "lineage: not recorded (a bundle made before mlguard recorded lineage)\n";
+  } else {
+    std::string stages;
+    for (const auto& s : b.bundle.pipeline.value("stages", json::array())) {
+      stages += (stages.empty() ? "" : " -> ") + s.value("kind", std::string());
+    }
+    out += "\n";
+    text_table lineage({"how it was made", ""});
+    lineage.add(
+        {"training data", l.data_fingerprint + " (" + std::to_string(l.data_rows) + " rows)"});
+    lineage.add({"mlguard", l.mlguard_version});
+    lineage.add({"code version", l.code_version.empty() ? "-" : l.code_version});
+    lineage.add({"fit options", dump_json(l.fit_options)});
+    lineage.add({"pipeline", stages});
+    out += lineage.str();
+  }
+  out += std::string("explanations: ") +
+         (b.bundle.background.empty() ? "none" : "linear contributions (background stored)") + "\n";
   return out;
 }
 
@@ -101,6 +140,11 @@ void add_bundle_command(CLI::App& app, int& status) {
   create->add_option("--smoke-rows", args->smoke_rows, "Training rows kept as smoke rows")
       ->capture_default_str();
   create->add_option("--meta", args->meta, "Metadata KEY=VALUE (repeatable)");
+  create->add_option("--code-version", args->code_version,
+                     "The code version recorded in the lineage (e.g. a git commit)");
+  create->add_option("--fit-option", args->fit_options,
+                     "How the pipeline was fitted, KEY=VALUE, recorded in the lineage "
+                     "(repeatable)");
   add_csv_options(create, args->csv);
   create->callback([args, &status] {
     const auto fitted = pipeline::dynamic_pipeline::load(args->pipeline);
@@ -113,6 +157,14 @@ void add_bundle_command(CLI::App& app, int& status) {
       }
       options.metadata[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
+    for (const auto& kv : args->fit_options) {
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        throw argument_error("invalid_option", "--fit-option wants KEY=VALUE, got '" + kv + "'");
+      }
+      options.fit_options[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    options.code_version = args->code_version;
     const auto b = serving::make_bundle(fitted, read_csv_input(args->data, args->csv), options);
     serving::save_bundle(args->dir, b);
     const auto loaded = serving::load_bundle(args->dir);

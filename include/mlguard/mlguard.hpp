@@ -109,6 +109,12 @@
 #endif
 #endif
 
+#include "mlguard/explain/background.hpp"
+#include "mlguard/explain/contribution.hpp"
+#include "mlguard/explain/linear_contributions.hpp"
+#include "mlguard/explain/partial_dependence.hpp"
+#include "mlguard/explain/permutation_importance.hpp"
+
 #include "mlguard/registry/fairness_guard.hpp"
 #include "mlguard/registry/guards.hpp"
 #include "mlguard/registry/in_memory_registry.hpp"

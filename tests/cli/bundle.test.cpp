@@ -5,6 +5,7 @@
 
 #include "cli_support.hpp"
 #include "mlguard/core/json.hpp"
+#include "mlguard/core/version.hpp"
 #include "serving/serving_support.hpp"
 #include "test_support.hpp"
 #ifdef MLGUARD_TEST_XGBOOST
@@ -99,3 +100,39 @@ TEST_CASE("cli bundle: show names an XGBoost bundle's model and its outputs") {
   CHECK(summary["members"].contains("model.json"));
 }
 #endif
+
+TEST_CASE("cli bundle: show answers how a bundle was made (its lineage)") {
+  const test::temp_dir dir;
+  test::fitted_tips().save(dir.file("model.json"));
+  const auto data = dir.write("train.csv", trips_csv());
+  const auto bundle = dir.file("bundle");
+  const auto created = test::run_cli({"bundle", "create", "--pipeline", dir.file("model.json"),
+                                      "--data", data, "--out", bundle, "--code-version", "3f2c1ab",
+                                      "--fit-option", "label=tipped", "--fit-option", "C=1"});
+  REQUIRE_MESSAGE(created.exit_code == 0, created.err);
+
+  const auto as_json = test::run_cli({"bundle", "--format", "json", "show", bundle});
+  REQUIRE(as_json.exit_code == 0);
+  const json l = json::parse(as_json.out)["lineage"];
+  CHECK(l["code_version"] == "3f2c1ab");
+  CHECK(l["fit_options"] == json{{"label", "tipped"}, {"C", "1"}});
+  CHECK(l["data_rows"] == 2000);
+  CHECK(l["mlguard_version"] == std::string(version().string));
+  CHECK(std::string(l["data_fingerprint"]).rfind("sha256:", 0) == 0);
+  CHECK(l["pipeline_stages"] == json::array({"imputer", "standard_scaler", "logistic_regression"}));
+  CHECK(json::parse(as_json.out)["explains"] == true);
+
+  const auto shown = test::run_cli({"bundle", "show", bundle});
+  CHECK(shown.out.find("how it was made") != std::string::npos);
+  CHECK(shown.out.find("3f2c1ab") != std::string::npos);
+  CHECK(shown.out.find("imputer -> standard_scaler -> logistic_regression") != std::string::npos);
+
+  // A bundle from before lineage existed says so.
+  const auto old =
+      test::run_cli({"bundle", "show", test::fixture_path("bundles/tip_before_lineage")});
+  REQUIRE_MESSAGE(old.exit_code == 0, old.err);
+  CHECK(old.out.find("lineage: not recorded") != std::string::npos);
+  CHECK(test::run_cli({"bundle", "create", "--pipeline", dir.file("model.json"), "--data", data,
+                       "--out", dir.file("b2"), "--fit-option", "nokey"})
+            .exit_code == 2);
+}

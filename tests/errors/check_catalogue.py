@@ -24,6 +24,7 @@ AREAS = {
     "profile_error": "profile",
     "validation_error": "validate",
     "pipeline_error": "pipeline",
+    "explain_error": "explain",
     "registry_error": "registry",
     "serving_error": "serving",
     "rollback_error": "rollback",

@@ -65,7 +65,8 @@ private:
 static_assert(check_model<weighted_sum>());
 static_assert(has_explain_v<weighted_sum> && !has_predict_batch_v<weighted_sum>);
 static_assert(check_model<pipeline_model>());
-static_assert(has_predict_batch_v<pipeline_model> && !has_explain_v<pipeline_model>);
+static_assert(has_predict_batch_v<pipeline_model> && has_explain_v<pipeline_model> &&
+              has_explain_top_v<pipeline_model> && !has_explain_top_v<weighted_sum>);
 
 // A bundle whose model is a weighted_sum behind a column selector (the
 // pipeline then only picks the request's features).
@@ -131,10 +132,19 @@ TEST_CASE("model: the pipeline model, and kinds no loader knows") {
   const model_loaders loaders;
   any_model m = loaders.load(b, pipeline::builtin_stages());
   CHECK(m.kind() == "pipeline");
-  CHECK_FALSE(m.explains());
+  CHECK(m.explains()); // a linear pipeline whose bundle has a background
   double c[3];
   const double row[] = {10.0, 3.0};
-  MLGUARD_CHECK_THROWS_ID(m.explain_row(row, c), "mlguard.serving.not_explainable");
+  m.explain_row(row, c);
+  CHECK(std::isfinite(c[0] + c[1] + c[2]));
+  auto old = b;
+  old.background = {}; // a bundle made before backgrounds existed
+  any_model plain = loaders.load(old, pipeline::builtin_stages());
+  CHECK_FALSE(plain.explains());
+  MLGUARD_CHECK_THROWS_ID(plain.explain_row(row, c), "mlguard.serving.not_explainable");
+  explain::feature_contribution top[2];
+  CHECK(plain.explain_top(row, top, 2) == 0);
+  CHECK(m.explain_top(row, top, 2) == 2);
 
   // Batch and row paths agree.
   const std::vector<double> rows{10, 3, 20, 1, 5, 0.5};
@@ -231,7 +241,10 @@ TEST_CASE("model: a guarded model serves, monitors and explains a hand-written m
   renamed.predictions = test::tip_bundle().predictions;
   MLGUARD_CHECK_THROWS_ID(guarded_model(renamed, 9, o), "mlguard.serving.layout_mismatch");
 
-  guarded_model pipeline_served(test::tip_bundle(), 1, test::small_model_options());
+  // A pipeline bundle without a background (made before backgrounds existed).
+  auto old = test::tip_bundle();
+  old.background = {};
+  guarded_model pipeline_served(old, 1, test::small_model_options());
   MLGUARD_CHECK_THROWS_ID(pipeline_served.explain(span<const double>(row, 2)),
                           "mlguard.serving.not_explainable");
 }

@@ -75,6 +75,9 @@ MLGUARD_DETAIL_DEFINE_AREA_ERROR(drift_error, "drift");
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(profile_error, "profile");
 /// Schemas and validation configuration (ids mlguard.validate.*).
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(validation_error, "validate");
+/// Explanations: contributions, permutation importance, partial dependence
+/// (ids mlguard.explain.*).
+MLGUARD_DETAIL_DEFINE_AREA_ERROR(explain_error, "explain");
 /// Pipeline composition, fitting and persistence (ids mlguard.pipeline.*).
 MLGUARD_DETAIL_DEFINE_AREA_ERROR(pipeline_error, "pipeline");
 /// The model registry (ids mlguard.registry.*).

@@ -71,6 +71,12 @@ struct guarded_options {
   /// Run the bundle's smoke rows when the model is built (check_smoke), so a
   /// model that fails them is never built.
   bool check_smoke = true;
+  /// Contributions listed in each scored request's outcome (the largest by
+  /// magnitude; at most outcome::max_contributions): 0, the default, lists
+  /// none and costs nothing. Needs a model with explain_top (a linear pipeline
+  /// whose bundle has a background); others list none. Costs about one more
+  /// pass through the preprocessing per request, without allocation.
+  std::size_t top_contributions = 0;
   /// Threads that may call predict at once without waiting for each other;
   /// 0 = std::thread::hardware_concurrency().
   std::size_t lanes = 0;
@@ -96,7 +102,9 @@ struct request_counts {
 
 /// One contribution per explanation name and the base value (see
 /// guarded_model::explain): for XGBoost, exact TreeSHAP values of the
-/// margin, which sum with the base value to the margin.
+/// margin; for a linear pipeline, SHAP's linear values credited to its input
+/// features (explain/linear_contributions.hpp). Both sum with the base value
+/// to the margin.
 struct explanation {
   std::vector<std::string> names;
   std::vector<double> contributions;
@@ -136,8 +144,10 @@ public:
   /// builds the monitors' references from the profiles and runs the smoke
   /// rows (options.check_smoke). Throws serving_error (layout_mismatch,
   /// smoke_failed, unknown_model, bundle_corrupt from a model that cannot
-  /// load its member), pipeline_error, drift_error (a monitor option that
-  /// does not fit, e.g. a window that is not a tumbling count), format_error.
+  /// load its member; invalid_option for top_contributions above
+  /// outcome::max_contributions), pipeline_error, drift_error (a monitor
+  /// option that does not fit, e.g. a window that is not a tumbling count),
+  /// format_error.
   template <class = void> // deferred: see core/json.hpp
   guarded_model(model_bundle bundle, int version, guarded_options options = {},
                 const pipeline::stage_registry& stages = pipeline::builtin_stages())
@@ -156,6 +166,12 @@ public:
               }
             }) {
     check_bundle(bundle_);
+    if (options_.top_contributions > outcome::max_contributions) {
+      throw serving_error("invalid_option", "top_contributions is " +
+                                                std::to_string(options_.top_contributions) +
+                                                "; an outcome lists at most " +
+                                                std::to_string(outcome::max_contributions));
+    }
     anomaly_counts_ = std::make_unique<std::atomic<std::uint64_t>[]>(bundle_.layout.size() *
                                                                      validate::anomaly_kind_count);
     const any_model prototype = options_.models.load(bundle_, stages);
@@ -517,6 +533,10 @@ private:
       return o;
     }
     o.prediction = l.out[0];
+    if (options_.top_contributions != 0) {
+      o.contributions_listed = static_cast<std::uint32_t>(
+          l.model.explain_top(l.row.data(), o.contributions.data(), options_.top_contributions));
+    }
     std::copy_n(l.out.begin(), std::min(outputs.size(), output_names_.size()), outputs.begin());
     o.status = o.imputed_values > 0 ? request_status::imputed
                : (o.anomalous_features > 0 || st == pipeline::row_status::flagged)

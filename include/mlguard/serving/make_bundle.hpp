@@ -8,15 +8,21 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "mlguard/core/digest.hpp"
+#include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/core/table_ops.hpp"
+#include "mlguard/core/version.hpp"
+#include "mlguard/explain/linear_contributions.hpp"
 #include "mlguard/pipeline/builtin_stages.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/serving/detail/field_text.hpp"
@@ -42,7 +48,58 @@ struct bundle_options {
   double smoke_tolerance = 1e-9;
   /// Free metadata (an object).
   json metadata = json::object();
+  /// The application's code version recorded in the lineage (e.g. a git commit).
+  std::string code_version;
+  /// How the pipeline was fitted, recorded in the lineage (an object: the
+  /// label, hyper-parameters, seeds, the training window).
+  json fit_options = json::object();
+  /// Measure the background of linear explanations (for a pipeline ending in
+  /// linear_regression / logistic_regression; others get none).
+  bool explain_background = true;
 };
+
+/// A fingerprint of a table's content: "sha256:<hex>" of, per column in
+/// order, its name, kind and values (numbers as IEEE-754 bits, little-endian;
+/// categories by name). Equal tables give equal fingerprints on every
+/// platform; any changed cell, name or order changes it. Never throws.
+template <class = void> // deferred: see core/json.hpp
+std::string table_fingerprint(const table& t) {
+  sha256 h;
+  auto put_u64 = [&h](std::uint64_t v) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; ++i) {
+      b[i] = static_cast<unsigned char>(v >> (8 * i));
+    }
+    h.update(b, 8);
+  };
+  auto put_text = [&](const std::string& s) {
+    put_u64(s.size());
+    h.update(s.data(), s.size());
+  };
+  put_u64(t.cols());
+  put_u64(t.rows());
+  for (const auto& c : t) {
+    put_text(c.name());
+    if (c.is_categorical()) {
+      h.update("c", 1);
+      put_u64(c.vocab().size());
+      for (const auto& name : c.vocab().names()) {
+        put_text(name);
+      }
+      for (const auto code : c.codes()) {
+        put_u64(static_cast<std::uint64_t>(static_cast<std::int64_t>(code)));
+      }
+    } else {
+      h.update("n", 1);
+      for (const double v : c.values()) {
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &v, sizeof bits);
+        put_u64(bits);
+      }
+    }
+  }
+  return "sha256:" + h.hex();
+}
 
 /// `inferred` with each categorical column's vocabulary replaced by the
 /// training table's, in the table's code order. A pipeline fitted on the
@@ -77,7 +134,38 @@ table describe_inputs(model_bundle& b, const table& training, const bundle_optio
   b.reference = profile::dataset_profile::of(x, options.profile);
   b.smoke_tolerance = options.smoke_tolerance;
   b.metadata = options.metadata;
+  b.lineage.data_fingerprint = table_fingerprint(x);
+  b.lineage.data_rows = x.rows();
+  b.lineage.mlguard_version = version().string;
+  b.lineage.code_version = options.code_version;
+  b.lineage.fit_options = options.fit_options;
+  if (!b.lineage.fit_options.is_object()) {
+    throw argument_error("invalid_option", "bundle_options.fit_options must be a JSON object");
+  }
   return x;
+}
+
+// The background of linear explanations, measured on the training rows as
+// serving reads them (to_matrix codes); none for a pipeline that does not
+// end in a linear model or cannot be traced.
+template <class = void>
+void describe_background(model_bundle& b, const table& x) {
+  const auto& stages = b.pipeline.at("stages");
+  const auto last = stages.empty() ? std::string() : stages.back().value("kind", std::string());
+  if (!explain::detail::is_linear(last)) {
+    return;
+  }
+  std::vector<const vocabulary*> vocabs;
+  for (std::size_t i = 0; i < b.schema.size(); ++i) {
+    vocabs.push_back(b.schema[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
+                                                                             : nullptr);
+  }
+  const auto rows = to_matrix<Eigen::MatrixXd>(x, b.layout.names(), vocabs);
+  try {
+    b.background = explain::measure_background(b.pipeline, rows);
+  } catch (const explain_error&) {
+    // unsupported_stage, or no training row scores: the bundle explains nothing
+  }
 }
 
 // Fills b's predictions profile and smoke rows by scoring `x` (the input
@@ -155,6 +243,9 @@ model_bundle make_bundle(const Pipeline& fitted, const table& training,
   model_bundle b;
   b.pipeline = fitted.to_json();
   const table x = detail::describe_inputs(b, training, options);
+  if (options.explain_background) {
+    detail::describe_background(b, x);
+  }
   any_model model(pipeline_model::from_bundle(b, pipeline::builtin_stages()));
   detail::describe_outputs(b, x, model, options);
   check_bundle(b);

@@ -23,6 +23,11 @@
 //   std::vector<std::string> explanation_names() const;  // what explain_row attributes to
 //   void explain_row(const double* in, double* contributions); // one per name, then the
 //                                                        // base value; may allocate or throw
+//   bool explains() const;                               // false: explain_row has nothing
+//                                                        // to say for this instance
+//   std::size_t explain_top(const double* in,            // the k largest contributions
+//       mlguard::explain::feature_contribution* out,     // (features index explanation_names),
+//       std::size_t k) noexcept;                         // returns how many; no allocation
 //
 // predict_row reports a row it cannot score with a status that stops()
 // (rejected, invalid_input) and leaves `out` as NaN. A model shares what is
@@ -43,6 +48,7 @@
 #include "mlguard/core/detail/detect.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
+#include "mlguard/explain/contribution.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
 
@@ -76,6 +82,17 @@ using explain_t = decltype(static_cast<model_names>(std::declval<const M&>().exp
                            std::declval<M&>().explain_row(std::declval<const double*>(),
                                                           std::declval<double*>()));
 
+template <typename M>
+using explains_t = decltype(static_cast<bool>(std::declval<const M&>().explains()));
+template <typename M>
+using explain_top_t = std::enable_if_t<
+    noexcept(std::declval<M&>().explain_top(std::declval<const double*>(),
+                                            std::declval<explain::feature_contribution*>(),
+                                            std::declval<std::size_t>())),
+    decltype(static_cast<std::size_t>(std::declval<M&>().explain_top(
+        std::declval<const double*>(), std::declval<explain::feature_contribution*>(),
+        std::declval<std::size_t>())))>;
+
 template <typename M, bool = ::mlguard::detail::is_detected<M, predict_row_t>::value>
 struct predict_row_noexcept : std::false_type {};
 template <typename M>
@@ -92,6 +109,10 @@ inline constexpr bool has_predict_batch_v =
 /// True when M has explanation_names() and explain_row(in, contributions).
 template <typename M>
 inline constexpr bool has_explain_v = ::mlguard::detail::is_detected<M, detail::explain_t>::value;
+/// True when M has a noexcept explain_top(in, out, k) (top-k contributions per request).
+template <typename M>
+inline constexpr bool has_explain_top_v =
+    ::mlguard::detail::is_detected<M, detail::explain_top_t>::value;
 
 /// Checks every required clause of the model contract (the top of this
 /// header) and fails compilation with a message naming the missing member.
@@ -175,7 +196,8 @@ public:
     self_->predict_batch(rows, out, status);
   }
 
-  /// True when the model explains its predictions (has_explain_v).
+  /// True when the model explains its predictions: has_explain_v, and its
+  /// explains() (when it has one) says so.
   bool explains() const noexcept { return self_->explains(); }
   /// The names explain_row attributes a prediction to. Empty when !explains().
   std::vector<std::string> explanation_names() const { return self_->explanation_names(); }
@@ -184,6 +206,14 @@ public:
   /// when the model has no explanations, and whatever its explain_row throws.
   void explain_row(const double* in, double* contributions) {
     self_->explain_row(in, contributions);
+  }
+  /// The `k` largest contributions to the prediction for `in`, largest
+  /// magnitude first, into out[0..k); returns how many were written (0 when
+  /// the model has no explain_top or cannot explain the row). No allocation,
+  /// no throw (unless the model's own explain_top allocates).
+  std::size_t explain_top(const double* in, explain::feature_contribution* out,
+                          std::size_t k) noexcept {
+    return self_->explain_top(in, out, k);
   }
 
   /// The model itself when it is an M, else nullptr.
@@ -211,6 +241,8 @@ private:
     virtual bool explains() const noexcept = 0;
     virtual std::vector<std::string> explanation_names() const = 0;
     virtual void explain_row(const double* in, double* contributions) = 0;
+    virtual std::size_t explain_top(const double* in, explain::feature_contribution* out,
+                                    std::size_t k) noexcept = 0;
   };
 
   template <typename M>
@@ -236,7 +268,24 @@ private:
         }
       }
     }
-    bool explains() const noexcept override { return has_explain_v<M>; }
+    bool explains() const noexcept override {
+      if constexpr (::mlguard::detail::is_detected<M, detail::explains_t>::value) {
+        return has_explain_v<M> && model.explains();
+      } else {
+        return has_explain_v<M>;
+      }
+    }
+    std::size_t explain_top(const double* in, explain::feature_contribution* out,
+                            std::size_t k) noexcept override {
+      if constexpr (has_explain_top_v<M>) {
+        return model.explain_top(in, out, k);
+      } else {
+        (void)in;
+        (void)out;
+        (void)k;
+        return 0;
+      }
+    }
     std::vector<std::string> explanation_names() const override {
       if constexpr (has_explain_v<M>) {
         return model.explanation_names();

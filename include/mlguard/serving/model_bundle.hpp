@@ -4,11 +4,14 @@
 // Everything a registered version needs to serve, as one content-addressed
 // bundle: the fitted pipeline, the model when the pipeline is not the model
 // (a booster's bytes), the schema, the reference profiles, the feature
-// layout, smoke rows and free metadata. One SHA-256 digest covers every
-// member's bytes and becomes the version's artifact_digest.
+// layout, smoke rows and free metadata; optionally how it was made (its
+// lineage) and the background of its explanations. One SHA-256 digest covers
+// every member's bytes and becomes the version's artifact_digest.
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +22,7 @@
 #include "mlguard/core/digest.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
+#include "mlguard/explain/background.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/serving/artifact_store.hpp"
 #include "mlguard/serving/feature_layout.hpp"
@@ -41,6 +45,29 @@ struct model_spec {
   /// The artifact member holding the model's bytes (e.g. "booster.ubj");
   /// empty for "pipeline".
   std::string member;
+};
+
+/// How a bundle was made (lineage.json): "which data, which code, which
+/// options". make_bundle fills it; `mlguard bundle show` prints it.
+struct bundle_lineage {
+  /// The training rows' fingerprint (make_bundle: table_fingerprint of the
+  /// pipeline's input columns, "sha256:<hex>").
+  std::string data_fingerprint;
+  /// The number of training rows.
+  std::uint64_t data_rows = 0;
+  /// The mlguard version that made the bundle ("MAJOR.MINOR.PATCH").
+  std::string mlguard_version;
+  /// The application's own code version (e.g. a git commit); may be empty.
+  std::string code_version;
+  /// How the pipeline was fitted, as the application describes it (an
+  /// object: the label, hyper-parameters, seeds, the split).
+  json fit_options = json::object();
+
+  /// True when nothing was recorded (a bundle made before lineage existed).
+  bool empty() const noexcept {
+    return data_fingerprint.empty() && mlguard_version.empty() && code_version.empty() &&
+           data_rows == 0 && (fit_options.is_null() || fit_options.empty());
+  }
 };
 
 /// A model version's serving bundle.
@@ -70,6 +97,13 @@ struct model_bundle {
   double smoke_tolerance = 1e-9;
   /// Free metadata (an object).
   json metadata = json::object();
+  /// How the bundle was made (lineage.json); empty in bundles made before
+  /// lineage existed, which then have no such member.
+  bundle_lineage lineage;
+  /// The means of the model's input features over the training rows, for
+  /// linear explanations (background.json); empty when the model is not a
+  /// linear pipeline or the bundle predates it.
+  explain::background background;
 };
 
 /// The members of a bundle, by file name.
@@ -83,6 +117,8 @@ inline constexpr const char* layout = "layout.json";
 inline constexpr const char* smoke = "smoke.json";
 inline constexpr const char* metadata = "metadata.json";
 inline constexpr const char* model = "model.json";
+inline constexpr const char* lineage = "lineage.json";
+inline constexpr const char* background = "background.json";
 } // namespace member
 
 /// The bundle format: a manifest mapping every other member to its SHA-256.
@@ -92,6 +128,8 @@ inline constexpr const char* model = "model.json";
 inline constexpr document_format bundle_format{"mlguard.bundle", 2};
 /// The model member's format.
 inline constexpr document_format model_spec_format{"mlguard.model_spec", 1};
+/// The lineage member's format.
+inline constexpr document_format lineage_format{"mlguard.bundle_lineage", 1};
 /// The smoke-rows member's format.
 inline constexpr document_format smoke_format{"mlguard.smoke_rows", 1};
 
@@ -116,15 +154,44 @@ json smoke_to_json(const model_bundle& b) {
   return doc;
 }
 
+template <class = void>
+json lineage_to_json(const bundle_lineage& l) {
+  json doc = new_document(lineage_format);
+  doc["data_fingerprint"] = l.data_fingerprint;
+  doc["data_rows"] = l.data_rows;
+  doc["mlguard_version"] = l.mlguard_version;
+  doc["code_version"] = l.code_version;
+  doc["fit_options"] = l.fit_options;
+  return doc;
+}
+
+template <class = void>
+bundle_lineage lineage_from_json(const json& j) {
+  const auto r = json_reader::document(
+      j, lineage_format, member::lineage,
+      {"data_fingerprint", "data_rows", "mlguard_version", "code_version", "fit_options"});
+  bundle_lineage l;
+  l.data_fingerprint = r.text("data_fingerprint");
+  l.data_rows = static_cast<std::uint64_t>(
+      r.integer("data_rows", 0, std::numeric_limits<std::int64_t>::max()));
+  l.mlguard_version = r.text("mlguard_version");
+  l.code_version = r.text("code_version");
+  if (!r.at("fit_options").is_object()) {
+    r.fail("fit_options", "expected an object");
+  }
+  l.fit_options = r.at("fit_options");
+  return l;
+}
+
 [[noreturn]] inline void rethrow_corrupt(const std::string& name, const error& e) {
   throw serving_error("bundle_corrupt", "bundle member " + name + ": " + e.what());
 }
 
 // True for the members mlguard itself writes and decodes.
 inline bool is_document_member(const std::string& name) noexcept {
-  for (const char* m :
-       {member::manifest, member::pipeline, member::schema, member::reference, member::predictions,
-        member::layout, member::smoke, member::metadata, member::model}) {
+  for (const char* m : {member::manifest, member::pipeline, member::schema, member::reference,
+                        member::predictions, member::layout, member::smoke, member::metadata,
+                        member::model, member::lineage, member::background}) {
     if (name == m) {
       return true;
     }
@@ -201,6 +268,14 @@ bundle_members encode_bundle(const model_bundle& b) {
   m[member::layout] = detail::member_text(b.layout.to_json());
   m[member::smoke] = detail::member_text(detail::smoke_to_json(b));
   m[member::metadata] = detail::member_text(b.metadata);
+  // Optional members, written only when set, so that a bundle made before
+  // they existed encodes (and digests) exactly as it did.
+  if (!b.lineage.empty()) {
+    m[member::lineage] = detail::member_text(detail::lineage_to_json(b.lineage));
+  }
+  if (!b.background.empty()) {
+    m[member::background] = detail::member_text(b.background.to_json());
+  }
   document_format format{bundle_format.name, 1};
   if (b.model.kind != "pipeline") {
     json spec = new_document(model_spec_format);
@@ -325,6 +400,14 @@ model_bundle read_bundle(const artifact_store& store, const std::string& digest)
     }
     b.metadata = std::move(j);
   });
+  if (m.count(member::lineage) != 0) {
+    decode(member::lineage, [&](const json& j) { b.lineage = detail::lineage_from_json(j); });
+  }
+  if (m.count(member::background) != 0) {
+    decode(member::background, [&](const json& j) {
+      b.background = explain::background::from_json(j, member::background);
+    });
+  }
   if (m.count(member::model) != 0) {
     decode(member::model, [&](const json& j) {
       const auto r = json_reader::document(j, model_spec_format, member::model, {"kind", "member"});

@@ -2,9 +2,10 @@
 #define MLGUARD_SERVING_OUTCOME_HPP
 
 // What one guarded request returns: the prediction, what happened to the
-// row on its way (ok, flagged, imputed, rejected), its anomalies and the
-// model version that answered. A plain value: no allocation, no pointers
-// into the model.
+// row on its way (ok, flagged, imputed, rejected), its anomalies, the
+// model version that answered and, when asked for, the features that moved
+// the prediction most. A plain value: no allocation, no pointers into the
+// model.
 
 #include <array>
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <limits>
 
 #include "mlguard/core/json.hpp"
+#include "mlguard/explain/contribution.hpp"
 #include "mlguard/validate/anomaly.hpp"
 
 namespace mlguard::serving {
@@ -64,11 +66,18 @@ struct outcome {
   static constexpr std::size_t max_listed = 8;
   std::uint32_t listed = 0;
   std::array<feature_anomaly, max_listed> anomalies{};
+  /// The largest contributions to the prediction's margin, largest magnitude
+  /// first (guarded_options::top_contributions of them; none by default or
+  /// when the model does not explain). `feature` is a layout index.
+  static constexpr std::size_t max_contributions = 8;
+  std::uint32_t contributions_listed = 0;
+  std::array<explain::feature_contribution, max_contributions> contributions{};
 };
 
 /// The outcome as JSON: {"prediction", "status", "version", "request_id",
 /// "anomalous_features", "imputed_values", "anomalies": [{"feature": index,
-/// "kinds": [TFDV anomaly names]}]} (plus "malformed": true when it was).
+/// "kinds": [TFDV anomaly names]}]} (plus "malformed": true when it was, and
+/// "contributions": [{"feature": index, "value": v}] when any were listed).
 template <class = void> // deferred: see core/json.hpp
 json to_json(const outcome& o) {
   json j = json::object();
@@ -92,6 +101,14 @@ json to_json(const outcome& o) {
   j["anomalies"] = std::move(list);
   if (o.malformed) {
     j["malformed"] = true;
+  }
+  if (o.contributions_listed > 0) {
+    json top = json::array();
+    for (std::uint32_t i = 0; i < o.contributions_listed; ++i) {
+      top.push_back({{"feature", o.contributions[i].feature},
+                     {"value", json_number(o.contributions[i].value)}});
+    }
+    j["contributions"] = std::move(top);
   }
   return j;
 }

@@ -3,7 +3,11 @@
 
 // mlguard's own model behind the model contract (serving/model.hpp): a
 // bundle's pipeline that ends in a model stage, such as logistic_regression.
+// When that stage is linear and the bundle has a background, it also
+// explains its predictions (explain/linear_contributions.hpp).
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,7 +15,10 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
+#include "mlguard/explain/contribution.hpp"
+#include "mlguard/explain/linear_contributions.hpp"
 #include "mlguard/pipeline/dynamic_pipeline.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
@@ -29,14 +36,24 @@ public:
   static constexpr std::string_view kind = "pipeline";
 
   explicit pipeline_model(pipeline::dynamic_pipeline p) : pipe_(std::move(p)) {}
+  /// A pipeline that explains its predictions with `e` (built for the same pipeline).
+  pipeline_model(pipeline::dynamic_pipeline p, explain::linear_explainer e)
+      : pipe_(std::move(p)), explainer_(std::move(e)) {}
 
-  /// Loads the bundle's pipeline with `stages`. Throws as
-  /// dynamic_pipeline::from_json (errors name pipeline.json). A template so
+  /// Loads the bundle's pipeline with `stages`, and its explainer when the
+  /// bundle has a background (make_bundle measures one for a pipeline ending
+  /// in a linear model). Throws as dynamic_pipeline::from_json (errors name
+  /// pipeline.json) and linear_explainer::from_document (explain_error
+  /// background_mismatch for a background of other features). A template so
   /// that this header needs no complete model_bundle.
   template <class Bundle = model_bundle>
   static pipeline_model from_bundle(const Bundle& bundle, const pipeline::stage_registry& stages) {
-    return pipeline_model(
-        pipeline::dynamic_pipeline::from_json(bundle.pipeline, stages, "pipeline.json"));
+    auto p = pipeline::dynamic_pipeline::from_json(bundle.pipeline, stages, "pipeline.json");
+    if (bundle.background.empty()) {
+      return pipeline_model(std::move(p));
+    }
+    return pipeline_model(std::move(p), explain::linear_explainer::from_document(
+                                            bundle.pipeline, bundle.background, stages));
   }
 
   std::vector<std::string> feature_names_in() const { return pipe_.feature_names_in(); }
@@ -60,11 +77,41 @@ public:
     std::copy(st.begin(), st.end(), status.begin());
   }
 
+  /// True when it explains its predictions (it has an explainer).
+  bool explains() const noexcept { return explainer_.has_value(); }
+  /// The pipeline's input features, which contributions are credited to;
+  /// empty when !explains().
+  std::vector<std::string> explanation_names() const {
+    return explainer_ ? explainer_->feature_names() : std::vector<std::string>();
+  }
+  /// One contribution per input feature to the margin, then the base value
+  /// (linear_explainer::explain_row). A row the pipeline cannot score gives
+  /// NaN. Throws serving_error (mlguard.serving.not_explainable) when !explains().
+  void explain_row(const double* in, double* contributions) {
+    if (!explainer_) {
+      throw serving_error("not_explainable", "this pipeline has no explainer (its last stage is "
+                                             "not linear, or its bundle has no background)");
+    }
+    (void)explainer_->explain_row(in, contributions);
+  }
+  /// The `k` largest contributions, largest magnitude first; returns how many
+  /// were written (0 when !explains() or the row cannot be explained). No
+  /// allocation, no throw.
+  std::size_t explain_top(const double* in, explain::feature_contribution* out,
+                          std::size_t k) noexcept {
+    return explainer_ ? explainer_->top(in, out, k) : 0;
+  }
+
   /// The pipeline.
   const pipeline::dynamic_pipeline& pipeline() const noexcept { return pipe_; }
+  /// The explainer, or nullptr.
+  const explain::linear_explainer* explainer() const noexcept {
+    return explainer_ ? &*explainer_ : nullptr;
+  }
 
 private:
   pipeline::dynamic_pipeline pipe_;
+  std::optional<explain::linear_explainer> explainer_;
 };
 
 } // namespace mlguard::serving

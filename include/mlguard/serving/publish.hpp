@@ -20,8 +20,10 @@ namespace mlguard::serving {
 /// writes the bundle to `store` first, durably and all-or-nothing, then
 /// registers the version with artifact_uri = its store URI and
 /// artifact_digest = its digest. Unless `metadata` sets them, lineage's
-/// pipeline_fingerprint and data_fingerprint are the SHA-256 of the
-/// pipeline and reference members. A crash at any point leaves no
+/// pipeline_fingerprint is the SHA-256 of the pipeline member, its
+/// data_fingerprint the bundle lineage's (the training rows' fingerprint;
+/// for a bundle without lineage, the SHA-256 of the reference member) and its
+/// code_version the bundle lineage's. A crash at any point leaves no
 /// registered version whose bundle fails verification (at worst an
 /// unreferenced bundle in the store). Throws as encode_bundle,
 /// artifact_store::put and model_registry::register_version.
@@ -38,7 +40,12 @@ registry::model_version publish(registry::model_registry& registry, artifact_sto
     metadata.pipeline_fingerprint = content_digest(members.at(member::pipeline));
   }
   if (metadata.data_fingerprint.empty()) {
-    metadata.data_fingerprint = content_digest(members.at(member::reference));
+    metadata.data_fingerprint = !bundle.lineage.data_fingerprint.empty()
+                                    ? bundle.lineage.data_fingerprint
+                                    : content_digest(members.at(member::reference));
+  }
+  if (metadata.code_version.empty()) {
+    metadata.code_version = bundle.lineage.code_version;
   }
   if (!registry.has_model(model)) {
     try {
