@@ -1,25 +1,38 @@
 // `mlguard assess`: a risk assessment of a bundle before it is deployed.
 //
 //   mlguard assess --bundle DIR --holdout DATA.csv [--registry DIR --model NAME]
-//       [--alias ALIAS] [--policy POLICY.json] [--max-missing SHARE] [--skew-js D]
+//       [--alias ALIAS] [--policy POLICY.json] [--labels COLUMN] [--group COLUMN ...]
+//       [--decision-threshold T] [--min-parity-ratio R] [--max-equalized-odds D]
+//       [--unexpected FEATURE ...] [--max-unexpected SHARE] [--explain-rows N]
+//       [--max-missing SHARE] [--skew-js D]
 //       [--level CHECK=LEVEL ...] [--format text|json|html] [-o FILE]
 //
 // Runs the checks of serving/risk_assessment.hpp on the bundle at DIR and the holdout
 // table: schema coverage, training–serving skew, operational readiness (a rollback
-// target in the registry, a rollback policy, the monitors' references, smoke rows). The
+// target in the registry, a rollback policy, the monitors' references, smoke rows), bias
+// across the groups of each --group column (with --labels), the behavioural tests the
+// bundle keeps, and the model's global importance (mean |contribution| over the holdout,
+// with --unexpected features that should not matter). The
 // report lists every check, open or passed (report/risk_report.hpp; HTML by
 // report/risk_html.hpp). Exit status: 0 when no blocking risk is open, 1 when one is,
 // 2 an input or usage error.
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+#include <mlguard/core/table_ops.hpp>
+#include <mlguard/fairness/group_metrics.hpp>
 #include <mlguard/registry/file_registry.hpp>
 #include <mlguard/report/risk_html.hpp>
 #include <mlguard/rollback/policy.hpp>
 #include <mlguard/serving/guarded_model.hpp>
+#include <mlguard/serving/model_test_suite.hpp>
 #include <mlguard/serving/risk_assessment.hpp>
 #ifdef MLGUARD_CLI_XGBOOST
 #include <mlguard/xgboost/xgboost_model.hpp>
@@ -39,6 +52,11 @@ struct assess_args {
   std::string model;
   std::string alias = "champion";
   std::string policy;
+  std::string labels;
+  std::vector<std::string> groups;
+  double decision_threshold = 0.5;
+  std::vector<std::string> unexpected;
+  std::size_t explain_rows = 2000;
   std::vector<std::string> levels;
   serving::assessment_options options;
   output_options out;
@@ -59,7 +77,12 @@ void apply_levels(const std::vector<std::string>& levels, serving::assessment_op
                           {"rollback_target", &o.no_rollback_target},
                           {"rollback_policy", &o.no_policy},
                           {"monitor_reference", &o.no_monitor_reference},
-                          {"smoke_rows", &o.smoke_rows}};
+                          {"smoke_rows", &o.smoke_rows},
+                          {"bias", &o.bias},
+                          {"bias_unmeasured", &o.bias_unmeasured},
+                          {"behavioural_test", &o.behavioural_test},
+                          {"no_behavioural_tests", &o.no_behavioural_tests},
+                          {"unexpected_importance", &o.unexpected_importance}};
   for (const auto& text : levels) {
     const auto eq = text.find('=');
     const std::string check = text.substr(0, eq);
@@ -108,6 +131,124 @@ void find_rollback_target(const assess_args& args, const std::string& digest,
   } else {
     facts.rollback_note = args.model + " has no alias '" + args.alias + "'";
   }
+}
+
+/// The holdout, whole: the --group columns categorical (a zone id is a group, not a
+/// number), the --labels column numeric.
+table read_holdout(const assess_args& args) {
+  auto reader = open_csv(args.holdout, args.csv);
+  for (const auto& g : args.groups) {
+    reader.set_kind(g, column_kind::categorical);
+  }
+  if (!args.labels.empty()) {
+    reader.set_kind(args.labels, column_kind::numeric);
+  }
+  progress_bar progress = progress_of(reader);
+  table out =
+      reader.read_all([&](std::uint64_t rows) { progress.update(reader.bytes_read(), rows); });
+  progress.finish();
+  note_non_numbers(reader);
+  return out;
+}
+
+/// The model's first output for each holdout row (NaN where the schema's policies
+/// or the model reject the row). Throws argument_error (unknown_column) naming a
+/// layout feature the holdout lacks.
+std::vector<double> score_holdout(serving::guarded_model& model, const table& holdout,
+                                  const std::string& source) {
+  const auto& b = model.bundle();
+  std::vector<const vocabulary*> vocabs;
+  for (std::size_t i = 0; i < b.layout.size(); ++i) {
+    if (holdout.find(b.layout[i].name) == nullptr) {
+      throw argument_error("unknown_column",
+                           source + " lacks the model's feature '" + b.layout[i].name + "'");
+    }
+    vocabs.push_back(b.layout[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
+                                                                             : nullptr);
+  }
+  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const auto rows = to_matrix<row_major>(holdout, b.layout.names(), vocabs);
+  std::vector<double> out(model.outputs());
+  std::vector<double> first(holdout.rows());
+  for (std::size_t r = 0; r < holdout.rows(); ++r) {
+    model.predict_into(
+        span<const double>(rows.row(static_cast<Eigen::Index>(r)).data(), b.layout.size()),
+        span<double>(out));
+    first[r] = out.empty() ? std::numeric_limits<double>::quiet_NaN() : out[0];
+  }
+  return first;
+}
+
+/// Bias per --group attribute, on the rows the model scored.
+void assess_bias(const assess_args& args, const table& holdout, const std::vector<double>& scores,
+                 report::risk_report& r) {
+  if (args.groups.empty()) {
+    r.open("fairness", "bias_unmeasured", "", args.options.bias_unmeasured,
+           "no sensitive attribute given (--group COLUMN with --labels): bias not measured");
+    return;
+  }
+  if (args.labels.empty()) {
+    throw argument_error("invalid_option", "--group needs --labels COLUMN (the true classes)");
+  }
+  const auto& labels = holdout.at(args.labels).values();
+  fairness::fairness_options options;
+  options.decision_threshold = args.decision_threshold;
+  for (const auto& name : args.groups) {
+    const column& g = holdout.at(name);
+    std::vector<double> y;
+    std::vector<double> p;
+    std::vector<std::int32_t> codes;
+    for (std::size_t i = 0; i < holdout.rows(); ++i) {
+      if (!std::isnan(scores[i]) && g.codes()[i] != missing_code) {
+        y.push_back(labels[i]);
+        p.push_back(scores[i]);
+        codes.push_back(g.codes()[i]);
+      }
+    }
+    const auto m = fairness::evaluate(y, p, codes, g.vocab().names(), options);
+    serving::assess_fairness(r, m, name, args.options);
+  }
+}
+
+/// The model's global importance: mean |contribution| per explained feature over the
+/// first `limit` holdout rows it accepts. Empty when the model does not explain.
+std::vector<serving::feature_importance>
+global_importance(serving::guarded_model& model, const table& holdout, std::size_t limit) {
+  const auto& b = model.bundle();
+  std::vector<const vocabulary*> vocabs;
+  for (std::size_t i = 0; i < b.layout.size(); ++i) {
+    vocabs.push_back(b.layout[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
+                                                                             : nullptr);
+  }
+  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const auto rows = to_matrix<row_major>(holdout, b.layout.names(), vocabs);
+  std::vector<serving::feature_importance> out;
+  std::size_t explained = 0;
+  for (std::size_t r = 0; r < holdout.rows() && explained < limit; ++r) {
+    serving::explanation e;
+    try {
+      e = model.explain(
+          span<const double>(rows.row(static_cast<Eigen::Index>(r)).data(), b.layout.size()));
+    } catch (const serving_error& x) {
+      if (x.id() == "mlguard.serving.not_explainable") {
+        return {};
+      }
+      continue; // a row the schema's policies reject
+    }
+    if (out.empty()) {
+      for (const auto& name : e.names) {
+        out.push_back({name, 0.0});
+      }
+    }
+    for (std::size_t i = 0; i < out.size() && i < e.contributions.size(); ++i) {
+      out[i].mean_abs_contribution += std::abs(e.contributions[i]);
+    }
+    ++explained;
+  }
+  for (auto& f : out) {
+    f.mean_abs_contribution /= static_cast<double>(std::max<std::size_t>(explained, 1));
+  }
+  return out;
 }
 
 std::string summary(const report::risk_report& r) {
@@ -165,6 +306,32 @@ void add_assess_command(CLI::App& app, int& status) {
                   "Jensen-Shannon divergence that is skew where the schema sets no threshold")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  cmd->add_option("--labels", args->labels, "Holdout column of true classes (0/1), for bias");
+  cmd->add_option("--group", args->groups,
+                  "Sensitive attribute: a holdout column whose values are groups (repeatable); "
+                  "bias is measured across its groups");
+  cmd->add_option("--decision-threshold", args->decision_threshold,
+                  "A score above it is class 1 (the model's first output)")
+      ->capture_default_str();
+  cmd->add_option("--min-parity-ratio", args->options.min_parity_ratio,
+                  "Smallest demographic parity ratio that is not a risk (four-fifths rule)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--max-equalized-odds", args->options.max_equalized_odds_difference,
+                  "Largest equalized odds difference that is not a risk")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--unexpected", args->unexpected,
+                  "A feature that should not matter (an id, a sensitive attribute): a risk when "
+                  "it carries more than --max-unexpected of the importance (repeatable)");
+  cmd->add_option("--max-unexpected", args->options.max_unexpected_share,
+                  "Largest share of the global importance a --unexpected feature may carry")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--explain-rows", args->explain_rows,
+                  "Holdout rows explained for the global importance")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}))
+      ->capture_default_str();
   cmd->add_option("--level", args->levels,
                   "CHECK=info|warning|blocking: how much a check's open risk weighs "
                   "(repeatable; see docs/assess.md)");
@@ -177,7 +344,7 @@ void add_assess_command(CLI::App& app, int& status) {
     apply_levels(args->levels, args->options);
     const auto loaded = serving::load_bundle(args->bundle);
     const auto& b = loaded.bundle;
-    const table holdout = read_csv_input(args->holdout, args->csv);
+    const table holdout = read_holdout(*args);
     if (holdout.rows() == 0) {
       throw validation_error("empty_data", args->holdout + ": no data rows to assess with");
     }
@@ -197,13 +364,14 @@ void add_assess_command(CLI::App& app, int& status) {
       facts.policy_configured = true;
       facts.policy_note = "rollback policy " + args->policy;
     }
+    std::optional<serving::guarded_model> model;
     try {
       serving::guarded_options options;
       options.lanes = 1;
 #ifdef MLGUARD_CLI_XGBOOST
       options.models.add<xgboost::xgboost_model>();
 #endif
-      const serving::guarded_model model(b, 0, std::move(options));
+      model.emplace(b, 0, std::move(options));
     } catch (const serving_error& e) {
       if (e.id() == "mlguard.serving.unknown_model") {
         throw; // this CLI cannot load the model: an input error, not a finding
@@ -212,6 +380,28 @@ void add_assess_command(CLI::App& app, int& status) {
                             std::string(e.message());
     }
     serving::assess_operations(r, b, facts, args->options);
+    if (model) {
+      assess_bias(*args, holdout, score_holdout(*model, holdout, args->holdout), r);
+      const auto suite = serving::model_tests_of(b);
+      std::optional<serving::suite_result> tests;
+      if (suite) {
+        // A model of its own: the tests' requests must not count in the one above.
+        serving::guarded_options options;
+        options.lanes = 1;
+#ifdef MLGUARD_CLI_XGBOOST
+        options.models.add<xgboost::xgboost_model>();
+#endif
+        serving::guarded_model tested(b, 0, std::move(options));
+        tests =
+            serving::run_model_tests(*suite, tested, serving::request_fields(holdout, b.layout));
+      }
+      serving::assess_model_tests(r, tests ? &*tests : nullptr, args->options);
+      serving::assess_explanations(r, global_importance(*model, holdout, args->explain_rows),
+                                   args->unexpected, args->options);
+    } else {
+      r.open("fairness", "bias_unmeasured", "", args->options.bias_unmeasured,
+             "bias not measured: the model does not build from the bundle");
+    }
 
     if (args->out.html()) {
       write_page(args->out.path, report::risk_html(r));

@@ -9,6 +9,7 @@
 #include "cli_support.hpp"
 #include "mlguard/report/risk_report.hpp"
 #include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/serving/model_test_suite.hpp"
 #include "serving/serving_support.hpp"
 #include "test_support.hpp"
 
@@ -24,6 +25,24 @@ std::string trips_csv(std::uint64_t seed, double mean_fare, std::size_t n) {
   for (std::size_t i = 0; i < t.rows(); ++i) {
     std::snprintf(line, sizeof line, "%.17g,%.17g\n", t.at("fare").values()[i],
                   t.at("distance").values()[i]);
+    csv += line;
+  }
+  return csv;
+}
+
+/// `n` tip trips as CSV with their labels (tipped) and two group columns: `near`
+/// (distance below 2, which the model's score depends on) and `parity` (the row's
+/// parity, which nothing depends on).
+std::string labelled_trips_csv(std::uint64_t seed, std::size_t n) {
+  Eigen::VectorXd tipped;
+  const table t = test::tip_trips(seed, 12.0, n, &tipped);
+  std::string csv = "fare,distance,tipped,near,parity\n";
+  char line[120];
+  for (std::size_t i = 0; i < t.rows(); ++i) {
+    const double distance = t.at("distance").values()[i];
+    std::snprintf(line, sizeof line, "%.17g,%.17g,%g,%s,%s\n", t.at("fare").values()[i], distance,
+                  tipped[static_cast<Eigen::Index>(i)], distance < 2 ? "near" : "far",
+                  i % 2 == 0 ? "even" : "odd");
     csv += line;
   }
   return csv;
@@ -136,7 +155,10 @@ TEST_CASE("mlguard assess: a bounded bundle with a champion to return to and a p
   const json doc = parse_json(r.out, "assess");
   CHECK(doc["blocked"] == false);
   const auto open = open_risks(doc);
-  CHECK(open.empty());
+  // Only the two checks this bundle and holdout cannot satisfy: no group column to
+  // measure bias on, no behavioural tests kept.
+  CHECK(open == std::vector<std::string>{"fairness/bias_unmeasured//warning",
+                                         "model_tests/no_behavioural_tests//warning"});
   bool rollback_passed = false;
   for (const auto& x : doc["risks"]) {
     if (x["check"] == "rollback_target") {
@@ -192,6 +214,121 @@ TEST_CASE("mlguard assess: a bounded bundle with a champion to return to and a p
   const auto default_open = open_risks(parse_json(by_default.out, "assess"));
   CHECK(has(default_open, "skew/training_serving_skew/fare/warning"));
   CHECK(by_default.out.find("above the default 0.1") != std::string::npos);
+}
+
+TEST_CASE("mlguard assess: bias across the groups of a sensitive attribute, by Fairlearn's "
+          "disparities: blocking beyond the four-fifths rule") {
+  using namespace assess_cli_test;
+  const test::temp_dir dir;
+  serving::save_bundle(dir.file("bundle"), tips(1, 50.0));
+  const auto holdout = dir.write("holdout.csv", labelled_trips_csv(11, 2000));
+  const std::vector<std::string> base{"assess",
+                                      "--bundle",
+                                      dir.file("bundle"),
+                                      "--holdout",
+                                      holdout,
+                                      "--labels",
+                                      "tipped",
+                                      "--format",
+                                      "json",
+                                      "--level",
+                                      "rollback_target=info"};
+  auto with = [&](std::vector<std::string> more) {
+    auto a = base;
+    a.insert(a.end(), more.begin(), more.end());
+    return test::run_cli(a);
+  };
+  auto risk_of = [](const json& doc, const std::string& check, const std::string& subject) {
+    for (const auto& x : doc["risks"]) {
+      if (x["area"] == "fairness" && x["check"] == check && x["subject"] == subject) {
+        return x;
+      }
+    }
+    return json();
+  };
+  // Groups the score depends on: the near trips are tipped far less often.
+  const auto near = with({"--group", "near", "--group", "parity"});
+  CHECK_MESSAGE(near.exit_code == 1, near.err);
+  const json doc = parse_json(near.out, "assess");
+  const json parity_near = risk_of(doc, "demographic_parity", "near");
+  REQUIRE(parity_near.is_object());
+  CHECK(parity_near["open"] == true);
+  CHECK(parity_near["level"] == "blocking");
+  CHECK(parity_near["detail"].get<std::string>().find(
+            "below 0.8 on 2 groups of 'near', 2000 rows") != std::string::npos);
+  // Groups nothing depends on pass.
+  const json parity_even = risk_of(doc, "demographic_parity", "parity");
+  REQUIRE(parity_even.is_object());
+  CHECK(parity_even["open"] == false);
+  CHECK(risk_of(doc, "equalized_odds", "parity")["open"] == false);
+
+  // Without --group the bias is not measured: a warning, which does not block.
+  const auto none = with({});
+  CHECK(none.exit_code == 0);
+  CHECK(risk_of(parse_json(none.out, "assess"), "bias_unmeasured", "")["open"] == true);
+  // --group needs --labels; a group column the holdout lacks is an input error.
+  auto no_labels = base;
+  no_labels.erase(no_labels.begin() + 5, no_labels.begin() + 7);
+  no_labels.insert(no_labels.end(), {"--group", "near"});
+  CHECK(test::run_cli(no_labels).exit_code == 2);
+  const auto unknown = with({"--group", "borough"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("borough") != std::string::npos);
+}
+
+TEST_CASE("mlguard assess: the behavioural tests the bundle keeps, and the global importance with "
+          "features that should not matter") {
+  using namespace assess_cli_test;
+  const test::temp_dir dir;
+  auto b = tips(1, 50.0);
+  serving::save_bundle(dir.file("untested"), b);
+  serving::model_test_suite suite;
+  suite.add_directional("longer trips are not tipped less", "distance", 1.0)
+      .add_invariance("the fare does not matter", "fare", {"5", "40"}, 1e-6);
+  serving::attach_model_tests(b, suite);
+  serving::save_bundle(dir.file("tested"), b);
+  const auto holdout = dir.write("holdout.csv", trips_csv(7, 12.0, 300));
+  auto assess = [&](const std::string& bundle, std::vector<std::string> more) {
+    std::vector<std::string> a{"assess",    "--bundle", dir.file(bundle),
+                               "--holdout", holdout,    "--format",
+                               "json",      "--level",  "rollback_target=info"};
+    a.insert(a.end(), more.begin(), more.end());
+    const auto r = test::run_cli(a);
+    CHECK_MESSAGE(r.exit_code != 2, r.err);
+    return std::make_pair(r.exit_code, parse_json(r.out, "assess"));
+  };
+
+  // The fare matters, so its invariance test fails: blocking, with the numbers.
+  const auto [tested_exit, tested] = assess("tested", {});
+  CHECK(tested_exit == 1);
+  const auto open = open_risks(tested);
+  CHECK(has(open, "model_tests/behavioural_test/the fare does not matter/blocking"));
+  CHECK(!has(open, "model_tests/behavioural_test/longer trips are not tipped less/blocking"));
+  // A bundle without tests: a warning only.
+  const auto [untested_exit, untested] = assess("untested", {});
+  CHECK(untested_exit == 0);
+  CHECK(has(open_risks(untested), "model_tests/no_behavioural_tests//warning"));
+
+  // The global importance: both features, shares summing to 100%.
+  std::string importance;
+  for (const auto& x : untested["risks"]) {
+    if (x["check"] == "global_importance") {
+      importance = x["detail"].get<std::string>();
+    }
+  }
+  CHECK(importance.find("mean |contribution| shares: ") == 0);
+  CHECK(importance.find("fare") != std::string::npos);
+  CHECK(importance.find("distance") != std::string::npos);
+  // A feature that should not matter but carries much of the importance blocks; with a
+  // limit above its share it passes, and a column the model does not use carries none.
+  const auto [distance_exit, distance] = assess("untested", {"--unexpected", "distance"});
+  CHECK(distance_exit == 1);
+  CHECK(has(open_risks(distance), "explanations/unexpected_importance/distance/blocking"));
+  const auto [relaxed_exit, relaxed] =
+      assess("untested",
+             {"--unexpected", "distance", "--max-unexpected", "0.99", "--unexpected", "trip_id"});
+  CHECK(relaxed_exit == 0);
+  CHECK(open_risks(relaxed).size() == open_risks(untested).size());
 }
 
 TEST_CASE("mlguard assess: bad input is exit 2 with the error id") {

@@ -34,7 +34,7 @@ std::string as_lines(const std::vector<double>& values, std::size_t from = 0,
 }
 
 // The JSON report, with its shape checked on the way.
-json report(const std::string& out) {
+json detect_report(const std::string& out) {
   const json j = parse_json(out, "stdout");
   REQUIRE(j.is_object());
   for (const char* field : {"values", "ignored", "drifts", "warnings"}) {
@@ -104,7 +104,7 @@ TEST_CASE("mlguard detect: River's parity vectors through the real binary") {
     const auto r = detect(args, *c.input);
     CHECK_MESSAGE(r.exit_code == 1, r.err); // drift found
     CHECK(r.err.empty());
-    const json j = report(r.out);
+    const json j = detect_report(r.out);
     CHECK(drifts(j) == c.expected);
     CHECK(j["detector"] == c.args[1]);
     CHECK(j["values"] == 2000);
@@ -117,7 +117,7 @@ TEST_CASE("mlguard detect: exit 0 without drift, also when it warns, NaN lines a
   // DDM warns from index 1007 on s2 and signals drift at 1049.
   const auto warned = detect({"--detector", "ddm", "--format", "json"}, as_lines(s2, 0, 1040));
   CHECK_MESSAGE(warned.exit_code == 0, warned.err);
-  const json w = report(warned.out);
+  const json w = detect_report(warned.out);
   CHECK(w["drifts"] == 0);
   CHECK(w["warnings"].get<int>() > 0);
   CHECK(w["events"][0]["index"] == 1007);
@@ -126,7 +126,7 @@ TEST_CASE("mlguard detect: exit 0 without drift, also when it warns, NaN lines a
   const auto n =
       detect({"--detector", "page_hinkley", "--format", "json"}, "1\nnan\n  2 \r\ninf\n3\n");
   CHECK_MESSAGE(n.exit_code == 0, n.err);
-  const json j = report(n.out);
+  const json j = detect_report(n.out);
   CHECK(j["values"] == 5);
   CHECK(j["ignored"] == 2);
   CHECK(j["events"].empty());
@@ -140,7 +140,7 @@ TEST_CASE("mlguard detect: the text report is a table of events and a summary li
   CHECK(r.out.rfind("index  state\n", 0) == 0);
   CHECK(r.out.find("\n1007   warning\n") != std::string::npos);
   CHECK(r.out.find("\n1049   drift\n") != std::string::npos);
-  const auto json_run = report(detect({"--detector", "ddm", "--format", "json"}, s2).out);
+  const auto json_run = detect_report(detect({"--detector", "ddm", "--format", "json"}, s2).out);
   const std::string summary = "\nddm: 2000 values (0 ignored), 1 drift, " +
                               std::to_string(json_run["warnings"].get<int>()) + " warnings\n";
   CHECK(r.out.size() > summary.size());
@@ -201,7 +201,7 @@ TEST_CASE("mlguard detect: -o writes the report to a file") {
                         as_lines(test::river_stream("s2")));
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
-  CHECK(drifts(report(test::read_file(path))) == std::vector<std::size_t>{1047});
+  CHECK(drifts(detect_report(test::read_file(path))) == std::vector<std::size_t>{1047});
   const std::string text_path = dir.path + "/report.txt";
   const auto t = detect({"--detector", "adwin", "-o", text_path}, "1\n");
   CHECK(t.exit_code == 0);
@@ -215,17 +215,17 @@ TEST_CASE("mlguard detect: --state carries the window across runs") {
   const auto first =
       detect({"--detector", "adwin", "--state", state, "--format", "json"}, as_lines(s1, 0, 1000));
   REQUIRE_MESSAGE(first.exit_code == 0, first.err);
-  CHECK(report(first.out)["events"].empty());
+  CHECK(detect_report(first.out)["events"].empty());
   const auto saved = online::adwin::load(state);
   CHECK(saved.width() == 1000.0);
   const auto second = detect({"--detector", "adwin", "--state", state, "--format", "json"},
                              as_lines(s1, 1000, 1500));
   REQUIRE_MESSAGE(second.exit_code == 1, second.err);
-  CHECK(drifts(report(second.out), 1000) == std::vector<std::size_t>{1023});
+  CHECK(drifts(detect_report(second.out), 1000) == std::vector<std::size_t>{1023});
   // Without --detector, the state file says which detector it holds.
   const auto third = detect({"--state", state, "--format", "json"}, as_lines(s1, 1500));
   CHECK_MESSAGE(third.exit_code == 0, third.err);
-  CHECK(report(third.out)["detector"] == "adwin");
+  CHECK(detect_report(third.out)["detector"] == "adwin");
   // Parameters come from the saved state, so --param is refused with it.
   const auto both =
       detect({"--detector", "adwin", "--state", state, "--param", "delta=0.1"}, "1\n");
@@ -239,7 +239,7 @@ TEST_CASE("mlguard detect: --state carries the window across runs") {
   test::run_process({"/bin/cp", test::fixture_path("online/kswin.json"), golden});
   const auto resumed = detect({"--state", golden, "--format", "json"}, as_lines(s1, 1000));
   CHECK(resumed.exit_code == 1);
-  CHECK(drifts(report(resumed.out), 1000) == std::vector<std::size_t>{1042});
+  CHECK(drifts(detect_report(resumed.out), 1000) == std::vector<std::size_t>{1042});
 }
 
 TEST_CASE("mlguard detect: --param reads every detector's parameter table") {
@@ -247,7 +247,7 @@ TEST_CASE("mlguard detect: --param reads every detector's parameter table") {
   const auto alias =
       detect({"--detector", "hddm_w", "--param", "lambda_val=0.2", "--format", "json"}, "0\n");
   CHECK_MESSAGE(alias.exit_code == 0, alias.err);
-  CHECK(report(alias.out)["params"]["lambda"] == 0.2);
+  CHECK(detect_report(alias.out)["params"]["lambda"] == 0.2);
   // Every option of every detector can be set to its default's text.
   online::for_each_detector([&](auto tag) {
     using D = typename decltype(tag)::type;
@@ -259,7 +259,7 @@ TEST_CASE("mlguard detect: --param reads every detector's parameter table") {
     CAPTURE(D::name);
     const auto r = detect(args, "0\n");
     CHECK_MESSAGE(r.exit_code == 0, r.err);
-    const json params = report(r.out)["params"];
+    const json params = detect_report(r.out)["params"];
     const json defaults = D{}.to_json()["params"];
     for (const auto& o : D::describe_options()) {
       if (o.name != "seed") {

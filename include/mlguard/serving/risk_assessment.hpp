@@ -12,23 +12,30 @@
 //   if (r.blocked()) ...                        // do not deploy
 //
 // Each function appends its checks, open or passed, so the report also shows
-// what was verified. `mlguard assess` adds the model tests, the bias metrics
-// and the explanation summary from their own modules. What is blocking by
-// default, and why, is in assessment_options; docs/assess.md lists the checks.
+// what was verified. assess_fairness, assess_model_tests and
+// assess_explanations take what the caller measured on the holdout (bias
+// metrics, the bundle's behavioural tests run, the model's global importance),
+// as `mlguard assess` does. What is blocking by default, and why, is in
+// assessment_options; docs/assess.md lists the checks.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "mlguard/fairness/group_metrics.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/report/risk_report.hpp"
 #include "mlguard/validate/skew.hpp"
 
 namespace mlguard::serving {
 
-struct model_bundle; // serving/model_bundle.hpp: the checks read one, as templates, so that
-                     // this header needs no complete model_bundle (compile time, issue 11)
+// serving/model_bundle.hpp and serving/model_test_suite.hpp: the checks read these as
+// templates, so that this header needs neither complete (compile time, issue 11).
+struct model_bundle;
+struct suite_result;
 
 /// Settings of the assessment: thresholds and how much each finding weighs.
 struct assessment_options {
@@ -59,6 +66,28 @@ struct assessment_options {
   report::risk_level no_monitor_reference = report::risk_level::blocking;
   /// The bundle's smoke rows fail, or it has none.
   report::risk_level smoke_rows = report::risk_level::blocking;
+
+  /// Bias: the smallest demographic parity ratio (min / max selection rate over
+  /// the groups) that is not a risk: the "four-fifths rule" of the US EEOC's
+  /// Uniform Guidelines on Employee Selection Procedures (1978).
+  double min_parity_ratio = 0.8;
+  /// Bias: the largest equalized odds difference (Fairlearn's: the larger of the
+  /// TPR and FPR differences between groups) that is not a risk.
+  double max_equalized_odds_difference = 0.1;
+  /// A disparity beyond those limits.
+  report::risk_level bias = report::risk_level::blocking;
+  /// No sensitive attribute was given, so bias was not measured.
+  report::risk_level bias_unmeasured = report::risk_level::warning;
+
+  /// A behavioural test the bundle keeps fails.
+  report::risk_level behavioural_test = report::risk_level::blocking;
+  /// The bundle keeps no behavioural tests.
+  report::risk_level no_behavioural_tests = report::risk_level::warning;
+  /// A feature named as one that must not matter carries more than this share
+  /// of the model's global importance (mean |contribution|, SHAP's global
+  /// importance).
+  double max_unexpected_share = 0.05;
+  report::risk_level unexpected_importance = report::risk_level::blocking;
 };
 
 /// What the operational checks need to know beyond the bundle.
@@ -224,6 +253,142 @@ void assess_operations(report::risk_report& r, const Bundle& b, const readiness_
   } else {
     r.pass("operations", "smoke_rows", "", o.smoke_rows,
            std::to_string(b.smoke.size()) + " smoke rows pass");
+  }
+}
+
+/// Bias of the model's predictions across the groups of one sensitive
+/// attribute (`attribute`, e.g. "pickup_zone"), measured by fairness::evaluate
+/// on the holdout: a demographic parity ratio below o.min_parity_ratio and an
+/// equalized odds difference above o.max_equalized_odds_difference are open at
+/// o.bias ("demographic_parity", "equalized_odds"); a disparity that is
+/// undefined (every selection rate 0, one group) is noted at info. Throws
+/// nothing but std::bad_alloc.
+inline void assess_fairness(report::risk_report& r, const fairness::fairness_metrics& m,
+                            const std::string& attribute, const assessment_options& o = {}) {
+  char line[256];
+  const auto groups = std::to_string(m.groups_present) + " groups of '" + attribute + "', " +
+                      std::to_string(m.rows) + " rows";
+  if (!m.demographic_parity_ratio || m.groups_present < 2) {
+    r.open("fairness", "demographic_parity", attribute, report::risk_level::info,
+           "demographic parity undefined on " + groups);
+  } else {
+    std::snprintf(line, sizeof line,
+                  "demographic parity ratio %.4g (selection rates differ by %.4g)",
+                  *m.demographic_parity_ratio, m.demographic_parity_difference.value_or(0.0));
+    if (*m.demographic_parity_ratio < o.min_parity_ratio) {
+      char limit[64];
+      std::snprintf(limit, sizeof limit, ", below %.3g", o.min_parity_ratio);
+      r.open("fairness", "demographic_parity", attribute, o.bias,
+             line + std::string(limit) + " on " + groups);
+    } else {
+      r.pass("fairness", "demographic_parity", attribute, o.bias, line + (" on " + groups));
+    }
+  }
+  if (!m.equalized_odds_difference || m.groups_present < 2) {
+    r.open("fairness", "equalized_odds", attribute, report::risk_level::info,
+           "equalized odds undefined on " + groups);
+  } else {
+    std::snprintf(line, sizeof line, "equalized odds difference %.4g (TPR %.4g, FPR %.4g)",
+                  *m.equalized_odds_difference, m.tpr_difference.value_or(0.0),
+                  m.fpr_difference.value_or(0.0));
+    if (*m.equalized_odds_difference > o.max_equalized_odds_difference) {
+      char limit[64];
+      std::snprintf(limit, sizeof limit, ", above %.3g", o.max_equalized_odds_difference);
+      r.open("fairness", "equalized_odds", attribute, o.bias,
+             line + std::string(limit) + " on " + groups);
+    } else {
+      r.pass("fairness", "equalized_odds", attribute, o.bias, line + (" on " + groups));
+    }
+  }
+}
+
+/// The behavioural tests the bundle keeps (serving/model_test_suite.hpp), as
+/// run on the holdout: each failing test is open at o.behavioural_test
+/// ("behavioural_test", its name as subject, its first failure as detail);
+/// `result` null means the bundle keeps none ("no_behavioural_tests").
+/// Throws nothing but std::bad_alloc.
+template <class Result = suite_result>
+void assess_model_tests(report::risk_report& r, const Result* result,
+                        const assessment_options& o = {}) {
+  if (result == nullptr) {
+    r.open("model_tests", "no_behavioural_tests", "", o.no_behavioural_tests,
+           "the bundle keeps no behavioural tests (invariance, directional, minimum "
+           "functionality: serving::attach_model_tests)");
+    return;
+  }
+  std::size_t failed = 0;
+  for (const auto& t : result->tests) {
+    if (!t.passed) {
+      ++failed;
+      r.open("model_tests", "behavioural_test", t.name, o.behavioural_test,
+             std::string(to_string(t.kind)) + " test failed on " + std::to_string(t.failed) +
+                 " of " + std::to_string(t.checked) + " rows" +
+                 (t.example.empty() ? std::string() : ": " + t.example));
+    }
+  }
+  if (failed == 0) {
+    r.pass("model_tests", "behavioural_test", "", o.behavioural_test,
+           std::to_string(result->tests.size()) + " behavioural tests pass on the holdout");
+  }
+}
+
+/// One feature's global importance: its mean |contribution| over the rows explained.
+struct feature_importance {
+  std::string feature;
+  double mean_abs_contribution = 0.0;
+};
+
+/// The explanation summary: the global importance (`importance`, computed by
+/// the caller from the model's per-row contributions, e.g. guarded_model::
+/// explain over the holdout) listed at info ("global_importance", the top
+/// five with their shares), and each of `unexpected` (features no one would
+/// expect to matter: an id, a sensitive attribute) open at
+/// o.unexpected_importance when its share of the total exceeds
+/// o.max_unexpected_share ("unexpected_importance"). An empty `importance`
+/// means the model does not explain: noted at info. Throws nothing but
+/// std::bad_alloc.
+inline void assess_explanations(report::risk_report& r,
+                                const std::vector<feature_importance>& importance,
+                                const std::vector<std::string>& unexpected,
+                                const assessment_options& o = {}) {
+  if (importance.empty()) {
+    r.open("explanations", "global_importance", "", report::risk_level::info,
+           "the model does not explain its predictions: no importance to summarise");
+    return;
+  }
+  double total = 0.0;
+  for (const auto& f : importance) {
+    total += f.mean_abs_contribution;
+  }
+  const auto share = [&](double v) { return total > 0.0 ? v / total : 0.0; };
+  auto ranked = importance;
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.mean_abs_contribution > b.mean_abs_contribution;
+  });
+  std::string top;
+  char part[160];
+  for (std::size_t i = 0; i < ranked.size() && i < 5; ++i) {
+    std::snprintf(part, sizeof part, "%s%s %.1f%%", i == 0 ? "" : ", ", ranked[i].feature.c_str(),
+                  100 * share(ranked[i].mean_abs_contribution));
+    top += part;
+  }
+  r.pass("explanations", "global_importance", "", report::risk_level::info,
+         "mean |contribution| shares: " + top);
+  for (const auto& name : unexpected) {
+    const auto it = std::find_if(importance.begin(), importance.end(),
+                                 [&](const feature_importance& f) { return f.feature == name; });
+    const double s = it == importance.end() ? 0.0 : share(it->mean_abs_contribution);
+    std::snprintf(part, sizeof part, "%.3g%% of the importance (limit %.3g%%)", 100 * s,
+                  100 * o.max_unexpected_share);
+    if (s > o.max_unexpected_share) {
+      r.open("explanations", "unexpected_importance", name, o.unexpected_importance,
+             "'" + name + "', which should not matter, carries " + part);
+    } else {
+      r.pass("explanations", "unexpected_importance", name, o.unexpected_importance,
+             "'" + name + "' carries " + part +
+                 (it == importance.end() ? std::string(" (the model does not use it)")
+                                         : std::string()));
+    }
   }
 }
 
