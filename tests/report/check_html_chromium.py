@@ -6,7 +6,8 @@
 Writes a reference, a current and a stream CSV (20 numeric and categorical columns,
 one named <script>alert(1)</script>, one "onmouseover=x, some of them drifting) to a
 temporary directory, makes the drift, validation and monitor reports with the CLI,
-then for each report:
+and the risk assessment of a bundle (`mlguard assess`, with the hostile name as a feature
+that should not matter), then for each report:
   - takes a screenshot into ARTIFACT_DIR/<report>.png;
   - dumps the DOM chromium built and checks the number of <svg class="chart">, that
     no script, img or on* attribute got into it, and that the hostile names are text;
@@ -192,6 +193,22 @@ def check_render_time(page, tmp):
         fail(f"drift report renders in {median:.1f} ms, budget {RENDER_BUDGET_MS:.0f} ms")
 
 
+def make_bundle(cli, tmp, ref):
+    """A bundle of a fixed logistic model of num_0 and num_1, made by `mlguard bundle create`."""
+    pipeline = os.path.join(tmp, "pipeline.json")
+    with open(pipeline, "w", encoding="utf-8") as f:
+        f.write('{"format": "mlguard.pipeline", "format_version": 1, '
+                '"input_features": ["num_0", "num_1"], "output_features": ["probability"], '
+                '"stages": [{"kind": "standard_scaler", "params": {"columns": [], '
+                '"mean": [0.0, 0.0], "scale": [1.0, 1.0]}}, {"kind": "logistic_regression", '
+                '"params": {"C": 1.0, "coef": [0.5, -0.25], "intercept": 0.1, '
+                '"output": "probability"}}]}\n')
+    bundle = os.path.join(tmp, "bundle")
+    run_cli(cli, ["bundle", "create", "--pipeline", pipeline, "--data", ref, "--out", bundle],
+            (0,))
+    return bundle
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
@@ -206,7 +223,8 @@ def main():
         write_csv(ref, 1000, 1, lambda r: False)
         write_csv(cur, 1000, 2, lambda r: True)
         write_csv(stream, 2000, 3, lambda r: r >= 1000)
-        out = {n: os.path.join(tmp, n + ".html") for n in ("drift", "validation", "monitor")}
+        out = {n: os.path.join(tmp, n + ".html")
+               for n in ("drift", "validation", "monitor", "assess")}
         schema = os.path.join(tmp, "schema.json")
         run_cli(cli, ["drift", "--reference", ref, "--current", cur, "--drift-share", "0.3",
                       "--format", "html", "-o", out["drift"]], (1,))
@@ -215,12 +233,16 @@ def main():
                       out["validation"]], (1,))
         run_cli(cli, ["monitor", "--reference", ref, "--window", "250", "--drift-share", "0.3",
                       stream, "--format", "html", "-o", out["monitor"]], (1,))
+        bundle = make_bundle(cli, tmp, ref)
+        run_cli(cli, ["assess", "--bundle", bundle, "--holdout", cur, "--unexpected", HOSTILE,
+                      "--format", "html", "-o", out["assess"]], (1,))
         if FAILURES:
             return 1
         check_control(tmp)
         check_report("drift", out["drift"], 20, artifacts, (ATTRIBUTE, CATEGORY, NEW_CATEGORY))
         check_report("validation", out["validation"], 1, artifacts, (NEW_CATEGORY,))
         check_report("monitor", out["monitor"], 20, artifacts, (ATTRIBUTE,))
+        check_report("assess", out["assess"], 0, artifacts, ("do not deploy",))
         check_render_time(out["drift"], tmp)
     if FAILURES:
         print(f"{len(FAILURES)} failures")
