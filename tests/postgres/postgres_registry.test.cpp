@@ -1,0 +1,292 @@
+// postgres_registry against a real PostgreSQL server: the conformance suite every
+// backend passes (registry_conformance.hpp), then what only this backend does.
+#include "mlguard/registry/postgres_registry.hpp"
+
+#include "postgres_fixtures.hpp"
+
+#define MLGUARD_REGISTRY_BACKENDS test::postgres_backend
+#include "registry/registry_conformance.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "process.hpp"
+
+namespace {
+
+using mlguard::test::postgres_backend;
+using mlguard::test::postgres_server;
+using mlguard::test::shared_postgres;
+
+/// Runs one SQL statement as the superuser; returns the first column of each row.
+std::vector<std::string> pg_sql(const std::string& sql) {
+  pqxx::connection c(shared_postgres()->url());
+  pqxx::work tx(c);
+  std::vector<std::string> out;
+  for (const auto& row : tx.exec(sql)) {
+    out.push_back(row[0].is_null() ? "" : row[0].c_str());
+  }
+  tx.commit();
+  return out;
+}
+
+/// The lines of a worker's output, split into words.
+std::vector<std::vector<std::string>> pg_lines(const std::string& text) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string word; words >> word;) {
+      w.push_back(word);
+    }
+    if (!w.empty()) {
+      out.push_back(std::move(w));
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("postgres: the schema is created and migrated at connect, under a version") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  postgres_backend b;
+  const auto q = b.schema;
+  CHECK(pg_sql("SELECT version FROM " + q + ".schema_version ORDER BY version") ==
+        std::vector<std::string>{"1", "2"});
+  b.reopen(); // a second connect finds it current and changes nothing
+  CHECK(pg_sql("SELECT count(*) FROM " + q + ".schema_version") == std::vector<std::string>{"2"});
+
+  SUBCASE("a schema written by a newer mlguard is refused") {
+    pg_sql("INSERT INTO " + q + ".schema_version (version) VALUES (99)");
+    MLGUARD_CHECK_THROWS_ID(registry::postgres_registry(b.options()),
+                            "mlguard.registry.schema_too_new");
+  }
+  SUBCASE("with migration off, an empty schema is refused") {
+    auto o = b.options();
+    o.schema = postgres_server::fresh_schema();
+    o.migrate = false;
+    MLGUARD_CHECK_THROWS_ID(registry::postgres_registry(o), "mlguard.registry.schema_outdated");
+  }
+  SUBCASE("a bad schema name is refused before connecting") {
+    auto o = b.options();
+    o.schema = "Bad-Name";
+    MLGUARD_CHECK_THROWS_ID(registry::postgres_registry(o), "mlguard.registry.invalid_option");
+  }
+}
+
+TEST_CASE("postgres: the URL comes from the application or MLGUARD_REGISTRY_URL") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  postgres_backend b;
+  auto o = b.options();
+  const std::string url = o.url;
+  o.url.clear();
+  ::unsetenv("MLGUARD_REGISTRY_URL");
+  MLGUARD_CHECK_THROWS_ID(registry::postgres_registry(o), "mlguard.registry.invalid_option");
+  ::setenv("MLGUARD_REGISTRY_URL", url.c_str(), 1);
+  registry::postgres_registry from_env(o);
+  from_env.create_model("churn");
+  ::unsetenv("MLGUARD_REGISTRY_URL");
+  CHECK(b.reg().has_model("churn"));
+}
+
+TEST_CASE("postgres: an unreachable server is a clear error that never shows the password") {
+  registry::postgres_registry_options o;
+  o.url = "postgresql://alice:s3cret@/db?host=/nonexistent-mlguard-dir";
+  o.retries = 1;
+  o.retry_delay = std::chrono::milliseconds(1);
+  try {
+    registry::postgres_registry r(o);
+    FAIL("connected to nothing");
+  } catch (const mlguard::error& e) {
+    CHECK(std::string(e.id()) == "mlguard.registry.unavailable");
+    const std::string what = e.what();
+    CHECK(what.find("s3cret") == std::string::npos);
+    CHECK(what.find("alice:***@") != std::string::npos);
+    CHECK(what.find("nothing was recorded") != std::string::npos);
+  }
+  CHECK(registry::detail::redact_url("host=/x password=abc user=u") ==
+        "host=/x password=*** user=u");
+}
+
+TEST_CASE("postgres: registries on separate connections: one compare-and-swap wins") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  postgres_backend b;
+  b.reg().create_model("churn");
+  for (int i = 0; i < 3; ++i) {
+    b.reg().register_version("churn", "s3://" + std::to_string(i));
+  }
+  b.reg().set_alias("churn", "champion", 1);
+  constexpr int contenders = 6;
+  std::vector<std::unique_ptr<registry::postgres_registry>> regs;
+  for (int i = 0; i < contenders; ++i) {
+    regs.push_back(std::make_unique<registry::postgres_registry>(b.options()));
+  }
+  for (int round = 0; round < 10; ++round) {
+    const int from = *b.reg().alias_version("churn", "champion");
+    const int to = from == 1 ? 2 : (from == 2 ? 3 : 1);
+    std::vector<registry::alias_outcome> outcomes(contenders);
+    std::vector<std::thread> pool;
+    for (int i = 0; i < contenders; ++i) {
+      pool.emplace_back([&, i] {
+        outcomes[static_cast<std::size_t>(i)] =
+            regs[static_cast<std::size_t>(i)]
+                ->set_alias("churn", "champion", to, registry::alias_expectation::version(from))
+                .outcome;
+      });
+    }
+    for (auto& t : pool) {
+      t.join();
+    }
+    CHECK(std::count(outcomes.begin(), outcomes.end(), registry::alias_outcome::applied) == 1);
+    CHECK(std::count(outcomes.begin(), outcomes.end(), registry::alias_outcome::conflict) ==
+          contenders - 1);
+  }
+  // Every journaled move starts where the one before it ended: no update was lost.
+  std::optional<int> at;
+  for (const auto& c : b.reg().alias_history("churn", "champion")) {
+    CHECK(c.from == at);
+    at = c.to;
+  }
+}
+
+TEST_CASE("postgres: watch wakes on a commit from another connection and times out quietly") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  postgres_backend b;
+  auto& reg = b.reg();
+  reg.create_model("churn");
+  reg.register_version("churn", "s3://1");
+  const auto seq = reg.get_model("churn").sequence;
+  auto o = b.options();
+  o.poll_interval = std::chrono::seconds(30); // only NOTIFY can wake it early
+  registry::postgres_registry watcher(o);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(watcher.watch("churn", seq, std::chrono::milliseconds(150)).empty());
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(150));
+
+  registry::postgres_registry other(b.options());
+  std::thread mover([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    other.set_alias("churn", "champion", 1);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto got = watcher.watch("churn", seq, std::chrono::seconds(20));
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  mover.join();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].alias == "champion");
+  // Woken by NOTIFY (the poll is 30 s away): 200 ms of sleep plus a commit.
+  CHECK(waited < std::chrono::milliseconds(1000));
+  MLGUARD_CHECK_THROWS_ID(reg.watch("nope", 0, std::chrono::milliseconds(1)),
+                          "mlguard.registry.not_found");
+}
+
+#ifdef MLGUARD_POSTGRES_WORKER_PATH
+TEST_CASE("postgres: a fleet of 4 processes registers 1..1000 and every compare-and-swap has "
+          "one winner") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  postgres_backend b;
+  b.reg().create_model("fleet");
+  constexpr int workers = 4;
+  constexpr int each = 250;
+  const std::string url = shared_postgres()->url();
+  mlguard::test::temp_dir dir;
+  const auto go = dir.file("go");
+  std::vector<std::unique_ptr<mlguard::test::child_process>> kids;
+  for (int i = 0; i < workers; ++i) {
+    kids.push_back(std::make_unique<mlguard::test::child_process>(std::vector<std::string>{
+        MLGUARD_POSTGRES_WORKER_PATH, "fleet", url, b.schema, "fleet", std::to_string(each), go}));
+  }
+  for (auto& k : kids) {
+    REQUIRE(k->wait_for("ready\n", 30000));
+  }
+  dir.write("go", ""); // all four connected: start at once
+  std::vector<std::vector<std::vector<std::string>>> outputs;
+  for (auto& k : kids) {
+    CHECK(k->wait_for("done\n", 300000));
+    int status = 0;
+    ::waitpid(k->pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    outputs.push_back(pg_lines(k->text.substr(k->text.find("ready\n") + 6)));
+    ::close(k->out);
+  }
+  // Versions: exactly 1..1000, each acknowledged to one process.
+  std::set<int> versions;
+  std::map<int, std::pair<std::string, std::string>> wins; // version -> (from, process)
+  std::map<std::string, int> winners_from;                 // from -> how many won from it
+  for (std::size_t p = 0; p < outputs.size(); ++p) {
+    int registered = 0;
+    for (const auto& w : outputs[p]) {
+      if (w[0] == "v") {
+        CHECK(versions.insert(std::stoi(w[1])).second);
+        ++registered;
+      } else if (w[0] == "a") {
+        wins[std::stoi(w[1])] = {w[2], std::to_string(p)};
+        ++winners_from[w[2]];
+      }
+    }
+    CHECK(registered == each);
+  }
+  REQUIRE(versions.size() == static_cast<std::size_t>(workers * each));
+  CHECK(*versions.begin() == 1);
+  CHECK(*versions.rbegin() == workers * each);
+  // Every compare-and-swap from one position had exactly one winner.
+  for (const auto& kv : winners_from) {
+    CHECK_MESSAGE(kv.second == 1, "moves from " << kv.first);
+  }
+  // The journal: each alias record starts where the previous ended, its applied moves are
+  // exactly the acknowledged wins, and each process's acknowledged operations appear in
+  // the order it made them.
+  const auto log = b.reg().audit_log("fleet");
+  std::map<int, std::uint64_t> registered_at; // version -> journal sequence
+  std::map<int, std::uint64_t> moved_at;      // version -> journal sequence of its move
+  std::optional<int> at;
+  for (const auto& r : log) {
+    if (r.action == registry::audit_action::register_version) {
+      registered_at[*r.version] = r.sequence;
+    } else if (r.action == registry::audit_action::set_alias) {
+      CHECK(r.previous_version == at);
+      at = r.version;
+      moved_at[*r.version] = r.sequence;
+    }
+  }
+  CHECK(moved_at.size() == wins.size());
+  for (const auto& kv : wins) {
+    CHECK(moved_at.count(kv.first) == 1);
+  }
+  for (const auto& out : outputs) {
+    std::uint64_t last = 0;
+    for (const auto& w : out) {
+      if (w.size() < 2) {
+        continue; // "done"
+      }
+      const int v = std::stoi(w[1]);
+      const std::uint64_t seq = w[0] == "v" ? registered_at[v] : (w[0] == "a" ? moved_at[v] : 0);
+      if (seq != 0) {
+        CHECK(seq > last);
+        last = seq;
+      }
+    }
+  }
+  MESSAGE("fleet: " << wins.size() << " of " << workers * each << " alias moves won, " << log.size()
+                    << " journal records");
+}
+#endif // MLGUARD_POSTGRES_WORKER_PATH
