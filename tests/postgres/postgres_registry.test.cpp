@@ -7,6 +7,8 @@
 #define MLGUARD_REGISTRY_BACKENDS test::postgres_backend
 #include "registry/registry_conformance.hpp"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -288,5 +290,186 @@ TEST_CASE("postgres: a fleet of 4 processes registers 1..1000 and every compare-
   }
   MESSAGE("fleet: " << wins.size() << " of " << workers * each << " alias moves won, " << log.size()
                     << " journal records");
+}
+
+TEST_CASE("postgres: a follower in another process sees an alias move within 100 ms") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  postgres_backend b;
+  auto& reg = b.reg();
+  reg.create_model("live");
+  for (int i = 0; i < 3; ++i) {
+    reg.register_version("live", "s3://" + std::to_string(i));
+  }
+  constexpr int moves = 100;
+  mlguard::test::child_process follower({MLGUARD_POSTGRES_WORKER_PATH, "follow",
+                                         shared_postgres()->url(), b.schema, "live",
+                                         std::to_string(moves)});
+  REQUIRE(follower.wait_for("ready\n", 30000));
+  std::map<std::uint64_t, long long> sent; // journal sequence -> monotonic ns before the call
+  for (int i = 0; i < moves; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + (i * 7) % 20));
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    const auto t = static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+    const auto r = reg.set_alias("live", "champion", 1 + i % 3);
+    REQUIRE(r.outcome == registry::alias_outcome::applied);
+    sent[r.sequence] = t;
+  }
+  REQUIRE(follower.wait_for("w " + std::to_string(sent.rbegin()->first) + " ", 30000));
+  follower.wait_for("\n__end__", 200); // whatever else it printed
+  follower.kill_and_reap();
+  std::vector<double> ms;
+  for (const auto& w : pg_lines(follower.text)) {
+    if (w[0] == "w") {
+      const auto it = sent.find(std::stoull(w[1]));
+      REQUIRE(it != sent.end());
+      ms.push_back(static_cast<double>(std::stoll(w[2]) - it->second) / 1e6);
+    }
+  }
+  REQUIRE(ms.size() == static_cast<std::size_t>(moves));
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) {
+    return ms[std::min(ms.size() - 1,
+                       static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
+  };
+  MESSAGE("alias move -> follower woken (ms, from before set_alias, "
+          << moves << " moves): min " << ms.front() << " p50 " << pct(0.5) << " p90 " << pct(0.9)
+          << " p99 " << pct(0.99) << " max " << ms.back());
+  CHECK(pct(0.5) < 100.0);
+  CHECK(pct(0.9) < 100.0);
+}
+
+namespace {
+
+/// What churn workers acknowledged and the errors they saw.
+struct pg_churn_log {
+  std::set<int> registered, moved;
+  std::vector<std::string> errors;
+  int acks_after_last_error = 0;
+};
+
+pg_churn_log pg_read_churn(const std::string& text) {
+  pg_churn_log out;
+  for (const auto& w : pg_lines(text)) {
+    if (w[0] == "v" && w.size() == 2) {
+      out.registered.insert(std::stoi(w[1]));
+      ++out.acks_after_last_error;
+    } else if (w[0] == "a" && w.size() == 2) {
+      out.moved.insert(std::stoi(w[1]));
+    } else if (w[0] == "e") {
+      std::string line;
+      for (const auto& word : w) {
+        line += word + " ";
+      }
+      out.errors.push_back(line);
+      out.acks_after_last_error = 0;
+    }
+  }
+  return out;
+}
+
+/// Every acknowledged write of `log` is in the registry.
+void pg_check_acknowledged(mlguard::registry::model_registry& reg, const pg_churn_log& log) {
+  std::set<int> versions, moves;
+  for (const auto& v : reg.list_versions("churn")) {
+    versions.insert(v.version);
+  }
+  for (const auto& c : reg.alias_history("churn", "champion")) {
+    moves.insert(c.to.value_or(0));
+  }
+  for (int v : log.registered) {
+    CHECK_MESSAGE(versions.count(v) == 1, "acknowledged version " << v << " is lost");
+  }
+  for (int v : log.moved) {
+    CHECK_MESSAGE(moves.count(v) == 1, "acknowledged move to " << v << " is lost");
+  }
+}
+
+} // namespace
+
+TEST_CASE("postgres: connections killed mid-transaction lose no acknowledged write") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  postgres_backend b;
+  b.reg().create_model("churn");
+  std::vector<std::unique_ptr<mlguard::test::child_process>> kids;
+  for (int i = 0; i < 2; ++i) {
+    kids.push_back(std::make_unique<mlguard::test::child_process>(std::vector<std::string>{
+        MLGUARD_POSTGRES_WORKER_PATH, "churn", shared_postgres()->url(), b.schema, "churn"}));
+    REQUIRE(kids.back()->wait_for("ready\n", 30000));
+  }
+  int killed = 0;
+  for (int round = 0; round < 60; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 + (round * 13) % 30));
+    killed += static_cast<int>(
+        pg_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = "
+               "'client backend' AND pid <> pg_backend_pid()")
+            .size());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300)); // let them write again
+  pg_churn_log all;
+  for (auto& k : kids) {
+    k->kill_and_reap();
+    const auto log = pg_read_churn(k->text);
+    all.registered.insert(log.registered.begin(), log.registered.end());
+    all.moved.insert(log.moved.begin(), log.moved.end());
+    for (const auto& e : log.errors) {
+      CHECK_MESSAGE((e.rfind("e mlguard.registry.unavailable", 0) == 0 ||
+                     e.rfind("e mlguard.registry.in_doubt", 0) == 0),
+                    e);
+    }
+    CHECK(log.acks_after_last_error > 0); // it kept going
+  }
+  MESSAGE(killed << " connections killed; " << all.registered.size() << " registrations and "
+                 << all.moved.size() << " alias moves acknowledged");
+  CHECK(killed > 20);
+  CHECK(all.registered.size() > 20);
+  b.reopen(); // its own connection was killed too
+  pg_check_acknowledged(b.reg(), all);
+}
+
+TEST_CASE("postgres: a server restart while 2 processes write: clear errors, then they go on") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  postgres_backend b;
+  b.reg().create_model("churn");
+  std::vector<std::unique_ptr<mlguard::test::child_process>> kids;
+  for (int i = 0; i < 2; ++i) {
+    kids.push_back(std::make_unique<mlguard::test::child_process>(std::vector<std::string>{
+        MLGUARD_POSTGRES_WORKER_PATH, "churn", shared_postgres()->url(), b.schema, "churn"}));
+    REQUIRE(kids.back()->wait_for("ready\n", 30000));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  shared_postgres()->stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000)); // longer than a call's retries
+  shared_postgres()->start();
+  for (auto& k : kids) {
+    // Each reconnects on its own and acknowledges writes again.
+    REQUIRE(k->wait_for("e mlguard.registry.unavailable", 5000));
+    for (int i = 0; i < 200 && pg_read_churn(k->text).acks_after_last_error < 3; ++i) {
+      k->wait_for("\n__more__", 50);
+    }
+  }
+  pg_churn_log all;
+  for (auto& k : kids) {
+    k->kill_and_reap();
+    const auto log = pg_read_churn(k->text);
+    all.registered.insert(log.registered.begin(), log.registered.end());
+    all.moved.insert(log.moved.begin(), log.moved.end());
+    CHECK(!log.errors.empty());
+    for (const auto& e : log.errors) {
+      CHECK_MESSAGE((e.rfind("e mlguard.registry.unavailable", 0) == 0 ||
+                     e.rfind("e mlguard.registry.in_doubt", 0) == 0),
+                    e);
+      CHECK_MESSAGE(e.find("cannot be reached") != std::string::npos, e);
+    }
+    CHECK(log.acks_after_last_error > 0);
+  }
+  b.reopen();
+  pg_check_acknowledged(b.reg(), all);
 }
 #endif // MLGUARD_POSTGRES_WORKER_PATH
