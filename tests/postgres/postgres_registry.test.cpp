@@ -37,6 +37,7 @@ std::vector<std::string> pg_sql(const std::string& sql) {
   return out;
 }
 
+#ifdef MLGUARD_POSTGRES_WORKER_PATH
 /// The lines of a worker's output, split into words.
 std::vector<std::vector<std::string>> pg_lines(const std::string& text) {
   std::vector<std::vector<std::string>> out;
@@ -54,6 +55,7 @@ std::vector<std::vector<std::string>> pg_lines(const std::string& text) {
   }
   return out;
 }
+#endif
 
 } // namespace
 
