@@ -200,6 +200,51 @@ TEST_CASE("postgres: watch wakes on a commit from another connection and times o
                           "mlguard.registry.not_found");
 }
 
+TEST_CASE("postgres: import_model copies a file registry's model with its whole history") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  mlguard::test::file_backend source;
+  auto& from = source.reg();
+  from.create_model("churn", "predicts churn", {{"team", "growth"}}, {"alice", "first"});
+  version_metadata meta;
+  meta.metrics["auc"] = 0.81;
+  meta.client_token = "tok-1";
+  from.register_version("churn", "s3://m/1", meta, {"alice", "trained"});
+  source.clock.advance(std::chrono::hours(1));
+  from.register_version("churn", "s3://m/2");
+  from.set_version_tag("churn", 1, "stage", "old");
+  from.set_alias("churn", "champion", 1, alias_expectation::absent(), {"bob", "ship"});
+  source.clock.advance(std::chrono::hours(1));
+  from.set_alias("churn", "champion", 2);
+  from.rollback_alias("churn", "champion", {"ctl", "error rate"});
+  run_record run;
+  run.input = "day1.csv";
+  run.counts["rows"] = 10;
+  from.record_run("churn", 1, run, {"batch", ""});
+
+  postgres_backend b;
+  auto& to = dynamic_cast<registry::postgres_registry&>(b.reg());
+  const auto entries = source.registry->journal_entries("churn");
+  CHECK(to.import_model("churn", entries) == entries.size());
+  auto dump = [](const auto& value) { return json(value).dump(); };
+  CHECK(dump(to.get_model("churn")) == dump(from.get_model("churn")));
+  CHECK(dump(to.list_versions("churn")) == dump(from.list_versions("churn")));
+  CHECK(dump(to.audit_log("churn")) == dump(from.audit_log("churn")));
+  CHECK(dump(to.runs("churn")) == dump(from.runs("churn")));
+  CHECK(to.alias_at("churn", "champion", mlguard::test::test_epoch() + std::chrono::minutes(90)) ==
+        1);
+  CHECK(to.previous_version("churn", "champion") == from.previous_version("churn", "champion"));
+  // The client token came along: a retry of that registration finds its version.
+  CHECK(to.register_version("churn", "s3://m/1", meta, {"alice", "trained"}).version == 1);
+  // It goes on from where the source was.
+  CHECK(to.register_version("churn", "s3://m/3").version == 3);
+  MLGUARD_CHECK_THROWS_ID(to.import_model("churn", entries), "mlguard.registry.already_exists");
+  auto broken = entries;
+  broken.erase(broken.begin() + 1);
+  MLGUARD_CHECK_THROWS_ID(to.import_model("other", broken), "mlguard.registry.invalid_argument");
+}
+
 #ifdef MLGUARD_POSTGRES_WORKER_PATH
 TEST_CASE("postgres: a fleet of 4 processes registers 1..1000 and every compare-and-swap has "
           "one winner") {

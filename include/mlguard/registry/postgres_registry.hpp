@@ -145,6 +145,82 @@ public:
     }
   }
 
+  /// Copies a model, its whole journal as it is (sequence numbers, times, actors,
+  /// reasons, documents), from another backend (journal_entries of a file_registry) into
+  /// this one, in one transaction: afterwards audit_log, list_versions, aliases and runs
+  /// read the same as in the source. Returns the number of records copied. Throws
+  /// mlguard.registry.already_exists (the model exists here), mlguard.registry.invalid_argument
+  /// (a journal that does not start with create_model, skips a sequence number, names
+  /// another model, or ends with the model deleted), unavailable, database.
+  std::size_t import_model(const std::string& name,
+                           const std::vector<detail::journal_entry>& entries) {
+    validate_model_name(name);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const auto& r = entries[i].record;
+      if (r.sequence != i + 1 || r.model != name ||
+          (i == 0) != (r.action == audit_action::create_model) ||
+          r.action == audit_action::delete_model ||
+          (r.action == audit_action::register_version && !entries[i].version_document)) {
+        throw registry_error("invalid_argument",
+                             "the journal of model '" + name + "' cannot be imported: record " +
+                                 std::to_string(i + 1) + " is " + to_string(r.action) +
+                                 " with sequence " + std::to_string(r.sequence) + " of model '" +
+                                 r.model + "'");
+      }
+    }
+    if (entries.empty()) {
+      throw registry_error("invalid_argument", "the journal of model '" + name + "' is empty");
+    }
+    std::string token;
+    session_.run(
+        [&](pqxx::connection& c) {
+          token = session_.next_token();
+          pqxx::work tx(c);
+          detail::model_state s;
+          if (load_state(tx, name, true, s)) {
+            throw registry_error("already_exists", "model '" + name + "' already exists in " +
+                                                       where() + " (schema " +
+                                                       session_.schema() + ")");
+          }
+          for (const auto& e : entries) {
+            detail::apply(s, e);
+          }
+          const json model_doc = s.model;
+          const auto id = tx.exec_params("INSERT INTO " + q() +
+                                             ".models (name, sequence, document) VALUES ($1, $2, "
+                                             "$3) RETURNING id",
+                                         name, static_cast<std::int64_t>(s.model.sequence),
+                                         model_doc.dump())[0][0]
+                              .as<std::int64_t>();
+          for (const auto& [number, version] : s.versions) {
+            json doc = version;
+            doc.erase("aliases");
+            tx.exec_params("INSERT INTO " + q() +
+                               ".versions (model_id, version, document) VALUES ($1, $2, $3)",
+                           id, number, doc.dump());
+          }
+          for (const auto& e : entries) {
+            const auto& r = e.record;
+            tx.exec_params("INSERT INTO " + q() +
+                               ".journal (model_id, sequence, model, action, alias, version, "
+                               "client_token, txn, entry) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                               "$8, $9)",
+                           id, static_cast<std::int64_t>(r.sequence), name, to_string(r.action),
+                           opt(r.alias), r.version, opt(r.client_token), token,
+                           detail::entry_to_json(e).dump());
+          }
+          tx.exec_params("SELECT pg_notify($1, $2)", session_.channel(),
+                         name + " " + std::to_string(s.model.sequence));
+          tx.commit();
+        },
+        [&](pqxx::connection& c) {
+          pqxx::read_transaction tx(c);
+          return !tx.exec_params("SELECT 1 FROM " + q() + ".journal WHERE txn = $1", token)
+                      .empty();
+        });
+    return entries.size();
+  }
+
 protected:
   /// The registration made with `token` (journal rows are indexed by it).
   std::optional<detail::client_token_record>
