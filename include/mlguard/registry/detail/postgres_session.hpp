@@ -31,6 +31,7 @@
 #include <pqxx/pqxx>
 
 #include "mlguard/core/error.hpp"
+#include "mlguard/registry/detail/redact_url.hpp"
 
 namespace mlguard::registry {
 
@@ -65,29 +66,6 @@ using snapshot_transaction =
 
 /// The schema version this mlguard writes; migrations 1..this are applied at connect.
 inline constexpr int postgres_schema_version = 2;
-
-/// `url` with its password (in user:password@ or password=...) replaced by "***".
-inline std::string redact_url(std::string url) {
-  const auto scheme = url.find("://");
-  if (scheme != std::string::npos) {
-    const auto at = url.find('@', scheme + 3);
-    const auto colon = url.find(':', scheme + 3);
-    if (at != std::string::npos && colon != std::string::npos && colon < at) {
-      url.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  for (const char* key : {"password=", "password%3D"}) {
-    auto p = url.find(key);
-    while (p != std::string::npos) {
-      const auto start = p + std::string_view(key).size();
-      auto end = url.find_first_of(" &", start);
-      end = end == std::string::npos ? url.size() : end;
-      url.replace(start, end - start, "***");
-      p = url.find(key, start + 3);
-    }
-  }
-  return url;
-}
 
 /// The URL to use: `url`, or MLGUARD_REGISTRY_URL when it is empty. Throws
 /// registry_error (mlguard.registry.invalid_option) when both are empty.
