@@ -37,9 +37,9 @@
 // command.hpp's: 3 is a lost compare-and-swap (alias --expect, rollback racing).
 // --actor (default $USER, else "mlguard-cli") names who made the change in the audit journal.
 #include <algorithm>
-#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -235,8 +235,10 @@ int migrate_to_postgres(const std::string& from, const std::string& store_dir,
                                            target.where() + " than from " + from);
     }
     const auto versions = source.get_model(name).latest_version;
-    doc["models"].push_back(
-        {{"model", name}, {"records", entries.size()}, {"versions", versions}, {"outcome", outcome}});
+    doc["models"].push_back({{"model", name},
+                             {"records", entries.size()},
+                             {"versions", versions},
+                             {"outcome", outcome}});
     t.add({name, std::to_string(entries.size()), std::to_string(versions), outcome});
   }
   // Bundles: ROOT/bundles/<hex>/<member> of the file store, by digest.

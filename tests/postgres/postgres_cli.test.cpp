@@ -38,7 +38,7 @@ std::string pg_fresh_database() {
 
 } // namespace
 
-TEST_CASE("cli postgres: registry migrate copies a file registry; every command takes the URL") {
+TEST_CASE("cli postgres: registry migrate copies a file registry, and every command takes the URL") {
   if (!test::postgres_backend::available()) {
     return;
   }

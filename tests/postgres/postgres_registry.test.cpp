@@ -143,17 +143,26 @@ TEST_CASE("postgres: registries on separate connections: one compare-and-swap wi
     const int from = *b.reg().alias_version("churn", "champion");
     const int to = from == 1 ? 2 : (from == 2 ? 3 : 1);
     std::vector<registry::alias_outcome> outcomes(contenders);
+    std::vector<std::string> errors(contenders);
     std::vector<std::thread> pool;
     for (int i = 0; i < contenders; ++i) {
       pool.emplace_back([&, i] {
-        outcomes[static_cast<std::size_t>(i)] =
-            regs[static_cast<std::size_t>(i)]
-                ->set_alias("churn", "champion", to, registry::alias_expectation::version(from))
-                .outcome;
+        const auto k = static_cast<std::size_t>(i);
+        try {
+          outcomes[k] =
+              regs[k]
+                  ->set_alias("churn", "champion", to, registry::alias_expectation::version(from))
+                  .outcome;
+        } catch (const std::exception& e) {
+          errors[k] = e.what();
+        }
       });
     }
     for (auto& t : pool) {
       t.join();
+    }
+    for (const auto& e : errors) {
+      CHECK_MESSAGE(e.empty(), e);
     }
     CHECK(std::count(outcomes.begin(), outcomes.end(), registry::alias_outcome::applied) == 1);
     CHECK(std::count(outcomes.begin(), outcomes.end(), registry::alias_outcome::conflict) ==
