@@ -179,8 +179,8 @@ public:
           detail::model_state s;
           if (load_state(tx, name, true, s)) {
             throw registry_error("already_exists", "model '" + name + "' already exists in " +
-                                                       where() + " (schema " +
-                                                       session_.schema() + ")");
+                                                       where() + " (schema " + session_.schema() +
+                                                       ")");
           }
           for (const auto& e : entries) {
             detail::apply(s, e);
@@ -215,8 +215,7 @@ public:
         },
         [&](pqxx::connection& c) {
           pqxx::read_transaction tx(c);
-          return !tx.exec_params("SELECT 1 FROM " + q() + ".journal WHERE txn = $1", token)
-                      .empty();
+          return !tx.exec_params("SELECT 1 FROM " + q() + ".journal WHERE txn = $1", token).empty();
         });
     return entries.size();
   }
