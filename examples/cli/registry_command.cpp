@@ -552,6 +552,7 @@ void add_registry_command(CLI::App& app, int& status) {
 #ifdef MLGUARD_CLI_POSTGRES
     status = migrate_to_postgres(args->from, args->store, args->to, args->out);
 #else
+    (void)status;
     throw_no_postgres(args->to);
 #endif
   });
