@@ -207,6 +207,33 @@ TEST_CASE("postgres: watch wakes on a commit from another connection and times o
   CHECK(waited < std::chrono::milliseconds(1000));
   MLGUARD_CHECK_THROWS_ID(reg.watch("nope", 0, std::chrono::milliseconds(1)),
                           "mlguard.registry.not_found");
+
+  // Three threads watching through one registry all wake on one move, and a short
+  // timeout is kept while another thread holds the LISTEN connection.
+  const auto seq2 = reg.get_model("churn").sequence;
+  std::vector<std::chrono::steady_clock::duration> woke(3);
+  std::vector<std::size_t> got_n(3);
+  const auto t1 = std::chrono::steady_clock::now();
+  std::vector<std::thread> watchers;
+  for (std::size_t i = 0; i < 3; ++i) {
+    watchers.emplace_back([&, i] {
+      got_n[i] = watcher.watch("churn", seq2, std::chrono::seconds(20)).size();
+      woke[i] = std::chrono::steady_clock::now() - t1;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto t_short = std::chrono::steady_clock::now();
+  CHECK(watcher.watch("churn", seq2, std::chrono::milliseconds(50)).empty());
+  CHECK(std::chrono::steady_clock::now() - t_short < std::chrono::milliseconds(1000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  other.delete_alias("churn", "champion");
+  for (auto& t : watchers) {
+    t.join();
+  }
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(got_n[i] == 1);
+    CHECK(woke[i] < std::chrono::milliseconds(1500));
+  }
 }
 
 TEST_CASE("postgres: import_model copies a file registry's model with its whole history") {

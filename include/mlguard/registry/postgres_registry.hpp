@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,9 +61,9 @@ struct postgres_registry_options : postgres_options {
 /// postgres_registry.hpp).
 ///
 /// Thread-safety: safe to share between threads; one connection serialises its calls
-/// (a mutex), watch() uses a second one. Safe between processes and machines: the
-/// server's row locks. Transition guards run inside the write transaction (holding the
-/// model's row lock) and must not call back into the registry.
+/// (a mutex), watch() uses a second one, shared by the threads that watch. Safe between processes
+/// and machines: the server's row locks. Transition guards run inside the write transaction
+/// (holding the model's row lock) and must not call back into the registry.
 ///
 /// Cost: every call is one transaction, a few round trips (about 0.1-0.3 ms on a local
 /// socket); resolve() reads the model row and one version.
@@ -116,13 +117,20 @@ public:
   /// Waits until the model's journal has records after `sequence`, or `timeout` passes,
   /// and returns them (oldest first; empty on timeout). Woken by NOTIFY within
   /// milliseconds of the commit; polls every poll_interval while LISTEN is unavailable.
-  /// Throws mlguard.registry.not_found, unavailable (from changes_since).
+  /// Threads that watch at once share the LISTEN connection: one waits on it, the others
+  /// on its wake-ups. Throws mlguard.registry.not_found, unavailable (from changes_since).
   std::vector<audit_record> watch(const std::string& name, std::uint64_t sequence,
                                   std::chrono::milliseconds timeout) const override {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    const std::lock_guard<std::mutex> lock(listen_mutex_);
+    std::uint64_t generation = 0;
+    {
+      const std::lock_guard<std::mutex> lock(listen_mutex_);
+      if (!awaiting_) {
+        listen(); // LISTEN before the first check, so no commit falls in between
+      }
+      generation = wake_generation_;
+    }
     for (;;) {
-      const bool listening = listen(); // before the check, so no commit falls in between
       auto out = changes_since(name, sequence);
       const auto now = std::chrono::steady_clock::now();
       if (!out.empty() || now >= deadline) {
@@ -131,17 +139,35 @@ public:
       const auto wait =
           std::min(std::chrono::duration_cast<std::chrono::microseconds>(deadline - now),
                    std::chrono::microseconds(options_.poll_interval));
-      if (!listening) {
-        std::this_thread::sleep_for(wait);
-        continue;
+      std::unique_lock<std::mutex> lock(listen_mutex_);
+      if (wake_generation_ == generation && awaiting_) {
+        // Another thread waits on the connection: wait for its next wake-up.
+        wake_.wait_for(lock, wait, [&] { return wake_generation_ != generation; });
+      } else if (wake_generation_ == generation) {
+        const bool listening = listen();
+        awaiting_ = true;
+        lock.unlock();
+        bool broken = false;
+        if (listening) {
+          try {
+            listener_->await_notification(static_cast<long>(wait.count() / 1000000),
+                                          static_cast<long>(wait.count() % 1000000));
+          } catch (const pqxx::failure&) {
+            broken = true;
+          }
+        } else {
+          std::this_thread::sleep_for(wait);
+        }
+        lock.lock();
+        if (broken) {
+          receiver_.reset();
+          listener_.reset(); // polls until it reconnects
+        }
+        awaiting_ = false;
+        ++wake_generation_;
+        wake_.notify_all();
       }
-      try {
-        listener_->await_notification(static_cast<long>(wait.count() / 1000000),
-                                      static_cast<long>(wait.count() % 1000000));
-      } catch (const pqxx::failure&) {
-        receiver_.reset();
-        listener_.reset(); // fall back to polling until it reconnects
-      }
+      generation = wake_generation_; // something may have changed: look again
     }
   }
 
@@ -431,7 +457,10 @@ private:
   mutable detail::postgres_session session_;
   mutable pqxx::transaction_base* tx_ = nullptr;
   mutable std::int64_t model_id_ = 0;
-  mutable std::mutex listen_mutex_;
+  mutable std::mutex listen_mutex_; // guards what follows, except the await itself
+  mutable std::condition_variable wake_;
+  mutable bool awaiting_ = false; // a thread waits on listener_ (it alone touches it)
+  mutable std::uint64_t wake_generation_ = 0;
   mutable std::unique_ptr<pqxx::connection> listener_;
   mutable std::unique_ptr<wake_receiver> receiver_;
 };
