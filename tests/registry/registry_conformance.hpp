@@ -405,6 +405,37 @@ TEST_CASE_TEMPLATE("registry: the audit journal records who did what, when and w
   CHECK(json(next[0])["action"] == "register_version");
 }
 
+TEST_CASE_TEMPLATE("registry: watch returns what changed, or nothing when the time is up", B,
+                   MLGUARD_REGISTRY_BACKENDS) {
+  if (!B::available()) {
+    return; // the backend said why
+  }
+  B b;
+  auto& r = b.reg();
+  r.create_model("churn");
+  r.register_version("churn", "s3://1");
+  // Already there: returned at once, as changes_since would.
+  const auto now = r.watch("churn", 1, std::chrono::seconds(30));
+  REQUIRE(now.size() == 1);
+  CHECK(now[0].action == audit_action::register_version);
+  // Nothing new: empty once the timeout has passed, not before.
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(r.watch("churn", 2, std::chrono::milliseconds(60)).empty());
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(60));
+  // A change made while it waits (from another thread) ends the wait.
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    r.set_alias("churn", "champion", 1);
+  });
+  const auto woke = r.watch("churn", 2, std::chrono::seconds(30));
+  writer.join();
+  REQUIRE(woke.size() == 1);
+  CHECK(woke[0].alias == "champion");
+  CHECK(woke[0].sequence == 3);
+  MLGUARD_CHECK_THROWS_ID(r.watch("nope", 0, std::chrono::milliseconds(1)),
+                          "mlguard.registry.not_found");
+}
+
 TEST_CASE_TEMPLATE("registry: alias history, alias at a time, previous version and rollback", B,
                    MLGUARD_REGISTRY_BACKENDS) {
   if (!B::available()) {
