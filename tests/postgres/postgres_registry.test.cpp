@@ -556,3 +556,71 @@ TEST_CASE("postgres: a server restart while 2 processes write: clear errors, the
   pg_check_acknowledged(b.reg(), all);
 }
 #endif // MLGUARD_POSTGRES_WORKER_PATH
+
+TEST_CASE("postgres: a commit whose answer was lost is looked up, not guessed") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  postgres_backend b; // a migrated schema
+  registry::postgres_options o;
+  o.url = shared_postgres()->url();
+  o.schema = b.schema;
+  o.retry_delay = std::chrono::milliseconds(1);
+  registry::detail::postgres_session session(o);
+  pg_sql("CREATE TABLE " + b.schema + ".lost (token text)");
+  auto rows = [&] { return pg_sql("SELECT count(*) FROM " + b.schema + ".lost")[0]; };
+  auto recorded = [&](const std::string& token) {
+    return [&, token](pqxx::connection& c) {
+      pqxx::read_transaction tx(c);
+      return !tx.exec_params("SELECT 1 FROM " + b.schema + ".lost WHERE token = $1", token).empty();
+    };
+  };
+  int calls = 0;
+  SUBCASE("committed: success, and the write is not made twice") {
+    session.run(
+        [&](pqxx::connection& c) {
+          ++calls;
+          pqxx::work tx(c);
+          tx.exec_params("INSERT INTO " + b.schema + ".lost VALUES ($1)", "a");
+          tx.commit();
+          throw pqxx::in_doubt_error("the answer to COMMIT was lost (simulated)");
+        },
+        recorded("a"));
+    CHECK(calls == 1);
+    CHECK(rows() == "1");
+  }
+  SUBCASE("not committed: tried again, recorded once") {
+    session.run(
+        [&](pqxx::connection& c) {
+          if (++calls == 1) {
+            throw pqxx::in_doubt_error("the connection died before COMMIT arrived (simulated)");
+          }
+          pqxx::work tx(c);
+          tx.exec_params("INSERT INTO " + b.schema + ".lost VALUES ($1)", "b");
+          tx.commit();
+        },
+        recorded("b"));
+    CHECK(calls == 2);
+    CHECK(rows() == "1");
+  }
+  SUBCASE("a lost connection before the commit: reconnects and tries again") {
+    session.run([&](pqxx::connection&) {
+      if (++calls < 3) {
+        throw pqxx::broken_connection("server closed the connection (simulated)");
+      }
+    });
+    CHECK(calls == 3);
+  }
+  SUBCASE("a server that refuses: mlguard.registry.database with the SQLSTATE") {
+    try {
+      session.run([&](pqxx::connection& c) {
+        pqxx::work tx(c);
+        tx.exec("SELECT * FROM " + b.schema + ".no_such_table");
+      });
+      FAIL("no error");
+    } catch (const mlguard::error& e) {
+      CHECK(std::string(e.id()) == "mlguard.registry.database");
+      CHECK(std::string(e.what()).find("42P01") != std::string::npos);
+    }
+  }
+}

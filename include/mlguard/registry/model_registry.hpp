@@ -49,9 +49,11 @@
 //
 // Retries: a write that throws recorded nothing, so it is safe to retry; one that was
 // recorded returns success even if the storage failed after its commit point (the file
-// registry repairs what it could not write). A registration whose answer was lost (a
-// timeout, a crash) is retried safely with a client token (version_metadata).
-// A lost compare-and-swap and a guard's refusal are results (alias_result), not errors.
+// registry repairs what it could not write; the PostgreSQL registry asks the server
+// whether a commit whose answer was lost is recorded, and throws
+// mlguard.registry.in_doubt only when the server stays unreachable). A registration whose answer
+// was lost (a timeout, a crash) is retried safely with a client token (version_metadata). A lost
+// compare-and-swap and a guard's refusal are results (alias_result), not errors.
 //
 // Thread-safety: every backend in mlguard may be shared between threads; each
 // documents how (in_memory_registry: a reader-writer lock; file_registry: a mutex plus
