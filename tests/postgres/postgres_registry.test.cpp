@@ -1,6 +1,7 @@
 // postgres_registry against a real PostgreSQL server: the conformance suite every
 // backend passes (registry_conformance.hpp), then what only this backend does.
 #include "mlguard/registry/postgres_registry.hpp"
+#include "mlguard/serving/postgres_artifact_store.hpp"
 
 #include "postgres_fixtures.hpp"
 
@@ -622,5 +623,58 @@ TEST_CASE("postgres: a commit whose answer was lost is looked up, not guessed") 
       CHECK(std::string(e.id()) == "mlguard.registry.database");
       CHECK(std::string(e.what()).find("42P01") != std::string::npos);
     }
+  }
+}
+
+TEST_CASE("postgres: the privileges docs/fleet.md lists are enough, and a missing one is clear") {
+  if (!postgres_backend::available()) {
+    return;
+  }
+  const auto tag = postgres_server::fresh_schema(); // unique: roles are cluster-wide
+  const auto admin = "admin_" + tag, app = "app_" + tag, reader = "reader_" + tag;
+  const auto schema = "fleet_" + tag;
+  for (const auto& role : {admin, app, reader}) {
+    pg_sql("CREATE ROLE " + role + " LOGIN");
+  }
+  pg_sql("GRANT CREATE ON DATABASE postgres TO " + admin);
+  registry::postgres_registry_options o;
+  o.schema = schema;
+  o.url = shared_postgres()->url("postgres", admin);
+  { registry::postgres_registry first(o); } // the admin creates and migrates the schema
+  pg_sql("GRANT USAGE ON SCHEMA " + schema + " TO " + app + ", " + reader);
+  pg_sql("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + app + ", " + reader);
+  pg_sql("GRANT INSERT, UPDATE, DELETE ON " + schema + ".models, " + schema + ".versions, " +
+         schema + ".journal, " + schema + ".bundles, " + schema + ".bundle_members TO " + app);
+  pg_sql("GRANT USAGE ON SEQUENCE " + schema + ".models_id_seq TO " + app);
+
+  o.migrate = false;
+  o.url = shared_postgres()->url("postgres", app);
+  registry::postgres_registry publisher(o);
+  publisher.create_model("churn");
+  publisher.register_version("churn", "s3://1");
+  publisher.register_version("churn", "s3://2");
+  CHECK(publisher.set_alias("churn", "champion", 2).outcome == registry::alias_outcome::applied);
+  CHECK(publisher.set_alias("churn", "champion", 1).outcome == registry::alias_outcome::applied);
+  CHECK(publisher.rollback_alias("churn", "champion").outcome == registry::alias_outcome::applied);
+  CHECK(publisher.set_alias("churn", "champion", 1).outcome == registry::alias_outcome::applied);
+  publisher.record_run("churn", 1, {});
+  publisher.create_model("scratch");
+  publisher.delete_model("scratch");
+  registry::postgres_options store_options = o;
+  serving::postgres_artifact_store store(store_options);
+  store.put("sha256:" + std::string(64, 'c'), {{"m", "bytes"}});
+  CHECK(store.read("sha256:" + std::string(64, 'c'), "m") == std::string("bytes"));
+
+  o.url = shared_postgres()->url("postgres", reader);
+  registry::postgres_registry follower(o);
+  CHECK(follower.alias_version("churn", "champion") == 1);
+  CHECK(follower.list_versions("churn").size() == 2);
+  CHECK(follower.watch("churn", 0, std::chrono::milliseconds(10)).size() == 8);
+  try {
+    follower.set_alias("churn", "champion", 2);
+    FAIL("a role with SELECT only moved an alias");
+  } catch (const mlguard::error& e) {
+    CHECK(std::string(e.id()) == "mlguard.registry.database");
+    CHECK_MESSAGE(std::string(e.what()).find("42501") != std::string::npos, std::string(e.what()));
   }
 }

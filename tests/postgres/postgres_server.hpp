@@ -107,9 +107,9 @@ public:
          "pg_ctl stop");
   }
 
-  /// The connection URL of database `db` as the superuser.
-  std::string url(const std::string& db = "postgres") const {
-    return "postgresql://postgres@/" + db + "?host=" + dir_;
+  /// The connection URL of database `db` as `user` (the superuser by default).
+  std::string url(const std::string& db = "postgres", const std::string& user = "postgres") const {
+    return "postgresql://" + user + "@/" + db + "?host=" + dir_;
   }
   const std::string& dir() const { return dir_; }
 

@@ -101,6 +101,45 @@ inline bool retryable_sqlstate(const std::string& state) {
   return state == "40001" || state == "40P01" || state == "23505";
 }
 
+template <class T>
+bool is_a(const pqxx::sql_error& e) {
+  return dynamic_cast<const T*>(&e) != nullptr;
+}
+
+/// The SQLSTATE of a server error. libpqxx 6.4 leaves sql_error::sqlstate() empty for
+/// some errors it throws as a subclass (insufficient_privilege among them), so the
+/// subclass answers then.
+inline std::string sqlstate_of(const pqxx::sql_error& e) {
+  if (!e.sqlstate().empty()) {
+    return e.sqlstate();
+  }
+  if (is_a<pqxx::insufficient_privilege>(e)) {
+    return "42501";
+  }
+  if (is_a<pqxx::undefined_table>(e)) {
+    return "42P01";
+  }
+  if (is_a<pqxx::unique_violation>(e)) {
+    return "23505";
+  }
+  if (is_a<pqxx::serialization_failure>(e)) {
+    return "40001";
+  }
+  if (is_a<pqxx::deadlock_detected>(e)) {
+    return "40P01";
+  }
+  if (is_a<pqxx::disk_full>(e)) {
+    return "53100";
+  }
+  if (is_a<pqxx::out_of_memory>(e)) {
+    return "53200";
+  }
+  if (is_a<pqxx::too_many_connections>(e)) {
+    return "53300";
+  }
+  return "unknown";
+}
+
 /// The migrations, in order: migration i takes the schema from version i to i + 1.
 /// `s` is the quoted schema name.
 inline std::string postgres_migration(int to, const std::string& s) {
@@ -239,11 +278,12 @@ public:
           }
           continue;
         }
-        if (retryable_sqlstate(e.sqlstate()) && !last_try) {
+        const auto state = sqlstate_of(e);
+        if (retryable_sqlstate(state) && !last_try) {
           continue;
         }
         throw registry_error("database", "PostgreSQL at " + where() + " refused (SQLSTATE " +
-                                             e.sqlstate() + "): " + first_line(e.what()));
+                                             state + "): " + first_line(e.what()));
       }
     }
   }
