@@ -65,8 +65,10 @@ struct postgres_registry_options : postgres_options {
 /// and machines: the server's row locks. Transition guards run inside the write transaction
 /// (holding the model's row lock) and must not call back into the registry.
 ///
-/// Cost: every call is one transaction, a few round trips (about 0.1-0.3 ms on a local
-/// socket); resolve() reads the model row and one version.
+/// Cost: every call is one transaction of a few round trips. On a local socket
+/// (bench_postgres, -O2, fsync off): a write (register_version, set_alias) 0.55 ms,
+/// resolve() 0.25 ms, a changes_since that finds nothing 0.16 ms; a server across a
+/// network adds its round trips.
 class postgres_registry final : public detail::journaled_registry {
 public:
   /// Connects and migrates the schema. Throws registry_error: invalid_option,
