@@ -239,8 +239,12 @@ public:
         }
       } catch (const pqxx::in_doubt_error& e) {
         conn_.reset();
-        if (!committed) {
-          throw;
+        if (!committed) { // a read, or a migration that looks before it writes: again
+          last = e.what();
+          if (last_try) {
+            throw_unavailable(last);
+          }
+          continue;
         }
         // The commit was sent and its answer lost: ask the server, on a new connection,
         // whether this transaction's token is recorded.
@@ -258,11 +262,13 @@ public:
           }
           continue; // not committed: nothing was recorded, try again
         }
+        // (Not libpqxx's text, which says to check by hand: the registry just tried to.)
         throw registry_error("in_doubt",
                              "the connection to PostgreSQL at " + where() +
                                  " was lost while a write committed, and the server stayed "
-                                 "unreachable, so whether it was recorded is unknown: " +
-                                 e.what());
+                                 "unreachable, so whether it was recorded is unknown; read the "
+                                 "model once the server is back (a registration retried with "
+                                 "its client token is safe either way)");
       } catch (const pqxx::broken_connection& e) {
         conn_.reset();
         last = e.what();
