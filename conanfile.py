@@ -5,7 +5,9 @@
 builds test_package/ against the packaged headers. The option with_xgboost adds the
 component mlguard::xgboost (target of find_package(mlguard)), which requires
 Conan Center's xgboost (its C API; static by default); with_zlib adds mlguard::gzip
-(gzip input for the CSV reader, mlguard/io/gzip_source.hpp), which requires zlib.
+(gzip input for the CSV reader, mlguard/io/gzip_source.hpp), which requires zlib;
+with_postgres adds mlguard::postgres (the PostgreSQL registry and artifact store,
+mlguard/registry/postgres_registry.hpp), which requires libpqxx.
 """
 import os
 import re
@@ -27,8 +29,9 @@ class MlguardConan(ConanFile):
     topics = ("mlops", "drift-detection", "data-validation", "model-registry", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
-    options = {"with_xgboost": [True, False], "with_zlib": [True, False]}
-    default_options = {"with_xgboost": False, "with_zlib": False}
+    options = {"with_xgboost": [True, False], "with_zlib": [True, False],
+               "with_postgres": [True, False]}
+    default_options = {"with_xgboost": False, "with_zlib": False, "with_postgres": False}
     exports_sources = "include/*", "LICENSE"
     no_copy_source = True
 
@@ -54,6 +57,9 @@ class MlguardConan(ConanFile):
         if self.options.with_zlib:
             # mlguard/io/gzip_source.hpp calls zlib's inflate.
             self.requires("zlib/[>=1.2.11 <2]")
+        if self.options.with_postgres:
+            # mlguard/registry/postgres_registry.hpp talks to PostgreSQL through libpqxx.
+            self.requires("libpqxx/[>=6.4 <8]")
 
     def package_id(self):
         self.info.clear()
@@ -91,3 +97,9 @@ class MlguardConan(ConanFile):
             gzip.libdirs = []
             gzip.set_property("cmake_target_name", "mlguard::gzip")
             gzip.requires = ["core", "zlib::zlib"]
+        if self.options.with_postgres:
+            pg = self.cpp_info.components["postgres"]
+            pg.bindirs = []
+            pg.libdirs = []
+            pg.set_property("cmake_target_name", "mlguard::postgres")
+            pg.requires = ["core", "libpqxx::pqxx"]

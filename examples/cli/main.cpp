@@ -2,7 +2,8 @@
 //
 //   mlguard drift --reference REF.csv --current CUR.csv [options]
 //   mlguard monitor --reference REF.csv [--window N] [--method M] STREAM.csv
-//   mlguard registry --root DIR <create|register|publish|list|show|alias|history|rollback|runs>
+//   mlguard registry --registry DIR|URL <create|register|publish|list|show|alias|history|
+//                    rollback|runs|migrate>
 //   mlguard profile DATA.csv [-o P.json] | mlguard profile merge A.json B.json [-o P.json]
 //   mlguard schema infer DATA.csv [-o schema.json] | mlguard schema set schema.json FEATURE
 //   key=value ... mlguard validate --schema schema.json DATA.csv [--reference-profile P.json]

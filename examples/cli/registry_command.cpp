@@ -1,4 +1,6 @@
-// `mlguard registry --root DIR <command>`: the file registry from the terminal.
+// `mlguard registry --registry DIR|URL <command>`: the registry from the terminal, a
+// directory (file registry) or a PostgreSQL URL (registry_location.hpp; --root is the
+// older name of --registry, and MLGUARD_REGISTRY_URL stands in for it).
 //
 //   create NAME [--description TEXT] [--tag k=v ...]
 //   register NAME --artifact URI [--digest D] [--metric k=v ...] [--tag k=v ...]
@@ -11,6 +13,7 @@
 //   rollback NAME ALIAS [--reason TEXT]
 //   publish NAME BUNDLE_DIR [--store DIR] [--description TEXT] [--reason TEXT]
 //   runs NAME | NAME/VERSION | NAME@ALIAS | models:/...
+//   migrate --from DIR --to URL [--store DIR]
 //
 // register --client-token makes the registration safe to retry: the same command run
 // again (after a timeout, a crash, a full disk) prints the version the first run made
@@ -21,7 +24,13 @@
 //
 // publish verifies a bundle directory (`mlguard bundle create`), copies it into the
 // artifact store (default ROOT/artifacts) and registers it as a new version whose
-// artifact_digest is the bundle's digest (serving::publish).
+// artifact_digest is the bundle's digest (serving::publish). With a PostgreSQL registry the
+// default store is the same database's.
+//
+// migrate copies every model of the file registry DIR, each with its whole journal
+// (times, actors, reasons, documents: postgres_registry::import_model), and every bundle
+// of its artifact store (default DIR/artifacts) into the PostgreSQL database URL. A model
+// already there with the same journal is left as it is, so migrate can run again.
 //
 // Every command prints its result as text for people, or with --format json as the JSON
 // of the registry's types; -o FILE writes it to a file (see output.hpp). Exit codes are
@@ -30,6 +39,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +54,7 @@
 
 #include "command.hpp"
 #include "output.hpp"
+#include "registry_location.hpp"
 #include "text_table.hpp"
 
 namespace mlguard::cli {
@@ -52,7 +63,9 @@ namespace {
 using namespace mlguard::registry;
 
 struct registry_args {
-  std::string root;
+  std::string location; // --registry (--root): a directory or a PostgreSQL URL
+  std::string from;     // migrate --from
+  std::string to;       // migrate --to
   std::string actor;
   std::string name;
   std::string alias;
@@ -174,10 +187,8 @@ metric_map to_metrics(const std::vector<std::string>& pairs) {
   return out;
 }
 
-std::unique_ptr<file_registry> open(const registry_args& args, bool create) {
-  file_registry_options options;
-  options.create = create;
-  return std::make_unique<file_registry>(args.root, options);
+std::unique_ptr<model_registry> open(const registry_args& args, bool create) {
+  return open_registry(registry_location(args.location), create);
 }
 
 change_context context(const registry_args& args) { return {args.actor, args.reason}; }
@@ -188,6 +199,72 @@ json alias_json(const std::string& name, const std::string& alias, const alias_r
   j["alias"] = alias;
   return j;
 }
+
+#ifdef MLGUARD_CLI_POSTGRES
+/// `mlguard registry migrate`: every model of the file registry `from` with its whole
+/// journal, then every bundle of its store, into the PostgreSQL database `to`.
+int migrate_to_postgres(const std::string& from, const std::string& store_dir,
+                        const std::string& to, const output_options& out) {
+  file_registry_options fo;
+  fo.create = false;
+  const file_registry source(from, fo);
+  postgres_registry_options po;
+  po.url = to;
+  postgres_registry target(po);
+  auto dump = [](const auto& value) { return json(value).dump(); };
+  json doc = json::object();
+  doc["models"] = json::array();
+  text_table t({"model", "records", "versions", "outcome"});
+  for (const auto& name : source.model_names()) {
+    const auto entries = source.journal_entries(name);
+    std::string outcome = "copied";
+    if (target.has_model(name)) {
+      if (dump(target.audit_log(name)) != dump(source.audit_log(name))) {
+        throw registry_error("already_exists",
+                             "model '" + name + "' is already in " + target.where() +
+                                 " with another history; migrate it by hand or drop it there");
+      }
+      outcome = "already there";
+    } else {
+      target.import_model(name, entries);
+    }
+    // Read back through the interface: the copy must read as the original.
+    if (dump(target.audit_log(name)) != dump(source.audit_log(name)) ||
+        dump(target.list_versions(name)) != dump(source.list_versions(name))) {
+      throw registry_error("database", "model '" + name + "' reads back differently from " +
+                                           target.where() + " than from " + from);
+    }
+    const auto versions = source.get_model(name).latest_version;
+    doc["models"].push_back({{"model", name},
+                             {"records", entries.size()},
+                             {"versions", versions},
+                             {"outcome", outcome}});
+    t.add({name, std::to_string(entries.size()), std::to_string(versions), outcome});
+  }
+  // Bundles: ROOT/bundles/<hex>/<member> of the file store, by digest.
+  const std::string dir = (store_dir.empty() ? from + "/artifacts" : store_dir) + "/bundles";
+  std::size_t bundles = 0;
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) {
+    serving::postgres_artifact_store store(po);
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      serving::bundle_members members;
+      for (const auto& file : std::filesystem::directory_iterator(entry.path())) {
+        members[file.path().filename().string()] =
+            ::mlguard::detail::read_file(file.path().string());
+      }
+      store.put("sha256:" + entry.path().filename().string(), members);
+      ++bundles;
+    }
+  }
+  doc["bundles"] = bundles;
+  emit(out, doc, [&] {
+    return t.str() + std::to_string(bundles) + " bundle" + (bundles == 1 ? "" : "s") +
+           " copied into " + target.where() + "\n";
+  });
+  return exit_ok;
+}
+#endif
 
 } // namespace
 
@@ -200,8 +277,10 @@ void add_registry_command(CLI::App& app, int& status) {
       break;
     }
   }
-  auto* reg = app.add_subcommand("registry", "Inspect and change a file model registry");
-  reg->add_option("--root", args->root, "Registry directory")->required();
+  auto* reg = app.add_subcommand("registry", "Inspect and change a model registry");
+  reg->add_option("--registry,--root", args->location,
+                  "Registry: a directory, or a PostgreSQL URL postgresql://... (default "
+                  "$MLGUARD_REGISTRY_URL)");
   reg->add_option("--actor", args->actor,
                   "Who makes the change (audit journal; default $USER, else mlguard-cli)");
   add_output_options(reg, args->out);
@@ -230,11 +309,10 @@ void add_registry_command(CLI::App& app, int& status) {
   publish->callback([args, &status] {
     const auto loaded = serving::load_bundle(args->bundle);
     auto r = open(*args, true); // creates ROOT, where the default store lives
-    serving::file_artifact_store store(args->store.empty() ? args->root + "/artifacts"
-                                                           : args->store);
+    const auto store = open_store(registry_location(args->location), args->store);
     version_metadata meta;
     meta.description = args->description;
-    const auto v = serving::publish(*r, store, args->name, loaded.bundle, meta, context(*args));
+    const auto v = serving::publish(*r, *store, args->name, loaded.bundle, meta, context(*args));
     emit(args->out, v, [&] { return version_text(v); });
     status = exit_ok;
   });
@@ -457,6 +535,26 @@ void add_registry_command(CLI::App& app, int& status) {
     if (!result) {
       std::fprintf(stderr, "mlguard: %s\n", result.reason.c_str());
     }
+  });
+
+  auto* migrate =
+      reg->add_subcommand("migrate", "Copy a file registry, history and bundles, into PostgreSQL");
+  migrate->add_option("--from", args->from, "File registry directory")->required();
+  migrate->add_option("--to", args->to, "PostgreSQL URL (postgresql://...)")->required();
+  migrate->add_option("--store", args->store,
+                      "The file registry's artifact store (default FROM/artifacts)");
+  migrate->callback([args, &status] {
+    if (!is_postgres_url(args->to)) {
+      throw argument_error("invalid_option", "migrate --to takes a PostgreSQL URL "
+                                             "(postgresql://...), not '" +
+                                                 args->to + "'");
+    }
+#ifdef MLGUARD_CLI_POSTGRES
+    status = migrate_to_postgres(args->from, args->store, args->to, args->out);
+#else
+    (void)status;
+    throw_no_postgres(args->to);
+#endif
   });
 }
 

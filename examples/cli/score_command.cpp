@@ -1,6 +1,6 @@
 // `mlguard score`: the hourly batch job, end to end.
 //
-//   mlguard score --registry DIR --model models:/NAME@ALIAS INPUT.csv -o PREDICTIONS.csv
+//   mlguard score --registry DIR|URL --model models:/NAME@ALIAS INPUT.csv -o PREDICTIONS.csv
 //       [--report REPORT.json] [--rejects REJECTS.csv] [--labels COLUMN] [--keep COLUMN ...]
 //       [--max-rejected SHARE] [--method M] [--threshold T] [--drift-share S] [--bins N]
 //       [--task auto|classification|regression] [--min-accuracy A] [--min-auc A]
@@ -64,6 +64,7 @@
 
 #include "command.hpp"
 #include "output.hpp"
+#include "registry_location.hpp"
 #include "text_table.hpp"
 
 namespace mlguard::cli {
@@ -409,7 +410,7 @@ struct score_run {
 
 /// Scores the batch; fills `run` as it goes (so a failure still has what was known).
 /// Returns the exit status.
-int score(const score_args& args, registry::file_registry& models, score_run& run) {
+int score(const score_args& args, registry::model_registry& models, score_run& run) {
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   auto& rec = run.record;
@@ -436,8 +437,8 @@ int score(const score_args& args, registry::file_registry& models, score_run& ru
   }
 
   // 1. The version and its verified bundle.
-  const serving::file_artifact_store store(args.store.empty() ? args.registry + "/artifacts"
-                                                              : args.store);
+  const auto store_owner = open_store(registry_location(args.registry), args.store);
+  const serving::artifact_store& store = *store_owner;
   run.version = models.resolve(run.uri);
   rec.artifact_digest = run.version->artifact_digest;
   // The input's fingerprint first, so that a run that fails on the bundle still says
@@ -781,7 +782,9 @@ void add_score_command(CLI::App& app, int& status) {
   auto* cmd = app.add_subcommand(
       "score", "Score a CSV file with a registered model: validate, predict, report drift, "
                "record the run in the registry");
-  cmd->add_option("--registry,--root", args->registry, "Registry directory")->required();
+  cmd->add_option("--registry,--root", args->registry,
+                  "Registry: a directory, or a PostgreSQL URL postgresql://... (default "
+                  "$MLGUARD_REGISTRY_URL)");
   cmd->add_option("--model", args->model,
                   "The version to run: models:/NAME@ALIAS, models:/NAME/VERSION, "
                   "models:/NAME/latest (or NAME@ALIAS ...)")
@@ -842,9 +845,8 @@ void add_score_command(CLI::App& app, int& status) {
     rec.model_uri = run.uri;
     rec.input = absolute_path(args->input);
     rec.started_at = system_clock::instance().now();
-    registry::file_registry_options options;
-    options.create = false;
-    registry::file_registry models(args->registry, options);
+    const auto models_owner = open_registry(registry_location(args->registry), false);
+    registry::model_registry& models = *models_owner;
     const auto record = [&](int code) {
       rec.exit_code = code;
       rec.finished_at = system_clock::instance().now();

@@ -28,6 +28,7 @@ struct memory_backend {
   /// Persistent backends reopen from storage here; memory has nothing to reopen.
   void reopen() {}
   static constexpr bool persistent = false;
+  static bool available() { return true; }
 };
 
 /// The file-system backend in a temporary directory (fsync off: the suite tests
@@ -47,6 +48,7 @@ struct file_backend {
     registry = std::make_unique<registry::file_registry>(dir.path + "/registry", options);
   }
   static constexpr bool persistent = true;
+  static bool available() { return true; }
 };
 
 } // namespace mlguard::test

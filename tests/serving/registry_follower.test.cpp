@@ -116,3 +116,40 @@ TEST_CASE("registry_follower: requests never fail while the follower swaps") {
   CHECK(failures == 0);
   CHECK(served > 0);
 }
+
+TEST_CASE("registry_follower: with watch, the thread swaps as soon as the alias moves") {
+  const test::temp_dir dir;
+  file_artifact_store store(dir.file("artifacts"));
+  registry::in_memory_registry models;
+  publish(models, store, "tips", test::tip_bundle(1, 12.0));
+  publish(models, store, "tips", test::tip_bundle(2, 14.0));
+  models.set_alias("tips", "champion", 1);
+  model_slot<guarded_model> slot;
+  std::vector<follower_event> events;
+  auto o = quiet_follower(&events);
+  o.interval = std::chrono::minutes(10); // only the journal can wake it
+  o.watch = true;
+  registry_follower follower(models, store, "models:/tips@champion", slot, o);
+  follower.start();
+  auto serving_within = [&](int version, std::chrono::milliseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (follower.serving_version() != version && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return follower.serving_version() == version;
+  };
+  CHECK(serving_within(1, std::chrono::seconds(10)));
+  const auto moved = std::chrono::steady_clock::now();
+  models.set_alias("tips", "champion", 2);
+  CHECK(serving_within(2, std::chrono::seconds(5)));
+  MESSAGE(
+      "swapped "
+      << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - moved).count()
+      << " ms after the move");
+  const auto stopping = std::chrono::steady_clock::now();
+  follower.stop(); // within about one watch slice, not the 10-minute interval
+  CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(2));
+  o.watch_slice = std::chrono::milliseconds(0);
+  MLGUARD_CHECK_THROWS_ID(registry_follower(models, store, "models:/tips@champion", slot, o),
+                          "mlguard.argument.invalid_option");
+}

@@ -6,7 +6,9 @@
 // Backends (chosen at run time through this interface):
 //   - in_memory_registry (in_memory_registry.hpp): tests and embedded use;
 //   - file_registry (file_registry.hpp): a directory of readable JSON documents,
-//     crash-safe and safe for several processes on one machine.
+//     crash-safe and safe for several processes on one machine;
+//   - postgres_registry (postgres_registry.hpp, the optional component mlguard::postgres):
+//     a PostgreSQL database that a fleet of machines shares (docs/fleet.md).
 //
 // Concepts
 //   registered model  a name ("churn") with a description, tags, versions and aliases.
@@ -19,7 +21,8 @@
 //                     and journaled, so "what was champion at 02:00?" and "what was
 //                     champion before?" have answers (alias_at, previous_version).
 //   audit journal     an append-only, per-model record of every change with time,
-//                     actor and reason; its sequence numbers drive watch (changes_since).
+//                     actor and reason; its sequence numbers drive watch (changes_since,
+//                     and watch, which waits for them).
 //   run record        what one job (a batch scoring) did with one version: its input's
 //                     fingerprint, the bundle digest, counts, timings, thresholds,
 //                     outputs and exit code (run_record.hpp), journaled as lineage of
@@ -46,18 +49,23 @@
 //
 // Retries: a write that throws recorded nothing, so it is safe to retry; one that was
 // recorded returns success even if the storage failed after its commit point (the file
-// registry repairs what it could not write). A registration whose answer was lost (a
-// timeout, a crash) is retried safely with a client token (version_metadata).
-// A lost compare-and-swap and a guard's refusal are results (alias_result), not errors.
+// registry repairs what it could not write; the PostgreSQL registry asks the server
+// whether a commit whose answer was lost is recorded, and throws
+// mlguard.registry.in_doubt only when the server stays unreachable). A registration whose answer
+// was lost (a timeout, a crash) is retried safely with a client token (version_metadata). A lost
+// compare-and-swap and a guard's refusal are results (alias_result), not errors.
 //
 // Thread-safety: every backend in mlguard may be shared between threads; each
 // documents how (in_memory_registry: a reader-writer lock; file_registry: a mutex plus
 // file locks across processes).
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
@@ -210,6 +218,24 @@ public:
   /// Throws mlguard.registry.not_found.
   virtual std::vector<audit_record> changes_since(const std::string& name,
                                                   std::uint64_t sequence) const = 0;
+
+  /// Waits until the model's journal has records with a sequence number greater than
+  /// `sequence`, or `timeout` passes, and returns them (changes_since; empty on timeout).
+  /// This default polls changes_since every 20 ms; postgres_registry is woken by the
+  /// server (LISTEN/NOTIFY) instead. Throws what changes_since throws.
+  virtual std::vector<audit_record> watch(const std::string& name, std::uint64_t sequence,
+                                          std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      auto out = changes_since(name, sequence);
+      const auto now = std::chrono::steady_clock::now();
+      if (!out.empty() || now >= deadline) {
+        return out;
+      }
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          deadline - now, std::chrono::milliseconds(20)));
+    }
+  }
 
   /// Every move of `alias`, oldest first. Throws mlguard.registry.not_found (model).
   std::vector<alias_change> alias_history(const std::string& name, const std::string& alias) const {

@@ -6,8 +6,10 @@
 // request path, then swapped in; when any step fails, the old version keeps
 // serving and the new one is marked failed in the registry.
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -62,6 +64,13 @@ struct follower_options {
   bool mark_failed = true;
   /// Who the registry's journal names for those changes.
   std::string actor = "mlguard-follower";
+  /// Between polls, wait for the model's journal to change (model_registry::watch)
+  /// instead of sleeping out the interval: with postgres_registry (LISTEN/NOTIFY) a
+  /// follower swaps within milliseconds of an alias move; with the other backends watch
+  /// polls every 20 ms. It still polls at least every interval.
+  bool watch = false;
+  /// With watch: the longest single wait, so stop() returns within about this long.
+  std::chrono::milliseconds watch_slice{200};
   /// Receives each swap and failure (on the polling thread).
   std::function<void(const follower_event&)> on_event;
 };
@@ -76,7 +85,8 @@ struct follower_options {
 /// model, the version is marked failed (follower_options::mark_failed) and
 /// an event says why; the follower does not retry that version until the
 /// alias points elsewhere first. start() runs poll() on a thread of its own
-/// every interval; or call poll() from your own event loop. Either way no
+/// every interval (with follower_options::watch, also as soon as the model's journal
+/// changes); or call poll() from your own event loop. Either way no
 /// registry read or write, file read or model build runs on a request
 /// thread: request threads only call slot.acquire().
 ///
@@ -88,14 +98,15 @@ struct follower_options {
 class registry_follower {
 public:
   /// Throws argument_error (mlguard.argument.invalid_option) for an
-  /// interval that is not positive.
+  /// interval or watch slice that is not positive.
   registry_follower(registry::model_registry& registry, const artifact_store& store,
                     std::string uri, model_slot<guarded_model>& slot, follower_options options = {},
                     const clock_source& clock = system_clock::instance())
       : registry_(registry), store_(store), uri_(std::move(uri)), slot_(slot),
         options_(std::move(options)), clock_(clock) {
-    if (options_.interval.count() <= 0) {
-      throw argument_error("invalid_option", "a follower's interval must be positive");
+    if (options_.interval.count() <= 0 || options_.watch_slice.count() <= 0) {
+      throw argument_error("invalid_option",
+                           "a follower's interval and watch slice must be positive");
     }
   }
 
@@ -163,9 +174,17 @@ public:
       std::unique_lock<std::mutex> wait_lock(thread_mutex_);
       while (!stopping_) {
         wait_lock.unlock();
+        // The journal's position before the poll, so a move during it is not missed.
+        const auto seen = options_.watch ? journal_position() : std::nullopt;
         poll();
+        if (seen && watch_for_change(*seen)) {
+          wait_lock.lock();
+          continue; // something changed: poll now
+        }
         wait_lock.lock();
-        wake_.wait_for(wait_lock, options_.interval, [this] { return stopping_; });
+        if (!seen) {
+          wake_.wait_for(wait_lock, options_.interval, [this] { return stopping_; });
+        }
       }
     });
   }
@@ -194,6 +213,44 @@ public:
   const std::string& uri() const noexcept { return uri_; }
 
 private:
+  /// The followed model's journal sequence, or nothing when the registry cannot say.
+  std::optional<std::uint64_t> journal_position() noexcept {
+    try {
+      return registry_.get_model(registry::parse_model_uri(uri_).name).sequence;
+    } catch (...) { // reported by poll(); this thread then sleeps out the interval
+      return std::nullopt;
+    }
+  }
+
+  /// Waits, a slice at a time, up to the interval for the journal to pass `seen`.
+  /// Returns true when it did, false when the interval passed or stop() was called.
+  bool watch_for_change(std::uint64_t seen) noexcept {
+    const auto until = std::chrono::steady_clock::now() + options_.interval;
+    const auto name = registry::parse_model_uri(uri_).name;
+    for (;;) {
+      {
+        const std::lock_guard<std::mutex> lock(thread_mutex_);
+        if (stopping_) {
+          return false;
+        }
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= until) {
+        return false;
+      }
+      const auto slice = std::min(
+          std::chrono::duration_cast<std::chrono::milliseconds>(until - now), options_.watch_slice);
+      try {
+        if (!registry_.watch(name, seen, slice).empty()) {
+          return true;
+        }
+      } catch (...) { // unreachable or deleted: wait the slice out, poll() reports it
+        std::unique_lock<std::mutex> lock(thread_mutex_);
+        wake_.wait_for(lock, slice, [this] { return stopping_; });
+      }
+    }
+  }
+
   void report(follower_event::kind what, int version, std::string reason, int previous = -1) {
     if (!options_.on_event) {
       return;

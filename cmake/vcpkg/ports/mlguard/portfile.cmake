@@ -5,12 +5,14 @@
 get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../../../.." ABSOLUTE)
 
 # Feature "xgboost": the component mlguard::xgboost (find_package(mlguard COMPONENTS
-# xgboost)); feature "gzip": mlguard::gzip (zlib). Without a feature its component is
+# xgboost)); feature "gzip": mlguard::gzip (zlib); feature "postgres": mlguard::postgres
+# (libpqxx). Without a feature its component is
 # not installed and its dependency is never looked for.
 vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
     FEATURES
         xgboost MLGUARD_WITH_XGBOOST
         gzip MLGUARD_WITH_ZLIB
+        postgres MLGUARD_WITH_POSTGRES
 )
 
 vcpkg_cmake_configure(

@@ -631,6 +631,22 @@ public:
     return out;
   }
 
+  /// The model's whole journal with what each record created (the documents of
+  /// create_model, register_version and record_run), oldest first: what copying a model
+  /// to another backend needs (postgres_registry::import_model). Throws
+  /// mlguard.registry.not_found.
+  std::vector<journal_entry> journal_entries(const std::string& name) const {
+    validate_model_name(name);
+    std::vector<journal_entry> out;
+    read_model(name, [&](model_state& s) {
+      visit_journal(name, s, [&](journal_entry&& e) {
+        out.push_back(std::move(e));
+        return true;
+      });
+    });
+    return out;
+  }
+
 protected:
   using decide_fn = std::function<std::optional<journal_entry>(model_state*)>;
 
