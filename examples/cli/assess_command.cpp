@@ -1,6 +1,6 @@
 // `mlguard assess`: a risk assessment of a bundle before it is deployed.
 //
-//   mlguard assess --bundle DIR --holdout DATA.csv [--registry DIR --model NAME]
+//   mlguard assess --bundle DIR --holdout DATA.csv [--registry DIR|URL --model NAME]
 //       [--alias ALIAS] [--policy POLICY.json] [--labels COLUMN] [--group COLUMN ...]
 //       [--decision-threshold T] [--min-parity-ratio R] [--max-equalized-odds D]
 //       [--unexpected FEATURE ...] [--max-unexpected SHARE] [--explain-rows N]
@@ -28,7 +28,6 @@
 #include <Eigen/Core>
 #include <mlguard/core/table_ops.hpp>
 #include <mlguard/fairness/group_metrics.hpp>
-#include <mlguard/registry/file_registry.hpp>
 #include <mlguard/report/risk_html.hpp>
 #include <mlguard/rollback/policy.hpp>
 #include <mlguard/serving/guarded_model.hpp>
@@ -40,6 +39,7 @@
 
 #include "command.hpp"
 #include "output.hpp"
+#include "registry_location.hpp"
 #include "text_table.hpp"
 
 namespace mlguard::cli {
@@ -105,13 +105,12 @@ void apply_levels(const std::vector<std::string>& levels, serving::assessment_op
 /// alias's previous version when the bundle is already aliased.
 void find_rollback_target(const assess_args& args, const std::string& digest,
                           serving::readiness_facts& facts) {
-  if (args.registry.empty()) {
-    facts.rollback_note = "no --registry given, so none can be shown";
+  if (args.model.empty()) {
+    facts.rollback_note = "no --registry and --model given, so none can be shown";
     return;
   }
-  registry::file_registry_options options;
-  options.create = false;
-  const registry::file_registry models(args.registry, options);
+  const auto owner = open_registry(registry_location(args.registry), false);
+  const auto& models = *owner;
   std::optional<int> self;
   for (const auto& v : models.list_versions(args.model)) {
     if (v.artifact_digest == digest) {
@@ -293,7 +292,8 @@ void add_assess_command(CLI::App& app, int& status) {
   cmd->add_option("--holdout", args->holdout, "Holdout CSV: data the model has not seen")
       ->required();
   cmd->add_option("--registry,--root", args->registry,
-                  "Registry directory: where the rollback target is looked up");
+                  "Registry where the rollback target is looked up: a directory or a "
+                  "postgresql:// URL (default $MLGUARD_REGISTRY_URL when --model is given)");
   cmd->add_option("--model", args->model, "The bundle's model name in the registry");
   cmd->add_option("--alias", args->alias, "The alias the bundle is to take")->capture_default_str();
   cmd->add_option("--policy", args->policy,
@@ -338,8 +338,8 @@ void add_assess_command(CLI::App& app, int& status) {
   add_output_options(cmd, args->out, true);
   add_csv_options(cmd, args->csv);
   cmd->callback([args, &status] {
-    if (args->registry.empty() != args->model.empty()) {
-      throw argument_error("invalid_option", "--registry and --model go together");
+    if (!args->registry.empty() && args->model.empty()) {
+      throw argument_error("invalid_option", "--registry needs --model NAME (the bundle's model)");
     }
     apply_levels(args->levels, args->options);
     const auto loaded = serving::load_bundle(args->bundle);

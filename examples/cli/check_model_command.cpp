@@ -1,7 +1,7 @@
 // `mlguard check-model`: the model tests a bundle must pass before promotion.
 //
 //   mlguard check-model --bundle DIR --holdout DATA.csv
-//       [--against models:/NAME@ALIAS --registry DIR [--store DIR] [--record]]
+//       [--against models:/NAME@ALIAS --registry DIR|URL [--store DIR] [--record]]
 //       [--label COLUMN] [--metric accuracy|roc_auc|rmse|mae ...] [--tolerance T]
 //       [--alpha A] [--resamples N] [--confidence C] [--seed S] [--max-excluded SHARE]
 //       [--format text|json|html] [-o FILE]
@@ -41,6 +41,7 @@
 
 #include "command.hpp"
 #include "output.hpp"
+#include "registry_location.hpp"
 #include "text_table.hpp"
 
 namespace mlguard::cli {
@@ -123,9 +124,9 @@ std::string check_summary(const json& doc) {
 }
 
 int check_model(const check_model_args& args) {
-  if (!args.against.empty() && args.registry.empty()) {
-    throw argument_error("invalid_option", "--against needs --registry DIR");
-  }
+  // --against needs a registry: --registry, or MLGUARD_REGISTRY_URL (registry_location).
+  const std::string location =
+      args.against.empty() ? std::string() : registry_location(args.registry);
   if (args.record && args.against.empty()) {
     throw argument_error("invalid_option",
                          "--record needs --against: the verdict names the champion it beat");
@@ -156,17 +157,14 @@ int check_model(const check_model_args& args) {
   bool passed = true;
   std::string reason;
 
-  std::optional<registry::file_registry> models;
+  std::unique_ptr<registry::model_registry> models;
   std::optional<serving::opened_bundle> champion;
   if (!args.against.empty()) {
-    registry::file_registry_options options;
-    options.create = false;
-    models.emplace(args.registry, options);
-    const serving::file_artifact_store store(args.store.empty() ? args.registry + "/artifacts"
-                                                                : args.store);
+    models = open_registry(location, false);
+    const auto store = open_store(location, args.store);
     const std::string uri =
         args.against.rfind("models:/", 0) == 0 ? args.against : "models:/" + args.against;
-    champion = serving::open_bundle(*models, store, uri);
+    champion = serving::open_bundle(*models, *store, uri);
     const auto& v = champion->version;
     doc["against"] = {{"uri", uri},
                       {"model", v.model},
@@ -257,7 +255,8 @@ void add_check_model_command(CLI::App& app, int& status) {
       ->required();
   cmd->add_option("--against", args->against,
                   "The champion: models:/NAME@ALIAS or models:/NAME/VERSION (needs --registry)");
-  cmd->add_option("--registry,--root", args->registry, "Registry directory");
+  cmd->add_option("--registry,--root", args->registry,
+                  "Registry: a directory or a postgresql:// URL (default $MLGUARD_REGISTRY_URL)");
   cmd->add_option("--store", args->store, "Artifact store directory (default REGISTRY/artifacts)");
   cmd->add_option("--label", args->label, "The holdout's label column")->capture_default_str();
   cmd->add_option("--metric", args->metrics,

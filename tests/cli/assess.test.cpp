@@ -112,7 +112,7 @@ TEST_CASE("mlguard assess: no rollback target and an unbounded feature are block
   const auto text = with({});
   CHECK(text.exit_code == 1);
   CHECK(text.out.find("'distance' has no max in the schema") != std::string::npos);
-  CHECK(text.out.find("no --registry given") != std::string::npos);
+  CHECK(text.out.find("no --registry and --model given") != std::string::npos);
   CHECK(text.out.find("do not deploy") != std::string::npos);
 
   const auto page = with({"--format", "html", "-o", dir.file("risk.html")});
