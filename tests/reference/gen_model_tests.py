@@ -7,7 +7,8 @@ Run from the repository root with Debian's python3-scipy / numpy / sklearn
     /usr/bin/python3 tests/reference/gen_model_tests.py
 writes tests/fixtures/reference/model_tests.json with
   - "binomtest": scipy.stats.binomtest(k, n, 0.5, alternative).pvalue;
-  - "metrics": sklearn.metrics.accuracy_score(y, score >= 0.5),
+  - "metrics": sklearn.metrics.accuracy_score(y, score > 0.5), the rule of
+    LogisticRegression.predict and of the rest of mlguard,
     roc_auc_score(y, score) (scores rounded so that many tie),
     mean_squared_error(squared=False) and mean_absolute_error;
   - "bootstrap": the paired bootstrap of a metric between two models'
@@ -46,7 +47,7 @@ def splitmix_indices(seed, n, resamples):
 
 def metric(name, y, s):
     if name == "accuracy":
-        return float(accuracy_score(y, (s >= 0.5).astype(float)))
+        return float(accuracy_score(y, (s > 0.5).astype(float)))
     if name == "roc_auc":
         if len(numpy.unique(y)) < 2:
             return None

@@ -140,6 +140,39 @@ TEST_CASE("compare_models: rmse for regression labels, refused beyond the tolera
   CHECK(compare_predictions(y, a, b, {}, o).passed);
 }
 
+TEST_CASE("compare_models: rows a model rejects are a refusal, not an error, even when no "
+          "metric is left defined") {
+  std::vector<double> y, a, b;
+  for (int i = 0; i < 100; ++i) {
+    y.push_back(i % 2);
+    a.push_back(0.25 + 0.5 * (i % 2));
+    b.push_back(0.5);
+  }
+  auto o = model_comparison_test::options();
+  o.max_excluded_share = 1.0;
+  // Every row rejected: no metric can be computed, and the verdict is a refusal.
+  const auto all = compare_predictions(y, a, b, std::vector<bool>(100, true), o);
+  CHECK_FALSE(all.passed);
+  CHECK(all.metrics.empty());
+  CHECK(all.reason.find("100 of 100 holdout rows were rejected") != std::string::npos);
+  // Only the positives left: the AUC is undefined, so it cannot show the challenger is
+  // not worse; accuracy is still computed.
+  std::vector<bool> negatives(100, false);
+  for (int i = 0; i < 100; i += 2) {
+    negatives[static_cast<std::size_t>(i)] = true;
+  }
+  const auto one_class = compare_predictions(y, a, b, negatives, o);
+  CHECK_FALSE(one_class.passed);
+  REQUIRE(one_class.metrics.size() == 2);
+  CHECK(one_class.metrics[1].metric == "roc_auc");
+  CHECK(one_class.metrics[1].reason.find("undefined") != std::string::npos);
+  // Above the share the options allow: refused before any metric.
+  o.max_excluded_share = 0.1;
+  const auto over = compare_predictions(y, a, b, negatives, o);
+  CHECK_FALSE(over.passed);
+  CHECK(over.metrics.empty());
+}
+
 TEST_CASE("compare_models: bad input has stable ids") {
   const auto good = model_comparison_test::rule_bundle(2.0);
   auto o = model_comparison_test::options();

@@ -39,9 +39,10 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
-#include "mlguard/core/table_ops.hpp"
 #include "mlguard/registry/guards.hpp"
 #include "mlguard/registry/model_registry.hpp"
+#include "mlguard/serving/detail/field_text.hpp"
+#include "mlguard/serving/detail/layout_rows.hpp"
 #include "mlguard/serving/guarded_model.hpp"
 #include "mlguard/serving/model_bundle.hpp"
 #include "mlguard/serving/model_loaders.hpp"
@@ -63,7 +64,7 @@ struct comparison_options {
   /// McNemar's significance level, in (0, 1).
   double alpha = 0.05;
   /// The bootstrap's resamples, confidence and seed; its threshold is also
-  /// accuracy's (score >= threshold is class 1).
+  /// accuracy's (score > threshold is class 1, sklearn's predict rule).
   stats::paired_bootstrap_options bootstrap;
   /// Which of the models' outputs is the score (0: the first, P(1) for a classifier).
   std::size_t output = 0;
@@ -140,13 +141,7 @@ holdout_scores score_holdout(const model_bundle& bundle, const table& holdout,
                                              " was asked for");
   }
   const auto& b = model.bundle();
-  std::vector<const vocabulary*> vocabs;
-  for (std::size_t i = 0; i < b.layout.size(); ++i) {
-    vocabs.push_back(b.layout[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
-                                                                             : nullptr);
-  }
-  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const auto rows = to_matrix<row_major>(holdout, b.layout.names(), vocabs);
+  const auto rows = detail::layout_rows(b, holdout);
   holdout_scores out;
   out.predictions.resize(holdout.rows());
   out.rejected.resize(holdout.rows());
@@ -165,16 +160,6 @@ holdout_scores score_holdout(const model_bundle& bundle, const table& holdout,
   }
   return out;
 }
-
-namespace detail {
-
-inline std::string number_text(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return buffer;
-}
-
-} // namespace detail
 
 /// Compares the challenger's predictions with the champion's on the same
 /// holdout rows with labels `labels` (rows where `excluded` is true are left
@@ -213,6 +198,18 @@ comparison_result compare_predictions(span<const double> labels, span<const doub
     a.push_back(champion[i]);
     b.push_back(challenger[i]);
   }
+  // Too many rejected rows is a verdict in itself, decided before any metric: with every
+  // row (or every row of a class) rejected, the metrics would be undefined.
+  const double share = static_cast<double>(result.excluded) /
+                       static_cast<double>(std::max<std::size_t>(1, result.rows));
+  if (share > options.max_excluded_share || y.empty()) {
+    result.passed = false;
+    result.reason = "refused: " + std::to_string(result.excluded) + " of " +
+                    std::to_string(result.rows) + " holdout rows were rejected by a model (share " +
+                    detail::short_number(share) + ", limit " +
+                    detail::short_number(options.max_excluded_share) + ")";
+    return result;
+  }
   auto metrics = options.metrics;
   if (metrics.empty()) {
     bool binary = true;
@@ -232,8 +229,8 @@ comparison_result compare_predictions(span<const double> labels, span<const doub
       c.champion = stats::model_metric_value(m, y, a, options.bootstrap.threshold);
       c.challenger = stats::model_metric_value(m, y, b, options.bootstrap.threshold);
       for (std::size_t i = 0; i < y.size(); ++i) {
-        const bool right_a = (a[i] >= options.bootstrap.threshold ? 1.0 : 0.0) == y[i];
-        const bool right_b = (b[i] >= options.bootstrap.threshold ? 1.0 : 0.0) == y[i];
+        const bool right_a = (a[i] > options.bootstrap.threshold ? 1.0 : 0.0) == y[i];
+        const bool right_b = (b[i] > options.bootstrap.threshold ? 1.0 : 0.0) == y[i];
         c.champion_only += (right_a && !right_b) ? 1 : 0;
         c.challenger_only += (right_b && !right_a) ? 1 : 0;
       }
@@ -242,16 +239,36 @@ comparison_result compare_predictions(span<const double> labels, span<const doub
               .p_value;
       c.improvement = c.challenger - c.champion;
       c.passed = !(-c.improvement > tol && *c.p_value < options.alpha);
-      c.reason =
-          std::string(c.passed ? "passed" : "refused") +
-          ": McNemar's exact test on accuracy: challenger " + detail::number_text(c.challenger) +
-          ", champion " + detail::number_text(c.champion) + " (" + std::to_string(c.champion_only) +
-          " rows only the champion gets right, " + std::to_string(c.challenger_only) +
-          " only the challenger), one-sided p = " + detail::number_text(*c.p_value) + ", alpha " +
-          detail::number_text(options.alpha) + ", tolerance " + detail::number_text(tol);
+      c.reason = std::string(c.passed ? "passed" : "refused") +
+                 ": McNemar's exact test on accuracy: challenger " +
+                 detail::short_number(c.challenger) + ", champion " +
+                 detail::short_number(c.champion) + " (" + std::to_string(c.champion_only) +
+                 " rows only the champion gets right, " + std::to_string(c.challenger_only) +
+                 " only the challenger), one-sided p = " + detail::short_number(*c.p_value) +
+                 ", alpha " + detail::short_number(options.alpha) + ", tolerance " +
+                 detail::short_number(tol);
     } else {
       c.test = "paired_bootstrap";
-      const auto r = stats::paired_bootstrap(m, y, a, b, options.bootstrap);
+      std::optional<stats::paired_bootstrap_result> bootstrapped;
+      try {
+        bootstrapped = stats::paired_bootstrap(m, y, a, b, options.bootstrap);
+      } catch (const stats_error& e) {
+        if (e.id() != "mlguard.stats.undefined_metric") {
+          throw;
+        }
+        // The rows both models scored leave the metric undefined (AUC of one class):
+        // nothing shows the challenger is not worse.
+        c.passed = false;
+        c.reason = "refused: " + c.metric +
+                   " is undefined on the rows both models scored: " + std::string(e.message());
+        if (result.passed) {
+          result.passed = false;
+          result.reason = c.reason;
+        }
+        result.metrics.push_back(std::move(c));
+        continue;
+      }
+      const auto& r = *bootstrapped;
       const double sign = stats::higher_is_better(m) ? 1.0 : -1.0;
       c.champion = r.value_a;
       c.challenger = r.value_b;
@@ -260,32 +277,21 @@ comparison_result compare_predictions(span<const double> labels, span<const doub
       c.ci_high = sign > 0 ? r.ci_high : -r.ci_low;
       c.confidence = r.confidence;
       c.passed = !(*c.ci_high < -tol);
-      c.reason =
-          std::string(c.passed ? "passed" : "refused") + ": paired bootstrap on " + c.metric +
-          ": challenger " + detail::number_text(c.challenger) + ", champion " +
-          detail::number_text(c.champion) + ", improvement " + detail::number_text(c.improvement) +
-          " with " + detail::number_text(100 * r.confidence) + "% interval [" +
-          detail::number_text(*c.ci_low) + ", " + detail::number_text(*c.ci_high) + "] (" +
-          std::to_string(r.used) + " of " + std::to_string(r.resamples) + " resamples, seed " +
-          std::to_string(options.bootstrap.seed) + "), tolerance " + detail::number_text(tol);
+      c.reason = std::string(c.passed ? "passed" : "refused") + ": paired bootstrap on " +
+                 c.metric + ": challenger " + detail::short_number(c.challenger) + ", champion " +
+                 detail::short_number(c.champion) + ", improvement " +
+                 detail::short_number(c.improvement) + " with " +
+                 detail::short_number(100 * r.confidence) + "% interval [" +
+                 detail::short_number(*c.ci_low) + ", " + detail::short_number(*c.ci_high) + "] (" +
+                 std::to_string(r.used) + " of " + std::to_string(r.resamples) +
+                 " resamples, seed " + std::to_string(options.bootstrap.seed) + "), tolerance " +
+                 detail::short_number(tol);
     }
     if (!c.passed && result.passed) {
       result.passed = false;
       result.reason = c.reason;
     }
     result.metrics.push_back(std::move(c));
-  }
-  const double share = static_cast<double>(result.excluded) /
-                       static_cast<double>(std::max<std::size_t>(1, result.rows));
-  if (share > options.max_excluded_share) {
-    const std::string why =
-        "refused: " + std::to_string(result.excluded) + " of " + std::to_string(result.rows) +
-        " holdout rows were rejected by a model (share " + detail::number_text(share) + ", limit " +
-        detail::number_text(options.max_excluded_share) + ")";
-    if (result.passed) {
-      result.passed = false;
-      result.reason = why;
-    }
   }
   return result;
 }

@@ -342,16 +342,6 @@ struct suite_result {
   std::string reason; ///< when failed: the first failing test with its numbers
 };
 
-namespace detail {
-
-inline std::string short_number(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return buffer;
-}
-
-} // namespace detail
-
 /// The base rows of a holdout `table` as request fields in `layout` order
 /// (numbers as shortest round-trip text, categories by name, "" for
 /// missing). Throws argument_error (mlguard.argument.unknown_column) naming a

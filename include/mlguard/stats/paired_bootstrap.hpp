@@ -6,7 +6,7 @@
 // between two models' predictions on the same rows.
 //
 // References (tests/reference/gen_model_tests.py, sklearn 1.2.1, numpy 1.24.2):
-//  - accuracy: sklearn.metrics.accuracy_score(y, score >= threshold);
+//  - accuracy: sklearn.metrics.accuracy_score(y, score > threshold);
 //  - roc_auc: sklearn.metrics.roc_auc_score(y, score), ties included;
 //  - rmse / mae: sqrt(mean((y − ŷ)²)) / mean(|y − ŷ|), as numpy computes them;
 //  - the interval: numpy.percentile(differences, [100·α/2, 100·(1 − α/2)])
@@ -145,7 +145,7 @@ inline double metric_rows(model_metric m, const double* y, const double* s, std:
   switch (m) {
   case model_metric::accuracy:
     for (std::size_t i = 0; i < n; ++i) {
-      sum += ((s[i] >= threshold ? 1.0 : 0.0) == y[i]) ? 1.0 : 0.0;
+      sum += ((s[i] > threshold ? 1.0 : 0.0) == y[i]) ? 1.0 : 0.0;
     }
     return sum / static_cast<double>(n);
   case model_metric::roc_auc:
@@ -167,7 +167,8 @@ inline double metric_rows(model_metric m, const double* y, const double* s, std:
 } // namespace detail
 
 /// The metric `m` of predictions `score` against labels `y`; accuracy
-/// counts score >= `threshold` as class 1. Matches sklearn.metrics
+/// counts score > `threshold` as class 1 (LogisticRegression.predict's rule, as
+/// drift::performance_tracker and fairness::evaluate). Matches sklearn.metrics
 /// accuracy_score / roc_auc_score (ties included) and numpy's RMSE / MAE.
 /// Throws as the input contract says, and stats_error
 /// mlguard.stats.undefined_metric for the AUC of labels of one class
@@ -219,7 +220,7 @@ struct paired_bootstrap_options {
   double confidence = 0.95;
   /// Seeds bootstrap_index_stream: the same seed draws the same resamples.
   std::uint64_t seed = 0;
-  /// Accuracy's threshold on the score.
+  /// Accuracy's threshold on the score (score > threshold is class 1).
   double threshold = 0.5;
 };
 

@@ -2,8 +2,8 @@
 #define MLGUARD_SERVING_DETAIL_FIELD_TEXT_HPP
 
 // Table cells and numbers as a request sends them (text fields), for the
-// smoke rows make_bundle writes and the base rows the model tests perturb.
-// Not for direct use.
+// smoke rows make_bundle writes and the base rows the model tests perturb;
+// and numbers as the model tests' reasons print them. Not for direct use.
 
 #include <cmath>
 #include <cstddef>
@@ -25,6 +25,13 @@ inline std::string request_number(double v) {
   }
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+// A number for a person reading a reason or a report line: "%.6g".
+inline std::string short_number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", v);
   return buffer;
 }
 
