@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "explain/explain_fixtures.hpp"
+#include "mlguard/pipeline/linear_regression.hpp"
+#include "mlguard/pipeline/monitoring_tap.hpp"
 #include "mlguard/pipeline/pipeline.hpp"
+#include "mlguard/pipeline/standard_scaler.hpp"
+#include "mlguard/pipeline/tap_stages.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;
@@ -228,4 +233,40 @@ TEST_CASE("top(k) agrees with a full sort on wide models, on both of its paths")
     CHECK(everything[n - 2].feature == 3);
     CHECK(everything[n - 1].feature == 5);
   }
+}
+
+TEST_CASE("linear contributions: a monitoring tap is passed over, so explaining feeds no second "
+          "drift monitor, and the contributions are those of the pipeline without it") {
+  using namespace mlguard::pipeline;
+  std::mt19937_64 gen(3);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Eigen::MatrixXd X(400, 2);
+  Eigen::VectorXd y(400);
+  for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    X(i, 0) = normal(gen);
+    X(i, 1) = normal(gen);
+    y[i] = 2 * X(i, 0) - X(i, 1);
+  }
+  drift::monitor_options o;
+  o.window = drift::window_options::tumbling(10);
+  static_pipeline<standard_scaler, monitoring_tap, linear_regression> tapped(
+      standard_scaler{}, monitoring_tap(o), linear_regression{});
+  tapped.fit(X, {"x", "z"}, y);
+  static_pipeline<standard_scaler, linear_regression> plain;
+  plain.fit(X, {"x", "z"}, y);
+  const auto with_tap = linear_explainer::from_document(
+      tapped.to_json(), measure_background(tapped.to_json(), X, all_stages()), all_stages());
+  auto e = with_tap;
+  auto reference = linear_explainer::of(plain, measure_background(plain, X));
+  double a[3];
+  double b[3];
+  for (Eigen::Index i = 0; i < 100; ++i) { // ten tap windows' worth of rows
+    const double row[2] = {X(i, 0) + 3.0, X(i, 1)};
+    e.explain_row(row, a);
+    reference.explain_row(row, b);
+    for (int k = 0; k < 3; ++k) {
+      CHECK(a[k] == doctest::Approx(b[k]).epsilon(1e-12));
+    }
+  }
+  CHECK(e.preprocessing_stages() == 1); // the scaler alone: the tap is not in the copy
 }

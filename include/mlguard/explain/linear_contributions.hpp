@@ -154,8 +154,20 @@ linear_plan plan_of(const json& doc, const pipeline::stage_registry& stages) {
   }
   if (n > 1) {
     p.preprocessing = doc;
-    p.preprocessing["stages"].erase(n - 1);
-    p.preprocessing["output_features"] = names;
+    auto& stages_doc = p.preprocessing["stages"];
+    stages_doc.erase(n - 1);
+    // A monitoring tap passes rows through unchanged; the explainer's copy of it would
+    // feed a second drift monitor on every explained row (and close its windows there).
+    for (std::size_t i = stages_doc.size(); i-- > 0;) {
+      if (stages_doc[i].value("kind", std::string()) == "monitoring_tap") {
+        stages_doc.erase(i);
+      }
+    }
+    if (stages_doc.empty()) {
+      p.preprocessing = nullptr;
+    } else {
+      p.preprocessing["output_features"] = names;
+    }
   }
   return p;
 }
@@ -286,6 +298,9 @@ public:
   const std::vector<std::uint32_t>& origin() const noexcept { return origin_; }
   /// E[z] per model feature (the background's means).
   const std::vector<double>& background_mean() const noexcept { return mean_; }
+  /// The stages run before the model: the pipeline's but its last, less monitoring
+  /// taps (they pass rows through unchanged; a copy would watch the rows a second time).
+  std::size_t preprocessing_stages() const noexcept { return prep_ ? prep_->size() : 0; }
   /// intercept + Σ coef · E[z]: the margin of an average row.
   double base_value() const noexcept { return base_; }
   /// True for logistic_regression: the margin is the log-odds, not the probability.
