@@ -139,6 +139,34 @@ TEST_CASE("fairness_monitor: time windows") {
   CHECK(got[2].rows == 10);
 }
 
+TEST_CASE("fairness_monitor: an invalid observation neither aligns nor closes a time window") {
+  manual_clock clock;
+  const auto s = make_stream(40);
+  const auto o = scored(drift::window_options::tumbling_time(std::chrono::seconds(10), 1000));
+  std::vector<fairness_window> got;
+  fairness_monitor m(
+      o, [&](const fairness_window& w) { got.push_back(w); }, clock);
+  const auto t0 = clock.now();
+  // A bad label at t0: skipped, so the windows start at the first valid row (t0 + 5 s).
+  CHECK_FALSE(m.observe(s.group[0], 0.5, s.score[0]));
+  clock.advance(std::chrono::seconds(5));
+  for (std::size_t i = 0; i < 20; ++i) {
+    CHECK(m.observe(s.group[i], s.label[i], s.score[i]));
+    clock.advance(std::chrono::milliseconds(250)); // 20 rows in 5 s: still the first window
+  }
+  CHECK(got.empty());
+  // A bad group 10.5 s after t0: the first window (t0 + 5 s .. t0 + 15 s) stays open.
+  clock.advance(std::chrono::milliseconds(500));
+  CHECK_FALSE(m.observe(99, s.label[20], s.score[20]));
+  CHECK(got.empty());
+  CHECK(m.invalid() == 2);
+  clock.set(t0 + std::chrono::seconds(16));
+  CHECK(m.observe(s.group[21], s.label[21], s.score[21]));
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].rows == 20);
+  CHECK(*got[0].start == t0 + std::chrono::seconds(5));
+}
+
 TEST_CASE("fairness_monitor: delayed labels are joined to predictions by id") {
   const auto s = make_stream(400);
   fairness_monitor_options o = scored(drift::window_options::tumbling(400));

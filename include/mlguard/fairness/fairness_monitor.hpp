@@ -157,17 +157,27 @@ public:
     if (options_.window.kind == drift::window_kind::tumbling_time) {
       return observe_at(group, label, prediction, clock_->now());
     }
-    return add(group, label, prediction);
+    bool predicted = false;
+    if (!valid(group, label, prediction, predicted)) {
+      ++invalid_;
+      return false;
+    }
+    return add(group, label == 1.0, predicted);
   }
 
   /// observe() at time `t` (time windows: an observation at or after the
   /// current window's end closes it first; windows are aligned to the first
   /// observation's time). For count windows `t` is ignored.
   bool observe_at(std::int32_t group, double label, double prediction, timestamp t) {
+    bool predicted = false;
+    if (!valid(group, label, prediction, predicted)) {
+      ++invalid_; // before the clock: a skipped observation neither closes nor aligns a window
+      return false;
+    }
     if (options_.window.kind == drift::window_kind::tumbling_time) {
       advance_time(t);
     }
-    return add(group, label, prediction);
+    return add(group, label == 1.0, predicted);
   }
 
   /// Remembers a prediction (and its group) until its label arrives. Returns
@@ -263,15 +273,15 @@ private:
     bool predicted = false;
   };
 
-  bool add(std::int32_t group, double label, double prediction) {
-    bool predicted = false;
-    if ((label != 0.0 && label != 1.0) || group < 0 ||
-        static_cast<std::size_t>(group) >= options_.groups.size() ||
-        !detail::predicted_class(prediction, options_.metrics.decision_threshold, predicted)) {
-      ++invalid_;
-      return false;
-    }
-    const bool y = label == 1.0;
+  // A label of 0 or 1, a known group and a prediction that gives a class (`predicted`).
+  bool valid(std::int32_t group, double label, double prediction, bool& predicted) const noexcept {
+    return (label == 0.0 || label == 1.0) && group >= 0 &&
+           static_cast<std::size_t>(group) < options_.groups.size() &&
+           detail::predicted_class(prediction, options_.metrics.decision_threshold, predicted);
+  }
+
+  // Counts a valid observation (see valid()) in the open window.
+  bool add(std::int32_t group, bool y, bool predicted) {
     auto& groups = window_.metrics.groups;
     ++observed_;
     const auto& w = options_.window;
