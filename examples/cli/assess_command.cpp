@@ -26,11 +26,12 @@
 #include <vector>
 
 #include <Eigen/Core>
-#include <mlguard/core/table_ops.hpp>
 #include <mlguard/fairness/group_metrics.hpp>
 #include <mlguard/report/risk_html.hpp>
 #include <mlguard/rollback/policy.hpp>
+#include <mlguard/serving/detail/layout_rows.hpp>
 #include <mlguard/serving/guarded_model.hpp>
+#include <mlguard/serving/model_comparison.hpp>
 #include <mlguard/serving/model_test_suite.hpp>
 #include <mlguard/serving/risk_assessment.hpp>
 #ifdef MLGUARD_CLI_XGBOOST
@@ -150,34 +151,6 @@ table read_holdout(const assess_args& args) {
   return out;
 }
 
-/// The model's first output for each holdout row (NaN where the schema's policies
-/// or the model reject the row). Throws argument_error (unknown_column) naming a
-/// layout feature the holdout lacks.
-std::vector<double> score_holdout(serving::guarded_model& model, const table& holdout,
-                                  const std::string& source) {
-  const auto& b = model.bundle();
-  std::vector<const vocabulary*> vocabs;
-  for (std::size_t i = 0; i < b.layout.size(); ++i) {
-    if (holdout.find(b.layout[i].name) == nullptr) {
-      throw argument_error("unknown_column",
-                           source + " lacks the model's feature '" + b.layout[i].name + "'");
-    }
-    vocabs.push_back(b.layout[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
-                                                                             : nullptr);
-  }
-  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const auto rows = to_matrix<row_major>(holdout, b.layout.names(), vocabs);
-  std::vector<double> out(model.outputs());
-  std::vector<double> first(holdout.rows());
-  for (std::size_t r = 0; r < holdout.rows(); ++r) {
-    model.predict_into(
-        span<const double>(rows.row(static_cast<Eigen::Index>(r)).data(), b.layout.size()),
-        span<double>(out));
-    first[r] = out.empty() ? std::numeric_limits<double>::quiet_NaN() : out[0];
-  }
-  return first;
-}
-
 /// Bias per --group attribute, on the rows the model scored.
 void assess_bias(const assess_args& args, const table& holdout, const std::vector<double>& scores,
                  report::risk_report& r) {
@@ -214,13 +187,7 @@ void assess_bias(const assess_args& args, const table& holdout, const std::vecto
 std::vector<serving::feature_importance>
 global_importance(serving::guarded_model& model, const table& holdout, std::size_t limit) {
   const auto& b = model.bundle();
-  std::vector<const vocabulary*> vocabs;
-  for (std::size_t i = 0; i < b.layout.size(); ++i) {
-    vocabs.push_back(b.layout[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
-                                                                             : nullptr);
-  }
-  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const auto rows = to_matrix<row_major>(holdout, b.layout.names(), vocabs);
+  const auto rows = serving::detail::layout_rows(b, holdout);
   std::vector<serving::feature_importance> out;
   std::size_t explained = 0;
   for (std::size_t r = 0; r < holdout.rows() && explained < limit; ++r) {
@@ -345,6 +312,14 @@ void add_assess_command(CLI::App& app, int& status) {
     const auto loaded = serving::load_bundle(args->bundle);
     const auto& b = loaded.bundle;
     const table holdout = read_holdout(*args);
+    for (const auto& name : args->unexpected) {
+      // A misspelt name would otherwise pass as "not used by the model".
+      if (holdout.find(name) == nullptr && !b.layout.index_of(name)) {
+        throw argument_error("unknown_column", "--unexpected '" + name +
+                                                   "' is neither a holdout column nor a feature "
+                                                   "of the model");
+      }
+    }
     if (holdout.rows() == 0) {
       throw validation_error("empty_data", args->holdout + ": no data rows to assess with");
     }
@@ -368,6 +343,8 @@ void add_assess_command(CLI::App& app, int& status) {
     try {
       serving::guarded_options options;
       options.lanes = 1;
+      options.monitor_inputs = false; // scoring the holdout, not watching it
+      options.monitor_predictions = false;
 #ifdef MLGUARD_CLI_XGBOOST
       options.models.add<xgboost::xgboost_model>();
 #endif
@@ -381,13 +358,19 @@ void add_assess_command(CLI::App& app, int& status) {
     }
     serving::assess_operations(r, b, facts, args->options);
     if (model) {
-      assess_bias(*args, holdout, score_holdout(*model, holdout, args->holdout), r);
+      serving::model_loaders loaders;
+#ifdef MLGUARD_CLI_XGBOOST
+      loaders.add<xgboost::xgboost_model>();
+#endif
+      assess_bias(*args, holdout, serving::score_holdout(b, holdout, loaders).predictions, r);
       const auto suite = serving::model_tests_of(b);
       std::optional<serving::suite_result> tests;
       if (suite) {
         // A model of its own: the tests' requests must not count in the one above.
         serving::guarded_options options;
         options.lanes = 1;
+        options.monitor_inputs = false;
+        options.monitor_predictions = false;
 #ifdef MLGUARD_CLI_XGBOOST
         options.models.add<xgboost::xgboost_model>();
 #endif

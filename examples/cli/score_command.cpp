@@ -51,11 +51,11 @@
 #include <mlguard/core/digest.hpp>
 #include <mlguard/core/iso8601.hpp>
 #include <mlguard/core/json.hpp>
-#include <mlguard/core/table_ops.hpp>
 #include <mlguard/drift/performance_tracker.hpp>
 #include <mlguard/io/csv.hpp>
 #include <mlguard/registry/file_registry.hpp>
 #include <mlguard/serving/artifact_store.hpp>
+#include <mlguard/serving/detail/layout_rows.hpp>
 #include <mlguard/serving/guarded_model.hpp>
 #include <mlguard/serving/publish.hpp>
 #ifdef MLGUARD_CLI_XGBOOST
@@ -486,13 +486,6 @@ int score(const score_args& args, registry::model_registry& models, score_run& r
   const auto& b = model.bundle();
   run.model_kind = b.model.kind;
 
-  std::vector<const vocabulary*> vocabs;
-  for (std::size_t i = 0; i < b.layout.size(); ++i) {
-    vocabs.push_back(b.layout[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
-                                                                             : nullptr);
-  }
-  const auto features = b.layout.names();
-
   run.rejects_path = rejects_path;
   csv_output predictions(args.predictions);
   csv_output rejects(rejects_path);
@@ -512,7 +505,6 @@ int score(const score_args& args, registry::model_registry& models, score_run& r
   //    counts, plus 16 bytes per labelled row with --labels (AUC needs every score).
   auto reader = open_input(args, b, model_name);
   progress_bar progress = progress_of(reader);
-  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   std::vector<double> out(model.outputs());
   std::vector<double> scored;   // the first output of each labelled, scored row
   std::vector<double> labelled; // and its label
@@ -529,7 +521,7 @@ int score(const score_args& args, registry::model_registry& models, score_run& r
     }
     read_seconds += seconds_since(t);
     t = clock::now();
-    const auto rows = to_matrix<row_major>(chunk, features, vocabs);
+    const auto rows = serving::detail::layout_rows(b, chunk);
     const column* labels = args.labels.empty() ? nullptr : &chunk.at(args.labels);
     std::vector<const column*> kept;
     for (const auto& name : args.keep) {

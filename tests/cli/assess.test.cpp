@@ -320,15 +320,20 @@ TEST_CASE("mlguard assess: the behavioural tests the bundle keeps, and the globa
   CHECK(importance.find("fare") != std::string::npos);
   CHECK(importance.find("distance") != std::string::npos);
   // A feature that should not matter but carries much of the importance blocks; with a
-  // limit above its share it passes, and a column the model does not use carries none.
+  // limit above its share it passes.
   const auto [distance_exit, distance] = assess("untested", {"--unexpected", "distance"});
   CHECK(distance_exit == 1);
   CHECK(has(open_risks(distance), "explanations/unexpected_importance/distance/blocking"));
   const auto [relaxed_exit, relaxed] =
-      assess("untested",
-             {"--unexpected", "distance", "--max-unexpected", "0.99", "--unexpected", "trip_id"});
+      assess("untested", {"--unexpected", "distance", "--max-unexpected", "0.99"});
   CHECK(relaxed_exit == 0);
   CHECK(open_risks(relaxed).size() == open_risks(untested).size());
+  // A misspelt name is an input error, not a passed check.
+  const auto misspelt = test::run_cli({"assess", "--bundle", dir.file("untested"), "--holdout",
+                                       holdout, "--unexpected", "distanse"});
+  CHECK(misspelt.exit_code == 2);
+  CHECK(misspelt.err.find("[mlguard.argument.unknown_column] --unexpected 'distanse'") !=
+        std::string::npos);
 }
 
 TEST_CASE("mlguard assess: bad input is exit 2 with the error id") {

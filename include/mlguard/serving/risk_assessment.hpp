@@ -344,8 +344,9 @@ struct feature_importance {
 /// five with their shares), and each of `unexpected` (features no one would
 /// expect to matter: an id, a sensitive attribute) open at
 /// o.unexpected_importance when its share of the total exceeds
-/// o.max_unexpected_share ("unexpected_importance"). An empty `importance`
-/// means the model does not explain: noted at info. Throws nothing but
+/// o.max_unexpected_share ("unexpected_importance"); a name the explanations
+/// do not have is noted at info, never passed. An empty `importance` means
+/// the model does not explain: noted at info. Throws nothing but
 /// std::bad_alloc.
 inline void assess_explanations(report::risk_report& r,
                                 const std::vector<feature_importance>& importance,
@@ -366,28 +367,32 @@ inline void assess_explanations(report::risk_report& r,
     return a.mean_abs_contribution > b.mean_abs_contribution;
   });
   std::string top;
-  char part[160];
+  char number[64];
   for (std::size_t i = 0; i < ranked.size() && i < 5; ++i) {
-    std::snprintf(part, sizeof part, "%s%s %.1f%%", i == 0 ? "" : ", ", ranked[i].feature.c_str(),
-                  100 * share(ranked[i].mean_abs_contribution));
-    top += part;
+    // Names are appended as strings: snprintf could cut a long UTF-8 name mid-character.
+    std::snprintf(number, sizeof number, " %.1f%%", 100 * share(ranked[i].mean_abs_contribution));
+    top += (i == 0 ? "" : ", ") + ranked[i].feature + number;
   }
   r.pass("explanations", "global_importance", "", report::risk_level::info,
          "mean |contribution| shares: " + top);
   for (const auto& name : unexpected) {
     const auto it = std::find_if(importance.begin(), importance.end(),
                                  [&](const feature_importance& f) { return f.feature == name; });
-    const double s = it == importance.end() ? 0.0 : share(it->mean_abs_contribution);
-    std::snprintf(part, sizeof part, "%.3g%% of the importance (limit %.3g%%)", 100 * s,
+    if (it == importance.end()) {
+      // Not passed: a misspelt name must not turn a blocking check green.
+      r.open("explanations", "unexpected_importance", name, report::risk_level::info,
+             "'" + name + "' is not among the features the model's explanations name");
+      continue;
+    }
+    const double s = share(it->mean_abs_contribution);
+    std::snprintf(number, sizeof number, "%.3g%% of the importance (limit %.3g%%)", 100 * s,
                   100 * o.max_unexpected_share);
     if (s > o.max_unexpected_share) {
       r.open("explanations", "unexpected_importance", name, o.unexpected_importance,
-             "'" + name + "', which should not matter, carries " + part);
+             "'" + name + "', which should not matter, carries " + number);
     } else {
       r.pass("explanations", "unexpected_importance", name, o.unexpected_importance,
-             "'" + name + "' carries " + part +
-                 (it == importance.end() ? std::string(" (the model does not use it)")
-                                         : std::string()));
+             "'" + name + "' carries " + number);
     }
   }
 }
