@@ -2,10 +2,10 @@
 #define MLGUARD_CLI_REGISTRY_LOCATION_HPP
 
 // Where a command's registry and artifact store live: `--registry DIR` (a file registry,
-// bundles under DIR/artifacts) or `--registry postgresql://...` (the PostgreSQL registry
-// and store, schema "mlguard"; built when the CLI links mlguard::postgres,
-// MLGUARD_CLI_POSTGRES). --root is the older name of --registry; MLGUARD_REGISTRY_URL
-// stands in for a missing --registry.
+// bundles under DIR/artifacts) or `--registry postgresql://...`, or a libpq key=value
+// string such as "host=db dbname=ml" (the PostgreSQL registry and store, schema
+// "mlguard"; built when the CLI links mlguard::postgres, MLGUARD_CLI_POSTGRES). --root
+// is the older name of --registry; MLGUARD_REGISTRY_URL stands in for a missing one.
 
 #include <cstdlib>
 #include <memory>
@@ -23,9 +23,34 @@
 
 namespace mlguard::cli {
 
-/// Whether `location` is a PostgreSQL URL rather than a directory.
+/// Whether `location` names a PostgreSQL database rather than a directory: a
+/// postgresql:// or postgres:// URL (the scheme in any case), or a libpq key=value string
+/// ("host=db dbname=ml": it starts with a keyword and '=').
 inline bool is_postgres_url(std::string_view location) {
-  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+  const auto starts = [&](std::string_view scheme) {
+    if (location.size() < scheme.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+      const char c = location[i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[i]) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (starts("postgresql://") || starts("postgres://")) {
+    return true;
+  }
+  std::size_t i = 0;
+  while (i < location.size() &&
+         ((location[i] >= 'a' && location[i] <= 'z') || location[i] == '_')) {
+    ++i;
+  }
+  while (i > 0 && i < location.size() && location[i] == ' ') {
+    ++i;
+  }
+  return i > 0 && i < location.size() && location[i] == '=';
 }
 
 /// `location`, or MLGUARD_REGISTRY_URL when it is empty. Throws argument_error

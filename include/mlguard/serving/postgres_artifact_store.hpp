@@ -7,9 +7,9 @@
 // content-addressed by the bundle's digest. An optional component (mlguard::postgres);
 // mlguard.hpp does not include it.
 //
-// put() is one transaction: the members, then the bundle's row; the commit makes the
-// whole bundle visible at once, and two processes that put one digest at once store it
-// once (ON CONFLICT DO NOTHING). A bytea value holds up to 1 GB; a bundle member is
+// put() is one transaction: the bundle's row first (ON CONFLICT DO NOTHING tells a
+// second putter of the same digest to stop, so it is stored once), then the members; the
+// commit makes the whole bundle visible at once. A bytea value holds up to 1 GB; a bundle member is
 // far smaller in practice (a pipeline document, a profile, a model file).
 
 #include <optional>
@@ -44,8 +44,8 @@ public:
     const auto& q = session_.qschema();
     session_.run([&](pqxx::connection& c) {
       pqxx::work tx(c);
-      // Members first, then the bundle row, in one transaction: a reader that sees the
-      // row sees every member.
+      // The bundle row first (ON CONFLICT tells a second putter to stop), then the
+      // members; one transaction, so a reader sees all of the bundle or none of it.
       const auto inserted = tx.exec_params(
           "INSERT INTO " + q +
               ".bundles (digest, members, bytes) VALUES ($1, $2, $3) ON CONFLICT "

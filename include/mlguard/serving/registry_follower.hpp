@@ -226,7 +226,12 @@ private:
   /// Returns true when it did, false when the interval passed or stop() was called.
   bool watch_for_change(std::uint64_t seen) noexcept {
     const auto until = std::chrono::steady_clock::now() + options_.interval;
-    const auto name = registry::parse_model_uri(uri_).name;
+    std::string name;
+    try { // noexcept: a URI that does not parse (poll() reports it) or no memory
+      name = registry::parse_model_uri(uri_).name;
+    } catch (...) {
+      return false;
+    }
     for (;;) {
       {
         const std::lock_guard<std::mutex> lock(thread_mutex_);

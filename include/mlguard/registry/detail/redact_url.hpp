@@ -10,7 +10,10 @@
 
 namespace mlguard::registry::detail {
 
-/// `url` with its password (in user:password@ or password=...) replaced by "***".
+/// `url` with its password replaced by "***": in a URL's user:password@, in a query's
+/// password=... (also percent-encoded, password%3D...), and in a libpq key=value string,
+/// where spaces may surround the '=' and the value may be single-quoted with backslash
+/// escapes (password = 'a b\'c').
 inline std::string redact_url(std::string url) {
   const auto scheme = url.find("://");
   if (scheme != std::string::npos) {
@@ -21,14 +24,35 @@ inline std::string redact_url(std::string url) {
       url.replace(colon + 1, at - colon - 1, "***");
     }
   }
-  for (const char* key : {"password=", "password%3D"}) {
-    auto p = url.find(key);
-    while (p != std::string::npos) {
-      const auto start = p + std::string_view(key).size();
-      auto end = url.find_first_of(" &", start);
-      end = end == std::string::npos ? url.size() : end;
+  for (const std::string_view key :
+       {std::string_view("password"), std::string_view("password%3D")}) {
+    const bool encoded = key.size() > 8;
+    for (auto p = url.find(key); p != std::string::npos; p = url.find(key, p + key.size())) {
+      auto start = p + key.size();
+      if (!encoded) { // key [spaces] = [spaces] value
+        while (start < url.size() && url[start] == ' ') {
+          ++start;
+        }
+        if (start >= url.size() || url[start] != '=') {
+          continue; // "password" inside another word or value
+        }
+        ++start;
+        while (start < url.size() && url[start] == ' ') {
+          ++start;
+        }
+      }
+      auto end = start;
+      if (!encoded && end < url.size() && url[end] == '\'') {
+        for (++end; end < url.size() && url[end] != '\''; ++end) {
+          end += url[end] == '\\' ? 1 : 0; // an escaped character
+        }
+        end = end < url.size() ? end + 1 : url.size(); // past the closing quote
+      } else {
+        end = url.find_first_of(" &", start);
+        end = end == std::string::npos ? url.size() : end;
+      }
       url.replace(start, end - start, "***");
-      p = url.find(key, start + 3);
+      p = start;
     }
   }
   return url;
