@@ -34,12 +34,15 @@
 
 #include <stdlib.h> // mkdtemp
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -300,6 +303,27 @@ int main(int argc, char** argv) {
 #endif
   canary(v3);
   serve(february, 7000, 10000, false);
+  {
+    // Why does the champion predict what it does? Exact contributions to one trip's
+    // prediction (log-odds: SHAP's linear formula, or TreeSHAP for a booster).
+    const auto model = champion.acquire();
+    const auto row = request(february, 9999, false);
+    const auto why = model->explain(span<const double>(row.data(), row.size()));
+    std::vector<std::size_t> order(why.names.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::abs(why.contributions[a]) > std::abs(why.contributions[b]);
+    });
+    std::string text = "trip 9999 of February:";
+    for (std::size_t k = 0; k < order.size() && k < 3; ++k) {
+      char value[32];
+      std::snprintf(value, sizeof value, " %+.2f", why.contributions[order[k]]);
+      text += (k == 0 ? " " : ", ") + why.names[order[k]] + value;
+    }
+    char base[64];
+    std::snprintf(base, sizeof base, " (base %+.2f)", why.base_value);
+    story.add(model->version(), "explained", text + base);
+  }
   const demo::month march = demo::load_month(data_dir, 3);
   std::snprintf(line, sizeof line, "accuracy %.3f over March", serve(march, 0, 10000, false));
   story.add(champion.acquire()->version(), "serving", line);
