@@ -25,15 +25,15 @@
 #include <string>
 #include <vector>
 
-#include "mlguard/fairness/group_metrics.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
 #include "mlguard/report/risk_report.hpp"
 #include "mlguard/validate/skew.hpp"
 
 namespace mlguard::serving {
 
-// serving/model_bundle.hpp and serving/model_test_suite.hpp: the checks read these as
-// templates, so that this header needs neither complete (compile time, issue 11).
+// serving/model_bundle.hpp, serving/model_test_suite.hpp and fairness/group_metrics.hpp:
+// the checks read their types as template parameters, so that this header needs none of
+// them (compile time, issue 11).
 struct model_bundle;
 struct suite_result;
 
@@ -263,8 +263,9 @@ void assess_operations(report::risk_report& r, const Bundle& b, const readiness_
 /// o.bias ("demographic_parity", "equalized_odds"); a disparity that is
 /// undefined (every selection rate 0, one group) is noted at info. Throws
 /// nothing but std::bad_alloc.
-inline void assess_fairness(report::risk_report& r, const fairness::fairness_metrics& m,
-                            const std::string& attribute, const assessment_options& o = {}) {
+template <class Metrics> // a fairness::fairness_metrics (fairness/group_metrics.hpp)
+void assess_fairness(report::risk_report& r, const Metrics& m, const std::string& attribute,
+                     const assessment_options& o = {}) {
   char line[256];
   const auto groups = std::to_string(m.groups_present) + " groups of '" + attribute + "', " +
                       std::to_string(m.rows) + " rows";
