@@ -21,51 +21,20 @@
 #include <vector>
 
 #include "alloc_counter.hpp"
+#include "serving_data.hpp"
 
 namespace {
 
 using namespace mlguard;
 
-constexpr std::size_t features = 20;
-
-using five_stage =
-    pipeline::static_pipeline<pipeline::imputer, pipeline::standard_scaler, pipeline::clipper,
-                              pipeline::robust_scaler, pipeline::logistic_regression>;
-
-// 20 numeric features (5% missing), a logistic label.
-table make_table(std::size_t rows, std::uint64_t seed, Eigen::VectorXd* y) {
-  std::mt19937_64 gen(seed);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  std::vector<std::vector<double>> cols(features, std::vector<double>(rows));
-  if (y) {
-    y->resize(static_cast<Eigen::Index>(rows));
-  }
-  for (std::size_t i = 0; i < rows; ++i) {
-    double z = 0;
-    for (std::size_t j = 0; j < features; ++j) {
-      double v = 3.0 * normal(gen) + static_cast<double>(j);
-      z += (j % 3 == 0 ? 0.2 : -0.1) * (v - static_cast<double>(j));
-      if (u(gen) < 0.05) {
-        v = std::nan("");
-      }
-      cols[j][i] = v;
-    }
-    if (y) {
-      (*y)[static_cast<Eigen::Index>(i)] = u(gen) < 1 / (1 + std::exp(-z)) ? 1.0 : 0.0;
-    }
-  }
-  table t;
-  for (std::size_t j = 0; j < features; ++j) {
-    t.add(column::numeric("x" + std::to_string(j), std::move(cols[j])));
-  }
-  return t;
-}
+using serving_bench::features;
+using serving_bench::five_stage;
+using serving_bench::make_table;
 
 const serving::model_bundle& bundle() {
   static const serving::model_bundle b = [] {
     Eigen::VectorXd y;
-    const table t = make_table(20000, 1, &y);
+    const table t = make_table(20000, 1, 0.0, &y);
     const auto names = t.names();
     five_stage p;
     p.fit(to_matrix(t, names), names, y);
@@ -77,7 +46,7 @@ const serving::model_bundle& bundle() {
 // Request rows, row-major.
 const std::vector<double>& requests() {
   static const std::vector<double> out = [] {
-    const table t = make_table(4096, 99, nullptr);
+    const table t = make_table(4096, 99, 0.0, nullptr);
     std::vector<double> rows;
     for (std::size_t i = 0; i < t.rows(); ++i) {
       for (const auto& c : t) {
