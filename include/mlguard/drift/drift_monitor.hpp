@@ -629,18 +629,11 @@ private:
 
   template <class = void>
   void advance_time(timestamp t) {
-    const auto d = options_.window.duration;
-    if (!start_) {
-      start_ = t;
-      return;
-    }
-    if (t - *start_ >= d) {
+    detail::advance_time_window(start_, t, options_.window.duration, [this] {
       if (in_window_ > 0) {
         close();
       }
-      const auto spans = (t - *start_) / d; // whole durations elapsed
-      *start_ += d * spans;
-    }
+    });
   }
 
   template <class = void>

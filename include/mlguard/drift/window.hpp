@@ -145,6 +145,27 @@ window_span read_window_span(const json_reader& r) {
   return w;
 }
 
+namespace detail {
+
+// Tumbling time windows aligned to the first observation's time: the first call sets
+// `start`; a time `t` at or past start + d calls `close_window` (the window ends) and
+// moves `start` by whole durations to the window that holds `t`, so empty stretches
+// open no windows. Shared by drift_monitor and fairness::fairness_monitor.
+template <typename Close>
+void advance_time_window(std::optional<timestamp>& start, timestamp t, std::chrono::nanoseconds d,
+                         Close&& close_window) {
+  if (!start) {
+    start = t;
+    return;
+  }
+  if (t - *start >= d) {
+    close_window();
+    *start += d * ((t - *start) / d);
+  }
+}
+
+} // namespace detail
+
 } // namespace mlguard::drift
 
 #endif // MLGUARD_DRIFT_WINDOW_HPP
