@@ -32,6 +32,7 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/stats/detail/sort.hpp"
+#include "mlguard/stats/rank.hpp"
 
 namespace mlguard::stats {
 
@@ -104,32 +105,19 @@ inline void check_labelled(model_metric m, span<const double> y, span<const doub
   }
 }
 
-// ROC AUC of the n rows at y[i], s[i] (labels 0/1 checked), in `order`
-// (scratch of n); NaN when one class is absent. The Mann–Whitney form with
-// tied scores counted ½, which is what roc_auc_score's trapezoids give.
+// ROC AUC of the n rows at y[i], s[i] (labels 0/1 checked, no NaN score), with
+// `ranks` as scratch; NaN when one class is absent. The Mann–Whitney form over
+// scipy's average ranks (tied scores counted ½), which is what roc_auc_score's
+// trapezoids give.
 inline double roc_auc_rows(const double* y, const double* s, std::size_t n,
-                           std::vector<std::size_t>& order) {
-  order.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    order[i] = i;
-  }
-  std::sort(order.begin(), order.end(), [s](std::size_t a, std::size_t b) { return s[a] < s[b]; });
+                           std::vector<double>& ranks) {
+  ranks.resize(n);
+  rank_average(span<const double>(s, n), span<double>(ranks));
   double positives = 0.0;
-  double rank_sum = 0.0; // of the positives, ties averaged
-  std::size_t start = 0;
-  while (start < n) {
-    std::size_t end = start + 1;
-    while (end < n && s[order[end]] == s[order[start]]) {
-      ++end;
-    }
-    const double rank = 0.5 * static_cast<double>(start + 1 + end);
-    for (std::size_t k = start; k < end; ++k) {
-      if (y[order[k]] == 1.0) {
-        positives += 1.0;
-        rank_sum += rank;
-      }
-    }
-    start = end;
+  double rank_sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    positives += y[i] == 1.0 ? 1.0 : 0.0;
+    rank_sum += y[i] == 1.0 ? ranks[i] : 0.0;
   }
   const double negatives = static_cast<double>(n) - positives;
   if (positives == 0.0 || negatives == 0.0) {
@@ -140,7 +128,7 @@ inline double roc_auc_rows(const double* y, const double* s, std::size_t n,
 
 // The metric over n rows (checked); NaN when undefined (AUC of one class).
 inline double metric_rows(model_metric m, const double* y, const double* s, std::size_t n,
-                          double threshold, std::vector<std::size_t>& scratch) {
+                          double threshold, std::vector<double>& scratch) {
   double sum = 0.0;
   switch (m) {
   case model_metric::accuracy:
@@ -176,7 +164,7 @@ inline double metric_rows(model_metric m, const double* y, const double* s, std:
 inline double model_metric_value(model_metric m, span<const double> y, span<const double> score,
                                  double threshold = 0.5) {
   detail::check_labelled(m, y, score, to_string(m));
-  std::vector<std::size_t> scratch;
+  std::vector<double> scratch;
   const double v = detail::metric_rows(m, y.data(), score.data(), y.size(), threshold, scratch);
   if (std::isnan(v)) {
     throw stats_error("undefined_metric", "roc_auc is undefined: the labels hold only one class");
@@ -326,7 +314,7 @@ run_paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
                                             std::to_string(options.confidence));
   }
   const std::size_t n = y.size();
-  std::vector<std::size_t> scratch;
+  std::vector<double> scratch;
   paired_bootstrap_result r;
   r.metric = m;
   r.confidence = options.confidence;
