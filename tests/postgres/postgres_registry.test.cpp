@@ -471,6 +471,43 @@ void pg_check_acknowledged(mlguard::registry::model_registry& reg, const pg_chur
   }
 }
 
+/// `n` churn workers writing to model "churn" of `b`'s schema, each on its own connection.
+std::vector<std::unique_ptr<mlguard::test::child_process>> pg_start_churn(const postgres_backend& b,
+                                                                          int n) {
+  std::vector<std::unique_ptr<mlguard::test::child_process>> kids;
+  for (int i = 0; i < n; ++i) {
+    kids.push_back(std::make_unique<mlguard::test::child_process>(std::vector<std::string>{
+        MLGUARD_POSTGRES_WORKER_PATH, "churn", shared_postgres()->url(), b.schema, "churn"}));
+    REQUIRE(kids.back()->wait_for("ready\n", 30000));
+  }
+  return kids;
+}
+
+/// Stops the churn workers and merges what they acknowledged and the errors they saw.
+/// Checks that every error was unavailable or in_doubt, that each worker went on
+/// acknowledging writes after its last error, and, with `expect_errors`, that each saw one.
+pg_churn_log pg_stop_churn(std::vector<std::unique_ptr<mlguard::test::child_process>>& kids,
+                           bool expect_errors) {
+  pg_churn_log all;
+  for (auto& k : kids) {
+    k->kill_and_reap();
+    const auto log = pg_read_churn(k->text);
+    all.registered.insert(log.registered.begin(), log.registered.end());
+    all.moved.insert(log.moved.begin(), log.moved.end());
+    all.errors.insert(all.errors.end(), log.errors.begin(), log.errors.end());
+    if (expect_errors) {
+      CHECK(!log.errors.empty());
+    }
+    for (const auto& e : log.errors) {
+      CHECK_MESSAGE((e.rfind("e mlguard.registry.unavailable", 0) == 0 ||
+                     e.rfind("e mlguard.registry.in_doubt", 0) == 0),
+                    e);
+    }
+    CHECK(log.acks_after_last_error > 0); // it kept going
+  }
+  return all;
+}
+
 } // namespace
 
 TEST_CASE("postgres: connections killed mid-transaction lose no acknowledged write") {
@@ -479,12 +516,7 @@ TEST_CASE("postgres: connections killed mid-transaction lose no acknowledged wri
   }
   postgres_backend b;
   b.reg().create_model("churn");
-  std::vector<std::unique_ptr<mlguard::test::child_process>> kids;
-  for (int i = 0; i < 2; ++i) {
-    kids.push_back(std::make_unique<mlguard::test::child_process>(std::vector<std::string>{
-        MLGUARD_POSTGRES_WORKER_PATH, "churn", shared_postgres()->url(), b.schema, "churn"}));
-    REQUIRE(kids.back()->wait_for("ready\n", 30000));
-  }
+  auto kids = pg_start_churn(b, 2);
   int killed = 0;
   for (int round = 0; round < 60; ++round) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10 + (round * 13) % 30));
@@ -494,19 +526,7 @@ TEST_CASE("postgres: connections killed mid-transaction lose no acknowledged wri
             .size());
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300)); // let them write again
-  pg_churn_log all;
-  for (auto& k : kids) {
-    k->kill_and_reap();
-    const auto log = pg_read_churn(k->text);
-    all.registered.insert(log.registered.begin(), log.registered.end());
-    all.moved.insert(log.moved.begin(), log.moved.end());
-    for (const auto& e : log.errors) {
-      CHECK_MESSAGE((e.rfind("e mlguard.registry.unavailable", 0) == 0 ||
-                     e.rfind("e mlguard.registry.in_doubt", 0) == 0),
-                    e);
-    }
-    CHECK(log.acks_after_last_error > 0); // it kept going
-  }
+  const pg_churn_log all = pg_stop_churn(kids, false);
   MESSAGE(killed << " connections killed; " << all.registered.size() << " registrations and "
                  << all.moved.size() << " alias moves acknowledged");
   CHECK(killed > 20);
@@ -521,12 +541,7 @@ TEST_CASE("postgres: a server restart while 2 processes write: clear errors, the
   }
   postgres_backend b;
   b.reg().create_model("churn");
-  std::vector<std::unique_ptr<mlguard::test::child_process>> kids;
-  for (int i = 0; i < 2; ++i) {
-    kids.push_back(std::make_unique<mlguard::test::child_process>(std::vector<std::string>{
-        MLGUARD_POSTGRES_WORKER_PATH, "churn", shared_postgres()->url(), b.schema, "churn"}));
-    REQUIRE(kids.back()->wait_for("ready\n", 30000));
-  }
+  auto kids = pg_start_churn(b, 2);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   shared_postgres()->stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(2000)); // longer than a call's retries
@@ -538,24 +553,13 @@ TEST_CASE("postgres: a server restart while 2 processes write: clear errors, the
       k->wait_for("\n__more__", 50);
     }
   }
-  pg_churn_log all;
-  for (auto& k : kids) {
-    k->kill_and_reap();
-    const auto log = pg_read_churn(k->text);
-    all.registered.insert(log.registered.begin(), log.registered.end());
-    all.moved.insert(log.moved.begin(), log.moved.end());
-    CHECK(!log.errors.empty());
-    for (const auto& e : log.errors) {
-      CHECK_MESSAGE((e.rfind("e mlguard.registry.unavailable", 0) == 0 ||
-                     e.rfind("e mlguard.registry.in_doubt", 0) == 0),
-                    e);
-      // unavailable: nothing recorded; in_doubt: the server went away during a commit
-      // and stayed away while the registry asked whether it was recorded.
-      CHECK_MESSAGE((e.find("cannot be reached") != std::string::npos ||
-                     e.find("stayed unreachable") != std::string::npos),
-                    e);
-    }
-    CHECK(log.acks_after_last_error > 0);
+  const pg_churn_log all = pg_stop_churn(kids, true);
+  for (const auto& e : all.errors) {
+    // unavailable: nothing recorded; in_doubt: the server went away during a commit and
+    // stayed away while the registry asked whether it was recorded.
+    CHECK_MESSAGE((e.find("cannot be reached") != std::string::npos ||
+                   e.find("stayed unreachable") != std::string::npos),
+                  e);
   }
   b.reopen();
   pg_check_acknowledged(b.reg(), all);
