@@ -44,7 +44,8 @@ private:
 };
 
 namespace detail {
-inline std::string area_id(std::string_view area, std::string_view reason) {
+template <class = void>
+std::string area_id(std::string_view area, std::string_view reason) {
   std::string id("mlguard.");
   id.append(area).append(".").append(reason);
   return id;

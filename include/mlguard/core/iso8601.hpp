@@ -47,7 +47,8 @@ constexpr civil_date civil_from_days(std::int64_t z) noexcept {
   return {y + (m <= 2 ? 1 : 0), m, d};
 }
 
-inline void append_digits(std::string& out, std::int64_t value, int width) {
+template <class = void>
+void append_digits(std::string& out, std::int64_t value, int width) {
   char buffer[24];
   for (int i = width - 1; i >= 0; --i) {
     buffer[i] = static_cast<char>('0' + value % 10);
@@ -71,8 +72,9 @@ enum class iso8601_precision {
 /// Formats `t` as an ISO-8601 / RFC 3339 UTC time, e.g. "2026-11-27T02:41:12.123Z".
 /// Years outside 0000..9999 (beyond what a `timestamp` can hold anyway) are not supported.
 /// Never throws except std::bad_alloc.
-inline std::string format_iso8601(timestamp t,
-                                  iso8601_precision precision = iso8601_precision::milliseconds) {
+template <class = void>
+std::string format_iso8601(timestamp t,
+                           iso8601_precision precision = iso8601_precision::milliseconds) {
   const std::int64_t ns = t.time_since_epoch().count();
   constexpr std::int64_t per_second = 1'000'000'000;
   constexpr std::int64_t per_day = 86'400;
@@ -132,7 +134,8 @@ inline std::string format_iso8601(timestamp t,
 /// allows), or a bare date "YYYY-MM-DD" meaning its midnight UTC. Offsets are applied, so
 /// the result is always UTC. Leap seconds (":60") are refused.
 /// Throws argument_error (mlguard.argument.invalid_time) naming the text otherwise.
-inline timestamp parse_iso8601(std::string_view text) {
+template <class = void>
+timestamp parse_iso8601(std::string_view text) {
   auto fail = [&](const char* why) -> timestamp {
     std::string message("not an ISO-8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z): \"");
     message.append(text).append("\": ").append(why);

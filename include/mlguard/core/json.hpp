@@ -27,7 +27,16 @@
 // function template only in files that call it. So mlguard writes heavy
 // bodies that most includers never call (loaders, writers, fit) as
 // `template <class = void>`: callers write nothing different, and a file
-// pays for such a body only when it uses it. Headers refer here.
+// pays for such a body only when it uses it. Every namespace-scope function
+// with a body is written so. A class whose members are more than accessors
+// is a class template for the same reason (as nlohmann's basic_json is):
+// `template <class = void> class basic_X`, and `using X = basic_X<>;` is the
+// name users write. A virtual function, a constructor or a copy cannot be a
+// function template, but a member of a class template is compiled only where
+// it is used. A class template deriving from a CRTP base names itself as
+// basic_X<>, so that the base stays non-dependent and its members need no
+// `this->`. Taking such a function's address needs `<>` (`&f<>`). Headers
+// refer here.
 
 #include <cmath>
 #include <cstdint>
@@ -83,7 +92,8 @@ json json_numbers(const std::vector<double>& values) {
 
 /// Reads what json_number wrote (and the legacy string "nan") into `out`.
 /// Returns false, leaving `out` alone, for any other JSON value.
-inline bool read_json_number(const json& j, double& out) noexcept {
+template <class = void>
+bool read_json_number(const json& j, double& out) noexcept {
   if (j.is_number()) {
     out = j.get<double>();
     return true;
@@ -227,8 +237,9 @@ json new_document(const document_format& format) {
 /// object or lacks the fields, mlguard.format.wrong_kind when it holds
 /// another kind of document, mlguard.format.newer_version when a newer
 /// mlguard wrote it.
-inline std::int64_t check_format(const json& document, const document_format& format,
-                                 std::string_view source) {
+template <class = void>
+std::int64_t check_format(const json& document, const document_format& format,
+                          std::string_view source) {
   const std::string where = std::string(source) + ": ";
   if (!document.is_object()) {
     throw format_error("corrupt", where + "expected a JSON object");
@@ -262,13 +273,15 @@ inline std::int64_t check_format(const json& document, const document_format& fo
 /// format_error whose message names the source and the field's path, e.g.
 /// `[mlguard.format.corrupt] pipeline.json: stages[2].params.coef: expected a number`.
 /// The reader refers to the JSON value; keep that alive while reading.
-class json_reader {
+template <class = void> // deferred: see core/json.hpp
+class basic_json_reader {
 public:
   /// Reads `object`, found at `path` inside `source` (a file name or a
   /// description such as "profile"). Implicit, so a loader taking a reader
   /// can be called with a JSON value. Throws format_error
   /// (mlguard.format.corrupt) when it is not an object.
-  json_reader(const json& object, std::string source = "json", std::string path = {}) // NOLINT
+  basic_json_reader(const json& object, std::string source = "json",
+                    std::string path = {}) // NOLINT
       : object_(&object), source_(std::move(source)), path_(std::move(path)) {
     if (!object.is_object()) {
       fail("expected a JSON object");
@@ -276,22 +289,23 @@ public:
   }
 
   /// A reader refers to its JSON value, so it cannot be made from a temporary.
-  json_reader(json&&, std::string = {}, std::string = {}) = delete;
+  basic_json_reader(json&&, std::string = {}, std::string = {}) = delete;
 
   /// Opens a document: checks its envelope against `format` (see
   /// check_format) and that it has no fields beyond `known` (which need not
   /// list "format" and "format_version").
-  static json_reader document(const json& document, const document_format& format,
-                              std::string source, std::initializer_list<std::string_view> known) {
+  static basic_json_reader document(const json& document, const document_format& format,
+                                    std::string source,
+                                    std::initializer_list<std::string_view> known) {
     const auto version = check_format(document, format, source);
-    json_reader reader(document, std::move(source));
+    basic_json_reader reader(document, std::move(source));
     reader.version_ = version;
     reader.allow_fields(known, {"format", "format_version"});
     return reader;
   }
 
-  static json_reader document(json&&, const document_format&, std::string,
-                              std::initializer_list<std::string_view>) = delete;
+  static basic_json_reader document(json&&, const document_format&, std::string,
+                                    std::initializer_list<std::string_view>) = delete;
 
   /// The format_version of a document opened by document(); 0 otherwise.
   std::int64_t version() const noexcept { return version_; }
@@ -440,13 +454,13 @@ public:
     return out;
   }
   /// The object in `field`, as a reader whose path continues this one's.
-  json_reader object(std::string_view field) const {
-    return json_reader(at(field), source_, join(field));
+  basic_json_reader object(std::string_view field) const {
+    return basic_json_reader(at(field), source_, join(field));
   }
   /// The objects of the array in `field`, each with its path ("stages[2]").
-  std::vector<json_reader> objects(std::string_view field) const {
+  std::vector<basic_json_reader> objects(std::string_view field) const {
     const json& a = array(field);
-    std::vector<json_reader> out;
+    std::vector<basic_json_reader> out;
     out.reserve(a.size());
     for (std::size_t i = 0; i < a.size(); ++i) {
       out.emplace_back(a[i], source_, join(element(field, i)));
@@ -496,6 +510,9 @@ private:
   std::int64_t version_ = 0;
 };
 
+/// The type to name (a class template only so that its bodies compile where used).
+using json_reader = basic_json_reader<>;
+
 /// Writes `document` to `path` atomically (a temporary file beside it,
 /// fsync, rename, fsync of the directory): a reader sees the old file or the
 /// new one, never a torn one. Throws io_error (mlguard.io.write_failed), and
@@ -510,7 +527,10 @@ void save_json(const std::string& path, const json& document, int indent = 1) {
 
 /// Reads and parses the JSON file at `path`. Throws io_error
 /// (mlguard.io.open_failed, read_failed) and format_error (mlguard.format.corrupt).
-inline json load_json(const std::string& path) { return parse_json(detail::read_file(path), path); }
+template <class = void>
+json load_json(const std::string& path) {
+  return parse_json(detail::read_file(path), path);
+}
 
 } // namespace mlguard
 

@@ -37,14 +37,15 @@ inline constexpr std::int32_t unseen_code = -2;
 ///
 /// Codes are given in order of first insertion. Lookups by string do not
 /// allocate (binary search over a sorted index), so they are usable per row.
-class vocabulary {
+template <class = void> // deferred: see core/json.hpp
+class basic_vocabulary {
 public:
-  vocabulary() = default;
+  basic_vocabulary() = default;
 
   /// Builds a vocabulary whose code i is names[i].
   /// Throws argument_error (mlguard.argument.duplicate_category) on a repeated name.
   /// Sorts once (n log n): a CSV chunk builds vocabularies of 1e5 names.
-  explicit vocabulary(std::vector<std::string> names) : names_(std::move(names)) {
+  explicit basic_vocabulary(std::vector<std::string> names) : names_(std::move(names)) {
     sorted_.resize(names_.size());
     for (std::size_t i = 0; i < sorted_.size(); ++i) {
       sorted_[i] = static_cast<std::int32_t>(i);
@@ -111,35 +112,42 @@ public:
   /// The categories, indexed by code.
   const std::vector<std::string>& names() const noexcept { return names_; }
 
-  friend bool operator==(const vocabulary& a, const vocabulary& b) { return a.names_ == b.names_; }
-  friend bool operator!=(const vocabulary& a, const vocabulary& b) { return !(a == b); }
+  friend bool operator==(const basic_vocabulary& a, const basic_vocabulary& b) {
+    return a.names_ == b.names_;
+  }
+  friend bool operator!=(const basic_vocabulary& a, const basic_vocabulary& b) { return !(a == b); }
 
 private:
   std::vector<std::string> names_;
   std::vector<std::int32_t> sorted_; // codes ordered by their string
 };
 
+/// The type to name (a class template only so that its bodies compile where used).
+using vocabulary = basic_vocabulary<>;
+
 /// One named column of a table: numeric values (NaN = missing) or
 /// categorical codes (missing_code = missing) with their vocabulary.
-class column {
+template <class = void> // deferred: see core/json.hpp
+class basic_column {
 public:
   /// A numeric column. NaN marks a missing value; ±Inf are kept as values.
-  static column numeric(std::string name, std::vector<double> values) {
-    column c(std::move(name), column_kind::numeric);
+  static basic_column numeric(std::string name, std::vector<double> values) {
+    basic_column c(std::move(name), column_kind::numeric);
     c.values_ = std::move(values);
     return c;
   }
 
   /// A categorical column. Every code must be missing_code or in 0..vocab.size()-1;
   /// otherwise throws argument_error (mlguard.argument.unknown_code).
-  static column categorical(std::string name, std::vector<std::int32_t> codes, vocabulary vocab) {
+  static basic_column categorical(std::string name, std::vector<std::int32_t> codes,
+                                  vocabulary vocab) {
     for (auto code : codes) {
       if (code != missing_code && (code < 0 || static_cast<std::size_t>(code) >= vocab.size())) {
         throw argument_error("unknown_code", "column '" + name + "' has code " +
                                                  std::to_string(code) + " outside its vocabulary");
       }
     }
-    column c(std::move(name), column_kind::categorical);
+    basic_column c(std::move(name), column_kind::categorical);
     c.codes_ = std::move(codes);
     c.vocab_ = std::move(vocab);
     return c;
@@ -193,7 +201,7 @@ public:
   }
 
 private:
-  column(std::string name, column_kind kind) : name_(std::move(name)), kind_(kind) {}
+  basic_column(std::string name, column_kind kind) : name_(std::move(name)), kind_(kind) {}
 
   std::string name_;
   column_kind kind_;
@@ -202,9 +210,13 @@ private:
   vocabulary vocab_;
 };
 
+/// The type to name (a class template only so that its bodies compile where used).
+using column = basic_column<>;
+
 /// A columnar table of named columns, all of one length: what a CSV file or
 /// a request batch is. Shared by drift reports, profiles, validation and the CLI.
-class table {
+template <class = void> // deferred: see core/json.hpp
+class basic_table {
 public:
   /// Appends a column. Throws argument_error: mlguard.argument.duplicate_column
   /// when the name is taken, mlguard.argument.size_mismatch when its length
@@ -270,6 +282,9 @@ public:
 private:
   std::vector<column> columns_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using table = basic_table<>;
 
 } // namespace mlguard
 

@@ -52,7 +52,8 @@ void fill_matrix_column(const column& c, const std::vector<std::int32_t>& map, E
   }
 }
 
-inline void check_row(std::size_t row, std::size_t rows) {
+template <class = void>
+void check_row(std::size_t row, std::size_t rows) {
   if (row >= rows) {
     throw argument_error("out_of_range", "row " + std::to_string(row) + " is past the table's " +
                                              std::to_string(rows) + " rows");
@@ -127,7 +128,8 @@ Matrix to_matrix(const table& t, const std::vector<std::string>& names,
 /// A table of the columns `names` of `t`, in that order (copies; vocabularies kept).
 /// Throws argument_error: mlguard.argument.unknown_column naming a column `t`
 /// lacks; mlguard.argument.duplicate_column when a name repeats.
-inline table select_columns(const table& t, const std::vector<std::string>& names) {
+template <class = void>
+table select_columns(const table& t, const std::vector<std::string>& names) {
   table out;
   for (const auto& name : names) {
     out.add(t.at(name));
@@ -138,7 +140,8 @@ inline table select_columns(const table& t, const std::vector<std::string>& name
 /// A table of the rows `rows` of `t`, in that order (a row may repeat), with
 /// every column and vocabulary of `t`. Throws argument_error
 /// (mlguard.argument.out_of_range) naming a row index >= t.rows().
-inline table take_rows(const table& t, span<const std::size_t> rows) {
+template <class = void>
+table take_rows(const table& t, span<const std::size_t> rows) {
   for (const auto r : rows) {
     detail::check_row(r, t.rows());
   }
@@ -165,7 +168,8 @@ inline table take_rows(const table& t, span<const std::size_t> rows) {
 
 /// The rows [begin, end) of `t`, every column and vocabulary kept. Throws
 /// argument_error (mlguard.argument.out_of_range) unless begin <= end <= t.rows().
-inline table slice_rows(const table& t, std::size_t begin, std::size_t end) {
+template <class = void>
+table slice_rows(const table& t, std::size_t begin, std::size_t end) {
   if (begin > end || end > t.rows()) {
     throw argument_error("out_of_range", "rows [" + std::to_string(begin) + ", " +
                                              std::to_string(end) + ") are not within the table's " +

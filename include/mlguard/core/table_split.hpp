@@ -34,7 +34,8 @@
 namespace mlguard {
 
 namespace detail {
-inline std::string fraction_text(double x) {
+template <class = void>
+std::string fraction_text(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", x);
   return buf;
@@ -55,7 +56,8 @@ struct table_split {
 
 /// A uniform integer in [0, bound) from `rng`'s raw 64-bit outputs by rejection
 /// (see the top of this header); the same on every platform. bound must be > 0.
-inline std::uint64_t bounded_draw(std::mt19937_64& rng, std::uint64_t bound) noexcept {
+template <class = void>
+std::uint64_t bounded_draw(std::mt19937_64& rng, std::uint64_t bound) noexcept {
   const std::uint64_t excess = (0 - bound) % bound; // 2^64 mod bound
   for (;;) {
     const std::uint64_t x = rng();
@@ -67,7 +69,8 @@ inline std::uint64_t bounded_draw(std::mt19937_64& rng, std::uint64_t bound) noe
 
 /// A permutation of 0..n-1 by the Fisher-Yates shuffle with bounded_draw over
 /// std::mt19937_64(seed); the same on every platform.
-inline std::vector<std::size_t> seeded_permutation(std::size_t n, std::uint64_t seed) {
+template <class = void>
+std::vector<std::size_t> seeded_permutation(std::size_t n, std::uint64_t seed) {
   std::vector<std::size_t> p(n);
   std::iota(p.begin(), p.end(), std::size_t{0});
   std::mt19937_64 rng(seed);
@@ -85,7 +88,8 @@ inline std::vector<std::size_t> seeded_permutation(std::size_t n, std::uint64_t 
 /// 1.2; tests/fixtures/reference/split_sizes.json); the rows chosen do not.
 /// Throws argument_error (mlguard.argument.invalid_option) when holdout_fraction is
 /// not in (0, 1) or the train set would be empty (sklearn raises there too).
-inline row_split train_holdout_rows(std::size_t n, double holdout_fraction, std::uint64_t seed) {
+template <class = void>
+row_split train_holdout_rows(std::size_t n, double holdout_fraction, std::uint64_t seed) {
   if (!(holdout_fraction > 0.0 && holdout_fraction < 1.0)) {
     throw argument_error("invalid_option", "holdout fraction " +
                                                detail::fraction_text(holdout_fraction) +
@@ -109,8 +113,8 @@ inline row_split train_holdout_rows(std::size_t n, double holdout_fraction, std:
 /// does (rows in shuffled order, every column and vocabulary kept). Each row of
 /// `t` lands in exactly one of them. Reproducible: the same table, fraction and
 /// seed give the same split on every platform. Throws as train_holdout_rows.
-inline table_split train_holdout_split(const table& t, double holdout_fraction,
-                                       std::uint64_t seed) {
+template <class = void>
+table_split train_holdout_split(const table& t, double holdout_fraction, std::uint64_t seed) {
   const auto rows = train_holdout_rows(t.rows(), holdout_fraction, seed);
   return {take_rows(t, rows.train), take_rows(t, rows.holdout)};
 }

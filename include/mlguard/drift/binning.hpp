@@ -54,7 +54,8 @@ inline const char* to_string(binning_strategy b) noexcept {
 }
 
 /// Parses "quantile" or "evidently". Throws drift_error (mlguard.drift.invalid_option).
-inline binning_strategy binning_from_string(std::string_view name) {
+template <class = void>
+binning_strategy binning_from_string(std::string_view name) {
   if (name == "quantile") {
     return binning_strategy::quantile;
   }
@@ -120,7 +121,8 @@ struct bin_table {
 /// the smallest non-zero proportion, zeros become m/10⁶ when m ≤ 10⁻⁴, else
 /// 10⁻⁴. The vector is not renormalised. A vector without non-zero entries
 /// is left alone (Evidently would raise). Returns true when something changed.
-inline bool fill_zero_proportions(std::vector<double>& p) noexcept {
+template <class = void>
+bool fill_zero_proportions(std::vector<double>& p) noexcept {
   double smallest = std::numeric_limits<double>::infinity();
   bool has_zero = false;
   for (double v : p) {
@@ -152,8 +154,8 @@ inline bool fill_zero_proportions(std::vector<double>& p) noexcept {
 /// NaN edges); a reference without finite values has no interior edges.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
 /// mlguard.drift.invalid_option when bins is 0.
-inline std::vector<double> quantile_edges(span<const double> reference,
-                                          std::size_t bins = default_bins) {
+template <class = void>
+std::vector<double> quantile_edges(span<const double> reference, std::size_t bins = default_bins) {
   detail::check_sample(reference, "reference");
   if (bins == 0) {
     throw drift_error("invalid_option", "the number of bins must be at least 1");
@@ -206,7 +208,8 @@ inline std::vector<double> quantile_edges(span<const double> reference,
 /// Throws drift_error: mlguard.drift.empty_sample when both are empty,
 /// mlguard.drift.nan_input on NaN, mlguard.drift.non_finite on ±inf (numpy
 /// raises "autodetected range ... is not finite").
-inline std::vector<double> sturges_edges(span<const double> a, span<const double> b) {
+template <class = void>
+std::vector<double> sturges_edges(span<const double> a, span<const double> b) {
   if (a.empty() && b.empty()) {
     throw drift_error("empty_sample", "Sturges edges of two empty samples");
   }
@@ -253,7 +256,8 @@ inline std::vector<double> sturges_edges(span<const double> a, span<const double
 /// x = e_k; values outside [e_0, e_k] are not counted. Matches
 /// numpy.histogram(x, edges)[0]. Throws drift_error (mlguard.drift.nan_input)
 /// on NaN and mlguard.drift.invalid_option when fewer than 2 edges are given.
-inline std::vector<std::uint64_t> histogram(span<const double> x, span<const double> edges) {
+template <class = void>
+std::vector<std::uint64_t> histogram(span<const double> x, span<const double> edges) {
   if (edges.size() < 2) {
     throw drift_error("invalid_option", "a histogram needs at least two edges");
   }
@@ -281,11 +285,12 @@ inline std::vector<std::uint64_t> histogram(span<const double> x, span<const dou
 /// Bins are [−inf, e_1), [e_1, e_2), …, [e_{k−1}, +inf] with the interior
 /// edges of quantile_edges(); ±inf fall in the outer bins. Immutable after
 /// construction, so one object may be shared between threads.
-class reference_bins {
+template <class = void> // deferred: see core/json.hpp
+class basic_reference_bins {
 public:
   /// Quantile bins of `reference` (see quantile_edges) and its proportions.
   /// Throws as quantile_edges.
-  explicit reference_bins(span<const double> reference, std::size_t bins = default_bins)
+  explicit basic_reference_bins(span<const double> reference, std::size_t bins = default_bins)
       : interior_(quantile_edges(reference, bins)) {
     reference_counts_.assign(interior_.size() + 1, 0);
     detail::count_into_bins(interior_.data(), interior_.size(), reference.data(), reference.size(),
@@ -384,6 +389,9 @@ private:
   std::size_t reference_size_ = 0;
 };
 
+/// The type to name (a class template only so that its bodies compile where used).
+using reference_bins = basic_reference_bins<>;
+
 /// Evidently's get_binned_data(reference, current, "num", feel_zeroes=False):
 /// when the reference has more than 20 distinct values, intervals with
 /// sturges_edges(reference, current) and numpy.histogram counts; otherwise
@@ -391,7 +399,8 @@ private:
 /// are count / sample size, not zero-filled.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
 /// mlguard.drift.non_finite (±inf on the interval path, as numpy raises).
-inline bin_table evidently_bins(span<const double> reference, span<const double> current) {
+template <class = void>
+bin_table evidently_bins(span<const double> reference, span<const double> current) {
   detail::check_sample(reference, "reference");
   detail::check_sample(current, "current");
   // Does the reference have more than 20 distinct values? (pandas nunique;
@@ -451,8 +460,9 @@ inline bin_table evidently_bins(span<const double> reference, span<const double>
 /// (not zero-filled) proportions: quantile → reference_bins(reference,
 /// bins).table(current); evidently → evidently_bins(reference, current).
 /// Throws as those.
-inline bin_table bin_samples(span<const double> reference, span<const double> current,
-                             const binning_options& options = {}) {
+template <class = void>
+bin_table bin_samples(span<const double> reference, span<const double> current,
+                      const binning_options& options = {}) {
   if (options.strategy == binning_strategy::evidently) {
     return evidently_bins(reference, current);
   }

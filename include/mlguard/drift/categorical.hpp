@@ -35,7 +35,8 @@
 namespace mlguard::drift {
 
 /// Counts of two samples over the union of their categories.
-struct category_counts {
+template <class = void> // deferred: see core/json.hpp
+struct basic_category_counts {
   /// The category names: for strings and codes, the reference's categories
   /// (in vocabulary-code or first-appearance order), then the ones only the
   /// current sample has; for numbers (count_values), the distinct values
@@ -67,9 +68,13 @@ private:
   }
 };
 
+/// The type to name (a class template only so that its bodies compile where used).
+using category_counts = basic_category_counts<>;
+
 namespace detail {
 
-inline void finish_counts(category_counts& c) {
+template <class = void>
+void finish_counts(category_counts& c) {
   c.unseen_categories = 0;
   c.unseen_current = 0;
   for (std::size_t i = 0; i < c.size(); ++i) {
@@ -80,8 +85,9 @@ inline void finish_counts(category_counts& c) {
   }
 }
 
-inline std::vector<double> code_counts(span<const std::int32_t> codes, const vocabulary& vocab,
-                                       const char* which) {
+template <class = void>
+std::vector<double> code_counts(span<const std::int32_t> codes, const vocabulary& vocab,
+                                const char* which) {
   if (codes.empty()) {
     throw drift_error("empty_sample", std::string("the ") + which + " sample is empty");
   }
@@ -100,7 +106,8 @@ inline std::vector<double> code_counts(span<const std::int32_t> codes, const voc
   return counts;
 }
 
-inline std::vector<double> proportions(const std::vector<double>& counts) {
+template <class = void>
+std::vector<double> proportions(const std::vector<double>& counts) {
   double n = 0.0;
   for (double x : counts) {
     n += x;
@@ -112,7 +119,8 @@ inline std::vector<double> proportions(const std::vector<double>& counts) {
   return p;
 }
 
-inline bin_table category_table(const category_counts& c) {
+template <class = void>
+bin_table category_table(const category_counts& c) {
   if (c.size() == 0 || c.reference_size() == 0.0 || c.current_size() == 0.0) {
     throw drift_error("empty_sample", "category counts of an empty sample");
   }
@@ -129,7 +137,8 @@ inline bin_table category_table(const category_counts& c) {
   return t;
 }
 
-inline void check_counts(const category_counts& c) {
+template <class = void>
+void check_counts(const category_counts& c) {
   if (c.reference.size() != c.size() || c.current.size() != c.size()) {
     throw argument_error("size_mismatch", "category counts of inconsistent sizes");
   }
@@ -151,10 +160,10 @@ inline void check_counts(const category_counts& c) {
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input
 /// (a missing_code: drop missing values first); argument_error
 /// (mlguard.argument.unknown_code) for any other code outside the vocabulary.
-inline category_counts count_categories(span<const std::int32_t> reference,
-                                        const vocabulary& reference_vocab,
-                                        span<const std::int32_t> current,
-                                        const vocabulary& current_vocab) {
+template <class = void>
+category_counts
+count_categories(span<const std::int32_t> reference, const vocabulary& reference_vocab,
+                 span<const std::int32_t> current, const vocabulary& current_vocab) {
   const auto ref = detail::code_counts(reference, reference_vocab, "reference");
   const auto cur = detail::code_counts(current, current_vocab, "current");
   category_counts c;
@@ -189,8 +198,9 @@ inline category_counts count_categories(span<const std::int32_t> reference,
 /// Counts two categorical samples given as strings; categories in order of
 /// first appearance, the reference's first.
 /// Throws drift_error (mlguard.drift.empty_sample).
-inline category_counts count_categories(span<const std::string> reference,
-                                        span<const std::string> current) {
+template <class = void>
+category_counts count_categories(span<const std::string> reference,
+                                 span<const std::string> current) {
   auto encode = [](span<const std::string> values, vocabulary& vocab) {
     std::vector<std::int32_t> codes;
     codes.reserve(values.size());
@@ -211,7 +221,8 @@ inline category_counts count_categories(span<const std::string> reference,
 /// values (chisquare, z-test, and get_binned_data's ≤ 20 values path).
 /// ±inf are values like any other.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
-inline category_counts count_values(span<const double> reference, span<const double> current) {
+template <class = void>
+category_counts count_values(span<const double> reference, span<const double> current) {
   detail::check_sample(reference, "reference");
   detail::check_sample(current, "current");
   std::vector<double> all(reference.begin(), reference.end());
@@ -240,43 +251,49 @@ inline category_counts count_values(span<const double> reference, span<const dou
 
 /// PSI over the categories (zero-filled proportions), as Evidently's psi
 /// does for categorical features. Throws drift_error (mlguard.drift.empty_sample).
-inline statistic_result psi(const category_counts& counts) {
+template <class = void>
+statistic_result psi(const category_counts& counts) {
   detail::check_counts(counts);
   return psi(detail::category_table(counts));
 }
 
 /// Jensen–Shannon over the categories (raw proportions; Evidently's
 /// jensenshannon with natural log and distance output). Throws as psi.
-inline statistic_result jensen_shannon(const category_counts& counts,
-                                       js_output output = js_output::distance,
-                                       log_base base = log_base::natural) {
+template <class = void>
+statistic_result jensen_shannon(const category_counts& counts,
+                                js_output output = js_output::distance,
+                                log_base base = log_base::natural) {
   detail::check_counts(counts);
   return jensen_shannon(detail::category_table(counts), output, base);
 }
 
 /// KL(reference‖current) over the categories (zero-filled proportions, as
 /// Evidently's kl_div). Throws as psi.
-inline statistic_result kl_divergence(const category_counts& counts) {
+template <class = void>
+statistic_result kl_divergence(const category_counts& counts) {
   detail::check_counts(counts);
   return kl_divergence(detail::category_table(counts));
 }
 
 /// Hellinger distance over the categories (raw proportions; Evidently's
 /// hellinger for categorical features). Throws as psi.
-inline statistic_result hellinger(const category_counts& counts) {
+template <class = void>
+statistic_result hellinger(const category_counts& counts) {
   detail::check_counts(counts);
   return hellinger(detail::category_table(counts));
 }
 
 /// Total variation distance over the categories (raw proportions). Throws as psi.
-inline statistic_result total_variation(const category_counts& counts) {
+template <class = void>
+statistic_result total_variation(const category_counts& counts) {
   detail::check_counts(counts);
   return total_variation(detail::category_table(counts));
 }
 
 /// L-infinity distance over the categories (raw proportions; TFDV's
 /// categorical comparator). Throws as psi.
-inline statistic_result l_infinity(const category_counts& counts) {
+template <class = void>
+statistic_result l_infinity(const category_counts& counts) {
   detail::check_counts(counts);
   return l_infinity(detail::category_table(counts));
 }
@@ -289,7 +306,8 @@ inline statistic_result l_infinity(const category_counts& counts) {
 /// statistic +inf and p 0 (as scipy). With a single category, statistic 0 and
 /// p 1 (scipy: p NaN).
 /// Throws drift_error (mlguard.drift.empty_sample).
-inline statistic_result chi_square(const category_counts& counts) {
+template <class = void>
+statistic_result chi_square(const category_counts& counts) {
   detail::check_counts(counts);
   const double k_norm = counts.current_size() / counts.reference_size();
   std::vector<double> terms(counts.size());
@@ -318,7 +336,8 @@ inline statistic_result chi_square(const category_counts& counts) {
 /// statistic Σ (obs − exp)²/exp, dof = k − 1, p = chi2_sf. With a single
 /// category (dof 0): statistic 0, p 1, as scipy.
 /// Throws drift_error (mlguard.drift.empty_sample).
-inline statistic_result chi2_contingency(const category_counts& counts, bool yates = true) {
+template <class = void>
+statistic_result chi2_contingency(const category_counts& counts, bool yates = true) {
   detail::check_counts(counts);
   const std::size_t k = counts.size();
   statistic_result r;
@@ -359,7 +378,8 @@ inline statistic_result chi2_contingency(const category_counts& counts, bool yat
 /// within 1e-16 and accurate in the tail). The statistic is z. When both
 /// samples hold the same single category: statistic 0, p 1 (as Evidently).
 /// Throws drift_error (mlguard.drift.empty_sample).
-inline statistic_result z_test(const category_counts& counts) {
+template <class = void>
+statistic_result z_test(const category_counts& counts) {
   detail::check_counts(counts);
   statistic_result r;
   std::size_t ref_present = 0;

@@ -39,15 +39,16 @@ namespace mlguard::drift {
 /// Thread safety: observe(i, …) may run concurrently for distinct i, and
 /// concurrently with collect(); collect() calls are serialised internally.
 /// Tested under ThreadSanitizer (tests/drift/concurrent_monitor.test.cpp).
-class concurrent_monitor {
+template <class = void> // deferred: see core/json.hpp
+class basic_concurrent_monitor {
 public:
   /// `shards` writers, each with a window of options.window.size rows
   /// (tumbling by count; other window kinds are rejected). Throws
   /// drift_error (mlguard.drift.invalid_option) for 0 shards or a non-count
   /// window, and as drift_monitor's constructor.
-  template <class = void> // deferred: see core/json.hpp
-  concurrent_monitor(const std::vector<feature_reference>& references, monitor_options options,
-                     std::size_t shards, drift_monitor::callback on_shard_window = {}) {
+  basic_concurrent_monitor(const std::vector<feature_reference>& references,
+                           monitor_options options, std::size_t shards,
+                           drift_monitor::callback on_shard_window = {}) {
     if (shards == 0) {
       throw drift_error("invalid_option", "a concurrent monitor needs at least one shard");
     }
@@ -72,7 +73,6 @@ public:
   /// Adds a row from writer `shard`. Never throws on bad data (NaN, ±Inf);
   /// throws argument_error (mlguard.argument.out_of_range) for a shard
   /// number ≥ shards().
-  template <class = void>
   void observe(std::size_t shard, const double* row) {
     if (shard >= shards_.size()) {
       throw argument_error("out_of_range", "shard " + std::to_string(shard) + " of " +
@@ -86,7 +86,6 @@ public:
   /// Swaps out every shard's window, merges them and returns the drift
   /// report of the union (index = the number of earlier collects,
   /// first_row/last_row 0, rows = rows merged). Allocates.
-  template <class = void>
   window_report collect() {
     const std::lock_guard<std::mutex> reader(collect_mutex_);
     window_state merged;
@@ -117,6 +116,9 @@ private:
   std::mutex collect_mutex_;
   std::uint64_t collects_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using concurrent_monitor = basic_concurrent_monitor<>;
 
 } // namespace mlguard::drift
 

@@ -42,7 +42,8 @@ inline const char* to_string(correction c) noexcept {
 
 /// Parses a correction name: "none", "bonferroni", "benjamini_hochberg" (or
 /// alibi-detect's "fdr"). Throws drift_error (mlguard.drift.invalid_option).
-inline correction correction_from_string(std::string_view name) {
+template <class = void>
+correction correction_from_string(std::string_view name) {
   if (name == "none") {
     return correction::none;
   }
@@ -63,7 +64,8 @@ inline correction correction_from_string(std::string_view name) {
 /// at 1; rejecting adjusted p < α is the BH procedure at FDR α. Both match
 /// statsmodels.stats.multitest.multipletests (methods "bonferroni", "fdr_bh").
 /// Throws drift_error (mlguard.drift.bad_p_value) on a p-value outside [0, 1] or NaN.
-inline std::vector<double> adjust_p_values(span<const double> p_values, correction method) {
+template <class = void>
+std::vector<double> adjust_p_values(span<const double> p_values, correction method) {
   for (double p : p_values) {
     if (!(p >= 0.0 && p <= 1.0)) {
       throw drift_error("bad_p_value", "p-value " + std::to_string(p) + " is not in [0, 1]");

@@ -37,7 +37,8 @@ namespace detail {
 
 /// Checks two proportion (or count) vectors: same non-zero size, entries
 /// finite and ≥ 0, each with a positive sum.
-inline void check_proportions(span<const double> p, span<const double> q) {
+template <class = void>
+void check_proportions(span<const double> p, span<const double> q) {
   check_same_size(p, q);
   for (auto v : {p, q}) {
     double total = 0.0;
@@ -55,7 +56,8 @@ inline void check_proportions(span<const double> p, span<const double> q) {
 }
 
 /// scipy.special.rel_entr(x, y): x·ln(x/y) for x, y > 0; 0 for x = 0, y ≥ 0; else +inf.
-inline double rel_entr(double x, double y) noexcept {
+template <class = void>
+double rel_entr(double x, double y) noexcept {
   if (x > 0.0 && y > 0.0) {
     return x * std::log(x / y);
   }
@@ -66,7 +68,8 @@ inline double rel_entr(double x, double y) noexcept {
 }
 
 /// p / np.sum(p).
-inline std::vector<double> normalised(span<const double> p) {
+template <class = void>
+std::vector<double> normalised(span<const double> p) {
   const double total = stats::detail::numpy_sum(p);
   std::vector<double> out(p.begin(), p.end());
   for (double& x : out) {
@@ -100,9 +103,10 @@ statistic_result binned_statistic(bin_table bins, bool fill, F&& f) {
 /// (scipy: NaN distance) this returns 0.
 /// Throws argument_error (mlguard.argument.size_mismatch), drift_error
 /// (mlguard.drift.empty_sample, mlguard.drift.bad_proportions).
-inline double jensen_shannon_value(span<const double> p, span<const double> q,
-                                   js_output output = js_output::distance,
-                                   log_base base = log_base::natural) {
+template <class = void>
+double jensen_shannon_value(span<const double> p, span<const double> q,
+                            js_output output = js_output::distance,
+                            log_base base = log_base::natural) {
   detail::check_proportions(p, q);
   const auto pn = detail::normalised(p);
   const auto qn = detail::normalised(q);
@@ -129,7 +133,8 @@ inline double jensen_shannon_value(span<const double> p, span<const double> q,
 /// normalising both to sum 1: scipy.stats.entropy(p, q). +inf when q has a
 /// zero where p has not (fill zeros first, as the binned forms do).
 /// Throws as jensen_shannon_value.
-inline double kl_value(span<const double> p, span<const double> q) {
+template <class = void>
+double kl_value(span<const double> p, span<const double> q) {
   detail::check_proportions(p, q);
   const auto pn = detail::normalised(p);
   const auto qn = detail::normalised(q);
@@ -145,7 +150,8 @@ inline double kl_value(span<const double> p, span<const double> q) {
 /// hellinger formula for categorical features; equals ‖√p − √q‖₂/√2 for
 /// vectors summing to 1). In [0, 1].
 /// Throws as jensen_shannon_value.
-inline double hellinger_value(span<const double> p, span<const double> q) {
+template <class = void>
+double hellinger_value(span<const double> p, span<const double> q) {
   detail::check_proportions(p, q);
   double bc = 0.0;
   for (std::size_t i = 0; i < p.size(); ++i) {
@@ -158,7 +164,8 @@ inline double hellinger_value(span<const double> p, span<const double> q) {
 /// Total variation distance ½ Σ |p − q| on proportions as given
 /// (numpy: 0.5 * np.sum(np.abs(p - q))). In [0, 1].
 /// Throws as jensen_shannon_value.
-inline double total_variation_value(span<const double> p, span<const double> q) {
+template <class = void>
+double total_variation_value(span<const double> p, span<const double> q) {
   detail::check_proportions(p, q);
   std::vector<double> terms(p.size());
   for (std::size_t i = 0; i < p.size(); ++i) {
@@ -170,7 +177,8 @@ inline double total_variation_value(span<const double> p, span<const double> q) 
 /// L-infinity distance max |p − q| on proportions as given (TFDV's
 /// categorical drift comparator). In [0, 1].
 /// Throws as jensen_shannon_value.
-inline double l_infinity_value(span<const double> p, span<const double> q) {
+template <class = void>
+double l_infinity_value(span<const double> p, span<const double> q) {
   detail::check_proportions(p, q);
   double worst = 0.0;
   for (std::size_t i = 0; i < p.size(); ++i) {
@@ -181,8 +189,9 @@ inline double l_infinity_value(span<const double> p, span<const double> q) {
 
 /// Jensen–Shannon over a bin table of raw proportions (not zero-filled, as
 /// Evidently's jensenshannon). Throws as jensen_shannon_value.
-inline statistic_result jensen_shannon(bin_table bins, js_output output = js_output::distance,
-                                       log_base base = log_base::natural) {
+template <class = void>
+statistic_result jensen_shannon(bin_table bins, js_output output = js_output::distance,
+                                log_base base = log_base::natural) {
   return detail::binned_statistic(std::move(bins), false,
                                   [&](span<const double> p, span<const double> q) {
                                     return jensen_shannon_value(p, q, output, base);
@@ -190,23 +199,27 @@ inline statistic_result jensen_shannon(bin_table bins, js_output output = js_out
 }
 
 /// KL(reference‖current) over a bin table, after zero filling (Evidently's kl_div).
-inline statistic_result kl_divergence(bin_table bins) {
-  return detail::binned_statistic(std::move(bins), true, kl_value);
+template <class = void>
+statistic_result kl_divergence(bin_table bins) {
+  return detail::binned_statistic(std::move(bins), true, kl_value<>);
 }
 
 /// Hellinger distance over a bin table of raw proportions.
-inline statistic_result hellinger(bin_table bins) {
-  return detail::binned_statistic(std::move(bins), false, hellinger_value);
+template <class = void>
+statistic_result hellinger(bin_table bins) {
+  return detail::binned_statistic(std::move(bins), false, hellinger_value<>);
 }
 
 /// Total variation distance over a bin table of raw proportions.
-inline statistic_result total_variation(bin_table bins) {
-  return detail::binned_statistic(std::move(bins), false, total_variation_value);
+template <class = void>
+statistic_result total_variation(bin_table bins) {
+  return detail::binned_statistic(std::move(bins), false, total_variation_value<>);
 }
 
 /// L-infinity distance over a bin table of raw proportions.
-inline statistic_result l_infinity(bin_table bins) {
-  return detail::binned_statistic(std::move(bins), false, l_infinity_value);
+template <class = void>
+statistic_result l_infinity(bin_table bins) {
+  return detail::binned_statistic(std::move(bins), false, l_infinity_value<>);
 }
 
 /// Jensen–Shannon of two numeric samples binned with `options` (raw
@@ -214,39 +227,44 @@ inline statistic_result l_infinity(bin_table bins) {
 /// this is Evidently's "jensenshannon" stattest.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
 /// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.invalid_option.
-inline statistic_result jensen_shannon(span<const double> reference, span<const double> current,
-                                       const binning_options& options = {},
-                                       js_output output = js_output::distance,
-                                       log_base base = log_base::natural) {
+template <class = void>
+statistic_result jensen_shannon(span<const double> reference, span<const double> current,
+                                const binning_options& options = {},
+                                js_output output = js_output::distance,
+                                log_base base = log_base::natural) {
   return jensen_shannon(bin_samples(reference, current, options), output, base);
 }
 
 /// KL(reference‖current) of two numeric samples binned with `options`, with
 /// zero-filled proportions (Evidently's kl_div with the evidently binning).
 /// Throws as jensen_shannon.
-inline statistic_result kl_divergence(span<const double> reference, span<const double> current,
-                                      const binning_options& options = {}) {
+template <class = void>
+statistic_result kl_divergence(span<const double> reference, span<const double> current,
+                               const binning_options& options = {}) {
   return kl_divergence(bin_samples(reference, current, options));
 }
 
 /// Hellinger distance of two numeric samples binned with `options` (raw proportions).
 /// Throws as jensen_shannon.
-inline statistic_result hellinger(span<const double> reference, span<const double> current,
-                                  const binning_options& options = {}) {
+template <class = void>
+statistic_result hellinger(span<const double> reference, span<const double> current,
+                           const binning_options& options = {}) {
   return hellinger(bin_samples(reference, current, options));
 }
 
 /// Total variation distance of two numeric samples binned with `options` (raw proportions).
 /// Throws as jensen_shannon.
-inline statistic_result total_variation(span<const double> reference, span<const double> current,
-                                        const binning_options& options = {}) {
+template <class = void>
+statistic_result total_variation(span<const double> reference, span<const double> current,
+                                 const binning_options& options = {}) {
   return total_variation(bin_samples(reference, current, options));
 }
 
 /// L-infinity distance of two numeric samples binned with `options` (raw proportions).
 /// Throws as jensen_shannon.
-inline statistic_result l_infinity(span<const double> reference, span<const double> current,
-                                   const binning_options& options = {}) {
+template <class = void>
+statistic_result l_infinity(span<const double> reference, span<const double> current,
+                            const binning_options& options = {}) {
   return l_infinity(bin_samples(reference, current, options));
 }
 

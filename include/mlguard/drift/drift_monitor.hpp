@@ -110,7 +110,8 @@ struct monitor_options {
 /// Threads: not synchronised. Use one monitor per thread and merge their
 /// snapshot() states on read (window_state::merge, evaluate), or the
 /// concurrent_monitor wrapper.
-class drift_monitor {
+template <class = void> // deferred: see core/json.hpp
+class basic_drift_monitor {
 public:
   /// Receives each closed window.
   using callback = std::function<void(const window_report&)>;
@@ -123,9 +124,8 @@ public:
   /// method the monitor cannot run on a feature of its kind — e.g. ks_2samp
   /// on a categorical feature, the message names it — or ks against
   /// references built without their sample).
-  template <class = void> // deferred: see core/json.hpp
-  drift_monitor(std::vector<feature_reference> references, monitor_options options,
-                callback on_window = {}, const clock_source& clock = system_clock::instance())
+  basic_drift_monitor(std::vector<feature_reference> references, monitor_options options,
+                      callback on_window = {}, const clock_source& clock = system_clock::instance())
       : refs_(std::move(references)), options_(std::move(options)),
         on_window_(std::move(on_window)), clock_(&clock) {
     if (refs_.empty()) {
@@ -218,10 +218,9 @@ public:
   /// (numeric) or present (categorical) value, and a categorical column
   /// when options.stat cannot run on categories (ks_2samp) and per_feature
   /// does not name it. Throws as the constructor.
-  template <class = void>
-  static drift_monitor from_table(const table& reference, monitor_options options,
-                                  callback on_window = {},
-                                  const clock_source& clock = system_clock::instance()) {
+  static basic_drift_monitor from_table(const table& reference, monitor_options options,
+                                        callback on_window = {},
+                                        const clock_source& clock = system_clock::instance()) {
     std::vector<feature_reference> refs;
     std::vector<std::string> skipped;
     for (const auto& c : reference) {
@@ -241,7 +240,7 @@ public:
         skipped.push_back(c.name());
       }
     }
-    drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
+    basic_drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
     m.unmonitored_ = std::move(skipped);
     return m;
   }
@@ -252,10 +251,10 @@ public:
   /// Throws argument_error (mlguard.argument.size_mismatch) when names and
   /// columns differ in number, and as the constructor.
   template <typename Derived>
-  static drift_monitor from_matrix(const Eigen::DenseBase<Derived>& reference,
-                                   const std::vector<std::string>& names, monitor_options options,
-                                   callback on_window = {},
-                                   const clock_source& clock = system_clock::instance()) {
+  static basic_drift_monitor from_matrix(const Eigen::DenseBase<Derived>& reference,
+                                         const std::vector<std::string>& names,
+                                         monitor_options options, callback on_window = {},
+                                         const clock_source& clock = system_clock::instance()) {
     if (names.size() != static_cast<std::size_t>(reference.cols())) {
       throw argument_error("size_mismatch", std::to_string(names.size()) + " names for " +
                                                 std::to_string(reference.cols()) + " columns");
@@ -270,7 +269,7 @@ public:
       refs.push_back(feature_reference::from_sample(name, column, options.bins,
                                                     keeps_sample(asked_method(options, name))));
     }
-    return drift_monitor(std::move(refs), std::move(options), std::move(on_window), clock);
+    return basic_drift_monitor(std::move(refs), std::move(options), std::move(on_window), clock);
   }
 
   /// A monitor whose references are the features of a dataset profile
@@ -283,9 +282,9 @@ public:
   /// it: the caller includes profile/dataset_profile.hpp, and loads a
   /// profile file with dataset_profile's own loader. Throws as the constructor.
   template <typename DatasetProfile>
-  static drift_monitor from_profile(const DatasetProfile& reference, monitor_options options,
-                                    callback on_window = {},
-                                    const clock_source& clock = system_clock::instance()) {
+  static basic_drift_monitor from_profile(const DatasetProfile& reference, monitor_options options,
+                                          callback on_window = {},
+                                          const clock_source& clock = system_clock::instance()) {
     return from_profile(reference, {}, std::move(options), std::move(on_window), clock);
   }
 
@@ -296,10 +295,10 @@ public:
   /// constructor and feature_reference::from_profile (wrong_kind for a
   /// vocabulary given to a numeric feature).
   template <typename DatasetProfile>
-  static drift_monitor from_profile(const DatasetProfile& reference,
-                                    const std::map<std::string, vocabulary>& vocabularies,
-                                    monitor_options options, callback on_window = {},
-                                    const clock_source& clock = system_clock::instance()) {
+  static basic_drift_monitor from_profile(const DatasetProfile& reference,
+                                          const std::map<std::string, vocabulary>& vocabularies,
+                                          monitor_options options, callback on_window = {},
+                                          const clock_source& clock = system_clock::instance()) {
     std::vector<feature_reference> refs;
     std::vector<std::string> skipped;
     for (const auto& name : reference.columns()) {
@@ -316,7 +315,7 @@ public:
         skipped.push_back(name);
       }
     }
-    drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
+    basic_drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
     m.unmonitored_ = std::move(skipped);
     return m;
   }
@@ -327,7 +326,6 @@ public:
   /// a categorical feature's code as a double, see the class comment).
   /// Time windows read the clock. Closes a window when the row completes it
   /// (the callback runs then). Never allocates or throws unless a window closes.
-  template <class = void>
   void observe(const double* row) {
     if (options_.window.kind == window_kind::tumbling_time) {
       observe_at(row, clock_->now());
@@ -338,7 +336,6 @@ public:
 
   /// observe() on a span. Throws argument_error (mlguard.argument.size_mismatch)
   /// when its size is not features().
-  template <class = void>
   void observe(span<const double> row) {
     check_width(row.size());
     observe(row.data());
@@ -367,7 +364,6 @@ public:
   /// current window's end closes it first; windows are aligned to the
   /// first row's time; empty time spans yield no window). For count
   /// windows `t` is ignored.
-  template <class = void>
   void observe_at(const double* row, timestamp t) {
     if (options_.window.kind == window_kind::tumbling_time) {
       advance_time(t);
@@ -377,7 +373,6 @@ public:
 
   /// Time windows: closes the current window when `clock` says its time is
   /// up, without a new row (call it from a timer). Returns true if a window closed.
-  template <class = void>
   bool poll() {
     if (options_.window.kind != window_kind::tumbling_time || !start_) {
       return false;
@@ -390,7 +385,6 @@ public:
   /// Closes the current window now, if it holds rows (count windows: a
   /// partial window; sliding: the last min(rows, size) rows). Returns true if
   /// a window was reported.
-  template <class = void>
   bool flush() {
     if (in_window_ == 0) {
       return false;
@@ -414,7 +408,6 @@ public:
 
   /// The current window's mergeable state (values included when the method
   /// needs them). Allocates.
-  template <class = void>
   window_state snapshot() const {
     window_state s;
     s.rows = in_window_;
@@ -442,7 +435,6 @@ public:
   /// snapshots of monitors with the same references and options), with
   /// index `index` and first/last row 0. Throws argument_error
   /// (mlguard.argument.size_mismatch) for a state of another shape.
-  template <class = void>
   window_report evaluate(const window_state& state, std::uint64_t index = 0) const {
     check_state(state);
     window_report w;
@@ -544,7 +536,6 @@ private:
     }
   }
 
-  template <class = void>
   void check_state(const window_state& s) const {
     if (s.features.size() != refs_.size()) {
       throw argument_error("size_mismatch",
@@ -586,7 +577,6 @@ private:
     }
   }
 
-  template <class = void>
   void add(const double* row) {
     const std::size_t width = refs_.size();
     const auto& w = options_.window;
@@ -627,7 +617,6 @@ private:
     }
   }
 
-  template <class = void>
   void advance_time(timestamp t) {
     detail::advance_time_window(start_, t, options_.window.duration, [this] {
       if (in_window_ > 0) {
@@ -636,7 +625,6 @@ private:
     });
   }
 
-  template <class = void>
   void close() {
     const std::size_t width = refs_.size();
     const bool sliding = options_.window.kind == window_kind::sliding_count;
@@ -695,6 +683,9 @@ private:
   std::uint64_t windows_ = 0;
   std::optional<timestamp> start_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using drift_monitor = basic_drift_monitor<>;
 
 } // namespace mlguard::drift
 

@@ -109,7 +109,8 @@ namespace detail {
 /// The aggregate verdict from the columns' verdicts: the columns evaluated
 /// (not skipped) and drifted, their share, and dataset drift when something
 /// was evaluated and the share is ≥ drift_share.
-inline void tally(drift_report& report, double drift_share) noexcept {
+template <class = void>
+void tally(drift_report& report, double drift_share) noexcept {
   report.drift_share = drift_share;
   report.drifted = 0;
   report.evaluated = 0;

@@ -54,17 +54,19 @@ namespace mlguard::drift {
 /// counts + 8·s bytes for the KS sample (s = finite reference values, or m
 /// from a profile; 0 when built with keep_sample = false); categorical,
 /// 16·bins of proportions and counts, plus the vocabulary's strings.
-class feature_reference {
+template <class = void> // deferred: see core/json.hpp
+class basic_feature_reference {
 public:
   /// From a training column. `keep_sample` = false drops the sorted sample
   /// (the monitor then cannot run KS). Throws drift_error:
   /// mlguard.drift.empty_sample (no finite value), mlguard.drift.invalid_option (bins = 0).
-  static feature_reference from_sample(std::string name, span<const double> values,
-                                       std::size_t bins = default_bins, bool keep_sample = true) {
+  static basic_feature_reference from_sample(std::string name, span<const double> values,
+                                             std::size_t bins = default_bins,
+                                             bool keep_sample = true) {
     if (bins == 0) {
       throw drift_error("invalid_option", "bins must be at least 1");
     }
-    feature_reference r;
+    basic_feature_reference r;
     r.name_ = std::move(name);
     std::vector<double> finite;
     finite.reserve(values.size());
@@ -105,9 +107,9 @@ public:
   /// Throws drift_error: mlguard.drift.empty_sample (no finite or present
   /// value), mlguard.drift.invalid_option (bins = 0 or ks_points = 0).
   template <typename FeatureProfile>
-  static feature_reference from_profile(std::string name, const FeatureProfile& profile,
-                                        std::size_t bins = default_bins,
-                                        std::size_t ks_points = 1000) {
+  static basic_feature_reference from_profile(std::string name, const FeatureProfile& profile,
+                                              std::size_t bins = default_bins,
+                                              std::size_t ks_points = 1000) {
     if (bins == 0 || ks_points == 0) {
       throw drift_error("invalid_option", "bins and ks_points must be at least 1");
     }
@@ -122,7 +124,7 @@ public:
       throw drift_error("empty_sample",
                         "the profile of feature '" + name + "' has no finite values");
     }
-    feature_reference r;
+    basic_feature_reference r;
     r.name_ = std::move(name);
     r.from_profile_ = true;
     r.missing_ = profile.missing_count();
@@ -163,15 +165,17 @@ public:
   /// neither V nor V + 1), mlguard.argument.duplicate_category; drift_error:
   /// mlguard.drift.bad_proportions (a negative, NaN or infinite count),
   /// mlguard.drift.empty_sample (the counts sum to 0).
-  static feature_reference from_categories(std::string name, std::vector<std::string> categories,
-                                           std::vector<double> counts, std::uint64_t missing = 0) {
+  static basic_feature_reference from_categories(std::string name,
+                                                 std::vector<std::string> categories,
+                                                 std::vector<double> counts,
+                                                 std::uint64_t missing = 0) {
     const std::size_t v = categories.size();
     if (counts.size() != v && counts.size() != v + 1) {
       throw argument_error("size_mismatch", std::to_string(counts.size()) + " counts for " +
                                                 std::to_string(v) + " categories of feature '" +
                                                 name + "' (expected V or V + 1)");
     }
-    feature_reference r;
+    basic_feature_reference r;
     r.name_ = std::move(name);
     r.kind_ = column_kind::categorical;
     r.vocab_ = mlguard::vocabulary(std::move(categories));
@@ -200,8 +204,8 @@ public:
   /// A categorical reference from a training column's codes into `vocab`:
   /// missing_code is missing, any other code outside [0, V) counts as
   /// "other". Throws as from_categories (empty_sample when every code is missing).
-  static feature_reference from_codes(std::string name, const mlguard::vocabulary& vocab,
-                                      span<const std::int32_t> codes) {
+  static basic_feature_reference from_codes(std::string name, const mlguard::vocabulary& vocab,
+                                            span<const std::int32_t> codes) {
     std::vector<double> counts(vocab.size() + 1, 0.0);
     std::uint64_t missing = 0;
     for (auto code : codes) {
@@ -223,8 +227,8 @@ public:
   /// longer exact). Throws drift_error: mlguard.drift.wrong_kind (a numeric
   /// profile), mlguard.drift.empty_sample (no present value).
   template <typename FeatureProfile>
-  static feature_reference from_profile(std::string name, const FeatureProfile& profile,
-                                        const mlguard::vocabulary& vocab) {
+  static basic_feature_reference from_profile(std::string name, const FeatureProfile& profile,
+                                              const mlguard::vocabulary& vocab) {
     if (profile.kind() != column_kind::categorical) {
       throw drift_error("wrong_kind", "feature '" + name +
                                           "' is numeric; a vocabulary aligns categorical profiles");
@@ -238,7 +242,7 @@ public:
       known += c;
     }
     counts[vocab.size()] = static_cast<double>(frequencies.total_weight() - known);
-    feature_reference r =
+    basic_feature_reference r =
         from_categories(std::move(name), vocab.names(), std::move(counts), profile.missing_count());
     r.from_profile_ = true;
     return r;
@@ -344,6 +348,9 @@ private:
   bool from_profile_ = false;
   bool few_values_ = false;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using feature_reference = basic_feature_reference<>;
 
 } // namespace mlguard::drift
 

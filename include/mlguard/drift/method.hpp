@@ -91,7 +91,8 @@ inline const char* to_string(method m) noexcept {
 /// Parses a method name: to_string's names, and Evidently's stattest names
 /// ("ks", "cvm", "mannwhitney", "jensenshannon", "kl_div", "TVD", "chisquare",
 /// "z"). Throws drift_error (mlguard.drift.invalid_option).
-inline method method_from_string(std::string_view name) {
+template <class = void>
+method method_from_string(std::string_view name) {
   for (const auto& entry : detail::method_names) {
     if (name == entry.name) {
       return entry.value;
@@ -112,7 +113,8 @@ inline method method_from_string(std::string_view name) {
 
 /// True for the methods that yield a p-value (a column drifts when p < threshold);
 /// the others yield a distance (a column drifts when distance ≥ threshold), as in Evidently.
-inline bool has_p_value(method m) noexcept {
+template <class = void>
+bool has_p_value(method m) noexcept {
   switch (m) {
   case method::ks_2samp:
   case method::cramer_von_mises_2samp:
@@ -127,14 +129,18 @@ inline bool has_p_value(method m) noexcept {
 }
 
 /// Evidently's default threshold: 0.05 for p-values, 0.1 for distances.
-inline double default_threshold(method m) noexcept { return has_p_value(m) ? 0.05 : 0.1; }
+template <class = void>
+double default_threshold(method m) noexcept {
+  return has_p_value(m) ? 0.05 : 0.1;
+}
 
 /// True when `m` can run on a column of `kind`. Order-based methods (ks, cvm,
 /// mannwhitney, wasserstein*, energy) need numbers; the others take categories,
 /// and numeric columns through binning (psi, jensenshannon, kl, hellinger, tvd,
 /// linf) or by treating each distinct value as a category (chisquare,
 /// chi2_contingency, ztest — Evidently does this for numeric columns with ≤ 5 values).
-inline bool applies_to(method m, column_kind kind) noexcept {
+template <class = void>
+bool applies_to(method m, column_kind kind) noexcept {
   switch (m) {
   case method::ks_2samp:
   case method::cramer_von_mises_2samp:
@@ -154,8 +160,8 @@ inline bool applies_to(method m, column_kind kind) noexcept {
 /// reference ≤ 1000 values → numeric with > 5 distinct: ks; otherwise chisquare
 /// when > 2 distinct, else ztest. Reference > 1000 values → numeric with > 5
 /// distinct: wasserstein_norm; otherwise jensenshannon.
-inline method default_method(column_kind kind, std::size_t n_reference,
-                             std::size_t n_distinct) noexcept {
+template <class = void>
+method default_method(column_kind kind, std::size_t n_reference, std::size_t n_distinct) noexcept {
   const bool numeric_many = kind == column_kind::numeric && n_distinct > 5;
   if (n_reference <= 1000) {
     if (numeric_many) {

@@ -15,7 +15,8 @@ namespace mlguard::drift {
 
 /// True when the streaming monitor can run `m` on a numeric feature
 /// (statistics over the fixed reference bins, KS over the samples, or automatic).
-inline bool monitor_supports(method m) noexcept {
+template <class = void>
+bool monitor_supports(method m) noexcept {
   switch (m) {
   case method::automatic:
   case method::ks_2samp:
@@ -37,7 +38,8 @@ inline bool monitor_supports(method m) noexcept {
 /// counts (psi, jensen_shannon, kl_divergence, hellinger, total_variation,
 /// l_infinity, chi_square, chi2_contingency, z_test) or automatic — not
 /// ks_2samp, which needs an order.
-inline bool monitor_supports(method m, column_kind kind) noexcept {
+template <class = void>
+bool monitor_supports(method m, column_kind kind) noexcept {
   if (kind == column_kind::numeric) {
     return monitor_supports(m);
   }
@@ -57,7 +59,8 @@ inline bool monitor_supports(method m, column_kind kind) noexcept {
 ///   the categories the reference holds. compare() counts those of both
 ///   samples, so the two differ only when a window adds categories across
 ///   that 2-category line.
-inline method monitor_method(method m, const feature_reference& ref) noexcept {
+template <class = void>
+method monitor_method(method m, const feature_reference& ref) noexcept {
   if (m != method::automatic) {
     return m;
   }

@@ -103,7 +103,8 @@ void to_json(json& j, const performance_report& r) {
 /// scratch for the AUC ranks + 24·(2·pending_capacity rounded up to a
 /// power of two) for the pending table; constant while streaming.
 /// Threads: not synchronised (one tracker per thread).
-class performance_tracker {
+template <class = void> // deferred: see core/json.hpp
+class basic_performance_tracker {
 public:
   /// Receives each closed window.
   using window_callback = std::function<void(const performance_report&)>;
@@ -112,8 +113,8 @@ public:
 
   /// Throws drift_error (mlguard.drift.invalid_option) when window or
   /// pending_capacity is 0 or the decision threshold is not finite.
-  explicit performance_tracker(performance_options options, window_callback on_window = {},
-                               error_callback on_error = {})
+  explicit basic_performance_tracker(performance_options options, window_callback on_window = {},
+                                     error_callback on_error = {})
       : options_(options), on_window_(std::move(on_window)), on_error_(std::move(on_error)),
         pending_(options.pending_capacity) {
     if (options_.window == 0) {
@@ -278,6 +279,9 @@ private:
   std::uint64_t unmatched_ = 0;
   std::uint64_t windows_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using performance_tracker = basic_performance_tracker<>;
 
 } // namespace mlguard::drift
 

@@ -22,7 +22,8 @@
 namespace mlguard::drift {
 
 namespace detail {
-inline void check_same_size(span<const double> p, span<const double> q) {
+template <class = void>
+void check_same_size(span<const double> p, span<const double> q) {
   if (p.size() != q.size()) {
     throw argument_error("size_mismatch", "proportion vectors of sizes " +
                                               std::to_string(p.size()) + " and " +
@@ -39,7 +40,8 @@ inline void check_same_size(span<const double> p, span<const double> q) {
 /// left to right as Evidently's psi does.
 /// Throws argument_error (mlguard.argument.size_mismatch) when the sizes
 /// differ, drift_error (mlguard.drift.empty_sample) when they are empty.
-inline double psi_value(span<const double> reference, span<const double> current) {
+template <class = void>
+double psi_value(span<const double> reference, span<const double> current) {
   detail::check_same_size(reference, current);
   double sum = 0.0;
   for (std::size_t i = 0; i < reference.size(); ++i) {
@@ -52,7 +54,8 @@ inline double psi_value(span<const double> reference, span<const double> current
 /// array (fill_zero_proportions, Evidently's rule), then psi_value. The
 /// result's bins are the filled proportions actually used.
 /// Throws as psi_value.
-inline statistic_result psi(bin_table bins) {
+template <class = void>
+statistic_result psi(bin_table bins) {
   const bool filled_ref = fill_zero_proportions(bins.reference);
   const bool filled_cur = fill_zero_proportions(bins.current);
   bins.zero_filled = filled_ref || filled_cur;
@@ -67,21 +70,24 @@ inline statistic_result psi(bin_table bins) {
 /// matching its published numbers).
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
 /// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.invalid_option.
-inline statistic_result psi(span<const double> reference, span<const double> current,
-                            const binning_options& options = {}) {
+template <class = void>
+statistic_result psi(span<const double> reference, span<const double> current,
+                     const binning_options& options = {}) {
   return psi(bin_samples(reference, current, options));
 }
 
 /// PSI of `current` against precomputed quantile bins of the reference.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
-inline statistic_result psi(const reference_bins& bins, span<const double> current) {
+template <class = void>
+statistic_result psi(const reference_bins& bins, span<const double> current) {
   return psi(bins.table(current));
 }
 
 /// The PSI value alone against precomputed bins, without allocating when
 /// the bins are at most 64 (the monitoring hot path); equals psi(bins, current).statistic.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
-inline double psi_value(const reference_bins& bins, span<const double> current) {
+template <class = void>
+double psi_value(const reference_bins& bins, span<const double> current) {
   constexpr std::size_t max_stack_bins = 64;
   if (bins.size() > max_stack_bins) {
     return psi(bins, current).statistic;

@@ -61,8 +61,8 @@ namespace detail {
 /// infinite statistic with a p-value decides (chi_square with a category
 /// the reference lacks: inf and p = 0, as scipy). `method` names the
 /// statistic, `subject` what it ran on ("these samples", "this window").
-inline std::string undecided_reason(const char* method, const statistic_result& r,
-                                    const char* subject) {
+template <class = void>
+std::string undecided_reason(const char* method, const statistic_result& r, const char* subject) {
   if (std::isnan(r.statistic) || (r.p_value && std::isnan(*r.p_value))) {
     return std::string(method) + " is undefined (NaN) for " + subject + "; choose another method";
   }

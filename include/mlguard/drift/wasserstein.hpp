@@ -22,7 +22,8 @@ namespace mlguard::drift {
 
 namespace detail {
 
-inline void check_finite_sample(span<const double> x, const char* which) {
+template <class = void>
+void check_finite_sample(span<const double> x, const char* which) {
   check_sample(x, which);
   for (double v : x) {
     if (std::isinf(v)) {
@@ -41,7 +42,8 @@ inline void check_finite_sample(span<const double> x, const char* which) {
 /// skips with the reason.
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
 /// mlguard.drift.non_finite (±inf; scipy would return inf or NaN).
-inline statistic_result wasserstein(span<const double> reference, span<const double> current) {
+template <class = void>
+statistic_result wasserstein(span<const double> reference, span<const double> current) {
   detail::check_finite_sample(reference, "reference");
   detail::check_finite_sample(current, "current");
   statistic_result r;
@@ -57,7 +59,8 @@ inline statistic_result wasserstein(span<const double> reference, span<const dou
 /// overflows (values past ±1e154 square past DBL_MAX), both are computed on
 /// the samples scaled by a power of two, so the ratio is right; it is +inf
 /// only when the true ratio exceeds DBL_MAX. Throws as wasserstein.
-inline statistic_result wasserstein_norm(span<const double> reference, span<const double> current) {
+template <class = void>
+statistic_result wasserstein_norm(span<const double> reference, span<const double> current) {
   detail::check_finite_sample(reference, "reference");
   detail::check_finite_sample(current, "current");
   statistic_result r;
@@ -94,7 +97,8 @@ inline statistic_result wasserstein_norm(span<const double> reference, span<cons
 /// The energy distance of reference and current: scipy.stats.energy_distance,
 /// finite for all finite samples (also near ±1e308, where scipy gives NaN
 /// or inf). Throws as wasserstein.
-inline statistic_result energy(span<const double> reference, span<const double> current) {
+template <class = void>
+statistic_result energy(span<const double> reference, span<const double> current) {
   detail::check_finite_sample(reference, "reference");
   detail::check_finite_sample(current, "current");
   statistic_result r;

@@ -42,7 +42,8 @@ inline const char* to_string(window_kind k) noexcept {
 
 /// A window policy. `size` is also the capacity every per-feature buffer is
 /// allocated with up front, so it bounds the monitor's memory.
-struct window_options {
+template <class = void> // deferred: see core/json.hpp
+struct basic_window_options {
   window_kind kind = window_kind::tumbling_count;
   /// Rows per window (count windows), or the most rows a time window holds:
   /// a time window that fills up closes early, so no row is ever dropped.
@@ -53,16 +54,16 @@ struct window_options {
   std::chrono::nanoseconds duration{0};
 
   /// Disjoint windows of `rows` rows.
-  static window_options tumbling(std::size_t rows) {
-    window_options w;
+  static basic_window_options tumbling(std::size_t rows) {
+    basic_window_options w;
     w.kind = window_kind::tumbling_count;
     w.size = rows;
     w.step = rows;
     return w;
   }
   /// Windows of `length` of clock time, each holding at most `capacity` rows.
-  static window_options tumbling_time(std::chrono::nanoseconds length, std::size_t capacity) {
-    window_options w;
+  static basic_window_options tumbling_time(std::chrono::nanoseconds length, std::size_t capacity) {
+    basic_window_options w;
     w.kind = window_kind::tumbling_time;
     w.size = capacity;
     w.step = capacity;
@@ -70,8 +71,8 @@ struct window_options {
     return w;
   }
   /// The last `rows` rows, evaluated every `every` rows.
-  static window_options sliding(std::size_t rows, std::size_t every) {
-    window_options w;
+  static basic_window_options sliding(std::size_t rows, std::size_t every) {
+    basic_window_options w;
     w.kind = window_kind::sliding_count;
     w.size = rows;
     w.step = every;
@@ -93,6 +94,9 @@ struct window_options {
     }
   }
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using window_options = basic_window_options<>;
 
 /// Where a closed window lies in its stream. Every windowed result derives
 /// from it (window_report, performance_report), so a window's number, rows

@@ -39,13 +39,14 @@ struct feature_window_state {
 /// references produce states that merge into the state of the union of
 /// their rows: counts add exactly, the value samples concatenate (KS is
 /// order-free), so the merged evaluation equals one monitor seeing all rows.
-struct window_state {
+template <class = void> // deferred: see core/json.hpp
+struct basic_window_state {
   std::uint64_t rows = 0;
   std::vector<feature_window_state> features;
 
   /// Folds `other` in. Throws argument_error (mlguard.argument.size_mismatch)
   /// when the states come from monitors with different features or bins.
-  void merge(const window_state& other) {
+  void merge(const basic_window_state& other) {
     if (other.features.size() != features.size()) {
       throw argument_error("size_mismatch", "window states of " + std::to_string(features.size()) +
                                                 " and " + std::to_string(other.features.size()) +
@@ -69,6 +70,9 @@ struct window_state {
     }
   }
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using window_state = basic_window_state<>;
 
 } // namespace mlguard::drift
 

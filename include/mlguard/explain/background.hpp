@@ -23,7 +23,8 @@ inline constexpr document_format background_format{"mlguard.explanation_backgrou
 /// The training means of a linear model's input features (after every
 /// preprocessing stage), one per name, and the rows they were measured on.
 /// Empty (no names): no background, nothing to explain with.
-struct background {
+template <class = void> // deferred: see core/json.hpp
+struct basic_background {
   /// The model stage's input features, in order.
   std::vector<std::string> features;
   /// Their means over the training rows that score.
@@ -34,7 +35,6 @@ struct background {
   bool empty() const noexcept { return features.empty(); }
 
   /// {"format", "format_version", "features", "mean", "rows"}.
-  template <class = void> // deferred: see core/json.hpp
   json to_json() const {
     json j = new_document(background_format);
     j["features"] = features;
@@ -45,11 +45,10 @@ struct background {
   /// Reads what to_json wrote. Throws format_error (mlguard.format.corrupt,
   /// wrong_kind, newer_version, unknown_field; corrupt also when the two
   /// lists differ in length).
-  template <class = void>
-  static background from_json(const json& doc, std::string_view source = "background") {
+  static basic_background from_json(const json& doc, std::string_view source = "background") {
     const auto r = json_reader::document(doc, background_format, std::string(source),
                                          {"features", "mean", "rows"});
-    background b;
+    basic_background b;
     b.features = r.texts("features");
     b.mean = r.numbers("mean");
     b.rows =
@@ -60,6 +59,9 @@ struct background {
     return b;
   }
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using background = basic_background<>;
 
 } // namespace mlguard::explain
 

@@ -59,13 +59,15 @@ namespace detail {
 
 // Stages whose output column j is computed from input column j alone (taps
 // that impute or clip by the schema's policies included).
-inline bool is_columnwise(std::string_view kind) noexcept {
+template <class = void>
+bool is_columnwise(std::string_view kind) noexcept {
   return kind == "imputer" || kind == "standard_scaler" || kind == "min_max_scaler" ||
          kind == "robust_scaler" || kind == "clipper" || kind == "validation_tap" ||
          kind == "monitoring_tap";
 }
 
-inline bool is_linear(std::string_view kind) noexcept {
+template <class = void>
+bool is_linear(std::string_view kind) noexcept {
   return kind == "linear_regression" || kind == "logistic_regression";
 }
 
@@ -245,14 +247,14 @@ background measure_background(const Pipeline& fitted, const Eigen::Ref<const Eig
 
 /// Exact contributions of a linear or logistic pipeline's input features to
 /// its margin (see the top of this header for the formula and the tracing).
-class linear_explainer {
+template <class = void> // deferred: see core/json.hpp
+class basic_linear_explainer {
 public:
   /// From a fitted pipeline document and the background measured for it.
   /// Throws explain_error (unsupported_model, unsupported_stage;
   /// background_mismatch when `bg` names other features than the model
   /// stage reads), and as dynamic_pipeline::from_json.
-  template <class = void> // deferred: see core/json.hpp
-  static linear_explainer
+  static basic_linear_explainer
   from_document(const json& fitted_pipeline, const background& bg,
                 const pipeline::stage_registry& stages = pipeline::builtin_stages()) {
     auto plan = detail::plan_of(fitted_pipeline, stages);
@@ -263,7 +265,7 @@ public:
               " features; the model reads " + std::to_string(plan.model_inputs.size()) +
               (bg.features.size() == plan.model_inputs.size() ? " under other names" : ""));
     }
-    linear_explainer e;
+    basic_linear_explainer e;
     if (!plan.preprocessing.is_null()) {
       e.prep_.emplace(pipeline::dynamic_pipeline::from_json(plan.preprocessing, stages));
     }
@@ -285,7 +287,7 @@ public:
   }
   /// From a fitted pipeline object (anything with to_json()).
   template <typename Pipeline>
-  static linear_explainer of(const Pipeline& fitted, const background& bg) {
+  static basic_linear_explainer of(const Pipeline& fitted, const background& bg) {
     return from_document(fitted.to_json(), bg);
   }
 
@@ -407,7 +409,7 @@ private:
   // keeps a branch-free sorted list; beyond, it inserts with branches.
   static constexpr std::size_t fast_top_features = 255;
 
-  linear_explainer() = default;
+  basic_linear_explainer() = default;
 
   // The model's inputs for row `in`, into z_.
   pipeline::row_status transform(const double* in) noexcept {
@@ -444,6 +446,9 @@ private:
   std::vector<double> c_;
   std::vector<double> abs_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using linear_explainer = basic_linear_explainer<>;
 
 } // namespace mlguard::explain
 

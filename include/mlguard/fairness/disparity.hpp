@@ -61,7 +61,8 @@ struct fairness_threshold {
 /// "<prefix>.<disparity>": the name of a disparity as a registry metric
 /// (metric_entries) and as a rollback signal (rollback/fairness_signals.hpp),
 /// e.g. "fairness.zone.demographic_parity_difference".
-inline std::string metric_name(disparity d, std::string_view prefix) {
+template <class = void>
+std::string metric_name(disparity d, std::string_view prefix) {
   std::string s(prefix);
   s.append(".").append(to_string(d));
   return s;

@@ -110,7 +110,8 @@ struct fairness_monitor_options {
 };
 
 /// Group fairness over windows of labelled predictions (see the header comment).
-class fairness_monitor {
+template <class = void> // deferred: see core/json.hpp
+class basic_fairness_monitor {
 public:
   /// Receives each closed window (the monitor's own; copy it to keep it).
   using callback = std::function<void(const fairness_window&)>;
@@ -119,9 +120,8 @@ public:
   /// more than 2³¹ − 1 groups, a threshold that is not finite or a zero
   /// pending capacity; drift_error (mlguard.drift.invalid_option) for a bad
   /// window (window_options::validate).
-  template <class = void> // deferred: see core/json.hpp
-  explicit fairness_monitor(fairness_monitor_options options, callback on_window = {},
-                            const clock_source& clock = system_clock::instance())
+  explicit basic_fairness_monitor(fairness_monitor_options options, callback on_window = {},
+                                  const clock_source& clock = system_clock::instance())
       : options_(std::move(options)), on_window_(std::move(on_window)), clock_(&clock),
         pending_(options_.pending_capacity) {
     if (options_.groups.empty()) {
@@ -364,6 +364,9 @@ private:
   std::uint64_t unmatched_ = 0;
   std::uint64_t windows_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using fairness_monitor = basic_fairness_monitor<>;
 
 } // namespace mlguard::fairness
 

@@ -136,7 +136,8 @@ struct fairness_metrics {
 };
 
 /// The value of disparity `d` in `m` (unset when undefined there).
-inline std::optional<double> value_of(const fairness_metrics& m, disparity d) noexcept {
+template <class = void>
+std::optional<double> value_of(const fairness_metrics& m, disparity d) noexcept {
   switch (d) {
   case disparity::demographic_parity_ratio:
     return m.demographic_parity_ratio;
@@ -157,7 +158,8 @@ inline std::optional<double> value_of(const fairness_metrics& m, disparity d) no
 /// Fills each group's rates and the disparities of `m` from its groups'
 /// counts (rows, groups_present included). Never allocates or throws: the
 /// windowed monitor runs it when a window closes.
-inline void summarise(fairness_metrics& m, undefined_rate undefined_rates) noexcept {
+template <class = void>
+void summarise(fairness_metrics& m, undefined_rate undefined_rates) noexcept {
   m.undefined_rates = undefined_rates;
   m.rows = 0;
   m.groups_present = 0;
@@ -218,8 +220,9 @@ namespace detail {
 
 // The class of a prediction (a score through the threshold, or a 0/1 class);
 // false when it is neither a valid score nor a class. Never throws.
-inline bool predicted_class(double prediction, const std::optional<double>& threshold,
-                            bool& out) noexcept {
+template <class = void>
+bool predicted_class(double prediction, const std::optional<double>& threshold,
+                     bool& out) noexcept {
   if (threshold) {
     if (std::isnan(prediction)) {
       return false;
@@ -234,7 +237,8 @@ inline bool predicted_class(double prediction, const std::optional<double>& thre
   return true;
 }
 
-inline std::string number_text(double v) {
+template <class = void>
+std::string number_text(double v) {
   json j = json_number(v);
   return j.dump();
 }

@@ -54,8 +54,9 @@ namespace mlguard::io {
 /// cannot be one, max_columns 0 or chunk_rows 0.
 /// Memory: the table, the text of the first chunk's cells while their kinds
 /// are open, and one block of `text` at a time.
-inline table parse_csv(std::string_view text, std::string_view source = "<csv>",
-                       const csv_options& options = {}) {
+template <class = void>
+table parse_csv(std::string_view text, std::string_view source = "<csv>",
+                const csv_options& options = {}) {
   return csv_reader(std::make_unique<string_source>(text, std::string(source)), options).read_all();
 }
 
@@ -67,14 +68,16 @@ inline table parse_csv(std::string_view text, std::string_view source = "<csv>",
 /// io/gzip_source.hpp reads it. Throws io_error (mlguard.io.open_failed,
 /// read_failed) when the file cannot be read, and parse_csv's errors naming
 /// the file and line.
-inline table read_csv(const std::string& path, const csv_options& options = {}) {
+template <class = void>
+table read_csv(const std::string& path, const csv_options& options = {}) {
   return csv_reader(path, options).read_all();
 }
 
 /// Reads CSV from `source` into a table (see parse_csv for the rules), e.g.
 /// read_csv(io::open_input(path)) for a file that may be gzip-compressed.
 /// Throws as parse_csv, and the source's errors.
-inline table read_csv(std::unique_ptr<byte_source> source, const csv_options& options = {}) {
+template <class = void>
+table read_csv(std::unique_ptr<byte_source> source, const csv_options& options = {}) {
   return csv_reader(std::move(source), options).read_all();
 }
 

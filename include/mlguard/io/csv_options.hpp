@@ -18,7 +18,8 @@ namespace mlguard::io {
 /// Accepts surrounding spaces/tabs, a leading '+', "inf"/"infinity" and
 /// "nan" in any case. Returns false when the field is not entirely a number.
 /// An empty field is not a number (it is a missing value; see read_csv).
-inline bool parse_number(std::string_view field, double& out) noexcept {
+template <class = void>
+bool parse_number(std::string_view field, double& out) noexcept {
   while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) {
     field.remove_prefix(1);
   }

@@ -17,14 +17,16 @@ namespace mlguard::pipeline {
 /// of the training data (numpy.quantile, method "linear", NaN ignored), or
 /// bounds given up front, e.g. a schema's domain (fit then learns nothing).
 /// NaN passes through unchanged; ±Inf is clipped to the bounds.
-class clipper : public detail::columnwise<clipper> {
+template <class = void> // deferred: see core/json.hpp
+class basic_clipper : public detail::columnwise<basic_clipper<>> {
 public:
   static constexpr std::string_view kind = "clipper";
 
   /// Learns bounds at the quantiles q_low and q_high (in [0, 1]) of `columns`
   /// (empty: all). Throws pipeline_error (mlguard.pipeline.invalid_option) unless
   /// 0 <= q_low <= q_high <= 1.
-  explicit clipper(std::vector<std::string> columns = {}, double q_low = 0.01, double q_high = 0.99)
+  explicit basic_clipper(std::vector<std::string> columns = {}, double q_low = 0.01,
+                         double q_high = 0.99)
       : columnwise(std::move(columns)), q_low_(q_low), q_high_(q_high) {
     if (!(0 <= q_low && q_low <= q_high && q_high <= 1)) {
       throw pipeline_error("invalid_option", "clipper: need 0 <= q_low <= q_high <= 1");
@@ -35,9 +37,8 @@ public:
   /// Throws argument_error (mlguard.argument.size_mismatch) when the three lists differ in
   /// length, pipeline_error (mlguard.pipeline.invalid_option) when a lower bound is above its
   /// upper.
-  template <class = void>
-  static clipper domain(std::vector<std::string> columns, std::vector<double> lower,
-                        std::vector<double> upper) {
+  static basic_clipper domain(std::vector<std::string> columns, std::vector<double> lower,
+                              std::vector<double> upper) {
     if (columns.empty() || lower.size() != columns.size() || upper.size() != columns.size()) {
       throw argument_error("size_mismatch", "clipper::domain: one lower and one upper bound "
                                             "per named column");
@@ -47,7 +48,7 @@ public:
         throw pipeline_error("invalid_option", "clipper::domain: lower bound above upper bound");
       }
     }
-    clipper c(std::move(columns));
+    basic_clipper c(std::move(columns));
     c.learned_ = false;
     c.lower_ = std::move(lower);
     c.upper_ = std::move(upper);
@@ -57,7 +58,6 @@ public:
 
   /// Learns the bounds (quantile mode) or checks the width (domain mode).
   /// Throws pipeline_error (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column).
-  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     if (!learned_) {
@@ -83,7 +83,6 @@ public:
   const std::vector<double>& upper() const noexcept { return upper_; }
 
   /// {"columns", "mode" ("quantile" or "domain"), "quantiles", "lower", "upper"}.
-  template <class = void>
   json to_json() const {
     json j = base_json();
     j["mode"] = learned_ ? "quantile" : "domain";
@@ -93,11 +92,11 @@ public:
     return j;
   }
   /// Restores a fitted clipper. Throws as standard_scaler::from_json.
-  template <class = void>
-  static clipper from_json(const json_reader& params, const std::vector<std::string>& names_in) {
+  static basic_clipper from_json(const json_reader& params,
+                                 const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "mode", "quantiles", "lower", "upper"});
     const auto q = detail::read_numbers(params, "quantiles", 2);
-    clipper c({}, q[0], q[1]);
+    basic_clipper c({}, q[0], q[1]);
     const auto& mode = params.text("mode");
     if (mode != "quantile" && mode != "domain") {
       params.fail("mode", "expected \"quantile\" or \"domain\"");
@@ -117,6 +116,9 @@ private:
   std::vector<double> lower_;
   std::vector<double> upper_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using clipper = basic_clipper<>;
 
 } // namespace mlguard::pipeline
 

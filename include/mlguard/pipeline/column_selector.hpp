@@ -19,18 +19,18 @@ namespace mlguard::pipeline {
 
 /// Selects and reorders columns by name: the output is exactly `columns`, in
 /// that order (a column may appear twice). Stateless: it has no fit.
-class column_selector {
+template <class = void> // deferred: see core/json.hpp
+class basic_column_selector {
 public:
   static constexpr std::string_view kind = "column_selector";
 
   /// Outputs `columns` in this order.
-  explicit column_selector(std::vector<std::string> columns = {}) {
+  explicit basic_column_selector(std::vector<std::string> columns = {}) {
     subset_.columns = std::move(columns);
   }
 
   /// Resolves the names. Throws pipeline_error (mlguard.pipeline.unknown_feature),
   /// and pipeline_error (mlguard.pipeline.invalid_option) when no column is selected.
-  template <class = void> // deferred: see core/json.hpp
   void bind(const std::vector<std::string>& names_in) {
     if (subset_.columns.empty()) {
       throw pipeline_error("invalid_option", "column_selector: select at least one column");
@@ -44,7 +44,6 @@ public:
   std::vector<std::string> feature_names_out() const { return subset_.columns; }
 
   /// Batch transform. Throws pipeline_error (mlguard.pipeline.width_mismatch).
-  template <class = void>
   void transform(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::Ref<Eigen::MatrixXd> out,
                  span<row_status> /*status*/) const {
     detail::check_width(static_cast<std::size_t>(in.cols()), input_width(), kind);
@@ -64,18 +63,16 @@ public:
   }
 
   /// {"columns"}.
-  template <class = void>
   json to_json() const {
     json j = json::object();
     j["columns"] = subset_.columns;
     return j;
   }
   /// Throws format_error (corrupt, unknown_field), pipeline_error (unknown_feature).
-  template <class = void>
-  static column_selector from_json(const json_reader& params,
-                                   const std::vector<std::string>& names_in) {
+  static basic_column_selector from_json(const json_reader& params,
+                                         const std::vector<std::string>& names_in) {
     params.allow_fields({"columns"});
-    column_selector s(params.texts("columns"));
+    basic_column_selector s(params.texts("columns"));
     s.bind(names_in);
     return s;
   }
@@ -83,6 +80,9 @@ public:
 private:
   detail::column_subset subset_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using column_selector = basic_column_selector<>;
 
 } // namespace mlguard::pipeline
 

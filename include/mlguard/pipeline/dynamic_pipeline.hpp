@@ -30,7 +30,8 @@ namespace mlguard::pipeline {
 /// outputs; each stage is called through one virtual call per row.
 ///
 /// Threads: like static_pipeline<...>, one object per thread (copies are deep).
-class dynamic_pipeline {
+template <class = void> // deferred: see core/json.hpp
+class basic_dynamic_pipeline {
 public:
   /// The document's identity: "mlguard.pipeline", version 1 (as static_pipeline's).
   static constexpr document_format format = pipeline_format;
@@ -39,12 +40,11 @@ public:
   /// Throws format_error (mlguard.format.corrupt, wrong_kind, newer_version,
   /// unknown_field), pipeline_error (mlguard.pipeline.unknown_stage,
   /// width_mismatch, unknown_feature).
-  template <class = void> // deferred: see core/json.hpp
-  static dynamic_pipeline from_json(const json& doc,
-                                    const stage_registry& registry = builtin_stages(),
-                                    std::string_view source = "pipeline") {
+  static basic_dynamic_pipeline from_json(const json& doc,
+                                          const stage_registry& registry = builtin_stages(),
+                                          std::string_view source = "pipeline") {
     const auto d = detail::read_pipeline_document(doc, std::string(source));
-    dynamic_pipeline p;
+    basic_dynamic_pipeline p;
     p.input_names_ = d.input_features;
     std::vector<std::string> names = d.input_features;
     for (const auto& e : d.stages) {
@@ -59,32 +59,30 @@ public:
   /// Reads a document file. Throws io_error (mlguard.io.open_failed,
   /// read_failed), format_error (mlguard.format.corrupt for malformed JSON)
   /// and as from_json.
-  template <class = void>
-  static dynamic_pipeline load(const std::string& path,
-                               const stage_registry& registry = builtin_stages()) {
+  static basic_dynamic_pipeline load(const std::string& path,
+                                     const stage_registry& registry = builtin_stages()) {
     return from_json(load_json(path), registry, path);
   }
 
-  dynamic_pipeline(const dynamic_pipeline& other)
+  basic_dynamic_pipeline(const basic_dynamic_pipeline& other)
       : input_names_(other.input_names_), output_names_(other.output_names_) {
     for (const auto& s : other.stages_) {
       stages_.push_back(s->clone());
     }
     prepare();
   }
-  dynamic_pipeline& operator=(const dynamic_pipeline& other) {
+  basic_dynamic_pipeline& operator=(const basic_dynamic_pipeline& other) {
     if (this != &other) {
-      *this = dynamic_pipeline(other);
+      *this = basic_dynamic_pipeline(other);
     }
     return *this;
   }
-  dynamic_pipeline(dynamic_pipeline&&) noexcept = default;
-  dynamic_pipeline& operator=(dynamic_pipeline&&) noexcept = default;
-  ~dynamic_pipeline() = default;
+  basic_dynamic_pipeline(basic_dynamic_pipeline&&) noexcept = default;
+  basic_dynamic_pipeline& operator=(basic_dynamic_pipeline&&) noexcept = default;
+  ~basic_dynamic_pipeline() = default;
 
   /// Runs the chain on a batch; see static_pipeline<...>::transform. Throws
   /// pipeline_error (width_mismatch, nan_input, ...).
-  template <class = void>
   Eigen::MatrixXd transform(const Eigen::Ref<const Eigen::MatrixXd>& X,
                             std::vector<row_status>& status) {
     detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), "pipeline");
@@ -119,13 +117,11 @@ public:
     }
     return out;
   }
-  template <class = void>
   Eigen::MatrixXd transform(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     std::vector<row_status> status;
     return transform(X, status);
   }
   /// The first output column of transform(X).
-  template <class = void>
   Eigen::VectorXd predict(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     return transform(X).col(0);
   }
@@ -172,7 +168,6 @@ public:
   }
 
   /// The pipeline document (equal to what it was loaded from, modulo formatting).
-  template <class = void>
   json to_json() const {
     json list = json::array();
     for (const auto& s : stages_) {
@@ -181,13 +176,10 @@ public:
     return detail::write_pipeline_document(input_names_, output_names_, std::move(list));
   }
   /// Writes the document to `path` atomically. Throws io_error (mlguard.io.write_failed).
-  template <class = void>
-  void save(const std::string& path) const {
-    save_json(path, to_json());
-  }
+  void save(const std::string& path) const { save_json(path, to_json()); }
 
 private:
-  dynamic_pipeline() = default;
+  basic_dynamic_pipeline() = default;
 
   void prepare() {
     std::size_t widest = 0;
@@ -204,6 +196,9 @@ private:
   std::vector<double> scratch_a_;
   std::vector<double> scratch_b_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using dynamic_pipeline = basic_dynamic_pipeline<>;
 
 } // namespace mlguard::pipeline
 

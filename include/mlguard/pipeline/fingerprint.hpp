@@ -39,7 +39,8 @@
 namespace mlguard::pipeline {
 
 namespace detail {
-inline std::string hex128(XXH128_hash_t h) {
+template <class = void>
+std::string hex128(XXH128_hash_t h) {
   static const char digits[] = "0123456789abcdef";
   std::string out = "xxh3-128:";
   for (std::uint64_t part : {h.high64, h.low64}) {
@@ -50,7 +51,8 @@ inline std::string hex128(XXH128_hash_t h) {
   return out;
 }
 
-inline bool little_endian() noexcept {
+template <class = void>
+bool little_endian() noexcept {
   const std::uint16_t one = 1;
   unsigned char first = 0;
   std::memcpy(&first, &one, 1);
@@ -58,7 +60,8 @@ inline bool little_endian() noexcept {
 }
 
 // Appends `value` to `out` as 8 little-endian bytes.
-inline unsigned char* put_le64(unsigned char* out, std::uint64_t value) noexcept {
+template <class = void>
+unsigned char* put_le64(unsigned char* out, std::uint64_t value) noexcept {
   for (int i = 0; i < 8; ++i) {
     out[i] = static_cast<unsigned char>(value >> (8 * i));
   }
@@ -68,7 +71,8 @@ inline unsigned char* put_le64(unsigned char* out, std::uint64_t value) noexcept
 
 /// The XXH3-128 hash of `bytes` (seed 0), as "xxh3-128:" and 32 hex digits
 /// (high 64 bits first), the form xxhsum -H2 prints.
-inline std::string fingerprint_bytes(const std::string& bytes) {
+template <class = void>
+std::string fingerprint_bytes(const std::string& bytes) {
   return detail::hex128(XXH3_128bits(bytes.data(), bytes.size()));
 }
 

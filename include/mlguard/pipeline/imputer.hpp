@@ -34,7 +34,8 @@ constexpr const char* to_string(impute_strategy s) noexcept {
 }
 
 /// Parses a strategy name; nullopt when `s` names none.
-inline std::optional<impute_strategy> impute_strategy_from_string(std::string_view s) noexcept {
+template <class = void>
+std::optional<impute_strategy> impute_strategy_from_string(std::string_view s) noexcept {
   for (auto v : {impute_strategy::mean, impute_strategy::median, impute_strategy::most_frequent,
                  impute_strategy::constant}) {
     if (s == to_string(v)) {
@@ -49,18 +50,20 @@ inline std::optional<impute_strategy> impute_strategy_from_string(std::string_vi
 /// values, most_frequent = the smallest of the most frequent values, constant =
 /// fill_value. Unlike sklearn, a column with no value to learn from is an
 /// error (sklearn drops it, which would change the width silently).
-class imputer : public detail::columnwise<imputer> {
+template <class = void> // deferred: see core/json.hpp
+class basic_imputer : public detail::columnwise<basic_imputer<>> {
 public:
   static constexpr std::string_view kind = "imputer";
 
   /// Imputes `columns` (empty: all) with `strategy`; `fill_value` serves the
   /// constant strategy.
-  explicit imputer(impute_strategy strategy = impute_strategy::mean,
-                   std::vector<std::string> columns = {}, double fill_value = 0.0)
+  explicit basic_imputer(impute_strategy strategy = impute_strategy::mean,
+                         std::vector<std::string> columns = {}, double fill_value = 0.0)
       : columnwise(std::move(columns)), strategy_(strategy), fill_value_(fill_value) {}
 
   /// Uses another strategy for one column (which must be among the imputed ones).
-  imputer& set_strategy(std::string column, impute_strategy strategy, double fill_value = 0.0) {
+  basic_imputer& set_strategy(std::string column, impute_strategy strategy,
+                              double fill_value = 0.0) {
     overrides_.push_back({std::move(column), strategy, fill_value});
     return *this;
   }
@@ -68,7 +71,6 @@ public:
   /// Learns each column's fill value. Throws pipeline_error
   /// (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column,
   /// mlguard.pipeline.unknown_feature for an override naming no imputed column).
-  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     statistics_.assign(acted_on(), 0.0);
@@ -119,7 +121,6 @@ public:
   const std::vector<double>& statistics() const noexcept { return statistics_; }
 
   /// {"columns", "strategy", "fill_value", "overrides", "statistics"}.
-  template <class = void>
   json to_json() const {
     json j = base_json();
     j["strategy"] = to_string(strategy_);
@@ -138,10 +139,10 @@ public:
   }
   /// Restores a fitted imputer. Throws format_error (mlguard.format.corrupt,
   /// mlguard.format.unknown_field), pipeline_error (width_mismatch, unknown_feature).
-  template <class = void>
-  static imputer from_json(const json_reader& params, const std::vector<std::string>& names_in) {
+  static basic_imputer from_json(const json_reader& params,
+                                 const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "strategy", "fill_value", "overrides", "statistics"});
-    imputer s(strategy_from(params), {}, params.number("fill_value"));
+    basic_imputer s(strategy_from(params), {}, params.number("fill_value"));
     if (params.has("overrides")) {
       for (const auto& o : params.objects("overrides")) {
         o.allow_fields({"column", "strategy", "fill_value"});
@@ -156,7 +157,6 @@ public:
   }
 
 private:
-  template <class = void>
   static impute_strategy strategy_from(const json_reader& r) {
     const auto s = impute_strategy_from_string(r.text("strategy"));
     if (!s) {
@@ -184,7 +184,6 @@ private:
     return {strategy_, fill_value_};
   }
 
-  template <class = void>
   void check_overrides() const {
     for (const auto& o : overrides_) {
       bool found = false;
@@ -203,6 +202,9 @@ private:
   std::vector<override_entry> overrides_;
   std::vector<double> statistics_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using imputer = basic_imputer<>;
 
 } // namespace mlguard::pipeline
 

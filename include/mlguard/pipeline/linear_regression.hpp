@@ -18,12 +18,14 @@ namespace mlguard::pipeline {
 /// Solved by a column-pivoting Householder QR of [X, 1] (rank-revealing, so
 /// a collinear feature gets weight 0 rather than a blow-up). Matches
 /// sklearn.linear_model.LinearRegression on full-rank data.
-class linear_regression : public detail::linear_model<linear_regression> {
+template <class = void> // deferred: see core/json.hpp
+class basic_linear_regression : public detail::linear_model<basic_linear_regression<>> {
 public:
   static constexpr std::string_view kind = "linear_regression";
 
   /// `output` names the prediction column.
-  explicit linear_regression(std::string output = "prediction") : linear_model(std::move(output)) {}
+  explicit basic_linear_regression(std::string output = "prediction")
+      : linear_model(std::move(output)) {}
 
   /// Fits w and b on X (rows are observations) and labels y. A template on
   /// the Eigen types: the QR solver is compiled only where a model is fitted,
@@ -49,21 +51,20 @@ public:
   static double link(double z) noexcept { return z; }
 
   /// {"coef", "intercept", "output"}.
-  template <class = void>
-  json to_json() const {
-    return base_json();
-  }
+  json to_json() const { return base_json(); }
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
-  template <class = void> // deferred: see core/json.hpp
-  static linear_regression from_json(const json_reader& params,
-                                     const std::vector<std::string>& names_in) {
+  static basic_linear_regression from_json(const json_reader& params,
+                                           const std::vector<std::string>& names_in) {
     params.allow_fields({"coef", "intercept", "output"});
-    linear_regression m;
+    basic_linear_regression m;
     m.base_from_json(params, names_in);
     return m;
   }
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using linear_regression = basic_linear_regression<>;
 
 } // namespace mlguard::pipeline
 

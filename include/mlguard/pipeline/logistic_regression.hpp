@@ -27,14 +27,15 @@ namespace mlguard::pipeline {
 /// agree on predicted probabilities to ~1e-9 (see tests/pipeline).
 /// The probability is 1 / (1 + exp(−z)), scipy.special.expit, as sklearn's
 /// predict_proba computes it.
-class logistic_regression : public detail::linear_model<logistic_regression> {
+template <class = void> // deferred: see core/json.hpp
+class basic_logistic_regression : public detail::linear_model<basic_logistic_regression<>> {
 public:
   static constexpr std::string_view kind = "logistic_regression";
 
   /// C > 0 is the inverse regularisation strength (sklearn's C). Throws
   /// pipeline_error (mlguard.pipeline.invalid_option) otherwise.
-  explicit logistic_regression(double C = 1.0, std::string output = "probability",
-                               int max_iter = 100, double tol = 1e-12)
+  explicit basic_logistic_regression(double C = 1.0, std::string output = "probability",
+                                     int max_iter = 100, double tol = 1e-12)
       : linear_model(std::move(output)), C_(C), max_iter_(max_iter), tol_(tol) {
     if (!(C > 0) || max_iter < 1 || !(tol > 0)) {
       throw pipeline_error("invalid_option",
@@ -114,7 +115,6 @@ public:
   double C() const noexcept { return C_; }
 
   /// {"coef", "intercept", "output", "C"}.
-  template <class = void> // deferred: see core/json.hpp
   json to_json() const {
     json j = base_json();
     j["C"] = json_number(C_);
@@ -122,15 +122,14 @@ public:
   }
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
-  template <class = void>
-  static logistic_regression from_json(const json_reader& params,
-                                       const std::vector<std::string>& names_in) {
+  static basic_logistic_regression from_json(const json_reader& params,
+                                             const std::vector<std::string>& names_in) {
     params.allow_fields({"coef", "intercept", "output", "C"});
     const double C = params.finite("C");
     if (!(C > 0)) {
       params.fail("C", "expected a positive number");
     }
-    logistic_regression m(C);
+    basic_logistic_regression m(C);
     m.base_from_json(params, names_in);
     return m;
   }
@@ -151,6 +150,9 @@ private:
   double tol_;
   int iterations_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using logistic_regression = basic_logistic_regression<>;
 
 } // namespace mlguard::pipeline
 

@@ -19,14 +19,15 @@ namespace mlguard::pipeline {
 /// Matches sklearn.preprocessing.MinMaxScaler (1.2): scale = (range_max -
 /// range_min) / (data_max - data_min), a range below 10·eps counting as 1,
 /// min = range_min - data_min * scale; NaN ignored by fit, kept by transform.
-class min_max_scaler : public detail::columnwise<min_max_scaler> {
+template <class = void> // deferred: see core/json.hpp
+class basic_min_max_scaler : public detail::columnwise<basic_min_max_scaler<>> {
 public:
   static constexpr std::string_view kind = "min_max_scaler";
 
   /// Scales `columns` (empty: all) onto [range_min, range_max].
   /// Throws pipeline_error (mlguard.pipeline.invalid_option) unless range_min < range_max.
-  explicit min_max_scaler(std::vector<std::string> columns = {}, double range_min = 0.0,
-                          double range_max = 1.0)
+  explicit basic_min_max_scaler(std::vector<std::string> columns = {}, double range_min = 0.0,
+                                double range_max = 1.0)
       : columnwise(std::move(columns)), range_min_(range_min), range_max_(range_max) {
     if (!(range_min < range_max)) {
       throw pipeline_error("invalid_option", "min_max_scaler: range_min must be below range_max");
@@ -35,7 +36,6 @@ public:
 
   /// Learns data_min and data_max per column. Throws pipeline_error
   /// (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column).
-  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     scale_.assign(acted_on(), 1.0);
@@ -73,7 +73,6 @@ public:
   const std::vector<double>& min() const noexcept { return min_; }
 
   /// {"columns", "range", "scale", "min"}.
-  template <class = void>
   json to_json() const {
     json j = base_json();
     j["range"] = {range_min_, range_max_};
@@ -82,12 +81,11 @@ public:
     return j;
   }
   /// Restores a fitted scaler. Throws as standard_scaler::from_json.
-  template <class = void>
-  static min_max_scaler from_json(const json_reader& params,
-                                  const std::vector<std::string>& names_in) {
+  static basic_min_max_scaler from_json(const json_reader& params,
+                                        const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "range", "scale", "min"});
     const auto range = detail::read_numbers(params, "range", 2);
-    min_max_scaler s({}, range[0], range[1]);
+    basic_min_max_scaler s({}, range[0], range[1]);
     s.base_from_json(params, names_in);
     s.scale_ = detail::read_numbers(params, "scale", s.acted_on());
     s.min_ = detail::read_numbers(params, "min", s.acted_on());
@@ -101,6 +99,9 @@ private:
   std::vector<double> scale_;
   std::vector<double> min_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using min_max_scaler = basic_min_max_scaler<>;
 
 } // namespace mlguard::pipeline
 

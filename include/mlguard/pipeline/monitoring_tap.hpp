@@ -47,42 +47,46 @@ namespace mlguard::pipeline {
 /// monitors each thread's traffic (merge with drift_monitor::snapshot()). A
 /// copy starts with an empty window and keeps the window callback. Time
 /// windows read the system clock.
-class monitoring_tap : public tap<monitoring_tap> {
+template <class V = void> // deferred: see core/json.hpp
+class basic_monitoring_tap : public tap<basic_monitoring_tap<V>> {
+  using base = tap<basic_monitoring_tap<V>>;
+  using base::names_in_;
+
 public:
+  using base::input_width;
   static constexpr std::string_view kind = "monitoring_tap";
 
   /// A tap that will monitor with `options`, reporting each closed window to
   /// `on_window`. Unusable until fit() or from_json().
-  explicit monitoring_tap(drift::monitor_options options = {},
-                          drift::drift_monitor::callback on_window = {})
+  explicit basic_monitoring_tap(drift::monitor_options options = {},
+                                drift::drift_monitor::callback on_window = {})
       : options_(std::move(options)), sink_(std::make_shared<sink>()) {
     sink_->on_window = std::move(on_window);
   }
 
   /// A copy with its own monitor of the same reference (an empty window).
-  monitoring_tap(const monitoring_tap& other)
-      : tap(other), options_(other.options_), sink_(std::make_shared<sink>()),
+  basic_monitoring_tap(const basic_monitoring_tap& other)
+      : base(other), options_(other.options_), sink_(std::make_shared<sink>()),
         failed_windows_(other.failed_windows_) {
     sink_->on_window = other.sink_->on_window;
     if (other.reference_) {
       other.reinstall_(*this, *other.reference_);
     }
   }
-  monitoring_tap& operator=(const monitoring_tap& other) {
+  basic_monitoring_tap& operator=(const basic_monitoring_tap& other) {
     if (this != &other) {
-      monitoring_tap copy(other);
+      basic_monitoring_tap copy(other);
       *this = std::move(copy);
     }
     return *this;
   }
-  monitoring_tap(monitoring_tap&&) = default;
-  monitoring_tap& operator=(monitoring_tap&&) = default;
-  ~monitoring_tap() = default;
+  basic_monitoring_tap(basic_monitoring_tap&&) = default;
+  basic_monitoring_tap& operator=(basic_monitoring_tap&&) = default;
+  ~basic_monitoring_tap() = default;
 
   /// Profiles the training rows (columns named as the input) and builds the
   /// monitor. Throws as profile::dataset_profile::of and drift_monitor::from_profile
   /// (drift_error for options the monitor rejects).
-  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     table t;
     for (Eigen::Index j = 0; j < X.cols(); ++j) {
@@ -99,7 +103,6 @@ public:
 
   /// Batch: as every tap, except that the training matrix, which fit() of a
   /// pipeline passes on right after fitting this tap, is not observed (once).
-  template <class = void>
   void transform(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::Ref<Eigen::MatrixXd> out,
                  span<row_status> status) {
     if (training_ != nullptr && in.data() == training_ && in.rows() == training_rows_) {
@@ -109,11 +112,10 @@ public:
       return;
     }
     training_ = nullptr;
-    tap::transform(in, out, status);
+    base::transform(in, out, status);
   }
 
   /// Feeds the row to the monitor (see the class comment). Never throws.
-  template <class = void>
   row_status inspect(span<double> row) noexcept {
     if (!monitor_) {
       return row_status::ok; // not fitted: the pipeline reports not_fitted earlier
@@ -144,7 +146,6 @@ public:
   /// {"options": {"method", "threshold"?, "bins", "drift_share", "ks",
   /// "window": {"kind", "size", "step", "duration_ns"}}, "reference": the
   /// training profile}. Throws pipeline_error (not_fitted) before fit().
-  template <class = void>
   json to_json() const {
     if (!reference_) {
       throw pipeline_error("not_fitted", std::string(kind) + ": used before fit() or from_json()");
@@ -173,9 +174,8 @@ public:
   /// saved one did (no window callback: see set_on_window). Throws
   /// format_error (corrupt, unknown_field, the profile's format errors) and
   /// as fit().
-  template <class = void>
-  static monitoring_tap from_json(const json_reader& params,
-                                  const std::vector<std::string>& names_in) {
+  static basic_monitoring_tap from_json(const json_reader& params,
+                                        const std::vector<std::string>& names_in) {
     params.allow_fields({"options", "reference"});
     const json_reader o = params.object("options");
     o.allow_fields({"method", "threshold", "bins", "drift_share", "ks", "window"});
@@ -196,7 +196,7 @@ public:
     options.window.step = w.count("step");
     options.window.duration = std::chrono::nanoseconds(
         w.integer("duration_ns", 0, std::numeric_limits<std::int64_t>::max()));
-    monitoring_tap t(std::move(options));
+    basic_monitoring_tap t(std::move(options));
     t.bind(names_in);
     t.install(
         profile::dataset_profile::from_json(params.at("reference"), params.where("reference")));
@@ -204,7 +204,6 @@ public:
   }
 
 private:
-  template <class = void>
   static stats::ks_method ks_method_from(const json_reader& o, const std::string& name) {
     for (auto m :
          {stats::ks_method::automatic, stats::ks_method::exact, stats::ks_method::asymptotic}) {
@@ -215,7 +214,6 @@ private:
     o.fail("ks", "unknown ks method '" + name + "'");
   }
 
-  template <class = void>
   static drift::window_kind window_kind_from(const json_reader& w, const std::string& name) {
     for (auto k : {drift::window_kind::tumbling_count, drift::window_kind::tumbling_time,
                    drift::window_kind::sliding_count}) {
@@ -227,9 +225,8 @@ private:
   }
 
   // Builds the monitor from `reference` and maps its features to input columns.
-  template <class = void>
   void install(profile::dataset_profile reference) {
-    reinstall_ = [](monitoring_tap& t, const profile::dataset_profile& r) { t.install(r); };
+    reinstall_ = [](basic_monitoring_tap& t, const profile::dataset_profile& r) { t.install(r); };
     // The callback holds the sink, not `this`: taps move with their pipeline.
     auto on_window = [target = sink_](const drift::window_report& w) {
       target->drifting = w.drift.dataset_drift;
@@ -267,7 +264,7 @@ private:
   std::shared_ptr<sink> sink_;
   // Set by install(); the copy constructor, which cannot be a template, calls
   // install() through it, so includers that never install compile none of it.
-  void (*reinstall_)(monitoring_tap&, const profile::dataset_profile&) = nullptr;
+  void (*reinstall_)(basic_monitoring_tap&, const profile::dataset_profile&) = nullptr;
   std::optional<profile::dataset_profile> reference_;
   std::optional<drift::drift_monitor> monitor_;
   std::vector<std::size_t> positions_;
@@ -276,6 +273,9 @@ private:
   const double* training_ = nullptr; // the matrix fit() saw, until passed on
   Eigen::Index training_rows_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using monitoring_tap = basic_monitoring_tap<>;
 
 } // namespace mlguard::pipeline
 

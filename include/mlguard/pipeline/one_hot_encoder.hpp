@@ -30,16 +30,16 @@ namespace mlguard::pipeline {
 /// With unseen_bucket = false an unseen code encodes as all zeros, which is
 /// sklearn.preprocessing.OneHotEncoder(handle_unknown="ignore"); output names
 /// are "<column>=<code>" and "<column>=unseen".
-class one_hot_encoder {
+template <class = void> // deferred: see core/json.hpp
+class basic_one_hot_encoder {
 public:
   static constexpr std::string_view kind = "one_hot_encoder";
 
   /// Encodes `columns` (by name; at least one).
-  explicit one_hot_encoder(std::vector<std::string> columns = {}, bool unseen_bucket = true)
+  explicit basic_one_hot_encoder(std::vector<std::string> columns = {}, bool unseen_bucket = true)
       : columns_(std::move(columns)), unseen_bucket_(unseen_bucket) {}
 
   /// Learns the layout. Throws pipeline_error (mlguard.pipeline.unknown_feature).
-  template <class = void> // deferred: see core/json.hpp
   void bind(const std::vector<std::string>& names_in) {
     detail::column_subset subset;
     subset.columns = columns_;
@@ -55,7 +55,6 @@ public:
 
   /// Learns each encoded column's categories (distinct finite values, sorted).
   /// Throws pipeline_error (mlguard.pipeline.width_mismatch).
-  template <class = void>
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), kind);
     for (std::size_t j = 0; j < names_in_.size(); ++j) {
@@ -74,7 +73,6 @@ public:
   std::size_t output_width() const noexcept { return output_width_; }
   const std::vector<std::string>& feature_names_in() const noexcept { return names_in_; }
   /// Pass-through names, and "<column>=<code>" / "<column>=unseen" indicators.
-  template <class = void>
   std::vector<std::string> feature_names_out() const {
     std::vector<std::string> out;
     for (std::size_t j = 0; j < names_in_.size(); ++j) {
@@ -96,7 +94,6 @@ public:
   const std::vector<double>& categories(std::size_t k) const { return categories_.at(k); }
 
   /// Batch transform. Throws pipeline_error (not_fitted, width_mismatch).
-  template <class = void>
   void transform(const Eigen::Ref<const Eigen::MatrixXd>& in, Eigen::Ref<Eigen::MatrixXd> out,
                  span<row_status> /*status*/) const {
     detail::check_fitted(fitted_, kind);
@@ -142,7 +139,6 @@ public:
   }
 
   /// {"columns", "unseen_bucket", "categories": [[codes of column 1], ...]}.
-  template <class = void>
   json to_json() const {
     json cats = json::array();
     for (const auto& c : categories_) {
@@ -157,11 +153,10 @@ public:
   /// Restores a fitted encoder (e.g. exported from sklearn's categories_).
   /// Throws format_error (corrupt, unknown_field), pipeline_error
   /// (width_mismatch, unknown_feature).
-  template <class = void>
-  static one_hot_encoder from_json(const json_reader& params,
-                                   const std::vector<std::string>& names_in) {
+  static basic_one_hot_encoder from_json(const json_reader& params,
+                                         const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "unseen_bucket", "categories"});
-    one_hot_encoder e(params.texts("columns"), params.flag("unseen_bucket"));
+    basic_one_hot_encoder e(params.texts("columns"), params.flag("unseen_bucket"));
     e.bind(names_in);
     const json& cats = params.array("categories");
     if (cats.size() != e.columns_.size()) {
@@ -212,7 +207,6 @@ private:
     return buf;
   }
 
-  template <class = void>
   void plan() {
     offset_.assign(names_in_.size(), 0);
     block_.assign(names_in_.size(), 1);
@@ -239,6 +233,9 @@ private:
   std::size_t output_width_ = 0;
   bool fitted_ = false;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using one_hot_encoder = basic_one_hot_encoder<>;
 
 } // namespace mlguard::pipeline
 

@@ -18,15 +18,16 @@ namespace mlguard::pipeline {
 /// (1.2) with its defaults, quantile_range=(25, 75): numpy's nanmedian and
 /// nanpercentile (method "linear"); a range below 10·eps counts as 1; NaN
 /// ignored by fit and kept by transform.
-class robust_scaler : public detail::columnwise<robust_scaler> {
+template <class = void> // deferred: see core/json.hpp
+class basic_robust_scaler : public detail::columnwise<basic_robust_scaler<>> {
 public:
   static constexpr std::string_view kind = "robust_scaler";
 
   /// Scales `columns` (empty: all) with the quantile range [q_low, q_high] in
   /// percent. Throws pipeline_error (mlguard.pipeline.invalid_option) unless
   /// 0 <= q_low <= q_high <= 100.
-  explicit robust_scaler(std::vector<std::string> columns = {}, double q_low = 25.0,
-                         double q_high = 75.0)
+  explicit basic_robust_scaler(std::vector<std::string> columns = {}, double q_low = 25.0,
+                               double q_high = 75.0)
       : columnwise(std::move(columns)), q_low_(q_low), q_high_(q_high) {
     if (!(0 <= q_low && q_low <= q_high && q_high <= 100)) {
       throw pipeline_error("invalid_option", "robust_scaler: need 0 <= q_low <= q_high <= 100");
@@ -35,7 +36,6 @@ public:
 
   /// Learns median and IQR per column. Throws pipeline_error
   /// (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column).
-  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     center_.assign(acted_on(), 0.0);
@@ -60,7 +60,6 @@ public:
   const std::vector<double>& scale() const noexcept { return scale_; }
 
   /// {"columns", "quantile_range", "center", "scale"}.
-  template <class = void>
   json to_json() const {
     json j = base_json();
     j["quantile_range"] = {q_low_, q_high_};
@@ -69,12 +68,11 @@ public:
     return j;
   }
   /// Restores a fitted scaler. Throws as standard_scaler::from_json.
-  template <class = void>
-  static robust_scaler from_json(const json_reader& params,
-                                 const std::vector<std::string>& names_in) {
+  static basic_robust_scaler from_json(const json_reader& params,
+                                       const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "quantile_range", "center", "scale"});
     const auto q = detail::read_numbers(params, "quantile_range", 2);
-    robust_scaler s({}, q[0], q[1]);
+    basic_robust_scaler s({}, q[0], q[1]);
     s.base_from_json(params, names_in);
     s.center_ = detail::read_numbers(params, "center", s.acted_on());
     s.scale_ = detail::read_numbers(params, "scale", s.acted_on());
@@ -88,6 +86,9 @@ private:
   std::vector<double> center_;
   std::vector<double> scale_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using robust_scaler = basic_robust_scaler<>;
 
 } // namespace mlguard::pipeline
 

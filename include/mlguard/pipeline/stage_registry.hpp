@@ -25,25 +25,26 @@ namespace mlguard::pipeline {
 /// e.g. one that gives a loaded tap its callback.
 ///
 /// Not synchronised: fill it before sharing it between threads.
-class stage_registry {
+template <class = void> // deferred: see core/json.hpp
+class basic_stage_registry {
 public:
   /// Builds a fitted stage from its params, given the names of its input columns.
   using loader = std::function<std::unique_ptr<any_stage>(const json_reader& params,
                                                           const std::vector<std::string>& names)>;
 
   /// An empty registry.
-  stage_registry() = default;
+  basic_stage_registry() = default;
 
   /// Registers S (checked against the stage contract) under S::kind,
   /// replacing an earlier loader of that kind.
   template <typename S>
-  stage_registry& add() {
+  basic_stage_registry& add() {
     // A function pointer, not a lambda: std::function is instantiated once for all
     // stage types rather than once per type, in every file that includes this.
     return add(std::string(S::kind), loader(&load_as<S>));
   }
   /// Registers a custom loader for `kind`, replacing an earlier one.
-  stage_registry& add(std::string kind, loader load) {
+  basic_stage_registry& add(std::string kind, loader load) {
     for (auto& e : entries_) {
       if (e.first == kind) {
         e.second = std::move(load);
@@ -81,7 +82,7 @@ public:
 
   /// Says how to load `kind` when this registry does not: load()'s
   /// unknown_stage error then gives `advice` (e.g. which registry knows it).
-  stage_registry& hint(std::string kind, std::string advice) {
+  basic_stage_registry& hint(std::string kind, std::string advice) {
     hints_.emplace_back(std::move(kind), std::move(advice));
     return *this;
   }
@@ -96,6 +97,9 @@ private:
   std::vector<std::pair<std::string, loader>> entries_;
   std::vector<std::pair<std::string, std::string>> hints_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using stage_registry = basic_stage_registry<>;
 
 } // namespace mlguard::pipeline
 

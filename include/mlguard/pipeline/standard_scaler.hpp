@@ -18,18 +18,18 @@ namespace mlguard::pipeline {
 /// deviation as scale. Matches sklearn.preprocessing.StandardScaler (1.2):
 /// NaN is ignored by fit and kept by transform; a constant column (variance
 /// within sklearn's numerical-error bound n·eps·var + (n·mean·eps)²) gets scale 1.
-class standard_scaler : public detail::columnwise<standard_scaler> {
+template <class = void> // deferred: see core/json.hpp
+class basic_standard_scaler : public detail::columnwise<basic_standard_scaler<>> {
 public:
   static constexpr std::string_view kind = "standard_scaler";
 
   /// Scales `columns` (by name; empty: every column).
-  explicit standard_scaler(std::vector<std::string> columns = {})
+  explicit basic_standard_scaler(std::vector<std::string> columns = {})
       : columnwise(std::move(columns)) {}
 
   /// Learns mean and scale per column (two-pass with sklearn's correction term).
   /// Throws pipeline_error: mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column
   /// (a column that is all NaN).
-  template <class = void> // deferred: see core/json.hpp
   void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
     prepare_fit(X);
     mean_.assign(acted_on(), 0.0);
@@ -75,7 +75,6 @@ public:
   const std::vector<double>& scale() const noexcept { return scale_; }
 
   /// {"columns", "mean", "scale"}.
-  template <class = void>
   json to_json() const {
     json j = base_json();
     j["mean"] = json_numbers(mean_);
@@ -84,11 +83,10 @@ public:
   }
   /// Restores a fitted scaler. Throws format_error (mlguard.format.corrupt,
   /// mlguard.format.unknown_field), pipeline_error (width_mismatch, unknown_feature).
-  template <class = void>
-  static standard_scaler from_json(const json_reader& params,
-                                   const std::vector<std::string>& names_in) {
+  static basic_standard_scaler from_json(const json_reader& params,
+                                         const std::vector<std::string>& names_in) {
     params.allow_fields({"columns", "mean", "scale"});
-    standard_scaler s;
+    basic_standard_scaler s;
     s.base_from_json(params, names_in);
     s.mean_ = detail::read_numbers(params, "mean", s.acted_on());
     s.scale_ = detail::read_numbers(params, "scale", s.acted_on());
@@ -100,6 +98,9 @@ private:
   std::vector<double> mean_;
   std::vector<double> scale_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using standard_scaler = basic_standard_scaler<>;
 
 } // namespace mlguard::pipeline
 

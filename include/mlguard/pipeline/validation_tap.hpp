@@ -32,17 +32,21 @@ namespace mlguard::pipeline {
 /// belong to this copy of the tap: a pipeline copied per thread counts per
 /// thread. to_json() embeds the schema document, so a saved pipeline keeps
 /// its checks.
-class validation_tap : public tap<validation_tap> {
+template <class V = void> // deferred: see core/json.hpp
+class basic_validation_tap : public tap<basic_validation_tap<V>> {
+  using base = tap<basic_validation_tap<V>>;
+  using base::names_in_;
+
 public:
+  using base::input_width;
   static constexpr std::string_view kind = "validation_tap";
 
   /// A tap checking rows against `s`.
-  explicit validation_tap(validate::schema s) : schema_(std::move(s)) {}
+  explicit basic_validation_tap(validate::schema s) : schema_(std::move(s)) {}
 
   /// Learns the input layout and finds every schema feature in it. Throws
   /// pipeline_error (mlguard.pipeline.unknown_feature) when the input lacks a
   /// feature the schema names.
-  template <class = void> // deferred: see core/json.hpp
   void bind(const std::vector<std::string>& names_in) {
     std::vector<std::size_t> positions;
     positions.reserve(schema_.size());
@@ -58,14 +62,13 @@ public:
       }
       positions.push_back(j);
     }
-    tap::bind(names_in);
+    base::bind(names_in);
     positions_ = std::move(positions);
     row_.assign(schema_.size(), 0.0);
     found_.assign(schema_.size(), validate::anomaly_set{});
   }
 
   /// Checks one row in place (see the class comment). Never throws.
-  template <class = void>
   row_status inspect(span<double> row) noexcept {
     for (std::size_t i = 0; i < positions_.size(); ++i) {
       row_[i] = row[positions_[i]];
@@ -98,7 +101,6 @@ public:
   std::size_t rows_rejected() const noexcept { return rejected_; } ///< ... stopped by a policy
 
   /// {"schema": the schema document}.
-  template <class = void>
   json to_json() const {
     json j = json::object();
     j["schema"] = schema_.to_json();
@@ -106,11 +108,11 @@ public:
   }
   /// The tap of a saved schema, bound to `names_in`. Throws format_error
   /// (unknown_field, and the schema's own format errors) and as bind().
-  template <class = void>
-  static validation_tap from_json(const json_reader& params,
-                                  const std::vector<std::string>& names_in) {
+  static basic_validation_tap from_json(const json_reader& params,
+                                        const std::vector<std::string>& names_in) {
     params.allow_fields({"schema"});
-    validation_tap t(validate::schema::from_json(params.at("schema"), params.where("schema")));
+    basic_validation_tap t(
+        validate::schema::from_json(params.at("schema"), params.where("schema")));
     t.bind(names_in);
     return t;
   }
@@ -124,6 +126,9 @@ private:
   std::size_t flagged_ = 0;
   std::size_t rejected_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using validation_tap = basic_validation_tap<>;
 
 } // namespace mlguard::pipeline
 

@@ -42,19 +42,19 @@ namespace mlguard::profile {
 ///   Documents mlguard 0.1 wrote ("format": "profile", sketches named
 ///   "kll_sketch", ...) still read.
 /// - Threads: not synchronised; one profile per thread, then merge.
-class dataset_profile {
+template <class = void> // deferred: see core/json.hpp
+class basic_dataset_profile {
 public:
   /// The document a profile is saved as: "mlguard.profile", version 1
   /// (mlguard 0.1 wrote "profile", still read).
   static constexpr document_format format{"mlguard.profile", 1, "profile"};
 
   /// An empty profile whose features will use `options`.
-  explicit dataset_profile(const profile_options& options = {}) : options_(options) {}
+  explicit basic_dataset_profile(const profile_options& options = {}) : options_(options) {}
 
   /// The profile of one table.
-  template <class = void> // deferred: see core/json.hpp
-  static dataset_profile of(const table& data, const profile_options& options = {}) {
-    dataset_profile p(options);
+  static basic_dataset_profile of(const table& data, const profile_options& options = {}) {
+    basic_dataset_profile p(options);
     p.update(data);
     return p;
   }
@@ -62,7 +62,6 @@ public:
   /// Adds a batch of rows. Throws profile_error (mlguard.profile.kind_mismatch)
   /// when a column's kind conflicts with its feature's; the profile is then
   /// unchanged.
-  template <class = void>
   void update(const table& batch) {
     for (const auto& c : batch) {
       const auto* ours = find(c.name());
@@ -88,8 +87,7 @@ public:
   /// naming the feature, mlguard.profile.incompatible_sketches, or
   /// mlguard.profile.count_overflow (more than 2^64 - 1 rows together); the
   /// profile is then unchanged.
-  template <class = void>
-  void merge(const dataset_profile& other) {
+  void merge(const basic_dataset_profile& other) {
     // Every feature counts rows() values, so this bounds every count inside.
     if (other.rows_ > std::numeric_limits<std::uint64_t>::max() - rows_) {
       sketch::detail::throw_count_overflow("dataset_profile", "2^64 - 1 rows");
@@ -153,7 +151,6 @@ public:
   }
 
   /// The profile as a "mlguard.profile" document (see the class comment).
-  template <class = void>
   json to_json() const {
     json features = json::object();
     for (std::size_t i = 0; i < features_.size(); ++i) {
@@ -178,10 +175,7 @@ public:
   }
 
   /// The profile as JSON text (`indent` < 0: one line).
-  template <class = void>
-  std::string dump(int indent = -1) const {
-    return dump_json(to_json(), indent);
-  }
+  std::string dump(int indent = -1) const { return dump_json(to_json(), indent); }
 
   /// Reads a "mlguard.profile" document (or mlguard 0.1's "profile").
   /// `source` names the input in errors (a path); messages give the field
@@ -190,8 +184,8 @@ public:
   /// fields, a feature whose count differs from rows, a bad sketch),
   /// mlguard.format.unknown_field, mlguard.format.wrong_kind (another kind
   /// of document), mlguard.format.newer_version.
-  template <class = void>
-  static dataset_profile from_json(const json& document, const std::string& source = "profile") {
+  static basic_dataset_profile from_json(const json& document,
+                                         const std::string& source = "profile") {
     const auto r =
         json_reader::document(document, format, source, {"rows", "options", "columns", "features"});
     const auto o = r.object("options");
@@ -207,7 +201,7 @@ public:
                                         sketch::distinct_count::max_precision));
     options.seed = sketch::detail::read_hex64(o, "seed");
 
-    dataset_profile p(options);
+    basic_dataset_profile p(options);
     p.rows_ = r.count("rows");
     const auto columns = r.texts("columns");
     const auto features = r.object("features");
@@ -229,26 +223,21 @@ public:
   }
 
   /// Parses and reads profile JSON text; throws as parse_json and from_json.
-  template <class = void>
-  static dataset_profile parse(std::string_view text, const std::string& source = "profile") {
+  static basic_dataset_profile parse(std::string_view text, const std::string& source = "profile") {
     return from_json(parse_json(text, source), source);
   }
 
   /// Writes the profile document to `path` atomically (save_json).
   /// Throws io_error (mlguard.io.write_failed).
-  template <class = void>
-  void save(const std::string& path) const {
-    save_json(path, to_json());
-  }
+  void save(const std::string& path) const { save_json(path, to_json()); }
   /// Reads a profile document from `path` (load_json, then from_json).
   /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
-  template <class = void>
-  static dataset_profile load(const std::string& path) {
+  static basic_dataset_profile load(const std::string& path) {
     return from_json(load_json(path), path);
   }
 
   /// Equality of rows, options and every feature (column order ignored).
-  friend bool operator==(const dataset_profile& a, const dataset_profile& b) {
+  friend bool operator==(const basic_dataset_profile& a, const basic_dataset_profile& b) {
     if (a.rows_ != b.rows_ || !(a.options_ == b.options_) || a.size() != b.size()) {
       return false;
     }
@@ -260,7 +249,9 @@ public:
     }
     return true;
   }
-  friend bool operator!=(const dataset_profile& a, const dataset_profile& b) { return !(a == b); }
+  friend bool operator!=(const basic_dataset_profile& a, const basic_dataset_profile& b) {
+    return !(a == b);
+  }
 
 private:
   static profile_error kind_conflict(const std::string& name, column_kind ours,
@@ -312,6 +303,9 @@ private:
   std::vector<feature_profile> features_; // in the order of columns_
   std::vector<std::size_t> by_name_;      // indices into columns_, sorted by name
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using dataset_profile = basic_dataset_profile<>;
 
 /// nlohmann ADL hook: `json j = profile;`
 template <class = void>

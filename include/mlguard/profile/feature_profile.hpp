@@ -73,18 +73,18 @@ struct profile_options {
 /// (mlguard.profile.kind_mismatch).
 ///
 /// Threads: not synchronised; one profile per thread, then merge.
-class feature_profile {
+template <class = void> // deferred: see core/json.hpp
+class basic_feature_profile {
 public:
   /// An empty profile of the given kind.
-  explicit feature_profile(column_kind kind = column_kind::numeric,
-                           const profile_options& options = {})
+  explicit basic_feature_profile(column_kind kind = column_kind::numeric,
+                                 const profile_options& options = {})
       : kind_(kind), quantiles_(options.kll_k, options.seed),
         frequencies_(options.frequent_items_capacity), distinct_(options.distinct_precision) {}
 
   /// The profile of a table column.
-  template <class = void> // deferred: see core/json.hpp
-  static feature_profile of(const column& c, const profile_options& options = {}) {
-    feature_profile p(c.kind(), options);
+  static basic_feature_profile of(const column& c, const profile_options& options = {}) {
+    basic_feature_profile p(c.kind(), options);
     p.update(c);
     return p;
   }
@@ -189,10 +189,9 @@ public:
   /// both sides, mlguard.profile.incompatible_sketches for distinct-count
   /// sketches of different precision, mlguard.profile.count_overflow when
   /// the two count more than 2^64 - 1 values (only documents get there).
-  template <class = void>
-  void merge(const feature_profile& other) {
+  void merge(const basic_feature_profile& other) {
     if (&other == this) {
-      const feature_profile copy(other);
+      const basic_feature_profile copy(other);
       merge(copy);
       return;
     }
@@ -276,7 +275,6 @@ public:
   /// The approximate quantile at normalised rank `rank` (see
   /// sketch::kll_sketch::get_quantile), or nothing without finite values.
   /// Throws argument_error (mlguard.argument.invalid_rank) outside [0, 1].
-  template <class = void>
   std::optional<double> quantile(double rank) const {
     if (!has_values()) {
       return std::nullopt;
@@ -292,7 +290,6 @@ public:
 
   /// The number of distinct present values: exact for a categorical profile
   /// whose frequencies are exact, otherwise the HyperLogLog estimate.
-  template <class = void>
   double distinct_estimate() const {
     if (kind_ == column_kind::categorical && frequencies_.is_exact()) {
       return static_cast<double>(frequencies_.size());
@@ -311,7 +308,6 @@ public:
   /// and "distinct" (a sketch::distinct_count document). Doubles go through
   /// json_number (shortest round-trip text), so a read-back profile is
   /// identical, and every value written is a finite number.
-  template <class = void>
   json to_json() const {
     json j = json::object();
     j["kind"] = to_string(kind_);
@@ -346,8 +342,8 @@ public:
   /// Throws format_error: mlguard.format.corrupt (missing or ill-typed
   /// fields, counts that do not add up, min > max, a bad sketch),
   /// mlguard.format.unknown_field, and the sketches' own format errors.
-  template <class = void>
-  static feature_profile from_json(const json_reader& r, const profile_options& options = {}) {
+  static basic_feature_profile from_json(const json_reader& r,
+                                         const profile_options& options = {}) {
     const std::string& kind = r.text("kind");
     const bool numeric = kind == "numeric";
     if (!numeric && kind != "categorical") {
@@ -362,7 +358,7 @@ public:
     const auto sub = [&r](const char* field) {
       return r.path().empty() ? std::string(field) : r.path() + "." + field;
     };
-    feature_profile p(numeric ? column_kind::numeric : column_kind::categorical, options);
+    basic_feature_profile p(numeric ? column_kind::numeric : column_kind::categorical, options);
     p.count_ = r.count("count");
     p.missing_ = r.count("missing");
     if (p.missing_ > p.count_) {
@@ -424,14 +420,14 @@ public:
 
   /// Reads what to_json wrote from `j`; `source` names the input in errors.
   /// Throws as from_json(json_reader).
-  template <class = void>
-  static feature_profile from_json(const json& j, const std::string& source = "feature_profile",
-                                   const profile_options& options = {}) {
+  static basic_feature_profile from_json(const json& j,
+                                         const std::string& source = "feature_profile",
+                                         const profile_options& options = {}) {
     return from_json(json_reader(j, source), options);
   }
 
   /// Structural equality (every count, statistic and sketch identical).
-  friend bool operator==(const feature_profile& a, const feature_profile& b) {
+  friend bool operator==(const basic_feature_profile& a, const basic_feature_profile& b) {
     return a.kind_ == b.kind_ && a.count_ == b.count_ && a.missing_ == b.missing_ &&
            a.non_finite_ == b.non_finite_ && a.non_integer_ == b.non_integer_ &&
            a.moments_ == b.moments_ &&
@@ -439,7 +435,9 @@ public:
            a.quantiles_ == b.quantiles_ && a.frequencies_ == b.frequencies_ &&
            a.distinct_ == b.distinct_;
   }
-  friend bool operator!=(const feature_profile& a, const feature_profile& b) { return !(a == b); }
+  friend bool operator!=(const basic_feature_profile& a, const basic_feature_profile& b) {
+    return !(a == b);
+  }
 
 private:
   bool has_values() const noexcept { return moments_.count() > 0; }
@@ -571,6 +569,9 @@ private:
   sketch::frequent_items<std::string> frequencies_;
   sketch::distinct_count distinct_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using feature_profile = basic_feature_profile<>;
 
 } // namespace mlguard::profile
 

@@ -42,7 +42,8 @@ struct m2_parts {
 /// equals one pass over all of them up to rounding (≈1e-15 relative). Any
 /// finite input gives a finite mean and an exact m2 (see the header comment
 /// for the scale that makes this so). Not synchronised. Never allocates or throws.
-class moments {
+template <class = void> // deferred: see core/json.hpp
+class basic_moments {
 public:
   /// Values with |x| ≤ 2^scale_free_exponent are added unscaled.
   static constexpr int scale_free_exponent = 476;
@@ -60,8 +61,8 @@ public:
   /// Moments of `n` values whose mean is `mean` × 2^e and whose m2 is `m2` ×
   /// 4^e, e = `exponent` ≥ 0: how the batch path hands over a block it
   /// summed scaled. `mean` must be within 2^477 and `m2` finite.
-  static moments from_scaled(std::uint64_t n, double mean, double m2, int exponent) noexcept {
-    moments m;
+  static basic_moments from_scaled(std::uint64_t n, double mean, double m2, int exponent) noexcept {
+    basic_moments m;
     if (n == 0) {
       return m;
     }
@@ -77,9 +78,9 @@ public:
   /// existed), whose largest magnitude is `max_abs`: what a loader reads back.
   /// The scale is the one the values would have given, so a loaded profile
   /// continues bit for bit as the saved one would have.
-  static moments from_parts(std::uint64_t n, double mean, double m2_significand, int m2_exponent,
-                            double max_abs) noexcept {
-    moments m;
+  static basic_moments from_parts(std::uint64_t n, double mean, double m2_significand,
+                                  int m2_exponent, double max_abs) noexcept {
+    basic_moments m;
     if (n == 0) {
       return m;
     }
@@ -117,7 +118,7 @@ public:
   }
 
   /// Chan et al.'s combination with the moments of a disjoint set.
-  void merge(const moments& other) noexcept {
+  void merge(const basic_moments& other) noexcept {
     if (other.n_ == 0) {
       return;
     }
@@ -188,7 +189,7 @@ public:
   int exponent() const noexcept { return exponent_; }
 
   /// Same count, mean and m2 (whatever the scales they are kept at).
-  friend bool operator==(const moments& a, const moments& b) noexcept {
+  friend bool operator==(const basic_moments& a, const basic_moments& b) noexcept {
     if (a.n_ != b.n_ || a.mean() != b.mean()) {
       return false;
     }
@@ -196,7 +197,9 @@ public:
     const m2_parts pb = b.parts();
     return pa.significand == pb.significand && pa.exponent == pb.exponent;
   }
-  friend bool operator!=(const moments& a, const moments& b) noexcept { return !(a == b); }
+  friend bool operator!=(const basic_moments& a, const basic_moments& b) noexcept {
+    return !(a == b);
+  }
 
 private:
   static constexpr double limit() noexcept { return 0x1p476; }
@@ -225,6 +228,9 @@ private:
   double inverse_scale_ = 1.0; // 2^-exponent_
   double bound_ = 0x1p476;     // values past 2^(476 + exponent_) grow the scale
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using moments = basic_moments<>;
 
 } // namespace mlguard::profile
 

@@ -123,7 +123,8 @@ struct file_registry_options {
 /// Thread-safety: safe to share between threads (one mutex serialises calls; a write
 /// holds it through its fsyncs) and between processes (flock). Transition guards run
 /// under the model's write lock and must not call back into the registry.
-class file_registry final : public detail::journaled_registry {
+template <class = void> // deferred: see core/json.hpp
+class basic_file_registry final : public detail::journaled_registry {
 public:
   /// ROOT/registry.json, the marker of a registry root.
   static constexpr document_format registry_format{"mlguard.registry", 1};
@@ -142,8 +143,9 @@ public:
   /// when `root` is a file), format_error when ROOT/registry.json is corrupt or newer,
   /// registry_error (mlguard.registry.not_found) when it is missing and options.create
   /// is off.
-  explicit file_registry(std::string root, file_registry_options options = {})
-      : journaled_registry(options.clock != nullptr ? *options.clock : system_clock::instance()),
+  explicit basic_file_registry(std::string root, file_registry_options options = {})
+      : detail::journaled_registry(options.clock != nullptr ? *options.clock
+                                                            : system_clock::instance()),
         root_(std::move(root)), options_(options) {
     while (root_.size() > 1 && root_.back() == '/') {
       root_.pop_back();
@@ -330,7 +332,7 @@ protected:
   std::optional<detail::client_token_record>
   find_client_token(const std::string& name, const detail::model_state& s,
                     const std::string& token) const override {
-    if (auto found = journaled_registry::find_client_token(name, s, token)) {
+    if (auto found = detail::journaled_registry::find_client_token(name, s, token)) {
       return found; // registered since the model was read (its file may not be written yet)
     }
     auto& e = cache_.at(name);
@@ -924,6 +926,9 @@ private:
   mutable std::mutex mutex_;
   mutable std::map<std::string, cache_entry> cache_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using file_registry = basic_file_registry<>;
 
 } // namespace mlguard::registry
 

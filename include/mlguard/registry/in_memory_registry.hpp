@@ -26,11 +26,12 @@ namespace mlguard::registry {
 ///
 /// Cost: resolve("models:/name@alias") is two map look-ups and a copy of the version
 /// (about 0.2-0.5 µs with 10,000 versions); resolve_version copies nothing.
-class in_memory_registry final : public detail::journaled_registry {
+template <class = void> // deferred: see core/json.hpp
+class basic_in_memory_registry final : public detail::journaled_registry {
 public:
   /// A registry whose timestamps come from `clock` (which must outlive it).
-  explicit in_memory_registry(const clock_source& clock = system_clock::instance())
-      : journaled_registry(clock) {}
+  explicit basic_in_memory_registry(const clock_source& clock = system_clock::instance())
+      : detail::journaled_registry(clock) {}
 
   std::vector<std::string> model_names() const override {
     std::shared_lock<std::shared_mutex> lock(mutex_);
@@ -102,6 +103,9 @@ private:
   // load versions lazily); here readers never modify it.
   mutable std::map<std::string, slot> models_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using in_memory_registry = basic_in_memory_registry<>;
 
 } // namespace mlguard::registry
 

@@ -78,9 +78,10 @@
 namespace mlguard::registry {
 
 /// The abstract model registry. See the comment at the top of this header.
-class model_registry {
+template <class = void> // deferred: see core/json.hpp
+class basic_model_registry {
 public:
-  virtual ~model_registry() = default;
+  virtual ~basic_model_registry() = default;
 
   // ---- registered models
 
@@ -335,6 +336,9 @@ protected:
 
   guard_set guards_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using model_registry = basic_model_registry<>;
 
 } // namespace mlguard::registry
 

@@ -40,7 +40,8 @@ struct model_uri {
 /// Throws registry_error: mlguard.registry.invalid_uri when the text has none of the
 /// three forms or the version is not a positive integer; mlguard.registry.invalid_name
 /// when the name or alias breaks the naming rules (names.hpp).
-inline model_uri parse_model_uri(std::string_view text) {
+template <class = void>
+model_uri parse_model_uri(std::string_view text) {
   auto fail = [&](const char* why) -> model_uri {
     throw registry_error("invalid_uri", "'" + detail::printable(text) + "' is not a model URI (" +
                                             why +

@@ -45,7 +45,8 @@ inline const char* to_string(version_status s) noexcept {
 }
 
 /// The inverse of to_string. Throws registry_error (mlguard.registry.invalid_option).
-inline version_status version_status_from_string(std::string_view s) {
+template <class = void>
+version_status version_status_from_string(std::string_view s) {
   if (s == "pending") {
     return version_status::pending;
   }
@@ -176,7 +177,8 @@ inline const char* to_string(audit_action a) noexcept {
 }
 
 /// The inverse of to_string. Throws format_error (mlguard.format.corrupt).
-inline audit_action audit_action_from_string(std::string_view s) {
+template <class = void>
+audit_action audit_action_from_string(std::string_view s) {
   for (int i = 0; i <= static_cast<int>(audit_action::record_run); ++i) {
     const auto a = static_cast<audit_action>(i);
     if (s == to_string(a)) {
@@ -220,14 +222,19 @@ struct alias_change {
 /// - alias_expectation::any(): no check (a plain, last-writer-wins set);
 /// - alias_expectation::absent(): the alias must not exist yet;
 /// - alias_expectation::version(v): the alias must point at v right now.
-class alias_expectation {
+template <class = void> // deferred: see core/json.hpp
+class basic_alias_expectation {
 public:
   /// No check: the alias moves whatever it points to.
-  static alias_expectation any() noexcept { return alias_expectation(kind::any, 0); }
+  static basic_alias_expectation any() noexcept { return basic_alias_expectation(kind::any, 0); }
   /// The alias must not exist.
-  static alias_expectation absent() noexcept { return alias_expectation(kind::absent, 0); }
+  static basic_alias_expectation absent() noexcept {
+    return basic_alias_expectation(kind::absent, 0);
+  }
   /// The alias must point at `v`.
-  static alias_expectation version(int v) noexcept { return alias_expectation(kind::version, v); }
+  static basic_alias_expectation version(int v) noexcept {
+    return basic_alias_expectation(kind::version, v);
+  }
 
   /// Whether an alias currently at `current` (nothing: absent) satisfies this expectation.
   bool matches(std::optional<int> current) const noexcept {
@@ -255,10 +262,13 @@ public:
 
 private:
   enum class kind { any, absent, version };
-  alias_expectation(kind k, int v) noexcept : kind_(k), version_(v) {}
+  basic_alias_expectation(kind k, int v) noexcept : kind_(k), version_(v) {}
   kind kind_;
   int version_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using alias_expectation = basic_alias_expectation<>;
 
 /// How an alias change ended. Refusals are results, not exceptions: they are the
 /// normal outcome of a race or a guard doing its job.

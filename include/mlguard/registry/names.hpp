@@ -21,14 +21,17 @@ inline constexpr std::size_t max_name_length = 200;
 inline constexpr std::size_t max_key_length = 250;
 
 namespace detail {
-inline bool name_char(char c) noexcept {
+template <class = void>
+bool name_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
          c == '_' || c == '-';
 }
-inline bool alnum_char(char c) noexcept {
+template <class = void>
+bool alnum_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
-inline std::string printable(std::string_view s) {
+template <class = void>
+std::string printable(std::string_view s) {
   std::string out;
   for (char c : s.substr(0, 64)) {
     const auto u = static_cast<unsigned char>(c);
@@ -48,7 +51,8 @@ inline std::string printable(std::string_view s) {
 
 /// The offset of the first byte of `s` that does not begin a well-formed UTF-8 sequence
 /// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or npos.
-inline std::size_t invalid_utf8_at(std::string_view s) noexcept {
+template <class = void>
+std::size_t invalid_utf8_at(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -92,7 +96,8 @@ inline std::size_t invalid_utf8_at(std::string_view s) noexcept {
 /// Unicode text only. `what` names the field in the message.
 /// Throws registry_error (mlguard.registry.invalid_argument), giving the offset and
 /// value of the first bad byte.
-inline void validate_text(std::string_view what, std::string_view text) {
+template <class = void>
+void validate_text(std::string_view what, std::string_view text) {
   const auto at = detail::invalid_utf8_at(text);
   if (at != std::string_view::npos) {
     static const char hex[] = "0123456789abcdef";
@@ -112,7 +117,8 @@ inline void validate_text(std::string_view what, std::string_view text) {
 /// can never hold a path separator, a NUL or control character, be "." or "..",
 /// start with '-' (an option on a command line) or name a hidden file: no name
 /// can escape the file registry's root. Names are case-sensitive.
-inline std::string name_problem(std::string_view name) {
+template <class = void>
+std::string name_problem(std::string_view name) {
   if (name.empty()) {
     return "is empty";
   }
@@ -142,7 +148,8 @@ inline std::string name_problem(std::string_view name) {
 
 /// Checks a model name (rules in name_problem).
 /// Throws registry_error (mlguard.registry.invalid_name).
-inline void validate_model_name(std::string_view name) {
+template <class = void>
+void validate_model_name(std::string_view name) {
   auto problem = name_problem(name);
   if (!problem.empty()) {
     throw registry_error("invalid_name", "model name '" + detail::printable(name) + "' " + problem);
@@ -152,7 +159,8 @@ inline void validate_model_name(std::string_view name) {
 /// Checks an alias name: the rules of name_problem, and not "latest" (reserved for
 /// "models:/name/latest") nor all digits (which would read as a version number).
 /// Throws registry_error (mlguard.registry.invalid_name).
-inline void validate_alias_name(std::string_view alias) {
+template <class = void>
+void validate_alias_name(std::string_view alias) {
   auto problem = name_problem(alias);
   if (problem.empty() && alias == "latest") {
     problem = "is reserved (models:/NAME/latest means the newest version)";
@@ -170,7 +178,8 @@ inline void validate_alias_name(std::string_view alias) {
 /// never in file names).
 /// Throws registry_error: mlguard.registry.invalid_argument when the key is not valid
 /// UTF-8, mlguard.registry.invalid_name when it breaks another rule.
-inline void validate_key(std::string_view key) {
+template <class = void>
+void validate_key(std::string_view key) {
   validate_text("key", key);
   std::string problem;
   if (key.empty()) {
@@ -195,7 +204,8 @@ inline void validate_key(std::string_view key) {
 /// so a token is always a safe file name (the file registry keeps one file per token).
 /// A UUID, a ULID or "nightly-2026-11-27-attempt" qualifies.
 /// Throws registry_error (mlguard.registry.invalid_name).
-inline void validate_client_token(std::string_view token) {
+template <class = void>
+void validate_client_token(std::string_view token) {
   const auto problem = name_problem(token);
   if (!problem.empty()) {
     throw registry_error("invalid_name",

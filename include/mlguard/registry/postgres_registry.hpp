@@ -69,12 +69,14 @@ struct postgres_registry_options : postgres_options {
 /// (bench_postgres, -O2, fsync off): a write (register_version, set_alias) 0.55 ms,
 /// resolve() 0.25 ms, a changes_since that finds nothing 0.16 ms; a server across a
 /// network adds its round trips.
-class postgres_registry final : public detail::journaled_registry {
+template <class = void> // deferred: see core/json.hpp
+class basic_postgres_registry final : public detail::journaled_registry {
 public:
   /// Connects and migrates the schema. Throws registry_error: invalid_option,
   /// unavailable, schema_too_new, schema_outdated, database.
-  explicit postgres_registry(const postgres_registry_options& options = {})
-      : journaled_registry(options.clock != nullptr ? *options.clock : system_clock::instance()),
+  explicit basic_postgres_registry(const postgres_registry_options& options = {})
+      : detail::journaled_registry(options.clock != nullptr ? *options.clock
+                                                            : system_clock::instance()),
         options_(options), session_(options) {}
 
   /// The URL with its password redacted.
@@ -85,7 +87,7 @@ public:
       pqxx::read_transaction tx(c);
       std::vector<std::string> out;
       for (const auto& row : tx.exec("SELECT name FROM " + q() + ".models ORDER BY name")) {
-        out.push_back(row[0].as<std::string>());
+        out.push_back(row[0].template as<std::string>());
       }
       return out;
     });
@@ -102,14 +104,14 @@ public:
         detail::throw_model_not_found(name);
       }
       std::vector<audit_record> out;
-      if (model[0][1].as<std::uint64_t>() <= sequence) {
+      if (model[0][1].template as<std::uint64_t>() <= sequence) {
         return out; // the cheap path of a poll that finds nothing new
       }
-      for (const auto& row :
-           tx.exec_params("SELECT entry FROM " + q() +
-                              ".journal WHERE model_id = $1 AND sequence > $2 "
-                              "ORDER BY sequence",
-                          model[0][0].as<std::int64_t>(), static_cast<std::int64_t>(sequence))) {
+      for (const auto& row : tx.exec_params("SELECT entry FROM " + q() +
+                                                ".journal WHERE model_id = $1 AND sequence > $2 "
+                                                "ORDER BY sequence",
+                                            model[0][0].template as<std::int64_t>(),
+                                            static_cast<std::int64_t>(sequence))) {
         out.push_back(entry_of(row[0]).record);
       }
       return out;
@@ -219,7 +221,7 @@ public:
                                              "$3) RETURNING id",
                                          name, static_cast<std::int64_t>(s.model.sequence),
                                          model_doc.dump())[0][0]
-                              .as<std::int64_t>();
+                              .template as<std::int64_t>();
           for (const auto& [number, version] : s.versions) {
             json doc = version;
             doc.erase("aliases");
@@ -291,7 +293,7 @@ protected:
     if (r.empty()) {
       detail::throw_version_not_found(name, version);
     }
-    auto v = json::parse(r[0][0].c_str()).get<model_version>();
+    auto v = json::parse(r[0][0].c_str()).template get<model_version>();
     return s.versions.emplace(version, std::move(v)).first->second;
   }
 
@@ -321,7 +323,7 @@ protected:
                                     "RETURNING id",
                                 name, static_cast<std::int64_t>(entry->record.sequence),
                                 model_doc.dump())[0][0]
-                     .as<std::int64_t>();
+                     .template as<std::int64_t>();
           } else if (s.deleted) {
             tx.exec_params("DELETE FROM " + q() + ".models WHERE id = $1", id);
           } else {
@@ -392,7 +394,7 @@ private:
   /// (load_version, visit_journal, ...); the session's mutex makes them this thread's.
   class current {
   public:
-    current(const postgres_registry& r, pqxx::transaction_base& tx, std::int64_t id) : r_(r) {
+    current(const basic_postgres_registry& r, pqxx::transaction_base& tx, std::int64_t id) : r_(r) {
       r_.tx_ = &tx;
       r_.model_id_ = id;
     }
@@ -401,7 +403,7 @@ private:
     current& operator=(const current&) = delete;
 
   private:
-    const postgres_registry& r_;
+    const basic_postgres_registry& r_;
   };
 
   const std::string& q() const { return session_.qschema(); }
@@ -424,9 +426,9 @@ private:
     if (r.empty()) {
       return false;
     }
-    model_id_ = r[0][0].as<std::int64_t>();
-    s.model = json::parse(r[0][2].c_str()).get<registered_model>();
-    s.model.sequence = r[0][1].as<std::uint64_t>();
+    model_id_ = r[0][0].template as<std::int64_t>();
+    s.model = json::parse(r[0][2].c_str()).template get<registered_model>();
+    s.model.sequence = r[0][1].template as<std::uint64_t>();
     return true;
   }
 
@@ -466,6 +468,9 @@ private:
   mutable std::unique_ptr<pqxx::connection> listener_;
   mutable std::unique_ptr<wake_receiver> receiver_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using postgres_registry = basic_postgres_registry<>;
 
 } // namespace mlguard::registry
 

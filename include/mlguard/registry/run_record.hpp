@@ -59,7 +59,8 @@ namespace detail {
 /// Checks what a caller gives record_run: kind (key rules), keys of every map
 /// (validate_key), every text (validate_text: UTF-8). Throws registry_error
 /// (mlguard.registry.invalid_name, mlguard.registry.invalid_argument).
-inline void validate_run(const run_record& run) {
+template <class = void>
+void validate_run(const run_record& run) {
   validate_key(run.kind);
   validate_text("run model URI", run.model_uri);
   validate_text("run artifact digest", run.artifact_digest);

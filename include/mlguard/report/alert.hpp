@@ -73,7 +73,8 @@ struct alert {
 /// The labels that identify `a`: its labels, with "alertname" taken from its
 /// key when absent (so the rollback module's alerts group and de-duplicate
 /// too) and "severity" from its level when absent.
-inline alert_labels identity_labels(const alert& a) {
+template <class = void>
+alert_labels identity_labels(const alert& a) {
   alert_labels out = a.labels;
   out.emplace("alertname", a.key.empty() ? std::string("mlguard") : a.key);
   out.emplace("severity", to_string(a.level));
@@ -162,7 +163,8 @@ alert_labels common_of(const alert_group& g, Field field) {
   return common;
 }
 
-inline alert_labels annotations_of(const alert& a) {
+template <class = void>
+alert_labels annotations_of(const alert& a) {
   alert_labels out = a.annotations;
   if (!a.summary.empty()) {
     out.emplace("summary", a.summary);
@@ -171,7 +173,8 @@ inline alert_labels annotations_of(const alert& a) {
 }
 
 /// 16 hex digits of FNV-1a over the sorted labels: a stable per-alert id.
-inline std::string fingerprint(const alert_labels& labels) {
+template <class = void>
+std::string fingerprint(const alert_labels& labels) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (const auto& [name, value] : labels) {
     for (const std::string* s : {&name, &value}) {
@@ -203,8 +206,8 @@ json to_json(const alert_group& g) {
   j["status"] = to_string(g.status());
   j["receiver"] = g.receiver;
   j["groupLabels"] = g.labels;
-  j["commonLabels"] = detail::common_of(g, identity_labels);
-  j["commonAnnotations"] = detail::common_of(g, detail::annotations_of);
+  j["commonLabels"] = detail::common_of(g, identity_labels<>);
+  j["commonAnnotations"] = detail::common_of(g, detail::annotations_of<>);
   j["externalURL"] = "";
   json alerts = json::array();
   json details = json::array();
@@ -249,7 +252,8 @@ using alert_sinks = std::vector<std::shared_ptr<alert_sink>>;
 /// Sends `a` to every sink in order. A sink that throws is skipped, so one
 /// failing medium silences neither the others nor the caller (a controller,
 /// a canary release); returns how many sinks failed.
-inline std::size_t send_to_all(const alert_sinks& sinks, const alert& a) noexcept {
+template <class = void>
+std::size_t send_to_all(const alert_sinks& sinks, const alert& a) noexcept {
   std::size_t failed = 0;
   for (const auto& sink : sinks) {
     try {
@@ -263,7 +267,8 @@ inline std::size_t send_to_all(const alert_sinks& sinks, const alert& a) noexcep
 
 /// Sends the group `g` to every sink in order (send_group), as send_to_all
 /// does an alert; returns how many sinks failed.
-inline std::size_t send_to_all(const alert_sinks& sinks, const alert_group& g) noexcept {
+template <class = void>
+std::size_t send_to_all(const alert_sinks& sinks, const alert_group& g) noexcept {
   std::size_t failed = 0;
   for (const auto& sink : sinks) {
     try {
@@ -276,12 +281,13 @@ inline std::size_t send_to_all(const alert_sinks& sinks, const alert_group& g) n
 }
 
 /// Hands each alert to a function; groups too, when given a group function.
-class callback_sink final : public alert_sink {
+template <class = void> // deferred: see core/json.hpp
+class basic_callback_sink final : public alert_sink {
 public:
-  explicit callback_sink(std::function<void(const alert&)> fn) : fn_(std::move(fn)) {}
+  explicit basic_callback_sink(std::function<void(const alert&)> fn) : fn_(std::move(fn)) {}
   /// Hands each group notification to `group_fn` whole (and single alerts to `fn`).
-  callback_sink(std::function<void(const alert&)> fn,
-                std::function<void(const alert_group&)> group_fn)
+  basic_callback_sink(std::function<void(const alert&)> fn,
+                      std::function<void(const alert_group&)> group_fn)
       : fn_(std::move(fn)), group_fn_(std::move(group_fn)) {}
   void send(const alert& a) override { fn_(a); }
   void send_group(const alert_group& g) override {
@@ -297,22 +303,26 @@ private:
   std::function<void(const alert_group&)> group_fn_;
 };
 
+/// The type to name (a class template only so that its bodies compile where used).
+using callback_sink = basic_callback_sink<>;
+
 /// Appends each alert as one JSON line to a file, flushed per alert. The file
 /// is opened in append mode, so each line shorter than stdio's buffer
 /// (BUFSIZ) is one write() at the end of the file, and several processes may
 /// share it without interleaving their lines. A group is one line per alert.
-class json_lines_sink final : public alert_sink {
+template <class = void> // deferred: see core/json.hpp
+class basic_json_lines_sink final : public alert_sink {
 public:
   /// Opens (creating) `path` for appending. Throws io_error (mlguard.io.open_failed).
-  explicit json_lines_sink(const std::string& path)
+  explicit basic_json_lines_sink(const std::string& path)
       : path_(path), file_(std::fopen(path.c_str(), "a")) {
     if (file_ == nullptr) {
       throw io_error("open_failed", path + ": cannot open for appending");
     }
   }
-  ~json_lines_sink() override { std::fclose(file_); }
-  json_lines_sink(const json_lines_sink&) = delete;
-  json_lines_sink& operator=(const json_lines_sink&) = delete;
+  ~basic_json_lines_sink() override { std::fclose(file_); }
+  basic_json_lines_sink(const basic_json_lines_sink&) = delete;
+  basic_json_lines_sink& operator=(const basic_json_lines_sink&) = delete;
 
   /// Throws io_error (mlguard.io.write_failed).
   void send(const alert& a) override {
@@ -328,6 +338,9 @@ private:
   std::FILE* file_;
   std::mutex mutex_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using json_lines_sink = basic_json_lines_sink<>;
 
 } // namespace mlguard::report
 

@@ -86,11 +86,12 @@ struct notifier_counts {
 };
 
 /// Groups, de-duplicates and rate-limits alerts on their way to sinks (see the header comment).
-class alert_notifier {
+template <class = void> // deferred: see core/json.hpp
+class basic_alert_notifier {
 public:
   /// Throws report_error (mlguard.report.invalid_notifier) when group_wait is
   /// negative, or group_interval or repeat_interval is not positive.
-  explicit alert_notifier(notifier_options options)
+  explicit basic_alert_notifier(notifier_options options)
       : options_(std::move(options)),
         clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
     using std::chrono::nanoseconds;
@@ -100,9 +101,9 @@ public:
                                              "repeat_interval > 0");
     }
   }
-  ~alert_notifier() { stop(); }
-  alert_notifier(const alert_notifier&) = delete;
-  alert_notifier& operator=(const alert_notifier&) = delete;
+  ~basic_alert_notifier() { stop(); }
+  basic_alert_notifier(const basic_alert_notifier&) = delete;
+  basic_alert_notifier& operator=(const basic_alert_notifier&) = delete;
 
   /// Starts or refreshes the alert with `a`'s identity as firing. A new alert
   /// without a time starts now; a firing one keeps its start and takes the
@@ -290,6 +291,9 @@ private:
   bool stopping_ = false;
   std::thread thread_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using alert_notifier = basic_alert_notifier<>;
 
 } // namespace mlguard::report
 

@@ -48,11 +48,12 @@ struct drift_alerts_options {
 };
 
 /// Per-feature drift alerts from closed monitor windows (see the header comment).
-class drift_alerts {
+template <class = void> // deferred: see core/json.hpp
+class basic_drift_alerts {
 public:
   /// Sends to `notifier`, which must outlive this object. Throws
   /// report_error (mlguard.report.invalid_trigger) for bad trigger options.
-  explicit drift_alerts(alert_notifier& notifier, drift_alerts_options options = {})
+  explicit basic_drift_alerts(alert_notifier& notifier, drift_alerts_options options = {})
       : notifier_(notifier), options_(std::move(options)) {
     window_trigger check(options_.trigger); // fail here, not at the first window
     (void)check;
@@ -61,7 +62,6 @@ public:
   /// Feeds the closed window `w` of `stream` ("inputs", "predictions"):
   /// each evaluated feature's drift flag into its trigger. Returns how many
   /// alerts fired or resolved.
-  template <class = void> // deferred: see core/json.hpp
   std::size_t observe(std::string_view stream, const drift::window_report& w) {
     std::size_t changes = 0;
     const std::lock_guard<std::mutex> lock(mutex_);
@@ -83,7 +83,6 @@ public:
   }
 
 private:
-  template <class = void>
   alert make_alert(std::string_view stream, const drift::window_report& w,
                    const drift::column_drift& c, const window_trigger& t) const {
     alert a;
@@ -112,6 +111,9 @@ private:
   std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, window_trigger> triggers_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using drift_alerts = basic_drift_alerts<>;
 
 } // namespace mlguard::report
 

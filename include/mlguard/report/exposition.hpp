@@ -32,7 +32,8 @@ constexpr const char* content_type(exposition_format f) noexcept {
 /// The format a scraper's Accept header asks for: OpenMetrics when it lists
 /// application/openmetrics-text (as Prometheus does), otherwise the
 /// Prometheus text format (curl, older scrapers, an empty header).
-inline exposition_format negotiate_format(std::string_view accept) noexcept {
+template <class = void>
+exposition_format negotiate_format(std::string_view accept) noexcept {
   return accept.find("application/openmetrics-text") != std::string_view::npos
              ? exposition_format::openmetrics
              : exposition_format::prometheus_text;
@@ -41,7 +42,8 @@ inline exposition_format negotiate_format(std::string_view accept) noexcept {
 namespace detail {
 
 // HELP text: backslash and line feed escaped; OpenMetrics escapes '"' too.
-inline void append_help(std::string& out, std::string_view help, bool openmetrics) {
+template <class = void>
+void append_help(std::string& out, std::string_view help, bool openmetrics) {
   for (char c : help) {
     if (c == '\\') {
       out += "\\\\";
@@ -56,7 +58,8 @@ inline void append_help(std::string& out, std::string_view help, bool openmetric
 }
 
 // A label value: backslash, double quote and line feed escaped (both formats).
-inline void append_label_value(std::string& out, std::string_view value) {
+template <class = void>
+void append_label_value(std::string& out, std::string_view value) {
   for (char c : value) {
     if (c == '\\') {
       out += "\\\\";
@@ -70,7 +73,8 @@ inline void append_label_value(std::string& out, std::string_view value) {
   }
 }
 
-inline void append_metadata(std::string& out, const metric_family& f, bool openmetrics) {
+template <class = void>
+void append_metadata(std::string& out, const metric_family& f, bool openmetrics) {
   // Text 0.0.4 names a counter family by its sample name (with _total);
   // OpenMetrics by the family name, whose samples add _total.
   const std::string_view total =
@@ -89,7 +93,8 @@ inline void append_metadata(std::string& out, const metric_family& f, bool openm
   }
 }
 
-inline void append_sample(std::string& out, const metric_family& f, const metric_sample& s) {
+template <class = void>
+void append_sample(std::string& out, const metric_family& f, const metric_sample& s) {
   out.append(f.name).append(s.suffix);
   if (!s.labels.empty()) {
     out += '{';
@@ -113,8 +118,9 @@ inline void append_sample(std::string& out, const metric_family& f, const metric
 /// Appends `families` to `out` in format `f`: each family's HELP and TYPE,
 /// then its samples; OpenMetrics ends with "# EOF". Label values and HELP
 /// text are escaped, so any string (a feature named `a"b\n`) is safe.
-inline void write_exposition(std::string& out, const std::vector<metric_family>& families,
-                             exposition_format f) {
+template <class = void>
+void write_exposition(std::string& out, const std::vector<metric_family>& families,
+                      exposition_format f) {
   const bool openmetrics = f == exposition_format::openmetrics;
   for (const auto& family : families) {
     detail::append_metadata(out, family, openmetrics);
@@ -129,8 +135,9 @@ inline void write_exposition(std::string& out, const std::vector<metric_family>&
 
 /// Everything `registry` holds now, as the text of one scrape in format `f`.
 /// Throws what metric_registry::collect() throws.
-inline std::string expose(const metric_registry& registry,
-                          exposition_format f = exposition_format::prometheus_text) {
+template <class = void>
+std::string expose(const metric_registry& registry,
+                   exposition_format f = exposition_format::prometheus_text) {
   std::string out;
   write_exposition(out, registry.collect(), f);
   return out;

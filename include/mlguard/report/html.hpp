@@ -44,7 +44,8 @@ std::string html_escape(std::string_view text) {
 
 /// Appends `v` for people to read: at most `digits` significant digits
 /// ("0.0123", "1.5e+06"), "–" for NaN, "∞" / "−∞" for infinities.
-inline void append_number(std::string& out, double v, int digits = 4) {
+template <class = void>
+void append_number(std::string& out, double v, int digits = 4) {
   if (std::isnan(v)) {
     out += "\xE2\x80\x93"; // en dash
     return;
@@ -60,7 +61,8 @@ inline void append_number(std::string& out, double v, int digits = 4) {
 }
 
 /// `v` as append_number writes it.
-inline std::string html_number(double v, int digits = 4) {
+template <class = void>
+std::string html_number(double v, int digits = 4) {
   std::string out;
   append_number(out, v, digits);
   return out;
@@ -68,7 +70,8 @@ inline std::string html_number(double v, int digits = 4) {
 
 /// Appends a coordinate for SVG: fixed notation with one decimal ("12.5");
 /// non-finite values become 0 (callers clamp before drawing).
-inline void append_coordinate(std::string& out, double v) {
+template <class = void>
+void append_coordinate(std::string& out, double v) {
   char buffer[64];
   const auto r = std::to_chars(buffer, buffer + sizeof buffer, std::isfinite(v) ? v : 0.0,
                                std::chars_format::fixed, 1);
@@ -83,7 +86,8 @@ template <class = void>
 void open_page(std::string& out, std::string_view title);
 
 /// Appends the end of a page that open_page began.
-inline void close_page(std::string& out) {
+template <class = void>
+void close_page(std::string& out) {
   out += "<footer>Written by mlguard. One self-contained file: no script, no network.</footer>\n"
          "</body>\n</html>\n";
 }
@@ -118,12 +122,16 @@ void open_svg(std::string& out, double width, double height, std::string_view la
 }
 
 /// Appends the end of an SVG that open_svg began.
-inline void close_svg(std::string& out) { out += "</svg>\n"; }
+template <class = void>
+void close_svg(std::string& out) {
+  out += "</svg>\n";
+}
 
 /// Appends a filled rectangle; `fill` and `extra` (further attributes) are
 /// literals of the caller, not data. Negative sizes are drawn as 0.
-inline void svg_rect(std::string& out, double x, double y, double w, double h,
-                     std::string_view fill, std::string_view extra = {}) {
+template <class = void>
+void svg_rect(std::string& out, double x, double y, double w, double h, std::string_view fill,
+              std::string_view extra = {}) {
   out += "<rect x=\"";
   append_coordinate(out, x);
   out += "\" y=\"";
@@ -140,8 +148,9 @@ inline void svg_rect(std::string& out, double x, double y, double w, double h,
 }
 
 /// Appends a line from (x1, y1) to (x2, y2); `stroke` and `extra` are literals.
-inline void svg_line(std::string& out, double x1, double y1, double x2, double y2,
-                     std::string_view stroke, std::string_view extra = {}) {
+template <class = void>
+void svg_line(std::string& out, double x1, double y1, double x2, double y2, std::string_view stroke,
+              std::string_view extra = {}) {
   out += "<line x1=\"";
   append_coordinate(out, x1);
   out += "\" y1=\"";
@@ -177,7 +186,8 @@ void svg_text(std::string& out, double x, double y, std::string_view text,
 namespace detail {
 
 // The length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
-inline std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
+template <class = void>
+std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
   const auto b = static_cast<unsigned char>(s[i]);
   std::size_t n = 0;
   std::uint32_t min = 0;

@@ -69,7 +69,8 @@ struct histogram_snapshot {
 
 /// Latency buckets in seconds, 50 µs to 2.5 s: in-process inference is
 /// microseconds, far below client libraries' web-request defaults.
-inline std::vector<double> latency_buckets() {
+template <class = void>
+std::vector<double> latency_buckets() {
   return {50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3,
           10e-3, 25e-3,  50e-3,  0.1,    0.25, 1.0,    2.5};
 }
@@ -79,11 +80,12 @@ inline std::vector<double> latency_buckets() {
 /// NaN is ignored (it has no bucket, and would make the sum NaN forever).
 /// Thread-safe; observe() is a binary search and three relaxed atomic
 /// updates, with no allocation.
-class histogram {
+template <class = void> // deferred: see core/json.hpp
+class basic_histogram {
 public:
   /// Throws report_error (mlguard.report.invalid_buckets) unless `upper_bounds`
   /// is non-empty, finite and strictly increasing (+Inf is implicit).
-  explicit histogram(std::vector<double> upper_bounds)
+  explicit basic_histogram(std::vector<double> upper_bounds)
       : bounds_(std::move(upper_bounds)),
         buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size() + 1)) {
     if (bounds_.empty()) {
@@ -135,6 +137,9 @@ private:
   std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;
   std::atomic<double> sum_{0.0};
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using histogram = basic_histogram<>;
 
 } // namespace mlguard::report
 

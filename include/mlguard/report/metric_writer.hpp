@@ -42,13 +42,18 @@ struct metric_family {
 
 namespace detail {
 
-inline bool is_name_start(char c) noexcept {
+template <class = void>
+bool is_name_start(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
-inline bool is_name_char(char c) noexcept { return is_name_start(c) || (c >= '0' && c <= '9'); }
+template <class = void>
+bool is_name_char(char c) noexcept {
+  return is_name_start(c) || (c >= '0' && c <= '9');
+}
 
 // Prometheus' metric name rule, [a-zA-Z_:][a-zA-Z0-9_:]*.
-inline bool is_metric_name(std::string_view s) noexcept {
+template <class = void>
+bool is_metric_name(std::string_view s) noexcept {
   if (s.empty() || !(is_name_start(s[0]) || s[0] == ':')) {
     return false;
   }
@@ -61,7 +66,8 @@ inline bool is_metric_name(std::string_view s) noexcept {
 }
 
 // Prometheus' label name rule, [a-zA-Z_][a-zA-Z0-9_]*, without the reserved "__" prefix.
-inline bool is_label_name(std::string_view s) noexcept {
+template <class = void>
+bool is_label_name(std::string_view s) noexcept {
   if (s.empty() || !is_name_start(s[0]) || s.substr(0, 2) == "__") {
     return false;
   }
@@ -73,7 +79,8 @@ inline bool is_label_name(std::string_view s) noexcept {
   return true;
 }
 
-inline bool ends_with(std::string_view s, std::string_view tail) noexcept {
+template <class = void>
+bool ends_with(std::string_view s, std::string_view tail) noexcept {
   return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
 }
 
@@ -81,7 +88,8 @@ inline bool ends_with(std::string_view s, std::string_view tail) noexcept {
 
 /// Gathers the samples of one scrape into families: every family once, its
 /// series together, whichever collector wrote them. Collectors write through it.
-class metric_writer {
+template <class = void> // deferred: see core/json.hpp
+class basic_metric_writer {
 public:
   /// Writes counter `name` (given with or without "_total") with `value`.
   /// Throws report_error: mlguard.report.invalid_name (a metric or label
@@ -183,6 +191,9 @@ private:
   std::map<std::string, std::size_t, std::less<>> index_;
   std::set<std::string> series_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using metric_writer = basic_metric_writer<>;
 
 } // namespace mlguard::report
 

@@ -37,17 +37,17 @@ namespace mlguard::report {
 ///
 /// A skipped feature keeps its last statistic and reads as not drifted.
 /// Thread-safe (each record locks the registry briefly, per metric).
-class monitor_metrics {
+template <class = void> // deferred: see core/json.hpp
+class basic_monitor_metrics {
 public:
   /// Records into `registry`, which must outlive this object; every series
   /// carries `constant_labels` first (e.g. {{"model", "tips"}, {"version", "3"}}).
-  explicit monitor_metrics(metric_registry& registry, label_set constant_labels = {})
+  explicit basic_monitor_metrics(metric_registry& registry, label_set constant_labels = {})
       : registry_(registry), labels_(std::move(constant_labels)) {}
 
   /// Records one closed window of `stream` ("inputs", "predictions").
   /// Throws report_error (mlguard.report.invalid_name) for a label the
   /// constant labels repeat.
-  template <class = void> // deferred: see core/json.hpp
   void record_window(std::string_view stream, const drift::window_report& w) {
     const auto per_stream = with({{"stream", std::string(stream)}});
     registry_.add_counter("mlguard_monitor_windows_total", "Monitor windows closed.", per_stream)
@@ -93,7 +93,6 @@ public:
   /// its rows, rejected rows, and for each feature and anomaly kind the rows
   /// that had it (comparator kinds, which are about the batch, count 1).
   /// Throws as record_window().
-  template <class = void>
   void record_validation(std::string_view source, const validate::validation_report& r) {
     const auto per_source = with({{"source", std::string(source)}});
     registry_.add_counter("mlguard_validation_rows_total", "Rows validated.", per_source)
@@ -126,6 +125,9 @@ private:
   metric_registry& registry_;
   label_set labels_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using monitor_metrics = basic_monitor_metrics<>;
 
 } // namespace mlguard::report
 

@@ -111,7 +111,8 @@ struct risk_report {
 
 /// The level named `name` ("info", "warning", "blocking"). Throws
 /// argument_error (mlguard.argument.invalid_option) for another name.
-inline risk_level risk_level_from_string(std::string_view name) {
+template <class = void>
+risk_level risk_level_from_string(std::string_view name) {
   if (name == "info") {
     return risk_level::info;
   }

@@ -22,7 +22,8 @@ namespace mlguard::report {
 
 /// The line stderr_sink writes for `a` (without the newline): time (its end
 /// when resolved), FIRING or RESOLVED, severity, alertname{other labels}, summary.
-inline std::string alert_line(const alert& a) {
+template <class = void>
+std::string alert_line(const alert& a) {
   alert_labels labels = identity_labels(a);
   std::string line = format_iso8601(a.status == alert_status::resolved ? a.ends_at : a.time);
   line.append(a.status == alert_status::resolved ? " RESOLVED " : " FIRING ")
@@ -48,10 +49,11 @@ inline std::string alert_line(const alert& a) {
 }
 
 /// Writes alert_line(a) and a newline per alert to a stdio stream, flushed.
-class stderr_sink final : public alert_sink {
+template <class = void> // deferred: see core/json.hpp
+class basic_stderr_sink final : public alert_sink {
 public:
   /// Writes to `stream` (stderr by default; not closed by the sink).
-  explicit stderr_sink(std::FILE* stream = stderr) noexcept : stream_(stream) {}
+  explicit basic_stderr_sink(std::FILE* stream = stderr) noexcept : stream_(stream) {}
 
   /// Throws io_error (mlguard.io.write_failed) when the stream refuses the line.
   void send(const alert& a) override {
@@ -66,6 +68,9 @@ private:
   std::FILE* stream_;
   std::mutex mutex_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using stderr_sink = basic_stderr_sink<>;
 
 } // namespace mlguard::report
 

@@ -42,11 +42,12 @@ constexpr const char* to_string(trigger_change c) noexcept {
 }
 
 /// k-of-n firing with a resolve threshold (see the header comment).
-class window_trigger {
+template <class = void> // deferred: see core/json.hpp
+class basic_window_trigger {
 public:
   /// Throws report_error (mlguard.report.invalid_trigger) unless
   /// 1 ≤ k ≤ n ≤ 64 and 0 ≤ resolve_at < k.
-  explicit window_trigger(window_trigger_options options = {}) : options_(options) {
+  explicit basic_window_trigger(window_trigger_options options = {}) : options_(options) {
     const auto& o = options_;
     if (o.n < 1 || o.n > 64 || o.k < 1 || o.k > o.n || o.resolve_at < 0 || o.resolve_at >= o.k) {
       throw report_error("invalid_trigger",
@@ -93,6 +94,9 @@ private:
   std::uint64_t history_ = 0; // bit 0: the latest window
   bool firing_ = false;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using window_trigger = basic_window_trigger<>;
 
 } // namespace mlguard::report
 

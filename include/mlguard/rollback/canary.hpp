@@ -43,7 +43,8 @@ namespace mlguard::rollback {
 
 /// The judge's options for a per-request error: Kayenta's defaults, with
 /// only an increase counted as bad (direction increase) and the metric critical.
-inline canary_metric_options canary_error_options() {
+template <class = void>
+canary_metric_options canary_error_options() {
   canary_metric_options o;
   o.direction = metric_direction::increase;
   o.critical = true;
@@ -67,9 +68,10 @@ inline canary_metric_options canary_error_options() {
 /// A snapshot without a challenger or champion version is judged nodata.
 /// Throws what canary_judge throws (rollback_error invalid_option for options
 /// out of range, non_finite for an infinite value).
-inline decision judge_canary(const serving::router_snapshot& snapshot,
-                             const canary_metric_options& metric = canary_error_options(),
-                             const canary_judge_options& options = {}, timestamp now = {});
+template <class = void>
+decision judge_canary(const serving::router_snapshot& snapshot,
+                      const canary_metric_options& metric = canary_error_options(),
+                      const canary_judge_options& options = {}, timestamp now = {});
 
 /// How a canary_release acts.
 struct canary_release_options {
@@ -103,13 +105,14 @@ struct canary_release_options {
 /// the snapshot: a conflict; or a transition guard refused it) becomes a
 /// hold decision with the reason, and an alert. An abort always stops the
 /// canary's traffic first, whatever the registry then says.
-class canary_release {
+template <class = void> // deferred: see core/json.hpp
+class basic_canary_release {
 public:
   /// Throws rollback_error (mlguard.rollback.invalid_option) for an empty
   /// model or alias name, or the same alias for both arms. The registry and
   /// the router must outlive the release.
-  canary_release(registry::model_registry& registry, serving::canary_router& router,
-                 canary_release_options options)
+  basic_canary_release(registry::model_registry& registry, serving::canary_router& router,
+                       canary_release_options options)
       : registry_(registry), router_(router), options_(std::move(options)),
         clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
     if (options_.model.empty() || options_.champion_alias.empty() ||
@@ -219,15 +222,20 @@ private:
   const clock_source& clock_;
 };
 
+/// The type to name (a class template only so that its bodies compile where used).
+using canary_release = basic_canary_release<>;
+
 namespace detail {
 
-inline std::string canary_number(double x) {
+template <class = void>
+std::string canary_number(double x) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.4g", x);
   return buffer;
 }
 
-inline policy_state canary_state(metric_class c) noexcept {
+template <class = void>
+policy_state canary_state(metric_class c) noexcept {
   switch (c) {
   case metric_class::high:
   case metric_class::low:
@@ -242,9 +250,9 @@ inline policy_state canary_state(metric_class c) noexcept {
 
 } // namespace detail
 
-inline decision judge_canary(const serving::router_snapshot& snapshot,
-                             const canary_metric_options& metric,
-                             const canary_judge_options& options, timestamp now) {
+template <class>
+decision judge_canary(const serving::router_snapshot& snapshot, const canary_metric_options& metric,
+                      const canary_judge_options& options, timestamp now) {
   std::vector<canary_metric> metrics;
   metrics.push_back({"error", snapshot.champion.errors, snapshot.challenger.errors, metric});
   if (!snapshot.champion.latencies.empty() && !snapshot.challenger.latencies.empty()) {

@@ -215,7 +215,8 @@ struct judgement {
 /// JSON form: {"name", "classification", "critical", "reason", "n_control",
 /// "n_experiment", "nan_control", "nan_experiment", "u_statistic", "p_value",
 /// "estimate", "ci_lower", "ci_upper", "mean_ratio"}.
-inline void to_json(json& j, const metric_judgement& m) {
+template <class = void>
+void to_json(json& j, const metric_judgement& m) {
   j = json::object();
   j["name"] = m.name;
   j["classification"] = to_string(m.classification);
@@ -234,7 +235,8 @@ inline void to_json(json& j, const metric_judgement& m) {
 }
 
 /// JSON form: {"verdict", "score", "reason", "metrics": [...]}.
-inline void to_json(json& j, const judgement& r) {
+template <class = void>
+void to_json(json& j, const judgement& r) {
   j = json::object();
   j["verdict"] = to_string(r.verdict);
   j["score"] = json_number(r.score);
@@ -254,9 +256,10 @@ inline void to_json(json& j, const judgement& r) {
 /// in an arm make it nodata (not an exception).
 /// Throws rollback_error: mlguard.rollback.non_finite on ±inf,
 /// mlguard.rollback.invalid_option for options outside their ranges.
-inline metric_judgement judge_metric(const std::string& name, span<const double> control,
-                                     span<const double> experiment,
-                                     const canary_metric_options& options = {});
+template <class = void>
+metric_judgement judge_metric(const std::string& name, span<const double> control,
+                              span<const double> experiment,
+                              const canary_metric_options& options = {});
 
 /// Judges a canary on several metrics as Kayenta's NetflixACAJudge scores
 /// them: each metric through judge_metric, then, in this order,
@@ -267,17 +270,20 @@ inline metric_judgement judge_metric(const std::string& name, span<const double>
 /// Throws rollback_error: mlguard.rollback.no_metrics for an empty list,
 /// mlguard.rollback.invalid_option when 0 ≤ marginal ≤ pass ≤ 100 or
 /// nodata_threshold in (0, 100] does not hold, and what judge_metric throws.
-inline judgement canary_judge(const std::vector<canary_metric>& metrics,
-                              const canary_judge_options& options = {});
+template <class = void>
+judgement canary_judge(const std::vector<canary_metric>& metrics,
+                       const canary_judge_options& options = {});
 
 /// One metric: canary_judge({{"metric", control, experiment, metric}}, options).
-inline judgement canary_judge(span<const double> control, span<const double> experiment,
-                              const canary_metric_options& metric = {},
-                              const canary_judge_options& options = {});
+template <class = void>
+judgement canary_judge(span<const double> control, span<const double> experiment,
+                       const canary_metric_options& metric = {},
+                       const canary_judge_options& options = {});
 
 namespace detail {
 
-inline void check_metric_options(const canary_metric_options& o, const std::string& name) {
+template <class = void>
+void check_metric_options(const canary_metric_options& o, const std::string& name) {
   const std::string where = "canary metric '" + name + "'";
   check_confidence(o.confidence, where.c_str());
   if (!(o.tolerance >= 0.0) || !std::isfinite(o.tolerance)) {
@@ -294,8 +300,8 @@ inline void check_metric_options(const canary_metric_options& o, const std::stri
 }
 
 /// The values of `x` that are not NaN; ±inf throws mlguard.rollback.non_finite.
-inline std::vector<double> present_values(span<const double> x, const std::string& name,
-                                          const char* arm) {
+template <class = void>
+std::vector<double> present_values(span<const double> x, const std::string& name, const char* arm) {
   std::vector<double> out;
   out.reserve(x.size());
   for (double v : x) {
@@ -312,7 +318,8 @@ inline std::vector<double> present_values(span<const double> x, const std::strin
   return out;
 }
 
-inline double mean(const std::vector<double>& x) {
+template <class = void>
+double mean(const std::vector<double>& x) {
   double sum = 0.0;
   for (double v : x) {
     sum += v;
@@ -322,9 +329,9 @@ inline double mean(const std::vector<double>& x) {
 
 } // namespace detail
 
-inline metric_judgement judge_metric(const std::string& name, span<const double> control,
-                                     span<const double> experiment,
-                                     const canary_metric_options& options) {
+template <class>
+metric_judgement judge_metric(const std::string& name, span<const double> control,
+                              span<const double> experiment, const canary_metric_options& options) {
   detail::check_metric_options(options, name);
   metric_judgement r;
   r.name = name;
@@ -375,8 +382,9 @@ inline metric_judgement judge_metric(const std::string& name, span<const double>
   return r;
 }
 
-inline judgement canary_judge(const std::vector<canary_metric>& metrics,
-                              const canary_judge_options& options) {
+template <class>
+judgement canary_judge(const std::vector<canary_metric>& metrics,
+                       const canary_judge_options& options) {
   if (metrics.empty()) {
     throw rollback_error("no_metrics", "canary_judge: no metric to judge the canary on");
   }
@@ -451,9 +459,9 @@ inline judgement canary_judge(const std::vector<canary_metric>& metrics,
   return r;
 }
 
-inline judgement canary_judge(span<const double> control, span<const double> experiment,
-                              const canary_metric_options& metric,
-                              const canary_judge_options& options) {
+template <class>
+judgement canary_judge(span<const double> control, span<const double> experiment,
+                       const canary_metric_options& metric, const canary_judge_options& options) {
   std::vector<canary_metric> one(1);
   one[0].name = "metric";
   one[0].control = control;

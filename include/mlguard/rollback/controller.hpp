@@ -64,13 +64,14 @@ struct controller_options {
 /// Thread safety: observe() from any number of threads; poll() from one
 /// thread at a time (start() runs it on the controller's thread; do not call
 /// it yourself then).
-class rollback_controller {
+template <class = void> // deferred: see core/json.hpp
+class basic_rollback_controller {
 public:
   /// Throws rollback_error (mlguard.rollback.invalid_option) for an empty
   /// model or alias name, a non-positive interval or a zero queue capacity;
   /// io_error when the trace file cannot be opened.
-  template <class = void> // deferred: see core/json.hpp
-  rollback_controller(registry::model_registry& registry, policy p, controller_options options)
+  basic_rollback_controller(registry::model_registry& registry, policy p,
+                            controller_options options)
       : registry_(registry), options_(std::move(options)), engine_(std::move(p)),
         clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
     if (options_.model.empty() || options_.alias.empty()) {
@@ -88,15 +89,15 @@ public:
     }
   }
 
-  ~rollback_controller() {
+  ~basic_rollback_controller() {
     stop();
     if (trace_ != nullptr) {
       std::fclose(trace_);
     }
   }
 
-  rollback_controller(const rollback_controller&) = delete;
-  rollback_controller& operator=(const rollback_controller&) = delete;
+  basic_rollback_controller(const basic_rollback_controller&) = delete;
+  basic_rollback_controller& operator=(const basic_rollback_controller&) = delete;
 
   /// Queues one observation for the next poll(); a time of zero becomes the
   /// clock's now, and version 0 the version the controller last saw served
@@ -122,7 +123,6 @@ public:
   /// engine in order, acts on its decisions and returns them. Throws what the
   /// registry throws (io_error, format_error, registry_error not_found when
   /// the model does not exist).
-  template <class = void>
   std::vector<decision> poll() {
     std::vector<decision> made;
     refresh_alias();
@@ -148,7 +148,6 @@ public:
 
   /// Runs poll() every options.interval on a thread of its own until stop().
   /// A poll that throws raises a critical alert and the next one tries again.
-  template <class = void>
   void start() {
     const std::lock_guard<std::mutex> lock(run_mutex_);
     if (thread_.joinable()) {
@@ -179,7 +178,6 @@ public:
   const decision_engine& engine() const noexcept { return engine_; }
 
 private:
-  template <class = void>
   void run() {
     std::unique_lock<std::mutex> lock(run_mutex_);
     while (!stopping_) {
@@ -196,7 +194,6 @@ private:
   }
 
   // Feeds the engine an alias event when the alias moved since the last look.
-  template <class = void>
   void refresh_alias() {
     const auto changes = registry_.changes_since(options_.model, sequence_);
     bool moved = !seen_alias_;
@@ -226,7 +223,6 @@ private:
     watched_.store(event.version, std::memory_order_release);
   }
 
-  template <class = void>
   void act(decision d, std::vector<decision>& made) {
     if (d.action == decision_verdict::rollback) {
       registry::alias_result result;
@@ -271,7 +267,6 @@ private:
     }
   }
 
-  template <class = void>
   void publish(const decision& d, std::vector<decision>& made) {
     last_time_ = std::max(last_time_, d.time);
     if (options_.on_decision) {
@@ -280,7 +275,6 @@ private:
     made.push_back(d);
   }
 
-  template <class = void>
   void raise(report::alert_level level, const std::string& what, std::string summary,
              json details) {
     report::alert a;
@@ -296,7 +290,6 @@ private:
     report::send_to_all(options_.alerts, a);
   }
 
-  template <class = void>
   void record(const trace_event& e) {
     last_time_ = std::max(last_time_, e.time());
     if (trace_ != nullptr) {
@@ -308,7 +301,6 @@ private:
   }
 
   // The trace is for diagnosis: decisions go on, but someone should know (once).
-  template <class = void>
   void trace_failure() {
     if (!trace_failed_) {
       trace_failed_ = true;
@@ -339,6 +331,9 @@ private:
   bool stopping_ = false;
   std::thread thread_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using rollback_controller = basic_rollback_controller<>;
 
 } // namespace mlguard::rollback
 

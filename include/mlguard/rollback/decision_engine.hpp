@@ -36,17 +36,16 @@ namespace mlguard::rollback {
 ///   engine decides nothing more about that version until the alias moves.
 ///
 /// Not thread-safe: one thread feeds it (the controller's).
-class decision_engine {
+template <class = void> // deferred: see core/json.hpp
+class basic_decision_engine {
 public:
   /// Throws nothing beyond what copying the policy throws.
-  template <class = void> // deferred: see core/json.hpp
-  explicit decision_engine(policy p) : policy_(std::move(p)), root_(policy_) {}
+  explicit basic_decision_engine(policy p) : policy_(std::move(p)), root_(policy_) {}
 
-  decision_engine(const decision_engine&) = delete;
-  decision_engine& operator=(const decision_engine&) = delete;
+  basic_decision_engine(const basic_decision_engine&) = delete;
+  basic_decision_engine& operator=(const basic_decision_engine&) = delete;
 
   /// Feeds one event; returns the decision it caused, if any.
-  template <class = void>
   std::optional<decision> feed(const trace_event& e) {
     if (e.type == trace_event::kind::alias) {
       feed(e.moved);
@@ -56,7 +55,6 @@ public:
   }
 
   /// The alias moved (or was first seen): watch `a.version` from now on.
-  template <class = void>
   void feed(const alias_event& a) {
     if (a.rollback) {
       rollbacks_.push_back(a.time);
@@ -74,7 +72,6 @@ public:
   }
 
   /// An observation; returns a decision when the verdict changed.
-  template <class = void>
   std::optional<decision> feed(const observation& o) {
     const int v = o.version == 0 ? version_ : o.version;
     if (std::isfinite(o.value)) {
@@ -101,7 +98,6 @@ public:
   /// The controller could not roll back (a guard refused, the alias had no
   /// earlier version after all): a hold decision citing `by`. The engine
   /// does not try again for this version.
-  template <class = void>
   decision refused(timestamp t, std::string by, std::string reason) {
     decision d;
     d.time = t;
@@ -117,7 +113,6 @@ public:
   }
 
   /// The verdict the policy gives now, with its findings (whether or not it changed).
-  template <class = void>
   decision evaluate() const {
     const auto ctx = context();
     decision d;
@@ -155,7 +150,6 @@ public:
   }
 
   /// Every leaf policy's state and numbers now.
-  template <class = void>
   std::vector<finding> findings() const {
     std::vector<finding> out;
     root_.findings(context(), out);
@@ -171,7 +165,6 @@ public:
   const policy& rules() const noexcept { return policy_; }
 
 private:
-  template <class = void>
   detail::rule_context context() const {
     detail::rule_context ctx;
     ctx.now = now_;
@@ -208,6 +201,9 @@ private:
   std::vector<timestamp> rollbacks_;
   std::map<int, std::map<std::string, detail::signal_stats>> stats_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using decision_engine = basic_decision_engine<>;
 
 } // namespace mlguard::rollback
 

@@ -35,7 +35,8 @@ struct hodges_lehmann_result {
 };
 
 /// JSON form: {"estimate", "lower", "upper", "confidence", "n_control", "n_experiment"}.
-inline void to_json(json& j, const hodges_lehmann_result& r) {
+template <class = void>
+void to_json(json& j, const hodges_lehmann_result& r) {
   j = json::object();
   j["estimate"] = json_number(r.estimate);
   j["lower"] = json_number(r.lower);
@@ -75,13 +76,15 @@ inline void to_json(json& j, const hodges_lehmann_result& r) {
 /// Throws rollback_error: mlguard.rollback.empty_sample when an arm is empty,
 /// mlguard.rollback.non_finite on NaN or ±inf, mlguard.rollback.invalid_option
 /// when confidence is not in (0, 1).
-inline hodges_lehmann_result
-hodges_lehmann(span<const double> control, span<const double> experiment, double confidence = 0.98);
+template <class = void>
+hodges_lehmann_result hodges_lehmann(span<const double> control, span<const double> experiment,
+                                     double confidence = 0.98);
 
 namespace detail {
 
 /// Copies `x` sorted ascending; NaN and ±inf throw mlguard.rollback.non_finite.
-inline std::vector<double> sorted_finite(span<const double> x, const char* what) {
+template <class = void>
+std::vector<double> sorted_finite(span<const double> x, const char* what) {
   std::vector<double> out(x.begin(), x.end());
   for (double v : out) {
     if (!std::isfinite(v)) {
@@ -94,7 +97,8 @@ inline std::vector<double> sorted_finite(span<const double> x, const char* what)
 }
 
 /// Σ(t³ − t) over the runs of equal values of an ascending sample.
-inline double tie_term(const std::vector<double>& sorted) {
+template <class = void>
+double tie_term(const std::vector<double>& sorted) {
   double sum = 0.0;
   std::size_t start = 0;
   while (start < sorted.size()) {
@@ -110,7 +114,8 @@ inline double tie_term(const std::vector<double>& sorted) {
 }
 
 /// Kayenta's wilcoxonDiff between steps: (dz − sign(dz)/2)/σ − q, dz = above − nm/2.
-inline double wilcoxon_difference(double above, double pairs, double sigma, double q) {
+template <class = void>
+double wilcoxon_difference(double above, double pairs, double sigma, double q) {
   const double dz = above - pairs / 2.0;
   const double correction = dz > 0.0 ? 0.5 : (dz < 0.0 ? -0.5 : 0.0);
   return (dz - correction) / sigma - q;
@@ -118,7 +123,8 @@ inline double wilcoxon_difference(double above, double pairs, double sigma, doub
 
 /// The rank k in [1, N] of the difference at which f crosses zero: the
 /// smallest k with f ≤ 0 just above the k-th difference (C = N − k), clamped.
-inline std::uint64_t crossing_rank(std::uint64_t pairs, double sigma, double q) {
+template <class = void>
+std::uint64_t crossing_rank(std::uint64_t pairs, double sigma, double q) {
   const auto n = static_cast<double>(pairs);
   // f(C = N − k) is non-increasing in k: bisect k in [0, N].
   std::uint64_t lo = 0;
@@ -137,16 +143,18 @@ inline std::uint64_t crossing_rank(std::uint64_t pairs, double sigma, double q) 
   return std::max<std::uint64_t>(lo, 1);
 }
 
-inline void check_confidence(double confidence, const char* where) {
+template <class = void>
+void check_confidence(double confidence, const char* where) {
   if (!(confidence > 0.0 && confidence < 1.0)) {
     throw rollback_error("invalid_option", std::string(where) + ": confidence " +
                                                std::to_string(confidence) + " is not in (0, 1)");
   }
 }
 
-inline hodges_lehmann_result hodges_lehmann_sorted(const std::vector<double>& c,
-                                                   const std::vector<double>& e, double confidence,
-                                                   std::uint64_t limit) {
+template <class = void>
+hodges_lehmann_result hodges_lehmann_sorted(const std::vector<double>& c,
+                                            const std::vector<double>& e, double confidence,
+                                            std::uint64_t limit) {
   pairwise_differences d(e, c, limit);
   const std::uint64_t pairs = d.size();
   const auto n = static_cast<double>(e.size());
@@ -174,8 +182,9 @@ inline hodges_lehmann_result hodges_lehmann_sorted(const std::vector<double>& c,
 
 } // namespace detail
 
-inline hodges_lehmann_result hodges_lehmann(span<const double> control,
-                                            span<const double> experiment, double confidence) {
+template <class>
+hodges_lehmann_result hodges_lehmann(span<const double> control, span<const double> experiment,
+                                     double confidence) {
   detail::check_confidence(confidence, "hodges_lehmann");
   if (control.empty() || experiment.empty()) {
     throw rollback_error("empty_sample", std::string("hodges_lehmann: the ") +

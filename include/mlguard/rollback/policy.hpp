@@ -128,7 +128,8 @@ struct all_of_rule {};
 
 /// A rollback policy: one rule, or a combination of policies. A plain value;
 /// its state lives in the decision engine that runs it.
-class policy {
+template <class = void> // deferred: see core/json.hpp
+class basic_policy {
 public:
   using rule_type =
       std::variant<threshold_rule, consecutive_rule, rate_rule, drift_rule, detector_rule,
@@ -136,26 +137,23 @@ public:
 
   /// Wraps a rule, checking it. Throws rollback_error
   /// (mlguard.rollback.invalid_option) naming the setting that is out of range.
-  template <class = void> // deferred: see core/json.hpp
-  explicit policy(rule_type rule, std::vector<policy> children = {}, std::string name = {})
+  explicit basic_policy(rule_type rule, std::vector<basic_policy> children = {},
+                        std::string name = {})
       : rule_(std::move(rule)), children_(std::move(children)), name_(std::move(name)) {
     check();
   }
 
   /// The same policy under another name (decisions cite policies by name).
-  policy named(std::string name) const {
-    policy p = *this;
+  basic_policy named(std::string name) const {
+    basic_policy p = *this;
     p.name_ = std::move(name);
     return p;
   }
 
   const rule_type& rule() const noexcept { return rule_; }
-  const std::vector<policy>& children() const noexcept { return children_; }
+  const std::vector<basic_policy>& children() const noexcept { return children_; }
   /// Its name: the one given, or one describing the rule ("error_rate above 0.2").
-  template <class = void>
-  std::string name() const {
-    return name_.empty() ? describe() : name_;
-  }
+  std::string name() const { return name_.empty() ? describe() : name_; }
   /// True for grace, cooldown and limit.
   bool is_gate() const noexcept {
     return std::holds_alternative<grace_rule>(rule_) ||
@@ -175,9 +173,12 @@ private:
   void check() const;
 
   rule_type rule_;
-  std::vector<policy> children_;
+  std::vector<basic_policy> children_;
   std::string name_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using policy = basic_policy<>;
 
 /// Hysteresis on `signal`: trips at `trip`, clears at `reset` (reset must not
 /// be beyond trip on the bad side).

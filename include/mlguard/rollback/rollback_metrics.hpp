@@ -30,12 +30,13 @@ namespace mlguard::rollback {
 ///
 /// Lifetime: the registry (and a watched controller) must outlive this
 /// object; callbacks chained by connect() refer to it.
-class rollback_metrics {
+template <class = void> // deferred: see core/json.hpp
+class basic_rollback_metrics {
 public:
   /// `alias`: the alias the controller guards, or the champion alias of a
   /// canary release. Throws report_error (mlguard.report.*) for a registry
   /// whose metric names clash.
-  rollback_metrics(report::metric_registry& registry, std::string model, std::string alias)
+  basic_rollback_metrics(report::metric_registry& registry, std::string model, std::string alias)
       : registry_(registry), model_(std::move(model)), alias_(std::move(alias)) {
     for (const auto v : {decision_verdict::keep, decision_verdict::rollback,
                          decision_verdict::promote, decision_verdict::hold}) {
@@ -45,17 +46,16 @@ public:
     }
   }
 
-  ~rollback_metrics() {
+  ~basic_rollback_metrics() {
     if (collector_ != 0) {
       registry_.remove_collector(collector_);
     }
   }
-  rollback_metrics(const rollback_metrics&) = delete;
-  rollback_metrics& operator=(const rollback_metrics&) = delete;
+  basic_rollback_metrics(const basic_rollback_metrics&) = delete;
+  basic_rollback_metrics& operator=(const basic_rollback_metrics&) = delete;
 
   /// Counts `d`; a rollback also under its reason, and a canary judgement's
   /// score ("canary judge: score" finding) becomes the score gauge.
-  template <class = void> // deferred: see core/json.hpp
   void record(const decision& d) {
     decisions_[static_cast<std::size_t>(d.action)]->inc();
     if (d.action == decision_verdict::rollback) {
@@ -116,6 +116,9 @@ private:
   std::vector<report::counter*> decisions_;
   report::collector_id collector_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using rollback_metrics = basic_rollback_metrics<>;
 
 } // namespace mlguard::rollback
 

@@ -20,7 +20,8 @@ namespace mlguard::rollback {
 /// A closed monitor window as observations: "drifted_features" for the input
 /// monitor, "drifted_predictions" for the prediction monitor (value = how many
 /// drifted, samples = rows in the window).
-inline observation observation_of(const serving::version_window& w, timestamp t) {
+template <class = void>
+observation observation_of(const serving::version_window& w, timestamp t) {
   const bool inputs = w.stream == "inputs";
   return observation{t, w.version, inputs ? "drifted_features" : "drifted_predictions",
                      static_cast<double>(w.report.drift.drifted), w.report.rows};
@@ -29,8 +30,8 @@ inline observation observation_of(const serving::version_window& w, timestamp t)
 /// A closed performance window as observations, one per metric it defines
 /// ("accuracy", "error_rate", "log_loss", "auc", "mae", "rmse"; samples =
 /// labels in the window).
-inline std::vector<observation> observations_of(const serving::version_performance& p,
-                                                timestamp t) {
+template <class = void>
+std::vector<observation> observations_of(const serving::version_performance& p, timestamp t) {
   std::vector<observation> out;
   const auto put = [&](const char* name, const std::optional<double>& v) {
     if (v) {
@@ -50,9 +51,10 @@ inline std::vector<observation> observations_of(const serving::version_performan
 /// "rejected" observation since the previous one (value = rejected requests,
 /// samples = all requests). Reads atomics only; call it from the controller's
 /// side (a timer, the poll loop), never per request.
-class request_sampler {
+template <class = void> // deferred: see core/json.hpp
+class basic_request_sampler {
 public:
-  explicit request_sampler(const serving::guarded_model& model)
+  explicit basic_request_sampler(const serving::guarded_model& model)
       : model_(&model), last_(model.counts()) {}
 
   /// The requests since the last sample, as a "rejected" observation.
@@ -69,13 +71,17 @@ private:
   serving::request_counts last_;
 };
 
+/// The type to name (a class template only so that its bodies compile where used).
+using request_sampler = basic_request_sampler<>;
+
 /// Makes `options`' callbacks also feed `controller` (keeping the callbacks
 /// already set): monitor windows, performance windows and each labelled
 /// request's error ("error") become observations of the version that served
 /// them, stamped by `clock`. The controller and the clock must outlive the
 /// models built with these options.
-inline void connect(serving::guarded_options& options, rollback_controller& controller,
-                    const clock_source& clock = system_clock::instance()) {
+template <class = void>
+void connect(serving::guarded_options& options, rollback_controller& controller,
+             const clock_source& clock = system_clock::instance()) {
   auto on_window = std::move(options.on_window);
   options.on_window = [&controller, &clock, on_window](const serving::version_window& w) {
     controller.observe(observation_of(w, clock.now()));

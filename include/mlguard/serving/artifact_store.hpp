@@ -54,7 +54,8 @@ using ::mlguard::detail::unique_fd;
 using ::mlguard::detail::write_all;
 
 /// Throws serving_error (invalid_name) unless `digest` is "sha256:" + 64 lowercase hex digits.
-inline void check_digest(std::string_view digest) {
+template <class = void>
+void check_digest(std::string_view digest) {
   bool ok = digest.size() == 71 && digest.substr(0, 7) == "sha256:";
   for (std::size_t i = 7; ok && i < digest.size(); ++i) {
     const char c = digest[i];
@@ -68,7 +69,8 @@ inline void check_digest(std::string_view digest) {
 
 /// Throws serving_error (invalid_name) unless `name` is a plain file name:
 /// 1–64 of [a-z0-9_.-], not starting with '.'.
-inline void check_member_name(std::string_view name) {
+template <class = void>
+void check_member_name(std::string_view name) {
   bool ok = !name.empty() && name.size() <= 64 && name[0] != '.';
   for (char c : name) {
     ok = ok &&
@@ -81,13 +83,15 @@ inline void check_member_name(std::string_view name) {
   }
 }
 
-inline void make_directory(const std::string& path) {
+template <class = void>
+void make_directory(const std::string& path) {
   if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
     throw_io("write_failed", "cannot create the directory", path, errno);
   }
 }
 
-inline void sync_directory(const std::string& path) {
+template <class = void>
+void sync_directory(const std::string& path) {
   int fd = -1;
   do {
     fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -99,7 +103,8 @@ inline void sync_directory(const std::string& path) {
   sync_fd(fd, path);
 }
 
-inline void remove_tree(const std::string& dir, const bundle_members& members) {
+template <class = void>
+void remove_tree(const std::string& dir, const bundle_members& members) {
   for (const auto& m : members) {
     ::unlink((dir + "/" + m.first).c_str());
   }
@@ -110,7 +115,8 @@ inline void remove_tree(const std::string& dir, const bundle_members& members) {
 
 /// An artifact_store in memory: for tests, and for reading a bundle that is
 /// not in a store yet (load_bundle). Not synchronised.
-class memory_artifact_store final : public artifact_store {
+template <class = void> // deferred: see core/json.hpp
+class basic_memory_artifact_store final : public artifact_store {
 public:
   std::string put(const std::string& digest, const bundle_members& members) override {
     detail::check_digest(digest);
@@ -138,6 +144,9 @@ private:
   std::map<std::string, bundle_members> bundles_;
 };
 
+/// The type to name (a class template only so that its bodies compile where used).
+using memory_artifact_store = basic_memory_artifact_store<>;
+
 /// An artifact_store in a directory:
 ///
 ///     ROOT/bundles/<64 hex digits>/<member>   one directory per bundle
@@ -150,11 +159,12 @@ private:
 /// clears them). Safe for several processes: two that put one digest race
 /// on the rename, and the loser discards its copy. URIs read
 /// "file://ROOT/bundles/<hex>".
-class file_artifact_store final : public artifact_store {
+template <class = void> // deferred: see core/json.hpp
+class basic_file_artifact_store final : public artifact_store {
 public:
   /// A store rooted at `root`, created if absent (not its parents). Throws
   /// io_error (mlguard.io.write_failed) when it cannot be created.
-  explicit file_artifact_store(std::string root) : root_(std::move(root)) {
+  explicit basic_file_artifact_store(std::string root) : root_(std::move(root)) {
     while (root_.size() > 1 && root_.back() == '/') {
       root_.pop_back();
     }
@@ -243,6 +253,9 @@ private:
 
   std::string root_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using file_artifact_store = basic_file_artifact_store<>;
 
 } // namespace mlguard::serving
 

@@ -33,15 +33,17 @@ struct layout_feature {
 
 /// The ordered features of a request row (categorical values as codes in the
 /// schema's vocabulary, as validate_row reads them).
-class feature_layout {
+template <class = void> // deferred: see core/json.hpp
+class basic_feature_layout {
 public:
   static constexpr document_format format{"mlguard.feature_layout", 1};
 
   /// An empty layout.
-  feature_layout() = default;
+  basic_feature_layout() = default;
   /// A layout of these features, in this order. Throws serving_error
   /// (mlguard.serving.layout_mismatch) for an empty or repeated name.
-  explicit feature_layout(std::vector<layout_feature> features) : features_(std::move(features)) {
+  explicit basic_feature_layout(std::vector<layout_feature> features)
+      : features_(std::move(features)) {
     for (std::size_t i = 0; i < features_.size(); ++i) {
       if (features_[i].name.empty()) {
         throw serving_error("layout_mismatch", "feature " + std::to_string(i) + " has no name");
@@ -56,14 +58,13 @@ public:
   }
 
   /// The schema's features, in schema order.
-  template <class = void> // deferred: see core/json.hpp
-  static feature_layout of(const validate::schema& s) {
+  static basic_feature_layout of(const validate::schema& s) {
     std::vector<layout_feature> f;
     f.reserve(s.size());
     for (const auto& spec : s.features()) {
       f.push_back({spec.name, spec.kind});
     }
-    return feature_layout(std::move(f));
+    return basic_feature_layout(std::move(f));
   }
 
   std::size_t size() const noexcept { return features_.size(); }
@@ -97,7 +98,6 @@ public:
   /// are the layout's names in the layout's order. Throws serving_error
   /// (mlguard.serving.layout_mismatch) naming the first missing, extra or
   /// misplaced feature.
-  template <class = void>
   void check_names(const std::vector<std::string>& names, std::string_view who) const {
     for (const auto& f : features_) {
       if (std::find(names.begin(), names.end(), f.name) == names.end()) {
@@ -117,7 +117,6 @@ public:
 
   /// Checks that the schema has the layout's features, in order, of the same
   /// kinds. Throws serving_error (mlguard.serving.layout_mismatch) naming the feature.
-  template <class = void>
   void check_schema(const validate::schema& s) const {
     std::vector<std::string> names;
     for (const auto& spec : s.features()) {
@@ -134,7 +133,6 @@ public:
   }
 
   /// {"format", "format_version", "features": [{"name", "kind"}]}.
-  template <class = void>
   json to_json() const {
     json doc = new_document(format);
     json list = json::array();
@@ -147,28 +145,29 @@ public:
 
   /// The inverse of to_json. Throws format_error (mlguard.format.*) naming the
   /// field, and serving_error (layout_mismatch) for repeated names.
-  template <class = void>
-  static feature_layout from_json(const json& document, const std::string& source = "layout") {
+  static basic_feature_layout from_json(const json& document,
+                                        const std::string& source = "layout") {
     const auto r = json_reader::document(document, format, source, {"features"});
     std::vector<layout_feature> f;
     for (const auto& item : r.objects("features")) {
       item.allow_fields({"name", "kind"});
       f.push_back({item.text("name"), kind_from(item)});
     }
-    return feature_layout(std::move(f));
+    return basic_feature_layout(std::move(f));
   }
 
-  friend bool operator==(const feature_layout& a, const feature_layout& b) {
+  friend bool operator==(const basic_feature_layout& a, const basic_feature_layout& b) {
     return a.features_ == b.features_;
   }
-  friend bool operator!=(const feature_layout& a, const feature_layout& b) { return !(a == b); }
+  friend bool operator!=(const basic_feature_layout& a, const basic_feature_layout& b) {
+    return !(a == b);
+  }
 
 private:
   static serving_error mismatch(std::string_view who, const std::string& what) {
     return serving_error("layout_mismatch", std::string(who) + " " + what);
   }
 
-  template <class = void>
   static validate::feature_kind kind_from(const json_reader& item) {
     const std::string& s = item.text("kind");
     for (auto k : {validate::feature_kind::numeric, validate::feature_kind::integer,
@@ -182,6 +181,9 @@ private:
 
   std::vector<layout_feature> features_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using feature_layout = basic_feature_layout<>;
 
 } // namespace mlguard::serving
 

@@ -135,7 +135,8 @@ struct explanation {
 ///
 /// Thread safety: predict, predict_fields, record_label and the accessors
 /// may be called from any number of threads at once.
-class guarded_model {
+template <class = void> // deferred: see core/json.hpp
+class basic_guarded_model {
 public:
   /// Builds the model of `bundle` for registry version `version`: checks the
   /// bundle (check_bundle), loads its model through options.models (the
@@ -148,9 +149,8 @@ public:
   /// outcome::max_contributions), pipeline_error, drift_error (a monitor
   /// option that does not fit, e.g. a window that is not a tumbling count),
   /// format_error.
-  template <class = void> // deferred: see core/json.hpp
-  guarded_model(model_bundle bundle, int version, guarded_options options = {},
-                const pipeline::stage_registry& stages = pipeline::builtin_stages())
+  basic_guarded_model(model_bundle bundle, int version, guarded_options options = {},
+                      const pipeline::stage_registry& stages = pipeline::builtin_stages())
       : bundle_(std::move(bundle)), version_(version), options_(std::move(options)),
         pending_(options_.performance.pending_capacity),
         tracker_(
@@ -208,15 +208,14 @@ public:
     }
   }
 
-  guarded_model(const guarded_model&) = delete;
-  guarded_model& operator=(const guarded_model&) = delete;
-  guarded_model(guarded_model&&) = delete;
-  guarded_model& operator=(guarded_model&&) = delete;
+  basic_guarded_model(const basic_guarded_model&) = delete;
+  basic_guarded_model& operator=(const basic_guarded_model&) = delete;
+  basic_guarded_model(basic_guarded_model&&) = delete;
+  basic_guarded_model& operator=(basic_guarded_model&&) = delete;
 
   /// Scores a row of doubles in layout order (see the class comment).
   /// `request_id` 0 = assign one (returned in the outcome). Never throws or
   /// allocates (but see the class comment on closing windows).
-  template <class = void>
   outcome predict(span<const double> row, std::uint64_t request_id = 0) noexcept {
     auto& l = my_lane();
     std::unique_lock<std::mutex> lock(l.mutex);
@@ -234,7 +233,6 @@ public:
   /// outcome's prediction is the first). For callers that keep every output (a batch
   /// job writing all of a multi-output model's columns). Never throws or allocates
   /// (see predict).
-  template <class = void>
   outcome predict_into(span<const double> row, span<double> outputs,
                        std::uint64_t request_id = 0) noexcept {
     auto& l = my_lane();
@@ -251,7 +249,6 @@ public:
 
   /// Scores text fields in layout order (validate_fields parses them as
   /// io::read_csv does). Never throws or allocates (see predict).
-  template <class = void>
   outcome predict_fields(span<const std::string_view> fields,
                          std::uint64_t request_id = 0) noexcept {
     auto& l = my_lane();
@@ -271,7 +268,6 @@ public:
   /// Throws argument_error (mlguard.argument.unknown_column) naming a layout
   /// feature the batch lacks, mlguard.argument.wrong_kind for a numeric
   /// column where the layout has a categorical one.
-  template <class = void>
   std::vector<outcome> predict_batch(const table& batch) {
     const auto& layout = bundle_.layout;
     std::vector<const vocabulary*> vocabs;
@@ -321,7 +317,6 @@ public:
   /// serving_error (mlguard.serving.not_explainable: the model has no
   /// explanations; mlguard.serving.row_rejected: validation rejects the
   /// row), and whatever the model's explain_row throws.
-  template <class = void>
   explanation explain(span<const double> row) {
     if (row.size() != bundle_.layout.size()) {
       throw argument_error("size_mismatch", "explain: the row has " + std::to_string(row.size()) +
@@ -352,7 +347,6 @@ public:
   /// without counting or monitoring) and compares the outputs with the
   /// expected ones. Throws serving_error (mlguard.serving.smoke_failed)
   /// naming the first row that differs or is rejected.
-  template <class = void>
   void check_smoke() {
     auto& l = *lanes_.front();
     const std::lock_guard<std::mutex> lock(l.mutex);
@@ -417,7 +411,6 @@ public:
 
   /// Closes the monitors' open windows now (those with rows), reporting
   /// them through on_window. Allocates.
-  template <class = void>
   void flush() {
     if (inputs_) {
       emit("inputs", inputs_->collect());
@@ -439,7 +432,6 @@ private:
     std::size_t index = 0;
   };
 
-  template <class = void>
   std::vector<drift::feature_reference> input_references() const {
     std::vector<drift::feature_reference> refs;
     for (std::size_t i = 0; i < bundle_.layout.size(); ++i) {
@@ -456,7 +448,6 @@ private:
 
   // A concurrent monitor with one shard per lane. We cut windows ourselves
   // (every window.size rows), so each shard gets twice that room.
-  template <class = void>
   std::unique_ptr<drift::concurrent_monitor>
   make_monitor(std::vector<drift::feature_reference> refs, drift::monitor_options o,
                std::string_view stream, std::size_t& window) {
@@ -498,7 +489,6 @@ private:
     std::fill(outputs.begin(), outputs.end(), std::numeric_limits<double>::quiet_NaN());
   }
 
-  template <class = void>
   outcome score(lane& l, std::unique_lock<std::mutex>& lock, const validate::row_result& r,
                 outcome& o, span<double> outputs = {}) noexcept {
     const auto& schema = bundle_.schema;
@@ -601,7 +591,6 @@ private:
     }
   }
 
-  template <class = void>
   void emit(std::string_view stream, const drift::window_report& r) {
     if (options_.on_window && r.rows > 0) {
       options_.on_window(version_window{version_, stream, r});
@@ -630,6 +619,9 @@ private:
   // [feature * anomaly_kind_count + kind]: requests with that anomaly.
   std::unique_ptr<std::atomic<std::uint64_t>[]> anomaly_counts_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using guarded_model = basic_guarded_model<>;
 
 } // namespace mlguard::serving
 

@@ -142,27 +142,29 @@ constexpr bool check_model() {
 /// A model of any type that meets the contract, behind one type: what a
 /// guarded_model and make_bundle hold. Copying it copies the model (its
 /// shared parts stay shared). predict_row costs one virtual call.
-class any_model {
+template <class = void> // deferred: see core/json.hpp
+class basic_any_model {
 public:
   /// Wraps `model` (checked by check_model at compile time).
-  template <typename M, typename = std::enable_if_t<!std::is_same_v<std::decay_t<M>, any_model>>>
-  explicit any_model(M&& model)
+  template <typename M,
+            typename = std::enable_if_t<!std::is_same_v<std::decay_t<M>, basic_any_model>>>
+  explicit basic_any_model(M&& model)
       : self_(std::make_unique<holder<std::decay_t<M>>>(std::forward<M>(model))) {
     static_assert(check_model<std::decay_t<M>>());
     names_in_ = self_->names_in();
     names_out_ = self_->names_out();
   }
 
-  any_model(const any_model& other)
+  basic_any_model(const basic_any_model& other)
       : self_(other.self_->clone()), names_in_(other.names_in_), names_out_(other.names_out_) {}
-  any_model(any_model&&) noexcept = default;
-  any_model& operator=(const any_model& other) {
-    any_model copy(other);
+  basic_any_model(basic_any_model&&) noexcept = default;
+  basic_any_model& operator=(const basic_any_model& other) {
+    basic_any_model copy(other);
     return *this = std::move(copy);
   }
   /// A moved-from any_model may only be assigned to or destroyed.
-  any_model& operator=(any_model&&) noexcept = default;
-  ~any_model() = default;
+  basic_any_model& operator=(basic_any_model&&) noexcept = default;
+  ~basic_any_model() = default;
 
   /// The model's kind (M::kind).
   std::string_view kind() const noexcept { return self_->kind(); }
@@ -310,6 +312,9 @@ private:
   std::vector<std::string> names_in_;
   std::vector<std::string> names_out_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using any_model = basic_any_model<>;
 
 } // namespace mlguard::serving
 

@@ -188,7 +188,8 @@ bundle_lineage lineage_from_json(const json& j) {
 }
 
 // True for the members mlguard itself writes and decodes.
-inline bool is_document_member(const std::string& name) noexcept {
+template <class = void>
+bool is_document_member(const std::string& name) noexcept {
   for (const char* m : {member::manifest, member::pipeline, member::schema, member::reference,
                         member::predictions, member::layout, member::smoke, member::metadata,
                         member::model, member::lineage, member::background}) {

@@ -21,24 +21,25 @@ namespace mlguard::serving {
 /// others, such as mlguard::xgboost::xgboost_model, with add<M>().
 ///
 /// Not synchronised: fill it before sharing it between threads.
-class model_loaders {
+template <class = void> // deferred: see core/json.hpp
+class basic_model_loaders {
 public:
   /// Builds the model of a bundle, given the pipeline stages it may use.
   using loader = std::function<any_model(const model_bundle&, const pipeline::stage_registry&)>;
 
   /// Knows "pipeline" only.
-  model_loaders() = default;
+  basic_model_loaders() = default;
 
   /// Registers M (checked against the model contract) under M::kind,
   /// replacing an earlier loader of that kind.
   template <typename M>
-  model_loaders& add() {
+  basic_model_loaders& add() {
     static_assert(check_model<M>());
     return add(std::string(M::kind), loader(&load_as<M>));
   }
   /// Registers a custom loader for `kind`, replacing an earlier one. Throws
   /// argument_error (mlguard.argument.invalid_option) for "pipeline" or "".
-  model_loaders& add(std::string kind, loader load) {
+  basic_model_loaders& add(std::string kind, loader load) {
     if (kind.empty() || kind == pipeline_model::kind) {
       throw argument_error("invalid_option", "model kind '" + kind + "' cannot be registered");
     }
@@ -96,6 +97,9 @@ private:
 
   std::vector<std::pair<std::string, loader>> entries_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using model_loaders = basic_model_loaders<>;
 
 } // namespace mlguard::serving
 

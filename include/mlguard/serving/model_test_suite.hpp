@@ -86,12 +86,13 @@ inline constexpr document_format model_test_suite_format{"mlguard.model_test_sui
 inline constexpr const char* model_tests_member = "model_tests.json";
 
 /// An ordered list of behavioural tests.
-class model_test_suite {
+template <class = void> // deferred: see core/json.hpp
+class basic_model_test_suite {
 public:
   /// Adds an invariance test: on every base row, the first output with
   /// `feature` set to each of `values` varies by at most `epsilon`.
-  model_test_suite& add_invariance(std::string name, std::string feature,
-                                   std::vector<std::string> values, double epsilon = 1e-9) {
+  basic_model_test_suite& add_invariance(std::string name, std::string feature,
+                                         std::vector<std::string> values, double epsilon = 1e-9) {
     behaviour_test t;
     t.kind = behaviour_kind::invariance;
     t.name = std::move(name);
@@ -104,8 +105,8 @@ public:
   /// Adds a directional test: on every base row where `feature` has a value
   /// x, the first output at x + delta is >= the output at x − epsilon
   /// (`increasing`), or <= it + epsilon.
-  model_test_suite& add_directional(std::string name, std::string feature, double delta,
-                                    bool increasing = true, double epsilon = 1e-9) {
+  basic_model_test_suite& add_directional(std::string name, std::string feature, double delta,
+                                          bool increasing = true, double epsilon = 1e-9) {
     behaviour_test t;
     t.kind = behaviour_kind::directional;
     t.name = std::move(name);
@@ -118,8 +119,8 @@ public:
 
   /// Adds a minimum-functionality case: the request `fields` (feature →
   /// text) gets a first output in [min, max] (either bound may be absent).
-  model_test_suite& add_case(std::string name, std::map<std::string, std::string> fields,
-                             std::optional<double> min, std::optional<double> max) {
+  basic_model_test_suite& add_case(std::string name, std::map<std::string, std::string> fields,
+                                   std::optional<double> min, std::optional<double> max) {
     behaviour_test t;
     t.kind = behaviour_kind::minimum_functionality;
     t.name = std::move(name);
@@ -133,7 +134,7 @@ public:
   /// for an empty or repeated name, an invariance test with fewer than two
   /// values, a directional delta that is not finite and positive, a negative
   /// or non-finite epsilon, a case with no bound or min > max.
-  model_test_suite& add(behaviour_test t) {
+  basic_model_test_suite& add(behaviour_test t) {
     const auto bad = [&](const std::string& why) {
       throw serving_error("invalid_model_test", "model test '" + t.name + "': " + why);
     };
@@ -236,9 +237,10 @@ public:
 
   /// Reads a suite document. Throws format_error (corrupt, unknown_field,
   /// newer_version) with the field's path, and as add().
-  static model_test_suite from_json(const json& j, const std::string& source = "model_tests") {
+  static basic_model_test_suite from_json(const json& j,
+                                          const std::string& source = "model_tests") {
     const auto r = json_reader::document(j, model_test_suite_format, source, {"tests"});
-    model_test_suite s;
+    basic_model_test_suite s;
     for (const auto& t : r.objects("tests")) {
       behaviour_test b;
       b.name = t.text("name");
@@ -283,11 +285,16 @@ public:
   /// Writes the document to `path` atomically. Throws io_error.
   void save(const std::string& path) const { save_json(path, to_json()); }
   /// Reads the document at `path`. Throws io_error and as from_json.
-  static model_test_suite load(const std::string& path) { return from_json(load_json(path), path); }
+  static basic_model_test_suite load(const std::string& path) {
+    return from_json(load_json(path), path);
+  }
 
 private:
   std::vector<behaviour_test> tests_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using model_test_suite = basic_model_test_suite<>;
 
 /// Stores `suite` in `bundle` as the member model_tests.json (replacing one
 /// there), after checking it against the bundle's layout (check()). Throws

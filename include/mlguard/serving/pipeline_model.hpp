@@ -31,13 +31,14 @@ struct model_bundle; // serving/model_bundle.hpp: only from_bundle reads one
 /// The model of a bundle whose model.kind is "pipeline" (the default): the
 /// pipeline scores the request itself. Copies share nothing (a pipeline is
 /// small); each has its own scratch buffers.
-class pipeline_model {
+template <class = void> // deferred: see core/json.hpp
+class basic_pipeline_model {
 public:
   static constexpr std::string_view kind = "pipeline";
 
-  explicit pipeline_model(pipeline::dynamic_pipeline p) : pipe_(std::move(p)) {}
+  explicit basic_pipeline_model(pipeline::dynamic_pipeline p) : pipe_(std::move(p)) {}
   /// A pipeline that explains its predictions with `e` (built for the same pipeline).
-  pipeline_model(pipeline::dynamic_pipeline p, explain::linear_explainer e)
+  basic_pipeline_model(pipeline::dynamic_pipeline p, explain::linear_explainer e)
       : pipe_(std::move(p)), explainer_(std::move(e)) {}
 
   /// Loads the bundle's pipeline with `stages`, and its explainer when the
@@ -47,13 +48,14 @@ public:
   /// background_mismatch for a background of other features). A template so
   /// that this header needs no complete model_bundle.
   template <class Bundle = model_bundle>
-  static pipeline_model from_bundle(const Bundle& bundle, const pipeline::stage_registry& stages) {
+  static basic_pipeline_model from_bundle(const Bundle& bundle,
+                                          const pipeline::stage_registry& stages) {
     auto p = pipeline::dynamic_pipeline::from_json(bundle.pipeline, stages, "pipeline.json");
     if (bundle.background.empty()) {
-      return pipeline_model(std::move(p));
+      return basic_pipeline_model(std::move(p));
     }
-    return pipeline_model(std::move(p), explain::linear_explainer::from_document(
-                                            bundle.pipeline, bundle.background, stages));
+    return basic_pipeline_model(std::move(p), explain::linear_explainer::from_document(
+                                                  bundle.pipeline, bundle.background, stages));
   }
 
   std::vector<std::string> feature_names_in() const { return pipe_.feature_names_in(); }
@@ -65,7 +67,6 @@ public:
   }
 
   /// The pipeline's batch transform over row-major rows. Allocates.
-  template <class = void>
   void predict_batch(span<const double> rows, span<double> out, span<pipeline::row_status> status) {
     using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     const auto n = static_cast<Eigen::Index>(status.size());
@@ -113,6 +114,9 @@ private:
   pipeline::dynamic_pipeline pipe_;
   std::optional<explain::linear_explainer> explainer_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using pipeline_model = basic_pipeline_model<>;
 
 } // namespace mlguard::serving
 

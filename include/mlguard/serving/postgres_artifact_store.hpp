@@ -24,11 +24,12 @@ namespace mlguard::serving {
 ///
 /// Thread-safety: safe to share between threads (one connection, a mutex) and between
 /// processes and machines.
-class postgres_artifact_store final : public artifact_store {
+template <class = void> // deferred: see core/json.hpp
+class basic_postgres_artifact_store final : public artifact_store {
 public:
   /// Connects and migrates the schema (the same as the registry's). Throws
   /// registry_error: invalid_option, unavailable, schema_too_new, schema_outdated, database.
-  explicit postgres_artifact_store(const registry::postgres_options& options = {})
+  explicit basic_postgres_artifact_store(const registry::postgres_options& options = {})
       : session_(options) {}
 
   /// Stores the bundle all-or-nothing. Throws serving_error (mlguard.serving.invalid_name)
@@ -99,6 +100,9 @@ public:
 private:
   mutable registry::detail::postgres_session session_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using postgres_artifact_store = basic_postgres_artifact_store<>;
 
 } // namespace mlguard::serving
 

@@ -95,13 +95,15 @@ struct follower_options {
 ///
 /// Thread safety: poll() calls are serialised internally. The registry,
 /// store and slot must outlive the follower.
-class registry_follower {
+template <class = void> // deferred: see core/json.hpp
+class basic_registry_follower {
 public:
   /// Throws argument_error (mlguard.argument.invalid_option) for an
   /// interval or watch slice that is not positive.
-  registry_follower(registry::model_registry& registry, const artifact_store& store,
-                    std::string uri, model_slot<guarded_model>& slot, follower_options options = {},
-                    const clock_source& clock = system_clock::instance())
+  basic_registry_follower(registry::model_registry& registry, const artifact_store& store,
+                          std::string uri, model_slot<guarded_model>& slot,
+                          follower_options options = {},
+                          const clock_source& clock = system_clock::instance())
       : registry_(registry), store_(store), uri_(std::move(uri)), slot_(slot),
         options_(std::move(options)), clock_(clock) {
     if (options_.interval.count() <= 0 || options_.watch_slice.count() <= 0) {
@@ -110,13 +112,12 @@ public:
     }
   }
 
-  registry_follower(const registry_follower&) = delete;
-  registry_follower& operator=(const registry_follower&) = delete;
-  ~registry_follower() { stop(); }
+  basic_registry_follower(const basic_registry_follower&) = delete;
+  basic_registry_follower& operator=(const basic_registry_follower&) = delete;
+  ~basic_registry_follower() { stop(); }
 
   /// One check (see the class comment). Returns true when it swapped.
   /// Never throws: failures become events.
-  template <class = void> // deferred: see core/json.hpp
   bool poll() noexcept {
     const std::lock_guard<std::mutex> lock(poll_mutex_);
     std::optional<registry::model_version> target;
@@ -163,7 +164,6 @@ public:
 
   /// Starts polling on a thread of its own (an immediate poll, then one per
   /// interval). Does nothing when already started.
-  template <class = void>
   void start() {
     const std::lock_guard<std::mutex> lock(thread_mutex_);
     if (thread_.joinable()) {
@@ -286,6 +286,9 @@ private:
   bool stopping_ = false;
   std::thread thread_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using registry_follower = basic_registry_follower<>;
 
 } // namespace mlguard::serving
 

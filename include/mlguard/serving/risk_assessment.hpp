@@ -349,10 +349,10 @@ struct feature_importance {
 /// do not have is noted at info, never passed. An empty `importance` means
 /// the model does not explain: noted at info. Throws nothing but
 /// std::bad_alloc.
-inline void assess_explanations(report::risk_report& r,
-                                const std::vector<feature_importance>& importance,
-                                const std::vector<std::string>& unexpected,
-                                const assessment_options& o = {}) {
+template <class = void>
+void assess_explanations(report::risk_report& r, const std::vector<feature_importance>& importance,
+                         const std::vector<std::string>& unexpected,
+                         const assessment_options& o = {}) {
   if (importance.empty()) {
     r.open("explanations", "global_importance", "", report::risk_level::info,
            "the model does not explain its predictions: no importance to summarise");

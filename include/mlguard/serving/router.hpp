@@ -197,7 +197,8 @@ struct router_snapshot {
 /// "shadow": {...}}, each arm {"version", "requests", "labelled", "errors",
 /// "latencies"} (value counts and means, not the values), and shadow
 /// {"compared", "disagreements", "differences", "mean_difference", "max_difference"}.
-inline json to_json(const router_snapshot& s) {
+template <class = void>
+json to_json(const router_snapshot& s) {
   const auto mean_of = [](const std::vector<double>& v) {
     double sum = 0.0;
     for (const double x : v) {
@@ -228,21 +229,22 @@ inline json to_json(const router_snapshot& s) {
 }
 
 /// Routes requests between a champion and a challenger slot (see the header comment).
-class canary_router {
+template <class = void> // deferred: see core/json.hpp
+class basic_canary_router {
 public:
   /// Throws serving_error (mlguard.serving.invalid_option) for a percent
   /// outside [0, 100], a zero capacity or a zero error batch. The slots must
   /// outlive the router.
-  canary_router(model_slot<guarded_model>& champion, model_slot<guarded_model>& challenger,
-                router_options options = {})
+  basic_canary_router(model_slot<guarded_model>& champion, model_slot<guarded_model>& challenger,
+                      router_options options = {})
       : champion_(champion), challenger_(challenger), seed_(options.seed),
         tolerance_(options.shadow_tolerance), error_batch_(checked_batch(options.error_batch)),
         capacity_(checked_capacity(options.capacity)), mode_(options.mode),
         share_(basis_points(options.percent)), arms_{arm_state(capacity_), arm_state(capacity_)},
         differences_(capacity_) {}
 
-  canary_router(const canary_router&) = delete;
-  canary_router& operator=(const canary_router&) = delete;
+  basic_canary_router(const basic_canary_router&) = delete;
+  basic_canary_router& operator=(const basic_canary_router&) = delete;
 
   /// Routes and scores a row of doubles in layout order (guarded_model::predict)
   /// under an integer key. `request_id` 0: the router assigns one (from its
@@ -493,6 +495,9 @@ private:
   std::atomic<std::uint64_t> disagreements_{0};
   std::atomic<std::uint64_t> next_id_{std::uint64_t{1} << 63};
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using canary_router = basic_canary_router<>;
 
 } // namespace mlguard::serving
 

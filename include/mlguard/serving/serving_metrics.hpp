@@ -46,11 +46,12 @@ namespace mlguard::serving {
 /// Lifetime: the registry and every watched object must outlive this
 /// object, whose destructor removes its collectors (waiting for a scrape in
 /// progress). Callbacks chained by connect() refer to it too.
-class serving_metrics {
+template <class = void> // deferred: see core/json.hpp
+class basic_serving_metrics {
 public:
   /// Labels everything with `model` (the registry name). Throws
   /// report_error (mlguard.report.*) for a registry whose metric names clash.
-  serving_metrics(report::metric_registry& registry, std::string model)
+  basic_serving_metrics(report::metric_registry& registry, std::string model)
       : registry_(registry), model_(std::move(model)),
         latency_(registry.add_histogram("mlguard_request_duration_seconds",
                                         "Time to score one request, in seconds.",
@@ -62,13 +63,13 @@ public:
                                        "Versions the follower could not put into service.",
                                        {{"model", model_}})) {}
 
-  ~serving_metrics() {
+  ~basic_serving_metrics() {
     for (const auto id : collectors_) {
       registry_.remove_collector(id);
     }
   }
-  serving_metrics(const serving_metrics&) = delete;
-  serving_metrics& operator=(const serving_metrics&) = delete;
+  basic_serving_metrics(const basic_serving_metrics&) = delete;
+  basic_serving_metrics& operator=(const basic_serving_metrics&) = delete;
 
   /// The request latency histogram: observe each request's seconds (the
   /// hot path: lock-free, no allocation).
@@ -77,7 +78,6 @@ public:
   /// At each scrape, reads the model `slot` serves then. `arm` labels the
   /// series when several slots serve one model ("champion", "challenger");
   /// empty: no arm label.
-  template <class = void> // deferred: see core/json.hpp
   void watch(const model_slot<guarded_model>& slot, std::string arm = "") {
     collectors_.push_back(registry_.add_collector(
         [this, &slot, arm = std::move(arm)](report::metric_writer& w) { collect(w, slot, arm); }));
@@ -85,7 +85,6 @@ public:
 
   /// At each scrape, reads which version each alias of the model names
   /// (a model the registry lacks: no series).
-  template <class = void>
   void watch(const registry::model_registry& registry) {
     collectors_.push_back(registry_.add_collector([this, &registry](report::metric_writer& w) {
       if (!registry.has_model(model_)) {
@@ -100,7 +99,6 @@ public:
 
   /// At each scrape, reads the router: the challenger's share under the
   /// current mode, requests per arm, shadow comparisons and disagreements.
-  template <class = void>
   void watch(const canary_router& router) {
     collectors_.push_back(registry_.add_collector([this, &router](report::metric_writer& w) {
       const auto s = router.snapshot();
@@ -122,7 +120,6 @@ public:
 
   /// Records each closed monitor window (report::monitor_metrics, labelled
   /// with model and version), then calls the on_window already set.
-  template <class = void>
   void connect(guarded_options& options) {
     auto next = std::move(options.on_window);
     options.on_window = [this, next = std::move(next)](const version_window& w) {
@@ -137,7 +134,6 @@ public:
 
   /// Counts the follower's swaps and failures, then calls the on_event
   /// already set.
-  template <class = void>
   void connect(follower_options& options) {
     auto next = std::move(options.on_event);
     options.on_event = [this, next = std::move(next)](const follower_event& e) {
@@ -149,7 +145,6 @@ public:
   }
 
 private:
-  template <class = void>
   void collect(report::metric_writer& w, const model_slot<guarded_model>& slot,
                const std::string& arm) const {
     const auto labels = [&](report::label_set more) {
@@ -203,6 +198,9 @@ private:
   report::counter& failures_;
   std::vector<report::collector_id> collectors_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using serving_metrics = basic_serving_metrics<>;
 
 } // namespace mlguard::serving
 

@@ -23,7 +23,8 @@ namespace mlguard::sketch {
 
 namespace detail {
 
-inline unsigned leading_zeros64(std::uint64_t x) noexcept {
+template <class = void>
+unsigned leading_zeros64(std::uint64_t x) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
   return x == 0 ? 64U : static_cast<unsigned>(__builtin_clzll(x));
 #else
@@ -39,7 +40,8 @@ inline unsigned leading_zeros64(std::uint64_t x) noexcept {
 inline constexpr char register_alphabet[] =
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
-inline int register_from_char(char c) noexcept {
+template <class = void>
+int register_from_char(char c) noexcept {
   if (c >= '0' && c <= '9') {
     return c - '0';
   }
@@ -67,7 +69,8 @@ inline int register_from_char(char c) noexcept {
 /// - Merging is exact: merge(sketch(A), sketch(B)) == sketch(A ∪ B), in any
 ///   order, for sketches of the same precision.
 /// - Threads: not synchronised; one sketch per thread, then merge.
-class distinct_count {
+template <class = void> // deferred: see core/json.hpp
+class basic_distinct_count {
 public:
   /// The default precision (4096 registers, 1.6% relative standard error).
   static constexpr unsigned default_precision = 12;
@@ -80,7 +83,7 @@ public:
 
   /// An empty sketch with 2^precision registers, 4 ≤ precision ≤ 18.
   /// Throws profile_error (mlguard.profile.invalid_option).
-  explicit distinct_count(unsigned precision = default_precision) : precision_(precision) {
+  explicit basic_distinct_count(unsigned precision = default_precision) : precision_(precision) {
     if (precision < min_precision || precision > max_precision) {
       throw profile_error("invalid_option", "distinct_count precision must be in [4, 18], got " +
                                                 std::to_string(precision));
@@ -114,7 +117,7 @@ public:
   /// Folds `other` in (register-wise maximum; exact).
   /// Throws profile_error (mlguard.profile.incompatible_sketches) when the
   /// precisions differ.
-  void merge(const distinct_count& other) {
+  void merge(const basic_distinct_count& other) {
     if (other.precision_ != precision_) {
       throw profile_error("incompatible_sketches",
                           "cannot merge distinct_count sketches of precision " +
@@ -168,7 +171,6 @@ public:
   /// The sketch as a "mlguard.distinct_count" document: {"format",
   /// "format_version", "precision", "registers"}, the registers one
   /// character each from [0-9a-zA-Z-_] (values 0 to 63).
-  template <class = void> // deferred: see core/json.hpp
   json to_json() const {
     std::string text(registers_.size(), '0');
     for (std::size_t i = 0; i < registers_.size(); ++i) {
@@ -186,17 +188,16 @@ public:
   /// of the wrong length or with values out of range; the message names the
   /// field path), mlguard.format.unknown_field, mlguard.format.wrong_kind,
   /// mlguard.format.newer_version.
-  template <class = void>
-  static distinct_count from_json(const json& document,
-                                  const std::string& source = "distinct_count",
-                                  const std::string& path = {}) {
+  static basic_distinct_count from_json(const json& document,
+                                        const std::string& source = "distinct_count",
+                                        const std::string& path = {}) {
     const auto r =
         detail::open_document(document, format, source, path, {"precision", "registers"});
     const auto precision = r.count("precision", max_precision);
     if (precision < min_precision) {
       r.fail("precision", "expected an integer in [4, 18]");
     }
-    distinct_count out(static_cast<unsigned>(precision));
+    basic_distinct_count out(static_cast<unsigned>(precision));
     const auto& text = r.text("registers");
     if (text.size() != out.registers_.size()) {
       r.fail("registers", "expected 2^precision = " + std::to_string(out.registers_.size()) +
@@ -215,22 +216,20 @@ public:
 
   /// Writes the sketch document to `path` atomically (save_json).
   /// Throws io_error (mlguard.io.write_failed).
-  template <class = void>
-  void save(const std::string& path) const {
-    save_json(path, to_json());
-  }
+  void save(const std::string& path) const { save_json(path, to_json()); }
   /// Reads a sketch document from `path` (load_json, then from_json).
   /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
-  template <class = void>
-  static distinct_count load(const std::string& path) {
+  static basic_distinct_count load(const std::string& path) {
     return from_json(load_json(path), path);
   }
 
   /// Structural equality: same precision and registers.
-  friend bool operator==(const distinct_count& a, const distinct_count& b) {
+  friend bool operator==(const basic_distinct_count& a, const basic_distinct_count& b) {
     return a.precision_ == b.precision_ && a.registers_ == b.registers_;
   }
-  friend bool operator!=(const distinct_count& a, const distinct_count& b) { return !(a == b); }
+  friend bool operator!=(const basic_distinct_count& a, const basic_distinct_count& b) {
+    return !(a == b);
+  }
 
 private:
   static double sigma(double x) {
@@ -268,6 +267,9 @@ private:
   unsigned precision_;
   std::vector<std::uint8_t> registers_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using distinct_count = basic_distinct_count<>;
 
 /// nlohmann ADL hook: `json j = sketch;`
 template <class = void>

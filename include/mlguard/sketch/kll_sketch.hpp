@@ -40,7 +40,8 @@ namespace mlguard::sketch {
 /// `2.296 / k^0.9723` for normalised ranks (0.0133 at k = 200) and
 /// `2.446 / k^0.9433` for PMF masses (0.0165 at k = 200); the counterpart of
 /// DataSketches' `kll_sketch::get_normalized_rank_error(k, pmf)`.
-inline double kll_normalized_rank_error(std::uint16_t k, bool pmf = false) noexcept {
+template <class = void>
+double kll_normalized_rank_error(std::uint16_t k, bool pmf = false) noexcept {
   const double kk = static_cast<double>(k);
   return pmf ? 2.446 / std::pow(kk, 0.9433) : 2.296 / std::pow(kk, 0.9723);
 }

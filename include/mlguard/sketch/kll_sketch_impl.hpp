@@ -55,7 +55,8 @@ bool sketch_item_from_json(const json& j, T& out) {
 
 // The capacity of a KLL level `depth` levels below the top: k * (2/3)^depth,
 // rounded half up, and never below the minimum width 8.
-inline std::size_t kll_level_capacity(std::uint16_t k, std::size_t depth) noexcept {
+template <class = void>
+std::size_t kll_level_capacity(std::uint16_t k, std::size_t depth) noexcept {
   constexpr std::size_t min_width = 8;
   if (depth > 30) { // k * (2/3)^31 < 65536 * 3.6e-6 < 1
     return min_width;

@@ -84,18 +84,21 @@ void to_json(json& j, const cvm_result& r) {
 /// quickly with the sizes; scipy's automatic rule only uses it up to 20.
 /// Throws stats_error mlguard.stats.empty_sample, mlguard.stats.sample_too_small,
 /// mlguard.stats.nan_input.
-inline cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b,
-                                         cvm_method method = cvm_method::automatic);
+template <class = void>
+cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b,
+                                  cvm_method method = cvm_method::automatic);
 
 /// As above, with `scratch` as reusable working memory (grown, never shrunk).
-inline cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b,
-                                         cvm_method method, std::vector<double>& scratch);
+template <class = void>
+cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b, cvm_method method,
+                                  std::vector<double>& scratch);
 
 namespace detail {
 
 /// e^(−x)·K_{1/4}(x), x > 0: Temme's series below 2, Steed's continued
 /// fraction above (the standard pair for fractional orders).
-inline double scaled_bessel_k_quarter(double x) noexcept {
+template <class = void>
+double scaled_bessel_k_quarter(double x) noexcept {
   constexpr double mu = 0.25;
   constexpr double pi = 3.14159265358979323846264338327950288;
   constexpr double eps = std::numeric_limits<double>::epsilon();
@@ -164,7 +167,8 @@ inline double scaled_bessel_k_quarter(double x) noexcept {
 
 /// The limiting CDF of the one-sample Cramér–von Mises statistic
 /// (Csörgő & Faraway 1996, eq. 1.2), summed until a term is below 1e-7.
-inline double cvm_limit_cdf(double x) noexcept {
+template <class = void>
+double cvm_limit_cdf(double x) noexcept {
   constexpr double pi = 3.14159265358979323846264338327950288;
   const double pi15 = std::pow(pi, 1.5);
   double total = 0.0;
@@ -186,7 +190,8 @@ inline double cvm_limit_cdf(double x) noexcept {
 /// Exact p-value Pr(U ≥ u) for sizes m, n (Xiao, Gordon & Yakovlev 2006):
 /// for every lattice point (i, j) a frequency table of the partial sums of
 /// (a·j − b·i)², a = lcm/m, b = lcm/n, over the paths reaching it.
-inline double cvm_exact_p(double u, std::int64_t m, std::int64_t n) {
+template <class = void>
+double cvm_exact_p(double u, std::int64_t m, std::int64_t n) {
   const std::int64_t lcm = std::lcm(m, n);
   const std::int64_t a = lcm / m;
   const std::int64_t b = lcm / n;
@@ -244,8 +249,9 @@ inline double cvm_exact_p(double u, std::int64_t m, std::int64_t n) {
 
 } // namespace detail
 
-inline cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b,
-                                         cvm_method method, std::vector<double>& scratch) {
+template <class>
+cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b, cvm_method method,
+                                  std::vector<double>& scratch) {
   detail::require_nonempty(a, "cramer_von_mises_2samp", "a");
   detail::require_nonempty(b, "cramer_von_mises_2samp", "b");
   if (a.size() < 2 || b.size() < 2) {
@@ -322,8 +328,8 @@ inline cvm_result cramer_von_mises_2samp(span<const double> a, span<const double
   return r;
 }
 
-inline cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b,
-                                         cvm_method method) {
+template <class>
+cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b, cvm_method method) {
   std::vector<double> scratch;
   return cramer_von_mises_2samp(a, b, method, scratch);
 }

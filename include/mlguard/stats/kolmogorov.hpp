@@ -23,18 +23,21 @@ namespace mlguard::stats {
 /// Matches scipy.special.smirnov(n, d) (scipy 1.10), including its
 /// approximation exp(-(6nd+1)²/(18n)) for n > 1e6, to about 1e-13 relative.
 /// NaN when n < 1 or d is outside [0, 1] or NaN. Does not throw.
-inline double smirnov_sf(std::int64_t n, double d) noexcept;
+template <class = void>
+double smirnov_sf(std::int64_t n, double d) noexcept;
 
 /// Survival function Pr(D_n > d) of the exact two-sided one-sample
 /// Kolmogorov–Smirnov statistic for sample size n (n ≥ 1, integral).
 /// Matches scipy.stats.kstwo.sf(d, n) (scipy 1.10, algorithm selection of
 /// scipy.stats._ksstats._kolmogn) to about 1e-12; 1 for d ≤ 0.5/n, 0 for d ≥ 1,
 /// NaN when n is not a positive integer or d is NaN. Does not throw.
-inline double kstwo_sf(double d, double n) noexcept;
+template <class = void>
+double kstwo_sf(double d, double n) noexcept;
 
 /// Distribution function Pr(D_n ≤ d) of the same statistic.
 /// Matches scipy.stats.kstwo.cdf(d, n) (scipy 1.10). Does not throw.
-inline double kstwo_cdf(double d, double n) noexcept;
+template <class = void>
+double kstwo_cdf(double d, double n) noexcept;
 
 } // namespace mlguard::stats
 

@@ -101,9 +101,10 @@ void to_json(json& j, const ks_result& r) {
 /// Allocates its scratch; see the overload below to reuse a buffer. Throws stats_error
 /// mlguard.stats.empty_sample and mlguard.stats.nan_input (see the contract at the top of this
 /// header).
-inline ks_result ks_2samp(span<const double> a, span<const double> b,
-                          alternative alt = alternative::two_sided,
-                          ks_method method = ks_method::automatic);
+template <class = void>
+ks_result ks_2samp(span<const double> a, span<const double> b,
+                   alternative alt = alternative::two_sided,
+                   ks_method method = ks_method::automatic);
 
 /// As ks_2samp above, using `scratch` as working memory (grown as needed; its
 /// capacity is never reduced), so repeated calls with a reused buffer do not
@@ -113,8 +114,9 @@ inline ks_result ks_2samp(span<const double> a, span<const double> b,
 /// Exceptions: the exact one-sided p-value with n1 ≠ n2 (path counting) and
 /// the two-sided asymptotic p-value when kstwo needs its Durbin-matrix or
 /// Pomeranz method (n·D² small) allocate small temporaries.
-inline ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt,
-                          ks_method method, std::vector<double>& scratch);
+template <class = void>
+ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt, ks_method method,
+                   std::vector<double>& scratch);
 
 /// As ks_2samp, for samples already sorted ascending (no copy, no sort): for
 /// monitors that keep a sorted reference window. Checks the order in the same
@@ -123,21 +125,24 @@ inline ks_result ks_2samp(span<const double> a, span<const double> b, alternativ
 /// Allocates only for the p-value: a buffer of at most min(n1, n2) + 1
 /// doubles for the exact two-sided p-value with n1 ≠ n2 (the scratch overload
 /// avoids it), plus the cases listed under the scratch overload of ks_2samp.
-inline ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted,
-                                 alternative alt = alternative::two_sided,
-                                 ks_method method = ks_method::automatic);
+template <class = void>
+ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted,
+                          alternative alt = alternative::two_sided,
+                          ks_method method = ks_method::automatic);
 
 /// As ks_2samp_sorted, with a reusable scratch buffer (see ks_2samp).
-inline ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted,
-                                 alternative alt, ks_method method, std::vector<double>& scratch);
+template <class = void>
+ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted, alternative alt,
+                          ks_method method, std::vector<double>& scratch);
 
 /// The p-value part alone: given sample sizes and a statistic `d` computed as
 /// ks_2samp does, returns the result ks_2samp would report (statistic
 /// quantised when the exact method is used; location 0 and sign +1, which
 /// the caller overwrites). Throws stats_error mlguard.stats.empty_sample when
 /// a size is 0.
-inline ks_result ks_2samp_p_value(std::size_t n1, std::size_t n2, double d, alternative alt,
-                                  ks_method method, std::vector<double>& scratch);
+template <class = void>
+ks_result ks_2samp_p_value(std::size_t n1, std::size_t n2, double d, alternative alt,
+                           ks_method method, std::vector<double>& scratch);
 
 } // namespace mlguard::stats
 

@@ -87,15 +87,17 @@ void to_json(json& j, const mann_whitney_result& r) {
 /// O(n1·n2) doubles and takes O(min(n1,n2)·n1·n2) time; beyond
 /// C(n1+n2, n1) ≈ 1e308 its p-value is NaN.
 /// Throws stats_error mlguard.stats.empty_sample / mlguard.stats.nan_input.
-inline mann_whitney_result
-mann_whitney_u(span<const double> a, span<const double> b, alternative alt = alternative::two_sided,
-               bool use_continuity = true,
-               mann_whitney_method method = mann_whitney_method::automatic);
+template <class = void>
+mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b,
+                                   alternative alt = alternative::two_sided,
+                                   bool use_continuity = true,
+                                   mann_whitney_method method = mann_whitney_method::automatic);
 
 /// As above, with `scratch` as reusable working memory (grown, never shrunk).
-inline mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b,
-                                          alternative alt, bool use_continuity,
-                                          mann_whitney_method method, std::vector<double>& scratch);
+template <class = void>
+mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b, alternative alt,
+                                   bool use_continuity, mann_whitney_method method,
+                                   std::vector<double>& scratch);
 
 namespace detail {
 
@@ -103,8 +105,9 @@ namespace detail {
 /// the CDF of U at m·n − u (by symmetry), from the coefficients of the
 /// Gaussian binomial [m+n choose m]_q = Π_{i=1..s} (1 − q^(l+i))/(1 − q^i),
 /// s = min(m, n), l = max(m, n), truncated at degree m·n − u.
-inline double mann_whitney_exact_sf(std::int64_t u, std::int64_t m, std::int64_t n,
-                                    std::vector<double>& counts) {
+template <class = void>
+double mann_whitney_exact_sf(std::int64_t u, std::int64_t m, std::int64_t n,
+                             std::vector<double>& counts) {
   const std::int64_t k = m * n - u;
   if (k < 0) {
     return 0.0;
@@ -133,10 +136,10 @@ inline double mann_whitney_exact_sf(std::int64_t u, std::int64_t m, std::int64_t
 
 } // namespace detail
 
-inline mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b,
-                                          alternative alt, bool use_continuity,
-                                          mann_whitney_method method,
-                                          std::vector<double>& scratch) {
+template <class>
+mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b, alternative alt,
+                                   bool use_continuity, mann_whitney_method method,
+                                   std::vector<double>& scratch) {
   detail::require_nonempty(a, "mann_whitney_u", "a");
   detail::require_nonempty(b, "mann_whitney_u", "b");
   const std::size_t n1 = a.size();
@@ -211,9 +214,9 @@ inline mann_whitney_result mann_whitney_u(span<const double> a, span<const doubl
   return r;
 }
 
-inline mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b,
-                                          alternative alt, bool use_continuity,
-                                          mann_whitney_method method) {
+template <class>
+mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b, alternative alt,
+                                   bool use_continuity, mann_whitney_method method) {
   std::vector<double> scratch;
   return mann_whitney_u(a, b, alt, use_continuity, method, scratch);
 }

@@ -25,8 +25,9 @@ namespace mlguard::stats {
 /// n = 0 (no trials) gives 1: no evidence either way (scipy raises there).
 /// Matches scipy.stats.binomtest(k, n, 0.5, alternative).pvalue. k > n is
 /// clamped to n.
-inline double binomial_test_half(std::uint64_t k, std::uint64_t n,
-                                 alternative alt = alternative::two_sided) noexcept {
+template <class = void>
+double binomial_test_half(std::uint64_t k, std::uint64_t n,
+                          alternative alt = alternative::two_sided) noexcept {
   if (n == 0) {
     return 1.0;
   }
@@ -68,8 +69,9 @@ struct mcnemar_result {
 /// more accurate than B (b > c beyond chance), "less" the reverse. No
 /// discordant rows gives p = 1. Matches scipy.stats.binomtest(b, b + c, 0.5,
 /// alternative=alt).pvalue.
-inline mcnemar_result mcnemar_exact(std::uint64_t b, std::uint64_t c,
-                                    alternative alt = alternative::two_sided) noexcept {
+template <class = void>
+mcnemar_result mcnemar_exact(std::uint64_t b, std::uint64_t c,
+                             alternative alt = alternative::two_sided) noexcept {
   return {b, c, binomial_test_half(b, b + c, alt), alt};
 }
 

@@ -11,11 +11,17 @@
 namespace mlguard::stats {
 
 /// Standard normal cdf Φ(x). Matches scipy.special.ndtr / scipy.stats.norm.cdf.
-inline double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+template <class = void>
+double normal_cdf(double x) noexcept {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 /// Standard normal survival function 1 − Φ(x), accurate in the upper tail.
 /// Matches scipy.stats.norm.sf.
-inline double normal_sf(double x) noexcept { return 0.5 * std::erfc(x / std::sqrt(2.0)); }
+template <class = void>
+double normal_sf(double x) noexcept {
+  return 0.5 * std::erfc(x / std::sqrt(2.0));
+}
 
 } // namespace mlguard::stats
 

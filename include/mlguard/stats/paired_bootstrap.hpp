@@ -57,7 +57,8 @@ inline const char* to_string(model_metric m) noexcept {
 
 /// The metric called `name` (as to_string spells it; "auc" also names
 /// roc_auc). Throws stats_error mlguard.stats.invalid_option for another name.
-inline model_metric model_metric_from_string(const std::string& name) {
+template <class = void>
+model_metric model_metric_from_string(const std::string& name) {
   for (auto m :
        {model_metric::accuracy, model_metric::roc_auc, model_metric::rmse, model_metric::mae}) {
     if (name == to_string(m)) {
@@ -78,8 +79,9 @@ constexpr bool higher_is_better(model_metric m) noexcept {
 
 namespace detail {
 
-inline void check_labelled(model_metric m, span<const double> y, span<const double> score,
-                           const char* who) {
+template <class = void>
+void check_labelled(model_metric m, span<const double> y, span<const double> score,
+                    const char* who) {
   if (y.size() != score.size()) {
     throw argument_error("size_mismatch", std::string(who) + ": " + std::to_string(y.size()) +
                                               " labels but " + std::to_string(score.size()) +
@@ -109,8 +111,8 @@ inline void check_labelled(model_metric m, span<const double> y, span<const doub
 // `ranks` as scratch; NaN when one class is absent. The Mann–Whitney form over
 // scipy's average ranks (tied scores counted ½), which is what roc_auc_score's
 // trapezoids give.
-inline double roc_auc_rows(const double* y, const double* s, std::size_t n,
-                           std::vector<double>& ranks) {
+template <class = void>
+double roc_auc_rows(const double* y, const double* s, std::size_t n, std::vector<double>& ranks) {
   ranks.resize(n);
   rank_average(span<const double>(s, n), span<double>(ranks));
   double positives = 0.0;
@@ -127,8 +129,9 @@ inline double roc_auc_rows(const double* y, const double* s, std::size_t n,
 }
 
 // The metric over n rows (checked); NaN when undefined (AUC of one class).
-inline double metric_rows(model_metric m, const double* y, const double* s, std::size_t n,
-                          double threshold, std::vector<double>& scratch) {
+template <class = void>
+double metric_rows(model_metric m, const double* y, const double* s, std::size_t n,
+                   double threshold, std::vector<double>& scratch) {
   double sum = 0.0;
   switch (m) {
   case model_metric::accuracy:
@@ -161,8 +164,9 @@ inline double metric_rows(model_metric m, const double* y, const double* s, std:
 /// Throws as the input contract says, and stats_error
 /// mlguard.stats.undefined_metric for the AUC of labels of one class
 /// (roc_auc_score raises there too).
-inline double model_metric_value(model_metric m, span<const double> y, span<const double> score,
-                                 double threshold = 0.5) {
+template <class = void>
+double model_metric_value(model_metric m, span<const double> y, span<const double> score,
+                          double threshold = 0.5) {
   detail::check_labelled(m, y, score, to_string(m));
   std::vector<double> scratch;
   const double v = detail::metric_rows(m, y.data(), score.data(), y.size(), threshold, scratch);
@@ -237,24 +241,26 @@ struct paired_bootstrap_result {
 /// stats_error mlguard.stats.invalid_option (resamples 0, confidence not in
 /// (0, 1)), mlguard.stats.undefined_metric (undefined on all rows, or on
 /// every resample).
-inline paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y,
-                                                span<const double> a, span<const double> b,
-                                                const paired_bootstrap_options& options = {});
+template <class = void>
+paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
+                                         span<const double> b,
+                                         const paired_bootstrap_options& options = {});
 
 /// As above, with the resamples' row indices given: `indices` holds
 /// `resamples` rows of y.size() indices each, resample by resample (so
 /// indices.size() must be a multiple of y.size(); else argument_error
 /// mlguard.argument.size_mismatch; an index ≥ n: mlguard.argument.out_of_range).
 /// options.resamples and options.seed are ignored.
-inline paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y,
-                                                span<const double> a, span<const double> b,
-                                                span<const std::size_t> indices,
-                                                const paired_bootstrap_options& options = {});
+template <class = void>
+paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
+                                         span<const double> b, span<const std::size_t> indices,
+                                         const paired_bootstrap_options& options = {});
 
 namespace detail {
 
 // numpy.percentile(sorted, q·100, method="linear") of a sorted, non-empty sample.
-inline double percentile_linear(const std::vector<double>& sorted, double q) noexcept {
+template <class = void>
+double percentile_linear(const std::vector<double>& sorted, double q) noexcept {
   const double pos = q * static_cast<double>(sorted.size() - 1);
   const auto lo = static_cast<std::size_t>(std::floor(pos));
   const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
@@ -263,7 +269,8 @@ inline double percentile_linear(const std::vector<double>& sorted, double q) noe
 }
 
 // The row indices of `s` in ascending order of score.
-inline void sorted_rows(span<const double> s, std::vector<std::size_t>& order) {
+template <class = void>
+void sorted_rows(span<const double> s, std::vector<std::size_t>& order) {
   order.resize(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     order[i] = i;
@@ -275,8 +282,9 @@ inline void sorted_rows(span<const double> s, std::vector<std::size_t>& order) {
 // by score: the sum over tie groups of positives × (negatives below + ½ negatives
 // tied), over positives × negatives. The counts are integers (halves in the sum),
 // exact in doubles, so this is the rank-sum AUC of the gathered rows. NaN for one class.
-inline double weighted_auc(const double* y, const double* s, const std::vector<std::size_t>& order,
-                           const std::vector<std::uint32_t>& drawn) noexcept {
+template <class = void>
+double weighted_auc(const double* y, const double* s, const std::vector<std::size_t>& order,
+                    const std::vector<std::uint32_t>& drawn) noexcept {
   double positives = 0.0, negatives_below = 0.0, sum = 0.0;
   std::size_t start = 0;
   const std::size_t n = order.size();
@@ -379,18 +387,19 @@ run_paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
 
 } // namespace detail
 
-inline paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y,
-                                                span<const double> a, span<const double> b,
-                                                const paired_bootstrap_options& options) {
+template <class>
+paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
+                                         span<const double> b,
+                                         const paired_bootstrap_options& options) {
   bootstrap_index_stream stream(options.seed, y.size());
   return detail::run_paired_bootstrap(m, y, a, b, options.resamples, options,
                                       [&stream] { return stream.next(); });
 }
 
-inline paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y,
-                                                span<const double> a, span<const double> b,
-                                                span<const std::size_t> indices,
-                                                const paired_bootstrap_options& options) {
+template <class>
+paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
+                                         span<const double> b, span<const std::size_t> indices,
+                                         const paired_bootstrap_options& options) {
   const std::size_t n = y.size();
   if (n == 0 || indices.size() % n != 0) {
     detail::check_labelled(m, y, a, "paired_bootstrap (model A)"); // empty: empty_sample

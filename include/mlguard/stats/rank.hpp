@@ -23,7 +23,8 @@ namespace mlguard::stats {
 /// Throws stats_error mlguard.stats.nan_input when `x` holds NaN (scipy would
 /// return all-NaN ranks), and argument_error mlguard.argument.size_mismatch
 /// when out.size() != x.size(). Allocates an index buffer of x.size().
-inline void rank_average(span<const double> x, span<double> out) {
+template <class = void>
+void rank_average(span<const double> x, span<double> out) {
   if (out.size() != x.size()) {
     throw argument_error("size_mismatch", "rank_average: output size differs from input size");
   }
@@ -49,7 +50,8 @@ inline void rank_average(span<const double> x, span<double> out) {
 }
 
 /// As above, returning a new vector.
-inline std::vector<double> rank_average(span<const double> x) {
+template <class = void>
+std::vector<double> rank_average(span<const double> x) {
   std::vector<double> out(x.size());
   rank_average(x, span<double>(out));
   return out;

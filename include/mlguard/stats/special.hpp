@@ -18,7 +18,8 @@ namespace mlguard::stats {
 
 /// Standard normal quantile Φ⁻¹(p) for p in (0, 1); ±inf at 0 and 1, NaN outside.
 /// Matches scipy.special.ndtri / scipy.stats.norm.ppf.
-inline double normal_ppf(double p) noexcept {
+template <class = void>
+double normal_ppf(double p) noexcept {
   if (!(p >= 0.0 && p <= 1.0)) {
     return std::numeric_limits<double>::quiet_NaN();
   }
@@ -26,20 +27,28 @@ inline double normal_ppf(double p) noexcept {
 }
 
 /// Regularised lower incomplete gamma P(a, x). Matches scipy.special.gammainc.
-inline double gamma_p(double a, double x) noexcept { return Eigen::numext::igamma(a, x); }
+template <class = void>
+double gamma_p(double a, double x) noexcept {
+  return Eigen::numext::igamma(a, x);
+}
 
 /// Regularised upper incomplete gamma Q(a, x) = 1 − P(a, x), accurate when small.
 /// Matches scipy.special.gammaincc.
-inline double gamma_q(double a, double x) noexcept { return Eigen::numext::igammac(a, x); }
+template <class = void>
+double gamma_q(double a, double x) noexcept {
+  return Eigen::numext::igammac(a, x);
+}
 
 /// Regularised incomplete beta I_x(a, b). Matches scipy.special.betainc.
-inline double beta_inc(double a, double b, double x) noexcept {
+template <class = void>
+double beta_inc(double a, double b, double x) noexcept {
   return Eigen::numext::betainc(a, b, x);
 }
 
 /// Chi-square survival function with `dof` degrees of freedom.
 /// Matches scipy.stats.chi2.sf (= gammaincc(dof/2, x/2)); 1 for x ≤ 0.
-inline double chi2_sf(double x, double dof) noexcept {
+template <class = void>
+double chi2_sf(double x, double dof) noexcept {
   if (x <= 0.0) {
     return 1.0;
   }
@@ -47,7 +56,10 @@ inline double chi2_sf(double x, double dof) noexcept {
 }
 
 /// log Γ(x). Matches scipy.special.gammaln for x > 0.
-inline double log_gamma(double x) noexcept { return std::lgamma(x); }
+template <class = void>
+double log_gamma(double x) noexcept {
+  return std::lgamma(x);
+}
 
 } // namespace mlguard::stats
 

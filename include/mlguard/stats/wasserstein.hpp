@@ -24,7 +24,8 @@ namespace mlguard::stats {
 
 namespace detail {
 
-inline void check_cdf_sample(span<const double> x, const char* which) {
+template <class = void>
+void check_cdf_sample(span<const double> x, const char* which) {
   if (x.empty()) {
     throw stats_error("empty_sample", std::string("the ") + which + " sample is empty");
   }
@@ -48,7 +49,8 @@ struct sorted_sample {
   bool weighted = false;
 };
 
-inline sorted_sample sort_sample(span<const double> x, span<const double> w, const char* which) {
+template <class = void>
+sorted_sample sort_sample(span<const double> x, span<const double> w, const char* which) {
   check_cdf_sample(x, which);
   sorted_sample s;
   if (w.empty()) {
@@ -89,7 +91,8 @@ inline sorted_sample sort_sample(span<const double> x, span<const double> w, con
 // units of 4 (exact: a power of two) and the result scaled back, so the
 // distance is finite whenever it is (p = 2 always is), and +inf only when
 // the true distance exceeds DBL_MAX.
-inline double cdf_distance(int p, const sorted_sample& u, const sorted_sample& v) {
+template <class = void>
+double cdf_distance(int p, const sorted_sample& u, const sorted_sample& v) {
   const std::size_t n = u.values.size();
   const std::size_t m = v.values.size();
   std::vector<double> all(n + m);
@@ -133,7 +136,8 @@ inline double cdf_distance(int p, const sorted_sample& u, const sorted_sample& v
 /// it exceeds DBL_MAX.
 /// Throws stats_error: mlguard.stats.empty_sample, mlguard.stats.nan_input,
 /// mlguard.stats.non_finite (±inf: scipy returns inf or NaN there).
-inline double wasserstein_distance(span<const double> u, span<const double> v) {
+template <class = void>
+double wasserstein_distance(span<const double> u, span<const double> v) {
   return detail::cdf_distance(1, detail::sort_sample(u, {}, "first"),
                               detail::sort_sample(v, {}, "second"));
 }
@@ -143,8 +147,9 @@ inline double wasserstein_distance(span<const double> u, span<const double> v) {
 /// Throws as the unweighted form, and argument_error (mlguard.argument.size_mismatch)
 /// when a weight span's size differs from its sample's, stats_error
 /// (mlguard.stats.bad_weights) on negative or non-finite weights or a zero sum.
-inline double wasserstein_distance(span<const double> u, span<const double> v,
-                                   span<const double> u_weights, span<const double> v_weights) {
+template <class = void>
+double wasserstein_distance(span<const double> u, span<const double> v,
+                            span<const double> u_weights, span<const double> v_weights) {
   return detail::cdf_distance(1, detail::sort_sample(u, u_weights, "first"),
                               detail::sort_sample(v, v_weights, "second"));
 }
@@ -153,15 +158,17 @@ inline double wasserstein_distance(span<const double> u, span<const double> v,
 /// √2 · (∫ (U − V)² dx)^½. Matches scipy.stats.energy_distance(u, v) within
 /// 1e-12. Finite for all finite samples (at most ≈ 2.7e154), also where
 /// scipy gives NaN or inf near ±1e308. Throws as wasserstein_distance.
-inline double energy_distance(span<const double> u, span<const double> v) {
+template <class = void>
+double energy_distance(span<const double> u, span<const double> v) {
   return std::sqrt(2.0) * detail::cdf_distance(2, detail::sort_sample(u, {}, "first"),
                                                detail::sort_sample(v, {}, "second"));
 }
 
 /// Weighted form: scipy.stats.energy_distance(u, v, u_weights, v_weights).
 /// Throws as the weighted wasserstein_distance.
-inline double energy_distance(span<const double> u, span<const double> v,
-                              span<const double> u_weights, span<const double> v_weights) {
+template <class = void>
+double energy_distance(span<const double> u, span<const double> v, span<const double> u_weights,
+                       span<const double> v_weights) {
   return std::sqrt(2.0) * detail::cdf_distance(2, detail::sort_sample(u, u_weights, "first"),
                                                detail::sort_sample(v, v_weights, "second"));
 }

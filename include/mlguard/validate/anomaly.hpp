@@ -70,7 +70,8 @@ inline const char* to_string(anomaly_kind kind) noexcept {
 
 /// The kind called `name` (as to_string writes it). Throws validation_error
 /// (mlguard.validate.unknown_anomaly_kind).
-inline anomaly_kind anomaly_kind_from_string(std::string_view name) {
+template <class = void>
+anomaly_kind anomaly_kind_from_string(std::string_view name) {
   for (std::size_t i = 0; i < anomaly_kind_count; ++i) {
     if (name == to_string(static_cast<anomaly_kind>(i))) {
       return static_cast<anomaly_kind>(i);
@@ -89,7 +90,8 @@ inline const char* to_string(severity s) noexcept {
 }
 
 /// The severity called `name`. Throws validation_error (mlguard.validate.unknown_severity).
-inline severity severity_from_string(std::string_view name) {
+template <class = void>
+severity severity_from_string(std::string_view name) {
   if (name == "warning") {
     return severity::warning;
   }
@@ -109,7 +111,8 @@ constexpr severity default_severity(anomaly_kind kind) noexcept {
 /// The anomalies of one feature in one row: a fixed-size bitset (no
 /// allocation), plus an observation bit saying the value was missing (not
 /// an anomaly by itself: an optional feature may be missing).
-class anomaly_set {
+template <class = void> // deferred: see core/json.hpp
+class basic_anomaly_set {
 public:
   /// True when no anomaly is set (the missing observation does not count).
   constexpr bool empty() const noexcept { return (bits_ & anomaly_mask) == 0; }
@@ -126,10 +129,12 @@ public:
   /// The anomaly bits (bit i = anomaly_kind i).
   constexpr std::uint32_t bits() const noexcept { return bits_ & anomaly_mask; }
 
-  friend constexpr bool operator==(anomaly_set a, anomaly_set b) noexcept {
+  friend constexpr bool operator==(basic_anomaly_set a, basic_anomaly_set b) noexcept {
     return a.bits_ == b.bits_;
   }
-  friend constexpr bool operator!=(anomaly_set a, anomaly_set b) noexcept { return !(a == b); }
+  friend constexpr bool operator!=(basic_anomaly_set a, basic_anomaly_set b) noexcept {
+    return !(a == b);
+  }
 
 private:
   static constexpr std::uint32_t missing_bit = std::uint32_t{1} << 31;
@@ -139,6 +144,9 @@ private:
   }
   std::uint32_t bits_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using anomaly_set = basic_anomaly_set<>;
 
 } // namespace mlguard::validate
 

@@ -55,15 +55,16 @@ namespace mlguard::validate {
 ///   and the sample values, plus the profile's sketches with a reference;
 ///   each update() allocates its chunk's per-column adapters.
 /// - Threads: not synchronised; one validator per thread.
-class batch_validator {
+template <class = void> // deferred: see core/json.hpp
+class basic_batch_validator {
 public:
   /// A validator against `s`. With `reference` (a training profile), the
   /// rows are also profiled with the reference's options and report()
   /// carries the skew measurements against it (options.skew is then
   /// ignored); without, options.skew (if set) is reported. `s` and
   /// `reference` must outlive the validator.
-  explicit batch_validator(const schema& s, const validate_options& options = {},
-                           const profile::dataset_profile* reference = nullptr)
+  explicit basic_batch_validator(const schema& s, const validate_options& options = {},
+                                 const profile::dataset_profile* reference = nullptr)
       : schema_(&s), options_(options), reference_(reference), builder_(s, options),
         profile_(reference != nullptr ? reference->options() : profile::profile_options{}) {}
 
@@ -72,7 +73,6 @@ public:
   /// when a chunk after the first has other column names, and, with a
   /// reference, profile_error (mlguard.profile.kind_mismatch) when a column
   /// changes kind between chunks; the validator is then unchanged.
-  template <class = void> // deferred: see core/json.hpp
   void update(const table& chunk) {
     if (started_) {
       check_columns(chunk);
@@ -107,7 +107,6 @@ public:
   /// chunk, the report of a table without columns (every feature
   /// SCHEMA_MISSING_COLUMN). Throws profile_error only from the skew
   /// comparison's profiling (not expected).
-  template <class = void>
   validation_report report() const {
     std::vector<feature_skew> skew;
     const std::vector<feature_skew>* measured = options_.skew;
@@ -177,6 +176,9 @@ private:
   std::vector<std::string> columns_; // the first chunk's, in its order
   bool started_ = false;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using batch_validator = basic_batch_validator<>;
 
 } // namespace mlguard::validate
 

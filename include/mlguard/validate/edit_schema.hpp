@@ -33,7 +33,8 @@ namespace mlguard::validate {
 /// Throws validation_error (mlguard.validate.invalid_setting, naming the
 /// setting) for text without '=', an unknown key, or a value that does not
 /// parse or is out of range.
-inline void apply_setting(feature_spec& spec, std::string_view text) {
+template <class = void>
+void apply_setting(feature_spec& spec, std::string_view text) {
   const auto s = detail::split_setting(text);
   const auto bound = [&s]() -> std::optional<double> {
     if (s.value == "none") {
@@ -104,8 +105,9 @@ inline void apply_setting(feature_spec& spec, std::string_view text) {
 /// that name), mlguard.validate.invalid_setting (apply_setting), and
 /// mlguard.validate.invalid_spec when the edited feature contradicts itself
 /// (e.g. min above max, clip without a domain, a domain on a categorical).
-inline schema edit_feature(const schema& s, std::string_view feature,
-                           const std::vector<std::string>& settings) {
+template <class = void>
+schema edit_feature(const schema& s, std::string_view feature,
+                    const std::vector<std::string>& settings) {
   const auto i = s.index_of(feature);
   if (!i) {
     std::vector<std::string> names;

@@ -42,7 +42,8 @@ struct feature_skew {
 /// "l_infinity", COMPARATOR_NORMALIZED_ABSOLUTE_DIFFERENCE_HIGH,
 /// COMPARATOR_JENSEN_SHANNON_DIVERGENCE_HIGH, COMPARATOR_UNSEEN_CATEGORIES_HIGH;
 /// nothing for a name that is not a comparator.
-inline std::optional<anomaly_kind> skew_anomaly_kind(std::string_view comparator) noexcept {
+template <class = void>
+std::optional<anomaly_kind> skew_anomaly_kind(std::string_view comparator) noexcept {
   if (comparator == "l_infinity") {
     return anomaly_kind::comparator_l_infty_high;
   }

@@ -102,7 +102,8 @@ struct infer_options {
 /// validation_error (mlguard.validate.invalid_setting, naming the setting)
 /// for text without '=', an unknown key, or a value that does not parse or
 /// is out of range.
-inline void set_option(feature_infer_options& o, std::string_view text) {
+template <class = void>
+void set_option(feature_infer_options& o, std::string_view text) {
   const auto s = detail::split_setting(text);
   if (s.key == "margin") {
     const double m = detail::setting_number(s);
@@ -146,21 +147,24 @@ namespace detail {
 // when the values span more than DBL_MAX (−1e308 to 1e308) and inf × 0 is
 // NaN, so the range is halved first there; a bound past ±DBL_MAX saturates
 // at ±DBL_MAX (a schema's bounds are finite).
-inline std::pair<double, double> widen(double lo, double hi, double margin) noexcept {
+template <class = void>
+std::pair<double, double> widen(double lo, double hi, double margin) noexcept {
   constexpr double top = std::numeric_limits<double>::max();
   const double range = hi - lo;
   const double pad = std::isfinite(range) ? range * margin : (hi / 2 - lo / 2) * margin * 2;
   return {std::max(lo - pad, -top), std::min(hi + pad, top)};
 }
 
-inline std::string lower_case(std::string s) {
+template <class = void>
+std::string lower_case(std::string s) {
   for (auto& ch : s) {
     ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   }
   return s;
 }
 
-inline void check_margin(double margin, const std::string& what) {
+template <class = void>
+void check_margin(double margin, const std::string& what) {
   if (!(margin >= 0.0) || !std::isfinite(margin)) {
     throw validation_error("invalid_option", what + " must be finite and non-negative");
   }

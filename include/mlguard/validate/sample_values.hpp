@@ -28,7 +28,8 @@ struct sample_cell {
 };
 
 /// The cells of the sample rows of each feature, by feature name.
-class sample_values {
+template <class = void> // deferred: see core/json.hpp
+class basic_sample_values {
 public:
   /// The cell of feature `feature` in data row `row`, or nullptr when it was
   /// not kept (not a sample row of that feature, or no such feature).
@@ -77,6 +78,9 @@ private:
   std::vector<std::string> names_;
   std::vector<std::vector<sample_cell>> cells_; // per name, by increasing row
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using sample_values = basic_sample_values<>;
 
 } // namespace mlguard::validate
 

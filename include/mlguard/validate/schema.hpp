@@ -63,7 +63,8 @@ struct feature_check {
 /// Threads: after construction (and any set_severity or set_feature calls,
 /// which are not synchronised) a schema is only read: share it freely
 /// between threads.
-class schema {
+template <class = void> // deferred: see core/json.hpp
+class basic_schema {
 public:
   /// The document a schema is saved as: "mlguard.schema", version 1.
   static constexpr document_format format{"mlguard.schema", 1};
@@ -71,7 +72,7 @@ public:
   static constexpr std::size_t default_histogram_buckets = 10;
 
   /// An empty schema (no features).
-  schema() { update_error_mask(); }
+  basic_schema() { update_error_mask(); }
 
   /// Builds a schema. Throws validation_error: mlguard.validate.invalid_spec
   /// (naming features[i]) for an empty or repeated name, min > max or a
@@ -80,8 +81,8 @@ public:
   /// without a value (or with a category outside the vocabulary), clip
   /// without a domain, a negative skew threshold;
   /// mlguard.validate.invalid_option for histogram_buckets of 0.
-  explicit schema(std::vector<feature_spec> features,
-                  std::size_t histogram_buckets = default_histogram_buckets)
+  explicit basic_schema(std::vector<feature_spec> features,
+                        std::size_t histogram_buckets = default_histogram_buckets)
       : features_(std::move(features)), histogram_buckets_(histogram_buckets) {
     severities_.fill(0);
     compile();
@@ -142,34 +143,24 @@ public:
   template <class = void> // deferred: see core/json.hpp
   json to_json() const;
   /// The schema as JSON text (`indent` < 0: one line).
-  template <class = void>
-  std::string dump(int indent = 2) const {
-    return dump_json(to_json(), indent);
-  }
+  std::string dump(int indent = 2) const { return dump_json(to_json(), indent); }
   /// Reads a "mlguard.schema" document; `source` names it in errors. Throws
   /// format_error (mlguard.format.corrupt, unknown_field, wrong_kind,
   /// newer_version; messages name the field path, e.g. `s.json:
   /// features[2].domain.min: expected a number`) and validation_error
   /// (mlguard.validate.invalid_spec, naming the source and the feature).
   template <class = void>
-  static schema from_json(const json& document, const std::string& source = "schema");
+  static basic_schema from_json(const json& document, const std::string& source = "schema");
   /// Parses JSON text and reads it (parse_json's errors, then from_json's).
-  template <class = void>
-  static schema parse(std::string_view text, const std::string& source = "schema") {
+  static basic_schema parse(std::string_view text, const std::string& source = "schema") {
     return from_json(parse_json(text, source), source);
   }
   /// Writes the schema document to `path` atomically (save_json).
   /// Throws io_error (mlguard.io.write_failed).
-  template <class = void>
-  void save(const std::string& path) const {
-    save_json(path, to_json());
-  }
+  void save(const std::string& path) const { save_json(path, to_json()); }
   /// Reads a schema document from `path` (load_json, then from_json).
   /// Throws io_error (mlguard.io.open_failed, read_failed) and from_json's errors.
-  template <class = void>
-  static schema load(const std::string& path) {
-    return from_json(load_json(path), path);
-  }
+  static basic_schema load(const std::string& path) { return from_json(load_json(path), path); }
 
 private:
   void compile();
@@ -195,6 +186,9 @@ private:
   std::vector<vocabulary> vocabs_;
   std::uint32_t error_mask_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using schema = basic_schema<>;
 
 } // namespace mlguard::validate
 

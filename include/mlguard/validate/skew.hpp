@@ -48,7 +48,8 @@ void for_each_category(const std::map<std::string, double>& a,
   }
 }
 
-inline double total_count(const std::map<std::string, double>& counts) noexcept {
+template <class = void>
+double total_count(const std::map<std::string, double>& counts) noexcept {
   double total = 0.0;
   for (const auto& kv : counts) {
     total += kv.second;

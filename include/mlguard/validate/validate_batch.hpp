@@ -38,10 +38,11 @@ struct validate_options {
 /// uses, and what a caller streaming rows (validate_row / validate_fields)
 /// uses to get the same report. Allocates only while a sample of failing
 /// rows is still filling up.
-class report_builder {
+template <class = void> // deferred: see core/json.hpp
+class basic_report_builder {
 public:
   /// A builder for `s` (which must outlive it).
-  explicit report_builder(const schema& s, const validate_options& options = {})
+  explicit basic_report_builder(const schema& s, const validate_options& options = {})
       : schema_(s), options_(options), counts_(s.size() * anomaly_kind_count, 0),
         samples_(s.size() * anomaly_kind_count), missing_(s.size(), 0), missing_samples_(s.size()),
         absent_(s.size(), false) {}
@@ -194,6 +195,9 @@ private:
   std::vector<bool> absent_;
   std::vector<std::string> new_columns_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using report_builder = basic_report_builder<>;
 
 /// Validates every row of `data` against `s` and reports per feature the
 /// count, rate and first failing rows of each anomaly kind, with severities

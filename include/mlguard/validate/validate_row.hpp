@@ -33,7 +33,8 @@ struct row_result {
 
 namespace detail {
 
-inline void tally(const schema& s, std::size_t i, anomaly_set a, row_result& r) noexcept {
+template <class = void>
+void tally(const schema& s, std::size_t i, anomaly_set a, row_result& r) noexcept {
   if (!a.empty()) {
     ++r.anomalous_features;
     r.rejected = r.rejected || s.check(i).action == row_action::reject;
@@ -41,7 +42,8 @@ inline void tally(const schema& s, std::size_t i, anomaly_set a, row_result& r) 
   }
 }
 
-inline void check_sizes(const schema& s, std::size_t row, std::size_t out) {
+template <class = void>
+void check_sizes(const schema& s, std::size_t row, std::size_t out) {
   if (row != s.size() || out < s.size()) {
     throw argument_error("size_mismatch", "the schema has " + std::to_string(s.size()) +
                                               " features; the row has " + std::to_string(row) +
@@ -63,7 +65,8 @@ inline void check_sizes(const schema& s, std::size_t row, std::size_t out) {
 /// No heap allocation, no lock; safe to call from many threads on one schema.
 /// Throws argument_error (mlguard.argument.size_mismatch) only when the row
 /// or output size differs from the schema (a programming error, not bad data).
-inline row_result validate_row(const schema& s, span<double> row, span<anomaly_set> out) {
+template <class = void>
+row_result validate_row(const schema& s, span<double> row, span<anomaly_set> out) {
   detail::check_sizes(s, row.size(), out.size());
   row_result r;
   for (std::size_t i = 0; i < row.size(); ++i) {
@@ -85,8 +88,9 @@ inline row_result validate_row(const schema& s, span<double> row, span<anomaly_s
 ///
 /// No heap allocation. Throws argument_error (mlguard.argument.size_mismatch)
 /// when a size differs from the schema's.
-inline row_result validate_fields(const schema& s, span<const std::string_view> fields,
-                                  span<double> row_out, span<anomaly_set> out) {
+template <class = void>
+row_result validate_fields(const schema& s, span<const std::string_view> fields,
+                           span<double> row_out, span<anomaly_set> out) {
   detail::check_sizes(s, fields.size(), out.size());
   detail::check_sizes(s, row_out.size(), out.size());
   row_result r;

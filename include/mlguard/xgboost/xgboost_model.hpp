@@ -48,7 +48,8 @@ namespace detail {
 // XGBoost's message for the last failed call on this thread: its first
 // line only, without the stack trace XGBoost appends (a registry reason or
 // a log line must stay one line).
-inline std::string last_error() {
+template <class = void>
+std::string last_error() {
   const char* m = XGBGetLastError();
   if (m == nullptr || *m == '\0') {
     return "unknown XGBoost error";
@@ -59,7 +60,8 @@ inline std::string last_error() {
 
 // The C API's __array_interface__ of a row-major float64 matrix (version 3:
 // "data" is [address, read-only]; no strides = C-contiguous).
-inline std::string dense_interface(const double* data, std::size_t rows, std::size_t cols) {
+template <class = void>
+std::string dense_interface(const double* data, std::size_t rows, std::size_t cols) {
   return "{\"data\":[" + std::to_string(reinterpret_cast<std::uintptr_t>(data)) +
          ",true],\"shape\":[" + std::to_string(rows) + "," + std::to_string(cols) +
          "],\"typestr\":\"<f8\",\"version\":3}";
@@ -107,7 +109,8 @@ struct dmatrix_deleter {
 /// Threads: copies share the booster, whose prediction calls are
 /// thread-safe (XGBoost >= 1.4 keeps each thread's result apart); each copy
 /// must be used by one thread at a time, as guarded_model's lanes do.
-class xgboost_model {
+template <class = void> // deferred: see core/json.hpp
+class basic_xgboost_model {
 public:
   static constexpr std::string_view kind = "xgboost";
 
@@ -116,9 +119,8 @@ public:
   /// (mlguard.serving.bundle_corrupt: XGBoost cannot load the bytes, naming
   /// `source` and XGBoost's message; mlguard.serving.layout_mismatch: the
   /// booster's feature count or names differ from the pipeline's outputs).
-  template <class = void> // deferred: see core/json.hpp
-  xgboost_model(pipeline::dynamic_pipeline preprocessing, std::string_view booster_bytes,
-                std::string_view source = "booster", xgboost_options options = {})
+  basic_xgboost_model(pipeline::dynamic_pipeline preprocessing, std::string_view booster_bytes,
+                      std::string_view source = "booster", xgboost_options options = {})
       : pre_(std::move(preprocessing)), options_(options) {
     const std::string problem = detail::booster_problem(booster_bytes);
     if (!problem.empty()) { // XGBoost would crash on it rather than fail
@@ -154,10 +156,9 @@ public:
 
   /// Loads the bundle's pipeline (with `stages`) and its model member.
   /// Throws as the constructor, dynamic_pipeline::from_json.
-  template <class = void>
-  static xgboost_model from_bundle(const serving::model_bundle& bundle,
-                                   const pipeline::stage_registry& stages,
-                                   xgboost_options options = {}) {
+  static basic_xgboost_model from_bundle(const serving::model_bundle& bundle,
+                                         const pipeline::stage_registry& stages,
+                                         xgboost_options options = {}) {
     auto pre =
         pipeline::dynamic_pipeline::from_json(bundle.pipeline, stages, serving::member::pipeline);
     const auto it = bundle.artifacts.find(bundle.model.member);
@@ -165,26 +166,26 @@ public:
       throw serving_error("bundle_incomplete",
                           "the model member " + bundle.model.member + " is not in the bundle");
     }
-    return xgboost_model(std::move(pre), it->second, it->first, options);
+    return basic_xgboost_model(std::move(pre), it->second, it->first, options);
   }
 
-  xgboost_model(const xgboost_model& other)
+  basic_xgboost_model(const basic_xgboost_model& other)
       : pre_(other.pre_), options_(other.options_), booster_(other.booster_),
         outputs_(other.outputs_), names_out_(other.names_out_) {
     buffers();
   }
-  xgboost_model& operator=(const xgboost_model& other) {
+  basic_xgboost_model& operator=(const basic_xgboost_model& other) {
     if (this != &other) {
-      xgboost_model copy(other);
+      basic_xgboost_model copy(other);
       *this = std::move(copy);
     }
     return *this;
   }
   // Moving keeps the buffer (a vector's storage moves with it), so the
   // array interface that points into it stays right.
-  xgboost_model(xgboost_model&&) noexcept = default;
-  xgboost_model& operator=(xgboost_model&&) noexcept = default;
-  ~xgboost_model() = default;
+  basic_xgboost_model(basic_xgboost_model&&) noexcept = default;
+  basic_xgboost_model& operator=(basic_xgboost_model&&) noexcept = default;
+  ~basic_xgboost_model() = default;
 
   /// The pipeline's inputs.
   std::vector<std::string> feature_names_in() const { return pre_.feature_names_in(); }
@@ -218,7 +219,6 @@ public:
   /// Many rows: the pipeline's batch transform, then one in-place
   /// prediction over every row it did not stop. Allocates. Throws
   /// serving_error (mlguard.serving.model_failed) with XGBoost's message.
-  template <class = void>
   void predict_batch(span<const double> rows, span<double> out, span<pipeline::row_status> status) {
     if (status.empty()) {
       return;
@@ -258,7 +258,6 @@ public:
   /// (mlguard.serving.row_rejected: the pipeline stops the row;
   /// mlguard.serving.not_explainable: a model with several outputs;
   /// mlguard.serving.model_failed: XGBoost's message).
-  template <class = void>
   void explain_row(const double* in, double* contributions) {
     if (outputs_ != 1) {
       throw serving_error("not_explainable", "explanations of a model with " +
@@ -313,7 +312,6 @@ private:
     proxy_.reset(proxy);
   }
 
-  template <class = void>
   void check_features(std::string_view source) const {
     bst_ulong count = 0;
     if (XGBoosterGetNumFeature(booster_.get(), &count) != 0) {
@@ -344,7 +342,6 @@ private:
   }
 
   // The number of outputs per row, from predicting one all-missing row.
-  template <class = void>
   std::size_t probe_outputs(std::string_view source) {
     std::fill(features_.begin(), features_.end(), std::numeric_limits<double>::quiet_NaN());
     const bst_ulong* shape = nullptr;
@@ -372,6 +369,9 @@ private:
   std::string row_interface_;
   std::unique_ptr<void, detail::dmatrix_deleter> proxy_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using xgboost_model = basic_xgboost_model<>;
 
 } // namespace mlguard::xgboost
 

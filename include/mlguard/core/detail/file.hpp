@@ -55,7 +55,8 @@ private:
 };
 
 /// fsync, retried on EINTR. Throws io_error (mlguard.io.write_failed).
-inline void sync_fd(int fd, const std::string& path) {
+template <class = void>
+void sync_fd(int fd, const std::string& path) {
   int rc = 0;
   do {
     rc = ::fsync(fd);
@@ -66,7 +67,8 @@ inline void sync_fd(int fd, const std::string& path) {
 }
 
 /// Writes all of `data`. Throws io_error (mlguard.io.write_failed).
-inline void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
+template <class = void>
+void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
   while (size > 0) {
     const ssize_t n = ::write(fd, data, size);
     if (n < 0) {
@@ -81,7 +83,8 @@ inline void write_all(int fd, const char* data, std::size_t size, const std::str
 }
 
 /// Reads from `fd` at `offset` to its end into `out`. Throws io_error (mlguard.io.read_failed).
-inline void read_from(int fd, std::size_t offset, std::string& out, const std::string& path) {
+template <class = void>
+void read_from(int fd, std::size_t offset, std::string& out, const std::string& path) {
   out.clear();
   char buffer[65536];
   for (;;) {
@@ -102,7 +105,8 @@ inline void read_from(int fd, std::size_t offset, std::string& out, const std::s
 
 /// The whole content of the file at `path`. Throws io_error
 /// (mlguard.io.open_failed, mlguard.io.read_failed).
-inline std::string read_file(const std::string& path) {
+template <class = void>
+std::string read_file(const std::string& path) {
   int fd = -1;
   do {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -121,8 +125,9 @@ inline std::string read_file(const std::string& path) {
 /// file (".NAME.tmp.PID.N"), fsyncs it, renames it over NAME and fsyncs the
 /// directory (both fsyncs only when `sync`). `path` names the file in errors.
 /// Throws io_error (mlguard.io.write_failed).
-inline void write_file_atomic_at(int dir, const std::string& name, const std::string& content,
-                                 bool sync, const std::string& path) {
+template <class = void>
+void write_file_atomic_at(int dir, const std::string& name, const std::string& content, bool sync,
+                          const std::string& path) {
   static std::atomic<unsigned long> counter{0};
   const std::string temp = "." + name + ".tmp." + std::to_string(::getpid()) + "." +
                            std::to_string(counter.fetch_add(1));
@@ -155,7 +160,8 @@ inline void write_file_atomic_at(int dir, const std::string& name, const std::st
 /// Replaces the file at `path` with `content` atomically and durably (see
 /// write_file_atomic_at). Throws io_error (mlguard.io.open_failed when the
 /// directory cannot be opened, mlguard.io.write_failed).
-inline void write_file_atomic(const std::string& path, const std::string& content) {
+template <class = void>
+void write_file_atomic(const std::string& path, const std::string& content) {
   const auto slash = path.find_last_of('/');
   const std::string dir_path = slash == std::string::npos ? "." : path.substr(0, slash + 1);
   const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);

@@ -16,7 +16,8 @@ namespace mlguard::detail {
 /// The length of the well-formed UTF-8 sequence at the start of `s`
 /// (Unicode's table 3-7: no overlong forms, no surrogates, nothing above
 /// U+10FFFF, no sequence cut short), or 0 when there is none.
-inline std::size_t utf8_sequence(std::string_view s) noexcept {
+template <class = void>
+std::size_t utf8_sequence(std::string_view s) noexcept {
   if (s.empty()) {
     return 0;
   }
@@ -62,7 +63,8 @@ inline std::size_t utf8_sequence(std::string_view s) noexcept {
 ///
 /// Eight bytes at a time while they are ASCII (and not NUL), so checking
 /// ASCII text costs little more than reading it.
-inline std::size_t utf8_scan(std::string_view s, bool stop_at_nul) noexcept {
+template <class = void>
+std::size_t utf8_scan(std::string_view s, bool stop_at_nul) noexcept {
   constexpr std::uint64_t high = 0x8080808080808080ULL;
   constexpr std::uint64_t ones = 0x0101010101010101ULL;
   const std::size_t n = s.size();
@@ -96,11 +98,15 @@ inline std::size_t utf8_scan(std::string_view s, bool stop_at_nul) noexcept {
 }
 
 /// True when `s` is well-formed UTF-8.
-inline bool is_utf8(std::string_view s) noexcept { return utf8_scan(s, false) == s.size(); }
+template <class = void>
+bool is_utf8(std::string_view s) noexcept {
+  return utf8_scan(s, false) == s.size();
+}
 
 /// `s` for an error message: valid UTF-8 as it is, each byte that is not
 /// as "\xE9", and at most `max_bytes` of it (then "...").
-inline std::string utf8_printable(std::string_view s, std::size_t max_bytes = 64) {
+template <class = void>
+std::string utf8_printable(std::string_view s, std::size_t max_bytes = 64) {
   std::string out;
   std::size_t i = 0;
   while (i < s.size() && out.size() < max_bytes) {

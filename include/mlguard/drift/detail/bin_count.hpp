@@ -59,8 +59,9 @@ inline void count_at_least_sse2(const double* edges, const double* x, std::size_
 }
 
 /// count_at_least_sse2 for 1 ≤ k ≤ 8 edges.
-inline void count_at_least_upto8(const double* edges, std::size_t k, const double* x, std::size_t n,
-                                 std::uint64_t* ge, std::uint64_t& nans) noexcept {
+template <class = void>
+void count_at_least_upto8(const double* edges, std::size_t k, const double* x, std::size_t n,
+                          std::uint64_t* ge, std::uint64_t& nans) noexcept {
   switch (k) {
   case 1:
     return count_at_least_sse2<1>(edges, x, n, ge, nans, std::make_index_sequence<1>{});
@@ -89,8 +90,9 @@ inline void count_at_least_upto8(const double* edges, std::size_t k, const doubl
 /// values stay in L1, and takes differences; without SSE2 it compares a
 /// block against every edge in a loop compilers vectorise and scatters into
 /// four interleaved histograms. More edges use binary search.
-inline std::size_t count_into_bins(const double* edges, std::size_t n_edges, const double* x,
-                                   std::size_t n, std::uint64_t* counts) noexcept {
+template <class = void>
+std::size_t count_into_bins(const double* edges, std::size_t n_edges, const double* x,
+                            std::size_t n, std::uint64_t* counts) noexcept {
   constexpr std::size_t max_linear_edges = 32;
   std::size_t start = 0;
   std::size_t nan_count = 0;

@@ -22,7 +22,8 @@
 namespace mlguard::drift::detail {
 
 // The tests that compare category counts even on numeric columns.
-inline bool is_categorical_test(method m) noexcept {
+template <class = void>
+bool is_categorical_test(method m) noexcept {
   return m == method::chi_square || m == method::chi2_contingency || m == method::z_test;
 }
 

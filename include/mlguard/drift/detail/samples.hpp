@@ -16,7 +16,8 @@ namespace mlguard::drift::detail {
 
 /// Throws drift_error mlguard.drift.empty_sample when `x` is empty and
 /// mlguard.drift.nan_input when it holds NaN; `which` names the sample.
-inline void check_sample(span<const double> x, const char* which) {
+template <class = void>
+void check_sample(span<const double> x, const char* which) {
   if (x.empty()) {
     throw drift_error("empty_sample", std::string("the ") + which + " sample is empty");
   }
@@ -29,7 +30,8 @@ inline void check_sample(span<const double> x, const char* which) {
 }
 
 /// Sorted distinct values (−0.0 and 0.0 are one value, as in pandas).
-inline std::vector<double> distinct_sorted(std::vector<double> v) {
+template <class = void>
+std::vector<double> distinct_sorted(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
   return v;

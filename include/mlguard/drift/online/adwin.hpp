@@ -40,7 +40,8 @@ struct adwin_options {
 /// ADWIN drift detector (River's river.drift.ADWIN). Memory is fixed at
 /// construction: 64 rows of max_buckets + 1 entries (about 6 KB with the
 /// defaults), enough for 5·2^64 observations; update() never allocates.
-class adwin : public detector_base<adwin, adwin_options> {
+template <class = void> // deferred: see core/json.hpp
+class basic_adwin : public detector_base<basic_adwin<>, adwin_options> {
 public:
   static constexpr std::string_view name = "adwin";                    ///< in saved states
   static constexpr std::string_view river_class = "river.drift.ADWIN"; ///< what it ports
@@ -64,7 +65,7 @@ public:
 
   /// Throws drift_error mlguard.drift.invalid_option when a setting is
   /// outside its range (option_table()).
-  explicit adwin(const adwin_options& options = {}) : detector_base(options) {
+  explicit basic_adwin(const adwin_options& options = {}) : detector_base(options) {
     stride_ = options_.max_buckets + 1;
     totals_.assign(max_rows * stride_, 0.0);
     variances_.assign(max_rows * stride_, 0.0);
@@ -93,7 +94,6 @@ private:
   // "state": {"width", "total", "variance", "total_width", "tick", "n_buckets",
   // "max_n_buckets", "n_detections", "rows": [[[total, variance], ...], ...]}
   // (row i: the buckets of 2^i observations, oldest first).
-  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     json rows = json::array();
     for (std::size_t r = 0; r < rows_; ++r) {
@@ -116,7 +116,6 @@ private:
     s["n_detections"] = n_detections_;
     s["rows"] = std::move(rows);
   }
-  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"width", "total", "variance", "total_width", "tick", "n_buckets",
                            "max_n_buckets", "n_detections", "rows"});
@@ -345,6 +344,9 @@ private:
   std::uint64_t tick_ = 0;
   std::uint64_t n_detections_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using adwin = basic_adwin<>;
 
 } // namespace mlguard::drift::online
 

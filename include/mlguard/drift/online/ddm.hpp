@@ -28,7 +28,8 @@ struct ddm_options {
 };
 
 /// DDM drift detector (River's river.drift.binary.DDM); constant memory.
-class ddm : public detector_base<ddm, ddm_options> {
+template <class = void> // deferred: see core/json.hpp
+class basic_ddm : public detector_base<basic_ddm<>, ddm_options> {
 public:
   static constexpr std::string_view name = "ddm";                           ///< in saved states
   static constexpr std::string_view river_class = "river.drift.binary.DDM"; ///< what it ports
@@ -46,7 +47,7 @@ public:
 
   /// Throws drift_error mlguard.drift.invalid_option when a setting is
   /// outside its range (option_table()).
-  explicit ddm(const ddm_options& options = {}) : detector_base(options) {}
+  explicit basic_ddm(const ddm_options& options = {}) : detector_base(options) {}
 
   double error_rate() const noexcept { return p_.mean; } ///< p, the running error rate
   double n() const noexcept { return p_.n; }             ///< observations since the last reset
@@ -77,14 +78,12 @@ private:
     p_min_ = s_min_ = ps_min_ = std::numeric_limits<double>::infinity();
   }
   // "state": {"p": {"n", "mean"}, "p_min", "s_min", "ps_min"} (infinite before the warm start).
-  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["p"] = p_.to_json();
     s["p_min"] = json_number(p_min_);
     s["s_min"] = json_number(s_min_);
     s["ps_min"] = json_number(ps_min_);
   }
-  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"p", "p_min", "s_min", "ps_min"});
     p_ = detail::river_mean::from_json(s.object("p"));
@@ -98,6 +97,9 @@ private:
   double s_min_ = std::numeric_limits<double>::infinity();
   double ps_min_ = std::numeric_limits<double>::infinity();
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using ddm = basic_ddm<>;
 
 } // namespace mlguard::drift::online
 

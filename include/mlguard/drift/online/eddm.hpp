@@ -28,7 +28,8 @@ struct eddm_options {
 };
 
 /// EDDM drift detector (River's river.drift.binary.EDDM); constant memory.
-class eddm : public detector_base<eddm, eddm_options> {
+template <class = void> // deferred: see core/json.hpp
+class basic_eddm : public detector_base<basic_eddm<>, eddm_options> {
 public:
   static constexpr std::string_view name = "eddm";                           ///< in saved states
   static constexpr std::string_view river_class = "river.drift.binary.EDDM"; ///< what it ports
@@ -47,7 +48,7 @@ public:
   /// Throws drift_error mlguard.drift.invalid_option when a setting is
   /// outside its range (option_table()) or alpha < beta (River raises
   /// ValueError then).
-  explicit eddm(const eddm_options& options = {}) : detector_base(options) {
+  explicit basic_eddm(const eddm_options& options = {}) : detector_base(options) {
     detail::require_option(options.alpha >= options.beta, name,
                            "alpha must be greater or equal to beta");
   }
@@ -87,7 +88,6 @@ private:
     p2s_prime_max_ = -1.0;
   }
   // "state": {"distances": {"n", "mean", "s"}, "n", "last_error", "n_errors", "p2s_prime_max"}.
-  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["distances"] = distances_.to_json();
     s["n"] = n_;
@@ -95,7 +95,6 @@ private:
     s["n_errors"] = n_errors_;
     s["p2s_prime_max"] = json_number(p2s_prime_max_);
   }
-  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"distances", "n", "last_error", "n_errors", "p2s_prime_max"});
     distances_ = detail::river_var::from_json(s.object("distances"));
@@ -111,6 +110,9 @@ private:
   std::uint64_t n_errors_ = 0;
   double p2s_prime_max_ = -1.0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using eddm = basic_eddm<>;
 
 } // namespace mlguard::drift::online
 

@@ -28,7 +28,8 @@ struct hddm_a_options {
 };
 
 /// HDDM_A drift detector (River's river.drift.binary.HDDMA); constant memory.
-class hddm_a : public detector_base<hddm_a, hddm_a_options> {
+template <class = void> // deferred: see core/json.hpp
+class basic_hddm_a : public detector_base<basic_hddm_a<>, hddm_a_options> {
 public:
   static constexpr std::string_view name = "hddm_a";                          ///< in saved states
   static constexpr std::string_view river_class = "river.drift.binary.HDDMA"; ///< what it ports
@@ -46,7 +47,7 @@ public:
 
   /// Throws drift_error mlguard.drift.invalid_option when a setting is
   /// outside its range (option_table()).
-  explicit hddm_a(const hddm_a_options& options = {}) : detector_base(options) {
+  explicit basic_hddm_a(const hddm_a_options& options = {}) : detector_base(options) {
     // The logarithms River takes at every update, computed once (same values).
     log_inv_drift_ = std::log(1.0 / options_.drift_confidence);
     log_two_drift_ = std::log(2.0 / options_.drift_confidence);
@@ -97,13 +98,11 @@ private:
   }
   void clear() noexcept { z_ = x_min_ = x_max_ = {}; }
   // "state": {"z", "x_min", "x_max"}, each {"n", "mean"}; the bounds are recomputed.
-  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["z"] = z_.to_json();
     s["x_min"] = x_min_.to_json();
     s["x_max"] = x_max_.to_json();
   }
-  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"z", "x_min", "x_max"});
     z_ = detail::river_mean::from_json(s.object("z"));
@@ -140,6 +139,9 @@ private:
   detail::river_mean x_min_; // the stream up to the cut for increases
   detail::river_mean x_max_; // the stream up to the cut for decreases
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using hddm_a = basic_hddm_a<>;
 
 } // namespace mlguard::drift::online
 

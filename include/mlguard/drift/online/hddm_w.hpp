@@ -30,7 +30,8 @@ struct hddm_w_options {
 };
 
 /// HDDM_W drift detector (River's river.drift.binary.HDDMW); constant memory.
-class hddm_w : public detector_base<hddm_w, hddm_w_options> {
+template <class = void> // deferred: see core/json.hpp
+class basic_hddm_w : public detector_base<basic_hddm_w<>, hddm_w_options> {
 public:
   static constexpr std::string_view name = "hddm_w";                          ///< in saved states
   static constexpr std::string_view river_class = "river.drift.binary.HDDMW"; ///< what it ports
@@ -51,7 +52,7 @@ public:
 
   /// Throws drift_error mlguard.drift.invalid_option when a setting is
   /// outside its range (option_table()).
-  explicit hddm_w(const hddm_w_options& options = {}) : detector_base(options) {
+  explicit basic_hddm_w(const hddm_w_options& options = {}) : detector_base(options) {
     // The logarithms River takes at every update, computed once (same values).
     log_inv_drift_ = std::log(1.0 / options_.drift_confidence);
     log_inv_warning_ = std::log(1.0 / options_.warning_confidence);
@@ -92,7 +93,6 @@ private:
   }
   // "state": {"total", "s1_incr", "s2_incr", "s1_decr", "s2_decr" (each
   // {"ewma", "initialized", "ibc"}), "incr_cutpoint", "decr_cutpoint" (±inf at first)}.
-  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["total"] = total_.to_json();
     s["s1_incr"] = s1_incr_.to_json();
@@ -102,7 +102,6 @@ private:
     s["incr_cutpoint"] = json_number(incr_cutpoint_);
     s["decr_cutpoint"] = json_number(decr_cutpoint_);
   }
-  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(
         s, {"total", "s1_incr", "s2_incr", "s1_decr", "s2_decr", "incr_cutpoint", "decr_cutpoint"});
@@ -198,6 +197,9 @@ private:
   double incr_cutpoint_ = std::numeric_limits<double>::infinity();
   double decr_cutpoint_ = -std::numeric_limits<double>::infinity();
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using hddm_w = basic_hddm_w<>;
 
 } // namespace mlguard::drift::online
 

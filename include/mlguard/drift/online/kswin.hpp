@@ -48,7 +48,8 @@ struct kswin_options {
 /// 26·window_size + 48·stat_size bytes; update() never allocates
 /// (stat_size ≤ 10000 keeps ks_2samp on its exact, equal-size path, which
 /// needs no buffer).
-class kswin : public detector_base<kswin, kswin_options> {
+template <class = void> // deferred: see core/json.hpp
+class basic_kswin : public detector_base<basic_kswin<>, kswin_options> {
 public:
   static constexpr std::string_view name = "kswin";                    ///< in saved states
   static constexpr std::string_view river_class = "river.drift.KSWIN"; ///< what it ports
@@ -72,8 +73,8 @@ public:
   /// mlguard.drift.invalid_option when a setting is outside its range
   /// (option_table()) or window_size < 2·stat_size (River's sample() needs
   /// the older part to hold stat_size values).
-  explicit kswin(const kswin_options& options = {},
-                 std::unique_ptr<kswin_sampler> sampler = nullptr)
+  explicit basic_kswin(const kswin_options& options = {},
+                       std::unique_ptr<kswin_sampler> sampler = nullptr)
       : detector_base(options), sampler_(std::move(sampler)) {
     detail::require_option(options_.window_size / 2 >= options_.stat_size, name,
                            "window_size must be at least 2 * stat_size");
@@ -98,22 +99,22 @@ public:
   }
 
   /// A deep copy (the sampler is cloned).
-  kswin(const kswin& other)
+  basic_kswin(const basic_kswin& other)
       : detector_base(other), sampler_(other.sampler_->clone()), window_(other.window_),
         head_(other.head_), size_(other.size_), n_(other.n_), p_value_(other.p_value_),
         statistic_(other.statistic_), indices_(other.indices_), reference_(other.reference_),
         older_sorted_(other.older_sorted_), recent_sorted_(other.recent_sorted_),
         selected_(other.selected_), sorted_valid_(other.sorted_valid_), scratch_(other.scratch_) {}
-  kswin& operator=(const kswin& other) {
+  basic_kswin& operator=(const basic_kswin& other) {
     if (this != &other) {
-      kswin copy(other);
+      basic_kswin copy(other);
       *this = std::move(copy);
     }
     return *this;
   }
-  kswin(kswin&&) noexcept = default;
-  kswin& operator=(kswin&&) noexcept = default;
-  ~kswin() = default;
+  basic_kswin(basic_kswin&&) noexcept = default;
+  basic_kswin& operator=(basic_kswin&&) noexcept = default;
+  ~basic_kswin() = default;
 
   double p_value() const noexcept { return p_value_; }     ///< of the last test (River's p_value)
   double statistic() const noexcept { return statistic_; } ///< KS statistic of the last test
@@ -126,18 +127,17 @@ public:
   /// Restores what to_json() wrote, with `sampler` (null: the default
   /// python_random_sampler) restored from the stored sampler state. Throws
   /// format_error as detector_base::from_json.
-  template <class = void>
-  static kswin from_json(const json& document, std::string_view source = name,
-                         std::unique_ptr<kswin_sampler> sampler = nullptr) {
+  static basic_kswin from_json(const json& document, std::string_view source = name,
+                               std::unique_ptr<kswin_sampler> sampler = nullptr) {
     const json_reader r = open_document(document, source);
-    kswin d = restore(r, [&](kswin_options options) {
+    basic_kswin d = restore(r, [&](kswin_options options) {
       // Unseeded: the seed drawn then is in the stored sampler state; seed 0
       // here only avoids drawing another one.
       const bool unseeded = !options.seed;
       if (unseeded && !sampler) {
         options.seed = 0;
       }
-      kswin k(options, std::move(sampler));
+      basic_kswin k(options, std::move(sampler));
       if (unseeded) {
         k.options_.seed.reset();
       }
@@ -150,8 +150,8 @@ public:
   /// Reads a detector saved by save(), with `sampler` as in from_json.
   /// Throws io_error (mlguard.io.open_failed, read_failed) and the
   /// format_errors of from_json.
-  template <class = void>
-  static kswin load(const std::string& path, std::unique_ptr<kswin_sampler> sampler = nullptr) {
+  static basic_kswin load(const std::string& path,
+                          std::unique_ptr<kswin_sampler> sampler = nullptr) {
     return from_json(load_json(path), path, std::move(sampler));
   }
 
@@ -216,7 +216,6 @@ private:
   }
   // "state": {"n", "window" (oldest first), "p_value", "statistic",
   // "sampler" (the sampler's to_json())}.
-  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     json window = json::array();
     for (std::size_t i = 0; i < size_; ++i) {
@@ -228,7 +227,6 @@ private:
     s["statistic"] = json_number(statistic_);
     s["sampler"] = sampler_->to_json();
   }
-  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"n", "window", "p_value", "statistic", "sampler"});
     n_ = s.count("n");
@@ -347,6 +345,9 @@ private:
   bool sorted_valid_ = false;
   std::vector<double> scratch_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using kswin = basic_kswin<>;
 
 } // namespace mlguard::drift::online
 

@@ -57,10 +57,11 @@ public:
 /// The default sampler: CPython's random.Random(seed).sample, bit for bit.
 /// Seeds are integers in [0, 2^64); Python maps a negative seed to its
 /// absolute value, so Random(-7) here is python_random_sampler(7).
-class python_random_sampler final : public kswin_sampler {
+template <class = void> // deferred: see core/json.hpp
+class basic_python_random_sampler final : public kswin_sampler {
 public:
   /// Seeds as random.Random(seed).
-  explicit python_random_sampler(std::uint64_t seed) : seed_(seed), rng_(seed) {}
+  explicit basic_python_random_sampler(std::uint64_t seed) : seed_(seed), rng_(seed) {}
 
   void prepare(std::size_t population, std::size_t k) override {
     detail::require_option(population < (std::size_t{1} << 32), "kswin",
@@ -116,7 +117,7 @@ public:
   }
 
   std::unique_ptr<kswin_sampler> clone() const override {
-    return std::make_unique<python_random_sampler>(*this);
+    return std::make_unique<basic_python_random_sampler>(*this);
   }
 
   /// The seed.
@@ -127,6 +128,9 @@ private:
   detail::python_random rng_;
   std::vector<std::size_t> scratch_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using python_random_sampler = basic_python_random_sampler<>;
 
 } // namespace mlguard::drift::online
 

@@ -123,7 +123,8 @@ namespace detail {
 }
 
 /// Throws drift_error mlguard.drift.invalid_option "<detector>: <what>" unless `ok`.
-inline void require_option(bool ok, std::string_view detector, std::string_view what) {
+template <class = void>
+void require_option(bool ok, std::string_view detector, std::string_view what) {
   if (!ok) {
     invalid_option(detector, what);
   }
@@ -134,7 +135,8 @@ inline constexpr bool is_count_v =
     std::is_integral_v<T>&& std::is_unsigned_v<T> && !std::is_same_v<T, bool>;
 
 /// The shortest text that reads back to v ("0.002", "inf", "-inf", "nan").
-inline std::string format_double(double v) {
+template <class = void>
+std::string format_double(double v) {
   if (v != v) {
     return "nan";
   }

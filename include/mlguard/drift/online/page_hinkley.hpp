@@ -48,7 +48,8 @@ struct page_hinkley_options {
 
 /// Page-Hinkley drift detector (River's river.drift.PageHinkley); constant
 /// memory; never warns.
-class page_hinkley : public detector_base<page_hinkley, page_hinkley_options> {
+template <class = void> // deferred: see core/json.hpp
+class basic_page_hinkley : public detector_base<basic_page_hinkley<>, page_hinkley_options> {
 public:
   static constexpr std::string_view name = "page_hinkley";                   ///< in saved states
   static constexpr std::string_view river_class = "river.drift.PageHinkley"; ///< what it ports
@@ -70,7 +71,7 @@ public:
 
   /// Throws drift_error mlguard.drift.invalid_option when a setting is
   /// outside its range (option_table()).
-  explicit page_hinkley(const page_hinkley_options& options = {}) : detector_base(options) {}
+  explicit basic_page_hinkley(const page_hinkley_options& options = {}) : detector_base(options) {}
 
   double mean() const noexcept { return mean_.mean; } ///< running mean since reset
 
@@ -113,7 +114,6 @@ private:
   }
   // "state": {"mean": {"n", "mean"}, "sum_increase", "sum_decrease",
   // "min_increase" ("inf" at first), "max_decrease"}.
-  template <class = void> // deferred: see core/json.hpp
   void write_state(json& s) const {
     s["mean"] = mean_.to_json();
     s["sum_increase"] = json_number(sum_increase_);
@@ -121,7 +121,6 @@ private:
     s["min_increase"] = json_number(min_increase_);
     s["max_decrease"] = json_number(max_decrease_);
   }
-  template <class = void>
   void read_state(const json_reader& s) {
     allow_state_fields(s, {"mean", "sum_increase", "sum_decrease", "min_increase", "max_decrease"});
     mean_ = detail::river_mean::from_json(s.object("mean"));
@@ -137,6 +136,9 @@ private:
   double min_increase_ = std::numeric_limits<double>::infinity();
   double max_decrease_ = -1.0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using page_hinkley = basic_page_hinkley<>;
 
 } // namespace mlguard::drift::online
 

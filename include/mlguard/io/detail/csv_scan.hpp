@@ -92,7 +92,8 @@ struct csv_span {
 /// True when `delim` may follow a number that std::from_chars reads, so
 /// that a number's end is the field's end: no character of a number
 /// (digits, letters of inf and nan, . + - ( ) _) is the delimiter.
-inline bool csv_numbers_end_at(char delim) noexcept {
+template <class = void>
+bool csv_numbers_end_at(char delim) noexcept {
   const auto d = static_cast<unsigned char>(delim);
   const bool alnum = (d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z');
   return !alnum && delim != '.' && delim != '+' && delim != '-' && delim != '(' && delim != ')' &&
@@ -178,7 +179,8 @@ struct csv_column_builder {
 
 /// Appends `text` to `out` with each "" read as one quote (runs between
 /// quotes are copied whole).
-inline void csv_unescape_append(std::string_view text, std::string& out) {
+template <class = void>
+void csv_unescape_append(std::string_view text, std::string& out) {
   std::size_t from = 0;
   for (;;) {
     const std::size_t quote = text.find('"', from);
@@ -192,31 +194,36 @@ inline void csv_unescape_append(std::string_view text, std::string& out) {
 }
 
 /// `text` with each "" read as one quote, into `out` (reused).
-inline std::string_view csv_unescape(std::string_view text, std::string& out) {
+template <class = void>
+std::string_view csv_unescape(std::string_view text, std::string& out) {
   out.clear();
   csv_unescape_append(text, out);
   return out;
 }
 
 /// A cell's text as csv_cell keeps it: at most 256 bytes, for messages.
-inline std::string csv_cell_text(std::string_view text) {
+template <class = void>
+std::string csv_cell_text(std::string_view text) {
   return text.size() <= 256 ? std::string(text) : std::string(text.substr(0, 256)) + "...";
 }
 
 /// "source:line: ", how every CSV error opens.
-inline std::string csv_where(std::string_view source, std::uint64_t line) {
+template <class = void>
+std::string csv_where(std::string_view source, std::uint64_t line) {
   return std::string(source) + ":" + std::to_string(line) + ": ";
 }
 
 /// "source:line:column: ".
-inline std::string csv_where(std::string_view source, std::uint64_t line, std::uint64_t column) {
+template <class = void>
+std::string csv_where(std::string_view source, std::uint64_t line, std::uint64_t column) {
   return std::string(source) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
 }
 
 /// The physical line and the column (in characters, as editors count) of
 /// offset `at` of `b`, inside the record that starts at offset `record` on
 /// line `line`.
-inline std::pair<std::uint64_t, std::uint64_t>
+template <class = void>
+std::pair<std::uint64_t, std::uint64_t>
 csv_line_column(const char* b, std::size_t record, std::uint64_t line, std::size_t at) noexcept {
   std::size_t line_start = record;
   for (std::size_t i = record; i < at; ++i) {
@@ -234,7 +241,8 @@ csv_line_column(const char* b, std::size_t record, std::uint64_t line, std::size
 
 /// The 0-based field of the complete record b[record, end) that holds
 /// offset `at` (a slow walk, for error messages only).
-inline std::size_t csv_field_at(const char* b, std::size_t record, std::size_t at, char delim) {
+template <class = void>
+std::size_t csv_field_at(const char* b, std::size_t record, std::size_t at, char delim) {
   std::size_t field = 0;
   bool field_start = true;
   bool quoted = false;
@@ -265,7 +273,8 @@ inline std::size_t csv_field_at(const char* b, std::size_t record, std::size_t a
 
 /// The length of the UTF-8 sequence that lead byte `b` starts, or 0 when
 /// it starts none.
-inline std::size_t utf8_lead_length(unsigned char b) noexcept {
+template <class = void>
+std::size_t utf8_lead_length(unsigned char b) noexcept {
   if (b >= 0xC2 && b <= 0xDF) {
     return 2;
   }

@@ -24,8 +24,9 @@ inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// The array of doubles in `field`, which must hold `size` entries (one per
 /// acted-on column). Throws format_error (mlguard.format.corrupt) and
 /// pipeline_error (mlguard.pipeline.width_mismatch).
-inline std::vector<double> read_numbers(const json_reader& params, std::string_view field,
-                                        std::size_t size) {
+template <class = void>
+std::vector<double> read_numbers(const json_reader& params, std::string_view field,
+                                 std::size_t size) {
   auto v = params.numbers(field);
   if (v.size() != size) {
     throw pipeline_error("width_mismatch",
@@ -36,7 +37,8 @@ inline std::vector<double> read_numbers(const json_reader& params, std::string_v
 }
 
 /// Throws pipeline_error (mlguard.pipeline.width_mismatch) unless `actual == expected`.
-inline void check_width(std::size_t actual, std::size_t expected, std::string_view kind) {
+template <class = void>
+void check_width(std::size_t actual, std::size_t expected, std::string_view kind) {
   if (actual != expected) {
     throw pipeline_error("width_mismatch", std::string(kind) + ": input has " +
                                                std::to_string(actual) + " columns, expected " +
@@ -45,7 +47,8 @@ inline void check_width(std::size_t actual, std::size_t expected, std::string_vi
 }
 
 /// Throws pipeline_error (mlguard.pipeline.not_fitted) when a stage is used before fit.
-inline void check_fitted(bool fitted, std::string_view kind) {
+template <class = void>
+void check_fitted(bool fitted, std::string_view kind) {
   if (!fitted) {
     throw pipeline_error("not_fitted", std::string(kind) + ": used before fit() or from_json()");
   }
@@ -81,8 +84,8 @@ struct column_subset {
 };
 
 /// The non-NaN values of a column, sorted ascending.
-inline std::vector<double> sorted_present(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                          std::size_t col) {
+template <class = void>
+std::vector<double> sorted_present(const Eigen::Ref<const Eigen::MatrixXd>& X, std::size_t col) {
   std::vector<double> v;
   v.reserve(static_cast<std::size_t>(X.rows()));
   for (Eigen::Index i = 0; i < X.rows(); ++i) {
@@ -97,7 +100,8 @@ inline std::vector<double> sorted_present(const Eigen::Ref<const Eigen::MatrixXd
 
 /// numpy.quantile(v, q, method="linear") of sorted, non-empty `v`, computed
 /// the way numpy 1.24 does (virtual index n*q + (1-q) - 1, then _lerp).
-inline double quantile_linear(const std::vector<double>& v, double q) {
+template <class = void>
+double quantile_linear(const std::vector<double>& v, double q) {
   const double n = static_cast<double>(v.size());
   const double virtual_index = n * q + (1.0 - q) - 1.0;
   const double lower = std::floor(virtual_index);
@@ -112,8 +116,9 @@ inline double quantile_linear(const std::vector<double>& v, double q) {
 }
 
 /// Throws pipeline_error (mlguard.pipeline.empty_column) for a column without data.
-inline void check_not_empty(const std::vector<double>& present, const std::string& name,
-                            std::string_view kind) {
+template <class = void>
+void check_not_empty(const std::vector<double>& present, const std::string& name,
+                     std::string_view kind) {
   if (present.empty()) {
     throw pipeline_error("empty_column", std::string(kind) + ": column \"" + name +
                                              "\" has no non-missing value to fit on");

@@ -30,7 +30,8 @@ inline constexpr std::array<std::uint32_t, 256> crc32_table = [] {
 }();
 
 /// The CRC-32 of `data` (zlib.crc32(data) == crc32(data)).
-inline std::uint32_t crc32(std::string_view data) noexcept {
+template <class = void>
+std::uint32_t crc32(std::string_view data) noexcept {
   std::uint32_t c = 0xFFFFFFFFU;
   for (char ch : data) {
     c = crc32_table[(c ^ static_cast<unsigned char>(ch)) & 0xFFU] ^ (c >> 8);

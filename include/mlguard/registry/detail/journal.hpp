@@ -49,7 +49,8 @@ struct journal_entry {
 };
 
 /// The JSON of an entry (one journal line without its checksum).
-inline json entry_to_json(const journal_entry& e) {
+template <class = void>
+json entry_to_json(const journal_entry& e) {
   json j = e.record;
   if (e.version_document) {
     json d = *e.version_document;
@@ -74,7 +75,8 @@ inline json entry_to_json(const journal_entry& e) {
 
 /// The inverse of entry_to_json. Throws format_error (mlguard.format.corrupt,
 /// unknown_field) naming `source`.
-inline journal_entry entry_from_json(const json& j, const std::string& source) {
+template <class = void>
+journal_entry entry_from_json(const json& j, const std::string& source) {
   const json_reader r(j, source);
   r.allow_fields({"sequence", "time", "model", "action", "actor", "reason", "version", "alias",
                   "previous_version", "key", "value", "client_token", "document"});
@@ -115,14 +117,16 @@ inline journal_entry entry_from_json(const json& j, const std::string& source) {
 }
 
 /// The header record of `model`'s journal.
-inline json journal_header(const std::string& model) {
+template <class = void>
+json journal_header(const std::string& model) {
   json header = new_document(journal_format);
   header["model"] = model;
   return header;
 }
 
 /// One journal line: "CCCCCCCC {json}\n".
-inline std::string journal_line(const json& record) {
+template <class = void>
+std::string journal_line(const json& record) {
   const std::string text = dump_json(record);
   char crc[16];
   std::snprintf(crc, sizeof crc, "%08x ", static_cast<unsigned>(crc32(text)));
@@ -135,8 +139,9 @@ inline std::string journal_line(const json& record) {
 /// `path` and returns its JSON, or nothing when its checksum fails and `last` says no
 /// byte follows it in the file (a torn write). Throws format_error
 /// (mlguard.format.corrupt) when the checksum fails on a line that is not the last.
-inline std::optional<json> journal_line_json(std::string_view line, std::size_t offset,
-                                             const std::string& path, bool last) {
+template <class = void>
+std::optional<json> journal_line_json(std::string_view line, std::size_t offset,
+                                      const std::string& path, bool last) {
   const std::string where = path + ": record at byte " + std::to_string(offset);
   bool ok = line.size() > 9 && line[8] == ' ';
   unsigned long stored = 0;
@@ -159,8 +164,9 @@ inline std::optional<json> journal_line_json(std::string_view line, std::size_t 
 
 /// The entry of a checked journal line at byte `offset` (0: the header, checked, and
 /// nothing returned). Throws format_error.
-inline std::optional<journal_entry> journal_line_entry(const json& j, std::size_t offset,
-                                                       const std::string& path) {
+template <class = void>
+std::optional<journal_entry> journal_line_entry(const json& j, std::size_t offset,
+                                                const std::string& path) {
   if (offset == 0) {
     json_reader::document(j, journal_format, path, {"model"});
     return std::nullopt;
@@ -173,8 +179,9 @@ inline std::optional<journal_entry> journal_line_entry(const json& j, std::size_
 /// returned). `valid_end` receives the end of the last good record; a torn last record
 /// is ignored. Throws format_error (mlguard.format.corrupt, newer_version) for a bad
 /// record before the last.
-inline std::vector<journal_entry> parse_journal(const std::string& data, std::size_t base,
-                                                const std::string& path, std::size_t& valid_end) {
+template <class = void>
+std::vector<journal_entry> parse_journal(const std::string& data, std::size_t base,
+                                         const std::string& path, std::size_t& valid_end) {
   std::vector<journal_entry> out;
   std::size_t pos = 0;
   valid_end = base;

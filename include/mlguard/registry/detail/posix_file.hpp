@@ -35,7 +35,10 @@ namespace mlguard::registry::detail {
 
 /// Whether `err` says this process may not write there: no permission, or a read-only
 /// file system (a replica, a snapshot, a backup mount).
-inline bool write_denied(int err) noexcept { return err == EACCES || err == EPERM || err == EROFS; }
+template <class = void>
+bool write_denied(int err) noexcept {
+  return err == EACCES || err == EPERM || err == EROFS;
+}
 
 /// Throws registry_error (mlguard.registry.read_only): a write to a registry this process
 /// may only read.
@@ -75,7 +78,8 @@ using mlguard::detail::write_all;
 
 /// Opens directory `name` inside `dir` without following a symlink. Returns an empty
 /// descriptor when it does not exist; throws io_error otherwise.
-inline unique_fd open_dir_at(int dir, const std::string& name, const std::string& path) {
+template <class = void>
+unique_fd open_dir_at(int dir, const std::string& name, const std::string& path) {
   int fd = -1;
   do {
     fd = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -91,7 +95,8 @@ inline unique_fd open_dir_at(int dir, const std::string& name, const std::string
 
 /// Creates directory `name` inside `dir` unless it exists. Throws registry_error
 /// (mlguard.registry.read_only) when writing there is denied, io_error otherwise.
-inline void make_dir_at(int dir, const std::string& name, const std::string& path) {
+template <class = void>
+void make_dir_at(int dir, const std::string& name, const std::string& path) {
   if (::mkdirat(dir, name.c_str(), 0755) != 0 && errno != EEXIST) {
     if (write_denied(errno)) {
       throw_read_only("cannot create directory", path, errno);
@@ -102,7 +107,8 @@ inline void make_dir_at(int dir, const std::string& name, const std::string& pat
 
 /// Opens file `name` inside `dir` for reading without following a symlink. Returns an
 /// empty descriptor when it does not exist; throws io_error otherwise.
-inline unique_fd open_read_at(int dir, const std::string& name, const std::string& path) {
+template <class = void>
+unique_fd open_read_at(int dir, const std::string& name, const std::string& path) {
   int fd = -1;
   do {
     fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -117,8 +123,8 @@ inline unique_fd open_read_at(int dir, const std::string& name, const std::strin
 }
 
 /// Reads the whole of file `name` inside `dir`; false when it does not exist.
-inline bool read_file_at(int dir, const std::string& name, std::string& out,
-                         const std::string& path) {
+template <class = void>
+bool read_file_at(int dir, const std::string& name, std::string& out, const std::string& path) {
   const auto fd = open_read_at(dir, name, path);
   if (!fd) {
     return false;
@@ -128,15 +134,17 @@ inline bool read_file_at(int dir, const std::string& name, std::string& out,
 }
 
 /// Replaces file `name` inside `dir` atomically (see mlguard::detail::write_file_atomic_at).
-inline void write_file_atomic(int dir, const std::string& name, const std::string& content,
-                              bool sync, const std::string& path) {
+template <class = void>
+void write_file_atomic(int dir, const std::string& name, const std::string& content, bool sync,
+                       const std::string& path) {
   mlguard::detail::write_file_atomic_at(dir, name, content, sync, path);
 }
 
 /// An advisory whole-file lock (flock) on a lock file, released on destruction.
 /// flock locks belong to the open file description, so two registries in one process
 /// exclude each other like two processes do.
-class file_lock {
+template <class = void> // deferred: see core/json.hpp
+class basic_file_lock {
 public:
   /// Locks `name` inside directory `dir`, waiting for it.
   ///
@@ -149,7 +157,7 @@ public:
   /// cannot be read (a read-only tree, or files owned by another user), or when `dir`
   /// is -1 (no locks/ directory), no lock is taken and held() is false: file_registry.hpp
   /// says why its readers are safe without one.
-  file_lock(int dir, const std::string& name, bool exclusive, const std::string& path) {
+  basic_file_lock(int dir, const std::string& name, bool exclusive, const std::string& path) {
     int fd = -1;
     if (exclusive) {
       fd = open_retry(dir, name, O_RDWR | O_CREAT);
@@ -194,6 +202,9 @@ private:
 
   unique_fd fd_; // closing the descriptor releases the lock
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using file_lock = basic_file_lock<>;
 
 } // namespace mlguard::registry::detail
 

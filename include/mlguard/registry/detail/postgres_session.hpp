@@ -69,7 +69,8 @@ inline constexpr int postgres_schema_version = 2;
 
 /// The URL to use: `url`, or MLGUARD_REGISTRY_URL when it is empty. Throws
 /// registry_error (mlguard.registry.invalid_option) when both are empty.
-inline std::string postgres_url(const std::string& url) {
+template <class = void>
+std::string postgres_url(const std::string& url) {
   if (!url.empty()) {
     return url;
   }
@@ -83,7 +84,8 @@ inline std::string postgres_url(const std::string& url) {
 
 /// Throws registry_error (mlguard.registry.invalid_option) unless `schema` is
 /// [a-z_][a-z0-9_]* and at most 48 bytes (it also names the NOTIFY channel).
-inline void check_schema_name(const std::string& schema) {
+template <class = void>
+void check_schema_name(const std::string& schema) {
   bool ok = !schema.empty() && schema.size() <= 48 && !(schema[0] >= '0' && schema[0] <= '9');
   for (char c : schema) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
@@ -97,7 +99,8 @@ inline void check_schema_name(const std::string& schema) {
 
 /// Whether a failure of the server is worth one more try on a fresh transaction:
 /// serialization failure, deadlock, a unique violation (two creators of one model).
-inline bool retryable_sqlstate(const std::string& state) {
+template <class = void>
+bool retryable_sqlstate(const std::string& state) {
   return state == "40001" || state == "40P01" || state == "23505";
 }
 
@@ -109,7 +112,8 @@ bool is_a(const pqxx::sql_error& e) {
 /// The SQLSTATE of a server error. libpqxx 6.4 leaves sql_error::sqlstate() empty for
 /// some errors it throws as a subclass (insufficient_privilege among them), so the
 /// subclass answers then.
-inline std::string sqlstate_of(const pqxx::sql_error& e) {
+template <class = void>
+std::string sqlstate_of(const pqxx::sql_error& e) {
   if (!e.sqlstate().empty()) {
     return e.sqlstate();
   }
@@ -142,7 +146,8 @@ inline std::string sqlstate_of(const pqxx::sql_error& e) {
 
 /// The migrations, in order: migration i takes the schema from version i to i + 1.
 /// `s` is the quoted schema name.
-inline std::string postgres_migration(int to, const std::string& s) {
+template <class = void>
+std::string postgres_migration(int to, const std::string& s) {
   switch (to) {
   case 1:
     return "CREATE TABLE " + s +
@@ -181,12 +186,13 @@ inline std::string postgres_migration(int to, const std::string& s) {
 /// One connection to the server with reconnection, retries and error mapping; calls are
 /// serialised by a mutex (share one session between threads, or open one per thread for
 /// parallel round trips).
-class postgres_session {
+template <class = void> // deferred: see core/json.hpp
+class basic_postgres_session {
 public:
   /// Connects, creates the schema and applies pending migrations (options.migrate).
   /// Throws registry_error: invalid_option (no URL, a bad schema name), unavailable,
   /// schema_too_new (written by a newer mlguard), schema_outdated (migrate off), database.
-  explicit postgres_session(const postgres_options& options)
+  explicit basic_postgres_session(const postgres_options& options)
       : url_(postgres_url(options.url)), schema_(options.schema), options_(options) {
     check_schema_name(schema_);
     std::random_device rd;
@@ -382,6 +388,9 @@ private:
   std::uint64_t token_seed_ = 0;
   std::uint64_t token_counter_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using postgres_session = basic_postgres_session<>;
 
 } // namespace detail
 } // namespace mlguard::registry

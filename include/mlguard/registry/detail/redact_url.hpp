@@ -14,7 +14,8 @@ namespace mlguard::registry::detail {
 /// password=... (also percent-encoded, password%3D...), and in a libpq key=value string,
 /// where spaces may surround the '=' and the value may be single-quoted with backslash
 /// escapes (password = 'a b\'c').
-inline std::string redact_url(std::string url) {
+template <class = void>
+std::string redact_url(std::string url) {
   const auto scheme = url.find("://");
   if (scheme != std::string::npos) {
     const auto authority_end = url.find_first_of("/?", scheme + 3);

@@ -26,7 +26,8 @@ inline constexpr std::string_view warning_colour = "#e5a50a";
 inline constexpr double chart_width = 460;
 
 // At most `chars` code points of `s`, with "…" when cut (never inside a UTF-8 sequence).
-inline std::string shorten(std::string_view s, std::size_t chars) {
+template <class = void>
+std::string shorten(std::string_view s, std::size_t chars) {
   std::size_t i = 0;
   for (std::size_t n = 0; i < s.size() && n < chars; ++n) {
     ++i;
@@ -37,7 +38,10 @@ inline std::string shorten(std::string_view s, std::size_t chars) {
   return i >= s.size() ? std::string(s) : std::string(s.substr(0, i)) + "\xE2\x80\xA6";
 }
 
-inline std::string percent(double share) { return html_number(100 * share, 3) + "%"; }
+template <class = void>
+std::string percent(double share) {
+  return html_number(100 * share, 3) + "%";
+}
 
 template <class = void>
 void legend(std::string& out, double y, const sample_counts& ref, const sample_counts& cur) {

@@ -49,8 +49,9 @@ struct category_picture {
   sample_counts cur;
 };
 
-inline void count_values(const std::vector<double>& values, sample_counts& counts, double& lo,
-                         double& hi) {
+template <class = void>
+void count_values(const std::vector<double>& values, sample_counts& counts, double& lo,
+                  double& hi) {
   for (double v : values) {
     if (std::isnan(v)) {
       ++counts.missing;
@@ -64,8 +65,9 @@ inline void count_values(const std::vector<double>& values, sample_counts& count
   }
 }
 
-inline void bin_shares(const std::vector<double>& values, const numeric_picture& p,
-                       std::size_t drawn, std::vector<double>& shares) {
+template <class = void>
+void bin_shares(const std::vector<double>& values, const numeric_picture& p, std::size_t drawn,
+                std::vector<double>& shares) {
   const std::size_t bins = shares.size();
   const double width = p.hi - p.lo;
   for (double v : values) {
@@ -108,8 +110,9 @@ numeric_picture numeric_histogram(const std::vector<double>& reference,
 }
 
 /// Counts of each category of `c` on the union index `slot` (by code).
-inline void count_codes(const column& c, const std::vector<std::size_t>& slot,
-                        std::vector<double>& counts, sample_counts& n) {
+template <class = void>
+void count_codes(const column& c, const std::vector<std::size_t>& slot, std::vector<double>& counts,
+                 sample_counts& n) {
   for (auto code : c.codes()) {
     if (code < 0) {
       ++n.missing;
@@ -187,7 +190,8 @@ category_picture category_bars(const column& reference, const column& current, s
 /// The columns of a table by name, so a report finds each in constant time.
 using column_index = std::unordered_map<std::string_view, const column*>;
 
-inline column_index index_columns(const table& t) {
+template <class = void>
+column_index index_columns(const table& t) {
   column_index index;
   index.reserve(t.cols());
   for (const auto& c : t) {

@@ -21,7 +21,8 @@ namespace detail {
 
 /// Column positions in display order: drifted, then evaluated, then skipped;
 /// the report's order within each group.
-inline std::vector<std::size_t> drift_order(const drift::drift_report& report) {
+template <class = void>
+std::vector<std::size_t> drift_order(const drift::drift_report& report) {
   std::vector<std::size_t> order;
   order.reserve(report.columns.size());
   for (int group = 0; group < 3; ++group) {
@@ -45,7 +46,8 @@ void summary_row(std::string& out, std::string_view name, std::string_view value
   out += "</td></tr>\n";
 }
 
-inline std::string escaped_list(const std::vector<std::string>& names) {
+template <class = void>
+std::string escaped_list(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) {
     out += out.empty() ? "<code>" : ", <code>";
@@ -98,7 +100,8 @@ void number_cell(std::string& out, double v) {
   out += "</td>";
 }
 
-inline std::string drift_notes(const drift::column_drift& c) {
+template <class = void>
+std::string drift_notes(const drift::column_drift& c) {
   std::string notes;
   auto add = [&](const std::string& s) { notes += (notes.empty() ? "" : "; ") + s; };
   if (c.skipped) {

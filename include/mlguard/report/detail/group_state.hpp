@@ -31,7 +31,8 @@ struct group_state {
 
 /// The group key: `{}:{name="value", ...}` over the group-by labels (the
 /// root route's key, then the labels, as Alertmanager writes it).
-inline std::string group_key(const alert_labels& labels) {
+template <class = void>
+std::string group_key(const alert_labels& labels) {
   std::string key = "{}:{";
   bool first = true;
   for (const auto& [name, value] : labels) {
@@ -46,8 +47,8 @@ inline std::string group_key(const alert_labels& labels) {
 }
 
 /// The values of the group-by label names in `identity` (absent names are left out).
-inline alert_labels group_labels(const alert_labels& identity,
-                                 const std::vector<std::string>& group_by) {
+template <class = void>
+alert_labels group_labels(const alert_labels& identity, const std::vector<std::string>& group_by) {
   alert_labels out;
   for (const auto& name : group_by) {
     const auto it = identity.find(name);
@@ -58,16 +59,16 @@ inline alert_labels group_labels(const alert_labels& identity,
   return out;
 }
 
-inline bool subset(const std::set<alert_labels>& small, const std::set<alert_labels>& big) {
+template <class = void>
+bool subset(const std::set<alert_labels>& small, const std::set<alert_labels>& big) {
   return std::includes(big.begin(), big.end(), small.begin(), small.end());
 }
 
 /// Whether the group's flush at `at` notifies, and why.
-inline std::optional<notify_reason> decide(const group_state& g,
-                                           const std::set<alert_labels>& firing,
-                                           const std::set<alert_labels>& resolved,
-                                           bool send_resolved, std::chrono::nanoseconds repeat,
-                                           timestamp at) {
+template <class = void>
+std::optional<notify_reason> decide(const group_state& g, const std::set<alert_labels>& firing,
+                                    const std::set<alert_labels>& resolved, bool send_resolved,
+                                    std::chrono::nanoseconds repeat, timestamp at) {
   if (!g.notified || (!subset(firing, g.last_firing) && g.last_firing.empty())) {
     // Never told anyone (or last said "all resolved"): only news of firing alerts counts.
     return firing.empty() ? std::nullopt : std::optional(notify_reason::first);

@@ -12,7 +12,8 @@ namespace mlguard::report::detail {
 
 /// Appends `v` to `out` ("0.25", "1e-06", "+Inf", "NaN"). Does not allocate
 /// beyond `out`'s growth.
-inline void append_number(std::string& out, double v) {
+template <class = void>
+void append_number(std::string& out, double v) {
   if (std::isnan(v)) {
     out += "NaN";
   } else if (std::isinf(v)) {
@@ -25,7 +26,8 @@ inline void append_number(std::string& out, double v) {
 }
 
 /// `v` as text (append_number).
-inline std::string format_number(double v) {
+template <class = void>
+std::string format_number(double v) {
   std::string s;
   append_number(s, v);
   return s;

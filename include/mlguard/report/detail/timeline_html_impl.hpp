@@ -31,7 +31,8 @@ struct window_point {
 /// True when the windows' numbers increase, so the x axis can be their
 /// numbers (a gap shows a missing window). Windows of several monitors or
 /// model versions restart at 0; those are drawn in the order given.
-inline bool numbered_in_order(const std::vector<drift::window_report>& windows) {
+template <class = void>
+bool numbered_in_order(const std::vector<drift::window_report>& windows) {
   for (std::size_t i = 1; i < windows.size(); ++i) {
     if (windows[i].index <= windows[i - 1].index) {
       return false;
@@ -91,7 +92,8 @@ std::vector<feature_series> collect_series(const std::vector<drift::window_repor
 inline constexpr double p_value_floor_log10 = -10;
 
 // Where `v` goes on the y axis, in axis units (0 at the bottom).
-inline double axis_value(const feature_series& s, double v) {
+template <class = void>
+double axis_value(const feature_series& s, double v) {
   if (!s.p_value) {
     return v;
   }
@@ -100,7 +102,8 @@ inline double axis_value(const feature_series& s, double v) {
 
 // The top of the y axis: 1e-10 for p-values, else the largest finite value
 // or the threshold, with head room.
-inline double series_top(const feature_series& s) {
+template <class = void>
+double series_top(const feature_series& s) {
   if (s.p_value) {
     return -p_value_floor_log10;
   }

@@ -21,13 +21,15 @@
 namespace mlguard::report {
 namespace detail {
 
-inline bool has_error(const validate::feature_report& f) {
+template <class = void>
+bool has_error(const validate::feature_report& f) {
   return std::any_of(f.anomalies.begin(), f.anomalies.end(),
                      [](const auto& a) { return a.level == validate::severity::error; });
 }
 
 /// Features with anomalies, those with an error first; the report's order within.
-inline std::vector<const validate::feature_report*>
+template <class = void>
+std::vector<const validate::feature_report*>
 anomalous_features(const validate::validation_report& r) {
   std::vector<const validate::feature_report*> out;
   for (int pass = 0; pass < 2; ++pass) {
@@ -87,7 +89,8 @@ void anomaly_chart(std::string& out, const std::vector<const validate::feature_r
   close_svg(out);
 }
 
-inline std::string row_numbers(const std::vector<std::uint64_t>& rows, std::size_t max) {
+template <class = void>
+std::string row_numbers(const std::vector<std::uint64_t>& rows, std::size_t max) {
   std::string s;
   for (std::size_t i = 0; i < rows.size() && i < max; ++i) {
     s += (i == 0 ? "" : ", ") + std::to_string(rows[i] + 1);
@@ -123,7 +126,8 @@ void anomaly_table(std::string& out, const std::vector<const validate::feature_r
 }
 
 // The value of row `row` of `c` as text: a number, a category, or "(missing)".
-inline std::string cell_text(const column* c, std::uint64_t row) {
+template <class = void>
+std::string cell_text(const column* c, std::uint64_t row) {
   if (c == nullptr || row >= c->size()) {
     return "\xE2\x80\x93";
   }
@@ -136,7 +140,8 @@ inline std::string cell_text(const column* c, std::uint64_t row) {
 }
 
 // A sample cell kept by batch_validator as text, as cell_text gives it.
-inline std::string cell_text(const validate::sample_cell* c) {
+template <class = void>
+std::string cell_text(const validate::sample_cell* c) {
   if (c == nullptr) {
     return "\xE2\x80\x93";
   }

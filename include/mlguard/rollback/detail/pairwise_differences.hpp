@@ -26,12 +26,14 @@ namespace mlguard::rollback::detail {
 inline constexpr std::uint64_t pairwise_materialise_limit = std::uint64_t{1} << 20;
 
 /// The pairwise differences e_j − c_i of two ascending samples, by rank.
-class pairwise_differences {
+template <class = void> // deferred: see core/json.hpp
+class basic_pairwise_differences {
 public:
   /// `experiment` and `control` ascending, non-empty, finite; the object keeps
   /// them by reference. `limit`: materialise when n·m ≤ limit.
-  pairwise_differences(const std::vector<double>& experiment, const std::vector<double>& control,
-                       std::uint64_t limit = pairwise_materialise_limit)
+  basic_pairwise_differences(const std::vector<double>& experiment,
+                             const std::vector<double>& control,
+                             std::uint64_t limit = pairwise_materialise_limit)
       : e_(experiment), c_(control),
         count_(static_cast<std::uint64_t>(experiment.size()) * control.size()) {
     if (count_ <= limit) {
@@ -93,6 +95,9 @@ private:
   std::uint64_t count_;
   std::vector<double> all_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using pairwise_differences = basic_pairwise_differences<>;
 
 } // namespace mlguard::rollback::detail
 

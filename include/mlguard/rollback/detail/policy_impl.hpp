@@ -13,30 +13,38 @@ namespace detail {
 
 inline const char* to_string(worse w) noexcept { return w == worse::above ? "above" : "below"; }
 
-inline double seconds(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e9; }
+template <class = void>
+double seconds(std::chrono::nanoseconds d) {
+  return static_cast<double>(d.count()) / 1e9;
+}
 
-inline std::string number_text(double v) {
+template <class = void>
+std::string number_text(double v) {
   std::ostringstream out;
   out << v;
   return out.str();
 }
 
-inline void require(bool ok, const std::string& what) {
+template <class = void>
+void require(bool ok, const std::string& what) {
   if (!ok) {
     throw rollback_error("invalid_option", what);
   }
 }
 
-inline void require_signal(const std::string& signal, const char* kind) {
+template <class = void>
+void require_signal(const std::string& signal, const char* kind) {
   require(!signal.empty(), std::string(kind) + ": the signal name is empty");
 }
 
-inline void require_duration(std::chrono::nanoseconds d, const char* kind, bool positive) {
+template <class = void>
+void require_duration(std::chrono::nanoseconds d, const char* kind, bool positive) {
   require(positive ? d.count() > 0 : d.count() >= 0,
           std::string(kind) + ": the duration must be " + (positive ? "positive" : "≥ 0"));
 }
 
-inline std::chrono::nanoseconds duration_of(const json_reader& r, std::string_view field) {
+template <class = void>
+std::chrono::nanoseconds duration_of(const json_reader& r, std::string_view field) {
   const double s = r.finite(field);
   if (!(s >= 0.0 && s <= 1e9)) {
     throw format_error("corrupt", r.where(field) + ": expected seconds in [0, 1e9]");
@@ -44,7 +52,8 @@ inline std::chrono::nanoseconds duration_of(const json_reader& r, std::string_vi
   return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(s * 1e9)));
 }
 
-inline worse worse_of(const json_reader& r) {
+template <class = void>
+worse worse_of(const json_reader& r) {
   const auto& w = r.text("worse");
   if (w != "above" && w != "below") {
     throw format_error("corrupt", r.where("worse") + ": expected \"above\" or \"below\"");
@@ -61,8 +70,9 @@ overloaded(F...) -> overloaded<F...>;
 
 } // namespace detail
 
+template <class V>
 template <class> // deferred: see core/json.hpp
-void policy::check() const {
+void basic_policy<V>::check() const {
   using detail::require;
   std::visit(
       detail::overloaded{
@@ -118,8 +128,9 @@ void policy::check() const {
                            : "only any_of and all_of hold other policies");
 }
 
+template <class V>
 template <class>
-std::string policy::describe() const {
+std::string basic_policy<V>::describe() const {
   using detail::number_text;
   return std::visit(
       detail::overloaded{

@@ -58,15 +58,16 @@ inline const signal_stats* find_stats(const std::map<std::string, signal_stats>*
   return it == m->end() ? nullptr : &it->second;
 }
 
-inline bool at_or_beyond(double v, double level, worse bad) noexcept {
+template <class = void>
+bool at_or_beyond(double v, double level, worse bad) noexcept {
   return bad == worse::above ? v >= level : v <= level;
 }
 
 /// The state of one node of a policy tree.
-class rule_state {
+template <class = void> // deferred: see core/json.hpp
+class basic_rule_state {
 public:
-  template <class = void> // deferred: see core/json.hpp
-  explicit rule_state(const policy& p) : spec_(&p) {
+  explicit basic_rule_state(const policy& p) : spec_(&p) {
     for (const auto& c : p.children()) {
       children_.emplace_back(c);
     }
@@ -76,7 +77,6 @@ public:
   }
 
   /// Forgets everything about the watched version (the alias moved).
-  template <class = void>
   void restart() {
     tripped_ = false;
     seen_ = 0;
@@ -96,7 +96,6 @@ public:
   }
 
   /// Takes one observation of the watched version.
-  template <class = void>
   void observe(const observation& o) {
     for (auto& c : children_) {
       c.observe(o);
@@ -105,7 +104,6 @@ public:
   }
 
   /// The node's state; with gates_open, every gate counts as allowing.
-  template <class = void>
   policy_state evaluate(const rule_context& ctx, bool gates_open) const {
     if (std::holds_alternative<any_of_rule>(spec_->rule()) ||
         std::holds_alternative<all_of_rule>(spec_->rule())) {
@@ -130,7 +128,6 @@ public:
   }
 
   /// The leaves' findings, depth first.
-  template <class = void>
   void findings(const rule_context& ctx, std::vector<finding>& out) const {
     if (spec_->is_combination()) {
       for (const auto& c : children_) {
@@ -147,8 +144,7 @@ public:
 
   /// The first leaf, depth first, that is a trigger in state `s` (or a gate
   /// when `gate`), or null.
-  template <class = void>
-  const rule_state* first(const rule_context& ctx, policy_state s, bool gate) const {
+  const basic_rule_state* first(const rule_context& ctx, policy_state s, bool gate) const {
     if (spec_->is_combination()) {
       for (const auto& c : children_) {
         if (const auto* hit = c.first(ctx, s, gate)) {
@@ -368,7 +364,7 @@ private:
   };
 
   const policy* spec_;
-  std::vector<rule_state> children_;
+  std::vector<basic_rule_state> children_;
   bool tripped_ = false;
   std::uint64_t seen_ = 0;         ///< observations taken
   std::uint64_t samples_ = 0;      ///< a detector's: the samples behind its values
@@ -380,6 +376,9 @@ private:
   std::optional<drift::online::any_detector> detector_;
   bool drifted_ = false;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using rule_state = basic_rule_state<>;
 
 } // namespace mlguard::rollback::detail
 

@@ -16,7 +16,8 @@ namespace mlguard::serving::detail {
 
 // A number as request text that reads back as the same double: "%.17g",
 // "inf" / "-inf", "" for NaN (missing).
-inline std::string request_number(double v) {
+template <class = void>
+std::string request_number(double v) {
   if (std::isnan(v)) {
     return {};
   }
@@ -29,7 +30,8 @@ inline std::string request_number(double v) {
 }
 
 // A number for a person reading a reason or a report line: "%.6g".
-inline std::string short_number(double v) {
+template <class = void>
+std::string short_number(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", v);
   return buffer;

@@ -12,10 +12,11 @@
 
 namespace mlguard::serving::detail {
 
-class value_ring {
+template <class = void> // deferred: see core/json.hpp
+class basic_value_ring {
 public:
   /// `capacity` entries, allocated now (capacity > 0; the router checks).
-  explicit value_ring(std::size_t capacity) : entries_(capacity) {}
+  explicit basic_value_ring(std::size_t capacity) : entries_(capacity) {}
 
   /// Appends a value, overwriting the oldest when full. O(1), no allocation.
   void push(double value, int version) noexcept {
@@ -98,6 +99,9 @@ private:
   double batch_sum_ = 0.0;
   std::size_t batch_n_ = 0;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using value_ring = basic_value_ring<>;
 
 } // namespace mlguard::serving::detail
 

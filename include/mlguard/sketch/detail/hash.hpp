@@ -42,7 +42,8 @@ struct splitmix64 {
 };
 
 /// Hashes a double by its bit pattern; -0.0 hashes as 0.0 (they compare equal).
-inline std::uint64_t hash_double(double value) noexcept {
+template <class = void>
+std::uint64_t hash_double(double value) noexcept {
   if (value == 0.0) {
     value = 0.0;
   }
@@ -53,7 +54,8 @@ inline std::uint64_t hash_double(double value) noexcept {
 
 /// Hashes bytes: 64-bit FNV-1a, then mix64 so that the low and high bits are
 /// both well distributed (FNV-1a alone is weak in the high bits for short keys).
-inline std::uint64_t hash_bytes(std::string_view bytes) noexcept {
+template <class = void>
+std::uint64_t hash_bytes(std::string_view bytes) noexcept {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (const char c : bytes) {
     h ^= static_cast<unsigned char>(c);

@@ -20,9 +20,10 @@ namespace mlguard::sketch::detail {
 // json_reader::document for a document found at `path` inside `source`
 // ("" at the root): checks the envelope and the known fields, and returns a
 // reader whose errors continue the path.
-inline json_reader open_document(const json& document, const document_format& format,
-                                 const std::string& source, const std::string& path,
-                                 std::initializer_list<std::string_view> known) {
+template <class = void>
+json_reader open_document(const json& document, const document_format& format,
+                          const std::string& source, const std::string& path,
+                          std::initializer_list<std::string_view> known) {
   if (path.empty()) {
     return json_reader::document(document, format, source, known);
   }
@@ -33,7 +34,8 @@ inline json_reader open_document(const json& document, const document_format& fo
 }
 
 // `value` as 16 lowercase hex digits.
-inline std::string hex64(std::uint64_t value) {
+template <class = void>
+std::string hex64(std::uint64_t value) {
   static const char digits[] = "0123456789abcdef";
   std::string out(16, '0');
   for (int i = 15; i >= 0; --i) {
@@ -44,7 +46,8 @@ inline std::string hex64(std::uint64_t value) {
 }
 
 // Reads what hex64 wrote; false for anything else.
-inline bool parse_hex64(std::string_view s, std::uint64_t& out) noexcept {
+template <class = void>
+bool parse_hex64(std::string_view s, std::uint64_t& out) noexcept {
   if (s.size() != 16) {
     return false;
   }
@@ -66,7 +69,8 @@ inline bool parse_hex64(std::string_view s, std::uint64_t& out) noexcept {
 
 // The field `field` of `r` as a 64-bit value written by hex64. Throws
 // format_error (mlguard.format.corrupt) naming the field.
-inline std::uint64_t read_hex64(const json_reader& r, std::string_view field) {
+template <class = void>
+std::uint64_t read_hex64(const json_reader& r, std::string_view field) {
   std::uint64_t value = 0;
   if (!parse_hex64(r.text(field), value)) {
     r.fail(field, "expected 16 lowercase hex digits");

@@ -15,7 +15,8 @@ namespace mlguard::stats::detail {
 /// path counting uses: the multiplicative formula for k < 20 (after the
 /// symmetry k → n − k), 1/((n+1)·B(n−k+1, k+1)) otherwise, with the beta
 /// function evaluated as Cephes does (Γ ratio below 171.6, log-Γ above).
-inline double scipy_binom(double n, double k) noexcept {
+template <class = void>
+double scipy_binom(double n, double k) noexcept {
   double kx = std::floor(k);
   if (k == kx) {
     const double nx = std::floor(n);

@@ -18,7 +18,8 @@ inline constexpr double ks_log_sqrt_2pi = 0.91893853320467274178032973640561764;
 /// Cephes' MINLOG, log(2^-1022): below it exp() underflows.
 inline constexpr double ks_min_log = -7.08396418532264106224e2;
 
-inline double clip01(double p) noexcept {
+template <class = void>
+double clip01(double p) noexcept {
   // Like numpy.clip: NaN passes through.
   if (p < 0.0) {
     return 0.0;
@@ -29,13 +30,15 @@ inline double clip01(double p) noexcept {
   return p;
 }
 
-inline double select_clip(bool cdf, double cdf_prob, double sf_prob) noexcept {
+template <class = void>
+double select_clip(bool cdf, double cdf_prob, double sf_prob) noexcept {
   return clip01(cdf ? cdf_prob : sf_prob);
 }
 
 /// Stirling's error term log(z!) − (z + ½)log z + z − log√(2π) for real z > 0
 /// (Loader 2000); the asymptotic series is exact to double precision above 15.
-inline double stirling_error(double z) noexcept {
+template <class = void>
+double stirling_error(double z) noexcept {
   if (z > 15.0) {
     constexpr double s0 = 1.0 / 12.0;
     constexpr double s1 = 1.0 / 360.0;
@@ -49,7 +52,8 @@ inline double stirling_error(double z) noexcept {
 }
 
 /// Loader's deviance term x·log(x/m) + m − x, given diff = x − m exactly.
-inline double binomial_deviance(double x, double m, double diff) noexcept {
+template <class = void>
+double binomial_deviance(double x, double m, double diff) noexcept {
   if (std::fabs(diff) < 0.1 * (x + m)) {
     double v = diff / (x + m);
     double sum = diff * v;
@@ -69,7 +73,8 @@ inline double binomial_deviance(double x, double m, double diff) noexcept {
 }
 
 /// Splits n·x exactly into floor and fractional part (fraction in [0, 1)).
-inline void split_nx(std::int64_t n, double x, std::int64_t& whole, double& fraction) noexcept {
+template <class = void>
+void split_nx(std::int64_t n, double x, std::int64_t& whole, double& fraction) noexcept {
   const double nd = static_cast<double>(n);
   const double hi = nd * x;
   const double lo = std::fma(nd, x, -hi);
@@ -98,7 +103,8 @@ inline void split_nx(std::int64_t n, double x, std::int64_t& whole, double& frac
 
 /// One term of the Smirnov sum, C(n,v)·a^(v−1)·b^(n−v) with a = (nx+v)/n and
 /// b = 1 − a, for real v in (0, n − nx); nx = nx_whole + nx_frac.
-inline double smirnov_term(double n, double v, double nx_whole, double nx_frac) noexcept {
+template <class = void>
+double smirnov_term(double n, double v, double nx_whole, double nx_frac) noexcept {
   const double np = (nx_whole + v) + nx_frac;     // n·a
   const double nq = (n - nx_whole - v) - nx_frac; // n·b
   const double nx = nx_whole + nx_frac;
@@ -109,8 +115,9 @@ inline double smirnov_term(double n, double v, double nx_whole, double nx_frac) 
 }
 
 /// Σ_{v=0}^{vmax} C(n,v)·a^(v−1)·b^(n−v), summed directly with compensation.
-inline double smirnov_direct_sum(std::int64_t n, double x, std::int64_t nx_whole, double nx_frac,
-                                 std::int64_t vmax) noexcept {
+template <class = void>
+double smirnov_direct_sum(std::int64_t n, double x, std::int64_t nx_whole, double nx_frac,
+                          std::int64_t vmax) noexcept {
   const double nd = static_cast<double>(n);
   // v = 0: (1 − x)^n / x.
   double sum = std::exp(nd * std::log1p(-x)) / x;
@@ -140,8 +147,9 @@ inline double smirnov_direct_sum(std::int64_t n, double x, std::int64_t nx_whole
 /// geometrically; h is halved until two successive estimates agree to 1e-14.
 /// Returns a negative number when the ends are not negligible (the caller
 /// then sums directly).
-inline double smirnov_trapezoid_sum(std::int64_t n, double x, std::int64_t nx_whole, double nx_frac,
-                                    std::int64_t vmax) noexcept {
+template <class = void>
+double smirnov_trapezoid_sum(std::int64_t n, double x, std::int64_t nx_whole, double nx_frac,
+                             std::int64_t vmax) noexcept {
   const double nd = static_cast<double>(n);
   const auto fw = static_cast<double>(nx_whole);
   const double first = std::exp(nd * std::log1p(-x)) / x;
@@ -177,7 +185,8 @@ inline double smirnov_trapezoid_sum(std::int64_t n, double x, std::int64_t nx_wh
   }
 }
 
-inline double smirnov_sf_impl(std::int64_t n, double x) noexcept {
+template <class = void>
+double smirnov_sf_impl(std::int64_t n, double x) noexcept {
   if (!(n > 0 && x >= 0.0 && x <= 1.0)) {
     return std::numeric_limits<double>::quiet_NaN();
   }
@@ -227,7 +236,8 @@ inline constexpr double ks_two_128 = 3.402823669209384634633746074317682114560e3
 inline constexpr double ks_two_m128 = 2.938735877055718769921841343055614194547e-39; // 2^-128
 
 /// log(n!/n^n) by Stirling's series.
-inline double log_factorial_over_power(double n) noexcept {
+template <class = void>
+double log_factorial_over_power(double n) noexcept {
   const double rn = 1.0 / n;
   const double y = rn / n;
   // Stirling coefficients B_2k / (2k(2k−1)), highest order first (Horner).
@@ -243,8 +253,9 @@ inline double log_factorial_over_power(double n) noexcept {
 /// c = a · b for m × m row-major matrices. A plain loop rather than an
 /// Eigen product: m ≤ 2⌈n·d⌉ − 1 stays small here (at most ~120), and an
 /// Eigen matrix product would be instantiated in every includer of ks.hpp.
-inline void durbin_multiply(const std::vector<double>& a, const std::vector<double>& b,
-                            std::vector<double>& c, std::size_t m) noexcept {
+template <class = void>
+void durbin_multiply(const std::vector<double>& a, const std::vector<double>& b,
+                     std::vector<double>& c, std::size_t m) noexcept {
   std::fill(c.begin(), c.end(), 0.0);
   for (std::size_t i = 0; i < m; ++i) {
     double* ci = c.data() + i * m;
@@ -259,7 +270,8 @@ inline void durbin_multiply(const std::vector<double>& a, const std::vector<doub
 }
 
 /// Pr(D_n ≤ d) by Durbin's matrix method with Marsaglia–Tsang–Wang scaling.
-inline double kolmogn_durbin_cdf(std::int64_t n, double d) {
+template <class = void>
+double kolmogn_durbin_cdf(std::int64_t n, double d) {
   if (d >= 1.0) {
     return 1.0;
   }
@@ -332,8 +344,9 @@ inline double kolmogn_durbin_cdf(std::int64_t n, double d) {
   return clip01(p);
 }
 
-inline void pomeranz_bounds(std::int64_t i, std::int64_t n, std::int64_t ll, std::int64_t ceilf,
-                            std::int64_t roundf, std::int64_t& j1, std::int64_t& j2) noexcept {
+template <class = void>
+void pomeranz_bounds(std::int64_t i, std::int64_t n, std::int64_t ll, std::int64_t ceilf,
+                     std::int64_t roundf, std::int64_t& j1, std::int64_t& j2) noexcept {
   std::int64_t a = 0;
   std::int64_t b = 0;
   if (i == 0) {
@@ -359,7 +372,8 @@ inline void pomeranz_bounds(std::int64_t i, std::int64_t n, std::int64_t ll, std
 }
 
 /// Pr(D_n ≤ x) by Pomeranz's recursion.
-inline double kolmogn_pomeranz_cdf(std::int64_t n, double x) {
+template <class = void>
+double kolmogn_pomeranz_cdf(std::int64_t n, double x) {
   const double nd = static_cast<double>(n);
   const double t = nd * x;
   const auto ll = static_cast<std::int64_t>(std::floor(t));
@@ -445,7 +459,8 @@ inline double kolmogn_pomeranz_cdf(std::int64_t n, double x) {
 }
 
 /// Pr(D_n ≤ x) by the Pelz–Good asymptotic expansion.
-inline double kolmogn_pelz_good_cdf(std::int64_t n, double x) noexcept {
+template <class = void>
+double kolmogn_pelz_good_cdf(std::int64_t n, double x) noexcept {
   if (x <= 0.0) {
     return 0.0;
   }
@@ -518,7 +533,8 @@ inline double kolmogn_pelz_good_cdf(std::int64_t n, double x) noexcept {
 }
 
 /// CDF (cdf = true) or SF of the two-sided statistic D_n, as scipy's _kolmogn.
-inline double kolmogn(std::int64_t n, double x, bool cdf) {
+template <class = void>
+double kolmogn(std::int64_t n, double x, bool cdf) {
   if (n <= 0) {
     return std::numeric_limits<double>::quiet_NaN();
   }
@@ -585,7 +601,8 @@ inline double kolmogn(std::int64_t n, double x, bool cdf) {
   return select_clip(cdf, cdfprob, 1.0 - cdfprob);
 }
 
-inline double kstwo(double d, double n, bool cdf) {
+template <class = void>
+double kstwo(double d, double n, bool cdf) {
   if (std::isnan(n) || std::isnan(d) || n < 1.0 || n != std::floor(n) || std::isinf(n)) {
     return std::numeric_limits<double>::quiet_NaN();
   }
@@ -602,14 +619,16 @@ inline double kstwo(double d, double n, bool cdf) {
 
 namespace mlguard::stats {
 
-inline double smirnov_sf(std::int64_t n, double d) noexcept {
+template <class>
+double smirnov_sf(std::int64_t n, double d) noexcept {
   if (std::isnan(d)) {
     return d;
   }
   return detail::smirnov_sf_impl(n, d);
 }
 
-inline double kstwo_sf(double d, double n) noexcept {
+template <class>
+double kstwo_sf(double d, double n) noexcept {
   try {
     return detail::kstwo(d, n, false);
   } catch (...) { // std::bad_alloc from the matrix methods
@@ -617,7 +636,8 @@ inline double kstwo_sf(double d, double n) noexcept {
   }
 }
 
-inline double kstwo_cdf(double d, double n) noexcept {
+template <class>
+double kstwo_cdf(double d, double n) noexcept {
   try {
     return detail::kstwo(d, n, true);
   } catch (...) {

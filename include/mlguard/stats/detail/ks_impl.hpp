@@ -22,11 +22,13 @@ namespace mlguard::stats::detail {
 inline constexpr std::size_t ks_max_auto_n = 10000;
 
 /// Floor and ceiling of a / b for b > 0.
-inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+template <class = void>
+std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
   const std::int64_t q = a / b;
   return (a % b != 0 && a < 0) ? q - 1 : q;
 }
-inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) noexcept {
+template <class = void>
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) noexcept {
   const std::int64_t q = a / b;
   return (a % b != 0 && a > 0) ? q + 1 : q;
 }
@@ -34,7 +36,8 @@ inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) noexcept {
 /// Pr(D_{n,n} ≥ h/n), two-sided, equal sizes: the alternating reflection sum
 /// 2·Σ_k (−1)^(k+1) C(2n, n−kh)/C(2n, n), evaluated Horner-style on the
 /// ratios so it does not cancel (Hodges 1958).
-inline double ks_prob_outside_square(std::int64_t n, std::int64_t h) noexcept {
+template <class = void>
+double ks_prob_outside_square(std::int64_t n, std::int64_t h) noexcept {
   double p = 0.0;
   for (std::int64_t k = n / h; k >= 0; --k) {
     double p1 = 1.0;
@@ -51,8 +54,9 @@ inline double ks_prob_outside_square(std::int64_t n, std::int64_t h) noexcept {
 /// A(x, y) holds the share of paths to (x, y) that have already left the band
 /// |x/m − y/n| < h/lcm, so it stays in [0, 1] and never overflows. Only the
 /// band of each column is kept. `buffer` is resized as needed.
-inline double ks_outer_prob_inside(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h,
-                                   std::vector<double>& buffer) {
+template <class = void>
+double ks_outer_prob_inside(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h,
+                            std::vector<double>& buffer) {
   if (m < n) {
     std::swap(m, n);
   }
@@ -97,8 +101,9 @@ inline double ks_outer_prob_inside(std::int64_t m, std::int64_t n, std::int64_t 
 /// Number of lattice paths from (0,0) to (m,n) that reach m·y ≤ n·x − h·g
 /// (one-sided, Hodges 1958). Sets `ok` false when an intermediate overflows
 /// or turns NaN (where scipy raises FloatingPointError and falls back).
-inline double ks_count_paths_outside(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h,
-                                     bool& ok) {
+template <class = void>
+double ks_count_paths_outside(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h,
+                              bool& ok) {
   ok = true;
   if (m < n) {
     std::swap(m, n);
@@ -152,8 +157,9 @@ inline double ks_count_paths_outside(std::int64_t m, std::int64_t n, std::int64_
 
 /// scipy's _attempt_exact_2kssamp: quantises d to h/lcm and computes the
 /// exact p-value. Returns false where scipy falls back to the asymptotic one.
-inline bool ks_attempt_exact(std::int64_t n1, std::int64_t n2, std::int64_t g, double& d,
-                             alternative alt, double& prob, std::vector<double>& buffer) {
+template <class = void>
+bool ks_attempt_exact(std::int64_t n1, std::int64_t n2, std::int64_t g, double& d, alternative alt,
+                      double& prob, std::vector<double>& buffer) {
   const std::int64_t lcm = (n1 / g) * n2;
   const auto h = static_cast<std::int64_t>(std::nearbyint(d * static_cast<double>(lcm)));
   d = static_cast<double>(h) * 1.0 / static_cast<double>(lcm);
@@ -191,7 +197,8 @@ inline bool ks_attempt_exact(std::int64_t n1, std::int64_t n2, std::int64_t g, d
 
 /// The asymptotic p-value: kstwo.sf(d, round(n1·n2/(n1+n2))) two-sided,
 /// Hodges' eq. 5.3 one-sided.
-inline double ks_asymptotic_p(std::size_t n1, std::size_t n2, double d, alternative alt) noexcept {
+template <class = void>
+double ks_asymptotic_p(std::size_t n1, std::size_t n2, double d, alternative alt) noexcept {
   const double m = static_cast<double>(std::max(n1, n2));
   const double n = static_cast<double>(std::min(n1, n2));
   const double en = m * n / (m + n);
@@ -249,8 +256,8 @@ struct ks_extreme_tracker {
 /// concat(a, b) and takes the first arg-max / arg-min in that order, so a
 /// point of `a` wins ties over a point of `b`, and a smaller point over a
 /// larger one within each sample.
-inline ks_extremes ks_scan(const double* a, std::size_t n1, const double* b,
-                           std::size_t n2) noexcept {
+template <class = void>
+ks_extremes ks_scan(const double* a, std::size_t n1, const double* b, std::size_t n2) noexcept {
   const auto d1 = static_cast<double>(n1);
   const auto d2 = static_cast<double>(n2);
   const auto m1 = static_cast<std::int64_t>(n1);
@@ -361,8 +368,9 @@ inline constexpr std::size_t ks_bucketed_min_total = 20000;
 /// unlucky one makes buckets fuller, never the answer different. Gives
 /// exactly ks_scan's answer, including tie-breaking. Throws
 /// mlguard.stats.nan_input. `scratch` is grown as needed.
-inline ks_extremes ks_scan_bucketed(span<const double> a, span<const double> b,
-                                    std::vector<double>& scratch) {
+template <class = void>
+ks_extremes ks_scan_bucketed(span<const double> a, span<const double> b,
+                             std::vector<double>& scratch) {
   constexpr std::size_t coarse_buckets = std::size_t{1} << 16;
   constexpr std::uint64_t top = std::uint64_t{1} << 63;
   constexpr std::size_t per_bucket = 32; // most values aimed at per fine bucket
@@ -607,8 +615,9 @@ inline ks_extremes ks_scan_bucketed(span<const double> a, span<const double> b,
   return e;
 }
 
-inline ks_result ks_from_extremes(const ks_extremes& e, std::size_t n1, std::size_t n2,
-                                  alternative alt, ks_method method, std::vector<double>& scratch) {
+template <class = void>
+ks_result ks_from_extremes(const ks_extremes& e, std::size_t n1, std::size_t n2, alternative alt,
+                           ks_method method, std::vector<double>& scratch) {
   const double min_s = std::clamp(-e.min_diff, 0.0, 1.0);
   const double max_s = e.max_diff;
   double d = 0.0;
@@ -631,7 +640,8 @@ inline ks_result ks_from_extremes(const ks_extremes& e, std::size_t n1, std::siz
   return r;
 }
 
-inline void check_sorted(span<const double> x, const char* which) {
+template <class = void>
+void check_sorted(span<const double> x, const char* which) {
   for (std::size_t i = 0; i < x.size(); ++i) {
     if (std::isnan(x[i])) {
       throw_nan_input("ks_2samp_sorted", which);
@@ -647,8 +657,9 @@ inline void check_sorted(span<const double> x, const char* which) {
 
 namespace mlguard::stats {
 
-inline ks_result ks_2samp_p_value(std::size_t n1, std::size_t n2, double d, alternative alt,
-                                  ks_method method, std::vector<double>& scratch) {
+template <class>
+ks_result ks_2samp_p_value(std::size_t n1, std::size_t n2, double d, alternative alt,
+                           ks_method method, std::vector<double>& scratch) {
   if (n1 == 0 || n2 == 0) {
     throw stats_error("empty_sample", "ks_2samp: a sample is empty");
   }
@@ -683,8 +694,9 @@ inline ks_result ks_2samp_p_value(std::size_t n1, std::size_t n2, double d, alte
   return r;
 }
 
-inline ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted,
-                                 alternative alt, ks_method method, std::vector<double>& scratch) {
+template <class>
+ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted, alternative alt,
+                          ks_method method, std::vector<double>& scratch) {
   detail::require_nonempty(a_sorted, "ks_2samp_sorted", "a");
   detail::require_nonempty(b_sorted, "ks_2samp_sorted", "b");
   detail::check_sorted(a_sorted, "a");
@@ -694,14 +706,16 @@ inline ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double>
   return detail::ks_from_extremes(e, a_sorted.size(), b_sorted.size(), alt, method, scratch);
 }
 
-inline ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted,
-                                 alternative alt, ks_method method) {
+template <class>
+ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted, alternative alt,
+                          ks_method method) {
   std::vector<double> scratch;
   return ks_2samp_sorted(a_sorted, b_sorted, alt, method, scratch);
 }
 
-inline ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt,
-                          ks_method method, std::vector<double>& scratch) {
+template <class>
+ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt, ks_method method,
+                   std::vector<double>& scratch) {
   detail::require_nonempty(a, "ks_2samp", "a");
   detail::require_nonempty(b, "ks_2samp", "b");
   const std::size_t n1 = a.size();
@@ -724,8 +738,8 @@ inline ks_result ks_2samp(span<const double> a, span<const double> b, alternativ
   return detail::ks_from_extremes(e, n1, n2, alt, method, scratch);
 }
 
-inline ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt,
-                          ks_method method) {
+template <class>
+ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt, ks_method method) {
   std::vector<double> scratch;
   return ks_2samp(a, b, alt, method, scratch);
 }

@@ -20,7 +20,8 @@ namespace mlguard::stats::detail {
 /// numpy's pairwise summation of one contiguous float64 block (what np.sum
 /// does below its buffer size): 8 running sums over blocks of at most 128
 /// values, halves above that.
-inline double numpy_sum_block(const double* a, std::size_t n) noexcept {
+template <class = void>
+double numpy_sum_block(const double* a, std::size_t n) noexcept {
   if (n < 8) {
     double res = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -53,7 +54,8 @@ inline double numpy_sum_block(const double* a, std::size_t n) noexcept {
 /// np.sum of a contiguous float64 array, bit for bit: numpy reduces a long
 /// array in buffer-sized chunks of 8192 elements, each summed pairwise, the
 /// chunk sums added in order.
-inline double numpy_sum(const double* a, std::size_t n) noexcept {
+template <class = void>
+double numpy_sum(const double* a, std::size_t n) noexcept {
   constexpr std::size_t chunk = 8192;
   double res = 0.0;
   for (std::size_t start = 0; start < n; start += chunk) {
@@ -63,11 +65,15 @@ inline double numpy_sum(const double* a, std::size_t n) noexcept {
 }
 
 /// np.sum of a span.
-inline double numpy_sum(span<const double> a) noexcept { return numpy_sum(a.data(), a.size()); }
+template <class = void>
+double numpy_sum(span<const double> a) noexcept {
+  return numpy_sum(a.data(), a.size());
+}
 
 /// np.std(x) (population, ddof = 0) with numpy's arithmetic: the mean by
 /// pairwise sum / n, then the pairwise sum of squared deviations / n, square root.
-inline double numpy_std(span<const double> x) {
+template <class = void>
+double numpy_std(span<const double> x) {
   const auto n = static_cast<double>(x.size());
   const double mean = numpy_sum(x) / n;
   std::vector<double> squares(x.size());
@@ -82,8 +88,8 @@ inline double numpy_std(span<const double> x) {
 /// When stop − start overflows (ends of both signs near ±DBL_MAX, where
 /// numpy returns ±inf and NaN), the same arithmetic on the halved ends,
 /// doubled: finite points between start and stop.
-inline double numpy_linspace_at(double start, double stop, std::size_t num,
-                                std::size_t i) noexcept {
+template <class = void>
+double numpy_linspace_at(double start, double stop, std::size_t num, std::size_t i) noexcept {
   if (num > 1 && i == num - 1) {
     return stop;
   }
@@ -111,7 +117,8 @@ inline double numpy_linspace_at(double start, double stop, std::size_t num,
 /// When b − a overflows (neighbours of both signs near ±DBL_MAX, where numpy
 /// returns ±inf), the same _lerp on the halved neighbours, doubled: a finite
 /// quantile between a and b.
-inline double numpy_quantile_sorted(const double* sorted, std::size_t n, double q) noexcept {
+template <class = void>
+double numpy_quantile_sorted(const double* sorted, std::size_t n, double q) noexcept {
   const double last = static_cast<double>(n - 1);
   const double virtual_index = last * q;
   if (virtual_index >= last) {

@@ -19,7 +19,8 @@
 namespace mlguard::stats::detail {
 
 /// Throws stats_error mlguard.stats.empty_sample when `x` is empty.
-inline void require_nonempty(span<const double> x, const char* test, const char* which) {
+template <class = void>
+void require_nonempty(span<const double> x, const char* test, const char* which) {
   if (x.empty()) {
     throw stats_error("empty_sample", std::string(test) + ": sample " + which + " is empty");
   }
@@ -31,7 +32,8 @@ inline void require_nonempty(span<const double> x, const char* test, const char*
 }
 
 /// An order-preserving unsigned key of a non-NaN double (−0.0 and +0.0 share one).
-inline std::uint64_t sort_key(double x) noexcept {
+template <class = void>
+std::uint64_t sort_key(double x) noexcept {
   if (x == 0.0) {
     x = 0.0;
   }
@@ -41,16 +43,21 @@ inline std::uint64_t sort_key(double x) noexcept {
   return (u & sign) != 0 ? ~u : (u | sign);
 }
 
-inline std::uint64_t load_bits(const double* p) noexcept {
+template <class = void>
+std::uint64_t load_bits(const double* p) noexcept {
   std::uint64_t u = 0;
   std::memcpy(&u, p, sizeof u);
   return u;
 }
 
-inline void store_bits(double* p, std::uint64_t u) noexcept { std::memcpy(p, &u, sizeof u); }
+template <class = void>
+void store_bits(double* p, std::uint64_t u) noexcept {
+  std::memcpy(p, &u, sizeof u);
+}
 
 /// The double whose sort_key is `k`.
-inline double from_sort_key(std::uint64_t k) noexcept {
+template <class = void>
+double from_sort_key(std::uint64_t k) noexcept {
   constexpr std::uint64_t sign = std::uint64_t{1} << 63;
   const std::uint64_t u = (k & sign) != 0 ? (k & ~sign) : ~k;
   double x = 0.0;
@@ -63,7 +70,8 @@ inline double from_sort_key(std::uint64_t k) noexcept {
 /// whose digit is constant skipped) on order-preserving integer keys kept in
 /// the buffers' bytes; small ones std::sort. The input holds no NaN; −0.0
 /// comes back as +0.0 from the radix path (they compare equal).
-inline void sort_doubles(double* data, std::size_t n, double* tmp) noexcept {
+template <class = void>
+void sort_doubles(double* data, std::size_t n, double* tmp) noexcept {
   if (n < 2048) {
     std::sort(data, data + n);
     return;
@@ -120,7 +128,8 @@ struct index_by_key {
 /// order: what std::stable_sort of the indices gives, with one std::sort
 /// instantiation shared by every caller (rank_average, the weighted CDF
 /// distances, the Benjamini–Hochberg correction).
-inline std::vector<std::size_t> stable_order(span<const double> keys) {
+template <class = void>
+std::vector<std::size_t> stable_order(span<const double> keys) {
   std::vector<std::size_t> order(keys.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
     order[i] = i;
@@ -131,8 +140,9 @@ inline std::vector<std::size_t> stable_order(span<const double> keys) {
 
 /// Copies `x` to out[0, n) and sorts it there (tmp: n doubles of scratch).
 /// Throws stats_error mlguard.stats.nan_input on NaN.
-inline void copy_sorted(span<const double> x, double* out, double* tmp, const char* test,
-                        const char* which) {
+template <class = void>
+void copy_sorted(span<const double> x, double* out, double* tmp, const char* test,
+                 const char* which) {
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double v = x[i];
     if (std::isnan(v)) {

@@ -29,7 +29,8 @@ enum class cell_state : std::uint8_t {
   unseen,       // a category outside the vocabulary
 };
 
-inline bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
+template <class = void>
+bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) {
     return false;
   }
@@ -46,7 +47,8 @@ inline bool equals_ignore_case(std::string_view a, std::string_view b) noexcept 
 // The number in `text` (spaces/tabs trimmed, a leading '+', inf/infinity;
 // "nan" in any case gives nan_literal). Round-trip exact (std::from_chars),
 // like io::parse_number, so a CSV validates as it profiles.
-inline cell_state parse_number(std::string_view text, double& out) noexcept {
+template <class = void>
+cell_state parse_number(std::string_view text, double& out) noexcept {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
     text.remove_prefix(1);
   }
@@ -89,8 +91,9 @@ inline cell_state parse_number(std::string_view text, double& out) noexcept {
 // Parses a text field for feature `c` (vocabulary `vocab`): a number for
 // numeric/integer, true/false/0/1 for boolean, the vocabulary code for
 // categorical (unseen_code for any category when the vocabulary is open).
-inline cell_state parse_field(const feature_check& c, const vocabulary& vocab,
-                              std::string_view text, double& out) noexcept {
+template <class = void>
+cell_state parse_field(const feature_check& c, const vocabulary& vocab, std::string_view text,
+                       double& out) noexcept {
   if (c.kind == feature_kind::categorical) {
     if (text.empty()) {
       return cell_state::missing;
@@ -125,7 +128,8 @@ inline cell_state parse_field(const feature_check& c, const vocabulary& vocab,
 
 // A value from a row of doubles: NaN is missing; for a categorical feature
 // the double holds a vocabulary code (missing_code = missing).
-inline cell_state state_of(const feature_check& c, double v) noexcept {
+template <class = void>
+cell_state state_of(const feature_check& c, double v) noexcept {
   if (std::isnan(v)) {
     return cell_state::missing;
   }
@@ -137,7 +141,8 @@ inline cell_state state_of(const feature_check& c, double v) noexcept {
 
 // Checks one cell against feature `c`, applies the row policy to `v` and
 // returns the anomalies.
-inline anomaly_set check_cell(const feature_check& c, cell_state state, double& v) noexcept {
+template <class = void>
+anomaly_set check_cell(const feature_check& c, cell_state state, double& v) noexcept {
   anomaly_set a;
   switch (state) {
   case cell_state::missing:

@@ -23,7 +23,8 @@ struct bucket {
 // (x1 − x0) / (high − low), also where a difference overflows (values that
 // span more than DBL_MAX, e.g. −1e308 to 1e308): then on halves, exact for
 // numbers that large.
-inline double width_share(double x0, double x1, double low, double high) noexcept {
+template <class = void>
+double width_share(double x0, double x1, double low, double high) noexcept {
   const double num = x1 - x0;
   const double den = high - low;
   if (std::isfinite(num) && std::isfinite(den)) {

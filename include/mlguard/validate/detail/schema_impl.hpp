@@ -10,7 +10,8 @@
 
 namespace mlguard::validate {
 
-inline void schema::compile() {
+template <class V>
+void basic_schema<V>::compile() {
   std::size_t index = 0;
   auto invalid = [&index](const feature_spec& f, const std::string& what) {
     throw validation_error("invalid_spec",
@@ -104,7 +105,8 @@ inline void schema::compile() {
   }
 }
 
-inline void schema::set_feature(std::size_t i, feature_spec spec) {
+template <class V>
+void basic_schema<V>::set_feature(std::size_t i, feature_spec spec) {
   if (i >= features_.size()) {
     throw argument_error("out_of_range", "feature " + std::to_string(i) + " of a schema with " +
                                              std::to_string(features_.size()) + " features");
@@ -116,8 +118,9 @@ inline void schema::set_feature(std::size_t i, feature_spec spec) {
   *this = std::move(edited);
 }
 
+template <class V>
 template <class>
-json schema::to_json() const {
+json basic_schema<V>::to_json() const {
   json features = json::array();
   for (const auto& f : features_) {
     json j = json::object();
@@ -195,8 +198,9 @@ json schema::to_json() const {
   return doc;
 }
 
+template <class V>
 template <class>
-schema schema::from_json(const json& document, const std::string& source) {
+basic_schema<V> basic_schema<V>::from_json(const json& document, const std::string& source) {
   const auto r = json_reader::document(document, format, source,
                                        {"histogram_buckets", "severity", "features"});
   const auto flag = [](const json_reader& o, const char* field, bool fallback) {

@@ -28,7 +28,8 @@ struct setting {
   throw validation_error("invalid_setting", "'" + std::string(text) + "': " + why);
 }
 
-inline setting split_setting(std::string_view text) {
+template <class = void>
+setting split_setting(std::string_view text) {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0) {
     bad_setting(text, "expected key=value");
@@ -36,7 +37,8 @@ inline setting split_setting(std::string_view text) {
   return {text.substr(0, eq), text.substr(eq + 1), text};
 }
 
-inline bool setting_flag(const setting& s) {
+template <class = void>
+bool setting_flag(const setting& s) {
   if (s.value == "true") {
     return true;
   }
@@ -47,7 +49,8 @@ inline bool setting_flag(const setting& s) {
 }
 
 // A finite number (std::from_chars, so "1e308" and "-0.5" read as written).
-inline double setting_number(const setting& s) {
+template <class = void>
+double setting_number(const setting& s) {
   double v = 0.0;
   const char* first = s.value.data();
   const char* last = first + s.value.size();

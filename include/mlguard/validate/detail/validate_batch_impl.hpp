@@ -19,9 +19,10 @@ namespace mlguard::validate {
 
 namespace detail {
 
-class column_cells {
+template <class = void> // deferred: see core/json.hpp
+class basic_column_cells {
 public:
-  column_cells(const feature_check& c, const vocabulary& vocab, const column& col)
+  basic_column_cells(const feature_check& c, const vocabulary& vocab, const column& col)
       : check_(&c), vocab_(&vocab) {
     if (col.is_numeric()) {
       values_ = col.values().data();
@@ -77,6 +78,9 @@ private:
   const std::int32_t* codes_ = nullptr;
   std::vector<std::pair<cell_state, double>> by_code_;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using column_cells = basic_column_cells<>;
 
 // Validates the rows of `data` into `builder`, as data rows first_row,
 // first_row + 1, ... (a chunk of a larger batch). Schema features without a

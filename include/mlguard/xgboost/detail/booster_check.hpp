@@ -21,7 +21,8 @@ namespace mlguard::xgboost::detail {
 
 // True when XGBoost would parse `bytes` as UBJSON: '{' and then a letter (a
 // length marker), which is how XGBoost 1.7 tells UBJSON from JSON ('{"').
-inline bool looks_like_ubjson(std::string_view bytes) noexcept {
+template <class = void>
+bool looks_like_ubjson(std::string_view bytes) noexcept {
   if (bytes.size() < 2 || bytes[0] != '{') {
     return false;
   }
@@ -30,7 +31,8 @@ inline bool looks_like_ubjson(std::string_view bytes) noexcept {
 }
 
 // A count XGBoost stores as a decimal string ("15"); -1 when it is not one.
-inline std::int64_t stored_count(const json& j) {
+template <class = void>
+std::int64_t stored_count(const json& j) {
   if (!j.is_string()) {
     return -1;
   }
@@ -51,7 +53,8 @@ inline const json& field(const json& j, const char* key) {
 }
 
 // An integer array element, or `bad` when it is not an integer.
-inline std::int64_t element(const json& j, std::int64_t bad) {
+template <class = void>
+std::int64_t element(const json& j, std::int64_t bad) {
   return j.is_number_integer() ? j.get<std::int64_t>() : bad;
 }
 

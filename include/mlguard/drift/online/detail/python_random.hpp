@@ -14,12 +14,13 @@
 
 namespace mlguard::drift::online::detail {
 
-class python_random {
+template <class = void> // deferred: see core/json.hpp
+class basic_python_random {
 public:
   static constexpr std::size_t n = 624;
 
-  python_random() noexcept { seed(0); }
-  explicit python_random(std::uint64_t s) noexcept { seed(s); }
+  basic_python_random() noexcept { seed(0); }
+  explicit basic_python_random(std::uint64_t s) noexcept { seed(s); }
 
   /// random.seed(s) for a non-negative integer s below 2^64.
   void seed(std::uint64_t s) noexcept {
@@ -161,6 +162,9 @@ private:
   std::array<std::uint32_t, n> mt_{};
   std::size_t index_ = n;
 };
+
+/// The type to name (a class template only so that its bodies compile where used).
+using python_random = basic_python_random<>;
 
 } // namespace mlguard::drift::online::detail
 
