@@ -47,13 +47,9 @@ namespace mlguard::pipeline {
 /// monitors each thread's traffic (merge with drift_monitor::snapshot()). A
 /// copy starts with an empty window and keeps the window callback. Time
 /// windows read the system clock.
-template <class V = void> // deferred: see core/json.hpp
-class basic_monitoring_tap : public tap<basic_monitoring_tap<V>> {
-  using base = tap<basic_monitoring_tap<V>>;
-  using base::names_in_;
-
+template <class = void> // deferred: see core/json.hpp
+class basic_monitoring_tap : public tap<basic_monitoring_tap<>> {
 public:
-  using base::input_width;
   static constexpr std::string_view kind = "monitoring_tap";
 
   /// A tap that will monitor with `options`, reporting each closed window to
@@ -66,7 +62,7 @@ public:
 
   /// A copy with its own monitor of the same reference (an empty window).
   basic_monitoring_tap(const basic_monitoring_tap& other)
-      : base(other), options_(other.options_), sink_(std::make_shared<sink>()),
+      : tap(other), options_(other.options_), sink_(std::make_shared<sink>()),
         failed_windows_(other.failed_windows_) {
     sink_->on_window = other.sink_->on_window;
     if (other.reference_) {
@@ -112,7 +108,7 @@ public:
       return;
     }
     training_ = nullptr;
-    base::transform(in, out, status);
+    tap::transform(in, out, status);
   }
 
   /// Feeds the row to the monitor (see the class comment). Never throws.

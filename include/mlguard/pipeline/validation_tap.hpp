@@ -32,13 +32,9 @@ namespace mlguard::pipeline {
 /// belong to this copy of the tap: a pipeline copied per thread counts per
 /// thread. to_json() embeds the schema document, so a saved pipeline keeps
 /// its checks.
-template <class V = void> // deferred: see core/json.hpp
-class basic_validation_tap : public tap<basic_validation_tap<V>> {
-  using base = tap<basic_validation_tap<V>>;
-  using base::names_in_;
-
+template <class = void> // deferred: see core/json.hpp
+class basic_validation_tap : public tap<basic_validation_tap<>> {
 public:
-  using base::input_width;
   static constexpr std::string_view kind = "validation_tap";
 
   /// A tap checking rows against `s`.
@@ -62,7 +58,7 @@ public:
       }
       positions.push_back(j);
     }
-    base::bind(names_in);
+    tap::bind(names_in);
     positions_ = std::move(positions);
     row_.assign(schema_.size(), 0.0);
     found_.assign(schema_.size(), validate::anomaly_set{});
