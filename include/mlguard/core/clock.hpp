@@ -52,30 +52,15 @@ public:
   explicit basic_manual_clock(timestamp start = timestamp{}) noexcept
       : nanos_(start.time_since_epoch().count()) {}
 
-  timestamp now() const noexcept override {
-    return timestamp(std::chrono::nanoseconds(nanos_.load(std::memory_order_acquire)));
-  }
+  timestamp now() const noexcept override;
 
   /// Jumps to `t`. Throws argument_error (mlguard.argument.clock_backwards) when
   /// `t` is earlier than now(): time seen by mlguard never runs backwards.
-  void set(timestamp t) {
-    const auto target = t.time_since_epoch().count();
-    auto current = nanos_.load(std::memory_order_acquire);
-    do {
-      if (target < current) {
-        throw argument_error("clock_backwards", "manual_clock::set would move time backwards");
-      }
-    } while (!nanos_.compare_exchange_weak(current, target, std::memory_order_acq_rel));
-  }
+  void set(timestamp t);
 
   /// Moves forward by `d`. Throws argument_error (mlguard.argument.clock_backwards)
   /// when `d` is negative.
-  void advance(std::chrono::nanoseconds d) {
-    if (d.count() < 0) {
-      throw argument_error("clock_backwards", "manual_clock::advance got a negative duration");
-    }
-    nanos_.fetch_add(d.count(), std::memory_order_acq_rel);
-  }
+  void advance(std::chrono::nanoseconds d);
 
 private:
   std::atomic<std::int64_t> nanos_;
@@ -86,4 +71,35 @@ using manual_clock = basic_manual_clock<>;
 
 } // namespace mlguard
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard {
+
+template <class V>
+auto basic_manual_clock<V>::now() const noexcept -> timestamp {
+  return timestamp(std::chrono::nanoseconds(nanos_.load(std::memory_order_acquire)));
+}
+
+template <class V>
+auto basic_manual_clock<V>::set(timestamp t) -> void {
+  const auto target = t.time_since_epoch().count();
+  auto current = nanos_.load(std::memory_order_acquire);
+  do {
+    if (target < current) {
+      throw argument_error("clock_backwards", "manual_clock::set would move time backwards");
+    }
+  } while (!nanos_.compare_exchange_weak(current, target, std::memory_order_acq_rel));
+}
+
+template <class V>
+auto basic_manual_clock<V>::advance(std::chrono::nanoseconds d) -> void {
+  if (d.count() < 0) {
+    throw argument_error("clock_backwards", "manual_clock::advance got a negative duration");
+  }
+  nanos_.fetch_add(d.count(), std::memory_order_acq_rel);
+}
+
+} // namespace mlguard
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_CORE_CLOCK_HPP

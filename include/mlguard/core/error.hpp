@@ -45,11 +45,7 @@ private:
 
 namespace detail {
 template <class = void>
-std::string area_id(std::string_view area, std::string_view reason) {
-  std::string id("mlguard.");
-  id.append(area).append(".").append(reason);
-  return id;
-}
+std::string area_id(std::string_view area, std::string_view reason);
 } // namespace detail
 
 /// Defines an error subclass for one area; its ids read mlguard.<area>.<reason>.
@@ -96,4 +92,18 @@ MLGUARD_DETAIL_DEFINE_AREA_ERROR(fairness_error, "fairness");
 
 } // namespace mlguard
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::detail {
+
+template <class>
+std::string area_id(std::string_view area, std::string_view reason) {
+  std::string id("mlguard.");
+  id.append(area).append(".").append(reason);
+  return id;
+}
+
+} // namespace mlguard::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_CORE_ERROR_HPP

@@ -48,14 +48,7 @@ constexpr civil_date civil_from_days(std::int64_t z) noexcept {
 }
 
 template <class = void>
-void append_digits(std::string& out, std::int64_t value, int width) {
-  char buffer[24];
-  for (int i = width - 1; i >= 0; --i) {
-    buffer[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  out.append(buffer, static_cast<std::size_t>(width));
-}
+void append_digits(std::string& out, std::int64_t value, int width);
 
 } // namespace detail
 
@@ -74,7 +67,38 @@ enum class iso8601_precision {
 /// Never throws except std::bad_alloc.
 template <class = void>
 std::string format_iso8601(timestamp t,
-                           iso8601_precision precision = iso8601_precision::milliseconds) {
+                           iso8601_precision precision = iso8601_precision::milliseconds);
+
+/// Parses an RFC 3339 time: "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)",
+/// with 1 to 9 fractional digits ('t'/'z' and a space separator accepted, as RFC 3339
+/// allows), or a bare date "YYYY-MM-DD" meaning its midnight UTC. Offsets are applied, so
+/// the result is always UTC. Leap seconds (":60") are refused.
+/// Throws argument_error (mlguard.argument.invalid_time) naming the text otherwise.
+template <class = void>
+timestamp parse_iso8601(std::string_view text);
+
+} // namespace mlguard
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::detail {
+
+template <class>
+void append_digits(std::string& out, std::int64_t value, int width) {
+  char buffer[24];
+  for (int i = width - 1; i >= 0; --i) {
+    buffer[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(buffer, static_cast<std::size_t>(width));
+}
+
+} // namespace mlguard::detail
+
+namespace mlguard {
+
+template <class>
+std::string format_iso8601(timestamp t, iso8601_precision precision) {
   const std::int64_t ns = t.time_since_epoch().count();
   constexpr std::int64_t per_second = 1'000'000'000;
   constexpr std::int64_t per_day = 86'400;
@@ -129,12 +153,7 @@ std::string format_iso8601(timestamp t,
   return out;
 }
 
-/// Parses an RFC 3339 time: "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)",
-/// with 1 to 9 fractional digits ('t'/'z' and a space separator accepted, as RFC 3339
-/// allows), or a bare date "YYYY-MM-DD" meaning its midnight UTC. Offsets are applied, so
-/// the result is always UTC. Leap seconds (":60") are refused.
-/// Throws argument_error (mlguard.argument.invalid_time) naming the text otherwise.
-template <class = void>
+template <class>
 timestamp parse_iso8601(std::string_view text) {
   auto fail = [&](const char* why) -> timestamp {
     std::string message("not an ISO-8601 UTC time (YYYY-MM-DDTHH:MM:SS[.fff]Z): \"");
@@ -232,4 +251,5 @@ timestamp parse_iso8601(std::string_view text) {
 
 } // namespace mlguard
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_CORE_ISO8601_HPP

@@ -37,6 +37,14 @@
 // basic_X<>, so that the base stays non-dependent and its members need no
 // `this->`. Taking such a function's address needs `<>` (`&f<>`). Headers
 // refer here.
+//
+// Compiled mode: a header declares such functions where they belong (with
+// their doc comments) and defines the ones longer than two lines at its end,
+// in one `#ifndef MLGUARD_COMPILED` block; members of a basic_X are defined
+// there as `template <class V> auto basic_X<V>::f(...) -> R`. A program that
+// defines MLGUARD_COMPILED (linking mlguard::compiled does) sees declarations
+// only and links the bodies, instantiated once, from the library that
+// src/compiled/ builds (tools/compiled_sources.py writes it; docs/core.md).
 
 #include <cmath>
 #include <cstdint>
@@ -60,76 +68,26 @@ using json = nlohmann::json;
 
 /// A double as JSON: a number when finite, null for NaN, "inf" / "-inf" for ±Inf.
 template <class = void>
-json json_number(double v) {
-  if (v != v) {
-    return json(nullptr);
-  }
-  if (v == std::numeric_limits<double>::infinity()) {
-    return json("inf");
-  }
-  if (v == -std::numeric_limits<double>::infinity()) {
-    return json("-inf");
-  }
-  return json(v);
-}
+json json_number(double v);
 
 /// An optional double as JSON: null when empty, else json_number(*v).
 template <class = void>
-json json_number(const std::optional<double>& v) {
-  return v ? json_number(*v) : json(nullptr);
-}
+json json_number(const std::optional<double>& v);
 
 /// Doubles as a JSON array of json_number values.
 template <class = void>
-json json_numbers(const std::vector<double>& values) {
-  json out = json::array();
-  out.get_ref<json::array_t&>().reserve(values.size());
-  for (double v : values) {
-    out.push_back(json_number(v));
-  }
-  return out;
-}
+json json_numbers(const std::vector<double>& values);
 
 /// Reads what json_number wrote (and the legacy string "nan") into `out`.
 /// Returns false, leaving `out` alone, for any other JSON value.
 template <class = void>
-bool read_json_number(const json& j, double& out) noexcept {
-  if (j.is_number()) {
-    out = j.get<double>();
-    return true;
-  }
-  if (j.is_null()) {
-    out = std::numeric_limits<double>::quiet_NaN();
-    return true;
-  }
-  if (j.is_string()) {
-    const auto& s = j.get_ref<const std::string&>();
-    if (s == "inf" || s == "-inf") {
-      out = s[0] == '-' ? -std::numeric_limits<double>::infinity()
-                        : std::numeric_limits<double>::infinity();
-      return true;
-    }
-    if (s == "nan") {
-      out = std::numeric_limits<double>::quiet_NaN();
-      return true;
-    }
-  }
-  return false;
-}
+bool read_json_number(const json& j, double& out) noexcept;
 
 /// Parses `text` as JSON. `source` names where the text came from (a file
 /// path, "stdin", ...) and opens the error message.
 /// Throws format_error (mlguard.format.corrupt) on malformed or truncated input.
 template <class = void> // deferred: the parser is instantiated only where used
-json parse_json(std::string_view text, std::string_view source) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {
-    std::string message(source);
-    message.append(": not valid JSON: ").append(e.what());
-    throw format_error("corrupt", message);
-  }
-}
+json parse_json(std::string_view text, std::string_view source);
 
 namespace detail {
 
@@ -174,6 +132,233 @@ inline const std::string* find_invalid_utf8(const json& value, std::string& path
 // dump_json's work; `source` opens the error message (a path, or "" to name
 // the document by its "format").
 template <class = void>
+std::string dump_json_checked(const json& value, int indent, std::string_view source);
+
+} // namespace detail
+
+/// Serialises `value` as JSON text, `indent` spaces per level (-1: one line).
+/// JSON text is UTF-8, and what mlguard writes must read back as it was, so
+/// a string (or key) that is not UTF-8 is an error, not replaced: throws
+/// format_error (mlguard.format.invalid_utf8) naming the document (its
+/// "format") and the string's JSON pointer, e.g. `a "mlguard.profile"
+/// document: /features/city/...: "caf\xE9" is not UTF-8 ...`. Never lets
+/// nlohmann's type_error.316 escape.
+template <class = void>
+std::string dump_json(const json& value, int indent = -1);
+
+/// The identity of a persisted document type: its "format" name, the newest
+/// "format_version" this mlguard reads (and the one it writes), and the name
+/// mlguard 0.1 wrote before every name began with "mlguard." (still read).
+struct document_format {
+  std::string_view name;
+  std::int64_t version = 1;
+  std::string_view legacy_name = {};
+};
+
+/// A new document: {"format": format.name, "format_version": format.version}.
+template <class = void>
+json new_document(const document_format& format);
+
+/// Checks the envelope every persisted mlguard document carries and returns
+/// its format_version: an object whose "format" is format.name (or its
+/// legacy name) and whose integer "format_version" is in [1, format.version].
+/// Throws format_error: mlguard.format.corrupt when the document is not an
+/// object or lacks the fields, mlguard.format.wrong_kind when it holds
+/// another kind of document, mlguard.format.newer_version when a newer
+/// mlguard wrote it.
+template <class = void>
+std::int64_t check_format(const json& document, const document_format& format,
+                          std::string_view source);
+
+/// Reads the fields of one JSON object for a loader. Every error is a
+/// format_error whose message names the source and the field's path, e.g.
+/// `[mlguard.format.corrupt] pipeline.json: stages[2].params.coef: expected a number`.
+/// The reader refers to the JSON value; keep that alive while reading.
+template <class = void> // deferred: see core/json.hpp
+class basic_json_reader {
+public:
+  /// Reads `object`, found at `path` inside `source` (a file name or a
+  /// description such as "profile"). Implicit, so a loader taking a reader
+  /// can be called with a JSON value. Throws format_error
+  /// (mlguard.format.corrupt) when it is not an object.
+  basic_json_reader(const json& object, std::string source = "json",
+                    std::string path = {}); // NOLINT
+
+  /// A reader refers to its JSON value, so it cannot be made from a temporary.
+  basic_json_reader(json&&, std::string = {}, std::string = {}) = delete;
+
+  /// Opens a document: checks its envelope against `format` (see
+  /// check_format) and that it has no fields beyond `known` (which need not
+  /// list "format" and "format_version").
+  static basic_json_reader document(const json& document, const document_format& format,
+                                    std::string source,
+                                    std::initializer_list<std::string_view> known);
+
+  static basic_json_reader document(json&&, const document_format&, std::string,
+                                    std::initializer_list<std::string_view>) = delete;
+
+  /// The format_version of a document opened by document(); 0 otherwise.
+  std::int64_t version() const noexcept { return version_; }
+  /// The source this reader names in errors.
+  const std::string& source() const noexcept { return source_; }
+  /// The path of this object inside its source ("" at the root).
+  const std::string& path() const noexcept { return path_; }
+  /// The JSON object read.
+  const json& value() const noexcept { return *object_; }
+
+  /// Rejects fields other than `known`, so a typo in a hand-edited document
+  /// is reported rather than ignored. Throws format_error (mlguard.format.unknown_field).
+  void allow_fields(std::initializer_list<std::string_view> known,
+                    std::initializer_list<std::string_view> also = {}) const;
+
+  /// True when the object has `field`.
+  bool has(std::string_view field) const { return object_->find(field) != object_->end(); }
+  /// True when the object has `field` and it is not null.
+  bool has_value(std::string_view field) const;
+
+  /// The raw value of `field`. Throws format_error (corrupt) when it is missing.
+  const json& at(std::string_view field) const;
+
+  /// A double, as json_number wrote it (null is NaN).
+  double number(std::string_view field) const;
+  /// A finite double.
+  double finite(std::string_view field) const;
+  /// A double, or nullopt when the field is absent or null.
+  std::optional<double> optional_number(std::string_view field) const;
+  /// A non-negative integer no larger than `max_value`.
+  std::uint64_t count(std::string_view field,
+                      std::uint64_t max_value = std::numeric_limits<std::uint64_t>::max()) const;
+  /// An integer in [lo, hi].
+  std::int64_t integer(std::string_view field, std::int64_t lo, std::int64_t hi) const;
+  /// true or false.
+  bool flag(std::string_view field) const;
+  /// A string.
+  const std::string& text(std::string_view field) const;
+  /// An array (of anything; see numbers, texts and objects for typed ones).
+  const json& array(std::string_view field) const;
+  /// An array of doubles as json_numbers wrote it.
+  std::vector<double> numbers(std::string_view field) const;
+  /// An array of non-negative integers.
+  std::vector<std::uint64_t> counts(std::string_view field) const;
+  /// An array of strings.
+  std::vector<std::string> texts(std::string_view field) const;
+  /// The object in `field`, as a reader whose path continues this one's.
+  basic_json_reader object(std::string_view field) const;
+  /// The objects of the array in `field`, each with its path ("stages[2]").
+  std::vector<basic_json_reader> objects(std::string_view field) const;
+
+  /// "source: path.field", for messages about `field`.
+  std::string where(std::string_view field) const;
+  /// "source: path" (or "source" at the root), for messages about the object.
+  std::string where() const { return path_.empty() ? source_ : source_ + ": " + path_; }
+
+  /// Throws format_error (mlguard.format.corrupt) "source: path.field: what".
+  [[noreturn]] void fail(std::string_view field, const std::string& what) const;
+  /// Throws format_error (mlguard.format.corrupt) "source: path: what".
+  [[noreturn]] void fail(const std::string& what) const;
+
+private:
+  static std::string element(std::string_view field, std::size_t i);
+  std::string join(std::string_view field) const;
+
+  const json* object_;
+  std::string source_;
+  std::string path_;
+  std::int64_t version_ = 0;
+};
+
+/// The type to name (a class template only so that its bodies compile where used).
+using json_reader = basic_json_reader<>;
+
+/// Writes `document` to `path` atomically (a temporary file beside it,
+/// fsync, rename, fsync of the directory): a reader sees the old file or the
+/// new one, never a torn one. Throws io_error (mlguard.io.write_failed), and
+/// format_error (mlguard.format.invalid_utf8, naming `path`) as dump_json;
+/// then nothing is written.
+template <class = void>
+void save_json(const std::string& path, const json& document, int indent = 1);
+
+/// Reads and parses the JSON file at `path`. Throws io_error
+/// (mlguard.io.open_failed, read_failed) and format_error (mlguard.format.corrupt).
+template <class = void>
+json load_json(const std::string& path);
+
+} // namespace mlguard
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard {
+
+template <class>
+json json_number(double v) {
+  if (v != v) {
+    return json(nullptr);
+  }
+  if (v == std::numeric_limits<double>::infinity()) {
+    return json("inf");
+  }
+  if (v == -std::numeric_limits<double>::infinity()) {
+    return json("-inf");
+  }
+  return json(v);
+}
+
+template <class>
+json json_number(const std::optional<double>& v) {
+  return v ? json_number(*v) : json(nullptr);
+}
+
+template <class>
+json json_numbers(const std::vector<double>& values) {
+  json out = json::array();
+  out.get_ref<json::array_t&>().reserve(values.size());
+  for (double v : values) {
+    out.push_back(json_number(v));
+  }
+  return out;
+}
+
+template <class>
+bool read_json_number(const json& j, double& out) noexcept {
+  if (j.is_number()) {
+    out = j.get<double>();
+    return true;
+  }
+  if (j.is_null()) {
+    out = std::numeric_limits<double>::quiet_NaN();
+    return true;
+  }
+  if (j.is_string()) {
+    const auto& s = j.get_ref<const std::string&>();
+    if (s == "inf" || s == "-inf") {
+      out = s[0] == '-' ? -std::numeric_limits<double>::infinity()
+                        : std::numeric_limits<double>::infinity();
+      return true;
+    }
+    if (s == "nan") {
+      out = std::numeric_limits<double>::quiet_NaN();
+      return true;
+    }
+  }
+  return false;
+}
+
+template <class> // deferred: the parser is instantiated only where used
+json parse_json(std::string_view text, std::string_view source) {
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::exception& e) {
+    std::string message(source);
+    message.append(": not valid JSON: ").append(e.what());
+    throw format_error("corrupt", message);
+  }
+}
+
+} // namespace mlguard
+
+namespace mlguard::detail {
+
+template <class>
 std::string dump_json_checked(const json& value, int indent, std::string_view source) {
   try {
     return value.dump(indent, ' ', false, json::error_handler_t::strict);
@@ -198,31 +383,16 @@ std::string dump_json_checked(const json& value, int indent, std::string_view so
   }
 }
 
-} // namespace detail
+} // namespace mlguard::detail
 
-/// Serialises `value` as JSON text, `indent` spaces per level (-1: one line).
-/// JSON text is UTF-8, and what mlguard writes must read back as it was, so
-/// a string (or key) that is not UTF-8 is an error, not replaced: throws
-/// format_error (mlguard.format.invalid_utf8) naming the document (its
-/// "format") and the string's JSON pointer, e.g. `a "mlguard.profile"
-/// document: /features/city/...: "caf\xE9" is not UTF-8 ...`. Never lets
-/// nlohmann's type_error.316 escape.
-template <class = void>
-std::string dump_json(const json& value, int indent = -1) {
+namespace mlguard {
+
+template <class>
+std::string dump_json(const json& value, int indent) {
   return detail::dump_json_checked(value, indent, {});
 }
 
-/// The identity of a persisted document type: its "format" name, the newest
-/// "format_version" this mlguard reads (and the one it writes), and the name
-/// mlguard 0.1 wrote before every name began with "mlguard." (still read).
-struct document_format {
-  std::string_view name;
-  std::int64_t version = 1;
-  std::string_view legacy_name = {};
-};
-
-/// A new document: {"format": format.name, "format_version": format.version}.
-template <class = void>
+template <class>
 json new_document(const document_format& format) {
   json document = json::object();
   document["format"] = format.name;
@@ -230,14 +400,7 @@ json new_document(const document_format& format) {
   return document;
 }
 
-/// Checks the envelope every persisted mlguard document carries and returns
-/// its format_version: an object whose "format" is format.name (or its
-/// legacy name) and whose integer "format_version" is in [1, format.version].
-/// Throws format_error: mlguard.format.corrupt when the document is not an
-/// object or lacks the fields, mlguard.format.wrong_kind when it holds
-/// another kind of document, mlguard.format.newer_version when a newer
-/// mlguard wrote it.
-template <class = void>
+template <class>
 std::int64_t check_format(const json& document, const document_format& format,
                           std::string_view source) {
   const std::string where = std::string(source) + ": ";
@@ -269,269 +432,239 @@ std::int64_t check_format(const json& document, const document_format& format,
   return v;
 }
 
-/// Reads the fields of one JSON object for a loader. Every error is a
-/// format_error whose message names the source and the field's path, e.g.
-/// `[mlguard.format.corrupt] pipeline.json: stages[2].params.coef: expected a number`.
-/// The reader refers to the JSON value; keep that alive while reading.
-template <class = void> // deferred: see core/json.hpp
-class basic_json_reader {
-public:
-  /// Reads `object`, found at `path` inside `source` (a file name or a
-  /// description such as "profile"). Implicit, so a loader taking a reader
-  /// can be called with a JSON value. Throws format_error
-  /// (mlguard.format.corrupt) when it is not an object.
-  basic_json_reader(const json& object, std::string source = "json",
-                    std::string path = {}) // NOLINT
-      : object_(&object), source_(std::move(source)), path_(std::move(path)) {
-    if (!object.is_object()) {
-      fail("expected a JSON object");
-    }
+template <class V>
+basic_json_reader<V>::basic_json_reader(const json& object, std::string source,
+                                        std::string path) // NOLINT
+    : object_(&object), source_(std::move(source)), path_(std::move(path)) {
+  if (!object.is_object()) {
+    fail("expected a JSON object");
   }
+}
 
-  /// A reader refers to its JSON value, so it cannot be made from a temporary.
-  basic_json_reader(json&&, std::string = {}, std::string = {}) = delete;
-
-  /// Opens a document: checks its envelope against `format` (see
-  /// check_format) and that it has no fields beyond `known` (which need not
-  /// list "format" and "format_version").
-  static basic_json_reader document(const json& document, const document_format& format,
+template <class V>
+auto basic_json_reader<V>::document(const json& document, const document_format& format,
                                     std::string source,
-                                    std::initializer_list<std::string_view> known) {
-    const auto version = check_format(document, format, source);
-    basic_json_reader reader(document, std::move(source));
-    reader.version_ = version;
-    reader.allow_fields(known, {"format", "format_version"});
-    return reader;
-  }
+                                    std::initializer_list<std::string_view> known)
+    -> basic_json_reader {
+  const auto version = check_format(document, format, source);
+  basic_json_reader reader(document, std::move(source));
+  reader.version_ = version;
+  reader.allow_fields(known, {"format", "format_version"});
+  return reader;
+}
 
-  static basic_json_reader document(json&&, const document_format&, std::string,
-                                    std::initializer_list<std::string_view>) = delete;
-
-  /// The format_version of a document opened by document(); 0 otherwise.
-  std::int64_t version() const noexcept { return version_; }
-  /// The source this reader names in errors.
-  const std::string& source() const noexcept { return source_; }
-  /// The path of this object inside its source ("" at the root).
-  const std::string& path() const noexcept { return path_; }
-  /// The JSON object read.
-  const json& value() const noexcept { return *object_; }
-
-  /// Rejects fields other than `known`, so a typo in a hand-edited document
-  /// is reported rather than ignored. Throws format_error (mlguard.format.unknown_field).
-  void allow_fields(std::initializer_list<std::string_view> known,
-                    std::initializer_list<std::string_view> also = {}) const {
-    for (auto it = object_->begin(); it != object_->end(); ++it) {
-      bool found = false;
-      for (auto list : {known, also}) {
-        for (auto name : list) {
-          found = found || it.key() == name;
-        }
-      }
-      if (!found) {
-        throw format_error("unknown_field", where(it.key()) + ": unknown field");
+template <class V>
+auto basic_json_reader<V>::allow_fields(std::initializer_list<std::string_view> known,
+                                        std::initializer_list<std::string_view> also) const
+    -> void {
+  for (auto it = object_->begin(); it != object_->end(); ++it) {
+    bool found = false;
+    for (auto list : {known, also}) {
+      for (auto name : list) {
+        found = found || it.key() == name;
       }
     }
+    if (!found) {
+      throw format_error("unknown_field", where(it.key()) + ": unknown field");
+    }
   }
+}
 
-  /// True when the object has `field`.
-  bool has(std::string_view field) const { return object_->find(field) != object_->end(); }
-  /// True when the object has `field` and it is not null.
-  bool has_value(std::string_view field) const {
-    const auto it = object_->find(field);
-    return it != object_->end() && !it->is_null();
-  }
+template <class V>
+auto basic_json_reader<V>::has_value(std::string_view field) const -> bool {
+  const auto it = object_->find(field);
+  return it != object_->end() && !it->is_null();
+}
 
-  /// The raw value of `field`. Throws format_error (corrupt) when it is missing.
-  const json& at(std::string_view field) const {
-    const auto it = object_->find(field);
-    if (it == object_->end()) {
-      fail(field, "missing field");
-    }
-    return *it;
+template <class V>
+auto basic_json_reader<V>::at(std::string_view field) const -> const json& {
+  const auto it = object_->find(field);
+  if (it == object_->end()) {
+    fail(field, "missing field");
   }
+  return *it;
+}
 
-  /// A double, as json_number wrote it (null is NaN).
-  double number(std::string_view field) const {
-    double v = 0;
-    if (!read_json_number(at(field), v)) {
-      fail(field, "expected a number");
-    }
-    return v;
+template <class V>
+auto basic_json_reader<V>::number(std::string_view field) const -> double {
+  double v = 0;
+  if (!read_json_number(at(field), v)) {
+    fail(field, "expected a number");
   }
-  /// A finite double.
-  double finite(std::string_view field) const {
-    const double v = number(field);
-    if (!std::isfinite(v)) {
-      fail(field, "expected a finite number");
-    }
-    return v;
-  }
-  /// A double, or nullopt when the field is absent or null.
-  std::optional<double> optional_number(std::string_view field) const {
-    if (!has_value(field)) {
-      return std::nullopt;
-    }
-    return number(field);
-  }
-  /// A non-negative integer no larger than `max_value`.
-  std::uint64_t count(std::string_view field,
-                      std::uint64_t max_value = std::numeric_limits<std::uint64_t>::max()) const {
-    const json& j = at(field);
-    if (!j.is_number_unsigned() || j.get<std::uint64_t>() > max_value) {
-      fail(field, "expected an integer in [0, " + std::to_string(max_value) + "]");
-    }
-    return j.get<std::uint64_t>();
-  }
-  /// An integer in [lo, hi].
-  std::int64_t integer(std::string_view field, std::int64_t lo, std::int64_t hi) const {
-    const json& j = at(field);
-    const bool fits =
-        j.is_number_integer() &&
-        !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(hi));
-    if (!fits || j.get<std::int64_t>() < lo || j.get<std::int64_t>() > hi) {
-      fail(field,
-           "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    }
-    return j.get<std::int64_t>();
-  }
-  /// true or false.
-  bool flag(std::string_view field) const {
-    const json& j = at(field);
-    if (!j.is_boolean()) {
-      fail(field, "expected true or false");
-    }
-    return j.get<bool>();
-  }
-  /// A string.
-  const std::string& text(std::string_view field) const {
-    const json& j = at(field);
-    if (!j.is_string()) {
-      fail(field, "expected a string");
-    }
-    return j.get_ref<const std::string&>();
-  }
-  /// An array (of anything; see numbers, texts and objects for typed ones).
-  const json& array(std::string_view field) const {
-    const json& j = at(field);
-    if (!j.is_array()) {
-      fail(field, "expected an array");
-    }
-    return j;
-  }
-  /// An array of doubles as json_numbers wrote it.
-  std::vector<double> numbers(std::string_view field) const {
-    const json& a = array(field);
-    std::vector<double> out(a.size());
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (!read_json_number(a[i], out[i])) {
-        fail(element(field, i), "expected a number");
-      }
-    }
-    return out;
-  }
-  /// An array of non-negative integers.
-  std::vector<std::uint64_t> counts(std::string_view field) const {
-    const json& a = array(field);
-    std::vector<std::uint64_t> out(a.size());
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (!a[i].is_number_unsigned()) {
-        fail(element(field, i), "expected a non-negative integer");
-      }
-      out[i] = a[i].get<std::uint64_t>();
-    }
-    return out;
-  }
-  /// An array of strings.
-  std::vector<std::string> texts(std::string_view field) const {
-    const json& a = array(field);
-    std::vector<std::string> out(a.size());
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (!a[i].is_string()) {
-        fail(element(field, i), "expected a string");
-      }
-      out[i] = a[i].get<std::string>();
-    }
-    return out;
-  }
-  /// The object in `field`, as a reader whose path continues this one's.
-  basic_json_reader object(std::string_view field) const {
-    return basic_json_reader(at(field), source_, join(field));
-  }
-  /// The objects of the array in `field`, each with its path ("stages[2]").
-  std::vector<basic_json_reader> objects(std::string_view field) const {
-    const json& a = array(field);
-    std::vector<basic_json_reader> out;
-    out.reserve(a.size());
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      out.emplace_back(a[i], source_, join(element(field, i)));
-    }
-    return out;
-  }
+  return v;
+}
 
-  /// "source: path.field", for messages about `field`.
-  std::string where(std::string_view field) const {
-    std::string s = source_;
-    s.append(": ").append(join(field));
-    return s;
+template <class V>
+auto basic_json_reader<V>::finite(std::string_view field) const -> double {
+  const double v = number(field);
+  if (!std::isfinite(v)) {
+    fail(field, "expected a finite number");
   }
-  /// "source: path" (or "source" at the root), for messages about the object.
-  std::string where() const { return path_.empty() ? source_ : source_ + ": " + path_; }
+  return v;
+}
 
-  /// Throws format_error (mlguard.format.corrupt) "source: path.field: what".
-  [[noreturn]] void fail(std::string_view field, const std::string& what) const {
-    throw format_error("corrupt", where(field) + ": " + what);
+template <class V>
+auto basic_json_reader<V>::optional_number(std::string_view field) const -> std::optional<double> {
+  if (!has_value(field)) {
+    return std::nullopt;
   }
-  /// Throws format_error (mlguard.format.corrupt) "source: path: what".
-  [[noreturn]] void fail(const std::string& what) const {
-    throw format_error("corrupt", where() + ": " + what);
-  }
+  return number(field);
+}
 
-private:
-  static std::string element(std::string_view field, std::size_t i) {
-    std::string s(field);
-    s.append("[").append(std::to_string(i)).append("]");
-    return s;
+template <class V>
+auto basic_json_reader<V>::count(std::string_view field, std::uint64_t max_value) const
+    -> std::uint64_t {
+  const json& j = at(field);
+  if (!j.is_number_unsigned() || j.get<std::uint64_t>() > max_value) {
+    fail(field, "expected an integer in [0, " + std::to_string(max_value) + "]");
   }
-  std::string join(std::string_view field) const {
-    if (path_.empty()) {
-      return std::string(field);
+  return j.get<std::uint64_t>();
+}
+
+template <class V>
+auto basic_json_reader<V>::integer(std::string_view field, std::int64_t lo, std::int64_t hi) const
+    -> std::int64_t {
+  const json& j = at(field);
+  const bool fits =
+      j.is_number_integer() &&
+      !(j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(hi));
+  if (!fits || j.get<std::int64_t>() < lo || j.get<std::int64_t>() > hi) {
+    fail(field, "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return j.get<std::int64_t>();
+}
+
+template <class V>
+auto basic_json_reader<V>::flag(std::string_view field) const -> bool {
+  const json& j = at(field);
+  if (!j.is_boolean()) {
+    fail(field, "expected true or false");
+  }
+  return j.get<bool>();
+}
+
+template <class V>
+auto basic_json_reader<V>::text(std::string_view field) const -> const std::string& {
+  const json& j = at(field);
+  if (!j.is_string()) {
+    fail(field, "expected a string");
+  }
+  return j.get_ref<const std::string&>();
+}
+
+template <class V>
+auto basic_json_reader<V>::array(std::string_view field) const -> const json& {
+  const json& j = at(field);
+  if (!j.is_array()) {
+    fail(field, "expected an array");
+  }
+  return j;
+}
+
+template <class V>
+auto basic_json_reader<V>::numbers(std::string_view field) const -> std::vector<double> {
+  const json& a = array(field);
+  std::vector<double> out(a.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!read_json_number(a[i], out[i])) {
+      fail(element(field, i), "expected a number");
     }
-    std::string s = path_;
-    if (!field.empty() && field.front() != '[') {
-      s.push_back('.');
-    }
-    s.append(field);
-    return s;
   }
+  return out;
+}
 
-  const json* object_;
-  std::string source_;
-  std::string path_;
-  std::int64_t version_ = 0;
-};
+template <class V>
+auto basic_json_reader<V>::counts(std::string_view field) const -> std::vector<std::uint64_t> {
+  const json& a = array(field);
+  std::vector<std::uint64_t> out(a.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!a[i].is_number_unsigned()) {
+      fail(element(field, i), "expected a non-negative integer");
+    }
+    out[i] = a[i].get<std::uint64_t>();
+  }
+  return out;
+}
 
-/// The type to name (a class template only so that its bodies compile where used).
-using json_reader = basic_json_reader<>;
+template <class V>
+auto basic_json_reader<V>::texts(std::string_view field) const -> std::vector<std::string> {
+  const json& a = array(field);
+  std::vector<std::string> out(a.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!a[i].is_string()) {
+      fail(element(field, i), "expected a string");
+    }
+    out[i] = a[i].get<std::string>();
+  }
+  return out;
+}
 
-/// Writes `document` to `path` atomically (a temporary file beside it,
-/// fsync, rename, fsync of the directory): a reader sees the old file or the
-/// new one, never a torn one. Throws io_error (mlguard.io.write_failed), and
-/// format_error (mlguard.format.invalid_utf8, naming `path`) as dump_json;
-/// then nothing is written.
-template <class = void>
-void save_json(const std::string& path, const json& document, int indent = 1) {
+template <class V>
+auto basic_json_reader<V>::object(std::string_view field) const -> basic_json_reader {
+  return basic_json_reader(at(field), source_, join(field));
+}
+
+template <class V>
+auto basic_json_reader<V>::objects(std::string_view field) const -> std::vector<basic_json_reader> {
+  const json& a = array(field);
+  std::vector<basic_json_reader> out;
+  out.reserve(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    out.emplace_back(a[i], source_, join(element(field, i)));
+  }
+  return out;
+}
+
+template <class V>
+auto basic_json_reader<V>::where(std::string_view field) const -> std::string {
+  std::string s = source_;
+  s.append(": ").append(join(field));
+  return s;
+}
+
+template <class V>
+auto basic_json_reader<V>::fail(std::string_view field, const std::string& what) const -> void {
+  throw format_error("corrupt", where(field) + ": " + what);
+}
+
+template <class V>
+auto basic_json_reader<V>::fail(const std::string& what) const -> void {
+  throw format_error("corrupt", where() + ": " + what);
+}
+
+template <class V>
+auto basic_json_reader<V>::element(std::string_view field, std::size_t i) -> std::string {
+  std::string s(field);
+  s.append("[").append(std::to_string(i)).append("]");
+  return s;
+}
+
+template <class V>
+auto basic_json_reader<V>::join(std::string_view field) const -> std::string {
+  if (path_.empty()) {
+    return std::string(field);
+  }
+  std::string s = path_;
+  if (!field.empty() && field.front() != '[') {
+    s.push_back('.');
+  }
+  s.append(field);
+  return s;
+}
+
+template <class>
+void save_json(const std::string& path, const json& document, int indent) {
   std::string text = detail::dump_json_checked(document, indent, path);
   text.push_back('\n');
   detail::write_file_atomic(path, text);
 }
 
-/// Reads and parses the JSON file at `path`. Throws io_error
-/// (mlguard.io.open_failed, read_failed) and format_error (mlguard.format.corrupt).
-template <class = void>
+template <class>
 json load_json(const std::string& path) {
   return parse_json(detail::read_file(path), path);
 }
 
 } // namespace mlguard
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_CORE_JSON_HPP

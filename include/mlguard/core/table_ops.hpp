@@ -53,12 +53,7 @@ void fill_matrix_column(const column& c, const std::vector<std::int32_t>& map, E
 }
 
 template <class = void>
-void check_row(std::size_t row, std::size_t rows) {
-  if (row >= rows) {
-    throw argument_error("out_of_range", "row " + std::to_string(row) + " is past the table's " +
-                                             std::to_string(rows) + " rows");
-  }
-}
+void check_row(std::size_t row, std::size_t rows);
 
 } // namespace detail
 
@@ -129,6 +124,38 @@ Matrix to_matrix(const table& t, const std::vector<std::string>& names,
 /// Throws argument_error: mlguard.argument.unknown_column naming a column `t`
 /// lacks; mlguard.argument.duplicate_column when a name repeats.
 template <class = void>
+table select_columns(const table& t, const std::vector<std::string>& names);
+
+/// A table of the rows `rows` of `t`, in that order (a row may repeat), with
+/// every column and vocabulary of `t`. Throws argument_error
+/// (mlguard.argument.out_of_range) naming a row index >= t.rows().
+template <class = void>
+table take_rows(const table& t, span<const std::size_t> rows);
+
+/// The rows [begin, end) of `t`, every column and vocabulary kept. Throws
+/// argument_error (mlguard.argument.out_of_range) unless begin <= end <= t.rows().
+template <class = void>
+table slice_rows(const table& t, std::size_t begin, std::size_t end);
+
+} // namespace mlguard
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::detail {
+
+template <class>
+void check_row(std::size_t row, std::size_t rows) {
+  if (row >= rows) {
+    throw argument_error("out_of_range", "row " + std::to_string(row) + " is past the table's " +
+                                             std::to_string(rows) + " rows");
+  }
+}
+
+} // namespace mlguard::detail
+
+namespace mlguard {
+
+template <class>
 table select_columns(const table& t, const std::vector<std::string>& names) {
   table out;
   for (const auto& name : names) {
@@ -137,10 +164,7 @@ table select_columns(const table& t, const std::vector<std::string>& names) {
   return out;
 }
 
-/// A table of the rows `rows` of `t`, in that order (a row may repeat), with
-/// every column and vocabulary of `t`. Throws argument_error
-/// (mlguard.argument.out_of_range) naming a row index >= t.rows().
-template <class = void>
+template <class>
 table take_rows(const table& t, span<const std::size_t> rows) {
   for (const auto r : rows) {
     detail::check_row(r, t.rows());
@@ -166,9 +190,7 @@ table take_rows(const table& t, span<const std::size_t> rows) {
   return out;
 }
 
-/// The rows [begin, end) of `t`, every column and vocabulary kept. Throws
-/// argument_error (mlguard.argument.out_of_range) unless begin <= end <= t.rows().
-template <class = void>
+template <class>
 table slice_rows(const table& t, std::size_t begin, std::size_t end) {
   if (begin > end || end > t.rows()) {
     throw argument_error("out_of_range", "rows [" + std::to_string(begin) + ", " +
@@ -184,4 +206,5 @@ table slice_rows(const table& t, std::size_t begin, std::size_t end) {
 
 } // namespace mlguard
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_CORE_TABLE_OPS_HPP

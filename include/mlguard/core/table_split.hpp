@@ -35,11 +35,7 @@ namespace mlguard {
 
 namespace detail {
 template <class = void>
-std::string fraction_text(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
+std::string fraction_text(double x);
 } // namespace detail
 
 /// The row indices of a train/holdout split, each in shuffled order.
@@ -57,6 +53,48 @@ struct table_split {
 /// A uniform integer in [0, bound) from `rng`'s raw 64-bit outputs by rejection
 /// (see the top of this header); the same on every platform. bound must be > 0.
 template <class = void>
+std::uint64_t bounded_draw(std::mt19937_64& rng, std::uint64_t bound) noexcept;
+
+/// A permutation of 0..n-1 by the Fisher-Yates shuffle with bounded_draw over
+/// std::mt19937_64(seed); the same on every platform.
+template <class = void>
+std::vector<std::size_t> seeded_permutation(std::size_t n, std::uint64_t seed);
+
+/// Splits row indices 0..n-1: a seeded permutation (seeded_permutation), whose
+/// first ceil(holdout_fraction * n) entries are the holdout and the rest the
+/// train set, as sklearn's ShuffleSplit takes them. Sizes match
+/// sklearn.model_selection.train_test_split(test_size=holdout_fraction) (scikit-learn
+/// 1.2; tests/fixtures/reference/split_sizes.json); the rows chosen do not.
+/// Throws argument_error (mlguard.argument.invalid_option) when holdout_fraction is
+/// not in (0, 1) or the train set would be empty (sklearn raises there too).
+template <class = void>
+row_split train_holdout_rows(std::size_t n, double holdout_fraction, std::uint64_t seed);
+
+/// Splits the rows of `t` into train and holdout tables as train_holdout_rows
+/// does (rows in shuffled order, every column and vocabulary kept). Each row of
+/// `t` lands in exactly one of them. Reproducible: the same table, fraction and
+/// seed give the same split on every platform. Throws as train_holdout_rows.
+template <class = void>
+table_split train_holdout_split(const table& t, double holdout_fraction, std::uint64_t seed);
+
+} // namespace mlguard
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::detail {
+
+template <class>
+std::string fraction_text(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+} // namespace mlguard::detail
+
+namespace mlguard {
+
+template <class>
 std::uint64_t bounded_draw(std::mt19937_64& rng, std::uint64_t bound) noexcept {
   const std::uint64_t excess = (0 - bound) % bound; // 2^64 mod bound
   for (;;) {
@@ -67,9 +105,7 @@ std::uint64_t bounded_draw(std::mt19937_64& rng, std::uint64_t bound) noexcept {
   }
 }
 
-/// A permutation of 0..n-1 by the Fisher-Yates shuffle with bounded_draw over
-/// std::mt19937_64(seed); the same on every platform.
-template <class = void>
+template <class>
 std::vector<std::size_t> seeded_permutation(std::size_t n, std::uint64_t seed) {
   std::vector<std::size_t> p(n);
   std::iota(p.begin(), p.end(), std::size_t{0});
@@ -81,14 +117,7 @@ std::vector<std::size_t> seeded_permutation(std::size_t n, std::uint64_t seed) {
   return p;
 }
 
-/// Splits row indices 0..n-1: a seeded permutation (seeded_permutation), whose
-/// first ceil(holdout_fraction * n) entries are the holdout and the rest the
-/// train set, as sklearn's ShuffleSplit takes them. Sizes match
-/// sklearn.model_selection.train_test_split(test_size=holdout_fraction) (scikit-learn
-/// 1.2; tests/fixtures/reference/split_sizes.json); the rows chosen do not.
-/// Throws argument_error (mlguard.argument.invalid_option) when holdout_fraction is
-/// not in (0, 1) or the train set would be empty (sklearn raises there too).
-template <class = void>
+template <class>
 row_split train_holdout_rows(std::size_t n, double holdout_fraction, std::uint64_t seed) {
   if (!(holdout_fraction > 0.0 && holdout_fraction < 1.0)) {
     throw argument_error("invalid_option", "holdout fraction " +
@@ -109,11 +138,7 @@ row_split train_holdout_rows(std::size_t n, double holdout_fraction, std::uint64
   return out;
 }
 
-/// Splits the rows of `t` into train and holdout tables as train_holdout_rows
-/// does (rows in shuffled order, every column and vocabulary kept). Each row of
-/// `t` lands in exactly one of them. Reproducible: the same table, fraction and
-/// seed give the same split on every platform. Throws as train_holdout_rows.
-template <class = void>
+template <class>
 table_split train_holdout_split(const table& t, double holdout_fraction, std::uint64_t seed) {
   const auto rows = train_holdout_rows(t.rows(), holdout_fraction, seed);
   return {take_rows(t, rows.train), take_rows(t, rows.holdout)};
@@ -121,4 +146,5 @@ table_split train_holdout_split(const table& t, double holdout_fraction, std::ui
 
 } // namespace mlguard
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_CORE_TABLE_SPLIT_HPP

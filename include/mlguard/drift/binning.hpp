@@ -55,16 +55,7 @@ inline const char* to_string(binning_strategy b) noexcept {
 
 /// Parses "quantile" or "evidently". Throws drift_error (mlguard.drift.invalid_option).
 template <class = void>
-binning_strategy binning_from_string(std::string_view name) {
-  if (name == "quantile") {
-    return binning_strategy::quantile;
-  }
-  if (name == "evidently") {
-    return binning_strategy::evidently;
-  }
-  throw drift_error("invalid_option",
-                    "unknown binning '" + std::string(name) + "' (expected quantile or evidently)");
-}
+binning_strategy binning_from_string(std::string_view name);
 
 /// The default number of quantile bins.
 inline constexpr std::size_t default_bins = 10;
@@ -122,6 +113,145 @@ struct bin_table {
 /// 10⁻⁴. The vector is not renormalised. A vector without non-zero entries
 /// is left alone (Evidently would raise). Returns true when something changed.
 template <class = void>
+bool fill_zero_proportions(std::vector<double>& p) noexcept;
+
+/// The interior quantile edges of `reference`: numpy.quantile(finite
+/// reference, linspace(0, 1, bins+1))[1:-1] (linear method), sorted, with
+/// duplicates dropped. Bit-identical to numpy 1.24 (same arithmetic), except
+/// where numpy's interpolation overflows (neighbours of both signs near
+/// ±DBL_MAX, where numpy returns ±inf edges): there the edge is interpolated
+/// in halves and stays finite.
+/// ±inf in the reference are left out of the quantiles (numpy would return
+/// NaN edges); a reference without finite values has no interior edges.
+/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
+/// mlguard.drift.invalid_option when bins is 0.
+template <class = void>
+std::vector<double> quantile_edges(span<const double> reference, std::size_t bins = default_bins);
+
+/// numpy.histogram_bin_edges(concat(a, b), bins="sturges"): Sturges' rule,
+/// ceil(range / (range / (log2(n) + 1))) equal-width bins from min to max
+/// (±0.5 around a constant sample), edges from numpy.linspace. Bit-identical
+/// to numpy 1.24 where numpy's range is finite; a range past DBL_MAX
+/// (numpy: "cannot convert float NaN to integer") is computed in halves,
+/// so such values still get finite edges.
+/// Throws drift_error: mlguard.drift.empty_sample when both are empty,
+/// mlguard.drift.nan_input on NaN, mlguard.drift.non_finite on ±inf (numpy
+/// raises "autodetected range ... is not finite").
+template <class = void>
+std::vector<double> sturges_edges(span<const double> a, span<const double> b);
+
+/// Histogram counts of `x` over interval edges e_0 < … < e_k with
+/// numpy.histogram's rule: bin i holds e_i ≤ x < e_{i+1}, the last bin also
+/// x = e_k; values outside [e_0, e_k] are not counted. Matches
+/// numpy.histogram(x, edges)[0]. Throws drift_error (mlguard.drift.nan_input)
+/// on NaN and mlguard.drift.invalid_option when fewer than 2 edges are given.
+template <class = void>
+std::vector<std::uint64_t> histogram(span<const double> x, span<const double> edges);
+
+/// The quantile bins of a reference sample, computed once, against which
+/// current samples are counted fast.
+///
+/// Bins are [−inf, e_1), [e_1, e_2), …, [e_{k−1}, +inf] with the interior
+/// edges of quantile_edges(); ±inf fall in the outer bins. Immutable after
+/// construction, so one object may be shared between threads.
+template <class = void> // deferred: see core/json.hpp
+class basic_reference_bins {
+public:
+  /// Quantile bins of `reference` (see quantile_edges) and its proportions.
+  /// Throws as quantile_edges.
+  explicit basic_reference_bins(span<const double> reference, std::size_t bins = default_bins);
+
+  /// The number of bins (≤ the number asked for: duplicate quantiles merge).
+  std::size_t size() const noexcept { return interior_.size() + 1; }
+
+  /// The interior edges e_1 … e_{k−1}.
+  const std::vector<double>& interior_edges() const noexcept { return interior_; }
+
+  /// All k+1 edges, −inf first and +inf last.
+  std::vector<double> edges() const;
+
+  /// The reference's count per bin.
+  const std::vector<std::uint64_t>& reference_counts() const noexcept { return reference_counts_; }
+
+  /// The reference sample's size.
+  std::size_t reference_size() const noexcept { return reference_size_; }
+
+  /// The reference's proportion per bin (count / size, not zero-filled).
+  std::vector<double> reference_proportions() const;
+
+  /// The bin of x: the number of interior edges ≤ x.
+  std::size_t bin_of(double x) const noexcept;
+
+  /// Adds the counts of `current` per bin to `counts` (size() entries).
+  /// Allocation-free. Throws drift_error (mlguard.drift.nan_input) when the
+  /// sample holds NaN (after counting it in bin 0) and argument_error
+  /// (mlguard.argument.size_mismatch) when counts has the wrong size.
+  void count(span<const double> current, span<std::uint64_t> counts) const;
+
+  /// The counts of `current` per bin. Throws as count().
+  std::vector<std::uint64_t> counts(span<const double> current) const;
+
+  /// The proportions of `current` per bin (count / size, not zero-filled).
+  /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
+  std::vector<double> current_proportions(span<const double> current) const;
+
+  /// The bin table of reference vs current with raw (not zero-filled) proportions.
+  /// Throws as current_proportions.
+  bin_table table(span<const double> current) const;
+
+private:
+  static std::vector<double> proportions(const std::vector<std::uint64_t>& counts, std::size_t n);
+
+  std::vector<double> interior_;
+  std::vector<std::uint64_t> reference_counts_;
+  std::size_t reference_size_ = 0;
+};
+
+/// The type to name (a class template only so that its bodies compile where used).
+using reference_bins = basic_reference_bins<>;
+
+/// Evidently's get_binned_data(reference, current, "num", feel_zeroes=False):
+/// when the reference has more than 20 distinct values, intervals with
+/// sturges_edges(reference, current) and numpy.histogram counts; otherwise
+/// the distinct values of both samples (ascending) as categories. Proportions
+/// are count / sample size, not zero-filled.
+/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
+/// mlguard.drift.non_finite (±inf on the interval path, as numpy raises).
+template <class = void>
+bin_table evidently_bins(span<const double> reference, span<const double> current);
+
+/// Bins reference and current with `options` and returns the table with raw
+/// (not zero-filled) proportions: quantile → reference_bins(reference,
+/// bins).table(current); evidently → evidently_bins(reference, current).
+/// Throws as those.
+template <class = void>
+bin_table bin_samples(span<const double> reference, span<const double> current,
+                      const binning_options& options = {});
+
+/// JSON: {"kind", "edges" | "values" | "categories", "reference", "current",
+/// "zero_filled"}; infinite edges are written as the strings "-inf" and "inf".
+template <class = void> // deferred: see core/json.hpp
+void to_json(json& j, const bin_table& t);
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class>
+binning_strategy binning_from_string(std::string_view name) {
+  if (name == "quantile") {
+    return binning_strategy::quantile;
+  }
+  if (name == "evidently") {
+    return binning_strategy::evidently;
+  }
+  throw drift_error("invalid_option",
+                    "unknown binning '" + std::string(name) + "' (expected quantile or evidently)");
+}
+
+template <class>
 bool fill_zero_proportions(std::vector<double>& p) noexcept {
   double smallest = std::numeric_limits<double>::infinity();
   bool has_zero = false;
@@ -144,18 +274,8 @@ bool fill_zero_proportions(std::vector<double>& p) noexcept {
   return true;
 }
 
-/// The interior quantile edges of `reference`: numpy.quantile(finite
-/// reference, linspace(0, 1, bins+1))[1:-1] (linear method), sorted, with
-/// duplicates dropped. Bit-identical to numpy 1.24 (same arithmetic), except
-/// where numpy's interpolation overflows (neighbours of both signs near
-/// ±DBL_MAX, where numpy returns ±inf edges): there the edge is interpolated
-/// in halves and stays finite.
-/// ±inf in the reference are left out of the quantiles (numpy would return
-/// NaN edges); a reference without finite values has no interior edges.
-/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
-/// mlguard.drift.invalid_option when bins is 0.
-template <class = void>
-std::vector<double> quantile_edges(span<const double> reference, std::size_t bins = default_bins) {
+template <class>
+std::vector<double> quantile_edges(span<const double> reference, std::size_t bins) {
   detail::check_sample(reference, "reference");
   if (bins == 0) {
     throw drift_error("invalid_option", "the number of bins must be at least 1");
@@ -199,16 +319,7 @@ std::vector<double> quantile_edges(span<const double> reference, std::size_t bin
   return detail::distinct_sorted(std::move(edges));
 }
 
-/// numpy.histogram_bin_edges(concat(a, b), bins="sturges"): Sturges' rule,
-/// ceil(range / (range / (log2(n) + 1))) equal-width bins from min to max
-/// (±0.5 around a constant sample), edges from numpy.linspace. Bit-identical
-/// to numpy 1.24 where numpy's range is finite; a range past DBL_MAX
-/// (numpy: "cannot convert float NaN to integer") is computed in halves,
-/// so such values still get finite edges.
-/// Throws drift_error: mlguard.drift.empty_sample when both are empty,
-/// mlguard.drift.nan_input on NaN, mlguard.drift.non_finite on ±inf (numpy
-/// raises "autodetected range ... is not finite").
-template <class = void>
+template <class>
 std::vector<double> sturges_edges(span<const double> a, span<const double> b) {
   if (a.empty() && b.empty()) {
     throw drift_error("empty_sample", "Sturges edges of two empty samples");
@@ -251,12 +362,7 @@ std::vector<double> sturges_edges(span<const double> a, span<const double> b) {
   return edges;
 }
 
-/// Histogram counts of `x` over interval edges e_0 < … < e_k with
-/// numpy.histogram's rule: bin i holds e_i ≤ x < e_{i+1}, the last bin also
-/// x = e_k; values outside [e_0, e_k] are not counted. Matches
-/// numpy.histogram(x, edges)[0]. Throws drift_error (mlguard.drift.nan_input)
-/// on NaN and mlguard.drift.invalid_option when fewer than 2 edges are given.
-template <class = void>
+template <class>
 std::vector<std::uint64_t> histogram(span<const double> x, span<const double> edges) {
   if (edges.size() < 2) {
     throw drift_error("invalid_option", "a histogram needs at least two edges");
@@ -279,127 +385,89 @@ std::vector<std::uint64_t> histogram(span<const double> x, span<const double> ed
   return counts;
 }
 
-/// The quantile bins of a reference sample, computed once, against which
-/// current samples are counted fast.
-///
-/// Bins are [−inf, e_1), [e_1, e_2), …, [e_{k−1}, +inf] with the interior
-/// edges of quantile_edges(); ±inf fall in the outer bins. Immutable after
-/// construction, so one object may be shared between threads.
-template <class = void> // deferred: see core/json.hpp
-class basic_reference_bins {
-public:
-  /// Quantile bins of `reference` (see quantile_edges) and its proportions.
-  /// Throws as quantile_edges.
-  explicit basic_reference_bins(span<const double> reference, std::size_t bins = default_bins)
-      : interior_(quantile_edges(reference, bins)) {
-    reference_counts_.assign(interior_.size() + 1, 0);
-    detail::count_into_bins(interior_.data(), interior_.size(), reference.data(), reference.size(),
-                            reference_counts_.data());
-    reference_size_ = reference.size();
+template <class V>
+basic_reference_bins<V>::basic_reference_bins(span<const double> reference, std::size_t bins)
+    : interior_(quantile_edges(reference, bins)) {
+  reference_counts_.assign(interior_.size() + 1, 0);
+  detail::count_into_bins(interior_.data(), interior_.size(), reference.data(), reference.size(),
+                          reference_counts_.data());
+  reference_size_ = reference.size();
+}
+
+template <class V>
+auto basic_reference_bins<V>::edges() const -> std::vector<double> {
+  std::vector<double> out;
+  out.reserve(interior_.size() + 2);
+  out.push_back(-std::numeric_limits<double>::infinity());
+  out.insert(out.end(), interior_.begin(), interior_.end());
+  out.push_back(std::numeric_limits<double>::infinity());
+  return out;
+}
+
+template <class V>
+auto basic_reference_bins<V>::reference_proportions() const -> std::vector<double> {
+  return proportions(reference_counts_, reference_size_);
+}
+
+template <class V>
+auto basic_reference_bins<V>::bin_of(double x) const noexcept -> std::size_t {
+  return static_cast<std::size_t>(std::upper_bound(interior_.begin(), interior_.end(), x) -
+                                  interior_.begin());
+}
+
+template <class V>
+auto basic_reference_bins<V>::count(span<const double> current, span<std::uint64_t> counts) const
+    -> void {
+  if (counts.size() != size()) {
+    throw argument_error("size_mismatch", "counts has " + std::to_string(counts.size()) +
+                                              " entries for " + std::to_string(size()) + " bins");
   }
-
-  /// The number of bins (≤ the number asked for: duplicate quantiles merge).
-  std::size_t size() const noexcept { return interior_.size() + 1; }
-
-  /// The interior edges e_1 … e_{k−1}.
-  const std::vector<double>& interior_edges() const noexcept { return interior_; }
-
-  /// All k+1 edges, −inf first and +inf last.
-  std::vector<double> edges() const {
-    std::vector<double> out;
-    out.reserve(interior_.size() + 2);
-    out.push_back(-std::numeric_limits<double>::infinity());
-    out.insert(out.end(), interior_.begin(), interior_.end());
-    out.push_back(std::numeric_limits<double>::infinity());
-    return out;
+  const auto nans = detail::count_into_bins(interior_.data(), interior_.size(), current.data(),
+                                            current.size(), counts.data());
+  if (nans > 0) {
+    throw drift_error("nan_input", "the current sample holds NaN; drop missing values first");
   }
+}
 
-  /// The reference's count per bin.
-  const std::vector<std::uint64_t>& reference_counts() const noexcept { return reference_counts_; }
+template <class V>
+auto basic_reference_bins<V>::counts(span<const double> current) const
+    -> std::vector<std::uint64_t> {
+  std::vector<std::uint64_t> out(size(), 0);
+  count(current, out);
+  return out;
+}
 
-  /// The reference sample's size.
-  std::size_t reference_size() const noexcept { return reference_size_; }
-
-  /// The reference's proportion per bin (count / size, not zero-filled).
-  std::vector<double> reference_proportions() const {
-    return proportions(reference_counts_, reference_size_);
+template <class V>
+auto basic_reference_bins<V>::current_proportions(span<const double> current) const
+    -> std::vector<double> {
+  if (current.empty()) {
+    throw drift_error("empty_sample", "the current sample is empty");
   }
+  return proportions(counts(current), current.size());
+}
 
-  /// The bin of x: the number of interior edges ≤ x.
-  std::size_t bin_of(double x) const noexcept {
-    return static_cast<std::size_t>(std::upper_bound(interior_.begin(), interior_.end(), x) -
-                                    interior_.begin());
+template <class V>
+auto basic_reference_bins<V>::table(span<const double> current) const -> bin_table {
+  bin_table t;
+  t.kind = bin_kind::intervals;
+  t.edges = edges();
+  t.current = current_proportions(current);
+  t.reference = reference_proportions();
+  return t;
+}
+
+template <class V>
+auto basic_reference_bins<V>::proportions(const std::vector<std::uint64_t>& counts, std::size_t n)
+    -> std::vector<double> {
+  std::vector<double> p(counts.size());
+  const auto denominator = static_cast<double>(n);
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    p[i] = static_cast<double>(counts[i]) / denominator;
   }
+  return p;
+}
 
-  /// Adds the counts of `current` per bin to `counts` (size() entries).
-  /// Allocation-free. Throws drift_error (mlguard.drift.nan_input) when the
-  /// sample holds NaN (after counting it in bin 0) and argument_error
-  /// (mlguard.argument.size_mismatch) when counts has the wrong size.
-  void count(span<const double> current, span<std::uint64_t> counts) const {
-    if (counts.size() != size()) {
-      throw argument_error("size_mismatch", "counts has " + std::to_string(counts.size()) +
-                                                " entries for " + std::to_string(size()) + " bins");
-    }
-    const auto nans = detail::count_into_bins(interior_.data(), interior_.size(), current.data(),
-                                              current.size(), counts.data());
-    if (nans > 0) {
-      throw drift_error("nan_input", "the current sample holds NaN; drop missing values first");
-    }
-  }
-
-  /// The counts of `current` per bin. Throws as count().
-  std::vector<std::uint64_t> counts(span<const double> current) const {
-    std::vector<std::uint64_t> out(size(), 0);
-    count(current, out);
-    return out;
-  }
-
-  /// The proportions of `current` per bin (count / size, not zero-filled).
-  /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
-  std::vector<double> current_proportions(span<const double> current) const {
-    if (current.empty()) {
-      throw drift_error("empty_sample", "the current sample is empty");
-    }
-    return proportions(counts(current), current.size());
-  }
-
-  /// The bin table of reference vs current with raw (not zero-filled) proportions.
-  /// Throws as current_proportions.
-  bin_table table(span<const double> current) const {
-    bin_table t;
-    t.kind = bin_kind::intervals;
-    t.edges = edges();
-    t.current = current_proportions(current);
-    t.reference = reference_proportions();
-    return t;
-  }
-
-private:
-  static std::vector<double> proportions(const std::vector<std::uint64_t>& counts, std::size_t n) {
-    std::vector<double> p(counts.size());
-    const auto denominator = static_cast<double>(n);
-    for (std::size_t i = 0; i < counts.size(); ++i) {
-      p[i] = static_cast<double>(counts[i]) / denominator;
-    }
-    return p;
-  }
-
-  std::vector<double> interior_;
-  std::vector<std::uint64_t> reference_counts_;
-  std::size_t reference_size_ = 0;
-};
-
-/// The type to name (a class template only so that its bodies compile where used).
-using reference_bins = basic_reference_bins<>;
-
-/// Evidently's get_binned_data(reference, current, "num", feel_zeroes=False):
-/// when the reference has more than 20 distinct values, intervals with
-/// sturges_edges(reference, current) and numpy.histogram counts; otherwise
-/// the distinct values of both samples (ascending) as categories. Proportions
-/// are count / sample size, not zero-filled.
-/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
-/// mlguard.drift.non_finite (±inf on the interval path, as numpy raises).
-template <class = void>
+template <class>
 bin_table evidently_bins(span<const double> reference, span<const double> current) {
   detail::check_sample(reference, "reference");
   detail::check_sample(current, "current");
@@ -456,13 +524,9 @@ bin_table evidently_bins(span<const double> reference, span<const double> curren
   return t;
 }
 
-/// Bins reference and current with `options` and returns the table with raw
-/// (not zero-filled) proportions: quantile → reference_bins(reference,
-/// bins).table(current); evidently → evidently_bins(reference, current).
-/// Throws as those.
-template <class = void>
+template <class>
 bin_table bin_samples(span<const double> reference, span<const double> current,
-                      const binning_options& options = {}) {
+                      const binning_options& options) {
   if (options.strategy == binning_strategy::evidently) {
     return evidently_bins(reference, current);
   }
@@ -470,9 +534,7 @@ bin_table bin_samples(span<const double> reference, span<const double> current,
   return reference_bins(reference, options.bins).table(current);
 }
 
-/// JSON: {"kind", "edges" | "values" | "categories", "reference", "current",
-/// "zero_filled"}; infinite edges are written as the strings "-inf" and "inf".
-template <class = void> // deferred: see core/json.hpp
+template <class> // deferred: see core/json.hpp
 void to_json(json& j, const bin_table& t) {
   j = json::object();
   j["kind"] = to_string(t.kind);
@@ -499,4 +561,5 @@ void to_json(json& j, const bin_table& t) {
 
 } // namespace mlguard::drift
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_BINNING_HPP

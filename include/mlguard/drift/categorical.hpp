@@ -59,13 +59,7 @@ struct basic_category_counts {
   double current_size() const noexcept { return sum(current); }
 
 private:
-  static double sum(const std::vector<double>& v) noexcept {
-    double s = 0.0;
-    for (double x : v) {
-      s += x;
-    }
-    return s;
-  }
+  static double sum(const std::vector<double>& v) noexcept;
 };
 
 /// The type to name (a class template only so that its bodies compile where used).
@@ -74,6 +68,130 @@ using category_counts = basic_category_counts<>;
 namespace detail {
 
 template <class = void>
+void finish_counts(category_counts& c);
+
+template <class = void>
+std::vector<double> code_counts(span<const std::int32_t> codes, const vocabulary& vocab,
+                                const char* which);
+
+template <class = void>
+std::vector<double> proportions(const std::vector<double>& counts);
+
+template <class = void>
+bin_table category_table(const category_counts& c);
+
+template <class = void>
+void check_counts(const category_counts& c);
+
+} // namespace detail
+
+/// Counts two categorical samples given as codes into their vocabularies,
+/// matching categories by their strings across the two vocabularies.
+/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input
+/// (a missing_code: drop missing values first); argument_error
+/// (mlguard.argument.unknown_code) for any other code outside the vocabulary.
+template <class = void>
+category_counts count_categories(span<const std::int32_t> reference,
+                                 const vocabulary& reference_vocab,
+                                 span<const std::int32_t> current, const vocabulary& current_vocab);
+
+/// Counts two categorical samples given as strings; categories in order of
+/// first appearance, the reference's first.
+/// Throws drift_error (mlguard.drift.empty_sample).
+template <class = void>
+category_counts count_categories(span<const std::string> reference,
+                                 span<const std::string> current);
+
+/// Counts two numeric samples with each distinct value as a category
+/// (values ascending), as Evidently does for numeric features with few
+/// values (chisquare, z-test, and get_binned_data's ≤ 20 values path).
+/// ±inf are values like any other.
+/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
+template <class = void>
+category_counts count_values(span<const double> reference, span<const double> current);
+
+/// PSI over the categories (zero-filled proportions), as Evidently's psi
+/// does for categorical features. Throws drift_error (mlguard.drift.empty_sample).
+template <class = void>
+statistic_result psi(const category_counts& counts);
+
+/// Jensen–Shannon over the categories (raw proportions; Evidently's
+/// jensenshannon with natural log and distance output). Throws as psi.
+template <class = void>
+statistic_result jensen_shannon(const category_counts& counts,
+                                js_output output = js_output::distance,
+                                log_base base = log_base::natural);
+
+/// KL(reference‖current) over the categories (zero-filled proportions, as
+/// Evidently's kl_div). Throws as psi.
+template <class = void>
+statistic_result kl_divergence(const category_counts& counts);
+
+/// Hellinger distance over the categories (raw proportions; Evidently's
+/// hellinger for categorical features). Throws as psi.
+template <class = void>
+statistic_result hellinger(const category_counts& counts);
+
+/// Total variation distance over the categories (raw proportions). Throws as psi.
+template <class = void>
+statistic_result total_variation(const category_counts& counts);
+
+/// L-infinity distance over the categories (raw proportions; TFDV's
+/// categorical comparator). Throws as psi.
+template <class = void>
+statistic_result l_infinity(const category_counts& counts);
+
+/// Chi-square goodness of fit of the current counts against the reference
+/// counts scaled to the current size, as Evidently's chisquare stattest:
+/// f_exp = reference · n_cur / n_ref over the union of categories, then
+/// scipy.stats.chisquare(f_obs, f_exp): statistic Σ (f_obs − f_exp)²/f_exp,
+/// dof = k − 1, p = chi2_sf. A category the reference lacks makes the
+/// statistic +inf and p 0 (as scipy). With a single category, statistic 0 and
+/// p 1 (scipy: p NaN).
+/// Throws drift_error (mlguard.drift.empty_sample).
+template <class = void>
+statistic_result chi_square(const category_counts& counts);
+
+/// Chi-square test of independence on the 2 × k contingency table
+/// [reference counts; current counts], as scipy.stats.chi2_contingency
+/// (alibi-detect's categorical test): expected = row · column / total,
+/// Yates' continuity correction when dof = 1 and `yates` (scipy's default),
+/// statistic Σ (obs − exp)²/exp, dof = k − 1, p = chi2_sf. With a single
+/// category (dof 0): statistic 0, p 1, as scipy.
+/// Throws drift_error (mlguard.drift.empty_sample).
+template <class = void>
+statistic_result chi2_contingency(const category_counts& counts, bool yates = true);
+
+/// Two-proportion Z-test as Evidently's z stattest: each value becomes 0 when
+/// it is the first category in sorted order (string order; numeric order for
+/// count_values) and 1 otherwise; z = (p₁ − p₂)/√(P(1−P)(1/n₁ + 1/n₂)) with
+/// the pooled P; two-sided p = 2·(1 − Φ(|z|)) (computed as 2·sf(|z|), equal
+/// within 1e-16 and accurate in the tail). The statistic is z. When both
+/// samples hold the same single category: statistic 0, p 1 (as Evidently).
+/// Throws drift_error (mlguard.drift.empty_sample).
+template <class = void>
+statistic_result z_test(const category_counts& counts);
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class V>
+auto basic_category_counts<V>::sum(const std::vector<double>& v) noexcept -> double {
+  double s = 0.0;
+  for (double x : v) {
+    s += x;
+  }
+  return s;
+}
+
+} // namespace mlguard::drift
+
+namespace mlguard::drift::detail {
+
+template <class>
 void finish_counts(category_counts& c) {
   c.unseen_categories = 0;
   c.unseen_current = 0;
@@ -85,7 +203,7 @@ void finish_counts(category_counts& c) {
   }
 }
 
-template <class = void>
+template <class>
 std::vector<double> code_counts(span<const std::int32_t> codes, const vocabulary& vocab,
                                 const char* which) {
   if (codes.empty()) {
@@ -106,7 +224,7 @@ std::vector<double> code_counts(span<const std::int32_t> codes, const vocabulary
   return counts;
 }
 
-template <class = void>
+template <class>
 std::vector<double> proportions(const std::vector<double>& counts) {
   double n = 0.0;
   for (double x : counts) {
@@ -119,7 +237,7 @@ std::vector<double> proportions(const std::vector<double>& counts) {
   return p;
 }
 
-template <class = void>
+template <class>
 bin_table category_table(const category_counts& c) {
   if (c.size() == 0 || c.reference_size() == 0.0 || c.current_size() == 0.0) {
     throw drift_error("empty_sample", "category counts of an empty sample");
@@ -137,7 +255,7 @@ bin_table category_table(const category_counts& c) {
   return t;
 }
 
-template <class = void>
+template <class>
 void check_counts(const category_counts& c) {
   if (c.reference.size() != c.size() || c.current.size() != c.size()) {
     throw argument_error("size_mismatch", "category counts of inconsistent sizes");
@@ -153,14 +271,11 @@ void check_counts(const category_counts& c) {
   }
 }
 
-} // namespace detail
+} // namespace mlguard::drift::detail
 
-/// Counts two categorical samples given as codes into their vocabularies,
-/// matching categories by their strings across the two vocabularies.
-/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input
-/// (a missing_code: drop missing values first); argument_error
-/// (mlguard.argument.unknown_code) for any other code outside the vocabulary.
-template <class = void>
+namespace mlguard::drift {
+
+template <class>
 category_counts
 count_categories(span<const std::int32_t> reference, const vocabulary& reference_vocab,
                  span<const std::int32_t> current, const vocabulary& current_vocab) {
@@ -195,10 +310,7 @@ count_categories(span<const std::int32_t> reference, const vocabulary& reference
   return c;
 }
 
-/// Counts two categorical samples given as strings; categories in order of
-/// first appearance, the reference's first.
-/// Throws drift_error (mlguard.drift.empty_sample).
-template <class = void>
+template <class>
 category_counts count_categories(span<const std::string> reference,
                                  span<const std::string> current) {
   auto encode = [](span<const std::string> values, vocabulary& vocab) {
@@ -216,12 +328,7 @@ category_counts count_categories(span<const std::string> reference,
   return count_categories(ref, ref_vocab, cur, cur_vocab);
 }
 
-/// Counts two numeric samples with each distinct value as a category
-/// (values ascending), as Evidently does for numeric features with few
-/// values (chisquare, z-test, and get_binned_data's ≤ 20 values path).
-/// ±inf are values like any other.
-/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
-template <class = void>
+template <class>
 category_counts count_values(span<const double> reference, span<const double> current) {
   detail::check_sample(reference, "reference");
   detail::check_sample(current, "current");
@@ -249,64 +356,43 @@ category_counts count_values(span<const double> reference, span<const double> cu
   return c;
 }
 
-/// PSI over the categories (zero-filled proportions), as Evidently's psi
-/// does for categorical features. Throws drift_error (mlguard.drift.empty_sample).
-template <class = void>
+template <class>
 statistic_result psi(const category_counts& counts) {
   detail::check_counts(counts);
   return psi(detail::category_table(counts));
 }
 
-/// Jensen–Shannon over the categories (raw proportions; Evidently's
-/// jensenshannon with natural log and distance output). Throws as psi.
-template <class = void>
-statistic_result jensen_shannon(const category_counts& counts,
-                                js_output output = js_output::distance,
-                                log_base base = log_base::natural) {
+template <class>
+statistic_result jensen_shannon(const category_counts& counts, js_output output, log_base base) {
   detail::check_counts(counts);
   return jensen_shannon(detail::category_table(counts), output, base);
 }
 
-/// KL(reference‖current) over the categories (zero-filled proportions, as
-/// Evidently's kl_div). Throws as psi.
-template <class = void>
+template <class>
 statistic_result kl_divergence(const category_counts& counts) {
   detail::check_counts(counts);
   return kl_divergence(detail::category_table(counts));
 }
 
-/// Hellinger distance over the categories (raw proportions; Evidently's
-/// hellinger for categorical features). Throws as psi.
-template <class = void>
+template <class>
 statistic_result hellinger(const category_counts& counts) {
   detail::check_counts(counts);
   return hellinger(detail::category_table(counts));
 }
 
-/// Total variation distance over the categories (raw proportions). Throws as psi.
-template <class = void>
+template <class>
 statistic_result total_variation(const category_counts& counts) {
   detail::check_counts(counts);
   return total_variation(detail::category_table(counts));
 }
 
-/// L-infinity distance over the categories (raw proportions; TFDV's
-/// categorical comparator). Throws as psi.
-template <class = void>
+template <class>
 statistic_result l_infinity(const category_counts& counts) {
   detail::check_counts(counts);
   return l_infinity(detail::category_table(counts));
 }
 
-/// Chi-square goodness of fit of the current counts against the reference
-/// counts scaled to the current size, as Evidently's chisquare stattest:
-/// f_exp = reference · n_cur / n_ref over the union of categories, then
-/// scipy.stats.chisquare(f_obs, f_exp): statistic Σ (f_obs − f_exp)²/f_exp,
-/// dof = k − 1, p = chi2_sf. A category the reference lacks makes the
-/// statistic +inf and p 0 (as scipy). With a single category, statistic 0 and
-/// p 1 (scipy: p NaN).
-/// Throws drift_error (mlguard.drift.empty_sample).
-template <class = void>
+template <class>
 statistic_result chi_square(const category_counts& counts) {
   detail::check_counts(counts);
   const double k_norm = counts.current_size() / counts.reference_size();
@@ -329,15 +415,8 @@ statistic_result chi_square(const category_counts& counts) {
   return r;
 }
 
-/// Chi-square test of independence on the 2 × k contingency table
-/// [reference counts; current counts], as scipy.stats.chi2_contingency
-/// (alibi-detect's categorical test): expected = row · column / total,
-/// Yates' continuity correction when dof = 1 and `yates` (scipy's default),
-/// statistic Σ (obs − exp)²/exp, dof = k − 1, p = chi2_sf. With a single
-/// category (dof 0): statistic 0, p 1, as scipy.
-/// Throws drift_error (mlguard.drift.empty_sample).
-template <class = void>
-statistic_result chi2_contingency(const category_counts& counts, bool yates = true) {
+template <class>
+statistic_result chi2_contingency(const category_counts& counts, bool yates) {
   detail::check_counts(counts);
   const std::size_t k = counts.size();
   statistic_result r;
@@ -371,14 +450,7 @@ statistic_result chi2_contingency(const category_counts& counts, bool yates = tr
   return r;
 }
 
-/// Two-proportion Z-test as Evidently's z stattest: each value becomes 0 when
-/// it is the first category in sorted order (string order; numeric order for
-/// count_values) and 1 otherwise; z = (p₁ − p₂)/√(P(1−P)(1/n₁ + 1/n₂)) with
-/// the pooled P; two-sided p = 2·(1 − Φ(|z|)) (computed as 2·sf(|z|), equal
-/// within 1e-16 and accurate in the tail). The statistic is z. When both
-/// samples hold the same single category: statistic 0, p 1 (as Evidently).
-/// Throws drift_error (mlguard.drift.empty_sample).
-template <class = void>
+template <class>
 statistic_result z_test(const category_counts& counts) {
   detail::check_counts(counts);
   statistic_result r;
@@ -416,4 +488,5 @@ statistic_result z_test(const category_counts& counts) {
 
 } // namespace mlguard::drift
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_CATEGORICAL_HPP

@@ -48,22 +48,7 @@ public:
   /// window, and as drift_monitor's constructor.
   basic_concurrent_monitor(const std::vector<feature_reference>& references,
                            monitor_options options, std::size_t shards,
-                           drift_monitor::callback on_shard_window = {}) {
-    if (shards == 0) {
-      throw drift_error("invalid_option", "a concurrent monitor needs at least one shard");
-    }
-    if (options.window.kind != window_kind::tumbling_count) {
-      throw drift_error("invalid_option",
-                        "a concurrent monitor cuts windows on collect(); give it a "
-                        "tumbling count window (its size is each shard's capacity)");
-    }
-    for (std::size_t i = 0; i < shards; ++i) {
-      auto s = std::make_unique<shard_state>();
-      s->active = std::make_unique<drift_monitor>(references, options, on_shard_window);
-      s->spare = std::make_unique<drift_monitor>(references, options, on_shard_window);
-      shards_.push_back(std::move(s));
-    }
-  }
+                           drift_monitor::callback on_shard_window = {});
 
   /// The number of shards (writers).
   std::size_t shards() const noexcept { return shards_.size(); }
@@ -73,38 +58,12 @@ public:
   /// Adds a row from writer `shard`. Never throws on bad data (NaN, ±Inf);
   /// throws argument_error (mlguard.argument.out_of_range) for a shard
   /// number ≥ shards().
-  void observe(std::size_t shard, const double* row) {
-    if (shard >= shards_.size()) {
-      throw argument_error("out_of_range", "shard " + std::to_string(shard) + " of " +
-                                               std::to_string(shards_.size()));
-    }
-    auto& s = *shards_[shard];
-    const std::lock_guard<std::mutex> lock(s.mutex);
-    s.active->observe(row);
-  }
+  void observe(std::size_t shard, const double* row);
 
   /// Swaps out every shard's window, merges them and returns the drift
   /// report of the union (index = the number of earlier collects,
   /// first_row/last_row 0, rows = rows merged). Allocates.
-  window_report collect() {
-    const std::lock_guard<std::mutex> reader(collect_mutex_);
-    window_state merged;
-    for (std::size_t i = 0; i < shards_.size(); ++i) {
-      auto& s = *shards_[i];
-      {
-        const std::lock_guard<std::mutex> lock(s.mutex);
-        std::swap(s.active, s.spare);
-      }
-      // The retired window is the collector's alone now.
-      if (i == 0) {
-        merged = s.spare->snapshot();
-      } else {
-        merged.merge(s.spare->snapshot());
-      }
-      s.spare->reset_window();
-    }
-    return shards_.front()->spare->evaluate(merged, collects_++);
-  }
+  window_report collect();
 
 private:
   struct shard_state {
@@ -122,4 +81,63 @@ using concurrent_monitor = basic_concurrent_monitor<>;
 
 } // namespace mlguard::drift
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class V>
+basic_concurrent_monitor<V>::basic_concurrent_monitor(
+    const std::vector<feature_reference>& references, monitor_options options, std::size_t shards,
+    drift_monitor::callback on_shard_window) {
+  if (shards == 0) {
+    throw drift_error("invalid_option", "a concurrent monitor needs at least one shard");
+  }
+  if (options.window.kind != window_kind::tumbling_count) {
+    throw drift_error("invalid_option",
+                      "a concurrent monitor cuts windows on collect(); give it a "
+                      "tumbling count window (its size is each shard's capacity)");
+  }
+  for (std::size_t i = 0; i < shards; ++i) {
+    auto s = std::make_unique<shard_state>();
+    s->active = std::make_unique<drift_monitor>(references, options, on_shard_window);
+    s->spare = std::make_unique<drift_monitor>(references, options, on_shard_window);
+    shards_.push_back(std::move(s));
+  }
+}
+
+template <class V>
+auto basic_concurrent_monitor<V>::observe(std::size_t shard, const double* row) -> void {
+  if (shard >= shards_.size()) {
+    throw argument_error("out_of_range", "shard " + std::to_string(shard) + " of " +
+                                             std::to_string(shards_.size()));
+  }
+  auto& s = *shards_[shard];
+  const std::lock_guard<std::mutex> lock(s.mutex);
+  s.active->observe(row);
+}
+
+template <class V>
+auto basic_concurrent_monitor<V>::collect() -> window_report {
+  const std::lock_guard<std::mutex> reader(collect_mutex_);
+  window_state merged;
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    auto& s = *shards_[i];
+    {
+      const std::lock_guard<std::mutex> lock(s.mutex);
+      std::swap(s.active, s.spare);
+    }
+    // The retired window is the collector's alone now.
+    if (i == 0) {
+      merged = s.spare->snapshot();
+    } else {
+      merged.merge(s.spare->snapshot());
+    }
+    s.spare->reset_window();
+  }
+  return shards_.front()->spare->evaluate(merged, collects_++);
+}
+
+} // namespace mlguard::drift
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_CONCURRENT_MONITOR_HPP

@@ -43,6 +43,25 @@ inline const char* to_string(correction c) noexcept {
 /// Parses a correction name: "none", "bonferroni", "benjamini_hochberg" (or
 /// alibi-detect's "fdr"). Throws drift_error (mlguard.drift.invalid_option).
 template <class = void>
+correction correction_from_string(std::string_view name);
+
+/// Adjusts p-values for multiple testing; the result has the input's order.
+///
+/// Bonferroni gives min(1, p·m). Benjamini–Hochberg gives the step-up
+/// adjusted p-values min over j ≥ i of (m/j)·p₍j₎ (sorted ascending), capped
+/// at 1; rejecting adjusted p < α is the BH procedure at FDR α. Both match
+/// statsmodels.stats.multitest.multipletests (methods "bonferroni", "fdr_bh").
+/// Throws drift_error (mlguard.drift.bad_p_value) on a p-value outside [0, 1] or NaN.
+template <class = void>
+std::vector<double> adjust_p_values(span<const double> p_values, correction method);
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class>
 correction correction_from_string(std::string_view name) {
   if (name == "none") {
     return correction::none;
@@ -57,14 +76,7 @@ correction correction_from_string(std::string_view name) {
                                           "' (expected none, bonferroni or benjamini_hochberg)");
 }
 
-/// Adjusts p-values for multiple testing; the result has the input's order.
-///
-/// Bonferroni gives min(1, p·m). Benjamini–Hochberg gives the step-up
-/// adjusted p-values min over j ≥ i of (m/j)·p₍j₎ (sorted ascending), capped
-/// at 1; rejecting adjusted p < α is the BH procedure at FDR α. Both match
-/// statsmodels.stats.multitest.multipletests (methods "bonferroni", "fdr_bh").
-/// Throws drift_error (mlguard.drift.bad_p_value) on a p-value outside [0, 1] or NaN.
-template <class = void>
+template <class>
 std::vector<double> adjust_p_values(span<const double> p_values, correction method) {
   for (double p : p_values) {
     if (!(p >= 0.0 && p <= 1.0)) {
@@ -91,4 +103,5 @@ std::vector<double> adjust_p_values(span<const double> p_values, correction meth
 
 } // namespace mlguard::drift
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_CORRECTION_HPP

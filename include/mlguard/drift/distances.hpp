@@ -38,45 +38,15 @@ namespace detail {
 /// Checks two proportion (or count) vectors: same non-zero size, entries
 /// finite and ≥ 0, each with a positive sum.
 template <class = void>
-void check_proportions(span<const double> p, span<const double> q) {
-  check_same_size(p, q);
-  for (auto v : {p, q}) {
-    double total = 0.0;
-    for (double x : v) {
-      if (!(x >= 0.0) || std::isinf(x)) {
-        throw drift_error("bad_proportions",
-                          "proportions must be finite and non-negative, got " + std::to_string(x));
-      }
-      total += x;
-    }
-    if (!(total > 0.0)) {
-      throw drift_error("bad_proportions", "proportions sum to zero");
-    }
-  }
-}
+void check_proportions(span<const double> p, span<const double> q);
 
 /// scipy.special.rel_entr(x, y): x·ln(x/y) for x, y > 0; 0 for x = 0, y ≥ 0; else +inf.
 template <class = void>
-double rel_entr(double x, double y) noexcept {
-  if (x > 0.0 && y > 0.0) {
-    return x * std::log(x / y);
-  }
-  if (x == 0.0 && y >= 0.0) {
-    return 0.0;
-  }
-  return std::numeric_limits<double>::infinity();
-}
+double rel_entr(double x, double y) noexcept;
 
 /// p / np.sum(p).
 template <class = void>
-std::vector<double> normalised(span<const double> p) {
-  const double total = stats::detail::numpy_sum(p);
-  std::vector<double> out(p.begin(), p.end());
-  for (double& x : out) {
-    x = x / total;
-  }
-  return out;
-}
+std::vector<double> normalised(span<const double> p);
 
 template <typename F>
 statistic_result binned_statistic(bin_table bins, bool fill, F&& f) {
@@ -106,7 +76,145 @@ statistic_result binned_statistic(bin_table bins, bool fill, F&& f) {
 template <class = void>
 double jensen_shannon_value(span<const double> p, span<const double> q,
                             js_output output = js_output::distance,
-                            log_base base = log_base::natural) {
+                            log_base base = log_base::natural);
+
+/// Kullback–Leibler divergence KL(p‖q) = Σ p ln(p/q) in nats, after
+/// normalising both to sum 1: scipy.stats.entropy(p, q). +inf when q has a
+/// zero where p has not (fill zeros first, as the binned forms do).
+/// Throws as jensen_shannon_value.
+template <class = void>
+double kl_value(span<const double> p, span<const double> q);
+
+/// Hellinger distance √(1 − BC) with the Bhattacharyya coefficient
+/// BC = Σ √(p q) clipped to [0, 1], on proportions as given (Evidently's
+/// hellinger formula for categorical features; equals ‖√p − √q‖₂/√2 for
+/// vectors summing to 1). In [0, 1].
+/// Throws as jensen_shannon_value.
+template <class = void>
+double hellinger_value(span<const double> p, span<const double> q);
+
+/// Total variation distance ½ Σ |p − q| on proportions as given
+/// (numpy: 0.5 * np.sum(np.abs(p - q))). In [0, 1].
+/// Throws as jensen_shannon_value.
+template <class = void>
+double total_variation_value(span<const double> p, span<const double> q);
+
+/// L-infinity distance max |p − q| on proportions as given (TFDV's
+/// categorical drift comparator). In [0, 1].
+/// Throws as jensen_shannon_value.
+template <class = void>
+double l_infinity_value(span<const double> p, span<const double> q);
+
+/// Jensen–Shannon over a bin table of raw proportions (not zero-filled, as
+/// Evidently's jensenshannon). Throws as jensen_shannon_value.
+template <class = void>
+statistic_result jensen_shannon(bin_table bins, js_output output = js_output::distance,
+                                log_base base = log_base::natural);
+
+/// KL(reference‖current) over a bin table, after zero filling (Evidently's kl_div).
+template <class = void>
+statistic_result kl_divergence(bin_table bins);
+
+/// Hellinger distance over a bin table of raw proportions.
+template <class = void>
+statistic_result hellinger(bin_table bins);
+
+/// Total variation distance over a bin table of raw proportions.
+template <class = void>
+statistic_result total_variation(bin_table bins);
+
+/// L-infinity distance over a bin table of raw proportions.
+template <class = void>
+statistic_result l_infinity(bin_table bins);
+
+/// Jensen–Shannon of two numeric samples binned with `options` (raw
+/// proportions). With the evidently binning, natural log and distance output
+/// this is Evidently's "jensenshannon" stattest.
+/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
+/// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.invalid_option.
+template <class = void>
+statistic_result jensen_shannon(span<const double> reference, span<const double> current,
+                                const binning_options& options = {},
+                                js_output output = js_output::distance,
+                                log_base base = log_base::natural);
+
+/// KL(reference‖current) of two numeric samples binned with `options`, with
+/// zero-filled proportions (Evidently's kl_div with the evidently binning).
+/// Throws as jensen_shannon.
+template <class = void>
+statistic_result kl_divergence(span<const double> reference, span<const double> current,
+                               const binning_options& options = {});
+
+/// Hellinger distance of two numeric samples binned with `options` (raw proportions).
+/// Throws as jensen_shannon.
+template <class = void>
+statistic_result hellinger(span<const double> reference, span<const double> current,
+                           const binning_options& options = {});
+
+/// Total variation distance of two numeric samples binned with `options` (raw proportions).
+/// Throws as jensen_shannon.
+template <class = void>
+statistic_result total_variation(span<const double> reference, span<const double> current,
+                                 const binning_options& options = {});
+
+/// L-infinity distance of two numeric samples binned with `options` (raw proportions).
+/// Throws as jensen_shannon.
+template <class = void>
+statistic_result l_infinity(span<const double> reference, span<const double> current,
+                            const binning_options& options = {});
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class>
+void check_proportions(span<const double> p, span<const double> q) {
+  check_same_size(p, q);
+  for (auto v : {p, q}) {
+    double total = 0.0;
+    for (double x : v) {
+      if (!(x >= 0.0) || std::isinf(x)) {
+        throw drift_error("bad_proportions",
+                          "proportions must be finite and non-negative, got " + std::to_string(x));
+      }
+      total += x;
+    }
+    if (!(total > 0.0)) {
+      throw drift_error("bad_proportions", "proportions sum to zero");
+    }
+  }
+}
+
+template <class>
+double rel_entr(double x, double y) noexcept {
+  if (x > 0.0 && y > 0.0) {
+    return x * std::log(x / y);
+  }
+  if (x == 0.0 && y >= 0.0) {
+    return 0.0;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+template <class>
+std::vector<double> normalised(span<const double> p) {
+  const double total = stats::detail::numpy_sum(p);
+  std::vector<double> out(p.begin(), p.end());
+  for (double& x : out) {
+    x = x / total;
+  }
+  return out;
+}
+
+} // namespace mlguard::drift::detail
+
+namespace mlguard::drift {
+
+template <class>
+double jensen_shannon_value(span<const double> p, span<const double> q, js_output output,
+                            log_base base) {
   detail::check_proportions(p, q);
   const auto pn = detail::normalised(p);
   const auto qn = detail::normalised(q);
@@ -129,11 +237,7 @@ double jensen_shannon_value(span<const double> p, span<const double> q,
   return std::sqrt(divergence);
 }
 
-/// Kullback–Leibler divergence KL(p‖q) = Σ p ln(p/q) in nats, after
-/// normalising both to sum 1: scipy.stats.entropy(p, q). +inf when q has a
-/// zero where p has not (fill zeros first, as the binned forms do).
-/// Throws as jensen_shannon_value.
-template <class = void>
+template <class>
 double kl_value(span<const double> p, span<const double> q) {
   detail::check_proportions(p, q);
   const auto pn = detail::normalised(p);
@@ -145,12 +249,7 @@ double kl_value(span<const double> p, span<const double> q) {
   return stats::detail::numpy_sum(terms.data(), terms.size());
 }
 
-/// Hellinger distance √(1 − BC) with the Bhattacharyya coefficient
-/// BC = Σ √(p q) clipped to [0, 1], on proportions as given (Evidently's
-/// hellinger formula for categorical features; equals ‖√p − √q‖₂/√2 for
-/// vectors summing to 1). In [0, 1].
-/// Throws as jensen_shannon_value.
-template <class = void>
+template <class>
 double hellinger_value(span<const double> p, span<const double> q) {
   detail::check_proportions(p, q);
   double bc = 0.0;
@@ -161,10 +260,7 @@ double hellinger_value(span<const double> p, span<const double> q) {
   return std::sqrt(1.0 - bc);
 }
 
-/// Total variation distance ½ Σ |p − q| on proportions as given
-/// (numpy: 0.5 * np.sum(np.abs(p - q))). In [0, 1].
-/// Throws as jensen_shannon_value.
-template <class = void>
+template <class>
 double total_variation_value(span<const double> p, span<const double> q) {
   detail::check_proportions(p, q);
   std::vector<double> terms(p.size());
@@ -174,10 +270,7 @@ double total_variation_value(span<const double> p, span<const double> q) {
   return 0.5 * stats::detail::numpy_sum(terms.data(), terms.size());
 }
 
-/// L-infinity distance max |p − q| on proportions as given (TFDV's
-/// categorical drift comparator). In [0, 1].
-/// Throws as jensen_shannon_value.
-template <class = void>
+template <class>
 double l_infinity_value(span<const double> p, span<const double> q) {
   detail::check_proportions(p, q);
   double worst = 0.0;
@@ -187,87 +280,65 @@ double l_infinity_value(span<const double> p, span<const double> q) {
   return worst;
 }
 
-/// Jensen–Shannon over a bin table of raw proportions (not zero-filled, as
-/// Evidently's jensenshannon). Throws as jensen_shannon_value.
-template <class = void>
-statistic_result jensen_shannon(bin_table bins, js_output output = js_output::distance,
-                                log_base base = log_base::natural) {
+template <class>
+statistic_result jensen_shannon(bin_table bins, js_output output, log_base base) {
   return detail::binned_statistic(std::move(bins), false,
                                   [&](span<const double> p, span<const double> q) {
                                     return jensen_shannon_value(p, q, output, base);
                                   });
 }
 
-/// KL(reference‖current) over a bin table, after zero filling (Evidently's kl_div).
-template <class = void>
+template <class>
 statistic_result kl_divergence(bin_table bins) {
   return detail::binned_statistic(std::move(bins), true, kl_value<>);
 }
 
-/// Hellinger distance over a bin table of raw proportions.
-template <class = void>
+template <class>
 statistic_result hellinger(bin_table bins) {
   return detail::binned_statistic(std::move(bins), false, hellinger_value<>);
 }
 
-/// Total variation distance over a bin table of raw proportions.
-template <class = void>
+template <class>
 statistic_result total_variation(bin_table bins) {
   return detail::binned_statistic(std::move(bins), false, total_variation_value<>);
 }
 
-/// L-infinity distance over a bin table of raw proportions.
-template <class = void>
+template <class>
 statistic_result l_infinity(bin_table bins) {
   return detail::binned_statistic(std::move(bins), false, l_infinity_value<>);
 }
 
-/// Jensen–Shannon of two numeric samples binned with `options` (raw
-/// proportions). With the evidently binning, natural log and distance output
-/// this is Evidently's "jensenshannon" stattest.
-/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
-/// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.invalid_option.
-template <class = void>
+template <class>
 statistic_result jensen_shannon(span<const double> reference, span<const double> current,
-                                const binning_options& options = {},
-                                js_output output = js_output::distance,
-                                log_base base = log_base::natural) {
+                                const binning_options& options, js_output output, log_base base) {
   return jensen_shannon(bin_samples(reference, current, options), output, base);
 }
 
-/// KL(reference‖current) of two numeric samples binned with `options`, with
-/// zero-filled proportions (Evidently's kl_div with the evidently binning).
-/// Throws as jensen_shannon.
-template <class = void>
+template <class>
 statistic_result kl_divergence(span<const double> reference, span<const double> current,
-                               const binning_options& options = {}) {
+                               const binning_options& options) {
   return kl_divergence(bin_samples(reference, current, options));
 }
 
-/// Hellinger distance of two numeric samples binned with `options` (raw proportions).
-/// Throws as jensen_shannon.
-template <class = void>
+template <class>
 statistic_result hellinger(span<const double> reference, span<const double> current,
-                           const binning_options& options = {}) {
+                           const binning_options& options) {
   return hellinger(bin_samples(reference, current, options));
 }
 
-/// Total variation distance of two numeric samples binned with `options` (raw proportions).
-/// Throws as jensen_shannon.
-template <class = void>
+template <class>
 statistic_result total_variation(span<const double> reference, span<const double> current,
-                                 const binning_options& options = {}) {
+                                 const binning_options& options) {
   return total_variation(bin_samples(reference, current, options));
 }
 
-/// L-infinity distance of two numeric samples binned with `options` (raw proportions).
-/// Throws as jensen_shannon.
-template <class = void>
+template <class>
 statistic_result l_infinity(span<const double> reference, span<const double> current,
-                            const binning_options& options = {}) {
+                            const binning_options& options) {
   return l_infinity(bin_samples(reference, current, options));
 }
 
 } // namespace mlguard::drift
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_DISTANCES_HPP

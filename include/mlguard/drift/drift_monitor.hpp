@@ -125,91 +125,8 @@ public:
   /// on a categorical feature, the message names it — or ks against
   /// references built without their sample).
   basic_drift_monitor(std::vector<feature_reference> references, monitor_options options,
-                      callback on_window = {}, const clock_source& clock = system_clock::instance())
-      : refs_(std::move(references)), options_(std::move(options)),
-        on_window_(std::move(on_window)), clock_(&clock) {
-    if (refs_.empty()) {
-      throw drift_error("invalid_option", "a monitor needs at least one feature");
-    }
-    options_.window.validate();
-    if (!(options_.drift_share >= 0.0 && options_.drift_share <= 1.0)) {
-      throw drift_error("invalid_option", "drift_share must be in [0, 1]");
-    }
-    if (options_.threshold && !(*options_.threshold >= 0.0)) {
-      throw drift_error("invalid_option", "threshold must be a non-negative number");
-    }
-    for (const auto& entry : options_.per_feature) {
-      const bool known = std::any_of(refs_.begin(), refs_.end(), [&](const feature_reference& r) {
-        return r.name() == entry.first;
-      });
-      if (!known) {
-        throw drift_error("invalid_option", "per_feature names '" + entry.first +
-                                                "', which is not a monitored feature");
-      }
-      if (entry.second.threshold && !(*entry.second.threshold >= 0.0)) {
-        throw drift_error("invalid_option", "the threshold of feature '" + entry.first +
-                                                "' must be a non-negative number");
-      }
-    }
-    // Flat, preallocated state: the hot path touches contiguous arrays only.
-    // Each numeric feature's interior edges, padded with +inf to 2^k − 1
-    // entries for the branch-free binary search of count().
-    slots_.resize(refs_.size());
-    bool needs_values = options_.window.kind == window_kind::sliding_count;
-    std::size_t offset = 0;
-    std::size_t total = 0;
-    for (const auto& r : refs_) {
-      total += padded_size(r.interior_edges().size());
-    }
-    edges_.reserve(total);
-    for (std::size_t f = 0; f < refs_.size(); ++f) {
-      const auto& r = refs_[f];
-      slot& s = slots_[f];
-      const auto it = options_.per_feature.find(r.name());
-      const method asked = it == options_.per_feature.end() ? options_.stat : it->second.stat;
-      if (!monitor_supports(asked, r.kind())) {
-        throw drift_error("method_not_applicable",
-                          std::string(to_string(asked)) + " cannot run on " + to_string(r.kind()) +
-                              " feature '" + r.name() + "' in a streaming monitor (" +
-                              (r.is_categorical()
-                                   ? "use psi, jensen_shannon, kl_divergence, hellinger, "
-                                     "total_variation, l_infinity, chi_square, chi2_contingency, "
-                                     "z_test or auto)"
-                                   : "use psi, jensen_shannon, kl_divergence, hellinger, "
-                                     "total_variation, l_infinity, chi_square, ks_2samp or auto)"));
-      }
-      s.stat = monitor_method(asked, r);
-      if (s.stat == method::ks_2samp && r.sorted_sample().empty()) {
-        throw drift_error("method_not_applicable",
-                          "ks needs the reference sample of feature '" + r.name() + "'");
-      }
-      needs_values = needs_values || s.stat == method::ks_2samp;
-      const auto threshold =
-          it == options_.per_feature.end() ? options_.threshold : it->second.threshold;
-      s.threshold = threshold.value_or(default_threshold(s.stat));
-      s.offset = offset;
-      offset += r.bins();
-      if (r.is_categorical()) {
-        s.categorical = true;
-        s.categories = static_cast<std::uint32_t>(r.vocabulary().size());
-        continue;
-      }
-      const auto& e = r.interior_edges();
-      const std::size_t padded = padded_size(e.size());
-      s.edges = edges_.size();
-      s.half = (padded + 1) / 2;
-      edges_.insert(edges_.end(), e.begin(), e.end());
-      edges_.insert(edges_.end(), padded - e.size(), std::numeric_limits<double>::infinity());
-    }
-    keep_values_ = needs_values;
-    counts_.assign(offset, 0);
-    missing_.assign(refs_.size(), 0);
-    non_finite_.assign(refs_.size(), 0);
-    if (keep_values_) {
-      values_.assign(options_.window.size * refs_.size(), 0.0);
-      sorted_.assign(options_.window.size, 0.0);
-    }
-  }
+                      callback on_window = {},
+                      const clock_source& clock = system_clock::instance());
 
   /// A monitor whose references are the columns of a training table:
   /// numeric columns by feature_reference::from_sample, categorical ones by
@@ -220,30 +137,7 @@ public:
   /// does not name it. Throws as the constructor.
   static basic_drift_monitor from_table(const table& reference, monitor_options options,
                                         callback on_window = {},
-                                        const clock_source& clock = system_clock::instance()) {
-    std::vector<feature_reference> refs;
-    std::vector<std::string> skipped;
-    for (const auto& c : reference) {
-      const method m = asked_method(options, c.name());
-      if (c.is_numeric()) {
-        const bool any = std::any_of(c.values().begin(), c.values().end(),
-                                     [](double v) { return std::isfinite(v); });
-        if (any) {
-          refs.push_back(
-              feature_reference::from_sample(c.name(), c.values(), options.bins, keeps_sample(m)));
-        } else {
-          skipped.push_back(c.name());
-        }
-      } else if (c.missing_count() < c.size() && watches_categories(options, c.name())) {
-        refs.push_back(feature_reference::from_codes(c.name(), c.vocab(), c.codes()));
-      } else {
-        skipped.push_back(c.name());
-      }
-    }
-    basic_drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
-    m.unmonitored_ = std::move(skipped);
-    return m;
-  }
+                                        const clock_source& clock = system_clock::instance());
 
   /// A monitor whose references are the columns of a matrix (rows = training
   /// observations), named by `names`: any Eigen matrix or expression, either
@@ -326,20 +220,11 @@ public:
   /// a categorical feature's code as a double, see the class comment).
   /// Time windows read the clock. Closes a window when the row completes it
   /// (the callback runs then). Never allocates or throws unless a window closes.
-  void observe(const double* row) {
-    if (options_.window.kind == window_kind::tumbling_time) {
-      observe_at(row, clock_->now());
-      return;
-    }
-    add(row);
-  }
+  void observe(const double* row);
 
   /// observe() on a span. Throws argument_error (mlguard.argument.size_mismatch)
   /// when its size is not features().
-  void observe(span<const double> row) {
-    check_width(row.size());
-    observe(row.data());
-  }
+  void observe(span<const double> row);
 
   /// observe() on an Eigen vector or matrix row expression (any storage
   /// order or stride), read coefficient by coefficient into a stack buffer
@@ -364,93 +249,32 @@ public:
   /// current window's end closes it first; windows are aligned to the
   /// first row's time; empty time spans yield no window). For count
   /// windows `t` is ignored.
-  void observe_at(const double* row, timestamp t) {
-    if (options_.window.kind == window_kind::tumbling_time) {
-      advance_time(t);
-    }
-    add(row);
-  }
+  void observe_at(const double* row, timestamp t);
 
   /// Time windows: closes the current window when `clock` says its time is
   /// up, without a new row (call it from a timer). Returns true if a window closed.
-  bool poll() {
-    if (options_.window.kind != window_kind::tumbling_time || !start_) {
-      return false;
-    }
-    const auto before = windows_;
-    advance_time(clock_->now());
-    return windows_ != before;
-  }
+  bool poll();
 
   /// Closes the current window now, if it holds rows (count windows: a
   /// partial window; sliding: the last min(rows, size) rows). Returns true if
   /// a window was reported.
-  bool flush() {
-    if (in_window_ == 0) {
-      return false;
-    }
-    close();
-    return true;
-  }
+  bool flush();
 
   /// Discards the current window (its rows are not reported) and starts
   /// an empty one. Allocation-free.
-  void reset_window() noexcept {
-    std::fill(counts_.begin(), counts_.end(), 0);
-    std::fill(missing_.begin(), missing_.end(), 0);
-    std::fill(non_finite_.begin(), non_finite_.end(), 0);
-    in_window_ = 0;
-    head_ = 0;
-    since_close_ = 0;
-  }
+  void reset_window() noexcept;
 
   // ---- states, merging -----------------------------------------------------
 
   /// The current window's mergeable state (values included when the method
   /// needs them). Allocates.
-  window_state snapshot() const {
-    window_state s;
-    s.rows = in_window_;
-    s.features.resize(refs_.size());
-    for (std::size_t f = 0; f < refs_.size(); ++f) {
-      auto& fs = s.features[f];
-      fs.counts.assign(counts_.begin() + static_cast<std::ptrdiff_t>(slots_[f].offset),
-                       counts_.begin() +
-                           static_cast<std::ptrdiff_t>(slots_[f].offset + refs_[f].bins()));
-      fs.missing = missing_[f];
-      fs.non_finite = non_finite_[f];
-      if (keep_values_ && needs_values(f)) {
-        for (std::size_t i = 0; i < in_window_; ++i) {
-          const double v = values_[i * refs_.size() + f];
-          if (std::isfinite(v)) {
-            fs.values.push_back(v);
-          }
-        }
-      }
-    }
-    return s;
-  }
+  window_state snapshot() const;
 
   /// The drift report of a state (e.g. the merge of several replicas'
   /// snapshots of monitors with the same references and options), with
   /// index `index` and first/last row 0. Throws argument_error
   /// (mlguard.argument.size_mismatch) for a state of another shape.
-  window_report evaluate(const window_state& state, std::uint64_t index = 0) const {
-    check_state(state);
-    window_report w;
-    w.index = index;
-    w.rows = state.rows;
-    std::vector<double> values;
-    for (std::size_t f = 0; f < refs_.size(); ++f) {
-      const auto& fs = state.features[f];
-      values.assign(fs.values.begin(), fs.values.end());
-      w.drift.columns.push_back(detail::evaluate_feature(
-          refs_[f], slots_[f].stat, slots_[f].threshold, fs.counts.data(), fs.missing,
-          fs.non_finite, values.data(), values.size(), ks_scratch_, options_.ks));
-    }
-    detail::tally(w.drift, options_.drift_share);
-    return w;
-  }
+  window_report evaluate(const window_state& state, std::uint64_t index = 0) const;
 
   // ---- accessors -----------------------------------------------------------
 
@@ -479,17 +303,7 @@ public:
 
   /// The bytes this monitor holds (references, window state, buffers; see
   /// the formula in the class comment). Constant while streaming.
-  std::size_t memory_bytes() const noexcept {
-    std::size_t bytes = sizeof(*this);
-    for (const auto& r : refs_) {
-      bytes += r.memory_bytes();
-    }
-    bytes += slots_.capacity() * sizeof(slot) + edges_.capacity() * sizeof(double) +
-             counts_.capacity() * sizeof(std::uint64_t) +
-             (missing_.capacity() + non_finite_.capacity()) * sizeof(std::uint64_t) +
-             (values_.capacity() + sorted_.capacity() + ks_scratch_.capacity()) * sizeof(double);
-    return bytes;
-  }
+  std::size_t memory_bytes() const noexcept;
 
 private:
   struct slot {
@@ -503,164 +317,31 @@ private:
   };
 
   // The smallest 2^k − 1 ≥ n.
-  static std::size_t padded_size(std::size_t n) noexcept {
-    std::size_t padded = 0;
-    while (padded < n) {
-      padded = 2 * padded + 1;
-    }
-    return padded;
-  }
+  static std::size_t padded_size(std::size_t n) noexcept;
 
-  static bool keeps_sample(method m) noexcept {
-    return m == method::ks_2samp || m == method::automatic;
-  }
+  static bool keeps_sample(method m) noexcept;
 
   // The method asked for feature `name`: its per_feature entry's, or stat.
-  static method asked_method(const monitor_options& o, const std::string& name) {
-    const auto it = o.per_feature.find(name);
-    return it == o.per_feature.end() ? o.stat : it->second.stat;
-  }
+  static method asked_method(const monitor_options& o, const std::string& name);
 
   // Whether a factory monitors categorical column `name`: always when
   // per_feature names it (the constructor then checks its method).
-  static bool watches_categories(const monitor_options& o, const std::string& name) {
-    return o.per_feature.count(name) != 0 || monitor_supports(o.stat, column_kind::categorical);
-  }
+  static bool watches_categories(const monitor_options& o, const std::string& name);
 
   bool needs_values(std::size_t f) const noexcept { return slots_[f].stat == method::ks_2samp; }
 
-  void check_width(std::size_t n) const {
-    if (n != refs_.size()) {
-      throw argument_error("size_mismatch", "a row of " + std::to_string(n) + " values for " +
-                                                std::to_string(refs_.size()) + " features");
-    }
-  }
+  void check_width(std::size_t n) const;
 
-  void check_state(const window_state& s) const {
-    if (s.features.size() != refs_.size()) {
-      throw argument_error("size_mismatch",
-                           "a window state of " + std::to_string(s.features.size()) +
-                               " features for a monitor of " + std::to_string(refs_.size()));
-    }
-    for (std::size_t f = 0; f < refs_.size(); ++f) {
-      if (s.features[f].counts.size() != refs_[f].bins()) {
-        throw argument_error("size_mismatch", "a window state whose bins differ for feature '" +
-                                                  refs_[f].name() + "'");
-      }
-    }
-  }
+  void check_state(const window_state& s) const;
 
   // Counts x into feature f's window (+1) or out of it (−1 as unsigned wrap).
-  void count(std::size_t f, double x, std::uint64_t delta) noexcept {
-    const slot& s = slots_[f];
-    if (s.categorical) {
-      // A code: missing, or its bin by direct indexing; selects, no branches.
-      const std::uint64_t missing =
-          (std::isnan(x) || x == static_cast<double>(missing_code)) ? 1 : 0;
-      missing_[f] += delta * missing;
-      counts_[s.offset + feature_reference::category_bin(x, s.categories)] += delta * (1 - missing);
-      return;
-    }
-    if (std::isnan(x)) {
-      missing_[f] += delta;
-    } else if (std::isinf(x)) {
-      non_finite_[f] += delta;
-    } else {
-      // The number of edges ≤ x (std::upper_bound), without branches:
-      // log2(padded + 1) dependent compares over a 2^k − 1 array.
-      const double* e = edges_.data() + s.edges;
-      std::size_t pos = 0;
-      for (std::size_t step = s.half; step > 0; step >>= 1) {
-        pos += e[pos + step - 1] <= x ? step : 0;
-      }
-      counts_[s.offset + pos] += delta;
-    }
-  }
+  void count(std::size_t f, double x, std::uint64_t delta) noexcept;
 
-  void add(const double* row) {
-    const std::size_t width = refs_.size();
-    const auto& w = options_.window;
-    if (w.kind == window_kind::sliding_count) {
-      double* dst = values_.data() + head_ * width;
-      if (in_window_ == w.size) {
-        for (std::size_t f = 0; f < width; ++f) {
-          count(f, dst[f], ~std::uint64_t{0}); // evict the oldest row
-        }
-      } else {
-        ++in_window_;
-      }
-      for (std::size_t f = 0; f < width; ++f) {
-        dst[f] = row[f];
-        count(f, row[f], 1);
-      }
-      head_ = head_ + 1 == w.size ? 0 : head_ + 1;
-      ++rows_;
-      ++since_close_;
-      if (in_window_ == w.size && since_close_ >= w.step) {
-        close();
-      }
-      return;
-    }
-    if (keep_values_) {
-      double* dst = values_.data() + in_window_ * width;
-      for (std::size_t f = 0; f < width; ++f) {
-        dst[f] = row[f];
-      }
-    }
-    for (std::size_t f = 0; f < width; ++f) {
-      count(f, row[f], 1);
-    }
-    ++in_window_;
-    ++rows_;
-    if (in_window_ == w.size) {
-      close();
-    }
-  }
+  void add(const double* row);
 
-  void advance_time(timestamp t) {
-    detail::advance_time_window(start_, t, options_.window.duration, [this] {
-      if (in_window_ > 0) {
-        close();
-      }
-    });
-  }
+  void advance_time(timestamp t);
 
-  void close() {
-    const std::size_t width = refs_.size();
-    const bool sliding = options_.window.kind == window_kind::sliding_count;
-    window_report w;
-    w.index = windows_;
-    w.rows = in_window_;
-    w.first_row = rows_ - in_window_ + 1;
-    w.last_row = rows_;
-    if (options_.window.kind == window_kind::tumbling_time) {
-      w.start = start_;
-    }
-    w.drift.columns.reserve(width);
-    for (std::size_t f = 0; f < width; ++f) {
-      std::size_t n = 0;
-      if (keep_values_ && needs_values(f)) {
-        for (std::size_t i = 0; i < in_window_; ++i) {
-          const double v = values_[i * width + f];
-          if (std::isfinite(v)) {
-            sorted_[n++] = v;
-          }
-        }
-      }
-      w.drift.columns.push_back(detail::evaluate_feature(
-          refs_[f], slots_[f].stat, slots_[f].threshold, counts_.data() + slots_[f].offset,
-          missing_[f], non_finite_[f], sorted_.data(), n, ks_scratch_, options_.ks));
-    }
-    detail::tally(w.drift, options_.drift_share);
-    ++windows_;
-    since_close_ = 0;
-    if (!sliding) {
-      reset_window();
-    }
-    if (on_window_) {
-      on_window_(w);
-    }
-  }
+  void close();
 
   std::vector<feature_reference> refs_;
   monitor_options options_;
@@ -689,4 +370,400 @@ using drift_monitor = basic_drift_monitor<>;
 
 } // namespace mlguard::drift
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class V>
+basic_drift_monitor<V>::basic_drift_monitor(std::vector<feature_reference> references,
+                                            monitor_options options, callback on_window,
+                                            const clock_source& clock)
+    : refs_(std::move(references)), options_(std::move(options)), on_window_(std::move(on_window)),
+      clock_(&clock) {
+  if (refs_.empty()) {
+    throw drift_error("invalid_option", "a monitor needs at least one feature");
+  }
+  options_.window.validate();
+  if (!(options_.drift_share >= 0.0 && options_.drift_share <= 1.0)) {
+    throw drift_error("invalid_option", "drift_share must be in [0, 1]");
+  }
+  if (options_.threshold && !(*options_.threshold >= 0.0)) {
+    throw drift_error("invalid_option", "threshold must be a non-negative number");
+  }
+  for (const auto& entry : options_.per_feature) {
+    const bool known = std::any_of(refs_.begin(), refs_.end(), [&](const feature_reference& r) {
+      return r.name() == entry.first;
+    });
+    if (!known) {
+      throw drift_error("invalid_option", "per_feature names '" + entry.first +
+                                              "', which is not a monitored feature");
+    }
+    if (entry.second.threshold && !(*entry.second.threshold >= 0.0)) {
+      throw drift_error("invalid_option", "the threshold of feature '" + entry.first +
+                                              "' must be a non-negative number");
+    }
+  }
+  // Flat, preallocated state: the hot path touches contiguous arrays only.
+  // Each numeric feature's interior edges, padded with +inf to 2^k − 1
+  // entries for the branch-free binary search of count().
+  slots_.resize(refs_.size());
+  bool needs_values = options_.window.kind == window_kind::sliding_count;
+  std::size_t offset = 0;
+  std::size_t total = 0;
+  for (const auto& r : refs_) {
+    total += padded_size(r.interior_edges().size());
+  }
+  edges_.reserve(total);
+  for (std::size_t f = 0; f < refs_.size(); ++f) {
+    const auto& r = refs_[f];
+    slot& s = slots_[f];
+    const auto it = options_.per_feature.find(r.name());
+    const method asked = it == options_.per_feature.end() ? options_.stat : it->second.stat;
+    if (!monitor_supports(asked, r.kind())) {
+      throw drift_error("method_not_applicable",
+                        std::string(to_string(asked)) + " cannot run on " + to_string(r.kind()) +
+                            " feature '" + r.name() + "' in a streaming monitor (" +
+                            (r.is_categorical()
+                                 ? "use psi, jensen_shannon, kl_divergence, hellinger, "
+                                   "total_variation, l_infinity, chi_square, chi2_contingency, "
+                                   "z_test or auto)"
+                                 : "use psi, jensen_shannon, kl_divergence, hellinger, "
+                                   "total_variation, l_infinity, chi_square, ks_2samp or auto)"));
+    }
+    s.stat = monitor_method(asked, r);
+    if (s.stat == method::ks_2samp && r.sorted_sample().empty()) {
+      throw drift_error("method_not_applicable",
+                        "ks needs the reference sample of feature '" + r.name() + "'");
+    }
+    needs_values = needs_values || s.stat == method::ks_2samp;
+    const auto threshold =
+        it == options_.per_feature.end() ? options_.threshold : it->second.threshold;
+    s.threshold = threshold.value_or(default_threshold(s.stat));
+    s.offset = offset;
+    offset += r.bins();
+    if (r.is_categorical()) {
+      s.categorical = true;
+      s.categories = static_cast<std::uint32_t>(r.vocabulary().size());
+      continue;
+    }
+    const auto& e = r.interior_edges();
+    const std::size_t padded = padded_size(e.size());
+    s.edges = edges_.size();
+    s.half = (padded + 1) / 2;
+    edges_.insert(edges_.end(), e.begin(), e.end());
+    edges_.insert(edges_.end(), padded - e.size(), std::numeric_limits<double>::infinity());
+  }
+  keep_values_ = needs_values;
+  counts_.assign(offset, 0);
+  missing_.assign(refs_.size(), 0);
+  non_finite_.assign(refs_.size(), 0);
+  if (keep_values_) {
+    values_.assign(options_.window.size * refs_.size(), 0.0);
+    sorted_.assign(options_.window.size, 0.0);
+  }
+}
+
+template <class V>
+auto basic_drift_monitor<V>::from_table(const table& reference, monitor_options options,
+                                        callback on_window, const clock_source& clock)
+    -> basic_drift_monitor {
+  std::vector<feature_reference> refs;
+  std::vector<std::string> skipped;
+  for (const auto& c : reference) {
+    const method m = asked_method(options, c.name());
+    if (c.is_numeric()) {
+      const bool any = std::any_of(c.values().begin(), c.values().end(),
+                                   [](double v) { return std::isfinite(v); });
+      if (any) {
+        refs.push_back(
+            feature_reference::from_sample(c.name(), c.values(), options.bins, keeps_sample(m)));
+      } else {
+        skipped.push_back(c.name());
+      }
+    } else if (c.missing_count() < c.size() && watches_categories(options, c.name())) {
+      refs.push_back(feature_reference::from_codes(c.name(), c.vocab(), c.codes()));
+    } else {
+      skipped.push_back(c.name());
+    }
+  }
+  basic_drift_monitor m(std::move(refs), std::move(options), std::move(on_window), clock);
+  m.unmonitored_ = std::move(skipped);
+  return m;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::observe(const double* row) -> void {
+  if (options_.window.kind == window_kind::tumbling_time) {
+    observe_at(row, clock_->now());
+    return;
+  }
+  add(row);
+}
+
+template <class V>
+auto basic_drift_monitor<V>::observe(span<const double> row) -> void {
+  check_width(row.size());
+  observe(row.data());
+}
+
+template <class V>
+auto basic_drift_monitor<V>::observe_at(const double* row, timestamp t) -> void {
+  if (options_.window.kind == window_kind::tumbling_time) {
+    advance_time(t);
+  }
+  add(row);
+}
+
+template <class V>
+auto basic_drift_monitor<V>::poll() -> bool {
+  if (options_.window.kind != window_kind::tumbling_time || !start_) {
+    return false;
+  }
+  const auto before = windows_;
+  advance_time(clock_->now());
+  return windows_ != before;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::flush() -> bool {
+  if (in_window_ == 0) {
+    return false;
+  }
+  close();
+  return true;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::reset_window() noexcept -> void {
+  std::fill(counts_.begin(), counts_.end(), 0);
+  std::fill(missing_.begin(), missing_.end(), 0);
+  std::fill(non_finite_.begin(), non_finite_.end(), 0);
+  in_window_ = 0;
+  head_ = 0;
+  since_close_ = 0;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::snapshot() const -> window_state {
+  window_state s;
+  s.rows = in_window_;
+  s.features.resize(refs_.size());
+  for (std::size_t f = 0; f < refs_.size(); ++f) {
+    auto& fs = s.features[f];
+    fs.counts.assign(counts_.begin() + static_cast<std::ptrdiff_t>(slots_[f].offset),
+                     counts_.begin() +
+                         static_cast<std::ptrdiff_t>(slots_[f].offset + refs_[f].bins()));
+    fs.missing = missing_[f];
+    fs.non_finite = non_finite_[f];
+    if (keep_values_ && needs_values(f)) {
+      for (std::size_t i = 0; i < in_window_; ++i) {
+        const double v = values_[i * refs_.size() + f];
+        if (std::isfinite(v)) {
+          fs.values.push_back(v);
+        }
+      }
+    }
+  }
+  return s;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::evaluate(const window_state& state, std::uint64_t index) const
+    -> window_report {
+  check_state(state);
+  window_report w;
+  w.index = index;
+  w.rows = state.rows;
+  std::vector<double> values;
+  for (std::size_t f = 0; f < refs_.size(); ++f) {
+    const auto& fs = state.features[f];
+    values.assign(fs.values.begin(), fs.values.end());
+    w.drift.columns.push_back(detail::evaluate_feature(
+        refs_[f], slots_[f].stat, slots_[f].threshold, fs.counts.data(), fs.missing, fs.non_finite,
+        values.data(), values.size(), ks_scratch_, options_.ks));
+  }
+  detail::tally(w.drift, options_.drift_share);
+  return w;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::memory_bytes() const noexcept -> std::size_t {
+  std::size_t bytes = sizeof(*this);
+  for (const auto& r : refs_) {
+    bytes += r.memory_bytes();
+  }
+  bytes += slots_.capacity() * sizeof(slot) + edges_.capacity() * sizeof(double) +
+           counts_.capacity() * sizeof(std::uint64_t) +
+           (missing_.capacity() + non_finite_.capacity()) * sizeof(std::uint64_t) +
+           (values_.capacity() + sorted_.capacity() + ks_scratch_.capacity()) * sizeof(double);
+  return bytes;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::padded_size(std::size_t n) noexcept -> std::size_t {
+  std::size_t padded = 0;
+  while (padded < n) {
+    padded = 2 * padded + 1;
+  }
+  return padded;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::keeps_sample(method m) noexcept -> bool {
+  return m == method::ks_2samp || m == method::automatic;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::asked_method(const monitor_options& o, const std::string& name)
+    -> method {
+  const auto it = o.per_feature.find(name);
+  return it == o.per_feature.end() ? o.stat : it->second.stat;
+}
+
+template <class V>
+auto basic_drift_monitor<V>::watches_categories(const monitor_options& o, const std::string& name)
+    -> bool {
+  return o.per_feature.count(name) != 0 || monitor_supports(o.stat, column_kind::categorical);
+}
+
+template <class V>
+auto basic_drift_monitor<V>::check_width(std::size_t n) const -> void {
+  if (n != refs_.size()) {
+    throw argument_error("size_mismatch", "a row of " + std::to_string(n) + " values for " +
+                                              std::to_string(refs_.size()) + " features");
+  }
+}
+
+template <class V>
+auto basic_drift_monitor<V>::check_state(const window_state& s) const -> void {
+  if (s.features.size() != refs_.size()) {
+    throw argument_error("size_mismatch", "a window state of " + std::to_string(s.features.size()) +
+                                              " features for a monitor of " +
+                                              std::to_string(refs_.size()));
+  }
+  for (std::size_t f = 0; f < refs_.size(); ++f) {
+    if (s.features[f].counts.size() != refs_[f].bins()) {
+      throw argument_error("size_mismatch", "a window state whose bins differ for feature '" +
+                                                refs_[f].name() + "'");
+    }
+  }
+}
+
+template <class V>
+auto basic_drift_monitor<V>::count(std::size_t f, double x, std::uint64_t delta) noexcept -> void {
+  const slot& s = slots_[f];
+  if (s.categorical) {
+    // A code: missing, or its bin by direct indexing; selects, no branches.
+    const std::uint64_t missing = (std::isnan(x) || x == static_cast<double>(missing_code)) ? 1 : 0;
+    missing_[f] += delta * missing;
+    counts_[s.offset + feature_reference::category_bin(x, s.categories)] += delta * (1 - missing);
+    return;
+  }
+  if (std::isnan(x)) {
+    missing_[f] += delta;
+  } else if (std::isinf(x)) {
+    non_finite_[f] += delta;
+  } else {
+    // The number of edges ≤ x (std::upper_bound), without branches:
+    // log2(padded + 1) dependent compares over a 2^k − 1 array.
+    const double* e = edges_.data() + s.edges;
+    std::size_t pos = 0;
+    for (std::size_t step = s.half; step > 0; step >>= 1) {
+      pos += e[pos + step - 1] <= x ? step : 0;
+    }
+    counts_[s.offset + pos] += delta;
+  }
+}
+
+template <class V>
+auto basic_drift_monitor<V>::add(const double* row) -> void {
+  const std::size_t width = refs_.size();
+  const auto& w = options_.window;
+  if (w.kind == window_kind::sliding_count) {
+    double* dst = values_.data() + head_ * width;
+    if (in_window_ == w.size) {
+      for (std::size_t f = 0; f < width; ++f) {
+        count(f, dst[f], ~std::uint64_t{0}); // evict the oldest row
+      }
+    } else {
+      ++in_window_;
+    }
+    for (std::size_t f = 0; f < width; ++f) {
+      dst[f] = row[f];
+      count(f, row[f], 1);
+    }
+    head_ = head_ + 1 == w.size ? 0 : head_ + 1;
+    ++rows_;
+    ++since_close_;
+    if (in_window_ == w.size && since_close_ >= w.step) {
+      close();
+    }
+    return;
+  }
+  if (keep_values_) {
+    double* dst = values_.data() + in_window_ * width;
+    for (std::size_t f = 0; f < width; ++f) {
+      dst[f] = row[f];
+    }
+  }
+  for (std::size_t f = 0; f < width; ++f) {
+    count(f, row[f], 1);
+  }
+  ++in_window_;
+  ++rows_;
+  if (in_window_ == w.size) {
+    close();
+  }
+}
+
+template <class V>
+auto basic_drift_monitor<V>::advance_time(timestamp t) -> void {
+  detail::advance_time_window(start_, t, options_.window.duration, [this] {
+    if (in_window_ > 0) {
+      close();
+    }
+  });
+}
+
+template <class V>
+auto basic_drift_monitor<V>::close() -> void {
+  const std::size_t width = refs_.size();
+  const bool sliding = options_.window.kind == window_kind::sliding_count;
+  window_report w;
+  w.index = windows_;
+  w.rows = in_window_;
+  w.first_row = rows_ - in_window_ + 1;
+  w.last_row = rows_;
+  if (options_.window.kind == window_kind::tumbling_time) {
+    w.start = start_;
+  }
+  w.drift.columns.reserve(width);
+  for (std::size_t f = 0; f < width; ++f) {
+    std::size_t n = 0;
+    if (keep_values_ && needs_values(f)) {
+      for (std::size_t i = 0; i < in_window_; ++i) {
+        const double v = values_[i * width + f];
+        if (std::isfinite(v)) {
+          sorted_[n++] = v;
+        }
+      }
+    }
+    w.drift.columns.push_back(detail::evaluate_feature(
+        refs_[f], slots_[f].stat, slots_[f].threshold, counts_.data() + slots_[f].offset,
+        missing_[f], non_finite_[f], sorted_.data(), n, ks_scratch_, options_.ks));
+  }
+  detail::tally(w.drift, options_.drift_share);
+  ++windows_;
+  since_close_ = 0;
+  if (!sliding) {
+    reset_window();
+  }
+  if (on_window_) {
+    on_window_(w);
+  }
+}
+
+} // namespace mlguard::drift
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_DRIFT_MONITOR_HPP

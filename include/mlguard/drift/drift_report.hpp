@@ -110,6 +110,19 @@ namespace detail {
 /// (not skipped) and drifted, their share, and dataset drift when something
 /// was evaluated and the share is ≥ drift_share.
 template <class = void>
+void tally(drift_report& report, double drift_share) noexcept;
+
+} // namespace detail
+
+} // namespace mlguard::drift
+
+#include "mlguard/drift/detail/report_json.hpp"
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class>
 void tally(drift_report& report, double drift_share) noexcept {
   report.drift_share = drift_share;
   report.drifted = 0;
@@ -126,10 +139,7 @@ void tally(drift_report& report, double drift_share) noexcept {
   report.dataset_drift = report.evaluated > 0 && report.share_drifted >= drift_share;
 }
 
-} // namespace detail
+} // namespace mlguard::drift::detail
 
-} // namespace mlguard::drift
-
-#include "mlguard/drift/detail/report_json.hpp"
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_DRIFT_REPORT_HPP

@@ -62,40 +62,7 @@ public:
   /// mlguard.drift.empty_sample (no finite value), mlguard.drift.invalid_option (bins = 0).
   static basic_feature_reference from_sample(std::string name, span<const double> values,
                                              std::size_t bins = default_bins,
-                                             bool keep_sample = true) {
-    if (bins == 0) {
-      throw drift_error("invalid_option", "bins must be at least 1");
-    }
-    basic_feature_reference r;
-    r.name_ = std::move(name);
-    std::vector<double> finite;
-    finite.reserve(values.size());
-    for (double v : values) {
-      if (std::isnan(v)) {
-        ++r.missing_;
-      } else if (std::isinf(v)) {
-        ++r.non_finite_;
-      } else {
-        finite.push_back(v);
-      }
-    }
-    if (finite.empty()) {
-      throw drift_error("empty_sample",
-                        "the reference of feature '" + r.name_ + "' has no finite values");
-    }
-    const reference_bins rb(finite, bins);
-    r.interior_ = rb.interior_edges();
-    r.proportions_ = rb.reference_proportions();
-    r.counts_.assign(rb.reference_counts().begin(), rb.reference_counts().end());
-    r.size_ = finite.size();
-    std::sort(finite.begin(), finite.end());
-    r.few_values_ = count_distinct_sorted(finite, 6) <= 5;
-    if (keep_sample) {
-      finite.shrink_to_fit();
-      r.sorted_ = std::move(finite);
-    }
-    return r;
-  }
+                                             bool keep_sample = true);
 
   /// From a feature profile, a profile::feature_profile (see the class
   /// comment for the approximation). A categorical profile gives a
@@ -168,56 +135,13 @@ public:
   static basic_feature_reference from_categories(std::string name,
                                                  std::vector<std::string> categories,
                                                  std::vector<double> counts,
-                                                 std::uint64_t missing = 0) {
-    const std::size_t v = categories.size();
-    if (counts.size() != v && counts.size() != v + 1) {
-      throw argument_error("size_mismatch", std::to_string(counts.size()) + " counts for " +
-                                                std::to_string(v) + " categories of feature '" +
-                                                name + "' (expected V or V + 1)");
-    }
-    basic_feature_reference r;
-    r.name_ = std::move(name);
-    r.kind_ = column_kind::categorical;
-    r.vocab_ = mlguard::vocabulary(std::move(categories));
-    r.missing_ = missing;
-    r.counts_ = std::move(counts);
-    r.counts_.resize(v + 1, 0.0);
-    double total = 0.0;
-    for (double c : r.counts_) {
-      if (!(c >= 0.0) || std::isinf(c)) {
-        throw drift_error("bad_proportions", "the category counts of feature '" + r.name_ +
-                                                 "' must be finite and non-negative");
-      }
-      total += c;
-    }
-    if (total == 0.0) {
-      throw drift_error("empty_sample", "the reference of feature '" + r.name_ + "' has no values");
-    }
-    r.size_ = static_cast<std::uint64_t>(std::llround(total));
-    r.proportions_.resize(r.counts_.size());
-    for (std::size_t i = 0; i < r.counts_.size(); ++i) {
-      r.proportions_[i] = r.counts_[i] / total;
-    }
-    return r;
-  }
+                                                 std::uint64_t missing = 0);
 
   /// A categorical reference from a training column's codes into `vocab`:
   /// missing_code is missing, any other code outside [0, V) counts as
   /// "other". Throws as from_categories (empty_sample when every code is missing).
   static basic_feature_reference from_codes(std::string name, const mlguard::vocabulary& vocab,
-                                            span<const std::int32_t> codes) {
-    std::vector<double> counts(vocab.size() + 1, 0.0);
-    std::uint64_t missing = 0;
-    for (auto code : codes) {
-      if (code == missing_code) {
-        ++missing;
-      } else {
-        const bool known = code >= 0 && static_cast<std::size_t>(code) < vocab.size();
-        counts[known ? static_cast<std::size_t>(code) : vocab.size()] += 1.0;
-      }
-    }
-    return from_categories(std::move(name), vocab.names(), std::move(counts), missing);
-  }
+                                            span<const std::int32_t> codes);
 
   /// A categorical reference from a categorical profile::feature_profile,
   /// aligned to `vocab` (the codes the monitored rows will carry): the count
@@ -262,14 +186,7 @@ public:
   /// The interior edges e_1 < … < e_{k−1} (empty for a categorical reference).
   const std::vector<double>& interior_edges() const noexcept { return interior_; }
   /// All k+1 edges, −inf first and +inf last (what bin_table::edges holds; numeric).
-  std::vector<double> edges() const {
-    std::vector<double> out;
-    out.reserve(interior_.size() + 2);
-    out.push_back(-std::numeric_limits<double>::infinity());
-    out.insert(out.end(), interior_.begin(), interior_.end());
-    out.push_back(std::numeric_limits<double>::infinity());
-    return out;
-  }
+  std::vector<double> edges() const;
   /// The reference proportion of each bin.
   const std::vector<double>& proportions() const noexcept { return proportions_; }
   /// The reference count of each bin (from a numeric profile: proportion ×
@@ -294,46 +211,23 @@ public:
   bool few_values() const noexcept { return few_values_; }
   /// The number of bins whose reference count is positive (categorical:
   /// the categories the reference holds, "other" included when present).
-  std::size_t present_bins() const noexcept {
-    return static_cast<std::size_t>(
-        std::count_if(counts_.begin(), counts_.end(), [](double c) { return c > 0.0; }));
-  }
+  std::size_t present_bins() const noexcept;
 
   /// The bin of a non-missing x. Numeric: the number of interior edges ≤ x
   /// (binary search, O(log bins)). Categorical (x a code as a double): x
   /// itself for an integer in [0, V), else V ("other"). Never allocates or throws.
-  std::size_t bin_of(double x) const noexcept {
-    if (kind_ == column_kind::categorical) {
-      return category_bin(x, vocab_.size());
-    }
-    return static_cast<std::size_t>(std::upper_bound(interior_.begin(), interior_.end(), x) -
-                                    interior_.begin());
-  }
+  std::size_t bin_of(double x) const noexcept;
 
   /// The bin of code x among v categories: x for an integer in [0, v), else
   /// v. Written without branches (NaN, ±Inf and fractions land in v).
-  static std::size_t category_bin(double x, std::size_t v) noexcept {
-    const auto top = static_cast<double>(v);
-    const double in_range = (x >= 0.0 && x < top) ? x : top;
-    const auto code = static_cast<std::size_t>(in_range);
-    return static_cast<double>(code) == in_range ? code : v;
-  }
+  static std::size_t category_bin(double x, std::size_t v) noexcept;
 
   /// Bytes held (edges, proportions, KS sample), excluding the name and
   /// the vocabulary's strings.
-  std::size_t memory_bytes() const noexcept {
-    return sizeof(double) * (interior_.capacity() + proportions_.capacity() + counts_.capacity() +
-                             sorted_.capacity());
-  }
+  std::size_t memory_bytes() const noexcept;
 
 private:
-  static std::size_t count_distinct_sorted(const std::vector<double>& sorted, std::size_t limit) {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < sorted.size() && n < limit; ++i) {
-      n += (i == 0 || sorted[i] != sorted[i - 1]) ? 1 : 0;
-    }
-    return n;
-  }
+  static std::size_t count_distinct_sorted(const std::vector<double>& sorted, std::size_t limit);
 
   std::string name_;
   column_kind kind_ = column_kind::numeric;
@@ -354,4 +248,152 @@ using feature_reference = basic_feature_reference<>;
 
 } // namespace mlguard::drift
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class V>
+auto basic_feature_reference<V>::from_sample(std::string name, span<const double> values,
+                                             std::size_t bins, bool keep_sample)
+    -> basic_feature_reference {
+  if (bins == 0) {
+    throw drift_error("invalid_option", "bins must be at least 1");
+  }
+  basic_feature_reference r;
+  r.name_ = std::move(name);
+  std::vector<double> finite;
+  finite.reserve(values.size());
+  for (double v : values) {
+    if (std::isnan(v)) {
+      ++r.missing_;
+    } else if (std::isinf(v)) {
+      ++r.non_finite_;
+    } else {
+      finite.push_back(v);
+    }
+  }
+  if (finite.empty()) {
+    throw drift_error("empty_sample",
+                      "the reference of feature '" + r.name_ + "' has no finite values");
+  }
+  const reference_bins rb(finite, bins);
+  r.interior_ = rb.interior_edges();
+  r.proportions_ = rb.reference_proportions();
+  r.counts_.assign(rb.reference_counts().begin(), rb.reference_counts().end());
+  r.size_ = finite.size();
+  std::sort(finite.begin(), finite.end());
+  r.few_values_ = count_distinct_sorted(finite, 6) <= 5;
+  if (keep_sample) {
+    finite.shrink_to_fit();
+    r.sorted_ = std::move(finite);
+  }
+  return r;
+}
+
+template <class V>
+auto basic_feature_reference<V>::from_categories(std::string name,
+                                                 std::vector<std::string> categories,
+                                                 std::vector<double> counts, std::uint64_t missing)
+    -> basic_feature_reference {
+  const std::size_t v = categories.size();
+  if (counts.size() != v && counts.size() != v + 1) {
+    throw argument_error("size_mismatch", std::to_string(counts.size()) + " counts for " +
+                                              std::to_string(v) + " categories of feature '" +
+                                              name + "' (expected V or V + 1)");
+  }
+  basic_feature_reference r;
+  r.name_ = std::move(name);
+  r.kind_ = column_kind::categorical;
+  r.vocab_ = mlguard::vocabulary(std::move(categories));
+  r.missing_ = missing;
+  r.counts_ = std::move(counts);
+  r.counts_.resize(v + 1, 0.0);
+  double total = 0.0;
+  for (double c : r.counts_) {
+    if (!(c >= 0.0) || std::isinf(c)) {
+      throw drift_error("bad_proportions", "the category counts of feature '" + r.name_ +
+                                               "' must be finite and non-negative");
+    }
+    total += c;
+  }
+  if (total == 0.0) {
+    throw drift_error("empty_sample", "the reference of feature '" + r.name_ + "' has no values");
+  }
+  r.size_ = static_cast<std::uint64_t>(std::llround(total));
+  r.proportions_.resize(r.counts_.size());
+  for (std::size_t i = 0; i < r.counts_.size(); ++i) {
+    r.proportions_[i] = r.counts_[i] / total;
+  }
+  return r;
+}
+
+template <class V>
+auto basic_feature_reference<V>::from_codes(std::string name, const mlguard::vocabulary& vocab,
+                                            span<const std::int32_t> codes)
+    -> basic_feature_reference {
+  std::vector<double> counts(vocab.size() + 1, 0.0);
+  std::uint64_t missing = 0;
+  for (auto code : codes) {
+    if (code == missing_code) {
+      ++missing;
+    } else {
+      const bool known = code >= 0 && static_cast<std::size_t>(code) < vocab.size();
+      counts[known ? static_cast<std::size_t>(code) : vocab.size()] += 1.0;
+    }
+  }
+  return from_categories(std::move(name), vocab.names(), std::move(counts), missing);
+}
+
+template <class V>
+auto basic_feature_reference<V>::edges() const -> std::vector<double> {
+  std::vector<double> out;
+  out.reserve(interior_.size() + 2);
+  out.push_back(-std::numeric_limits<double>::infinity());
+  out.insert(out.end(), interior_.begin(), interior_.end());
+  out.push_back(std::numeric_limits<double>::infinity());
+  return out;
+}
+
+template <class V>
+auto basic_feature_reference<V>::present_bins() const noexcept -> std::size_t {
+  return static_cast<std::size_t>(
+      std::count_if(counts_.begin(), counts_.end(), [](double c) { return c > 0.0; }));
+}
+
+template <class V>
+auto basic_feature_reference<V>::bin_of(double x) const noexcept -> std::size_t {
+  if (kind_ == column_kind::categorical) {
+    return category_bin(x, vocab_.size());
+  }
+  return static_cast<std::size_t>(std::upper_bound(interior_.begin(), interior_.end(), x) -
+                                  interior_.begin());
+}
+
+template <class V>
+auto basic_feature_reference<V>::category_bin(double x, std::size_t v) noexcept -> std::size_t {
+  const auto top = static_cast<double>(v);
+  const double in_range = (x >= 0.0 && x < top) ? x : top;
+  const auto code = static_cast<std::size_t>(in_range);
+  return static_cast<double>(code) == in_range ? code : v;
+}
+
+template <class V>
+auto basic_feature_reference<V>::memory_bytes() const noexcept -> std::size_t {
+  return sizeof(double) *
+         (interior_.capacity() + proportions_.capacity() + counts_.capacity() + sorted_.capacity());
+}
+
+template <class V>
+auto basic_feature_reference<V>::count_distinct_sorted(const std::vector<double>& sorted,
+                                                       std::size_t limit) -> std::size_t {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < sorted.size() && n < limit; ++i) {
+    n += (i == 0 || sorted[i] != sorted[i - 1]) ? 1 : 0;
+  }
+  return n;
+}
+
+} // namespace mlguard::drift
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_FEATURE_REFERENCE_HPP

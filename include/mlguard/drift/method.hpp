@@ -92,6 +92,41 @@ inline const char* to_string(method m) noexcept {
 /// ("ks", "cvm", "mannwhitney", "jensenshannon", "kl_div", "TVD", "chisquare",
 /// "z"). Throws drift_error (mlguard.drift.invalid_option).
 template <class = void>
+method method_from_string(std::string_view name);
+
+/// True for the methods that yield a p-value (a column drifts when p < threshold);
+/// the others yield a distance (a column drifts when distance ≥ threshold), as in Evidently.
+template <class = void>
+bool has_p_value(method m) noexcept;
+
+/// Evidently's default threshold: 0.05 for p-values, 0.1 for distances.
+template <class = void>
+double default_threshold(method m) noexcept;
+
+/// True when `m` can run on a column of `kind`. Order-based methods (ks, cvm,
+/// mannwhitney, wasserstein*, energy) need numbers; the others take categories,
+/// and numeric columns through binning (psi, jensenshannon, kl, hellinger, tvd,
+/// linf) or by treating each distinct value as a category (chisquare,
+/// chi2_contingency, ztest — Evidently does this for numeric columns with ≤ 5 values).
+template <class = void>
+bool applies_to(method m, column_kind kind) noexcept;
+
+/// The method Evidently's get_default_stattest picks, given the column's kind,
+/// the number of non-missing reference values and the number of distinct
+/// non-missing values across reference and current:
+/// reference ≤ 1000 values → numeric with > 5 distinct: ks; otherwise chisquare
+/// when > 2 distinct, else ztest. Reference > 1000 values → numeric with > 5
+/// distinct: wasserstein_norm; otherwise jensenshannon.
+template <class = void>
+method default_method(column_kind kind, std::size_t n_reference, std::size_t n_distinct) noexcept;
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class>
 method method_from_string(std::string_view name) {
   for (const auto& entry : detail::method_names) {
     if (name == entry.name) {
@@ -111,9 +146,7 @@ method method_from_string(std::string_view name) {
                                           "' (expected one of " + known + ")");
 }
 
-/// True for the methods that yield a p-value (a column drifts when p < threshold);
-/// the others yield a distance (a column drifts when distance ≥ threshold), as in Evidently.
-template <class = void>
+template <class>
 bool has_p_value(method m) noexcept {
   switch (m) {
   case method::ks_2samp:
@@ -128,18 +161,12 @@ bool has_p_value(method m) noexcept {
   }
 }
 
-/// Evidently's default threshold: 0.05 for p-values, 0.1 for distances.
-template <class = void>
+template <class>
 double default_threshold(method m) noexcept {
   return has_p_value(m) ? 0.05 : 0.1;
 }
 
-/// True when `m` can run on a column of `kind`. Order-based methods (ks, cvm,
-/// mannwhitney, wasserstein*, energy) need numbers; the others take categories,
-/// and numeric columns through binning (psi, jensenshannon, kl, hellinger, tvd,
-/// linf) or by treating each distinct value as a category (chisquare,
-/// chi2_contingency, ztest — Evidently does this for numeric columns with ≤ 5 values).
-template <class = void>
+template <class>
 bool applies_to(method m, column_kind kind) noexcept {
   switch (m) {
   case method::ks_2samp:
@@ -154,13 +181,7 @@ bool applies_to(method m, column_kind kind) noexcept {
   }
 }
 
-/// The method Evidently's get_default_stattest picks, given the column's kind,
-/// the number of non-missing reference values and the number of distinct
-/// non-missing values across reference and current:
-/// reference ≤ 1000 values → numeric with > 5 distinct: ks; otherwise chisquare
-/// when > 2 distinct, else ztest. Reference > 1000 values → numeric with > 5
-/// distinct: wasserstein_norm; otherwise jensenshannon.
-template <class = void>
+template <class>
 method default_method(column_kind kind, std::size_t n_reference, std::size_t n_distinct) noexcept {
   const bool numeric_many = kind == column_kind::numeric && n_distinct > 5;
   if (n_reference <= 1000) {
@@ -174,4 +195,5 @@ method default_method(column_kind kind, std::size_t n_reference, std::size_t n_d
 
 } // namespace mlguard::drift
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_METHOD_HPP

@@ -16,6 +16,38 @@ namespace mlguard::drift {
 /// True when the streaming monitor can run `m` on a numeric feature
 /// (statistics over the fixed reference bins, KS over the samples, or automatic).
 template <class = void>
+bool monitor_supports(method m) noexcept;
+
+/// True when the streaming monitor can run `m` on a feature of `kind`:
+/// numeric as monitor_supports(m); categorical, the methods over category
+/// counts (psi, jensen_shannon, kl_divergence, hellinger, total_variation,
+/// l_infinity, chi_square, chi2_contingency, z_test) or automatic — not
+/// ks_2samp, which needs an order.
+template <class = void>
+bool monitor_supports(method m, column_kind kind) noexcept;
+
+/// The method the monitor runs on a feature: `m` itself, or for automatic:
+/// - numeric: Jensen–Shannon when the reference has ≤ 5 distinct values,
+///   KS otherwise (PSI when the reference has no KS sample). Evidently's rule
+///   would pick Wasserstein for references over 1000 values, which needs the
+///   whole window sorted against the whole reference; KS does too, but
+///   yields a p-value.
+/// - categorical: what compare() picks for a categorical column
+///   (default_method: chi_square for ≤ 1000 reference values and > 2
+///   categories, z_test for ≤ 2, jensen_shannon beyond 1000 values), counting
+///   the categories the reference holds. compare() counts those of both
+///   samples, so the two differ only when a window adds categories across
+///   that 2-category line.
+template <class = void>
+method monitor_method(method m, const feature_reference& ref) noexcept;
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class>
 bool monitor_supports(method m) noexcept {
   switch (m) {
   case method::automatic:
@@ -33,12 +65,7 @@ bool monitor_supports(method m) noexcept {
   }
 }
 
-/// True when the streaming monitor can run `m` on a feature of `kind`:
-/// numeric as monitor_supports(m); categorical, the methods over category
-/// counts (psi, jensen_shannon, kl_divergence, hellinger, total_variation,
-/// l_infinity, chi_square, chi2_contingency, z_test) or automatic — not
-/// ks_2samp, which needs an order.
-template <class = void>
+template <class>
 bool monitor_supports(method m, column_kind kind) noexcept {
   if (kind == column_kind::numeric) {
     return monitor_supports(m);
@@ -47,19 +74,7 @@ bool monitor_supports(method m, column_kind kind) noexcept {
          (m != method::ks_2samp && monitor_supports(m));
 }
 
-/// The method the monitor runs on a feature: `m` itself, or for automatic:
-/// - numeric: Jensen–Shannon when the reference has ≤ 5 distinct values,
-///   KS otherwise (PSI when the reference has no KS sample). Evidently's rule
-///   would pick Wasserstein for references over 1000 values, which needs the
-///   whole window sorted against the whole reference; KS does too, but
-///   yields a p-value.
-/// - categorical: what compare() picks for a categorical column
-///   (default_method: chi_square for ≤ 1000 reference values and > 2
-///   categories, z_test for ≤ 2, jensen_shannon beyond 1000 values), counting
-///   the categories the reference holds. compare() counts those of both
-///   samples, so the two differ only when a window adds categories across
-///   that 2-category line.
-template <class = void>
+template <class>
 method monitor_method(method m, const feature_reference& ref) noexcept {
   if (m != method::automatic) {
     return m;
@@ -76,4 +91,5 @@ method monitor_method(method m, const feature_reference& ref) noexcept {
 
 } // namespace mlguard::drift
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_MONITOR_METHOD_HPP

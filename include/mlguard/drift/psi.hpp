@@ -23,6 +23,51 @@ namespace mlguard::drift {
 
 namespace detail {
 template <class = void>
+void check_same_size(span<const double> p, span<const double> q);
+} // namespace detail
+
+/// Σ (r_i − c_i)·ln(r_i / c_i) over two proportion vectors taken as given
+/// (no zero filling: a zero makes the sum inf or NaN, so fill first), summed
+/// left to right as Evidently's psi does.
+/// Throws argument_error (mlguard.argument.size_mismatch) when the sizes
+/// differ, drift_error (mlguard.drift.empty_sample) when they are empty.
+template <class = void>
+double psi_value(span<const double> reference, span<const double> current);
+
+/// PSI of a bin table holding raw proportions: fills the zeros of each
+/// array (fill_zero_proportions, Evidently's rule), then psi_value. The
+/// result's bins are the filled proportions actually used.
+/// Throws as psi_value.
+template <class = void>
+statistic_result psi(bin_table bins);
+
+/// PSI of two numeric samples binned with `options` (quantile bins of the
+/// reference by default; evidently = Evidently's psi stattest exactly,
+/// matching its published numbers).
+/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
+/// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.invalid_option.
+template <class = void>
+statistic_result psi(span<const double> reference, span<const double> current,
+                     const binning_options& options = {});
+
+/// PSI of `current` against precomputed quantile bins of the reference.
+/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
+template <class = void>
+statistic_result psi(const reference_bins& bins, span<const double> current);
+
+/// The PSI value alone against precomputed bins, without allocating when
+/// the bins are at most 64 (the monitoring hot path); equals psi(bins, current).statistic.
+/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
+template <class = void>
+double psi_value(const reference_bins& bins, span<const double> current);
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class>
 void check_same_size(span<const double> p, span<const double> q) {
   if (p.size() != q.size()) {
     throw argument_error("size_mismatch", "proportion vectors of sizes " +
@@ -33,14 +78,12 @@ void check_same_size(span<const double> p, span<const double> q) {
     throw drift_error("empty_sample", "proportion vectors are empty");
   }
 }
-} // namespace detail
 
-/// Σ (r_i − c_i)·ln(r_i / c_i) over two proportion vectors taken as given
-/// (no zero filling: a zero makes the sum inf or NaN, so fill first), summed
-/// left to right as Evidently's psi does.
-/// Throws argument_error (mlguard.argument.size_mismatch) when the sizes
-/// differ, drift_error (mlguard.drift.empty_sample) when they are empty.
-template <class = void>
+} // namespace mlguard::drift::detail
+
+namespace mlguard::drift {
+
+template <class>
 double psi_value(span<const double> reference, span<const double> current) {
   detail::check_same_size(reference, current);
   double sum = 0.0;
@@ -50,11 +93,7 @@ double psi_value(span<const double> reference, span<const double> current) {
   return sum;
 }
 
-/// PSI of a bin table holding raw proportions: fills the zeros of each
-/// array (fill_zero_proportions, Evidently's rule), then psi_value. The
-/// result's bins are the filled proportions actually used.
-/// Throws as psi_value.
-template <class = void>
+template <class>
 statistic_result psi(bin_table bins) {
   const bool filled_ref = fill_zero_proportions(bins.reference);
   const bool filled_cur = fill_zero_proportions(bins.current);
@@ -65,28 +104,18 @@ statistic_result psi(bin_table bins) {
   return r;
 }
 
-/// PSI of two numeric samples binned with `options` (quantile bins of the
-/// reference by default; evidently = Evidently's psi stattest exactly,
-/// matching its published numbers).
-/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
-/// mlguard.drift.non_finite (±inf with the evidently binning), mlguard.drift.invalid_option.
-template <class = void>
+template <class>
 statistic_result psi(span<const double> reference, span<const double> current,
-                     const binning_options& options = {}) {
+                     const binning_options& options) {
   return psi(bin_samples(reference, current, options));
 }
 
-/// PSI of `current` against precomputed quantile bins of the reference.
-/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
-template <class = void>
+template <class>
 statistic_result psi(const reference_bins& bins, span<const double> current) {
   return psi(bins.table(current));
 }
 
-/// The PSI value alone against precomputed bins, without allocating when
-/// the bins are at most 64 (the monitoring hot path); equals psi(bins, current).statistic.
-/// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input.
-template <class = void>
+template <class>
 double psi_value(const reference_bins& bins, span<const double> current) {
   constexpr std::size_t max_stack_bins = 64;
   if (bins.size() > max_stack_bins) {
@@ -127,4 +156,5 @@ double psi_value(const reference_bins& bins, span<const double> current) {
 
 } // namespace mlguard::drift
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_PSI_HPP

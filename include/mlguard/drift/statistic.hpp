@@ -38,6 +38,29 @@ struct statistic_result {
 /// writes them (an infinite statistic, chi-square with categories the
 /// reference lacks, is "inf").
 template <class = void> // deferred: see core/json.hpp
+void to_json(json& j, const statistic_result& r);
+
+namespace detail {
+
+/// Why `r` decides nothing, or "" when it decides. A NaN statistic or
+/// p-value is undefined for the samples; an infinite statistic without a
+/// p-value is a distance of finite samples past DBL_MAX (Wasserstein near
+/// ±1e308), which no threshold can be compared with honestly. A test's
+/// infinite statistic with a p-value decides (chi_square with a category
+/// the reference lacks: inf and p = 0, as scipy). `method` names the
+/// statistic, `subject` what it ran on ("these samples", "this window").
+template <class = void>
+std::string undecided_reason(const char* method, const statistic_result& r, const char* subject);
+
+} // namespace detail
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class> // deferred: see core/json.hpp
 void to_json(json& j, const statistic_result& r) {
   j = json::object();
   j["statistic"] = json_number(r.statistic);
@@ -52,16 +75,11 @@ void to_json(json& j, const statistic_result& r) {
   }
 }
 
-namespace detail {
+} // namespace mlguard::drift
 
-/// Why `r` decides nothing, or "" when it decides. A NaN statistic or
-/// p-value is undefined for the samples; an infinite statistic without a
-/// p-value is a distance of finite samples past DBL_MAX (Wasserstein near
-/// ±1e308), which no threshold can be compared with honestly. A test's
-/// infinite statistic with a p-value decides (chi_square with a category
-/// the reference lacks: inf and p = 0, as scipy). `method` names the
-/// statistic, `subject` what it ran on ("these samples", "this window").
-template <class = void>
+namespace mlguard::drift::detail {
+
+template <class>
 std::string undecided_reason(const char* method, const statistic_result& r, const char* subject) {
   if (std::isnan(r.statistic) || (r.p_value && std::isnan(*r.p_value))) {
     return std::string(method) + " is undefined (NaN) for " + subject + "; choose another method";
@@ -73,8 +91,7 @@ std::string undecided_reason(const char* method, const statistic_result& r, cons
   return {};
 }
 
-} // namespace detail
+} // namespace mlguard::drift::detail
 
-} // namespace mlguard::drift
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_STATISTIC_HPP

@@ -23,15 +23,7 @@ namespace mlguard::drift {
 namespace detail {
 
 template <class = void>
-void check_finite_sample(span<const double> x, const char* which) {
-  check_sample(x, which);
-  for (double v : x) {
-    if (std::isinf(v)) {
-      throw drift_error("non_finite", std::string("the ") + which +
-                                          " sample holds ±inf; CDF distances are not defined");
-    }
-  }
-}
+void check_finite_sample(span<const double> x, const char* which);
 
 } // namespace detail
 
@@ -43,13 +35,7 @@ void check_finite_sample(span<const double> x, const char* which) {
 /// Throws drift_error: mlguard.drift.empty_sample, mlguard.drift.nan_input,
 /// mlguard.drift.non_finite (±inf; scipy would return inf or NaN).
 template <class = void>
-statistic_result wasserstein(span<const double> reference, span<const double> current) {
-  detail::check_finite_sample(reference, "reference");
-  detail::check_finite_sample(current, "current");
-  statistic_result r;
-  r.statistic = stats::wasserstein_distance(reference, current);
-  return r;
-}
+statistic_result wasserstein(span<const double> reference, span<const double> current);
 
 /// Evidently's normalised Wasserstein distance ("wasserstein" stattest):
 /// scipy.stats.wasserstein_distance(reference, current) / max(numpy.std(reference), 0.001),
@@ -60,6 +46,45 @@ statistic_result wasserstein(span<const double> reference, span<const double> cu
 /// the samples scaled by a power of two, so the ratio is right; it is +inf
 /// only when the true ratio exceeds DBL_MAX. Throws as wasserstein.
 template <class = void>
+statistic_result wasserstein_norm(span<const double> reference, span<const double> current);
+
+/// The energy distance of reference and current: scipy.stats.energy_distance,
+/// finite for all finite samples (also near ±1e308, where scipy gives NaN
+/// or inf). Throws as wasserstein.
+template <class = void>
+statistic_result energy(span<const double> reference, span<const double> current);
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class>
+void check_finite_sample(span<const double> x, const char* which) {
+  check_sample(x, which);
+  for (double v : x) {
+    if (std::isinf(v)) {
+      throw drift_error("non_finite", std::string("the ") + which +
+                                          " sample holds ±inf; CDF distances are not defined");
+    }
+  }
+}
+
+} // namespace mlguard::drift::detail
+
+namespace mlguard::drift {
+
+template <class>
+statistic_result wasserstein(span<const double> reference, span<const double> current) {
+  detail::check_finite_sample(reference, "reference");
+  detail::check_finite_sample(current, "current");
+  statistic_result r;
+  r.statistic = stats::wasserstein_distance(reference, current);
+  return r;
+}
+
+template <class>
 statistic_result wasserstein_norm(span<const double> reference, span<const double> current) {
   detail::check_finite_sample(reference, "reference");
   detail::check_finite_sample(current, "current");
@@ -94,10 +119,7 @@ statistic_result wasserstein_norm(span<const double> reference, span<const doubl
   return r;
 }
 
-/// The energy distance of reference and current: scipy.stats.energy_distance,
-/// finite for all finite samples (also near ±1e308, where scipy gives NaN
-/// or inf). Throws as wasserstein.
-template <class = void>
+template <class>
 statistic_result energy(span<const double> reference, span<const double> current) {
   detail::check_finite_sample(reference, "reference");
   detail::check_finite_sample(current, "current");
@@ -108,4 +130,5 @@ statistic_result energy(span<const double> reference, span<const double> current
 
 } // namespace mlguard::drift
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_WASSERSTEIN_HPP

@@ -54,45 +54,15 @@ struct basic_window_options {
   std::chrono::nanoseconds duration{0};
 
   /// Disjoint windows of `rows` rows.
-  static basic_window_options tumbling(std::size_t rows) {
-    basic_window_options w;
-    w.kind = window_kind::tumbling_count;
-    w.size = rows;
-    w.step = rows;
-    return w;
-  }
+  static basic_window_options tumbling(std::size_t rows);
   /// Windows of `length` of clock time, each holding at most `capacity` rows.
-  static basic_window_options tumbling_time(std::chrono::nanoseconds length, std::size_t capacity) {
-    basic_window_options w;
-    w.kind = window_kind::tumbling_time;
-    w.size = capacity;
-    w.step = capacity;
-    w.duration = length;
-    return w;
-  }
+  static basic_window_options tumbling_time(std::chrono::nanoseconds length, std::size_t capacity);
   /// The last `rows` rows, evaluated every `every` rows.
-  static basic_window_options sliding(std::size_t rows, std::size_t every) {
-    basic_window_options w;
-    w.kind = window_kind::sliding_count;
-    w.size = rows;
-    w.step = every;
-    return w;
-  }
+  static basic_window_options sliding(std::size_t rows, std::size_t every);
 
   /// Throws drift_error (mlguard.drift.invalid_option) when size is 0, a
   /// sliding step is outside [1, size], or a time window's duration is not positive.
-  void validate() const {
-    if (size == 0) {
-      throw drift_error("invalid_option", "a window needs a size of at least 1 row");
-    }
-    if (kind == window_kind::sliding_count && (step == 0 || step > size)) {
-      throw drift_error("invalid_option", "a sliding window's step must be in [1, size], got " +
-                                              std::to_string(step));
-    }
-    if (kind == window_kind::tumbling_time && duration.count() <= 0) {
-      throw drift_error("invalid_option", "a time window needs a positive duration");
-    }
-  }
+  void validate() const;
 };
 
 /// The type to name (a class template only so that its bodies compile where used).
@@ -122,32 +92,12 @@ struct window_span {
 /// `j` are kept): "window", "first_row", "last_row", "rows", and "start_ns"
 /// when the window has a start time.
 template <class = void> // deferred: see core/json.hpp
-void write_window_span(json& j, const window_span& w) {
-  j["window"] = w.index;
-  j["first_row"] = w.first_row;
-  j["last_row"] = w.last_row;
-  j["rows"] = w.rows;
-  if (w.start) {
-    j["start_ns"] = static_cast<std::int64_t>(w.start->time_since_epoch().count());
-  }
-}
+void write_window_span(json& j, const window_span& w);
 
 /// Reads what write_window_span wrote. Throws format_error
 /// (mlguard.format.corrupt) naming the field.
 template <class = void>
-window_span read_window_span(const json_reader& r) {
-  window_span w;
-  w.index = r.count("window");
-  w.first_row = r.count("first_row");
-  w.last_row = r.count("last_row");
-  w.rows = r.count("rows");
-  if (r.has("start_ns")) {
-    const auto ns = r.integer("start_ns", std::numeric_limits<std::int64_t>::min(),
-                              std::numeric_limits<std::int64_t>::max());
-    w.start = timestamp(std::chrono::nanoseconds(ns));
-  }
-  return w;
-}
+window_span read_window_span(const json_reader& r);
 
 namespace detail {
 
@@ -172,4 +122,80 @@ void advance_time_window(std::optional<timestamp>& start, timestamp t, std::chro
 
 } // namespace mlguard::drift
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class V>
+auto basic_window_options<V>::tumbling(std::size_t rows) -> basic_window_options {
+  basic_window_options w;
+  w.kind = window_kind::tumbling_count;
+  w.size = rows;
+  w.step = rows;
+  return w;
+}
+
+template <class V>
+auto basic_window_options<V>::tumbling_time(std::chrono::nanoseconds length, std::size_t capacity)
+    -> basic_window_options {
+  basic_window_options w;
+  w.kind = window_kind::tumbling_time;
+  w.size = capacity;
+  w.step = capacity;
+  w.duration = length;
+  return w;
+}
+
+template <class V>
+auto basic_window_options<V>::sliding(std::size_t rows, std::size_t every) -> basic_window_options {
+  basic_window_options w;
+  w.kind = window_kind::sliding_count;
+  w.size = rows;
+  w.step = every;
+  return w;
+}
+
+template <class V>
+auto basic_window_options<V>::validate() const -> void {
+  if (size == 0) {
+    throw drift_error("invalid_option", "a window needs a size of at least 1 row");
+  }
+  if (kind == window_kind::sliding_count && (step == 0 || step > size)) {
+    throw drift_error("invalid_option",
+                      "a sliding window's step must be in [1, size], got " + std::to_string(step));
+  }
+  if (kind == window_kind::tumbling_time && duration.count() <= 0) {
+    throw drift_error("invalid_option", "a time window needs a positive duration");
+  }
+}
+
+template <class> // deferred: see core/json.hpp
+void write_window_span(json& j, const window_span& w) {
+  j["window"] = w.index;
+  j["first_row"] = w.first_row;
+  j["last_row"] = w.last_row;
+  j["rows"] = w.rows;
+  if (w.start) {
+    j["start_ns"] = static_cast<std::int64_t>(w.start->time_since_epoch().count());
+  }
+}
+
+template <class>
+window_span read_window_span(const json_reader& r) {
+  window_span w;
+  w.index = r.count("window");
+  w.first_row = r.count("first_row");
+  w.last_row = r.count("last_row");
+  w.rows = r.count("rows");
+  if (r.has("start_ns")) {
+    const auto ns = r.integer("start_ns", std::numeric_limits<std::int64_t>::min(),
+                              std::numeric_limits<std::int64_t>::max());
+    w.start = timestamp(std::chrono::nanoseconds(ns));
+  }
+  return w;
+}
+
+} // namespace mlguard::drift
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_WINDOW_HPP

@@ -68,11 +68,7 @@ struct window_report : window_span {
 /// "drift_share", "correction", "columns": [column_drift...],
 /// "only_in_reference", "only_in_current").
 template <class = void>
-void to_json(json& j, const window_report& w) {
-  j = new_document(window_report::format);
-  write_window_span(j, w);
-  detail::write_report_fields(j, w.drift);
-}
+void to_json(json& j, const window_report& w);
 
 template <class>
 void window_report::save(const std::string& path) const {
@@ -83,10 +79,27 @@ void window_report::save(const std::string& path) const {
 
 /// nlohmann's ADL hook: window_report::from_json(j). Throws as that.
 template <class = void>
+void from_json(const json& j, window_report& w);
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class>
+void to_json(json& j, const window_report& w) {
+  j = new_document(window_report::format);
+  write_window_span(j, w);
+  detail::write_report_fields(j, w.drift);
+}
+
+template <class>
 void from_json(const json& j, window_report& w) {
   w = window_report::from_json(j);
 }
 
 } // namespace mlguard::drift
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_WINDOW_REPORT_HPP

@@ -46,29 +46,7 @@ struct basic_window_state {
 
   /// Folds `other` in. Throws argument_error (mlguard.argument.size_mismatch)
   /// when the states come from monitors with different features or bins.
-  void merge(const basic_window_state& other) {
-    if (other.features.size() != features.size()) {
-      throw argument_error("size_mismatch", "window states of " + std::to_string(features.size()) +
-                                                " and " + std::to_string(other.features.size()) +
-                                                " features");
-    }
-    for (std::size_t f = 0; f < features.size(); ++f) {
-      if (other.features[f].counts.size() != features[f].counts.size()) {
-        throw argument_error("size_mismatch", "window states with different bins");
-      }
-    }
-    rows += other.rows;
-    for (std::size_t f = 0; f < features.size(); ++f) {
-      auto& mine = features[f];
-      const auto& theirs = other.features[f];
-      for (std::size_t b = 0; b < mine.counts.size(); ++b) {
-        mine.counts[b] += theirs.counts[b];
-      }
-      mine.missing += theirs.missing;
-      mine.non_finite += theirs.non_finite;
-      mine.values.insert(mine.values.end(), theirs.values.begin(), theirs.values.end());
-    }
-  }
+  void merge(const basic_window_state& other);
 };
 
 /// The type to name (a class template only so that its bodies compile where used).
@@ -76,4 +54,36 @@ using window_state = basic_window_state<>;
 
 } // namespace mlguard::drift
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift {
+
+template <class V>
+auto basic_window_state<V>::merge(const basic_window_state& other) -> void {
+  if (other.features.size() != features.size()) {
+    throw argument_error("size_mismatch", "window states of " + std::to_string(features.size()) +
+                                              " and " + std::to_string(other.features.size()) +
+                                              " features");
+  }
+  for (std::size_t f = 0; f < features.size(); ++f) {
+    if (other.features[f].counts.size() != features[f].counts.size()) {
+      throw argument_error("size_mismatch", "window states with different bins");
+    }
+  }
+  rows += other.rows;
+  for (std::size_t f = 0; f < features.size(); ++f) {
+    auto& mine = features[f];
+    const auto& theirs = other.features[f];
+    for (std::size_t b = 0; b < mine.counts.size(); ++b) {
+      mine.counts[b] += theirs.counts[b];
+    }
+    mine.missing += theirs.missing;
+    mine.non_finite += theirs.non_finite;
+    mine.values.insert(mine.values.end(), theirs.values.begin(), theirs.values.end());
+  }
+}
+
+} // namespace mlguard::drift
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_WINDOW_STATE_HPP

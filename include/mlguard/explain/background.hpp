@@ -35,29 +35,11 @@ struct basic_background {
   bool empty() const noexcept { return features.empty(); }
 
   /// {"format", "format_version", "features", "mean", "rows"}.
-  json to_json() const {
-    json j = new_document(background_format);
-    j["features"] = features;
-    j["mean"] = json_numbers(mean);
-    j["rows"] = rows;
-    return j;
-  }
+  json to_json() const;
   /// Reads what to_json wrote. Throws format_error (mlguard.format.corrupt,
   /// wrong_kind, newer_version, unknown_field; corrupt also when the two
   /// lists differ in length).
-  static basic_background from_json(const json& doc, std::string_view source = "background") {
-    const auto r = json_reader::document(doc, background_format, std::string(source),
-                                         {"features", "mean", "rows"});
-    basic_background b;
-    b.features = r.texts("features");
-    b.mean = r.numbers("mean");
-    b.rows =
-        static_cast<std::uint64_t>(r.integer("rows", 0, std::numeric_limits<std::int64_t>::max()));
-    if (b.mean.size() != b.features.size()) {
-      r.fail("mean", "expected one mean per feature");
-    }
-    return b;
-  }
+  static basic_background from_json(const json& doc, std::string_view source = "background");
 };
 
 /// The type to name (a class template only so that its bodies compile where used).
@@ -65,4 +47,35 @@ using background = basic_background<>;
 
 } // namespace mlguard::explain
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::explain {
+
+template <class V>
+auto basic_background<V>::to_json() const -> json {
+  json j = new_document(background_format);
+  j["features"] = features;
+  j["mean"] = json_numbers(mean);
+  j["rows"] = rows;
+  return j;
+}
+
+template <class V>
+auto basic_background<V>::from_json(const json& doc, std::string_view source) -> basic_background {
+  const auto r = json_reader::document(doc, background_format, std::string(source),
+                                       {"features", "mean", "rows"});
+  basic_background b;
+  b.features = r.texts("features");
+  b.mean = r.numbers("mean");
+  b.rows =
+      static_cast<std::uint64_t>(r.integer("rows", 0, std::numeric_limits<std::int64_t>::max()));
+  if (b.mean.size() != b.features.size()) {
+    r.fail("mean", "expected one mean per feature");
+  }
+  return b;
+}
+
+} // namespace mlguard::explain
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_EXPLAIN_BACKGROUND_HPP

@@ -60,16 +60,10 @@ namespace detail {
 // Stages whose output column j is computed from input column j alone (taps
 // that impute or clip by the schema's policies included).
 template <class = void>
-bool is_columnwise(std::string_view kind) noexcept {
-  return kind == "imputer" || kind == "standard_scaler" || kind == "min_max_scaler" ||
-         kind == "robust_scaler" || kind == "clipper" || kind == "validation_tap" ||
-         kind == "monitoring_tap";
-}
+bool is_columnwise(std::string_view kind) noexcept;
 
 template <class = void>
-bool is_linear(std::string_view kind) noexcept {
-  return kind == "linear_regression" || kind == "logistic_regression";
-}
+bool is_linear(std::string_view kind) noexcept;
 
 // The parts of a pipeline document a linear explanation needs.
 struct linear_plan {
@@ -84,6 +78,127 @@ struct linear_plan {
 
 // Traces every model input to the pipeline input it comes from.
 template <class = void> // deferred: see core/json.hpp
+linear_plan plan_of(const json& doc, const pipeline::stage_registry& stages);
+
+} // namespace detail
+
+/// Measures the background of `fitted_pipeline` (a pipeline document ending in
+/// a linear model) on training rows `X` (rows are observations, columns the
+/// pipeline's inputs): each row runs through the stages before the model, and
+/// E[z_t] is the plain mean of z_t over the rows that come out finite (a row
+/// the preprocessing rejects, or that keeps a NaN, is left out). Throws
+/// explain_error (mlguard.explain.size_mismatch: X's width is not the
+/// pipeline's; empty_data: no row comes out finite), and as linear_explainer.
+template <class = void>
+background measure_background(const json& fitted_pipeline,
+                              const Eigen::Ref<const Eigen::MatrixXd>& X,
+                              const pipeline::stage_registry& stages = pipeline::builtin_stages());
+
+/// measure_background for a fitted pipeline object (anything with to_json()).
+template <typename Pipeline>
+background measure_background(const Pipeline& fitted, const Eigen::Ref<const Eigen::MatrixXd>& X) {
+  return measure_background(fitted.to_json(), X);
+}
+
+/// Exact contributions of a linear or logistic pipeline's input features to
+/// its margin (see the top of this header for the formula and the tracing).
+template <class = void> // deferred: see core/json.hpp
+class basic_linear_explainer {
+public:
+  /// From a fitted pipeline document and the background measured for it.
+  /// Throws explain_error (unsupported_model, unsupported_stage;
+  /// background_mismatch when `bg` names other features than the model
+  /// stage reads), and as dynamic_pipeline::from_json.
+  static basic_linear_explainer
+  from_document(const json& fitted_pipeline, const background& bg,
+                const pipeline::stage_registry& stages = pipeline::builtin_stages());
+  /// From a fitted pipeline object (anything with to_json()).
+  template <typename Pipeline>
+  static basic_linear_explainer of(const Pipeline& fitted, const background& bg) {
+    return from_document(fitted.to_json(), bg);
+  }
+
+  /// The pipeline's input features: what contributions are credited to.
+  const std::vector<std::string>& feature_names() const noexcept { return inputs_; }
+  std::size_t input_width() const noexcept { return inputs_.size(); }
+  /// The model stage's input features (the transformed ones).
+  const std::vector<std::string>& model_features() const noexcept { return model_inputs_; }
+  /// For each model feature, the index of the input feature it comes from.
+  const std::vector<std::uint32_t>& origin() const noexcept { return origin_; }
+  /// E[z] per model feature (the background's means).
+  const std::vector<double>& background_mean() const noexcept { return mean_; }
+  /// The stages run before the model: the pipeline's but its last, less monitoring
+  /// taps (they pass rows through unchanged; a copy would watch the rows a second time).
+  std::size_t preprocessing_stages() const noexcept { return prep_ ? prep_->size() : 0; }
+  /// intercept + Σ coef · E[z]: the margin of an average row.
+  double base_value() const noexcept { return base_; }
+  /// True for logistic_regression: the margin is the log-odds, not the probability.
+  bool logistic() const noexcept { return logistic_; }
+
+  /// Writes one contribution per input feature into `out` (input_width()
+  /// values), summing with base_value() to the margin. A row the
+  /// preprocessing rejects, or whose model inputs are not finite, gives NaN
+  /// and row_status::invalid_input (or the rejecting status). No allocation,
+  /// no throw.
+  pipeline::row_status contributions(const double* in, double* out) noexcept;
+
+  /// The model contract's explain_row: input_width() contributions, then the
+  /// base value (input_width() + 1 values). No allocation, no throw.
+  pipeline::row_status explain_row(const double* in, double* out) noexcept;
+
+  /// The `k` largest contributions by absolute value, largest first (ties:
+  /// the lower feature index first), into out[0..k). Returns how many were
+  /// written: min(k, input_width()), or 0 when the row cannot be explained.
+  /// For k ≤ 8 and up to 255 features (the per-request case) magnitudes that
+  /// agree to 2⁻⁴⁴ relative count as tied. No allocation, no throw.
+  std::size_t top(const double* in, feature_contribution* out, std::size_t k) noexcept;
+
+private:
+  // Up to this many input features (and 8 contributions asked for) top()
+  // keeps a branch-free sorted list; beyond, it inserts with branches.
+  static constexpr std::size_t fast_top_features = 255;
+
+  basic_linear_explainer() = default;
+
+  // The model's inputs for row `in`, into z_.
+  pipeline::row_status transform(const double* in) noexcept;
+
+  std::optional<pipeline::dynamic_pipeline> prep_;
+  std::vector<std::string> inputs_;
+  std::vector<std::string> model_inputs_;
+  std::vector<std::uint32_t> origin_;
+  std::vector<double> coef_;
+  std::vector<double> mean_;
+  double intercept_ = 0.0;
+  double base_ = 0.0;
+  bool logistic_ = false;
+  std::vector<double> z_;
+  std::vector<double> c_;
+  std::vector<double> abs_;
+};
+
+/// The type to name (a class template only so that its bodies compile where used).
+using linear_explainer = basic_linear_explainer<>;
+
+} // namespace mlguard::explain
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::explain::detail {
+
+template <class>
+bool is_columnwise(std::string_view kind) noexcept {
+  return kind == "imputer" || kind == "standard_scaler" || kind == "min_max_scaler" ||
+         kind == "robust_scaler" || kind == "clipper" || kind == "validation_tap" ||
+         kind == "monitoring_tap";
+}
+
+template <class>
+bool is_linear(std::string_view kind) noexcept {
+  return kind == "linear_regression" || kind == "logistic_regression";
+}
+
+template <class> // deferred: see core/json.hpp
 linear_plan plan_of(const json& doc, const pipeline::stage_registry& stages) {
   auto full = pipeline::dynamic_pipeline::from_json(doc, stages); // validates the document
   const json& list = doc.at("stages");
@@ -174,19 +289,14 @@ linear_plan plan_of(const json& doc, const pipeline::stage_registry& stages) {
   return p;
 }
 
-} // namespace detail
+} // namespace mlguard::explain::detail
 
-/// Measures the background of `fitted_pipeline` (a pipeline document ending in
-/// a linear model) on training rows `X` (rows are observations, columns the
-/// pipeline's inputs): each row runs through the stages before the model, and
-/// E[z_t] is the plain mean of z_t over the rows that come out finite (a row
-/// the preprocessing rejects, or that keeps a NaN, is left out). Throws
-/// explain_error (mlguard.explain.size_mismatch: X's width is not the
-/// pipeline's; empty_data: no row comes out finite), and as linear_explainer.
-template <class = void>
+namespace mlguard::explain {
+
+template <class>
 background measure_background(const json& fitted_pipeline,
                               const Eigen::Ref<const Eigen::MatrixXd>& X,
-                              const pipeline::stage_registry& stages = pipeline::builtin_stages()) {
+                              const pipeline::stage_registry& stages) {
   const auto plan = detail::plan_of(fitted_pipeline, stages);
   if (static_cast<std::size_t>(X.cols()) != plan.inputs.size()) {
     throw explain_error("size_mismatch", "measure_background: X has " + std::to_string(X.cols()) +
@@ -239,217 +349,152 @@ background measure_background(const json& fitted_pipeline,
   return b;
 }
 
-/// measure_background for a fitted pipeline object (anything with to_json()).
-template <typename Pipeline>
-background measure_background(const Pipeline& fitted, const Eigen::Ref<const Eigen::MatrixXd>& X) {
-  return measure_background(fitted.to_json(), X);
+template <class V>
+auto basic_linear_explainer<V>::from_document(const json& fitted_pipeline, const background& bg,
+                                              const pipeline::stage_registry& stages)
+    -> basic_linear_explainer {
+  auto plan = detail::plan_of(fitted_pipeline, stages);
+  if (bg.features != plan.model_inputs || bg.mean.size() != plan.model_inputs.size()) {
+    throw explain_error(
+        "background_mismatch",
+        "the background describes " + std::to_string(bg.features.size()) +
+            " features; the model reads " + std::to_string(plan.model_inputs.size()) +
+            (bg.features.size() == plan.model_inputs.size() ? " under other names" : ""));
+  }
+  basic_linear_explainer e;
+  if (!plan.preprocessing.is_null()) {
+    e.prep_.emplace(pipeline::dynamic_pipeline::from_json(plan.preprocessing, stages));
+  }
+  e.inputs_ = std::move(plan.inputs);
+  e.model_inputs_ = std::move(plan.model_inputs);
+  e.origin_ = std::move(plan.origin);
+  e.coef_ = std::move(plan.coef);
+  e.intercept_ = plan.intercept;
+  e.logistic_ = plan.logistic;
+  e.mean_ = bg.mean;
+  e.base_ = e.intercept_;
+  for (std::size_t t = 0; t < e.coef_.size(); ++t) {
+    e.base_ += e.coef_[t] * e.mean_[t];
+  }
+  e.z_.assign(e.model_inputs_.size(), 0.0);
+  e.c_.assign(e.inputs_.size(), 0.0);
+  e.abs_.assign(e.inputs_.size(), 0.0);
+  return e;
 }
 
-/// Exact contributions of a linear or logistic pipeline's input features to
-/// its margin (see the top of this header for the formula and the tracing).
-template <class = void> // deferred: see core/json.hpp
-class basic_linear_explainer {
-public:
-  /// From a fitted pipeline document and the background measured for it.
-  /// Throws explain_error (unsupported_model, unsupported_stage;
-  /// background_mismatch when `bg` names other features than the model
-  /// stage reads), and as dynamic_pipeline::from_json.
-  static basic_linear_explainer
-  from_document(const json& fitted_pipeline, const background& bg,
-                const pipeline::stage_registry& stages = pipeline::builtin_stages()) {
-    auto plan = detail::plan_of(fitted_pipeline, stages);
-    if (bg.features != plan.model_inputs || bg.mean.size() != plan.model_inputs.size()) {
-      throw explain_error(
-          "background_mismatch",
-          "the background describes " + std::to_string(bg.features.size()) +
-              " features; the model reads " + std::to_string(plan.model_inputs.size()) +
-              (bg.features.size() == plan.model_inputs.size() ? " under other names" : ""));
-    }
-    basic_linear_explainer e;
-    if (!plan.preprocessing.is_null()) {
-      e.prep_.emplace(pipeline::dynamic_pipeline::from_json(plan.preprocessing, stages));
-    }
-    e.inputs_ = std::move(plan.inputs);
-    e.model_inputs_ = std::move(plan.model_inputs);
-    e.origin_ = std::move(plan.origin);
-    e.coef_ = std::move(plan.coef);
-    e.intercept_ = plan.intercept;
-    e.logistic_ = plan.logistic;
-    e.mean_ = bg.mean;
-    e.base_ = e.intercept_;
-    for (std::size_t t = 0; t < e.coef_.size(); ++t) {
-      e.base_ += e.coef_[t] * e.mean_[t];
-    }
-    e.z_.assign(e.model_inputs_.size(), 0.0);
-    e.c_.assign(e.inputs_.size(), 0.0);
-    e.abs_.assign(e.inputs_.size(), 0.0);
-    return e;
-  }
-  /// From a fitted pipeline object (anything with to_json()).
-  template <typename Pipeline>
-  static basic_linear_explainer of(const Pipeline& fitted, const background& bg) {
-    return from_document(fitted.to_json(), bg);
-  }
-
-  /// The pipeline's input features: what contributions are credited to.
-  const std::vector<std::string>& feature_names() const noexcept { return inputs_; }
-  std::size_t input_width() const noexcept { return inputs_.size(); }
-  /// The model stage's input features (the transformed ones).
-  const std::vector<std::string>& model_features() const noexcept { return model_inputs_; }
-  /// For each model feature, the index of the input feature it comes from.
-  const std::vector<std::uint32_t>& origin() const noexcept { return origin_; }
-  /// E[z] per model feature (the background's means).
-  const std::vector<double>& background_mean() const noexcept { return mean_; }
-  /// The stages run before the model: the pipeline's but its last, less monitoring
-  /// taps (they pass rows through unchanged; a copy would watch the rows a second time).
-  std::size_t preprocessing_stages() const noexcept { return prep_ ? prep_->size() : 0; }
-  /// intercept + Σ coef · E[z]: the margin of an average row.
-  double base_value() const noexcept { return base_; }
-  /// True for logistic_regression: the margin is the log-odds, not the probability.
-  bool logistic() const noexcept { return logistic_; }
-
-  /// Writes one contribution per input feature into `out` (input_width()
-  /// values), summing with base_value() to the margin. A row the
-  /// preprocessing rejects, or whose model inputs are not finite, gives NaN
-  /// and row_status::invalid_input (or the rejecting status). No allocation,
-  /// no throw.
-  pipeline::row_status contributions(const double* in, double* out) noexcept {
-    const auto st = transform(in);
-    const std::size_t n = inputs_.size();
-    if (pipeline::stops(st)) {
-      for (std::size_t j = 0; j < n; ++j) {
-        out[j] = std::numeric_limits<double>::quiet_NaN();
-      }
-      return st;
-    }
+template <class V>
+auto basic_linear_explainer<V>::contributions(const double* in, double* out) noexcept
+    -> pipeline::row_status {
+  const auto st = transform(in);
+  const std::size_t n = inputs_.size();
+  if (pipeline::stops(st)) {
     for (std::size_t j = 0; j < n; ++j) {
-      out[j] = 0.0;
-    }
-    const std::size_t m = coef_.size();
-    for (std::size_t t = 0; t < m; ++t) {
-      out[origin_[t]] += coef_[t] * (z_[t] - mean_[t]);
+      out[j] = std::numeric_limits<double>::quiet_NaN();
     }
     return st;
   }
-
-  /// The model contract's explain_row: input_width() contributions, then the
-  /// base value (input_width() + 1 values). No allocation, no throw.
-  pipeline::row_status explain_row(const double* in, double* out) noexcept {
-    const auto st = contributions(in, out);
-    out[inputs_.size()] = base_;
-    return st;
+  for (std::size_t j = 0; j < n; ++j) {
+    out[j] = 0.0;
   }
+  const std::size_t m = coef_.size();
+  for (std::size_t t = 0; t < m; ++t) {
+    out[origin_[t]] += coef_[t] * (z_[t] - mean_[t]);
+  }
+  return st;
+}
 
-  /// The `k` largest contributions by absolute value, largest first (ties:
-  /// the lower feature index first), into out[0..k). Returns how many were
-  /// written: min(k, input_width()), or 0 when the row cannot be explained.
-  /// For k ≤ 8 and up to 255 features (the per-request case) magnitudes that
-  /// agree to 2⁻⁴⁴ relative count as tied. No allocation, no throw.
-  std::size_t top(const double* in, feature_contribution* out, std::size_t k) noexcept {
-    if (k == 0 || pipeline::stops(contributions(in, c_.data()))) {
-      return 0;
-    }
-    const std::size_t n = inputs_.size();
-    const std::size_t m = k < n ? k : n;
-    const double* c = c_.data();
-    double* a = abs_.data();
+template <class V>
+auto basic_linear_explainer<V>::explain_row(const double* in, double* out) noexcept
+    -> pipeline::row_status {
+  const auto st = contributions(in, out);
+  out[inputs_.size()] = base_;
+  return st;
+}
+
+template <class V>
+auto basic_linear_explainer<V>::top(const double* in, feature_contribution* out,
+                                    std::size_t k) noexcept -> std::size_t {
+  if (k == 0 || pipeline::stops(contributions(in, c_.data()))) {
+    return 0;
+  }
+  const std::size_t n = inputs_.size();
+  const std::size_t m = k < n ? k : n;
+  const double* c = c_.data();
+  double* a = abs_.data();
+  for (std::size_t j = 0; j < n; ++j) {
+    a[j] = std::fabs(c[j]);
+  }
+  if (m <= 8 && n <= fast_top_features) {
+    // Eight sorted slots updated with min/max only, no data-dependent
+    // branch (inserting with branches mispredicts on every reordering of
+    // random data). Each key is |c|'s bits (non-negative doubles order as
+    // their bit patterns) with the low 8 bits replaced by 255 − j, so a tie
+    // goes to the lower index and the key names its feature. Magnitudes
+    // within 2⁻⁴⁴ (relative) of each other therefore count as equal.
+    constexpr std::uint64_t low = 0xFF;
+    std::uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0;
     for (std::size_t j = 0; j < n; ++j) {
-      a[j] = std::fabs(c[j]);
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &a[j], sizeof bits);
+      const std::uint64_t key = (bits & ~low) | (low - j); // > 0: beats an empty slot
+      // from the bottom, so that each slot reads its upper neighbour's old key
+      t7 = std::max(t7, std::min(t6, key));
+      t6 = std::max(t6, std::min(t5, key));
+      t5 = std::max(t5, std::min(t4, key));
+      t4 = std::max(t4, std::min(t3, key));
+      t3 = std::max(t3, std::min(t2, key));
+      t2 = std::max(t2, std::min(t1, key));
+      t1 = std::max(t1, std::min(t0, key));
+      t0 = std::max(t0, key);
     }
-    if (m <= 8 && n <= fast_top_features) {
-      // Eight sorted slots updated with min/max only, no data-dependent
-      // branch (inserting with branches mispredicts on every reordering of
-      // random data). Each key is |c|'s bits (non-negative doubles order as
-      // their bit patterns) with the low 8 bits replaced by 255 − j, so a tie
-      // goes to the lower index and the key names its feature. Magnitudes
-      // within 2⁻⁴⁴ (relative) of each other therefore count as equal.
-      constexpr std::uint64_t low = 0xFF;
-      std::uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0;
-      for (std::size_t j = 0; j < n; ++j) {
-        std::uint64_t bits = 0;
-        std::memcpy(&bits, &a[j], sizeof bits);
-        const std::uint64_t key = (bits & ~low) | (low - j); // > 0: beats an empty slot
-        // from the bottom, so that each slot reads its upper neighbour's old key
-        t7 = std::max(t7, std::min(t6, key));
-        t6 = std::max(t6, std::min(t5, key));
-        t5 = std::max(t5, std::min(t4, key));
-        t4 = std::max(t4, std::min(t3, key));
-        t3 = std::max(t3, std::min(t2, key));
-        t2 = std::max(t2, std::min(t1, key));
-        t1 = std::max(t1, std::min(t0, key));
-        t0 = std::max(t0, key);
-      }
-      const std::uint64_t slots[8] = {t0, t1, t2, t3, t4, t5, t6, t7};
-      for (std::size_t r = 0; r < m; ++r) {
-        const std::size_t j = static_cast<std::size_t>(low - (slots[r] & low));
-        out[r] = {static_cast<std::uint32_t>(j), c[j]};
-      }
-      return m;
-    }
-    // Many features: insert each into the sorted top list (strict >: an
-    // equal later feature does not displace an earlier one).
-    std::size_t used = 0;
-    for (std::size_t j = 0; j < n; ++j) {
-      const double v = a[j];
-      if (used == m && !(v > std::fabs(out[m - 1].value))) {
-        continue;
-      }
-      std::size_t pos = used < m ? used++ : m - 1;
-      while (pos > 0 && v > std::fabs(out[pos - 1].value)) {
-        out[pos] = out[pos - 1];
-        --pos;
-      }
-      out[pos] = {static_cast<std::uint32_t>(j), c[j]};
+    const std::uint64_t slots[8] = {t0, t1, t2, t3, t4, t5, t6, t7};
+    for (std::size_t r = 0; r < m; ++r) {
+      const std::size_t j = static_cast<std::size_t>(low - (slots[r] & low));
+      out[r] = {static_cast<std::uint32_t>(j), c[j]};
     }
     return m;
   }
-
-private:
-  // Up to this many input features (and 8 contributions asked for) top()
-  // keeps a branch-free sorted list; beyond, it inserts with branches.
-  static constexpr std::size_t fast_top_features = 255;
-
-  basic_linear_explainer() = default;
-
-  // The model's inputs for row `in`, into z_.
-  pipeline::row_status transform(const double* in) noexcept {
-    const std::size_t m = z_.size();
-    auto st = pipeline::row_status::ok;
-    if (prep_) {
-      st = prep_->transform_row(in, z_.data());
-      if (pipeline::stops(st)) {
-        return st;
-      }
-    } else {
-      for (std::size_t t = 0; t < m; ++t) {
-        z_[t] = in[t];
-      }
+  // Many features: insert each into the sorted top list (strict >: an
+  // equal later feature does not displace an earlier one).
+  std::size_t used = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const double v = a[j];
+    if (used == m && !(v > std::fabs(out[m - 1].value))) {
+      continue;
     }
-    for (std::size_t t = 0; t < m; ++t) {
-      if (!std::isfinite(z_[t])) {
-        return pipeline::row_status::invalid_input;
-      }
+    std::size_t pos = used < m ? used++ : m - 1;
+    while (pos > 0 && v > std::fabs(out[pos - 1].value)) {
+      out[pos] = out[pos - 1];
+      --pos;
     }
-    return st;
+    out[pos] = {static_cast<std::uint32_t>(j), c[j]};
   }
+  return m;
+}
 
-  std::optional<pipeline::dynamic_pipeline> prep_;
-  std::vector<std::string> inputs_;
-  std::vector<std::string> model_inputs_;
-  std::vector<std::uint32_t> origin_;
-  std::vector<double> coef_;
-  std::vector<double> mean_;
-  double intercept_ = 0.0;
-  double base_ = 0.0;
-  bool logistic_ = false;
-  std::vector<double> z_;
-  std::vector<double> c_;
-  std::vector<double> abs_;
-};
-
-/// The type to name (a class template only so that its bodies compile where used).
-using linear_explainer = basic_linear_explainer<>;
+template <class V>
+auto basic_linear_explainer<V>::transform(const double* in) noexcept -> pipeline::row_status {
+  const std::size_t m = z_.size();
+  auto st = pipeline::row_status::ok;
+  if (prep_) {
+    st = prep_->transform_row(in, z_.data());
+    if (pipeline::stops(st)) {
+      return st;
+    }
+  } else {
+    for (std::size_t t = 0; t < m; ++t) {
+      z_[t] = in[t];
+    }
+  }
+  for (std::size_t t = 0; t < m; ++t) {
+    if (!std::isfinite(z_[t])) {
+      return pipeline::row_status::invalid_input;
+    }
+  }
+  return st;
+}
 
 } // namespace mlguard::explain
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_EXPLAIN_LINEAR_CONTRIBUTIONS_HPP

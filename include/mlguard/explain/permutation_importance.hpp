@@ -61,56 +61,13 @@ struct permutation_result {
 /// explain_error (mlguard.explain.invalid_option) for repeats == 0.
 template <class = void>
 permutation_set seeded_permutations(std::size_t rows, std::size_t features,
-                                    const permutation_options& options = {}) {
-  if (options.repeats == 0) {
-    throw explain_error("invalid_option", "permutation importance needs repeats >= 1");
-  }
-  std::mt19937_64 gen(options.seed);
-  auto below = [&gen](std::uint64_t n) { // uniform in [0, n)
-    const std::uint64_t limit = std::mt19937_64::max() - std::mt19937_64::max() % n;
-    std::uint64_t v = gen();
-    while (v >= limit) {
-      v = gen();
-    }
-    return v % n;
-  };
-  permutation_set out(features);
-  for (auto& f : out) {
-    for (std::size_t r = 0; r < options.repeats; ++r) {
-      std::vector<std::size_t> p(rows);
-      for (std::size_t i = 0; i < rows; ++i) {
-        p[i] = i;
-      }
-      for (std::size_t i = rows; i > 1; --i) {
-        std::swap(p[i - 1], p[static_cast<std::size_t>(below(i))]);
-      }
-      f.push_back(std::move(p));
-    }
-  }
-  return out;
-}
+                                    const permutation_options& options = {});
 
 namespace detail {
 
 template <class = void>
 void check_permutation(const std::vector<std::size_t>& p, std::size_t rows, std::size_t f,
-                       std::size_t r) {
-  const std::string where = "permutation [" + std::to_string(f) + "][" + std::to_string(r) + "]";
-  if (p.size() != rows) {
-    throw explain_error("invalid_permutation", where + " has " + std::to_string(p.size()) +
-                                                   " indices; X has " + std::to_string(rows) +
-                                                   " rows");
-  }
-  std::vector<char> seen(rows, 0);
-  for (std::size_t i : p) {
-    if (i >= rows || seen[i] != 0) {
-      throw explain_error("invalid_permutation",
-                          where + " is not a permutation of the rows (index " + std::to_string(i) +
-                              (i >= rows ? " is out of range)" : " repeats)"));
-    }
-    seen[i] = 1;
-  }
-}
+                       std::size_t r);
 
 template <typename Predict, typename Score>
 double score_of(Predict& predict, Score& score, const Eigen::MatrixXd& X,
@@ -220,4 +177,66 @@ permutation_result permutation_importance(Predict&& predict,
 
 } // namespace mlguard::explain
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::explain {
+
+template <class>
+permutation_set seeded_permutations(std::size_t rows, std::size_t features,
+                                    const permutation_options& options) {
+  if (options.repeats == 0) {
+    throw explain_error("invalid_option", "permutation importance needs repeats >= 1");
+  }
+  std::mt19937_64 gen(options.seed);
+  auto below = [&gen](std::uint64_t n) { // uniform in [0, n)
+    const std::uint64_t limit = std::mt19937_64::max() - std::mt19937_64::max() % n;
+    std::uint64_t v = gen();
+    while (v >= limit) {
+      v = gen();
+    }
+    return v % n;
+  };
+  permutation_set out(features);
+  for (auto& f : out) {
+    for (std::size_t r = 0; r < options.repeats; ++r) {
+      std::vector<std::size_t> p(rows);
+      for (std::size_t i = 0; i < rows; ++i) {
+        p[i] = i;
+      }
+      for (std::size_t i = rows; i > 1; --i) {
+        std::swap(p[i - 1], p[static_cast<std::size_t>(below(i))]);
+      }
+      f.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+} // namespace mlguard::explain
+
+namespace mlguard::explain::detail {
+
+template <class>
+void check_permutation(const std::vector<std::size_t>& p, std::size_t rows, std::size_t f,
+                       std::size_t r) {
+  const std::string where = "permutation [" + std::to_string(f) + "][" + std::to_string(r) + "]";
+  if (p.size() != rows) {
+    throw explain_error("invalid_permutation", where + " has " + std::to_string(p.size()) +
+                                                   " indices; X has " + std::to_string(rows) +
+                                                   " rows");
+  }
+  std::vector<char> seen(rows, 0);
+  for (std::size_t i : p) {
+    if (i >= rows || seen[i] != 0) {
+      throw explain_error("invalid_permutation",
+                          where + " is not a permutation of the rows (index " + std::to_string(i) +
+                              (i >= rows ? " is out of range)" : " repeats)"));
+    }
+    seen[i] = 1;
+  }
+}
+
+} // namespace mlguard::explain::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_EXPLAIN_PERMUTATION_IMPORTANCE_HPP

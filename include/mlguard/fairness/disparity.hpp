@@ -62,6 +62,15 @@ struct fairness_threshold {
 /// (metric_entries) and as a rollback signal (rollback/fairness_signals.hpp),
 /// e.g. "fairness.zone.demographic_parity_difference".
 template <class = void>
+std::string metric_name(disparity d, std::string_view prefix);
+
+} // namespace mlguard::fairness
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::fairness {
+
+template <class>
 std::string metric_name(disparity d, std::string_view prefix) {
   std::string s(prefix);
   s.append(".").append(to_string(d));
@@ -70,4 +79,5 @@ std::string metric_name(disparity d, std::string_view prefix) {
 
 } // namespace mlguard::fairness
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_FAIRNESS_DISPARITY_HPP

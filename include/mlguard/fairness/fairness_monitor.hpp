@@ -83,11 +83,7 @@ struct fairness_window : drift::window_span {
 /// JSON of a window: the envelope, the window_span fields, then the metrics'
 /// fields (write_metrics_fields).
 template <class = void>
-void to_json(json& j, const fairness_window& w) {
-  j = new_document(fairness_window::format);
-  drift::write_window_span(j, w);
-  write_metrics_fields(j, w.metrics);
-}
+void to_json(json& j, const fairness_window& w);
 
 template <class>
 void fairness_window::save(const std::string& path) const {
@@ -121,29 +117,7 @@ public:
   /// pending capacity; drift_error (mlguard.drift.invalid_option) for a bad
   /// window (window_options::validate).
   explicit basic_fairness_monitor(fairness_monitor_options options, callback on_window = {},
-                                  const clock_source& clock = system_clock::instance())
-      : options_(std::move(options)), on_window_(std::move(on_window)), clock_(&clock),
-        pending_(options_.pending_capacity) {
-    if (options_.groups.empty()) {
-      throw fairness_error("invalid_option", "a fairness monitor needs at least one group");
-    }
-    if (options_.groups.size() > 0x7fffffffU) {
-      throw fairness_error("invalid_option", "too many groups");
-    }
-    if (options_.pending_capacity == 0) {
-      throw fairness_error("invalid_option", "the pending capacity must be at least 1");
-    }
-    options_.metrics.validate();
-    options_.window.validate();
-    window_.metrics.groups.resize(options_.groups.size());
-    for (std::size_t g = 0; g < options_.groups.size(); ++g) {
-      window_.metrics.groups[g].group = options_.groups[g];
-    }
-    window_.metrics.undefined_rates = options_.metrics.undefined_rates;
-    if (options_.window.kind == drift::window_kind::sliding_count) {
-      ring_.assign(options_.window.size, entry{});
-    }
-  }
+                                  const clock_source& clock = system_clock::instance());
 
   // ---- the hot path --------------------------------------------------------
 
@@ -153,96 +127,39 @@ public:
   /// false, counting it in invalid(), when the observation is invalid (see
   /// the header comment). Never allocates; throws only what the callback
   /// throws when the observation closes a window.
-  bool observe(std::int32_t group, double label, double prediction) {
-    if (options_.window.kind == drift::window_kind::tumbling_time) {
-      return observe_at(group, label, prediction, clock_->now());
-    }
-    bool predicted = false;
-    if (!valid(group, label, prediction, predicted)) {
-      ++invalid_;
-      return false;
-    }
-    return add(group, label == 1.0, predicted);
-  }
+  bool observe(std::int32_t group, double label, double prediction);
 
   /// observe() at time `t` (time windows: an observation at or after the
   /// current window's end closes it first; windows are aligned to the first
   /// observation's time). For count windows `t` is ignored.
-  bool observe_at(std::int32_t group, double label, double prediction, timestamp t) {
-    bool predicted = false;
-    if (!valid(group, label, prediction, predicted)) {
-      ++invalid_; // before the clock: a skipped observation neither closes nor aligns a window
-      return false;
-    }
-    if (options_.window.kind == drift::window_kind::tumbling_time) {
-      advance_time(t);
-    }
-    return add(group, label == 1.0, predicted);
-  }
+  bool observe_at(std::int32_t group, double label, double prediction, timestamp t);
 
   /// Remembers a prediction (and its group) until its label arrives. Returns
   /// false (and counts it in dropped()) when pending_capacity predictions
   /// already wait or the id is already pending. Never allocates or throws.
-  bool record_prediction(std::uint64_t id, std::int32_t group, double prediction) noexcept {
-    if (!pending_.insert(id, pending_entry{group, prediction})) {
-      ++dropped_;
-      return false;
-    }
-    return true;
-  }
+  bool record_prediction(std::uint64_t id, std::int32_t group, double prediction) noexcept;
 
   /// Joins a label with its pending prediction and observes the pair.
   /// Returns false when no prediction is pending under `id` (counted in
   /// unmatched()) or the pair is invalid (counted in invalid()). Throws as observe().
-  bool record_label(std::uint64_t id, double label) {
-    pending_entry p;
-    if (!pending_.take(id, p)) {
-      ++unmatched_;
-      return false;
-    }
-    return observe(p.group, label, p.prediction);
-  }
+  bool record_label(std::uint64_t id, double label);
 
   /// Time windows: closes the current window when the clock says its time is
   /// up, without a new observation (call it from a timer). Returns true if a window closed.
-  bool poll() {
-    if (options_.window.kind != drift::window_kind::tumbling_time || !start_) {
-      return false;
-    }
-    const auto before = windows_;
-    advance_time(clock_->now());
-    return windows_ != before;
-  }
+  bool poll();
 
   /// Closes the current window now if it holds observations (count windows:
   /// a partial window; sliding: the last min(seen, size)). Returns true if a
   /// window was reported.
-  bool flush() {
-    if (in_window_ == 0) {
-      return false;
-    }
-    close();
-    return true;
-  }
+  bool flush();
 
   /// Discards the current window's observations. Never allocates.
-  void reset_window() noexcept {
-    for (auto& g : window_.metrics.groups) {
-      g.counts = confusion_counts{};
-    }
-    in_window_ = 0;
-    head_ = 0;
-    since_close_ = 0;
-  }
+  void reset_window() noexcept;
 
   /// The metrics of the open window, as a window would report them now
   /// (index = the next window's number). Never allocates; the reference
   /// stays valid until the next call on the monitor.
-  const fairness_window& current() {
-    fill_span();
-    summarise(window_.metrics, options_.metrics.undefined_rates);
-    return window_;
-  }
+  const fairness_window& current();
 
   /// Valid observations so far.
   std::uint64_t observed() const noexcept { return observed_; }
@@ -274,79 +191,16 @@ private:
   };
 
   // A label of 0 or 1, a known group and a prediction that gives a class (`predicted`).
-  bool valid(std::int32_t group, double label, double prediction, bool& predicted) const noexcept {
-    return (label == 0.0 || label == 1.0) && group >= 0 &&
-           static_cast<std::size_t>(group) < options_.groups.size() &&
-           detail::predicted_class(prediction, options_.metrics.decision_threshold, predicted);
-  }
+  bool valid(std::int32_t group, double label, double prediction, bool& predicted) const noexcept;
 
   // Counts a valid observation (see valid()) in the open window.
-  bool add(std::int32_t group, bool y, bool predicted) {
-    auto& groups = window_.metrics.groups;
-    ++observed_;
-    const auto& w = options_.window;
-    if (w.kind == drift::window_kind::sliding_count) {
-      entry& slot = ring_[head_];
-      if (in_window_ == w.size) {
-        groups[static_cast<std::size_t>(slot.group)].counts.remove(slot.label, slot.predicted);
-      } else {
-        ++in_window_;
-      }
-      slot = entry{group, y, predicted};
-      groups[static_cast<std::size_t>(group)].counts.add(y, predicted);
-      head_ = head_ + 1 == w.size ? 0 : head_ + 1;
-      ++since_close_;
-      if (in_window_ == w.size && since_close_ >= w.step) {
-        close();
-      }
-      return true;
-    }
-    groups[static_cast<std::size_t>(group)].counts.add(y, predicted);
-    ++in_window_;
-    if (in_window_ == w.size) {
-      close();
-    }
-    return true;
-  }
+  bool add(std::int32_t group, bool y, bool predicted);
 
-  void advance_time(timestamp t) {
-    drift::detail::advance_time_window(start_, t, options_.window.duration, [this] {
-      if (in_window_ > 0) {
-        close();
-      }
-    });
-  }
+  void advance_time(timestamp t);
 
-  void fill_span() noexcept {
-    window_.index = windows_;
-    window_.rows = in_window_;
-    window_.first_row = in_window_ == 0 ? 0 : observed_ - in_window_ + 1;
-    window_.last_row = in_window_ == 0 ? 0 : observed_;
-    if (options_.window.kind == drift::window_kind::tumbling_time) {
-      window_.start = start_;
-    }
-  }
+  void fill_span() noexcept;
 
-  void close() {
-    fill_span();
-    summarise(window_.metrics, options_.metrics.undefined_rates);
-    ++windows_;
-    since_close_ = 0;
-    const bool tumbling = options_.window.kind != drift::window_kind::sliding_count;
-    if (on_window_) {
-      try {
-        on_window_(window_);
-      } catch (...) {
-        if (tumbling) {
-          reset_window(); // the window was reported; a throwing callback must not replay it
-        }
-        throw;
-      }
-    }
-    if (tumbling) {
-      reset_window();
-    }
-  }
+  void close();
 
   fairness_monitor_options options_;
   callback on_window_;
@@ -370,4 +224,207 @@ using fairness_monitor = basic_fairness_monitor<>;
 
 } // namespace mlguard::fairness
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::fairness {
+
+template <class>
+void to_json(json& j, const fairness_window& w) {
+  j = new_document(fairness_window::format);
+  drift::write_window_span(j, w);
+  write_metrics_fields(j, w.metrics);
+}
+
+template <class V>
+basic_fairness_monitor<V>::basic_fairness_monitor(fairness_monitor_options options,
+                                                  callback on_window, const clock_source& clock)
+    : options_(std::move(options)), on_window_(std::move(on_window)), clock_(&clock),
+      pending_(options_.pending_capacity) {
+  if (options_.groups.empty()) {
+    throw fairness_error("invalid_option", "a fairness monitor needs at least one group");
+  }
+  if (options_.groups.size() > 0x7fffffffU) {
+    throw fairness_error("invalid_option", "too many groups");
+  }
+  if (options_.pending_capacity == 0) {
+    throw fairness_error("invalid_option", "the pending capacity must be at least 1");
+  }
+  options_.metrics.validate();
+  options_.window.validate();
+  window_.metrics.groups.resize(options_.groups.size());
+  for (std::size_t g = 0; g < options_.groups.size(); ++g) {
+    window_.metrics.groups[g].group = options_.groups[g];
+  }
+  window_.metrics.undefined_rates = options_.metrics.undefined_rates;
+  if (options_.window.kind == drift::window_kind::sliding_count) {
+    ring_.assign(options_.window.size, entry{});
+  }
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::observe(std::int32_t group, double label, double prediction)
+    -> bool {
+  if (options_.window.kind == drift::window_kind::tumbling_time) {
+    return observe_at(group, label, prediction, clock_->now());
+  }
+  bool predicted = false;
+  if (!valid(group, label, prediction, predicted)) {
+    ++invalid_;
+    return false;
+  }
+  return add(group, label == 1.0, predicted);
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::observe_at(std::int32_t group, double label, double prediction,
+                                           timestamp t) -> bool {
+  bool predicted = false;
+  if (!valid(group, label, prediction, predicted)) {
+    ++invalid_; // before the clock: a skipped observation neither closes nor aligns a window
+    return false;
+  }
+  if (options_.window.kind == drift::window_kind::tumbling_time) {
+    advance_time(t);
+  }
+  return add(group, label == 1.0, predicted);
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::record_prediction(std::uint64_t id, std::int32_t group,
+                                                  double prediction) noexcept -> bool {
+  if (!pending_.insert(id, pending_entry{group, prediction})) {
+    ++dropped_;
+    return false;
+  }
+  return true;
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::record_label(std::uint64_t id, double label) -> bool {
+  pending_entry p;
+  if (!pending_.take(id, p)) {
+    ++unmatched_;
+    return false;
+  }
+  return observe(p.group, label, p.prediction);
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::poll() -> bool {
+  if (options_.window.kind != drift::window_kind::tumbling_time || !start_) {
+    return false;
+  }
+  const auto before = windows_;
+  advance_time(clock_->now());
+  return windows_ != before;
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::flush() -> bool {
+  if (in_window_ == 0) {
+    return false;
+  }
+  close();
+  return true;
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::reset_window() noexcept -> void {
+  for (auto& g : window_.metrics.groups) {
+    g.counts = confusion_counts{};
+  }
+  in_window_ = 0;
+  head_ = 0;
+  since_close_ = 0;
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::current() -> const fairness_window& {
+  fill_span();
+  summarise(window_.metrics, options_.metrics.undefined_rates);
+  return window_;
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::valid(std::int32_t group, double label, double prediction,
+                                      bool& predicted) const noexcept -> bool {
+  return (label == 0.0 || label == 1.0) && group >= 0 &&
+         static_cast<std::size_t>(group) < options_.groups.size() &&
+         detail::predicted_class(prediction, options_.metrics.decision_threshold, predicted);
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::add(std::int32_t group, bool y, bool predicted) -> bool {
+  auto& groups = window_.metrics.groups;
+  ++observed_;
+  const auto& w = options_.window;
+  if (w.kind == drift::window_kind::sliding_count) {
+    entry& slot = ring_[head_];
+    if (in_window_ == w.size) {
+      groups[static_cast<std::size_t>(slot.group)].counts.remove(slot.label, slot.predicted);
+    } else {
+      ++in_window_;
+    }
+    slot = entry{group, y, predicted};
+    groups[static_cast<std::size_t>(group)].counts.add(y, predicted);
+    head_ = head_ + 1 == w.size ? 0 : head_ + 1;
+    ++since_close_;
+    if (in_window_ == w.size && since_close_ >= w.step) {
+      close();
+    }
+    return true;
+  }
+  groups[static_cast<std::size_t>(group)].counts.add(y, predicted);
+  ++in_window_;
+  if (in_window_ == w.size) {
+    close();
+  }
+  return true;
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::advance_time(timestamp t) -> void {
+  drift::detail::advance_time_window(start_, t, options_.window.duration, [this] {
+    if (in_window_ > 0) {
+      close();
+    }
+  });
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::fill_span() noexcept -> void {
+  window_.index = windows_;
+  window_.rows = in_window_;
+  window_.first_row = in_window_ == 0 ? 0 : observed_ - in_window_ + 1;
+  window_.last_row = in_window_ == 0 ? 0 : observed_;
+  if (options_.window.kind == drift::window_kind::tumbling_time) {
+    window_.start = start_;
+  }
+}
+
+template <class V>
+auto basic_fairness_monitor<V>::close() -> void {
+  fill_span();
+  summarise(window_.metrics, options_.metrics.undefined_rates);
+  ++windows_;
+  since_close_ = 0;
+  const bool tumbling = options_.window.kind != drift::window_kind::sliding_count;
+  if (on_window_) {
+    try {
+      on_window_(window_);
+    } catch (...) {
+      if (tumbling) {
+        reset_window(); // the window was reported; a throwing callback must not replay it
+      }
+      throw;
+    }
+  }
+  if (tumbling) {
+    reset_window();
+  }
+}
+
+} // namespace mlguard::fairness
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_FAIRNESS_FAIRNESS_MONITOR_HPP

@@ -137,6 +137,83 @@ struct fairness_metrics {
 
 /// The value of disparity `d` in `m` (unset when undefined there).
 template <class = void>
+std::optional<double> value_of(const fairness_metrics& m, disparity d) noexcept;
+
+/// Fills each group's rates and the disparities of `m` from its groups'
+/// counts (rows, groups_present included). Never allocates or throws: the
+/// windowed monitor runs it when a window closes.
+template <class = void>
+void summarise(fairness_metrics& m, undefined_rate undefined_rates) noexcept;
+
+namespace detail {
+
+// The class of a prediction (a score through the threshold, or a 0/1 class);
+// false when it is neither a valid score nor a class. Never throws.
+template <class = void>
+bool predicted_class(double prediction, const std::optional<double>& threshold, bool& out) noexcept;
+
+template <class = void>
+std::string number_text(double v);
+
+} // namespace detail
+
+/// The metrics of `group_names.size()` groups over rows i = 0..n−1 with
+/// label y_true[i], prediction y_pred[i] (a class, or a score when
+/// options.decision_threshold is set) and group code groups[i] (an index
+/// into group_names). Matches Fairlearn's MetricFrame and disparity
+/// functions (see the header comment; fixture from sklearn's per-group
+/// confusion_matrix, tests/reference/gen_fairness.py).
+///
+/// Throws fairness_error: mlguard.fairness.empty_input (no rows),
+/// invalid_option (no group names, a threshold not finite), bad_label (a
+/// label, or a class when no threshold is set, other than 0/1; the message
+/// gives the row), bad_score (a NaN score); argument_error:
+/// mlguard.argument.size_mismatch (lengths differ), unknown_code (a group
+/// code outside group_names, or missing_code).
+template <class = void> // deferred: see core/json.hpp
+fairness_metrics
+evaluate(span<const double> y_true, span<const double> y_pred, span<const std::int32_t> groups,
+         const std::vector<std::string>& group_names, const fairness_options& options = {});
+
+/// evaluate() on a table's columns: `label` and `prediction` numeric, `group`
+/// categorical (its vocabulary names the groups). Throws as evaluate(), and
+/// argument_error: mlguard.argument.unknown_column (no such column),
+/// wrong_kind (a column of the other kind); NaN labels are bad_label.
+template <class = void>
+fairness_metrics evaluate(const table& t, std::string_view label, std::string_view prediction,
+                          std::string_view group, const fairness_options& options = {});
+
+/// `m`'s disparities and sizes as registry metrics, to record on a version
+/// at registration (version_metadata::metrics) for registry::guards::fairness:
+/// "<prefix>.<disparity>" for each defined disparity, "<prefix>.rows",
+/// "<prefix>.groups_present". E.g. prefix "fairness.pickup_zone".
+template <class = void>
+std::map<std::string, double> metric_entries(const fairness_metrics& m, std::string_view prefix);
+
+/// Writes `m`'s fields into the JSON object `j` (other fields kept): "rows",
+/// "groups_present", "undefined_rates", each disparity (null when unset) and
+/// "groups": [{"group", "rows", "tn", "fp", "fn", "tp", "selection_rate",
+/// "accuracy", "tpr", "fpr"}] (rates null when unset).
+template <class = void>
+void write_metrics_fields(json& j, const fairness_metrics& m);
+
+/// Reads what write_metrics_fields wrote: the counts, from which the rates
+/// and disparities are computed again (so they cannot disagree). Throws
+/// format_error (mlguard.format.corrupt naming the field, unknown_field).
+template <class = void>
+fairness_metrics read_metrics_fields(const json_reader& r);
+
+/// The metrics as a JSON object (write_metrics_fields).
+template <class = void>
+void to_json(json& j, const fairness_metrics& m);
+
+} // namespace mlguard::fairness
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::fairness {
+
+template <class>
 std::optional<double> value_of(const fairness_metrics& m, disparity d) noexcept {
   switch (d) {
   case disparity::demographic_parity_ratio:
@@ -155,10 +232,7 @@ std::optional<double> value_of(const fairness_metrics& m, disparity d) noexcept 
   }
 }
 
-/// Fills each group's rates and the disparities of `m` from its groups'
-/// counts (rows, groups_present included). Never allocates or throws: the
-/// windowed monitor runs it when a window closes.
-template <class = void>
+template <class>
 void summarise(fairness_metrics& m, undefined_rate undefined_rates) noexcept {
   m.undefined_rates = undefined_rates;
   m.rows = 0;
@@ -216,11 +290,11 @@ void summarise(fairness_metrics& m, undefined_rate undefined_rates) noexcept {
   }
 }
 
-namespace detail {
+} // namespace mlguard::fairness
 
-// The class of a prediction (a score through the threshold, or a 0/1 class);
-// false when it is neither a valid score nor a class. Never throws.
-template <class = void>
+namespace mlguard::fairness::detail {
+
+template <class>
 bool predicted_class(double prediction, const std::optional<double>& threshold,
                      bool& out) noexcept {
   if (threshold) {
@@ -237,31 +311,20 @@ bool predicted_class(double prediction, const std::optional<double>& threshold,
   return true;
 }
 
-template <class = void>
+template <class>
 std::string number_text(double v) {
   json j = json_number(v);
   return j.dump();
 }
 
-} // namespace detail
+} // namespace mlguard::fairness::detail
 
-/// The metrics of `group_names.size()` groups over rows i = 0..n−1 with
-/// label y_true[i], prediction y_pred[i] (a class, or a score when
-/// options.decision_threshold is set) and group code groups[i] (an index
-/// into group_names). Matches Fairlearn's MetricFrame and disparity
-/// functions (see the header comment; fixture from sklearn's per-group
-/// confusion_matrix, tests/reference/gen_fairness.py).
-///
-/// Throws fairness_error: mlguard.fairness.empty_input (no rows),
-/// invalid_option (no group names, a threshold not finite), bad_label (a
-/// label, or a class when no threshold is set, other than 0/1; the message
-/// gives the row), bad_score (a NaN score); argument_error:
-/// mlguard.argument.size_mismatch (lengths differ), unknown_code (a group
-/// code outside group_names, or missing_code).
-template <class = void> // deferred: see core/json.hpp
+namespace mlguard::fairness {
+
+template <class> // deferred: see core/json.hpp
 fairness_metrics
 evaluate(span<const double> y_true, span<const double> y_pred, span<const std::int32_t> groups,
-         const std::vector<std::string>& group_names, const fairness_options& options = {}) {
+         const std::vector<std::string>& group_names, const fairness_options& options) {
   options.validate();
   if (group_names.empty()) {
     throw fairness_error("invalid_option", "fairness metrics need at least one group name");
@@ -311,24 +374,16 @@ evaluate(span<const double> y_true, span<const double> y_pred, span<const std::i
   return m;
 }
 
-/// evaluate() on a table's columns: `label` and `prediction` numeric, `group`
-/// categorical (its vocabulary names the groups). Throws as evaluate(), and
-/// argument_error: mlguard.argument.unknown_column (no such column),
-/// wrong_kind (a column of the other kind); NaN labels are bad_label.
-template <class = void>
+template <class>
 fairness_metrics evaluate(const table& t, std::string_view label, std::string_view prediction,
-                          std::string_view group, const fairness_options& options = {}) {
+                          std::string_view group, const fairness_options& options) {
   const column& y = t.at(label); // every name is checked before any kind
   const column& p = t.at(prediction);
   const column& g = t.at(group);
   return evaluate(y.values(), p.values(), g.codes(), g.vocab().names(), options);
 }
 
-/// `m`'s disparities and sizes as registry metrics, to record on a version
-/// at registration (version_metadata::metrics) for registry::guards::fairness:
-/// "<prefix>.<disparity>" for each defined disparity, "<prefix>.rows",
-/// "<prefix>.groups_present". E.g. prefix "fairness.pickup_zone".
-template <class = void>
+template <class>
 std::map<std::string, double> metric_entries(const fairness_metrics& m, std::string_view prefix) {
   std::map<std::string, double> out;
   for (auto d : {disparity::demographic_parity_difference, disparity::demographic_parity_ratio,
@@ -343,11 +398,7 @@ std::map<std::string, double> metric_entries(const fairness_metrics& m, std::str
   return out;
 }
 
-/// Writes `m`'s fields into the JSON object `j` (other fields kept): "rows",
-/// "groups_present", "undefined_rates", each disparity (null when unset) and
-/// "groups": [{"group", "rows", "tn", "fp", "fn", "tp", "selection_rate",
-/// "accuracy", "tpr", "fpr"}] (rates null when unset).
-template <class = void>
+template <class>
 void write_metrics_fields(json& j, const fairness_metrics& m) {
   j["rows"] = m.rows;
   j["groups_present"] = m.groups_present;
@@ -375,10 +426,7 @@ void write_metrics_fields(json& j, const fairness_metrics& m) {
   j["groups"] = std::move(groups);
 }
 
-/// Reads what write_metrics_fields wrote: the counts, from which the rates
-/// and disparities are computed again (so they cannot disagree). Throws
-/// format_error (mlguard.format.corrupt naming the field, unknown_field).
-template <class = void>
+template <class>
 fairness_metrics read_metrics_fields(const json_reader& r) {
   fairness_metrics m;
   const auto& u = r.text("undefined_rates");
@@ -406,8 +454,7 @@ fairness_metrics read_metrics_fields(const json_reader& r) {
   return m;
 }
 
-/// The metrics as a JSON object (write_metrics_fields).
-template <class = void>
+template <class>
 void to_json(json& j, const fairness_metrics& m) {
   j = json::object();
   write_metrics_fields(j, m);
@@ -415,4 +462,5 @@ void to_json(json& j, const fairness_metrics& m) {
 
 } // namespace mlguard::fairness
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_FAIRNESS_GROUP_METRICS_HPP

@@ -65,79 +65,21 @@ class basic_file_source final : public byte_source {
 public:
   /// Opens `path` for reading; "-" is standard input (left open when the
   /// source goes). Throws io_error (mlguard.io.open_failed).
-  explicit basic_file_source(const std::string& path) {
-    if (path == "-") {
-      name_ = "<stdin>";
-      fd_ = STDIN_FILENO;
-    } else {
-      name_ = path;
-      int fd = -1;
-      do {
-        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-      } while (fd < 0 && errno == EINTR);
-      if (fd < 0) {
-        ::mlguard::detail::throw_io("open_failed", "cannot open", path, errno);
-      }
-      owned_ = ::mlguard::detail::unique_fd(fd);
-      fd_ = fd;
-    }
-    struct stat st {};
-    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
-      const auto here = ::lseek(fd_, 0, SEEK_CUR);
-      const auto offset = here > 0 ? static_cast<std::uint64_t>(here) : 0;
-      const auto total = static_cast<std::uint64_t>(st.st_size);
-      size_ = total > offset ? total - offset : 0;
-    }
-  }
+  explicit basic_file_source(const std::string& path);
 
   /// The first `size` bytes of the input (fewer when it is shorter), without
   /// consuming them: read() returns them again. For recognising a format by
   /// its magic bytes, also on a pipe. Throws io_error (mlguard.io.read_failed).
-  std::string_view peek(std::size_t size) {
-    while (head_.size() < size && !eof_) {
-      char buffer[64];
-      const std::size_t want = std::min(sizeof buffer, size - head_.size());
-      const std::size_t n = raw_read(buffer, want);
-      if (n == 0) {
-        eof_ = true;
-      }
-      head_.append(buffer, n);
-    }
-    return std::string_view(head_).substr(0, size);
-  }
+  std::string_view peek(std::size_t size);
 
-  std::size_t read(char* out, std::size_t size) override {
-    if (head_used_ < head_.size()) {
-      const std::size_t n = std::min(size, head_.size() - head_used_);
-      std::memcpy(out, head_.data() + head_used_, n);
-      head_used_ += n;
-      position_ += n;
-      return n;
-    }
-    if (eof_ || size == 0) {
-      return 0;
-    }
-    const std::size_t n = raw_read(out, size);
-    position_ += n;
-    return n;
-  }
+  std::size_t read(char* out, std::size_t size) override;
 
   std::uint64_t position() const noexcept override { return position_; }
   std::optional<std::uint64_t> size() const noexcept override { return size_; }
   const std::string& name() const noexcept override { return name_; }
 
 private:
-  std::size_t raw_read(char* out, std::size_t size) {
-    for (;;) {
-      const ssize_t n = ::read(fd_, out, size);
-      if (n >= 0) {
-        return static_cast<std::size_t>(n);
-      }
-      if (errno != EINTR) {
-        ::mlguard::detail::throw_io("read_failed", "cannot read", name_, errno);
-      }
-    }
-  }
+  std::size_t raw_read(char* out, std::size_t size);
 
   std::string name_;
   ::mlguard::detail::unique_fd owned_;
@@ -178,10 +120,7 @@ private:
 
 /// True when `head` starts with gzip's magic bytes, 1F 8B (RFC 1952).
 template <class = void>
-bool is_gzip_magic(std::string_view head) noexcept {
-  return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1F &&
-         static_cast<unsigned char>(head[1]) == 0x8B;
-}
+bool is_gzip_magic(std::string_view head) noexcept;
 
 /// Opens `path` ("-" = standard input) as it is, without decompressing: a
 /// file that starts with gzip's magic bytes is refused, so that compressed
@@ -189,6 +128,91 @@ bool is_gzip_magic(std::string_view head) noexcept {
 /// zlib) reads such files. Throws io_error: mlguard.io.open_failed,
 /// read_failed, gzip_unsupported.
 template <class = void>
+std::unique_ptr<byte_source> open_plain_input(const std::string& path);
+
+} // namespace mlguard::io
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::io {
+
+template <class V>
+basic_file_source<V>::basic_file_source(const std::string& path) {
+  if (path == "-") {
+    name_ = "<stdin>";
+    fd_ = STDIN_FILENO;
+  } else {
+    name_ = path;
+    int fd = -1;
+    do {
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+      ::mlguard::detail::throw_io("open_failed", "cannot open", path, errno);
+    }
+    owned_ = ::mlguard::detail::unique_fd(fd);
+    fd_ = fd;
+  }
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+    const auto here = ::lseek(fd_, 0, SEEK_CUR);
+    const auto offset = here > 0 ? static_cast<std::uint64_t>(here) : 0;
+    const auto total = static_cast<std::uint64_t>(st.st_size);
+    size_ = total > offset ? total - offset : 0;
+  }
+}
+
+template <class V>
+auto basic_file_source<V>::peek(std::size_t size) -> std::string_view {
+  while (head_.size() < size && !eof_) {
+    char buffer[64];
+    const std::size_t want = std::min(sizeof buffer, size - head_.size());
+    const std::size_t n = raw_read(buffer, want);
+    if (n == 0) {
+      eof_ = true;
+    }
+    head_.append(buffer, n);
+  }
+  return std::string_view(head_).substr(0, size);
+}
+
+template <class V>
+auto basic_file_source<V>::read(char* out, std::size_t size) -> std::size_t {
+  if (head_used_ < head_.size()) {
+    const std::size_t n = std::min(size, head_.size() - head_used_);
+    std::memcpy(out, head_.data() + head_used_, n);
+    head_used_ += n;
+    position_ += n;
+    return n;
+  }
+  if (eof_ || size == 0) {
+    return 0;
+  }
+  const std::size_t n = raw_read(out, size);
+  position_ += n;
+  return n;
+}
+
+template <class V>
+auto basic_file_source<V>::raw_read(char* out, std::size_t size) -> std::size_t {
+  for (;;) {
+    const ssize_t n = ::read(fd_, out, size);
+    if (n >= 0) {
+      return static_cast<std::size_t>(n);
+    }
+    if (errno != EINTR) {
+      ::mlguard::detail::throw_io("read_failed", "cannot read", name_, errno);
+    }
+  }
+}
+
+template <class>
+bool is_gzip_magic(std::string_view head) noexcept {
+  return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1F &&
+         static_cast<unsigned char>(head[1]) == 0x8B;
+}
+
+template <class>
 std::unique_ptr<byte_source> open_plain_input(const std::string& path) {
   auto file = std::make_unique<file_source>(path);
   if (is_gzip_magic(file->peek(2))) {
@@ -201,4 +225,5 @@ std::unique_ptr<byte_source> open_plain_input(const std::string& path) {
 
 } // namespace mlguard::io
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_IO_BYTE_SOURCE_HPP

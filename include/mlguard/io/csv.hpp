@@ -56,9 +56,7 @@ namespace mlguard::io {
 /// are open, and one block of `text` at a time.
 template <class = void>
 table parse_csv(std::string_view text, std::string_view source = "<csv>",
-                const csv_options& options = {}) {
-  return csv_reader(std::make_unique<string_source>(text, std::string(source)), options).read_all();
-}
+                const csv_options& options = {});
 
 /// Reads a CSV file into a table (see parse_csv for the rules); "-" reads
 /// standard input. The file is read in blocks of 1 MiB, so memory is the
@@ -69,18 +67,36 @@ table parse_csv(std::string_view text, std::string_view source = "<csv>",
 /// read_failed) when the file cannot be read, and parse_csv's errors naming
 /// the file and line.
 template <class = void>
-table read_csv(const std::string& path, const csv_options& options = {}) {
-  return csv_reader(path, options).read_all();
-}
+table read_csv(const std::string& path, const csv_options& options = {});
 
 /// Reads CSV from `source` into a table (see parse_csv for the rules), e.g.
 /// read_csv(io::open_input(path)) for a file that may be gzip-compressed.
 /// Throws as parse_csv, and the source's errors.
 template <class = void>
-table read_csv(std::unique_ptr<byte_source> source, const csv_options& options = {}) {
+table read_csv(std::unique_ptr<byte_source> source, const csv_options& options = {});
+
+} // namespace mlguard::io
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::io {
+
+template <class>
+table parse_csv(std::string_view text, std::string_view source, const csv_options& options) {
+  return csv_reader(std::make_unique<string_source>(text, std::string(source)), options).read_all();
+}
+
+template <class>
+table read_csv(const std::string& path, const csv_options& options) {
+  return csv_reader(path, options).read_all();
+}
+
+template <class>
+table read_csv(std::unique_ptr<byte_source> source, const csv_options& options) {
   return csv_reader(std::move(source), options).read_all();
 }
 
 } // namespace mlguard::io
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_IO_CSV_HPP

@@ -19,39 +19,7 @@ namespace mlguard::io {
 /// "nan" in any case. Returns false when the field is not entirely a number.
 /// An empty field is not a number (it is a missing value; see read_csv).
 template <class = void>
-bool parse_number(std::string_view field, double& out) noexcept {
-  while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) {
-    field.remove_prefix(1);
-  }
-  while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) {
-    field.remove_suffix(1);
-  }
-  if (field.size() > 1 && field.front() == '+' && field[1] != '-' && field[1] != '+') {
-    field.remove_prefix(1);
-  }
-  if (field.empty()) {
-    return false;
-  }
-  const char* first = field.data();
-  const char* last = first + field.size();
-  const auto result = std::from_chars(first, last, out);
-  if (result.ec == std::errc::result_out_of_range) {
-    // from_chars leaves `out` untouched on overflow/underflow; strtod's answer
-    // (±HUGE_VAL or the nearest denormal/zero) is what Python's float() gives.
-    // strtod needs a terminated copy: on the stack for any field that is a
-    // plausible number, so the reader's per-cell path does not allocate.
-    char copy[64];
-    if (field.size() < sizeof copy) {
-      std::memcpy(copy, field.data(), field.size());
-      copy[field.size()] = '\0';
-      out = std::strtod(copy, nullptr);
-    } else {
-      out = std::strtod(std::string(field).c_str(), nullptr);
-    }
-    return true;
-  }
-  return result.ec == std::errc() && result.ptr == last;
-}
+bool parse_number(std::string_view field, double& out) noexcept;
 
 /// How parse_csv and read_csv decode the bytes of a CSV file.
 enum class csv_encoding {
@@ -110,4 +78,46 @@ struct csv_options {
 
 } // namespace mlguard::io
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::io {
+
+template <class>
+bool parse_number(std::string_view field, double& out) noexcept {
+  while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) {
+    field.remove_prefix(1);
+  }
+  while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) {
+    field.remove_suffix(1);
+  }
+  if (field.size() > 1 && field.front() == '+' && field[1] != '-' && field[1] != '+') {
+    field.remove_prefix(1);
+  }
+  if (field.empty()) {
+    return false;
+  }
+  const char* first = field.data();
+  const char* last = first + field.size();
+  const auto result = std::from_chars(first, last, out);
+  if (result.ec == std::errc::result_out_of_range) {
+    // from_chars leaves `out` untouched on overflow/underflow; strtod's answer
+    // (±HUGE_VAL or the nearest denormal/zero) is what Python's float() gives.
+    // strtod needs a terminated copy: on the stack for any field that is a
+    // plausible number, so the reader's per-cell path does not allocate.
+    char copy[64];
+    if (field.size() < sizeof copy) {
+      std::memcpy(copy, field.data(), field.size());
+      copy[field.size()] = '\0';
+      out = std::strtod(copy, nullptr);
+    } else {
+      out = std::strtod(std::string(field).c_str(), nullptr);
+    }
+    return true;
+  }
+  return result.ec == std::errc() && result.ptr == last;
+}
+
+} // namespace mlguard::io
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_IO_CSV_OPTIONS_HPP

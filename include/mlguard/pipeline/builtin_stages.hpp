@@ -26,6 +26,15 @@ namespace mlguard::pipeline {
 /// with a validation_tap or monitoring_tap, use all_stages() (tap_stages.hpp).
 /// Add an application's own stages to it.
 template <class = void> // deferred: see core/json.hpp
+stage_registry builtin_stages();
+
+} // namespace mlguard::pipeline
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::pipeline {
+
+template <class> // deferred: see core/json.hpp
 stage_registry builtin_stages() {
   stage_registry r;
   r.add<imputer>();
@@ -46,4 +55,5 @@ stage_registry builtin_stages() {
 
 } // namespace mlguard::pipeline
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_PIPELINE_BUILTIN_STAGES_HPP

@@ -35,15 +35,7 @@ constexpr const char* to_string(impute_strategy s) noexcept {
 
 /// Parses a strategy name; nullopt when `s` names none.
 template <class = void>
-std::optional<impute_strategy> impute_strategy_from_string(std::string_view s) noexcept {
-  for (auto v : {impute_strategy::mean, impute_strategy::median, impute_strategy::most_frequent,
-                 impute_strategy::constant}) {
-    if (s == to_string(v)) {
-      return v;
-    }
-  }
-  return std::nullopt;
-}
+std::optional<impute_strategy> impute_strategy_from_string(std::string_view s) noexcept;
 
 /// Replaces NaN by a value learned per column. Matches
 /// sklearn.impute.SimpleImputer (1.2): mean and median of the non-missing
@@ -63,107 +55,28 @@ public:
 
   /// Uses another strategy for one column (which must be among the imputed ones).
   basic_imputer& set_strategy(std::string column, impute_strategy strategy,
-                              double fill_value = 0.0) {
-    overrides_.push_back({std::move(column), strategy, fill_value});
-    return *this;
-  }
+                              double fill_value = 0.0);
 
   /// Learns each column's fill value. Throws pipeline_error
   /// (mlguard.pipeline.width_mismatch, mlguard.pipeline.empty_column,
   /// mlguard.pipeline.unknown_feature for an override naming no imputed column).
-  void fit(const Eigen::Ref<const Eigen::MatrixXd>& X) {
-    prepare_fit(X);
-    statistics_.assign(acted_on(), 0.0);
-    for (std::size_t k = 0; k < acted_on(); ++k) {
-      const auto [strategy, fill] = strategy_of(k);
-      if (strategy == impute_strategy::constant) {
-        statistics_[k] = fill;
-        continue;
-      }
-      const auto v = detail::sorted_present(X, column_index(k));
-      detail::check_not_empty(v, column_name(k), kind);
-      const std::size_t n = v.size();
-      if (strategy == impute_strategy::mean) {
-        double sum = 0;
-        for (double x : v) {
-          sum += x;
-        }
-        statistics_[k] = sum / static_cast<double>(n);
-      } else if (strategy == impute_strategy::median) {
-        statistics_[k] = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-      } else {
-        std::size_t best = 0;
-        std::size_t best_count = 0;
-        for (std::size_t i = 0; i < n;) {
-          std::size_t j = i;
-          while (j < n && v[j] == v[i]) {
-            ++j;
-          }
-          if (j - i > best_count) { // strict: ties keep the smaller value
-            best = i;
-            best_count = j - i;
-          }
-          i = j;
-        }
-        statistics_[k] = v[best];
-      }
-    }
-    check_overrides();
-    fitted_ = true;
-  }
+  void fit(const Eigen::Ref<const Eigen::MatrixXd>& X);
 
   /// x, or the column's fill value when x is NaN.
-  double apply(std::size_t k, double x) const noexcept {
-    return std::isnan(x) ? statistics_[k] : x;
-  }
+  double apply(std::size_t k, double x) const noexcept;
 
   /// The fill values of the imputed columns (sklearn's statistics_).
   const std::vector<double>& statistics() const noexcept { return statistics_; }
 
   /// {"columns", "strategy", "fill_value", "overrides", "statistics"}.
-  json to_json() const {
-    json j = base_json();
-    j["strategy"] = to_string(strategy_);
-    j["fill_value"] = json_number(fill_value_);
-    json overrides = json::array();
-    for (const auto& o : overrides_) {
-      json entry = json::object();
-      entry["column"] = o.column;
-      entry["strategy"] = to_string(o.strategy);
-      entry["fill_value"] = json_number(o.fill_value);
-      overrides.push_back(std::move(entry));
-    }
-    j["overrides"] = std::move(overrides);
-    j["statistics"] = json_numbers(statistics_);
-    return j;
-  }
+  json to_json() const;
   /// Restores a fitted imputer. Throws format_error (mlguard.format.corrupt,
   /// mlguard.format.unknown_field), pipeline_error (width_mismatch, unknown_feature).
   static basic_imputer from_json(const json_reader& params,
-                                 const std::vector<std::string>& names_in) {
-    params.allow_fields({"columns", "strategy", "fill_value", "overrides", "statistics"});
-    basic_imputer s(strategy_from(params), {}, params.number("fill_value"));
-    if (params.has("overrides")) {
-      for (const auto& o : params.objects("overrides")) {
-        o.allow_fields({"column", "strategy", "fill_value"});
-        s.set_strategy(o.text("column"), strategy_from(o), o.number("fill_value"));
-      }
-    }
-    s.base_from_json(params, names_in);
-    s.check_overrides();
-    s.statistics_ = detail::read_numbers(params, "statistics", s.acted_on());
-    s.fitted_ = true;
-    return s;
-  }
+                                 const std::vector<std::string>& names_in);
 
 private:
-  static impute_strategy strategy_from(const json_reader& r) {
-    const auto s = impute_strategy_from_string(r.text("strategy"));
-    if (!s) {
-      r.fail("strategy", "expected mean, median, most_frequent or constant");
-    }
-    return *s;
-  }
+  static impute_strategy strategy_from(const json_reader& r);
 
   struct override_entry {
     std::string column;
@@ -175,27 +88,9 @@ private:
     double fill;
   };
 
-  choice strategy_of(std::size_t k) const {
-    for (const auto& o : overrides_) {
-      if (o.column == column_name(k)) {
-        return {o.strategy, o.fill_value};
-      }
-    }
-    return {strategy_, fill_value_};
-  }
+  choice strategy_of(std::size_t k) const;
 
-  void check_overrides() const {
-    for (const auto& o : overrides_) {
-      bool found = false;
-      for (std::size_t k = 0; k < acted_on(); ++k) {
-        found = found || column_name(k) == o.column;
-      }
-      if (!found) {
-        throw pipeline_error("unknown_feature",
-                             "imputer: override for \"" + o.column + "\", not an imputed column");
-      }
-    }
-  }
+  void check_overrides() const;
 
   impute_strategy strategy_;
   double fill_value_;
@@ -208,4 +103,145 @@ using imputer = basic_imputer<>;
 
 } // namespace mlguard::pipeline
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::pipeline {
+
+template <class>
+std::optional<impute_strategy> impute_strategy_from_string(std::string_view s) noexcept {
+  for (auto v : {impute_strategy::mean, impute_strategy::median, impute_strategy::most_frequent,
+                 impute_strategy::constant}) {
+    if (s == to_string(v)) {
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
+template <class V>
+auto basic_imputer<V>::set_strategy(std::string column, impute_strategy strategy, double fill_value)
+    -> basic_imputer& {
+  overrides_.push_back({std::move(column), strategy, fill_value});
+  return *this;
+}
+
+template <class V>
+auto basic_imputer<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
+  prepare_fit(X);
+  statistics_.assign(acted_on(), 0.0);
+  for (std::size_t k = 0; k < acted_on(); ++k) {
+    const auto [strategy, fill] = strategy_of(k);
+    if (strategy == impute_strategy::constant) {
+      statistics_[k] = fill;
+      continue;
+    }
+    const auto v = detail::sorted_present(X, column_index(k));
+    detail::check_not_empty(v, column_name(k), kind);
+    const std::size_t n = v.size();
+    if (strategy == impute_strategy::mean) {
+      double sum = 0;
+      for (double x : v) {
+        sum += x;
+      }
+      statistics_[k] = sum / static_cast<double>(n);
+    } else if (strategy == impute_strategy::median) {
+      statistics_[k] = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    } else {
+      std::size_t best = 0;
+      std::size_t best_count = 0;
+      for (std::size_t i = 0; i < n;) {
+        std::size_t j = i;
+        while (j < n && v[j] == v[i]) {
+          ++j;
+        }
+        if (j - i > best_count) { // strict: ties keep the smaller value
+          best = i;
+          best_count = j - i;
+        }
+        i = j;
+      }
+      statistics_[k] = v[best];
+    }
+  }
+  check_overrides();
+  fitted_ = true;
+}
+
+template <class V>
+auto basic_imputer<V>::apply(std::size_t k, double x) const noexcept -> double {
+  return std::isnan(x) ? statistics_[k] : x;
+}
+
+template <class V>
+auto basic_imputer<V>::to_json() const -> json {
+  json j = base_json();
+  j["strategy"] = to_string(strategy_);
+  j["fill_value"] = json_number(fill_value_);
+  json overrides = json::array();
+  for (const auto& o : overrides_) {
+    json entry = json::object();
+    entry["column"] = o.column;
+    entry["strategy"] = to_string(o.strategy);
+    entry["fill_value"] = json_number(o.fill_value);
+    overrides.push_back(std::move(entry));
+  }
+  j["overrides"] = std::move(overrides);
+  j["statistics"] = json_numbers(statistics_);
+  return j;
+}
+
+template <class V>
+auto basic_imputer<V>::from_json(const json_reader& params,
+                                 const std::vector<std::string>& names_in) -> basic_imputer {
+  params.allow_fields({"columns", "strategy", "fill_value", "overrides", "statistics"});
+  basic_imputer s(strategy_from(params), {}, params.number("fill_value"));
+  if (params.has("overrides")) {
+    for (const auto& o : params.objects("overrides")) {
+      o.allow_fields({"column", "strategy", "fill_value"});
+      s.set_strategy(o.text("column"), strategy_from(o), o.number("fill_value"));
+    }
+  }
+  s.base_from_json(params, names_in);
+  s.check_overrides();
+  s.statistics_ = detail::read_numbers(params, "statistics", s.acted_on());
+  s.fitted_ = true;
+  return s;
+}
+
+template <class V>
+auto basic_imputer<V>::strategy_from(const json_reader& r) -> impute_strategy {
+  const auto s = impute_strategy_from_string(r.text("strategy"));
+  if (!s) {
+    r.fail("strategy", "expected mean, median, most_frequent or constant");
+  }
+  return *s;
+}
+
+template <class V>
+auto basic_imputer<V>::strategy_of(std::size_t k) const -> choice {
+  for (const auto& o : overrides_) {
+    if (o.column == column_name(k)) {
+      return {o.strategy, o.fill_value};
+    }
+  }
+  return {strategy_, fill_value_};
+}
+
+template <class V>
+auto basic_imputer<V>::check_overrides() const -> void {
+  for (const auto& o : overrides_) {
+    bool found = false;
+    for (std::size_t k = 0; k < acted_on(); ++k) {
+      found = found || column_name(k) == o.column;
+    }
+    if (!found) {
+      throw pipeline_error("unknown_feature",
+                           "imputer: override for \"" + o.column + "\", not an imputed column");
+    }
+  }
+}
+
+} // namespace mlguard::pipeline
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_PIPELINE_IMPUTER_HPP

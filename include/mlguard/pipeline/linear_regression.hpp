@@ -55,12 +55,7 @@ public:
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
   static basic_linear_regression from_json(const json_reader& params,
-                                           const std::vector<std::string>& names_in) {
-    params.allow_fields({"coef", "intercept", "output"});
-    basic_linear_regression m;
-    m.base_from_json(params, names_in);
-    return m;
-  }
+                                           const std::vector<std::string>& names_in);
 };
 
 /// The type to name (a class template only so that its bodies compile where used).
@@ -68,4 +63,21 @@ using linear_regression = basic_linear_regression<>;
 
 } // namespace mlguard::pipeline
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::pipeline {
+
+template <class V>
+auto basic_linear_regression<V>::from_json(const json_reader& params,
+                                           const std::vector<std::string>& names_in)
+    -> basic_linear_regression {
+  params.allow_fields({"coef", "intercept", "output"});
+  basic_linear_regression m;
+  m.base_from_json(params, names_in);
+  return m;
+}
+
+} // namespace mlguard::pipeline
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_PIPELINE_LINEAR_REGRESSION_HPP

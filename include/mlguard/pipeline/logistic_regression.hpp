@@ -35,13 +35,7 @@ public:
   /// C > 0 is the inverse regularisation strength (sklearn's C). Throws
   /// pipeline_error (mlguard.pipeline.invalid_option) otherwise.
   explicit basic_logistic_regression(double C = 1.0, std::string output = "probability",
-                                     int max_iter = 100, double tol = 1e-12)
-      : linear_model(std::move(output)), C_(C), max_iter_(max_iter), tol_(tol) {
-    if (!(C > 0) || max_iter < 1 || !(tol > 0)) {
-      throw pipeline_error("invalid_option",
-                           "logistic_regression: need C > 0, max_iter >= 1, tol > 0");
-    }
-  }
+                                     int max_iter = 100, double tol = 1e-12);
 
   /// Fits w and b on X (rows are observations) and labels y in {0, 1}. A
   /// template on the Eigen types, so the Newton solver is compiled only where
@@ -115,35 +109,16 @@ public:
   double C() const noexcept { return C_; }
 
   /// {"coef", "intercept", "output", "C"}.
-  json to_json() const {
-    json j = base_json();
-    j["C"] = json_number(C_);
-    return j;
-  }
+  json to_json() const;
   /// Restores a fitted model. Throws format_error (corrupt, unknown_field),
   /// pipeline_error (width_mismatch).
   static basic_logistic_regression from_json(const json_reader& params,
-                                             const std::vector<std::string>& names_in) {
-    params.allow_fields({"coef", "intercept", "output", "C"});
-    const double C = params.finite("C");
-    if (!(C > 0)) {
-      params.fail("C", "expected a positive number");
-    }
-    basic_logistic_regression m(C);
-    m.base_from_json(params, names_in);
-    return m;
-  }
+                                             const std::vector<std::string>& names_in);
 
 private:
   // Σ [log(1 + exp(z)) − y z] + ½ Σ penalty·β², computed without overflow.
   static double objective(const Eigen::VectorXd& z, const Eigen::Ref<const Eigen::VectorXd>& y,
-                          const Eigen::VectorXd& beta, const Eigen::VectorXd& penalty) {
-    double loss = 0;
-    for (Eigen::Index i = 0; i < z.size(); ++i) {
-      loss += std::max(z[i], 0.0) + std::log1p(std::exp(-std::fabs(z[i]))) - y[i] * z[i];
-    }
-    return loss + 0.5 * penalty.dot(beta.cwiseProduct(beta));
-  }
+                          const Eigen::VectorXd& beta, const Eigen::VectorXd& penalty);
 
   double C_;
   int max_iter_;
@@ -156,4 +131,54 @@ using logistic_regression = basic_logistic_regression<>;
 
 } // namespace mlguard::pipeline
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::pipeline {
+
+template <class V>
+basic_logistic_regression<V>::basic_logistic_regression(double C, std::string output, int max_iter,
+                                                        double tol)
+    : linear_model(std::move(output)), C_(C), max_iter_(max_iter), tol_(tol) {
+  if (!(C > 0) || max_iter < 1 || !(tol > 0)) {
+    throw pipeline_error("invalid_option",
+                         "logistic_regression: need C > 0, max_iter >= 1, tol > 0");
+  }
+}
+
+template <class V>
+auto basic_logistic_regression<V>::to_json() const -> json {
+  json j = base_json();
+  j["C"] = json_number(C_);
+  return j;
+}
+
+template <class V>
+auto basic_logistic_regression<V>::from_json(const json_reader& params,
+                                             const std::vector<std::string>& names_in)
+    -> basic_logistic_regression {
+  params.allow_fields({"coef", "intercept", "output", "C"});
+  const double C = params.finite("C");
+  if (!(C > 0)) {
+    params.fail("C", "expected a positive number");
+  }
+  basic_logistic_regression m(C);
+  m.base_from_json(params, names_in);
+  return m;
+}
+
+template <class V>
+auto basic_logistic_regression<V>::objective(const Eigen::VectorXd& z,
+                                             const Eigen::Ref<const Eigen::VectorXd>& y,
+                                             const Eigen::VectorXd& beta,
+                                             const Eigen::VectorXd& penalty) -> double {
+  double loss = 0;
+  for (Eigen::Index i = 0; i < z.size(); ++i) {
+    loss += std::max(z[i], 0.0) + std::log1p(std::exp(-std::fabs(z[i]))) - y[i] * z[i];
+  }
+  return loss + 0.5 * penalty.dot(beta.cwiseProduct(beta));
+}
+
+} // namespace mlguard::pipeline
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_PIPELINE_LOGISTIC_REGRESSION_HPP

@@ -44,48 +44,19 @@ public:
     return add(std::string(S::kind), loader(&load_as<S>));
   }
   /// Registers a custom loader for `kind`, replacing an earlier one.
-  basic_stage_registry& add(std::string kind, loader load) {
-    for (auto& e : entries_) {
-      if (e.first == kind) {
-        e.second = std::move(load);
-        return *this;
-      }
-    }
-    entries_.emplace_back(std::move(kind), std::move(load));
-    return *this;
-  }
+  basic_stage_registry& add(std::string kind, loader load);
 
   /// True when `kind` is registered.
-  bool contains(std::string_view kind) const noexcept {
-    return std::any_of(entries_.begin(), entries_.end(),
-                       [kind](const auto& e) { return e.first == kind; });
-  }
+  bool contains(std::string_view kind) const noexcept;
 
   /// Loads one stage. Throws pipeline_error (mlguard.pipeline.unknown_stage)
   /// for an unregistered kind, and whatever the stage's from_json throws.
   std::unique_ptr<any_stage> load(std::string_view kind, const json_reader& params,
-                                  const std::vector<std::string>& names_in) const {
-    for (const auto& e : entries_) {
-      if (e.first == kind) {
-        return e.second(params, names_in);
-      }
-    }
-    std::string advice = "register it with stage_registry::add";
-    for (const auto& h : hints_) {
-      if (h.first == kind) {
-        advice = h.second;
-      }
-    }
-    throw pipeline_error("unknown_stage", params.where() + ": unknown stage kind \"" +
-                                              std::string(kind) + "\" (" + advice + ")");
-  }
+                                  const std::vector<std::string>& names_in) const;
 
   /// Says how to load `kind` when this registry does not: load()'s
   /// unknown_stage error then gives `advice` (e.g. which registry knows it).
-  basic_stage_registry& hint(std::string kind, std::string advice) {
-    hints_.emplace_back(std::move(kind), std::move(advice));
-    return *this;
-  }
+  basic_stage_registry& hint(std::string kind, std::string advice);
 
 private:
   template <typename S>
@@ -103,4 +74,54 @@ using stage_registry = basic_stage_registry<>;
 
 } // namespace mlguard::pipeline
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::pipeline {
+
+template <class V>
+auto basic_stage_registry<V>::add(std::string kind, loader load) -> basic_stage_registry& {
+  for (auto& e : entries_) {
+    if (e.first == kind) {
+      e.second = std::move(load);
+      return *this;
+    }
+  }
+  entries_.emplace_back(std::move(kind), std::move(load));
+  return *this;
+}
+
+template <class V>
+auto basic_stage_registry<V>::contains(std::string_view kind) const noexcept -> bool {
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [kind](const auto& e) { return e.first == kind; });
+}
+
+template <class V>
+auto basic_stage_registry<V>::load(std::string_view kind, const json_reader& params,
+                                   const std::vector<std::string>& names_in) const
+    -> std::unique_ptr<any_stage> {
+  for (const auto& e : entries_) {
+    if (e.first == kind) {
+      return e.second(params, names_in);
+    }
+  }
+  std::string advice = "register it with stage_registry::add";
+  for (const auto& h : hints_) {
+    if (h.first == kind) {
+      advice = h.second;
+    }
+  }
+  throw pipeline_error("unknown_stage", params.where() + ": unknown stage kind \"" +
+                                            std::string(kind) + "\" (" + advice + ")");
+}
+
+template <class V>
+auto basic_stage_registry<V>::hint(std::string kind, std::string advice) -> basic_stage_registry& {
+  hints_.emplace_back(std::move(kind), std::move(advice));
+  return *this;
+}
+
+} // namespace mlguard::pipeline
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_PIPELINE_STAGE_REGISTRY_HPP

@@ -50,28 +50,12 @@ public:
 
   /// The scale exponent e (values are kept as x / 2^e) for values up to
   /// |max_abs|: 0 up to 2^476, then the least e with |max_abs| / 2^e ≤ 2^476.
-  static int exponent_for(double max_abs) noexcept {
-    max_abs = std::fabs(max_abs);
-    if (!(max_abs > limit())) {
-      return 0;
-    }
-    return std::ilogb(max_abs) - (scale_free_exponent - 1);
-  }
+  static int exponent_for(double max_abs) noexcept;
 
   /// Moments of `n` values whose mean is `mean` × 2^e and whose m2 is `m2` ×
   /// 4^e, e = `exponent` ≥ 0: how the batch path hands over a block it
   /// summed scaled. `mean` must be within 2^477 and `m2` finite.
-  static basic_moments from_scaled(std::uint64_t n, double mean, double m2, int exponent) noexcept {
-    basic_moments m;
-    if (n == 0) {
-      return m;
-    }
-    m.n_ = n;
-    m.mean_ = mean;
-    m.m2_ = m2;
-    m.set_exponent(exponent);
-    return m;
-  }
+  static basic_moments from_scaled(std::uint64_t n, double mean, double m2, int exponent) noexcept;
 
   /// Moments of `n` values with mean `mean` (finite) and m2 = `m2_significand`
   /// × 2^`m2_exponent` (≥ 0, +inf for profiles mlguard wrote before m2_parts
@@ -79,80 +63,20 @@ public:
   /// The scale is the one the values would have given, so a loaded profile
   /// continues bit for bit as the saved one would have.
   static basic_moments from_parts(std::uint64_t n, double mean, double m2_significand,
-                                  int m2_exponent, double max_abs) noexcept {
-    basic_moments m;
-    if (n == 0) {
-      return m;
-    }
-    int e = std::max(exponent_for(max_abs), exponent_for(mean));
-    // A document's m2 must also leave room for later updates (at most
-    // n · 4^(476+1) for honest ones): raise e until it fits below 2^1000.
-    if (std::isfinite(m2_significand) && m2_significand > 0.0) {
-      const int top = std::ilogb(m2_significand) + m2_exponent;
-      if (top - 2 * e >= 1000) {
-        e = (top - 999 + 1) / 2; // the least e with top + 1 − 2e ≤ 1000
-      }
-    }
-    m.n_ = n;
-    m.mean_ = std::ldexp(mean, -e);
-    m.m2_ = std::isfinite(m2_significand) ? std::ldexp(m2_significand, m2_exponent - 2 * e)
-                                          : m2_significand;
-    m.set_exponent(e);
-    return m;
-  }
+                                  int m2_exponent, double max_abs) noexcept;
 
   /// Welford's update with one finite value; NaN and ±inf are ignored
   /// (profiles count them apart).
-  void add(double x) noexcept {
-    if (!(std::fabs(x) <= bound_)) { // rare: past the scale's range, or not finite
-      if (!std::isfinite(x)) {
-        return;
-      }
-      rescale(exponent_for(x));
-    }
-    const double xs = x * inverse_scale_; // exact: a power of two
-    ++n_;
-    const double delta = xs - mean_;
-    mean_ += delta / static_cast<double>(n_);
-    m2_ += delta * (xs - mean_);
-  }
+  void add(double x) noexcept;
 
   /// Chan et al.'s combination with the moments of a disjoint set.
-  void merge(const basic_moments& other) noexcept {
-    if (other.n_ == 0) {
-      return;
-    }
-    if (n_ == 0) {
-      *this = other;
-      return;
-    }
-    double mean_b = other.mean_;
-    double m2_b = other.m2_;
-    if (other.exponent_ > exponent_) {
-      rescale(other.exponent_);
-    } else if (other.exponent_ < exponent_) {
-      const double f = std::ldexp(1.0, other.exponent_ - exponent_);
-      mean_b *= f;
-      m2_b = m2_b * f * f;
-    }
-    const double na = static_cast<double>(n_);
-    const double nb = static_cast<double>(other.n_);
-    const double total = na + nb;
-    const double delta = mean_b - mean_;
-    mean_ += delta * (nb / total);
-    m2_ += m2_b + delta * delta * (na * nb / total);
-    n_ += other.n_;
-  }
+  void merge(const basic_moments& other) noexcept;
 
   /// The number of values.
   std::uint64_t count() const noexcept { return n_; }
 
   /// The mean (0 without values): always finite.
-  double mean() const noexcept {
-    const double m = std::ldexp(mean_, exponent_);
-    // Rounding can carry the mean of values at ±DBL_MAX one ulp past it.
-    return std::isinf(m) ? std::copysign(std::numeric_limits<double>::max(), m) : m;
-  }
+  double mean() const noexcept;
 
   /// The sum of squared deviations from the mean; +inf when it exceeds
   /// DBL_MAX (m2_parts() still has it).
@@ -162,28 +86,12 @@ public:
   /// m2() when m2 ≤ DBL_MAX; otherwise the significand in [2^1023, 2^1024)
   /// and exponent ≥ 1 (unique, so equal moments write equal documents).
   /// A loaded m2 of +inf (older documents) stays {+inf, 0}.
-  m2_parts parts() const noexcept {
-    if (!std::isfinite(m2_) || m2_ == 0.0) {
-      return {m2_, 0};
-    }
-    int top = 0;
-    const double f = std::frexp(m2_, &top); // m2 = f · 2^(top + 2e), f in [0.5, 1)
-    top += 2 * exponent_;
-    if (top <= 1024) {
-      return {std::ldexp(f, top), 0};
-    }
-    return {std::ldexp(f, 1024), top - 1024};
-  }
+  m2_parts parts() const noexcept;
 
   /// m2 / (count − ddof): the population variance for ddof 0 (numpy.var's
   /// default), the sample variance for ddof 1; NaN when count ≤ ddof. +inf
   /// only when the true variance exceeds DBL_MAX.
-  double variance(std::uint64_t ddof = 0) const noexcept {
-    if (n_ <= ddof) {
-      return std::numeric_limits<double>::quiet_NaN();
-    }
-    return std::ldexp(m2_ / static_cast<double>(n_ - ddof), 2 * exponent_);
-  }
+  double variance(std::uint64_t ddof = 0) const noexcept;
 
   /// The scale exponent e in use (0 for data within ±2^476).
   int exponent() const noexcept { return exponent_; }
@@ -204,22 +112,10 @@ public:
 private:
   static constexpr double limit() noexcept { return 0x1p476; }
 
-  void set_exponent(int e) noexcept {
-    exponent_ = e;
-    inverse_scale_ = std::ldexp(1.0, -e);
-    bound_ = std::ldexp(1.0, scale_free_exponent + e); // +inf once e reaches 548: no more growth
-  }
+  void set_exponent(int e) noexcept;
 
   // Grows the scale to 2^e (e > exponent_), exactly but for subnormals.
-  void rescale(int e) noexcept {
-    if (e <= exponent_) {
-      return;
-    }
-    const double f = std::ldexp(1.0, exponent_ - e);
-    mean_ *= f;
-    m2_ = m2_ * f * f; // two steps: f² alone may underflow
-    set_exponent(e);
-  }
+  void rescale(int e) noexcept;
 
   std::uint64_t n_ = 0;
   double mean_ = 0.0; // the mean / 2^exponent_
@@ -234,4 +130,147 @@ using moments = basic_moments<>;
 
 } // namespace mlguard::profile
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::profile {
+
+template <class V>
+auto basic_moments<V>::exponent_for(double max_abs) noexcept -> int {
+  max_abs = std::fabs(max_abs);
+  if (!(max_abs > limit())) {
+    return 0;
+  }
+  return std::ilogb(max_abs) - (scale_free_exponent - 1);
+}
+
+template <class V>
+auto basic_moments<V>::from_scaled(std::uint64_t n, double mean, double m2, int exponent) noexcept
+    -> basic_moments {
+  basic_moments m;
+  if (n == 0) {
+    return m;
+  }
+  m.n_ = n;
+  m.mean_ = mean;
+  m.m2_ = m2;
+  m.set_exponent(exponent);
+  return m;
+}
+
+template <class V>
+auto basic_moments<V>::from_parts(std::uint64_t n, double mean, double m2_significand,
+                                  int m2_exponent, double max_abs) noexcept -> basic_moments {
+  basic_moments m;
+  if (n == 0) {
+    return m;
+  }
+  int e = std::max(exponent_for(max_abs), exponent_for(mean));
+  // A document's m2 must also leave room for later updates (at most
+  // n · 4^(476+1) for honest ones): raise e until it fits below 2^1000.
+  if (std::isfinite(m2_significand) && m2_significand > 0.0) {
+    const int top = std::ilogb(m2_significand) + m2_exponent;
+    if (top - 2 * e >= 1000) {
+      e = (top - 999 + 1) / 2; // the least e with top + 1 − 2e ≤ 1000
+    }
+  }
+  m.n_ = n;
+  m.mean_ = std::ldexp(mean, -e);
+  m.m2_ = std::isfinite(m2_significand) ? std::ldexp(m2_significand, m2_exponent - 2 * e)
+                                        : m2_significand;
+  m.set_exponent(e);
+  return m;
+}
+
+template <class V>
+auto basic_moments<V>::add(double x) noexcept -> void {
+  if (!(std::fabs(x) <= bound_)) { // rare: past the scale's range, or not finite
+    if (!std::isfinite(x)) {
+      return;
+    }
+    rescale(exponent_for(x));
+  }
+  const double xs = x * inverse_scale_; // exact: a power of two
+  ++n_;
+  const double delta = xs - mean_;
+  mean_ += delta / static_cast<double>(n_);
+  m2_ += delta * (xs - mean_);
+}
+
+template <class V>
+auto basic_moments<V>::merge(const basic_moments& other) noexcept -> void {
+  if (other.n_ == 0) {
+    return;
+  }
+  if (n_ == 0) {
+    *this = other;
+    return;
+  }
+  double mean_b = other.mean_;
+  double m2_b = other.m2_;
+  if (other.exponent_ > exponent_) {
+    rescale(other.exponent_);
+  } else if (other.exponent_ < exponent_) {
+    const double f = std::ldexp(1.0, other.exponent_ - exponent_);
+    mean_b *= f;
+    m2_b = m2_b * f * f;
+  }
+  const double na = static_cast<double>(n_);
+  const double nb = static_cast<double>(other.n_);
+  const double total = na + nb;
+  const double delta = mean_b - mean_;
+  mean_ += delta * (nb / total);
+  m2_ += m2_b + delta * delta * (na * nb / total);
+  n_ += other.n_;
+}
+
+template <class V>
+auto basic_moments<V>::mean() const noexcept -> double {
+  const double m = std::ldexp(mean_, exponent_);
+  // Rounding can carry the mean of values at ±DBL_MAX one ulp past it.
+  return std::isinf(m) ? std::copysign(std::numeric_limits<double>::max(), m) : m;
+}
+
+template <class V>
+auto basic_moments<V>::parts() const noexcept -> m2_parts {
+  if (!std::isfinite(m2_) || m2_ == 0.0) {
+    return {m2_, 0};
+  }
+  int top = 0;
+  const double f = std::frexp(m2_, &top); // m2 = f · 2^(top + 2e), f in [0.5, 1)
+  top += 2 * exponent_;
+  if (top <= 1024) {
+    return {std::ldexp(f, top), 0};
+  }
+  return {std::ldexp(f, 1024), top - 1024};
+}
+
+template <class V>
+auto basic_moments<V>::variance(std::uint64_t ddof) const noexcept -> double {
+  if (n_ <= ddof) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  return std::ldexp(m2_ / static_cast<double>(n_ - ddof), 2 * exponent_);
+}
+
+template <class V>
+auto basic_moments<V>::set_exponent(int e) noexcept -> void {
+  exponent_ = e;
+  inverse_scale_ = std::ldexp(1.0, -e);
+  bound_ = std::ldexp(1.0, scale_free_exponent + e); // +inf once e reaches 548: no more growth
+}
+
+template <class V>
+auto basic_moments<V>::rescale(int e) noexcept -> void {
+  if (e <= exponent_) {
+    return;
+  }
+  const double f = std::ldexp(1.0, exponent_ - e);
+  mean_ *= f;
+  m2_ = m2_ * f * f; // two steps: f² alone may underflow
+  set_exponent(e);
+}
+
+} // namespace mlguard::profile
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_PROFILE_MOMENTS_HPP

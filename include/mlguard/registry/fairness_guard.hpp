@@ -32,7 +32,17 @@ namespace mlguard::registry::guards {
 /// enough for the registry's write lock.
 template <class = void> // deferred: see core/json.hpp
 transition_guard fairness_limit(std::string prefix, fairness::fairness_threshold limit,
-                                std::uint64_t min_groups = 2, std::uint64_t min_rows = 0) {
+                                std::uint64_t min_groups = 2, std::uint64_t min_rows = 0);
+
+} // namespace mlguard::registry::guards
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry::guards {
+
+template <class> // deferred: see core/json.hpp
+transition_guard fairness_limit(std::string prefix, fairness::fairness_threshold limit,
+                                std::uint64_t min_groups, std::uint64_t min_rows) {
   return [prefix = std::move(prefix), limit, min_groups, min_rows](const transition& t) {
     const auto& metrics = t.candidate->metrics;
     const std::string name = fairness::metric_name(limit.metric, prefix);
@@ -67,4 +77,5 @@ transition_guard fairness_limit(std::string prefix, fairness::fairness_threshold
 
 } // namespace mlguard::registry::guards
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_FAIRNESS_GUARD_HPP

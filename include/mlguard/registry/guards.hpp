@@ -48,57 +48,17 @@ class basic_guard_set {
 public:
   /// Adds (or replaces) the guard called `name`. With `alias` empty it applies to every
   /// alias; otherwise only to moves of that alias (e.g. only "champion").
-  void add(std::string name, transition_guard guard, std::string alias = {}) {
-    auto entry = std::make_shared<const named_guard>(
-        named_guard{std::move(name), std::move(alias), std::move(guard)});
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (auto& g : guards_) {
-      if (g->name == entry->name) {
-        g = std::move(entry);
-        return;
-      }
-    }
-    guards_.push_back(std::move(entry));
-  }
+  void add(std::string name, transition_guard guard, std::string alias = {});
 
   /// Removes the guard called `name`; false when there was none.
-  bool remove(const std::string& name) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (auto it = guards_.begin(); it != guards_.end(); ++it) {
-      if ((*it)->name == name) {
-        guards_.erase(it);
-        return true;
-      }
-    }
-    return false;
-  }
+  bool remove(const std::string& name);
 
   /// How many guards are registered.
-  std::size_t size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return guards_.size();
-  }
+  std::size_t size() const;
 
   /// Runs the guards that apply to `t.alias`, in the order they were added, and returns
   /// the first refusal as (guard name, reason), or nothing when all allow.
-  std::optional<std::pair<std::string, std::string>> check(const transition& t) const {
-    std::vector<std::shared_ptr<const named_guard>> snapshot;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      snapshot = guards_;
-    }
-    for (const auto& g : snapshot) {
-      if (!g->alias.empty() && g->alias != t.alias) {
-        continue;
-      }
-      auto verdict = g->guard(t);
-      if (!verdict.allowed) {
-        return std::make_pair(g->name, verdict.reason.empty() ? std::string("refused")
-                                                              : std::move(verdict.reason));
-      }
-    }
-    return std::nullopt;
-  }
+  std::optional<std::pair<std::string, std::string>> check(const transition& t) const;
 
 private:
   struct named_guard {
@@ -118,6 +78,92 @@ namespace guards {
 
 /// Refuses unless the candidate has metric `metric` >= `threshold` (e.g. auc >= 0.85).
 template <class = void> // deferred: see core/json.hpp
+transition_guard min_metric(std::string metric, double threshold);
+
+/// Refuses unless the candidate has metric `metric` <= `threshold` (e.g. rmse <= 3.0).
+template <class = void>
+transition_guard max_metric(std::string metric, double threshold);
+
+/// Refuses candidates whose status is not ready.
+template <class = void>
+transition_guard require_ready();
+
+/// Refuses unless `compute_digest(candidate)` equals the candidate's recorded
+/// artifact_digest: the application hashes the artifact it is about to serve.
+template <class = void>
+transition_guard verified_digest(std::function<std::string(const model_version&)> compute_digest);
+
+/// Refuses unless the candidate carries tag `key` with value `value`
+/// (e.g. "input_schema" = the schema fingerprint the service was built for).
+template <class = void>
+transition_guard require_tag(std::string key, std::string value);
+
+} // namespace guards
+
+} // namespace mlguard::registry
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry {
+
+template <class V>
+auto basic_guard_set<V>::add(std::string name, transition_guard guard, std::string alias) -> void {
+  auto entry = std::make_shared<const named_guard>(
+      named_guard{std::move(name), std::move(alias), std::move(guard)});
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& g : guards_) {
+    if (g->name == entry->name) {
+      g = std::move(entry);
+      return;
+    }
+  }
+  guards_.push_back(std::move(entry));
+}
+
+template <class V>
+auto basic_guard_set<V>::remove(const std::string& name) -> bool {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = guards_.begin(); it != guards_.end(); ++it) {
+    if ((*it)->name == name) {
+      guards_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+template <class V>
+auto basic_guard_set<V>::size() const -> std::size_t {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guards_.size();
+}
+
+template <class V>
+auto basic_guard_set<V>::check(const transition& t) const
+    -> std::optional<std::pair<std::string, std::string>> {
+  std::vector<std::shared_ptr<const named_guard>> snapshot;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    snapshot = guards_;
+  }
+  for (const auto& g : snapshot) {
+    if (!g->alias.empty() && g->alias != t.alias) {
+      continue;
+    }
+    auto verdict = g->guard(t);
+    if (!verdict.allowed) {
+      return std::make_pair(g->name, verdict.reason.empty() ? std::string("refused")
+                                                            : std::move(verdict.reason));
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace mlguard::registry
+
+namespace mlguard::registry::guards {
+
+template <class> // deferred: see core/json.hpp
 transition_guard min_metric(std::string metric, double threshold) {
   return [metric = std::move(metric), threshold](const transition& t) {
     const auto it = t.candidate->metrics.find(metric);
@@ -133,8 +179,7 @@ transition_guard min_metric(std::string metric, double threshold) {
   };
 }
 
-/// Refuses unless the candidate has metric `metric` <= `threshold` (e.g. rmse <= 3.0).
-template <class = void>
+template <class>
 transition_guard max_metric(std::string metric, double threshold) {
   return [metric = std::move(metric), threshold](const transition& t) {
     const auto it = t.candidate->metrics.find(metric);
@@ -150,8 +195,7 @@ transition_guard max_metric(std::string metric, double threshold) {
   };
 }
 
-/// Refuses candidates whose status is not ready.
-template <class = void>
+template <class>
 transition_guard require_ready() {
   return [](const transition& t) {
     if (t.candidate->status != version_status::ready) {
@@ -162,9 +206,7 @@ transition_guard require_ready() {
   };
 }
 
-/// Refuses unless `compute_digest(candidate)` equals the candidate's recorded
-/// artifact_digest: the application hashes the artifact it is about to serve.
-template <class = void>
+template <class>
 transition_guard verified_digest(std::function<std::string(const model_version&)> compute_digest) {
   return [compute = std::move(compute_digest)](const transition& t) {
     if (t.candidate->artifact_digest.empty()) {
@@ -180,9 +222,7 @@ transition_guard verified_digest(std::function<std::string(const model_version&)
   };
 }
 
-/// Refuses unless the candidate carries tag `key` with value `value`
-/// (e.g. "input_schema" = the schema fingerprint the service was built for).
-template <class = void>
+template <class>
 transition_guard require_tag(std::string key, std::string value) {
   return [key = std::move(key), value = std::move(value)](const transition& t) {
     const auto it = t.candidate->tags.find(key);
@@ -196,8 +236,7 @@ transition_guard require_tag(std::string key, std::string value) {
   };
 }
 
-} // namespace guards
+} // namespace mlguard::registry::guards
 
-} // namespace mlguard::registry
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_GUARDS_HPP

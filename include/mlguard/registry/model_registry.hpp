@@ -179,9 +179,7 @@ public:
                                       const change_context& context = {}) = 0;
   /// rollback_alias with no compare: whatever the alias points to moves back.
   alias_result rollback_alias(const std::string& name, const std::string& alias,
-                              const change_context& context = {}) {
-    return rollback_alias(name, alias, alias_expectation::any(), context);
-  }
+                              const change_context& context = {});
   /// Where `alias` points now, or nothing. Throws mlguard.registry.not_found (model).
   virtual std::optional<int> alias_version(const std::string& name,
                                            const std::string& alias) const = 0;
@@ -225,69 +223,26 @@ public:
   /// This default polls changes_since every 20 ms; postgres_registry is woken by the
   /// server (LISTEN/NOTIFY) instead. Throws what changes_since throws.
   virtual std::vector<audit_record> watch(const std::string& name, std::uint64_t sequence,
-                                          std::chrono::milliseconds timeout) const {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      auto out = changes_since(name, sequence);
-      const auto now = std::chrono::steady_clock::now();
-      if (!out.empty() || now >= deadline) {
-        return out;
-      }
-      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-          deadline - now, std::chrono::milliseconds(20)));
-    }
-  }
+                                          std::chrono::milliseconds timeout) const;
 
   /// Every move of `alias`, oldest first. Throws mlguard.registry.not_found (model).
-  std::vector<alias_change> alias_history(const std::string& name, const std::string& alias) const {
-    std::vector<alias_change> out;
-    for (const auto& r : audit_log(name)) {
-      if (r.alias == alias) {
-        out.push_back(to_change(r));
-      }
-    }
-    return out;
-  }
+  std::vector<alias_change> alias_history(const std::string& name, const std::string& alias) const;
 
   /// Where `alias` pointed at time `t` (the last move at or before t, by the timestamps the
   /// writers' clocks recorded), or nothing when it did not exist then. Throws
   /// mlguard.registry.not_found (model).
-  std::optional<int> alias_at(const std::string& name, const std::string& alias,
-                              timestamp t) const {
-    std::optional<int> at;
-    for (const auto& c : alias_history(name, alias)) {
-      if (c.time > t) {
-        break;
-      }
-      at = c.to;
-    }
-    return at;
-  }
+  std::optional<int> alias_at(const std::string& name, const std::string& alias, timestamp t) const;
 
   /// The version `alias` would roll back to, or nothing. The alias's history is a stack:
   /// set_alias pushes, rollback_alias pops, delete_alias pushes "absent". So after
   /// champion 1 → 2 → 3, the previous version is 2; after a rollback to 2 it is 1 (not 3:
   /// rolling back twice goes further back, it does not flip-flop).
   /// Throws mlguard.registry.not_found (model).
-  std::optional<int> previous_version(const std::string& name, const std::string& alias) const {
-    return previous_in(alias_history(name, alias));
-  }
+  std::optional<int> previous_version(const std::string& name, const std::string& alias) const;
 
   /// Every model, in name order (get_model for each of model_names(); a model deleted in
   /// between, by another process or by a delete whose clean-up is pending, is left out).
-  std::vector<registered_model> list_models() const {
-    std::vector<registered_model> out;
-    for (const auto& n : model_names()) {
-      try {
-        out.push_back(get_model(n));
-      } catch (const registry_error& e) {
-        if (e.id() != "mlguard.registry.not_found") {
-          throw;
-        }
-      }
-    }
-    return out;
-  }
+  std::vector<registered_model> list_models() const;
 
   // ---- transition guards
 
@@ -298,41 +253,10 @@ public:
 
 protected:
   /// An alias record of the journal as an alias_change.
-  static alias_change to_change(const audit_record& r) {
-    alias_change c;
-    c.sequence = r.sequence;
-    c.time = r.time;
-    c.alias = r.alias;
-    c.from = r.previous_version;
-    c.to = r.action == audit_action::delete_alias ? std::nullopt : r.version;
-    c.actor = r.actor;
-    c.reason = r.reason;
-    c.rollback = r.action == audit_action::rollback_alias;
-    return c;
-  }
+  static alias_change to_change(const audit_record& r);
 
   /// The stack rule of previous_version, over a history of one alias.
-  static std::optional<int> previous_in(const std::vector<alias_change>& history) {
-    std::vector<std::optional<int>> stack;
-    for (const auto& c : history) {
-      if (c.rollback) {
-        if (!stack.empty()) {
-          stack.pop_back();
-        }
-        // The rollback's target is now on top (it was the previous entry); keep the
-        // stack honest if the journal started mid-history.
-        if (stack.empty() || stack.back() != c.to) {
-          stack.push_back(c.to);
-        }
-      } else {
-        stack.push_back(c.to);
-      }
-    }
-    if (stack.size() < 2) {
-      return std::nullopt;
-    }
-    return stack[stack.size() - 2];
-  }
+  static std::optional<int> previous_in(const std::vector<alias_change>& history);
 
   guard_set guards_;
 };
@@ -342,4 +266,118 @@ using model_registry = basic_model_registry<>;
 
 } // namespace mlguard::registry
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry {
+
+template <class V>
+auto basic_model_registry<V>::rollback_alias(const std::string& name, const std::string& alias,
+                                             const change_context& context) -> alias_result {
+  return rollback_alias(name, alias, alias_expectation::any(), context);
+}
+
+template <class V>
+auto basic_model_registry<V>::watch(const std::string& name, std::uint64_t sequence,
+                                    std::chrono::milliseconds timeout) const
+    -> std::vector<audit_record> {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto out = changes_since(name, sequence);
+    const auto now = std::chrono::steady_clock::now();
+    if (!out.empty() || now >= deadline) {
+      return out;
+    }
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        deadline - now, std::chrono::milliseconds(20)));
+  }
+}
+
+template <class V>
+auto basic_model_registry<V>::alias_history(const std::string& name, const std::string& alias) const
+    -> std::vector<alias_change> {
+  std::vector<alias_change> out;
+  for (const auto& r : audit_log(name)) {
+    if (r.alias == alias) {
+      out.push_back(to_change(r));
+    }
+  }
+  return out;
+}
+
+template <class V>
+auto basic_model_registry<V>::alias_at(const std::string& name, const std::string& alias,
+                                       timestamp t) const -> std::optional<int> {
+  std::optional<int> at;
+  for (const auto& c : alias_history(name, alias)) {
+    if (c.time > t) {
+      break;
+    }
+    at = c.to;
+  }
+  return at;
+}
+
+template <class V>
+auto basic_model_registry<V>::previous_version(const std::string& name,
+                                               const std::string& alias) const
+    -> std::optional<int> {
+  return previous_in(alias_history(name, alias));
+}
+
+template <class V>
+auto basic_model_registry<V>::list_models() const -> std::vector<registered_model> {
+  std::vector<registered_model> out;
+  for (const auto& n : model_names()) {
+    try {
+      out.push_back(get_model(n));
+    } catch (const registry_error& e) {
+      if (e.id() != "mlguard.registry.not_found") {
+        throw;
+      }
+    }
+  }
+  return out;
+}
+
+template <class V>
+auto basic_model_registry<V>::to_change(const audit_record& r) -> alias_change {
+  alias_change c;
+  c.sequence = r.sequence;
+  c.time = r.time;
+  c.alias = r.alias;
+  c.from = r.previous_version;
+  c.to = r.action == audit_action::delete_alias ? std::nullopt : r.version;
+  c.actor = r.actor;
+  c.reason = r.reason;
+  c.rollback = r.action == audit_action::rollback_alias;
+  return c;
+}
+
+template <class V>
+auto basic_model_registry<V>::previous_in(const std::vector<alias_change>& history)
+    -> std::optional<int> {
+  std::vector<std::optional<int>> stack;
+  for (const auto& c : history) {
+    if (c.rollback) {
+      if (!stack.empty()) {
+        stack.pop_back();
+      }
+      // The rollback's target is now on top (it was the previous entry); keep the
+      // stack honest if the journal started mid-history.
+      if (stack.empty() || stack.back() != c.to) {
+        stack.push_back(c.to);
+      }
+    } else {
+      stack.push_back(c.to);
+    }
+  }
+  if (stack.size() < 2) {
+    return std::nullopt;
+  }
+  return stack[stack.size() - 2];
+}
+
+} // namespace mlguard::registry
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_MODEL_REGISTRY_HPP

@@ -41,6 +41,15 @@ struct model_uri {
 /// three forms or the version is not a positive integer; mlguard.registry.invalid_name
 /// when the name or alias breaks the naming rules (names.hpp).
 template <class = void>
+model_uri parse_model_uri(std::string_view text);
+
+} // namespace mlguard::registry
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry {
+
+template <class>
 model_uri parse_model_uri(std::string_view text) {
   auto fail = [&](const char* why) -> model_uri {
     throw registry_error("invalid_uri", "'" + detail::printable(text) + "' is not a model URI (" +
@@ -90,4 +99,5 @@ model_uri parse_model_uri(std::string_view text) {
 
 } // namespace mlguard::registry
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_MODEL_URI_HPP

@@ -46,19 +46,7 @@ inline const char* to_string(version_status s) noexcept {
 
 /// The inverse of to_string. Throws registry_error (mlguard.registry.invalid_option).
 template <class = void>
-version_status version_status_from_string(std::string_view s) {
-  if (s == "pending") {
-    return version_status::pending;
-  }
-  if (s == "ready") {
-    return version_status::ready;
-  }
-  if (s == "failed") {
-    return version_status::failed;
-  }
-  throw registry_error("invalid_option",
-                       "unknown version status '" + std::string(s) + "' (pending|ready|failed)");
-}
+version_status version_status_from_string(std::string_view s);
 
 /// Where a version came from. Recorded once, at registration.
 struct lineage {
@@ -178,15 +166,7 @@ inline const char* to_string(audit_action a) noexcept {
 
 /// The inverse of to_string. Throws format_error (mlguard.format.corrupt).
 template <class = void>
-audit_action audit_action_from_string(std::string_view s) {
-  for (int i = 0; i <= static_cast<int>(audit_action::record_run); ++i) {
-    const auto a = static_cast<audit_action>(i);
-    if (s == to_string(a)) {
-      return a;
-    }
-  }
-  throw format_error("corrupt", "unknown audit action '" + std::string(s) + "'");
-}
+audit_action audit_action_from_string(std::string_view s);
 
 /// One record of a model's append-only audit journal.
 struct audit_record {
@@ -228,37 +208,15 @@ public:
   /// No check: the alias moves whatever it points to.
   static basic_alias_expectation any() noexcept { return basic_alias_expectation(kind::any, 0); }
   /// The alias must not exist.
-  static basic_alias_expectation absent() noexcept {
-    return basic_alias_expectation(kind::absent, 0);
-  }
+  static basic_alias_expectation absent() noexcept;
   /// The alias must point at `v`.
-  static basic_alias_expectation version(int v) noexcept {
-    return basic_alias_expectation(kind::version, v);
-  }
+  static basic_alias_expectation version(int v) noexcept;
 
   /// Whether an alias currently at `current` (nothing: absent) satisfies this expectation.
-  bool matches(std::optional<int> current) const noexcept {
-    switch (kind_) {
-    case kind::absent:
-      return !current;
-    case kind::version:
-      return current && *current == version_;
-    default:
-      return true;
-    }
-  }
+  bool matches(std::optional<int> current) const noexcept;
 
   /// "any", "absent" or "version 7", for messages.
-  std::string str() const {
-    switch (kind_) {
-    case kind::absent:
-      return "absent";
-    case kind::version:
-      return "version " + std::to_string(version_);
-    default:
-      return "any";
-    }
-  }
+  std::string str() const;
 
 private:
   enum class kind { any, absent, version };
@@ -351,10 +309,142 @@ struct version_query {
 
 namespace detail {
 template <class = void> // deferred: see core/json.hpp
+std::string time_to_json(timestamp t);
+template <class = void>
+timestamp read_time(const json_reader& r, std::string_view field);
+template <class = void>
+json optional_int_to_json(const std::optional<int>& v);
+template <class = void>
+std::optional<int> read_optional_int(const json_reader& r, std::string_view field);
+template <class = void>
+int read_int(const json_reader& r, std::string_view field);
+template <class = void>
+std::string read_optional_text(const json_reader& r, std::string_view field);
+template <class = void>
+string_map read_string_map(const json_reader& r, std::string_view field);
+} // namespace detail
+
+/// The lineage in `r` (what to_json wrote). Throws format_error (mlguard.format.corrupt).
+template <class = void>
+lineage read_lineage(const json_reader& r);
+
+/// The model version in `r` (what to_json wrote). Throws format_error
+/// (mlguard.format.corrupt).
+template <class = void>
+model_version read_model_version(const json_reader& r);
+
+/// The registered model in `r` (what to_json wrote). Throws format_error
+/// (mlguard.format.corrupt).
+template <class = void>
+registered_model read_registered_model(const json_reader& r);
+
+/// The audit record in `r` (what to_json wrote). Throws format_error
+/// (mlguard.format.corrupt).
+template <class = void>
+audit_record read_audit_record(const json_reader& r);
+
+template <class = void>
+void to_json(json& j, const lineage& l);
+template <class = void>
+void from_json(const json& j, lineage& l);
+
+template <class = void>
+void to_json(json& j, const model_version& v);
+template <class = void>
+void from_json(const json& j, model_version& v);
+
+template <class = void>
+void to_json(json& j, const registered_model& m);
+template <class = void>
+void from_json(const json& j, registered_model& m);
+
+template <class = void>
+void to_json(json& j, const audit_record& r);
+template <class = void>
+void from_json(const json& j, audit_record& r);
+
+template <class = void>
+void to_json(json& j, const alias_change& c);
+
+template <class = void>
+void to_json(json& j, const alias_result& r);
+
+} // namespace mlguard::registry
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry {
+
+template <class>
+version_status version_status_from_string(std::string_view s) {
+  if (s == "pending") {
+    return version_status::pending;
+  }
+  if (s == "ready") {
+    return version_status::ready;
+  }
+  if (s == "failed") {
+    return version_status::failed;
+  }
+  throw registry_error("invalid_option",
+                       "unknown version status '" + std::string(s) + "' (pending|ready|failed)");
+}
+
+template <class>
+audit_action audit_action_from_string(std::string_view s) {
+  for (int i = 0; i <= static_cast<int>(audit_action::record_run); ++i) {
+    const auto a = static_cast<audit_action>(i);
+    if (s == to_string(a)) {
+      return a;
+    }
+  }
+  throw format_error("corrupt", "unknown audit action '" + std::string(s) + "'");
+}
+
+template <class V>
+auto basic_alias_expectation<V>::absent() noexcept -> basic_alias_expectation {
+  return basic_alias_expectation(kind::absent, 0);
+}
+
+template <class V>
+auto basic_alias_expectation<V>::version(int v) noexcept -> basic_alias_expectation {
+  return basic_alias_expectation(kind::version, v);
+}
+
+template <class V>
+auto basic_alias_expectation<V>::matches(std::optional<int> current) const noexcept -> bool {
+  switch (kind_) {
+  case kind::absent:
+    return !current;
+  case kind::version:
+    return current && *current == version_;
+  default:
+    return true;
+  }
+}
+
+template <class V>
+auto basic_alias_expectation<V>::str() const -> std::string {
+  switch (kind_) {
+  case kind::absent:
+    return "absent";
+  case kind::version:
+    return "version " + std::to_string(version_);
+  default:
+    return "any";
+  }
+}
+
+} // namespace mlguard::registry
+
+namespace mlguard::registry::detail {
+
+template <class> // deferred: see core/json.hpp
 std::string time_to_json(timestamp t) {
   return format_iso8601(t, iso8601_precision::exact);
 }
-template <class = void>
+
+template <class>
 timestamp read_time(const json_reader& r, std::string_view field) {
   const std::string& text = r.text(field);
   try {
@@ -363,11 +453,13 @@ timestamp read_time(const json_reader& r, std::string_view field) {
     r.fail(field, std::string(e.message()));
   }
 }
-template <class = void>
+
+template <class>
 json optional_int_to_json(const std::optional<int>& v) {
   return v ? json(*v) : json(nullptr);
 }
-template <class = void>
+
+template <class>
 std::optional<int> read_optional_int(const json_reader& r, std::string_view field) {
   if (!r.has_value(field)) {
     return std::nullopt;
@@ -375,16 +467,19 @@ std::optional<int> read_optional_int(const json_reader& r, std::string_view fiel
   return static_cast<int>(
       r.integer(field, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
 }
-template <class = void>
+
+template <class>
 int read_int(const json_reader& r, std::string_view field) {
   return static_cast<int>(
       r.integer(field, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
 }
-template <class = void>
+
+template <class>
 std::string read_optional_text(const json_reader& r, std::string_view field) {
   return r.has_value(field) ? r.text(field) : std::string();
 }
-template <class = void>
+
+template <class>
 string_map read_string_map(const json_reader& r, std::string_view field) {
   string_map out;
   if (r.has_value(field)) {
@@ -395,10 +490,12 @@ string_map read_string_map(const json_reader& r, std::string_view field) {
   }
   return out;
 }
-} // namespace detail
 
-/// The lineage in `r` (what to_json wrote). Throws format_error (mlguard.format.corrupt).
-template <class = void>
+} // namespace mlguard::registry::detail
+
+namespace mlguard::registry {
+
+template <class>
 lineage read_lineage(const json_reader& r) {
   lineage l;
   l.data_fingerprint = detail::read_optional_text(r, "data_fingerprint");
@@ -410,9 +507,7 @@ lineage read_lineage(const json_reader& r) {
   return l;
 }
 
-/// The model version in `r` (what to_json wrote). Throws format_error
-/// (mlguard.format.corrupt).
-template <class = void>
+template <class>
 model_version read_model_version(const json_reader& r) {
   model_version v;
   v.model = r.text("model");
@@ -440,9 +535,7 @@ model_version read_model_version(const json_reader& r) {
   return v;
 }
 
-/// The registered model in `r` (what to_json wrote). Throws format_error
-/// (mlguard.format.corrupt).
-template <class = void>
+template <class>
 registered_model read_registered_model(const json_reader& r) {
   registered_model m;
   m.name = r.text("name");
@@ -461,9 +554,7 @@ registered_model read_registered_model(const json_reader& r) {
   return m;
 }
 
-/// The audit record in `r` (what to_json wrote). Throws format_error
-/// (mlguard.format.corrupt).
-template <class = void>
+template <class>
 audit_record read_audit_record(const json_reader& r) {
   audit_record a;
   a.sequence = r.count("sequence");
@@ -487,7 +578,7 @@ audit_record read_audit_record(const json_reader& r) {
   return a;
 }
 
-template <class = void>
+template <class>
 void to_json(json& j, const lineage& l) {
   j = json::object();
   j["data_fingerprint"] = l.data_fingerprint;
@@ -497,12 +588,13 @@ void to_json(json& j, const lineage& l) {
   j["created_at"] = detail::time_to_json(l.created_at);
   j["created_by"] = l.created_by;
 }
-template <class = void>
+
+template <class>
 void from_json(const json& j, lineage& l) {
   l = read_lineage(json_reader(j, "lineage"));
 }
 
-template <class = void>
+template <class>
 void to_json(json& j, const model_version& v) {
   j = json::object();
   j["model"] = v.model;
@@ -521,12 +613,13 @@ void to_json(json& j, const model_version& v) {
   j["lineage"] = v.lineage;
   j["aliases"] = v.aliases;
 }
-template <class = void>
+
+template <class>
 void from_json(const json& j, model_version& v) {
   v = read_model_version(json_reader(j, "model_version"));
 }
 
-template <class = void>
+template <class>
 void to_json(json& j, const registered_model& m) {
   j = json::object();
   j["name"] = m.name;
@@ -538,12 +631,13 @@ void to_json(json& j, const registered_model& m) {
   j["aliases"] = m.aliases;
   j["sequence"] = m.sequence;
 }
-template <class = void>
+
+template <class>
 void from_json(const json& j, registered_model& m) {
   m = read_registered_model(json_reader(j, "registered_model"));
 }
 
-template <class = void>
+template <class>
 void to_json(json& j, const audit_record& r) {
   j = json::object();
   j["sequence"] = r.sequence;
@@ -573,12 +667,13 @@ void to_json(json& j, const audit_record& r) {
     j["client_token"] = r.client_token;
   }
 }
-template <class = void>
+
+template <class>
 void from_json(const json& j, audit_record& r) {
   r = read_audit_record(json_reader(j, "audit_record"));
 }
 
-template <class = void>
+template <class>
 void to_json(json& j, const alias_change& c) {
   j = json::object();
   j["sequence"] = c.sequence;
@@ -591,7 +686,7 @@ void to_json(json& j, const alias_change& c) {
   j["rollback"] = c.rollback;
 }
 
-template <class = void>
+template <class>
 void to_json(json& j, const alias_result& r) {
   j = json::object();
   j["outcome"] = to_string(r.outcome);
@@ -610,4 +705,5 @@ void to_json(json& j, const alias_result& r) {
 
 } // namespace mlguard::registry
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_MODEL_VERSION_HPP

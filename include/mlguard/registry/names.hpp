@@ -22,15 +22,80 @@ inline constexpr std::size_t max_key_length = 250;
 
 namespace detail {
 template <class = void>
+bool name_char(char c) noexcept;
+template <class = void>
+bool alnum_char(char c) noexcept;
+template <class = void>
+std::string printable(std::string_view s);
+
+/// The offset of the first byte of `s` that does not begin a well-formed UTF-8 sequence
+/// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+template <class = void>
+std::size_t invalid_utf8_at(std::string_view s) noexcept;
+} // namespace detail
+
+/// Checks that the free text `text` (a description, tag value, artifact URI, actor,
+/// reason, ...) is valid UTF-8: the registry stores it in JSON documents, which hold
+/// Unicode text only. `what` names the field in the message.
+/// Throws registry_error (mlguard.registry.invalid_argument), giving the offset and
+/// value of the first bad byte.
+template <class = void>
+void validate_text(std::string_view what, std::string_view text);
+
+/// Why `name` is not a valid model or alias name, or an empty string when it is valid.
+///
+/// A valid name is 1 to max_name_length (200) bytes of ASCII letters, digits, '.',
+/// '_' and '-', starts with a letter or digit, and contains no "..". So a name
+/// can never hold a path separator, a NUL or control character, be "." or "..",
+/// start with '-' (an option on a command line) or name a hidden file: no name
+/// can escape the file registry's root. Names are case-sensitive.
+template <class = void>
+std::string name_problem(std::string_view name);
+
+/// Checks a model name (rules in name_problem).
+/// Throws registry_error (mlguard.registry.invalid_name).
+template <class = void>
+void validate_model_name(std::string_view name);
+
+/// Checks an alias name: the rules of name_problem, and not "latest" (reserved for
+/// "models:/name/latest") nor all digits (which would read as a version number).
+/// Throws registry_error (mlguard.registry.invalid_name).
+template <class = void>
+void validate_alias_name(std::string_view alias);
+
+/// Checks a tag, metric or parameter key: valid UTF-8 (validate_text), then 1 to
+/// max_key_length bytes with no control characters (keys live inside JSON documents,
+/// never in file names).
+/// Throws registry_error: mlguard.registry.invalid_argument when the key is not valid
+/// UTF-8, mlguard.registry.invalid_name when it breaks another rule.
+template <class = void>
+void validate_key(std::string_view key);
+
+/// Checks a client token (version_metadata::client_token): the rules of name_problem,
+/// so a token is always a safe file name (the file registry keeps one file per token).
+/// A UUID, a ULID or "nightly-2026-11-27-attempt" qualifies.
+/// Throws registry_error (mlguard.registry.invalid_name).
+template <class = void>
+void validate_client_token(std::string_view token);
+
+} // namespace mlguard::registry
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry::detail {
+
+template <class>
 bool name_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
          c == '_' || c == '-';
 }
-template <class = void>
+
+template <class>
 bool alnum_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
-template <class = void>
+
+template <class>
 std::string printable(std::string_view s) {
   std::string out;
   for (char c : s.substr(0, 64)) {
@@ -49,9 +114,7 @@ std::string printable(std::string_view s) {
   return out;
 }
 
-/// The offset of the first byte of `s` that does not begin a well-formed UTF-8 sequence
-/// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or npos.
-template <class = void>
+template <class>
 std::size_t invalid_utf8_at(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {
@@ -89,14 +152,12 @@ std::size_t invalid_utf8_at(std::string_view s) noexcept {
   }
   return std::string_view::npos;
 }
-} // namespace detail
 
-/// Checks that the free text `text` (a description, tag value, artifact URI, actor,
-/// reason, ...) is valid UTF-8: the registry stores it in JSON documents, which hold
-/// Unicode text only. `what` names the field in the message.
-/// Throws registry_error (mlguard.registry.invalid_argument), giving the offset and
-/// value of the first bad byte.
-template <class = void>
+} // namespace mlguard::registry::detail
+
+namespace mlguard::registry {
+
+template <class>
 void validate_text(std::string_view what, std::string_view text) {
   const auto at = detail::invalid_utf8_at(text);
   if (at != std::string_view::npos) {
@@ -110,14 +171,7 @@ void validate_text(std::string_view what, std::string_view text) {
   }
 }
 
-/// Why `name` is not a valid model or alias name, or an empty string when it is valid.
-///
-/// A valid name is 1 to max_name_length (200) bytes of ASCII letters, digits, '.',
-/// '_' and '-', starts with a letter or digit, and contains no "..". So a name
-/// can never hold a path separator, a NUL or control character, be "." or "..",
-/// start with '-' (an option on a command line) or name a hidden file: no name
-/// can escape the file registry's root. Names are case-sensitive.
-template <class = void>
+template <class>
 std::string name_problem(std::string_view name) {
   if (name.empty()) {
     return "is empty";
@@ -146,9 +200,7 @@ std::string name_problem(std::string_view name) {
   return {};
 }
 
-/// Checks a model name (rules in name_problem).
-/// Throws registry_error (mlguard.registry.invalid_name).
-template <class = void>
+template <class>
 void validate_model_name(std::string_view name) {
   auto problem = name_problem(name);
   if (!problem.empty()) {
@@ -156,10 +208,7 @@ void validate_model_name(std::string_view name) {
   }
 }
 
-/// Checks an alias name: the rules of name_problem, and not "latest" (reserved for
-/// "models:/name/latest") nor all digits (which would read as a version number).
-/// Throws registry_error (mlguard.registry.invalid_name).
-template <class = void>
+template <class>
 void validate_alias_name(std::string_view alias) {
   auto problem = name_problem(alias);
   if (problem.empty() && alias == "latest") {
@@ -173,12 +222,7 @@ void validate_alias_name(std::string_view alias) {
   }
 }
 
-/// Checks a tag, metric or parameter key: valid UTF-8 (validate_text), then 1 to
-/// max_key_length bytes with no control characters (keys live inside JSON documents,
-/// never in file names).
-/// Throws registry_error: mlguard.registry.invalid_argument when the key is not valid
-/// UTF-8, mlguard.registry.invalid_name when it breaks another rule.
-template <class = void>
+template <class>
 void validate_key(std::string_view key) {
   validate_text("key", key);
   std::string problem;
@@ -200,11 +244,7 @@ void validate_key(std::string_view key) {
   }
 }
 
-/// Checks a client token (version_metadata::client_token): the rules of name_problem,
-/// so a token is always a safe file name (the file registry keeps one file per token).
-/// A UUID, a ULID or "nightly-2026-11-27-attempt" qualifies.
-/// Throws registry_error (mlguard.registry.invalid_name).
-template <class = void>
+template <class>
 void validate_client_token(std::string_view token) {
   const auto problem = name_problem(token);
   if (!problem.empty()) {
@@ -215,4 +255,5 @@ void validate_client_token(std::string_view token) {
 
 } // namespace mlguard::registry
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_NAMES_HPP

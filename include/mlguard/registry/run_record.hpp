@@ -60,6 +60,40 @@ namespace detail {
 /// (validate_key), every text (validate_text: UTF-8). Throws registry_error
 /// (mlguard.registry.invalid_name, mlguard.registry.invalid_argument).
 template <class = void>
+void validate_run(const run_record& run);
+
+template <class = void> // deferred: see core/json.hpp
+json metrics_to_json(const metric_map& m);
+
+template <class = void>
+metric_map read_metric_map(const json_reader& r, std::string_view field);
+
+/// The fields of a run the caller chose (what the journal record's document holds).
+template <class = void>
+json run_body_to_json(const run_record& r);
+
+/// Reads what run_body_to_json wrote into `r`. Throws format_error (mlguard.format.corrupt).
+template <class = void>
+void read_run_body(const json_reader& j, run_record& r);
+
+} // namespace detail
+
+/// The run in `r` (what to_json wrote). Throws format_error (mlguard.format.corrupt).
+template <class = void>
+run_record read_run_record(const json_reader& r);
+
+template <class = void>
+void to_json(json& j, const run_record& r);
+template <class = void>
+void from_json(const json& j, run_record& r);
+
+} // namespace mlguard::registry
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry::detail {
+
+template <class>
 void validate_run(const run_record& run) {
   validate_key(run.kind);
   validate_text("run model URI", run.model_uri);
@@ -82,7 +116,7 @@ void validate_run(const run_record& run) {
   }
 }
 
-template <class = void> // deferred: see core/json.hpp
+template <class> // deferred: see core/json.hpp
 json metrics_to_json(const metric_map& m) {
   json out = json::object();
   for (const auto& [name, value] : m) {
@@ -91,7 +125,7 @@ json metrics_to_json(const metric_map& m) {
   return out;
 }
 
-template <class = void>
+template <class>
 metric_map read_metric_map(const json_reader& r, std::string_view field) {
   metric_map out;
   if (r.has_value(field)) {
@@ -103,8 +137,7 @@ metric_map read_metric_map(const json_reader& r, std::string_view field) {
   return out;
 }
 
-/// The fields of a run the caller chose (what the journal record's document holds).
-template <class = void>
+template <class>
 json run_body_to_json(const run_record& r) {
   json j = json::object();
   j["kind"] = r.kind;
@@ -125,8 +158,7 @@ json run_body_to_json(const run_record& r) {
   return j;
 }
 
-/// Reads what run_body_to_json wrote into `r`. Throws format_error (mlguard.format.corrupt).
-template <class = void>
+template <class>
 void read_run_body(const json_reader& j, run_record& r) {
   r.kind = j.text("kind");
   r.model_uri = read_optional_text(j, "model_uri");
@@ -151,10 +183,11 @@ void read_run_body(const json_reader& j, run_record& r) {
   r.tags = read_string_map(j, "tags");
 }
 
-} // namespace detail
+} // namespace mlguard::registry::detail
 
-/// The run in `r` (what to_json wrote). Throws format_error (mlguard.format.corrupt).
-template <class = void>
+namespace mlguard::registry {
+
+template <class>
 run_record read_run_record(const json_reader& r) {
   run_record out;
   out.sequence = r.count("sequence");
@@ -166,7 +199,7 @@ run_record read_run_record(const json_reader& r) {
   return out;
 }
 
-template <class = void>
+template <class>
 void to_json(json& j, const run_record& r) {
   j = json::object();
   j["sequence"] = r.sequence;
@@ -176,11 +209,13 @@ void to_json(json& j, const run_record& r) {
   j["actor"] = r.actor;
   j.update(detail::run_body_to_json(r));
 }
-template <class = void>
+
+template <class>
 void from_json(const json& j, run_record& r) {
   r = read_run_record(json_reader(j, "run_record"));
 }
 
 } // namespace mlguard::registry
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_RUN_RECORD_HPP

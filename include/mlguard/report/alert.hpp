@@ -74,36 +74,14 @@ struct alert {
 /// key when absent (so the rollback module's alerts group and de-duplicate
 /// too) and "severity" from its level when absent.
 template <class = void>
-alert_labels identity_labels(const alert& a) {
-  alert_labels out = a.labels;
-  out.emplace("alertname", a.key.empty() ? std::string("mlguard") : a.key);
-  out.emplace("severity", to_string(a.level));
-  return out;
-}
+alert_labels identity_labels(const alert& a);
 
 /// The alert as one JSON object: {"time": ISO-8601, "severity", "source",
 /// "key", "summary", "details", "status", "labels", "annotations"?,
 /// "ends_at"? (when resolved)}. The first six fields are those mlguard 0.2
 /// wrote, unchanged.
 template <class = void> // deferred: see core/json.hpp
-json to_json(const alert& a) {
-  json j = json::object();
-  j["time"] = format_iso8601(a.time);
-  j["severity"] = to_string(a.level);
-  j["source"] = a.source;
-  j["key"] = a.key;
-  j["summary"] = a.summary;
-  j["details"] = a.details;
-  j["status"] = to_string(a.status);
-  j["labels"] = identity_labels(a);
-  if (!a.annotations.empty()) {
-    j["annotations"] = a.annotations;
-  }
-  if (a.status == alert_status::resolved) {
-    j["ends_at"] = format_iso8601(a.ends_at);
-  }
-  return j;
-}
+json to_json(const alert& a);
 
 /// Why a notifier sends a group now (Alertmanager's notification reasons).
 enum class notify_reason { first, changed, resolved, repeat };
@@ -164,6 +142,137 @@ alert_labels common_of(const alert_group& g, Field field) {
 }
 
 template <class = void>
+alert_labels annotations_of(const alert& a);
+
+/// 16 hex digits of FNV-1a over the sorted labels: a stable per-alert id.
+template <class = void>
+std::string fingerprint(const alert_labels& labels);
+
+} // namespace detail
+
+/// The group as Alertmanager's webhook payload (version "4"): {"version",
+/// "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels",
+/// "commonLabels", "commonAnnotations", "externalURL", "alerts": [{"status",
+/// "labels", "annotations", "startsAt", "endsAt" ("0001-01-01T00:00:00Z"
+/// while firing), "generatorURL", "fingerprint"}]}, plus "mlguard":
+/// {"reason", "details": [per alert]}.
+template <class = void> // deferred: see core/json.hpp
+json to_json(const alert_group& g);
+
+/// Where alerts go. send() and send_group() may be called from several threads at once.
+class alert_sink {
+public:
+  virtual ~alert_sink() = default;
+  /// Delivers one alert. Throws what the sink's medium throws (io_error).
+  virtual void send(const alert& a) = 0;
+  /// Delivers one group notification. By default each of its alerts through
+  /// send(), so a sink written for single alerts keeps working; a sink whose
+  /// medium takes a batch (a webhook) overrides it. Throws as send().
+  virtual void send_group(const alert_group& g) {
+    for (const auto& a : g.alerts) {
+      send(a);
+    }
+  }
+};
+
+/// The sinks an alert goes to.
+using alert_sinks = std::vector<std::shared_ptr<alert_sink>>;
+
+/// Sends `a` to every sink in order. A sink that throws is skipped, so one
+/// failing medium silences neither the others nor the caller (a controller,
+/// a canary release); returns how many sinks failed.
+template <class = void>
+std::size_t send_to_all(const alert_sinks& sinks, const alert& a) noexcept;
+
+/// Sends the group `g` to every sink in order (send_group), as send_to_all
+/// does an alert; returns how many sinks failed.
+template <class = void>
+std::size_t send_to_all(const alert_sinks& sinks, const alert_group& g) noexcept;
+
+/// Hands each alert to a function; groups too, when given a group function.
+template <class = void> // deferred: see core/json.hpp
+class basic_callback_sink final : public alert_sink {
+public:
+  explicit basic_callback_sink(std::function<void(const alert&)> fn) : fn_(std::move(fn)) {}
+  /// Hands each group notification to `group_fn` whole (and single alerts to `fn`).
+  basic_callback_sink(std::function<void(const alert&)> fn,
+                      std::function<void(const alert_group&)> group_fn)
+      : fn_(std::move(fn)), group_fn_(std::move(group_fn)) {}
+  void send(const alert& a) override { fn_(a); }
+  void send_group(const alert_group& g) override;
+
+private:
+  std::function<void(const alert&)> fn_;
+  std::function<void(const alert_group&)> group_fn_;
+};
+
+/// The type to name (a class template only so that its bodies compile where used).
+using callback_sink = basic_callback_sink<>;
+
+/// Appends each alert as one JSON line to a file, flushed per alert. The file
+/// is opened in append mode, so each line shorter than stdio's buffer
+/// (BUFSIZ) is one write() at the end of the file, and several processes may
+/// share it without interleaving their lines. A group is one line per alert.
+template <class = void> // deferred: see core/json.hpp
+class basic_json_lines_sink final : public alert_sink {
+public:
+  /// Opens (creating) `path` for appending. Throws io_error (mlguard.io.open_failed).
+  explicit basic_json_lines_sink(const std::string& path);
+  ~basic_json_lines_sink() override { std::fclose(file_); }
+  basic_json_lines_sink(const basic_json_lines_sink&) = delete;
+  basic_json_lines_sink& operator=(const basic_json_lines_sink&) = delete;
+
+  /// Throws io_error (mlguard.io.write_failed).
+  void send(const alert& a) override;
+
+private:
+  std::string path_;
+  std::FILE* file_;
+  std::mutex mutex_;
+};
+
+/// The type to name (a class template only so that its bodies compile where used).
+using json_lines_sink = basic_json_lines_sink<>;
+
+} // namespace mlguard::report
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class>
+alert_labels identity_labels(const alert& a) {
+  alert_labels out = a.labels;
+  out.emplace("alertname", a.key.empty() ? std::string("mlguard") : a.key);
+  out.emplace("severity", to_string(a.level));
+  return out;
+}
+
+template <class> // deferred: see core/json.hpp
+json to_json(const alert& a) {
+  json j = json::object();
+  j["time"] = format_iso8601(a.time);
+  j["severity"] = to_string(a.level);
+  j["source"] = a.source;
+  j["key"] = a.key;
+  j["summary"] = a.summary;
+  j["details"] = a.details;
+  j["status"] = to_string(a.status);
+  j["labels"] = identity_labels(a);
+  if (!a.annotations.empty()) {
+    j["annotations"] = a.annotations;
+  }
+  if (a.status == alert_status::resolved) {
+    j["ends_at"] = format_iso8601(a.ends_at);
+  }
+  return j;
+}
+
+} // namespace mlguard::report
+
+namespace mlguard::report::detail {
+
+template <class>
 alert_labels annotations_of(const alert& a) {
   alert_labels out = a.annotations;
   if (!a.summary.empty()) {
@@ -172,8 +281,7 @@ alert_labels annotations_of(const alert& a) {
   return out;
 }
 
-/// 16 hex digits of FNV-1a over the sorted labels: a stable per-alert id.
-template <class = void>
+template <class>
 std::string fingerprint(const alert_labels& labels) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (const auto& [name, value] : labels) {
@@ -189,15 +297,11 @@ std::string fingerprint(const alert_labels& labels) {
   return text;
 }
 
-} // namespace detail
+} // namespace mlguard::report::detail
 
-/// The group as Alertmanager's webhook payload (version "4"): {"version",
-/// "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels",
-/// "commonLabels", "commonAnnotations", "externalURL", "alerts": [{"status",
-/// "labels", "annotations", "startsAt", "endsAt" ("0001-01-01T00:00:00Z"
-/// while firing), "generatorURL", "fingerprint"}]}, plus "mlguard":
-/// {"reason", "details": [per alert]}.
-template <class = void> // deferred: see core/json.hpp
+namespace mlguard::report {
+
+template <class> // deferred: see core/json.hpp
 json to_json(const alert_group& g) {
   json j = json::object();
   j["version"] = "4";
@@ -230,29 +334,7 @@ json to_json(const alert_group& g) {
   return j;
 }
 
-/// Where alerts go. send() and send_group() may be called from several threads at once.
-class alert_sink {
-public:
-  virtual ~alert_sink() = default;
-  /// Delivers one alert. Throws what the sink's medium throws (io_error).
-  virtual void send(const alert& a) = 0;
-  /// Delivers one group notification. By default each of its alerts through
-  /// send(), so a sink written for single alerts keeps working; a sink whose
-  /// medium takes a batch (a webhook) overrides it. Throws as send().
-  virtual void send_group(const alert_group& g) {
-    for (const auto& a : g.alerts) {
-      send(a);
-    }
-  }
-};
-
-/// The sinks an alert goes to.
-using alert_sinks = std::vector<std::shared_ptr<alert_sink>>;
-
-/// Sends `a` to every sink in order. A sink that throws is skipped, so one
-/// failing medium silences neither the others nor the caller (a controller,
-/// a canary release); returns how many sinks failed.
-template <class = void>
+template <class>
 std::size_t send_to_all(const alert_sinks& sinks, const alert& a) noexcept {
   std::size_t failed = 0;
   for (const auto& sink : sinks) {
@@ -265,9 +347,7 @@ std::size_t send_to_all(const alert_sinks& sinks, const alert& a) noexcept {
   return failed;
 }
 
-/// Sends the group `g` to every sink in order (send_group), as send_to_all
-/// does an alert; returns how many sinks failed.
-template <class = void>
+template <class>
 std::size_t send_to_all(const alert_sinks& sinks, const alert_group& g) noexcept {
   std::size_t failed = 0;
   for (const auto& sink : sinks) {
@@ -280,68 +360,33 @@ std::size_t send_to_all(const alert_sinks& sinks, const alert_group& g) noexcept
   return failed;
 }
 
-/// Hands each alert to a function; groups too, when given a group function.
-template <class = void> // deferred: see core/json.hpp
-class basic_callback_sink final : public alert_sink {
-public:
-  explicit basic_callback_sink(std::function<void(const alert&)> fn) : fn_(std::move(fn)) {}
-  /// Hands each group notification to `group_fn` whole (and single alerts to `fn`).
-  basic_callback_sink(std::function<void(const alert&)> fn,
-                      std::function<void(const alert_group&)> group_fn)
-      : fn_(std::move(fn)), group_fn_(std::move(group_fn)) {}
-  void send(const alert& a) override { fn_(a); }
-  void send_group(const alert_group& g) override {
-    if (group_fn_) {
-      group_fn_(g);
-    } else {
-      alert_sink::send_group(g);
-    }
+template <class V>
+auto basic_callback_sink<V>::send_group(const alert_group& g) -> void {
+  if (group_fn_) {
+    group_fn_(g);
+  } else {
+    alert_sink::send_group(g);
   }
+}
 
-private:
-  std::function<void(const alert&)> fn_;
-  std::function<void(const alert_group&)> group_fn_;
-};
-
-/// The type to name (a class template only so that its bodies compile where used).
-using callback_sink = basic_callback_sink<>;
-
-/// Appends each alert as one JSON line to a file, flushed per alert. The file
-/// is opened in append mode, so each line shorter than stdio's buffer
-/// (BUFSIZ) is one write() at the end of the file, and several processes may
-/// share it without interleaving their lines. A group is one line per alert.
-template <class = void> // deferred: see core/json.hpp
-class basic_json_lines_sink final : public alert_sink {
-public:
-  /// Opens (creating) `path` for appending. Throws io_error (mlguard.io.open_failed).
-  explicit basic_json_lines_sink(const std::string& path)
-      : path_(path), file_(std::fopen(path.c_str(), "a")) {
-    if (file_ == nullptr) {
-      throw io_error("open_failed", path + ": cannot open for appending");
-    }
+template <class V>
+basic_json_lines_sink<V>::basic_json_lines_sink(const std::string& path)
+    : path_(path), file_(std::fopen(path.c_str(), "a")) {
+  if (file_ == nullptr) {
+    throw io_error("open_failed", path + ": cannot open for appending");
   }
-  ~basic_json_lines_sink() override { std::fclose(file_); }
-  basic_json_lines_sink(const basic_json_lines_sink&) = delete;
-  basic_json_lines_sink& operator=(const basic_json_lines_sink&) = delete;
+}
 
-  /// Throws io_error (mlguard.io.write_failed).
-  void send(const alert& a) override {
-    const std::string line = dump_json(to_json(a)) + "\n";
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
-      throw io_error("write_failed", path_ + ": cannot append an alert");
-    }
+template <class V>
+auto basic_json_lines_sink<V>::send(const alert& a) -> void {
+  const std::string line = dump_json(to_json(a)) + "\n";
+  const std::lock_guard<std::mutex> lock(mutex_);
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
+    throw io_error("write_failed", path_ + ": cannot append an alert");
   }
-
-private:
-  std::string path_;
-  std::FILE* file_;
-  std::mutex mutex_;
-};
-
-/// The type to name (a class template only so that its bodies compile where used).
-using json_lines_sink = basic_json_lines_sink<>;
+}
 
 } // namespace mlguard::report
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_ALERT_HPP

@@ -91,16 +91,7 @@ class basic_alert_notifier {
 public:
   /// Throws report_error (mlguard.report.invalid_notifier) when group_wait is
   /// negative, or group_interval or repeat_interval is not positive.
-  explicit basic_alert_notifier(notifier_options options)
-      : options_(std::move(options)),
-        clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
-    using std::chrono::nanoseconds;
-    if (options_.group_wait < nanoseconds(0) || options_.group_interval <= nanoseconds(0) ||
-        options_.repeat_interval <= nanoseconds(0)) {
-      throw report_error("invalid_notifier", "group_wait must be >= 0, group_interval and "
-                                             "repeat_interval > 0");
-    }
-  }
+  explicit basic_alert_notifier(notifier_options options);
   ~basic_alert_notifier() { stop(); }
   basic_alert_notifier(const basic_alert_notifier&) = delete;
   basic_alert_notifier& operator=(const basic_alert_notifier&) = delete;
@@ -108,47 +99,11 @@ public:
   /// Starts or refreshes the alert with `a`'s identity as firing. A new alert
   /// without a time starts now; a firing one keeps its start and takes the
   /// new summary, details and annotations.
-  void fire(alert a) {
-    const timestamp now = clock_.now();
-    a.status = alert_status::firing;
-    a.ends_at = timestamp{};
-    a.time = a.time == timestamp{} ? now : a.time;
-    alert_labels identity = identity_labels(a);
-    alert_labels labels = detail::group_labels(identity, options_.group_by);
-    std::string key = detail::group_key(labels);
-    const std::lock_guard<std::mutex> lock(mutex_);
-    auto [it, created] = groups_.try_emplace(std::move(key));
-    if (created) {
-      it->second.labels = std::move(labels);
-      const bool old = a.time + options_.group_wait < now;
-      it->second.next_flush = old ? now : now + options_.group_wait;
-    }
-    auto [slot, added] = it->second.alerts.try_emplace(std::move(identity));
-    if (!added && slot->second.status == alert_status::firing) {
-      a.time = slot->second.time; // still the same episode
-    }
-    slot->second = std::move(a);
-  }
+  void fire(alert a);
 
   /// Marks the alert with `a`'s identity resolved (ends now); it is sent once
   /// at its group's next tick. False when no such alert is firing.
-  bool resolve(const alert& a) {
-    const alert_labels identity = identity_labels(a);
-    const std::string key = detail::group_key(detail::group_labels(identity, options_.group_by));
-    const timestamp now = clock_.now();
-    const std::lock_guard<std::mutex> lock(mutex_);
-    const auto g = groups_.find(key);
-    if (g == groups_.end()) {
-      return false;
-    }
-    const auto it = g->second.alerts.find(identity);
-    if (it == g->second.alerts.end() || it->second.status == alert_status::resolved) {
-      return false;
-    }
-    it->second.status = alert_status::resolved;
-    it->second.ends_at = now;
-    return true;
-  }
+  bool resolve(const alert& a);
 
   /// Runs every group whose timer is due and delivers the notifications they
   /// decide to send, in group order; returns how many were sent.
@@ -158,127 +113,32 @@ public:
   std::size_t flush() { return run(true); }
 
   /// When the earliest group timer is due; empty when no group is held.
-  std::optional<timestamp> next_due() const {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    std::optional<timestamp> due;
-    for (const auto& [key, g] : groups_) {
-      due = due && *due <= g.next_flush ? due : std::optional(g.next_flush);
-    }
-    return due;
-  }
+  std::optional<timestamp> next_due() const;
 
   /// Counters and sizes, read together.
-  notifier_counts counts() const {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    notifier_counts c = counts_;
-    c.groups = groups_.size();
-    c.alerts = 0;
-    for (const auto& [key, g] : groups_) {
-      c.alerts += g.alerts.size();
-    }
-    return c;
-  }
+  notifier_counts counts() const;
 
   /// Runs tick() every `period` of real time on a thread of its own until
   /// stop() (or destruction). Calling start() while running does nothing;
   /// call start() and stop() from one thread.
-  void start(std::chrono::milliseconds period = std::chrono::seconds(1)) {
-    const std::lock_guard<std::mutex> lock(thread_mutex_);
-    if (thread_.joinable()) {
-      return;
-    }
-    stopping_ = false;
-    thread_ = std::thread([this, period] { loop(period); });
-  }
+  void start(std::chrono::milliseconds period = std::chrono::seconds(1));
 
   /// Stops the thread of start() and waits for it; a no-op when none runs.
-  void stop() {
-    {
-      const std::lock_guard<std::mutex> lock(thread_mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
+  void stop();
 
 private:
-  std::size_t run(bool everything) {
-    const std::lock_guard<std::mutex> delivering(deliver_mutex_); // one batch at a time, in order
-    std::vector<alert_group> due;
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      const timestamp now = clock_.now();
-      for (auto it = groups_.begin(); it != groups_.end();) {
-        if (everything || it->second.next_flush <= now) {
-          flush_group(it->first, it->second, everything ? now : last_slot(it->second, now), due);
-        }
-        it = it->second.alerts.empty() ? groups_.erase(it) : std::next(it);
-      }
-    }
-    std::uint64_t failed = 0;
-    for (const auto& g : due) {
-      failed += send_to_all(options_.sinks, g);
-    }
-    const std::lock_guard<std::mutex> lock(mutex_);
-    counts_.notifications += due.size();
-    counts_.failed_deliveries += failed;
-    return due.size();
-  }
+  std::size_t run(bool everything);
 
   // The group's latest scheduled tick at or before `now`: when nobody ticked
   // for a while, the missed ticks collapse into one and the phase is kept.
-  timestamp last_slot(const detail::group_state& g, timestamp now) const {
-    return g.next_flush +
-           options_.group_interval * ((now - g.next_flush) / options_.group_interval);
-  }
+  timestamp last_slot(const detail::group_state& g, timestamp now) const;
 
   // One timer tick of group `g`, scheduled at `at`: decide, record, drop the
   // resolved alerts, set the next tick.
   void flush_group(const std::string& key, detail::group_state& g, timestamp at,
-                   std::vector<alert_group>& due) {
-    std::set<alert_labels> firing, resolved;
-    for (const auto& [identity, a] : g.alerts) {
-      (a.status == alert_status::firing ? firing : resolved).insert(identity);
-    }
-    const auto reason =
-        detail::decide(g, firing, resolved, options_.send_resolved, options_.repeat_interval, at);
-    if (reason) {
-      alert_group n{key, g.labels, options_.receiver, at, *reason, {}};
-      for (const auto* wanted : {&firing, &resolved}) {
-        for (const auto& identity : *wanted) {
-          if (wanted == &firing || options_.send_resolved) {
-            n.alerts.push_back(g.alerts.at(identity));
-          }
-        }
-      }
-      if (!n.alerts.empty()) {
-        due.push_back(std::move(n));
-      }
-      g.notified = true;
-      g.last_firing = std::move(firing);
-      g.last_resolved = std::move(resolved);
-      g.last_sent = at;
-    }
-    for (auto it = g.alerts.begin(); it != g.alerts.end();) {
-      it = it->second.status == alert_status::resolved ? g.alerts.erase(it) : std::next(it);
-    }
-    g.next_flush = at + options_.group_interval;
-  }
+                   std::vector<alert_group>& due);
 
-  void loop(std::chrono::milliseconds period) {
-    std::unique_lock<std::mutex> lock(thread_mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      try {
-        tick();
-      } catch (...) { // out of memory: try again next period
-      }
-      lock.lock();
-      wake_.wait_for(lock, period, [this] { return stopping_; });
-    }
-  }
+  void loop(std::chrono::milliseconds period);
 
   notifier_options options_;
   const clock_source& clock_;
@@ -297,4 +157,185 @@ using alert_notifier = basic_alert_notifier<>;
 
 } // namespace mlguard::report
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class V>
+basic_alert_notifier<V>::basic_alert_notifier(notifier_options options)
+    : options_(std::move(options)),
+      clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
+  using std::chrono::nanoseconds;
+  if (options_.group_wait < nanoseconds(0) || options_.group_interval <= nanoseconds(0) ||
+      options_.repeat_interval <= nanoseconds(0)) {
+    throw report_error("invalid_notifier", "group_wait must be >= 0, group_interval and "
+                                           "repeat_interval > 0");
+  }
+}
+
+template <class V>
+auto basic_alert_notifier<V>::fire(alert a) -> void {
+  const timestamp now = clock_.now();
+  a.status = alert_status::firing;
+  a.ends_at = timestamp{};
+  a.time = a.time == timestamp{} ? now : a.time;
+  alert_labels identity = identity_labels(a);
+  alert_labels labels = detail::group_labels(identity, options_.group_by);
+  std::string key = detail::group_key(labels);
+  const std::lock_guard<std::mutex> lock(mutex_);
+  auto [it, created] = groups_.try_emplace(std::move(key));
+  if (created) {
+    it->second.labels = std::move(labels);
+    const bool old = a.time + options_.group_wait < now;
+    it->second.next_flush = old ? now : now + options_.group_wait;
+  }
+  auto [slot, added] = it->second.alerts.try_emplace(std::move(identity));
+  if (!added && slot->second.status == alert_status::firing) {
+    a.time = slot->second.time; // still the same episode
+  }
+  slot->second = std::move(a);
+}
+
+template <class V>
+auto basic_alert_notifier<V>::resolve(const alert& a) -> bool {
+  const alert_labels identity = identity_labels(a);
+  const std::string key = detail::group_key(detail::group_labels(identity, options_.group_by));
+  const timestamp now = clock_.now();
+  const std::lock_guard<std::mutex> lock(mutex_);
+  const auto g = groups_.find(key);
+  if (g == groups_.end()) {
+    return false;
+  }
+  const auto it = g->second.alerts.find(identity);
+  if (it == g->second.alerts.end() || it->second.status == alert_status::resolved) {
+    return false;
+  }
+  it->second.status = alert_status::resolved;
+  it->second.ends_at = now;
+  return true;
+}
+
+template <class V>
+auto basic_alert_notifier<V>::next_due() const -> std::optional<timestamp> {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  std::optional<timestamp> due;
+  for (const auto& [key, g] : groups_) {
+    due = due && *due <= g.next_flush ? due : std::optional(g.next_flush);
+  }
+  return due;
+}
+
+template <class V>
+auto basic_alert_notifier<V>::counts() const -> notifier_counts {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  notifier_counts c = counts_;
+  c.groups = groups_.size();
+  c.alerts = 0;
+  for (const auto& [key, g] : groups_) {
+    c.alerts += g.alerts.size();
+  }
+  return c;
+}
+
+template <class V>
+auto basic_alert_notifier<V>::start(std::chrono::milliseconds period) -> void {
+  const std::lock_guard<std::mutex> lock(thread_mutex_);
+  if (thread_.joinable()) {
+    return;
+  }
+  stopping_ = false;
+  thread_ = std::thread([this, period] { loop(period); });
+}
+
+template <class V>
+auto basic_alert_notifier<V>::stop() -> void {
+  {
+    const std::lock_guard<std::mutex> lock(thread_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+template <class V>
+auto basic_alert_notifier<V>::run(bool everything) -> std::size_t {
+  const std::lock_guard<std::mutex> delivering(deliver_mutex_); // one batch at a time, in order
+  std::vector<alert_group> due;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const timestamp now = clock_.now();
+    for (auto it = groups_.begin(); it != groups_.end();) {
+      if (everything || it->second.next_flush <= now) {
+        flush_group(it->first, it->second, everything ? now : last_slot(it->second, now), due);
+      }
+      it = it->second.alerts.empty() ? groups_.erase(it) : std::next(it);
+    }
+  }
+  std::uint64_t failed = 0;
+  for (const auto& g : due) {
+    failed += send_to_all(options_.sinks, g);
+  }
+  const std::lock_guard<std::mutex> lock(mutex_);
+  counts_.notifications += due.size();
+  counts_.failed_deliveries += failed;
+  return due.size();
+}
+
+template <class V>
+auto basic_alert_notifier<V>::last_slot(const detail::group_state& g, timestamp now) const
+    -> timestamp {
+  return g.next_flush + options_.group_interval * ((now - g.next_flush) / options_.group_interval);
+}
+
+template <class V>
+auto basic_alert_notifier<V>::flush_group(const std::string& key, detail::group_state& g,
+                                          timestamp at, std::vector<alert_group>& due) -> void {
+  std::set<alert_labels> firing, resolved;
+  for (const auto& [identity, a] : g.alerts) {
+    (a.status == alert_status::firing ? firing : resolved).insert(identity);
+  }
+  const auto reason =
+      detail::decide(g, firing, resolved, options_.send_resolved, options_.repeat_interval, at);
+  if (reason) {
+    alert_group n{key, g.labels, options_.receiver, at, *reason, {}};
+    for (const auto* wanted : {&firing, &resolved}) {
+      for (const auto& identity : *wanted) {
+        if (wanted == &firing || options_.send_resolved) {
+          n.alerts.push_back(g.alerts.at(identity));
+        }
+      }
+    }
+    if (!n.alerts.empty()) {
+      due.push_back(std::move(n));
+    }
+    g.notified = true;
+    g.last_firing = std::move(firing);
+    g.last_resolved = std::move(resolved);
+    g.last_sent = at;
+  }
+  for (auto it = g.alerts.begin(); it != g.alerts.end();) {
+    it = it->second.status == alert_status::resolved ? g.alerts.erase(it) : std::next(it);
+  }
+  g.next_flush = at + options_.group_interval;
+}
+
+template <class V>
+auto basic_alert_notifier<V>::loop(std::chrono::milliseconds period) -> void {
+  std::unique_lock<std::mutex> lock(thread_mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    try {
+      tick();
+    } catch (...) { // out of memory: try again next period
+    }
+    lock.lock();
+    wake_.wait_for(lock, period, [this] { return stopping_; });
+  }
+}
+
+} // namespace mlguard::report
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_ALERT_NOTIFIER_HPP

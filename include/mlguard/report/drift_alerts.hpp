@@ -53,58 +53,16 @@ class basic_drift_alerts {
 public:
   /// Sends to `notifier`, which must outlive this object. Throws
   /// report_error (mlguard.report.invalid_trigger) for bad trigger options.
-  explicit basic_drift_alerts(alert_notifier& notifier, drift_alerts_options options = {})
-      : notifier_(notifier), options_(std::move(options)) {
-    window_trigger check(options_.trigger); // fail here, not at the first window
-    (void)check;
-  }
+  explicit basic_drift_alerts(alert_notifier& notifier, drift_alerts_options options = {});
 
   /// Feeds the closed window `w` of `stream` ("inputs", "predictions"):
   /// each evaluated feature's drift flag into its trigger. Returns how many
   /// alerts fired or resolved.
-  std::size_t observe(std::string_view stream, const drift::window_report& w) {
-    std::size_t changes = 0;
-    const std::lock_guard<std::mutex> lock(mutex_);
-    for (const auto& c : w.drift.columns) {
-      if (c.skipped) {
-        continue;
-      }
-      auto key = std::make_pair(std::string(stream), c.name);
-      auto it = triggers_.try_emplace(std::move(key), options_.trigger).first;
-      const trigger_change change = it->second.observe(c.drifted);
-      if (change == trigger_change::fired) {
-        notifier_.fire(make_alert(stream, w, c, it->second));
-      } else if (change == trigger_change::resolved) {
-        notifier_.resolve(make_alert(stream, w, c, it->second));
-      }
-      changes += change == trigger_change::none ? 0 : 1;
-    }
-    return changes;
-  }
+  std::size_t observe(std::string_view stream, const drift::window_report& w);
 
 private:
   alert make_alert(std::string_view stream, const drift::window_report& w,
-                   const drift::column_drift& c, const window_trigger& t) const {
-    alert a;
-    a.level = options_.level;
-    a.source = "drift_alerts " + std::string(stream);
-    a.key = std::string(stream) + "/" + c.name + "/drift";
-    a.labels = options_.labels;
-    a.labels["alertname"] = options_.alertname;
-    a.labels["stream"] = std::string(stream);
-    a.labels["feature"] = c.name;
-    a.labels["method"] = drift::to_string(c.stat);
-    a.labels["severity"] = to_string(options_.level);
-    a.summary = "feature '" + c.name + "' of " + std::string(stream) + " drifted in " +
-                std::to_string(t.bad_windows()) + " of the last " + std::to_string(t.options().n) +
-                " windows";
-    a.details["window"] = w.index;
-    a.details["statistic"] = json_number(c.statistic);
-    a.details["p_value"] = json_number(c.p_value);
-    a.details["threshold"] = json_number(c.threshold);
-    a.details["drifted"] = c.drifted;
-    return a;
-  }
+                   const drift::column_drift& c, const window_trigger& t) const;
 
   alert_notifier& notifier_;
   drift_alerts_options options_;
@@ -117,4 +75,65 @@ using drift_alerts = basic_drift_alerts<>;
 
 } // namespace mlguard::report
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class V>
+basic_drift_alerts<V>::basic_drift_alerts(alert_notifier& notifier, drift_alerts_options options)
+    : notifier_(notifier), options_(std::move(options)) {
+  window_trigger check(options_.trigger); // fail here, not at the first window
+  (void)check;
+}
+
+template <class V>
+auto basic_drift_alerts<V>::observe(std::string_view stream, const drift::window_report& w)
+    -> std::size_t {
+  std::size_t changes = 0;
+  const std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& c : w.drift.columns) {
+    if (c.skipped) {
+      continue;
+    }
+    auto key = std::make_pair(std::string(stream), c.name);
+    auto it = triggers_.try_emplace(std::move(key), options_.trigger).first;
+    const trigger_change change = it->second.observe(c.drifted);
+    if (change == trigger_change::fired) {
+      notifier_.fire(make_alert(stream, w, c, it->second));
+    } else if (change == trigger_change::resolved) {
+      notifier_.resolve(make_alert(stream, w, c, it->second));
+    }
+    changes += change == trigger_change::none ? 0 : 1;
+  }
+  return changes;
+}
+
+template <class V>
+auto basic_drift_alerts<V>::make_alert(std::string_view stream, const drift::window_report& w,
+                                       const drift::column_drift& c, const window_trigger& t) const
+    -> alert {
+  alert a;
+  a.level = options_.level;
+  a.source = "drift_alerts " + std::string(stream);
+  a.key = std::string(stream) + "/" + c.name + "/drift";
+  a.labels = options_.labels;
+  a.labels["alertname"] = options_.alertname;
+  a.labels["stream"] = std::string(stream);
+  a.labels["feature"] = c.name;
+  a.labels["method"] = drift::to_string(c.stat);
+  a.labels["severity"] = to_string(options_.level);
+  a.summary = "feature '" + c.name + "' of " + std::string(stream) + " drifted in " +
+              std::to_string(t.bad_windows()) + " of the last " + std::to_string(t.options().n) +
+              " windows";
+  a.details["window"] = w.index;
+  a.details["statistic"] = json_number(c.statistic);
+  a.details["p_value"] = json_number(c.p_value);
+  a.details["threshold"] = json_number(c.threshold);
+  a.details["drifted"] = c.drifted;
+  return a;
+}
+
+} // namespace mlguard::report
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_DRIFT_ALERTS_HPP

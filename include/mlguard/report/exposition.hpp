@@ -33,16 +33,57 @@ constexpr const char* content_type(exposition_format f) noexcept {
 /// application/openmetrics-text (as Prometheus does), otherwise the
 /// Prometheus text format (curl, older scrapers, an empty header).
 template <class = void>
+exposition_format negotiate_format(std::string_view accept) noexcept;
+
+namespace detail {
+
+// HELP text: backslash and line feed escaped; OpenMetrics escapes '"' too.
+template <class = void>
+void append_help(std::string& out, std::string_view help, bool openmetrics);
+
+// A label value: backslash, double quote and line feed escaped (both formats).
+template <class = void>
+void append_label_value(std::string& out, std::string_view value);
+
+template <class = void>
+void append_metadata(std::string& out, const metric_family& f, bool openmetrics);
+
+template <class = void>
+void append_sample(std::string& out, const metric_family& f, const metric_sample& s);
+
+} // namespace detail
+
+/// Appends `families` to `out` in format `f`: each family's HELP and TYPE,
+/// then its samples; OpenMetrics ends with "# EOF". Label values and HELP
+/// text are escaped, so any string (a feature named `a"b\n`) is safe.
+template <class = void>
+void write_exposition(std::string& out, const std::vector<metric_family>& families,
+                      exposition_format f);
+
+/// Everything `registry` holds now, as the text of one scrape in format `f`.
+/// Throws what metric_registry::collect() throws.
+template <class = void>
+std::string expose(const metric_registry& registry,
+                   exposition_format f = exposition_format::prometheus_text);
+
+} // namespace mlguard::report
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class>
 exposition_format negotiate_format(std::string_view accept) noexcept {
   return accept.find("application/openmetrics-text") != std::string_view::npos
              ? exposition_format::openmetrics
              : exposition_format::prometheus_text;
 }
 
-namespace detail {
+} // namespace mlguard::report
 
-// HELP text: backslash and line feed escaped; OpenMetrics escapes '"' too.
-template <class = void>
+namespace mlguard::report::detail {
+
+template <class>
 void append_help(std::string& out, std::string_view help, bool openmetrics) {
   for (char c : help) {
     if (c == '\\') {
@@ -57,8 +98,7 @@ void append_help(std::string& out, std::string_view help, bool openmetrics) {
   }
 }
 
-// A label value: backslash, double quote and line feed escaped (both formats).
-template <class = void>
+template <class>
 void append_label_value(std::string& out, std::string_view value) {
   for (char c : value) {
     if (c == '\\') {
@@ -73,7 +113,7 @@ void append_label_value(std::string& out, std::string_view value) {
   }
 }
 
-template <class = void>
+template <class>
 void append_metadata(std::string& out, const metric_family& f, bool openmetrics) {
   // Text 0.0.4 names a counter family by its sample name (with _total);
   // OpenMetrics by the family name, whose samples add _total.
@@ -93,7 +133,7 @@ void append_metadata(std::string& out, const metric_family& f, bool openmetrics)
   }
 }
 
-template <class = void>
+template <class>
 void append_sample(std::string& out, const metric_family& f, const metric_sample& s) {
   out.append(f.name).append(s.suffix);
   if (!s.labels.empty()) {
@@ -113,12 +153,11 @@ void append_sample(std::string& out, const metric_family& f, const metric_sample
   out += '\n';
 }
 
-} // namespace detail
+} // namespace mlguard::report::detail
 
-/// Appends `families` to `out` in format `f`: each family's HELP and TYPE,
-/// then its samples; OpenMetrics ends with "# EOF". Label values and HELP
-/// text are escaped, so any string (a feature named `a"b\n`) is safe.
-template <class = void>
+namespace mlguard::report {
+
+template <class>
 void write_exposition(std::string& out, const std::vector<metric_family>& families,
                       exposition_format f) {
   const bool openmetrics = f == exposition_format::openmetrics;
@@ -133,11 +172,8 @@ void write_exposition(std::string& out, const std::vector<metric_family>& famili
   }
 }
 
-/// Everything `registry` holds now, as the text of one scrape in format `f`.
-/// Throws what metric_registry::collect() throws.
-template <class = void>
-std::string expose(const metric_registry& registry,
-                   exposition_format f = exposition_format::prometheus_text) {
+template <class>
+std::string expose(const metric_registry& registry, exposition_format f) {
   std::string out;
   write_exposition(out, registry.collect(), f);
   return out;
@@ -145,4 +181,5 @@ std::string expose(const metric_registry& registry,
 
 } // namespace mlguard::report
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_EXPOSITION_HPP

@@ -35,48 +35,21 @@ void append_escaped(std::string& out, std::string_view text);
 
 /// `text` escaped as append_escaped does. Throws only std::bad_alloc.
 template <class = void>
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  append_escaped(out, text);
-  return out;
-}
+std::string html_escape(std::string_view text);
 
 /// Appends `v` for people to read: at most `digits` significant digits
 /// ("0.0123", "1.5e+06"), "–" for NaN, "∞" / "−∞" for infinities.
 template <class = void>
-void append_number(std::string& out, double v, int digits = 4) {
-  if (std::isnan(v)) {
-    out += "\xE2\x80\x93"; // en dash
-    return;
-  }
-  if (std::isinf(v)) {
-    out += v > 0 ? "\xE2\x88\x9E" : "\xE2\x88\x92\xE2\x88\x9E";
-    return;
-  }
-  char buffer[64];
-  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::general,
-                               digits < 1 ? 1 : digits);
-  out.append(buffer, r.ptr);
-}
+void append_number(std::string& out, double v, int digits = 4);
 
 /// `v` as append_number writes it.
 template <class = void>
-std::string html_number(double v, int digits = 4) {
-  std::string out;
-  append_number(out, v, digits);
-  return out;
-}
+std::string html_number(double v, int digits = 4);
 
 /// Appends a coordinate for SVG: fixed notation with one decimal ("12.5");
 /// non-finite values become 0 (callers clamp before drawing).
 template <class = void>
-void append_coordinate(std::string& out, double v) {
-  char buffer[64];
-  const auto r = std::to_chars(buffer, buffer + sizeof buffer, std::isfinite(v) ? v : 0.0,
-                               std::chars_format::fixed, 1);
-  out.append(buffer, r.ptr);
-}
+void append_coordinate(std::string& out, double v);
 
 /// Appends the opening of a report page to `out`: doctype, a
 /// Content-Security-Policy that allows inline styles and nothing else, the
@@ -87,135 +60,44 @@ void open_page(std::string& out, std::string_view title);
 
 /// Appends the end of a page that open_page began.
 template <class = void>
-void close_page(std::string& out) {
-  out += "<footer>Written by mlguard. One self-contained file: no script, no network.</footer>\n"
-         "</body>\n</html>\n";
-}
+void close_page(std::string& out);
 
 /// Appends `<tag>escaped text</tag>`; `tag` is a literal name, not data.
 template <class = void>
-void append_element(std::string& out, std::string_view tag, std::string_view text) {
-  out.append("<").append(tag).append(">");
-  append_escaped(out, text);
-  out.append("</").append(tag).append(">");
-}
+void append_element(std::string& out, std::string_view tag, std::string_view text);
 
 /// Appends the opening of an inline SVG chart of `width` × `height` px with
 /// class `css_class` (the reports use "chart", which a test can count) and
 /// an accessible label (escaped). close_svg ends it.
 template <class = void>
 void open_svg(std::string& out, double width, double height, std::string_view label,
-              std::string_view css_class = "chart") {
-  out += "<svg class=\"";
-  append_escaped(out, css_class);
-  out += "\" viewBox=\"0 0 ";
-  append_coordinate(out, width);
-  out += " ";
-  append_coordinate(out, height);
-  out += "\" width=\"";
-  append_coordinate(out, width);
-  out += "\" height=\"";
-  append_coordinate(out, height);
-  out += "\" role=\"img\" aria-label=\"";
-  append_escaped(out, label);
-  out += "\">";
-}
+              std::string_view css_class = "chart");
 
 /// Appends the end of an SVG that open_svg began.
 template <class = void>
-void close_svg(std::string& out) {
-  out += "</svg>\n";
-}
+void close_svg(std::string& out);
 
 /// Appends a filled rectangle; `fill` and `extra` (further attributes) are
 /// literals of the caller, not data. Negative sizes are drawn as 0.
 template <class = void>
 void svg_rect(std::string& out, double x, double y, double w, double h, std::string_view fill,
-              std::string_view extra = {}) {
-  out += "<rect x=\"";
-  append_coordinate(out, x);
-  out += "\" y=\"";
-  append_coordinate(out, y);
-  out += "\" width=\"";
-  append_coordinate(out, w > 0 ? w : 0);
-  out += "\" height=\"";
-  append_coordinate(out, h > 0 ? h : 0);
-  out.append("\" fill=\"").append(fill).append("\"");
-  if (!extra.empty()) {
-    out.append(" ").append(extra);
-  }
-  out += "/>";
-}
+              std::string_view extra = {});
 
 /// Appends a line from (x1, y1) to (x2, y2); `stroke` and `extra` are literals.
 template <class = void>
 void svg_line(std::string& out, double x1, double y1, double x2, double y2, std::string_view stroke,
-              std::string_view extra = {}) {
-  out += "<line x1=\"";
-  append_coordinate(out, x1);
-  out += "\" y1=\"";
-  append_coordinate(out, y1);
-  out += "\" x2=\"";
-  append_coordinate(out, x2);
-  out += "\" y2=\"";
-  append_coordinate(out, y2);
-  out.append("\" stroke=\"").append(stroke).append("\"");
-  if (!extra.empty()) {
-    out.append(" ").append(extra);
-  }
-  out += "/>";
-}
+              std::string_view extra = {});
 
 /// Appends `text` (escaped) at (x, y); `anchor` is start, middle or end.
 template <class = void>
 void svg_text(std::string& out, double x, double y, std::string_view text,
-              std::string_view anchor = "start", std::string_view extra = {}) {
-  out += "<text x=\"";
-  append_coordinate(out, x);
-  out += "\" y=\"";
-  append_coordinate(out, y);
-  out.append("\" text-anchor=\"").append(anchor).append("\"");
-  if (!extra.empty()) {
-    out.append(" ").append(extra);
-  }
-  out += ">";
-  append_escaped(out, text);
-  out += "</text>";
-}
+              std::string_view anchor = "start", std::string_view extra = {});
 
 namespace detail {
 
 // The length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
 template <class = void>
-std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
-  const auto b = static_cast<unsigned char>(s[i]);
-  std::size_t n = 0;
-  std::uint32_t min = 0;
-  if (b < 0x80) {
-    return 1;
-  } else if ((b & 0xE0) == 0xC0) {
-    n = 2, min = 0x80;
-  } else if ((b & 0xF0) == 0xE0) {
-    n = 3, min = 0x800;
-  } else if ((b & 0xF8) == 0xF0) {
-    n = 4, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) {
-    return 0;
-  }
-  std::uint32_t cp = b & (0x7F >> n);
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto c = static_cast<unsigned char>(s[i + k]);
-    if ((c & 0xC0) != 0x80) {
-      return 0;
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-  return cp < min || cp > 0x10FFFF || surrogate ? 0 : n;
-}
+std::size_t utf8_length(std::string_view s, std::size_t i) noexcept;
 
 // The shared style sheet: tables, badges, the grid of charts.
 inline constexpr std::string_view page_css =
@@ -295,4 +177,173 @@ void open_page(std::string& out, std::string_view title) {
 
 } // namespace mlguard::report
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class>
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  append_escaped(out, text);
+  return out;
+}
+
+template <class>
+void append_number(std::string& out, double v, int digits) {
+  if (std::isnan(v)) {
+    out += "\xE2\x80\x93"; // en dash
+    return;
+  }
+  if (std::isinf(v)) {
+    out += v > 0 ? "\xE2\x88\x9E" : "\xE2\x88\x92\xE2\x88\x9E";
+    return;
+  }
+  char buffer[64];
+  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::general,
+                               digits < 1 ? 1 : digits);
+  out.append(buffer, r.ptr);
+}
+
+template <class>
+std::string html_number(double v, int digits) {
+  std::string out;
+  append_number(out, v, digits);
+  return out;
+}
+
+template <class>
+void append_coordinate(std::string& out, double v) {
+  char buffer[64];
+  const auto r = std::to_chars(buffer, buffer + sizeof buffer, std::isfinite(v) ? v : 0.0,
+                               std::chars_format::fixed, 1);
+  out.append(buffer, r.ptr);
+}
+
+template <class>
+void close_page(std::string& out) {
+  out += "<footer>Written by mlguard. One self-contained file: no script, no network.</footer>\n"
+         "</body>\n</html>\n";
+}
+
+template <class>
+void append_element(std::string& out, std::string_view tag, std::string_view text) {
+  out.append("<").append(tag).append(">");
+  append_escaped(out, text);
+  out.append("</").append(tag).append(">");
+}
+
+template <class>
+void open_svg(std::string& out, double width, double height, std::string_view label,
+              std::string_view css_class) {
+  out += "<svg class=\"";
+  append_escaped(out, css_class);
+  out += "\" viewBox=\"0 0 ";
+  append_coordinate(out, width);
+  out += " ";
+  append_coordinate(out, height);
+  out += "\" width=\"";
+  append_coordinate(out, width);
+  out += "\" height=\"";
+  append_coordinate(out, height);
+  out += "\" role=\"img\" aria-label=\"";
+  append_escaped(out, label);
+  out += "\">";
+}
+
+template <class>
+void close_svg(std::string& out) {
+  out += "</svg>\n";
+}
+
+template <class>
+void svg_rect(std::string& out, double x, double y, double w, double h, std::string_view fill,
+              std::string_view extra) {
+  out += "<rect x=\"";
+  append_coordinate(out, x);
+  out += "\" y=\"";
+  append_coordinate(out, y);
+  out += "\" width=\"";
+  append_coordinate(out, w > 0 ? w : 0);
+  out += "\" height=\"";
+  append_coordinate(out, h > 0 ? h : 0);
+  out.append("\" fill=\"").append(fill).append("\"");
+  if (!extra.empty()) {
+    out.append(" ").append(extra);
+  }
+  out += "/>";
+}
+
+template <class>
+void svg_line(std::string& out, double x1, double y1, double x2, double y2, std::string_view stroke,
+              std::string_view extra) {
+  out += "<line x1=\"";
+  append_coordinate(out, x1);
+  out += "\" y1=\"";
+  append_coordinate(out, y1);
+  out += "\" x2=\"";
+  append_coordinate(out, x2);
+  out += "\" y2=\"";
+  append_coordinate(out, y2);
+  out.append("\" stroke=\"").append(stroke).append("\"");
+  if (!extra.empty()) {
+    out.append(" ").append(extra);
+  }
+  out += "/>";
+}
+
+template <class>
+void svg_text(std::string& out, double x, double y, std::string_view text, std::string_view anchor,
+              std::string_view extra) {
+  out += "<text x=\"";
+  append_coordinate(out, x);
+  out += "\" y=\"";
+  append_coordinate(out, y);
+  out.append("\" text-anchor=\"").append(anchor).append("\"");
+  if (!extra.empty()) {
+    out.append(" ").append(extra);
+  }
+  out += ">";
+  append_escaped(out, text);
+  out += "</text>";
+}
+
+} // namespace mlguard::report
+
+namespace mlguard::report::detail {
+
+template <class>
+std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
+  const auto b = static_cast<unsigned char>(s[i]);
+  std::size_t n = 0;
+  std::uint32_t min = 0;
+  if (b < 0x80) {
+    return 1;
+  } else if ((b & 0xE0) == 0xC0) {
+    n = 2, min = 0x80;
+  } else if ((b & 0xF0) == 0xE0) {
+    n = 3, min = 0x800;
+  } else if ((b & 0xF8) == 0xF0) {
+    n = 4, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) {
+    return 0;
+  }
+  std::uint32_t cp = b & (0x7F >> n);
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto c = static_cast<unsigned char>(s[i + k]);
+    if ((c & 0xC0) != 0x80) {
+      return 0;
+    }
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+  return cp < min || cp > 0x10FFFF || surrogate ? 0 : n;
+}
+
+} // namespace mlguard::report::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_HTML_HPP

@@ -70,10 +70,7 @@ struct histogram_snapshot {
 /// Latency buckets in seconds, 50 µs to 2.5 s: in-process inference is
 /// microseconds, far below client libraries' web-request defaults.
 template <class = void>
-std::vector<double> latency_buckets() {
-  return {50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3,
-          10e-3, 25e-3,  50e-3,  0.1,    0.25, 1.0,    2.5};
-}
+std::vector<double> latency_buckets();
 
 /// Observations counted into fixed buckets, as a Prometheus histogram: the
 /// bucket of x is the first upper bound ≥ x (bounds are inclusive, `le`).
@@ -85,32 +82,10 @@ class basic_histogram {
 public:
   /// Throws report_error (mlguard.report.invalid_buckets) unless `upper_bounds`
   /// is non-empty, finite and strictly increasing (+Inf is implicit).
-  explicit basic_histogram(std::vector<double> upper_bounds)
-      : bounds_(std::move(upper_bounds)),
-        buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size() + 1)) {
-    if (bounds_.empty()) {
-      throw report_error("invalid_buckets", "a histogram needs at least one bucket bound");
-    }
-    for (std::size_t i = 0; i < bounds_.size(); ++i) {
-      if (!std::isfinite(bounds_[i]) || (i > 0 && !(bounds_[i] > bounds_[i - 1]))) {
-        throw report_error("invalid_buckets",
-                           "histogram bucket bounds must be finite and strictly increasing");
-      }
-    }
-  }
+  explicit basic_histogram(std::vector<double> upper_bounds);
 
   /// Counts `x` (NaN: ignored).
-  void observe(double x) noexcept {
-    if (std::isnan(x)) {
-      return;
-    }
-    const auto i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), x) -
-                                            bounds_.begin());
-    buckets_[i].fetch_add(1, std::memory_order_relaxed);
-    double old = sum_.load(std::memory_order_relaxed);
-    while (!sum_.compare_exchange_weak(old, old + x, std::memory_order_relaxed)) {
-    }
-  }
+  void observe(double x) noexcept;
 
   /// The upper bounds, without +Inf.
   const std::vector<double>& upper_bounds() const noexcept { return bounds_; }
@@ -118,19 +93,7 @@ public:
   /// The cumulative counts now. Each bucket is read once, so the buckets are
   /// monotone and count equals the +Inf bucket even while others observe;
   /// the sum may lag or lead them by observations in flight.
-  histogram_snapshot snapshot() const {
-    histogram_snapshot s;
-    s.upper_bounds = bounds_;
-    s.cumulative.resize(bounds_.size() + 1);
-    std::uint64_t running = 0;
-    for (std::size_t i = 0; i <= bounds_.size(); ++i) {
-      running += buckets_[i].load(std::memory_order_relaxed);
-      s.cumulative[i] = running;
-    }
-    s.count = running;
-    s.sum = sum_.load(std::memory_order_relaxed);
-    return s;
-  }
+  histogram_snapshot snapshot() const;
 
 private:
   std::vector<double> bounds_;
@@ -143,4 +106,60 @@ using histogram = basic_histogram<>;
 
 } // namespace mlguard::report
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class>
+std::vector<double> latency_buckets() {
+  return {50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3,
+          10e-3, 25e-3,  50e-3,  0.1,    0.25, 1.0,    2.5};
+}
+
+template <class V>
+basic_histogram<V>::basic_histogram(std::vector<double> upper_bounds)
+    : bounds_(std::move(upper_bounds)),
+      buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size() + 1)) {
+  if (bounds_.empty()) {
+    throw report_error("invalid_buckets", "a histogram needs at least one bucket bound");
+  }
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    if (!std::isfinite(bounds_[i]) || (i > 0 && !(bounds_[i] > bounds_[i - 1]))) {
+      throw report_error("invalid_buckets",
+                         "histogram bucket bounds must be finite and strictly increasing");
+    }
+  }
+}
+
+template <class V>
+auto basic_histogram<V>::observe(double x) noexcept -> void {
+  if (std::isnan(x)) {
+    return;
+  }
+  const auto i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), x) -
+                                          bounds_.begin());
+  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  double old = sum_.load(std::memory_order_relaxed);
+  while (!sum_.compare_exchange_weak(old, old + x, std::memory_order_relaxed)) {
+  }
+}
+
+template <class V>
+auto basic_histogram<V>::snapshot() const -> histogram_snapshot {
+  histogram_snapshot s;
+  s.upper_bounds = bounds_;
+  s.cumulative.resize(bounds_.size() + 1);
+  std::uint64_t running = 0;
+  for (std::size_t i = 0; i <= bounds_.size(); ++i) {
+    running += buckets_[i].load(std::memory_order_relaxed);
+    s.cumulative[i] = running;
+  }
+  s.count = running;
+  s.sum = sum_.load(std::memory_order_relaxed);
+  return s;
+}
+
+} // namespace mlguard::report
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_METRIC_HPP

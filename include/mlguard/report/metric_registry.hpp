@@ -50,72 +50,26 @@ public:
   /// The counter `name` with `labels`. Throws report_error
   /// (mlguard.report.invalid_name, mlguard.report.metric_conflict: the name
   /// exists with another type).
-  report::counter& add_counter(std::string_view name, std::string_view help,
-                               label_set labels = {}) {
-    auto key = std::string(name);
-    if (detail::ends_with(key, "_total")) {
-      key.resize(key.size() - 6);
-    }
-    return *find_or_add(counters_, key, help, metric_type::counter, std::move(labels),
-                        [] { return std::make_unique<report::counter>(); });
-  }
+  report::counter& add_counter(std::string_view name, std::string_view help, label_set labels = {});
 
   /// The gauge `name` with `labels`. Throws as add_counter().
-  report::gauge& add_gauge(std::string_view name, std::string_view help, label_set labels = {}) {
-    return *find_or_add(gauges_, std::string(name), help, metric_type::gauge, std::move(labels),
-                        [] { return std::make_unique<report::gauge>(); });
-  }
+  report::gauge& add_gauge(std::string_view name, std::string_view help, label_set labels = {});
 
   /// The histogram `name` with `labels` and bucket `upper_bounds` (used when
   /// it is created). Throws as add_counter(), and as histogram's constructor.
   report::histogram& add_histogram(std::string_view name, std::string_view help,
-                                   std::vector<double> upper_bounds, label_set labels = {}) {
-    return *find_or_add(
-        histograms_, std::string(name), help, metric_type::histogram, std::move(labels),
-        [&] { return std::make_unique<report::histogram>(std::move(upper_bounds)); });
-  }
+                                   std::vector<double> upper_bounds, label_set labels = {});
 
   /// Adds a function that writes metrics at each scrape; returns its id.
-  collector_id add_collector(std::function<void(metric_writer&)> collect) {
-    const std::lock_guard<std::mutex> lock(collect_mutex_);
-    collectors_.emplace_back(next_id_, std::move(collect));
-    return next_id_++;
-  }
+  collector_id add_collector(std::function<void(metric_writer&)> collect);
 
   /// Removes a collector (unknown ids: nothing). Waits for a scrape in progress.
-  void remove_collector(collector_id id) {
-    const std::lock_guard<std::mutex> lock(collect_mutex_);
-    for (auto it = collectors_.begin(); it != collectors_.end(); ++it) {
-      if (it->first == id) {
-        collectors_.erase(it);
-        return;
-      }
-    }
-  }
+  void remove_collector(collector_id id);
 
   /// Every metric now: the registry's own, then what the collectors write.
   /// Throws what a collector throws, and metric_writer's errors when two
   /// sources write one series.
-  std::vector<metric_family> collect() const {
-    metric_writer w;
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      for (const auto& m : counters_) {
-        w.counter(m.name, m.help, m.labels, static_cast<double>(m.metric->value()));
-      }
-      for (const auto& m : gauges_) {
-        w.gauge(m.name, m.help, m.labels, m.metric->value());
-      }
-      for (const auto& m : histograms_) {
-        w.histogram(m.name, m.help, m.labels, m.metric->snapshot());
-      }
-    }
-    const std::lock_guard<std::mutex> lock(collect_mutex_);
-    for (const auto& c : collectors_) {
-      c.second(w);
-    }
-    return std::move(w).take();
-  }
+  std::vector<metric_family> collect() const;
 
 private:
   template <class Metric>
@@ -175,4 +129,79 @@ using metric_registry = basic_metric_registry<>;
 
 } // namespace mlguard::report
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class V>
+auto basic_metric_registry<V>::add_counter(std::string_view name, std::string_view help,
+                                           label_set labels) -> report::counter& {
+  auto key = std::string(name);
+  if (detail::ends_with(key, "_total")) {
+    key.resize(key.size() - 6);
+  }
+  return *find_or_add(counters_, key, help, metric_type::counter, std::move(labels),
+                      [] { return std::make_unique<report::counter>(); });
+}
+
+template <class V>
+auto basic_metric_registry<V>::add_gauge(std::string_view name, std::string_view help,
+                                         label_set labels) -> report::gauge& {
+  return *find_or_add(gauges_, std::string(name), help, metric_type::gauge, std::move(labels),
+                      [] { return std::make_unique<report::gauge>(); });
+}
+
+template <class V>
+auto basic_metric_registry<V>::add_histogram(std::string_view name, std::string_view help,
+                                             std::vector<double> upper_bounds, label_set labels)
+    -> report::histogram& {
+  return *find_or_add(histograms_, std::string(name), help, metric_type::histogram,
+                      std::move(labels),
+                      [&] { return std::make_unique<report::histogram>(std::move(upper_bounds)); });
+}
+
+template <class V>
+auto basic_metric_registry<V>::add_collector(std::function<void(metric_writer&)> collect)
+    -> collector_id {
+  const std::lock_guard<std::mutex> lock(collect_mutex_);
+  collectors_.emplace_back(next_id_, std::move(collect));
+  return next_id_++;
+}
+
+template <class V>
+auto basic_metric_registry<V>::remove_collector(collector_id id) -> void {
+  const std::lock_guard<std::mutex> lock(collect_mutex_);
+  for (auto it = collectors_.begin(); it != collectors_.end(); ++it) {
+    if (it->first == id) {
+      collectors_.erase(it);
+      return;
+    }
+  }
+}
+
+template <class V>
+auto basic_metric_registry<V>::collect() const -> std::vector<metric_family> {
+  metric_writer w;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& m : counters_) {
+      w.counter(m.name, m.help, m.labels, static_cast<double>(m.metric->value()));
+    }
+    for (const auto& m : gauges_) {
+      w.gauge(m.name, m.help, m.labels, m.metric->value());
+    }
+    for (const auto& m : histograms_) {
+      w.histogram(m.name, m.help, m.labels, m.metric->snapshot());
+    }
+  }
+  const std::lock_guard<std::mutex> lock(collect_mutex_);
+  for (const auto& c : collectors_) {
+    c.second(w);
+  }
+  return std::move(w).take();
+}
+
+} // namespace mlguard::report
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_METRIC_REGISTRY_HPP

@@ -17,6 +17,28 @@ namespace mlguard::report {
 namespace detail {
 
 template <class = void> // deferred: see core/json.hpp
+void check_cell(std::string& out, const json& j, const char* field);
+
+template <class = void>
+void check_text(std::string& out, const json& j, const char* field);
+
+} // namespace detail
+
+/// The page for a model-check document (see mlguard check-model): title,
+/// verdict badge and reason, the holdout and models compared, one row per
+/// compared metric (test, champion, challenger, improvement, p-value or
+/// interval, verdict and reason) and one per behavioural test. Fields that
+/// are absent are left out. Every text is escaped. Throws only std::bad_alloc.
+template <class = void>
+std::string model_check_html(const json& doc);
+
+} // namespace mlguard::report
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report::detail {
+
+template <class> // deferred: see core/json.hpp
 void check_cell(std::string& out, const json& j, const char* field) {
   out += "<td class=\"num\">";
   const auto it = j.find(field);
@@ -27,20 +49,17 @@ void check_cell(std::string& out, const json& j, const char* field) {
   out += "</td>";
 }
 
-template <class = void>
+template <class>
 void check_text(std::string& out, const json& j, const char* field) {
   const auto it = j.find(field);
   append_escaped(out, it != j.end() && it->is_string() ? it->get_ref<const std::string&>() : "");
 }
 
-} // namespace detail
+} // namespace mlguard::report::detail
 
-/// The page for a model-check document (see mlguard check-model): title,
-/// verdict badge and reason, the holdout and models compared, one row per
-/// compared metric (test, champion, challenger, improvement, p-value or
-/// interval, verdict and reason) and one per behavioural test. Fields that
-/// are absent are left out. Every text is escaped. Throws only std::bad_alloc.
-template <class = void>
+namespace mlguard::report {
+
+template <class>
 std::string model_check_html(const json& doc) {
   std::string out;
   open_page(out, "Model check");
@@ -135,4 +154,5 @@ std::string model_check_html(const json& doc) {
 
 } // namespace mlguard::report
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_MODEL_CHECK_HTML_HPP

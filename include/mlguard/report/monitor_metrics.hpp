@@ -48,79 +48,16 @@ public:
   /// Records one closed window of `stream` ("inputs", "predictions").
   /// Throws report_error (mlguard.report.invalid_name) for a label the
   /// constant labels repeat.
-  void record_window(std::string_view stream, const drift::window_report& w) {
-    const auto per_stream = with({{"stream", std::string(stream)}});
-    registry_.add_counter("mlguard_monitor_windows_total", "Monitor windows closed.", per_stream)
-        .inc();
-    registry_
-        .add_counter("mlguard_monitor_rows_total", "Rows observed in closed windows.", per_stream)
-        .inc(w.rows);
-    auto& drifted_windows = registry_.add_counter(
-        "mlguard_monitor_drifted_windows_total",
-        "Closed windows whose share of drifted features reached the drift share.", per_stream);
-    if (w.drift.dataset_drift) {
-      drifted_windows.inc();
-    }
-    registry_
-        .add_gauge("mlguard_drift_share", "Share of the features drifted in the latest window.",
-                   per_stream)
-        .set(w.drift.share_drifted);
-    for (const auto& c : w.drift.columns) {
-      const auto series = with({{"stream", std::string(stream)},
-                                {"feature", c.name},
-                                {"method", drift::to_string(c.stat)}});
-      registry_
-          .add_gauge("mlguard_drift_detected",
-                     "1 when the feature drifted in the latest window, else 0.", series)
-          .set(c.drifted && !c.skipped ? 1.0 : 0.0);
-      if (c.skipped) {
-        continue;
-      }
-      registry_
-          .add_gauge("mlguard_drift_statistic",
-                     "The drift statistic of the feature in the latest window.", series)
-          .set(c.statistic);
-      if (c.p_value) {
-        registry_
-            .add_gauge("mlguard_drift_p_value",
-                       "The p-value of the feature's drift test in the latest window.", series)
-            .set(*c.p_value);
-      }
-    }
-  }
+  void record_window(std::string_view stream, const drift::window_report& w);
 
   /// Records one validation report of `source` (a file, a batch name):
   /// its rows, rejected rows, and for each feature and anomaly kind the rows
   /// that had it (comparator kinds, which are about the batch, count 1).
   /// Throws as record_window().
-  void record_validation(std::string_view source, const validate::validation_report& r) {
-    const auto per_source = with({{"source", std::string(source)}});
-    registry_.add_counter("mlguard_validation_rows_total", "Rows validated.", per_source)
-        .inc(r.rows);
-    registry_
-        .add_counter("mlguard_validation_rejected_rows_total", "Rows validation rejected.",
-                     per_source)
-        .inc(r.rejected_rows);
-    for (const auto& f : r.features) {
-      for (const auto& a : f.anomalies) {
-        registry_
-            .add_counter("mlguard_validation_anomalies_total",
-                         "Rows with an anomaly, by feature and anomaly kind.",
-                         with({{"source", std::string(source)},
-                               {"feature", f.name},
-                               {"kind", validate::to_string(a.kind)}}))
-            .inc(a.count > 0 ? a.count : 1);
-      }
-    }
-  }
+  void record_validation(std::string_view source, const validate::validation_report& r);
 
 private:
-  label_set with(label_set more) const {
-    label_set all = labels_;
-    all.insert(all.end(), std::make_move_iterator(more.begin()),
-               std::make_move_iterator(more.end()));
-    return all;
-  }
+  label_set with(label_set more) const;
 
   metric_registry& registry_;
   label_set labels_;
@@ -131,4 +68,83 @@ using monitor_metrics = basic_monitor_metrics<>;
 
 } // namespace mlguard::report
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class V>
+auto basic_monitor_metrics<V>::record_window(std::string_view stream, const drift::window_report& w)
+    -> void {
+  const auto per_stream = with({{"stream", std::string(stream)}});
+  registry_.add_counter("mlguard_monitor_windows_total", "Monitor windows closed.", per_stream)
+      .inc();
+  registry_
+      .add_counter("mlguard_monitor_rows_total", "Rows observed in closed windows.", per_stream)
+      .inc(w.rows);
+  auto& drifted_windows = registry_.add_counter(
+      "mlguard_monitor_drifted_windows_total",
+      "Closed windows whose share of drifted features reached the drift share.", per_stream);
+  if (w.drift.dataset_drift) {
+    drifted_windows.inc();
+  }
+  registry_
+      .add_gauge("mlguard_drift_share", "Share of the features drifted in the latest window.",
+                 per_stream)
+      .set(w.drift.share_drifted);
+  for (const auto& c : w.drift.columns) {
+    const auto series = with({{"stream", std::string(stream)},
+                              {"feature", c.name},
+                              {"method", drift::to_string(c.stat)}});
+    registry_
+        .add_gauge("mlguard_drift_detected",
+                   "1 when the feature drifted in the latest window, else 0.", series)
+        .set(c.drifted && !c.skipped ? 1.0 : 0.0);
+    if (c.skipped) {
+      continue;
+    }
+    registry_
+        .add_gauge("mlguard_drift_statistic",
+                   "The drift statistic of the feature in the latest window.", series)
+        .set(c.statistic);
+    if (c.p_value) {
+      registry_
+          .add_gauge("mlguard_drift_p_value",
+                     "The p-value of the feature's drift test in the latest window.", series)
+          .set(*c.p_value);
+    }
+  }
+}
+
+template <class V>
+auto basic_monitor_metrics<V>::record_validation(std::string_view source,
+                                                 const validate::validation_report& r) -> void {
+  const auto per_source = with({{"source", std::string(source)}});
+  registry_.add_counter("mlguard_validation_rows_total", "Rows validated.", per_source).inc(r.rows);
+  registry_
+      .add_counter("mlguard_validation_rejected_rows_total", "Rows validation rejected.",
+                   per_source)
+      .inc(r.rejected_rows);
+  for (const auto& f : r.features) {
+    for (const auto& a : f.anomalies) {
+      registry_
+          .add_counter("mlguard_validation_anomalies_total",
+                       "Rows with an anomaly, by feature and anomaly kind.",
+                       with({{"source", std::string(source)},
+                             {"feature", f.name},
+                             {"kind", validate::to_string(a.kind)}}))
+          .inc(a.count > 0 ? a.count : 1);
+    }
+  }
+}
+
+template <class V>
+auto basic_monitor_metrics<V>::with(label_set more) const -> label_set {
+  label_set all = labels_;
+  all.insert(all.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  return all;
+}
+
+} // namespace mlguard::report
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_MONITOR_METRICS_HPP

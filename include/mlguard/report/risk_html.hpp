@@ -16,6 +16,15 @@ namespace mlguard::report {
 
 /// The HTML page of `r`. Throws only std::bad_alloc.
 template <class = void> // deferred: see core/json.hpp
+std::string risk_html(const risk_report& r);
+
+} // namespace mlguard::report
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class> // deferred: see core/json.hpp
 std::string risk_html(const risk_report& r) {
   std::string out;
   open_page(out, "Risk assessment");
@@ -71,4 +80,5 @@ std::string risk_html(const risk_report& r) {
 
 } // namespace mlguard::report
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_RISK_HTML_HPP

@@ -112,19 +112,7 @@ struct risk_report {
 /// The level named `name` ("info", "warning", "blocking"). Throws
 /// argument_error (mlguard.argument.invalid_option) for another name.
 template <class = void>
-risk_level risk_level_from_string(std::string_view name) {
-  if (name == "info") {
-    return risk_level::info;
-  }
-  if (name == "warning") {
-    return risk_level::warning;
-  }
-  if (name == "blocking") {
-    return risk_level::blocking;
-  }
-  throw argument_error("invalid_option", "unknown risk level '" + std::string(name) +
-                                             "' (info, warning or blocking)");
-}
+risk_level risk_level_from_string(std::string_view name);
 
 template <class>
 json risk_report::to_json() const {
@@ -178,4 +166,26 @@ risk_report risk_report::from_json(const json& document, const std::string& sour
 
 } // namespace mlguard::report
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class>
+risk_level risk_level_from_string(std::string_view name) {
+  if (name == "info") {
+    return risk_level::info;
+  }
+  if (name == "warning") {
+    return risk_level::warning;
+  }
+  if (name == "blocking") {
+    return risk_level::blocking;
+  }
+  throw argument_error("invalid_option", "unknown risk level '" + std::string(name) +
+                                             "' (info, warning or blocking)");
+}
+
+} // namespace mlguard::report
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_RISK_REPORT_HPP

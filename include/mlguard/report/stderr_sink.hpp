@@ -23,6 +23,33 @@ namespace mlguard::report {
 /// The line stderr_sink writes for `a` (without the newline): time (its end
 /// when resolved), FIRING or RESOLVED, severity, alertname{other labels}, summary.
 template <class = void>
+std::string alert_line(const alert& a);
+
+/// Writes alert_line(a) and a newline per alert to a stdio stream, flushed.
+template <class = void> // deferred: see core/json.hpp
+class basic_stderr_sink final : public alert_sink {
+public:
+  /// Writes to `stream` (stderr by default; not closed by the sink).
+  explicit basic_stderr_sink(std::FILE* stream = stderr) noexcept : stream_(stream) {}
+
+  /// Throws io_error (mlguard.io.write_failed) when the stream refuses the line.
+  void send(const alert& a) override;
+
+private:
+  std::FILE* stream_;
+  std::mutex mutex_;
+};
+
+/// The type to name (a class template only so that its bodies compile where used).
+using stderr_sink = basic_stderr_sink<>;
+
+} // namespace mlguard::report
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class>
 std::string alert_line(const alert& a) {
   alert_labels labels = identity_labels(a);
   std::string line = format_iso8601(a.status == alert_status::resolved ? a.ends_at : a.time);
@@ -48,30 +75,16 @@ std::string alert_line(const alert& a) {
   return line;
 }
 
-/// Writes alert_line(a) and a newline per alert to a stdio stream, flushed.
-template <class = void> // deferred: see core/json.hpp
-class basic_stderr_sink final : public alert_sink {
-public:
-  /// Writes to `stream` (stderr by default; not closed by the sink).
-  explicit basic_stderr_sink(std::FILE* stream = stderr) noexcept : stream_(stream) {}
-
-  /// Throws io_error (mlguard.io.write_failed) when the stream refuses the line.
-  void send(const alert& a) override {
-    const std::string line = alert_line(a) + "\n";
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (std::fputs(line.c_str(), stream_) == EOF || std::fflush(stream_) != 0) {
-      throw io_error("write_failed", "stderr_sink: cannot write an alert");
-    }
+template <class V>
+auto basic_stderr_sink<V>::send(const alert& a) -> void {
+  const std::string line = alert_line(a) + "\n";
+  const std::lock_guard<std::mutex> lock(mutex_);
+  if (std::fputs(line.c_str(), stream_) == EOF || std::fflush(stream_) != 0) {
+    throw io_error("write_failed", "stderr_sink: cannot write an alert");
   }
-
-private:
-  std::FILE* stream_;
-  std::mutex mutex_;
-};
-
-/// The type to name (a class template only so that its bodies compile where used).
-using stderr_sink = basic_stderr_sink<>;
+}
 
 } // namespace mlguard::report
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_STDERR_SINK_HPP

@@ -47,44 +47,16 @@ class basic_window_trigger {
 public:
   /// Throws report_error (mlguard.report.invalid_trigger) unless
   /// 1 ≤ k ≤ n ≤ 64 and 0 ≤ resolve_at < k.
-  explicit basic_window_trigger(window_trigger_options options = {}) : options_(options) {
-    const auto& o = options_;
-    if (o.n < 1 || o.n > 64 || o.k < 1 || o.k > o.n || o.resolve_at < 0 || o.resolve_at >= o.k) {
-      throw report_error("invalid_trigger",
-                         "window_trigger wants 1 <= k <= n <= 64 and 0 <= resolve_at < k, got k " +
-                             std::to_string(o.k) + ", n " + std::to_string(o.n) + ", resolve_at " +
-                             std::to_string(o.resolve_at));
-    }
-  }
+  explicit basic_window_trigger(window_trigger_options options = {});
 
   /// Records one window's verdict and says whether the trigger fired or resolved.
-  trigger_change observe(bool bad) noexcept {
-    const std::uint64_t mask =
-        options_.n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << options_.n) - 1;
-    history_ = ((history_ << 1) | (bad ? 1U : 0U)) & mask;
-    const int count = bad_windows();
-    if (!firing_ && count >= options_.k) {
-      firing_ = true;
-      return trigger_change::fired;
-    }
-    if (firing_ && count <= options_.resolve_at) {
-      firing_ = false;
-      return trigger_change::resolved;
-    }
-    return trigger_change::none;
-  }
+  trigger_change observe(bool bad) noexcept;
 
   /// True between a fired and the next resolved.
   bool firing() const noexcept { return firing_; }
 
   /// Bad windows among the last n.
-  int bad_windows() const noexcept {
-    int count = 0;
-    for (std::uint64_t h = history_; h != 0; h &= h - 1) {
-      ++count;
-    }
-    return count;
-  }
+  int bad_windows() const noexcept;
 
   /// The settings it runs with.
   const window_trigger_options& options() const noexcept { return options_; }
@@ -100,4 +72,48 @@ using window_trigger = basic_window_trigger<>;
 
 } // namespace mlguard::report
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report {
+
+template <class V>
+basic_window_trigger<V>::basic_window_trigger(window_trigger_options options) : options_(options) {
+  const auto& o = options_;
+  if (o.n < 1 || o.n > 64 || o.k < 1 || o.k > o.n || o.resolve_at < 0 || o.resolve_at >= o.k) {
+    throw report_error("invalid_trigger",
+                       "window_trigger wants 1 <= k <= n <= 64 and 0 <= resolve_at < k, got k " +
+                           std::to_string(o.k) + ", n " + std::to_string(o.n) + ", resolve_at " +
+                           std::to_string(o.resolve_at));
+  }
+}
+
+template <class V>
+auto basic_window_trigger<V>::observe(bool bad) noexcept -> trigger_change {
+  const std::uint64_t mask =
+      options_.n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << options_.n) - 1;
+  history_ = ((history_ << 1) | (bad ? 1U : 0U)) & mask;
+  const int count = bad_windows();
+  if (!firing_ && count >= options_.k) {
+    firing_ = true;
+    return trigger_change::fired;
+  }
+  if (firing_ && count <= options_.resolve_at) {
+    firing_ = false;
+    return trigger_change::resolved;
+  }
+  return trigger_change::none;
+}
+
+template <class V>
+auto basic_window_trigger<V>::bad_windows() const noexcept -> int {
+  int count = 0;
+  for (std::uint64_t h = history_; h != 0; h &= h - 1) {
+    ++count;
+  }
+  return count;
+}
+
+} // namespace mlguard::report
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_WINDOW_TRIGGER_HPP

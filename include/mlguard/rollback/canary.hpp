@@ -44,12 +44,7 @@ namespace mlguard::rollback {
 /// The judge's options for a per-request error: Kayenta's defaults, with
 /// only an increase counted as bad (direction increase) and the metric critical.
 template <class = void>
-canary_metric_options canary_error_options() {
-  canary_metric_options o;
-  o.direction = metric_direction::increase;
-  o.critical = true;
-  return o;
-}
+canary_metric_options canary_error_options();
 
 /// Judges a router snapshot's challenger (the experiment) against its champion
 /// (the control) with canary_judge, on the metric "error" (the per-request
@@ -112,109 +107,22 @@ public:
   /// model or alias name, or the same alias for both arms. The registry and
   /// the router must outlive the release.
   basic_canary_release(registry::model_registry& registry, serving::canary_router& router,
-                       canary_release_options options)
-      : registry_(registry), router_(router), options_(std::move(options)),
-        clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
-    if (options_.model.empty() || options_.champion_alias.empty() ||
-        options_.challenger_alias.empty() || options_.champion_alias == options_.challenger_alias) {
-      throw rollback_error("invalid_option",
-                           "a canary release needs a model and two different alias names");
-    }
-  }
+                       canary_release_options options);
 
   /// One round (see the class comment). Throws what the registry throws
   /// (io_error, registry_error not_found for an unknown model) and what
   /// judge_canary throws.
-  std::optional<decision> poll() {
-    const auto snapshot = router_.snapshot();
-    if (snapshot.percent == 0.0 || snapshot.champion.version == 0 ||
-        snapshot.challenger.version == 0 ||
-        snapshot.champion.version == snapshot.challenger.version) {
-      return std::nullopt;
-    }
-    decision d = judge_canary(snapshot, options_.metric, options_.judge, clock_.now());
-    if (d.action == decision_verdict::promote) {
-      promote(d, snapshot);
-    } else if (d.action == decision_verdict::rollback) {
-      abort(d, snapshot);
-    }
-    if (options_.on_decision) {
-      options_.on_decision(d);
-    }
-    return d;
-  }
+  std::optional<decision> poll();
 
 private:
-  registry::change_context context(const decision& d) const {
-    return registry::change_context{options_.actor, d.reason};
-  }
+  registry::change_context context(const decision& d) const;
 
-  void promote(decision& d, const serving::router_snapshot& s) {
-    const auto r =
-        registry_.set_alias(options_.model, options_.champion_alias, d.version,
-                            registry::alias_expectation::version(s.champion.version), context(d));
-    if (r) {
-      router_.set_percent(0.0);
-      router_.reset_metrics();
-      raise(report::alert_level::info, "promoted",
-            "promoted v" + std::to_string(d.version) + " to " + options_.champion_alias + ": " +
-                d.reason,
-            d);
-      return;
-    }
-    d.action = decision_verdict::hold;
-    if (r.outcome == registry::alias_outcome::conflict) {
-      d.reason = "promotion of v" + std::to_string(d.version) +
-                 " not applied: " + options_.champion_alias + " moved from v" +
-                 std::to_string(s.champion.version) + " to " +
-                 (r.previous ? "v" + std::to_string(*r.previous) : std::string("nothing")) + "; " +
-                 d.reason;
-      raise(report::alert_level::warning, "promotion_conflict", d.reason, d);
-    } else {
-      d.policy = "guard " + r.guard;
-      d.reason = "promotion of v" + std::to_string(d.version) + " refused by guard " + r.guard +
-                 ": " + r.reason;
-      raise(report::alert_level::critical, "promotion_refused", d.reason, d);
-    }
-  }
+  void promote(decision& d, const serving::router_snapshot& s);
 
-  void abort(decision& d, const serving::router_snapshot& s) {
-    router_.set_percent(0.0); // stop the canary's traffic before anything else
-    std::string note;
-    try {
-      const auto r = registry_.delete_alias(
-          options_.model, options_.challenger_alias,
-          registry::alias_expectation::version(s.challenger.version), context(d));
-      if (r.outcome == registry::alias_outcome::conflict) {
-        note = "; " + options_.challenger_alias + " had moved to " +
-               (r.previous ? "v" + std::to_string(*r.previous) : std::string("nothing")) +
-               ", left as it is";
-      }
-    } catch (const registry_error& e) {
-      if (e.id() != "mlguard.registry.not_found") {
-        throw;
-      }
-      note = "; " + options_.challenger_alias + " was already deleted";
-    }
-    router_.reset_metrics();
-    raise(report::alert_level::warning, "canary_aborted",
-          "aborted the canary of v" + std::to_string(d.version) + ": " + d.reason + note, d);
-  }
+  void abort(decision& d, const serving::router_snapshot& s);
 
   void raise(report::alert_level level, const std::string& what, std::string summary,
-             const decision& d) {
-    report::alert a;
-    a.time = clock_.now();
-    a.level = level;
-    a.source = "canary_release " + options_.model + "@" + options_.challenger_alias;
-    a.key = options_.model + "@" + options_.challenger_alias + "/" + what;
-    a.summary = std::move(summary);
-    a.labels["alertname"] = what;
-    a.labels["model"] = options_.model;
-    a.labels["alias"] = options_.challenger_alias;
-    a.details = to_json(d);
-    report::send_to_all(options_.alerts, a);
-  }
+             const decision& d);
 
   registry::model_registry& registry_;
   serving::canary_router& router_;
@@ -228,25 +136,10 @@ using canary_release = basic_canary_release<>;
 namespace detail {
 
 template <class = void>
-std::string canary_number(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", x);
-  return buffer;
-}
+std::string canary_number(double x);
 
 template <class = void>
-policy_state canary_state(metric_class c) noexcept {
-  switch (c) {
-  case metric_class::high:
-  case metric_class::low:
-    return policy_state::tripped;
-  case metric_class::pass:
-    return policy_state::clear;
-  case metric_class::nodata:
-  default:
-    return policy_state::unknown;
-  }
-}
+policy_state canary_state(metric_class c) noexcept;
 
 } // namespace detail
 
@@ -328,4 +221,151 @@ decision judge_canary(const serving::router_snapshot& snapshot, const canary_met
 
 } // namespace mlguard::rollback
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class>
+canary_metric_options canary_error_options() {
+  canary_metric_options o;
+  o.direction = metric_direction::increase;
+  o.critical = true;
+  return o;
+}
+
+template <class V>
+basic_canary_release<V>::basic_canary_release(registry::model_registry& registry,
+                                              serving::canary_router& router,
+                                              canary_release_options options)
+    : registry_(registry), router_(router), options_(std::move(options)),
+      clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
+  if (options_.model.empty() || options_.champion_alias.empty() ||
+      options_.challenger_alias.empty() || options_.champion_alias == options_.challenger_alias) {
+    throw rollback_error("invalid_option",
+                         "a canary release needs a model and two different alias names");
+  }
+}
+
+template <class V>
+auto basic_canary_release<V>::poll() -> std::optional<decision> {
+  const auto snapshot = router_.snapshot();
+  if (snapshot.percent == 0.0 || snapshot.champion.version == 0 ||
+      snapshot.challenger.version == 0 ||
+      snapshot.champion.version == snapshot.challenger.version) {
+    return std::nullopt;
+  }
+  decision d = judge_canary(snapshot, options_.metric, options_.judge, clock_.now());
+  if (d.action == decision_verdict::promote) {
+    promote(d, snapshot);
+  } else if (d.action == decision_verdict::rollback) {
+    abort(d, snapshot);
+  }
+  if (options_.on_decision) {
+    options_.on_decision(d);
+  }
+  return d;
+}
+
+template <class V>
+auto basic_canary_release<V>::context(const decision& d) const -> registry::change_context {
+  return registry::change_context{options_.actor, d.reason};
+}
+
+template <class V>
+auto basic_canary_release<V>::promote(decision& d, const serving::router_snapshot& s) -> void {
+  const auto r =
+      registry_.set_alias(options_.model, options_.champion_alias, d.version,
+                          registry::alias_expectation::version(s.champion.version), context(d));
+  if (r) {
+    router_.set_percent(0.0);
+    router_.reset_metrics();
+    raise(report::alert_level::info, "promoted",
+          "promoted v" + std::to_string(d.version) + " to " + options_.champion_alias + ": " +
+              d.reason,
+          d);
+    return;
+  }
+  d.action = decision_verdict::hold;
+  if (r.outcome == registry::alias_outcome::conflict) {
+    d.reason =
+        "promotion of v" + std::to_string(d.version) + " not applied: " + options_.champion_alias +
+        " moved from v" + std::to_string(s.champion.version) + " to " +
+        (r.previous ? "v" + std::to_string(*r.previous) : std::string("nothing")) + "; " + d.reason;
+    raise(report::alert_level::warning, "promotion_conflict", d.reason, d);
+  } else {
+    d.policy = "guard " + r.guard;
+    d.reason = "promotion of v" + std::to_string(d.version) + " refused by guard " + r.guard +
+               ": " + r.reason;
+    raise(report::alert_level::critical, "promotion_refused", d.reason, d);
+  }
+}
+
+template <class V>
+auto basic_canary_release<V>::abort(decision& d, const serving::router_snapshot& s) -> void {
+  router_.set_percent(0.0); // stop the canary's traffic before anything else
+  std::string note;
+  try {
+    const auto r = registry_.delete_alias(
+        options_.model, options_.challenger_alias,
+        registry::alias_expectation::version(s.challenger.version), context(d));
+    if (r.outcome == registry::alias_outcome::conflict) {
+      note = "; " + options_.challenger_alias + " had moved to " +
+             (r.previous ? "v" + std::to_string(*r.previous) : std::string("nothing")) +
+             ", left as it is";
+    }
+  } catch (const registry_error& e) {
+    if (e.id() != "mlguard.registry.not_found") {
+      throw;
+    }
+    note = "; " + options_.challenger_alias + " was already deleted";
+  }
+  router_.reset_metrics();
+  raise(report::alert_level::warning, "canary_aborted",
+        "aborted the canary of v" + std::to_string(d.version) + ": " + d.reason + note, d);
+}
+
+template <class V>
+auto basic_canary_release<V>::raise(report::alert_level level, const std::string& what,
+                                    std::string summary, const decision& d) -> void {
+  report::alert a;
+  a.time = clock_.now();
+  a.level = level;
+  a.source = "canary_release " + options_.model + "@" + options_.challenger_alias;
+  a.key = options_.model + "@" + options_.challenger_alias + "/" + what;
+  a.summary = std::move(summary);
+  a.labels["alertname"] = what;
+  a.labels["model"] = options_.model;
+  a.labels["alias"] = options_.challenger_alias;
+  a.details = to_json(d);
+  report::send_to_all(options_.alerts, a);
+}
+
+} // namespace mlguard::rollback
+
+namespace mlguard::rollback::detail {
+
+template <class>
+std::string canary_number(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4g", x);
+  return buffer;
+}
+
+template <class>
+policy_state canary_state(metric_class c) noexcept {
+  switch (c) {
+  case metric_class::high:
+  case metric_class::low:
+    return policy_state::tripped;
+  case metric_class::pass:
+    return policy_state::clear;
+  case metric_class::nodata:
+  default:
+    return policy_state::unknown;
+  }
+}
+
+} // namespace mlguard::rollback::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_CANARY_HPP

@@ -216,39 +216,11 @@ struct judgement {
 /// "n_experiment", "nan_control", "nan_experiment", "u_statistic", "p_value",
 /// "estimate", "ci_lower", "ci_upper", "mean_ratio"}.
 template <class = void>
-void to_json(json& j, const metric_judgement& m) {
-  j = json::object();
-  j["name"] = m.name;
-  j["classification"] = to_string(m.classification);
-  j["critical"] = m.critical;
-  j["reason"] = m.reason;
-  j["n_control"] = m.n_control;
-  j["n_experiment"] = m.n_experiment;
-  j["nan_control"] = m.nan_control;
-  j["nan_experiment"] = m.nan_experiment;
-  j["u_statistic"] = json_number(m.u_statistic);
-  j["p_value"] = json_number(m.p_value);
-  j["estimate"] = json_number(m.estimate);
-  j["ci_lower"] = json_number(m.ci_lower);
-  j["ci_upper"] = json_number(m.ci_upper);
-  j["mean_ratio"] = json_number(m.mean_ratio);
-}
+void to_json(json& j, const metric_judgement& m);
 
 /// JSON form: {"verdict", "score", "reason", "metrics": [...]}.
 template <class = void>
-void to_json(json& j, const judgement& r) {
-  j = json::object();
-  j["verdict"] = to_string(r.verdict);
-  j["score"] = json_number(r.score);
-  j["reason"] = r.reason;
-  json metrics = json::array();
-  for (const auto& m : r.metrics) {
-    json one;
-    to_json(one, m);
-    metrics.push_back(std::move(one));
-  }
-  j["metrics"] = std::move(metrics);
-}
+void to_json(json& j, const judgement& r);
 
 /// Compares one metric's experiment sample with its control sample as
 /// Kayenta's MannWhitneyClassifier does (see the header comment): NaN values
@@ -283,49 +255,14 @@ judgement canary_judge(span<const double> control, span<const double> experiment
 namespace detail {
 
 template <class = void>
-void check_metric_options(const canary_metric_options& o, const std::string& name) {
-  const std::string where = "canary metric '" + name + "'";
-  check_confidence(o.confidence, where.c_str());
-  if (!(o.tolerance >= 0.0) || !std::isfinite(o.tolerance)) {
-    throw rollback_error("invalid_option",
-                         where + ": tolerance must be a finite number ≥ 0 (Kayenta uses 0.25)");
-  }
-  if (o.min_sample_size < 1) {
-    throw rollback_error("invalid_option", where + ": min_sample_size must be at least 1");
-  }
-  if (!std::isfinite(o.allowed_increase) || !std::isfinite(o.allowed_decrease)) {
-    throw rollback_error("invalid_option",
-                         where + ": allowed_increase and allowed_decrease must be finite");
-  }
-}
+void check_metric_options(const canary_metric_options& o, const std::string& name);
 
 /// The values of `x` that are not NaN; ±inf throws mlguard.rollback.non_finite.
 template <class = void>
-std::vector<double> present_values(span<const double> x, const std::string& name, const char* arm) {
-  std::vector<double> out;
-  out.reserve(x.size());
-  for (double v : x) {
-    if (std::isnan(v)) {
-      continue;
-    }
-    if (std::isinf(v)) {
-      throw rollback_error("non_finite", "canary metric '" + name + "': the " + arm +
-                                             " sample holds an infinite value");
-    }
-    out.push_back(v);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<double> present_values(span<const double> x, const std::string& name, const char* arm);
 
 template <class = void>
-double mean(const std::vector<double>& x) {
-  double sum = 0.0;
-  for (double v : x) {
-    sum += v;
-  }
-  return sum / static_cast<double>(x.size());
-}
+double mean(const std::vector<double>& x);
 
 } // namespace detail
 
@@ -472,4 +409,93 @@ judgement canary_judge(span<const double> control, span<const double> experiment
 
 } // namespace mlguard::rollback
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class>
+void to_json(json& j, const metric_judgement& m) {
+  j = json::object();
+  j["name"] = m.name;
+  j["classification"] = to_string(m.classification);
+  j["critical"] = m.critical;
+  j["reason"] = m.reason;
+  j["n_control"] = m.n_control;
+  j["n_experiment"] = m.n_experiment;
+  j["nan_control"] = m.nan_control;
+  j["nan_experiment"] = m.nan_experiment;
+  j["u_statistic"] = json_number(m.u_statistic);
+  j["p_value"] = json_number(m.p_value);
+  j["estimate"] = json_number(m.estimate);
+  j["ci_lower"] = json_number(m.ci_lower);
+  j["ci_upper"] = json_number(m.ci_upper);
+  j["mean_ratio"] = json_number(m.mean_ratio);
+}
+
+template <class>
+void to_json(json& j, const judgement& r) {
+  j = json::object();
+  j["verdict"] = to_string(r.verdict);
+  j["score"] = json_number(r.score);
+  j["reason"] = r.reason;
+  json metrics = json::array();
+  for (const auto& m : r.metrics) {
+    json one;
+    to_json(one, m);
+    metrics.push_back(std::move(one));
+  }
+  j["metrics"] = std::move(metrics);
+}
+
+} // namespace mlguard::rollback
+
+namespace mlguard::rollback::detail {
+
+template <class>
+void check_metric_options(const canary_metric_options& o, const std::string& name) {
+  const std::string where = "canary metric '" + name + "'";
+  check_confidence(o.confidence, where.c_str());
+  if (!(o.tolerance >= 0.0) || !std::isfinite(o.tolerance)) {
+    throw rollback_error("invalid_option",
+                         where + ": tolerance must be a finite number ≥ 0 (Kayenta uses 0.25)");
+  }
+  if (o.min_sample_size < 1) {
+    throw rollback_error("invalid_option", where + ": min_sample_size must be at least 1");
+  }
+  if (!std::isfinite(o.allowed_increase) || !std::isfinite(o.allowed_decrease)) {
+    throw rollback_error("invalid_option",
+                         where + ": allowed_increase and allowed_decrease must be finite");
+  }
+}
+
+template <class>
+std::vector<double> present_values(span<const double> x, const std::string& name, const char* arm) {
+  std::vector<double> out;
+  out.reserve(x.size());
+  for (double v : x) {
+    if (std::isnan(v)) {
+      continue;
+    }
+    if (std::isinf(v)) {
+      throw rollback_error("non_finite", "canary metric '" + name + "': the " + arm +
+                                             " sample holds an infinite value");
+    }
+    out.push_back(v);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+template <class>
+double mean(const std::vector<double>& x) {
+  double sum = 0.0;
+  for (double v : x) {
+    sum += v;
+  }
+  return sum / static_cast<double>(x.size());
+}
+
+} // namespace mlguard::rollback::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_CANARY_JUDGE_HPP

@@ -68,7 +68,21 @@ struct decision {
 };
 
 template <class = void> // deferred: see core/json.hpp
-inline json to_json(const finding& f) {
+json to_json(const finding& f);
+
+/// The decision as JSON: {"time": ISO-8601, "version", "verdict", "policy",
+/// "reason", "target" (or null), "findings": [...]}.
+template <class = void>
+json to_json(const decision& d);
+
+} // namespace mlguard::rollback
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class> // deferred: see core/json.hpp
+json to_json(const finding& f) {
   return {{"policy", f.policy},
           {"state", to_string(f.state)},
           {"value", json_number(f.value)},
@@ -76,10 +90,8 @@ inline json to_json(const finding& f) {
           {"samples", f.samples}};
 }
 
-/// The decision as JSON: {"time": ISO-8601, "version", "verdict", "policy",
-/// "reason", "target" (or null), "findings": [...]}.
-template <class = void>
-inline json to_json(const decision& d) {
+template <class>
+json to_json(const decision& d) {
   json findings = json::array();
   for (const auto& f : d.findings) {
     findings.push_back(to_json(f));
@@ -95,4 +107,5 @@ inline json to_json(const decision& d) {
 
 } // namespace mlguard::rollback
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_DECISION_HPP

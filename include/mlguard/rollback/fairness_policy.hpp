@@ -23,11 +23,22 @@ namespace mlguard::rollback {
 /// (mlguard.rollback.invalid_option) when `reset` is beyond the limit on the unfair side.
 template <class = void> // deferred: see core/json.hpp
 policy fairness_policy(const fairness::fairness_threshold& limit, double reset,
-                       std::uint64_t min_samples = 0, std::string_view prefix = "fairness") {
+                       std::uint64_t min_samples = 0, std::string_view prefix = "fairness");
+
+} // namespace mlguard::rollback
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class> // deferred: see core/json.hpp
+policy fairness_policy(const fairness::fairness_threshold& limit, double reset,
+                       std::uint64_t min_samples, std::string_view prefix) {
   return threshold(fairness::metric_name(limit.metric, prefix), limit.limit, reset,
                    limit.higher_is_fairer() ? worse::below : worse::above, min_samples);
 }
 
 } // namespace mlguard::rollback
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_FAIRNESS_POLICY_HPP

@@ -35,22 +35,7 @@ namespace mlguard::rollback {
 template <class = void> // deferred: see core/json.hpp
 std::vector<observation> observations_of(const fairness::fairness_window& w, int version,
                                          timestamp t, std::string_view prefix = "fairness",
-                                         std::uint64_t min_groups = 2) {
-  std::vector<observation> out;
-  if (w.metrics.groups_present < min_groups) {
-    return out;
-  }
-  for (auto d : {fairness::disparity::demographic_parity_difference,
-                 fairness::disparity::demographic_parity_ratio,
-                 fairness::disparity::equalized_odds_difference,
-                 fairness::disparity::equal_opportunity_difference,
-                 fairness::disparity::tpr_difference, fairness::disparity::fpr_difference}) {
-    if (const auto v = fairness::value_of(w.metrics, d)) {
-      out.push_back(observation{t, version, fairness::metric_name(d, prefix), *v, w.rows});
-    }
-  }
-  return out;
-}
+                                         std::uint64_t min_groups = 2);
 
 /// A fairness_monitor callback that feeds each closed window to `controller`
 /// (a rollback_controller, or anything with observe(observation)) as
@@ -76,4 +61,31 @@ feed_fairness(Controller& controller, int version = 0,
 
 } // namespace mlguard::rollback
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class> // deferred: see core/json.hpp
+std::vector<observation> observations_of(const fairness::fairness_window& w, int version,
+                                         timestamp t, std::string_view prefix,
+                                         std::uint64_t min_groups) {
+  std::vector<observation> out;
+  if (w.metrics.groups_present < min_groups) {
+    return out;
+  }
+  for (auto d : {fairness::disparity::demographic_parity_difference,
+                 fairness::disparity::demographic_parity_ratio,
+                 fairness::disparity::equalized_odds_difference,
+                 fairness::disparity::equal_opportunity_difference,
+                 fairness::disparity::tpr_difference, fairness::disparity::fpr_difference}) {
+    if (const auto v = fairness::value_of(w.metrics, d)) {
+      out.push_back(observation{t, version, fairness::metric_name(d, prefix), *v, w.rows});
+    }
+  }
+  return out;
+}
+
+} // namespace mlguard::rollback
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_FAIRNESS_SIGNALS_HPP

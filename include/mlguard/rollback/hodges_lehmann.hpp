@@ -36,15 +36,7 @@ struct hodges_lehmann_result {
 
 /// JSON form: {"estimate", "lower", "upper", "confidence", "n_control", "n_experiment"}.
 template <class = void>
-void to_json(json& j, const hodges_lehmann_result& r) {
-  j = json::object();
-  j["estimate"] = json_number(r.estimate);
-  j["lower"] = json_number(r.lower);
-  j["upper"] = json_number(r.upper);
-  j["confidence"] = json_number(r.confidence);
-  j["n_control"] = r.n_control;
-  j["n_experiment"] = r.n_experiment;
-}
+void to_json(json& j, const hodges_lehmann_result& r);
 
 /// The Hodges–Lehmann estimate of the location shift experiment − control and
 /// its confidence interval at `confidence`, as Kayenta's MannWhitney computes it.
@@ -84,6 +76,67 @@ namespace detail {
 
 /// Copies `x` sorted ascending; NaN and ±inf throw mlguard.rollback.non_finite.
 template <class = void>
+std::vector<double> sorted_finite(span<const double> x, const char* what);
+
+/// Σ(t³ − t) over the runs of equal values of an ascending sample.
+template <class = void>
+double tie_term(const std::vector<double>& sorted);
+
+/// Kayenta's wilcoxonDiff between steps: (dz − sign(dz)/2)/σ − q, dz = above − nm/2.
+template <class = void>
+double wilcoxon_difference(double above, double pairs, double sigma, double q);
+
+/// The rank k in [1, N] of the difference at which f crosses zero: the
+/// smallest k with f ≤ 0 just above the k-th difference (C = N − k), clamped.
+template <class = void>
+std::uint64_t crossing_rank(std::uint64_t pairs, double sigma, double q);
+
+template <class = void>
+void check_confidence(double confidence, const char* where);
+
+template <class = void>
+hodges_lehmann_result hodges_lehmann_sorted(const std::vector<double>& c,
+                                            const std::vector<double>& e, double confidence,
+                                            std::uint64_t limit);
+
+} // namespace detail
+
+template <class>
+hodges_lehmann_result hodges_lehmann(span<const double> control, span<const double> experiment,
+                                     double confidence) {
+  detail::check_confidence(confidence, "hodges_lehmann");
+  if (control.empty() || experiment.empty()) {
+    throw rollback_error("empty_sample", std::string("hodges_lehmann: the ") +
+                                             (control.empty() ? "control" : "experiment") +
+                                             " sample is empty");
+  }
+  const auto c = detail::sorted_finite(control, "control");
+  const auto e = detail::sorted_finite(experiment, "experiment");
+  return detail::hodges_lehmann_sorted(c, e, confidence, detail::pairwise_materialise_limit);
+}
+
+} // namespace mlguard::rollback
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class>
+void to_json(json& j, const hodges_lehmann_result& r) {
+  j = json::object();
+  j["estimate"] = json_number(r.estimate);
+  j["lower"] = json_number(r.lower);
+  j["upper"] = json_number(r.upper);
+  j["confidence"] = json_number(r.confidence);
+  j["n_control"] = r.n_control;
+  j["n_experiment"] = r.n_experiment;
+}
+
+} // namespace mlguard::rollback
+
+namespace mlguard::rollback::detail {
+
+template <class>
 std::vector<double> sorted_finite(span<const double> x, const char* what) {
   std::vector<double> out(x.begin(), x.end());
   for (double v : out) {
@@ -96,8 +149,7 @@ std::vector<double> sorted_finite(span<const double> x, const char* what) {
   return out;
 }
 
-/// Σ(t³ − t) over the runs of equal values of an ascending sample.
-template <class = void>
+template <class>
 double tie_term(const std::vector<double>& sorted) {
   double sum = 0.0;
   std::size_t start = 0;
@@ -113,17 +165,14 @@ double tie_term(const std::vector<double>& sorted) {
   return sum;
 }
 
-/// Kayenta's wilcoxonDiff between steps: (dz − sign(dz)/2)/σ − q, dz = above − nm/2.
-template <class = void>
+template <class>
 double wilcoxon_difference(double above, double pairs, double sigma, double q) {
   const double dz = above - pairs / 2.0;
   const double correction = dz > 0.0 ? 0.5 : (dz < 0.0 ? -0.5 : 0.0);
   return (dz - correction) / sigma - q;
 }
 
-/// The rank k in [1, N] of the difference at which f crosses zero: the
-/// smallest k with f ≤ 0 just above the k-th difference (C = N − k), clamped.
-template <class = void>
+template <class>
 std::uint64_t crossing_rank(std::uint64_t pairs, double sigma, double q) {
   const auto n = static_cast<double>(pairs);
   // f(C = N − k) is non-increasing in k: bisect k in [0, N].
@@ -143,7 +192,7 @@ std::uint64_t crossing_rank(std::uint64_t pairs, double sigma, double q) {
   return std::max<std::uint64_t>(lo, 1);
 }
 
-template <class = void>
+template <class>
 void check_confidence(double confidence, const char* where) {
   if (!(confidence > 0.0 && confidence < 1.0)) {
     throw rollback_error("invalid_option", std::string(where) + ": confidence " +
@@ -151,7 +200,7 @@ void check_confidence(double confidence, const char* where) {
   }
 }
 
-template <class = void>
+template <class>
 hodges_lehmann_result hodges_lehmann_sorted(const std::vector<double>& c,
                                             const std::vector<double>& e, double confidence,
                                             std::uint64_t limit) {
@@ -180,22 +229,7 @@ hodges_lehmann_result hodges_lehmann_sorted(const std::vector<double>& c,
   return r;
 }
 
-} // namespace detail
+} // namespace mlguard::rollback::detail
 
-template <class>
-hodges_lehmann_result hodges_lehmann(span<const double> control, span<const double> experiment,
-                                     double confidence) {
-  detail::check_confidence(confidence, "hodges_lehmann");
-  if (control.empty() || experiment.empty()) {
-    throw rollback_error("empty_sample", std::string("hodges_lehmann: the ") +
-                                             (control.empty() ? "control" : "experiment") +
-                                             " sample is empty");
-  }
-  const auto c = detail::sorted_finite(control, "control");
-  const auto e = detail::sorted_finite(experiment, "experiment");
-  return detail::hodges_lehmann_sorted(c, e, confidence, detail::pairwise_materialise_limit);
-}
-
-} // namespace mlguard::rollback
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_HODGES_LEHMANN_HPP

@@ -138,31 +138,18 @@ public:
   /// Wraps a rule, checking it. Throws rollback_error
   /// (mlguard.rollback.invalid_option) naming the setting that is out of range.
   explicit basic_policy(rule_type rule, std::vector<basic_policy> children = {},
-                        std::string name = {})
-      : rule_(std::move(rule)), children_(std::move(children)), name_(std::move(name)) {
-    check();
-  }
+                        std::string name = {});
 
   /// The same policy under another name (decisions cite policies by name).
-  basic_policy named(std::string name) const {
-    basic_policy p = *this;
-    p.name_ = std::move(name);
-    return p;
-  }
+  basic_policy named(std::string name) const;
 
   const rule_type& rule() const noexcept { return rule_; }
   const std::vector<basic_policy>& children() const noexcept { return children_; }
   /// Its name: the one given, or one describing the rule ("error_rate above 0.2").
   std::string name() const { return name_.empty() ? describe() : name_; }
   /// True for grace, cooldown and limit.
-  bool is_gate() const noexcept {
-    return std::holds_alternative<grace_rule>(rule_) ||
-           std::holds_alternative<cooldown_rule>(rule_) ||
-           std::holds_alternative<limit_rule>(rule_);
-  }
-  bool is_combination() const noexcept {
-    return std::holds_alternative<any_of_rule>(rule_) || std::holds_alternative<all_of_rule>(rule_);
-  }
+  bool is_gate() const noexcept;
+  bool is_combination() const noexcept;
 
   /// A one-line description of the rule, e.g. "threshold error_rate above 0.2 (reset 0.1)".
   template <class = void>
@@ -183,68 +170,45 @@ using policy = basic_policy<>;
 /// Hysteresis on `signal`: trips at `trip`, clears at `reset` (reset must not
 /// be beyond trip on the bad side).
 template <class = void>
-inline policy threshold(std::string signal, double trip, double reset, worse bad = worse::above,
-                        std::uint64_t min_samples = 0) {
-  return policy(threshold_rule{std::move(signal), trip, reset, bad, min_samples});
-}
+policy threshold(std::string signal, double trip, double reset, worse bad = worse::above,
+                 std::uint64_t min_samples = 0);
 /// `windows` observations of `signal` in a row beyond `level`.
 template <class = void>
-inline policy consecutive(std::string signal, double level, std::size_t windows,
-                          worse bad = worse::above) {
-  return policy(consecutive_rule{std::move(signal), level, windows, bad});
-}
+policy consecutive(std::string signal, double level, std::size_t windows, worse bad = worse::above);
 /// Σvalue / Σsamples of `signal` over the trailing `window` above `max_rate`,
 /// once the window holds `min_samples`.
 template <class = void>
-inline policy rate(std::string signal, double max_rate, std::chrono::nanoseconds window,
-                   std::uint64_t min_samples) {
-  return policy(rate_rule{std::move(signal), max_rate, window, min_samples});
-}
+policy rate(std::string signal, double max_rate, std::chrono::nanoseconds window,
+            std::uint64_t min_samples);
 /// At least `features` drifted features in `windows` of the last `of` windows.
 template <class = void>
-inline policy drift(std::size_t features, std::size_t windows, std::size_t of,
-                    std::string signal = "drifted_features") {
-  return policy(drift_rule{std::move(signal), features, windows, of});
-}
+policy drift(std::size_t features, std::size_t windows, std::size_t of,
+             std::string signal = "drifted_features");
 /// An online detector ("ddm", "adwin", ... as drift/online/detectors.hpp
 /// names them) on `signal`'s values.
 template <class = void>
-inline policy detector(std::string name, std::string signal = "error",
-                       std::vector<std::pair<std::string, std::string>> settings = {}) {
-  return policy(detector_rule{std::move(signal), std::move(name), std::move(settings)});
-}
+policy detector(std::string name, std::string signal = "error",
+                std::vector<std::pair<std::string, std::string>> settings = {});
 /// The version's mean of `signal` against the previous version's.
 template <class = void>
-inline policy baseline(std::string signal, double tolerance, worse bad = worse::above,
-                       bool relative = true, std::uint64_t min_samples = 1) {
-  return policy(baseline_rule{std::move(signal), tolerance, bad, relative, min_samples});
-}
+policy baseline(std::string signal, double tolerance, worse bad = worse::above,
+                bool relative = true, std::uint64_t min_samples = 1);
 /// Grace after each alias move: `samples` of `signal`, and `duration`.
 template <class = void>
-inline policy grace(std::uint64_t samples, std::string signal = "error",
-                    std::chrono::nanoseconds duration = std::chrono::nanoseconds(0)) {
-  return policy(grace_rule{std::move(signal), samples, duration});
-}
+policy grace(std::uint64_t samples, std::string signal = "error",
+             std::chrono::nanoseconds duration = std::chrono::nanoseconds(0));
 /// No rollback within `duration` of the last one.
 template <class = void>
-inline policy cooldown(std::chrono::nanoseconds duration) {
-  return policy(cooldown_rule{duration});
-}
+policy cooldown(std::chrono::nanoseconds duration);
 /// At most `rollbacks` rollbacks per trailing `period`.
 template <class = void>
-inline policy limit(std::size_t rollbacks, std::chrono::nanoseconds period) {
-  return policy(limit_rule{rollbacks, period});
-}
+policy limit(std::size_t rollbacks, std::chrono::nanoseconds period);
 /// Tripped when any is tripped; clear when all are clear; else unknown.
 template <class = void>
-inline policy any_of(std::vector<policy> policies) {
-  return policy(any_of_rule{}, std::move(policies));
-}
+policy any_of(std::vector<policy> policies);
 /// Tripped when all are tripped; clear when any is clear; else unknown.
 template <class = void>
-inline policy all_of(std::vector<policy> policies) {
-  return policy(all_of_rule{}, std::move(policies));
-}
+policy all_of(std::vector<policy> policies);
 
 /// The policy as JSON: {"kind": "threshold", "signal", "trip", ...} with
 /// durations in seconds, combinations as {"kind": "any_of", "policies": [...]},
@@ -294,4 +258,94 @@ struct policy_document {
 
 #include "mlguard/rollback/detail/policy_impl.hpp"
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class V>
+basic_policy<V>::basic_policy(rule_type rule, std::vector<basic_policy> children, std::string name)
+    : rule_(std::move(rule)), children_(std::move(children)), name_(std::move(name)) {
+  check();
+}
+
+template <class V>
+auto basic_policy<V>::named(std::string name) const -> basic_policy {
+  basic_policy p = *this;
+  p.name_ = std::move(name);
+  return p;
+}
+
+template <class V>
+auto basic_policy<V>::is_gate() const noexcept -> bool {
+  return std::holds_alternative<grace_rule>(rule_) ||
+         std::holds_alternative<cooldown_rule>(rule_) || std::holds_alternative<limit_rule>(rule_);
+}
+
+template <class V>
+auto basic_policy<V>::is_combination() const noexcept -> bool {
+  return std::holds_alternative<any_of_rule>(rule_) || std::holds_alternative<all_of_rule>(rule_);
+}
+
+template <class>
+policy threshold(std::string signal, double trip, double reset, worse bad,
+                 std::uint64_t min_samples) {
+  return policy(threshold_rule{std::move(signal), trip, reset, bad, min_samples});
+}
+
+template <class>
+policy consecutive(std::string signal, double level, std::size_t windows, worse bad) {
+  return policy(consecutive_rule{std::move(signal), level, windows, bad});
+}
+
+template <class>
+policy rate(std::string signal, double max_rate, std::chrono::nanoseconds window,
+            std::uint64_t min_samples) {
+  return policy(rate_rule{std::move(signal), max_rate, window, min_samples});
+}
+
+template <class>
+policy drift(std::size_t features, std::size_t windows, std::size_t of, std::string signal) {
+  return policy(drift_rule{std::move(signal), features, windows, of});
+}
+
+template <class>
+policy detector(std::string name, std::string signal,
+                std::vector<std::pair<std::string, std::string>> settings) {
+  return policy(detector_rule{std::move(signal), std::move(name), std::move(settings)});
+}
+
+template <class>
+policy baseline(std::string signal, double tolerance, worse bad, bool relative,
+                std::uint64_t min_samples) {
+  return policy(baseline_rule{std::move(signal), tolerance, bad, relative, min_samples});
+}
+
+template <class>
+policy grace(std::uint64_t samples, std::string signal, std::chrono::nanoseconds duration) {
+  return policy(grace_rule{std::move(signal), samples, duration});
+}
+
+template <class>
+policy cooldown(std::chrono::nanoseconds duration) {
+  return policy(cooldown_rule{duration});
+}
+
+template <class>
+policy limit(std::size_t rollbacks, std::chrono::nanoseconds period) {
+  return policy(limit_rule{rollbacks, period});
+}
+
+template <class>
+policy any_of(std::vector<policy> policies) {
+  return policy(any_of_rule{}, std::move(policies));
+}
+
+template <class>
+policy all_of(std::vector<policy> policies) {
+  return policy(all_of_rule{}, std::move(policies));
+}
+
+} // namespace mlguard::rollback
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_POLICY_HPP

@@ -31,7 +31,21 @@ struct timeline_entry {
 /// Throws io_error (mlguard.io.open_failed, read_failed) and format_error
 /// naming the file and line (mlguard.format.corrupt, unknown_field).
 template <class = void> // deferred: see core/json.hpp
-inline std::vector<trace_event> read_trace(const std::string& path) {
+std::vector<trace_event> read_trace(const std::string& path);
+
+/// Runs `events` through `p`, in order; returns the alias moves and the
+/// decisions, in order. Throws what the policy's construction throws.
+template <class = void>
+std::vector<timeline_entry> replay(const policy& p, const std::vector<trace_event>& events);
+
+} // namespace mlguard::rollback
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class> // deferred: see core/json.hpp
+std::vector<trace_event> read_trace(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
     throw io_error("open_failed", path + ": cannot open the trace");
@@ -51,10 +65,8 @@ inline std::vector<trace_event> read_trace(const std::string& path) {
   return events;
 }
 
-/// Runs `events` through `p`, in order; returns the alias moves and the
-/// decisions, in order. Throws what the policy's construction throws.
-template <class = void>
-inline std::vector<timeline_entry> replay(const policy& p, const std::vector<trace_event>& events) {
+template <class>
+std::vector<timeline_entry> replay(const policy& p, const std::vector<trace_event>& events) {
   decision_engine engine(p);
   std::vector<timeline_entry> out;
   for (const auto& e : events) {
@@ -70,4 +82,5 @@ inline std::vector<timeline_entry> replay(const policy& p, const std::vector<tra
 
 } // namespace mlguard::rollback
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_REPLAY_HPP

@@ -83,7 +83,22 @@ struct trace_event {
 /// "samples"} for an observation, {"t", "alias": version, "previous":
 /// version or null, "rollback": bool} for an alias event.
 template <class = void> // deferred: see core/json.hpp
-inline json to_json(const trace_event& e) {
+json to_json(const trace_event& e);
+
+/// Reads one trace line (as to_json wrote it); `source` names it in errors.
+/// Throws format_error (mlguard.format.corrupt naming the field,
+/// mlguard.format.unknown_field).
+template <class = void>
+trace_event trace_event_from_json(const json& j, std::string_view source);
+
+} // namespace mlguard::rollback
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class> // deferred: see core/json.hpp
+json to_json(const trace_event& e) {
   const auto t = e.time().time_since_epoch().count();
   if (e.type == trace_event::kind::alias) {
     json j = {{"t", t}, {"alias", e.moved.version}, {"rollback", e.moved.rollback}};
@@ -97,11 +112,8 @@ inline json to_json(const trace_event& e) {
           {"samples", e.observed.samples}};
 }
 
-/// Reads one trace line (as to_json wrote it); `source` names it in errors.
-/// Throws format_error (mlguard.format.corrupt naming the field,
-/// mlguard.format.unknown_field).
-template <class = void>
-inline trace_event trace_event_from_json(const json& j, std::string_view source) {
+template <class>
+trace_event trace_event_from_json(const json& j, std::string_view source) {
   const json_reader r(j, std::string(source));
   const auto t = timestamp(std::chrono::nanoseconds(r.integer(
       "t", std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max())));
@@ -128,4 +140,5 @@ inline trace_event trace_event_from_json(const json& j, std::string_view source)
 
 } // namespace mlguard::rollback
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_SIGNAL_HPP

@@ -21,31 +21,13 @@ namespace mlguard::rollback {
 /// monitor, "drifted_predictions" for the prediction monitor (value = how many
 /// drifted, samples = rows in the window).
 template <class = void>
-observation observation_of(const serving::version_window& w, timestamp t) {
-  const bool inputs = w.stream == "inputs";
-  return observation{t, w.version, inputs ? "drifted_features" : "drifted_predictions",
-                     static_cast<double>(w.report.drift.drifted), w.report.rows};
-}
+observation observation_of(const serving::version_window& w, timestamp t);
 
 /// A closed performance window as observations, one per metric it defines
 /// ("accuracy", "error_rate", "log_loss", "auc", "mae", "rmse"; samples =
 /// labels in the window).
 template <class = void>
-std::vector<observation> observations_of(const serving::version_performance& p, timestamp t) {
-  std::vector<observation> out;
-  const auto put = [&](const char* name, const std::optional<double>& v) {
-    if (v) {
-      out.push_back(observation{t, p.version, name, *v, p.report.rows});
-    }
-  };
-  put("accuracy", p.report.accuracy);
-  put("error_rate", p.report.error_rate);
-  put("log_loss", p.report.log_loss);
-  put("auc", p.report.auc);
-  put("mae", p.report.mae);
-  put("rmse", p.report.rmse);
-  return out;
-}
+std::vector<observation> observations_of(const serving::version_performance& p, timestamp t);
 
 /// Samples a guarded model's request counters: each sample() is the
 /// "rejected" observation since the previous one (value = rejected requests,
@@ -58,13 +40,7 @@ public:
       : model_(&model), last_(model.counts()) {}
 
   /// The requests since the last sample, as a "rejected" observation.
-  observation sample(timestamp t) {
-    const auto now = model_->counts();
-    observation o{t, model_->version(), "rejected",
-                  static_cast<double>(now.rejected - last_.rejected), now.total() - last_.total()};
-    last_ = now;
-    return o;
-  }
+  observation sample(timestamp t);
 
 private:
   const serving::guarded_model* model_;
@@ -81,7 +57,50 @@ using request_sampler = basic_request_sampler<>;
 /// models built with these options.
 template <class = void>
 void connect(serving::guarded_options& options, rollback_controller& controller,
-             const clock_source& clock = system_clock::instance()) {
+             const clock_source& clock = system_clock::instance());
+
+} // namespace mlguard::rollback
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
+template <class>
+observation observation_of(const serving::version_window& w, timestamp t) {
+  const bool inputs = w.stream == "inputs";
+  return observation{t, w.version, inputs ? "drifted_features" : "drifted_predictions",
+                     static_cast<double>(w.report.drift.drifted), w.report.rows};
+}
+
+template <class>
+std::vector<observation> observations_of(const serving::version_performance& p, timestamp t) {
+  std::vector<observation> out;
+  const auto put = [&](const char* name, const std::optional<double>& v) {
+    if (v) {
+      out.push_back(observation{t, p.version, name, *v, p.report.rows});
+    }
+  };
+  put("accuracy", p.report.accuracy);
+  put("error_rate", p.report.error_rate);
+  put("log_loss", p.report.log_loss);
+  put("auc", p.report.auc);
+  put("mae", p.report.mae);
+  put("rmse", p.report.rmse);
+  return out;
+}
+
+template <class V>
+auto basic_request_sampler<V>::sample(timestamp t) -> observation {
+  const auto now = model_->counts();
+  observation o{t, model_->version(), "rejected",
+                static_cast<double>(now.rejected - last_.rejected), now.total() - last_.total()};
+  last_ = now;
+  return o;
+}
+
+template <class>
+void connect(serving::guarded_options& options, rollback_controller& controller,
+             const clock_source& clock) {
   auto on_window = std::move(options.on_window);
   options.on_window = [&controller, &clock, on_window](const serving::version_window& w) {
     controller.observe(observation_of(w, clock.now()));
@@ -110,4 +129,5 @@ void connect(serving::guarded_options& options, rollback_controller& controller,
 
 } // namespace mlguard::rollback
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_SIGNALS_HPP

@@ -55,61 +55,21 @@ using ::mlguard::detail::write_all;
 
 /// Throws serving_error (invalid_name) unless `digest` is "sha256:" + 64 lowercase hex digits.
 template <class = void>
-void check_digest(std::string_view digest) {
-  bool ok = digest.size() == 71 && digest.substr(0, 7) == "sha256:";
-  for (std::size_t i = 7; ok && i < digest.size(); ++i) {
-    const char c = digest[i];
-    ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  }
-  if (!ok) {
-    throw serving_error("invalid_name", "'" + std::string(digest.substr(0, 80)) +
-                                            "' is not a bundle digest (sha256:<64 hex digits>)");
-  }
-}
+void check_digest(std::string_view digest);
 
 /// Throws serving_error (invalid_name) unless `name` is a plain file name:
 /// 1–64 of [a-z0-9_.-], not starting with '.'.
 template <class = void>
-void check_member_name(std::string_view name) {
-  bool ok = !name.empty() && name.size() <= 64 && name[0] != '.';
-  for (char c : name) {
-    ok = ok &&
-         ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-');
-  }
-  if (!ok) {
-    throw serving_error("invalid_name", "'" + std::string(name.substr(0, 80)) +
-                                            "' is not a bundle member name ([a-z0-9_.-], "
-                                            "1-64 characters, not starting with '.')");
-  }
-}
+void check_member_name(std::string_view name);
 
 template <class = void>
-void make_directory(const std::string& path) {
-  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
-    throw_io("write_failed", "cannot create the directory", path, errno);
-  }
-}
+void make_directory(const std::string& path);
 
 template <class = void>
-void sync_directory(const std::string& path) {
-  int fd = -1;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    throw_io("open_failed", "cannot open the directory", path, errno);
-  }
-  const unique_fd dir(fd);
-  sync_fd(fd, path);
-}
+void sync_directory(const std::string& path);
 
 template <class = void>
-void remove_tree(const std::string& dir, const bundle_members& members) {
-  for (const auto& m : members) {
-    ::unlink((dir + "/" + m.first).c_str());
-  }
-  ::rmdir(dir.c_str());
-}
+void remove_tree(const std::string& dir, const bundle_members& members);
 
 } // namespace detail
 
@@ -118,26 +78,10 @@ void remove_tree(const std::string& dir, const bundle_members& members) {
 template <class = void> // deferred: see core/json.hpp
 class basic_memory_artifact_store final : public artifact_store {
 public:
-  std::string put(const std::string& digest, const bundle_members& members) override {
-    detail::check_digest(digest);
-    for (const auto& m : members) {
-      detail::check_member_name(m.first);
-    }
-    bundles_.emplace(digest, members);
-    return uri_of(digest);
-  }
-  bool contains(const std::string& digest) const override {
-    return bundles_.find(digest) != bundles_.end();
-  }
+  std::string put(const std::string& digest, const bundle_members& members) override;
+  bool contains(const std::string& digest) const override;
   std::optional<std::string> read(const std::string& digest,
-                                  const std::string& member) const override {
-    const auto b = bundles_.find(digest);
-    if (b == bundles_.end()) {
-      return std::nullopt;
-    }
-    const auto m = b->second.find(member);
-    return m == b->second.end() ? std::nullopt : std::optional<std::string>(m->second);
-  }
+                                  const std::string& member) const override;
   std::string uri_of(const std::string& digest) const override { return "memory:" + digest; }
 
 private:
@@ -164,92 +108,26 @@ class basic_file_artifact_store final : public artifact_store {
 public:
   /// A store rooted at `root`, created if absent (not its parents). Throws
   /// io_error (mlguard.io.write_failed) when it cannot be created.
-  explicit basic_file_artifact_store(std::string root) : root_(std::move(root)) {
-    while (root_.size() > 1 && root_.back() == '/') {
-      root_.pop_back();
-    }
-    detail::make_directory(root_);
-    detail::make_directory(root_ + "/bundles");
-    detail::make_directory(root_ + "/incoming");
-  }
+  explicit basic_file_artifact_store(std::string root);
 
-  std::string put(const std::string& digest, const bundle_members& members) override {
-    detail::check_digest(digest);
-    for (const auto& m : members) {
-      detail::check_member_name(m.first);
-    }
-    if (contains(digest)) {
-      return uri_of(digest);
-    }
-    static std::atomic<unsigned long> counter{0};
-    const std::string temp = root_ + "/incoming/" + hex(digest) + "." + std::to_string(::getpid()) +
-                             "." + std::to_string(counter.fetch_add(1));
-    detail::make_directory(temp);
-    try {
-      for (const auto& m : members) {
-        write_member(temp + "/" + m.first, m.second);
-      }
-      detail::sync_directory(temp);
-      if (::rename(temp.c_str(), directory(digest).c_str()) != 0) {
-        const int err = errno;
-        if (err != EEXIST && err != ENOTEMPTY) {
-          detail::throw_io("write_failed", "cannot move a bundle into", directory(digest), err);
-        }
-        detail::remove_tree(temp, members); // another writer stored it first
-      }
-      detail::sync_directory(root_ + "/bundles");
-    } catch (...) {
-      detail::remove_tree(temp, members);
-      throw;
-    }
-    return uri_of(digest);
-  }
+  std::string put(const std::string& digest, const bundle_members& members) override;
 
-  bool contains(const std::string& digest) const override {
-    detail::check_digest(digest);
-    struct stat st {};
-    return ::stat(directory(digest).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-  }
+  bool contains(const std::string& digest) const override;
 
   std::optional<std::string> read(const std::string& digest,
-                                  const std::string& member) const override {
-    detail::check_digest(digest);
-    detail::check_member_name(member);
-    const std::string path = directory(digest) + "/" + member;
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
-      return std::nullopt;
-    }
-    return detail::read_file(path);
-  }
+                                  const std::string& member) const override;
 
-  std::string uri_of(const std::string& digest) const override {
-    detail::check_digest(digest);
-    return "file://" + directory(digest);
-  }
+  std::string uri_of(const std::string& digest) const override;
 
   /// The directory of the bundle `digest`.
-  std::string directory(const std::string& digest) const {
-    return root_ + "/bundles/" + hex(digest);
-  }
+  std::string directory(const std::string& digest) const;
   /// The root directory.
   const std::string& root() const noexcept { return root_; }
 
 private:
   static std::string hex(const std::string& digest) { return digest.substr(7); }
 
-  static void write_member(const std::string& path, const std::string& bytes) {
-    int fd = -1;
-    do {
-      fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) {
-      detail::throw_io("write_failed", "cannot create", path, errno);
-    }
-    const detail::unique_fd file(fd);
-    detail::write_all(fd, bytes.data(), bytes.size(), path);
-    detail::sync_fd(fd, path);
-  }
+  static void write_member(const std::string& path, const std::string& bytes);
 
   std::string root_;
 };
@@ -259,4 +137,188 @@ using file_artifact_store = basic_file_artifact_store<>;
 
 } // namespace mlguard::serving
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving::detail {
+
+template <class>
+void check_digest(std::string_view digest) {
+  bool ok = digest.size() == 71 && digest.substr(0, 7) == "sha256:";
+  for (std::size_t i = 7; ok && i < digest.size(); ++i) {
+    const char c = digest[i];
+    ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  }
+  if (!ok) {
+    throw serving_error("invalid_name", "'" + std::string(digest.substr(0, 80)) +
+                                            "' is not a bundle digest (sha256:<64 hex digits>)");
+  }
+}
+
+template <class>
+void check_member_name(std::string_view name) {
+  bool ok = !name.empty() && name.size() <= 64 && name[0] != '.';
+  for (char c : name) {
+    ok = ok &&
+         ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-');
+  }
+  if (!ok) {
+    throw serving_error("invalid_name", "'" + std::string(name.substr(0, 80)) +
+                                            "' is not a bundle member name ([a-z0-9_.-], "
+                                            "1-64 characters, not starting with '.')");
+  }
+}
+
+template <class>
+void make_directory(const std::string& path) {
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
+    throw_io("write_failed", "cannot create the directory", path, errno);
+  }
+}
+
+template <class>
+void sync_directory(const std::string& path) {
+  int fd = -1;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    throw_io("open_failed", "cannot open the directory", path, errno);
+  }
+  const unique_fd dir(fd);
+  sync_fd(fd, path);
+}
+
+template <class>
+void remove_tree(const std::string& dir, const bundle_members& members) {
+  for (const auto& m : members) {
+    ::unlink((dir + "/" + m.first).c_str());
+  }
+  ::rmdir(dir.c_str());
+}
+
+} // namespace mlguard::serving::detail
+
+namespace mlguard::serving {
+
+template <class V>
+auto basic_memory_artifact_store<V>::put(const std::string& digest, const bundle_members& members)
+    -> std::string {
+  detail::check_digest(digest);
+  for (const auto& m : members) {
+    detail::check_member_name(m.first);
+  }
+  bundles_.emplace(digest, members);
+  return uri_of(digest);
+}
+
+template <class V>
+auto basic_memory_artifact_store<V>::contains(const std::string& digest) const -> bool {
+  return bundles_.find(digest) != bundles_.end();
+}
+
+template <class V>
+auto basic_memory_artifact_store<V>::read(const std::string& digest,
+                                          const std::string& member) const
+    -> std::optional<std::string> {
+  const auto b = bundles_.find(digest);
+  if (b == bundles_.end()) {
+    return std::nullopt;
+  }
+  const auto m = b->second.find(member);
+  return m == b->second.end() ? std::nullopt : std::optional<std::string>(m->second);
+}
+
+template <class V>
+basic_file_artifact_store<V>::basic_file_artifact_store(std::string root) : root_(std::move(root)) {
+  while (root_.size() > 1 && root_.back() == '/') {
+    root_.pop_back();
+  }
+  detail::make_directory(root_);
+  detail::make_directory(root_ + "/bundles");
+  detail::make_directory(root_ + "/incoming");
+}
+
+template <class V>
+auto basic_file_artifact_store<V>::put(const std::string& digest, const bundle_members& members)
+    -> std::string {
+  detail::check_digest(digest);
+  for (const auto& m : members) {
+    detail::check_member_name(m.first);
+  }
+  if (contains(digest)) {
+    return uri_of(digest);
+  }
+  static std::atomic<unsigned long> counter{0};
+  const std::string temp = root_ + "/incoming/" + hex(digest) + "." + std::to_string(::getpid()) +
+                           "." + std::to_string(counter.fetch_add(1));
+  detail::make_directory(temp);
+  try {
+    for (const auto& m : members) {
+      write_member(temp + "/" + m.first, m.second);
+    }
+    detail::sync_directory(temp);
+    if (::rename(temp.c_str(), directory(digest).c_str()) != 0) {
+      const int err = errno;
+      if (err != EEXIST && err != ENOTEMPTY) {
+        detail::throw_io("write_failed", "cannot move a bundle into", directory(digest), err);
+      }
+      detail::remove_tree(temp, members); // another writer stored it first
+    }
+    detail::sync_directory(root_ + "/bundles");
+  } catch (...) {
+    detail::remove_tree(temp, members);
+    throw;
+  }
+  return uri_of(digest);
+}
+
+template <class V>
+auto basic_file_artifact_store<V>::contains(const std::string& digest) const -> bool {
+  detail::check_digest(digest);
+  struct stat st {};
+  return ::stat(directory(digest).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+template <class V>
+auto basic_file_artifact_store<V>::read(const std::string& digest, const std::string& member) const
+    -> std::optional<std::string> {
+  detail::check_digest(digest);
+  detail::check_member_name(member);
+  const std::string path = directory(digest) + "/" + member;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
+    return std::nullopt;
+  }
+  return detail::read_file(path);
+}
+
+template <class V>
+auto basic_file_artifact_store<V>::uri_of(const std::string& digest) const -> std::string {
+  detail::check_digest(digest);
+  return "file://" + directory(digest);
+}
+
+template <class V>
+auto basic_file_artifact_store<V>::directory(const std::string& digest) const -> std::string {
+  return root_ + "/bundles/" + hex(digest);
+}
+
+template <class V>
+auto basic_file_artifact_store<V>::write_member(const std::string& path, const std::string& bytes)
+    -> void {
+  int fd = -1;
+  do {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    detail::throw_io("write_failed", "cannot create", path, errno);
+  }
+  const detail::unique_fd file(fd);
+  detail::write_all(fd, bytes.data(), bytes.size(), path);
+  detail::sync_fd(fd, path);
+}
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_ARTIFACT_STORE_HPP

@@ -63,43 +63,7 @@ struct bundle_options {
 /// categories by name). Equal tables give equal fingerprints on every
 /// platform; any changed cell, name or order changes it. Never throws.
 template <class = void> // deferred: see core/json.hpp
-std::string table_fingerprint(const table& t) {
-  sha256 h;
-  auto put_u64 = [&h](std::uint64_t v) {
-    unsigned char b[8];
-    for (int i = 0; i < 8; ++i) {
-      b[i] = static_cast<unsigned char>(v >> (8 * i));
-    }
-    h.update(b, 8);
-  };
-  auto put_text = [&](const std::string& s) {
-    put_u64(s.size());
-    h.update(s.data(), s.size());
-  };
-  put_u64(t.cols());
-  put_u64(t.rows());
-  for (const auto& c : t) {
-    put_text(c.name());
-    if (c.is_categorical()) {
-      h.update("c", 1);
-      put_u64(c.vocab().size());
-      for (const auto& name : c.vocab().names()) {
-        put_text(name);
-      }
-      for (const auto code : c.codes()) {
-        put_u64(static_cast<std::uint64_t>(static_cast<std::int64_t>(code)));
-      }
-    } else {
-      h.update("n", 1);
-      for (const double v : c.values()) {
-        std::uint64_t bits = 0;
-        std::memcpy(&bits, &v, sizeof bits);
-        put_u64(bits);
-      }
-    }
-  }
-  return "sha256:" + h.hex();
-}
+std::string table_fingerprint(const table& t);
 
 /// `inferred` with each categorical column's vocabulary replaced by the
 /// training table's, in the table's code order. A pipeline fitted on the
@@ -107,118 +71,26 @@ std::string table_fingerprint(const table& t) {
 /// gives a request; infer_schema's own vocabulary is sorted, may be open
 /// (too many categories) or may have turned true/false into a boolean.
 template <class = void>
-validate::schema aligned_schema(const validate::schema& inferred, const table& training) {
-  auto specs = inferred.features();
-  for (auto& spec : specs) {
-    const column& c = training.at(spec.name);
-    if (c.is_categorical()) {
-      spec.kind = validate::feature_kind::categorical;
-      spec.vocabulary = c.vocab().names();
-      spec.min.reset();
-      spec.max.reset();
-    }
-  }
-  return validate::schema(std::move(specs), inferred.histogram_buckets());
-}
+validate::schema aligned_schema(const validate::schema& inferred, const table& training);
 
 namespace detail {
 
 // Fills b's schema, layout, reference profile and metadata from the
 // pipeline's input columns of `training`; returns those columns.
 template <class = void>
-table describe_inputs(model_bundle& b, const table& training, const bundle_options& options) {
-  const auto inputs = json_reader(b.pipeline, "pipeline").texts("input_features");
-  table x = select_columns(training, inputs);
-  b.schema = aligned_schema(validate::infer_schema(x, options.schema), x);
-  b.layout = feature_layout::of(b.schema);
-  b.reference = profile::dataset_profile::of(x, options.profile);
-  b.smoke_tolerance = options.smoke_tolerance;
-  b.metadata = options.metadata;
-  b.lineage.data_fingerprint = table_fingerprint(x);
-  b.lineage.data_rows = x.rows();
-  b.lineage.mlguard_version = version().string;
-  b.lineage.code_version = options.code_version;
-  b.lineage.fit_options = options.fit_options;
-  if (!b.lineage.fit_options.is_object()) {
-    throw argument_error("invalid_option", "bundle_options.fit_options must be a JSON object");
-  }
-  return x;
-}
+table describe_inputs(model_bundle& b, const table& training, const bundle_options& options);
 
 // The background of linear explanations, measured on the training rows as
 // serving reads them (to_matrix codes); none for a pipeline that does not
 // end in a linear model or cannot be traced.
 template <class = void>
-void describe_background(model_bundle& b, const table& x) {
-  const auto& stages = b.pipeline.at("stages");
-  const auto last = stages.empty() ? std::string() : stages.back().value("kind", std::string());
-  if (!explain::detail::is_linear(last)) {
-    return;
-  }
-  std::vector<const vocabulary*> vocabs;
-  for (std::size_t i = 0; i < b.schema.size(); ++i) {
-    vocabs.push_back(b.schema[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
-                                                                             : nullptr);
-  }
-  const auto rows = to_matrix<Eigen::MatrixXd>(x, b.layout.names(), vocabs);
-  try {
-    b.background = explain::measure_background(b.pipeline, rows);
-  } catch (const explain_error&) {
-    // unsupported_stage, or no training row scores: the bundle explains nothing
-  }
-}
+void describe_background(model_bundle& b, const table& x);
 
 // Fills b's predictions profile and smoke rows by scoring `x` (the input
 // columns) with `model` as serving would, each row validated first.
 template <class = void>
 void describe_outputs(model_bundle& b, const table& x, any_model& model,
-                      const bundle_options& options) {
-  std::vector<const vocabulary*> vocabs;
-  for (std::size_t i = 0; i < b.schema.size(); ++i) {
-    vocabs.push_back(b.schema[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
-                                                                             : nullptr);
-  }
-  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  row_major rows = to_matrix<row_major>(x, b.layout.names(), vocabs);
-  const auto& names_out = model.feature_names_out();
-  std::vector<std::vector<double>> outputs(names_out.size());
-  std::vector<validate::anomaly_set> anomalies(b.schema.size());
-  std::vector<double> out(names_out.size());
-  for (Eigen::Index r = 0; r < rows.rows(); ++r) {
-    const span<double> row(rows.row(r).data(), static_cast<std::size_t>(rows.cols()));
-    const auto v = validate::validate_row(b.schema, row, anomalies);
-    if (v.rejected || pipeline::stops(model.predict_row(row.data(), out.data()))) {
-      continue;
-    }
-    for (std::size_t k = 0; k < out.size(); ++k) {
-      outputs[k].push_back(out[k]);
-    }
-  }
-  table predicted;
-  for (std::size_t k = 0; k < names_out.size(); ++k) {
-    predicted.add(column::numeric(names_out[k], std::move(outputs[k])));
-  }
-  if (predicted.rows() > 0) {
-    b.predictions = profile::dataset_profile::of(predicted, options.profile);
-  }
-
-  const std::size_t n = std::min(options.smoke_rows, x.rows());
-  std::vector<std::string_view> views(x.cols());
-  std::vector<double> parsed(x.cols());
-  for (std::size_t r = 0; r < n; ++r) {
-    smoke_row s;
-    for (const auto& c : x) {
-      s.fields.push_back(field_text(c, r));
-    }
-    views.assign(s.fields.begin(), s.fields.end());
-    const auto v = validate::validate_fields(b.schema, views, parsed, anomalies);
-    if (v.rejected || pipeline::stops(model.predict_row(parsed.data(), out.data()))) {
-      continue; // a smoke row must be one serving answers
-    }
-    s.expected = out;
-    b.smoke.push_back(std::move(s));
-  }
-}
+                      const bundle_options& options);
 
 } // namespace detail
 
@@ -298,4 +170,159 @@ model_bundle make_bundle(const Pipeline& fitted, const table& training) {
 
 } // namespace mlguard::serving
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class> // deferred: see core/json.hpp
+std::string table_fingerprint(const table& t) {
+  sha256 h;
+  auto put_u64 = [&h](std::uint64_t v) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; ++i) {
+      b[i] = static_cast<unsigned char>(v >> (8 * i));
+    }
+    h.update(b, 8);
+  };
+  auto put_text = [&](const std::string& s) {
+    put_u64(s.size());
+    h.update(s.data(), s.size());
+  };
+  put_u64(t.cols());
+  put_u64(t.rows());
+  for (const auto& c : t) {
+    put_text(c.name());
+    if (c.is_categorical()) {
+      h.update("c", 1);
+      put_u64(c.vocab().size());
+      for (const auto& name : c.vocab().names()) {
+        put_text(name);
+      }
+      for (const auto code : c.codes()) {
+        put_u64(static_cast<std::uint64_t>(static_cast<std::int64_t>(code)));
+      }
+    } else {
+      h.update("n", 1);
+      for (const double v : c.values()) {
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &v, sizeof bits);
+        put_u64(bits);
+      }
+    }
+  }
+  return "sha256:" + h.hex();
+}
+
+template <class>
+validate::schema aligned_schema(const validate::schema& inferred, const table& training) {
+  auto specs = inferred.features();
+  for (auto& spec : specs) {
+    const column& c = training.at(spec.name);
+    if (c.is_categorical()) {
+      spec.kind = validate::feature_kind::categorical;
+      spec.vocabulary = c.vocab().names();
+      spec.min.reset();
+      spec.max.reset();
+    }
+  }
+  return validate::schema(std::move(specs), inferred.histogram_buckets());
+}
+
+} // namespace mlguard::serving
+
+namespace mlguard::serving::detail {
+
+template <class>
+table describe_inputs(model_bundle& b, const table& training, const bundle_options& options) {
+  const auto inputs = json_reader(b.pipeline, "pipeline").texts("input_features");
+  table x = select_columns(training, inputs);
+  b.schema = aligned_schema(validate::infer_schema(x, options.schema), x);
+  b.layout = feature_layout::of(b.schema);
+  b.reference = profile::dataset_profile::of(x, options.profile);
+  b.smoke_tolerance = options.smoke_tolerance;
+  b.metadata = options.metadata;
+  b.lineage.data_fingerprint = table_fingerprint(x);
+  b.lineage.data_rows = x.rows();
+  b.lineage.mlguard_version = version().string;
+  b.lineage.code_version = options.code_version;
+  b.lineage.fit_options = options.fit_options;
+  if (!b.lineage.fit_options.is_object()) {
+    throw argument_error("invalid_option", "bundle_options.fit_options must be a JSON object");
+  }
+  return x;
+}
+
+template <class>
+void describe_background(model_bundle& b, const table& x) {
+  const auto& stages = b.pipeline.at("stages");
+  const auto last = stages.empty() ? std::string() : stages.back().value("kind", std::string());
+  if (!explain::detail::is_linear(last)) {
+    return;
+  }
+  std::vector<const vocabulary*> vocabs;
+  for (std::size_t i = 0; i < b.schema.size(); ++i) {
+    vocabs.push_back(b.schema[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
+                                                                             : nullptr);
+  }
+  const auto rows = to_matrix<Eigen::MatrixXd>(x, b.layout.names(), vocabs);
+  try {
+    b.background = explain::measure_background(b.pipeline, rows);
+  } catch (const explain_error&) {
+    // unsupported_stage, or no training row scores: the bundle explains nothing
+  }
+}
+
+template <class>
+void describe_outputs(model_bundle& b, const table& x, any_model& model,
+                      const bundle_options& options) {
+  std::vector<const vocabulary*> vocabs;
+  for (std::size_t i = 0; i < b.schema.size(); ++i) {
+    vocabs.push_back(b.schema[i].kind == validate::feature_kind::categorical ? &b.schema.vocab(i)
+                                                                             : nullptr);
+  }
+  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  row_major rows = to_matrix<row_major>(x, b.layout.names(), vocabs);
+  const auto& names_out = model.feature_names_out();
+  std::vector<std::vector<double>> outputs(names_out.size());
+  std::vector<validate::anomaly_set> anomalies(b.schema.size());
+  std::vector<double> out(names_out.size());
+  for (Eigen::Index r = 0; r < rows.rows(); ++r) {
+    const span<double> row(rows.row(r).data(), static_cast<std::size_t>(rows.cols()));
+    const auto v = validate::validate_row(b.schema, row, anomalies);
+    if (v.rejected || pipeline::stops(model.predict_row(row.data(), out.data()))) {
+      continue;
+    }
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      outputs[k].push_back(out[k]);
+    }
+  }
+  table predicted;
+  for (std::size_t k = 0; k < names_out.size(); ++k) {
+    predicted.add(column::numeric(names_out[k], std::move(outputs[k])));
+  }
+  if (predicted.rows() > 0) {
+    b.predictions = profile::dataset_profile::of(predicted, options.profile);
+  }
+
+  const std::size_t n = std::min(options.smoke_rows, x.rows());
+  std::vector<std::string_view> views(x.cols());
+  std::vector<double> parsed(x.cols());
+  for (std::size_t r = 0; r < n; ++r) {
+    smoke_row s;
+    for (const auto& c : x) {
+      s.fields.push_back(field_text(c, r));
+    }
+    views.assign(s.fields.begin(), s.fields.end());
+    const auto v = validate::validate_fields(b.schema, views, parsed, anomalies);
+    if (v.rejected || pipeline::stops(model.predict_row(parsed.data(), out.data()))) {
+      continue; // a smoke row must be one serving answers
+    }
+    s.expected = out;
+    b.smoke.push_back(std::move(s));
+  }
+}
+
+} // namespace mlguard::serving::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_MAKE_BUNDLE_HPP

@@ -158,10 +158,7 @@ public:
   basic_any_model(const basic_any_model& other)
       : self_(other.self_->clone()), names_in_(other.names_in_), names_out_(other.names_out_) {}
   basic_any_model(basic_any_model&&) noexcept = default;
-  basic_any_model& operator=(const basic_any_model& other) {
-    basic_any_model copy(other);
-    return *this = std::move(copy);
-  }
+  basic_any_model& operator=(const basic_any_model& other);
   /// A moved-from any_model may only be assigned to or destroyed.
   basic_any_model& operator=(basic_any_model&&) noexcept = default;
   ~basic_any_model() = default;
@@ -177,26 +174,14 @@ public:
 
   /// Scores one row (input_width() values) into `out` (output_width()).
   /// Never throws or allocates (unless the model's own predict_row does).
-  pipeline::row_status predict_row(const double* in, double* out) noexcept {
-    return self_->predict_row(in, out);
-  }
+  pipeline::row_status predict_row(const double* in, double* out) noexcept;
 
   /// Scores `rows` (row-major, n x input_width()) into `out` (n x
   /// output_width()) and `status` (n): the model's predict_batch, or
   /// predict_row per row when it has none. Throws argument_error
   /// (mlguard.argument.size_mismatch) when the sizes disagree, and whatever
   /// the model's predict_batch throws.
-  void predict_batch(span<const double> rows, span<double> out, span<pipeline::row_status> status) {
-    const std::size_t n = status.size();
-    if (rows.size() != n * input_width() || out.size() != n * output_width()) {
-      throw argument_error("size_mismatch", "predict_batch: " + std::to_string(n) + " rows need " +
-                                                std::to_string(n * input_width()) + " inputs and " +
-                                                std::to_string(n * output_width()) +
-                                                " outputs; got " + std::to_string(rows.size()) +
-                                                " and " + std::to_string(out.size()));
-    }
-    self_->predict_batch(rows, out, status);
-  }
+  void predict_batch(span<const double> rows, span<double> out, span<pipeline::row_status> status);
 
   /// True when the model explains its predictions: has_explain_v, and its
   /// explains() (when it has one) says so.
@@ -206,17 +191,13 @@ public:
   /// Writes one contribution per explanation name, then the base value, into
   /// `contributions`. Throws serving_error (mlguard.serving.not_explainable)
   /// when the model has no explanations, and whatever its explain_row throws.
-  void explain_row(const double* in, double* contributions) {
-    self_->explain_row(in, contributions);
-  }
+  void explain_row(const double* in, double* contributions);
   /// The `k` largest contributions to the prediction for `in`, largest
   /// magnitude first, into out[0..k); returns how many were written (0 when
   /// the model has no explain_top or cannot explain the row). No allocation,
   /// no throw (unless the model's own explain_top allocates).
   std::size_t explain_top(const double* in, explain::feature_contribution* out,
-                          std::size_t k) noexcept {
-    return self_->explain_top(in, out, k);
-  }
+                          std::size_t k) noexcept;
 
   /// The model itself when it is an M, else nullptr.
   template <typename M>
@@ -318,4 +299,48 @@ using any_model = basic_any_model<>;
 
 } // namespace mlguard::serving
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class V>
+auto basic_any_model<V>::operator=(const basic_any_model& other) -> basic_any_model& {
+  basic_any_model copy(other);
+  return *this = std::move(copy);
+}
+
+template <class V>
+auto basic_any_model<V>::predict_row(const double* in, double* out) noexcept
+    -> pipeline::row_status {
+  return self_->predict_row(in, out);
+}
+
+template <class V>
+auto basic_any_model<V>::predict_batch(span<const double> rows, span<double> out,
+                                       span<pipeline::row_status> status) -> void {
+  const std::size_t n = status.size();
+  if (rows.size() != n * input_width() || out.size() != n * output_width()) {
+    throw argument_error("size_mismatch", "predict_batch: " + std::to_string(n) + " rows need " +
+                                              std::to_string(n * input_width()) + " inputs and " +
+                                              std::to_string(n * output_width()) +
+                                              " outputs; got " + std::to_string(rows.size()) +
+                                              " and " + std::to_string(out.size()));
+  }
+  self_->predict_batch(rows, out, status);
+}
+
+template <class V>
+auto basic_any_model<V>::explain_row(const double* in, double* contributions) -> void {
+  self_->explain_row(in, contributions);
+}
+
+template <class V>
+auto basic_any_model<V>::explain_top(const double* in, explain::feature_contribution* out,
+                                     std::size_t k) noexcept -> std::size_t {
+  return self_->explain_top(in, out, k);
+}
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_MODEL_HPP

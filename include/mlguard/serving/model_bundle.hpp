@@ -136,13 +136,105 @@ inline constexpr document_format smoke_format{"mlguard.smoke_rows", 1};
 namespace detail {
 
 template <class = void> // deferred: see core/json.hpp
+std::string member_text(const json& document);
+
+template <class = void>
+json smoke_to_json(const model_bundle& b);
+
+template <class = void>
+json lineage_to_json(const bundle_lineage& l);
+
+template <class = void>
+bundle_lineage lineage_from_json(const json& j);
+
+[[noreturn]] inline void rethrow_corrupt(const std::string& name, const error& e) {
+  throw serving_error("bundle_corrupt", "bundle member " + name + ": " + e.what());
+}
+
+// True for the members mlguard itself writes and decodes.
+template <class = void>
+bool is_document_member(const std::string& name) noexcept;
+
+} // namespace detail
+
+/// Checks that the members agree: the schema and the pipeline's inputs
+/// follow the layout (names, order, kinds), the reference profile has every
+/// layout feature, the predictions profile (when present) every pipeline
+/// output (for a "pipeline" model; the model's outputs are checked when it
+/// is built), smoke rows have one field per feature, and a model of another
+/// kind has its member among the artifacts. Throws serving_error
+/// (mlguard.serving.layout_mismatch) naming the feature, (bundle_incomplete)
+/// for a missing model member, and format_error when the pipeline document
+/// lacks its feature lists.
+template <class = void>
+void check_bundle(const model_bundle& b);
+
+/// The bundle's members as stored: each document as indented JSON text,
+/// each artifact's bytes as they are, and the manifest, {"format":
+/// "mlguard.bundle", "format_version": 1 (2 with a model spec or artifacts),
+/// "members": {name: "sha256:..."}} as compact JSON (keys sorted).
+/// Throws as check_bundle (a bundle that would fail to open is not written),
+/// serving_error (mlguard.serving.invalid_name) for an artifact name that is
+/// not a member name or is one of the documents'.
+template <class = void>
+bundle_members encode_bundle(const model_bundle& b);
+
+/// The bundle's digest: the SHA-256 of its manifest, which holds every
+/// other member's SHA-256 ("sha256:<hex>"). Throws serving_error
+/// (bundle_incomplete) when `members` has no manifest.
+template <class = void>
+std::string bundle_digest(const bundle_members& members);
+
+/// Reads the bundle `digest` from `store`, verifies every byte and decodes it:
+/// - serving_error mlguard.serving.bundle_incomplete: the store has no such
+///   bundle, or a member the manifest lists (or a required one) is missing;
+/// - mlguard.serving.digest_mismatch: the manifest's SHA-256 is not `digest`,
+///   or a member's is not the manifest's (names the member);
+/// - mlguard.serving.bundle_corrupt: a member does not parse (names it);
+/// - mlguard.serving.layout_mismatch: the members disagree (check_bundle).
+template <class = void>
+model_bundle read_bundle(const artifact_store& store, const std::string& digest);
+
+/// Stores `b` in `store` and returns its digest (the same bundle always gets
+/// the same digest). Throws as encode_bundle and artifact_store::put.
+template <class = void>
+std::string write_bundle(artifact_store& store, const model_bundle& b);
+
+/// Writes `b` as loose files into directory `dir` (created if absent, not
+/// its parents; each member replaced atomically), the form `mlguard bundle
+/// create` writes and `mlguard registry publish` reads. Returns the digest.
+/// Throws as encode_bundle, io_error when writing fails.
+template <class = void>
+std::string save_bundle(const std::string& dir, const model_bundle& b);
+
+/// A bundle read from a directory, verified, with its digest.
+struct loaded_bundle {
+  std::string digest;
+  model_bundle bundle;
+  bundle_members members;
+};
+
+/// Reads the bundle save_bundle wrote into `dir` and verifies it as
+/// read_bundle does (its digest is that of the manifest found there). Throws
+/// serving_error (bundle_incomplete when there is no manifest or a member is
+/// missing, digest_mismatch, bundle_corrupt, layout_mismatch), io_error.
+template <class = void>
+loaded_bundle load_bundle(const std::string& dir);
+
+} // namespace mlguard::serving
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving::detail {
+
+template <class> // deferred: see core/json.hpp
 std::string member_text(const json& document) {
   std::string text = dump_json(document, 1);
   text.push_back('\n');
   return text;
 }
 
-template <class = void>
+template <class>
 json smoke_to_json(const model_bundle& b) {
   json doc = new_document(smoke_format);
   doc["tolerance"] = json_number(b.smoke_tolerance);
@@ -154,7 +246,7 @@ json smoke_to_json(const model_bundle& b) {
   return doc;
 }
 
-template <class = void>
+template <class>
 json lineage_to_json(const bundle_lineage& l) {
   json doc = new_document(lineage_format);
   doc["data_fingerprint"] = l.data_fingerprint;
@@ -165,7 +257,7 @@ json lineage_to_json(const bundle_lineage& l) {
   return doc;
 }
 
-template <class = void>
+template <class>
 bundle_lineage lineage_from_json(const json& j) {
   const auto r = json_reader::document(
       j, lineage_format, member::lineage,
@@ -183,12 +275,7 @@ bundle_lineage lineage_from_json(const json& j) {
   return l;
 }
 
-[[noreturn]] inline void rethrow_corrupt(const std::string& name, const error& e) {
-  throw serving_error("bundle_corrupt", "bundle member " + name + ": " + e.what());
-}
-
-// True for the members mlguard itself writes and decodes.
-template <class = void>
+template <class>
 bool is_document_member(const std::string& name) noexcept {
   for (const char* m : {member::manifest, member::pipeline, member::schema, member::reference,
                         member::predictions, member::layout, member::smoke, member::metadata,
@@ -200,18 +287,11 @@ bool is_document_member(const std::string& name) noexcept {
   return false;
 }
 
-} // namespace detail
+} // namespace mlguard::serving::detail
 
-/// Checks that the members agree: the schema and the pipeline's inputs
-/// follow the layout (names, order, kinds), the reference profile has every
-/// layout feature, the predictions profile (when present) every pipeline
-/// output (for a "pipeline" model; the model's outputs are checked when it
-/// is built), smoke rows have one field per feature, and a model of another
-/// kind has its member among the artifacts. Throws serving_error
-/// (mlguard.serving.layout_mismatch) naming the feature, (bundle_incomplete)
-/// for a missing model member, and format_error when the pipeline document
-/// lacks its feature lists.
-template <class = void>
+namespace mlguard::serving {
+
+template <class>
 void check_bundle(const model_bundle& b) {
   b.layout.check_schema(b.schema);
   if (b.model.kind != "pipeline") {
@@ -249,14 +329,7 @@ void check_bundle(const model_bundle& b) {
   }
 }
 
-/// The bundle's members as stored: each document as indented JSON text,
-/// each artifact's bytes as they are, and the manifest, {"format":
-/// "mlguard.bundle", "format_version": 1 (2 with a model spec or artifacts),
-/// "members": {name: "sha256:..."}} as compact JSON (keys sorted).
-/// Throws as check_bundle (a bundle that would fail to open is not written),
-/// serving_error (mlguard.serving.invalid_name) for an artifact name that is
-/// not a member name or is one of the documents'.
-template <class = void>
+template <class>
 bundle_members encode_bundle(const model_bundle& b) {
   check_bundle(b);
   bundle_members m;
@@ -304,10 +377,7 @@ bundle_members encode_bundle(const model_bundle& b) {
   return m;
 }
 
-/// The bundle's digest: the SHA-256 of its manifest, which holds every
-/// other member's SHA-256 ("sha256:<hex>"). Throws serving_error
-/// (bundle_incomplete) when `members` has no manifest.
-template <class = void>
+template <class>
 std::string bundle_digest(const bundle_members& members) {
   const auto it = members.find(member::manifest);
   if (it == members.end()) {
@@ -316,14 +386,7 @@ std::string bundle_digest(const bundle_members& members) {
   return content_digest(it->second);
 }
 
-/// Reads the bundle `digest` from `store`, verifies every byte and decodes it:
-/// - serving_error mlguard.serving.bundle_incomplete: the store has no such
-///   bundle, or a member the manifest lists (or a required one) is missing;
-/// - mlguard.serving.digest_mismatch: the manifest's SHA-256 is not `digest`,
-///   or a member's is not the manifest's (names the member);
-/// - mlguard.serving.bundle_corrupt: a member does not parse (names it);
-/// - mlguard.serving.layout_mismatch: the members disagree (check_bundle).
-template <class = void>
+template <class>
 model_bundle read_bundle(const artifact_store& store, const std::string& digest) {
   const auto manifest_text = store.read(digest, member::manifest);
   if (!manifest_text) {
@@ -425,9 +488,7 @@ model_bundle read_bundle(const artifact_store& store, const std::string& digest)
   return b;
 }
 
-/// Stores `b` in `store` and returns its digest (the same bundle always gets
-/// the same digest). Throws as encode_bundle and artifact_store::put.
-template <class = void>
+template <class>
 std::string write_bundle(artifact_store& store, const model_bundle& b) {
   const auto members = encode_bundle(b);
   const auto digest = bundle_digest(members);
@@ -435,11 +496,7 @@ std::string write_bundle(artifact_store& store, const model_bundle& b) {
   return digest;
 }
 
-/// Writes `b` as loose files into directory `dir` (created if absent, not
-/// its parents; each member replaced atomically), the form `mlguard bundle
-/// create` writes and `mlguard registry publish` reads. Returns the digest.
-/// Throws as encode_bundle, io_error when writing fails.
-template <class = void>
+template <class>
 std::string save_bundle(const std::string& dir, const model_bundle& b) {
   const auto members = encode_bundle(b);
   detail::make_directory(dir);
@@ -453,18 +510,7 @@ std::string save_bundle(const std::string& dir, const model_bundle& b) {
   return bundle_digest(members);
 }
 
-/// A bundle read from a directory, verified, with its digest.
-struct loaded_bundle {
-  std::string digest;
-  model_bundle bundle;
-  bundle_members members;
-};
-
-/// Reads the bundle save_bundle wrote into `dir` and verifies it as
-/// read_bundle does (its digest is that of the manifest found there). Throws
-/// serving_error (bundle_incomplete when there is no manifest or a member is
-/// missing, digest_mismatch, bundle_corrupt, layout_mismatch), io_error.
-template <class = void>
+template <class>
 loaded_bundle load_bundle(const std::string& dir) {
   loaded_bundle out;
   const std::string manifest_path = dir + "/" + member::manifest;
@@ -498,4 +544,5 @@ loaded_bundle load_bundle(const std::string& dir) {
 
 } // namespace mlguard::serving
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_MODEL_BUNDLE_HPP

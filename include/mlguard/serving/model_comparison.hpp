@@ -125,7 +125,79 @@ struct holdout_scores {
 /// constructor.
 template <class = void> // deferred: see core/json.hpp
 holdout_scores score_holdout(const model_bundle& bundle, const table& holdout,
-                             const model_loaders& models = {}, std::size_t output = 0) {
+                             const model_loaders& models = {}, std::size_t output = 0);
+
+/// Compares the challenger's predictions with the champion's on the same
+/// holdout rows with labels `labels` (rows where `excluded` is true are left
+/// out; it may be empty). See the file comment for the rules. Throws
+/// argument_error (mlguard.argument.size_mismatch) when the three (four)
+/// lengths differ, serving_error (mlguard.serving.invalid_option) for a
+/// tolerance < 0 or an alpha outside (0, 1), and as stats::paired_bootstrap
+/// (empty_sample, nan_input, invalid_label, undefined_metric).
+template <class = void>
+comparison_result compare_predictions(span<const double> labels, span<const double> champion,
+                                      span<const double> challenger,
+                                      const std::vector<bool>& excluded,
+                                      const comparison_options& options);
+
+/// Scores `holdout` with both bundles (score_holdout) and compares them on
+/// its `options.label` column (compare_predictions). Throws argument_error
+/// (mlguard.argument.unknown_column) when the holdout lacks the label
+/// column, (wrong_kind) when it is not numeric, and as score_holdout and
+/// compare_predictions.
+template <class = void>
+comparison_result compare_models(const model_bundle& champion, const model_bundle& challenger,
+                                 const table& holdout, const comparison_options& options);
+
+/// The comparison as JSON: {"passed", "reason", "rows", "excluded",
+/// "metrics": [{"test", "metric", "champion", "challenger", "improvement",
+/// "passed", "reason", and "p_value", "champion_only", "challenger_only"
+/// (McNemar) or "ci_low", "ci_high", "confidence" (bootstrap)}]}.
+template <class = void>
+void to_json(json& j, const comparison_result& r);
+
+/// The version tags record_model_check writes and guards::model_checked reads.
+namespace model_check_tag {
+inline constexpr const char* verdict = "mlguard.model_check.verdict"; ///< "pass" or "fail"
+/// The champion's artifact digest the challenger was compared with ("none":
+/// there was no champion to compare with).
+inline constexpr const char* against = "mlguard.model_check.against";
+inline constexpr const char* reason = "mlguard.model_check.reason"; ///< one line with the numbers
+} // namespace model_check_tag
+
+/// Records a model check's verdict on version `version` of `model` as tags
+/// (model_check_tag): `passed`, the champion digest `against` ("" = none),
+/// and `reason` (cut to 1000 bytes); the old verdict is removed first and the new one
+/// written last. Throws as model_registry::get_version and set_version_tag.
+template <class = void>
+void record_model_check(registry::model_registry& registry, const std::string& model, int version,
+                        bool passed, const std::string& against, const std::string& reason,
+                        const registry::change_context& context = {});
+
+namespace guards {
+
+/// A transition guard that allows a move only when the candidate carries a
+/// passing model check (record_model_check) measured against the version
+/// aliased now: verdict "pass", and "against" equal to the current
+/// version's artifact digest ("none" when nothing is aliased). A failed
+/// check refuses with its recorded reason (the test and its numbers); a
+/// missing or stale one says so. Rollbacks (rollback_alias) are allowed: a
+/// rollback returns to a version that served before. Reads only the
+/// transition's versions: quick enough for the registry's write lock.
+template <class = void>
+registry::transition_guard model_checked();
+
+} // namespace guards
+
+} // namespace mlguard::serving
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class> // deferred: see core/json.hpp
+holdout_scores score_holdout(const model_bundle& bundle, const table& holdout,
+                             const model_loaders& models, std::size_t output) {
   if (holdout.rows() == 0) {
     throw validation_error("empty_data", "the holdout has no rows");
   }
@@ -161,14 +233,7 @@ holdout_scores score_holdout(const model_bundle& bundle, const table& holdout,
   return out;
 }
 
-/// Compares the challenger's predictions with the champion's on the same
-/// holdout rows with labels `labels` (rows where `excluded` is true are left
-/// out; it may be empty). See the file comment for the rules. Throws
-/// argument_error (mlguard.argument.size_mismatch) when the three (four)
-/// lengths differ, serving_error (mlguard.serving.invalid_option) for a
-/// tolerance < 0 or an alpha outside (0, 1), and as stats::paired_bootstrap
-/// (empty_sample, nan_input, invalid_label, undefined_metric).
-template <class = void>
+template <class>
 comparison_result compare_predictions(span<const double> labels, span<const double> champion,
                                       span<const double> challenger,
                                       const std::vector<bool>& excluded,
@@ -296,12 +361,7 @@ comparison_result compare_predictions(span<const double> labels, span<const doub
   return result;
 }
 
-/// Scores `holdout` with both bundles (score_holdout) and compares them on
-/// its `options.label` column (compare_predictions). Throws argument_error
-/// (mlguard.argument.unknown_column) when the holdout lacks the label
-/// column, (wrong_kind) when it is not numeric, and as score_holdout and
-/// compare_predictions.
-template <class = void>
+template <class>
 comparison_result compare_models(const model_bundle& champion, const model_bundle& challenger,
                                  const table& holdout, const comparison_options& options) {
   if (holdout.rows() == 0) {
@@ -325,11 +385,7 @@ comparison_result compare_models(const model_bundle& champion, const model_bundl
   return compare_predictions(label->values(), a.predictions, b.predictions, excluded, options);
 }
 
-/// The comparison as JSON: {"passed", "reason", "rows", "excluded",
-/// "metrics": [{"test", "metric", "champion", "challenger", "improvement",
-/// "passed", "reason", and "p_value", "champion_only", "challenger_only"
-/// (McNemar) or "ci_low", "ci_high", "confidence" (bootstrap)}]}.
-template <class = void>
+template <class>
 void to_json(json& j, const comparison_result& r) {
   j = json::object();
   j["passed"] = r.passed;
@@ -360,23 +416,10 @@ void to_json(json& j, const comparison_result& r) {
   j["metrics"] = std::move(metrics);
 }
 
-/// The version tags record_model_check writes and guards::model_checked reads.
-namespace model_check_tag {
-inline constexpr const char* verdict = "mlguard.model_check.verdict"; ///< "pass" or "fail"
-/// The champion's artifact digest the challenger was compared with ("none":
-/// there was no champion to compare with).
-inline constexpr const char* against = "mlguard.model_check.against";
-inline constexpr const char* reason = "mlguard.model_check.reason"; ///< one line with the numbers
-} // namespace model_check_tag
-
-/// Records a model check's verdict on version `version` of `model` as tags
-/// (model_check_tag): `passed`, the champion digest `against` ("" = none),
-/// and `reason` (cut to 1000 bytes); the old verdict is removed first and the new one
-/// written last. Throws as model_registry::get_version and set_version_tag.
-template <class = void>
+template <class>
 void record_model_check(registry::model_registry& registry, const std::string& model, int version,
                         bool passed, const std::string& against, const std::string& reason,
-                        const registry::change_context& context = {}) {
+                        const registry::change_context& context) {
   // The old verdict goes first and the new one comes last: a crash in between leaves
   // no verdict (the guard refuses), never an old "pass" beside a new champion digest.
   const auto tags = registry.get_version(model, version).tags;
@@ -395,17 +438,11 @@ void record_model_check(registry::model_registry& registry, const std::string& m
                            context);
 }
 
-namespace guards {
+} // namespace mlguard::serving
 
-/// A transition guard that allows a move only when the candidate carries a
-/// passing model check (record_model_check) measured against the version
-/// aliased now: verdict "pass", and "against" equal to the current
-/// version's artifact digest ("none" when nothing is aliased). A failed
-/// check refuses with its recorded reason (the test and its numbers); a
-/// missing or stale one says so. Rollbacks (rollback_alias) are allowed: a
-/// rollback returns to a version that served before. Reads only the
-/// transition's versions: quick enough for the registry's write lock.
-template <class = void>
+namespace mlguard::serving::guards {
+
+template <class>
 registry::transition_guard model_checked() {
   return [](const registry::transition& t) {
     using registry::guard_verdict;
@@ -436,8 +473,7 @@ registry::transition_guard model_checked() {
   };
 }
 
-} // namespace guards
+} // namespace mlguard::serving::guards
 
-} // namespace mlguard::serving
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_MODEL_COMPARISON_HPP

@@ -39,32 +39,10 @@ public:
   }
   /// Registers a custom loader for `kind`, replacing an earlier one. Throws
   /// argument_error (mlguard.argument.invalid_option) for "pipeline" or "".
-  basic_model_loaders& add(std::string kind, loader load) {
-    if (kind.empty() || kind == pipeline_model::kind) {
-      throw argument_error("invalid_option", "model kind '" + kind + "' cannot be registered");
-    }
-    for (auto& e : entries_) {
-      if (e.first == kind) {
-        e.second = std::move(load);
-        return *this;
-      }
-    }
-    entries_.emplace_back(std::move(kind), std::move(load));
-    return *this;
-  }
+  basic_model_loaders& add(std::string kind, loader load);
 
   /// True when bundles whose model is of `kind` can be loaded.
-  bool contains(std::string_view kind) const noexcept {
-    if (kind == pipeline_model::kind) {
-      return true;
-    }
-    for (const auto& e : entries_) {
-      if (e.first == kind) {
-        return true;
-      }
-    }
-    return false;
-  }
+  bool contains(std::string_view kind) const noexcept;
 
   /// Builds the model `bundle.model` names. Throws serving_error
   /// (mlguard.serving.unknown_model) for a kind not registered, naming the
@@ -103,4 +81,39 @@ using model_loaders = basic_model_loaders<>;
 
 } // namespace mlguard::serving
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class V>
+auto basic_model_loaders<V>::add(std::string kind, loader load) -> basic_model_loaders& {
+  if (kind.empty() || kind == pipeline_model::kind) {
+    throw argument_error("invalid_option", "model kind '" + kind + "' cannot be registered");
+  }
+  for (auto& e : entries_) {
+    if (e.first == kind) {
+      e.second = std::move(load);
+      return *this;
+    }
+  }
+  entries_.emplace_back(std::move(kind), std::move(load));
+  return *this;
+}
+
+template <class V>
+auto basic_model_loaders<V>::contains(std::string_view kind) const noexcept -> bool {
+  if (kind == pipeline_model::kind) {
+    return true;
+  }
+  for (const auto& e : entries_) {
+    if (e.first == kind) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_MODEL_LOADERS_HPP

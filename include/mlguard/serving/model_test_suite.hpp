@@ -92,79 +92,24 @@ public:
   /// Adds an invariance test: on every base row, the first output with
   /// `feature` set to each of `values` varies by at most `epsilon`.
   basic_model_test_suite& add_invariance(std::string name, std::string feature,
-                                         std::vector<std::string> values, double epsilon = 1e-9) {
-    behaviour_test t;
-    t.kind = behaviour_kind::invariance;
-    t.name = std::move(name);
-    t.feature = std::move(feature);
-    t.values = std::move(values);
-    t.epsilon = epsilon;
-    return add(std::move(t));
-  }
+                                         std::vector<std::string> values, double epsilon = 1e-9);
 
   /// Adds a directional test: on every base row where `feature` has a value
   /// x, the first output at x + delta is >= the output at x − epsilon
   /// (`increasing`), or <= it + epsilon.
   basic_model_test_suite& add_directional(std::string name, std::string feature, double delta,
-                                          bool increasing = true, double epsilon = 1e-9) {
-    behaviour_test t;
-    t.kind = behaviour_kind::directional;
-    t.name = std::move(name);
-    t.feature = std::move(feature);
-    t.delta = delta;
-    t.increasing = increasing;
-    t.epsilon = epsilon;
-    return add(std::move(t));
-  }
+                                          bool increasing = true, double epsilon = 1e-9);
 
   /// Adds a minimum-functionality case: the request `fields` (feature →
   /// text) gets a first output in [min, max] (either bound may be absent).
   basic_model_test_suite& add_case(std::string name, std::map<std::string, std::string> fields,
-                                   std::optional<double> min, std::optional<double> max) {
-    behaviour_test t;
-    t.kind = behaviour_kind::minimum_functionality;
-    t.name = std::move(name);
-    t.fields = std::move(fields);
-    t.min = min;
-    t.max = max;
-    return add(std::move(t));
-  }
+                                   std::optional<double> min, std::optional<double> max);
 
   /// Adds `t` as it is. Throws serving_error (mlguard.serving.invalid_model_test)
   /// for an empty or repeated name, an invariance test with fewer than two
   /// values, a directional delta that is not finite and positive, a negative
   /// or non-finite epsilon, a case with no bound or min > max.
-  basic_model_test_suite& add(behaviour_test t) {
-    const auto bad = [&](const std::string& why) {
-      throw serving_error("invalid_model_test", "model test '" + t.name + "': " + why);
-    };
-    if (t.name.empty()) {
-      bad("a test needs a name");
-    }
-    for (const auto& other : tests_) {
-      if (other.name == t.name) {
-        bad("the name is used twice");
-      }
-    }
-    if (!(t.epsilon >= 0.0 && std::isfinite(t.epsilon))) {
-      bad("epsilon must be finite and >= 0");
-    }
-    if (t.kind == behaviour_kind::invariance && t.values.size() < 2) {
-      bad("an invariance test needs at least two values");
-    }
-    if (t.kind == behaviour_kind::directional && !(t.delta > 0.0 && std::isfinite(t.delta))) {
-      bad("delta must be finite and > 0");
-    }
-    if (t.kind == behaviour_kind::minimum_functionality &&
-        ((!t.min && !t.max) || (t.min && t.max && *t.min > *t.max))) {
-      bad("a case needs min and/or max, with min <= max");
-    }
-    if (t.kind != behaviour_kind::minimum_functionality && t.feature.empty()) {
-      bad("the test needs a feature");
-    }
-    tests_.push_back(std::move(t));
-    return *this;
-  }
+  basic_model_test_suite& add(behaviour_test t);
 
   /// The tests, in the order they were added.
   const std::vector<behaviour_test>& tests() const noexcept { return tests_; }
@@ -173,121 +118,22 @@ public:
   /// Throws serving_error (mlguard.serving.invalid_model_test) naming the
   /// test when it names a feature `layout` lacks, or perturbs a categorical
   /// feature directionally.
-  void check(const feature_layout& layout) const {
-    const auto find = [&](const behaviour_test& t, const std::string& name) {
-      for (std::size_t i = 0; i < layout.size(); ++i) {
-        if (layout[i].name == name) {
-          return i;
-        }
-      }
-      throw serving_error("invalid_model_test", "model test '" + t.name +
-                                                    "': the model has no "
-                                                    "feature '" +
-                                                    name + "'");
-    };
-    for (const auto& t : tests_) {
-      if (t.kind == behaviour_kind::minimum_functionality) {
-        for (const auto& f : t.fields) {
-          find(t, f.first);
-        }
-        continue;
-      }
-      const auto i = find(t, t.feature);
-      if (t.kind == behaviour_kind::directional &&
-          layout[i].kind == validate::feature_kind::categorical) {
-        throw serving_error("invalid_model_test", "model test '" + t.name + "': feature '" +
-                                                      t.feature +
-                                                      "' is categorical; it cannot be raised");
-      }
-    }
-  }
+  void check(const feature_layout& layout) const;
 
   /// The suite as a document (model_test_suite_format): {"tests": [{"kind",
   /// "name", and "feature", "values", "epsilon" (invariance); "feature",
   /// "delta", "direction" ("increasing"/"decreasing"), "epsilon"
   /// (directional); "fields", "min", "max" (minimum_functionality)}]}.
-  json to_json() const {
-    json doc = new_document(model_test_suite_format);
-    json tests = json::array();
-    for (const auto& t : tests_) {
-      json j = {{"kind", to_string(t.kind)}, {"name", t.name}};
-      switch (t.kind) {
-      case behaviour_kind::invariance:
-        j["feature"] = t.feature;
-        j["values"] = t.values;
-        j["epsilon"] = json_number(t.epsilon);
-        break;
-      case behaviour_kind::directional:
-        j["feature"] = t.feature;
-        j["delta"] = json_number(t.delta);
-        j["direction"] = t.increasing ? "increasing" : "decreasing";
-        j["epsilon"] = json_number(t.epsilon);
-        break;
-      case behaviour_kind::minimum_functionality:
-        j["fields"] = t.fields;
-        j["min"] = t.min ? json_number(*t.min) : json(nullptr);
-        j["max"] = t.max ? json_number(*t.max) : json(nullptr);
-        break;
-      }
-      tests.push_back(std::move(j));
-    }
-    doc["tests"] = std::move(tests);
-    return doc;
-  }
+  json to_json() const;
 
   /// Reads a suite document. Throws format_error (corrupt, unknown_field,
   /// newer_version) with the field's path, and as add().
-  static basic_model_test_suite from_json(const json& j,
-                                          const std::string& source = "model_tests") {
-    const auto r = json_reader::document(j, model_test_suite_format, source, {"tests"});
-    basic_model_test_suite s;
-    for (const auto& t : r.objects("tests")) {
-      behaviour_test b;
-      b.name = t.text("name");
-      const auto& kind = t.text("kind");
-      if (kind == "invariance") {
-        t.allow_fields({"kind", "name", "feature", "values", "epsilon"});
-        b.kind = behaviour_kind::invariance;
-        b.feature = t.text("feature");
-        b.values = t.texts("values");
-        b.epsilon = t.finite("epsilon");
-      } else if (kind == "directional") {
-        t.allow_fields({"kind", "name", "feature", "delta", "direction", "epsilon"});
-        b.kind = behaviour_kind::directional;
-        b.feature = t.text("feature");
-        b.delta = t.finite("delta");
-        const auto& direction = t.text("direction");
-        if (direction != "increasing" && direction != "decreasing") {
-          t.fail("direction", "expected \"increasing\" or \"decreasing\"");
-        }
-        b.increasing = direction == "increasing";
-        b.epsilon = t.finite("epsilon");
-      } else if (kind == "minimum_functionality") {
-        t.allow_fields({"kind", "name", "fields", "min", "max"});
-        b.kind = behaviour_kind::minimum_functionality;
-        const auto fields = t.object("fields");
-        for (const auto& f : fields.value().items()) {
-          if (!f.value().is_string()) {
-            fields.fail(f.key(), "expected a string");
-          }
-          b.fields[f.key()] = f.value().get<std::string>();
-        }
-        b.min = t.has_value("min") ? std::optional<double>(t.finite("min")) : std::nullopt;
-        b.max = t.has_value("max") ? std::optional<double>(t.finite("max")) : std::nullopt;
-      } else {
-        t.fail("kind", "expected invariance, directional or minimum_functionality");
-      }
-      s.add(std::move(b));
-    }
-    return s;
-  }
+  static basic_model_test_suite from_json(const json& j, const std::string& source = "model_tests");
 
   /// Writes the document to `path` atomically. Throws io_error.
   void save(const std::string& path) const { save_json(path, to_json()); }
   /// Reads the document at `path`. Throws io_error and as from_json.
-  static basic_model_test_suite load(const std::string& path) {
-    return from_json(load_json(path), path);
-  }
+  static basic_model_test_suite load(const std::string& path);
 
 private:
   std::vector<behaviour_test> tests_;
@@ -300,32 +146,13 @@ using model_test_suite = basic_model_test_suite<>;
 /// there), after checking it against the bundle's layout (check()). Throws
 /// as check().
 template <class = void> // deferred: see core/json.hpp
-void attach_model_tests(model_bundle& bundle, const model_test_suite& suite) {
-  suite.check(bundle.layout);
-  std::string text = dump_json(suite.to_json(), 1);
-  text.push_back('\n');
-  bundle.artifacts[model_tests_member] = std::move(text);
-}
+void attach_model_tests(model_bundle& bundle, const model_test_suite& suite);
 
 /// The suite kept in `bundle`, or nothing when it has none. Throws
 /// serving_error (mlguard.serving.bundle_corrupt) when the member does not
 /// read as a suite, and as check().
 template <class = void>
-std::optional<model_test_suite> model_tests_of(const model_bundle& bundle) {
-  const auto it = bundle.artifacts.find(model_tests_member);
-  if (it == bundle.artifacts.end()) {
-    return std::nullopt;
-  }
-  model_test_suite s;
-  try {
-    s = model_test_suite::from_json(parse_json(it->second, model_tests_member), model_tests_member);
-  } catch (const format_error& e) {
-    throw serving_error("bundle_corrupt",
-                        std::string("bundle member ") + model_tests_member + ": " + e.what());
-  }
-  s.check(bundle.layout);
-  return s;
-}
+std::optional<model_test_suite> model_tests_of(const model_bundle& bundle);
 
 /// One behavioural test's outcome.
 struct behaviour_result {
@@ -354,6 +181,244 @@ struct suite_result {
 /// missing). Throws argument_error (mlguard.argument.unknown_column) naming a
 /// layout feature the table lacks.
 template <class = void>
+std::vector<std::vector<std::string>> request_fields(const table& t, const feature_layout& layout);
+
+/// Runs `suite` against `model` from `base_rows` (request fields in layout
+/// order; a row of another length is skipped). Each request is scored with
+/// predict_fields, so it is counted in the model's request counters; use a
+/// model built for the check, not the serving one. A test with no base row to
+/// check (every one rejected or missing the feature) fails: it proved nothing.
+/// Throws as suite.check(model's layout).
+template <class = void>
+suite_result run_model_tests(const model_test_suite& suite, guarded_model& model,
+                             const std::vector<std::vector<std::string>>& base_rows);
+
+/// As above, from the bundle's smoke rows.
+template <class = void>
+suite_result run_model_tests(const model_test_suite& suite, guarded_model& model);
+
+/// The outcome as JSON: {"passed", "reason", "tests": [{"name", "kind",
+/// "passed", "checked", "skipped", "failed", "worst", "example"}]}.
+template <class = void>
+void to_json(json& j, const suite_result& r);
+
+} // namespace mlguard::serving
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class V>
+auto basic_model_test_suite<V>::add_invariance(std::string name, std::string feature,
+                                               std::vector<std::string> values, double epsilon)
+    -> basic_model_test_suite& {
+  behaviour_test t;
+  t.kind = behaviour_kind::invariance;
+  t.name = std::move(name);
+  t.feature = std::move(feature);
+  t.values = std::move(values);
+  t.epsilon = epsilon;
+  return add(std::move(t));
+}
+
+template <class V>
+auto basic_model_test_suite<V>::add_directional(std::string name, std::string feature, double delta,
+                                                bool increasing, double epsilon)
+    -> basic_model_test_suite& {
+  behaviour_test t;
+  t.kind = behaviour_kind::directional;
+  t.name = std::move(name);
+  t.feature = std::move(feature);
+  t.delta = delta;
+  t.increasing = increasing;
+  t.epsilon = epsilon;
+  return add(std::move(t));
+}
+
+template <class V>
+auto basic_model_test_suite<V>::add_case(std::string name,
+                                         std::map<std::string, std::string> fields,
+                                         std::optional<double> min, std::optional<double> max)
+    -> basic_model_test_suite& {
+  behaviour_test t;
+  t.kind = behaviour_kind::minimum_functionality;
+  t.name = std::move(name);
+  t.fields = std::move(fields);
+  t.min = min;
+  t.max = max;
+  return add(std::move(t));
+}
+
+template <class V>
+auto basic_model_test_suite<V>::add(behaviour_test t) -> basic_model_test_suite& {
+  const auto bad = [&](const std::string& why) {
+    throw serving_error("invalid_model_test", "model test '" + t.name + "': " + why);
+  };
+  if (t.name.empty()) {
+    bad("a test needs a name");
+  }
+  for (const auto& other : tests_) {
+    if (other.name == t.name) {
+      bad("the name is used twice");
+    }
+  }
+  if (!(t.epsilon >= 0.0 && std::isfinite(t.epsilon))) {
+    bad("epsilon must be finite and >= 0");
+  }
+  if (t.kind == behaviour_kind::invariance && t.values.size() < 2) {
+    bad("an invariance test needs at least two values");
+  }
+  if (t.kind == behaviour_kind::directional && !(t.delta > 0.0 && std::isfinite(t.delta))) {
+    bad("delta must be finite and > 0");
+  }
+  if (t.kind == behaviour_kind::minimum_functionality &&
+      ((!t.min && !t.max) || (t.min && t.max && *t.min > *t.max))) {
+    bad("a case needs min and/or max, with min <= max");
+  }
+  if (t.kind != behaviour_kind::minimum_functionality && t.feature.empty()) {
+    bad("the test needs a feature");
+  }
+  tests_.push_back(std::move(t));
+  return *this;
+}
+
+template <class V>
+auto basic_model_test_suite<V>::check(const feature_layout& layout) const -> void {
+  const auto find = [&](const behaviour_test& t, const std::string& name) {
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+      if (layout[i].name == name) {
+        return i;
+      }
+    }
+    throw serving_error("invalid_model_test", "model test '" + t.name +
+                                                  "': the model has no "
+                                                  "feature '" +
+                                                  name + "'");
+  };
+  for (const auto& t : tests_) {
+    if (t.kind == behaviour_kind::minimum_functionality) {
+      for (const auto& f : t.fields) {
+        find(t, f.first);
+      }
+      continue;
+    }
+    const auto i = find(t, t.feature);
+    if (t.kind == behaviour_kind::directional &&
+        layout[i].kind == validate::feature_kind::categorical) {
+      throw serving_error("invalid_model_test", "model test '" + t.name + "': feature '" +
+                                                    t.feature +
+                                                    "' is categorical; it cannot be raised");
+    }
+  }
+}
+
+template <class V>
+auto basic_model_test_suite<V>::to_json() const -> json {
+  json doc = new_document(model_test_suite_format);
+  json tests = json::array();
+  for (const auto& t : tests_) {
+    json j = {{"kind", to_string(t.kind)}, {"name", t.name}};
+    switch (t.kind) {
+    case behaviour_kind::invariance:
+      j["feature"] = t.feature;
+      j["values"] = t.values;
+      j["epsilon"] = json_number(t.epsilon);
+      break;
+    case behaviour_kind::directional:
+      j["feature"] = t.feature;
+      j["delta"] = json_number(t.delta);
+      j["direction"] = t.increasing ? "increasing" : "decreasing";
+      j["epsilon"] = json_number(t.epsilon);
+      break;
+    case behaviour_kind::minimum_functionality:
+      j["fields"] = t.fields;
+      j["min"] = t.min ? json_number(*t.min) : json(nullptr);
+      j["max"] = t.max ? json_number(*t.max) : json(nullptr);
+      break;
+    }
+    tests.push_back(std::move(j));
+  }
+  doc["tests"] = std::move(tests);
+  return doc;
+}
+
+template <class V>
+auto basic_model_test_suite<V>::from_json(const json& j, const std::string& source)
+    -> basic_model_test_suite {
+  const auto r = json_reader::document(j, model_test_suite_format, source, {"tests"});
+  basic_model_test_suite s;
+  for (const auto& t : r.objects("tests")) {
+    behaviour_test b;
+    b.name = t.text("name");
+    const auto& kind = t.text("kind");
+    if (kind == "invariance") {
+      t.allow_fields({"kind", "name", "feature", "values", "epsilon"});
+      b.kind = behaviour_kind::invariance;
+      b.feature = t.text("feature");
+      b.values = t.texts("values");
+      b.epsilon = t.finite("epsilon");
+    } else if (kind == "directional") {
+      t.allow_fields({"kind", "name", "feature", "delta", "direction", "epsilon"});
+      b.kind = behaviour_kind::directional;
+      b.feature = t.text("feature");
+      b.delta = t.finite("delta");
+      const auto& direction = t.text("direction");
+      if (direction != "increasing" && direction != "decreasing") {
+        t.fail("direction", "expected \"increasing\" or \"decreasing\"");
+      }
+      b.increasing = direction == "increasing";
+      b.epsilon = t.finite("epsilon");
+    } else if (kind == "minimum_functionality") {
+      t.allow_fields({"kind", "name", "fields", "min", "max"});
+      b.kind = behaviour_kind::minimum_functionality;
+      const auto fields = t.object("fields");
+      for (const auto& f : fields.value().items()) {
+        if (!f.value().is_string()) {
+          fields.fail(f.key(), "expected a string");
+        }
+        b.fields[f.key()] = f.value().get<std::string>();
+      }
+      b.min = t.has_value("min") ? std::optional<double>(t.finite("min")) : std::nullopt;
+      b.max = t.has_value("max") ? std::optional<double>(t.finite("max")) : std::nullopt;
+    } else {
+      t.fail("kind", "expected invariance, directional or minimum_functionality");
+    }
+    s.add(std::move(b));
+  }
+  return s;
+}
+
+template <class V>
+auto basic_model_test_suite<V>::load(const std::string& path) -> basic_model_test_suite {
+  return from_json(load_json(path), path);
+}
+
+template <class> // deferred: see core/json.hpp
+void attach_model_tests(model_bundle& bundle, const model_test_suite& suite) {
+  suite.check(bundle.layout);
+  std::string text = dump_json(suite.to_json(), 1);
+  text.push_back('\n');
+  bundle.artifacts[model_tests_member] = std::move(text);
+}
+
+template <class>
+std::optional<model_test_suite> model_tests_of(const model_bundle& bundle) {
+  const auto it = bundle.artifacts.find(model_tests_member);
+  if (it == bundle.artifacts.end()) {
+    return std::nullopt;
+  }
+  model_test_suite s;
+  try {
+    s = model_test_suite::from_json(parse_json(it->second, model_tests_member), model_tests_member);
+  } catch (const format_error& e) {
+    throw serving_error("bundle_corrupt",
+                        std::string("bundle member ") + model_tests_member + ": " + e.what());
+  }
+  s.check(bundle.layout);
+  return s;
+}
+
+template <class>
 std::vector<std::vector<std::string>> request_fields(const table& t, const feature_layout& layout) {
   std::vector<const column*> columns;
   for (const auto& f : layout) {
@@ -368,13 +433,7 @@ std::vector<std::vector<std::string>> request_fields(const table& t, const featu
   return rows;
 }
 
-/// Runs `suite` against `model` from `base_rows` (request fields in layout
-/// order; a row of another length is skipped). Each request is scored with
-/// predict_fields, so it is counted in the model's request counters; use a
-/// model built for the check, not the serving one. A test with no base row to
-/// check (every one rejected or missing the feature) fails: it proved nothing.
-/// Throws as suite.check(model's layout).
-template <class = void>
+template <class>
 suite_result run_model_tests(const model_test_suite& suite, guarded_model& model,
                              const std::vector<std::vector<std::string>>& base_rows) {
   const auto& layout = model.bundle().layout;
@@ -493,8 +552,7 @@ suite_result run_model_tests(const model_test_suite& suite, guarded_model& model
   return out;
 }
 
-/// As above, from the bundle's smoke rows.
-template <class = void>
+template <class>
 suite_result run_model_tests(const model_test_suite& suite, guarded_model& model) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : model.bundle().smoke) {
@@ -503,9 +561,7 @@ suite_result run_model_tests(const model_test_suite& suite, guarded_model& model
   return run_model_tests(suite, model, rows);
 }
 
-/// The outcome as JSON: {"passed", "reason", "tests": [{"name", "kind",
-/// "passed", "checked", "skipped", "failed", "worst", "example"}]}.
-template <class = void>
+template <class>
 void to_json(json& j, const suite_result& r) {
   json tests = json::array();
   for (const auto& t : r.tests) {
@@ -523,4 +579,5 @@ void to_json(json& j, const suite_result& r) {
 
 } // namespace mlguard::serving
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_MODEL_TEST_SUITE_HPP

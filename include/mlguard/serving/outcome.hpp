@@ -79,6 +79,15 @@ struct outcome {
 /// "kinds": [TFDV anomaly names]}]} (plus "malformed": true when it was, and
 /// "contributions": [{"feature": index, "value": v}] when any were listed).
 template <class = void> // deferred: see core/json.hpp
+json to_json(const outcome& o);
+
+} // namespace mlguard::serving
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class> // deferred: see core/json.hpp
 json to_json(const outcome& o) {
   json j = json::object();
   j["prediction"] = json_number(o.prediction);
@@ -115,4 +124,5 @@ json to_json(const outcome& o) {
 
 } // namespace mlguard::serving
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_OUTCOME_HPP

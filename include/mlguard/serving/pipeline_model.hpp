@@ -62,53 +62,30 @@ public:
   std::vector<std::string> feature_names_out() const { return pipe_.feature_names_out(); }
 
   /// The pipeline's transform_row: no allocation, no throw.
-  pipeline::row_status predict_row(const double* in, double* out) noexcept {
-    return pipe_.transform_row(in, out);
-  }
+  pipeline::row_status predict_row(const double* in, double* out) noexcept;
 
   /// The pipeline's batch transform over row-major rows. Allocates.
-  void predict_batch(span<const double> rows, span<double> out, span<pipeline::row_status> status) {
-    using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const auto n = static_cast<Eigen::Index>(status.size());
-    const Eigen::Map<const row_major> x(rows.data(), n,
-                                        static_cast<Eigen::Index>(pipe_.input_width()));
-    std::vector<pipeline::row_status> st;
-    const Eigen::MatrixXd y = pipe_.transform(x, st);
-    Eigen::Map<row_major>(out.data(), n, static_cast<Eigen::Index>(pipe_.output_width())) = y;
-    std::copy(st.begin(), st.end(), status.begin());
-  }
+  void predict_batch(span<const double> rows, span<double> out, span<pipeline::row_status> status);
 
   /// True when it explains its predictions (it has an explainer).
   bool explains() const noexcept { return explainer_.has_value(); }
   /// The pipeline's input features, which contributions are credited to;
   /// empty when !explains().
-  std::vector<std::string> explanation_names() const {
-    return explainer_ ? explainer_->feature_names() : std::vector<std::string>();
-  }
+  std::vector<std::string> explanation_names() const;
   /// One contribution per input feature to the margin, then the base value
   /// (linear_explainer::explain_row). A row the pipeline cannot score gives
   /// NaN. Throws serving_error (mlguard.serving.not_explainable) when !explains().
-  void explain_row(const double* in, double* contributions) {
-    if (!explainer_) {
-      throw serving_error("not_explainable", "this pipeline has no explainer (its last stage is "
-                                             "not linear, or its bundle has no background)");
-    }
-    (void)explainer_->explain_row(in, contributions);
-  }
+  void explain_row(const double* in, double* contributions);
   /// The `k` largest contributions, largest magnitude first; returns how many
   /// were written (0 when !explains() or the row cannot be explained). No
   /// allocation, no throw.
   std::size_t explain_top(const double* in, explain::feature_contribution* out,
-                          std::size_t k) noexcept {
-    return explainer_ ? explainer_->top(in, out, k) : 0;
-  }
+                          std::size_t k) noexcept;
 
   /// The pipeline.
   const pipeline::dynamic_pipeline& pipeline() const noexcept { return pipe_; }
   /// The explainer, or nullptr.
-  const explain::linear_explainer* explainer() const noexcept {
-    return explainer_ ? &*explainer_ : nullptr;
-  }
+  const explain::linear_explainer* explainer() const noexcept;
 
 private:
   pipeline::dynamic_pipeline pipe_;
@@ -120,4 +97,55 @@ using pipeline_model = basic_pipeline_model<>;
 
 } // namespace mlguard::serving
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class V>
+auto basic_pipeline_model<V>::predict_row(const double* in, double* out) noexcept
+    -> pipeline::row_status {
+  return pipe_.transform_row(in, out);
+}
+
+template <class V>
+auto basic_pipeline_model<V>::predict_batch(span<const double> rows, span<double> out,
+                                            span<pipeline::row_status> status) -> void {
+  using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const auto n = static_cast<Eigen::Index>(status.size());
+  const Eigen::Map<const row_major> x(rows.data(), n,
+                                      static_cast<Eigen::Index>(pipe_.input_width()));
+  std::vector<pipeline::row_status> st;
+  const Eigen::MatrixXd y = pipe_.transform(x, st);
+  Eigen::Map<row_major>(out.data(), n, static_cast<Eigen::Index>(pipe_.output_width())) = y;
+  std::copy(st.begin(), st.end(), status.begin());
+}
+
+template <class V>
+auto basic_pipeline_model<V>::explanation_names() const -> std::vector<std::string> {
+  return explainer_ ? explainer_->feature_names() : std::vector<std::string>();
+}
+
+template <class V>
+auto basic_pipeline_model<V>::explain_row(const double* in, double* contributions) -> void {
+  if (!explainer_) {
+    throw serving_error("not_explainable", "this pipeline has no explainer (its last stage is "
+                                           "not linear, or its bundle has no background)");
+  }
+  (void)explainer_->explain_row(in, contributions);
+}
+
+template <class V>
+auto basic_pipeline_model<V>::explain_top(const double* in, explain::feature_contribution* out,
+                                          std::size_t k) noexcept -> std::size_t {
+  return explainer_ ? explainer_->top(in, out, k) : 0;
+}
+
+template <class V>
+auto basic_pipeline_model<V>::explainer() const noexcept -> const explain::linear_explainer* {
+  return explainer_ ? &*explainer_ : nullptr;
+}
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_PIPELINE_MODEL_HPP

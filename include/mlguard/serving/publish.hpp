@@ -31,7 +31,35 @@ template <class = void> // deferred: see core/json.hpp
 registry::model_version publish(registry::model_registry& registry, artifact_store& store,
                                 const std::string& model, const model_bundle& bundle,
                                 registry::version_metadata metadata = {},
-                                const registry::change_context& context = {}) {
+                                const registry::change_context& context = {});
+
+/// A registered version and its verified bundle.
+struct opened_bundle {
+  registry::model_version version;
+  model_bundle bundle;
+};
+
+/// Resolves a model URI ("models:/taxi@champion", "models:/taxi/3") and
+/// reads its bundle from `store`, verified against the version's
+/// artifact_digest (read_bundle). Throws registry_error as resolve();
+/// serving_error mlguard.serving.version_failed (the version's status is
+/// failed), bundle_incomplete (no digest: not published as a bundle), and
+/// as read_bundle.
+template <class = void>
+opened_bundle open_bundle(const registry::model_registry& registry, const artifact_store& store,
+                          std::string_view uri);
+
+} // namespace mlguard::serving
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class> // deferred: see core/json.hpp
+registry::model_version publish(registry::model_registry& registry, artifact_store& store,
+                                const std::string& model, const model_bundle& bundle,
+                                registry::version_metadata metadata,
+                                const registry::change_context& context) {
   const auto members = encode_bundle(bundle);
   const auto digest = bundle_digest(members);
   const auto uri = store.put(digest, members);
@@ -59,19 +87,7 @@ registry::model_version publish(registry::model_registry& registry, artifact_sto
   return registry.register_version(model, uri, metadata, context);
 }
 
-/// A registered version and its verified bundle.
-struct opened_bundle {
-  registry::model_version version;
-  model_bundle bundle;
-};
-
-/// Resolves a model URI ("models:/taxi@champion", "models:/taxi/3") and
-/// reads its bundle from `store`, verified against the version's
-/// artifact_digest (read_bundle). Throws registry_error as resolve();
-/// serving_error mlguard.serving.version_failed (the version's status is
-/// failed), bundle_incomplete (no digest: not published as a bundle), and
-/// as read_bundle.
-template <class = void>
+template <class>
 opened_bundle open_bundle(const registry::model_registry& registry, const artifact_store& store,
                           std::string_view uri) {
   opened_bundle out;
@@ -91,4 +107,5 @@ opened_bundle open_bundle(const registry::model_registry& registry, const artifa
 
 } // namespace mlguard::serving
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_PUBLISH_HPP

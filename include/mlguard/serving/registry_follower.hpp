@@ -103,14 +103,7 @@ public:
   basic_registry_follower(registry::model_registry& registry, const artifact_store& store,
                           std::string uri, model_slot<guarded_model>& slot,
                           follower_options options = {},
-                          const clock_source& clock = system_clock::instance())
-      : registry_(registry), store_(store), uri_(std::move(uri)), slot_(slot),
-        options_(std::move(options)), clock_(clock) {
-    if (options_.interval.count() <= 0 || options_.watch_slice.count() <= 0) {
-      throw argument_error("invalid_option",
-                           "a follower's interval and watch slice must be positive");
-    }
-  }
+                          const clock_source& clock = system_clock::instance());
 
   basic_registry_follower(const basic_registry_follower&) = delete;
   basic_registry_follower& operator=(const basic_registry_follower&) = delete;
@@ -118,159 +111,30 @@ public:
 
   /// One check (see the class comment). Returns true when it swapped.
   /// Never throws: failures become events.
-  bool poll() noexcept {
-    const std::lock_guard<std::mutex> lock(poll_mutex_);
-    std::optional<registry::model_version> target;
-    try {
-      target = registry_.resolve(uri_);
-    } catch (const std::exception& e) {
-      report(follower_event::kind::failed, 0, e.what());
-      return false;
-    }
-    const int version = target->version;
-    if (version == serving_ || version == failed_) {
-      return false;
-    }
-    try {
-      auto opened = open_bundle(registry_, store_, uri_);
-      if (opened.version.version != version) { // the alias moved again meanwhile
-        return false;
-      }
-      // guarded_model runs the smoke rows as it is built: a failing version
-      // never reaches the slot, which keeps the old model (preserve_availability).
-      slot_.replace(
-          [&]() -> guarded_model {
-            return guarded_model(std::move(opened.bundle), version, options_.model);
-          },
-          options_.mode);
-    } catch (const std::exception& e) {
-      failed_ = version;
-      if (options_.mark_failed) {
-        try {
-          registry_.set_version_status(target->model, version, registry::version_status::failed,
-                                       {options_.actor, e.what()});
-        } catch (const std::exception&) { // the event still says why
-        }
-      }
-      report(follower_event::kind::failed, version, e.what());
-      return false;
-    }
-    const int previous = serving_;
-    serving_ = version;
-    failed_ = 0;
-    report(follower_event::kind::swapped, version, {}, previous);
-    return true;
-  }
+  bool poll() noexcept;
 
   /// Starts polling on a thread of its own (an immediate poll, then one per
   /// interval). Does nothing when already started.
-  void start() {
-    const std::lock_guard<std::mutex> lock(thread_mutex_);
-    if (thread_.joinable()) {
-      return;
-    }
-    stopping_ = false;
-    thread_ = std::thread([this] {
-      std::unique_lock<std::mutex> wait_lock(thread_mutex_);
-      while (!stopping_) {
-        wait_lock.unlock();
-        // The journal's position before the poll, so a move during it is not missed.
-        const auto seen = options_.watch ? journal_position() : std::nullopt;
-        poll();
-        if (seen && watch_for_change(*seen)) {
-          wait_lock.lock();
-          continue; // something changed: poll now
-        }
-        wait_lock.lock();
-        if (!seen) {
-          wake_.wait_for(wait_lock, options_.interval, [this] { return stopping_; });
-        }
-      }
-    });
-  }
+  void start();
 
   /// Stops the polling thread (waits for a poll in progress).
-  void stop() {
-    std::thread t;
-    {
-      const std::lock_guard<std::mutex> lock(thread_mutex_);
-      stopping_ = true;
-      t = std::move(thread_);
-    }
-    wake_.notify_all();
-    if (t.joinable()) {
-      t.join();
-    }
-  }
+  void stop();
 
   /// The version serving (0: none yet).
-  int serving_version() const {
-    const std::lock_guard<std::mutex> lock(poll_mutex_);
-    return serving_;
-  }
+  int serving_version() const;
 
   /// The URI followed.
   const std::string& uri() const noexcept { return uri_; }
 
 private:
   /// The followed model's journal sequence, or nothing when the registry cannot say.
-  std::optional<std::uint64_t> journal_position() noexcept {
-    try {
-      return registry_.get_model(registry::parse_model_uri(uri_).name).sequence;
-    } catch (...) { // reported by poll(); this thread then sleeps out the interval
-      return std::nullopt;
-    }
-  }
+  std::optional<std::uint64_t> journal_position() noexcept;
 
   /// Waits, a slice at a time, up to the interval for the journal to pass `seen`.
   /// Returns true when it did, false when the interval passed or stop() was called.
-  bool watch_for_change(std::uint64_t seen) noexcept {
-    const auto until = std::chrono::steady_clock::now() + options_.interval;
-    std::string name;
-    try { // noexcept: a URI that does not parse (poll() reports it) or no memory
-      name = registry::parse_model_uri(uri_).name;
-    } catch (...) {
-      return false;
-    }
-    for (;;) {
-      {
-        const std::lock_guard<std::mutex> lock(thread_mutex_);
-        if (stopping_) {
-          return false;
-        }
-      }
-      const auto now = std::chrono::steady_clock::now();
-      if (now >= until) {
-        return false;
-      }
-      const auto slice = std::min(
-          std::chrono::duration_cast<std::chrono::milliseconds>(until - now), options_.watch_slice);
-      try {
-        if (!registry_.watch(name, seen, slice).empty()) {
-          return true;
-        }
-      } catch (...) { // unreachable or deleted: wait the slice out, poll() reports it
-        std::unique_lock<std::mutex> lock(thread_mutex_);
-        wake_.wait_for(lock, slice, [this] { return stopping_; });
-      }
-    }
-  }
+  bool watch_for_change(std::uint64_t seen) noexcept;
 
-  void report(follower_event::kind what, int version, std::string reason, int previous = -1) {
-    if (!options_.on_event) {
-      return;
-    }
-    follower_event e;
-    e.what = what;
-    e.version = version;
-    e.previous = previous < 0 ? serving_ : previous;
-    e.reason = std::move(reason);
-    e.at = clock_.now();
-    try {
-      options_.on_event(e);
-    } catch (...) { // a listener's failure is not the follower's
-    }
-  }
+  void report(follower_event::kind what, int version, std::string reason, int previous = -1);
 
   registry::model_registry& registry_;
   const artifact_store& store_;
@@ -292,4 +156,176 @@ using registry_follower = basic_registry_follower<>;
 
 } // namespace mlguard::serving
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class V>
+basic_registry_follower<V>::basic_registry_follower(registry::model_registry& registry,
+                                                    const artifact_store& store, std::string uri,
+                                                    model_slot<guarded_model>& slot,
+                                                    follower_options options,
+                                                    const clock_source& clock)
+    : registry_(registry), store_(store), uri_(std::move(uri)), slot_(slot),
+      options_(std::move(options)), clock_(clock) {
+  if (options_.interval.count() <= 0 || options_.watch_slice.count() <= 0) {
+    throw argument_error("invalid_option",
+                         "a follower's interval and watch slice must be positive");
+  }
+}
+
+template <class V>
+auto basic_registry_follower<V>::poll() noexcept -> bool {
+  const std::lock_guard<std::mutex> lock(poll_mutex_);
+  std::optional<registry::model_version> target;
+  try {
+    target = registry_.resolve(uri_);
+  } catch (const std::exception& e) {
+    report(follower_event::kind::failed, 0, e.what());
+    return false;
+  }
+  const int version = target->version;
+  if (version == serving_ || version == failed_) {
+    return false;
+  }
+  try {
+    auto opened = open_bundle(registry_, store_, uri_);
+    if (opened.version.version != version) { // the alias moved again meanwhile
+      return false;
+    }
+    // guarded_model runs the smoke rows as it is built: a failing version
+    // never reaches the slot, which keeps the old model (preserve_availability).
+    slot_.replace(
+        [&]() -> guarded_model {
+          return guarded_model(std::move(opened.bundle), version, options_.model);
+        },
+        options_.mode);
+  } catch (const std::exception& e) {
+    failed_ = version;
+    if (options_.mark_failed) {
+      try {
+        registry_.set_version_status(target->model, version, registry::version_status::failed,
+                                     {options_.actor, e.what()});
+      } catch (const std::exception&) { // the event still says why
+      }
+    }
+    report(follower_event::kind::failed, version, e.what());
+    return false;
+  }
+  const int previous = serving_;
+  serving_ = version;
+  failed_ = 0;
+  report(follower_event::kind::swapped, version, {}, previous);
+  return true;
+}
+
+template <class V>
+auto basic_registry_follower<V>::start() -> void {
+  const std::lock_guard<std::mutex> lock(thread_mutex_);
+  if (thread_.joinable()) {
+    return;
+  }
+  stopping_ = false;
+  thread_ = std::thread([this] {
+    std::unique_lock<std::mutex> wait_lock(thread_mutex_);
+    while (!stopping_) {
+      wait_lock.unlock();
+      // The journal's position before the poll, so a move during it is not missed.
+      const auto seen = options_.watch ? journal_position() : std::nullopt;
+      poll();
+      if (seen && watch_for_change(*seen)) {
+        wait_lock.lock();
+        continue; // something changed: poll now
+      }
+      wait_lock.lock();
+      if (!seen) {
+        wake_.wait_for(wait_lock, options_.interval, [this] { return stopping_; });
+      }
+    }
+  });
+}
+
+template <class V>
+auto basic_registry_follower<V>::stop() -> void {
+  std::thread t;
+  {
+    const std::lock_guard<std::mutex> lock(thread_mutex_);
+    stopping_ = true;
+    t = std::move(thread_);
+  }
+  wake_.notify_all();
+  if (t.joinable()) {
+    t.join();
+  }
+}
+
+template <class V>
+auto basic_registry_follower<V>::serving_version() const -> int {
+  const std::lock_guard<std::mutex> lock(poll_mutex_);
+  return serving_;
+}
+
+template <class V>
+auto basic_registry_follower<V>::journal_position() noexcept -> std::optional<std::uint64_t> {
+  try {
+    return registry_.get_model(registry::parse_model_uri(uri_).name).sequence;
+  } catch (...) { // reported by poll(); this thread then sleeps out the interval
+    return std::nullopt;
+  }
+}
+
+template <class V>
+auto basic_registry_follower<V>::watch_for_change(std::uint64_t seen) noexcept -> bool {
+  const auto until = std::chrono::steady_clock::now() + options_.interval;
+  std::string name;
+  try { // noexcept: a URI that does not parse (poll() reports it) or no memory
+    name = registry::parse_model_uri(uri_).name;
+  } catch (...) {
+    return false;
+  }
+  for (;;) {
+    {
+      const std::lock_guard<std::mutex> lock(thread_mutex_);
+      if (stopping_) {
+        return false;
+      }
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until) {
+      return false;
+    }
+    const auto slice = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(until - now),
+                                options_.watch_slice);
+    try {
+      if (!registry_.watch(name, seen, slice).empty()) {
+        return true;
+      }
+    } catch (...) { // unreachable or deleted: wait the slice out, poll() reports it
+      std::unique_lock<std::mutex> lock(thread_mutex_);
+      wake_.wait_for(lock, slice, [this] { return stopping_; });
+    }
+  }
+}
+
+template <class V>
+auto basic_registry_follower<V>::report(follower_event::kind what, int version, std::string reason,
+                                        int previous) -> void {
+  if (!options_.on_event) {
+    return;
+  }
+  follower_event e;
+  e.what = what;
+  e.version = version;
+  e.previous = previous < 0 ? serving_ : previous;
+  e.reason = std::move(reason);
+  e.at = clock_.now();
+  try {
+    options_.on_event(e);
+  } catch (...) { // a listener's failure is not the follower's
+  }
+}
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_REGISTRY_FOLLOWER_HPP

@@ -352,7 +352,17 @@ struct feature_importance {
 template <class = void>
 void assess_explanations(report::risk_report& r, const std::vector<feature_importance>& importance,
                          const std::vector<std::string>& unexpected,
-                         const assessment_options& o = {}) {
+                         const assessment_options& o = {});
+
+} // namespace mlguard::serving
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class>
+void assess_explanations(report::risk_report& r, const std::vector<feature_importance>& importance,
+                         const std::vector<std::string>& unexpected, const assessment_options& o) {
   if (importance.empty()) {
     r.open("explanations", "global_importance", "", report::risk_level::info,
            "the model does not explain its predictions: no importance to summarise");
@@ -400,4 +410,5 @@ void assess_explanations(report::risk_report& r, const std::vector<feature_impor
 
 } // namespace mlguard::serving
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_RISK_ASSESSMENT_HPP

@@ -198,35 +198,7 @@ struct router_snapshot {
 /// "latencies"} (value counts and means, not the values), and shadow
 /// {"compared", "disagreements", "differences", "mean_difference", "max_difference"}.
 template <class = void>
-json to_json(const router_snapshot& s) {
-  const auto mean_of = [](const std::vector<double>& v) {
-    double sum = 0.0;
-    for (const double x : v) {
-      sum += x;
-    }
-    return v.empty() ? std::numeric_limits<double>::quiet_NaN()
-                     : sum / static_cast<double>(v.size());
-  };
-  const auto arm = [&](const arm_snapshot& a) {
-    return json{{"version", a.version},
-                {"requests", a.requests},
-                {"labelled", a.labelled},
-                {"errors", a.errors.size()},
-                {"mean_error", json_number(mean_of(a.errors))},
-                {"latencies", a.latencies.size()},
-                {"mean_latency", json_number(mean_of(a.latencies))}};
-  };
-  return json{{"mode", to_string(s.mode)},
-              {"percent", json_number(s.percent)},
-              {"champion", arm(s.champion)},
-              {"challenger", arm(s.challenger)},
-              {"shadow",
-               {{"compared", s.shadow.compared},
-                {"disagreements", s.shadow.disagreements},
-                {"differences", s.shadow.differences.size()},
-                {"mean_difference", json_number(s.shadow.mean_difference)},
-                {"max_difference", json_number(s.shadow.max_difference)}}}};
-}
+json to_json(const router_snapshot& s);
 
 /// Routes requests between a champion and a challenger slot (see the header comment).
 template <class = void> // deferred: see core/json.hpp
@@ -251,40 +223,22 @@ public:
   /// own counter, starting at 2^63, so it does not meet small caller ids);
   /// pass your own to join labels later. Never throws or allocates.
   routed_outcome predict(std::uint64_t key, span<const double> row,
-                         std::uint64_t request_id = 0) noexcept {
-    return route(route_bucket(key, seed_), request_id,
-                 [row](guarded_model& m, std::uint64_t id) { return m.predict(row, id); });
-  }
+                         std::uint64_t request_id = 0) noexcept;
 
   /// As above, under a text key (hashed with FNV-1a, then SplitMix64).
   routed_outcome predict(std::string_view key, span<const double> row,
-                         std::uint64_t request_id = 0) noexcept {
-    return route(route_bucket(key, seed_), request_id,
-                 [row](guarded_model& m, std::uint64_t id) { return m.predict(row, id); });
-  }
+                         std::uint64_t request_id = 0) noexcept;
 
   /// Routes and scores text fields in layout order (guarded_model::predict_fields).
   routed_outcome predict_fields(std::uint64_t key, span<const std::string_view> fields,
-                                std::uint64_t request_id = 0) noexcept {
-    return route(
-        route_bucket(key, seed_), request_id,
-        [fields](guarded_model& m, std::uint64_t id) { return m.predict_fields(fields, id); });
-  }
+                                std::uint64_t request_id = 0) noexcept;
 
   /// As above, under a text key.
   routed_outcome predict_fields(std::string_view key, span<const std::string_view> fields,
-                                std::uint64_t request_id = 0) noexcept {
-    return route(
-        route_bucket(key, seed_), request_id,
-        [fields](guarded_model& m, std::uint64_t id) { return m.predict_fields(fields, id); });
-  }
+                                std::uint64_t request_id = 0) noexcept;
 
   /// The arm `key` goes to at the current share (what predict would do).
-  router_arm arm_of(std::uint64_t key) const noexcept {
-    return route_bucket(key, seed_) < share_.load(std::memory_order_relaxed)
-               ? router_arm::challenger
-               : router_arm::champion;
-  }
+  router_arm arm_of(std::uint64_t key) const noexcept;
   router_arm arm_of(std::string_view key) const noexcept { return arm_of(fnv1a64(key)); }
 
   /// Joins a delayed label with the predictions made for `request_id`: each
@@ -294,99 +248,31 @@ public:
   /// model has the request pending: unknown, already labelled, or its model
   /// swapped out since). Allocates only when the label closes a model's
   /// performance window, whose callback then runs (see guarded_model).
-  std::size_t record_label(std::uint64_t request_id, double label) {
-    std::size_t taken = 0;
-    for (std::size_t a = 0; a < 2; ++a) {
-      auto h = slot(static_cast<router_arm>(a)).acquire();
-      if (!h) {
-        continue;
-      }
-      const auto error = h->record_label(request_id, label);
-      if (error) {
-        ++taken;
-        arms_[a].labelled.fetch_add(1, std::memory_order_relaxed);
-        if (!std::isnan(*error)) {
-          arms_[a].errors.add(*error, h->version(), error_batch_);
-        }
-      }
-    }
-    return taken;
-  }
+  std::size_t record_label(std::uint64_t request_id, double label);
 
   /// Records a latency (any unit, the same for both arms; seconds are
   /// usual) that the caller measured for a routed request, into the ring of
   /// the arm and version that answered it. NaN is ignored. No allocation.
-  void record_latency(const routed_outcome& o, double latency) noexcept {
-    if (!std::isnan(latency) && o.answer.version != 0) {
-      arms_[static_cast<std::size_t>(o.arm)].latencies.push(latency, o.answer.version);
-    }
-  }
+  void record_latency(const routed_outcome& o, double latency) noexcept;
 
   /// Sets the challenger's share (percent in [0, 100]); keys already below
   /// it stay with the challenger when it grows. Throws serving_error
   /// (mlguard.serving.invalid_option) outside [0, 100].
-  void set_percent(double percent) {
-    share_.store(basis_points(percent), std::memory_order_relaxed);
-  }
+  void set_percent(double percent);
   /// The challenger's share now, in percent.
-  double percent() const noexcept {
-    return static_cast<double>(share_.load(std::memory_order_relaxed)) / 100.0;
-  }
+  double percent() const noexcept;
   /// Switches between canary and shadow (requests in flight finish as routed).
   void set_mode(router_mode m) noexcept { mode_.store(m, std::memory_order_relaxed); }
   router_mode mode() const noexcept { return mode_.load(std::memory_order_relaxed); }
 
   /// Copies the metrics of the versions serving now (see arm_snapshot). Allocates.
-  router_snapshot snapshot() const {
-    router_snapshot s;
-    s.mode = mode();
-    s.percent = percent();
-    for (std::size_t a = 0; a < 2; ++a) {
-      auto& out = a == 0 ? s.champion : s.challenger;
-      const auto h = slot(static_cast<router_arm>(a)).acquire();
-      out.version = h ? h->version() : 0;
-      out.requests = arms_[a].requests.load(std::memory_order_relaxed);
-      out.labelled = arms_[a].labelled.load(std::memory_order_relaxed);
-      if (out.version != 0) {
-        out.errors = arms_[a].errors.copy(out.version);
-        out.latencies = arms_[a].latencies.copy(out.version);
-      }
-    }
-    s.shadow.compared = compared_.load(std::memory_order_relaxed);
-    s.shadow.disagreements = disagreements_.load(std::memory_order_relaxed);
-    if (s.challenger.version != 0) {
-      s.shadow.differences = differences_.copy(s.challenger.version);
-    }
-    if (!s.shadow.differences.empty()) {
-      double sum = 0.0;
-      double max = 0.0;
-      for (const double d : s.shadow.differences) {
-        sum += d;
-        max = std::max(max, d);
-      }
-      s.shadow.mean_difference = sum / static_cast<double>(s.shadow.differences.size());
-      s.shadow.max_difference = max;
-    }
-    return s;
-  }
+  router_snapshot snapshot() const;
 
   /// Forgets every metric and counter (e.g. when a new canary starts).
-  void reset_metrics() noexcept {
-    for (auto& a : arms_) {
-      a.errors.clear();
-      a.latencies.clear();
-      a.requests.store(0, std::memory_order_relaxed);
-      a.labelled.store(0, std::memory_order_relaxed);
-    }
-    differences_.clear();
-    compared_.store(0, std::memory_order_relaxed);
-    disagreements_.store(0, std::memory_order_relaxed);
-  }
+  void reset_metrics() noexcept;
 
   /// The slot behind an arm.
-  model_slot<guarded_model>& slot(router_arm a) const noexcept {
-    return a == router_arm::challenger ? challenger_ : champion_;
-  }
+  model_slot<guarded_model>& slot(router_arm a) const noexcept;
   /// Values each ring holds.
   std::size_t capacity() const noexcept { return capacity_; }
 
@@ -399,33 +285,13 @@ private:
     std::atomic<std::uint64_t> labelled{0};
   };
 
-  static std::uint32_t basis_points(double percent) {
-    if (!(percent >= 0.0 && percent <= 100.0)) {
-      throw serving_error("invalid_option",
-                          "a router's percent must be in [0, 100], not " + std::to_string(percent));
-    }
-    return static_cast<std::uint32_t>(std::lround(percent * 100.0));
-  }
+  static std::uint32_t basis_points(double percent);
 
-  static std::size_t checked_capacity(std::size_t capacity) {
-    if (capacity == 0) {
-      throw serving_error("invalid_option", "a router's metric capacity must be positive");
-    }
-    return capacity;
-  }
+  static std::size_t checked_capacity(std::size_t capacity);
 
-  static std::size_t checked_batch(std::size_t batch) {
-    if (batch == 0) {
-      throw serving_error("invalid_option", "a router's error batch must be positive");
-    }
-    return batch;
-  }
+  static std::size_t checked_batch(std::size_t batch);
 
-  static outcome unavailable(std::uint64_t request_id) noexcept {
-    outcome o;
-    o.request_id = request_id;
-    return o;
-  }
+  static outcome unavailable(std::uint64_t request_id) noexcept;
 
   template <typename Score>
   routed_outcome route(std::uint32_t bucket, std::uint64_t request_id, Score&& score) noexcept {
@@ -466,20 +332,7 @@ private:
     return r;
   }
 
-  void compare(const outcome& answer, const outcome& shadow) noexcept {
-    compared_.fetch_add(1, std::memory_order_relaxed);
-    const bool a_rejected = answer.status == request_status::rejected;
-    const bool b_rejected = shadow.status == request_status::rejected;
-    bool disagree = a_rejected != b_rejected;
-    if (!a_rejected && !b_rejected) {
-      const double d = std::abs(answer.prediction - shadow.prediction);
-      differences_.push(d, shadow.version);
-      disagree = !(d <= tolerance_);
-    }
-    if (disagree) {
-      disagreements_.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
+  void compare(const outcome& answer, const outcome& shadow) noexcept;
 
   model_slot<guarded_model>& champion_;
   model_slot<guarded_model>& challenger_;
@@ -501,4 +354,218 @@ using canary_router = basic_canary_router<>;
 
 } // namespace mlguard::serving
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving {
+
+template <class>
+json to_json(const router_snapshot& s) {
+  const auto mean_of = [](const std::vector<double>& v) {
+    double sum = 0.0;
+    for (const double x : v) {
+      sum += x;
+    }
+    return v.empty() ? std::numeric_limits<double>::quiet_NaN()
+                     : sum / static_cast<double>(v.size());
+  };
+  const auto arm = [&](const arm_snapshot& a) {
+    return json{{"version", a.version},
+                {"requests", a.requests},
+                {"labelled", a.labelled},
+                {"errors", a.errors.size()},
+                {"mean_error", json_number(mean_of(a.errors))},
+                {"latencies", a.latencies.size()},
+                {"mean_latency", json_number(mean_of(a.latencies))}};
+  };
+  return json{{"mode", to_string(s.mode)},
+              {"percent", json_number(s.percent)},
+              {"champion", arm(s.champion)},
+              {"challenger", arm(s.challenger)},
+              {"shadow",
+               {{"compared", s.shadow.compared},
+                {"disagreements", s.shadow.disagreements},
+                {"differences", s.shadow.differences.size()},
+                {"mean_difference", json_number(s.shadow.mean_difference)},
+                {"max_difference", json_number(s.shadow.max_difference)}}}};
+}
+
+template <class V>
+auto basic_canary_router<V>::predict(std::uint64_t key, span<const double> row,
+                                     std::uint64_t request_id) noexcept -> routed_outcome {
+  return route(route_bucket(key, seed_), request_id,
+               [row](guarded_model& m, std::uint64_t id) { return m.predict(row, id); });
+}
+
+template <class V>
+auto basic_canary_router<V>::predict(std::string_view key, span<const double> row,
+                                     std::uint64_t request_id) noexcept -> routed_outcome {
+  return route(route_bucket(key, seed_), request_id,
+               [row](guarded_model& m, std::uint64_t id) { return m.predict(row, id); });
+}
+
+template <class V>
+auto basic_canary_router<V>::predict_fields(std::uint64_t key, span<const std::string_view> fields,
+                                            std::uint64_t request_id) noexcept -> routed_outcome {
+  return route(route_bucket(key, seed_), request_id, [fields](guarded_model& m, std::uint64_t id) {
+    return m.predict_fields(fields, id);
+  });
+}
+
+template <class V>
+auto basic_canary_router<V>::predict_fields(std::string_view key,
+                                            span<const std::string_view> fields,
+                                            std::uint64_t request_id) noexcept -> routed_outcome {
+  return route(route_bucket(key, seed_), request_id, [fields](guarded_model& m, std::uint64_t id) {
+    return m.predict_fields(fields, id);
+  });
+}
+
+template <class V>
+auto basic_canary_router<V>::arm_of(std::uint64_t key) const noexcept -> router_arm {
+  return route_bucket(key, seed_) < share_.load(std::memory_order_relaxed) ? router_arm::challenger
+                                                                           : router_arm::champion;
+}
+
+template <class V>
+auto basic_canary_router<V>::record_label(std::uint64_t request_id, double label) -> std::size_t {
+  std::size_t taken = 0;
+  for (std::size_t a = 0; a < 2; ++a) {
+    auto h = slot(static_cast<router_arm>(a)).acquire();
+    if (!h) {
+      continue;
+    }
+    const auto error = h->record_label(request_id, label);
+    if (error) {
+      ++taken;
+      arms_[a].labelled.fetch_add(1, std::memory_order_relaxed);
+      if (!std::isnan(*error)) {
+        arms_[a].errors.add(*error, h->version(), error_batch_);
+      }
+    }
+  }
+  return taken;
+}
+
+template <class V>
+auto basic_canary_router<V>::record_latency(const routed_outcome& o, double latency) noexcept
+    -> void {
+  if (!std::isnan(latency) && o.answer.version != 0) {
+    arms_[static_cast<std::size_t>(o.arm)].latencies.push(latency, o.answer.version);
+  }
+}
+
+template <class V>
+auto basic_canary_router<V>::set_percent(double percent) -> void {
+  share_.store(basis_points(percent), std::memory_order_relaxed);
+}
+
+template <class V>
+auto basic_canary_router<V>::percent() const noexcept -> double {
+  return static_cast<double>(share_.load(std::memory_order_relaxed)) / 100.0;
+}
+
+template <class V>
+auto basic_canary_router<V>::snapshot() const -> router_snapshot {
+  router_snapshot s;
+  s.mode = mode();
+  s.percent = percent();
+  for (std::size_t a = 0; a < 2; ++a) {
+    auto& out = a == 0 ? s.champion : s.challenger;
+    const auto h = slot(static_cast<router_arm>(a)).acquire();
+    out.version = h ? h->version() : 0;
+    out.requests = arms_[a].requests.load(std::memory_order_relaxed);
+    out.labelled = arms_[a].labelled.load(std::memory_order_relaxed);
+    if (out.version != 0) {
+      out.errors = arms_[a].errors.copy(out.version);
+      out.latencies = arms_[a].latencies.copy(out.version);
+    }
+  }
+  s.shadow.compared = compared_.load(std::memory_order_relaxed);
+  s.shadow.disagreements = disagreements_.load(std::memory_order_relaxed);
+  if (s.challenger.version != 0) {
+    s.shadow.differences = differences_.copy(s.challenger.version);
+  }
+  if (!s.shadow.differences.empty()) {
+    double sum = 0.0;
+    double max = 0.0;
+    for (const double d : s.shadow.differences) {
+      sum += d;
+      max = std::max(max, d);
+    }
+    s.shadow.mean_difference = sum / static_cast<double>(s.shadow.differences.size());
+    s.shadow.max_difference = max;
+  }
+  return s;
+}
+
+template <class V>
+auto basic_canary_router<V>::reset_metrics() noexcept -> void {
+  for (auto& a : arms_) {
+    a.errors.clear();
+    a.latencies.clear();
+    a.requests.store(0, std::memory_order_relaxed);
+    a.labelled.store(0, std::memory_order_relaxed);
+  }
+  differences_.clear();
+  compared_.store(0, std::memory_order_relaxed);
+  disagreements_.store(0, std::memory_order_relaxed);
+}
+
+template <class V>
+auto basic_canary_router<V>::slot(router_arm a) const noexcept -> model_slot<guarded_model>& {
+  return a == router_arm::challenger ? challenger_ : champion_;
+}
+
+template <class V>
+auto basic_canary_router<V>::basis_points(double percent) -> std::uint32_t {
+  if (!(percent >= 0.0 && percent <= 100.0)) {
+    throw serving_error("invalid_option",
+                        "a router's percent must be in [0, 100], not " + std::to_string(percent));
+  }
+  return static_cast<std::uint32_t>(std::lround(percent * 100.0));
+}
+
+template <class V>
+auto basic_canary_router<V>::checked_capacity(std::size_t capacity) -> std::size_t {
+  if (capacity == 0) {
+    throw serving_error("invalid_option", "a router's metric capacity must be positive");
+  }
+  return capacity;
+}
+
+template <class V>
+auto basic_canary_router<V>::checked_batch(std::size_t batch) -> std::size_t {
+  if (batch == 0) {
+    throw serving_error("invalid_option", "a router's error batch must be positive");
+  }
+  return batch;
+}
+
+template <class V>
+auto basic_canary_router<V>::unavailable(std::uint64_t request_id) noexcept -> outcome {
+  outcome o;
+  o.request_id = request_id;
+  return o;
+}
+
+template <class V>
+auto basic_canary_router<V>::compare(const outcome& answer, const outcome& shadow) noexcept
+    -> void {
+  compared_.fetch_add(1, std::memory_order_relaxed);
+  const bool a_rejected = answer.status == request_status::rejected;
+  const bool b_rejected = shadow.status == request_status::rejected;
+  bool disagree = a_rejected != b_rejected;
+  if (!a_rejected && !b_rejected) {
+    const double d = std::abs(answer.prediction - shadow.prediction);
+    differences_.push(d, shadow.version);
+    disagree = !(d <= tolerance_);
+  }
+  if (disagree) {
+    disagreements_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+} // namespace mlguard::serving
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_ROUTER_HPP

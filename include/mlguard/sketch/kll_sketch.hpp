@@ -41,10 +41,7 @@ namespace mlguard::sketch {
 /// `2.446 / k^0.9433` for PMF masses (0.0165 at k = 200); the counterpart of
 /// DataSketches' `kll_sketch::get_normalized_rank_error(k, pmf)`.
 template <class = void>
-double kll_normalized_rank_error(std::uint16_t k, bool pmf = false) noexcept {
-  const double kk = static_cast<double>(k);
-  return pmf ? 2.446 / std::pow(kk, 0.9433) : 2.296 / std::pow(kk, 0.9723);
-}
+double kll_normalized_rank_error(std::uint16_t k, bool pmf = false) noexcept;
 
 /// A mergeable quantile sketch over items of type T ordered by Compare.
 ///
@@ -241,4 +238,17 @@ void from_json(const json& j, kll_sketch<T, C>& sketch) {
 
 #include "mlguard/sketch/kll_sketch_impl.hpp"
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::sketch {
+
+template <class>
+double kll_normalized_rank_error(std::uint16_t k, bool pmf) noexcept {
+  const double kk = static_cast<double>(k);
+  return pmf ? 2.446 / std::pow(kk, 0.9433) : 2.296 / std::pow(kk, 0.9723);
+}
+
+} // namespace mlguard::sketch
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SKETCH_KLL_SKETCH_HPP

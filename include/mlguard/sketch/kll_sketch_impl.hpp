@@ -56,19 +56,7 @@ bool sketch_item_from_json(const json& j, T& out) {
 // The capacity of a KLL level `depth` levels below the top: k * (2/3)^depth,
 // rounded half up, and never below the minimum width 8.
 template <class = void>
-std::size_t kll_level_capacity(std::uint16_t k, std::size_t depth) noexcept {
-  constexpr std::size_t min_width = 8;
-  if (depth > 30) { // k * (2/3)^31 < 65536 * 3.6e-6 < 1
-    return min_width;
-  }
-  std::uint64_t power_of_three = 1;
-  for (std::size_t i = 0; i < depth; ++i) {
-    power_of_three *= 3;
-  }
-  const std::uint64_t scaled = static_cast<std::uint64_t>(k) << depth; // < 2^47
-  const std::uint64_t rounded = (2 * scaled + power_of_three) / (2 * power_of_three);
-  return std::max<std::size_t>(min_width, static_cast<std::size_t>(rounded));
-}
+std::size_t kll_level_capacity(std::uint16_t k, std::size_t depth) noexcept;
 
 // Sorts numbers (no NaN) ascending: quicksort with a branch-free Lomuto
 // partition (no mispredicted branches on random data, unlike std::sort's
@@ -624,4 +612,26 @@ kll_sketch<T, C> kll_sketch<T, C>::from_json(const json& document, const std::st
 
 } // namespace mlguard::sketch
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::sketch::detail {
+
+template <class>
+std::size_t kll_level_capacity(std::uint16_t k, std::size_t depth) noexcept {
+  constexpr std::size_t min_width = 8;
+  if (depth > 30) { // k * (2/3)^31 < 65536 * 3.6e-6 < 1
+    return min_width;
+  }
+  std::uint64_t power_of_three = 1;
+  for (std::size_t i = 0; i < depth; ++i) {
+    power_of_three *= 3;
+  }
+  const std::uint64_t scaled = static_cast<std::uint64_t>(k) << depth; // < 2^47
+  const std::uint64_t rounded = (2 * scaled + power_of_three) / (2 * power_of_three);
+  return std::max<std::size_t>(min_width, static_cast<std::size_t>(rounded));
+}
+
+} // namespace mlguard::sketch::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SKETCH_KLL_SKETCH_IMPL_HPP

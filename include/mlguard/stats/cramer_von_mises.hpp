@@ -62,14 +62,7 @@ struct cvm_result {
 
 /// JSON form: {"statistic", "p_value", "method", "n1", "n2"} (doubles as json_number writes them).
 template <class = void> // deferred: see core/json.hpp
-void to_json(json& j, const cvm_result& r) {
-  j = json::object();
-  j["statistic"] = json_number(r.statistic);
-  j["p_value"] = json_number(r.p_value);
-  j["method"] = to_string(r.method);
-  j["n1"] = r.n1;
-  j["n2"] = r.n2;
-}
+void to_json(json& j, const cvm_result& r);
 
 /// Two-sample Cramér–von Mises test of `a` against `b` (two-sided).
 /// Ties take average ranks. Exact p-value: the share of the C(N, n1)
@@ -98,154 +91,18 @@ namespace detail {
 /// e^(−x)·K_{1/4}(x), x > 0: Temme's series below 2, Steed's continued
 /// fraction above (the standard pair for fractional orders).
 template <class = void>
-double scaled_bessel_k_quarter(double x) noexcept {
-  constexpr double mu = 0.25;
-  constexpr double pi = 3.14159265358979323846264338327950288;
-  constexpr double eps = std::numeric_limits<double>::epsilon();
-  if (x < 2.0) {
-    const double x2 = 0.5 * x;
-    const double pimu = pi * mu;
-    const double fact = pimu / std::sin(pimu);
-    double d = -std::log(x2);
-    double e = mu * d;
-    const double fact2 = std::fabs(e) < eps ? 1.0 : std::sinh(e) / e;
-    const double gammi = 1.0 / std::tgamma(1.0 - mu); // 1/Γ(1−μ)
-    const double gampl = 1.0 / std::tgamma(1.0 + mu); // 1/Γ(1+μ)
-    const double gam1 = (gammi - gampl) / (2.0 * mu);
-    const double gam2 = (gammi + gampl) / 2.0;
-    double ff = fact * (gam1 * std::cosh(e) + gam2 * fact2 * d);
-    double sum = ff;
-    e = std::exp(e);
-    double p = 0.5 * e / gampl;
-    double q = 0.5 / (e * gammi);
-    double c = 1.0;
-    d = x2 * x2;
-    for (int i = 1; i < 10000; ++i) {
-      const double id = i;
-      ff = (id * ff + p + q) / (id * id - mu * mu);
-      c *= d / id;
-      p /= id - mu;
-      q /= id + mu;
-      const double del = c * ff;
-      sum += del;
-      if (std::fabs(del) < std::fabs(sum) * eps) {
-        break;
-      }
-    }
-    return std::exp(-x) * sum;
-  }
-  double b = 2.0 * (1.0 + x);
-  double d = 1.0 / b;
-  double delh = d;
-  double q1 = 0.0;
-  double q2 = 1.0;
-  const double a1 = 0.25 - mu * mu;
-  double q = a1;
-  double c = a1;
-  double a = -a1;
-  double s = 1.0 + q * delh;
-  for (int i = 1; i < 10000; ++i) {
-    const double id = i;
-    a -= 2.0 * id;
-    c = -a * c / (id + 1.0);
-    const double qnew = (q1 - b * q2) / a;
-    q1 = q2;
-    q2 = qnew;
-    q += c * qnew;
-    b += 2.0;
-    d = 1.0 / (b + a * d);
-    delh = (b * d - 1.0) * delh;
-    const double dels = q * delh;
-    s += dels;
-    if (std::fabs(dels / s) < eps) {
-      break;
-    }
-  }
-  // K = √(π/(2x))·e^(−x)/s; times e^(−x).
-  return std::sqrt(pi / (2.0 * x)) * std::exp(-2.0 * x) / s;
-}
+double scaled_bessel_k_quarter(double x) noexcept;
 
 /// The limiting CDF of the one-sample Cramér–von Mises statistic
 /// (Csörgő & Faraway 1996, eq. 1.2), summed until a term is below 1e-7.
 template <class = void>
-double cvm_limit_cdf(double x) noexcept {
-  constexpr double pi = 3.14159265358979323846264338327950288;
-  const double pi15 = std::pow(pi, 1.5);
-  double total = 0.0;
-  for (int k = 0; k < 100000; ++k) {
-    const double kd = k;
-    const double u =
-        std::exp(std::lgamma(kd + 0.5) - std::lgamma(kd + 1.0)) / (pi15 * std::sqrt(x));
-    const double y = 4.0 * kd + 1.0;
-    const double q = y * y / (16.0 * x);
-    const double term = u * std::sqrt(y) * scaled_bessel_k_quarter(q);
-    total += term;
-    if (!(std::fabs(term) >= 1e-7)) {
-      break;
-    }
-  }
-  return total;
-}
+double cvm_limit_cdf(double x) noexcept;
 
 /// Exact p-value Pr(U ≥ u) for sizes m, n (Xiao, Gordon & Yakovlev 2006):
 /// for every lattice point (i, j) a frequency table of the partial sums of
 /// (a·j − b·i)², a = lcm/m, b = lcm/n, over the paths reaching it.
 template <class = void>
-double cvm_exact_p(double u, std::int64_t m, std::int64_t n) {
-  const std::int64_t lcm = std::lcm(m, n);
-  const std::int64_t a = lcm / m;
-  const std::int64_t b = lcm / n;
-  const std::int64_t mn = m * n;
-  // ζ = ⌊lcm²(m+n)(6u − mn(4mn−1)) / (6(mn)²)⌋, in floating point as scipy.
-  const double zeta = std::floor(static_cast<double>(lcm * lcm * (m + n)) *
-                                 (6.0 * u - static_cast<double>(mn * (4 * mn - 1))) /
-                                 static_cast<double>(6 * mn * mn));
-  using table = std::vector<std::pair<std::int64_t, double>>; // (value, count), ascending
-  std::vector<table> gs(static_cast<std::size_t>(m + 1));
-  gs[0] = {{0, 1.0}};
-  table tmp;
-  table merged;
-  for (std::int64_t i = 0; i <= n; ++i) {
-    tmp.clear();
-    for (std::int64_t j = 0; j <= m; ++j) {
-      const table& g = gs[static_cast<std::size_t>(j)];
-      merged.clear();
-      merged.reserve(tmp.size() + g.size());
-      std::size_t p = 0;
-      std::size_t q = 0;
-      while (p < tmp.size() || q < g.size()) {
-        if (q >= g.size() || (p < tmp.size() && tmp[p].first < g[q].first)) {
-          merged.push_back(tmp[p++]);
-        } else if (p >= tmp.size() || g[q].first < tmp[p].first) {
-          merged.push_back(g[q++]);
-        } else {
-          merged.emplace_back(tmp[p].first, tmp[p].second + g[q].second);
-          ++p;
-          ++q;
-        }
-      }
-      const std::int64_t step = a * j - b * i;
-      for (auto& e : merged) {
-        e.first += step * step;
-      }
-      tmp.swap(merged);
-      gs[static_cast<std::size_t>(j)] = tmp;
-    }
-  }
-  double count = 0.0;
-  for (const auto& e : gs[static_cast<std::size_t>(m)]) {
-    if (static_cast<double>(e.first) >= zeta) {
-      count += e.second;
-    }
-  }
-  // C(m+n, m), exact while it fits.
-  double combinations = 1.0;
-  for (std::int64_t k = 1; k <= std::min(m, n); ++k) {
-    combinations = combinations * static_cast<double>(std::max(m, n) + k) / static_cast<double>(k);
-  }
-  combinations = std::nearbyint(combinations);
-  return count / combinations;
-}
+double cvm_exact_p(double u, std::int64_t m, std::int64_t n);
 
 } // namespace detail
 
@@ -336,4 +193,170 @@ cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b, cv
 
 } // namespace mlguard::stats
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats {
+
+template <class> // deferred: see core/json.hpp
+void to_json(json& j, const cvm_result& r) {
+  j = json::object();
+  j["statistic"] = json_number(r.statistic);
+  j["p_value"] = json_number(r.p_value);
+  j["method"] = to_string(r.method);
+  j["n1"] = r.n1;
+  j["n2"] = r.n2;
+}
+
+} // namespace mlguard::stats
+
+namespace mlguard::stats::detail {
+
+template <class>
+double scaled_bessel_k_quarter(double x) noexcept {
+  constexpr double mu = 0.25;
+  constexpr double pi = 3.14159265358979323846264338327950288;
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  if (x < 2.0) {
+    const double x2 = 0.5 * x;
+    const double pimu = pi * mu;
+    const double fact = pimu / std::sin(pimu);
+    double d = -std::log(x2);
+    double e = mu * d;
+    const double fact2 = std::fabs(e) < eps ? 1.0 : std::sinh(e) / e;
+    const double gammi = 1.0 / std::tgamma(1.0 - mu); // 1/Γ(1−μ)
+    const double gampl = 1.0 / std::tgamma(1.0 + mu); // 1/Γ(1+μ)
+    const double gam1 = (gammi - gampl) / (2.0 * mu);
+    const double gam2 = (gammi + gampl) / 2.0;
+    double ff = fact * (gam1 * std::cosh(e) + gam2 * fact2 * d);
+    double sum = ff;
+    e = std::exp(e);
+    double p = 0.5 * e / gampl;
+    double q = 0.5 / (e * gammi);
+    double c = 1.0;
+    d = x2 * x2;
+    for (int i = 1; i < 10000; ++i) {
+      const double id = i;
+      ff = (id * ff + p + q) / (id * id - mu * mu);
+      c *= d / id;
+      p /= id - mu;
+      q /= id + mu;
+      const double del = c * ff;
+      sum += del;
+      if (std::fabs(del) < std::fabs(sum) * eps) {
+        break;
+      }
+    }
+    return std::exp(-x) * sum;
+  }
+  double b = 2.0 * (1.0 + x);
+  double d = 1.0 / b;
+  double delh = d;
+  double q1 = 0.0;
+  double q2 = 1.0;
+  const double a1 = 0.25 - mu * mu;
+  double q = a1;
+  double c = a1;
+  double a = -a1;
+  double s = 1.0 + q * delh;
+  for (int i = 1; i < 10000; ++i) {
+    const double id = i;
+    a -= 2.0 * id;
+    c = -a * c / (id + 1.0);
+    const double qnew = (q1 - b * q2) / a;
+    q1 = q2;
+    q2 = qnew;
+    q += c * qnew;
+    b += 2.0;
+    d = 1.0 / (b + a * d);
+    delh = (b * d - 1.0) * delh;
+    const double dels = q * delh;
+    s += dels;
+    if (std::fabs(dels / s) < eps) {
+      break;
+    }
+  }
+  // K = √(π/(2x))·e^(−x)/s; times e^(−x).
+  return std::sqrt(pi / (2.0 * x)) * std::exp(-2.0 * x) / s;
+}
+
+template <class>
+double cvm_limit_cdf(double x) noexcept {
+  constexpr double pi = 3.14159265358979323846264338327950288;
+  const double pi15 = std::pow(pi, 1.5);
+  double total = 0.0;
+  for (int k = 0; k < 100000; ++k) {
+    const double kd = k;
+    const double u =
+        std::exp(std::lgamma(kd + 0.5) - std::lgamma(kd + 1.0)) / (pi15 * std::sqrt(x));
+    const double y = 4.0 * kd + 1.0;
+    const double q = y * y / (16.0 * x);
+    const double term = u * std::sqrt(y) * scaled_bessel_k_quarter(q);
+    total += term;
+    if (!(std::fabs(term) >= 1e-7)) {
+      break;
+    }
+  }
+  return total;
+}
+
+template <class>
+double cvm_exact_p(double u, std::int64_t m, std::int64_t n) {
+  const std::int64_t lcm = std::lcm(m, n);
+  const std::int64_t a = lcm / m;
+  const std::int64_t b = lcm / n;
+  const std::int64_t mn = m * n;
+  // ζ = ⌊lcm²(m+n)(6u − mn(4mn−1)) / (6(mn)²)⌋, in floating point as scipy.
+  const double zeta = std::floor(static_cast<double>(lcm * lcm * (m + n)) *
+                                 (6.0 * u - static_cast<double>(mn * (4 * mn - 1))) /
+                                 static_cast<double>(6 * mn * mn));
+  using table = std::vector<std::pair<std::int64_t, double>>; // (value, count), ascending
+  std::vector<table> gs(static_cast<std::size_t>(m + 1));
+  gs[0] = {{0, 1.0}};
+  table tmp;
+  table merged;
+  for (std::int64_t i = 0; i <= n; ++i) {
+    tmp.clear();
+    for (std::int64_t j = 0; j <= m; ++j) {
+      const table& g = gs[static_cast<std::size_t>(j)];
+      merged.clear();
+      merged.reserve(tmp.size() + g.size());
+      std::size_t p = 0;
+      std::size_t q = 0;
+      while (p < tmp.size() || q < g.size()) {
+        if (q >= g.size() || (p < tmp.size() && tmp[p].first < g[q].first)) {
+          merged.push_back(tmp[p++]);
+        } else if (p >= tmp.size() || g[q].first < tmp[p].first) {
+          merged.push_back(g[q++]);
+        } else {
+          merged.emplace_back(tmp[p].first, tmp[p].second + g[q].second);
+          ++p;
+          ++q;
+        }
+      }
+      const std::int64_t step = a * j - b * i;
+      for (auto& e : merged) {
+        e.first += step * step;
+      }
+      tmp.swap(merged);
+      gs[static_cast<std::size_t>(j)] = tmp;
+    }
+  }
+  double count = 0.0;
+  for (const auto& e : gs[static_cast<std::size_t>(m)]) {
+    if (static_cast<double>(e.first) >= zeta) {
+      count += e.second;
+    }
+  }
+  // C(m+n, m), exact while it fits.
+  double combinations = 1.0;
+  for (std::int64_t k = 1; k <= std::min(m, n); ++k) {
+    combinations = combinations * static_cast<double>(std::max(m, n) + k) / static_cast<double>(k);
+  }
+  combinations = std::nearbyint(combinations);
+  return count / combinations;
+}
+
+} // namespace mlguard::stats::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_CRAMER_VON_MISES_HPP

@@ -70,16 +70,7 @@ struct ks_result {
 /// "method" ("exact" | "asymp"), "n1", "n2"}. Doubles follow core/json.hpp's
 /// json_number: a NaN p-value is null, an infinite location "inf" or "-inf".
 template <class = void> // deferred: see core/json.hpp
-void to_json(json& j, const ks_result& r) {
-  j = json::object();
-  j["statistic"] = json_number(r.statistic);
-  j["p_value"] = json_number(r.p_value);
-  j["statistic_location"] = json_number(r.statistic_location);
-  j["statistic_sign"] = r.statistic_sign;
-  j["method"] = to_string(r.method);
-  j["n1"] = r.n1;
-  j["n2"] = r.n2;
-}
+void to_json(json& j, const ks_result& r);
 
 /// Two-sample Kolmogorov–Smirnov test of `a` against `b`.
 ///
@@ -148,4 +139,23 @@ ks_result ks_2samp_p_value(std::size_t n1, std::size_t n2, double d, alternative
 
 #include "mlguard/stats/detail/ks_impl.hpp"
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats {
+
+template <class> // deferred: see core/json.hpp
+void to_json(json& j, const ks_result& r) {
+  j = json::object();
+  j["statistic"] = json_number(r.statistic);
+  j["p_value"] = json_number(r.p_value);
+  j["statistic_location"] = json_number(r.statistic_location);
+  j["statistic_sign"] = r.statistic_sign;
+  j["method"] = to_string(r.method);
+  j["n1"] = r.n1;
+  j["n2"] = r.n2;
+}
+
+} // namespace mlguard::stats
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_KS_HPP

@@ -61,14 +61,7 @@ struct mann_whitney_result {
 
 /// JSON form: {"statistic", "p_value", "method", "n1", "n2"} (doubles as json_number writes them).
 template <class = void> // deferred: see core/json.hpp
-void to_json(json& j, const mann_whitney_result& r) {
-  j = json::object();
-  j["statistic"] = json_number(r.statistic);
-  j["p_value"] = json_number(r.p_value);
-  j["method"] = to_string(r.method);
-  j["n1"] = r.n1;
-  j["n2"] = r.n2;
-}
+void to_json(json& j, const mann_whitney_result& r);
 
 /// Mann–Whitney U test of `a` against `b`.
 ///
@@ -107,32 +100,7 @@ namespace detail {
 /// s = min(m, n), l = max(m, n), truncated at degree m·n − u.
 template <class = void>
 double mann_whitney_exact_sf(std::int64_t u, std::int64_t m, std::int64_t n,
-                             std::vector<double>& counts) {
-  const std::int64_t k = m * n - u;
-  if (k < 0) {
-    return 0.0;
-  }
-  const std::int64_t s = std::min(m, n);
-  const std::int64_t l = std::max(m, n);
-  counts.assign(static_cast<std::size_t>(k + 1), 0.0);
-  double* c = counts.data();
-  c[0] = 1.0;
-  for (std::int64_t i = 1; i <= s; ++i) {
-    // × (1 − q^(l+i)), descending so each coefficient uses the old values.
-    for (std::int64_t d = k; d >= l + i; --d) {
-      c[d] -= c[d - l - i];
-    }
-    // ÷ (1 − q^i): running sums with stride i.
-    for (std::int64_t d = i; d <= k; ++d) {
-      c[d] += c[d - i];
-    }
-  }
-  double cdf = 0.0;
-  for (std::int64_t d = 0; d <= k; ++d) {
-    cdf += c[d];
-  }
-  return cdf / scipy_binom(static_cast<double>(m + n), static_cast<double>(m));
-}
+                             std::vector<double>& counts);
 
 } // namespace detail
 
@@ -223,4 +191,54 @@ mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b, a
 
 } // namespace mlguard::stats
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats {
+
+template <class> // deferred: see core/json.hpp
+void to_json(json& j, const mann_whitney_result& r) {
+  j = json::object();
+  j["statistic"] = json_number(r.statistic);
+  j["p_value"] = json_number(r.p_value);
+  j["method"] = to_string(r.method);
+  j["n1"] = r.n1;
+  j["n2"] = r.n2;
+}
+
+} // namespace mlguard::stats
+
+namespace mlguard::stats::detail {
+
+template <class>
+double mann_whitney_exact_sf(std::int64_t u, std::int64_t m, std::int64_t n,
+                             std::vector<double>& counts) {
+  const std::int64_t k = m * n - u;
+  if (k < 0) {
+    return 0.0;
+  }
+  const std::int64_t s = std::min(m, n);
+  const std::int64_t l = std::max(m, n);
+  counts.assign(static_cast<std::size_t>(k + 1), 0.0);
+  double* c = counts.data();
+  c[0] = 1.0;
+  for (std::int64_t i = 1; i <= s; ++i) {
+    // × (1 − q^(l+i)), descending so each coefficient uses the old values.
+    for (std::int64_t d = k; d >= l + i; --d) {
+      c[d] -= c[d - l - i];
+    }
+    // ÷ (1 − q^i): running sums with stride i.
+    for (std::int64_t d = i; d <= k; ++d) {
+      c[d] += c[d - i];
+    }
+  }
+  double cdf = 0.0;
+  for (std::int64_t d = 0; d <= k; ++d) {
+    cdf += c[d];
+  }
+  return cdf / scipy_binom(static_cast<double>(m + n), static_cast<double>(m));
+}
+
+} // namespace mlguard::stats::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_MANN_WHITNEY_HPP

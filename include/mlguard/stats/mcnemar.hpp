@@ -27,7 +27,33 @@ namespace mlguard::stats {
 /// clamped to n.
 template <class = void>
 double binomial_test_half(std::uint64_t k, std::uint64_t n,
-                          alternative alt = alternative::two_sided) noexcept {
+                          alternative alt = alternative::two_sided) noexcept;
+
+/// McNemar's exact test on the discordant pairs of two classifiers.
+struct mcnemar_result {
+  std::uint64_t b = 0; ///< rows model A gets right and model B wrong
+  std::uint64_t c = 0; ///< rows model B gets right and model A wrong
+  double p_value = 1.0;
+  alternative alt = alternative::two_sided;
+};
+
+/// McNemar's exact test of `b` (A right, B wrong) against `c` (B right, A
+/// wrong): binomial_test_half(b, b + c, alt). "greater" asks whether A is
+/// more accurate than B (b > c beyond chance), "less" the reverse. No
+/// discordant rows gives p = 1. Matches scipy.stats.binomtest(b, b + c, 0.5,
+/// alternative=alt).pvalue.
+template <class = void>
+mcnemar_result mcnemar_exact(std::uint64_t b, std::uint64_t c,
+                             alternative alt = alternative::two_sided) noexcept;
+
+} // namespace mlguard::stats
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats {
+
+template <class>
+double binomial_test_half(std::uint64_t k, std::uint64_t n, alternative alt) noexcept {
   if (n == 0) {
     return 1.0;
   }
@@ -56,25 +82,12 @@ double binomial_test_half(std::uint64_t k, std::uint64_t n,
   }
 }
 
-/// McNemar's exact test on the discordant pairs of two classifiers.
-struct mcnemar_result {
-  std::uint64_t b = 0; ///< rows model A gets right and model B wrong
-  std::uint64_t c = 0; ///< rows model B gets right and model A wrong
-  double p_value = 1.0;
-  alternative alt = alternative::two_sided;
-};
-
-/// McNemar's exact test of `b` (A right, B wrong) against `c` (B right, A
-/// wrong): binomial_test_half(b, b + c, alt). "greater" asks whether A is
-/// more accurate than B (b > c beyond chance), "less" the reverse. No
-/// discordant rows gives p = 1. Matches scipy.stats.binomtest(b, b + c, 0.5,
-/// alternative=alt).pvalue.
-template <class = void>
-mcnemar_result mcnemar_exact(std::uint64_t b, std::uint64_t c,
-                             alternative alt = alternative::two_sided) noexcept {
+template <class>
+mcnemar_result mcnemar_exact(std::uint64_t b, std::uint64_t c, alternative alt) noexcept {
   return {b, c, binomial_test_half(b, b + c, alt), alt};
 }
 
 } // namespace mlguard::stats
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_MCNEMAR_HPP

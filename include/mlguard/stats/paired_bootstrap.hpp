@@ -58,19 +58,7 @@ inline const char* to_string(model_metric m) noexcept {
 /// The metric called `name` (as to_string spells it; "auc" also names
 /// roc_auc). Throws stats_error mlguard.stats.invalid_option for another name.
 template <class = void>
-model_metric model_metric_from_string(const std::string& name) {
-  for (auto m :
-       {model_metric::accuracy, model_metric::roc_auc, model_metric::rmse, model_metric::mae}) {
-    if (name == to_string(m)) {
-      return m;
-    }
-  }
-  if (name == "auc") {
-    return model_metric::roc_auc;
-  }
-  throw stats_error("invalid_option",
-                    "unknown metric '" + name + "' (accuracy, roc_auc, rmse or mae)");
-}
+model_metric model_metric_from_string(const std::string& name);
 
 /// True when a larger value of `m` is better (accuracy, roc_auc).
 constexpr bool higher_is_better(model_metric m) noexcept {
@@ -81,79 +69,19 @@ namespace detail {
 
 template <class = void>
 void check_labelled(model_metric m, span<const double> y, span<const double> score,
-                    const char* who) {
-  if (y.size() != score.size()) {
-    throw argument_error("size_mismatch", std::string(who) + ": " + std::to_string(y.size()) +
-                                              " labels but " + std::to_string(score.size()) +
-                                              " predictions");
-  }
-  if (y.empty()) {
-    throw stats_error("empty_sample", std::string(who) + ": no rows");
-  }
-  const bool binary = m == model_metric::accuracy || m == model_metric::roc_auc;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    if (std::isnan(y[i])) {
-      throw_nan_input(who, "labels");
-    }
-    if (std::isnan(score[i])) {
-      throw stats_error("nan_input", std::string(who) + ": the prediction for row " +
-                                         std::to_string(i) + " is NaN");
-    }
-    if (binary && y[i] != 0.0 && y[i] != 1.0) {
-      throw stats_error("invalid_label", std::string(who) + ": " + to_string(m) +
-                                             " needs labels 0 or 1; row " + std::to_string(i) +
-                                             " has " + std::to_string(y[i]));
-    }
-  }
-}
+                    const char* who);
 
 // ROC AUC of the n rows at y[i], s[i] (labels 0/1 checked, no NaN score), with
 // `ranks` as scratch; NaN when one class is absent. The Mann–Whitney form over
 // scipy's average ranks (tied scores counted ½), which is what roc_auc_score's
 // trapezoids give.
 template <class = void>
-double roc_auc_rows(const double* y, const double* s, std::size_t n, std::vector<double>& ranks) {
-  ranks.resize(n);
-  rank_average(span<const double>(s, n), span<double>(ranks));
-  double positives = 0.0;
-  double rank_sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    positives += y[i] == 1.0 ? 1.0 : 0.0;
-    rank_sum += y[i] == 1.0 ? ranks[i] : 0.0;
-  }
-  const double negatives = static_cast<double>(n) - positives;
-  if (positives == 0.0 || negatives == 0.0) {
-    return std::nan("");
-  }
-  return (rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives);
-}
+double roc_auc_rows(const double* y, const double* s, std::size_t n, std::vector<double>& ranks);
 
 // The metric over n rows (checked); NaN when undefined (AUC of one class).
 template <class = void>
 double metric_rows(model_metric m, const double* y, const double* s, std::size_t n,
-                   double threshold, std::vector<double>& scratch) {
-  double sum = 0.0;
-  switch (m) {
-  case model_metric::accuracy:
-    for (std::size_t i = 0; i < n; ++i) {
-      sum += ((s[i] > threshold ? 1.0 : 0.0) == y[i]) ? 1.0 : 0.0;
-    }
-    return sum / static_cast<double>(n);
-  case model_metric::roc_auc:
-    return roc_auc_rows(y, s, n, scratch);
-  case model_metric::rmse:
-    for (std::size_t i = 0; i < n; ++i) {
-      sum += (y[i] - s[i]) * (y[i] - s[i]);
-    }
-    return std::sqrt(sum / static_cast<double>(n));
-  case model_metric::mae:
-  default:
-    for (std::size_t i = 0; i < n; ++i) {
-      sum += std::abs(y[i] - s[i]);
-    }
-    return sum / static_cast<double>(n);
-  }
-}
+                   double threshold, std::vector<double>& scratch);
 
 } // namespace detail
 
@@ -166,15 +94,7 @@ double metric_rows(model_metric m, const double* y, const double* s, std::size_t
 /// (roc_auc_score raises there too).
 template <class = void>
 double model_metric_value(model_metric m, span<const double> y, span<const double> score,
-                          double threshold = 0.5) {
-  detail::check_labelled(m, y, score, to_string(m));
-  std::vector<double> scratch;
-  const double v = detail::metric_rows(m, y.data(), score.data(), y.size(), threshold, scratch);
-  if (std::isnan(v)) {
-    throw stats_error("undefined_metric", "roc_auc is undefined: the labels hold only one class");
-  }
-  return v;
-}
+                          double threshold = 0.5);
 
 /// The documented generator of bootstrap indices, so that any tool can
 /// redraw the same resamples: splitmix64 (Steele, Lea and Flood 2014) from
@@ -260,23 +180,11 @@ namespace detail {
 
 // numpy.percentile(sorted, q·100, method="linear") of a sorted, non-empty sample.
 template <class = void>
-double percentile_linear(const std::vector<double>& sorted, double q) noexcept {
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  const double frac = pos - static_cast<double>(lo);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
-}
+double percentile_linear(const std::vector<double>& sorted, double q) noexcept;
 
 // The row indices of `s` in ascending order of score.
 template <class = void>
-void sorted_rows(span<const double> s, std::vector<std::size_t>& order) {
-  order.resize(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    order[i] = i;
-  }
-  std::sort(order.begin(), order.end(), [&s](std::size_t x, std::size_t z) { return s[x] < s[z]; });
-}
+void sorted_rows(span<const double> s, std::vector<std::size_t>& order);
 
 // ROC AUC of the multiset that takes row j `drawn[j]` times, `order` sorting the rows
 // by score: the sum over tie groups of positives × (negatives below + ½ negatives
@@ -284,28 +192,7 @@ void sorted_rows(span<const double> s, std::vector<std::size_t>& order) {
 // exact in doubles, so this is the rank-sum AUC of the gathered rows. NaN for one class.
 template <class = void>
 double weighted_auc(const double* y, const double* s, const std::vector<std::size_t>& order,
-                    const std::vector<std::uint32_t>& drawn) noexcept {
-  double positives = 0.0, negatives_below = 0.0, sum = 0.0;
-  std::size_t start = 0;
-  const std::size_t n = order.size();
-  while (start < n) {
-    std::size_t end = start;
-    double pos = 0.0, neg = 0.0;
-    do {
-      const std::size_t j = order[end];
-      (y[j] == 1.0 ? pos : neg) += static_cast<double>(drawn[j]);
-      ++end;
-    } while (end < n && s[order[end]] == s[order[start]]);
-    sum += pos * (negatives_below + 0.5 * neg);
-    positives += pos;
-    negatives_below += neg;
-    start = end;
-  }
-  if (positives == 0.0 || negatives_below == 0.0) {
-    return std::nan("");
-  }
-  return sum / (positives * negatives_below);
-}
+                    const std::vector<std::uint32_t>& drawn) noexcept;
 
 template <typename NextIndex>
 paired_bootstrap_result
@@ -420,4 +307,164 @@ paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y, s
 
 } // namespace mlguard::stats
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats {
+
+template <class>
+model_metric model_metric_from_string(const std::string& name) {
+  for (auto m :
+       {model_metric::accuracy, model_metric::roc_auc, model_metric::rmse, model_metric::mae}) {
+    if (name == to_string(m)) {
+      return m;
+    }
+  }
+  if (name == "auc") {
+    return model_metric::roc_auc;
+  }
+  throw stats_error("invalid_option",
+                    "unknown metric '" + name + "' (accuracy, roc_auc, rmse or mae)");
+}
+
+} // namespace mlguard::stats
+
+namespace mlguard::stats::detail {
+
+template <class>
+void check_labelled(model_metric m, span<const double> y, span<const double> score,
+                    const char* who) {
+  if (y.size() != score.size()) {
+    throw argument_error("size_mismatch", std::string(who) + ": " + std::to_string(y.size()) +
+                                              " labels but " + std::to_string(score.size()) +
+                                              " predictions");
+  }
+  if (y.empty()) {
+    throw stats_error("empty_sample", std::string(who) + ": no rows");
+  }
+  const bool binary = m == model_metric::accuracy || m == model_metric::roc_auc;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    if (std::isnan(y[i])) {
+      throw_nan_input(who, "labels");
+    }
+    if (std::isnan(score[i])) {
+      throw stats_error("nan_input", std::string(who) + ": the prediction for row " +
+                                         std::to_string(i) + " is NaN");
+    }
+    if (binary && y[i] != 0.0 && y[i] != 1.0) {
+      throw stats_error("invalid_label", std::string(who) + ": " + to_string(m) +
+                                             " needs labels 0 or 1; row " + std::to_string(i) +
+                                             " has " + std::to_string(y[i]));
+    }
+  }
+}
+
+template <class>
+double roc_auc_rows(const double* y, const double* s, std::size_t n, std::vector<double>& ranks) {
+  ranks.resize(n);
+  rank_average(span<const double>(s, n), span<double>(ranks));
+  double positives = 0.0;
+  double rank_sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    positives += y[i] == 1.0 ? 1.0 : 0.0;
+    rank_sum += y[i] == 1.0 ? ranks[i] : 0.0;
+  }
+  const double negatives = static_cast<double>(n) - positives;
+  if (positives == 0.0 || negatives == 0.0) {
+    return std::nan("");
+  }
+  return (rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives);
+}
+
+template <class>
+double metric_rows(model_metric m, const double* y, const double* s, std::size_t n,
+                   double threshold, std::vector<double>& scratch) {
+  double sum = 0.0;
+  switch (m) {
+  case model_metric::accuracy:
+    for (std::size_t i = 0; i < n; ++i) {
+      sum += ((s[i] > threshold ? 1.0 : 0.0) == y[i]) ? 1.0 : 0.0;
+    }
+    return sum / static_cast<double>(n);
+  case model_metric::roc_auc:
+    return roc_auc_rows(y, s, n, scratch);
+  case model_metric::rmse:
+    for (std::size_t i = 0; i < n; ++i) {
+      sum += (y[i] - s[i]) * (y[i] - s[i]);
+    }
+    return std::sqrt(sum / static_cast<double>(n));
+  case model_metric::mae:
+  default:
+    for (std::size_t i = 0; i < n; ++i) {
+      sum += std::abs(y[i] - s[i]);
+    }
+    return sum / static_cast<double>(n);
+  }
+}
+
+} // namespace mlguard::stats::detail
+
+namespace mlguard::stats {
+
+template <class>
+double model_metric_value(model_metric m, span<const double> y, span<const double> score,
+                          double threshold) {
+  detail::check_labelled(m, y, score, to_string(m));
+  std::vector<double> scratch;
+  const double v = detail::metric_rows(m, y.data(), score.data(), y.size(), threshold, scratch);
+  if (std::isnan(v)) {
+    throw stats_error("undefined_metric", "roc_auc is undefined: the labels hold only one class");
+  }
+  return v;
+}
+
+} // namespace mlguard::stats
+
+namespace mlguard::stats::detail {
+
+template <class>
+double percentile_linear(const std::vector<double>& sorted, double q) noexcept {
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  const double frac = pos - static_cast<double>(lo);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+}
+
+template <class>
+void sorted_rows(span<const double> s, std::vector<std::size_t>& order) {
+  order.resize(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(), [&s](std::size_t x, std::size_t z) { return s[x] < s[z]; });
+}
+
+template <class>
+double weighted_auc(const double* y, const double* s, const std::vector<std::size_t>& order,
+                    const std::vector<std::uint32_t>& drawn) noexcept {
+  double positives = 0.0, negatives_below = 0.0, sum = 0.0;
+  std::size_t start = 0;
+  const std::size_t n = order.size();
+  while (start < n) {
+    std::size_t end = start;
+    double pos = 0.0, neg = 0.0;
+    do {
+      const std::size_t j = order[end];
+      (y[j] == 1.0 ? pos : neg) += static_cast<double>(drawn[j]);
+      ++end;
+    } while (end < n && s[order[end]] == s[order[start]]);
+    sum += pos * (negatives_below + 0.5 * neg);
+    positives += pos;
+    negatives_below += neg;
+    start = end;
+  }
+  if (positives == 0.0 || negatives_below == 0.0) {
+    return std::nan("");
+  }
+  return sum / (positives * negatives_below);
+}
+
+} // namespace mlguard::stats::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_PAIRED_BOOTSTRAP_HPP

@@ -24,38 +24,11 @@ namespace mlguard::stats {
 /// return all-NaN ranks), and argument_error mlguard.argument.size_mismatch
 /// when out.size() != x.size(). Allocates an index buffer of x.size().
 template <class = void>
-void rank_average(span<const double> x, span<double> out) {
-  if (out.size() != x.size()) {
-    throw argument_error("size_mismatch", "rank_average: output size differs from input size");
-  }
-  for (double v : x) {
-    if (std::isnan(v)) {
-      detail::throw_nan_input("rank_average", "x");
-    }
-  }
-  const std::vector<std::size_t> order = detail::stable_order(x);
-  std::size_t start = 0;
-  while (start < order.size()) {
-    std::size_t end = start + 1;
-    while (end < order.size() && x[order[end]] == x[order[start]]) {
-      ++end;
-    }
-    // Positions start..end−1 (0-based) share rank (start + 1 + end) / 2.
-    const double rank = 0.5 * static_cast<double>(start + 1 + end);
-    for (std::size_t k = start; k < end; ++k) {
-      out[order[k]] = rank;
-    }
-    start = end;
-  }
-}
+void rank_average(span<const double> x, span<double> out);
 
 /// As above, returning a new vector.
 template <class = void>
-std::vector<double> rank_average(span<const double> x) {
-  std::vector<double> out(x.size());
-  rank_average(x, span<double>(out));
-  return out;
-}
+std::vector<double> rank_average(span<const double> x);
 
 namespace detail {
 
@@ -86,4 +59,44 @@ void for_each_tie_group(const double* a, std::size_t n1, const double* b, std::s
 
 } // namespace mlguard::stats
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats {
+
+template <class>
+void rank_average(span<const double> x, span<double> out) {
+  if (out.size() != x.size()) {
+    throw argument_error("size_mismatch", "rank_average: output size differs from input size");
+  }
+  for (double v : x) {
+    if (std::isnan(v)) {
+      detail::throw_nan_input("rank_average", "x");
+    }
+  }
+  const std::vector<std::size_t> order = detail::stable_order(x);
+  std::size_t start = 0;
+  while (start < order.size()) {
+    std::size_t end = start + 1;
+    while (end < order.size() && x[order[end]] == x[order[start]]) {
+      ++end;
+    }
+    // Positions start..end−1 (0-based) share rank (start + 1 + end) / 2.
+    const double rank = 0.5 * static_cast<double>(start + 1 + end);
+    for (std::size_t k = start; k < end; ++k) {
+      out[order[k]] = rank;
+    }
+    start = end;
+  }
+}
+
+template <class>
+std::vector<double> rank_average(span<const double> x) {
+  std::vector<double> out(x.size());
+  rank_average(x, span<double>(out));
+  return out;
+}
+
+} // namespace mlguard::stats
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_RANK_HPP

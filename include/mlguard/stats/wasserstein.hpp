@@ -25,6 +25,71 @@ namespace mlguard::stats {
 namespace detail {
 
 template <class = void>
+void check_cdf_sample(span<const double> x, const char* which);
+
+// A sample sorted by value with the cumulative weights (cum[0] = 0,
+// cum[i] = sum of the i smallest values' weights; all 1 when unweighted).
+struct sorted_sample {
+  std::vector<double> values;
+  std::vector<double> cum;
+  bool weighted = false;
+};
+
+template <class = void>
+sorted_sample sort_sample(span<const double> x, span<const double> w, const char* which);
+
+// scipy.stats._stats_py._cdf_distance for p = 1 or 2, same arithmetic. When
+// the samples span more than DBL_MAX (values of both signs near ±1e308),
+// scipy's gaps overflow and 0 · inf gives NaN; here the gaps are taken in
+// units of 4 (exact: a power of two) and the result scaled back, so the
+// distance is finite whenever it is (p = 2 always is), and +inf only when
+// the true distance exceeds DBL_MAX.
+template <class = void>
+double cdf_distance(int p, const sorted_sample& u, const sorted_sample& v);
+
+} // namespace detail
+
+/// The first Wasserstein (earth mover's) distance between the empirical
+/// distributions of u and v, ∫ |U − V| dx, in the samples' units.
+/// Matches scipy.stats.wasserstein_distance(u, v) (scipy 1.10, same
+/// arithmetic) within 1e-12. O((n+m) log(n+m)). Samples spanning more than
+/// DBL_MAX (both signs near ±1e308, where scipy gives NaN or inf) get the
+/// true distance: 0 for identical samples, finite when it is, +inf only when
+/// it exceeds DBL_MAX.
+/// Throws stats_error: mlguard.stats.empty_sample, mlguard.stats.nan_input,
+/// mlguard.stats.non_finite (±inf: scipy returns inf or NaN there).
+template <class = void>
+double wasserstein_distance(span<const double> u, span<const double> v);
+
+/// Weighted form: scipy.stats.wasserstein_distance(u, v, u_weights, v_weights).
+/// An empty weight span means all weights 1.
+/// Throws as the unweighted form, and argument_error (mlguard.argument.size_mismatch)
+/// when a weight span's size differs from its sample's, stats_error
+/// (mlguard.stats.bad_weights) on negative or non-finite weights or a zero sum.
+template <class = void>
+double wasserstein_distance(span<const double> u, span<const double> v,
+                            span<const double> u_weights, span<const double> v_weights);
+
+/// The energy distance between the empirical distributions of u and v,
+/// √2 · (∫ (U − V)² dx)^½. Matches scipy.stats.energy_distance(u, v) within
+/// 1e-12. Finite for all finite samples (at most ≈ 2.7e154), also where
+/// scipy gives NaN or inf near ±1e308. Throws as wasserstein_distance.
+template <class = void>
+double energy_distance(span<const double> u, span<const double> v);
+
+/// Weighted form: scipy.stats.energy_distance(u, v, u_weights, v_weights).
+/// Throws as the weighted wasserstein_distance.
+template <class = void>
+double energy_distance(span<const double> u, span<const double> v, span<const double> u_weights,
+                       span<const double> v_weights);
+
+} // namespace mlguard::stats
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats::detail {
+
+template <class>
 void check_cdf_sample(span<const double> x, const char* which) {
   if (x.empty()) {
     throw stats_error("empty_sample", std::string("the ") + which + " sample is empty");
@@ -41,15 +106,7 @@ void check_cdf_sample(span<const double> x, const char* which) {
   }
 }
 
-// A sample sorted by value with the cumulative weights (cum[0] = 0,
-// cum[i] = sum of the i smallest values' weights; all 1 when unweighted).
-struct sorted_sample {
-  std::vector<double> values;
-  std::vector<double> cum;
-  bool weighted = false;
-};
-
-template <class = void>
+template <class>
 sorted_sample sort_sample(span<const double> x, span<const double> w, const char* which) {
   check_cdf_sample(x, which);
   sorted_sample s;
@@ -85,13 +142,7 @@ sorted_sample sort_sample(span<const double> x, span<const double> w, const char
   return s;
 }
 
-// scipy.stats._stats_py._cdf_distance for p = 1 or 2, same arithmetic. When
-// the samples span more than DBL_MAX (values of both signs near ±1e308),
-// scipy's gaps overflow and 0 · inf gives NaN; here the gaps are taken in
-// units of 4 (exact: a power of two) and the result scaled back, so the
-// distance is finite whenever it is (p = 2 always is), and +inf only when
-// the true distance exceeds DBL_MAX.
-template <class = void>
+template <class>
 double cdf_distance(int p, const sorted_sample& u, const sorted_sample& v) {
   const std::size_t n = u.values.size();
   const std::size_t m = v.values.size();
@@ -125,48 +176,30 @@ double cdf_distance(int p, const sorted_sample& u, const sorted_sample& v) {
   return p == 1 ? sum : std::sqrt(sum);
 }
 
-} // namespace detail
+} // namespace mlguard::stats::detail
 
-/// The first Wasserstein (earth mover's) distance between the empirical
-/// distributions of u and v, ∫ |U − V| dx, in the samples' units.
-/// Matches scipy.stats.wasserstein_distance(u, v) (scipy 1.10, same
-/// arithmetic) within 1e-12. O((n+m) log(n+m)). Samples spanning more than
-/// DBL_MAX (both signs near ±1e308, where scipy gives NaN or inf) get the
-/// true distance: 0 for identical samples, finite when it is, +inf only when
-/// it exceeds DBL_MAX.
-/// Throws stats_error: mlguard.stats.empty_sample, mlguard.stats.nan_input,
-/// mlguard.stats.non_finite (±inf: scipy returns inf or NaN there).
-template <class = void>
+namespace mlguard::stats {
+
+template <class>
 double wasserstein_distance(span<const double> u, span<const double> v) {
   return detail::cdf_distance(1, detail::sort_sample(u, {}, "first"),
                               detail::sort_sample(v, {}, "second"));
 }
 
-/// Weighted form: scipy.stats.wasserstein_distance(u, v, u_weights, v_weights).
-/// An empty weight span means all weights 1.
-/// Throws as the unweighted form, and argument_error (mlguard.argument.size_mismatch)
-/// when a weight span's size differs from its sample's, stats_error
-/// (mlguard.stats.bad_weights) on negative or non-finite weights or a zero sum.
-template <class = void>
+template <class>
 double wasserstein_distance(span<const double> u, span<const double> v,
                             span<const double> u_weights, span<const double> v_weights) {
   return detail::cdf_distance(1, detail::sort_sample(u, u_weights, "first"),
                               detail::sort_sample(v, v_weights, "second"));
 }
 
-/// The energy distance between the empirical distributions of u and v,
-/// √2 · (∫ (U − V)² dx)^½. Matches scipy.stats.energy_distance(u, v) within
-/// 1e-12. Finite for all finite samples (at most ≈ 2.7e154), also where
-/// scipy gives NaN or inf near ±1e308. Throws as wasserstein_distance.
-template <class = void>
+template <class>
 double energy_distance(span<const double> u, span<const double> v) {
   return std::sqrt(2.0) * detail::cdf_distance(2, detail::sort_sample(u, {}, "first"),
                                                detail::sort_sample(v, {}, "second"));
 }
 
-/// Weighted form: scipy.stats.energy_distance(u, v, u_weights, v_weights).
-/// Throws as the weighted wasserstein_distance.
-template <class = void>
+template <class>
 double energy_distance(span<const double> u, span<const double> v, span<const double> u_weights,
                        span<const double> v_weights) {
   return std::sqrt(2.0) * detail::cdf_distance(2, detail::sort_sample(u, u_weights, "first"),
@@ -175,4 +208,5 @@ double energy_distance(span<const double> u, span<const double> v, span<const do
 
 } // namespace mlguard::stats
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_WASSERSTEIN_HPP

@@ -71,15 +71,7 @@ inline const char* to_string(anomaly_kind kind) noexcept {
 /// The kind called `name` (as to_string writes it). Throws validation_error
 /// (mlguard.validate.unknown_anomaly_kind).
 template <class = void>
-anomaly_kind anomaly_kind_from_string(std::string_view name) {
-  for (std::size_t i = 0; i < anomaly_kind_count; ++i) {
-    if (name == to_string(static_cast<anomaly_kind>(i))) {
-      return static_cast<anomaly_kind>(i);
-    }
-  }
-  throw validation_error("unknown_anomaly_kind",
-                         "'" + std::string(name) + "' is not an anomaly kind mlguard knows");
-}
+anomaly_kind anomaly_kind_from_string(std::string_view name);
 
 /// How serious an anomaly is (TFDV's AnomalyInfo.Severity without UNKNOWN).
 enum class severity : std::uint8_t { warning, error };
@@ -91,16 +83,7 @@ inline const char* to_string(severity s) noexcept {
 
 /// The severity called `name`. Throws validation_error (mlguard.validate.unknown_severity).
 template <class = void>
-severity severity_from_string(std::string_view name) {
-  if (name == "warning") {
-    return severity::warning;
-  }
-  if (name == "error") {
-    return severity::error;
-  }
-  throw validation_error("unknown_severity",
-                         "'" + std::string(name) + "' is not a severity (warning or error)");
-}
+severity severity_from_string(std::string_view name);
 
 /// The default severity of a kind: a new column is a warning, everything
 /// else an error (TFDV reports schema, domain and comparator anomalies as ERROR).
@@ -150,4 +133,34 @@ using anomaly_set = basic_anomaly_set<>;
 
 } // namespace mlguard::validate
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate {
+
+template <class>
+anomaly_kind anomaly_kind_from_string(std::string_view name) {
+  for (std::size_t i = 0; i < anomaly_kind_count; ++i) {
+    if (name == to_string(static_cast<anomaly_kind>(i))) {
+      return static_cast<anomaly_kind>(i);
+    }
+  }
+  throw validation_error("unknown_anomaly_kind",
+                         "'" + std::string(name) + "' is not an anomaly kind mlguard knows");
+}
+
+template <class>
+severity severity_from_string(std::string_view name) {
+  if (name == "warning") {
+    return severity::warning;
+  }
+  if (name == "error") {
+    return severity::error;
+  }
+  throw validation_error("unknown_severity",
+                         "'" + std::string(name) + "' is not a severity (warning or error)");
+}
+
+} // namespace mlguard::validate
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_ANOMALY_HPP

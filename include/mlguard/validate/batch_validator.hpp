@@ -73,32 +73,7 @@ public:
   /// when a chunk after the first has other column names, and, with a
   /// reference, profile_error (mlguard.profile.kind_mismatch) when a column
   /// changes kind between chunks; the validator is then unchanged.
-  void update(const table& chunk) {
-    if (started_) {
-      check_columns(chunk);
-    }
-    if (reference_ != nullptr) {
-      profile_.update(chunk); // unchanged when it throws
-    }
-    if (!started_) {
-      started_ = true;
-      for (std::size_t i = 0; i < schema_->size(); ++i) {
-        if (chunk.find((*schema_)[i].name) == nullptr) {
-          builder_.missing_column(i);
-        }
-      }
-      for (const auto& c : chunk) {
-        columns_.push_back(c.name());
-        if (!schema_->index_of(c.name())) {
-          builder_.new_column(c.name());
-        }
-      }
-    }
-    const std::uint64_t first = builder_.rows();
-    detail::validate_rows(*schema_, chunk, first, builder_,
-                          [this](std::size_t i, const column& c, std::size_t row,
-                                 std::uint64_t batch_row) { keep(i, c, row, batch_row); });
-  }
+  void update(const table& chunk);
 
   /// Rows validated so far.
   std::uint64_t rows() const noexcept { return builder_.rows(); }
@@ -107,22 +82,7 @@ public:
   /// chunk, the report of a table without columns (every feature
   /// SCHEMA_MISSING_COLUMN). Throws profile_error only from the skew
   /// comparison's profiling (not expected).
-  validation_report report() const {
-    std::vector<feature_skew> skew;
-    const std::vector<feature_skew>* measured = options_.skew;
-    if (reference_ != nullptr) {
-      skew = compare_profiles(*schema_, *reference_, profile_);
-      measured = &skew;
-    }
-    if (started_) {
-      return builder_.finish(measured);
-    }
-    report_builder none(*schema_, options_);
-    for (std::size_t i = 0; i < schema_->size(); ++i) {
-      none.missing_column(i);
-    }
-    return none.finish(measured);
-  }
+  validation_report report() const;
 
   /// The values of the report's sample rows (for report::validation_html).
   const sample_values& samples() const noexcept { return samples_; }
@@ -132,40 +92,9 @@ public:
   const profile::dataset_profile& profile() const noexcept { return profile_; }
 
 private:
-  void check_columns(const table& chunk) const {
-    bool same = chunk.cols() == columns_.size();
-    for (std::size_t k = 0; same && k < columns_.size(); ++k) {
-      same = chunk.find(columns_[k]) != nullptr;
-    }
-    if (!same) {
-      std::string names;
-      for (const auto& c : chunk) {
-        names += (names.empty() ? "" : ", ") + c.name();
-      }
-      throw validation_error("chunk_columns",
-                             "a chunk from row " + std::to_string(builder_.rows() + 1) +
-                                 " has the columns [" + names +
-                                 "], not those of the first chunk; every chunk of a batch "
-                                 "must have the same columns");
-    }
-  }
+  void check_columns(const table& chunk) const;
 
-  void keep(std::size_t i, const column& c, std::size_t row, std::uint64_t batch_row) {
-    sample_cell cell;
-    cell.row = batch_row;
-    cell.numeric = c.is_numeric();
-    if (c.is_numeric()) {
-      cell.number = c.values()[row];
-      cell.missing = cell.number != cell.number;
-    } else {
-      const auto code = c.codes()[row];
-      cell.missing = code < 0;
-      if (!cell.missing) {
-        cell.category = c.vocab().name_of(code);
-      }
-    }
-    samples_.add((*schema_)[i].name, std::move(cell));
-  }
+  void keep(std::size_t i, const column& c, std::size_t row, std::uint64_t batch_row);
 
   const schema* schema_;
   validate_options options_;
@@ -182,4 +111,95 @@ using batch_validator = basic_batch_validator<>;
 
 } // namespace mlguard::validate
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate {
+
+template <class V>
+auto basic_batch_validator<V>::update(const table& chunk) -> void {
+  if (started_) {
+    check_columns(chunk);
+  }
+  if (reference_ != nullptr) {
+    profile_.update(chunk); // unchanged when it throws
+  }
+  if (!started_) {
+    started_ = true;
+    for (std::size_t i = 0; i < schema_->size(); ++i) {
+      if (chunk.find((*schema_)[i].name) == nullptr) {
+        builder_.missing_column(i);
+      }
+    }
+    for (const auto& c : chunk) {
+      columns_.push_back(c.name());
+      if (!schema_->index_of(c.name())) {
+        builder_.new_column(c.name());
+      }
+    }
+  }
+  const std::uint64_t first = builder_.rows();
+  detail::validate_rows(*schema_, chunk, first, builder_,
+                        [this](std::size_t i, const column& c, std::size_t row,
+                               std::uint64_t batch_row) { keep(i, c, row, batch_row); });
+}
+
+template <class V>
+auto basic_batch_validator<V>::report() const -> validation_report {
+  std::vector<feature_skew> skew;
+  const std::vector<feature_skew>* measured = options_.skew;
+  if (reference_ != nullptr) {
+    skew = compare_profiles(*schema_, *reference_, profile_);
+    measured = &skew;
+  }
+  if (started_) {
+    return builder_.finish(measured);
+  }
+  report_builder none(*schema_, options_);
+  for (std::size_t i = 0; i < schema_->size(); ++i) {
+    none.missing_column(i);
+  }
+  return none.finish(measured);
+}
+
+template <class V>
+auto basic_batch_validator<V>::check_columns(const table& chunk) const -> void {
+  bool same = chunk.cols() == columns_.size();
+  for (std::size_t k = 0; same && k < columns_.size(); ++k) {
+    same = chunk.find(columns_[k]) != nullptr;
+  }
+  if (!same) {
+    std::string names;
+    for (const auto& c : chunk) {
+      names += (names.empty() ? "" : ", ") + c.name();
+    }
+    throw validation_error("chunk_columns",
+                           "a chunk from row " + std::to_string(builder_.rows() + 1) +
+                               " has the columns [" + names +
+                               "], not those of the first chunk; every chunk of a batch "
+                               "must have the same columns");
+  }
+}
+
+template <class V>
+auto basic_batch_validator<V>::keep(std::size_t i, const column& c, std::size_t row,
+                                    std::uint64_t batch_row) -> void {
+  sample_cell cell;
+  cell.row = batch_row;
+  cell.numeric = c.is_numeric();
+  if (c.is_numeric()) {
+    cell.number = c.values()[row];
+    cell.missing = cell.number != cell.number;
+  } else {
+    const auto code = c.codes()[row];
+    cell.missing = code < 0;
+    if (!cell.missing) {
+      cell.category = c.vocab().name_of(code);
+    }
+  }
+  samples_.add((*schema_)[i].name, std::move(cell));
+}
+
+} // namespace mlguard::validate
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_BATCH_VALIDATOR_HPP

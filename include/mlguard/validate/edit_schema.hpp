@@ -34,6 +34,26 @@ namespace mlguard::validate {
 /// setting) for text without '=', an unknown key, or a value that does not
 /// parse or is out of range.
 template <class = void>
+void apply_setting(feature_spec& spec, std::string_view text);
+
+/// A copy of `s` whose feature `feature` has `settings` (apply_setting's
+/// "key=value" texts) applied in order, then checked with the rest of the
+/// schema (schema::set_feature); severities and histogram size are kept.
+/// Throws validation_error: mlguard.validate.unknown_feature (no feature of
+/// that name), mlguard.validate.invalid_setting (apply_setting), and
+/// mlguard.validate.invalid_spec when the edited feature contradicts itself
+/// (e.g. min above max, clip without a domain, a domain on a categorical).
+template <class = void>
+schema edit_feature(const schema& s, std::string_view feature,
+                    const std::vector<std::string>& settings);
+
+} // namespace mlguard::validate
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate {
+
+template <class>
 void apply_setting(feature_spec& spec, std::string_view text) {
   const auto s = detail::split_setting(text);
   const auto bound = [&s]() -> std::optional<double> {
@@ -98,14 +118,7 @@ void apply_setting(feature_spec& spec, std::string_view text) {
   }
 }
 
-/// A copy of `s` whose feature `feature` has `settings` (apply_setting's
-/// "key=value" texts) applied in order, then checked with the rest of the
-/// schema (schema::set_feature); severities and histogram size are kept.
-/// Throws validation_error: mlguard.validate.unknown_feature (no feature of
-/// that name), mlguard.validate.invalid_setting (apply_setting), and
-/// mlguard.validate.invalid_spec when the edited feature contradicts itself
-/// (e.g. min above max, clip without a domain, a domain on a categorical).
-template <class = void>
+template <class>
 schema edit_feature(const schema& s, std::string_view feature,
                     const std::vector<std::string>& settings) {
   const auto i = s.index_of(feature);
@@ -128,4 +141,5 @@ schema edit_feature(const schema& s, std::string_view feature,
 
 } // namespace mlguard::validate
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_EDIT_SCHEMA_HPP

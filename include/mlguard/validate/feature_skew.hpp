@@ -43,6 +43,15 @@ struct feature_skew {
 /// COMPARATOR_JENSEN_SHANNON_DIVERGENCE_HIGH, COMPARATOR_UNSEEN_CATEGORIES_HIGH;
 /// nothing for a name that is not a comparator.
 template <class = void>
+std::optional<anomaly_kind> skew_anomaly_kind(std::string_view comparator) noexcept;
+
+} // namespace mlguard::validate
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate {
+
+template <class>
 std::optional<anomaly_kind> skew_anomaly_kind(std::string_view comparator) noexcept {
   if (comparator == "l_infinity") {
     return anomaly_kind::comparator_l_infty_high;
@@ -61,4 +70,5 @@ std::optional<anomaly_kind> skew_anomaly_kind(std::string_view comparator) noexc
 
 } // namespace mlguard::validate
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_FEATURE_SKEW_HPP

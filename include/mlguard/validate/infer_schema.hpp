@@ -103,28 +103,7 @@ struct infer_options {
 /// for text without '=', an unknown key, or a value that does not parse or
 /// is out of range.
 template <class = void>
-void set_option(feature_infer_options& o, std::string_view text) {
-  const auto s = detail::split_setting(text);
-  if (s.key == "margin") {
-    const double m = detail::setting_number(s);
-    if (!(m >= 0.0)) {
-      detail::bad_setting(s.text, "the margin must be non-negative");
-    }
-    o.domain_margin = m;
-  } else if (s.key == "domain") {
-    o.infer_domain = detail::setting_flag(s);
-  } else if (s.key == "numeric_as_float") {
-    o.numeric_as_float = detail::setting_flag(s);
-  } else if (s.key == "policy") {
-    o.action = detail::setting_enum<row_action>(s, 4, "flag, reject, impute or clip");
-  } else if (s.key == "severity") {
-    o.level = detail::setting_enum<severity>(s, 2, "warning or error");
-  } else {
-    detail::bad_setting(s.text, "unknown key '" + std::string(s.key) +
-                                    "' (known: margin, domain, numeric_as_float, policy, "
-                                    "severity)");
-  }
-}
+void set_option(feature_infer_options& o, std::string_view text);
 
 /// Something inference did differently from what was asked, or could not
 /// infer; the schema is still valid.
@@ -148,27 +127,13 @@ namespace detail {
 // NaN, so the range is halved first there; a bound past ±DBL_MAX saturates
 // at ±DBL_MAX (a schema's bounds are finite).
 template <class = void>
-std::pair<double, double> widen(double lo, double hi, double margin) noexcept {
-  constexpr double top = std::numeric_limits<double>::max();
-  const double range = hi - lo;
-  const double pad = std::isfinite(range) ? range * margin : (hi / 2 - lo / 2) * margin * 2;
-  return {std::max(lo - pad, -top), std::min(hi + pad, top)};
-}
+std::pair<double, double> widen(double lo, double hi, double margin) noexcept;
 
 template <class = void>
-std::string lower_case(std::string s) {
-  for (auto& ch : s) {
-    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  }
-  return s;
-}
+std::string lower_case(std::string s);
 
 template <class = void>
-void check_margin(double margin, const std::string& what) {
-  if (!(margin >= 0.0) || !std::isfinite(margin)) {
-    throw validation_error("invalid_option", what + " must be finite and non-negative");
-  }
-}
+void check_margin(double margin, const std::string& what);
 
 } // namespace detail
 
@@ -198,7 +163,87 @@ void check_margin(double margin, const std::string& what) {
 /// column the training data lacks).
 template <class = void> // deferred: see core/json.hpp
 inference_report infer_schema_report(const profile::dataset_profile& training,
-                                     const infer_options& options = {}) {
+                                     const infer_options& options = {});
+
+/// Infers a schema from a training table (its profile::dataset_profile, then
+/// as infer_schema_report above). Throws as that, and profile_error from profiling.
+template <class = void>
+inference_report infer_schema_report(const table& training, const infer_options& options = {});
+
+/// infer_schema_report(training, options).inferred: the schema without the
+/// warnings. Throws as infer_schema_report.
+template <class = void>
+schema infer_schema(const profile::dataset_profile& training, const infer_options& options = {});
+
+/// infer_schema_report(training, options).inferred for a table. Throws as
+/// infer_schema_report, and profile_error from profiling.
+template <class = void>
+schema infer_schema(const table& training, const infer_options& options = {});
+
+} // namespace mlguard::validate
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate {
+
+template <class>
+void set_option(feature_infer_options& o, std::string_view text) {
+  const auto s = detail::split_setting(text);
+  if (s.key == "margin") {
+    const double m = detail::setting_number(s);
+    if (!(m >= 0.0)) {
+      detail::bad_setting(s.text, "the margin must be non-negative");
+    }
+    o.domain_margin = m;
+  } else if (s.key == "domain") {
+    o.infer_domain = detail::setting_flag(s);
+  } else if (s.key == "numeric_as_float") {
+    o.numeric_as_float = detail::setting_flag(s);
+  } else if (s.key == "policy") {
+    o.action = detail::setting_enum<row_action>(s, 4, "flag, reject, impute or clip");
+  } else if (s.key == "severity") {
+    o.level = detail::setting_enum<severity>(s, 2, "warning or error");
+  } else {
+    detail::bad_setting(s.text, "unknown key '" + std::string(s.key) +
+                                    "' (known: margin, domain, numeric_as_float, policy, "
+                                    "severity)");
+  }
+}
+
+} // namespace mlguard::validate
+
+namespace mlguard::validate::detail {
+
+template <class>
+std::pair<double, double> widen(double lo, double hi, double margin) noexcept {
+  constexpr double top = std::numeric_limits<double>::max();
+  const double range = hi - lo;
+  const double pad = std::isfinite(range) ? range * margin : (hi / 2 - lo / 2) * margin * 2;
+  return {std::max(lo - pad, -top), std::min(hi + pad, top)};
+}
+
+template <class>
+std::string lower_case(std::string s) {
+  for (auto& ch : s) {
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  return s;
+}
+
+template <class>
+void check_margin(double margin, const std::string& what) {
+  if (!(margin >= 0.0) || !std::isfinite(margin)) {
+    throw validation_error("invalid_option", what + " must be finite and non-negative");
+  }
+}
+
+} // namespace mlguard::validate::detail
+
+namespace mlguard::validate {
+
+template <class> // deferred: see core/json.hpp
+inference_report infer_schema_report(const profile::dataset_profile& training,
+                                     const infer_options& options) {
   detail::check_margin(options.domain_margin, "domain_margin");
   detail::check_margin(options.missing_margin, "missing_margin");
   if (training.rows() == 0 || training.size() == 0) {
@@ -309,30 +354,25 @@ inference_report infer_schema_report(const profile::dataset_profile& training,
   return out;
 }
 
-/// Infers a schema from a training table (its profile::dataset_profile, then
-/// as infer_schema_report above). Throws as that, and profile_error from profiling.
-template <class = void>
-inference_report infer_schema_report(const table& training, const infer_options& options = {}) {
+template <class>
+inference_report infer_schema_report(const table& training, const infer_options& options) {
   if (training.rows() == 0 || training.cols() == 0) {
     throw validation_error("empty_data", "cannot infer a schema from a table without rows");
   }
   return infer_schema_report(profile::dataset_profile::of(training, options.profile), options);
 }
 
-/// infer_schema_report(training, options).inferred: the schema without the
-/// warnings. Throws as infer_schema_report.
-template <class = void>
-schema infer_schema(const profile::dataset_profile& training, const infer_options& options = {}) {
+template <class>
+schema infer_schema(const profile::dataset_profile& training, const infer_options& options) {
   return infer_schema_report(training, options).inferred;
 }
 
-/// infer_schema_report(training, options).inferred for a table. Throws as
-/// infer_schema_report, and profile_error from profiling.
-template <class = void>
-schema infer_schema(const table& training, const infer_options& options = {}) {
+template <class>
+schema infer_schema(const table& training, const infer_options& options) {
   return infer_schema_report(training, options).inferred;
 }
 
 } // namespace mlguard::validate
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_INFER_SCHEMA_HPP

@@ -34,45 +34,14 @@ public:
   /// The cell of feature `feature` in data row `row`, or nullptr when it was
   /// not kept (not a sample row of that feature, or no such feature).
   /// O(features + log cells).
-  const sample_cell* find(std::string_view feature, std::uint64_t row) const noexcept {
-    for (std::size_t f = 0; f < names_.size(); ++f) {
-      if (names_[f] != feature) {
-        continue;
-      }
-      const auto& cells = cells_[f];
-      const auto it =
-          std::lower_bound(cells.begin(), cells.end(), row,
-                           [](const sample_cell& c, std::uint64_t r) { return c.row < r; });
-      return it != cells.end() && it->row == row ? &*it : nullptr;
-    }
-    return nullptr;
-  }
+  const sample_cell* find(std::string_view feature, std::uint64_t row) const noexcept;
 
   /// Cells kept, over all features.
-  std::size_t size() const noexcept {
-    std::size_t n = 0;
-    for (const auto& cells : cells_) {
-      n += cells.size();
-    }
-    return n;
-  }
+  std::size_t size() const noexcept;
 
   /// Keeps `cell` for feature `feature` (rows must come in increasing order
   /// per feature; a row already kept is ignored).
-  void add(std::string_view feature, sample_cell cell) {
-    std::size_t f = 0;
-    while (f < names_.size() && names_[f] != feature) {
-      ++f;
-    }
-    if (f == names_.size()) {
-      names_.emplace_back(feature);
-      cells_.emplace_back();
-    }
-    auto& cells = cells_[f];
-    if (cells.empty() || cells.back().row < cell.row) {
-      cells.push_back(std::move(cell));
-    }
-  }
+  void add(std::string_view feature, sample_cell cell);
 
 private:
   std::vector<std::string> names_;
@@ -84,4 +53,52 @@ using sample_values = basic_sample_values<>;
 
 } // namespace mlguard::validate
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate {
+
+template <class V>
+auto basic_sample_values<V>::find(std::string_view feature, std::uint64_t row) const noexcept
+    -> const sample_cell* {
+  for (std::size_t f = 0; f < names_.size(); ++f) {
+    if (names_[f] != feature) {
+      continue;
+    }
+    const auto& cells = cells_[f];
+    const auto it =
+        std::lower_bound(cells.begin(), cells.end(), row,
+                         [](const sample_cell& c, std::uint64_t r) { return c.row < r; });
+    return it != cells.end() && it->row == row ? &*it : nullptr;
+  }
+  return nullptr;
+}
+
+template <class V>
+auto basic_sample_values<V>::size() const noexcept -> std::size_t {
+  std::size_t n = 0;
+  for (const auto& cells : cells_) {
+    n += cells.size();
+  }
+  return n;
+}
+
+template <class V>
+auto basic_sample_values<V>::add(std::string_view feature, sample_cell cell) -> void {
+  std::size_t f = 0;
+  while (f < names_.size() && names_[f] != feature) {
+    ++f;
+  }
+  if (f == names_.size()) {
+    names_.emplace_back(feature);
+    cells_.emplace_back();
+  }
+  auto& cells = cells_[f];
+  if (cells.empty() || cells.back().row < cell.row) {
+    cells.push_back(std::move(cell));
+  }
+}
+
+} // namespace mlguard::validate
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_SAMPLE_VALUES_HPP

@@ -82,12 +82,7 @@ public:
   /// without a domain, a negative skew threshold;
   /// mlguard.validate.invalid_option for histogram_buckets of 0.
   explicit basic_schema(std::vector<feature_spec> features,
-                        std::size_t histogram_buckets = default_histogram_buckets)
-      : features_(std::move(features)), histogram_buckets_(histogram_buckets) {
-    severities_.fill(0);
-    compile();
-    update_error_mask();
-  }
+                        std::size_t histogram_buckets = default_histogram_buckets);
 
   /// The features in order.
   const std::vector<feature_spec>& features() const noexcept { return features_; }
@@ -96,34 +91,19 @@ public:
   /// The feature at `i` (unchecked in release builds; i < size()).
   const feature_spec& operator[](std::size_t i) const noexcept { return features_[i]; }
   /// The position of the feature called `name`, or nothing.
-  std::optional<std::size_t> index_of(std::string_view name) const noexcept {
-    for (std::size_t i = 0; i < features_.size(); ++i) {
-      if (features_[i].name == name) {
-        return i;
-      }
-    }
-    return std::nullopt;
-  }
+  std::optional<std::size_t> index_of(std::string_view name) const noexcept;
   /// The vocabulary of feature `i` as a code lookup (empty when open).
   const vocabulary& vocab(std::size_t i) const noexcept { return vocabs_[i]; }
   /// Buckets per numeric histogram in the Jensen–Shannon comparator.
   std::size_t histogram_buckets() const noexcept { return histogram_buckets_; }
 
   /// The severity of `kind` in this schema (default_severity unless overridden).
-  severity severity_of(anomaly_kind kind) const noexcept {
-    const auto o = severities_[static_cast<std::size_t>(kind)];
-    return o == 0 ? default_severity(kind) : (o == 1 ? severity::warning : severity::error);
-  }
+  severity severity_of(anomaly_kind kind) const noexcept;
   /// The severity of `kind` on feature `i`: the feature's own level
   /// (feature_spec::level) when set, else severity_of(kind). i < size().
-  severity severity_of(std::size_t i, anomaly_kind kind) const noexcept {
-    return features_[i].level ? *features_[i].level : severity_of(kind);
-  }
+  severity severity_of(std::size_t i, anomaly_kind kind) const noexcept;
   /// Overrides the severity of `kind` (features with their own level keep it).
-  void set_severity(anomaly_kind kind, severity s) noexcept {
-    severities_[static_cast<std::size_t>(kind)] = s == severity::warning ? 1 : 2;
-    update_error_mask();
-  }
+  void set_severity(anomaly_kind kind, severity s) noexcept;
   /// The anomaly bits (anomaly_set::bits) whose severity is error, schema-wide.
   std::uint32_t error_mask() const noexcept { return error_mask_; }
   /// The anomaly bits whose severity is error on feature `i` (its level applied).
@@ -152,9 +132,7 @@ public:
   template <class = void>
   static basic_schema from_json(const json& document, const std::string& source = "schema");
   /// Parses JSON text and reads it (parse_json's errors, then from_json's).
-  static basic_schema parse(std::string_view text, const std::string& source = "schema") {
-    return from_json(parse_json(text, source), source);
-  }
+  static basic_schema parse(std::string_view text, const std::string& source = "schema");
   /// Writes the schema document to `path` atomically (save_json).
   /// Throws io_error (mlguard.io.write_failed).
   void save(const std::string& path) const { save_json(path, to_json()); }
@@ -164,19 +142,7 @@ public:
 
 private:
   void compile();
-  void update_error_mask() noexcept {
-    error_mask_ = 0;
-    for (std::size_t k = 0; k < anomaly_kind_count; ++k) {
-      if (severity_of(static_cast<anomaly_kind>(k)) == severity::error) {
-        error_mask_ |= std::uint32_t{1} << k;
-      }
-    }
-    for (std::size_t i = 0; i < checks_.size(); ++i) {
-      const auto& level = features_[i].level;
-      checks_[i].error_mask =
-          !level ? error_mask_ : (*level == severity::error ? all_kinds_mask : 0U);
-    }
-  }
+  void update_error_mask() noexcept;
   static constexpr std::uint32_t all_kinds_mask = (std::uint32_t{1} << anomaly_kind_count) - 1;
 
   std::vector<feature_spec> features_;
@@ -194,4 +160,66 @@ using schema = basic_schema<>;
 
 #include "mlguard/validate/detail/schema_impl.hpp"
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate {
+
+template <class V>
+basic_schema<V>::basic_schema(std::vector<feature_spec> features, std::size_t histogram_buckets)
+    : features_(std::move(features)), histogram_buckets_(histogram_buckets) {
+  severities_.fill(0);
+  compile();
+  update_error_mask();
+}
+
+template <class V>
+auto basic_schema<V>::index_of(std::string_view name) const noexcept -> std::optional<std::size_t> {
+  for (std::size_t i = 0; i < features_.size(); ++i) {
+    if (features_[i].name == name) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+template <class V>
+auto basic_schema<V>::severity_of(anomaly_kind kind) const noexcept -> severity {
+  const auto o = severities_[static_cast<std::size_t>(kind)];
+  return o == 0 ? default_severity(kind) : (o == 1 ? severity::warning : severity::error);
+}
+
+template <class V>
+auto basic_schema<V>::severity_of(std::size_t i, anomaly_kind kind) const noexcept -> severity {
+  return features_[i].level ? *features_[i].level : severity_of(kind);
+}
+
+template <class V>
+auto basic_schema<V>::set_severity(anomaly_kind kind, severity s) noexcept -> void {
+  severities_[static_cast<std::size_t>(kind)] = s == severity::warning ? 1 : 2;
+  update_error_mask();
+}
+
+template <class V>
+auto basic_schema<V>::parse(std::string_view text, const std::string& source) -> basic_schema {
+  return from_json(parse_json(text, source), source);
+}
+
+template <class V>
+auto basic_schema<V>::update_error_mask() noexcept -> void {
+  error_mask_ = 0;
+  for (std::size_t k = 0; k < anomaly_kind_count; ++k) {
+    if (severity_of(static_cast<anomaly_kind>(k)) == severity::error) {
+      error_mask_ |= std::uint32_t{1} << k;
+    }
+  }
+  for (std::size_t i = 0; i < checks_.size(); ++i) {
+    const auto& level = features_[i].level;
+    checks_[i].error_mask =
+        !level ? error_mask_ : (*level == severity::error ? all_kinds_mask : 0U);
+  }
+}
+
+} // namespace mlguard::validate
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_SCHEMA_HPP

@@ -49,25 +49,13 @@ void for_each_category(const std::map<std::string, double>& a,
 }
 
 template <class = void>
-double total_count(const std::map<std::string, double>& counts) noexcept {
-  double total = 0.0;
-  for (const auto& kv : counts) {
-    total += kv.second;
-  }
-  return total;
-}
+double total_count(const std::map<std::string, double>& counts) noexcept;
 
 } // namespace detail
 
 /// Category → count of a categorical profile (its frequency summary's estimates).
 template <class = void> // deferred: see core/json.hpp
-std::map<std::string, double> category_counts(const profile::feature_profile& p) {
-  std::map<std::string, double> out;
-  for (const auto& [item, count] : p.frequencies().counts()) {
-    out.emplace_hint(out.end(), item, static_cast<double>(count));
-  }
-  return out;
-}
+std::map<std::string, double> category_counts(const profile::feature_profile& p);
 
 /// TFDV's LInftyDistance: each side normalised by its own total, the
 /// largest |p_a(c) − p_b(c)| over the union of categories, and that
@@ -77,7 +65,89 @@ std::map<std::string, double> category_counts(const profile::feature_profile& p)
 template <class = void>
 std::optional<std::pair<double, std::string>>
 l_infinity_distance(const std::map<std::string, double>& a, const std::map<std::string, double>& b,
-                    bool combined_total = false) {
+                    bool combined_total = false);
+
+/// TFDV's NormalizedAbsoluteDifference: as l_infinity_distance, but both
+/// sides divided by the combined total of both.
+template <class = void>
+std::optional<std::pair<double, std::string>>
+normalized_abs_difference(const std::map<std::string, double>& a,
+                          const std::map<std::string, double>& b);
+
+/// Jensen–Shannon divergence (base 2, capped at 1) between two category
+/// count maps, as TFDV's map form: scipy.spatial.distance.jensenshannon(p,
+/// q, base=2)² over the union of categories. Nothing when a side is empty.
+template <class = void>
+std::optional<double> jensen_shannon_divergence(const std::map<std::string, double>& a,
+                                                const std::map<std::string, double>& b);
+
+/// Jensen–Shannon divergence (base 2, capped at 1) between two numeric
+/// profiles as TFDV computes it between their standard histograms: each
+/// profile's `buckets` equal-width buckets over its own [min, max] (counts
+/// from the KLL sketch), aligned on the union of bucket edges assuming
+/// values uniform within a bucket, point masses (min == max) and ±inf
+/// mass as extra buckets (TFDV's AlignHistograms), then JS of the
+/// normalised counts. Differences from TFDV: bucket counts are the KLL
+/// sketch's ranks at the edges (exact below k values, within its rank error
+/// above) where TFDV interpolates between quantile boundaries, and missing
+/// values (NaN) get no bucket. Nothing when a side has no value.
+template <class = void>
+std::optional<double> jensen_shannon_divergence(const profile::feature_profile& a,
+                                                const profile::feature_profile& b,
+                                                std::size_t buckets);
+
+/// Compares a serving profile with a training profile, feature by feature
+/// of the schema: categorical features get L-infinity, the normalised
+/// absolute difference, Jensen–Shannon over categories and the share of
+/// serving values whose category training never saw; numeric, integer and
+/// boolean features get Jensen–Shannon over histograms. Each measurement
+/// carries the schema's threshold and is anomalous when above it. A
+/// feature absent from either profile, of different kinds in the two, or
+/// without values is skipped with the reason.
+template <class = void>
+std::vector<feature_skew> compare_profiles(const schema& s,
+                                           const profile::dataset_profile& training,
+                                           const profile::dataset_profile& serving);
+
+/// compare_profiles against the profile of the `serving` table, built with
+/// the training profile's options (what validate_options::skew wants for a
+/// batch). Throws profile_error from profiling.
+template <class = void>
+std::vector<feature_skew>
+compare_profiles(const schema& s, const profile::dataset_profile& training, const table& serving);
+
+} // namespace mlguard::validate
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate::detail {
+
+template <class>
+double total_count(const std::map<std::string, double>& counts) noexcept {
+  double total = 0.0;
+  for (const auto& kv : counts) {
+    total += kv.second;
+  }
+  return total;
+}
+
+} // namespace mlguard::validate::detail
+
+namespace mlguard::validate {
+
+template <class> // deferred: see core/json.hpp
+std::map<std::string, double> category_counts(const profile::feature_profile& p) {
+  std::map<std::string, double> out;
+  for (const auto& [item, count] : p.frequencies().counts()) {
+    out.emplace_hint(out.end(), item, static_cast<double>(count));
+  }
+  return out;
+}
+
+template <class>
+std::optional<std::pair<double, std::string>>
+l_infinity_distance(const std::map<std::string, double>& a, const std::map<std::string, double>& b,
+                    bool combined_total) {
   double ta = detail::total_count(a);
   double tb = detail::total_count(b);
   if (!(ta > 0.0) || !(tb > 0.0)) {
@@ -97,19 +167,14 @@ l_infinity_distance(const std::map<std::string, double>& a, const std::map<std::
   return best;
 }
 
-/// TFDV's NormalizedAbsoluteDifference: as l_infinity_distance, but both
-/// sides divided by the combined total of both.
-template <class = void>
+template <class>
 std::optional<std::pair<double, std::string>>
 normalized_abs_difference(const std::map<std::string, double>& a,
                           const std::map<std::string, double>& b) {
   return l_infinity_distance(a, b, true);
 }
 
-/// Jensen–Shannon divergence (base 2, capped at 1) between two category
-/// count maps, as TFDV's map form: scipy.spatial.distance.jensenshannon(p,
-/// q, base=2)² over the union of categories. Nothing when a side is empty.
-template <class = void>
+template <class>
 std::optional<double> jensen_shannon_divergence(const std::map<std::string, double>& a,
                                                 const std::map<std::string, double>& b) {
   std::vector<double> p;
@@ -124,17 +189,7 @@ std::optional<double> jensen_shannon_divergence(const std::map<std::string, doub
   return drift::jensen_shannon_value(p, q, drift::js_output::divergence, drift::log_base::two);
 }
 
-/// Jensen–Shannon divergence (base 2, capped at 1) between two numeric
-/// profiles as TFDV computes it between their standard histograms: each
-/// profile's `buckets` equal-width buckets over its own [min, max] (counts
-/// from the KLL sketch), aligned on the union of bucket edges assuming
-/// values uniform within a bucket, point masses (min == max) and ±inf
-/// mass as extra buckets (TFDV's AlignHistograms), then JS of the
-/// normalised counts. Differences from TFDV: bucket counts are the KLL
-/// sketch's ranks at the edges (exact below k values, within its rank error
-/// above) where TFDV interpolates between quantile boundaries, and missing
-/// values (NaN) get no bucket. Nothing when a side has no value.
-template <class = void>
+template <class>
 std::optional<double> jensen_shannon_divergence(const profile::feature_profile& a,
                                                 const profile::feature_profile& b,
                                                 std::size_t buckets) {
@@ -153,15 +208,7 @@ std::optional<double> jensen_shannon_divergence(const profile::feature_profile& 
   return drift::jensen_shannon_value(p, q, drift::js_output::divergence, drift::log_base::two);
 }
 
-/// Compares a serving profile with a training profile, feature by feature
-/// of the schema: categorical features get L-infinity, the normalised
-/// absolute difference, Jensen–Shannon over categories and the share of
-/// serving values whose category training never saw; numeric, integer and
-/// boolean features get Jensen–Shannon over histograms. Each measurement
-/// carries the schema's threshold and is anomalous when above it. A
-/// feature absent from either profile, of different kinds in the two, or
-/// without values is skipped with the reason.
-template <class = void>
+template <class>
 std::vector<feature_skew> compare_profiles(const schema& s,
                                            const profile::dataset_profile& training,
                                            const profile::dataset_profile& serving) {
@@ -225,10 +272,7 @@ std::vector<feature_skew> compare_profiles(const schema& s,
   return out;
 }
 
-/// compare_profiles against the profile of the `serving` table, built with
-/// the training profile's options (what validate_options::skew wants for a
-/// batch). Throws profile_error from profiling.
-template <class = void>
+template <class>
 std::vector<feature_skew>
 compare_profiles(const schema& s, const profile::dataset_profile& training, const table& serving) {
   return compare_profiles(s, training, profile::dataset_profile::of(serving, training.options()));
@@ -236,4 +280,5 @@ compare_profiles(const schema& s, const profile::dataset_profile& training, cons
 
 } // namespace mlguard::validate
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_SKEW_HPP

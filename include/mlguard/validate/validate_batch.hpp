@@ -54,35 +54,7 @@ public:
   void new_column(std::string name) { new_columns_.push_back(std::move(name)); }
 
   /// Adds row `row` (0-based) with its per-feature anomalies.
-  void add(std::uint64_t row, span<const anomaly_set> sets, const row_result& result) {
-    ++rows_;
-    rejected_ += result.rejected ? 1 : 0;
-    for (std::size_t i = 0; i < sets.size() && i < schema_.size(); ++i) {
-      if (absent_[i]) {
-        continue;
-      }
-      const anomaly_set a = sets[i];
-      if (a.missing()) {
-        ++missing_[i];
-        if (missing_samples_[i].size() < options_.max_sample_rows) {
-          missing_samples_[i].push_back(row);
-        }
-      }
-      std::uint32_t bits = a.bits();
-      while (bits != 0) {
-        unsigned k = 0;
-        while (((bits >> k) & 1U) == 0) {
-          ++k;
-        }
-        bits &= bits - 1;
-        const std::size_t slot = i * anomaly_kind_count + k;
-        ++counts_[slot];
-        if (samples_[slot].size() < options_.max_sample_rows) {
-          samples_[slot].push_back(row);
-        }
-      }
-    }
-  }
+  void add(std::uint64_t row, span<const anomaly_set> sets, const row_result& result);
 
   /// Rows added so far.
   std::uint64_t rows() const noexcept { return rows_; }
@@ -91,97 +63,11 @@ public:
   /// the feature's anomalies `a` in it: a sample of one of its kinds (or of
   /// its missing values) still has room. For a caller keeping the sample
   /// rows' values (batch_validator).
-  bool keeps_sample(std::size_t i, anomaly_set a) const noexcept {
-    if (i >= schema_.size() || absent_[i]) {
-      return false;
-    }
-    if (a.missing() && missing_samples_[i].size() < options_.max_sample_rows) {
-      return true;
-    }
-    std::uint32_t bits = a.bits();
-    for (unsigned k = 0; bits != 0; ++k, bits >>= 1) {
-      if ((bits & 1U) != 0 &&
-          samples_[i * anomaly_kind_count + k].size() < options_.max_sample_rows) {
-        return true;
-      }
-    }
-    return false;
-  }
+  bool keeps_sample(std::size_t i, anomaly_set a) const noexcept;
 
   /// The report, with skew measurements when `skew` is given (from
   /// compare_profiles): anomalous measurements become COMPARATOR_* entries.
-  validation_report finish(const std::vector<feature_skew>* skew = nullptr) const {
-    validation_report r;
-    r.rows = rows_;
-    r.rejected_rows = rejected_;
-    const double n = rows_ > 0 ? static_cast<double>(rows_) : 1.0;
-    // `feature` is a schema feature's index, or size() for a column the schema lacks.
-    auto entry = [&](std::size_t feature, anomaly_kind kind, std::uint64_t count,
-                     std::vector<std::uint64_t> rows) {
-      anomaly_entry e;
-      e.kind = kind;
-      e.level =
-          feature < schema_.size() ? schema_.severity_of(feature, kind) : schema_.severity_of(kind);
-      e.count = count;
-      e.rate = static_cast<double>(count) / n;
-      e.sample_rows = std::move(rows);
-      return e;
-    };
-    for (std::size_t i = 0; i < schema_.size(); ++i) {
-      const auto& spec = schema_[i];
-      feature_report f;
-      f.name = spec.name;
-      if (absent_[i]) {
-        f.anomalies.push_back(entry(i, anomaly_kind::schema_missing_column, rows_, {}));
-        r.features.push_back(std::move(f));
-        continue;
-      }
-      f.missing = missing_[i];
-      const double missing_rate = static_cast<double>(missing_[i]) / n;
-      if (missing_[i] > 0 && (spec.required || missing_rate > spec.max_missing_fraction)) {
-        f.anomalies.push_back(entry(i, anomaly_kind::feature_type_low_fraction_present, missing_[i],
-                                    missing_samples_[i]));
-      }
-      for (std::size_t k = 0; k < anomaly_kind_count; ++k) {
-        const auto kind = static_cast<anomaly_kind>(k);
-        const std::size_t slot = i * anomaly_kind_count + k;
-        if (counts_[slot] > 0 && kind != anomaly_kind::feature_type_low_fraction_present) {
-          f.anomalies.push_back(entry(i, kind, counts_[slot], samples_[slot]));
-        }
-      }
-      if (skew != nullptr) {
-        for (const auto& fs : *skew) {
-          if (fs.name != spec.name) {
-            continue;
-          }
-          for (const auto& m : fs.measurements) {
-            if (m.anomalous) {
-              auto e = entry(i, m.kind, 0, {});
-              e.rate = 0.0;
-              e.value = m.value;
-              e.threshold = m.threshold;
-              f.anomalies.push_back(std::move(e));
-            }
-          }
-          f.skew = fs;
-        }
-      }
-      r.features.push_back(std::move(f));
-    }
-    for (const auto& name : new_columns_) {
-      feature_report f;
-      f.name = name;
-      f.anomalies.push_back(entry(schema_.size(), anomaly_kind::schema_new_column, rows_, {}));
-      r.features.push_back(std::move(f));
-    }
-    for (const auto& f : r.features) {
-      for (const auto& a : f.anomalies) {
-        (a.level == severity::error ? r.errors : r.warnings) += 1;
-      }
-    }
-    r.outcome = r.errors > 0 ? verdict::error : (r.warnings > 0 ? verdict::warning : verdict::pass);
-    return r;
-  }
+  validation_report finish(const std::vector<feature_skew>* skew = nullptr) const;
 
 private:
   const schema& schema_;
@@ -220,4 +106,136 @@ validation_report validate_batch(const schema& s, const table& data,
 
 #include "mlguard/validate/detail/validate_batch_impl.hpp"
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate {
+
+template <class V>
+auto basic_report_builder<V>::add(std::uint64_t row, span<const anomaly_set> sets,
+                                  const row_result& result) -> void {
+  ++rows_;
+  rejected_ += result.rejected ? 1 : 0;
+  for (std::size_t i = 0; i < sets.size() && i < schema_.size(); ++i) {
+    if (absent_[i]) {
+      continue;
+    }
+    const anomaly_set a = sets[i];
+    if (a.missing()) {
+      ++missing_[i];
+      if (missing_samples_[i].size() < options_.max_sample_rows) {
+        missing_samples_[i].push_back(row);
+      }
+    }
+    std::uint32_t bits = a.bits();
+    while (bits != 0) {
+      unsigned k = 0;
+      while (((bits >> k) & 1U) == 0) {
+        ++k;
+      }
+      bits &= bits - 1;
+      const std::size_t slot = i * anomaly_kind_count + k;
+      ++counts_[slot];
+      if (samples_[slot].size() < options_.max_sample_rows) {
+        samples_[slot].push_back(row);
+      }
+    }
+  }
+}
+
+template <class V>
+auto basic_report_builder<V>::keeps_sample(std::size_t i, anomaly_set a) const noexcept -> bool {
+  if (i >= schema_.size() || absent_[i]) {
+    return false;
+  }
+  if (a.missing() && missing_samples_[i].size() < options_.max_sample_rows) {
+    return true;
+  }
+  std::uint32_t bits = a.bits();
+  for (unsigned k = 0; bits != 0; ++k, bits >>= 1) {
+    if ((bits & 1U) != 0 &&
+        samples_[i * anomaly_kind_count + k].size() < options_.max_sample_rows) {
+      return true;
+    }
+  }
+  return false;
+}
+
+template <class V>
+auto basic_report_builder<V>::finish(const std::vector<feature_skew>* skew) const
+    -> validation_report {
+  validation_report r;
+  r.rows = rows_;
+  r.rejected_rows = rejected_;
+  const double n = rows_ > 0 ? static_cast<double>(rows_) : 1.0;
+  // `feature` is a schema feature's index, or size() for a column the schema lacks.
+  auto entry = [&](std::size_t feature, anomaly_kind kind, std::uint64_t count,
+                   std::vector<std::uint64_t> rows) {
+    anomaly_entry e;
+    e.kind = kind;
+    e.level =
+        feature < schema_.size() ? schema_.severity_of(feature, kind) : schema_.severity_of(kind);
+    e.count = count;
+    e.rate = static_cast<double>(count) / n;
+    e.sample_rows = std::move(rows);
+    return e;
+  };
+  for (std::size_t i = 0; i < schema_.size(); ++i) {
+    const auto& spec = schema_[i];
+    feature_report f;
+    f.name = spec.name;
+    if (absent_[i]) {
+      f.anomalies.push_back(entry(i, anomaly_kind::schema_missing_column, rows_, {}));
+      r.features.push_back(std::move(f));
+      continue;
+    }
+    f.missing = missing_[i];
+    const double missing_rate = static_cast<double>(missing_[i]) / n;
+    if (missing_[i] > 0 && (spec.required || missing_rate > spec.max_missing_fraction)) {
+      f.anomalies.push_back(entry(i, anomaly_kind::feature_type_low_fraction_present, missing_[i],
+                                  missing_samples_[i]));
+    }
+    for (std::size_t k = 0; k < anomaly_kind_count; ++k) {
+      const auto kind = static_cast<anomaly_kind>(k);
+      const std::size_t slot = i * anomaly_kind_count + k;
+      if (counts_[slot] > 0 && kind != anomaly_kind::feature_type_low_fraction_present) {
+        f.anomalies.push_back(entry(i, kind, counts_[slot], samples_[slot]));
+      }
+    }
+    if (skew != nullptr) {
+      for (const auto& fs : *skew) {
+        if (fs.name != spec.name) {
+          continue;
+        }
+        for (const auto& m : fs.measurements) {
+          if (m.anomalous) {
+            auto e = entry(i, m.kind, 0, {});
+            e.rate = 0.0;
+            e.value = m.value;
+            e.threshold = m.threshold;
+            f.anomalies.push_back(std::move(e));
+          }
+        }
+        f.skew = fs;
+      }
+    }
+    r.features.push_back(std::move(f));
+  }
+  for (const auto& name : new_columns_) {
+    feature_report f;
+    f.name = name;
+    f.anomalies.push_back(entry(schema_.size(), anomaly_kind::schema_new_column, rows_, {}));
+    r.features.push_back(std::move(f));
+  }
+  for (const auto& f : r.features) {
+    for (const auto& a : f.anomalies) {
+      (a.level == severity::error ? r.errors : r.warnings) += 1;
+    }
+  }
+  r.outcome = r.errors > 0 ? verdict::error : (r.warnings > 0 ? verdict::warning : verdict::pass);
+  return r;
+}
+
+} // namespace mlguard::validate
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_VALIDATE_BATCH_HPP

@@ -34,23 +34,10 @@ struct row_result {
 namespace detail {
 
 template <class = void>
-void tally(const schema& s, std::size_t i, anomaly_set a, row_result& r) noexcept {
-  if (!a.empty()) {
-    ++r.anomalous_features;
-    r.rejected = r.rejected || s.check(i).action == row_action::reject;
-    r.has_error = r.has_error || (a.bits() & s.error_mask(i)) != 0;
-  }
-}
+void tally(const schema& s, std::size_t i, anomaly_set a, row_result& r) noexcept;
 
 template <class = void>
-void check_sizes(const schema& s, std::size_t row, std::size_t out) {
-  if (row != s.size() || out < s.size()) {
-    throw argument_error("size_mismatch", "the schema has " + std::to_string(s.size()) +
-                                              " features; the row has " + std::to_string(row) +
-                                              " values and the output room for " +
-                                              std::to_string(out));
-  }
-}
+void check_sizes(const schema& s, std::size_t row, std::size_t out);
 
 } // namespace detail
 
@@ -66,17 +53,7 @@ void check_sizes(const schema& s, std::size_t row, std::size_t out) {
 /// Throws argument_error (mlguard.argument.size_mismatch) only when the row
 /// or output size differs from the schema (a programming error, not bad data).
 template <class = void>
-row_result validate_row(const schema& s, span<double> row, span<anomaly_set> out) {
-  detail::check_sizes(s, row.size(), out.size());
-  row_result r;
-  for (std::size_t i = 0; i < row.size(); ++i) {
-    const auto& c = s.check(i);
-    double& v = row[i];
-    out[i] = detail::check_cell(c, detail::state_of(c, v), v);
-    detail::tally(s, i, out[i], r);
-  }
-  return r;
-}
+row_result validate_row(const schema& s, span<double> row, span<anomaly_set> out);
 
 /// Validates a row of text fields, one per schema feature: an empty field
 /// is missing; "nan" is FLOAT_TYPE_HAS_NAN unless allowed; text that is not
@@ -89,6 +66,52 @@ row_result validate_row(const schema& s, span<double> row, span<anomaly_set> out
 /// No heap allocation. Throws argument_error (mlguard.argument.size_mismatch)
 /// when a size differs from the schema's.
 template <class = void>
+row_result validate_fields(const schema& s, span<const std::string_view> fields,
+                           span<double> row_out, span<anomaly_set> out);
+
+} // namespace mlguard::validate
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate::detail {
+
+template <class>
+void tally(const schema& s, std::size_t i, anomaly_set a, row_result& r) noexcept {
+  if (!a.empty()) {
+    ++r.anomalous_features;
+    r.rejected = r.rejected || s.check(i).action == row_action::reject;
+    r.has_error = r.has_error || (a.bits() & s.error_mask(i)) != 0;
+  }
+}
+
+template <class>
+void check_sizes(const schema& s, std::size_t row, std::size_t out) {
+  if (row != s.size() || out < s.size()) {
+    throw argument_error("size_mismatch", "the schema has " + std::to_string(s.size()) +
+                                              " features; the row has " + std::to_string(row) +
+                                              " values and the output room for " +
+                                              std::to_string(out));
+  }
+}
+
+} // namespace mlguard::validate::detail
+
+namespace mlguard::validate {
+
+template <class>
+row_result validate_row(const schema& s, span<double> row, span<anomaly_set> out) {
+  detail::check_sizes(s, row.size(), out.size());
+  row_result r;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    const auto& c = s.check(i);
+    double& v = row[i];
+    out[i] = detail::check_cell(c, detail::state_of(c, v), v);
+    detail::tally(s, i, out[i], r);
+  }
+  return r;
+}
+
+template <class>
 row_result validate_fields(const schema& s, span<const std::string_view> fields,
                            span<double> row_out, span<anomaly_set> out) {
   detail::check_sizes(s, fields.size(), out.size());
@@ -108,4 +131,5 @@ row_result validate_fields(const schema& s, span<const std::string_view> fields,
 
 } // namespace mlguard::validate
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_VALIDATE_ROW_HPP

@@ -119,14 +119,10 @@ struct validation_report {
 
 /// nlohmann ADL hook: `json j = report;`
 template <class = void>
-void to_json(json& j, const validation_report& r) {
-  j = r.to_json();
-}
+void to_json(json& j, const validation_report& r);
 /// nlohmann ADL hook. Throws as validation_report::from_json.
 template <class = void>
-void from_json(const json& j, validation_report& r) {
-  r = validation_report::from_json(j);
-}
+void from_json(const json& j, validation_report& r);
 
 template <class>
 json validation_report::to_json() const {
@@ -265,4 +261,21 @@ validation_report validation_report::from_json(const json& document, const std::
 
 } // namespace mlguard::validate
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate {
+
+template <class>
+void to_json(json& j, const validation_report& r) {
+  j = r.to_json();
+}
+
+template <class>
+void from_json(const json& j, validation_report& r) {
+  r = validation_report::from_json(j);
+}
+
+} // namespace mlguard::validate
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_VALIDATION_REPORT_HPP

@@ -56,6 +56,43 @@ private:
 
 /// fsync, retried on EINTR. Throws io_error (mlguard.io.write_failed).
 template <class = void>
+void sync_fd(int fd, const std::string& path);
+
+/// Writes all of `data`. Throws io_error (mlguard.io.write_failed).
+template <class = void>
+void write_all(int fd, const char* data, std::size_t size, const std::string& path);
+
+/// Reads from `fd` at `offset` to its end into `out`. Throws io_error (mlguard.io.read_failed).
+template <class = void>
+void read_from(int fd, std::size_t offset, std::string& out, const std::string& path);
+
+/// The whole content of the file at `path`. Throws io_error
+/// (mlguard.io.open_failed, mlguard.io.read_failed).
+template <class = void>
+std::string read_file(const std::string& path);
+
+/// Replaces file `name` inside directory `dir` with `content` atomically: a
+/// reader sees the old file or the new one, never a mix. Writes a temporary
+/// file (".NAME.tmp.PID.N"), fsyncs it, renames it over NAME and fsyncs the
+/// directory (both fsyncs only when `sync`). `path` names the file in errors.
+/// Throws io_error (mlguard.io.write_failed).
+template <class = void>
+void write_file_atomic_at(int dir, const std::string& name, const std::string& content, bool sync,
+                          const std::string& path);
+
+/// Replaces the file at `path` with `content` atomically and durably (see
+/// write_file_atomic_at). Throws io_error (mlguard.io.open_failed when the
+/// directory cannot be opened, mlguard.io.write_failed).
+template <class = void>
+void write_file_atomic(const std::string& path, const std::string& content);
+
+} // namespace mlguard::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::detail {
+
+template <class>
 void sync_fd(int fd, const std::string& path) {
   int rc = 0;
   do {
@@ -66,8 +103,7 @@ void sync_fd(int fd, const std::string& path) {
   }
 }
 
-/// Writes all of `data`. Throws io_error (mlguard.io.write_failed).
-template <class = void>
+template <class>
 void write_all(int fd, const char* data, std::size_t size, const std::string& path) {
   while (size > 0) {
     const ssize_t n = ::write(fd, data, size);
@@ -82,8 +118,7 @@ void write_all(int fd, const char* data, std::size_t size, const std::string& pa
   }
 }
 
-/// Reads from `fd` at `offset` to its end into `out`. Throws io_error (mlguard.io.read_failed).
-template <class = void>
+template <class>
 void read_from(int fd, std::size_t offset, std::string& out, const std::string& path) {
   out.clear();
   char buffer[65536];
@@ -103,9 +138,7 @@ void read_from(int fd, std::size_t offset, std::string& out, const std::string& 
   }
 }
 
-/// The whole content of the file at `path`. Throws io_error
-/// (mlguard.io.open_failed, mlguard.io.read_failed).
-template <class = void>
+template <class>
 std::string read_file(const std::string& path) {
   int fd = -1;
   do {
@@ -120,12 +153,7 @@ std::string read_file(const std::string& path) {
   return out;
 }
 
-/// Replaces file `name` inside directory `dir` with `content` atomically: a
-/// reader sees the old file or the new one, never a mix. Writes a temporary
-/// file (".NAME.tmp.PID.N"), fsyncs it, renames it over NAME and fsyncs the
-/// directory (both fsyncs only when `sync`). `path` names the file in errors.
-/// Throws io_error (mlguard.io.write_failed).
-template <class = void>
+template <class>
 void write_file_atomic_at(int dir, const std::string& name, const std::string& content, bool sync,
                           const std::string& path) {
   static std::atomic<unsigned long> counter{0};
@@ -157,10 +185,7 @@ void write_file_atomic_at(int dir, const std::string& name, const std::string& c
   }
 }
 
-/// Replaces the file at `path` with `content` atomically and durably (see
-/// write_file_atomic_at). Throws io_error (mlguard.io.open_failed when the
-/// directory cannot be opened, mlguard.io.write_failed).
-template <class = void>
+template <class>
 void write_file_atomic(const std::string& path, const std::string& content) {
   const auto slash = path.find_last_of('/');
   const std::string dir_path = slash == std::string::npos ? "." : path.substr(0, slash + 1);
@@ -181,4 +206,5 @@ void write_file_atomic(const std::string& path, const std::string& content) {
 
 } // namespace mlguard::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_CORE_DETAIL_FILE_HPP

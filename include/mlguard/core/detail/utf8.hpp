@@ -17,6 +17,34 @@ namespace mlguard::detail {
 /// (Unicode's table 3-7: no overlong forms, no surrogates, nothing above
 /// U+10FFFF, no sequence cut short), or 0 when there is none.
 template <class = void>
+std::size_t utf8_sequence(std::string_view s) noexcept;
+
+/// The offset of the first byte of `s` that does not start a well-formed
+/// UTF-8 sequence (see utf8_sequence) or, when `stop_at_nul`, of the first
+/// NUL byte; s.size() when there is none. The offset is where Python's
+/// bytes.decode("utf-8") reports its error (UnicodeDecodeError.start).
+///
+/// Eight bytes at a time while they are ASCII (and not NUL), so checking
+/// ASCII text costs little more than reading it.
+template <class = void>
+std::size_t utf8_scan(std::string_view s, bool stop_at_nul) noexcept;
+
+/// True when `s` is well-formed UTF-8.
+template <class = void>
+bool is_utf8(std::string_view s) noexcept;
+
+/// `s` for an error message: valid UTF-8 as it is, each byte that is not
+/// as "\xE9", and at most `max_bytes` of it (then "...").
+template <class = void>
+std::string utf8_printable(std::string_view s, std::size_t max_bytes = 64);
+
+} // namespace mlguard::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::detail {
+
+template <class>
 std::size_t utf8_sequence(std::string_view s) noexcept {
   if (s.empty()) {
     return 0;
@@ -56,14 +84,7 @@ std::size_t utf8_sequence(std::string_view s) noexcept {
   return len;
 }
 
-/// The offset of the first byte of `s` that does not start a well-formed
-/// UTF-8 sequence (see utf8_sequence) or, when `stop_at_nul`, of the first
-/// NUL byte; s.size() when there is none. The offset is where Python's
-/// bytes.decode("utf-8") reports its error (UnicodeDecodeError.start).
-///
-/// Eight bytes at a time while they are ASCII (and not NUL), so checking
-/// ASCII text costs little more than reading it.
-template <class = void>
+template <class>
 std::size_t utf8_scan(std::string_view s, bool stop_at_nul) noexcept {
   constexpr std::uint64_t high = 0x8080808080808080ULL;
   constexpr std::uint64_t ones = 0x0101010101010101ULL;
@@ -97,16 +118,13 @@ std::size_t utf8_scan(std::string_view s, bool stop_at_nul) noexcept {
   return n;
 }
 
-/// True when `s` is well-formed UTF-8.
-template <class = void>
+template <class>
 bool is_utf8(std::string_view s) noexcept {
   return utf8_scan(s, false) == s.size();
 }
 
-/// `s` for an error message: valid UTF-8 as it is, each byte that is not
-/// as "\xE9", and at most `max_bytes` of it (then "...").
-template <class = void>
-std::string utf8_printable(std::string_view s, std::size_t max_bytes = 64) {
+template <class>
+std::string utf8_printable(std::string_view s, std::size_t max_bytes) {
   std::string out;
   std::size_t i = 0;
   while (i < s.size() && out.size() < max_bytes) {
@@ -130,4 +148,5 @@ std::string utf8_printable(std::string_view s, std::size_t max_bytes = 64) {
 
 } // namespace mlguard::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_CORE_DETAIL_UTF8_HPP

@@ -61,6 +61,28 @@ inline void count_at_least_sse2(const double* edges, const double* x, std::size_
 /// count_at_least_sse2 for 1 ≤ k ≤ 8 edges.
 template <class = void>
 void count_at_least_upto8(const double* edges, std::size_t k, const double* x, std::size_t n,
+                          std::uint64_t* ge, std::uint64_t& nans) noexcept;
+#endif
+
+/// For each x, counts[#(edges ≤ x)] += 1 over sorted, distinct edges, i.e.
+/// std::upper_bound; returns how many x are NaN (they land in bin 0).
+/// Allocation-free and branch-free for up to 32 edges: with SSE2 it counts,
+/// per edge, the values ≥ it (vector compares, no scatter), blockwise so the
+/// values stay in L1, and takes differences; without SSE2 it compares a
+/// block against every edge in a loop compilers vectorise and scatters into
+/// four interleaved histograms. More edges use binary search.
+template <class = void>
+std::size_t count_into_bins(const double* edges, std::size_t n_edges, const double* x,
+                            std::size_t n, std::uint64_t* counts) noexcept;
+
+} // namespace mlguard::drift::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class>
+void count_at_least_upto8(const double* edges, std::size_t k, const double* x, std::size_t n,
                           std::uint64_t* ge, std::uint64_t& nans) noexcept {
   switch (k) {
   case 1:
@@ -81,16 +103,8 @@ void count_at_least_upto8(const double* edges, std::size_t k, const double* x, s
     return count_at_least_sse2<8>(edges, x, n, ge, nans, std::make_index_sequence<8>{});
   }
 }
-#endif
 
-/// For each x, counts[#(edges ≤ x)] += 1 over sorted, distinct edges, i.e.
-/// std::upper_bound; returns how many x are NaN (they land in bin 0).
-/// Allocation-free and branch-free for up to 32 edges: with SSE2 it counts,
-/// per edge, the values ≥ it (vector compares, no scatter), blockwise so the
-/// values stay in L1, and takes differences; without SSE2 it compares a
-/// block against every edge in a loop compilers vectorise and scatters into
-/// four interleaved histograms. More edges use binary search.
-template <class = void>
+template <class>
 std::size_t count_into_bins(const double* edges, std::size_t n_edges, const double* x,
                             std::size_t n, std::uint64_t* counts) noexcept {
   constexpr std::size_t max_linear_edges = 32;
@@ -170,4 +184,5 @@ std::size_t count_into_bins(const double* edges, std::size_t n_edges, const doub
 
 } // namespace mlguard::drift::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_DETAIL_BIN_COUNT_HPP

@@ -23,12 +23,30 @@ namespace mlguard::drift::detail {
 
 // The tests that compare category counts even on numeric columns.
 template <class = void>
+bool is_categorical_test(method m) noexcept;
+
+// A method over category counts (categorical columns, or numeric values as categories).
+template <class = void> // deferred: see core/json.hpp
+statistic_result categorical_statistic(method m, const category_counts& counts);
+
+// A method over two numeric samples (finite, non-missing values).
+template <class = void>
+statistic_result numeric_statistic(method m, const std::vector<double>& reference,
+                                   const std::vector<double>& current,
+                                   const binning_options& binning);
+
+} // namespace mlguard::drift::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class>
 bool is_categorical_test(method m) noexcept {
   return m == method::chi_square || m == method::chi2_contingency || m == method::z_test;
 }
 
-// A method over category counts (categorical columns, or numeric values as categories).
-template <class = void> // deferred: see core/json.hpp
+template <class> // deferred: see core/json.hpp
 statistic_result categorical_statistic(method m, const category_counts& counts) {
   switch (m) {
   case method::psi:
@@ -55,8 +73,7 @@ statistic_result categorical_statistic(method m, const category_counts& counts) 
   }
 }
 
-// A method over two numeric samples (finite, non-missing values).
-template <class = void>
+template <class>
 statistic_result numeric_statistic(method m, const std::vector<double>& reference,
                                    const std::vector<double>& current,
                                    const binning_options& binning) {
@@ -108,4 +125,5 @@ statistic_result numeric_statistic(method m, const std::vector<double>& referenc
 
 } // namespace mlguard::drift::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_DETAIL_COLUMN_STATISTIC_HPP

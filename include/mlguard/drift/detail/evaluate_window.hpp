@@ -42,6 +42,31 @@ inline constexpr const char* other_category = "<other>";
 /// names, then the category_counts form of the method.
 template <class = void> // deferred: see core/json.hpp
 statistic_result evaluate_categories(const feature_reference& ref, method m,
+                                     const std::uint64_t* counts, column_drift& out);
+
+/// The statistic of one feature's window against its reference, with the
+/// batch functions: for numeric features the bin_table/category_counts forms
+/// of psi, jensen_shannon, kl_divergence, hellinger, total_variation,
+/// l_infinity and chi_square, and stats::ks_2samp_sorted (p-value by
+/// `ks_mode`); for categorical ones evaluate_categories. `values` holds the
+/// window's finite values (sorted here in place); `scratch` is the KS working buffer.
+template <class = void>
+column_drift evaluate_feature(const feature_reference& ref, method requested,
+                              std::optional<double> threshold, const std::uint64_t* counts,
+                              std::uint64_t missing, std::uint64_t non_finite, double* values,
+                              std::size_t n_values, std::vector<double>& scratch,
+                              stats::ks_method ks_mode = stats::ks_method::automatic);
+
+} // namespace detail
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class> // deferred: see core/json.hpp
+statistic_result evaluate_categories(const feature_reference& ref, method m,
                                      const std::uint64_t* counts, column_drift& out) {
   category_counts c;
   const std::size_t v = ref.vocabulary().size();
@@ -85,18 +110,12 @@ statistic_result evaluate_categories(const feature_reference& ref, method m,
   }
 }
 
-/// The statistic of one feature's window against its reference, with the
-/// batch functions: for numeric features the bin_table/category_counts forms
-/// of psi, jensen_shannon, kl_divergence, hellinger, total_variation,
-/// l_infinity and chi_square, and stats::ks_2samp_sorted (p-value by
-/// `ks_mode`); for categorical ones evaluate_categories. `values` holds the
-/// window's finite values (sorted here in place); `scratch` is the KS working buffer.
-template <class = void>
+template <class>
 column_drift evaluate_feature(const feature_reference& ref, method requested,
                               std::optional<double> threshold, const std::uint64_t* counts,
                               std::uint64_t missing, std::uint64_t non_finite, double* values,
                               std::size_t n_values, std::vector<double>& scratch,
-                              stats::ks_method ks_mode = stats::ks_method::automatic) {
+                              stats::ks_method ks_mode) {
   column_drift out;
   out.name = ref.name();
   out.kind = ref.kind();
@@ -203,8 +222,7 @@ column_drift evaluate_feature(const feature_reference& ref, method requested,
   return out;
 }
 
-} // namespace detail
+} // namespace mlguard::drift::detail
 
-} // namespace mlguard::drift
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_DETAIL_EVALUATE_WINDOW_HPP

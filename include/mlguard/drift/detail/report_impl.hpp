@@ -31,6 +31,96 @@ struct numeric_sample {
 };
 
 template <class = void> // deferred: see core/json.hpp
+numeric_sample finite_values(const column& c);
+
+// The number of distinct values across two samples, counted up to `limit` + 1
+// (the default method only asks whether there are more than 5): O(n · limit),
+// no sort and no copy.
+template <class = void>
+std::size_t distinct_count_up_to(const std::vector<double>& a, const std::vector<double>& b,
+                                 std::size_t limit);
+
+template <class = void>
+std::vector<std::int32_t> present_codes(const column& c, std::size_t& missing);
+
+template <class = void>
+column_drift compare_column(const column& ref, const column& cur, const report_options& options);
+
+} // namespace detail
+
+template <class>
+drift_report compare(const table& reference, const table& current, const report_options& options) {
+  if (options.bins == 0) {
+    throw drift_error("invalid_option", "bins must be at least 1");
+  }
+  if (!(options.drift_share >= 0.0 && options.drift_share <= 1.0)) {
+    throw drift_error("invalid_option", "drift_share must be in [0, 1]");
+  }
+  if (options.threshold && !(*options.threshold >= 0.0)) {
+    throw drift_error("invalid_option", "threshold must be a non-negative number");
+  }
+  drift_report report;
+  report.multiple_testing = options.multiple_testing;
+
+  std::vector<std::string> names = options.columns;
+  if (names.empty()) {
+    for (const auto& c : reference) {
+      if (current.find(c.name()) != nullptr) {
+        names.push_back(c.name());
+      } else {
+        report.only_in_reference.push_back(c.name());
+      }
+    }
+    for (const auto& c : current) {
+      if (reference.find(c.name()) == nullptr) {
+        report.only_in_current.push_back(c.name());
+      }
+    }
+  }
+  for (const auto& name : names) {
+    const column* ref = reference.find(name);
+    const column* cur = current.find(name);
+    if (ref == nullptr || cur == nullptr) {
+      throw drift_error("unknown_column", "column '" + name + "' is not in the " +
+                                              (ref == nullptr ? "reference" : "current") + " data");
+    }
+    report.columns.push_back(detail::compare_column(*ref, *cur, options));
+  }
+
+  // Multiple-testing correction over the columns that have a p-value.
+  std::vector<double> p_values;
+  for (const auto& c : report.columns) {
+    if (!c.skipped && c.p_value) {
+      p_values.push_back(std::clamp(*c.p_value, 0.0, 1.0));
+    }
+  }
+  const auto adjusted = adjust_p_values(p_values, options.multiple_testing);
+  std::size_t next = 0;
+  for (auto& c : report.columns) {
+    if (c.skipped) {
+      continue;
+    }
+    if (c.p_value) {
+      if (options.multiple_testing != correction::none) {
+        c.p_value_adjusted = adjusted[next];
+      }
+      c.drifted = adjusted[next] < c.threshold;
+      ++next;
+    } else {
+      c.drifted = c.statistic >= c.threshold;
+    }
+  }
+  detail::tally(report, options.drift_share);
+  return report;
+}
+
+} // namespace mlguard::drift
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class> // deferred: see core/json.hpp
 numeric_sample finite_values(const column& c) {
   numeric_sample s;
   s.values.reserve(c.size());
@@ -46,10 +136,7 @@ numeric_sample finite_values(const column& c) {
   return s;
 }
 
-// The number of distinct values across two samples, counted up to `limit` + 1
-// (the default method only asks whether there are more than 5): O(n · limit),
-// no sort and no copy.
-template <class = void>
+template <class>
 std::size_t distinct_count_up_to(const std::vector<double>& a, const std::vector<double>& b,
                                  std::size_t limit) {
   std::vector<double> seen;
@@ -67,7 +154,7 @@ std::size_t distinct_count_up_to(const std::vector<double>& a, const std::vector
   return seen.size();
 }
 
-template <class = void>
+template <class>
 std::vector<std::int32_t> present_codes(const column& c, std::size_t& missing) {
   std::vector<std::int32_t> codes;
   codes.reserve(c.size());
@@ -81,7 +168,7 @@ std::vector<std::int32_t> present_codes(const column& c, std::size_t& missing) {
   return codes;
 }
 
-template <class = void>
+template <class>
 column_drift compare_column(const column& ref, const column& cur, const report_options& options) {
   column_drift out;
   out.name = ref.name();
@@ -181,74 +268,7 @@ column_drift compare_column(const column& ref, const column& cur, const report_o
   }
 }
 
-} // namespace detail
+} // namespace mlguard::drift::detail
 
-template <class>
-drift_report compare(const table& reference, const table& current, const report_options& options) {
-  if (options.bins == 0) {
-    throw drift_error("invalid_option", "bins must be at least 1");
-  }
-  if (!(options.drift_share >= 0.0 && options.drift_share <= 1.0)) {
-    throw drift_error("invalid_option", "drift_share must be in [0, 1]");
-  }
-  if (options.threshold && !(*options.threshold >= 0.0)) {
-    throw drift_error("invalid_option", "threshold must be a non-negative number");
-  }
-  drift_report report;
-  report.multiple_testing = options.multiple_testing;
-
-  std::vector<std::string> names = options.columns;
-  if (names.empty()) {
-    for (const auto& c : reference) {
-      if (current.find(c.name()) != nullptr) {
-        names.push_back(c.name());
-      } else {
-        report.only_in_reference.push_back(c.name());
-      }
-    }
-    for (const auto& c : current) {
-      if (reference.find(c.name()) == nullptr) {
-        report.only_in_current.push_back(c.name());
-      }
-    }
-  }
-  for (const auto& name : names) {
-    const column* ref = reference.find(name);
-    const column* cur = current.find(name);
-    if (ref == nullptr || cur == nullptr) {
-      throw drift_error("unknown_column", "column '" + name + "' is not in the " +
-                                              (ref == nullptr ? "reference" : "current") + " data");
-    }
-    report.columns.push_back(detail::compare_column(*ref, *cur, options));
-  }
-
-  // Multiple-testing correction over the columns that have a p-value.
-  std::vector<double> p_values;
-  for (const auto& c : report.columns) {
-    if (!c.skipped && c.p_value) {
-      p_values.push_back(std::clamp(*c.p_value, 0.0, 1.0));
-    }
-  }
-  const auto adjusted = adjust_p_values(p_values, options.multiple_testing);
-  std::size_t next = 0;
-  for (auto& c : report.columns) {
-    if (c.skipped) {
-      continue;
-    }
-    if (c.p_value) {
-      if (options.multiple_testing != correction::none) {
-        c.p_value_adjusted = adjusted[next];
-      }
-      c.drifted = adjusted[next] < c.threshold;
-      ++next;
-    } else {
-      c.drifted = c.statistic >= c.threshold;
-    }
-  }
-  detail::tally(report, options.drift_share);
-  return report;
-}
-
-} // namespace mlguard::drift
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_DETAIL_REPORT_IMPL_HPP

@@ -26,107 +26,24 @@ namespace mlguard::drift {
 namespace detail {
 
 template <class = void> // deferred: see core/json.hpp
-json json_strings(const std::vector<std::string>& values) {
-  json out = json::array();
-  for (const auto& v : values) {
-    out.push_back(json(v));
-  }
-  return out;
-}
+json json_strings(const std::vector<std::string>& values);
 
 template <class = void>
-std::size_t read_size(const json_reader& r, std::string_view field) {
-  return static_cast<std::size_t>(r.count(field, std::numeric_limits<std::size_t>::max()));
-}
+std::size_t read_size(const json_reader& r, std::string_view field);
 
 /// Writes a report's fields (everything but the document envelope) into `j`.
 template <class = void>
-void write_report_fields(json& j, const drift_report& r) {
-  j["dataset_drift"] = r.dataset_drift;
-  j["share_drifted"] = json_number(r.share_drifted);
-  j["drifted_columns"] = r.drifted;
-  j["evaluated_columns"] = r.evaluated;
-  j["drift_share"] = json_number(r.drift_share);
-  j["correction"] = to_string(r.multiple_testing);
-  json columns = json::array();
-  for (const auto& c : r.columns) {
-    json column;
-    to_json(column, c);
-    columns.push_back(std::move(column));
-  }
-  j["columns"] = std::move(columns);
-  j["only_in_reference"] = json_strings(r.only_in_reference);
-  j["only_in_current"] = json_strings(r.only_in_current);
-}
+void write_report_fields(json& j, const drift_report& r);
 
 /// Reads one column's verdict as to_json(column_drift) wrote it.
 template <class = void>
-column_drift read_column(const json_reader& r) {
-  r.allow_fields({"name", "kind", "method", "statistic", "p_value", "p_value_adjusted", "threshold",
-                  "drifted", "n_reference", "n_current", "missing_reference", "missing_current",
-                  "non_finite_reference", "non_finite_current", "unseen_categories",
-                  "unseen_current", "skipped"});
-  column_drift c;
-  c.name = r.text("name");
-  const std::string& kind = r.text("kind");
-  if (kind == to_string(column_kind::numeric)) {
-    c.kind = column_kind::numeric;
-  } else if (kind == to_string(column_kind::categorical)) {
-    c.kind = column_kind::categorical;
-  } else {
-    r.fail("kind", "expected \"numeric\" or \"categorical\", got \"" + kind + "\"");
-  }
-  try {
-    c.stat = method_from_string(r.text("method"));
-  } catch (const drift_error& e) {
-    r.fail("method", std::string(e.message()));
-  }
-  c.statistic = r.number("statistic");
-  c.p_value = r.optional_number("p_value");
-  c.p_value_adjusted = r.optional_number("p_value_adjusted");
-  c.threshold = r.number("threshold");
-  c.drifted = r.flag("drifted");
-  c.n_reference = read_size(r, "n_reference");
-  c.n_current = read_size(r, "n_current");
-  c.missing_reference = read_size(r, "missing_reference");
-  c.missing_current = read_size(r, "missing_current");
-  c.non_finite_reference = read_size(r, "non_finite_reference");
-  c.non_finite_current = read_size(r, "non_finite_current");
-  if (r.has("unseen_categories")) {
-    c.unseen_categories = read_size(r, "unseen_categories");
-    c.unseen_current = read_size(r, "unseen_current");
-  }
-  if (r.has("skipped")) {
-    c.skipped = r.text("skipped");
-  }
-  return c;
-}
+column_drift read_column(const json_reader& r);
 
 /// Reads what write_report_fields wrote. The object may hold the fields
 /// `also` besides (the document envelope, a window's span), and no others.
 template <class = void>
 void read_report_fields(const json_reader& r, drift_report& out,
-                        std::initializer_list<std::string_view> also) {
-  r.allow_fields({"dataset_drift", "share_drifted", "drifted_columns", "evaluated_columns",
-                  "drift_share", "correction", "columns", "only_in_reference", "only_in_current"},
-                 also);
-  out.dataset_drift = r.flag("dataset_drift");
-  out.share_drifted = r.finite("share_drifted");
-  out.drifted = read_size(r, "drifted_columns");
-  out.evaluated = read_size(r, "evaluated_columns");
-  out.drift_share = r.finite("drift_share");
-  try {
-    out.multiple_testing = correction_from_string(r.text("correction"));
-  } catch (const drift_error& e) {
-    r.fail("correction", std::string(e.message()));
-  }
-  out.columns.clear();
-  for (const auto& column : r.objects("columns")) {
-    out.columns.push_back(read_column(column));
-  }
-  out.only_in_reference = r.texts("only_in_reference");
-  out.only_in_current = r.texts("only_in_current");
-}
+                        std::initializer_list<std::string_view> also);
 
 } // namespace detail
 
@@ -192,4 +109,110 @@ void from_json(const json& j, drift_report& r) {
 
 } // namespace mlguard::drift
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class> // deferred: see core/json.hpp
+json json_strings(const std::vector<std::string>& values) {
+  json out = json::array();
+  for (const auto& v : values) {
+    out.push_back(json(v));
+  }
+  return out;
+}
+
+template <class>
+std::size_t read_size(const json_reader& r, std::string_view field) {
+  return static_cast<std::size_t>(r.count(field, std::numeric_limits<std::size_t>::max()));
+}
+
+template <class>
+void write_report_fields(json& j, const drift_report& r) {
+  j["dataset_drift"] = r.dataset_drift;
+  j["share_drifted"] = json_number(r.share_drifted);
+  j["drifted_columns"] = r.drifted;
+  j["evaluated_columns"] = r.evaluated;
+  j["drift_share"] = json_number(r.drift_share);
+  j["correction"] = to_string(r.multiple_testing);
+  json columns = json::array();
+  for (const auto& c : r.columns) {
+    json column;
+    to_json(column, c);
+    columns.push_back(std::move(column));
+  }
+  j["columns"] = std::move(columns);
+  j["only_in_reference"] = json_strings(r.only_in_reference);
+  j["only_in_current"] = json_strings(r.only_in_current);
+}
+
+template <class>
+column_drift read_column(const json_reader& r) {
+  r.allow_fields({"name", "kind", "method", "statistic", "p_value", "p_value_adjusted", "threshold",
+                  "drifted", "n_reference", "n_current", "missing_reference", "missing_current",
+                  "non_finite_reference", "non_finite_current", "unseen_categories",
+                  "unseen_current", "skipped"});
+  column_drift c;
+  c.name = r.text("name");
+  const std::string& kind = r.text("kind");
+  if (kind == to_string(column_kind::numeric)) {
+    c.kind = column_kind::numeric;
+  } else if (kind == to_string(column_kind::categorical)) {
+    c.kind = column_kind::categorical;
+  } else {
+    r.fail("kind", "expected \"numeric\" or \"categorical\", got \"" + kind + "\"");
+  }
+  try {
+    c.stat = method_from_string(r.text("method"));
+  } catch (const drift_error& e) {
+    r.fail("method", std::string(e.message()));
+  }
+  c.statistic = r.number("statistic");
+  c.p_value = r.optional_number("p_value");
+  c.p_value_adjusted = r.optional_number("p_value_adjusted");
+  c.threshold = r.number("threshold");
+  c.drifted = r.flag("drifted");
+  c.n_reference = read_size(r, "n_reference");
+  c.n_current = read_size(r, "n_current");
+  c.missing_reference = read_size(r, "missing_reference");
+  c.missing_current = read_size(r, "missing_current");
+  c.non_finite_reference = read_size(r, "non_finite_reference");
+  c.non_finite_current = read_size(r, "non_finite_current");
+  if (r.has("unseen_categories")) {
+    c.unseen_categories = read_size(r, "unseen_categories");
+    c.unseen_current = read_size(r, "unseen_current");
+  }
+  if (r.has("skipped")) {
+    c.skipped = r.text("skipped");
+  }
+  return c;
+}
+
+template <class>
+void read_report_fields(const json_reader& r, drift_report& out,
+                        std::initializer_list<std::string_view> also) {
+  r.allow_fields({"dataset_drift", "share_drifted", "drifted_columns", "evaluated_columns",
+                  "drift_share", "correction", "columns", "only_in_reference", "only_in_current"},
+                 also);
+  out.dataset_drift = r.flag("dataset_drift");
+  out.share_drifted = r.finite("share_drifted");
+  out.drifted = read_size(r, "drifted_columns");
+  out.evaluated = read_size(r, "evaluated_columns");
+  out.drift_share = r.finite("drift_share");
+  try {
+    out.multiple_testing = correction_from_string(r.text("correction"));
+  } catch (const drift_error& e) {
+    r.fail("correction", std::string(e.message()));
+  }
+  out.columns.clear();
+  for (const auto& column : r.objects("columns")) {
+    out.columns.push_back(read_column(column));
+  }
+  out.only_in_reference = r.texts("only_in_reference");
+  out.only_in_current = r.texts("only_in_current");
+}
+
+} // namespace mlguard::drift::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_DETAIL_REPORT_JSON_HPP

@@ -17,6 +17,19 @@ namespace mlguard::drift::detail {
 /// Throws drift_error mlguard.drift.empty_sample when `x` is empty and
 /// mlguard.drift.nan_input when it holds NaN; `which` names the sample.
 template <class = void>
+void check_sample(span<const double> x, const char* which);
+
+/// Sorted distinct values (−0.0 and 0.0 are one value, as in pandas).
+template <class = void>
+std::vector<double> distinct_sorted(std::vector<double> v);
+
+} // namespace mlguard::drift::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::detail {
+
+template <class>
 void check_sample(span<const double> x, const char* which) {
   if (x.empty()) {
     throw drift_error("empty_sample", std::string("the ") + which + " sample is empty");
@@ -29,8 +42,7 @@ void check_sample(span<const double> x, const char* which) {
   }
 }
 
-/// Sorted distinct values (−0.0 and 0.0 are one value, as in pandas).
-template <class = void>
+template <class>
 std::vector<double> distinct_sorted(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -39,4 +51,5 @@ std::vector<double> distinct_sorted(std::vector<double> v) {
 
 } // namespace mlguard::drift::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_DETAIL_SAMPLES_HPP

@@ -55,42 +55,11 @@ public:
 private:
   friend detector_base;
 
-  void step(double x) noexcept {
-    p_.update(x);
-    const double p_i = p_.mean;
-    const double n = p_.n;
-    const double s_i = std::sqrt(p_i * (1.0 - p_i) / n);
-    if (n > static_cast<double>(options_.warm_start)) {
-      if (p_i + s_i <= ps_min_) {
-        p_min_ = p_i;
-        s_min_ = s_i;
-        ps_min_ = p_min_ + s_min_;
-      }
-      warning_ = p_i + s_i > p_min_ + options_.warning_threshold * s_min_;
-      if (p_i + s_i > p_min_ + options_.drift_threshold * s_min_) {
-        drift_ = true;
-        warning_ = false;
-      }
-    }
-  }
-  void clear() noexcept {
-    p_ = {};
-    p_min_ = s_min_ = ps_min_ = std::numeric_limits<double>::infinity();
-  }
+  void step(double x) noexcept;
+  void clear() noexcept;
   // "state": {"p": {"n", "mean"}, "p_min", "s_min", "ps_min"} (infinite before the warm start).
-  void write_state(json& s) const {
-    s["p"] = p_.to_json();
-    s["p_min"] = json_number(p_min_);
-    s["s_min"] = json_number(s_min_);
-    s["ps_min"] = json_number(ps_min_);
-  }
-  void read_state(const json_reader& s) {
-    allow_state_fields(s, {"p", "p_min", "s_min", "ps_min"});
-    p_ = detail::river_mean::from_json(s.object("p"));
-    p_min_ = state_number(s, "p_min");
-    s_min_ = state_number(s, "s_min");
-    ps_min_ = state_number(s, "ps_min");
-  }
+  void write_state(json& s) const;
+  void read_state(const json_reader& s);
 
   detail::river_mean p_;
   double p_min_ = std::numeric_limits<double>::infinity();
@@ -103,4 +72,54 @@ using ddm = basic_ddm<>;
 
 } // namespace mlguard::drift::online
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::online {
+
+template <class V>
+auto basic_ddm<V>::step(double x) noexcept -> void {
+  p_.update(x);
+  const double p_i = p_.mean;
+  const double n = p_.n;
+  const double s_i = std::sqrt(p_i * (1.0 - p_i) / n);
+  if (n > static_cast<double>(options_.warm_start)) {
+    if (p_i + s_i <= ps_min_) {
+      p_min_ = p_i;
+      s_min_ = s_i;
+      ps_min_ = p_min_ + s_min_;
+    }
+    warning_ = p_i + s_i > p_min_ + options_.warning_threshold * s_min_;
+    if (p_i + s_i > p_min_ + options_.drift_threshold * s_min_) {
+      drift_ = true;
+      warning_ = false;
+    }
+  }
+}
+
+template <class V>
+auto basic_ddm<V>::clear() noexcept -> void {
+  p_ = {};
+  p_min_ = s_min_ = ps_min_ = std::numeric_limits<double>::infinity();
+}
+
+template <class V>
+auto basic_ddm<V>::write_state(json& s) const -> void {
+  s["p"] = p_.to_json();
+  s["p_min"] = json_number(p_min_);
+  s["s_min"] = json_number(s_min_);
+  s["ps_min"] = json_number(ps_min_);
+}
+
+template <class V>
+auto basic_ddm<V>::read_state(const json_reader& s) -> void {
+  allow_state_fields(s, {"p", "p_min", "s_min", "ps_min"});
+  p_ = detail::river_mean::from_json(s.object("p"));
+  p_min_ = state_number(s, "p_min");
+  s_min_ = state_number(s, "s_min");
+  ps_min_ = state_number(s, "ps_min");
+}
+
+} // namespace mlguard::drift::online
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_ONLINE_DDM_HPP

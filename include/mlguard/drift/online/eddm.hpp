@@ -48,10 +48,7 @@ public:
   /// Throws drift_error mlguard.drift.invalid_option when a setting is
   /// outside its range (option_table()) or alpha < beta (River raises
   /// ValueError then).
-  explicit basic_eddm(const eddm_options& options = {}) : detector_base(options) {
-    detail::require_option(options.alpha >= options.beta, name,
-                           "alpha must be greater or equal to beta");
-  }
+  explicit basic_eddm(const eddm_options& options = {});
 
   std::uint64_t n() const noexcept { return n_; }               ///< observations since reset
   std::uint64_t n_errors() const noexcept { return n_errors_; } ///< errors since reset
@@ -59,50 +56,11 @@ public:
 private:
   friend detector_base;
 
-  void step(double x) noexcept {
-    ++n_;
-    if (x == 1.0) {
-      ++n_errors_;
-      distances_.update(static_cast<double>(n_ - last_error_));
-      if (n_ > options_.warm_start) {
-        const double pi_prime = distances_.mean.mean;
-        const double si_prime = std::pow(distances_.get(), 0.5);
-        const double p2s_prime = pi_prime + 2.0 * si_prime;
-        if (p2s_prime > p2s_prime_max_) {
-          p2s_prime_max_ = p2s_prime;
-        } else if (n_errors_ > options_.warm_start) {
-          const double level = p2s_prime / p2s_prime_max_;
-          if (level < options_.beta) {
-            drift_ = true;
-          } else {
-            warning_ = level < options_.alpha;
-          }
-        }
-      }
-      last_error_ = n_;
-    }
-  }
-  void clear() noexcept {
-    distances_ = {};
-    n_ = last_error_ = n_errors_ = 0;
-    p2s_prime_max_ = -1.0;
-  }
+  void step(double x) noexcept;
+  void clear() noexcept;
   // "state": {"distances": {"n", "mean", "s"}, "n", "last_error", "n_errors", "p2s_prime_max"}.
-  void write_state(json& s) const {
-    s["distances"] = distances_.to_json();
-    s["n"] = n_;
-    s["last_error"] = last_error_;
-    s["n_errors"] = n_errors_;
-    s["p2s_prime_max"] = json_number(p2s_prime_max_);
-  }
-  void read_state(const json_reader& s) {
-    allow_state_fields(s, {"distances", "n", "last_error", "n_errors", "p2s_prime_max"});
-    distances_ = detail::river_var::from_json(s.object("distances"));
-    n_ = s.count("n");
-    last_error_ = s.count("last_error", n_);
-    n_errors_ = s.count("n_errors", n_);
-    p2s_prime_max_ = state_number(s, "p2s_prime_max");
-  }
+  void write_state(json& s) const;
+  void read_state(const json_reader& s);
 
   detail::river_var distances_;
   std::uint64_t n_ = 0;
@@ -116,4 +74,68 @@ using eddm = basic_eddm<>;
 
 } // namespace mlguard::drift::online
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::online {
+
+template <class V>
+basic_eddm<V>::basic_eddm(const eddm_options& options) : detector_base(options) {
+  detail::require_option(options.alpha >= options.beta, name,
+                         "alpha must be greater or equal to beta");
+}
+
+template <class V>
+auto basic_eddm<V>::step(double x) noexcept -> void {
+  ++n_;
+  if (x == 1.0) {
+    ++n_errors_;
+    distances_.update(static_cast<double>(n_ - last_error_));
+    if (n_ > options_.warm_start) {
+      const double pi_prime = distances_.mean.mean;
+      const double si_prime = std::pow(distances_.get(), 0.5);
+      const double p2s_prime = pi_prime + 2.0 * si_prime;
+      if (p2s_prime > p2s_prime_max_) {
+        p2s_prime_max_ = p2s_prime;
+      } else if (n_errors_ > options_.warm_start) {
+        const double level = p2s_prime / p2s_prime_max_;
+        if (level < options_.beta) {
+          drift_ = true;
+        } else {
+          warning_ = level < options_.alpha;
+        }
+      }
+    }
+    last_error_ = n_;
+  }
+}
+
+template <class V>
+auto basic_eddm<V>::clear() noexcept -> void {
+  distances_ = {};
+  n_ = last_error_ = n_errors_ = 0;
+  p2s_prime_max_ = -1.0;
+}
+
+template <class V>
+auto basic_eddm<V>::write_state(json& s) const -> void {
+  s["distances"] = distances_.to_json();
+  s["n"] = n_;
+  s["last_error"] = last_error_;
+  s["n_errors"] = n_errors_;
+  s["p2s_prime_max"] = json_number(p2s_prime_max_);
+}
+
+template <class V>
+auto basic_eddm<V>::read_state(const json_reader& s) -> void {
+  allow_state_fields(s, {"distances", "n", "last_error", "n_errors", "p2s_prime_max"});
+  distances_ = detail::river_var::from_json(s.object("distances"));
+  n_ = s.count("n");
+  last_error_ = s.count("last_error", n_);
+  n_errors_ = s.count("n_errors", n_);
+  p2s_prime_max_ = state_number(s, "p2s_prime_max");
+}
+
+} // namespace mlguard::drift::online
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_ONLINE_EDDM_HPP

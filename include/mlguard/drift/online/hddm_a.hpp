@@ -47,88 +47,24 @@ public:
 
   /// Throws drift_error mlguard.drift.invalid_option when a setting is
   /// outside its range (option_table()).
-  explicit basic_hddm_a(const hddm_a_options& options = {}) : detector_base(options) {
-    // The logarithms River takes at every update, computed once (same values).
-    log_inv_drift_ = std::log(1.0 / options_.drift_confidence);
-    log_two_drift_ = std::log(2.0 / options_.drift_confidence);
-    log_two_warning_ = std::log(2.0 / options_.warning_confidence);
-  }
+  explicit basic_hddm_a(const hddm_a_options& options = {});
 
   double mean() const noexcept { return z_.mean; } ///< global mean since reset
 
 private:
   friend detector_base;
 
-  void step(double x) noexcept {
-    // z_.update(x), keeping 1 / n for the bounds below (same arithmetic).
-    z_.n += 1.0;
-    const double inv_n = 1.0 / z_.n;
-    z_.mean += inv_n * (x - z_.mean);
-    // Each cut's Hoeffding bound is kept from when the cut was taken (its n
-    // does not change until then): the same values River recomputes.
-    // 1 / (2n) = 0.5 · (1 / n) exactly (scaling by 2 commutes with rounding).
-    const double eps_z = std::sqrt(0.5 * inv_n * log_inv_drift_);
-    // River tests the means after moving the cuts; a cut that moves to z
-    // then has n_cut = n_z and answers "no change". So the tests can run on
-    // the cuts as they were, in parallel with eps_z, and be masked: the same
-    // answers with a shorter dependency chain.
-    const int incr_if_kept = mean_changed(x_min_.n, z_.mean - x_min_.mean, inv_n);
-    const int decr_if_kept = mean_changed(x_max_.n, x_max_.mean - z_.mean, inv_n);
-    // Branch-free (the comparisons are unpredictable on noisy streams). A
-    // fresh cut (n = 0) is first set to z, which then passes its test.
-    const bool take_min = x_min_.n == 0.0 || x_min_.mean + eps_min_ >= z_.mean + eps_z;
-    x_min_.n = take_min ? z_.n : x_min_.n;
-    x_min_.mean = take_min ? z_.mean : x_min_.mean;
-    eps_min_ = take_min ? eps_z : eps_min_;
-    const bool take_max = x_max_.n == 0.0 || x_max_.mean - eps_max_ <= z_.mean - eps_z;
-    x_max_.n = take_max ? z_.n : x_max_.n;
-    x_max_.mean = take_max ? z_.mean : x_max_.mean;
-    eps_max_ = take_max ? eps_z : eps_max_;
-    const int incr = take_min ? 0 : incr_if_kept;
-    warning_ = incr == 1;
-    drift_ = incr == 2;
-    if (options_.two_sided_test) {
-      const int decr = take_max ? 0 : decr_if_kept;
-      if (decr == 2) {
-        drift_ = true;
-      } else if (decr == 1) {
-        warning_ = true;
-      }
-    }
-  }
+  void step(double x) noexcept;
   void clear() noexcept { z_ = x_min_ = x_max_ = {}; }
   // "state": {"z", "x_min", "x_max"}, each {"n", "mean"}; the bounds are recomputed.
-  void write_state(json& s) const {
-    s["z"] = z_.to_json();
-    s["x_min"] = x_min_.to_json();
-    s["x_max"] = x_max_.to_json();
-  }
-  void read_state(const json_reader& s) {
-    allow_state_fields(s, {"z", "x_min", "x_max"});
-    z_ = detail::river_mean::from_json(s.object("z"));
-    x_min_ = detail::river_mean::from_json(s.object("x_min"));
-    x_max_ = detail::river_mean::from_json(s.object("x_max"));
-    if (x_min_.n > z_.n || x_max_.n > z_.n) {
-      s.fail("cut points cannot hold more observations than the stream");
-    }
-    eps_min_ = x_min_.n > 0.0 ? hoeffding_bound(x_min_.n) : 0.0;
-    eps_max_ = x_max_.n > 0.0 ? hoeffding_bound(x_max_.n) : 0.0;
-  }
+  void write_state(json& s) const;
+  void read_state(const json_reader& s);
 
-  double hoeffding_bound(double n) const noexcept {
-    return std::sqrt(1.0 / (2.0 * n) * log_inv_drift_);
-  }
+  double hoeffding_bound(double n) const noexcept;
   // River's _mean_incr / _mean_decr at the drift and then the warning
   // confidence: m = (n_z − n_cut) / n_cut · (1 / n_z), ε = sqrt(m / 2 · log(2 / c)),
   // change when `difference` ≥ ε. Returns 2 (drift), 1 (warning) or 0.
-  int mean_changed(double cut_n, double difference, double inv_n) const noexcept {
-    // Computed unconditionally and selected without branches (a fresh cut,
-    // n_cut = 0, gives inf here and is masked by the caller).
-    const double half_m = (z_.n - cut_n) / cut_n * inv_n / 2.0;
-    const int drift = difference >= std::sqrt(half_m * log_two_drift_) ? 2 : 0;
-    const int warning = difference >= std::sqrt(half_m * log_two_warning_) ? 1 : 0;
-    return cut_n == z_.n ? 0 : (drift != 0 ? drift : warning);
-  }
+  int mean_changed(double cut_n, double difference, double inv_n) const noexcept;
 
   double log_inv_drift_ = 0.0;
   double log_two_drift_ = 0.0;
@@ -145,4 +81,94 @@ using hddm_a = basic_hddm_a<>;
 
 } // namespace mlguard::drift::online
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::online {
+
+template <class V>
+basic_hddm_a<V>::basic_hddm_a(const hddm_a_options& options) : detector_base(options) {
+  // The logarithms River takes at every update, computed once (same values).
+  log_inv_drift_ = std::log(1.0 / options_.drift_confidence);
+  log_two_drift_ = std::log(2.0 / options_.drift_confidence);
+  log_two_warning_ = std::log(2.0 / options_.warning_confidence);
+}
+
+template <class V>
+auto basic_hddm_a<V>::step(double x) noexcept -> void {
+  // z_.update(x), keeping 1 / n for the bounds below (same arithmetic).
+  z_.n += 1.0;
+  const double inv_n = 1.0 / z_.n;
+  z_.mean += inv_n * (x - z_.mean);
+  // Each cut's Hoeffding bound is kept from when the cut was taken (its n
+  // does not change until then): the same values River recomputes.
+  // 1 / (2n) = 0.5 · (1 / n) exactly (scaling by 2 commutes with rounding).
+  const double eps_z = std::sqrt(0.5 * inv_n * log_inv_drift_);
+  // River tests the means after moving the cuts; a cut that moves to z
+  // then has n_cut = n_z and answers "no change". So the tests can run on
+  // the cuts as they were, in parallel with eps_z, and be masked: the same
+  // answers with a shorter dependency chain.
+  const int incr_if_kept = mean_changed(x_min_.n, z_.mean - x_min_.mean, inv_n);
+  const int decr_if_kept = mean_changed(x_max_.n, x_max_.mean - z_.mean, inv_n);
+  // Branch-free (the comparisons are unpredictable on noisy streams). A
+  // fresh cut (n = 0) is first set to z, which then passes its test.
+  const bool take_min = x_min_.n == 0.0 || x_min_.mean + eps_min_ >= z_.mean + eps_z;
+  x_min_.n = take_min ? z_.n : x_min_.n;
+  x_min_.mean = take_min ? z_.mean : x_min_.mean;
+  eps_min_ = take_min ? eps_z : eps_min_;
+  const bool take_max = x_max_.n == 0.0 || x_max_.mean - eps_max_ <= z_.mean - eps_z;
+  x_max_.n = take_max ? z_.n : x_max_.n;
+  x_max_.mean = take_max ? z_.mean : x_max_.mean;
+  eps_max_ = take_max ? eps_z : eps_max_;
+  const int incr = take_min ? 0 : incr_if_kept;
+  warning_ = incr == 1;
+  drift_ = incr == 2;
+  if (options_.two_sided_test) {
+    const int decr = take_max ? 0 : decr_if_kept;
+    if (decr == 2) {
+      drift_ = true;
+    } else if (decr == 1) {
+      warning_ = true;
+    }
+  }
+}
+
+template <class V>
+auto basic_hddm_a<V>::write_state(json& s) const -> void {
+  s["z"] = z_.to_json();
+  s["x_min"] = x_min_.to_json();
+  s["x_max"] = x_max_.to_json();
+}
+
+template <class V>
+auto basic_hddm_a<V>::read_state(const json_reader& s) -> void {
+  allow_state_fields(s, {"z", "x_min", "x_max"});
+  z_ = detail::river_mean::from_json(s.object("z"));
+  x_min_ = detail::river_mean::from_json(s.object("x_min"));
+  x_max_ = detail::river_mean::from_json(s.object("x_max"));
+  if (x_min_.n > z_.n || x_max_.n > z_.n) {
+    s.fail("cut points cannot hold more observations than the stream");
+  }
+  eps_min_ = x_min_.n > 0.0 ? hoeffding_bound(x_min_.n) : 0.0;
+  eps_max_ = x_max_.n > 0.0 ? hoeffding_bound(x_max_.n) : 0.0;
+}
+
+template <class V>
+auto basic_hddm_a<V>::hoeffding_bound(double n) const noexcept -> double {
+  return std::sqrt(1.0 / (2.0 * n) * log_inv_drift_);
+}
+
+template <class V>
+auto basic_hddm_a<V>::mean_changed(double cut_n, double difference, double inv_n) const noexcept
+    -> int {
+  // Computed unconditionally and selected without branches (a fresh cut,
+  // n_cut = 0, gives inf here and is masked by the caller).
+  const double half_m = (z_.n - cut_n) / cut_n * inv_n / 2.0;
+  const int drift = difference >= std::sqrt(half_m * log_two_drift_) ? 2 : 0;
+  const int warning = difference >= std::sqrt(half_m * log_two_warning_) ? 1 : 0;
+  return cut_n == z_.n ? 0 : (drift != 0 ? drift : warning);
+}
+
+} // namespace mlguard::drift::online
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_ONLINE_HDDM_A_HPP

@@ -52,68 +52,19 @@ public:
 
   /// Throws drift_error mlguard.drift.invalid_option when a setting is
   /// outside its range (option_table()).
-  explicit basic_hddm_w(const hddm_w_options& options = {}) : detector_base(options) {
-    // The logarithms River takes at every update, computed once (same values).
-    log_inv_drift_ = std::log(1.0 / options_.drift_confidence);
-    log_inv_warning_ = std::log(1.0 / options_.warning_confidence);
-    clear();
-  }
+  explicit basic_hddm_w(const hddm_w_options& options = {});
 
   double ewma() const noexcept { return total_.ewma.mean; } ///< EWMA of the stream since reset
 
 private:
   friend detector_base;
 
-  void step(double x) noexcept {
-    total_.update(x);
-    update_incr_stats(x, log_inv_drift_);
-    if (mean_changed(s1_incr_, s2_incr_, log_inv_drift_)) {
-      warning_ = false;
-      drift_ = true;
-    } else if (mean_changed(s1_incr_, s2_incr_, log_inv_warning_)) {
-      warning_ = true;
-      drift_ = false;
-    } else {
-      warning_ = false;
-      drift_ = false;
-    }
-    update_decr_stats(x, log_inv_drift_);
-    if (options_.two_sided_test) {
-      if (mean_changed(s2_decr_, s1_decr_, log_inv_drift_)) {
-        drift_ = true;
-      } else if (mean_changed(s2_decr_, s1_decr_, log_inv_warning_)) {
-        warning_ = true;
-      }
-    }
-  }
-  void clear() noexcept {
-    total_ = s1_decr_ = s1_incr_ = s2_decr_ = s2_incr_ = sample_info(options_.lambda);
-    incr_cutpoint_ = std::numeric_limits<double>::infinity();
-    decr_cutpoint_ = -std::numeric_limits<double>::infinity();
-  }
+  void step(double x) noexcept;
+  void clear() noexcept;
   // "state": {"total", "s1_incr", "s2_incr", "s1_decr", "s2_decr" (each
   // {"ewma", "initialized", "ibc"}), "incr_cutpoint", "decr_cutpoint" (±inf at first)}.
-  void write_state(json& s) const {
-    s["total"] = total_.to_json();
-    s["s1_incr"] = s1_incr_.to_json();
-    s["s2_incr"] = s2_incr_.to_json();
-    s["s1_decr"] = s1_decr_.to_json();
-    s["s2_decr"] = s2_decr_.to_json();
-    s["incr_cutpoint"] = json_number(incr_cutpoint_);
-    s["decr_cutpoint"] = json_number(decr_cutpoint_);
-  }
-  void read_state(const json_reader& s) {
-    allow_state_fields(
-        s, {"total", "s1_incr", "s2_incr", "s1_decr", "s2_decr", "incr_cutpoint", "decr_cutpoint"});
-    const double lambda = options_.lambda;
-    total_ = sample_info::from_json(s.object("total"), lambda);
-    s1_incr_ = sample_info::from_json(s.object("s1_incr"), lambda);
-    s2_incr_ = sample_info::from_json(s.object("s2_incr"), lambda);
-    s1_decr_ = sample_info::from_json(s.object("s1_decr"), lambda);
-    s2_decr_ = sample_info::from_json(s.object("s2_decr"), lambda);
-    incr_cutpoint_ = state_number(s, "incr_cutpoint");
-    decr_cutpoint_ = state_number(s, "decr_cutpoint");
-  }
+  void write_state(json& s) const;
+  void read_state(const json_reader& s);
 
   // River's SampleInfo: an EWMA and its independent bound condition.
   struct sample_info {
@@ -155,37 +106,11 @@ private:
   };
 
   // log_inv_confidence = log(1 / confidence), River's bound sqrt(ibc·log(1/c)/2).
-  static double mcdiarmid_bound(double ibc, double log_inv_confidence) noexcept {
-    return std::sqrt(ibc * log_inv_confidence / 2.0);
-  }
+  static double mcdiarmid_bound(double ibc, double log_inv_confidence) noexcept;
   static bool mean_changed(const sample_info& s1, const sample_info& s2,
-                           double log_inv_confidence) noexcept {
-    if (!(s1.is_init() && s2.is_init())) {
-      return false;
-    }
-    const double bound = mcdiarmid_bound(s1.ibc + s2.ibc, log_inv_confidence);
-    return s2.ewma.mean - s1.ewma.mean > bound;
-  }
-  void update_incr_stats(double x, double log_inv_confidence) noexcept {
-    const double eps = mcdiarmid_bound(total_.ibc, log_inv_confidence);
-    if (total_.ewma.mean + eps < incr_cutpoint_) {
-      incr_cutpoint_ = total_.ewma.mean + eps;
-      s1_incr_ = total_;
-      s2_incr_ = sample_info(options_.lambda);
-    } else {
-      s2_incr_.update(x);
-    }
-  }
-  void update_decr_stats(double x, double log_inv_confidence) noexcept {
-    const double eps = mcdiarmid_bound(total_.ibc, log_inv_confidence);
-    if (total_.ewma.mean - eps > decr_cutpoint_) {
-      decr_cutpoint_ = total_.ewma.mean - eps;
-      s1_decr_ = total_;
-      s2_decr_ = sample_info(options_.lambda);
-    } else {
-      s2_decr_.update(x);
-    }
-  }
+                           double log_inv_confidence) noexcept;
+  void update_incr_stats(double x, double log_inv_confidence) noexcept;
+  void update_decr_stats(double x, double log_inv_confidence) noexcept;
 
   double log_inv_drift_ = 0.0;
   double log_inv_warning_ = 0.0;
@@ -203,4 +128,114 @@ using hddm_w = basic_hddm_w<>;
 
 } // namespace mlguard::drift::online
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::online {
+
+template <class V>
+basic_hddm_w<V>::basic_hddm_w(const hddm_w_options& options) : detector_base(options) {
+  // The logarithms River takes at every update, computed once (same values).
+  log_inv_drift_ = std::log(1.0 / options_.drift_confidence);
+  log_inv_warning_ = std::log(1.0 / options_.warning_confidence);
+  clear();
+}
+
+template <class V>
+auto basic_hddm_w<V>::step(double x) noexcept -> void {
+  total_.update(x);
+  update_incr_stats(x, log_inv_drift_);
+  if (mean_changed(s1_incr_, s2_incr_, log_inv_drift_)) {
+    warning_ = false;
+    drift_ = true;
+  } else if (mean_changed(s1_incr_, s2_incr_, log_inv_warning_)) {
+    warning_ = true;
+    drift_ = false;
+  } else {
+    warning_ = false;
+    drift_ = false;
+  }
+  update_decr_stats(x, log_inv_drift_);
+  if (options_.two_sided_test) {
+    if (mean_changed(s2_decr_, s1_decr_, log_inv_drift_)) {
+      drift_ = true;
+    } else if (mean_changed(s2_decr_, s1_decr_, log_inv_warning_)) {
+      warning_ = true;
+    }
+  }
+}
+
+template <class V>
+auto basic_hddm_w<V>::clear() noexcept -> void {
+  total_ = s1_decr_ = s1_incr_ = s2_decr_ = s2_incr_ = sample_info(options_.lambda);
+  incr_cutpoint_ = std::numeric_limits<double>::infinity();
+  decr_cutpoint_ = -std::numeric_limits<double>::infinity();
+}
+
+template <class V>
+auto basic_hddm_w<V>::write_state(json& s) const -> void {
+  s["total"] = total_.to_json();
+  s["s1_incr"] = s1_incr_.to_json();
+  s["s2_incr"] = s2_incr_.to_json();
+  s["s1_decr"] = s1_decr_.to_json();
+  s["s2_decr"] = s2_decr_.to_json();
+  s["incr_cutpoint"] = json_number(incr_cutpoint_);
+  s["decr_cutpoint"] = json_number(decr_cutpoint_);
+}
+
+template <class V>
+auto basic_hddm_w<V>::read_state(const json_reader& s) -> void {
+  allow_state_fields(
+      s, {"total", "s1_incr", "s2_incr", "s1_decr", "s2_decr", "incr_cutpoint", "decr_cutpoint"});
+  const double lambda = options_.lambda;
+  total_ = sample_info::from_json(s.object("total"), lambda);
+  s1_incr_ = sample_info::from_json(s.object("s1_incr"), lambda);
+  s2_incr_ = sample_info::from_json(s.object("s2_incr"), lambda);
+  s1_decr_ = sample_info::from_json(s.object("s1_decr"), lambda);
+  s2_decr_ = sample_info::from_json(s.object("s2_decr"), lambda);
+  incr_cutpoint_ = state_number(s, "incr_cutpoint");
+  decr_cutpoint_ = state_number(s, "decr_cutpoint");
+}
+
+template <class V>
+auto basic_hddm_w<V>::mcdiarmid_bound(double ibc, double log_inv_confidence) noexcept -> double {
+  return std::sqrt(ibc * log_inv_confidence / 2.0);
+}
+
+template <class V>
+auto basic_hddm_w<V>::mean_changed(const sample_info& s1, const sample_info& s2,
+                                   double log_inv_confidence) noexcept -> bool {
+  if (!(s1.is_init() && s2.is_init())) {
+    return false;
+  }
+  const double bound = mcdiarmid_bound(s1.ibc + s2.ibc, log_inv_confidence);
+  return s2.ewma.mean - s1.ewma.mean > bound;
+}
+
+template <class V>
+auto basic_hddm_w<V>::update_incr_stats(double x, double log_inv_confidence) noexcept -> void {
+  const double eps = mcdiarmid_bound(total_.ibc, log_inv_confidence);
+  if (total_.ewma.mean + eps < incr_cutpoint_) {
+    incr_cutpoint_ = total_.ewma.mean + eps;
+    s1_incr_ = total_;
+    s2_incr_ = sample_info(options_.lambda);
+  } else {
+    s2_incr_.update(x);
+  }
+}
+
+template <class V>
+auto basic_hddm_w<V>::update_decr_stats(double x, double log_inv_confidence) noexcept -> void {
+  const double eps = mcdiarmid_bound(total_.ibc, log_inv_confidence);
+  if (total_.ewma.mean - eps > decr_cutpoint_) {
+    decr_cutpoint_ = total_.ewma.mean - eps;
+    s1_decr_ = total_;
+    s2_decr_ = sample_info(options_.lambda);
+  } else {
+    s2_decr_.update(x);
+  }
+}
+
+} // namespace mlguard::drift::online
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_ONLINE_HDDM_W_HPP

@@ -74,29 +74,7 @@ public:
   /// (option_table()) or window_size < 2·stat_size (River's sample() needs
   /// the older part to hold stat_size values).
   explicit basic_kswin(const kswin_options& options = {},
-                       std::unique_ptr<kswin_sampler> sampler = nullptr)
-      : detector_base(options), sampler_(std::move(sampler)) {
-    detail::require_option(options_.window_size / 2 >= options_.stat_size, name,
-                           "window_size must be at least 2 * stat_size");
-    if (!sampler_) {
-      std::uint64_t seed = 0;
-      if (options_.seed) {
-        seed = *options_.seed;
-      } else {
-        std::random_device device;
-        seed = (static_cast<std::uint64_t>(device()) << 32) ^ device();
-      }
-      sampler_ = std::make_unique<python_random_sampler>(seed);
-    }
-    sampler_->prepare(options_.window_size - options_.stat_size, options_.stat_size);
-    window_.assign(options_.window_size, 0.0);
-    indices_.assign(options_.stat_size, 0);
-    reference_.assign(options_.stat_size + 1, 0.0);
-    older_sorted_.assign(options_.window_size - options_.stat_size, entry{0.0, 0});
-    recent_sorted_.assign(options_.stat_size, 0.0);
-    selected_.assign(options_.window_size, 0);
-    scratch_.assign(3 * options_.stat_size + 16, 0.0);
-  }
+                       std::unique_ptr<kswin_sampler> sampler = nullptr);
 
   /// A deep copy (the sampler is cloned).
   basic_kswin(const basic_kswin& other)
@@ -105,13 +83,7 @@ public:
         statistic_(other.statistic_), indices_(other.indices_), reference_(other.reference_),
         older_sorted_(other.older_sorted_), recent_sorted_(other.recent_sorted_),
         selected_(other.selected_), sorted_valid_(other.sorted_valid_), scratch_(other.scratch_) {}
-  basic_kswin& operator=(const basic_kswin& other) {
-    if (this != &other) {
-      basic_kswin copy(other);
-      *this = std::move(copy);
-    }
-    return *this;
-  }
+  basic_kswin& operator=(const basic_kswin& other);
   basic_kswin(basic_kswin&&) noexcept = default;
   basic_kswin& operator=(basic_kswin&&) noexcept = default;
   ~basic_kswin() = default;
@@ -128,158 +100,28 @@ public:
   /// python_random_sampler) restored from the stored sampler state. Throws
   /// format_error as detector_base::from_json.
   static basic_kswin from_json(const json& document, std::string_view source = name,
-                               std::unique_ptr<kswin_sampler> sampler = nullptr) {
-    const json_reader r = open_document(document, source);
-    basic_kswin d = restore(r, [&](kswin_options options) {
-      // Unseeded: the seed drawn then is in the stored sampler state; seed 0
-      // here only avoids drawing another one.
-      const bool unseeded = !options.seed;
-      if (unseeded && !sampler) {
-        options.seed = 0;
-      }
-      basic_kswin k(options, std::move(sampler));
-      if (unseeded) {
-        k.options_.seed.reset();
-      }
-      return k;
-    });
-    d.read_common_state(r.object("state"));
-    return d;
-  }
+                               std::unique_ptr<kswin_sampler> sampler = nullptr);
 
   /// Reads a detector saved by save(), with `sampler` as in from_json.
   /// Throws io_error (mlguard.io.open_failed, read_failed) and the
   /// format_errors of from_json.
   static basic_kswin load(const std::string& path,
-                          std::unique_ptr<kswin_sampler> sampler = nullptr) {
-    return from_json(load_json(path), path, std::move(sampler));
-  }
+                          std::unique_ptr<kswin_sampler> sampler = nullptr);
 
 private:
   friend detector_base;
 
-  void step(double x) noexcept {
-    ++n_;
-    push(x);
-    if (size_ < options_.window_size) {
-      drift_ = false;
-      return;
-    }
-    if (!sorted_valid_) {
-      rebuild_sorted();
-    }
-    const std::size_t older = options_.window_size - options_.stat_size;
-    const std::size_t k = options_.stat_size;
-    sampler_->sample(older, span<std::size_t>(indices_.data(), indices_.size()));
-    // The drawn values, in ascending order, without sorting them: mark the
-    // drawn slots, then read the sorted older part in order.
-    for (std::size_t i = 0; i < k; ++i) {
-      ++selected_[slot_of(indices_[i] < older ? indices_[i] : indices_[i] % older)];
-    }
-    std::size_t m = 0;
-    for (std::size_t i = 0; i < older; ++i) {
-      const auto& e = older_sorted_[i];
-      const std::uint16_t c = selected_[e.slot];
-      reference_[m] = e.value; // branch-free: reference_ has one spare entry
-      m += c != 0 ? 1 : 0;
-      for (std::uint16_t extra = 1; extra < c; ++extra) {
-        reference_[m++] = e.value; // a sampler that repeats an index repeats its value
-      }
-      selected_[e.slot] = 0;
-    }
-    const auto r = stats::ks_2samp_sorted(
-        span<const double>(reference_.data(), k), span<const double>(recent_sorted_.data(), k),
-        stats::alternative::two_sided, stats::ks_method::automatic, scratch_);
-    p_value_ = r.p_value;
-    statistic_ = r.statistic;
-    drift_ = p_value_ <= options_.alpha && statistic_ > 0.1;
-    if (drift_) {
-      // River keeps only the most recent values (until the reset at the next update).
-      for (std::size_t i = 0; i < k; ++i) {
-        reference_[i] = at(older + i);
-      }
-      for (std::size_t i = 0; i < k; ++i) {
-        window_[i] = reference_[i];
-      }
-      head_ = 0;
-      size_ = k;
-      sorted_valid_ = false;
-    }
-  }
-  void clear() noexcept {
-    head_ = size_ = 0;
-    sorted_valid_ = false;
-    n_ = 0;
-    p_value_ = 0.0;
-    statistic_ = 0.0;
-    sampler_->restart();
-  }
+  void step(double x) noexcept;
+  void clear() noexcept;
   // "state": {"n", "window" (oldest first), "p_value", "statistic",
   // "sampler" (the sampler's to_json())}.
-  void write_state(json& s) const {
-    json window = json::array();
-    for (std::size_t i = 0; i < size_; ++i) {
-      window.push_back(json_number(at(i)));
-    }
-    s["n"] = n_;
-    s["window"] = std::move(window);
-    s["p_value"] = json_number(p_value_);
-    s["statistic"] = json_number(statistic_);
-    s["sampler"] = sampler_->to_json();
-  }
-  void read_state(const json_reader& s) {
-    allow_state_fields(s, {"n", "window", "p_value", "statistic", "sampler"});
-    n_ = s.count("n");
-    const std::vector<double> window = s.numbers("window");
-    if (window.size() > options_.window_size || window.size() > n_) {
-      s.fail("window", "holds more values than window_size or n");
-    }
-    for (std::size_t i = 0; i < window.size(); ++i) {
-      if (!std::isfinite(window[i])) {
-        s.fail("window", "expected finite numbers");
-      }
-      window_[i] = window[i];
-    }
-    head_ = 0;
-    size_ = window.size();
-    sorted_valid_ = false;
-    p_value_ = s.number("p_value");
-    statistic_ = s.number("statistic");
-    const json_reader sampler = s.object("sampler");
-    sampler_->restore(sampler.value(), sampler.where());
-  }
+  void write_state(json& s) const;
+  void read_state(const json_reader& s);
 
-  double at(std::size_t i) const noexcept {
-    std::size_t k = head_ + i;
-    if (k >= options_.window_size) {
-      k -= options_.window_size;
-    }
-    return window_[k];
-  }
-  std::size_t slot_of(std::size_t i) const noexcept {
-    const std::size_t k = head_ + i;
-    return k >= options_.window_size ? k - options_.window_size : k;
-  }
+  double at(std::size_t i) const noexcept;
+  std::size_t slot_of(std::size_t i) const noexcept;
 
-  void push(double x) noexcept {
-    if (size_ < options_.window_size) {
-      window_[slot_of(size_)] = x;
-      ++size_;
-      sorted_valid_ = false;
-      return;
-    }
-    if (sorted_valid_) {
-      // The oldest value leaves, the oldest recent one joins the older part.
-      const std::size_t older = options_.window_size - options_.stat_size;
-      const std::size_t mid = slot_of(older);
-      erase_older(window_[head_], head_);
-      erase_recent(window_[mid]);
-      insert_older(window_[mid], mid);
-      insert_recent(x);
-    }
-    window_[head_] = x; // overwrite the oldest
-    head_ = head_ + 1 == options_.window_size ? 0 : head_ + 1;
-  }
+  void push(double x) noexcept;
 
   // Sorted copies of the window's two parts, kept up to date per update so
   // that no update sorts (KSWIN's cost is otherwise dominated by sorting).
@@ -287,47 +129,11 @@ private:
     double value;
     std::size_t slot;
   };
-  void rebuild_sorted() noexcept {
-    const std::size_t older = options_.window_size - options_.stat_size;
-    for (std::size_t i = 0; i < older; ++i) {
-      older_sorted_[i] = {at(i), slot_of(i)};
-    }
-    std::sort(older_sorted_.begin(), older_sorted_.end(),
-              [](const entry& a, const entry& b) { return a.value < b.value; });
-    for (std::size_t i = 0; i < options_.stat_size; ++i) {
-      recent_sorted_[i] = at(older + i);
-    }
-    std::sort(recent_sorted_.begin(), recent_sorted_.end());
-    sorted_valid_ = true;
-  }
-  void erase_older(double value, std::size_t slot) noexcept {
-    auto it = std::lower_bound(older_sorted_.begin(), older_sorted_.end(), value,
-                               [](const entry& e, double v) { return e.value < v; });
-    while (it != older_sorted_.end() && it->slot != slot) {
-      ++it;
-    }
-    if (it != older_sorted_.end()) {
-      std::copy(it + 1, older_sorted_.end(), it);
-    }
-  }
-  void insert_older(double value, std::size_t slot) noexcept {
-    // The last entry is free after erase_older.
-    auto it = std::upper_bound(older_sorted_.begin(), older_sorted_.end() - 1, value,
-                               [](double v, const entry& e) { return v < e.value; });
-    std::copy_backward(it, older_sorted_.end() - 1, older_sorted_.end());
-    *it = {value, slot};
-  }
-  void erase_recent(double value) noexcept {
-    auto it = std::lower_bound(recent_sorted_.begin(), recent_sorted_.end(), value);
-    if (it != recent_sorted_.end()) {
-      std::copy(it + 1, recent_sorted_.end(), it);
-    }
-  }
-  void insert_recent(double value) noexcept {
-    auto it = std::upper_bound(recent_sorted_.begin(), recent_sorted_.end() - 1, value);
-    std::copy_backward(it, recent_sorted_.end() - 1, recent_sorted_.end());
-    *it = value;
-  }
+  void rebuild_sorted() noexcept;
+  void erase_older(double value, std::size_t slot) noexcept;
+  void insert_older(double value, std::size_t slot) noexcept;
+  void erase_recent(double value) noexcept;
+  void insert_recent(double value) noexcept;
 
   std::unique_ptr<kswin_sampler> sampler_;
   std::vector<double> window_; // ring buffer, oldest at head_
@@ -351,4 +157,255 @@ using kswin = basic_kswin<>;
 
 } // namespace mlguard::drift::online
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::online {
+
+template <class V>
+basic_kswin<V>::basic_kswin(const kswin_options& options, std::unique_ptr<kswin_sampler> sampler)
+    : detector_base(options), sampler_(std::move(sampler)) {
+  detail::require_option(options_.window_size / 2 >= options_.stat_size, name,
+                         "window_size must be at least 2 * stat_size");
+  if (!sampler_) {
+    std::uint64_t seed = 0;
+    if (options_.seed) {
+      seed = *options_.seed;
+    } else {
+      std::random_device device;
+      seed = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    }
+    sampler_ = std::make_unique<python_random_sampler>(seed);
+  }
+  sampler_->prepare(options_.window_size - options_.stat_size, options_.stat_size);
+  window_.assign(options_.window_size, 0.0);
+  indices_.assign(options_.stat_size, 0);
+  reference_.assign(options_.stat_size + 1, 0.0);
+  older_sorted_.assign(options_.window_size - options_.stat_size, entry{0.0, 0});
+  recent_sorted_.assign(options_.stat_size, 0.0);
+  selected_.assign(options_.window_size, 0);
+  scratch_.assign(3 * options_.stat_size + 16, 0.0);
+}
+
+template <class V>
+auto basic_kswin<V>::operator=(const basic_kswin& other) -> basic_kswin& {
+  if (this != &other) {
+    basic_kswin copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+template <class V>
+auto basic_kswin<V>::from_json(const json& document, std::string_view source,
+                               std::unique_ptr<kswin_sampler> sampler) -> basic_kswin {
+  const json_reader r = open_document(document, source);
+  basic_kswin d = restore(r, [&](kswin_options options) {
+    // Unseeded: the seed drawn then is in the stored sampler state; seed 0
+    // here only avoids drawing another one.
+    const bool unseeded = !options.seed;
+    if (unseeded && !sampler) {
+      options.seed = 0;
+    }
+    basic_kswin k(options, std::move(sampler));
+    if (unseeded) {
+      k.options_.seed.reset();
+    }
+    return k;
+  });
+  d.read_common_state(r.object("state"));
+  return d;
+}
+
+template <class V>
+auto basic_kswin<V>::load(const std::string& path, std::unique_ptr<kswin_sampler> sampler)
+    -> basic_kswin {
+  return from_json(load_json(path), path, std::move(sampler));
+}
+
+template <class V>
+auto basic_kswin<V>::step(double x) noexcept -> void {
+  ++n_;
+  push(x);
+  if (size_ < options_.window_size) {
+    drift_ = false;
+    return;
+  }
+  if (!sorted_valid_) {
+    rebuild_sorted();
+  }
+  const std::size_t older = options_.window_size - options_.stat_size;
+  const std::size_t k = options_.stat_size;
+  sampler_->sample(older, span<std::size_t>(indices_.data(), indices_.size()));
+  // The drawn values, in ascending order, without sorting them: mark the
+  // drawn slots, then read the sorted older part in order.
+  for (std::size_t i = 0; i < k; ++i) {
+    ++selected_[slot_of(indices_[i] < older ? indices_[i] : indices_[i] % older)];
+  }
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < older; ++i) {
+    const auto& e = older_sorted_[i];
+    const std::uint16_t c = selected_[e.slot];
+    reference_[m] = e.value; // branch-free: reference_ has one spare entry
+    m += c != 0 ? 1 : 0;
+    for (std::uint16_t extra = 1; extra < c; ++extra) {
+      reference_[m++] = e.value; // a sampler that repeats an index repeats its value
+    }
+    selected_[e.slot] = 0;
+  }
+  const auto r = stats::ks_2samp_sorted(
+      span<const double>(reference_.data(), k), span<const double>(recent_sorted_.data(), k),
+      stats::alternative::two_sided, stats::ks_method::automatic, scratch_);
+  p_value_ = r.p_value;
+  statistic_ = r.statistic;
+  drift_ = p_value_ <= options_.alpha && statistic_ > 0.1;
+  if (drift_) {
+    // River keeps only the most recent values (until the reset at the next update).
+    for (std::size_t i = 0; i < k; ++i) {
+      reference_[i] = at(older + i);
+    }
+    for (std::size_t i = 0; i < k; ++i) {
+      window_[i] = reference_[i];
+    }
+    head_ = 0;
+    size_ = k;
+    sorted_valid_ = false;
+  }
+}
+
+template <class V>
+auto basic_kswin<V>::clear() noexcept -> void {
+  head_ = size_ = 0;
+  sorted_valid_ = false;
+  n_ = 0;
+  p_value_ = 0.0;
+  statistic_ = 0.0;
+  sampler_->restart();
+}
+
+template <class V>
+auto basic_kswin<V>::write_state(json& s) const -> void {
+  json window = json::array();
+  for (std::size_t i = 0; i < size_; ++i) {
+    window.push_back(json_number(at(i)));
+  }
+  s["n"] = n_;
+  s["window"] = std::move(window);
+  s["p_value"] = json_number(p_value_);
+  s["statistic"] = json_number(statistic_);
+  s["sampler"] = sampler_->to_json();
+}
+
+template <class V>
+auto basic_kswin<V>::read_state(const json_reader& s) -> void {
+  allow_state_fields(s, {"n", "window", "p_value", "statistic", "sampler"});
+  n_ = s.count("n");
+  const std::vector<double> window = s.numbers("window");
+  if (window.size() > options_.window_size || window.size() > n_) {
+    s.fail("window", "holds more values than window_size or n");
+  }
+  for (std::size_t i = 0; i < window.size(); ++i) {
+    if (!std::isfinite(window[i])) {
+      s.fail("window", "expected finite numbers");
+    }
+    window_[i] = window[i];
+  }
+  head_ = 0;
+  size_ = window.size();
+  sorted_valid_ = false;
+  p_value_ = s.number("p_value");
+  statistic_ = s.number("statistic");
+  const json_reader sampler = s.object("sampler");
+  sampler_->restore(sampler.value(), sampler.where());
+}
+
+template <class V>
+auto basic_kswin<V>::at(std::size_t i) const noexcept -> double {
+  std::size_t k = head_ + i;
+  if (k >= options_.window_size) {
+    k -= options_.window_size;
+  }
+  return window_[k];
+}
+
+template <class V>
+auto basic_kswin<V>::slot_of(std::size_t i) const noexcept -> std::size_t {
+  const std::size_t k = head_ + i;
+  return k >= options_.window_size ? k - options_.window_size : k;
+}
+
+template <class V>
+auto basic_kswin<V>::push(double x) noexcept -> void {
+  if (size_ < options_.window_size) {
+    window_[slot_of(size_)] = x;
+    ++size_;
+    sorted_valid_ = false;
+    return;
+  }
+  if (sorted_valid_) {
+    // The oldest value leaves, the oldest recent one joins the older part.
+    const std::size_t older = options_.window_size - options_.stat_size;
+    const std::size_t mid = slot_of(older);
+    erase_older(window_[head_], head_);
+    erase_recent(window_[mid]);
+    insert_older(window_[mid], mid);
+    insert_recent(x);
+  }
+  window_[head_] = x; // overwrite the oldest
+  head_ = head_ + 1 == options_.window_size ? 0 : head_ + 1;
+}
+
+template <class V>
+auto basic_kswin<V>::rebuild_sorted() noexcept -> void {
+  const std::size_t older = options_.window_size - options_.stat_size;
+  for (std::size_t i = 0; i < older; ++i) {
+    older_sorted_[i] = {at(i), slot_of(i)};
+  }
+  std::sort(older_sorted_.begin(), older_sorted_.end(),
+            [](const entry& a, const entry& b) { return a.value < b.value; });
+  for (std::size_t i = 0; i < options_.stat_size; ++i) {
+    recent_sorted_[i] = at(older + i);
+  }
+  std::sort(recent_sorted_.begin(), recent_sorted_.end());
+  sorted_valid_ = true;
+}
+
+template <class V>
+auto basic_kswin<V>::erase_older(double value, std::size_t slot) noexcept -> void {
+  auto it = std::lower_bound(older_sorted_.begin(), older_sorted_.end(), value,
+                             [](const entry& e, double v) { return e.value < v; });
+  while (it != older_sorted_.end() && it->slot != slot) {
+    ++it;
+  }
+  if (it != older_sorted_.end()) {
+    std::copy(it + 1, older_sorted_.end(), it);
+  }
+}
+
+template <class V>
+auto basic_kswin<V>::insert_older(double value, std::size_t slot) noexcept -> void {
+  // The last entry is free after erase_older.
+  auto it = std::upper_bound(older_sorted_.begin(), older_sorted_.end() - 1, value,
+                             [](double v, const entry& e) { return v < e.value; });
+  std::copy_backward(it, older_sorted_.end() - 1, older_sorted_.end());
+  *it = {value, slot};
+}
+
+template <class V>
+auto basic_kswin<V>::erase_recent(double value) noexcept -> void {
+  auto it = std::lower_bound(recent_sorted_.begin(), recent_sorted_.end(), value);
+  if (it != recent_sorted_.end()) {
+    std::copy(it + 1, recent_sorted_.end(), it);
+  }
+}
+
+template <class V>
+auto basic_kswin<V>::insert_recent(double value) noexcept -> void {
+  auto it = std::upper_bound(recent_sorted_.begin(), recent_sorted_.end() - 1, value);
+  std::copy_backward(it, recent_sorted_.end() - 1, recent_sorted_.end());
+  *it = value;
+}
+
+} // namespace mlguard::drift::online
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_ONLINE_KSWIN_HPP

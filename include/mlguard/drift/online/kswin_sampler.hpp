@@ -63,62 +63,20 @@ public:
   /// Seeds as random.Random(seed).
   explicit basic_python_random_sampler(std::uint64_t seed) : seed_(seed), rng_(seed) {}
 
-  void prepare(std::size_t population, std::size_t k) override {
-    detail::require_option(population < (std::size_t{1} << 32), "kswin",
-                           "window_size - stat_size must be below 2^32");
-    detail::require_option(k <= population, "kswin",
-                           "stat_size must not exceed window_size - stat_size");
-    scratch_.assign(population, 0);
-  }
+  void prepare(std::size_t population, std::size_t k) override;
 
-  void sample(std::size_t population, span<std::size_t> out) noexcept override {
-    rng_.sample(static_cast<std::uint32_t>(population), out.data(), out.size(), scratch_.data());
-  }
+  void sample(std::size_t population, span<std::size_t> out) noexcept override;
 
   void restart() noexcept override { rng_.seed(seed_); }
 
   /// {"kind": "python_random", "seed", "index", "mt": [624 words]}.
-  json to_json() const override {
-    json j = json::object();
-    j["kind"] = "python_random";
-    j["seed"] = seed_;
-    j["index"] = rng_.index();
-    json mt = json::array();
-    for (const std::uint32_t word : rng_.state()) {
-      mt.push_back(word);
-    }
-    j["mt"] = std::move(mt);
-    return j;
-  }
+  json to_json() const override;
 
   /// Restores what to_json() wrote. Throws format_error
   /// (mlguard.format.corrupt, unknown_field) naming `source` and the field.
-  void restore(const json& state, std::string_view source) override {
-    const json_reader r(state, std::string(source));
-    r.allow_fields({"kind", "seed", "index", "mt"});
-    if (r.text("kind") != "python_random") {
-      r.fail("kind", "expected \"python_random\"");
-    }
-    const std::uint64_t seed = r.count("seed");
-    const auto index = static_cast<std::size_t>(r.count("index", detail::python_random::n));
-    const std::vector<std::uint64_t> mt = r.counts("mt");
-    std::array<std::uint32_t, detail::python_random::n> words{};
-    if (mt.size() != words.size()) {
-      r.fail("mt", "expected 624 words");
-    }
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      if (mt[i] > UINT32_MAX) {
-        r.fail("mt", "expected 32-bit unsigned integers");
-      }
-      words[i] = static_cast<std::uint32_t>(mt[i]);
-    }
-    seed_ = seed;
-    rng_.set_state(words, index);
-  }
+  void restore(const json& state, std::string_view source) override;
 
-  std::unique_ptr<kswin_sampler> clone() const override {
-    return std::make_unique<basic_python_random_sampler>(*this);
-  }
+  std::unique_ptr<kswin_sampler> clone() const override;
 
   /// The seed.
   std::uint64_t seed() const noexcept { return seed_; }
@@ -134,4 +92,69 @@ using python_random_sampler = basic_python_random_sampler<>;
 
 } // namespace mlguard::drift::online
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::online {
+
+template <class V>
+auto basic_python_random_sampler<V>::prepare(std::size_t population, std::size_t k) -> void {
+  detail::require_option(population < (std::size_t{1} << 32), "kswin",
+                         "window_size - stat_size must be below 2^32");
+  detail::require_option(k <= population, "kswin",
+                         "stat_size must not exceed window_size - stat_size");
+  scratch_.assign(population, 0);
+}
+
+template <class V>
+auto basic_python_random_sampler<V>::sample(std::size_t population, span<std::size_t> out) noexcept
+    -> void {
+  rng_.sample(static_cast<std::uint32_t>(population), out.data(), out.size(), scratch_.data());
+}
+
+template <class V>
+auto basic_python_random_sampler<V>::to_json() const -> json {
+  json j = json::object();
+  j["kind"] = "python_random";
+  j["seed"] = seed_;
+  j["index"] = rng_.index();
+  json mt = json::array();
+  for (const std::uint32_t word : rng_.state()) {
+    mt.push_back(word);
+  }
+  j["mt"] = std::move(mt);
+  return j;
+}
+
+template <class V>
+auto basic_python_random_sampler<V>::restore(const json& state, std::string_view source) -> void {
+  const json_reader r(state, std::string(source));
+  r.allow_fields({"kind", "seed", "index", "mt"});
+  if (r.text("kind") != "python_random") {
+    r.fail("kind", "expected \"python_random\"");
+  }
+  const std::uint64_t seed = r.count("seed");
+  const auto index = static_cast<std::size_t>(r.count("index", detail::python_random::n));
+  const std::vector<std::uint64_t> mt = r.counts("mt");
+  std::array<std::uint32_t, detail::python_random::n> words{};
+  if (mt.size() != words.size()) {
+    r.fail("mt", "expected 624 words");
+  }
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (mt[i] > UINT32_MAX) {
+      r.fail("mt", "expected 32-bit unsigned integers");
+    }
+    words[i] = static_cast<std::uint32_t>(mt[i]);
+  }
+  seed_ = seed;
+  rng_.set_state(words, index);
+}
+
+template <class V>
+auto basic_python_random_sampler<V>::clone() const -> std::unique_ptr<kswin_sampler> {
+  return std::make_unique<basic_python_random_sampler>(*this);
+}
+
+} // namespace mlguard::drift::online
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_ONLINE_KSWIN_SAMPLER_HPP

@@ -124,11 +124,7 @@ namespace detail {
 
 /// Throws drift_error mlguard.drift.invalid_option "<detector>: <what>" unless `ok`.
 template <class = void>
-void require_option(bool ok, std::string_view detector, std::string_view what) {
-  if (!ok) {
-    invalid_option(detector, what);
-  }
-}
+void require_option(bool ok, std::string_view detector, std::string_view what);
 
 template <typename T>
 inline constexpr bool is_count_v =
@@ -136,14 +132,7 @@ inline constexpr bool is_count_v =
 
 /// The shortest text that reads back to v ("0.002", "inf", "-inf", "nan").
 template <class = void>
-std::string format_double(double v) {
-  if (v != v) {
-    return "nan";
-  }
-  char buffer[32];
-  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return std::string(buffer, r.ptr);
-}
+std::string format_double(double v);
 
 /// The range a field accepts, as text ("" when the type alone bounds it).
 template <typename T>
@@ -437,4 +426,28 @@ std::vector<option_description> describe_options(const Table& table) {
 } // namespace detail
 } // namespace mlguard::drift::online
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::online::detail {
+
+template <class>
+void require_option(bool ok, std::string_view detector, std::string_view what) {
+  if (!ok) {
+    invalid_option(detector, what);
+  }
+}
+
+template <class>
+std::string format_double(double v) {
+  if (v != v) {
+    return "nan";
+  }
+  char buffer[32];
+  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, r.ptr);
+}
+
+} // namespace mlguard::drift::online::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_ONLINE_OPTION_TABLE_HPP

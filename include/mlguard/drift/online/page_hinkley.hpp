@@ -78,57 +78,12 @@ public:
 private:
   friend detector_base;
 
-  void step(double x) noexcept {
-    mean_.update(x);
-    const double dev = x - mean_.mean;
-    sum_increase_ = options_.alpha * sum_increase_ + dev - options_.delta;
-    sum_decrease_ = options_.alpha * sum_decrease_ + dev + options_.delta;
-    if (sum_increase_ < min_increase_) {
-      min_increase_ = sum_increase_;
-    }
-    if (sum_decrease_ > max_decrease_) {
-      max_decrease_ = sum_decrease_;
-    }
-    if (mean_.n >= static_cast<double>(options_.min_instances)) {
-      const double test_increase = sum_increase_ - min_increase_;
-      const double test_decrease = max_decrease_ - sum_decrease_;
-      switch (options_.mode) {
-      case page_hinkley_mode::up:
-        drift_ = test_increase > options_.threshold;
-        break;
-      case page_hinkley_mode::down:
-        drift_ = test_decrease > options_.threshold;
-        break;
-      case page_hinkley_mode::both:
-      default:
-        drift_ = test_increase > options_.threshold || test_decrease > options_.threshold;
-        break;
-      }
-    }
-  }
-  void clear() noexcept {
-    mean_ = {};
-    sum_increase_ = sum_decrease_ = 0.0;
-    min_increase_ = std::numeric_limits<double>::infinity();
-    max_decrease_ = -1.0;
-  }
+  void step(double x) noexcept;
+  void clear() noexcept;
   // "state": {"mean": {"n", "mean"}, "sum_increase", "sum_decrease",
   // "min_increase" ("inf" at first), "max_decrease"}.
-  void write_state(json& s) const {
-    s["mean"] = mean_.to_json();
-    s["sum_increase"] = json_number(sum_increase_);
-    s["sum_decrease"] = json_number(sum_decrease_);
-    s["min_increase"] = json_number(min_increase_);
-    s["max_decrease"] = json_number(max_decrease_);
-  }
-  void read_state(const json_reader& s) {
-    allow_state_fields(s, {"mean", "sum_increase", "sum_decrease", "min_increase", "max_decrease"});
-    mean_ = detail::river_mean::from_json(s.object("mean"));
-    sum_increase_ = state_number(s, "sum_increase");
-    sum_decrease_ = state_number(s, "sum_decrease");
-    min_increase_ = state_number(s, "min_increase");
-    max_decrease_ = state_number(s, "max_decrease");
-  }
+  void write_state(json& s) const;
+  void read_state(const json_reader& s);
 
   detail::river_mean mean_;
   double sum_increase_ = 0.0;
@@ -142,4 +97,68 @@ using page_hinkley = basic_page_hinkley<>;
 
 } // namespace mlguard::drift::online
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::drift::online {
+
+template <class V>
+auto basic_page_hinkley<V>::step(double x) noexcept -> void {
+  mean_.update(x);
+  const double dev = x - mean_.mean;
+  sum_increase_ = options_.alpha * sum_increase_ + dev - options_.delta;
+  sum_decrease_ = options_.alpha * sum_decrease_ + dev + options_.delta;
+  if (sum_increase_ < min_increase_) {
+    min_increase_ = sum_increase_;
+  }
+  if (sum_decrease_ > max_decrease_) {
+    max_decrease_ = sum_decrease_;
+  }
+  if (mean_.n >= static_cast<double>(options_.min_instances)) {
+    const double test_increase = sum_increase_ - min_increase_;
+    const double test_decrease = max_decrease_ - sum_decrease_;
+    switch (options_.mode) {
+    case page_hinkley_mode::up:
+      drift_ = test_increase > options_.threshold;
+      break;
+    case page_hinkley_mode::down:
+      drift_ = test_decrease > options_.threshold;
+      break;
+    case page_hinkley_mode::both:
+    default:
+      drift_ = test_increase > options_.threshold || test_decrease > options_.threshold;
+      break;
+    }
+  }
+}
+
+template <class V>
+auto basic_page_hinkley<V>::clear() noexcept -> void {
+  mean_ = {};
+  sum_increase_ = sum_decrease_ = 0.0;
+  min_increase_ = std::numeric_limits<double>::infinity();
+  max_decrease_ = -1.0;
+}
+
+template <class V>
+auto basic_page_hinkley<V>::write_state(json& s) const -> void {
+  s["mean"] = mean_.to_json();
+  s["sum_increase"] = json_number(sum_increase_);
+  s["sum_decrease"] = json_number(sum_decrease_);
+  s["min_increase"] = json_number(min_increase_);
+  s["max_decrease"] = json_number(max_decrease_);
+}
+
+template <class V>
+auto basic_page_hinkley<V>::read_state(const json_reader& s) -> void {
+  allow_state_fields(s, {"mean", "sum_increase", "sum_decrease", "min_increase", "max_decrease"});
+  mean_ = detail::river_mean::from_json(s.object("mean"));
+  sum_increase_ = state_number(s, "sum_increase");
+  sum_decrease_ = state_number(s, "sum_decrease");
+  min_increase_ = state_number(s, "min_increase");
+  max_decrease_ = state_number(s, "max_decrease");
+}
+
+} // namespace mlguard::drift::online
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_DRIFT_ONLINE_PAGE_HINKLEY_HPP

@@ -93,12 +93,7 @@ struct csv_span {
 /// that a number's end is the field's end: no character of a number
 /// (digits, letters of inf and nan, . + - ( ) _) is the delimiter.
 template <class = void>
-bool csv_numbers_end_at(char delim) noexcept {
-  const auto d = static_cast<unsigned char>(delim);
-  const bool alnum = (d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z');
-  return !alnum && delim != '.' && delim != '+' && delim != '-' && delim != '(' && delim != ')' &&
-         delim != '_';
-}
+bool csv_numbers_end_at(char delim) noexcept;
 
 /// Category strings to dense codes in order of first sight: an open-addressing
 /// hash table of codes. Looking up a known string does not allocate.
@@ -180,6 +175,56 @@ struct csv_column_builder {
 /// Appends `text` to `out` with each "" read as one quote (runs between
 /// quotes are copied whole).
 template <class = void>
+void csv_unescape_append(std::string_view text, std::string& out);
+
+/// `text` with each "" read as one quote, into `out` (reused).
+template <class = void>
+std::string_view csv_unescape(std::string_view text, std::string& out);
+
+/// A cell's text as csv_cell keeps it: at most 256 bytes, for messages.
+template <class = void>
+std::string csv_cell_text(std::string_view text);
+
+/// "source:line: ", how every CSV error opens.
+template <class = void>
+std::string csv_where(std::string_view source, std::uint64_t line);
+
+/// "source:line:column: ".
+template <class = void>
+std::string csv_where(std::string_view source, std::uint64_t line, std::uint64_t column);
+
+/// The physical line and the column (in characters, as editors count) of
+/// offset `at` of `b`, inside the record that starts at offset `record` on
+/// line `line`.
+template <class = void>
+std::pair<std::uint64_t, std::uint64_t>
+csv_line_column(const char* b, std::size_t record, std::uint64_t line, std::size_t at) noexcept;
+
+/// The 0-based field of the complete record b[record, end) that holds
+/// offset `at` (a slow walk, for error messages only).
+template <class = void>
+std::size_t csv_field_at(const char* b, std::size_t record, std::size_t at, char delim);
+
+/// The length of the UTF-8 sequence that lead byte `b` starts, or 0 when
+/// it starts none.
+template <class = void>
+std::size_t utf8_lead_length(unsigned char b) noexcept;
+
+} // namespace mlguard::io::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::io::detail {
+
+template <class>
+bool csv_numbers_end_at(char delim) noexcept {
+  const auto d = static_cast<unsigned char>(delim);
+  const bool alnum = (d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z');
+  return !alnum && delim != '.' && delim != '+' && delim != '-' && delim != '(' && delim != ')' &&
+         delim != '_';
+}
+
+template <class>
 void csv_unescape_append(std::string_view text, std::string& out) {
   std::size_t from = 0;
   for (;;) {
@@ -193,36 +238,29 @@ void csv_unescape_append(std::string_view text, std::string& out) {
   }
 }
 
-/// `text` with each "" read as one quote, into `out` (reused).
-template <class = void>
+template <class>
 std::string_view csv_unescape(std::string_view text, std::string& out) {
   out.clear();
   csv_unescape_append(text, out);
   return out;
 }
 
-/// A cell's text as csv_cell keeps it: at most 256 bytes, for messages.
-template <class = void>
+template <class>
 std::string csv_cell_text(std::string_view text) {
   return text.size() <= 256 ? std::string(text) : std::string(text.substr(0, 256)) + "...";
 }
 
-/// "source:line: ", how every CSV error opens.
-template <class = void>
+template <class>
 std::string csv_where(std::string_view source, std::uint64_t line) {
   return std::string(source) + ":" + std::to_string(line) + ": ";
 }
 
-/// "source:line:column: ".
-template <class = void>
+template <class>
 std::string csv_where(std::string_view source, std::uint64_t line, std::uint64_t column) {
   return std::string(source) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
 }
 
-/// The physical line and the column (in characters, as editors count) of
-/// offset `at` of `b`, inside the record that starts at offset `record` on
-/// line `line`.
-template <class = void>
+template <class>
 std::pair<std::uint64_t, std::uint64_t>
 csv_line_column(const char* b, std::size_t record, std::uint64_t line, std::size_t at) noexcept {
   std::size_t line_start = record;
@@ -239,9 +277,7 @@ csv_line_column(const char* b, std::size_t record, std::uint64_t line, std::size
   return {line, column};
 }
 
-/// The 0-based field of the complete record b[record, end) that holds
-/// offset `at` (a slow walk, for error messages only).
-template <class = void>
+template <class>
 std::size_t csv_field_at(const char* b, std::size_t record, std::size_t at, char delim) {
   std::size_t field = 0;
   bool field_start = true;
@@ -271,9 +307,7 @@ std::size_t csv_field_at(const char* b, std::size_t record, std::size_t at, char
   return field;
 }
 
-/// The length of the UTF-8 sequence that lead byte `b` starts, or 0 when
-/// it starts none.
-template <class = void>
+template <class>
 std::size_t utf8_lead_length(unsigned char b) noexcept {
   if (b >= 0xC2 && b <= 0xDF) {
     return 2;
@@ -289,4 +323,5 @@ std::size_t utf8_lead_length(unsigned char b) noexcept {
 
 } // namespace mlguard::io::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_IO_DETAIL_CSV_SCAN_HPP

@@ -40,6 +40,31 @@ struct pipeline_document {
 
 /// Adds {"kind", "params"} of one stage to `stages`.
 template <class = void> // deferred: see core/json.hpp
+void add_stage(json& stages, std::string_view kind, json params);
+
+template <class = void>
+json write_pipeline_document(const std::vector<std::string>& input,
+                             const std::vector<std::string>& output, json stages);
+
+/// Checks the envelope and the stage list; the entries refer into `doc`.
+/// Throws format_error (corrupt, wrong_kind, newer_version, unknown_field).
+template <class = void>
+pipeline_document read_pipeline_document(const json& doc, std::string source);
+
+/// Throws pipeline_error (mlguard.pipeline.width_mismatch) when the stages'
+/// output names differ from what the document recorded.
+template <class = void>
+void check_outputs(const std::vector<std::string>& recorded,
+                   const std::vector<std::string>& computed, std::string_view source);
+
+} // namespace detail
+} // namespace mlguard::pipeline
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::pipeline::detail {
+
+template <class> // deferred: see core/json.hpp
 void add_stage(json& stages, std::string_view kind, json params) {
   json entry = json::object();
   entry["kind"] = kind;
@@ -47,7 +72,7 @@ void add_stage(json& stages, std::string_view kind, json params) {
   stages.push_back(std::move(entry));
 }
 
-template <class = void>
+template <class>
 json write_pipeline_document(const std::vector<std::string>& input,
                              const std::vector<std::string>& output, json stages) {
   json doc = new_document(pipeline_format);
@@ -57,9 +82,7 @@ json write_pipeline_document(const std::vector<std::string>& input,
   return doc;
 }
 
-/// Checks the envelope and the stage list; the entries refer into `doc`.
-/// Throws format_error (corrupt, wrong_kind, newer_version, unknown_field).
-template <class = void>
+template <class>
 pipeline_document read_pipeline_document(const json& doc, std::string source) {
   const auto r = json_reader::document(doc, pipeline_format, std::move(source),
                                        {"input_features", "output_features", "stages"});
@@ -79,9 +102,7 @@ pipeline_document read_pipeline_document(const json& doc, std::string source) {
   return out;
 }
 
-/// Throws pipeline_error (mlguard.pipeline.width_mismatch) when the stages'
-/// output names differ from what the document recorded.
-template <class = void>
+template <class>
 void check_outputs(const std::vector<std::string>& recorded,
                    const std::vector<std::string>& computed, std::string_view source) {
   if (recorded != computed) {
@@ -92,7 +113,7 @@ void check_outputs(const std::vector<std::string>& recorded,
   }
 }
 
-} // namespace detail
-} // namespace mlguard::pipeline
+} // namespace mlguard::pipeline::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_PIPELINE_DETAIL_DOCUMENT_HPP

@@ -26,33 +26,15 @@ inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// pipeline_error (mlguard.pipeline.width_mismatch).
 template <class = void>
 std::vector<double> read_numbers(const json_reader& params, std::string_view field,
-                                 std::size_t size) {
-  auto v = params.numbers(field);
-  if (v.size() != size) {
-    throw pipeline_error("width_mismatch",
-                         params.where(field) + " has " + std::to_string(v.size()) +
-                             " entries, the stage has " + std::to_string(size) + " columns");
-  }
-  return v;
-}
+                                 std::size_t size);
 
 /// Throws pipeline_error (mlguard.pipeline.width_mismatch) unless `actual == expected`.
 template <class = void>
-void check_width(std::size_t actual, std::size_t expected, std::string_view kind) {
-  if (actual != expected) {
-    throw pipeline_error("width_mismatch", std::string(kind) + ": input has " +
-                                               std::to_string(actual) + " columns, expected " +
-                                               std::to_string(expected));
-  }
-}
+void check_width(std::size_t actual, std::size_t expected, std::string_view kind);
 
 /// Throws pipeline_error (mlguard.pipeline.not_fitted) when a stage is used before fit.
 template <class = void>
-void check_fitted(bool fitted, std::string_view kind) {
-  if (!fitted) {
-    throw pipeline_error("not_fitted", std::string(kind) + ": used before fit() or from_json()");
-  }
-}
+void check_fitted(bool fitted, std::string_view kind);
 
 /// The columns a column-wise stage acts on: configured by name (empty = all),
 /// resolved to positions by bind(). The others pass through unchanged.
@@ -85,6 +67,53 @@ struct column_subset {
 
 /// The non-NaN values of a column, sorted ascending.
 template <class = void>
+std::vector<double> sorted_present(const Eigen::Ref<const Eigen::MatrixXd>& X, std::size_t col);
+
+/// numpy.quantile(v, q, method="linear") of sorted, non-empty `v`, computed
+/// the way numpy 1.24 does (virtual index n*q + (1-q) - 1, then _lerp).
+template <class = void>
+double quantile_linear(const std::vector<double>& v, double q);
+
+/// Throws pipeline_error (mlguard.pipeline.empty_column) for a column without data.
+template <class = void>
+void check_not_empty(const std::vector<double>& present, const std::string& name,
+                     std::string_view kind);
+
+} // namespace mlguard::pipeline::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::pipeline::detail {
+
+template <class>
+std::vector<double> read_numbers(const json_reader& params, std::string_view field,
+                                 std::size_t size) {
+  auto v = params.numbers(field);
+  if (v.size() != size) {
+    throw pipeline_error("width_mismatch",
+                         params.where(field) + " has " + std::to_string(v.size()) +
+                             " entries, the stage has " + std::to_string(size) + " columns");
+  }
+  return v;
+}
+
+template <class>
+void check_width(std::size_t actual, std::size_t expected, std::string_view kind) {
+  if (actual != expected) {
+    throw pipeline_error("width_mismatch", std::string(kind) + ": input has " +
+                                               std::to_string(actual) + " columns, expected " +
+                                               std::to_string(expected));
+  }
+}
+
+template <class>
+void check_fitted(bool fitted, std::string_view kind) {
+  if (!fitted) {
+    throw pipeline_error("not_fitted", std::string(kind) + ": used before fit() or from_json()");
+  }
+}
+
+template <class>
 std::vector<double> sorted_present(const Eigen::Ref<const Eigen::MatrixXd>& X, std::size_t col) {
   std::vector<double> v;
   v.reserve(static_cast<std::size_t>(X.rows()));
@@ -98,9 +127,7 @@ std::vector<double> sorted_present(const Eigen::Ref<const Eigen::MatrixXd>& X, s
   return v;
 }
 
-/// numpy.quantile(v, q, method="linear") of sorted, non-empty `v`, computed
-/// the way numpy 1.24 does (virtual index n*q + (1-q) - 1, then _lerp).
-template <class = void>
+template <class>
 double quantile_linear(const std::vector<double>& v, double q) {
   const double n = static_cast<double>(v.size());
   const double virtual_index = n * q + (1.0 - q) - 1.0;
@@ -115,8 +142,7 @@ double quantile_linear(const std::vector<double>& v, double q) {
   return gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
 }
 
-/// Throws pipeline_error (mlguard.pipeline.empty_column) for a column without data.
-template <class = void>
+template <class>
 void check_not_empty(const std::vector<double>& present, const std::string& name,
                      std::string_view kind) {
   if (present.empty()) {
@@ -127,4 +153,5 @@ void check_not_empty(const std::vector<double>& present, const std::string& name
 
 } // namespace mlguard::pipeline::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_PIPELINE_DETAIL_PARAMS_HPP

@@ -31,6 +31,15 @@ inline constexpr std::array<std::uint32_t, 256> crc32_table = [] {
 
 /// The CRC-32 of `data` (zlib.crc32(data) == crc32(data)).
 template <class = void>
+std::uint32_t crc32(std::string_view data) noexcept;
+
+} // namespace mlguard::registry::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry::detail {
+
+template <class>
 std::uint32_t crc32(std::string_view data) noexcept {
   std::uint32_t c = 0xFFFFFFFFU;
   for (char ch : data) {
@@ -41,4 +50,5 @@ std::uint32_t crc32(std::string_view data) noexcept {
 
 } // namespace mlguard::registry::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_DETAIL_CRC32_HPP

@@ -50,90 +50,20 @@ struct journal_entry {
 
 /// The JSON of an entry (one journal line without its checksum).
 template <class = void>
-json entry_to_json(const journal_entry& e) {
-  json j = e.record;
-  if (e.version_document) {
-    json d = *e.version_document;
-    d.erase("aliases");
-    if (!e.record.client_token.empty()) {
-      // Inside the document, whose unknown fields readers ignore, so a registry written
-      // with client tokens stays readable by an mlguard that predates them.
-      j.erase("client_token");
-      d["client_token"] = e.record.client_token;
-    }
-    j["document"] = std::move(d);
-  } else if (e.model_document) {
-    json d = json::object();
-    d["description"] = e.model_document->description;
-    d["tags"] = e.model_document->tags;
-    j["document"] = std::move(d);
-  } else if (e.run_document) {
-    j["document"] = run_body_to_json(*e.run_document);
-  }
-  return j;
-}
+json entry_to_json(const journal_entry& e);
 
 /// The inverse of entry_to_json. Throws format_error (mlguard.format.corrupt,
 /// unknown_field) naming `source`.
 template <class = void>
-journal_entry entry_from_json(const json& j, const std::string& source) {
-  const json_reader r(j, source);
-  r.allow_fields({"sequence", "time", "model", "action", "actor", "reason", "version", "alias",
-                  "previous_version", "key", "value", "client_token", "document"});
-  journal_entry e;
-  e.record = read_audit_record(r);
-  if (r.has("document")) {
-    const json_reader doc = r.object("document");
-    if (e.record.action == audit_action::register_version) {
-      e.version_document = read_model_version(doc);
-      if (doc.has_value("client_token")) {
-        e.record.client_token = doc.text("client_token");
-      }
-    } else if (e.record.action == audit_action::create_model) {
-      registered_model m;
-      m.name = e.record.model;
-      m.description = detail::read_optional_text(doc, "description");
-      m.tags = detail::read_string_map(doc, "tags");
-      m.created_at = m.updated_at = e.record.time;
-      e.model_document = std::move(m);
-    } else if (e.record.action == audit_action::record_run) {
-      run_record run;
-      read_run_body(doc, run);
-      run.sequence = e.record.sequence;
-      run.model = e.record.model;
-      run.version = e.record.version.value_or(0);
-      run.recorded_at = e.record.time;
-      run.actor = e.record.actor;
-      e.run_document = std::move(run);
-    }
-  }
-  if (e.record.action == audit_action::register_version && !e.version_document) {
-    r.fail("document", "a register_version record needs the version's document");
-  }
-  if (e.record.action == audit_action::record_run && (!e.run_document || !e.record.version)) {
-    r.fail("document", "a record_run record needs its version and the run's document");
-  }
-  return e;
-}
+journal_entry entry_from_json(const json& j, const std::string& source);
 
 /// The header record of `model`'s journal.
 template <class = void>
-json journal_header(const std::string& model) {
-  json header = new_document(journal_format);
-  header["model"] = model;
-  return header;
-}
+json journal_header(const std::string& model);
 
 /// One journal line: "CCCCCCCC {json}\n".
 template <class = void>
-std::string journal_line(const json& record) {
-  const std::string text = dump_json(record);
-  char crc[16];
-  std::snprintf(crc, sizeof crc, "%08x ", static_cast<unsigned>(crc32(text)));
-  std::string line(crc);
-  line.append(text).push_back('\n');
-  return line;
-}
+std::string journal_line(const json& record);
 
 /// Checks one journal line (without its newline) at byte `offset` of the journal at
 /// `path` and returns its JSON, or nothing when its checksum fails and `last` says no
@@ -141,38 +71,13 @@ std::string journal_line(const json& record) {
 /// (mlguard.format.corrupt) when the checksum fails on a line that is not the last.
 template <class = void>
 std::optional<json> journal_line_json(std::string_view line, std::size_t offset,
-                                      const std::string& path, bool last) {
-  const std::string where = path + ": record at byte " + std::to_string(offset);
-  bool ok = line.size() > 9 && line[8] == ' ';
-  unsigned long stored = 0;
-  for (std::size_t i = 0; i < 8 && ok; ++i) {
-    const char c = line[i];
-    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    ok = digit >= 0;
-    stored = stored * 16 + static_cast<unsigned long>(digit < 0 ? 0 : digit);
-  }
-  const std::string_view text = ok ? line.substr(9) : std::string_view();
-  ok = ok && stored == crc32(text);
-  if (!ok) {
-    if (last) {
-      return std::nullopt; // torn or damaged last record: never acknowledged, ignored
-    }
-    throw format_error("corrupt", where + " fails its checksum (the journal is damaged)");
-  }
-  return parse_json(text, where);
-}
+                                      const std::string& path, bool last);
 
 /// The entry of a checked journal line at byte `offset` (0: the header, checked, and
 /// nothing returned). Throws format_error.
 template <class = void>
 std::optional<journal_entry> journal_line_entry(const json& j, std::size_t offset,
-                                                const std::string& path) {
-  if (offset == 0) {
-    json_reader::document(j, journal_format, path, {"model"});
-    return std::nullopt;
-  }
-  return entry_from_json(j, path + ": record at byte " + std::to_string(offset));
-}
+                                                const std::string& path);
 
 /// Parses the complete records in `data`, which starts at byte `base` of the journal
 /// at `path` and runs to its end (base 0: the header comes first and is checked, not
@@ -181,28 +86,7 @@ std::optional<journal_entry> journal_line_entry(const json& j, std::size_t offse
 /// record before the last.
 template <class = void>
 std::vector<journal_entry> parse_journal(const std::string& data, std::size_t base,
-                                         const std::string& path, std::size_t& valid_end) {
-  std::vector<journal_entry> out;
-  std::size_t pos = 0;
-  valid_end = base;
-  while (pos < data.size()) {
-    const auto nl = data.find('\n', pos);
-    if (nl == std::string::npos) {
-      break; // torn: the crash came before the newline
-    }
-    const std::string_view line(data.data() + pos, nl - pos);
-    const auto j = journal_line_json(line, base + pos, path, nl + 1 == data.size());
-    if (!j) {
-      break;
-    }
-    if (auto e = journal_line_entry(*j, base + pos, path)) {
-      out.push_back(std::move(*e));
-    }
-    pos = nl + 1;
-    valid_end = base + pos;
-  }
-  return out;
-}
+                                         const std::string& path, std::size_t& valid_end);
 
 /// Reads the journal open at `fd` from byte `base` to its end, one block at a time, and
 /// calls `visit(journal_entry&&)` for each good record in order; `visit` returns false
@@ -278,4 +162,151 @@ std::size_t scan_journal(int fd, std::size_t base, const std::string& path, Visi
 
 } // namespace mlguard::registry::detail
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry::detail {
+
+template <class>
+json entry_to_json(const journal_entry& e) {
+  json j = e.record;
+  if (e.version_document) {
+    json d = *e.version_document;
+    d.erase("aliases");
+    if (!e.record.client_token.empty()) {
+      // Inside the document, whose unknown fields readers ignore, so a registry written
+      // with client tokens stays readable by an mlguard that predates them.
+      j.erase("client_token");
+      d["client_token"] = e.record.client_token;
+    }
+    j["document"] = std::move(d);
+  } else if (e.model_document) {
+    json d = json::object();
+    d["description"] = e.model_document->description;
+    d["tags"] = e.model_document->tags;
+    j["document"] = std::move(d);
+  } else if (e.run_document) {
+    j["document"] = run_body_to_json(*e.run_document);
+  }
+  return j;
+}
+
+template <class>
+journal_entry entry_from_json(const json& j, const std::string& source) {
+  const json_reader r(j, source);
+  r.allow_fields({"sequence", "time", "model", "action", "actor", "reason", "version", "alias",
+                  "previous_version", "key", "value", "client_token", "document"});
+  journal_entry e;
+  e.record = read_audit_record(r);
+  if (r.has("document")) {
+    const json_reader doc = r.object("document");
+    if (e.record.action == audit_action::register_version) {
+      e.version_document = read_model_version(doc);
+      if (doc.has_value("client_token")) {
+        e.record.client_token = doc.text("client_token");
+      }
+    } else if (e.record.action == audit_action::create_model) {
+      registered_model m;
+      m.name = e.record.model;
+      m.description = detail::read_optional_text(doc, "description");
+      m.tags = detail::read_string_map(doc, "tags");
+      m.created_at = m.updated_at = e.record.time;
+      e.model_document = std::move(m);
+    } else if (e.record.action == audit_action::record_run) {
+      run_record run;
+      read_run_body(doc, run);
+      run.sequence = e.record.sequence;
+      run.model = e.record.model;
+      run.version = e.record.version.value_or(0);
+      run.recorded_at = e.record.time;
+      run.actor = e.record.actor;
+      e.run_document = std::move(run);
+    }
+  }
+  if (e.record.action == audit_action::register_version && !e.version_document) {
+    r.fail("document", "a register_version record needs the version's document");
+  }
+  if (e.record.action == audit_action::record_run && (!e.run_document || !e.record.version)) {
+    r.fail("document", "a record_run record needs its version and the run's document");
+  }
+  return e;
+}
+
+template <class>
+json journal_header(const std::string& model) {
+  json header = new_document(journal_format);
+  header["model"] = model;
+  return header;
+}
+
+template <class>
+std::string journal_line(const json& record) {
+  const std::string text = dump_json(record);
+  char crc[16];
+  std::snprintf(crc, sizeof crc, "%08x ", static_cast<unsigned>(crc32(text)));
+  std::string line(crc);
+  line.append(text).push_back('\n');
+  return line;
+}
+
+template <class>
+std::optional<json> journal_line_json(std::string_view line, std::size_t offset,
+                                      const std::string& path, bool last) {
+  const std::string where = path + ": record at byte " + std::to_string(offset);
+  bool ok = line.size() > 9 && line[8] == ' ';
+  unsigned long stored = 0;
+  for (std::size_t i = 0; i < 8 && ok; ++i) {
+    const char c = line[i];
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    ok = digit >= 0;
+    stored = stored * 16 + static_cast<unsigned long>(digit < 0 ? 0 : digit);
+  }
+  const std::string_view text = ok ? line.substr(9) : std::string_view();
+  ok = ok && stored == crc32(text);
+  if (!ok) {
+    if (last) {
+      return std::nullopt; // torn or damaged last record: never acknowledged, ignored
+    }
+    throw format_error("corrupt", where + " fails its checksum (the journal is damaged)");
+  }
+  return parse_json(text, where);
+}
+
+template <class>
+std::optional<journal_entry> journal_line_entry(const json& j, std::size_t offset,
+                                                const std::string& path) {
+  if (offset == 0) {
+    json_reader::document(j, journal_format, path, {"model"});
+    return std::nullopt;
+  }
+  return entry_from_json(j, path + ": record at byte " + std::to_string(offset));
+}
+
+template <class>
+std::vector<journal_entry> parse_journal(const std::string& data, std::size_t base,
+                                         const std::string& path, std::size_t& valid_end) {
+  std::vector<journal_entry> out;
+  std::size_t pos = 0;
+  valid_end = base;
+  while (pos < data.size()) {
+    const auto nl = data.find('\n', pos);
+    if (nl == std::string::npos) {
+      break; // torn: the crash came before the newline
+    }
+    const std::string_view line(data.data() + pos, nl - pos);
+    const auto j = journal_line_json(line, base + pos, path, nl + 1 == data.size());
+    if (!j) {
+      break;
+    }
+    if (auto e = journal_line_entry(*j, base + pos, path)) {
+      out.push_back(std::move(*e));
+    }
+    pos = nl + 1;
+    valid_end = base + pos;
+  }
+  return out;
+}
+
+} // namespace mlguard::registry::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_DETAIL_JOURNAL_HPP

@@ -36,9 +36,7 @@ namespace mlguard::registry::detail {
 /// Whether `err` says this process may not write there: no permission, or a read-only
 /// file system (a replica, a snapshot, a backup mount).
 template <class = void>
-bool write_denied(int err) noexcept {
-  return err == EACCES || err == EPERM || err == EROFS;
-}
+bool write_denied(int err) noexcept;
 
 /// Throws registry_error (mlguard.registry.read_only): a write to a registry this process
 /// may only read.
@@ -79,66 +77,26 @@ using mlguard::detail::write_all;
 /// Opens directory `name` inside `dir` without following a symlink. Returns an empty
 /// descriptor when it does not exist; throws io_error otherwise.
 template <class = void>
-unique_fd open_dir_at(int dir, const std::string& name, const std::string& path) {
-  int fd = -1;
-  do {
-    fd = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      return unique_fd();
-    }
-    throw_open_failed(dir, name, "cannot open directory", path, errno);
-  }
-  return unique_fd(fd);
-}
+unique_fd open_dir_at(int dir, const std::string& name, const std::string& path);
 
 /// Creates directory `name` inside `dir` unless it exists. Throws registry_error
 /// (mlguard.registry.read_only) when writing there is denied, io_error otherwise.
 template <class = void>
-void make_dir_at(int dir, const std::string& name, const std::string& path) {
-  if (::mkdirat(dir, name.c_str(), 0755) != 0 && errno != EEXIST) {
-    if (write_denied(errno)) {
-      throw_read_only("cannot create directory", path, errno);
-    }
-    throw_registry_io("write_failed", "cannot create directory", path, errno);
-  }
-}
+void make_dir_at(int dir, const std::string& name, const std::string& path);
 
 /// Opens file `name` inside `dir` for reading without following a symlink. Returns an
 /// empty descriptor when it does not exist; throws io_error otherwise.
 template <class = void>
-unique_fd open_read_at(int dir, const std::string& name, const std::string& path) {
-  int fd = -1;
-  do {
-    fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      return unique_fd();
-    }
-    throw_open_failed(dir, name, "cannot open", path, errno);
-  }
-  return unique_fd(fd);
-}
+unique_fd open_read_at(int dir, const std::string& name, const std::string& path);
 
 /// Reads the whole of file `name` inside `dir`; false when it does not exist.
 template <class = void>
-bool read_file_at(int dir, const std::string& name, std::string& out, const std::string& path) {
-  const auto fd = open_read_at(dir, name, path);
-  if (!fd) {
-    return false;
-  }
-  read_from(fd.get(), 0, out, path);
-  return true;
-}
+bool read_file_at(int dir, const std::string& name, std::string& out, const std::string& path);
 
 /// Replaces file `name` inside `dir` atomically (see mlguard::detail::write_file_atomic_at).
 template <class = void>
 void write_file_atomic(int dir, const std::string& name, const std::string& content, bool sync,
-                       const std::string& path) {
-  mlguard::detail::write_file_atomic_at(dir, name, content, sync, path);
-}
+                       const std::string& path);
 
 /// An advisory whole-file lock (flock) on a lock file, released on destruction.
 /// flock locks belong to the open file description, so two registries in one process
@@ -157,48 +115,13 @@ public:
   /// cannot be read (a read-only tree, or files owned by another user), or when `dir`
   /// is -1 (no locks/ directory), no lock is taken and held() is false: file_registry.hpp
   /// says why its readers are safe without one.
-  basic_file_lock(int dir, const std::string& name, bool exclusive, const std::string& path) {
-    int fd = -1;
-    if (exclusive) {
-      fd = open_retry(dir, name, O_RDWR | O_CREAT);
-      if (fd < 0 && write_denied(errno)) {
-        throw_read_only("cannot open lock file", path, errno);
-      }
-    } else if (dir >= 0) {
-      fd = open_retry(dir, name, O_RDONLY);
-      if (fd < 0 && errno == ENOENT) {
-        fd = open_retry(dir, name, O_RDONLY | O_CREAT);
-      }
-      if (fd < 0 && write_denied(errno)) {
-        return; // read without the lock
-      }
-    } else {
-      return;
-    }
-    if (fd < 0) {
-      throw_registry_io("open_failed", "cannot open lock file", path, errno);
-    }
-    fd_ = unique_fd(fd);
-    int rc = 0;
-    do {
-      rc = ::flock(fd, exclusive ? LOCK_EX : LOCK_SH);
-    } while (rc != 0 && errno == EINTR);
-    if (rc != 0) {
-      throw_registry_io("lock_failed", "cannot lock", path, errno);
-    }
-  }
+  basic_file_lock(int dir, const std::string& name, bool exclusive, const std::string& path);
 
   /// Whether a lock is held (false only for a shared lock that could not be taken).
   bool held() const noexcept { return static_cast<bool>(fd_); }
 
 private:
-  static int open_retry(int dir, const std::string& name, int flags) {
-    int fd = -1;
-    do {
-      fd = ::openat(dir, name.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, 0644);
-    } while (fd < 0 && errno == EINTR);
-    return fd;
-  }
+  static int open_retry(int dir, const std::string& name, int flags);
 
   unique_fd fd_; // closing the descriptor releases the lock
 };
@@ -208,4 +131,114 @@ using file_lock = basic_file_lock<>;
 
 } // namespace mlguard::registry::detail
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry::detail {
+
+template <class>
+bool write_denied(int err) noexcept {
+  return err == EACCES || err == EPERM || err == EROFS;
+}
+
+template <class>
+unique_fd open_dir_at(int dir, const std::string& name, const std::string& path) {
+  int fd = -1;
+  do {
+    fd = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      return unique_fd();
+    }
+    throw_open_failed(dir, name, "cannot open directory", path, errno);
+  }
+  return unique_fd(fd);
+}
+
+template <class>
+void make_dir_at(int dir, const std::string& name, const std::string& path) {
+  if (::mkdirat(dir, name.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (write_denied(errno)) {
+      throw_read_only("cannot create directory", path, errno);
+    }
+    throw_registry_io("write_failed", "cannot create directory", path, errno);
+  }
+}
+
+template <class>
+unique_fd open_read_at(int dir, const std::string& name, const std::string& path) {
+  int fd = -1;
+  do {
+    fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      return unique_fd();
+    }
+    throw_open_failed(dir, name, "cannot open", path, errno);
+  }
+  return unique_fd(fd);
+}
+
+template <class>
+bool read_file_at(int dir, const std::string& name, std::string& out, const std::string& path) {
+  const auto fd = open_read_at(dir, name, path);
+  if (!fd) {
+    return false;
+  }
+  read_from(fd.get(), 0, out, path);
+  return true;
+}
+
+template <class>
+void write_file_atomic(int dir, const std::string& name, const std::string& content, bool sync,
+                       const std::string& path) {
+  mlguard::detail::write_file_atomic_at(dir, name, content, sync, path);
+}
+
+template <class V>
+basic_file_lock<V>::basic_file_lock(int dir, const std::string& name, bool exclusive,
+                                    const std::string& path) {
+  int fd = -1;
+  if (exclusive) {
+    fd = open_retry(dir, name, O_RDWR | O_CREAT);
+    if (fd < 0 && write_denied(errno)) {
+      throw_read_only("cannot open lock file", path, errno);
+    }
+  } else if (dir >= 0) {
+    fd = open_retry(dir, name, O_RDONLY);
+    if (fd < 0 && errno == ENOENT) {
+      fd = open_retry(dir, name, O_RDONLY | O_CREAT);
+    }
+    if (fd < 0 && write_denied(errno)) {
+      return; // read without the lock
+    }
+  } else {
+    return;
+  }
+  if (fd < 0) {
+    throw_registry_io("open_failed", "cannot open lock file", path, errno);
+  }
+  fd_ = unique_fd(fd);
+  int rc = 0;
+  do {
+    rc = ::flock(fd, exclusive ? LOCK_EX : LOCK_SH);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    throw_registry_io("lock_failed", "cannot lock", path, errno);
+  }
+}
+
+template <class V>
+auto basic_file_lock<V>::open_retry(int dir, const std::string& name, int flags) -> int {
+  int fd = -1;
+  do {
+    fd = ::openat(dir, name.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+} // namespace mlguard::registry::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_DETAIL_POSIX_FILE_HPP

@@ -15,6 +15,15 @@ namespace mlguard::registry::detail {
 /// where spaces may surround the '=' and the value may be single-quoted with backslash
 /// escapes (password = 'a b\'c').
 template <class = void>
+std::string redact_url(std::string url);
+
+} // namespace mlguard::registry::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::registry::detail {
+
+template <class>
 std::string redact_url(std::string url) {
   const auto scheme = url.find("://");
   if (scheme != std::string::npos) {
@@ -61,4 +70,5 @@ std::string redact_url(std::string url) {
 
 } // namespace mlguard::registry::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REGISTRY_DETAIL_REDACT_URL_HPP

@@ -27,6 +27,33 @@ inline constexpr double chart_width = 460;
 
 // At most `chars` code points of `s`, with "…" when cut (never inside a UTF-8 sequence).
 template <class = void>
+std::string shorten(std::string_view s, std::size_t chars);
+
+template <class = void>
+std::string percent(double share);
+
+template <class = void>
+void legend(std::string& out, double y, const sample_counts& ref, const sample_counts& cur);
+
+/// A chart that only says `message` (a column with nothing to draw).
+template <class = void>
+void message_chart(std::string& out, std::string_view label, std::string_view message);
+
+/// Overlaid histograms of reference and current on common bins.
+template <class = void>
+void histogram_chart(std::string& out, std::string_view label, const numeric_picture& p);
+
+/// Paired horizontal bars, reference above current, per category.
+template <class = void>
+void category_chart(std::string& out, std::string_view label, const category_picture& p);
+
+} // namespace mlguard::report::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report::detail {
+
+template <class>
 std::string shorten(std::string_view s, std::size_t chars) {
   std::size_t i = 0;
   for (std::size_t n = 0; i < s.size() && n < chars; ++n) {
@@ -38,12 +65,12 @@ std::string shorten(std::string_view s, std::size_t chars) {
   return i >= s.size() ? std::string(s) : std::string(s.substr(0, i)) + "\xE2\x80\xA6";
 }
 
-template <class = void>
+template <class>
 std::string percent(double share) {
   return html_number(100 * share, 3) + "%";
 }
 
-template <class = void>
+template <class>
 void legend(std::string& out, double y, const sample_counts& ref, const sample_counts& cur) {
   const auto entry = [&](double x, std::string_view colour, const char* name,
                          const sample_counts& n) {
@@ -62,8 +89,7 @@ void legend(std::string& out, double y, const sample_counts& ref, const sample_c
   entry(chart_width / 2, current_colour, "current", cur);
 }
 
-/// A chart that only says `message` (a column with nothing to draw).
-template <class = void>
+template <class>
 void message_chart(std::string& out, std::string_view label, std::string_view message) {
   open_svg(out, chart_width, 60, label);
   svg_rect(out, 0.5, 0.5, chart_width - 1, 59, "#fafafa", "stroke=\"#ddd\"");
@@ -71,8 +97,7 @@ void message_chart(std::string& out, std::string_view label, std::string_view me
   close_svg(out);
 }
 
-/// Overlaid histograms of reference and current on common bins.
-template <class = void>
+template <class>
 void histogram_chart(std::string& out, std::string_view label, const numeric_picture& p) {
   const double left = 44, right = chart_width - 10, top = 12, bottom = 170, height = 212;
   open_svg(out, chart_width, height, label);
@@ -109,8 +134,7 @@ void histogram_chart(std::string& out, std::string_view label, const numeric_pic
   close_svg(out);
 }
 
-/// Paired horizontal bars, reference above current, per category.
-template <class = void>
+template <class>
 void category_chart(std::string& out, std::string_view label, const category_picture& p) {
   const double left = 150, right = chart_width - 54, row = 24, top = 8;
   const double height = top + row * static_cast<double>(p.labels.size()) + 30;
@@ -143,4 +167,5 @@ void category_chart(std::string& out, std::string_view label, const category_pic
 
 } // namespace mlguard::report::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_DETAIL_CHARTS_HPP

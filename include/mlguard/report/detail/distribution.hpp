@@ -50,6 +50,41 @@ struct category_picture {
 };
 
 template <class = void>
+void count_values(const std::vector<double>& values, sample_counts& counts, double& lo, double& hi);
+
+template <class = void>
+void bin_shares(const std::vector<double>& values, const numeric_picture& p, std::size_t drawn,
+                std::vector<double>& shares);
+
+/// Bins both samples on `bins` equal-width bins over [min, max] of their
+/// finite values together (one bin when every value is the same).
+template <class = void> // deferred: see core/json.hpp
+numeric_picture numeric_histogram(const std::vector<double>& reference,
+                                  const std::vector<double>& current, std::size_t bins);
+
+/// Counts of each category of `c` on the union index `slot` (by code).
+template <class = void>
+void count_codes(const column& c, const std::vector<std::size_t>& slot, std::vector<double>& counts,
+                 sample_counts& n);
+
+/// The shares of both categorical columns on the `top` most frequent
+/// categories (by the sum of both shares; ties by name) and "other".
+template <class = void>
+category_picture category_bars(const column& reference, const column& current, std::size_t top);
+
+/// The columns of a table by name, so a report finds each in constant time.
+using column_index = std::unordered_map<std::string_view, const column*>;
+
+template <class = void>
+column_index index_columns(const table& t);
+
+} // namespace mlguard::report::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report::detail {
+
+template <class>
 void count_values(const std::vector<double>& values, sample_counts& counts, double& lo,
                   double& hi) {
   for (double v : values) {
@@ -65,7 +100,7 @@ void count_values(const std::vector<double>& values, sample_counts& counts, doub
   }
 }
 
-template <class = void>
+template <class>
 void bin_shares(const std::vector<double>& values, const numeric_picture& p, std::size_t drawn,
                 std::vector<double>& shares) {
   const std::size_t bins = shares.size();
@@ -86,9 +121,7 @@ void bin_shares(const std::vector<double>& values, const numeric_picture& p, std
   }
 }
 
-/// Bins both samples on `bins` equal-width bins over [min, max] of their
-/// finite values together (one bin when every value is the same).
-template <class = void> // deferred: see core/json.hpp
+template <class> // deferred: see core/json.hpp
 numeric_picture numeric_histogram(const std::vector<double>& reference,
                                   const std::vector<double>& current, std::size_t bins) {
   numeric_picture p;
@@ -109,8 +142,7 @@ numeric_picture numeric_histogram(const std::vector<double>& reference,
   return p;
 }
 
-/// Counts of each category of `c` on the union index `slot` (by code).
-template <class = void>
+template <class>
 void count_codes(const column& c, const std::vector<std::size_t>& slot, std::vector<double>& counts,
                  sample_counts& n) {
   for (auto code : c.codes()) {
@@ -123,9 +155,7 @@ void count_codes(const column& c, const std::vector<std::size_t>& slot, std::vec
   }
 }
 
-/// The shares of both categorical columns on the `top` most frequent
-/// categories (by the sum of both shares; ties by name) and "other".
-template <class = void>
+template <class>
 category_picture category_bars(const column& reference, const column& current, std::size_t top) {
   std::unordered_map<std::string_view, std::size_t> index;
   std::vector<std::string_view> names;
@@ -187,10 +217,7 @@ category_picture category_bars(const column& reference, const column& current, s
   return p;
 }
 
-/// The columns of a table by name, so a report finds each in constant time.
-using column_index = std::unordered_map<std::string_view, const column*>;
-
-template <class = void>
+template <class>
 column_index index_columns(const table& t) {
   column_index index;
   index.reserve(t.cols());
@@ -202,4 +229,5 @@ column_index index_columns(const table& t) {
 
 } // namespace mlguard::report::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_DETAIL_DISTRIBUTION_HPP

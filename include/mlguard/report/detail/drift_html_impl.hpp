@@ -22,6 +22,77 @@ namespace detail {
 /// Column positions in display order: drifted, then evaluated, then skipped;
 /// the report's order within each group.
 template <class = void>
+std::vector<std::size_t> drift_order(const drift::drift_report& report);
+
+template <class = void>
+void summary_row(std::string& out, std::string_view name, std::string_view value_html);
+
+template <class = void>
+std::string escaped_list(const std::vector<std::string>& names);
+
+template <class = void>
+void drift_summary(std::string& out, const drift::drift_report& r, const table& reference,
+                   const table& current);
+
+template <class = void>
+void number_cell(std::string& out, double v);
+
+template <class = void>
+std::string drift_notes(const drift::column_drift& c);
+
+template <class = void>
+void drift_row(std::string& out, const drift::column_drift& c, std::size_t anchor);
+
+template <class = void>
+void drift_table(std::string& out, const drift::drift_report& r,
+                 const std::vector<std::size_t>& order);
+
+inline const column& find_compared(const column_index& index, const std::string& name,
+                                   const char* which) {
+  const auto it = index.find(name);
+  if (it == index.end()) {
+    throw report_error("unknown_column", "column '" + name +
+                                             "' of the drift report is not in the " + which +
+                                             " table");
+  }
+  return *it->second;
+}
+
+template <class = void>
+void drift_picture(std::string& out, const column& ref, const column& cur,
+                   const drift_html_options& options);
+
+template <class = void>
+void drift_pictures(std::string& out, const drift::drift_report& r,
+                    const std::vector<std::size_t>& order, const table& reference,
+                    const table& current, const drift_html_options& options);
+
+} // namespace detail
+
+template <class>
+std::string drift_html(const drift::drift_report& report, const table& reference,
+                       const table& current, const drift_html_options& options) {
+  if (options.bins == 0 || options.top_categories == 0) {
+    throw report_error("invalid_option", "drift_html: bins and top_categories must be at least 1");
+  }
+  const auto order = detail::drift_order(report);
+  std::string out;
+  out.reserve(8192 + report.columns.size() * 6144);
+  open_page(out, options.title.empty() ? "Drift report" : options.title);
+  detail::drift_summary(out, report, reference, current);
+  detail::drift_table(out, report, order);
+  detail::drift_pictures(out, report, order, reference, current, options);
+  close_page(out);
+  return out;
+}
+
+} // namespace mlguard::report
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report::detail {
+
+template <class>
 std::vector<std::size_t> drift_order(const drift::drift_report& report) {
   std::vector<std::size_t> order;
   order.reserve(report.columns.size());
@@ -37,7 +108,7 @@ std::vector<std::size_t> drift_order(const drift::drift_report& report) {
   return order;
 }
 
-template <class = void>
+template <class>
 void summary_row(std::string& out, std::string_view name, std::string_view value_html) {
   out += "<tr><td>";
   append_escaped(out, name);
@@ -46,7 +117,7 @@ void summary_row(std::string& out, std::string_view name, std::string_view value
   out += "</td></tr>\n";
 }
 
-template <class = void>
+template <class>
 std::string escaped_list(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) {
@@ -57,7 +128,7 @@ std::string escaped_list(const std::vector<std::string>& names) {
   return out;
 }
 
-template <class = void>
+template <class>
 void drift_summary(std::string& out, const drift::drift_report& r, const table& reference,
                    const table& current) {
   std::map<std::string, std::size_t> methods;
@@ -93,14 +164,14 @@ void drift_summary(std::string& out, const drift::drift_report& r, const table& 
   out += "</table>\n";
 }
 
-template <class = void>
+template <class>
 void number_cell(std::string& out, double v) {
   out += "<td class=\"num\">";
   append_number(out, v);
   out += "</td>";
 }
 
-template <class = void>
+template <class>
 std::string drift_notes(const drift::column_drift& c) {
   std::string notes;
   auto add = [&](const std::string& s) { notes += (notes.empty() ? "" : "; ") + s; };
@@ -118,7 +189,7 @@ std::string drift_notes(const drift::column_drift& c) {
   return notes;
 }
 
-template <class = void>
+template <class>
 void drift_row(std::string& out, const drift::column_drift& c, std::size_t anchor) {
   const char* cls = c.skipped ? "skipped" : (c.drifted ? "drifted" : "clean");
   out.append("<tr class=\"").append(cls).append("\"><td><a href=\"#f-");
@@ -147,7 +218,7 @@ void drift_row(std::string& out, const drift::column_drift& c, std::size_t ancho
   out += "</td></tr>\n";
 }
 
-template <class = void>
+template <class>
 void drift_table(std::string& out, const drift::drift_report& r,
                  const std::vector<std::size_t>& order) {
   out += "<h2>Columns</h2>\n<table class=\"columns\">\n<tr><th>Column</th><th>Kind</th>"
@@ -159,18 +230,7 @@ void drift_table(std::string& out, const drift::drift_report& r,
   out += "</table>\n";
 }
 
-inline const column& find_compared(const column_index& index, const std::string& name,
-                                   const char* which) {
-  const auto it = index.find(name);
-  if (it == index.end()) {
-    throw report_error("unknown_column", "column '" + name +
-                                             "' of the drift report is not in the " + which +
-                                             " table");
-  }
-  return *it->second;
-}
-
-template <class = void>
+template <class>
 void drift_picture(std::string& out, const column& ref, const column& cur,
                    const drift_html_options& options) {
   const std::string label = "Distribution of " + ref.name();
@@ -200,7 +260,7 @@ void drift_picture(std::string& out, const column& ref, const column& cur,
   category_chart(out, label, p);
 }
 
-template <class = void>
+template <class>
 void drift_pictures(std::string& out, const drift::drift_report& r,
                     const std::vector<std::size_t>& order, const table& reference,
                     const table& current, const drift_html_options& options) {
@@ -225,25 +285,7 @@ void drift_pictures(std::string& out, const drift::drift_report& r,
   out += "</div>\n";
 }
 
-} // namespace detail
+} // namespace mlguard::report::detail
 
-template <class>
-std::string drift_html(const drift::drift_report& report, const table& reference,
-                       const table& current, const drift_html_options& options) {
-  if (options.bins == 0 || options.top_categories == 0) {
-    throw report_error("invalid_option", "drift_html: bins and top_categories must be at least 1");
-  }
-  const auto order = detail::drift_order(report);
-  std::string out;
-  out.reserve(8192 + report.columns.size() * 6144);
-  open_page(out, options.title.empty() ? "Drift report" : options.title);
-  detail::drift_summary(out, report, reference, current);
-  detail::drift_table(out, report, order);
-  detail::drift_pictures(out, report, order, reference, current, options);
-  close_page(out);
-  return out;
-}
-
-} // namespace mlguard::report
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_DETAIL_DRIFT_HTML_IMPL_HPP

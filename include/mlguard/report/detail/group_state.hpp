@@ -32,6 +32,28 @@ struct group_state {
 /// The group key: `{}:{name="value", ...}` over the group-by labels (the
 /// root route's key, then the labels, as Alertmanager writes it).
 template <class = void>
+std::string group_key(const alert_labels& labels);
+
+/// The values of the group-by label names in `identity` (absent names are left out).
+template <class = void>
+alert_labels group_labels(const alert_labels& identity, const std::vector<std::string>& group_by);
+
+template <class = void>
+bool subset(const std::set<alert_labels>& small, const std::set<alert_labels>& big);
+
+/// Whether the group's flush at `at` notifies, and why.
+template <class = void>
+std::optional<notify_reason> decide(const group_state& g, const std::set<alert_labels>& firing,
+                                    const std::set<alert_labels>& resolved, bool send_resolved,
+                                    std::chrono::nanoseconds repeat, timestamp at);
+
+} // namespace mlguard::report::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report::detail {
+
+template <class>
 std::string group_key(const alert_labels& labels) {
   std::string key = "{}:{";
   bool first = true;
@@ -46,8 +68,7 @@ std::string group_key(const alert_labels& labels) {
   return key + "}";
 }
 
-/// The values of the group-by label names in `identity` (absent names are left out).
-template <class = void>
+template <class>
 alert_labels group_labels(const alert_labels& identity, const std::vector<std::string>& group_by) {
   alert_labels out;
   for (const auto& name : group_by) {
@@ -59,13 +80,12 @@ alert_labels group_labels(const alert_labels& identity, const std::vector<std::s
   return out;
 }
 
-template <class = void>
+template <class>
 bool subset(const std::set<alert_labels>& small, const std::set<alert_labels>& big) {
   return std::includes(big.begin(), big.end(), small.begin(), small.end());
 }
 
-/// Whether the group's flush at `at` notifies, and why.
-template <class = void>
+template <class>
 std::optional<notify_reason> decide(const group_state& g, const std::set<alert_labels>& firing,
                                     const std::set<alert_labels>& resolved, bool send_resolved,
                                     std::chrono::nanoseconds repeat, timestamp at) {
@@ -90,4 +110,5 @@ std::optional<notify_reason> decide(const group_state& g, const std::set<alert_l
 
 } // namespace mlguard::report::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_DETAIL_GROUP_STATE_HPP

@@ -13,6 +13,19 @@ namespace mlguard::report::detail {
 /// Appends `v` to `out` ("0.25", "1e-06", "+Inf", "NaN"). Does not allocate
 /// beyond `out`'s growth.
 template <class = void>
+void append_number(std::string& out, double v);
+
+/// `v` as text (append_number).
+template <class = void>
+std::string format_number(double v);
+
+} // namespace mlguard::report::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report::detail {
+
+template <class>
 void append_number(std::string& out, double v) {
   if (std::isnan(v)) {
     out += "NaN";
@@ -25,8 +38,7 @@ void append_number(std::string& out, double v) {
   }
 }
 
-/// `v` as text (append_number).
-template <class = void>
+template <class>
 std::string format_number(double v) {
   std::string s;
   append_number(s, v);
@@ -35,4 +47,5 @@ std::string format_number(double v) {
 
 } // namespace mlguard::report::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_DETAIL_NUMBER_FORMAT_HPP

@@ -32,14 +32,7 @@ struct window_point {
 /// numbers (a gap shows a missing window). Windows of several monitors or
 /// model versions restart at 0; those are drawn in the order given.
 template <class = void>
-bool numbered_in_order(const std::vector<drift::window_report>& windows) {
-  for (std::size_t i = 1; i < windows.size(); ++i) {
-    if (windows[i].index <= windows[i - 1].index) {
-      return false;
-    }
-  }
-  return true;
-}
+bool numbered_in_order(const std::vector<drift::window_report>& windows);
 
 /// One feature across the windows.
 struct feature_series {
@@ -54,6 +47,84 @@ struct feature_series {
 };
 
 template <class = void>
+std::vector<feature_series> collect_series(const std::vector<drift::window_report>& windows);
+
+// p-values are drawn on a log axis from 1 (bottom) to 1e-10 (top, and
+// everything smaller): the ones near a 0.05 threshold stay apart, and a
+// drifted window lies above the line, as for a distance.
+inline constexpr double p_value_floor_log10 = -10;
+
+// Where `v` goes on the y axis, in axis units (0 at the bottom).
+template <class = void>
+double axis_value(const feature_series& s, double v);
+
+// The top of the y axis: 1e-10 for p-values, else the largest finite value
+// or the threshold, with head room.
+template <class = void>
+double series_top(const feature_series& s);
+
+template <class = void>
+void timeline_chart(std::string& out, const feature_series& s, std::uint64_t first,
+                    std::uint64_t last, bool by_number);
+
+template <class = void>
+void timeline_summary(std::string& out, const std::vector<drift::window_report>& windows,
+                      std::size_t features);
+
+template <class = void>
+void series_table(std::string& out, const std::vector<feature_series>& series);
+
+} // namespace detail
+
+template <class>
+std::string timeline_html(const std::vector<drift::window_report>& windows,
+                          const timeline_html_options& options) {
+  const auto series = detail::collect_series(windows);
+  std::string out;
+  out.reserve(8192 + series.size() * (2048 + windows.size() * 96));
+  open_page(out, options.title.empty() ? "Monitor timeline" : options.title);
+  detail::timeline_summary(out, windows, series.size());
+  if (windows.empty()) {
+    out += "<p>No window closed: nothing to draw.</p>\n";
+    close_page(out);
+    return out;
+  }
+  detail::series_table(out, series);
+  const bool by_number = detail::numbered_in_order(windows);
+  const std::uint64_t first = by_number ? windows.front().index : 0;
+  const std::uint64_t last = by_number ? windows.back().index : windows.size() - 1;
+  out += "<h2>Drift by window</h2>\n<div class=\"grid\">\n";
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    out += "<figure id=\"f-" + std::to_string(k) + "\"><figcaption>";
+    append_escaped(out, series[k].name);
+    out += " <small>";
+    out += series[k].evaluated > 0 ? drift::to_string(series[k].stat) : "skipped";
+    out += "</small></figcaption>\n";
+    detail::timeline_chart(out, series[k], first, last, by_number);
+    out += "</figure>\n";
+  }
+  out += "</div>\n";
+  close_page(out);
+  return out;
+}
+
+} // namespace mlguard::report
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::report::detail {
+
+template <class>
+bool numbered_in_order(const std::vector<drift::window_report>& windows) {
+  for (std::size_t i = 1; i < windows.size(); ++i) {
+    if (windows[i].index <= windows[i - 1].index) {
+      return false;
+    }
+  }
+  return true;
+}
+
+template <class>
 std::vector<feature_series> collect_series(const std::vector<drift::window_report>& windows) {
   std::vector<feature_series> series;
   std::unordered_map<std::string_view, std::size_t> index;
@@ -86,13 +157,7 @@ std::vector<feature_series> collect_series(const std::vector<drift::window_repor
   return series;
 }
 
-// p-values are drawn on a log axis from 1 (bottom) to 1e-10 (top, and
-// everything smaller): the ones near a 0.05 threshold stay apart, and a
-// drifted window lies above the line, as for a distance.
-inline constexpr double p_value_floor_log10 = -10;
-
-// Where `v` goes on the y axis, in axis units (0 at the bottom).
-template <class = void>
+template <class>
 double axis_value(const feature_series& s, double v) {
   if (!s.p_value) {
     return v;
@@ -100,9 +165,7 @@ double axis_value(const feature_series& s, double v) {
   return v > 0 ? std::min(-std::log10(v), -p_value_floor_log10) : -p_value_floor_log10;
 }
 
-// The top of the y axis: 1e-10 for p-values, else the largest finite value
-// or the threshold, with head room.
-template <class = void>
+template <class>
 double series_top(const feature_series& s) {
   if (s.p_value) {
     return -p_value_floor_log10;
@@ -116,7 +179,7 @@ double series_top(const feature_series& s) {
   return top > 0 ? top * 1.1 : 1.0;
 }
 
-template <class = void>
+template <class>
 void timeline_chart(std::string& out, const feature_series& s, std::uint64_t first,
                     std::uint64_t last, bool by_number) {
   const double left = 44, right = chart_width - 10, top = 10, bottom = 130, height = 166;
@@ -185,7 +248,7 @@ void timeline_chart(std::string& out, const feature_series& s, std::uint64_t fir
   close_svg(out);
 }
 
-template <class = void>
+template <class>
 void timeline_summary(std::string& out, const std::vector<drift::window_report>& windows,
                       std::size_t features) {
   std::size_t drifted = 0;
@@ -225,7 +288,7 @@ void timeline_summary(std::string& out, const std::vector<drift::window_report>&
   out += "</table>\n";
 }
 
-template <class = void>
+template <class>
 void series_table(std::string& out, const std::vector<feature_series>& series) {
   out += "<h2>Features</h2>\n<table class=\"features\">\n<tr><th>Feature</th><th>Kind</th>"
          "<th>Method</th><th>Drifted windows</th><th>Latest</th><th>Threshold</th></tr>\n";
@@ -244,40 +307,7 @@ void series_table(std::string& out, const std::vector<feature_series>& series) {
   out += "</table>\n";
 }
 
-} // namespace detail
+} // namespace mlguard::report::detail
 
-template <class>
-std::string timeline_html(const std::vector<drift::window_report>& windows,
-                          const timeline_html_options& options) {
-  const auto series = detail::collect_series(windows);
-  std::string out;
-  out.reserve(8192 + series.size() * (2048 + windows.size() * 96));
-  open_page(out, options.title.empty() ? "Monitor timeline" : options.title);
-  detail::timeline_summary(out, windows, series.size());
-  if (windows.empty()) {
-    out += "<p>No window closed: nothing to draw.</p>\n";
-    close_page(out);
-    return out;
-  }
-  detail::series_table(out, series);
-  const bool by_number = detail::numbered_in_order(windows);
-  const std::uint64_t first = by_number ? windows.front().index : 0;
-  const std::uint64_t last = by_number ? windows.back().index : windows.size() - 1;
-  out += "<h2>Drift by window</h2>\n<div class=\"grid\">\n";
-  for (std::size_t k = 0; k < series.size(); ++k) {
-    out += "<figure id=\"f-" + std::to_string(k) + "\"><figcaption>";
-    append_escaped(out, series[k].name);
-    out += " <small>";
-    out += series[k].evaluated > 0 ? drift::to_string(series[k].stat) : "skipped";
-    out += "</small></figcaption>\n";
-    detail::timeline_chart(out, series[k], first, last, by_number);
-    out += "</figure>\n";
-  }
-  out += "</div>\n";
-  close_page(out);
-  return out;
-}
-
-} // namespace mlguard::report
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_REPORT_DETAIL_TIMELINE_HTML_IMPL_HPP

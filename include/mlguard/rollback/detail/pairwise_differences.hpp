@@ -33,18 +33,7 @@ public:
   /// them by reference. `limit`: materialise when n·m ≤ limit.
   basic_pairwise_differences(const std::vector<double>& experiment,
                              const std::vector<double>& control,
-                             std::uint64_t limit = pairwise_materialise_limit)
-      : e_(experiment), c_(control),
-        count_(static_cast<std::uint64_t>(experiment.size()) * control.size()) {
-    if (count_ <= limit) {
-      all_.reserve(static_cast<std::size_t>(count_));
-      for (double e : e_) {
-        for (double c : c_) {
-          all_.push_back(e - c);
-        }
-      }
-    }
-  }
+                             std::uint64_t limit = pairwise_materialise_limit);
 
   /// n·m.
   std::uint64_t size() const noexcept { return count_; }
@@ -52,42 +41,10 @@ public:
   bool materialised() const noexcept { return !all_.empty(); }
 
   /// The k-th smallest difference, k in [1, size()].
-  double kth(std::uint64_t k) {
-    if (materialised()) {
-      const auto at = all_.begin() + static_cast<std::ptrdiff_t>(k - 1);
-      std::nth_element(all_.begin(), at, all_.end());
-      return *at;
-    }
-    // Smallest t (in the order of doubles) with #{d ≤ t} ≥ k; d_min and d_max
-    // are themselves differences, so the answer lies between their keys.
-    std::uint64_t lo = stats::detail::sort_key(e_.front() - c_.back());
-    std::uint64_t hi = stats::detail::sort_key(e_.back() - c_.front());
-    while (lo < hi) {
-      const std::uint64_t mid = lo + (hi - lo) / 2;
-      if (count_at_most(stats::detail::from_sort_key(mid)) >= k) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return stats::detail::from_sort_key(lo);
-  }
+  double kth(std::uint64_t k);
 
   /// #{(i, j) : fl(e_j − c_i) ≤ t}, in O(n + m).
-  std::uint64_t count_at_most(double t) const noexcept {
-    // For ascending e_j the first control index i with e_j − c_i ≤ t never
-    // moves left, so one pointer walks the control sample once.
-    std::uint64_t total = 0;
-    std::size_t i = 0;
-    const std::size_t m = c_.size();
-    for (double e : e_) {
-      while (i < m && e - c_[i] > t) {
-        ++i;
-      }
-      total += m - i;
-    }
-    return total;
-  }
+  std::uint64_t count_at_most(double t) const noexcept;
 
 private:
   const std::vector<double>& e_;
@@ -101,4 +58,65 @@ using pairwise_differences = basic_pairwise_differences<>;
 
 } // namespace mlguard::rollback::detail
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback::detail {
+
+template <class V>
+basic_pairwise_differences<V>::basic_pairwise_differences(const std::vector<double>& experiment,
+                                                          const std::vector<double>& control,
+                                                          std::uint64_t limit)
+    : e_(experiment), c_(control),
+      count_(static_cast<std::uint64_t>(experiment.size()) * control.size()) {
+  if (count_ <= limit) {
+    all_.reserve(static_cast<std::size_t>(count_));
+    for (double e : e_) {
+      for (double c : c_) {
+        all_.push_back(e - c);
+      }
+    }
+  }
+}
+
+template <class V>
+auto basic_pairwise_differences<V>::kth(std::uint64_t k) -> double {
+  if (materialised()) {
+    const auto at = all_.begin() + static_cast<std::ptrdiff_t>(k - 1);
+    std::nth_element(all_.begin(), at, all_.end());
+    return *at;
+  }
+  // Smallest t (in the order of doubles) with #{d ≤ t} ≥ k; d_min and d_max
+  // are themselves differences, so the answer lies between their keys.
+  std::uint64_t lo = stats::detail::sort_key(e_.front() - c_.back());
+  std::uint64_t hi = stats::detail::sort_key(e_.back() - c_.front());
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    if (count_at_most(stats::detail::from_sort_key(mid)) >= k) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return stats::detail::from_sort_key(lo);
+}
+
+template <class V>
+auto basic_pairwise_differences<V>::count_at_most(double t) const noexcept -> std::uint64_t {
+  // For ascending e_j the first control index i with e_j − c_i ≤ t never
+  // moves left, so one pointer walks the control sample once.
+  std::uint64_t total = 0;
+  std::size_t i = 0;
+  const std::size_t m = c_.size();
+  for (double e : e_) {
+    while (i < m && e - c_[i] > t) {
+      ++i;
+    }
+    total += m - i;
+  }
+  return total;
+}
+
+} // namespace mlguard::rollback::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_DETAIL_PAIRWISE_DIFFERENCES_HPP

@@ -14,52 +14,25 @@ namespace detail {
 inline const char* to_string(worse w) noexcept { return w == worse::above ? "above" : "below"; }
 
 template <class = void>
-double seconds(std::chrono::nanoseconds d) {
-  return static_cast<double>(d.count()) / 1e9;
-}
+double seconds(std::chrono::nanoseconds d);
 
 template <class = void>
-std::string number_text(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
+std::string number_text(double v);
 
 template <class = void>
-void require(bool ok, const std::string& what) {
-  if (!ok) {
-    throw rollback_error("invalid_option", what);
-  }
-}
+void require(bool ok, const std::string& what);
 
 template <class = void>
-void require_signal(const std::string& signal, const char* kind) {
-  require(!signal.empty(), std::string(kind) + ": the signal name is empty");
-}
+void require_signal(const std::string& signal, const char* kind);
 
 template <class = void>
-void require_duration(std::chrono::nanoseconds d, const char* kind, bool positive) {
-  require(positive ? d.count() > 0 : d.count() >= 0,
-          std::string(kind) + ": the duration must be " + (positive ? "positive" : "≥ 0"));
-}
+void require_duration(std::chrono::nanoseconds d, const char* kind, bool positive);
 
 template <class = void>
-std::chrono::nanoseconds duration_of(const json_reader& r, std::string_view field) {
-  const double s = r.finite(field);
-  if (!(s >= 0.0 && s <= 1e9)) {
-    throw format_error("corrupt", r.where(field) + ": expected seconds in [0, 1e9]");
-  }
-  return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(s * 1e9)));
-}
+std::chrono::nanoseconds duration_of(const json_reader& r, std::string_view field);
 
 template <class = void>
-worse worse_of(const json_reader& r) {
-  const auto& w = r.text("worse");
-  if (w != "above" && w != "below") {
-    throw format_error("corrupt", r.where("worse") + ": expected \"above\" or \"below\"");
-  }
-  return w == "above" ? worse::above : worse::below;
-}
+worse worse_of(const json_reader& r);
 
 template <class... F>
 struct overloaded : F... {
@@ -350,4 +323,59 @@ policy detail::policy_at_depth(const json_reader& r, int depth) {
 
 } // namespace mlguard::rollback
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback::detail {
+
+template <class>
+double seconds(std::chrono::nanoseconds d) {
+  return static_cast<double>(d.count()) / 1e9;
+}
+
+template <class>
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+template <class>
+void require(bool ok, const std::string& what) {
+  if (!ok) {
+    throw rollback_error("invalid_option", what);
+  }
+}
+
+template <class>
+void require_signal(const std::string& signal, const char* kind) {
+  require(!signal.empty(), std::string(kind) + ": the signal name is empty");
+}
+
+template <class>
+void require_duration(std::chrono::nanoseconds d, const char* kind, bool positive) {
+  require(positive ? d.count() > 0 : d.count() >= 0,
+          std::string(kind) + ": the duration must be " + (positive ? "positive" : "≥ 0"));
+}
+
+template <class>
+std::chrono::nanoseconds duration_of(const json_reader& r, std::string_view field) {
+  const double s = r.finite(field);
+  if (!(s >= 0.0 && s <= 1e9)) {
+    throw format_error("corrupt", r.where(field) + ": expected seconds in [0, 1e9]");
+  }
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(s * 1e9)));
+}
+
+template <class>
+worse worse_of(const json_reader& r) {
+  const auto& w = r.text("worse");
+  if (w != "above" && w != "below") {
+    throw format_error("corrupt", r.where("worse") + ": expected \"above\" or \"below\"");
+  }
+  return w == "above" ? worse::above : worse::below;
+}
+
+} // namespace mlguard::rollback::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_ROLLBACK_DETAIL_POLICY_IMPL_HPP

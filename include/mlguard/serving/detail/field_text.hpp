@@ -17,6 +17,24 @@ namespace mlguard::serving::detail {
 // A number as request text that reads back as the same double: "%.17g",
 // "inf" / "-inf", "" for NaN (missing).
 template <class = void>
+std::string request_number(double v);
+
+// A number for a person reading a reason or a report line: "%.6g".
+template <class = void>
+std::string short_number(double v);
+
+// A cell as a request would send it: the number (request_number), the
+// category's name, "" for missing.
+template <class = void> // deferred: see core/json.hpp
+std::string field_text(const column& c, std::size_t row);
+
+} // namespace mlguard::serving::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::serving::detail {
+
+template <class>
 std::string request_number(double v) {
   if (std::isnan(v)) {
     return {};
@@ -29,17 +47,14 @@ std::string request_number(double v) {
   return buffer;
 }
 
-// A number for a person reading a reason or a report line: "%.6g".
-template <class = void>
+template <class>
 std::string short_number(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", v);
   return buffer;
 }
 
-// A cell as a request would send it: the number (request_number), the
-// category's name, "" for missing.
-template <class = void> // deferred: see core/json.hpp
+template <class> // deferred: see core/json.hpp
 std::string field_text(const column& c, std::size_t row) {
   if (c.is_categorical()) {
     const auto code = c.codes()[row];
@@ -50,4 +65,5 @@ std::string field_text(const column& c, std::size_t row) {
 
 } // namespace mlguard::serving::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SERVING_DETAIL_FIELD_TEXT_HPP

@@ -43,6 +43,20 @@ struct splitmix64 {
 
 /// Hashes a double by its bit pattern; -0.0 hashes as 0.0 (they compare equal).
 template <class = void>
+std::uint64_t hash_double(double value) noexcept;
+
+/// Hashes bytes: 64-bit FNV-1a, then mix64 so that the low and high bits are
+/// both well distributed (FNV-1a alone is weak in the high bits for short keys).
+template <class = void>
+std::uint64_t hash_bytes(std::string_view bytes) noexcept;
+
+} // namespace mlguard::sketch::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::sketch::detail {
+
+template <class>
 std::uint64_t hash_double(double value) noexcept {
   if (value == 0.0) {
     value = 0.0;
@@ -52,9 +66,7 @@ std::uint64_t hash_double(double value) noexcept {
   return mix64(bits + golden_gamma);
 }
 
-/// Hashes bytes: 64-bit FNV-1a, then mix64 so that the low and high bits are
-/// both well distributed (FNV-1a alone is weak in the high bits for short keys).
-template <class = void>
+template <class>
 std::uint64_t hash_bytes(std::string_view bytes) noexcept {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (const char c : bytes) {
@@ -66,4 +78,5 @@ std::uint64_t hash_bytes(std::string_view bytes) noexcept {
 
 } // namespace mlguard::sketch::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SKETCH_DETAIL_HASH_HPP

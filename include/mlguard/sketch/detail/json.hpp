@@ -23,6 +23,30 @@ namespace mlguard::sketch::detail {
 template <class = void>
 json_reader open_document(const json& document, const document_format& format,
                           const std::string& source, const std::string& path,
+                          std::initializer_list<std::string_view> known);
+
+// `value` as 16 lowercase hex digits.
+template <class = void>
+std::string hex64(std::uint64_t value);
+
+// Reads what hex64 wrote; false for anything else.
+template <class = void>
+bool parse_hex64(std::string_view s, std::uint64_t& out) noexcept;
+
+// The field `field` of `r` as a 64-bit value written by hex64. Throws
+// format_error (mlguard.format.corrupt) naming the field.
+template <class = void>
+std::uint64_t read_hex64(const json_reader& r, std::string_view field);
+
+} // namespace mlguard::sketch::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::sketch::detail {
+
+template <class>
+json_reader open_document(const json& document, const document_format& format,
+                          const std::string& source, const std::string& path,
                           std::initializer_list<std::string_view> known) {
   if (path.empty()) {
     return json_reader::document(document, format, source, known);
@@ -33,8 +57,7 @@ json_reader open_document(const json& document, const document_format& format,
   return reader;
 }
 
-// `value` as 16 lowercase hex digits.
-template <class = void>
+template <class>
 std::string hex64(std::uint64_t value) {
   static const char digits[] = "0123456789abcdef";
   std::string out(16, '0');
@@ -45,8 +68,7 @@ std::string hex64(std::uint64_t value) {
   return out;
 }
 
-// Reads what hex64 wrote; false for anything else.
-template <class = void>
+template <class>
 bool parse_hex64(std::string_view s, std::uint64_t& out) noexcept {
   if (s.size() != 16) {
     return false;
@@ -67,9 +89,7 @@ bool parse_hex64(std::string_view s, std::uint64_t& out) noexcept {
   return true;
 }
 
-// The field `field` of `r` as a 64-bit value written by hex64. Throws
-// format_error (mlguard.format.corrupt) naming the field.
-template <class = void>
+template <class>
 std::uint64_t read_hex64(const json_reader& r, std::string_view field) {
   std::uint64_t value = 0;
   if (!parse_hex64(r.text(field), value)) {
@@ -80,4 +100,5 @@ std::uint64_t read_hex64(const json_reader& r, std::string_view field) {
 
 } // namespace mlguard::sketch::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_SKETCH_DETAIL_JSON_HPP

@@ -16,6 +16,15 @@ namespace mlguard::stats::detail {
 /// symmetry k → n − k), 1/((n+1)·B(n−k+1, k+1)) otherwise, with the beta
 /// function evaluated as Cephes does (Γ ratio below 171.6, log-Γ above).
 template <class = void>
+double scipy_binom(double n, double k) noexcept;
+
+} // namespace mlguard::stats::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats::detail {
+
+template <class>
 double scipy_binom(double n, double k) noexcept {
   double kx = std::floor(k);
   if (k == kx) {
@@ -68,4 +77,5 @@ double scipy_binom(double n, double k) noexcept {
 
 } // namespace mlguard::stats::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_DETAIL_BINOM_HPP

@@ -19,6 +19,123 @@ inline constexpr double ks_log_sqrt_2pi = 0.91893853320467274178032973640561764;
 inline constexpr double ks_min_log = -7.08396418532264106224e2;
 
 template <class = void>
+double clip01(double p) noexcept;
+
+template <class = void>
+double select_clip(bool cdf, double cdf_prob, double sf_prob) noexcept;
+
+/// Stirling's error term log(z!) − (z + ½)log z + z − log√(2π) for real z > 0
+/// (Loader 2000); the asymptotic series is exact to double precision above 15.
+template <class = void>
+double stirling_error(double z) noexcept;
+
+/// Loader's deviance term x·log(x/m) + m − x, given diff = x − m exactly.
+template <class = void>
+double binomial_deviance(double x, double m, double diff) noexcept;
+
+/// Splits n·x exactly into floor and fractional part (fraction in [0, 1)).
+template <class = void>
+void split_nx(std::int64_t n, double x, std::int64_t& whole, double& fraction) noexcept;
+
+/// One term of the Smirnov sum, C(n,v)·a^(v−1)·b^(n−v) with a = (nx+v)/n and
+/// b = 1 − a, for real v in (0, n − nx); nx = nx_whole + nx_frac.
+template <class = void>
+double smirnov_term(double n, double v, double nx_whole, double nx_frac) noexcept;
+
+/// Σ_{v=0}^{vmax} C(n,v)·a^(v−1)·b^(n−v), summed directly with compensation.
+template <class = void>
+double smirnov_direct_sum(std::int64_t n, double x, std::int64_t nx_whole, double nx_frac,
+                          std::int64_t vmax) noexcept;
+
+/// The same sum for large n by the trapezoidal rule on the smooth
+/// continuation of the terms: they form a smooth bump that vanishes at both
+/// ends, so sampling every h-th term and scaling by h converges
+/// geometrically; h is halved until two successive estimates agree to 1e-14.
+/// Returns a negative number when the ends are not negligible (the caller
+/// then sums directly).
+template <class = void>
+double smirnov_trapezoid_sum(std::int64_t n, double x, std::int64_t nx_whole, double nx_frac,
+                             std::int64_t vmax) noexcept;
+
+template <class = void>
+double smirnov_sf_impl(std::int64_t n, double x) noexcept;
+
+// ---- two-sided exact distribution (scipy.stats.kstwo) ----
+
+inline constexpr double ks_two_128 = 3.402823669209384634633746074317682114560e38;   // 2^128
+inline constexpr double ks_two_m128 = 2.938735877055718769921841343055614194547e-39; // 2^-128
+
+/// log(n!/n^n) by Stirling's series.
+template <class = void>
+double log_factorial_over_power(double n) noexcept;
+
+/// c = a · b for m × m row-major matrices. A plain loop rather than an
+/// Eigen product: m ≤ 2⌈n·d⌉ − 1 stays small here (at most ~120), and an
+/// Eigen matrix product would be instantiated in every includer of ks.hpp.
+template <class = void>
+void durbin_multiply(const std::vector<double>& a, const std::vector<double>& b,
+                     std::vector<double>& c, std::size_t m) noexcept;
+
+/// Pr(D_n ≤ d) by Durbin's matrix method with Marsaglia–Tsang–Wang scaling.
+template <class = void>
+double kolmogn_durbin_cdf(std::int64_t n, double d);
+
+template <class = void>
+void pomeranz_bounds(std::int64_t i, std::int64_t n, std::int64_t ll, std::int64_t ceilf,
+                     std::int64_t roundf, std::int64_t& j1, std::int64_t& j2) noexcept;
+
+/// Pr(D_n ≤ x) by Pomeranz's recursion.
+template <class = void>
+double kolmogn_pomeranz_cdf(std::int64_t n, double x);
+
+/// Pr(D_n ≤ x) by the Pelz–Good asymptotic expansion.
+template <class = void>
+double kolmogn_pelz_good_cdf(std::int64_t n, double x) noexcept;
+
+/// CDF (cdf = true) or SF of the two-sided statistic D_n, as scipy's _kolmogn.
+template <class = void>
+double kolmogn(std::int64_t n, double x, bool cdf);
+
+template <class = void>
+double kstwo(double d, double n, bool cdf);
+
+} // namespace mlguard::stats::detail
+
+namespace mlguard::stats {
+
+template <class>
+double smirnov_sf(std::int64_t n, double d) noexcept {
+  if (std::isnan(d)) {
+    return d;
+  }
+  return detail::smirnov_sf_impl(n, d);
+}
+
+template <class>
+double kstwo_sf(double d, double n) noexcept {
+  try {
+    return detail::kstwo(d, n, false);
+  } catch (...) { // std::bad_alloc from the matrix methods
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+template <class>
+double kstwo_cdf(double d, double n) noexcept {
+  try {
+    return detail::kstwo(d, n, true);
+  } catch (...) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+} // namespace mlguard::stats
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats::detail {
+
+template <class>
 double clip01(double p) noexcept {
   // Like numpy.clip: NaN passes through.
   if (p < 0.0) {
@@ -30,14 +147,12 @@ double clip01(double p) noexcept {
   return p;
 }
 
-template <class = void>
+template <class>
 double select_clip(bool cdf, double cdf_prob, double sf_prob) noexcept {
   return clip01(cdf ? cdf_prob : sf_prob);
 }
 
-/// Stirling's error term log(z!) − (z + ½)log z + z − log√(2π) for real z > 0
-/// (Loader 2000); the asymptotic series is exact to double precision above 15.
-template <class = void>
+template <class>
 double stirling_error(double z) noexcept {
   if (z > 15.0) {
     constexpr double s0 = 1.0 / 12.0;
@@ -51,8 +166,7 @@ double stirling_error(double z) noexcept {
   return std::lgamma(z + 1.0) - (z + 0.5) * std::log(z) + z - ks_log_sqrt_2pi;
 }
 
-/// Loader's deviance term x·log(x/m) + m − x, given diff = x − m exactly.
-template <class = void>
+template <class>
 double binomial_deviance(double x, double m, double diff) noexcept {
   if (std::fabs(diff) < 0.1 * (x + m)) {
     double v = diff / (x + m);
@@ -72,8 +186,7 @@ double binomial_deviance(double x, double m, double diff) noexcept {
   return x * std::log(x / m) + m - x;
 }
 
-/// Splits n·x exactly into floor and fractional part (fraction in [0, 1)).
-template <class = void>
+template <class>
 void split_nx(std::int64_t n, double x, std::int64_t& whole, double& fraction) noexcept {
   const double nd = static_cast<double>(n);
   const double hi = nd * x;
@@ -101,9 +214,7 @@ void split_nx(std::int64_t n, double x, std::int64_t& whole, double& fraction) n
   fraction = frac;
 }
 
-/// One term of the Smirnov sum, C(n,v)·a^(v−1)·b^(n−v) with a = (nx+v)/n and
-/// b = 1 − a, for real v in (0, n − nx); nx = nx_whole + nx_frac.
-template <class = void>
+template <class>
 double smirnov_term(double n, double v, double nx_whole, double nx_frac) noexcept {
   const double np = (nx_whole + v) + nx_frac;     // n·a
   const double nq = (n - nx_whole - v) - nx_frac; // n·b
@@ -114,8 +225,7 @@ double smirnov_term(double n, double v, double nx_whole, double nx_frac) noexcep
   return std::exp(log_term) * scale * (n / np);
 }
 
-/// Σ_{v=0}^{vmax} C(n,v)·a^(v−1)·b^(n−v), summed directly with compensation.
-template <class = void>
+template <class>
 double smirnov_direct_sum(std::int64_t n, double x, std::int64_t nx_whole, double nx_frac,
                           std::int64_t vmax) noexcept {
   const double nd = static_cast<double>(n);
@@ -141,13 +251,7 @@ double smirnov_direct_sum(std::int64_t n, double x, std::int64_t nx_whole, doubl
   return sum + comp;
 }
 
-/// The same sum for large n by the trapezoidal rule on the smooth
-/// continuation of the terms: they form a smooth bump that vanishes at both
-/// ends, so sampling every h-th term and scaling by h converges
-/// geometrically; h is halved until two successive estimates agree to 1e-14.
-/// Returns a negative number when the ends are not negligible (the caller
-/// then sums directly).
-template <class = void>
+template <class>
 double smirnov_trapezoid_sum(std::int64_t n, double x, std::int64_t nx_whole, double nx_frac,
                              std::int64_t vmax) noexcept {
   const double nd = static_cast<double>(n);
@@ -185,7 +289,7 @@ double smirnov_trapezoid_sum(std::int64_t n, double x, std::int64_t nx_whole, do
   }
 }
 
-template <class = void>
+template <class>
 double smirnov_sf_impl(std::int64_t n, double x) noexcept {
   if (!(n > 0 && x >= 0.0 && x <= 1.0)) {
     return std::numeric_limits<double>::quiet_NaN();
@@ -230,13 +334,7 @@ double smirnov_sf_impl(std::int64_t n, double x) noexcept {
   return clip01(x * sum);
 }
 
-// ---- two-sided exact distribution (scipy.stats.kstwo) ----
-
-inline constexpr double ks_two_128 = 3.402823669209384634633746074317682114560e38;   // 2^128
-inline constexpr double ks_two_m128 = 2.938735877055718769921841343055614194547e-39; // 2^-128
-
-/// log(n!/n^n) by Stirling's series.
-template <class = void>
+template <class>
 double log_factorial_over_power(double n) noexcept {
   const double rn = 1.0 / n;
   const double y = rn / n;
@@ -250,10 +348,7 @@ double log_factorial_over_power(double n) noexcept {
   return std::log(n) / 2.0 - n + std::log(2.0 * ks_pi) / 2.0 + rn * poly;
 }
 
-/// c = a · b for m × m row-major matrices. A plain loop rather than an
-/// Eigen product: m ≤ 2⌈n·d⌉ − 1 stays small here (at most ~120), and an
-/// Eigen matrix product would be instantiated in every includer of ks.hpp.
-template <class = void>
+template <class>
 void durbin_multiply(const std::vector<double>& a, const std::vector<double>& b,
                      std::vector<double>& c, std::size_t m) noexcept {
   std::fill(c.begin(), c.end(), 0.0);
@@ -269,8 +364,7 @@ void durbin_multiply(const std::vector<double>& a, const std::vector<double>& b,
   }
 }
 
-/// Pr(D_n ≤ d) by Durbin's matrix method with Marsaglia–Tsang–Wang scaling.
-template <class = void>
+template <class>
 double kolmogn_durbin_cdf(std::int64_t n, double d) {
   if (d >= 1.0) {
     return 1.0;
@@ -344,7 +438,7 @@ double kolmogn_durbin_cdf(std::int64_t n, double d) {
   return clip01(p);
 }
 
-template <class = void>
+template <class>
 void pomeranz_bounds(std::int64_t i, std::int64_t n, std::int64_t ll, std::int64_t ceilf,
                      std::int64_t roundf, std::int64_t& j1, std::int64_t& j2) noexcept {
   std::int64_t a = 0;
@@ -371,8 +465,7 @@ void pomeranz_bounds(std::int64_t i, std::int64_t n, std::int64_t ll, std::int64
   j2 = std::min<std::int64_t>(b, n);
 }
 
-/// Pr(D_n ≤ x) by Pomeranz's recursion.
-template <class = void>
+template <class>
 double kolmogn_pomeranz_cdf(std::int64_t n, double x) {
   const double nd = static_cast<double>(n);
   const double t = nd * x;
@@ -458,8 +551,7 @@ double kolmogn_pomeranz_cdf(std::int64_t n, double x) {
   return clip01(ans);
 }
 
-/// Pr(D_n ≤ x) by the Pelz–Good asymptotic expansion.
-template <class = void>
+template <class>
 double kolmogn_pelz_good_cdf(std::int64_t n, double x) noexcept {
   if (x <= 0.0) {
     return 0.0;
@@ -532,8 +624,7 @@ double kolmogn_pelz_good_cdf(std::int64_t n, double x) noexcept {
   return total;
 }
 
-/// CDF (cdf = true) or SF of the two-sided statistic D_n, as scipy's _kolmogn.
-template <class = void>
+template <class>
 double kolmogn(std::int64_t n, double x, bool cdf) {
   if (n <= 0) {
     return std::numeric_limits<double>::quiet_NaN();
@@ -601,7 +692,7 @@ double kolmogn(std::int64_t n, double x, bool cdf) {
   return select_clip(cdf, cdfprob, 1.0 - cdfprob);
 }
 
-template <class = void>
+template <class>
 double kstwo(double d, double n, bool cdf) {
   if (std::isnan(n) || std::isnan(d) || n < 1.0 || n != std::floor(n) || std::isinf(n)) {
     return std::numeric_limits<double>::quiet_NaN();
@@ -617,34 +708,5 @@ double kstwo(double d, double n, bool cdf) {
 
 } // namespace mlguard::stats::detail
 
-namespace mlguard::stats {
-
-template <class>
-double smirnov_sf(std::int64_t n, double d) noexcept {
-  if (std::isnan(d)) {
-    return d;
-  }
-  return detail::smirnov_sf_impl(n, d);
-}
-
-template <class>
-double kstwo_sf(double d, double n) noexcept {
-  try {
-    return detail::kstwo(d, n, false);
-  } catch (...) { // std::bad_alloc from the matrix methods
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-}
-
-template <class>
-double kstwo_cdf(double d, double n) noexcept {
-  try {
-    return detail::kstwo(d, n, true);
-  } catch (...) {
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-}
-
-} // namespace mlguard::stats
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_DETAIL_KOLMOGOROV_IMPL_HPP

@@ -23,20 +23,232 @@ inline constexpr std::size_t ks_max_auto_n = 10000;
 
 /// Floor and ceiling of a / b for b > 0.
 template <class = void>
-std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && a < 0) ? q - 1 : q;
-}
+std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept;
 template <class = void>
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) noexcept {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && a > 0) ? q + 1 : q;
-}
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) noexcept;
 
 /// Pr(D_{n,n} ≥ h/n), two-sided, equal sizes: the alternating reflection sum
 /// 2·Σ_k (−1)^(k+1) C(2n, n−kh)/C(2n, n), evaluated Horner-style on the
 /// ratios so it does not cancel (Hodges 1958).
 template <class = void>
+double ks_prob_outside_square(std::int64_t n, std::int64_t h) noexcept;
+
+/// Pr(D_{m,n} ≥ h/lcm(m, n)), two-sided, by the "inside" lattice-path
+/// recursion rewritten for the complement 1 − p (Viehmann 2021): column x of
+/// A(x, y) holds the share of paths to (x, y) that have already left the band
+/// |x/m − y/n| < h/lcm, so it stays in [0, 1] and never overflows. Only the
+/// band of each column is kept. `buffer` is resized as needed.
+template <class = void>
+double ks_outer_prob_inside(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h,
+                            std::vector<double>& buffer);
+
+/// Number of lattice paths from (0,0) to (m,n) that reach m·y ≤ n·x − h·g
+/// (one-sided, Hodges 1958). Sets `ok` false when an intermediate overflows
+/// or turns NaN (where scipy raises FloatingPointError and falls back).
+template <class = void>
+double ks_count_paths_outside(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h,
+                              bool& ok);
+
+/// scipy's _attempt_exact_2kssamp: quantises d to h/lcm and computes the
+/// exact p-value. Returns false where scipy falls back to the asymptotic one.
+template <class = void>
+bool ks_attempt_exact(std::int64_t n1, std::int64_t n2, std::int64_t g, double& d, alternative alt,
+                      double& prob, std::vector<double>& buffer);
+
+/// The asymptotic p-value: kstwo.sf(d, round(n1·n2/(n1+n2))) two-sided,
+/// Hodges' eq. 5.3 one-sided.
+template <class = void>
+double ks_asymptotic_p(std::size_t n1, std::size_t n2, double d, alternative alt) noexcept;
+
+/// Where the ECDF difference peaks: the statistic as scipy picks it.
+struct ks_extremes {
+  double max_diff = 0.0; // max over points of F_a − F_b
+  double max_loc = 0.0;
+  double min_diff = 0.0; // min over points of F_a − F_b
+  double min_loc = 0.0;
+};
+
+/// Running extreme of F_a − F_b over the group ends of one sample. The
+/// comparison runs on the exact integer i·n2 − j·n1; the floating-point value
+/// scipy compares (i/n1 − j/n2) is computed only where the integer reaches
+/// the extreme, and among equal integers the larger (smaller) float wins,
+/// first occurrence first, as numpy's argmax (argmin) on scipy's floats.
+struct ks_extreme_tracker {
+  std::int64_t max_int = std::numeric_limits<std::int64_t>::min();
+  std::int64_t min_int = std::numeric_limits<std::int64_t>::max();
+  double max_f = -2.0;
+  double min_f = 2.0;
+  double max_loc = 0.0;
+  double min_loc = 0.0;
+
+  void update(std::int64_t di, std::size_t i, std::size_t j, double d1, double d2, double v) {
+    if (di >= max_int) {
+      const double f = static_cast<double>(i) / d1 - static_cast<double>(j) / d2;
+      if (di > max_int || f > max_f) {
+        max_int = di;
+        max_f = f;
+        max_loc = v;
+      }
+    }
+    if (di <= min_int) {
+      const double f = static_cast<double>(i) / d1 - static_cast<double>(j) / d2;
+      if (di < min_int || f < min_f) {
+        min_int = di;
+        min_f = f;
+        min_loc = v;
+      }
+    }
+  }
+};
+
+/// One merge pass over both sorted samples. scipy evaluates
+/// F_a(x) − F_b(x) = i/n1 − j/n2 (in floating point) at every point of
+/// concat(a, b) and takes the first arg-max / arg-min in that order, so a
+/// point of `a` wins ties over a point of `b`, and a smaller point over a
+/// larger one within each sample.
+template <class = void>
+ks_extremes ks_scan(const double* a, std::size_t n1, const double* b, std::size_t n2) noexcept;
+
+/// Samples at least this large (n1 + n2) take the bucketed scan below.
+inline constexpr std::size_t ks_bucketed_min_total = 20000;
+
+/// ks_scan for large unsorted samples without sorting them. Both samples are
+/// counted into buckets that are monotone in the value: 2^16 coarse buckets
+/// on the top 16 bits of the order-preserving integer key (sign, exponent, 4
+/// mantissa bits), each split on the next key bits into as many fine buckets
+/// as it needs to hold at most 32 values each (so the count tables stay in
+/// L2), as judged from every value below 2^20 values and from a 1/16 sample
+/// above. The ECDF difference at the end of every non-empty bucket is exact
+/// from the cumulative counts and bounds the extremes from inside; inside
+/// bucket k it cannot exceed (A_k·n2 − B_{k−1}·n1)/(n1·n2) nor go below
+/// (A_{k−1}·n2 − B_k·n1)/(n1·n2) (A, B cumulative counts). Only buckets whose
+/// bound reaches the best end-of-bucket value can hold an extreme, so only
+/// their values are gathered, sorted and merged; every other value is looked
+/// at twice (count, filter) and never moved. The sample only steers speed: an
+/// unlucky one makes buckets fuller, never the answer different. Gives
+/// exactly ks_scan's answer, including tie-breaking. Throws
+/// mlguard.stats.nan_input. `scratch` is grown as needed.
+template <class = void>
+ks_extremes ks_scan_bucketed(span<const double> a, span<const double> b,
+                             std::vector<double>& scratch);
+
+template <class = void>
+ks_result ks_from_extremes(const ks_extremes& e, std::size_t n1, std::size_t n2, alternative alt,
+                           ks_method method, std::vector<double>& scratch);
+
+template <class = void>
+void check_sorted(span<const double> x, const char* which);
+
+} // namespace mlguard::stats::detail
+
+namespace mlguard::stats {
+
+template <class>
+ks_result ks_2samp_p_value(std::size_t n1, std::size_t n2, double d, alternative alt,
+                           ks_method method, std::vector<double>& scratch) {
+  if (n1 == 0 || n2 == 0) {
+    throw stats_error("empty_sample", "ks_2samp: a sample is empty");
+  }
+  const auto i1 = static_cast<std::int64_t>(n1);
+  const auto i2 = static_cast<std::int64_t>(n2);
+  const std::int64_t g = std::gcd(i1, i2);
+  ks_result r;
+  r.n1 = n1;
+  r.n2 = n2;
+  if (method == ks_method::automatic) {
+    method = std::max(n1, n2) <= detail::ks_max_auto_n ? ks_method::exact : ks_method::asymptotic;
+  } else if (method == ks_method::exact) {
+    // lcm(n1, n2) too large for scipy's int32 bookkeeping: asymptotic.
+    const auto n1g = static_cast<double>(i1 / g);
+    const auto n2g = static_cast<double>(i2 / g);
+    if (n1g >= 2147483647.0 / n2g) {
+      method = ks_method::asymptotic;
+    }
+  }
+  double prob = 0.0;
+  if (method == ks_method::exact) {
+    if (!detail::ks_attempt_exact(i1, i2, g, d, alt, prob, scratch)) {
+      method = ks_method::asymptotic;
+    }
+  }
+  if (method == ks_method::asymptotic) {
+    prob = detail::ks_asymptotic_p(n1, n2, d, alt);
+  }
+  r.statistic = d;
+  r.p_value = detail::clip01(prob);
+  r.method = method;
+  return r;
+}
+
+template <class>
+ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted, alternative alt,
+                          ks_method method, std::vector<double>& scratch) {
+  detail::require_nonempty(a_sorted, "ks_2samp_sorted", "a");
+  detail::require_nonempty(b_sorted, "ks_2samp_sorted", "b");
+  detail::check_sorted(a_sorted, "a");
+  detail::check_sorted(b_sorted, "b");
+  const auto e =
+      detail::ks_scan(a_sorted.data(), a_sorted.size(), b_sorted.data(), b_sorted.size());
+  return detail::ks_from_extremes(e, a_sorted.size(), b_sorted.size(), alt, method, scratch);
+}
+
+template <class>
+ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted, alternative alt,
+                          ks_method method) {
+  std::vector<double> scratch;
+  return ks_2samp_sorted(a_sorted, b_sorted, alt, method, scratch);
+}
+
+template <class>
+ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt, ks_method method,
+                   std::vector<double>& scratch) {
+  detail::require_nonempty(a, "ks_2samp", "a");
+  detail::require_nonempty(b, "ks_2samp", "b");
+  const std::size_t n1 = a.size();
+  const std::size_t n2 = b.size();
+  if (n1 + n2 >= detail::ks_bucketed_min_total) {
+    const auto e = detail::ks_scan_bucketed(a, b, scratch);
+    return detail::ks_from_extremes(e, n1, n2, alt, method, scratch);
+  }
+  const std::size_t need = n1 + n2 + std::max(n1, n2);
+  if (scratch.size() < need) {
+    scratch.resize(need);
+  }
+  double* sa = scratch.data();
+  double* sb = sa + n1;
+  double* tmp = sb + n2;
+  detail::copy_sorted(a, sa, tmp, "ks_2samp", "a");
+  detail::copy_sorted(b, sb, tmp, "ks_2samp", "b");
+  const auto e = detail::ks_scan(sa, n1, sb, n2);
+  // The sorted copies are no longer needed: the exact path may reuse scratch.
+  return detail::ks_from_extremes(e, n1, n2, alt, method, scratch);
+}
+
+template <class>
+ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt, ks_method method) {
+  std::vector<double> scratch;
+  return ks_2samp(a, b, alt, method, scratch);
+}
+
+} // namespace mlguard::stats
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats::detail {
+
+template <class>
+std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+template <class>
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) noexcept {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && a > 0) ? q + 1 : q;
+}
+
+template <class>
 double ks_prob_outside_square(std::int64_t n, std::int64_t h) noexcept {
   double p = 0.0;
   for (std::int64_t k = n / h; k >= 0; --k) {
@@ -49,12 +261,7 @@ double ks_prob_outside_square(std::int64_t n, std::int64_t h) noexcept {
   return 2.0 * p;
 }
 
-/// Pr(D_{m,n} ≥ h/lcm(m, n)), two-sided, by the "inside" lattice-path
-/// recursion rewritten for the complement 1 − p (Viehmann 2021): column x of
-/// A(x, y) holds the share of paths to (x, y) that have already left the band
-/// |x/m − y/n| < h/lcm, so it stays in [0, 1] and never overflows. Only the
-/// band of each column is kept. `buffer` is resized as needed.
-template <class = void>
+template <class>
 double ks_outer_prob_inside(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h,
                             std::vector<double>& buffer) {
   if (m < n) {
@@ -98,10 +305,7 @@ double ks_outer_prob_inside(std::int64_t m, std::int64_t n, std::int64_t g, std:
   return a[maxj - minj - 1];
 }
 
-/// Number of lattice paths from (0,0) to (m,n) that reach m·y ≤ n·x − h·g
-/// (one-sided, Hodges 1958). Sets `ok` false when an intermediate overflows
-/// or turns NaN (where scipy raises FloatingPointError and falls back).
-template <class = void>
+template <class>
 double ks_count_paths_outside(std::int64_t m, std::int64_t n, std::int64_t g, std::int64_t h,
                               bool& ok) {
   ok = true;
@@ -155,9 +359,7 @@ double ks_count_paths_outside(std::int64_t m, std::int64_t n, std::int64_t g, st
   return paths;
 }
 
-/// scipy's _attempt_exact_2kssamp: quantises d to h/lcm and computes the
-/// exact p-value. Returns false where scipy falls back to the asymptotic one.
-template <class = void>
+template <class>
 bool ks_attempt_exact(std::int64_t n1, std::int64_t n2, std::int64_t g, double& d, alternative alt,
                       double& prob, std::vector<double>& buffer) {
   const std::int64_t lcm = (n1 / g) * n2;
@@ -195,9 +397,7 @@ bool ks_attempt_exact(std::int64_t n1, std::int64_t n2, std::int64_t g, double& 
   return prob >= 0.0 && prob <= 1.0;
 }
 
-/// The asymptotic p-value: kstwo.sf(d, round(n1·n2/(n1+n2))) two-sided,
-/// Hodges' eq. 5.3 one-sided.
-template <class = void>
+template <class>
 double ks_asymptotic_p(std::size_t n1, std::size_t n2, double d, alternative alt) noexcept {
   const double m = static_cast<double>(std::max(n1, n2));
   const double n = static_cast<double>(std::min(n1, n2));
@@ -210,53 +410,7 @@ double ks_asymptotic_p(std::size_t n1, std::size_t n2, double d, alternative alt
   return std::exp(expt);
 }
 
-/// Where the ECDF difference peaks: the statistic as scipy picks it.
-struct ks_extremes {
-  double max_diff = 0.0; // max over points of F_a − F_b
-  double max_loc = 0.0;
-  double min_diff = 0.0; // min over points of F_a − F_b
-  double min_loc = 0.0;
-};
-
-/// Running extreme of F_a − F_b over the group ends of one sample. The
-/// comparison runs on the exact integer i·n2 − j·n1; the floating-point value
-/// scipy compares (i/n1 − j/n2) is computed only where the integer reaches
-/// the extreme, and among equal integers the larger (smaller) float wins,
-/// first occurrence first, as numpy's argmax (argmin) on scipy's floats.
-struct ks_extreme_tracker {
-  std::int64_t max_int = std::numeric_limits<std::int64_t>::min();
-  std::int64_t min_int = std::numeric_limits<std::int64_t>::max();
-  double max_f = -2.0;
-  double min_f = 2.0;
-  double max_loc = 0.0;
-  double min_loc = 0.0;
-
-  void update(std::int64_t di, std::size_t i, std::size_t j, double d1, double d2, double v) {
-    if (di >= max_int) {
-      const double f = static_cast<double>(i) / d1 - static_cast<double>(j) / d2;
-      if (di > max_int || f > max_f) {
-        max_int = di;
-        max_f = f;
-        max_loc = v;
-      }
-    }
-    if (di <= min_int) {
-      const double f = static_cast<double>(i) / d1 - static_cast<double>(j) / d2;
-      if (di < min_int || f < min_f) {
-        min_int = di;
-        min_f = f;
-        min_loc = v;
-      }
-    }
-  }
-};
-
-/// One merge pass over both sorted samples. scipy evaluates
-/// F_a(x) − F_b(x) = i/n1 − j/n2 (in floating point) at every point of
-/// concat(a, b) and takes the first arg-max / arg-min in that order, so a
-/// point of `a` wins ties over a point of `b`, and a smaller point over a
-/// larger one within each sample.
-template <class = void>
+template <class>
 ks_extremes ks_scan(const double* a, std::size_t n1, const double* b, std::size_t n2) noexcept {
   const auto d1 = static_cast<double>(n1);
   const auto d2 = static_cast<double>(n2);
@@ -349,26 +503,7 @@ ks_extremes ks_scan(const double* a, std::size_t n1, const double* b, std::size_
   return e;
 }
 
-/// Samples at least this large (n1 + n2) take the bucketed scan below.
-inline constexpr std::size_t ks_bucketed_min_total = 20000;
-
-/// ks_scan for large unsorted samples without sorting them. Both samples are
-/// counted into buckets that are monotone in the value: 2^16 coarse buckets
-/// on the top 16 bits of the order-preserving integer key (sign, exponent, 4
-/// mantissa bits), each split on the next key bits into as many fine buckets
-/// as it needs to hold at most 32 values each (so the count tables stay in
-/// L2), as judged from every value below 2^20 values and from a 1/16 sample
-/// above. The ECDF difference at the end of every non-empty bucket is exact
-/// from the cumulative counts and bounds the extremes from inside; inside
-/// bucket k it cannot exceed (A_k·n2 − B_{k−1}·n1)/(n1·n2) nor go below
-/// (A_{k−1}·n2 − B_k·n1)/(n1·n2) (A, B cumulative counts). Only buckets whose
-/// bound reaches the best end-of-bucket value can hold an extreme, so only
-/// their values are gathered, sorted and merged; every other value is looked
-/// at twice (count, filter) and never moved. The sample only steers speed: an
-/// unlucky one makes buckets fuller, never the answer different. Gives
-/// exactly ks_scan's answer, including tie-breaking. Throws
-/// mlguard.stats.nan_input. `scratch` is grown as needed.
-template <class = void>
+template <class>
 ks_extremes ks_scan_bucketed(span<const double> a, span<const double> b,
                              std::vector<double>& scratch) {
   constexpr std::size_t coarse_buckets = std::size_t{1} << 16;
@@ -615,7 +750,7 @@ ks_extremes ks_scan_bucketed(span<const double> a, span<const double> b,
   return e;
 }
 
-template <class = void>
+template <class>
 ks_result ks_from_extremes(const ks_extremes& e, std::size_t n1, std::size_t n2, alternative alt,
                            ks_method method, std::vector<double>& scratch) {
   const double min_s = std::clamp(-e.min_diff, 0.0, 1.0);
@@ -640,7 +775,7 @@ ks_result ks_from_extremes(const ks_extremes& e, std::size_t n1, std::size_t n2,
   return r;
 }
 
-template <class = void>
+template <class>
 void check_sorted(span<const double> x, const char* which) {
   for (std::size_t i = 0; i < x.size(); ++i) {
     if (std::isnan(x[i])) {
@@ -655,95 +790,5 @@ void check_sorted(span<const double> x, const char* which) {
 
 } // namespace mlguard::stats::detail
 
-namespace mlguard::stats {
-
-template <class>
-ks_result ks_2samp_p_value(std::size_t n1, std::size_t n2, double d, alternative alt,
-                           ks_method method, std::vector<double>& scratch) {
-  if (n1 == 0 || n2 == 0) {
-    throw stats_error("empty_sample", "ks_2samp: a sample is empty");
-  }
-  const auto i1 = static_cast<std::int64_t>(n1);
-  const auto i2 = static_cast<std::int64_t>(n2);
-  const std::int64_t g = std::gcd(i1, i2);
-  ks_result r;
-  r.n1 = n1;
-  r.n2 = n2;
-  if (method == ks_method::automatic) {
-    method = std::max(n1, n2) <= detail::ks_max_auto_n ? ks_method::exact : ks_method::asymptotic;
-  } else if (method == ks_method::exact) {
-    // lcm(n1, n2) too large for scipy's int32 bookkeeping: asymptotic.
-    const auto n1g = static_cast<double>(i1 / g);
-    const auto n2g = static_cast<double>(i2 / g);
-    if (n1g >= 2147483647.0 / n2g) {
-      method = ks_method::asymptotic;
-    }
-  }
-  double prob = 0.0;
-  if (method == ks_method::exact) {
-    if (!detail::ks_attempt_exact(i1, i2, g, d, alt, prob, scratch)) {
-      method = ks_method::asymptotic;
-    }
-  }
-  if (method == ks_method::asymptotic) {
-    prob = detail::ks_asymptotic_p(n1, n2, d, alt);
-  }
-  r.statistic = d;
-  r.p_value = detail::clip01(prob);
-  r.method = method;
-  return r;
-}
-
-template <class>
-ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted, alternative alt,
-                          ks_method method, std::vector<double>& scratch) {
-  detail::require_nonempty(a_sorted, "ks_2samp_sorted", "a");
-  detail::require_nonempty(b_sorted, "ks_2samp_sorted", "b");
-  detail::check_sorted(a_sorted, "a");
-  detail::check_sorted(b_sorted, "b");
-  const auto e =
-      detail::ks_scan(a_sorted.data(), a_sorted.size(), b_sorted.data(), b_sorted.size());
-  return detail::ks_from_extremes(e, a_sorted.size(), b_sorted.size(), alt, method, scratch);
-}
-
-template <class>
-ks_result ks_2samp_sorted(span<const double> a_sorted, span<const double> b_sorted, alternative alt,
-                          ks_method method) {
-  std::vector<double> scratch;
-  return ks_2samp_sorted(a_sorted, b_sorted, alt, method, scratch);
-}
-
-template <class>
-ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt, ks_method method,
-                   std::vector<double>& scratch) {
-  detail::require_nonempty(a, "ks_2samp", "a");
-  detail::require_nonempty(b, "ks_2samp", "b");
-  const std::size_t n1 = a.size();
-  const std::size_t n2 = b.size();
-  if (n1 + n2 >= detail::ks_bucketed_min_total) {
-    const auto e = detail::ks_scan_bucketed(a, b, scratch);
-    return detail::ks_from_extremes(e, n1, n2, alt, method, scratch);
-  }
-  const std::size_t need = n1 + n2 + std::max(n1, n2);
-  if (scratch.size() < need) {
-    scratch.resize(need);
-  }
-  double* sa = scratch.data();
-  double* sb = sa + n1;
-  double* tmp = sb + n2;
-  detail::copy_sorted(a, sa, tmp, "ks_2samp", "a");
-  detail::copy_sorted(b, sb, tmp, "ks_2samp", "b");
-  const auto e = detail::ks_scan(sa, n1, sb, n2);
-  // The sorted copies are no longer needed: the exact path may reuse scratch.
-  return detail::ks_from_extremes(e, n1, n2, alt, method, scratch);
-}
-
-template <class>
-ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt, ks_method method) {
-  std::vector<double> scratch;
-  return ks_2samp(a, b, alt, method, scratch);
-}
-
-} // namespace mlguard::stats
-
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_DETAIL_KS_IMPL_HPP

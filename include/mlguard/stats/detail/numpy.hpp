@@ -21,6 +21,65 @@ namespace mlguard::stats::detail {
 /// does below its buffer size): 8 running sums over blocks of at most 128
 /// values, halves above that.
 template <class = void>
+double numpy_sum_block(const double* a, std::size_t n) noexcept;
+
+/// np.sum of a contiguous float64 array, bit for bit: numpy reduces a long
+/// array in buffer-sized chunks of 8192 elements, each summed pairwise, the
+/// chunk sums added in order.
+template <class = void>
+double numpy_sum(const double* a, std::size_t n) noexcept;
+
+/// np.sum of a span.
+template <class = void>
+double numpy_sum(span<const double> a) noexcept;
+
+/// np.std(x) (population, ddof = 0) with numpy's arithmetic: the mean by
+/// pairwise sum / n, then the pairwise sum of squared deviations / n, square root.
+template <class = void>
+double numpy_std(span<const double> x);
+
+/// np.linspace(start, stop, num) element i (endpoint=True), bit for bit.
+/// When stop − start overflows (ends of both signs near ±DBL_MAX, where
+/// numpy returns ±inf and NaN), the same arithmetic on the halved ends,
+/// doubled: finite points between start and stop.
+template <class = void>
+double numpy_linspace_at(double start, double stop, std::size_t num, std::size_t i) noexcept;
+
+/// np.quantile(sorted, q) with the default linear method, on sorted, finite
+/// data of size n ≥ 1, reproducing numpy 1.22+'s arithmetic: virtual index
+/// (n−1)·q, then _lerp (a + (b−a)·t, or b − (b−a)·(1−t) for t ≥ 0.5). Only the
+/// order statistics at floor and floor + 1 of the virtual index are read, so
+/// `sorted` need only be sorted there (see select_order_statistics).
+/// When b − a overflows (neighbours of both signs near ±DBL_MAX, where numpy
+/// returns ±inf), the same _lerp on the halved neighbours, doubled: a finite
+/// quantile between a and b.
+template <class = void>
+double numpy_quantile_sorted(const double* sorted, std::size_t n, double q) noexcept;
+
+/// Rearranges [first, last) so that each position in the sorted index list
+/// [wanted, wanted_end) (offsets from `first` plus `base`) holds the value a
+/// full sort would put there, as np.quantile's np.partition does: recursive
+/// nth_element on the middle index, O(n log k) for k indices.
+template <typename It>
+void select_order_statistics(It first, It last, const std::size_t* wanted,
+                             const std::size_t* wanted_end, std::size_t base) {
+  if (wanted == wanted_end || first == last) {
+    return;
+  }
+  const std::size_t* middle = wanted + (wanted_end - wanted) / 2;
+  const It nth = first + static_cast<std::ptrdiff_t>(*middle - base);
+  std::nth_element(first, nth, last);
+  select_order_statistics(first, nth, wanted, middle, base);
+  select_order_statistics(nth + 1, last, middle + 1, wanted_end, *middle + 1);
+}
+
+} // namespace mlguard::stats::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats::detail {
+
+template <class>
 double numpy_sum_block(const double* a, std::size_t n) noexcept {
   if (n < 8) {
     double res = 0.0;
@@ -51,10 +110,7 @@ double numpy_sum_block(const double* a, std::size_t n) noexcept {
   return numpy_sum_block(a, n2) + numpy_sum_block(a + n2, n - n2);
 }
 
-/// np.sum of a contiguous float64 array, bit for bit: numpy reduces a long
-/// array in buffer-sized chunks of 8192 elements, each summed pairwise, the
-/// chunk sums added in order.
-template <class = void>
+template <class>
 double numpy_sum(const double* a, std::size_t n) noexcept {
   constexpr std::size_t chunk = 8192;
   double res = 0.0;
@@ -64,15 +120,12 @@ double numpy_sum(const double* a, std::size_t n) noexcept {
   return res;
 }
 
-/// np.sum of a span.
-template <class = void>
+template <class>
 double numpy_sum(span<const double> a) noexcept {
   return numpy_sum(a.data(), a.size());
 }
 
-/// np.std(x) (population, ddof = 0) with numpy's arithmetic: the mean by
-/// pairwise sum / n, then the pairwise sum of squared deviations / n, square root.
-template <class = void>
+template <class>
 double numpy_std(span<const double> x) {
   const auto n = static_cast<double>(x.size());
   const double mean = numpy_sum(x) / n;
@@ -84,11 +137,7 @@ double numpy_std(span<const double> x) {
   return std::sqrt(numpy_sum(squares.data(), squares.size()) / n);
 }
 
-/// np.linspace(start, stop, num) element i (endpoint=True), bit for bit.
-/// When stop − start overflows (ends of both signs near ±DBL_MAX, where
-/// numpy returns ±inf and NaN), the same arithmetic on the halved ends,
-/// doubled: finite points between start and stop.
-template <class = void>
+template <class>
 double numpy_linspace_at(double start, double stop, std::size_t num, std::size_t i) noexcept {
   if (num > 1 && i == num - 1) {
     return stop;
@@ -109,15 +158,7 @@ double numpy_linspace_at(double start, double stop, std::size_t num, std::size_t
   return fi * step + start;
 }
 
-/// np.quantile(sorted, q) with the default linear method, on sorted, finite
-/// data of size n ≥ 1, reproducing numpy 1.22+'s arithmetic: virtual index
-/// (n−1)·q, then _lerp (a + (b−a)·t, or b − (b−a)·(1−t) for t ≥ 0.5). Only the
-/// order statistics at floor and floor + 1 of the virtual index are read, so
-/// `sorted` need only be sorted there (see select_order_statistics).
-/// When b − a overflows (neighbours of both signs near ±DBL_MAX, where numpy
-/// returns ±inf), the same _lerp on the halved neighbours, doubled: a finite
-/// quantile between a and b.
-template <class = void>
+template <class>
 double numpy_quantile_sorted(const double* sorted, std::size_t n, double q) noexcept {
   const double last = static_cast<double>(n - 1);
   const double virtual_index = last * q;
@@ -142,23 +183,7 @@ double numpy_quantile_sorted(const double* sorted, std::size_t n, double q) noex
   return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
 }
 
-/// Rearranges [first, last) so that each position in the sorted index list
-/// [wanted, wanted_end) (offsets from `first` plus `base`) holds the value a
-/// full sort would put there, as np.quantile's np.partition does: recursive
-/// nth_element on the middle index, O(n log k) for k indices.
-template <typename It>
-void select_order_statistics(It first, It last, const std::size_t* wanted,
-                             const std::size_t* wanted_end, std::size_t base) {
-  if (wanted == wanted_end || first == last) {
-    return;
-  }
-  const std::size_t* middle = wanted + (wanted_end - wanted) / 2;
-  const It nth = first + static_cast<std::ptrdiff_t>(*middle - base);
-  std::nth_element(first, nth, last);
-  select_order_statistics(first, nth, wanted, middle, base);
-  select_order_statistics(nth + 1, last, middle + 1, wanted_end, *middle + 1);
-}
-
 } // namespace mlguard::stats::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_DETAIL_NUMPY_HPP

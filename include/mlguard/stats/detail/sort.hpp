@@ -20,11 +20,7 @@ namespace mlguard::stats::detail {
 
 /// Throws stats_error mlguard.stats.empty_sample when `x` is empty.
 template <class = void>
-void require_nonempty(span<const double> x, const char* test, const char* which) {
-  if (x.empty()) {
-    throw stats_error("empty_sample", std::string(test) + ": sample " + which + " is empty");
-  }
-}
+void require_nonempty(span<const double> x, const char* test, const char* which);
 
 [[noreturn]] inline void throw_nan_input(const char* test, const char* which) {
   throw stats_error("nan_input", std::string(test) + ": sample " + which +
@@ -33,6 +29,61 @@ void require_nonempty(span<const double> x, const char* test, const char* which)
 
 /// An order-preserving unsigned key of a non-NaN double (−0.0 and +0.0 share one).
 template <class = void>
+std::uint64_t sort_key(double x) noexcept;
+
+template <class = void>
+std::uint64_t load_bits(const double* p) noexcept;
+
+template <class = void>
+void store_bits(double* p, std::uint64_t u) noexcept;
+
+/// The double whose sort_key is `k`.
+template <class = void>
+double from_sort_key(std::uint64_t k) noexcept;
+
+/// Sorts data[0, n) ascending; `tmp` holds n doubles of scratch space. Large
+/// inputs use an LSD radix sort (8-bit digits, at most eight passes, passes
+/// whose digit is constant skipped) on order-preserving integer keys kept in
+/// the buffers' bytes; small ones std::sort. The input holds no NaN; −0.0
+/// comes back as +0.0 from the radix path (they compare equal).
+template <class = void>
+void sort_doubles(double* data, std::size_t n, double* tmp) noexcept;
+
+/// Orders indices by a key: ascending keys, equal keys in index order.
+struct index_by_key {
+  const double* keys;
+  bool operator()(std::size_t a, std::size_t b) const noexcept {
+    return keys[a] < keys[b] || (!(keys[b] < keys[a]) && a < b);
+  }
+};
+
+/// The permutation that sorts `keys` (no NaN) ascending, equal keys in index
+/// order: what std::stable_sort of the indices gives, with one std::sort
+/// instantiation shared by every caller (rank_average, the weighted CDF
+/// distances, the Benjamini–Hochberg correction).
+template <class = void>
+std::vector<std::size_t> stable_order(span<const double> keys);
+
+/// Copies `x` to out[0, n) and sorts it there (tmp: n doubles of scratch).
+/// Throws stats_error mlguard.stats.nan_input on NaN.
+template <class = void>
+void copy_sorted(span<const double> x, double* out, double* tmp, const char* test,
+                 const char* which);
+
+} // namespace mlguard::stats::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::stats::detail {
+
+template <class>
+void require_nonempty(span<const double> x, const char* test, const char* which) {
+  if (x.empty()) {
+    throw stats_error("empty_sample", std::string(test) + ": sample " + which + " is empty");
+  }
+}
+
+template <class>
 std::uint64_t sort_key(double x) noexcept {
   if (x == 0.0) {
     x = 0.0;
@@ -43,20 +94,19 @@ std::uint64_t sort_key(double x) noexcept {
   return (u & sign) != 0 ? ~u : (u | sign);
 }
 
-template <class = void>
+template <class>
 std::uint64_t load_bits(const double* p) noexcept {
   std::uint64_t u = 0;
   std::memcpy(&u, p, sizeof u);
   return u;
 }
 
-template <class = void>
+template <class>
 void store_bits(double* p, std::uint64_t u) noexcept {
   std::memcpy(p, &u, sizeof u);
 }
 
-/// The double whose sort_key is `k`.
-template <class = void>
+template <class>
 double from_sort_key(std::uint64_t k) noexcept {
   constexpr std::uint64_t sign = std::uint64_t{1} << 63;
   const std::uint64_t u = (k & sign) != 0 ? (k & ~sign) : ~k;
@@ -65,12 +115,7 @@ double from_sort_key(std::uint64_t k) noexcept {
   return x;
 }
 
-/// Sorts data[0, n) ascending; `tmp` holds n doubles of scratch space. Large
-/// inputs use an LSD radix sort (8-bit digits, at most eight passes, passes
-/// whose digit is constant skipped) on order-preserving integer keys kept in
-/// the buffers' bytes; small ones std::sort. The input holds no NaN; −0.0
-/// comes back as +0.0 from the radix path (they compare equal).
-template <class = void>
+template <class>
 void sort_doubles(double* data, std::size_t n, double* tmp) noexcept {
   if (n < 2048) {
     std::sort(data, data + n);
@@ -116,19 +161,7 @@ void sort_doubles(double* data, std::size_t n, double* tmp) noexcept {
   }
 }
 
-/// Orders indices by a key: ascending keys, equal keys in index order.
-struct index_by_key {
-  const double* keys;
-  bool operator()(std::size_t a, std::size_t b) const noexcept {
-    return keys[a] < keys[b] || (!(keys[b] < keys[a]) && a < b);
-  }
-};
-
-/// The permutation that sorts `keys` (no NaN) ascending, equal keys in index
-/// order: what std::stable_sort of the indices gives, with one std::sort
-/// instantiation shared by every caller (rank_average, the weighted CDF
-/// distances, the Benjamini–Hochberg correction).
-template <class = void>
+template <class>
 std::vector<std::size_t> stable_order(span<const double> keys) {
   std::vector<std::size_t> order(keys.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
@@ -138,9 +171,7 @@ std::vector<std::size_t> stable_order(span<const double> keys) {
   return order;
 }
 
-/// Copies `x` to out[0, n) and sorts it there (tmp: n doubles of scratch).
-/// Throws stats_error mlguard.stats.nan_input on NaN.
-template <class = void>
+template <class>
 void copy_sorted(span<const double> x, double* out, double* tmp, const char* test,
                  const char* which) {
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -155,4 +186,5 @@ void copy_sorted(span<const double> x, double* out, double* tmp, const char* tes
 
 } // namespace mlguard::stats::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_STATS_DETAIL_SORT_HPP

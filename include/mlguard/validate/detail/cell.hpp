@@ -30,6 +30,38 @@ enum class cell_state : std::uint8_t {
 };
 
 template <class = void>
+bool equals_ignore_case(std::string_view a, std::string_view b) noexcept;
+
+// The number in `text` (spaces/tabs trimmed, a leading '+', inf/infinity;
+// "nan" in any case gives nan_literal). Round-trip exact (std::from_chars),
+// like io::parse_number, so a CSV validates as it profiles.
+template <class = void>
+cell_state parse_number(std::string_view text, double& out) noexcept;
+
+// Parses a text field for feature `c` (vocabulary `vocab`): a number for
+// numeric/integer, true/false/0/1 for boolean, the vocabulary code for
+// categorical (unseen_code for any category when the vocabulary is open).
+template <class = void>
+cell_state parse_field(const feature_check& c, const vocabulary& vocab, std::string_view text,
+                       double& out) noexcept;
+
+// A value from a row of doubles: NaN is missing; for a categorical feature
+// the double holds a vocabulary code (missing_code = missing).
+template <class = void>
+cell_state state_of(const feature_check& c, double v) noexcept;
+
+// Checks one cell against feature `c`, applies the row policy to `v` and
+// returns the anomalies.
+template <class = void>
+anomaly_set check_cell(const feature_check& c, cell_state state, double& v) noexcept;
+
+} // namespace mlguard::validate::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate::detail {
+
+template <class>
 bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) {
     return false;
@@ -44,10 +76,7 @@ bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-// The number in `text` (spaces/tabs trimmed, a leading '+', inf/infinity;
-// "nan" in any case gives nan_literal). Round-trip exact (std::from_chars),
-// like io::parse_number, so a CSV validates as it profiles.
-template <class = void>
+template <class>
 cell_state parse_number(std::string_view text, double& out) noexcept {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
     text.remove_prefix(1);
@@ -88,10 +117,7 @@ cell_state parse_number(std::string_view text, double& out) noexcept {
   return cell_state::value;
 }
 
-// Parses a text field for feature `c` (vocabulary `vocab`): a number for
-// numeric/integer, true/false/0/1 for boolean, the vocabulary code for
-// categorical (unseen_code for any category when the vocabulary is open).
-template <class = void>
+template <class>
 cell_state parse_field(const feature_check& c, const vocabulary& vocab, std::string_view text,
                        double& out) noexcept {
   if (c.kind == feature_kind::categorical) {
@@ -126,9 +152,7 @@ cell_state parse_field(const feature_check& c, const vocabulary& vocab, std::str
   return parse_number(text, out);
 }
 
-// A value from a row of doubles: NaN is missing; for a categorical feature
-// the double holds a vocabulary code (missing_code = missing).
-template <class = void>
+template <class>
 cell_state state_of(const feature_check& c, double v) noexcept {
   if (std::isnan(v)) {
     return cell_state::missing;
@@ -139,9 +163,7 @@ cell_state state_of(const feature_check& c, double v) noexcept {
   return cell_state::value;
 }
 
-// Checks one cell against feature `c`, applies the row policy to `v` and
-// returns the anomalies.
-template <class = void>
+template <class>
 anomaly_set check_cell(const feature_check& c, cell_state state, double& v) noexcept {
   anomaly_set a;
   switch (state) {
@@ -219,4 +241,5 @@ anomaly_set check_cell(const feature_check& c, cell_state state, double& v) noex
 
 } // namespace mlguard::validate::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_DETAIL_CELL_HPP

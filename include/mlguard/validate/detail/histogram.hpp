@@ -24,14 +24,7 @@ struct bucket {
 // span more than DBL_MAX, e.g. −1e308 to 1e308): then on halves, exact for
 // numbers that large.
 template <class = void>
-double width_share(double x0, double x1, double low, double high) noexcept {
-  const double num = x1 - x0;
-  const double den = high - low;
-  if (std::isfinite(num) && std::isfinite(den)) {
-    return num / den;
-  }
-  return (x1 / 2 - x0 / 2) / (high / 2 - low / 2);
-}
+double width_share(double x0, double x1, double low, double high) noexcept;
 
 struct histogram {
   std::vector<bucket> buckets; // finite buckets; low == high is a point mass
@@ -50,6 +43,43 @@ struct histogram {
 // When max − min overflows, the edges are the convex combinations
 // min·(1 − i/n) + max·(i/n), which cannot.
 template <class = void> // deferred: see core/json.hpp
+histogram equi_width_histogram(const profile::feature_profile& p, std::size_t n);
+
+// TFDV's RebucketHistogram: spreads each bucket's count uniformly over the
+// new buckets it covers; `boundaries` contain every edge of `h`.
+template <class = void>
+std::vector<bucket> rebucket(const std::vector<double>& boundaries, const std::vector<bucket>& h);
+
+// The sorted, distinct edges of the finite buckets of `h` (equal-width
+// buckets come in order, so a bucket's high edge is the next one's low).
+template <class = void>
+std::vector<double> bucket_edges(const std::vector<bucket>& h);
+
+// TFDV's AlignHistograms: both histograms on the union of their bucket
+// edges (point masses and infinite mass stripped first, then appended as
+// extra buckets, points by increasing value). Returns the two count
+// vectors, same length. Plain vectors rather than maps and sets keep the
+// instantiations this costs every includer small.
+template <class = void>
+std::pair<std::vector<double>, std::vector<double>> align(const histogram& a, const histogram& b);
+
+} // namespace mlguard::validate::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate::detail {
+
+template <class>
+double width_share(double x0, double x1, double low, double high) noexcept {
+  const double num = x1 - x0;
+  const double den = high - low;
+  if (std::isfinite(num) && std::isfinite(den)) {
+    return num / den;
+  }
+  return (x1 / 2 - x0 / 2) / (high / 2 - low / 2);
+}
+
+template <class> // deferred: see core/json.hpp
 histogram equi_width_histogram(const profile::feature_profile& p, std::size_t n) {
   histogram h;
   h.infinite = static_cast<double>(p.non_finite_count());
@@ -82,9 +112,7 @@ histogram equi_width_histogram(const profile::feature_profile& p, std::size_t n)
   return h;
 }
 
-// TFDV's RebucketHistogram: spreads each bucket's count uniformly over the
-// new buckets it covers; `boundaries` contain every edge of `h`.
-template <class = void>
+template <class>
 std::vector<bucket> rebucket(const std::vector<double>& boundaries, const std::vector<bucket>& h) {
   std::vector<bucket> out;
   std::size_t index = 0;
@@ -111,9 +139,7 @@ std::vector<bucket> rebucket(const std::vector<double>& boundaries, const std::v
   return out;
 }
 
-// The sorted, distinct edges of the finite buckets of `h` (equal-width
-// buckets come in order, so a bucket's high edge is the next one's low).
-template <class = void>
+template <class>
 std::vector<double> bucket_edges(const std::vector<bucket>& h) {
   std::vector<double> edges;
   for (const auto& x : h) {
@@ -130,12 +156,7 @@ std::vector<double> bucket_edges(const std::vector<bucket>& h) {
   return edges;
 }
 
-// TFDV's AlignHistograms: both histograms on the union of their bucket
-// edges (point masses and infinite mass stripped first, then appended as
-// extra buckets, points by increasing value). Returns the two count
-// vectors, same length. Plain vectors rather than maps and sets keep the
-// instantiations this costs every includer small.
-template <class = void>
+template <class>
 std::pair<std::vector<double>, std::vector<double>> align(const histogram& a, const histogram& b) {
   struct point {
     double value;
@@ -216,4 +237,5 @@ std::pair<std::vector<double>, std::vector<double>> align(const histogram& a, co
 
 } // namespace mlguard::validate::detail
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_DETAIL_HISTOGRAM_HPP

@@ -29,37 +29,14 @@ struct setting {
 }
 
 template <class = void>
-setting split_setting(std::string_view text) {
-  const auto eq = text.find('=');
-  if (eq == std::string_view::npos || eq == 0) {
-    bad_setting(text, "expected key=value");
-  }
-  return {text.substr(0, eq), text.substr(eq + 1), text};
-}
+setting split_setting(std::string_view text);
 
 template <class = void>
-bool setting_flag(const setting& s) {
-  if (s.value == "true") {
-    return true;
-  }
-  if (s.value == "false") {
-    return false;
-  }
-  bad_setting(s.text, "expected true or false");
-}
+bool setting_flag(const setting& s);
 
 // A finite number (std::from_chars, so "1e308" and "-0.5" read as written).
 template <class = void>
-double setting_number(const setting& s) {
-  double v = 0.0;
-  const char* first = s.value.data();
-  const char* last = first + s.value.size();
-  const auto r = std::from_chars(first, last, v);
-  if (s.value.empty() || r.ec != std::errc() || r.ptr != last || !std::isfinite(v)) {
-    bad_setting(s.text, "expected a finite number");
-  }
-  return v;
-}
+double setting_number(const setting& s);
 
 // The value among the first `count` of Enum whose to_string is the setting's value.
 template <typename Enum>
@@ -88,4 +65,43 @@ std::string name_list(const Names& names) {
 
 } // namespace mlguard::validate::detail
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate::detail {
+
+template <class>
+setting split_setting(std::string_view text) {
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    bad_setting(text, "expected key=value");
+  }
+  return {text.substr(0, eq), text.substr(eq + 1), text};
+}
+
+template <class>
+bool setting_flag(const setting& s) {
+  if (s.value == "true") {
+    return true;
+  }
+  if (s.value == "false") {
+    return false;
+  }
+  bad_setting(s.text, "expected true or false");
+}
+
+template <class>
+double setting_number(const setting& s) {
+  double v = 0.0;
+  const char* first = s.value.data();
+  const char* last = first + s.value.size();
+  const auto r = std::from_chars(first, last, v);
+  if (s.value.empty() || r.ec != std::errc() || r.ptr != last || !std::isfinite(v)) {
+    bad_setting(s.text, "expected a finite number");
+  }
+  return v;
+}
+
+} // namespace mlguard::validate::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_DETAIL_SETTINGS_HPP

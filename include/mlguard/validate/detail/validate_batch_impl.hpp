@@ -22,52 +22,9 @@ namespace detail {
 template <class = void> // deferred: see core/json.hpp
 class basic_column_cells {
 public:
-  basic_column_cells(const feature_check& c, const vocabulary& vocab, const column& col)
-      : check_(&c), vocab_(&vocab) {
-    if (col.is_numeric()) {
-      values_ = col.values().data();
-      mode_ = c.kind == feature_kind::categorical ? mode::number_as_text : mode::number;
-      return;
-    }
-    mode_ = mode::code;
-    codes_ = col.codes().data();
-    // Each distinct string is parsed once, not once per row.
-    for (const auto& name : col.vocab().names()) {
-      double v = 0.0;
-      const auto state = parse_field(c, vocab, name, v);
-      by_code_.emplace_back(state, v);
-    }
-  }
+  basic_column_cells(const feature_check& c, const vocabulary& vocab, const column& col);
 
-  cell_state get(std::size_t row, double& v) const noexcept {
-    switch (mode_) {
-    case mode::number:
-      v = values_[row];
-      return state_of(*check_, v);
-    case mode::code: {
-      const auto code = codes_[row];
-      if (code < 0) {
-        v = missing_code;
-        return cell_state::missing;
-      }
-      const auto& e = by_code_[static_cast<std::size_t>(code)];
-      v = e.second;
-      return e.first;
-    }
-    case mode::number_as_text: {
-      const double x = values_[row];
-      if (std::isnan(x)) {
-        v = missing_code;
-        return cell_state::missing;
-      }
-      char buffer[64];
-      const auto r = std::to_chars(buffer, buffer + sizeof buffer, x);
-      return parse_field(*check_, *vocab_,
-                         std::string_view(buffer, static_cast<std::size_t>(r.ptr - buffer)), v);
-    }
-    }
-    return cell_state::missing;
-  }
+  cell_state get(std::size_t row, double& v) const noexcept;
 
 private:
   enum class mode { number, code, number_as_text };
@@ -143,4 +100,61 @@ validation_report validate_batch(const schema& s, const table& data,
 
 } // namespace mlguard::validate
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::validate::detail {
+
+template <class V>
+basic_column_cells<V>::basic_column_cells(const feature_check& c, const vocabulary& vocab,
+                                          const column& col)
+    : check_(&c), vocab_(&vocab) {
+  if (col.is_numeric()) {
+    values_ = col.values().data();
+    mode_ = c.kind == feature_kind::categorical ? mode::number_as_text : mode::number;
+    return;
+  }
+  mode_ = mode::code;
+  codes_ = col.codes().data();
+  // Each distinct string is parsed once, not once per row.
+  for (const auto& name : col.vocab().names()) {
+    double v = 0.0;
+    const auto state = parse_field(c, vocab, name, v);
+    by_code_.emplace_back(state, v);
+  }
+}
+
+template <class V>
+auto basic_column_cells<V>::get(std::size_t row, double& v) const noexcept -> cell_state {
+  switch (mode_) {
+  case mode::number:
+    v = values_[row];
+    return state_of(*check_, v);
+  case mode::code: {
+    const auto code = codes_[row];
+    if (code < 0) {
+      v = missing_code;
+      return cell_state::missing;
+    }
+    const auto& e = by_code_[static_cast<std::size_t>(code)];
+    v = e.second;
+    return e.first;
+  }
+  case mode::number_as_text: {
+    const double x = values_[row];
+    if (std::isnan(x)) {
+      v = missing_code;
+      return cell_state::missing;
+    }
+    char buffer[64];
+    const auto r = std::to_chars(buffer, buffer + sizeof buffer, x);
+    return parse_field(*check_, *vocab_,
+                       std::string_view(buffer, static_cast<std::size_t>(r.ptr - buffer)), v);
+  }
+  }
+  return cell_state::missing;
+}
+
+} // namespace mlguard::validate::detail
+
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_DETAIL_VALIDATE_BATCH_IMPL_HPP
