@@ -10,6 +10,7 @@
 #   RUNS=1 benchmarks/compile_time.sh drift/psi.hpp # some headers only
 #   CXX=clang++ benchmarks/compile_time.sh
 #   CHECK=1 benchmarks/compile_time.sh              # exit 1 when a target is missed
+#   CXXFLAGS=-DMLGUARD_COMPILED benchmarks/compile_time.sh   # compiled mode (docs/core.md)
 #
 # Targets (issue 11): the umbrella <= 2.5x, every other public header <= 1.5x.
 # Needs the compiler and the Debian packages of the Quick start (Eigen,
@@ -20,6 +21,7 @@ cd "$(dirname "$0")/.."
 CXX=${CXX:-g++}
 RUNS=${RUNS:-3}
 CHECK=${CHECK:-0}
+read -r -a flags <<<"${CXXFLAGS:-}"
 UMBRELLA_TARGET=2.5
 HEADER_TARGET=1.5
 EIGEN_INCLUDE=${EIGEN_INCLUDE:-$(pkg-config --cflags-only-I eigen3 2>/dev/null | sed 's/^-I//;s/ *$//')}
@@ -32,7 +34,7 @@ trap 'rm -rf "$work"' EXIT
 median_time() {
   local tu=$1 times=() cpu TIMEFORMAT='%U %S'
   for ((i = 0; i < RUNS; ++i)); do
-    cpu=$({ time "$CXX" -std=c++17 -fsyntax-only -Iinclude -I"$EIGEN_INCLUDE" "$tu"; } 2>&1)
+    cpu=$({ time "$CXX" -std=c++17 "${flags[@]}" -fsyntax-only -Iinclude -I"$EIGEN_INCLUDE" "$tu"; } 2>&1)
     times+=("$(echo "$cpu" | tail -1 | awk '{print $1 + $2}')")
   done
   printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END{m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'
@@ -48,7 +50,7 @@ fi
 
 printf '#include <Eigen/Dense>\n#include <nlohmann/json.hpp>\n' >"$work/base.cpp"
 base=$(median_time "$work/base.cpp")
-echo "$("$CXX" --version | head -1); -fsyntax-only CPU seconds, median of $RUNS runs"
+echo "$("$CXX" --version | head -1) ${flags[*]}; -fsyntax-only CPU seconds, median of $RUNS runs"
 printf '%-44s %8s %7s %7s\n' "translation unit" "seconds" "ratio" "target"
 printf '%-44s %8s %7s %7s\n' "<Eigen/Dense> + <nlohmann/json.hpp> (base)" "$base" "1.00x" ""
 missed=0
