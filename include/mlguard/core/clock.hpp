@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 
 namespace mlguard {
@@ -76,12 +77,12 @@ using manual_clock = basic_manual_clock<>;
 namespace mlguard {
 
 template <class V>
-auto basic_manual_clock<V>::now() const noexcept -> timestamp {
+MLGUARD_INLINE auto basic_manual_clock<V>::now() const noexcept -> timestamp {
   return timestamp(std::chrono::nanoseconds(nanos_.load(std::memory_order_acquire)));
 }
 
 template <class V>
-auto basic_manual_clock<V>::set(timestamp t) -> void {
+MLGUARD_INLINE auto basic_manual_clock<V>::set(timestamp t) -> void {
   const auto target = t.time_since_epoch().count();
   auto current = nanos_.load(std::memory_order_acquire);
   do {
@@ -92,7 +93,7 @@ auto basic_manual_clock<V>::set(timestamp t) -> void {
 }
 
 template <class V>
-auto basic_manual_clock<V>::advance(std::chrono::nanoseconds d) -> void {
+MLGUARD_INLINE auto basic_manual_clock<V>::advance(std::chrono::nanoseconds d) -> void {
   if (d.count() < 0) {
     throw argument_error("clock_backwards", "manual_clock::advance got a negative duration");
   }

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/detail/file.hpp"
 
 namespace mlguard {
@@ -96,7 +97,8 @@ std::string sha256_file(const std::string& path);
 namespace mlguard {
 
 template <class V>
-auto basic_sha256<V>::update(const void* data, std::size_t n) noexcept -> basic_sha256& {
+MLGUARD_INLINE auto basic_sha256<V>::update(const void* data, std::size_t n) noexcept
+    -> basic_sha256& {
   if (n == 0) {
     return *this;
   }
@@ -125,12 +127,12 @@ auto basic_sha256<V>::update(const void* data, std::size_t n) noexcept -> basic_
 }
 
 template <class V>
-auto basic_sha256<V>::update(std::string_view bytes) noexcept -> basic_sha256& {
+MLGUARD_INLINE auto basic_sha256<V>::update(std::string_view bytes) noexcept -> basic_sha256& {
   return update(bytes.data(), bytes.size());
 }
 
 template <class V>
-auto basic_sha256<V>::digest() const noexcept -> digest_type {
+MLGUARD_INLINE auto basic_sha256<V>::digest() const noexcept -> digest_type {
   // Padding (FIPS 180-4 5.1.1): a 1 bit, zeros, then the length in bits as a
   // 64-bit big-endian number, so the padded message ends on a block boundary.
   std::array<std::uint32_t, 8> h = state_;
@@ -156,7 +158,7 @@ auto basic_sha256<V>::digest() const noexcept -> digest_type {
 }
 
 template <class V>
-auto basic_sha256<V>::hex() const -> std::string {
+MLGUARD_INLINE auto basic_sha256<V>::hex() const -> std::string {
   static constexpr char digits[] = "0123456789abcdef";
   const auto d = digest();
   std::string out(2 * digest_size, '0');
@@ -168,8 +170,8 @@ auto basic_sha256<V>::hex() const -> std::string {
 }
 
 template <class V>
-auto basic_sha256<V>::compress(std::array<std::uint32_t, 8>& h, const std::uint8_t* block) noexcept
-    -> void {
+MLGUARD_INLINE auto basic_sha256<V>::compress(std::array<std::uint32_t, 8>& h,
+                                              const std::uint8_t* block) noexcept -> void {
   // K: the first 32 bits of the fractional parts of the cube roots of the
   // first 64 primes (FIPS 180-4 4.2.2).
   static constexpr std::uint32_t k[64] = {

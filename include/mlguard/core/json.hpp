@@ -41,7 +41,8 @@
 // Compiled mode: a header declares such functions where they belong (with
 // their doc comments) and defines the ones longer than two lines at its end,
 // in one `#ifndef MLGUARD_COMPILED` block; members of a basic_X are defined
-// there as `template <class V> auto basic_X<V>::f(...) -> R`. A program that
+// there as `template <class V> MLGUARD_INLINE auto basic_X<V>::f(...) -> R`
+// (core/compiled.hpp says why MLGUARD_INLINE). A program that
 // defines MLGUARD_COMPILED (linking mlguard::compiled does) sees declarations
 // only and links the bodies, instantiated once, from the library that
 // src/compiled/ builds (tools/compiled_sources.py writes it; docs/core.md).
@@ -57,6 +58,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/detail/file.hpp"
 #include "mlguard/core/detail/utf8.hpp"
 #include "mlguard/core/error.hpp"
@@ -433,8 +435,8 @@ std::int64_t check_format(const json& document, const document_format& format,
 }
 
 template <class V>
-basic_json_reader<V>::basic_json_reader(const json& object, std::string source,
-                                        std::string path) // NOLINT
+MLGUARD_INLINE basic_json_reader<V>::basic_json_reader(const json& object, std::string source,
+                                                       std::string path) // NOLINT
     : object_(&object), source_(std::move(source)), path_(std::move(path)) {
   if (!object.is_object()) {
     fail("expected a JSON object");
@@ -442,9 +444,9 @@ basic_json_reader<V>::basic_json_reader(const json& object, std::string source,
 }
 
 template <class V>
-auto basic_json_reader<V>::document(const json& document, const document_format& format,
-                                    std::string source,
-                                    std::initializer_list<std::string_view> known)
+MLGUARD_INLINE auto
+basic_json_reader<V>::document(const json& document, const document_format& format,
+                               std::string source, std::initializer_list<std::string_view> known)
     -> basic_json_reader {
   const auto version = check_format(document, format, source);
   basic_json_reader reader(document, std::move(source));
@@ -454,9 +456,9 @@ auto basic_json_reader<V>::document(const json& document, const document_format&
 }
 
 template <class V>
-auto basic_json_reader<V>::allow_fields(std::initializer_list<std::string_view> known,
-                                        std::initializer_list<std::string_view> also) const
-    -> void {
+MLGUARD_INLINE auto
+basic_json_reader<V>::allow_fields(std::initializer_list<std::string_view> known,
+                                   std::initializer_list<std::string_view> also) const -> void {
   for (auto it = object_->begin(); it != object_->end(); ++it) {
     bool found = false;
     for (auto list : {known, also}) {
@@ -471,13 +473,13 @@ auto basic_json_reader<V>::allow_fields(std::initializer_list<std::string_view> 
 }
 
 template <class V>
-auto basic_json_reader<V>::has_value(std::string_view field) const -> bool {
+MLGUARD_INLINE auto basic_json_reader<V>::has_value(std::string_view field) const -> bool {
   const auto it = object_->find(field);
   return it != object_->end() && !it->is_null();
 }
 
 template <class V>
-auto basic_json_reader<V>::at(std::string_view field) const -> const json& {
+MLGUARD_INLINE auto basic_json_reader<V>::at(std::string_view field) const -> const json& {
   const auto it = object_->find(field);
   if (it == object_->end()) {
     fail(field, "missing field");
@@ -486,7 +488,7 @@ auto basic_json_reader<V>::at(std::string_view field) const -> const json& {
 }
 
 template <class V>
-auto basic_json_reader<V>::number(std::string_view field) const -> double {
+MLGUARD_INLINE auto basic_json_reader<V>::number(std::string_view field) const -> double {
   double v = 0;
   if (!read_json_number(at(field), v)) {
     fail(field, "expected a number");
@@ -495,7 +497,7 @@ auto basic_json_reader<V>::number(std::string_view field) const -> double {
 }
 
 template <class V>
-auto basic_json_reader<V>::finite(std::string_view field) const -> double {
+MLGUARD_INLINE auto basic_json_reader<V>::finite(std::string_view field) const -> double {
   const double v = number(field);
   if (!std::isfinite(v)) {
     fail(field, "expected a finite number");
@@ -504,7 +506,8 @@ auto basic_json_reader<V>::finite(std::string_view field) const -> double {
 }
 
 template <class V>
-auto basic_json_reader<V>::optional_number(std::string_view field) const -> std::optional<double> {
+MLGUARD_INLINE auto basic_json_reader<V>::optional_number(std::string_view field) const
+    -> std::optional<double> {
   if (!has_value(field)) {
     return std::nullopt;
   }
@@ -512,8 +515,8 @@ auto basic_json_reader<V>::optional_number(std::string_view field) const -> std:
 }
 
 template <class V>
-auto basic_json_reader<V>::count(std::string_view field, std::uint64_t max_value) const
-    -> std::uint64_t {
+MLGUARD_INLINE auto basic_json_reader<V>::count(std::string_view field,
+                                                std::uint64_t max_value) const -> std::uint64_t {
   const json& j = at(field);
   if (!j.is_number_unsigned() || j.get<std::uint64_t>() > max_value) {
     fail(field, "expected an integer in [0, " + std::to_string(max_value) + "]");
@@ -522,8 +525,8 @@ auto basic_json_reader<V>::count(std::string_view field, std::uint64_t max_value
 }
 
 template <class V>
-auto basic_json_reader<V>::integer(std::string_view field, std::int64_t lo, std::int64_t hi) const
-    -> std::int64_t {
+MLGUARD_INLINE auto basic_json_reader<V>::integer(std::string_view field, std::int64_t lo,
+                                                  std::int64_t hi) const -> std::int64_t {
   const json& j = at(field);
   const bool fits =
       j.is_number_integer() &&
@@ -535,7 +538,7 @@ auto basic_json_reader<V>::integer(std::string_view field, std::int64_t lo, std:
 }
 
 template <class V>
-auto basic_json_reader<V>::flag(std::string_view field) const -> bool {
+MLGUARD_INLINE auto basic_json_reader<V>::flag(std::string_view field) const -> bool {
   const json& j = at(field);
   if (!j.is_boolean()) {
     fail(field, "expected true or false");
@@ -544,7 +547,7 @@ auto basic_json_reader<V>::flag(std::string_view field) const -> bool {
 }
 
 template <class V>
-auto basic_json_reader<V>::text(std::string_view field) const -> const std::string& {
+MLGUARD_INLINE auto basic_json_reader<V>::text(std::string_view field) const -> const std::string& {
   const json& j = at(field);
   if (!j.is_string()) {
     fail(field, "expected a string");
@@ -553,7 +556,7 @@ auto basic_json_reader<V>::text(std::string_view field) const -> const std::stri
 }
 
 template <class V>
-auto basic_json_reader<V>::array(std::string_view field) const -> const json& {
+MLGUARD_INLINE auto basic_json_reader<V>::array(std::string_view field) const -> const json& {
   const json& j = at(field);
   if (!j.is_array()) {
     fail(field, "expected an array");
@@ -562,7 +565,8 @@ auto basic_json_reader<V>::array(std::string_view field) const -> const json& {
 }
 
 template <class V>
-auto basic_json_reader<V>::numbers(std::string_view field) const -> std::vector<double> {
+MLGUARD_INLINE auto basic_json_reader<V>::numbers(std::string_view field) const
+    -> std::vector<double> {
   const json& a = array(field);
   std::vector<double> out(a.size());
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -574,7 +578,8 @@ auto basic_json_reader<V>::numbers(std::string_view field) const -> std::vector<
 }
 
 template <class V>
-auto basic_json_reader<V>::counts(std::string_view field) const -> std::vector<std::uint64_t> {
+MLGUARD_INLINE auto basic_json_reader<V>::counts(std::string_view field) const
+    -> std::vector<std::uint64_t> {
   const json& a = array(field);
   std::vector<std::uint64_t> out(a.size());
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -587,7 +592,8 @@ auto basic_json_reader<V>::counts(std::string_view field) const -> std::vector<s
 }
 
 template <class V>
-auto basic_json_reader<V>::texts(std::string_view field) const -> std::vector<std::string> {
+MLGUARD_INLINE auto basic_json_reader<V>::texts(std::string_view field) const
+    -> std::vector<std::string> {
   const json& a = array(field);
   std::vector<std::string> out(a.size());
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -600,12 +606,14 @@ auto basic_json_reader<V>::texts(std::string_view field) const -> std::vector<st
 }
 
 template <class V>
-auto basic_json_reader<V>::object(std::string_view field) const -> basic_json_reader {
+MLGUARD_INLINE auto basic_json_reader<V>::object(std::string_view field) const
+    -> basic_json_reader {
   return basic_json_reader(at(field), source_, join(field));
 }
 
 template <class V>
-auto basic_json_reader<V>::objects(std::string_view field) const -> std::vector<basic_json_reader> {
+MLGUARD_INLINE auto basic_json_reader<V>::objects(std::string_view field) const
+    -> std::vector<basic_json_reader> {
   const json& a = array(field);
   std::vector<basic_json_reader> out;
   out.reserve(a.size());
@@ -616,31 +624,33 @@ auto basic_json_reader<V>::objects(std::string_view field) const -> std::vector<
 }
 
 template <class V>
-auto basic_json_reader<V>::where(std::string_view field) const -> std::string {
+MLGUARD_INLINE auto basic_json_reader<V>::where(std::string_view field) const -> std::string {
   std::string s = source_;
   s.append(": ").append(join(field));
   return s;
 }
 
 template <class V>
-auto basic_json_reader<V>::fail(std::string_view field, const std::string& what) const -> void {
+MLGUARD_INLINE auto basic_json_reader<V>::fail(std::string_view field,
+                                               const std::string& what) const -> void {
   throw format_error("corrupt", where(field) + ": " + what);
 }
 
 template <class V>
-auto basic_json_reader<V>::fail(const std::string& what) const -> void {
+MLGUARD_INLINE auto basic_json_reader<V>::fail(const std::string& what) const -> void {
   throw format_error("corrupt", where() + ": " + what);
 }
 
 template <class V>
-auto basic_json_reader<V>::element(std::string_view field, std::size_t i) -> std::string {
+MLGUARD_INLINE auto basic_json_reader<V>::element(std::string_view field, std::size_t i)
+    -> std::string {
   std::string s(field);
   s.append("[").append(std::to_string(i)).append("]");
   return s;
 }
 
 template <class V>
-auto basic_json_reader<V>::join(std::string_view field) const -> std::string {
+MLGUARD_INLINE auto basic_json_reader<V>::join(std::string_view field) const -> std::string {
   if (path_.empty()) {
     return std::string(field);
   }

@@ -16,6 +16,7 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 
 namespace mlguard {
@@ -170,7 +171,8 @@ using table = basic_table<>;
 namespace mlguard {
 
 template <class V>
-basic_vocabulary<V>::basic_vocabulary(std::vector<std::string> names) : names_(std::move(names)) {
+MLGUARD_INLINE basic_vocabulary<V>::basic_vocabulary(std::vector<std::string> names)
+    : names_(std::move(names)) {
   sorted_.resize(names_.size());
   for (std::size_t i = 0; i < sorted_.size(); ++i) {
     sorted_[i] = static_cast<std::int32_t>(i);
@@ -195,7 +197,8 @@ basic_vocabulary<V>::basic_vocabulary(std::vector<std::string> names) : names_(s
 }
 
 template <class V>
-auto basic_vocabulary<V>::code_of(std::string_view name) const noexcept -> std::int32_t {
+MLGUARD_INLINE auto basic_vocabulary<V>::code_of(std::string_view name) const noexcept
+    -> std::int32_t {
   auto it = std::lower_bound(
       sorted_.begin(), sorted_.end(), name, [this](std::int32_t code, std::string_view key) {
         return std::string_view(names_[static_cast<std::size_t>(code)]) < key;
@@ -207,7 +210,7 @@ auto basic_vocabulary<V>::code_of(std::string_view name) const noexcept -> std::
 }
 
 template <class V>
-auto basic_vocabulary<V>::add(std::string_view name) -> std::int32_t {
+MLGUARD_INLINE auto basic_vocabulary<V>::add(std::string_view name) -> std::int32_t {
   auto it = std::lower_bound(
       sorted_.begin(), sorted_.end(), name, [this](std::int32_t code, std::string_view key) {
         return std::string_view(names_[static_cast<std::size_t>(code)]) < key;
@@ -222,7 +225,7 @@ auto basic_vocabulary<V>::add(std::string_view name) -> std::int32_t {
 }
 
 template <class V>
-auto basic_vocabulary<V>::name_of(std::int32_t code) const -> const std::string& {
+MLGUARD_INLINE auto basic_vocabulary<V>::name_of(std::int32_t code) const -> const std::string& {
   if (code < 0 || static_cast<std::size_t>(code) >= names_.size()) {
     throw argument_error("unknown_code",
                          "category code " + std::to_string(code) + " is not in the vocabulary");
@@ -231,15 +234,16 @@ auto basic_vocabulary<V>::name_of(std::int32_t code) const -> const std::string&
 }
 
 template <class V>
-auto basic_column<V>::numeric(std::string name, std::vector<double> values) -> basic_column {
+MLGUARD_INLINE auto basic_column<V>::numeric(std::string name, std::vector<double> values)
+    -> basic_column {
   basic_column c(std::move(name), column_kind::numeric);
   c.values_ = std::move(values);
   return c;
 }
 
 template <class V>
-auto basic_column<V>::categorical(std::string name, std::vector<std::int32_t> codes,
-                                  vocabulary vocab) -> basic_column {
+MLGUARD_INLINE auto basic_column<V>::categorical(std::string name, std::vector<std::int32_t> codes,
+                                                 vocabulary vocab) -> basic_column {
   for (auto code : codes) {
     if (code != missing_code && (code < 0 || static_cast<std::size_t>(code) >= vocab.size())) {
       throw argument_error("unknown_code", "column '" + name + "' has code " +
@@ -253,7 +257,7 @@ auto basic_column<V>::categorical(std::string name, std::vector<std::int32_t> co
 }
 
 template <class V>
-auto basic_column<V>::values() const -> const std::vector<double>& {
+MLGUARD_INLINE auto basic_column<V>::values() const -> const std::vector<double>& {
   if (!is_numeric()) {
     throw argument_error("wrong_kind", "column '" + name_ + "' is categorical, not numeric");
   }
@@ -261,13 +265,13 @@ auto basic_column<V>::values() const -> const std::vector<double>& {
 }
 
 template <class V>
-auto basic_column<V>::vector() const -> Eigen::Map<const Eigen::VectorXd> {
+MLGUARD_INLINE auto basic_column<V>::vector() const -> Eigen::Map<const Eigen::VectorXd> {
   const auto& v = values();
   return {v.data(), static_cast<Eigen::Index>(v.size())};
 }
 
 template <class V>
-auto basic_column<V>::codes() const -> const std::vector<std::int32_t>& {
+MLGUARD_INLINE auto basic_column<V>::codes() const -> const std::vector<std::int32_t>& {
   if (!is_categorical()) {
     throw argument_error("wrong_kind", "column '" + name_ + "' is numeric, not categorical");
   }
@@ -275,13 +279,13 @@ auto basic_column<V>::codes() const -> const std::vector<std::int32_t>& {
 }
 
 template <class V>
-auto basic_column<V>::vocab() const -> const vocabulary& {
+MLGUARD_INLINE auto basic_column<V>::vocab() const -> const vocabulary& {
   codes();
   return vocab_;
 }
 
 template <class V>
-auto basic_column<V>::missing_count() const noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_column<V>::missing_count() const noexcept -> std::size_t {
   if (is_numeric()) {
     return static_cast<std::size_t>(
         std::count_if(values_.begin(), values_.end(), [](double v) { return std::isnan(v); }));
@@ -290,7 +294,7 @@ auto basic_column<V>::missing_count() const noexcept -> std::size_t {
 }
 
 template <class V>
-auto basic_table<V>::add(column c) -> void {
+MLGUARD_INLINE auto basic_table<V>::add(column c) -> void {
   if (find(c.name()) != nullptr) {
     throw argument_error("duplicate_column", "column '" + c.name() + "' appears twice");
   }
@@ -303,7 +307,7 @@ auto basic_table<V>::add(column c) -> void {
 }
 
 template <class V>
-auto basic_table<V>::operator[](std::size_t i) const -> const column& {
+MLGUARD_INLINE auto basic_table<V>::operator[](std::size_t i) const -> const column& {
   if (i >= columns_.size()) {
     throw argument_error("out_of_range", "column index " + std::to_string(i) +
                                              " is past the table's " +
@@ -313,7 +317,7 @@ auto basic_table<V>::operator[](std::size_t i) const -> const column& {
 }
 
 template <class V>
-auto basic_table<V>::find(std::string_view name) const noexcept -> const column* {
+MLGUARD_INLINE auto basic_table<V>::find(std::string_view name) const noexcept -> const column* {
   for (const auto& c : columns_) {
     if (c.name() == name) {
       return &c;
@@ -323,7 +327,7 @@ auto basic_table<V>::find(std::string_view name) const noexcept -> const column*
 }
 
 template <class V>
-auto basic_table<V>::at(std::string_view name) const -> const column& {
+MLGUARD_INLINE auto basic_table<V>::at(std::string_view name) const -> const column& {
   if (const auto* c = find(name)) {
     return *c;
   }
@@ -331,7 +335,7 @@ auto basic_table<V>::at(std::string_view name) const -> const column& {
 }
 
 template <class V>
-auto basic_table<V>::names() const -> std::vector<std::string> {
+MLGUARD_INLINE auto basic_table<V>::names() const -> std::vector<std::string> {
   std::vector<std::string> out;
   out.reserve(columns_.size());
   for (const auto& c : columns_) {

@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
@@ -386,7 +387,8 @@ std::vector<std::uint64_t> histogram(span<const double> x, span<const double> ed
 }
 
 template <class V>
-basic_reference_bins<V>::basic_reference_bins(span<const double> reference, std::size_t bins)
+MLGUARD_INLINE basic_reference_bins<V>::basic_reference_bins(span<const double> reference,
+                                                             std::size_t bins)
     : interior_(quantile_edges(reference, bins)) {
   reference_counts_.assign(interior_.size() + 1, 0);
   detail::count_into_bins(interior_.data(), interior_.size(), reference.data(), reference.size(),
@@ -395,7 +397,7 @@ basic_reference_bins<V>::basic_reference_bins(span<const double> reference, std:
 }
 
 template <class V>
-auto basic_reference_bins<V>::edges() const -> std::vector<double> {
+MLGUARD_INLINE auto basic_reference_bins<V>::edges() const -> std::vector<double> {
   std::vector<double> out;
   out.reserve(interior_.size() + 2);
   out.push_back(-std::numeric_limits<double>::infinity());
@@ -405,19 +407,19 @@ auto basic_reference_bins<V>::edges() const -> std::vector<double> {
 }
 
 template <class V>
-auto basic_reference_bins<V>::reference_proportions() const -> std::vector<double> {
+MLGUARD_INLINE auto basic_reference_bins<V>::reference_proportions() const -> std::vector<double> {
   return proportions(reference_counts_, reference_size_);
 }
 
 template <class V>
-auto basic_reference_bins<V>::bin_of(double x) const noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_reference_bins<V>::bin_of(double x) const noexcept -> std::size_t {
   return static_cast<std::size_t>(std::upper_bound(interior_.begin(), interior_.end(), x) -
                                   interior_.begin());
 }
 
 template <class V>
-auto basic_reference_bins<V>::count(span<const double> current, span<std::uint64_t> counts) const
-    -> void {
+MLGUARD_INLINE auto basic_reference_bins<V>::count(span<const double> current,
+                                                   span<std::uint64_t> counts) const -> void {
   if (counts.size() != size()) {
     throw argument_error("size_mismatch", "counts has " + std::to_string(counts.size()) +
                                               " entries for " + std::to_string(size()) + " bins");
@@ -430,7 +432,7 @@ auto basic_reference_bins<V>::count(span<const double> current, span<std::uint64
 }
 
 template <class V>
-auto basic_reference_bins<V>::counts(span<const double> current) const
+MLGUARD_INLINE auto basic_reference_bins<V>::counts(span<const double> current) const
     -> std::vector<std::uint64_t> {
   std::vector<std::uint64_t> out(size(), 0);
   count(current, out);
@@ -438,7 +440,7 @@ auto basic_reference_bins<V>::counts(span<const double> current) const
 }
 
 template <class V>
-auto basic_reference_bins<V>::current_proportions(span<const double> current) const
+MLGUARD_INLINE auto basic_reference_bins<V>::current_proportions(span<const double> current) const
     -> std::vector<double> {
   if (current.empty()) {
     throw drift_error("empty_sample", "the current sample is empty");
@@ -447,7 +449,7 @@ auto basic_reference_bins<V>::current_proportions(span<const double> current) co
 }
 
 template <class V>
-auto basic_reference_bins<V>::table(span<const double> current) const -> bin_table {
+MLGUARD_INLINE auto basic_reference_bins<V>::table(span<const double> current) const -> bin_table {
   bin_table t;
   t.kind = bin_kind::intervals;
   t.edges = edges();
@@ -457,8 +459,8 @@ auto basic_reference_bins<V>::table(span<const double> current) const -> bin_tab
 }
 
 template <class V>
-auto basic_reference_bins<V>::proportions(const std::vector<std::uint64_t>& counts, std::size_t n)
-    -> std::vector<double> {
+MLGUARD_INLINE auto basic_reference_bins<V>::proportions(const std::vector<std::uint64_t>& counts,
+                                                         std::size_t n) -> std::vector<double> {
   std::vector<double> p(counts.size());
   const auto denominator = static_cast<double>(n);
   for (std::size_t i = 0; i < counts.size(); ++i) {

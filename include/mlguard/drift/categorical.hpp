@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
@@ -179,7 +180,7 @@ statistic_result z_test(const category_counts& counts);
 namespace mlguard::drift {
 
 template <class V>
-auto basic_category_counts<V>::sum(const std::vector<double>& v) noexcept -> double {
+MLGUARD_INLINE auto basic_category_counts<V>::sum(const std::vector<double>& v) noexcept -> double {
   double s = 0.0;
   for (double x : v) {
     s += x;

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/drift/drift_monitor.hpp"
 
@@ -86,7 +87,7 @@ using concurrent_monitor = basic_concurrent_monitor<>;
 namespace mlguard::drift {
 
 template <class V>
-basic_concurrent_monitor<V>::basic_concurrent_monitor(
+MLGUARD_INLINE basic_concurrent_monitor<V>::basic_concurrent_monitor(
     const std::vector<feature_reference>& references, monitor_options options, std::size_t shards,
     drift_monitor::callback on_shard_window) {
   if (shards == 0) {
@@ -106,7 +107,8 @@ basic_concurrent_monitor<V>::basic_concurrent_monitor(
 }
 
 template <class V>
-auto basic_concurrent_monitor<V>::observe(std::size_t shard, const double* row) -> void {
+MLGUARD_INLINE auto basic_concurrent_monitor<V>::observe(std::size_t shard, const double* row)
+    -> void {
   if (shard >= shards_.size()) {
     throw argument_error("out_of_range", "shard " + std::to_string(shard) + " of " +
                                              std::to_string(shards_.size()));
@@ -117,7 +119,7 @@ auto basic_concurrent_monitor<V>::observe(std::size_t shard, const double* row) 
 }
 
 template <class V>
-auto basic_concurrent_monitor<V>::collect() -> window_report {
+MLGUARD_INLINE auto basic_concurrent_monitor<V>::collect() -> window_report {
   const std::lock_guard<std::mutex> reader(collect_mutex_);
   window_state merged;
   for (std::size_t i = 0; i < shards_.size(); ++i) {

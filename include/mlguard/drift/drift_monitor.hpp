@@ -20,6 +20,7 @@
 #include <Eigen/Core>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
@@ -375,6 +376,7 @@ using drift_monitor = basic_drift_monitor<>;
 namespace mlguard::drift {
 
 template <class V>
+MLGUARD_INLINE
 basic_drift_monitor<V>::basic_drift_monitor(std::vector<feature_reference> references,
                                             monitor_options options, callback on_window,
                                             const clock_source& clock)
@@ -464,8 +466,9 @@ basic_drift_monitor<V>::basic_drift_monitor(std::vector<feature_reference> refer
 }
 
 template <class V>
-auto basic_drift_monitor<V>::from_table(const table& reference, monitor_options options,
-                                        callback on_window, const clock_source& clock)
+MLGUARD_INLINE auto basic_drift_monitor<V>::from_table(const table& reference,
+                                                       monitor_options options, callback on_window,
+                                                       const clock_source& clock)
     -> basic_drift_monitor {
   std::vector<feature_reference> refs;
   std::vector<std::string> skipped;
@@ -492,7 +495,7 @@ auto basic_drift_monitor<V>::from_table(const table& reference, monitor_options 
 }
 
 template <class V>
-auto basic_drift_monitor<V>::observe(const double* row) -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::observe(const double* row) -> void {
   if (options_.window.kind == window_kind::tumbling_time) {
     observe_at(row, clock_->now());
     return;
@@ -501,13 +504,13 @@ auto basic_drift_monitor<V>::observe(const double* row) -> void {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::observe(span<const double> row) -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::observe(span<const double> row) -> void {
   check_width(row.size());
   observe(row.data());
 }
 
 template <class V>
-auto basic_drift_monitor<V>::observe_at(const double* row, timestamp t) -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::observe_at(const double* row, timestamp t) -> void {
   if (options_.window.kind == window_kind::tumbling_time) {
     advance_time(t);
   }
@@ -515,7 +518,7 @@ auto basic_drift_monitor<V>::observe_at(const double* row, timestamp t) -> void 
 }
 
 template <class V>
-auto basic_drift_monitor<V>::poll() -> bool {
+MLGUARD_INLINE auto basic_drift_monitor<V>::poll() -> bool {
   if (options_.window.kind != window_kind::tumbling_time || !start_) {
     return false;
   }
@@ -525,7 +528,7 @@ auto basic_drift_monitor<V>::poll() -> bool {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::flush() -> bool {
+MLGUARD_INLINE auto basic_drift_monitor<V>::flush() -> bool {
   if (in_window_ == 0) {
     return false;
   }
@@ -534,7 +537,7 @@ auto basic_drift_monitor<V>::flush() -> bool {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::reset_window() noexcept -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::reset_window() noexcept -> void {
   std::fill(counts_.begin(), counts_.end(), 0);
   std::fill(missing_.begin(), missing_.end(), 0);
   std::fill(non_finite_.begin(), non_finite_.end(), 0);
@@ -544,7 +547,7 @@ auto basic_drift_monitor<V>::reset_window() noexcept -> void {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::snapshot() const -> window_state {
+MLGUARD_INLINE auto basic_drift_monitor<V>::snapshot() const -> window_state {
   window_state s;
   s.rows = in_window_;
   s.features.resize(refs_.size());
@@ -568,8 +571,8 @@ auto basic_drift_monitor<V>::snapshot() const -> window_state {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::evaluate(const window_state& state, std::uint64_t index) const
-    -> window_report {
+MLGUARD_INLINE auto basic_drift_monitor<V>::evaluate(const window_state& state,
+                                                     std::uint64_t index) const -> window_report {
   check_state(state);
   window_report w;
   w.index = index;
@@ -587,7 +590,7 @@ auto basic_drift_monitor<V>::evaluate(const window_state& state, std::uint64_t i
 }
 
 template <class V>
-auto basic_drift_monitor<V>::memory_bytes() const noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_drift_monitor<V>::memory_bytes() const noexcept -> std::size_t {
   std::size_t bytes = sizeof(*this);
   for (const auto& r : refs_) {
     bytes += r.memory_bytes();
@@ -600,7 +603,7 @@ auto basic_drift_monitor<V>::memory_bytes() const noexcept -> std::size_t {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::padded_size(std::size_t n) noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_drift_monitor<V>::padded_size(std::size_t n) noexcept -> std::size_t {
   std::size_t padded = 0;
   while (padded < n) {
     padded = 2 * padded + 1;
@@ -609,25 +612,25 @@ auto basic_drift_monitor<V>::padded_size(std::size_t n) noexcept -> std::size_t 
 }
 
 template <class V>
-auto basic_drift_monitor<V>::keeps_sample(method m) noexcept -> bool {
+MLGUARD_INLINE auto basic_drift_monitor<V>::keeps_sample(method m) noexcept -> bool {
   return m == method::ks_2samp || m == method::automatic;
 }
 
 template <class V>
-auto basic_drift_monitor<V>::asked_method(const monitor_options& o, const std::string& name)
-    -> method {
+MLGUARD_INLINE auto basic_drift_monitor<V>::asked_method(const monitor_options& o,
+                                                         const std::string& name) -> method {
   const auto it = o.per_feature.find(name);
   return it == o.per_feature.end() ? o.stat : it->second.stat;
 }
 
 template <class V>
-auto basic_drift_monitor<V>::watches_categories(const monitor_options& o, const std::string& name)
-    -> bool {
+MLGUARD_INLINE auto basic_drift_monitor<V>::watches_categories(const monitor_options& o,
+                                                               const std::string& name) -> bool {
   return o.per_feature.count(name) != 0 || monitor_supports(o.stat, column_kind::categorical);
 }
 
 template <class V>
-auto basic_drift_monitor<V>::check_width(std::size_t n) const -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::check_width(std::size_t n) const -> void {
   if (n != refs_.size()) {
     throw argument_error("size_mismatch", "a row of " + std::to_string(n) + " values for " +
                                               std::to_string(refs_.size()) + " features");
@@ -635,7 +638,7 @@ auto basic_drift_monitor<V>::check_width(std::size_t n) const -> void {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::check_state(const window_state& s) const -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::check_state(const window_state& s) const -> void {
   if (s.features.size() != refs_.size()) {
     throw argument_error("size_mismatch", "a window state of " + std::to_string(s.features.size()) +
                                               " features for a monitor of " +
@@ -650,7 +653,8 @@ auto basic_drift_monitor<V>::check_state(const window_state& s) const -> void {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::count(std::size_t f, double x, std::uint64_t delta) noexcept -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::count(std::size_t f, double x,
+                                                  std::uint64_t delta) noexcept -> void {
   const slot& s = slots_[f];
   if (s.categorical) {
     // A code: missing, or its bin by direct indexing; selects, no branches.
@@ -676,7 +680,7 @@ auto basic_drift_monitor<V>::count(std::size_t f, double x, std::uint64_t delta)
 }
 
 template <class V>
-auto basic_drift_monitor<V>::add(const double* row) -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::add(const double* row) -> void {
   const std::size_t width = refs_.size();
   const auto& w = options_.window;
   if (w.kind == window_kind::sliding_count) {
@@ -717,7 +721,7 @@ auto basic_drift_monitor<V>::add(const double* row) -> void {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::advance_time(timestamp t) -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::advance_time(timestamp t) -> void {
   detail::advance_time_window(start_, t, options_.window.duration, [this] {
     if (in_window_ > 0) {
       close();
@@ -726,7 +730,7 @@ auto basic_drift_monitor<V>::advance_time(timestamp t) -> void {
 }
 
 template <class V>
-auto basic_drift_monitor<V>::close() -> void {
+MLGUARD_INLINE auto basic_drift_monitor<V>::close() -> void {
   const std::size_t width = refs_.size();
   const bool sliding = options_.window.kind == window_kind::sliding_count;
   window_report w;

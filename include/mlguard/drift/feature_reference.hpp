@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
@@ -253,8 +254,9 @@ using feature_reference = basic_feature_reference<>;
 namespace mlguard::drift {
 
 template <class V>
-auto basic_feature_reference<V>::from_sample(std::string name, span<const double> values,
-                                             std::size_t bins, bool keep_sample)
+MLGUARD_INLINE auto basic_feature_reference<V>::from_sample(std::string name,
+                                                            span<const double> values,
+                                                            std::size_t bins, bool keep_sample)
     -> basic_feature_reference {
   if (bins == 0) {
     throw drift_error("invalid_option", "bins must be at least 1");
@@ -291,9 +293,9 @@ auto basic_feature_reference<V>::from_sample(std::string name, span<const double
 }
 
 template <class V>
-auto basic_feature_reference<V>::from_categories(std::string name,
-                                                 std::vector<std::string> categories,
-                                                 std::vector<double> counts, std::uint64_t missing)
+MLGUARD_INLINE auto
+basic_feature_reference<V>::from_categories(std::string name, std::vector<std::string> categories,
+                                            std::vector<double> counts, std::uint64_t missing)
     -> basic_feature_reference {
   const std::size_t v = categories.size();
   if (counts.size() != v && counts.size() != v + 1) {
@@ -328,8 +330,9 @@ auto basic_feature_reference<V>::from_categories(std::string name,
 }
 
 template <class V>
-auto basic_feature_reference<V>::from_codes(std::string name, const mlguard::vocabulary& vocab,
-                                            span<const std::int32_t> codes)
+MLGUARD_INLINE auto basic_feature_reference<V>::from_codes(std::string name,
+                                                           const mlguard::vocabulary& vocab,
+                                                           span<const std::int32_t> codes)
     -> basic_feature_reference {
   std::vector<double> counts(vocab.size() + 1, 0.0);
   std::uint64_t missing = 0;
@@ -345,7 +348,7 @@ auto basic_feature_reference<V>::from_codes(std::string name, const mlguard::voc
 }
 
 template <class V>
-auto basic_feature_reference<V>::edges() const -> std::vector<double> {
+MLGUARD_INLINE auto basic_feature_reference<V>::edges() const -> std::vector<double> {
   std::vector<double> out;
   out.reserve(interior_.size() + 2);
   out.push_back(-std::numeric_limits<double>::infinity());
@@ -355,13 +358,13 @@ auto basic_feature_reference<V>::edges() const -> std::vector<double> {
 }
 
 template <class V>
-auto basic_feature_reference<V>::present_bins() const noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_feature_reference<V>::present_bins() const noexcept -> std::size_t {
   return static_cast<std::size_t>(
       std::count_if(counts_.begin(), counts_.end(), [](double c) { return c > 0.0; }));
 }
 
 template <class V>
-auto basic_feature_reference<V>::bin_of(double x) const noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_feature_reference<V>::bin_of(double x) const noexcept -> std::size_t {
   if (kind_ == column_kind::categorical) {
     return category_bin(x, vocab_.size());
   }
@@ -370,7 +373,8 @@ auto basic_feature_reference<V>::bin_of(double x) const noexcept -> std::size_t 
 }
 
 template <class V>
-auto basic_feature_reference<V>::category_bin(double x, std::size_t v) noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_feature_reference<V>::category_bin(double x, std::size_t v) noexcept
+    -> std::size_t {
   const auto top = static_cast<double>(v);
   const double in_range = (x >= 0.0 && x < top) ? x : top;
   const auto code = static_cast<std::size_t>(in_range);
@@ -378,14 +382,15 @@ auto basic_feature_reference<V>::category_bin(double x, std::size_t v) noexcept 
 }
 
 template <class V>
-auto basic_feature_reference<V>::memory_bytes() const noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_feature_reference<V>::memory_bytes() const noexcept -> std::size_t {
   return sizeof(double) *
          (interior_.capacity() + proportions_.capacity() + counts_.capacity() + sorted_.capacity());
 }
 
 template <class V>
-auto basic_feature_reference<V>::count_distinct_sorted(const std::vector<double>& sorted,
-                                                       std::size_t limit) -> std::size_t {
+MLGUARD_INLINE auto
+basic_feature_reference<V>::count_distinct_sorted(const std::vector<double>& sorted,
+                                                  std::size_t limit) -> std::size_t {
   std::size_t n = 0;
   for (std::size_t i = 0; i < sorted.size() && n < limit; ++i) {
     n += (i == 0 || sorted[i] != sorted[i - 1]) ? 1 : 0;

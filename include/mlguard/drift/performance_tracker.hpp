@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
@@ -183,9 +184,9 @@ void to_json(json& j, const performance_report& r) {
 }
 
 template <class V>
-basic_performance_tracker<V>::basic_performance_tracker(performance_options options,
-                                                        window_callback on_window,
-                                                        error_callback on_error)
+MLGUARD_INLINE basic_performance_tracker<V>::basic_performance_tracker(performance_options options,
+                                                                       window_callback on_window,
+                                                                       error_callback on_error)
     : options_(options), on_window_(std::move(on_window)), on_error_(std::move(on_error)),
       pending_(options.pending_capacity) {
   if (options_.window == 0) {
@@ -200,7 +201,8 @@ basic_performance_tracker<V>::basic_performance_tracker(performance_options opti
 }
 
 template <class V>
-auto basic_performance_tracker<V>::observe(double prediction, double label) -> double {
+MLGUARD_INLINE auto basic_performance_tracker<V>::observe(double prediction, double label)
+    -> double {
   if (!valid(prediction, label)) {
     ++invalid_;
     return std::numeric_limits<double>::quiet_NaN();
@@ -225,7 +227,8 @@ auto basic_performance_tracker<V>::observe(double prediction, double label) -> d
 }
 
 template <class V>
-auto basic_performance_tracker<V>::record_prediction(std::uint64_t id, double prediction) noexcept
+MLGUARD_INLINE auto basic_performance_tracker<V>::record_prediction(std::uint64_t id,
+                                                                    double prediction) noexcept
     -> bool {
   if (!pending_.insert(id, prediction)) {
     ++dropped_;
@@ -235,7 +238,7 @@ auto basic_performance_tracker<V>::record_prediction(std::uint64_t id, double pr
 }
 
 template <class V>
-auto basic_performance_tracker<V>::record_label(std::uint64_t id, double label)
+MLGUARD_INLINE auto basic_performance_tracker<V>::record_label(std::uint64_t id, double label)
     -> std::optional<double> {
   double prediction = 0.0;
   if (!pending_.take(id, prediction)) {
@@ -246,7 +249,7 @@ auto basic_performance_tracker<V>::record_label(std::uint64_t id, double label)
 }
 
 template <class V>
-auto basic_performance_tracker<V>::current() const -> performance_report {
+MLGUARD_INLINE auto basic_performance_tracker<V>::current() const -> performance_report {
   performance_report r;
   r.index = windows_;
   r.rows = n_;
@@ -301,8 +304,8 @@ auto basic_performance_tracker<V>::current() const -> performance_report {
 }
 
 template <class V>
-auto basic_performance_tracker<V>::error_of(double prediction, double label) const noexcept
-    -> double {
+MLGUARD_INLINE auto basic_performance_tracker<V>::error_of(double prediction,
+                                                           double label) const noexcept -> double {
   if (options_.task == model_task::regression) {
     return std::abs(label - prediction);
   }
@@ -311,7 +314,8 @@ auto basic_performance_tracker<V>::error_of(double prediction, double label) con
 }
 
 template <class V>
-auto basic_performance_tracker<V>::valid(double prediction, double label) const noexcept -> bool {
+MLGUARD_INLINE auto basic_performance_tracker<V>::valid(double prediction,
+                                                        double label) const noexcept -> bool {
   if (!std::isfinite(prediction) || !std::isfinite(label)) {
     return false;
   }

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 
@@ -127,7 +128,7 @@ void advance_time_window(std::optional<timestamp>& start, timestamp t, std::chro
 namespace mlguard::drift {
 
 template <class V>
-auto basic_window_options<V>::tumbling(std::size_t rows) -> basic_window_options {
+MLGUARD_INLINE auto basic_window_options<V>::tumbling(std::size_t rows) -> basic_window_options {
   basic_window_options w;
   w.kind = window_kind::tumbling_count;
   w.size = rows;
@@ -136,7 +137,8 @@ auto basic_window_options<V>::tumbling(std::size_t rows) -> basic_window_options
 }
 
 template <class V>
-auto basic_window_options<V>::tumbling_time(std::chrono::nanoseconds length, std::size_t capacity)
+MLGUARD_INLINE auto basic_window_options<V>::tumbling_time(std::chrono::nanoseconds length,
+                                                           std::size_t capacity)
     -> basic_window_options {
   basic_window_options w;
   w.kind = window_kind::tumbling_time;
@@ -147,7 +149,8 @@ auto basic_window_options<V>::tumbling_time(std::chrono::nanoseconds length, std
 }
 
 template <class V>
-auto basic_window_options<V>::sliding(std::size_t rows, std::size_t every) -> basic_window_options {
+MLGUARD_INLINE auto basic_window_options<V>::sliding(std::size_t rows, std::size_t every)
+    -> basic_window_options {
   basic_window_options w;
   w.kind = window_kind::sliding_count;
   w.size = rows;
@@ -156,7 +159,7 @@ auto basic_window_options<V>::sliding(std::size_t rows, std::size_t every) -> ba
 }
 
 template <class V>
-auto basic_window_options<V>::validate() const -> void {
+MLGUARD_INLINE auto basic_window_options<V>::validate() const -> void {
   if (size == 0) {
     throw drift_error("invalid_option", "a window needs a size of at least 1 row");
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 
 namespace mlguard::drift {
@@ -59,7 +60,7 @@ using window_state = basic_window_state<>;
 namespace mlguard::drift {
 
 template <class V>
-auto basic_window_state<V>::merge(const basic_window_state& other) -> void {
+MLGUARD_INLINE auto basic_window_state<V>::merge(const basic_window_state& other) -> void {
   if (other.features.size() != features.size()) {
     throw argument_error("size_mismatch", "window states of " + std::to_string(features.size()) +
                                               " and " + std::to_string(other.features.size()) +

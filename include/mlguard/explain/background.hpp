@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 
 namespace mlguard::explain {
@@ -52,7 +53,7 @@ using background = basic_background<>;
 namespace mlguard::explain {
 
 template <class V>
-auto basic_background<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_background<V>::to_json() const -> json {
   json j = new_document(background_format);
   j["features"] = features;
   j["mean"] = json_numbers(mean);
@@ -61,7 +62,8 @@ auto basic_background<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_background<V>::from_json(const json& doc, std::string_view source) -> basic_background {
+MLGUARD_INLINE auto basic_background<V>::from_json(const json& doc, std::string_view source)
+    -> basic_background {
   const auto r = json_reader::document(doc, background_format, std::string(source),
                                        {"features", "mean", "rows"});
   basic_background b;

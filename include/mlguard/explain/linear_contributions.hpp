@@ -44,6 +44,7 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/explain/background.hpp"
@@ -350,8 +351,9 @@ background measure_background(const json& fitted_pipeline,
 }
 
 template <class V>
-auto basic_linear_explainer<V>::from_document(const json& fitted_pipeline, const background& bg,
-                                              const pipeline::stage_registry& stages)
+MLGUARD_INLINE auto basic_linear_explainer<V>::from_document(const json& fitted_pipeline,
+                                                             const background& bg,
+                                                             const pipeline::stage_registry& stages)
     -> basic_linear_explainer {
   auto plan = detail::plan_of(fitted_pipeline, stages);
   if (bg.features != plan.model_inputs || bg.mean.size() != plan.model_inputs.size()) {
@@ -383,7 +385,7 @@ auto basic_linear_explainer<V>::from_document(const json& fitted_pipeline, const
 }
 
 template <class V>
-auto basic_linear_explainer<V>::contributions(const double* in, double* out) noexcept
+MLGUARD_INLINE auto basic_linear_explainer<V>::contributions(const double* in, double* out) noexcept
     -> pipeline::row_status {
   const auto st = transform(in);
   const std::size_t n = inputs_.size();
@@ -404,7 +406,7 @@ auto basic_linear_explainer<V>::contributions(const double* in, double* out) noe
 }
 
 template <class V>
-auto basic_linear_explainer<V>::explain_row(const double* in, double* out) noexcept
+MLGUARD_INLINE auto basic_linear_explainer<V>::explain_row(const double* in, double* out) noexcept
     -> pipeline::row_status {
   const auto st = contributions(in, out);
   out[inputs_.size()] = base_;
@@ -412,8 +414,8 @@ auto basic_linear_explainer<V>::explain_row(const double* in, double* out) noexc
 }
 
 template <class V>
-auto basic_linear_explainer<V>::top(const double* in, feature_contribution* out,
-                                    std::size_t k) noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_linear_explainer<V>::top(const double* in, feature_contribution* out,
+                                                   std::size_t k) noexcept -> std::size_t {
   if (k == 0 || pipeline::stops(contributions(in, c_.data()))) {
     return 0;
   }
@@ -473,7 +475,8 @@ auto basic_linear_explainer<V>::top(const double* in, feature_contribution* out,
 }
 
 template <class V>
-auto basic_linear_explainer<V>::transform(const double* in) noexcept -> pipeline::row_status {
+MLGUARD_INLINE auto basic_linear_explainer<V>::transform(const double* in) noexcept
+    -> pipeline::row_status {
   const std::size_t m = z_.size();
   auto st = pipeline::row_status::ok;
   if (prep_) {

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/detail/pending_predictions.hpp"
@@ -236,8 +237,9 @@ void to_json(json& j, const fairness_window& w) {
 }
 
 template <class V>
-basic_fairness_monitor<V>::basic_fairness_monitor(fairness_monitor_options options,
-                                                  callback on_window, const clock_source& clock)
+MLGUARD_INLINE basic_fairness_monitor<V>::basic_fairness_monitor(fairness_monitor_options options,
+                                                                 callback on_window,
+                                                                 const clock_source& clock)
     : options_(std::move(options)), on_window_(std::move(on_window)), clock_(&clock),
       pending_(options_.pending_capacity) {
   if (options_.groups.empty()) {
@@ -262,8 +264,8 @@ basic_fairness_monitor<V>::basic_fairness_monitor(fairness_monitor_options optio
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::observe(std::int32_t group, double label, double prediction)
-    -> bool {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::observe(std::int32_t group, double label,
+                                                       double prediction) -> bool {
   if (options_.window.kind == drift::window_kind::tumbling_time) {
     return observe_at(group, label, prediction, clock_->now());
   }
@@ -276,8 +278,8 @@ auto basic_fairness_monitor<V>::observe(std::int32_t group, double label, double
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::observe_at(std::int32_t group, double label, double prediction,
-                                           timestamp t) -> bool {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::observe_at(std::int32_t group, double label,
+                                                          double prediction, timestamp t) -> bool {
   bool predicted = false;
   if (!valid(group, label, prediction, predicted)) {
     ++invalid_; // before the clock: a skipped observation neither closes nor aligns a window
@@ -290,8 +292,10 @@ auto basic_fairness_monitor<V>::observe_at(std::int32_t group, double label, dou
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::record_prediction(std::uint64_t id, std::int32_t group,
-                                                  double prediction) noexcept -> bool {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::record_prediction(std::uint64_t id,
+                                                                 std::int32_t group,
+                                                                 double prediction) noexcept
+    -> bool {
   if (!pending_.insert(id, pending_entry{group, prediction})) {
     ++dropped_;
     return false;
@@ -300,7 +304,8 @@ auto basic_fairness_monitor<V>::record_prediction(std::uint64_t id, std::int32_t
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::record_label(std::uint64_t id, double label) -> bool {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::record_label(std::uint64_t id, double label)
+    -> bool {
   pending_entry p;
   if (!pending_.take(id, p)) {
     ++unmatched_;
@@ -310,7 +315,7 @@ auto basic_fairness_monitor<V>::record_label(std::uint64_t id, double label) -> 
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::poll() -> bool {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::poll() -> bool {
   if (options_.window.kind != drift::window_kind::tumbling_time || !start_) {
     return false;
   }
@@ -320,7 +325,7 @@ auto basic_fairness_monitor<V>::poll() -> bool {
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::flush() -> bool {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::flush() -> bool {
   if (in_window_ == 0) {
     return false;
   }
@@ -329,7 +334,7 @@ auto basic_fairness_monitor<V>::flush() -> bool {
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::reset_window() noexcept -> void {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::reset_window() noexcept -> void {
   for (auto& g : window_.metrics.groups) {
     g.counts = confusion_counts{};
   }
@@ -339,22 +344,24 @@ auto basic_fairness_monitor<V>::reset_window() noexcept -> void {
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::current() -> const fairness_window& {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::current() -> const fairness_window& {
   fill_span();
   summarise(window_.metrics, options_.metrics.undefined_rates);
   return window_;
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::valid(std::int32_t group, double label, double prediction,
-                                      bool& predicted) const noexcept -> bool {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::valid(std::int32_t group, double label,
+                                                     double prediction,
+                                                     bool& predicted) const noexcept -> bool {
   return (label == 0.0 || label == 1.0) && group >= 0 &&
          static_cast<std::size_t>(group) < options_.groups.size() &&
          detail::predicted_class(prediction, options_.metrics.decision_threshold, predicted);
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::add(std::int32_t group, bool y, bool predicted) -> bool {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::add(std::int32_t group, bool y, bool predicted)
+    -> bool {
   auto& groups = window_.metrics.groups;
   ++observed_;
   const auto& w = options_.window;
@@ -383,7 +390,7 @@ auto basic_fairness_monitor<V>::add(std::int32_t group, bool y, bool predicted) 
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::advance_time(timestamp t) -> void {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::advance_time(timestamp t) -> void {
   drift::detail::advance_time_window(start_, t, options_.window.duration, [this] {
     if (in_window_ > 0) {
       close();
@@ -392,7 +399,7 @@ auto basic_fairness_monitor<V>::advance_time(timestamp t) -> void {
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::fill_span() noexcept -> void {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::fill_span() noexcept -> void {
   window_.index = windows_;
   window_.rows = in_window_;
   window_.first_row = in_window_ == 0 ? 0 : observed_ - in_window_ + 1;
@@ -403,7 +410,7 @@ auto basic_fairness_monitor<V>::fill_span() noexcept -> void {
 }
 
 template <class V>
-auto basic_fairness_monitor<V>::close() -> void {
+MLGUARD_INLINE auto basic_fairness_monitor<V>::close() -> void {
   fill_span();
   summarise(window_.metrics, options_.metrics.undefined_rates);
   ++windows_;

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <utility>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/detail/file.hpp"
 #include "mlguard/core/error.hpp"
 
@@ -137,7 +138,7 @@ std::unique_ptr<byte_source> open_plain_input(const std::string& path);
 namespace mlguard::io {
 
 template <class V>
-basic_file_source<V>::basic_file_source(const std::string& path) {
+MLGUARD_INLINE basic_file_source<V>::basic_file_source(const std::string& path) {
   if (path == "-") {
     name_ = "<stdin>";
     fd_ = STDIN_FILENO;
@@ -163,7 +164,7 @@ basic_file_source<V>::basic_file_source(const std::string& path) {
 }
 
 template <class V>
-auto basic_file_source<V>::peek(std::size_t size) -> std::string_view {
+MLGUARD_INLINE auto basic_file_source<V>::peek(std::size_t size) -> std::string_view {
   while (head_.size() < size && !eof_) {
     char buffer[64];
     const std::size_t want = std::min(sizeof buffer, size - head_.size());
@@ -177,7 +178,7 @@ auto basic_file_source<V>::peek(std::size_t size) -> std::string_view {
 }
 
 template <class V>
-auto basic_file_source<V>::read(char* out, std::size_t size) -> std::size_t {
+MLGUARD_INLINE auto basic_file_source<V>::read(char* out, std::size_t size) -> std::size_t {
   if (head_used_ < head_.size()) {
     const std::size_t n = std::min(size, head_.size() - head_used_);
     std::memcpy(out, head_.data() + head_used_, n);
@@ -194,7 +195,7 @@ auto basic_file_source<V>::read(char* out, std::size_t size) -> std::size_t {
 }
 
 template <class V>
-auto basic_file_source<V>::raw_read(char* out, std::size_t size) -> std::size_t {
+MLGUARD_INLINE auto basic_file_source<V>::raw_read(char* out, std::size_t size) -> std::size_t {
   for (;;) {
     const ssize_t n = ::read(fd_, out, size);
     if (n >= 0) {

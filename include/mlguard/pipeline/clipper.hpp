@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
 namespace mlguard::pipeline {
@@ -69,7 +70,8 @@ using clipper = basic_clipper<>;
 namespace mlguard::pipeline {
 
 template <class V>
-basic_clipper<V>::basic_clipper(std::vector<std::string> columns, double q_low, double q_high)
+MLGUARD_INLINE basic_clipper<V>::basic_clipper(std::vector<std::string> columns, double q_low,
+                                               double q_high)
     : columnwise(std::move(columns)), q_low_(q_low), q_high_(q_high) {
   if (!(0 <= q_low && q_low <= q_high && q_high <= 1)) {
     throw pipeline_error("invalid_option", "clipper: need 0 <= q_low <= q_high <= 1");
@@ -77,8 +79,9 @@ basic_clipper<V>::basic_clipper(std::vector<std::string> columns, double q_low, 
 }
 
 template <class V>
-auto basic_clipper<V>::domain(std::vector<std::string> columns, std::vector<double> lower,
-                              std::vector<double> upper) -> basic_clipper {
+MLGUARD_INLINE auto basic_clipper<V>::domain(std::vector<std::string> columns,
+                                             std::vector<double> lower, std::vector<double> upper)
+    -> basic_clipper {
   if (columns.empty() || lower.size() != columns.size() || upper.size() != columns.size()) {
     throw argument_error("size_mismatch", "clipper::domain: one lower and one upper bound "
                                           "per named column");
@@ -97,7 +100,7 @@ auto basic_clipper<V>::domain(std::vector<std::string> columns, std::vector<doub
 }
 
 template <class V>
-auto basic_clipper<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
+MLGUARD_INLINE auto basic_clipper<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
   prepare_fit(X);
   if (!learned_) {
     return;
@@ -114,12 +117,12 @@ auto basic_clipper<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
 }
 
 template <class V>
-auto basic_clipper<V>::apply(std::size_t k, double x) const noexcept -> double {
+MLGUARD_INLINE auto basic_clipper<V>::apply(std::size_t k, double x) const noexcept -> double {
   return x < lower_[k] ? lower_[k] : (x > upper_[k] ? upper_[k] : x);
 }
 
 template <class V>
-auto basic_clipper<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_clipper<V>::to_json() const -> json {
   json j = base_json();
   j["mode"] = learned_ ? "quantile" : "domain";
   j["quantiles"] = json_numbers({q_low_, q_high_});
@@ -129,8 +132,9 @@ auto basic_clipper<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_clipper<V>::from_json(const json_reader& params,
-                                 const std::vector<std::string>& names_in) -> basic_clipper {
+MLGUARD_INLINE auto basic_clipper<V>::from_json(const json_reader& params,
+                                                const std::vector<std::string>& names_in)
+    -> basic_clipper {
   params.allow_fields({"columns", "mode", "quantiles", "lower", "upper"});
   const auto q = detail::read_numbers(params, "quantiles", 2);
   basic_clipper c({}, q[0], q[1]);

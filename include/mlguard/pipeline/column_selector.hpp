@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/pipeline/detail/params.hpp"
@@ -63,12 +64,13 @@ using column_selector = basic_column_selector<>;
 namespace mlguard::pipeline {
 
 template <class V>
-basic_column_selector<V>::basic_column_selector(std::vector<std::string> columns) {
+MLGUARD_INLINE basic_column_selector<V>::basic_column_selector(std::vector<std::string> columns) {
   subset_.columns = std::move(columns);
 }
 
 template <class V>
-auto basic_column_selector<V>::bind(const std::vector<std::string>& names_in) -> void {
+MLGUARD_INLINE auto basic_column_selector<V>::bind(const std::vector<std::string>& names_in)
+    -> void {
   if (subset_.columns.empty()) {
     throw pipeline_error("invalid_option", "column_selector: select at least one column");
   }
@@ -76,9 +78,9 @@ auto basic_column_selector<V>::bind(const std::vector<std::string>& names_in) ->
 }
 
 template <class V>
-auto basic_column_selector<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& in,
-                                         Eigen::Ref<Eigen::MatrixXd> out,
-                                         span<row_status> /*status*/) const -> void {
+MLGUARD_INLINE auto basic_column_selector<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& in,
+                                                        Eigen::Ref<Eigen::MatrixXd> out,
+                                                        span<row_status> /*status*/) const -> void {
   detail::check_width(static_cast<std::size_t>(in.cols()), input_width(), kind);
   for (std::size_t k = 0; k < subset_.index.size(); ++k) {
     out.col(static_cast<Eigen::Index>(k)) = in.col(static_cast<Eigen::Index>(subset_.index[k]));
@@ -86,7 +88,8 @@ auto basic_column_selector<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>
 }
 
 template <class V>
-auto basic_column_selector<V>::transform_row(const double* in, double* out) const noexcept
+MLGUARD_INLINE auto basic_column_selector<V>::transform_row(const double* in,
+                                                            double* out) const noexcept
     -> row_status {
   const std::size_t n = subset_.index.size();
   const std::size_t* idx = subset_.index.data();
@@ -97,15 +100,15 @@ auto basic_column_selector<V>::transform_row(const double* in, double* out) cons
 }
 
 template <class V>
-auto basic_column_selector<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_column_selector<V>::to_json() const -> json {
   json j = json::object();
   j["columns"] = subset_.columns;
   return j;
 }
 
 template <class V>
-auto basic_column_selector<V>::from_json(const json_reader& params,
-                                         const std::vector<std::string>& names_in)
+MLGUARD_INLINE auto basic_column_selector<V>::from_json(const json_reader& params,
+                                                        const std::vector<std::string>& names_in)
     -> basic_column_selector {
   params.allow_fields({"columns"});
   basic_column_selector s(params.texts("columns"));

@@ -13,6 +13,7 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
@@ -109,8 +110,10 @@ using dynamic_pipeline = basic_dynamic_pipeline<>;
 namespace mlguard::pipeline {
 
 template <class V>
-auto basic_dynamic_pipeline<V>::from_json(const json& doc, const stage_registry& registry,
-                                          std::string_view source) -> basic_dynamic_pipeline {
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::from_json(const json& doc,
+                                                         const stage_registry& registry,
+                                                         std::string_view source)
+    -> basic_dynamic_pipeline {
   const auto d = detail::read_pipeline_document(doc, std::string(source));
   basic_dynamic_pipeline p;
   p.input_names_ = d.input_features;
@@ -126,12 +129,14 @@ auto basic_dynamic_pipeline<V>::from_json(const json& doc, const stage_registry&
 }
 
 template <class V>
-auto basic_dynamic_pipeline<V>::load(const std::string& path, const stage_registry& registry)
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::load(const std::string& path,
+                                                    const stage_registry& registry)
     -> basic_dynamic_pipeline {
   return from_json(load_json(path), registry, path);
 }
 
 template <class V>
+MLGUARD_INLINE
 basic_dynamic_pipeline<V>::basic_dynamic_pipeline(const basic_dynamic_pipeline& other)
     : input_names_(other.input_names_), output_names_(other.output_names_) {
   for (const auto& s : other.stages_) {
@@ -141,7 +146,7 @@ basic_dynamic_pipeline<V>::basic_dynamic_pipeline(const basic_dynamic_pipeline& 
 }
 
 template <class V>
-auto basic_dynamic_pipeline<V>::operator=(const basic_dynamic_pipeline& other)
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::operator=(const basic_dynamic_pipeline& other)
     -> basic_dynamic_pipeline& {
   if (this != &other) {
     *this = basic_dynamic_pipeline(other);
@@ -150,8 +155,9 @@ auto basic_dynamic_pipeline<V>::operator=(const basic_dynamic_pipeline& other)
 }
 
 template <class V>
-auto basic_dynamic_pipeline<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& X,
-                                          std::vector<row_status>& status) -> Eigen::MatrixXd {
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& X,
+                                                         std::vector<row_status>& status)
+    -> Eigen::MatrixXd {
   detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), "pipeline");
   status.assign(static_cast<std::size_t>(X.rows()), row_status::ok);
   Eigen::MatrixXd out(X.rows(), static_cast<Eigen::Index>(output_width()));
@@ -186,20 +192,20 @@ auto basic_dynamic_pipeline<V>::transform(const Eigen::Ref<const Eigen::MatrixXd
 }
 
 template <class V>
-auto basic_dynamic_pipeline<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& X)
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& X)
     -> Eigen::MatrixXd {
   std::vector<row_status> status;
   return transform(X, status);
 }
 
 template <class V>
-auto basic_dynamic_pipeline<V>::predict(const Eigen::Ref<const Eigen::MatrixXd>& X)
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::predict(const Eigen::Ref<const Eigen::MatrixXd>& X)
     -> Eigen::VectorXd {
   return transform(X).col(0);
 }
 
 template <class V>
-auto basic_dynamic_pipeline<V>::transform_row(const double* in, double* out) noexcept
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::transform_row(const double* in, double* out) noexcept
     -> row_status {
   const double* src = in;
   double* a = scratch_a_.data();
@@ -219,7 +225,8 @@ auto basic_dynamic_pipeline<V>::transform_row(const double* in, double* out) noe
 }
 
 template <class V>
-auto basic_dynamic_pipeline<V>::transform_row(span<const double> in, span<double> out) noexcept
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::transform_row(span<const double> in,
+                                                             span<double> out) noexcept
     -> row_status {
   if (in.size() != input_width() || out.size() != output_width()) {
     std::fill(out.begin(), out.end(), detail::nan);
@@ -229,7 +236,7 @@ auto basic_dynamic_pipeline<V>::transform_row(span<const double> in, span<double
 }
 
 template <class V>
-auto basic_dynamic_pipeline<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::to_json() const -> json {
   json list = json::array();
   for (const auto& s : stages_) {
     detail::add_stage(list, s->kind(), s->to_json());
@@ -238,7 +245,7 @@ auto basic_dynamic_pipeline<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_dynamic_pipeline<V>::prepare() -> void {
+MLGUARD_INLINE auto basic_dynamic_pipeline<V>::prepare() -> void {
   std::size_t widest = 0;
   for (const auto& s : stages_) {
     widest = std::max(widest, s->output_width());

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
 namespace mlguard::pipeline {
@@ -119,14 +120,14 @@ std::optional<impute_strategy> impute_strategy_from_string(std::string_view s) n
 }
 
 template <class V>
-auto basic_imputer<V>::set_strategy(std::string column, impute_strategy strategy, double fill_value)
-    -> basic_imputer& {
+MLGUARD_INLINE auto basic_imputer<V>::set_strategy(std::string column, impute_strategy strategy,
+                                                   double fill_value) -> basic_imputer& {
   overrides_.push_back({std::move(column), strategy, fill_value});
   return *this;
 }
 
 template <class V>
-auto basic_imputer<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
+MLGUARD_INLINE auto basic_imputer<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
   prepare_fit(X);
   statistics_.assign(acted_on(), 0.0);
   for (std::size_t k = 0; k < acted_on(); ++k) {
@@ -168,12 +169,12 @@ auto basic_imputer<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
 }
 
 template <class V>
-auto basic_imputer<V>::apply(std::size_t k, double x) const noexcept -> double {
+MLGUARD_INLINE auto basic_imputer<V>::apply(std::size_t k, double x) const noexcept -> double {
   return std::isnan(x) ? statistics_[k] : x;
 }
 
 template <class V>
-auto basic_imputer<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_imputer<V>::to_json() const -> json {
   json j = base_json();
   j["strategy"] = to_string(strategy_);
   j["fill_value"] = json_number(fill_value_);
@@ -191,8 +192,9 @@ auto basic_imputer<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_imputer<V>::from_json(const json_reader& params,
-                                 const std::vector<std::string>& names_in) -> basic_imputer {
+MLGUARD_INLINE auto basic_imputer<V>::from_json(const json_reader& params,
+                                                const std::vector<std::string>& names_in)
+    -> basic_imputer {
   params.allow_fields({"columns", "strategy", "fill_value", "overrides", "statistics"});
   basic_imputer s(strategy_from(params), {}, params.number("fill_value"));
   if (params.has("overrides")) {
@@ -209,7 +211,7 @@ auto basic_imputer<V>::from_json(const json_reader& params,
 }
 
 template <class V>
-auto basic_imputer<V>::strategy_from(const json_reader& r) -> impute_strategy {
+MLGUARD_INLINE auto basic_imputer<V>::strategy_from(const json_reader& r) -> impute_strategy {
   const auto s = impute_strategy_from_string(r.text("strategy"));
   if (!s) {
     r.fail("strategy", "expected mean, median, most_frequent or constant");
@@ -218,7 +220,7 @@ auto basic_imputer<V>::strategy_from(const json_reader& r) -> impute_strategy {
 }
 
 template <class V>
-auto basic_imputer<V>::strategy_of(std::size_t k) const -> choice {
+MLGUARD_INLINE auto basic_imputer<V>::strategy_of(std::size_t k) const -> choice {
   for (const auto& o : overrides_) {
     if (o.column == column_name(k)) {
       return {o.strategy, o.fill_value};
@@ -228,7 +230,7 @@ auto basic_imputer<V>::strategy_of(std::size_t k) const -> choice {
 }
 
 template <class V>
-auto basic_imputer<V>::check_overrides() const -> void {
+MLGUARD_INLINE auto basic_imputer<V>::check_overrides() const -> void {
   for (const auto& o : overrides_) {
     bool found = false;
     for (std::size_t k = 0; k < acted_on(); ++k) {

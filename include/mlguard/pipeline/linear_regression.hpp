@@ -10,6 +10,7 @@
 
 #include <Eigen/QR>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/pipeline/detail/linear_model.hpp"
 
 namespace mlguard::pipeline {
@@ -68,8 +69,8 @@ using linear_regression = basic_linear_regression<>;
 namespace mlguard::pipeline {
 
 template <class V>
-auto basic_linear_regression<V>::from_json(const json_reader& params,
-                                           const std::vector<std::string>& names_in)
+MLGUARD_INLINE auto basic_linear_regression<V>::from_json(const json_reader& params,
+                                                          const std::vector<std::string>& names_in)
     -> basic_linear_regression {
   params.allow_fields({"coef", "intercept", "output"});
   basic_linear_regression m;

@@ -12,6 +12,7 @@
 
 #include <Eigen/Cholesky>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/pipeline/detail/linear_model.hpp"
 
 namespace mlguard::pipeline {
@@ -136,8 +137,8 @@ using logistic_regression = basic_logistic_regression<>;
 namespace mlguard::pipeline {
 
 template <class V>
-basic_logistic_regression<V>::basic_logistic_regression(double C, std::string output, int max_iter,
-                                                        double tol)
+MLGUARD_INLINE basic_logistic_regression<V>::basic_logistic_regression(double C, std::string output,
+                                                                       int max_iter, double tol)
     : linear_model(std::move(output)), C_(C), max_iter_(max_iter), tol_(tol) {
   if (!(C > 0) || max_iter < 1 || !(tol > 0)) {
     throw pipeline_error("invalid_option",
@@ -146,15 +147,16 @@ basic_logistic_regression<V>::basic_logistic_regression(double C, std::string ou
 }
 
 template <class V>
-auto basic_logistic_regression<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_logistic_regression<V>::to_json() const -> json {
   json j = base_json();
   j["C"] = json_number(C_);
   return j;
 }
 
 template <class V>
-auto basic_logistic_regression<V>::from_json(const json_reader& params,
-                                             const std::vector<std::string>& names_in)
+MLGUARD_INLINE auto
+basic_logistic_regression<V>::from_json(const json_reader& params,
+                                        const std::vector<std::string>& names_in)
     -> basic_logistic_regression {
   params.allow_fields({"coef", "intercept", "output", "C"});
   const double C = params.finite("C");
@@ -167,10 +169,11 @@ auto basic_logistic_regression<V>::from_json(const json_reader& params,
 }
 
 template <class V>
-auto basic_logistic_regression<V>::objective(const Eigen::VectorXd& z,
-                                             const Eigen::Ref<const Eigen::VectorXd>& y,
-                                             const Eigen::VectorXd& beta,
-                                             const Eigen::VectorXd& penalty) -> double {
+MLGUARD_INLINE auto
+basic_logistic_regression<V>::objective(const Eigen::VectorXd& z,
+                                        const Eigen::Ref<const Eigen::VectorXd>& y,
+                                        const Eigen::VectorXd& beta, const Eigen::VectorXd& penalty)
+    -> double {
   double loss = 0;
   for (Eigen::Index i = 0; i < z.size(); ++i) {
     loss += std::max(z[i], 0.0) + std::log1p(std::exp(-std::fabs(z[i]))) - y[i] * z[i];

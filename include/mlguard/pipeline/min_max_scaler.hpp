@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
 namespace mlguard::pipeline {
@@ -63,8 +64,8 @@ using min_max_scaler = basic_min_max_scaler<>;
 namespace mlguard::pipeline {
 
 template <class V>
-basic_min_max_scaler<V>::basic_min_max_scaler(std::vector<std::string> columns, double range_min,
-                                              double range_max)
+MLGUARD_INLINE basic_min_max_scaler<V>::basic_min_max_scaler(std::vector<std::string> columns,
+                                                             double range_min, double range_max)
     : columnwise(std::move(columns)), range_min_(range_min), range_max_(range_max) {
   if (!(range_min < range_max)) {
     throw pipeline_error("invalid_option", "min_max_scaler: range_min must be below range_max");
@@ -72,7 +73,8 @@ basic_min_max_scaler<V>::basic_min_max_scaler(std::vector<std::string> columns, 
 }
 
 template <class V>
-auto basic_min_max_scaler<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
+MLGUARD_INLINE auto basic_min_max_scaler<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X)
+    -> void {
   prepare_fit(X);
   scale_.assign(acted_on(), 1.0);
   min_.assign(acted_on(), 0.0);
@@ -102,7 +104,7 @@ auto basic_min_max_scaler<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) ->
 }
 
 template <class V>
-auto basic_min_max_scaler<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_min_max_scaler<V>::to_json() const -> json {
   json j = base_json();
   j["range"] = {range_min_, range_max_};
   j["scale"] = json_numbers(scale_);
@@ -111,8 +113,8 @@ auto basic_min_max_scaler<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_min_max_scaler<V>::from_json(const json_reader& params,
-                                        const std::vector<std::string>& names_in)
+MLGUARD_INLINE auto basic_min_max_scaler<V>::from_json(const json_reader& params,
+                                                       const std::vector<std::string>& names_in)
     -> basic_min_max_scaler {
   params.allow_fields({"columns", "range", "scale", "min"});
   const auto range = detail::read_numbers(params, "range", 2);

@@ -17,6 +17,7 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
@@ -137,6 +138,7 @@ using monitoring_tap = basic_monitoring_tap<>;
 namespace mlguard::pipeline {
 
 template <class V>
+MLGUARD_INLINE
 basic_monitoring_tap<V>::basic_monitoring_tap(drift::monitor_options options,
                                               drift::drift_monitor::callback on_window)
     : options_(std::move(options)), sink_(std::make_shared<sink>()) {
@@ -144,7 +146,7 @@ basic_monitoring_tap<V>::basic_monitoring_tap(drift::monitor_options options,
 }
 
 template <class V>
-basic_monitoring_tap<V>::basic_monitoring_tap(const basic_monitoring_tap& other)
+MLGUARD_INLINE basic_monitoring_tap<V>::basic_monitoring_tap(const basic_monitoring_tap& other)
     : tap(other), options_(other.options_), sink_(std::make_shared<sink>()),
       failed_windows_(other.failed_windows_) {
   sink_->on_window = other.sink_->on_window;
@@ -154,7 +156,7 @@ basic_monitoring_tap<V>::basic_monitoring_tap(const basic_monitoring_tap& other)
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::operator=(const basic_monitoring_tap& other)
+MLGUARD_INLINE auto basic_monitoring_tap<V>::operator=(const basic_monitoring_tap& other)
     -> basic_monitoring_tap& {
   if (this != &other) {
     basic_monitoring_tap copy(other);
@@ -164,7 +166,8 @@ auto basic_monitoring_tap<V>::operator=(const basic_monitoring_tap& other)
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
+MLGUARD_INLINE auto basic_monitoring_tap<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X)
+    -> void {
   table t;
   for (Eigen::Index j = 0; j < X.cols(); ++j) {
     std::vector<double> values(static_cast<std::size_t>(X.rows()));
@@ -179,9 +182,9 @@ auto basic_monitoring_tap<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) ->
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& in,
-                                        Eigen::Ref<Eigen::MatrixXd> out, span<row_status> status)
-    -> void {
+MLGUARD_INLINE auto basic_monitoring_tap<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& in,
+                                                       Eigen::Ref<Eigen::MatrixXd> out,
+                                                       span<row_status> status) -> void {
   if (training_ != nullptr && in.data() == training_ && in.rows() == training_rows_) {
     training_ = nullptr;
     detail::check_width(static_cast<std::size_t>(in.cols()), input_width(), kind);
@@ -193,7 +196,7 @@ auto basic_monitoring_tap<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>&
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::inspect(span<double> row) noexcept -> row_status {
+MLGUARD_INLINE auto basic_monitoring_tap<V>::inspect(span<double> row) noexcept -> row_status {
   if (!monitor_) {
     return row_status::ok; // not fitted: the pipeline reports not_fitted earlier
   }
@@ -209,12 +212,13 @@ auto basic_monitoring_tap<V>::inspect(span<double> row) noexcept -> row_status {
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::set_on_window(drift::drift_monitor::callback on_window) -> void {
+MLGUARD_INLINE auto basic_monitoring_tap<V>::set_on_window(drift::drift_monitor::callback on_window)
+    -> void {
   sink_->on_window = std::move(on_window);
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_monitoring_tap<V>::to_json() const -> json {
   if (!reference_) {
     throw pipeline_error("not_fitted", std::string(kind) + ": used before fit() or from_json()");
   }
@@ -239,8 +243,8 @@ auto basic_monitoring_tap<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::from_json(const json_reader& params,
-                                        const std::vector<std::string>& names_in)
+MLGUARD_INLINE auto basic_monitoring_tap<V>::from_json(const json_reader& params,
+                                                       const std::vector<std::string>& names_in)
     -> basic_monitoring_tap {
   params.allow_fields({"options", "reference"});
   const json_reader o = params.object("options");
@@ -269,7 +273,8 @@ auto basic_monitoring_tap<V>::from_json(const json_reader& params,
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::ks_method_from(const json_reader& o, const std::string& name)
+MLGUARD_INLINE auto basic_monitoring_tap<V>::ks_method_from(const json_reader& o,
+                                                            const std::string& name)
     -> stats::ks_method {
   for (auto m :
        {stats::ks_method::automatic, stats::ks_method::exact, stats::ks_method::asymptotic}) {
@@ -281,7 +286,8 @@ auto basic_monitoring_tap<V>::ks_method_from(const json_reader& o, const std::st
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::window_kind_from(const json_reader& w, const std::string& name)
+MLGUARD_INLINE auto basic_monitoring_tap<V>::window_kind_from(const json_reader& w,
+                                                              const std::string& name)
     -> drift::window_kind {
   for (auto k : {drift::window_kind::tumbling_count, drift::window_kind::tumbling_time,
                  drift::window_kind::sliding_count}) {
@@ -293,7 +299,7 @@ auto basic_monitoring_tap<V>::window_kind_from(const json_reader& w, const std::
 }
 
 template <class V>
-auto basic_monitoring_tap<V>::install(profile::dataset_profile reference) -> void {
+MLGUARD_INLINE auto basic_monitoring_tap<V>::install(profile::dataset_profile reference) -> void {
   reinstall_ = [](basic_monitoring_tap& t, const profile::dataset_profile& r) { t.install(r); };
   // The callback holds the sink, not `this`: taps move with their pipeline.
   auto on_window = [target = sink_](const drift::window_report& w) {

@@ -14,6 +14,7 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/pipeline/detail/params.hpp"
@@ -98,7 +99,8 @@ using one_hot_encoder = basic_one_hot_encoder<>;
 namespace mlguard::pipeline {
 
 template <class V>
-auto basic_one_hot_encoder<V>::bind(const std::vector<std::string>& names_in) -> void {
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::bind(const std::vector<std::string>& names_in)
+    -> void {
   detail::column_subset subset;
   subset.columns = columns_;
   subset.bind(names_in, kind);
@@ -112,7 +114,8 @@ auto basic_one_hot_encoder<V>::bind(const std::vector<std::string>& names_in) ->
 }
 
 template <class V>
-auto basic_one_hot_encoder<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X)
+    -> void {
   detail::check_width(static_cast<std::size_t>(X.cols()), input_width(), kind);
   for (std::size_t j = 0; j < names_in_.size(); ++j) {
     if (category_of_input_[j] < 0) {
@@ -127,7 +130,8 @@ auto basic_one_hot_encoder<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -
 }
 
 template <class V>
-auto basic_one_hot_encoder<V>::feature_names_out() const -> std::vector<std::string> {
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::feature_names_out() const
+    -> std::vector<std::string> {
   std::vector<std::string> out;
   for (std::size_t j = 0; j < names_in_.size(); ++j) {
     const int c = category_of_input_[j];
@@ -146,9 +150,9 @@ auto basic_one_hot_encoder<V>::feature_names_out() const -> std::vector<std::str
 }
 
 template <class V>
-auto basic_one_hot_encoder<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& in,
-                                         Eigen::Ref<Eigen::MatrixXd> out,
-                                         span<row_status> /*status*/) const -> void {
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>& in,
+                                                        Eigen::Ref<Eigen::MatrixXd> out,
+                                                        span<row_status> /*status*/) const -> void {
   detail::check_fitted(fitted_, kind);
   detail::check_width(static_cast<std::size_t>(in.cols()), input_width(), kind);
   out.setZero();
@@ -170,7 +174,8 @@ auto basic_one_hot_encoder<V>::transform(const Eigen::Ref<const Eigen::MatrixXd>
 }
 
 template <class V>
-auto basic_one_hot_encoder<V>::transform_row(const double* in, double* out) const noexcept
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::transform_row(const double* in,
+                                                            double* out) const noexcept
     -> row_status {
   const std::size_t n = names_in_.size();
   for (std::size_t j = 0; j < n; ++j) {
@@ -193,7 +198,7 @@ auto basic_one_hot_encoder<V>::transform_row(const double* in, double* out) cons
 }
 
 template <class V>
-auto basic_one_hot_encoder<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::to_json() const -> json {
   json cats = json::array();
   for (const auto& c : categories_) {
     cats.push_back(json_numbers(c));
@@ -206,8 +211,8 @@ auto basic_one_hot_encoder<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_one_hot_encoder<V>::from_json(const json_reader& params,
-                                         const std::vector<std::string>& names_in)
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::from_json(const json_reader& params,
+                                                        const std::vector<std::string>& names_in)
     -> basic_one_hot_encoder {
   params.allow_fields({"columns", "unseen_bucket", "categories"});
   basic_one_hot_encoder e(params.texts("columns"), params.flag("unseen_bucket"));
@@ -238,8 +243,8 @@ auto basic_one_hot_encoder<V>::from_json(const json_reader& params,
 }
 
 template <class V>
-auto basic_one_hot_encoder<V>::slot_of(const std::vector<double>& cats, double x) const noexcept
-    -> std::ptrdiff_t {
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::slot_of(const std::vector<double>& cats,
+                                                      double x) const noexcept -> std::ptrdiff_t {
   if (std::isnan(x)) {
     return -1;
   }
@@ -251,7 +256,7 @@ auto basic_one_hot_encoder<V>::slot_of(const std::vector<double>& cats, double x
 }
 
 template <class V>
-auto basic_one_hot_encoder<V>::format_code(double v) -> std::string {
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::format_code(double v) -> std::string {
   char buf[32];
   if (v == std::floor(v) && std::fabs(v) < 1e15) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
@@ -262,7 +267,7 @@ auto basic_one_hot_encoder<V>::format_code(double v) -> std::string {
 }
 
 template <class V>
-auto basic_one_hot_encoder<V>::plan() -> void {
+MLGUARD_INLINE auto basic_one_hot_encoder<V>::plan() -> void {
   offset_.assign(names_in_.size(), 0);
   block_.assign(names_in_.size(), 1);
   std::size_t o = 0;

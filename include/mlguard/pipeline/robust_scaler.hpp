@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
 namespace mlguard::pipeline {
@@ -63,8 +64,8 @@ using robust_scaler = basic_robust_scaler<>;
 namespace mlguard::pipeline {
 
 template <class V>
-basic_robust_scaler<V>::basic_robust_scaler(std::vector<std::string> columns, double q_low,
-                                            double q_high)
+MLGUARD_INLINE basic_robust_scaler<V>::basic_robust_scaler(std::vector<std::string> columns,
+                                                           double q_low, double q_high)
     : columnwise(std::move(columns)), q_low_(q_low), q_high_(q_high) {
   if (!(0 <= q_low && q_low <= q_high && q_high <= 100)) {
     throw pipeline_error("invalid_option", "robust_scaler: need 0 <= q_low <= q_high <= 100");
@@ -72,7 +73,8 @@ basic_robust_scaler<V>::basic_robust_scaler(std::vector<std::string> columns, do
 }
 
 template <class V>
-auto basic_robust_scaler<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
+MLGUARD_INLINE auto basic_robust_scaler<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X)
+    -> void {
   prepare_fit(X);
   center_.assign(acted_on(), 0.0);
   scale_.assign(acted_on(), 1.0);
@@ -89,7 +91,7 @@ auto basic_robust_scaler<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> 
 }
 
 template <class V>
-auto basic_robust_scaler<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_robust_scaler<V>::to_json() const -> json {
   json j = base_json();
   j["quantile_range"] = {q_low_, q_high_};
   j["center"] = json_numbers(center_);
@@ -98,8 +100,8 @@ auto basic_robust_scaler<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_robust_scaler<V>::from_json(const json_reader& params,
-                                       const std::vector<std::string>& names_in)
+MLGUARD_INLINE auto basic_robust_scaler<V>::from_json(const json_reader& params,
+                                                      const std::vector<std::string>& names_in)
     -> basic_robust_scaler {
   params.allow_fields({"columns", "quantile_range", "center", "scale"});
   const auto q = detail::read_numbers(params, "quantile_range", 2);

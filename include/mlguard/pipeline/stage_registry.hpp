@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/pipeline/any_stage.hpp"
@@ -79,7 +80,8 @@ using stage_registry = basic_stage_registry<>;
 namespace mlguard::pipeline {
 
 template <class V>
-auto basic_stage_registry<V>::add(std::string kind, loader load) -> basic_stage_registry& {
+MLGUARD_INLINE auto basic_stage_registry<V>::add(std::string kind, loader load)
+    -> basic_stage_registry& {
   for (auto& e : entries_) {
     if (e.first == kind) {
       e.second = std::move(load);
@@ -91,14 +93,15 @@ auto basic_stage_registry<V>::add(std::string kind, loader load) -> basic_stage_
 }
 
 template <class V>
-auto basic_stage_registry<V>::contains(std::string_view kind) const noexcept -> bool {
+MLGUARD_INLINE auto basic_stage_registry<V>::contains(std::string_view kind) const noexcept
+    -> bool {
   return std::any_of(entries_.begin(), entries_.end(),
                      [kind](const auto& e) { return e.first == kind; });
 }
 
 template <class V>
-auto basic_stage_registry<V>::load(std::string_view kind, const json_reader& params,
-                                   const std::vector<std::string>& names_in) const
+MLGUARD_INLINE auto basic_stage_registry<V>::load(std::string_view kind, const json_reader& params,
+                                                  const std::vector<std::string>& names_in) const
     -> std::unique_ptr<any_stage> {
   for (const auto& e : entries_) {
     if (e.first == kind) {
@@ -116,7 +119,8 @@ auto basic_stage_registry<V>::load(std::string_view kind, const json_reader& par
 }
 
 template <class V>
-auto basic_stage_registry<V>::hint(std::string kind, std::string advice) -> basic_stage_registry& {
+MLGUARD_INLINE auto basic_stage_registry<V>::hint(std::string kind, std::string advice)
+    -> basic_stage_registry& {
   hints_.emplace_back(std::move(kind), std::move(advice));
   return *this;
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/pipeline/detail/columnwise.hpp"
 
 namespace mlguard::pipeline {
@@ -62,7 +63,8 @@ using standard_scaler = basic_standard_scaler<>;
 namespace mlguard::pipeline {
 
 template <class V>
-auto basic_standard_scaler<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -> void {
+MLGUARD_INLINE auto basic_standard_scaler<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X)
+    -> void {
   prepare_fit(X);
   mean_.assign(acted_on(), 0.0);
   scale_.assign(acted_on(), 1.0);
@@ -99,7 +101,7 @@ auto basic_standard_scaler<V>::fit(const Eigen::Ref<const Eigen::MatrixXd>& X) -
 }
 
 template <class V>
-auto basic_standard_scaler<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_standard_scaler<V>::to_json() const -> json {
   json j = base_json();
   j["mean"] = json_numbers(mean_);
   j["scale"] = json_numbers(scale_);
@@ -107,8 +109,8 @@ auto basic_standard_scaler<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_standard_scaler<V>::from_json(const json_reader& params,
-                                         const std::vector<std::string>& names_in)
+MLGUARD_INLINE auto basic_standard_scaler<V>::from_json(const json_reader& params,
+                                                        const std::vector<std::string>& names_in)
     -> basic_standard_scaler {
   params.allow_fields({"columns", "mean", "scale"});
   basic_standard_scaler s;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/pipeline/row_status.hpp"
@@ -83,7 +84,8 @@ using validation_tap = basic_validation_tap<>;
 namespace mlguard::pipeline {
 
 template <class V>
-auto basic_validation_tap<V>::bind(const std::vector<std::string>& names_in) -> void {
+MLGUARD_INLINE auto basic_validation_tap<V>::bind(const std::vector<std::string>& names_in)
+    -> void {
   std::vector<std::size_t> positions;
   positions.reserve(schema_.size());
   for (std::size_t i = 0; i < schema_.size(); ++i) {
@@ -105,7 +107,7 @@ auto basic_validation_tap<V>::bind(const std::vector<std::string>& names_in) -> 
 }
 
 template <class V>
-auto basic_validation_tap<V>::inspect(span<double> row) noexcept -> row_status {
+MLGUARD_INLINE auto basic_validation_tap<V>::inspect(span<double> row) noexcept -> row_status {
   for (std::size_t i = 0; i < positions_.size(); ++i) {
     row_[i] = row[positions_[i]];
   }
@@ -127,20 +129,21 @@ auto basic_validation_tap<V>::inspect(span<double> row) noexcept -> row_status {
 }
 
 template <class V>
-auto basic_validation_tap<V>::last_anomalies() const noexcept -> span<const validate::anomaly_set> {
+MLGUARD_INLINE auto basic_validation_tap<V>::last_anomalies() const noexcept
+    -> span<const validate::anomaly_set> {
   return span<const validate::anomaly_set>(found_);
 }
 
 template <class V>
-auto basic_validation_tap<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_validation_tap<V>::to_json() const -> json {
   json j = json::object();
   j["schema"] = schema_.to_json();
   return j;
 }
 
 template <class V>
-auto basic_validation_tap<V>::from_json(const json_reader& params,
-                                        const std::vector<std::string>& names_in)
+MLGUARD_INLINE auto basic_validation_tap<V>::from_json(const json_reader& params,
+                                                       const std::vector<std::string>& names_in)
     -> basic_validation_tap {
   params.allow_fields({"schema"});
   basic_validation_tap t(validate::schema::from_json(params.at("schema"), params.where("schema")));

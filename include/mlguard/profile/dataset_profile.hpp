@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
@@ -160,7 +161,7 @@ void from_json(const json& j, dataset_profile& profile);
 namespace mlguard::profile {
 
 template <class V>
-auto basic_dataset_profile<V>::of(const table& data, const profile_options& options)
+MLGUARD_INLINE auto basic_dataset_profile<V>::of(const table& data, const profile_options& options)
     -> basic_dataset_profile {
   basic_dataset_profile p(options);
   p.update(data);
@@ -168,7 +169,7 @@ auto basic_dataset_profile<V>::of(const table& data, const profile_options& opti
 }
 
 template <class V>
-auto basic_dataset_profile<V>::update(const table& batch) -> void {
+MLGUARD_INLINE auto basic_dataset_profile<V>::update(const table& batch) -> void {
   for (const auto& c : batch) {
     const auto* ours = find(c.name());
     if (ours != nullptr && ours->kind() != c.kind() && ours->present_count() > 0 &&
@@ -190,7 +191,7 @@ auto basic_dataset_profile<V>::update(const table& batch) -> void {
 }
 
 template <class V>
-auto basic_dataset_profile<V>::merge(const basic_dataset_profile& other) -> void {
+MLGUARD_INLINE auto basic_dataset_profile<V>::merge(const basic_dataset_profile& other) -> void {
   // Every feature counts rows() values, so this bounds every count inside.
   if (other.rows_ > std::numeric_limits<std::uint64_t>::max() - rows_) {
     sketch::detail::throw_count_overflow("dataset_profile", "2^64 - 1 rows");
@@ -229,14 +230,15 @@ auto basic_dataset_profile<V>::merge(const basic_dataset_profile& other) -> void
 }
 
 template <class V>
-auto basic_dataset_profile<V>::find(std::string_view name) const noexcept
+MLGUARD_INLINE auto basic_dataset_profile<V>::find(std::string_view name) const noexcept
     -> const feature_profile* {
   const std::size_t i = lower_bound(name);
   return i < by_name_.size() && columns_[by_name_[i]] == name ? &features_[by_name_[i]] : nullptr;
 }
 
 template <class V>
-auto basic_dataset_profile<V>::at(std::string_view name) const -> const feature_profile& {
+MLGUARD_INLINE auto basic_dataset_profile<V>::at(std::string_view name) const
+    -> const feature_profile& {
   if (const auto* p = find(name)) {
     return *p;
   }
@@ -244,7 +246,7 @@ auto basic_dataset_profile<V>::at(std::string_view name) const -> const feature_
 }
 
 template <class V>
-auto basic_dataset_profile<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_dataset_profile<V>::to_json() const -> json {
   json features = json::object();
   for (std::size_t i = 0; i < features_.size(); ++i) {
     features[columns_[i]] = features_[i].to_json();
@@ -267,7 +269,8 @@ auto basic_dataset_profile<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_dataset_profile<V>::from_json(const json& document, const std::string& source)
+MLGUARD_INLINE auto basic_dataset_profile<V>::from_json(const json& document,
+                                                        const std::string& source)
     -> basic_dataset_profile {
   const auto r =
       json_reader::document(document, format, source, {"rows", "options", "columns", "features"});
@@ -306,19 +309,22 @@ auto basic_dataset_profile<V>::from_json(const json& document, const std::string
 }
 
 template <class V>
-auto basic_dataset_profile<V>::parse(std::string_view text, const std::string& source)
+MLGUARD_INLINE auto basic_dataset_profile<V>::parse(std::string_view text,
+                                                    const std::string& source)
     -> basic_dataset_profile {
   return from_json(parse_json(text, source), source);
 }
 
 template <class V>
-auto basic_dataset_profile<V>::load(const std::string& path) -> basic_dataset_profile {
+MLGUARD_INLINE auto basic_dataset_profile<V>::load(const std::string& path)
+    -> basic_dataset_profile {
   return from_json(load_json(path), path);
 }
 
 template <class V>
-auto basic_dataset_profile<V>::kind_conflict(const std::string& name, column_kind ours,
-                                             column_kind theirs) -> profile_error {
+MLGUARD_INLINE auto basic_dataset_profile<V>::kind_conflict(const std::string& name,
+                                                            column_kind ours, column_kind theirs)
+    -> profile_error {
   return profile_error("kind_mismatch", "feature '" + name + "' is " + to_string(ours) +
                                             " in one profile and " + to_string(theirs) +
                                             " in the other; profile the column with one kind "
@@ -326,7 +332,8 @@ auto basic_dataset_profile<V>::kind_conflict(const std::string& name, column_kin
 }
 
 template <class V>
-auto basic_dataset_profile<V>::lower_bound(std::string_view name) const noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_dataset_profile<V>::lower_bound(std::string_view name) const noexcept
+    -> std::size_t {
   std::size_t lo = 0;
   std::size_t hi = by_name_.size();
   while (lo < hi) {
@@ -341,7 +348,7 @@ auto basic_dataset_profile<V>::lower_bound(std::string_view name) const noexcept
 }
 
 template <class V>
-auto basic_dataset_profile<V>::add(const std::string& name, feature_profile profile)
+MLGUARD_INLINE auto basic_dataset_profile<V>::add(const std::string& name, feature_profile profile)
     -> feature_profile& {
   const std::size_t at = lower_bound(name);
   by_name_.insert(by_name_.begin() + static_cast<std::ptrdiff_t>(at), features_.size());
@@ -351,7 +358,7 @@ auto basic_dataset_profile<V>::add(const std::string& name, feature_profile prof
 }
 
 template <class V>
-auto basic_dataset_profile<V>::feature(const std::string& name, column_kind kind)
+MLGUARD_INLINE auto basic_dataset_profile<V>::feature(const std::string& name, column_kind kind)
     -> feature_profile& {
   const std::size_t i = lower_bound(name);
   if (i < by_name_.size() && columns_[by_name_[i]] == name) {

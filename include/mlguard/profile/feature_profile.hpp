@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
@@ -257,7 +258,7 @@ using feature_profile = basic_feature_profile<>;
 namespace mlguard::profile {
 
 template <class V>
-auto basic_feature_profile<V>::of(const column& c, const profile_options& options)
+MLGUARD_INLINE auto basic_feature_profile<V>::of(const column& c, const profile_options& options)
     -> basic_feature_profile {
   basic_feature_profile p(c.kind(), options);
   p.update(c);
@@ -265,7 +266,7 @@ auto basic_feature_profile<V>::of(const column& c, const profile_options& option
 }
 
 template <class V>
-auto basic_feature_profile<V>::update(double value) -> void {
+MLGUARD_INLINE auto basic_feature_profile<V>::update(double value) -> void {
   adopt_kind(column_kind::numeric);
   ++count_;
   if (std::isnan(value)) {
@@ -289,13 +290,13 @@ auto basic_feature_profile<V>::update(double value) -> void {
 }
 
 template <class V>
-auto basic_feature_profile<V>::update(span<const double> values) -> void {
+MLGUARD_INLINE auto basic_feature_profile<V>::update(span<const double> values) -> void {
   adopt_kind(column_kind::numeric);
   update_numeric(values.data(), values.size(), 1);
 }
 
 template <class V>
-auto basic_feature_profile<V>::update_category(std::string_view category) -> void {
+MLGUARD_INLINE auto basic_feature_profile<V>::update_category(std::string_view category) -> void {
   adopt_kind(column_kind::categorical);
   ++count_;
   frequencies_.update(std::string_view(category)); // one instantiation with the batch path
@@ -303,13 +304,13 @@ auto basic_feature_profile<V>::update_category(std::string_view category) -> voi
 }
 
 template <class V>
-auto basic_feature_profile<V>::update_missing(std::uint64_t n) noexcept -> void {
+MLGUARD_INLINE auto basic_feature_profile<V>::update_missing(std::uint64_t n) noexcept -> void {
   count_ += n;
   missing_ += n;
 }
 
 template <class V>
-auto basic_feature_profile<V>::update(const column& c) -> void {
+MLGUARD_INLINE auto basic_feature_profile<V>::update(const column& c) -> void {
   if (c.kind() != kind_ && present_count() > 0 && c.missing_count() == c.size()) {
     update_missing(c.size()); // an all-missing column says nothing about the kind
     return;
@@ -340,7 +341,7 @@ auto basic_feature_profile<V>::update(const column& c) -> void {
 }
 
 template <class V>
-auto basic_feature_profile<V>::merge(const basic_feature_profile& other) -> void {
+MLGUARD_INLINE auto basic_feature_profile<V>::merge(const basic_feature_profile& other) -> void {
   if (&other == this) {
     const basic_feature_profile copy(other);
     merge(copy);
@@ -374,7 +375,8 @@ auto basic_feature_profile<V>::merge(const basic_feature_profile& other) -> void
 }
 
 template <class V>
-auto basic_feature_profile<V>::missing_fraction() const noexcept -> std::optional<double> {
+MLGUARD_INLINE auto basic_feature_profile<V>::missing_fraction() const noexcept
+    -> std::optional<double> {
   if (count_ == 0) {
     return std::nullopt;
   }
@@ -382,32 +384,33 @@ auto basic_feature_profile<V>::missing_fraction() const noexcept -> std::optiona
 }
 
 template <class V>
-auto basic_feature_profile<V>::min() const noexcept -> std::optional<double> {
+MLGUARD_INLINE auto basic_feature_profile<V>::min() const noexcept -> std::optional<double> {
   return has_values() ? std::optional(min_) : std::nullopt;
 }
 
 template <class V>
-auto basic_feature_profile<V>::max() const noexcept -> std::optional<double> {
+MLGUARD_INLINE auto basic_feature_profile<V>::max() const noexcept -> std::optional<double> {
   return has_values() ? std::optional(max_) : std::nullopt;
 }
 
 template <class V>
-auto basic_feature_profile<V>::mean() const noexcept -> std::optional<double> {
+MLGUARD_INLINE auto basic_feature_profile<V>::mean() const noexcept -> std::optional<double> {
   return has_values() ? std::optional(moments_.mean()) : std::nullopt;
 }
 
 template <class V>
-auto basic_feature_profile<V>::variance() const noexcept -> std::optional<double> {
+MLGUARD_INLINE auto basic_feature_profile<V>::variance() const noexcept -> std::optional<double> {
   return has_values() ? std::optional(moments_.variance(0)) : std::nullopt;
 }
 
 template <class V>
-auto basic_feature_profile<V>::sample_variance() const noexcept -> std::optional<double> {
+MLGUARD_INLINE auto basic_feature_profile<V>::sample_variance() const noexcept
+    -> std::optional<double> {
   return moments_.count() > 1 ? std::optional(moments_.variance(1)) : std::nullopt;
 }
 
 template <class V>
-auto basic_feature_profile<V>::quantile(double rank) const -> std::optional<double> {
+MLGUARD_INLINE auto basic_feature_profile<V>::quantile(double rank) const -> std::optional<double> {
   if (!has_values()) {
     return std::nullopt;
   }
@@ -415,7 +418,7 @@ auto basic_feature_profile<V>::quantile(double rank) const -> std::optional<doub
 }
 
 template <class V>
-auto basic_feature_profile<V>::distinct_estimate() const -> double {
+MLGUARD_INLINE auto basic_feature_profile<V>::distinct_estimate() const -> double {
   if (kind_ == column_kind::categorical && frequencies_.is_exact()) {
     return static_cast<double>(frequencies_.size());
   }
@@ -423,7 +426,7 @@ auto basic_feature_profile<V>::distinct_estimate() const -> double {
 }
 
 template <class V>
-auto basic_feature_profile<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_feature_profile<V>::to_json() const -> json {
   json j = json::object();
   j["kind"] = to_string(kind_);
   j["count"] = count_;
@@ -450,7 +453,8 @@ auto basic_feature_profile<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_feature_profile<V>::from_json(const json_reader& r, const profile_options& options)
+MLGUARD_INLINE auto basic_feature_profile<V>::from_json(const json_reader& r,
+                                                        const profile_options& options)
     -> basic_feature_profile {
   const std::string& kind = r.text("kind");
   const bool numeric = kind == "numeric";
@@ -527,13 +531,14 @@ auto basic_feature_profile<V>::from_json(const json_reader& r, const profile_opt
 }
 
 template <class V>
-auto basic_feature_profile<V>::from_json(const json& j, const std::string& source,
-                                         const profile_options& options) -> basic_feature_profile {
+MLGUARD_INLINE auto basic_feature_profile<V>::from_json(const json& j, const std::string& source,
+                                                        const profile_options& options)
+    -> basic_feature_profile {
   return from_json(json_reader(j, source), options);
 }
 
 template <class V>
-auto basic_feature_profile<V>::adopt_kind(column_kind kind) -> void {
+MLGUARD_INLINE auto basic_feature_profile<V>::adopt_kind(column_kind kind) -> void {
   if (kind == kind_) {
     return;
   }
@@ -546,14 +551,14 @@ auto basic_feature_profile<V>::adopt_kind(column_kind kind) -> void {
 }
 
 template <class V>
-auto basic_feature_profile<V>::has_fraction(double x) noexcept -> bool {
+MLGUARD_INLINE auto basic_feature_profile<V>::has_fraction(double x) noexcept -> bool {
   constexpr double two52 = 4503599627370496.0;
   return std::fabs(x) < two52 && static_cast<double>(static_cast<std::int64_t>(x)) != x;
 }
 
 template <class V>
-auto basic_feature_profile<V>::update_numeric(const double* data, std::size_t size,
-                                              std::size_t stride) -> void {
+MLGUARD_INLINE auto basic_feature_profile<V>::update_numeric(const double* data, std::size_t size,
+                                                             std::size_t stride) -> void {
   constexpr std::size_t block = 1024;
   double finite[block];
   for (std::size_t start = 0; start < size; start += block) {

@@ -27,6 +27,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "mlguard/core/compiled.hpp"
+
 namespace mlguard::profile {
 
 /// The sum of squared deviations as significand × 2^exponent (see
@@ -135,7 +137,7 @@ using moments = basic_moments<>;
 namespace mlguard::profile {
 
 template <class V>
-auto basic_moments<V>::exponent_for(double max_abs) noexcept -> int {
+MLGUARD_INLINE auto basic_moments<V>::exponent_for(double max_abs) noexcept -> int {
   max_abs = std::fabs(max_abs);
   if (!(max_abs > limit())) {
     return 0;
@@ -144,8 +146,8 @@ auto basic_moments<V>::exponent_for(double max_abs) noexcept -> int {
 }
 
 template <class V>
-auto basic_moments<V>::from_scaled(std::uint64_t n, double mean, double m2, int exponent) noexcept
-    -> basic_moments {
+MLGUARD_INLINE auto basic_moments<V>::from_scaled(std::uint64_t n, double mean, double m2,
+                                                  int exponent) noexcept -> basic_moments {
   basic_moments m;
   if (n == 0) {
     return m;
@@ -158,8 +160,9 @@ auto basic_moments<V>::from_scaled(std::uint64_t n, double mean, double m2, int 
 }
 
 template <class V>
-auto basic_moments<V>::from_parts(std::uint64_t n, double mean, double m2_significand,
-                                  int m2_exponent, double max_abs) noexcept -> basic_moments {
+MLGUARD_INLINE auto basic_moments<V>::from_parts(std::uint64_t n, double mean,
+                                                 double m2_significand, int m2_exponent,
+                                                 double max_abs) noexcept -> basic_moments {
   basic_moments m;
   if (n == 0) {
     return m;
@@ -182,7 +185,7 @@ auto basic_moments<V>::from_parts(std::uint64_t n, double mean, double m2_signif
 }
 
 template <class V>
-auto basic_moments<V>::add(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_moments<V>::add(double x) noexcept -> void {
   if (!(std::fabs(x) <= bound_)) { // rare: past the scale's range, or not finite
     if (!std::isfinite(x)) {
       return;
@@ -197,7 +200,7 @@ auto basic_moments<V>::add(double x) noexcept -> void {
 }
 
 template <class V>
-auto basic_moments<V>::merge(const basic_moments& other) noexcept -> void {
+MLGUARD_INLINE auto basic_moments<V>::merge(const basic_moments& other) noexcept -> void {
   if (other.n_ == 0) {
     return;
   }
@@ -224,14 +227,14 @@ auto basic_moments<V>::merge(const basic_moments& other) noexcept -> void {
 }
 
 template <class V>
-auto basic_moments<V>::mean() const noexcept -> double {
+MLGUARD_INLINE auto basic_moments<V>::mean() const noexcept -> double {
   const double m = std::ldexp(mean_, exponent_);
   // Rounding can carry the mean of values at ±DBL_MAX one ulp past it.
   return std::isinf(m) ? std::copysign(std::numeric_limits<double>::max(), m) : m;
 }
 
 template <class V>
-auto basic_moments<V>::parts() const noexcept -> m2_parts {
+MLGUARD_INLINE auto basic_moments<V>::parts() const noexcept -> m2_parts {
   if (!std::isfinite(m2_) || m2_ == 0.0) {
     return {m2_, 0};
   }
@@ -245,7 +248,7 @@ auto basic_moments<V>::parts() const noexcept -> m2_parts {
 }
 
 template <class V>
-auto basic_moments<V>::variance(std::uint64_t ddof) const noexcept -> double {
+MLGUARD_INLINE auto basic_moments<V>::variance(std::uint64_t ddof) const noexcept -> double {
   if (n_ <= ddof) {
     return std::numeric_limits<double>::quiet_NaN();
   }
@@ -253,14 +256,14 @@ auto basic_moments<V>::variance(std::uint64_t ddof) const noexcept -> double {
 }
 
 template <class V>
-auto basic_moments<V>::set_exponent(int e) noexcept -> void {
+MLGUARD_INLINE auto basic_moments<V>::set_exponent(int e) noexcept -> void {
   exponent_ = e;
   inverse_scale_ = std::ldexp(1.0, -e);
   bound_ = std::ldexp(1.0, scale_free_exponent + e); // +inf once e reaches 548: no more growth
 }
 
 template <class V>
-auto basic_moments<V>::rescale(int e) noexcept -> void {
+MLGUARD_INLINE auto basic_moments<V>::rescale(int e) noexcept -> void {
   if (e <= exponent_) {
     return;
   }

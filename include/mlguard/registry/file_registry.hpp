@@ -94,6 +94,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/iso8601.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/registry/detail/journaled_registry.hpp"
@@ -303,7 +304,8 @@ using file_registry = basic_file_registry<>;
 namespace mlguard::registry {
 
 template <class V>
-basic_file_registry<V>::basic_file_registry(std::string root, file_registry_options options)
+MLGUARD_INLINE basic_file_registry<V>::basic_file_registry(std::string root,
+                                                           file_registry_options options)
     : detail::journaled_registry(options.clock != nullptr ? *options.clock
                                                           : system_clock::instance()),
       root_(std::move(root)), options_(options) {
@@ -340,7 +342,7 @@ basic_file_registry<V>::basic_file_registry(std::string root, file_registry_opti
 }
 
 template <class V>
-auto basic_file_registry<V>::model_names() const -> std::vector<std::string> {
+MLGUARD_INLINE auto basic_file_registry<V>::model_names() const -> std::vector<std::string> {
   std::vector<std::string> out;
   const int fd = ::openat(models_fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
@@ -369,15 +371,14 @@ auto basic_file_registry<V>::model_names() const -> std::vector<std::string> {
 }
 
 template <class V>
-auto basic_file_registry<V>::clear_cache() -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::clear_cache() -> void {
   std::lock_guard<std::mutex> guard(mutex_);
   cache_.clear();
 }
 
 template <class V>
-auto basic_file_registry<V>::read_model(const std::string& name,
-                                        const std::function<void(detail::model_state&)>& fn) const
-    -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::read_model(
+    const std::string& name, const std::function<void(detail::model_state&)>& fn) const -> void {
   std::lock_guard<std::mutex> guard(mutex_);
   auto& e = fresh(name, false);
   if (e.state.deleted) {
@@ -387,8 +388,9 @@ auto basic_file_registry<V>::read_model(const std::string& name,
 }
 
 template <class V>
-auto basic_file_registry<V>::load_version(const std::string& name, detail::model_state& s,
-                                          int version) const -> const model_version& {
+MLGUARD_INLINE auto basic_file_registry<V>::load_version(const std::string& name,
+                                                         detail::model_state& s, int version) const
+    -> const model_version& {
   const auto it = s.versions.find(version);
   if (it != s.versions.end()) {
     return it->second;
@@ -397,15 +399,16 @@ auto basic_file_registry<V>::load_version(const std::string& name, detail::model
 }
 
 template <class V>
-auto basic_file_registry<V>::copy_version(const std::string& name, detail::model_state& s,
-                                          int version) const -> model_version {
+MLGUARD_INLINE auto basic_file_registry<V>::copy_version(const std::string& name,
+                                                         detail::model_state& s, int version) const
+    -> model_version {
   const auto it = s.versions.find(version);
   return it != s.versions.end() ? it->second : read_version(name, s, version);
 }
 
 template <class V>
-auto basic_file_registry<V>::write_model(const std::string& name, const decide_fn& decide)
-    -> std::uint64_t {
+MLGUARD_INLINE auto basic_file_registry<V>::write_model(const std::string& name,
+                                                        const decide_fn& decide) -> std::uint64_t {
   std::lock_guard<std::mutex> guard(mutex_);
   detail::file_lock lock(layout_dir(locks_fd_, "locks"), name + ".lock", true,
                          root_ + "/locks/" + name + ".lock");
@@ -475,7 +478,7 @@ auto basic_file_registry<V>::write_model(const std::string& name, const decide_f
 }
 
 template <class V>
-auto basic_file_registry<V>::visit_journal(
+MLGUARD_INLINE auto basic_file_registry<V>::visit_journal(
     const std::string& name, const detail::model_state& s,
     const std::function<bool(detail::journal_entry&&)>& visit) const -> void {
   const auto& e = cache_.at(name);
@@ -491,9 +494,9 @@ auto basic_file_registry<V>::visit_journal(
 }
 
 template <class V>
-auto basic_file_registry<V>::find_client_token(const std::string& name,
-                                               const detail::model_state& s,
-                                               const std::string& token) const
+MLGUARD_INLINE auto basic_file_registry<V>::find_client_token(const std::string& name,
+                                                              const detail::model_state& s,
+                                                              const std::string& token) const
     -> std::optional<detail::client_token_record> {
   if (auto found = detail::journaled_registry::find_client_token(name, s, token)) {
     return found; // registered since the model was read (its file may not be written yet)
@@ -519,9 +522,10 @@ auto basic_file_registry<V>::find_client_token(const std::string& name,
 }
 
 template <class V>
-auto basic_file_registry<V>::collect_runs(const std::string& name, detail::model_state& s,
-                                          std::optional<int> version,
-                                          std::vector<run_record>& out) const -> void {
+MLGUARD_INLINE auto
+basic_file_registry<V>::collect_runs(const std::string& name, detail::model_state& s,
+                                     std::optional<int> version, std::vector<run_record>& out) const
+    -> void {
   const auto& e = cache_.at(name);
   std::map<std::uint64_t, run_record> found;
   const std::string runs_path = model_path(name) + "/runs";
@@ -558,7 +562,7 @@ auto basic_file_registry<V>::collect_runs(const std::string& name, detail::model
 }
 
 template <class V>
-auto basic_file_registry<V>::open_layout_dir(const std::string& name, bool required)
+MLGUARD_INLINE auto basic_file_registry<V>::open_layout_dir(const std::string& name, bool required)
     -> detail::unique_fd {
   const std::string path = root_ + "/" + name;
   if (options_.create) {
@@ -576,8 +580,8 @@ auto basic_file_registry<V>::open_layout_dir(const std::string& name, bool requi
 }
 
 template <class V>
-auto basic_file_registry<V>::layout_dir(detail::unique_fd& fd, const std::string& name) const
-    -> int {
+MLGUARD_INLINE auto basic_file_registry<V>::layout_dir(detail::unique_fd& fd,
+                                                       const std::string& name) const -> int {
   if (!fd) {
     const std::string path = root_ + "/" + name;
     detail::make_dir_at(root_fd_.get(), name, path);
@@ -590,8 +594,9 @@ auto basic_file_registry<V>::layout_dir(detail::unique_fd& fd, const std::string
 }
 
 template <class V>
-auto basic_file_registry<V>::throw_root_problem(const char* reason, const std::string& what,
-                                                int err) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::throw_root_problem(const char* reason,
+                                                               const std::string& what, int err)
+    -> void {
   struct stat st;
   if (err == ENOTDIR && ::stat(root_.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
     throw io_error("open_failed", root_ + " is a file, not a directory (a registry root is " +
@@ -605,8 +610,9 @@ auto basic_file_registry<V>::throw_root_problem(const char* reason, const std::s
 }
 
 template <class V>
-auto basic_file_registry<V>::read_version(const std::string& name, const detail::model_state& s,
-                                          int version) const -> model_version {
+MLGUARD_INLINE auto basic_file_registry<V>::read_version(const std::string& name,
+                                                         const detail::model_state& s,
+                                                         int version) const -> model_version {
   if (version < 1 || version > s.model.latest_version) {
     detail::throw_version_not_found(name, version);
   }
@@ -636,7 +642,8 @@ auto basic_file_registry<V>::read_version(const std::string& name, const detail:
 }
 
 template <class V>
-auto basic_file_registry<V>::run_file_sequence(const std::string& file) -> std::uint64_t {
+MLGUARD_INLINE auto basic_file_registry<V>::run_file_sequence(const std::string& file)
+    -> std::uint64_t {
   const auto dot = file.find('.');
   if (dot == 0 || dot == std::string::npos || dot > 19 || file.compare(dot, 6, ".json") != 0 ||
       dot + 5 != file.size()) {
@@ -653,7 +660,7 @@ auto basic_file_registry<V>::run_file_sequence(const std::string& file) -> std::
 }
 
 template <class V>
-auto basic_file_registry<V>::list_files(int dir, const std::string& path)
+MLGUARD_INLINE auto basic_file_registry<V>::list_files(int dir, const std::string& path)
     -> std::vector<std::string> {
   std::vector<std::string> out;
   const int fd = ::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -677,9 +684,10 @@ auto basic_file_registry<V>::list_files(int dir, const std::string& path)
 }
 
 template <class V>
-auto basic_file_registry<V>::decode_run(const std::string& text, const std::string& path,
-                                        const std::string& name, int version,
-                                        std::uint64_t sequence) const -> run_record {
+MLGUARD_INLINE auto basic_file_registry<V>::decode_run(const std::string& text,
+                                                       const std::string& path,
+                                                       const std::string& name, int version,
+                                                       std::uint64_t sequence) const -> run_record {
   const json doc = parse_json(text, path);
   const auto r = json_reader::document(
       doc, run_format, path,
@@ -698,9 +706,10 @@ auto basic_file_registry<V>::decode_run(const std::string& text, const std::stri
 }
 
 template <class V>
-auto basic_file_registry<V>::decode_version(const std::string& text, const std::string& path,
-                                            const std::string& name, int version) const
-    -> model_version {
+MLGUARD_INLINE auto basic_file_registry<V>::decode_version(const std::string& text,
+                                                           const std::string& path,
+                                                           const std::string& name,
+                                                           int version) const -> model_version {
   const json doc = parse_json(text, path);
   const auto r =
       json_reader::document(doc, version_format, path,
@@ -715,7 +724,8 @@ auto basic_file_registry<V>::decode_version(const std::string& text, const std::
 }
 
 template <class V>
-auto basic_file_registry<V>::fresh(const std::string& name, bool locked) const -> cache_entry& {
+MLGUARD_INLINE auto basic_file_registry<V>::fresh(const std::string& name, bool locked) const
+    -> cache_entry& {
   struct stat st;
   const std::string journal = name + "/journal.jsonl";
   if (::fstatat(models_fd_.get(), journal.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -762,7 +772,8 @@ auto basic_file_registry<V>::fresh(const std::string& name, bool locked) const -
 }
 
 template <class V>
-auto basic_file_registry<V>::refresh(const std::string& name, cache_entry& e) const -> bool {
+MLGUARD_INLINE auto basic_file_registry<V>::refresh(const std::string& name, cache_entry& e) const
+    -> bool {
   const std::string path = model_path(name) + "/journal.jsonl";
   const auto fd = detail::open_read_at(e.dir.get(), "journal.jsonl", path);
   struct stat st;
@@ -775,9 +786,9 @@ auto basic_file_registry<V>::refresh(const std::string& name, cache_entry& e) co
 }
 
 template <class V>
-auto basic_file_registry<V>::replay_journal(cache_entry& e, int fd, std::size_t from,
-                                            const std::string& path, std::uint64_t applied)
-    -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::replay_journal(cache_entry& e, int fd, std::size_t from,
+                                                           const std::string& path,
+                                                           std::uint64_t applied) -> void {
   std::size_t observed = 0;
   e.valid_end = detail::scan_journal(
       fd, from, path,
@@ -796,7 +807,7 @@ auto basic_file_registry<V>::replay_journal(cache_entry& e, int fd, std::size_t 
 }
 
 template <class V>
-auto basic_file_registry<V>::load(const std::string& name) const -> cache_entry& {
+MLGUARD_INLINE auto basic_file_registry<V>::load(const std::string& name) const -> cache_entry& {
   cache_entry e;
   const std::string path = model_path(name);
   e.dir = detail::open_dir_at(models_fd_.get(), name, path);
@@ -838,7 +849,8 @@ auto basic_file_registry<V>::load(const std::string& name) const -> cache_entry&
 }
 
 template <class V>
-auto basic_file_registry<V>::recover(const std::string& name, cache_entry& e) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::recover(const std::string& name, cache_entry& e)
+    -> void {
   for (const auto& p : e.state.pending) {
     apply_to_disk(name, e, p);
   }
@@ -848,7 +860,8 @@ auto basic_file_registry<V>::recover(const std::string& name, cache_entry& e) ->
 }
 
 template <class V>
-auto basic_file_registry<V>::cut_torn_tail(const std::string& name, cache_entry& e) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::cut_torn_tail(const std::string& name, cache_entry& e)
+    -> void {
   const std::string path = model_path(name) + "/journal.jsonl";
   const int fd = ::openat(e.dir.get(), "journal.jsonl", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
@@ -865,8 +878,8 @@ auto basic_file_registry<V>::cut_torn_tail(const std::string& name, cache_entry&
 }
 
 template <class V>
-auto basic_file_registry<V>::apply_to_disk(const std::string& name, cache_entry& e,
-                                           const detail::journal_entry& p) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::apply_to_disk(const std::string& name, cache_entry& e,
+                                                          const detail::journal_entry& p) -> void {
   if (p.run_document) {
     write_run(name, e, p);
     return;
@@ -899,8 +912,8 @@ auto basic_file_registry<V>::apply_to_disk(const std::string& name, cache_entry&
 }
 
 template <class V>
-auto basic_file_registry<V>::write_token(const std::string& name, cache_entry& e,
-                                         const detail::journal_entry& p) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::write_token(const std::string& name, cache_entry& e,
+                                                        const detail::journal_entry& p) -> void {
   const std::string dir_path = model_path(name) + "/tokens";
   detail::make_dir_at(e.dir.get(), "tokens", dir_path);
   const auto dir = detail::open_dir_at(e.dir.get(), "tokens", dir_path);
@@ -918,8 +931,8 @@ auto basic_file_registry<V>::write_token(const std::string& name, cache_entry& e
 }
 
 template <class V>
-auto basic_file_registry<V>::write_run(const std::string& name, cache_entry& e,
-                                       const detail::journal_entry& p) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::write_run(const std::string& name, cache_entry& e,
+                                                      const detail::journal_entry& p) -> void {
   const auto run = detail::run_from(p);
   const std::string runs_path = model_path(name) + "/runs";
   detail::make_dir_at(e.dir.get(), "runs", runs_path);
@@ -942,8 +955,8 @@ auto basic_file_registry<V>::write_run(const std::string& name, cache_entry& e,
 }
 
 template <class V>
-auto basic_file_registry<V>::append_record(const std::string& name, cache_entry& e,
-                                           const std::string& line) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::append_record(const std::string& name, cache_entry& e,
+                                                          const std::string& line) -> void {
   const std::string path = model_path(name) + "/journal.jsonl";
   const int fd =
       ::openat(e.dir.get(), "journal.jsonl", O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
@@ -972,8 +985,8 @@ auto basic_file_registry<V>::append_record(const std::string& name, cache_entry&
 }
 
 template <class V>
-auto basic_file_registry<V>::write_snapshot(const std::string& name, cache_entry& e,
-                                            std::size_t offset) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::write_snapshot(const std::string& name, cache_entry& e,
+                                                           std::size_t offset) -> void {
   json doc = new_document(snapshot_format);
   doc.update(json(e.state.model));
   doc["journal_offset"] = offset;
@@ -982,8 +995,9 @@ auto basic_file_registry<V>::write_snapshot(const std::string& name, cache_entry
 }
 
 template <class V>
-auto basic_file_registry<V>::create_model_dir(const std::string& name,
-                                              const detail::journal_entry& entry) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::create_model_dir(const std::string& name,
+                                                             const detail::journal_entry& entry)
+    -> void {
   static std::atomic<unsigned long> counter{0};
   const std::string temp = ".create." + std::to_string(::getpid()) + "." +
                            std::to_string(counter.fetch_add(1)) + "." + name;
@@ -1029,7 +1043,7 @@ auto basic_file_registry<V>::create_model_dir(const std::string& name,
 }
 
 template <class V>
-auto basic_file_registry<V>::remove_tree(const std::string& temp) noexcept -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::remove_tree(const std::string& temp) noexcept -> void {
   const int fd = ::openat(models_fd_.get(), temp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
   if (fd >= 0) {
     for (const char* f : {"journal.jsonl", "model.json"}) {
@@ -1042,7 +1056,7 @@ auto basic_file_registry<V>::remove_tree(const std::string& temp) noexcept -> vo
 }
 
 template <class V>
-auto basic_file_registry<V>::move_to_trash(const std::string& name) -> void {
+MLGUARD_INLINE auto basic_file_registry<V>::move_to_trash(const std::string& name) -> void {
   const std::string target = name + ".deleted." +
                              std::to_string(clock().now().time_since_epoch().count()) + "." +
                              std::to_string(::getpid());

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/registry/model_version.hpp"
 
 namespace mlguard::registry {
@@ -107,7 +108,8 @@ transition_guard require_tag(std::string key, std::string value);
 namespace mlguard::registry {
 
 template <class V>
-auto basic_guard_set<V>::add(std::string name, transition_guard guard, std::string alias) -> void {
+MLGUARD_INLINE auto basic_guard_set<V>::add(std::string name, transition_guard guard,
+                                            std::string alias) -> void {
   auto entry = std::make_shared<const named_guard>(
       named_guard{std::move(name), std::move(alias), std::move(guard)});
   std::lock_guard<std::mutex> lock(mutex_);
@@ -121,7 +123,7 @@ auto basic_guard_set<V>::add(std::string name, transition_guard guard, std::stri
 }
 
 template <class V>
-auto basic_guard_set<V>::remove(const std::string& name) -> bool {
+MLGUARD_INLINE auto basic_guard_set<V>::remove(const std::string& name) -> bool {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto it = guards_.begin(); it != guards_.end(); ++it) {
     if ((*it)->name == name) {
@@ -133,13 +135,13 @@ auto basic_guard_set<V>::remove(const std::string& name) -> bool {
 }
 
 template <class V>
-auto basic_guard_set<V>::size() const -> std::size_t {
+MLGUARD_INLINE auto basic_guard_set<V>::size() const -> std::size_t {
   std::lock_guard<std::mutex> lock(mutex_);
   return guards_.size();
 }
 
 template <class V>
-auto basic_guard_set<V>::check(const transition& t) const
+MLGUARD_INLINE auto basic_guard_set<V>::check(const transition& t) const
     -> std::optional<std::pair<std::string, std::string>> {
   std::vector<std::shared_ptr<const named_guard>> snapshot;
   {

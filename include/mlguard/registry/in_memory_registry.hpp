@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/registry/detail/journaled_registry.hpp"
 #include "mlguard/registry/model_registry.hpp"
 
@@ -68,7 +69,7 @@ using in_memory_registry = basic_in_memory_registry<>;
 namespace mlguard::registry {
 
 template <class V>
-auto basic_in_memory_registry<V>::model_names() const -> std::vector<std::string> {
+MLGUARD_INLINE auto basic_in_memory_registry<V>::model_names() const -> std::vector<std::string> {
   std::shared_lock<std::shared_mutex> lock(mutex_);
   std::vector<std::string> out;
   for (const auto& kv : models_) {
@@ -78,7 +79,7 @@ auto basic_in_memory_registry<V>::model_names() const -> std::vector<std::string
 }
 
 template <class V>
-auto basic_in_memory_registry<V>::read_model(
+MLGUARD_INLINE auto basic_in_memory_registry<V>::read_model(
     const std::string& name, const std::function<void(detail::model_state&)>& fn) const -> void {
   std::shared_lock<std::shared_mutex> lock(mutex_);
   const auto it = models_.find(name);
@@ -89,8 +90,10 @@ auto basic_in_memory_registry<V>::read_model(
 }
 
 template <class V>
-auto basic_in_memory_registry<V>::load_version(const std::string& name, detail::model_state& s,
-                                               int version) const -> const model_version& {
+MLGUARD_INLINE auto basic_in_memory_registry<V>::load_version(const std::string& name,
+                                                              detail::model_state& s,
+                                                              int version) const
+    -> const model_version& {
   const auto it = s.versions.find(version);
   if (it == s.versions.end()) {
     detail::throw_version_not_found(name, version);
@@ -99,7 +102,8 @@ auto basic_in_memory_registry<V>::load_version(const std::string& name, detail::
 }
 
 template <class V>
-auto basic_in_memory_registry<V>::write_model(const std::string& name, const decide_fn& decide)
+MLGUARD_INLINE auto basic_in_memory_registry<V>::write_model(const std::string& name,
+                                                             const decide_fn& decide)
     -> std::uint64_t {
   std::unique_lock<std::shared_mutex> lock(mutex_);
   auto it = models_.find(name);
@@ -123,7 +127,7 @@ auto basic_in_memory_registry<V>::write_model(const std::string& name, const dec
 }
 
 template <class V>
-auto basic_in_memory_registry<V>::visit_journal(
+MLGUARD_INLINE auto basic_in_memory_registry<V>::visit_journal(
     const std::string& name, const detail::model_state&,
     const std::function<bool(detail::journal_entry&&)>& visit) const -> void {
   for (const auto& e : models_.at(name).journal) {

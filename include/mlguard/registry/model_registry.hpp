@@ -69,6 +69,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/registry/guards.hpp"
 #include "mlguard/registry/model_uri.hpp"
 #include "mlguard/registry/model_version.hpp"
@@ -271,14 +272,16 @@ using model_registry = basic_model_registry<>;
 namespace mlguard::registry {
 
 template <class V>
-auto basic_model_registry<V>::rollback_alias(const std::string& name, const std::string& alias,
-                                             const change_context& context) -> alias_result {
+MLGUARD_INLINE auto basic_model_registry<V>::rollback_alias(const std::string& name,
+                                                            const std::string& alias,
+                                                            const change_context& context)
+    -> alias_result {
   return rollback_alias(name, alias, alias_expectation::any(), context);
 }
 
 template <class V>
-auto basic_model_registry<V>::watch(const std::string& name, std::uint64_t sequence,
-                                    std::chrono::milliseconds timeout) const
+MLGUARD_INLINE auto basic_model_registry<V>::watch(const std::string& name, std::uint64_t sequence,
+                                                   std::chrono::milliseconds timeout) const
     -> std::vector<audit_record> {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
@@ -293,7 +296,8 @@ auto basic_model_registry<V>::watch(const std::string& name, std::uint64_t seque
 }
 
 template <class V>
-auto basic_model_registry<V>::alias_history(const std::string& name, const std::string& alias) const
+MLGUARD_INLINE auto basic_model_registry<V>::alias_history(const std::string& name,
+                                                           const std::string& alias) const
     -> std::vector<alias_change> {
   std::vector<alias_change> out;
   for (const auto& r : audit_log(name)) {
@@ -305,8 +309,9 @@ auto basic_model_registry<V>::alias_history(const std::string& name, const std::
 }
 
 template <class V>
-auto basic_model_registry<V>::alias_at(const std::string& name, const std::string& alias,
-                                       timestamp t) const -> std::optional<int> {
+MLGUARD_INLINE auto basic_model_registry<V>::alias_at(const std::string& name,
+                                                      const std::string& alias, timestamp t) const
+    -> std::optional<int> {
   std::optional<int> at;
   for (const auto& c : alias_history(name, alias)) {
     if (c.time > t) {
@@ -318,14 +323,14 @@ auto basic_model_registry<V>::alias_at(const std::string& name, const std::strin
 }
 
 template <class V>
-auto basic_model_registry<V>::previous_version(const std::string& name,
-                                               const std::string& alias) const
+MLGUARD_INLINE auto basic_model_registry<V>::previous_version(const std::string& name,
+                                                              const std::string& alias) const
     -> std::optional<int> {
   return previous_in(alias_history(name, alias));
 }
 
 template <class V>
-auto basic_model_registry<V>::list_models() const -> std::vector<registered_model> {
+MLGUARD_INLINE auto basic_model_registry<V>::list_models() const -> std::vector<registered_model> {
   std::vector<registered_model> out;
   for (const auto& n : model_names()) {
     try {
@@ -340,7 +345,7 @@ auto basic_model_registry<V>::list_models() const -> std::vector<registered_mode
 }
 
 template <class V>
-auto basic_model_registry<V>::to_change(const audit_record& r) -> alias_change {
+MLGUARD_INLINE auto basic_model_registry<V>::to_change(const audit_record& r) -> alias_change {
   alias_change c;
   c.sequence = r.sequence;
   c.time = r.time;
@@ -354,7 +359,7 @@ auto basic_model_registry<V>::to_change(const audit_record& r) -> alias_change {
 }
 
 template <class V>
-auto basic_model_registry<V>::previous_in(const std::vector<alias_change>& history)
+MLGUARD_INLINE auto basic_model_registry<V>::previous_in(const std::vector<alias_change>& history)
     -> std::optional<int> {
   std::vector<std::optional<int>> stack;
   for (const auto& c : history) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/iso8601.hpp"
 #include "mlguard/core/json.hpp"
@@ -402,17 +403,18 @@ audit_action audit_action_from_string(std::string_view s) {
 }
 
 template <class V>
-auto basic_alias_expectation<V>::absent() noexcept -> basic_alias_expectation {
+MLGUARD_INLINE auto basic_alias_expectation<V>::absent() noexcept -> basic_alias_expectation {
   return basic_alias_expectation(kind::absent, 0);
 }
 
 template <class V>
-auto basic_alias_expectation<V>::version(int v) noexcept -> basic_alias_expectation {
+MLGUARD_INLINE auto basic_alias_expectation<V>::version(int v) noexcept -> basic_alias_expectation {
   return basic_alias_expectation(kind::version, v);
 }
 
 template <class V>
-auto basic_alias_expectation<V>::matches(std::optional<int> current) const noexcept -> bool {
+MLGUARD_INLINE auto basic_alias_expectation<V>::matches(std::optional<int> current) const noexcept
+    -> bool {
   switch (kind_) {
   case kind::absent:
     return !current;
@@ -424,7 +426,7 @@ auto basic_alias_expectation<V>::matches(std::optional<int> current) const noexc
 }
 
 template <class V>
-auto basic_alias_expectation<V>::str() const -> std::string {
+MLGUARD_INLINE auto basic_alias_expectation<V>::str() const -> std::string {
   switch (kind_) {
   case kind::absent:
     return "absent";

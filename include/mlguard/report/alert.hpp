@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/iso8601.hpp"
 #include "mlguard/core/json.hpp"
@@ -361,7 +362,7 @@ std::size_t send_to_all(const alert_sinks& sinks, const alert_group& g) noexcept
 }
 
 template <class V>
-auto basic_callback_sink<V>::send_group(const alert_group& g) -> void {
+MLGUARD_INLINE auto basic_callback_sink<V>::send_group(const alert_group& g) -> void {
   if (group_fn_) {
     group_fn_(g);
   } else {
@@ -370,7 +371,7 @@ auto basic_callback_sink<V>::send_group(const alert_group& g) -> void {
 }
 
 template <class V>
-basic_json_lines_sink<V>::basic_json_lines_sink(const std::string& path)
+MLGUARD_INLINE basic_json_lines_sink<V>::basic_json_lines_sink(const std::string& path)
     : path_(path), file_(std::fopen(path.c_str(), "a")) {
   if (file_ == nullptr) {
     throw io_error("open_failed", path + ": cannot open for appending");
@@ -378,7 +379,7 @@ basic_json_lines_sink<V>::basic_json_lines_sink(const std::string& path)
 }
 
 template <class V>
-auto basic_json_lines_sink<V>::send(const alert& a) -> void {
+MLGUARD_INLINE auto basic_json_lines_sink<V>::send(const alert& a) -> void {
   const std::string line = dump_json(to_json(a)) + "\n";
   const std::lock_guard<std::mutex> lock(mutex_);
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {

@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/report/alert.hpp"
 #include "mlguard/report/detail/group_state.hpp"
@@ -162,7 +163,7 @@ using alert_notifier = basic_alert_notifier<>;
 namespace mlguard::report {
 
 template <class V>
-basic_alert_notifier<V>::basic_alert_notifier(notifier_options options)
+MLGUARD_INLINE basic_alert_notifier<V>::basic_alert_notifier(notifier_options options)
     : options_(std::move(options)),
       clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
   using std::chrono::nanoseconds;
@@ -174,7 +175,7 @@ basic_alert_notifier<V>::basic_alert_notifier(notifier_options options)
 }
 
 template <class V>
-auto basic_alert_notifier<V>::fire(alert a) -> void {
+MLGUARD_INLINE auto basic_alert_notifier<V>::fire(alert a) -> void {
   const timestamp now = clock_.now();
   a.status = alert_status::firing;
   a.ends_at = timestamp{};
@@ -197,7 +198,7 @@ auto basic_alert_notifier<V>::fire(alert a) -> void {
 }
 
 template <class V>
-auto basic_alert_notifier<V>::resolve(const alert& a) -> bool {
+MLGUARD_INLINE auto basic_alert_notifier<V>::resolve(const alert& a) -> bool {
   const alert_labels identity = identity_labels(a);
   const std::string key = detail::group_key(detail::group_labels(identity, options_.group_by));
   const timestamp now = clock_.now();
@@ -216,7 +217,7 @@ auto basic_alert_notifier<V>::resolve(const alert& a) -> bool {
 }
 
 template <class V>
-auto basic_alert_notifier<V>::next_due() const -> std::optional<timestamp> {
+MLGUARD_INLINE auto basic_alert_notifier<V>::next_due() const -> std::optional<timestamp> {
   const std::lock_guard<std::mutex> lock(mutex_);
   std::optional<timestamp> due;
   for (const auto& [key, g] : groups_) {
@@ -226,7 +227,7 @@ auto basic_alert_notifier<V>::next_due() const -> std::optional<timestamp> {
 }
 
 template <class V>
-auto basic_alert_notifier<V>::counts() const -> notifier_counts {
+MLGUARD_INLINE auto basic_alert_notifier<V>::counts() const -> notifier_counts {
   const std::lock_guard<std::mutex> lock(mutex_);
   notifier_counts c = counts_;
   c.groups = groups_.size();
@@ -238,7 +239,7 @@ auto basic_alert_notifier<V>::counts() const -> notifier_counts {
 }
 
 template <class V>
-auto basic_alert_notifier<V>::start(std::chrono::milliseconds period) -> void {
+MLGUARD_INLINE auto basic_alert_notifier<V>::start(std::chrono::milliseconds period) -> void {
   const std::lock_guard<std::mutex> lock(thread_mutex_);
   if (thread_.joinable()) {
     return;
@@ -248,7 +249,7 @@ auto basic_alert_notifier<V>::start(std::chrono::milliseconds period) -> void {
 }
 
 template <class V>
-auto basic_alert_notifier<V>::stop() -> void {
+MLGUARD_INLINE auto basic_alert_notifier<V>::stop() -> void {
   {
     const std::lock_guard<std::mutex> lock(thread_mutex_);
     stopping_ = true;
@@ -260,7 +261,7 @@ auto basic_alert_notifier<V>::stop() -> void {
 }
 
 template <class V>
-auto basic_alert_notifier<V>::run(bool everything) -> std::size_t {
+MLGUARD_INLINE auto basic_alert_notifier<V>::run(bool everything) -> std::size_t {
   const std::lock_guard<std::mutex> delivering(deliver_mutex_); // one batch at a time, in order
   std::vector<alert_group> due;
   {
@@ -284,14 +285,15 @@ auto basic_alert_notifier<V>::run(bool everything) -> std::size_t {
 }
 
 template <class V>
-auto basic_alert_notifier<V>::last_slot(const detail::group_state& g, timestamp now) const
-    -> timestamp {
+MLGUARD_INLINE auto basic_alert_notifier<V>::last_slot(const detail::group_state& g,
+                                                       timestamp now) const -> timestamp {
   return g.next_flush + options_.group_interval * ((now - g.next_flush) / options_.group_interval);
 }
 
 template <class V>
-auto basic_alert_notifier<V>::flush_group(const std::string& key, detail::group_state& g,
-                                          timestamp at, std::vector<alert_group>& due) -> void {
+MLGUARD_INLINE auto basic_alert_notifier<V>::flush_group(const std::string& key,
+                                                         detail::group_state& g, timestamp at,
+                                                         std::vector<alert_group>& due) -> void {
   std::set<alert_labels> firing, resolved;
   for (const auto& [identity, a] : g.alerts) {
     (a.status == alert_status::firing ? firing : resolved).insert(identity);
@@ -322,7 +324,7 @@ auto basic_alert_notifier<V>::flush_group(const std::string& key, detail::group_
 }
 
 template <class V>
-auto basic_alert_notifier<V>::loop(std::chrono::milliseconds period) -> void {
+MLGUARD_INLINE auto basic_alert_notifier<V>::loop(std::chrono::milliseconds period) -> void {
   std::unique_lock<std::mutex> lock(thread_mutex_);
   while (!stopping_) {
     lock.unlock();

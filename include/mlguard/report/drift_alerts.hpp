@@ -27,6 +27,7 @@
 #include <string_view>
 #include <utility>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/method.hpp"
 #include "mlguard/drift/window_report.hpp"
@@ -80,15 +81,16 @@ using drift_alerts = basic_drift_alerts<>;
 namespace mlguard::report {
 
 template <class V>
-basic_drift_alerts<V>::basic_drift_alerts(alert_notifier& notifier, drift_alerts_options options)
+MLGUARD_INLINE basic_drift_alerts<V>::basic_drift_alerts(alert_notifier& notifier,
+                                                         drift_alerts_options options)
     : notifier_(notifier), options_(std::move(options)) {
   window_trigger check(options_.trigger); // fail here, not at the first window
   (void)check;
 }
 
 template <class V>
-auto basic_drift_alerts<V>::observe(std::string_view stream, const drift::window_report& w)
-    -> std::size_t {
+MLGUARD_INLINE auto basic_drift_alerts<V>::observe(std::string_view stream,
+                                                   const drift::window_report& w) -> std::size_t {
   std::size_t changes = 0;
   const std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& c : w.drift.columns) {
@@ -109,9 +111,10 @@ auto basic_drift_alerts<V>::observe(std::string_view stream, const drift::window
 }
 
 template <class V>
-auto basic_drift_alerts<V>::make_alert(std::string_view stream, const drift::window_report& w,
-                                       const drift::column_drift& c, const window_trigger& t) const
-    -> alert {
+MLGUARD_INLINE auto basic_drift_alerts<V>::make_alert(std::string_view stream,
+                                                      const drift::window_report& w,
+                                                      const drift::column_drift& c,
+                                                      const window_trigger& t) const -> alert {
   alert a;
   a.level = options_.level;
   a.source = "drift_alerts " + std::string(stream);

@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 
 namespace mlguard::report {
@@ -117,7 +118,7 @@ std::vector<double> latency_buckets() {
 }
 
 template <class V>
-basic_histogram<V>::basic_histogram(std::vector<double> upper_bounds)
+MLGUARD_INLINE basic_histogram<V>::basic_histogram(std::vector<double> upper_bounds)
     : bounds_(std::move(upper_bounds)),
       buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size() + 1)) {
   if (bounds_.empty()) {
@@ -132,7 +133,7 @@ basic_histogram<V>::basic_histogram(std::vector<double> upper_bounds)
 }
 
 template <class V>
-auto basic_histogram<V>::observe(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_histogram<V>::observe(double x) noexcept -> void {
   if (std::isnan(x)) {
     return;
   }
@@ -145,7 +146,7 @@ auto basic_histogram<V>::observe(double x) noexcept -> void {
 }
 
 template <class V>
-auto basic_histogram<V>::snapshot() const -> histogram_snapshot {
+MLGUARD_INLINE auto basic_histogram<V>::snapshot() const -> histogram_snapshot {
   histogram_snapshot s;
   s.upper_bounds = bounds_;
   s.cumulative.resize(bounds_.size() + 1);

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/report/metric.hpp"
 #include "mlguard/report/metric_writer.hpp"
@@ -134,8 +135,9 @@ using metric_registry = basic_metric_registry<>;
 namespace mlguard::report {
 
 template <class V>
-auto basic_metric_registry<V>::add_counter(std::string_view name, std::string_view help,
-                                           label_set labels) -> report::counter& {
+MLGUARD_INLINE auto basic_metric_registry<V>::add_counter(std::string_view name,
+                                                          std::string_view help, label_set labels)
+    -> report::counter& {
   auto key = std::string(name);
   if (detail::ends_with(key, "_total")) {
     key.resize(key.size() - 6);
@@ -145,15 +147,17 @@ auto basic_metric_registry<V>::add_counter(std::string_view name, std::string_vi
 }
 
 template <class V>
-auto basic_metric_registry<V>::add_gauge(std::string_view name, std::string_view help,
-                                         label_set labels) -> report::gauge& {
+MLGUARD_INLINE auto basic_metric_registry<V>::add_gauge(std::string_view name,
+                                                        std::string_view help, label_set labels)
+    -> report::gauge& {
   return *find_or_add(gauges_, std::string(name), help, metric_type::gauge, std::move(labels),
                       [] { return std::make_unique<report::gauge>(); });
 }
 
 template <class V>
-auto basic_metric_registry<V>::add_histogram(std::string_view name, std::string_view help,
-                                             std::vector<double> upper_bounds, label_set labels)
+MLGUARD_INLINE auto
+basic_metric_registry<V>::add_histogram(std::string_view name, std::string_view help,
+                                        std::vector<double> upper_bounds, label_set labels)
     -> report::histogram& {
   return *find_or_add(histograms_, std::string(name), help, metric_type::histogram,
                       std::move(labels),
@@ -161,7 +165,8 @@ auto basic_metric_registry<V>::add_histogram(std::string_view name, std::string_
 }
 
 template <class V>
-auto basic_metric_registry<V>::add_collector(std::function<void(metric_writer&)> collect)
+MLGUARD_INLINE auto
+basic_metric_registry<V>::add_collector(std::function<void(metric_writer&)> collect)
     -> collector_id {
   const std::lock_guard<std::mutex> lock(collect_mutex_);
   collectors_.emplace_back(next_id_, std::move(collect));
@@ -169,7 +174,7 @@ auto basic_metric_registry<V>::add_collector(std::function<void(metric_writer&)>
 }
 
 template <class V>
-auto basic_metric_registry<V>::remove_collector(collector_id id) -> void {
+MLGUARD_INLINE auto basic_metric_registry<V>::remove_collector(collector_id id) -> void {
   const std::lock_guard<std::mutex> lock(collect_mutex_);
   for (auto it = collectors_.begin(); it != collectors_.end(); ++it) {
     if (it->first == id) {
@@ -180,7 +185,7 @@ auto basic_metric_registry<V>::remove_collector(collector_id id) -> void {
 }
 
 template <class V>
-auto basic_metric_registry<V>::collect() const -> std::vector<metric_family> {
+MLGUARD_INLINE auto basic_metric_registry<V>::collect() const -> std::vector<metric_family> {
   metric_writer w;
   {
     const std::lock_guard<std::mutex> lock(mutex_);

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/report/detail/number_format.hpp"
 #include "mlguard/report/metric.hpp"
@@ -151,8 +152,8 @@ bool ends_with(std::string_view s, std::string_view tail) noexcept {
 namespace mlguard::report {
 
 template <class V>
-auto basic_metric_writer<V>::counter(std::string_view name, std::string_view help, label_set labels,
-                                     double value) -> void {
+MLGUARD_INLINE auto basic_metric_writer<V>::counter(std::string_view name, std::string_view help,
+                                                    label_set labels, double value) -> void {
   if (detail::ends_with(name, "_total")) {
     name.remove_suffix(6);
   }
@@ -160,15 +161,15 @@ auto basic_metric_writer<V>::counter(std::string_view name, std::string_view hel
 }
 
 template <class V>
-auto basic_metric_writer<V>::gauge(std::string_view name, std::string_view help, label_set labels,
-                                   double value) -> void {
+MLGUARD_INLINE auto basic_metric_writer<V>::gauge(std::string_view name, std::string_view help,
+                                                  label_set labels, double value) -> void {
   add(family(name, help, metric_type::gauge), "", std::move(labels), value);
 }
 
 template <class V>
-auto basic_metric_writer<V>::histogram(std::string_view name, std::string_view help,
-                                       const label_set& labels, const histogram_snapshot& s)
-    -> void {
+MLGUARD_INLINE auto basic_metric_writer<V>::histogram(std::string_view name, std::string_view help,
+                                                      const label_set& labels,
+                                                      const histogram_snapshot& s) -> void {
   auto& f = family(name, help, metric_type::histogram);
   for (const auto& [label, value] : labels) {
     if (label == "le") {
@@ -187,8 +188,8 @@ auto basic_metric_writer<V>::histogram(std::string_view name, std::string_view h
 }
 
 template <class V>
-auto basic_metric_writer<V>::family(std::string_view name, std::string_view help, metric_type type)
-    -> metric_family& {
+MLGUARD_INLINE auto basic_metric_writer<V>::family(std::string_view name, std::string_view help,
+                                                   metric_type type) -> metric_family& {
   const auto found = index_.find(name);
   if (found != index_.end()) {
     auto& f = families_[found->second];
@@ -205,7 +206,8 @@ auto basic_metric_writer<V>::family(std::string_view name, std::string_view help
 }
 
 template <class V>
-auto basic_metric_writer<V>::check_name(std::string_view name, metric_type type) -> void {
+MLGUARD_INLINE auto basic_metric_writer<V>::check_name(std::string_view name, metric_type type)
+    -> void {
   if (!detail::is_metric_name(name)) {
     throw report_error("invalid_name", "'" + std::string(name) + "' is not a metric name");
   }
@@ -219,8 +221,8 @@ auto basic_metric_writer<V>::check_name(std::string_view name, metric_type type)
 }
 
 template <class V>
-auto basic_metric_writer<V>::add(metric_family& f, std::string_view suffix, label_set labels,
-                                 double value) -> void {
+MLGUARD_INLINE auto basic_metric_writer<V>::add(metric_family& f, std::string_view suffix,
+                                                label_set labels, double value) -> void {
   std::string key = f.name;
   key.append(suffix);
   for (std::size_t i = 0; i < labels.size(); ++i) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <utility>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/drift/window_report.hpp"
 #include "mlguard/report/metric_registry.hpp"
 #include "mlguard/validate/validation_report.hpp"
@@ -73,8 +74,8 @@ using monitor_metrics = basic_monitor_metrics<>;
 namespace mlguard::report {
 
 template <class V>
-auto basic_monitor_metrics<V>::record_window(std::string_view stream, const drift::window_report& w)
-    -> void {
+MLGUARD_INLINE auto basic_monitor_metrics<V>::record_window(std::string_view stream,
+                                                            const drift::window_report& w) -> void {
   const auto per_stream = with({{"stream", std::string(stream)}});
   registry_.add_counter("mlguard_monitor_windows_total", "Monitor windows closed.", per_stream)
       .inc();
@@ -116,8 +117,9 @@ auto basic_monitor_metrics<V>::record_window(std::string_view stream, const drif
 }
 
 template <class V>
-auto basic_monitor_metrics<V>::record_validation(std::string_view source,
-                                                 const validate::validation_report& r) -> void {
+MLGUARD_INLINE auto
+basic_monitor_metrics<V>::record_validation(std::string_view source,
+                                            const validate::validation_report& r) -> void {
   const auto per_source = with({{"source", std::string(source)}});
   registry_.add_counter("mlguard_validation_rows_total", "Rows validated.", per_source).inc(r.rows);
   registry_
@@ -138,7 +140,7 @@ auto basic_monitor_metrics<V>::record_validation(std::string_view source,
 }
 
 template <class V>
-auto basic_monitor_metrics<V>::with(label_set more) const -> label_set {
+MLGUARD_INLINE auto basic_monitor_metrics<V>::with(label_set more) const -> label_set {
   label_set all = labels_;
   all.insert(all.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   return all;

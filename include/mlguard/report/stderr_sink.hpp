@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/iso8601.hpp"
 #include "mlguard/report/alert.hpp"
@@ -76,7 +77,7 @@ std::string alert_line(const alert& a) {
 }
 
 template <class V>
-auto basic_stderr_sink<V>::send(const alert& a) -> void {
+MLGUARD_INLINE auto basic_stderr_sink<V>::send(const alert& a) -> void {
   const std::string line = alert_line(a) + "\n";
   const std::lock_guard<std::mutex> lock(mutex_);
   if (std::fputs(line.c_str(), stream_) == EOF || std::fflush(stream_) != 0) {

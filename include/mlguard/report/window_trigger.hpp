@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <string>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 
 namespace mlguard::report {
@@ -77,7 +78,8 @@ using window_trigger = basic_window_trigger<>;
 namespace mlguard::report {
 
 template <class V>
-basic_window_trigger<V>::basic_window_trigger(window_trigger_options options) : options_(options) {
+MLGUARD_INLINE basic_window_trigger<V>::basic_window_trigger(window_trigger_options options)
+    : options_(options) {
   const auto& o = options_;
   if (o.n < 1 || o.n > 64 || o.k < 1 || o.k > o.n || o.resolve_at < 0 || o.resolve_at >= o.k) {
     throw report_error("invalid_trigger",
@@ -88,7 +90,7 @@ basic_window_trigger<V>::basic_window_trigger(window_trigger_options options) : 
 }
 
 template <class V>
-auto basic_window_trigger<V>::observe(bool bad) noexcept -> trigger_change {
+MLGUARD_INLINE auto basic_window_trigger<V>::observe(bool bad) noexcept -> trigger_change {
   const std::uint64_t mask =
       options_.n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << options_.n) - 1;
   history_ = ((history_ << 1) | (bad ? 1U : 0U)) & mask;
@@ -105,7 +107,7 @@ auto basic_window_trigger<V>::observe(bool bad) noexcept -> trigger_change {
 }
 
 template <class V>
-auto basic_window_trigger<V>::bad_windows() const noexcept -> int {
+MLGUARD_INLINE auto basic_window_trigger<V>::bad_windows() const noexcept -> int {
   int count = 0;
   for (std::uint64_t h = history_; h != 0; h &= h - 1) {
     ++count;

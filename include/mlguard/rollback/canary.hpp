@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/registry/model_registry.hpp"
 #include "mlguard/report/alert.hpp"
@@ -234,9 +235,9 @@ canary_metric_options canary_error_options() {
 }
 
 template <class V>
-basic_canary_release<V>::basic_canary_release(registry::model_registry& registry,
-                                              serving::canary_router& router,
-                                              canary_release_options options)
+MLGUARD_INLINE basic_canary_release<V>::basic_canary_release(registry::model_registry& registry,
+                                                             serving::canary_router& router,
+                                                             canary_release_options options)
     : registry_(registry), router_(router), options_(std::move(options)),
       clock_(options_.clock != nullptr ? *options_.clock : system_clock::instance()) {
   if (options_.model.empty() || options_.champion_alias.empty() ||
@@ -247,7 +248,7 @@ basic_canary_release<V>::basic_canary_release(registry::model_registry& registry
 }
 
 template <class V>
-auto basic_canary_release<V>::poll() -> std::optional<decision> {
+MLGUARD_INLINE auto basic_canary_release<V>::poll() -> std::optional<decision> {
   const auto snapshot = router_.snapshot();
   if (snapshot.percent == 0.0 || snapshot.champion.version == 0 ||
       snapshot.challenger.version == 0 ||
@@ -267,12 +268,14 @@ auto basic_canary_release<V>::poll() -> std::optional<decision> {
 }
 
 template <class V>
-auto basic_canary_release<V>::context(const decision& d) const -> registry::change_context {
+MLGUARD_INLINE auto basic_canary_release<V>::context(const decision& d) const
+    -> registry::change_context {
   return registry::change_context{options_.actor, d.reason};
 }
 
 template <class V>
-auto basic_canary_release<V>::promote(decision& d, const serving::router_snapshot& s) -> void {
+MLGUARD_INLINE auto basic_canary_release<V>::promote(decision& d, const serving::router_snapshot& s)
+    -> void {
   const auto r =
       registry_.set_alias(options_.model, options_.champion_alias, d.version,
                           registry::alias_expectation::version(s.champion.version), context(d));
@@ -301,7 +304,8 @@ auto basic_canary_release<V>::promote(decision& d, const serving::router_snapsho
 }
 
 template <class V>
-auto basic_canary_release<V>::abort(decision& d, const serving::router_snapshot& s) -> void {
+MLGUARD_INLINE auto basic_canary_release<V>::abort(decision& d, const serving::router_snapshot& s)
+    -> void {
   router_.set_percent(0.0); // stop the canary's traffic before anything else
   std::string note;
   try {
@@ -325,8 +329,9 @@ auto basic_canary_release<V>::abort(decision& d, const serving::router_snapshot&
 }
 
 template <class V>
-auto basic_canary_release<V>::raise(report::alert_level level, const std::string& what,
-                                    std::string summary, const decision& d) -> void {
+MLGUARD_INLINE auto basic_canary_release<V>::raise(report::alert_level level,
+                                                   const std::string& what, std::string summary,
+                                                   const decision& d) -> void {
   report::alert a;
   a.time = clock_.now();
   a.level = level;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/registry/model_registry.hpp"
 #include "mlguard/report/alert.hpp"
@@ -152,6 +153,7 @@ using rollback_controller = basic_rollback_controller<>;
 namespace mlguard::rollback {
 
 template <class V>
+MLGUARD_INLINE
 basic_rollback_controller<V>::basic_rollback_controller(registry::model_registry& registry,
                                                         policy p, controller_options options)
     : registry_(registry), options_(std::move(options)), engine_(std::move(p)),
@@ -172,7 +174,7 @@ basic_rollback_controller<V>::basic_rollback_controller(registry::model_registry
 }
 
 template <class V>
-basic_rollback_controller<V>::~basic_rollback_controller() {
+MLGUARD_INLINE basic_rollback_controller<V>::~basic_rollback_controller() {
   stop();
   if (trace_ != nullptr) {
     std::fclose(trace_);
@@ -180,7 +182,7 @@ basic_rollback_controller<V>::~basic_rollback_controller() {
 }
 
 template <class V>
-auto basic_rollback_controller<V>::observe(observation o) -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::observe(observation o) -> void {
   if (o.time == timestamp{}) {
     o.time = clock_.now();
   }
@@ -196,7 +198,7 @@ auto basic_rollback_controller<V>::observe(observation o) -> void {
 }
 
 template <class V>
-auto basic_rollback_controller<V>::poll() -> std::vector<decision> {
+MLGUARD_INLINE auto basic_rollback_controller<V>::poll() -> std::vector<decision> {
   std::vector<decision> made;
   refresh_alias();
   std::vector<observation> batch;
@@ -220,7 +222,7 @@ auto basic_rollback_controller<V>::poll() -> std::vector<decision> {
 }
 
 template <class V>
-auto basic_rollback_controller<V>::start() -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::start() -> void {
   const std::lock_guard<std::mutex> lock(run_mutex_);
   if (thread_.joinable()) {
     return;
@@ -230,7 +232,7 @@ auto basic_rollback_controller<V>::start() -> void {
 }
 
 template <class V>
-auto basic_rollback_controller<V>::stop() -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::stop() -> void {
   {
     const std::lock_guard<std::mutex> lock(run_mutex_);
     stopping_ = true;
@@ -242,13 +244,13 @@ auto basic_rollback_controller<V>::stop() -> void {
 }
 
 template <class V>
-auto basic_rollback_controller<V>::dropped() const -> std::uint64_t {
+MLGUARD_INLINE auto basic_rollback_controller<V>::dropped() const -> std::uint64_t {
   const std::lock_guard<std::mutex> lock(queue_mutex_);
   return dropped_;
 }
 
 template <class V>
-auto basic_rollback_controller<V>::run() -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::run() -> void {
   std::unique_lock<std::mutex> lock(run_mutex_);
   while (!stopping_) {
     lock.unlock();
@@ -264,7 +266,7 @@ auto basic_rollback_controller<V>::run() -> void {
 }
 
 template <class V>
-auto basic_rollback_controller<V>::refresh_alias() -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::refresh_alias() -> void {
   const auto changes = registry_.changes_since(options_.model, sequence_);
   bool moved = !seen_alias_;
   bool rollback = false;
@@ -294,7 +296,8 @@ auto basic_rollback_controller<V>::refresh_alias() -> void {
 }
 
 template <class V>
-auto basic_rollback_controller<V>::act(decision d, std::vector<decision>& made) -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::act(decision d, std::vector<decision>& made)
+    -> void {
   if (d.action == decision_verdict::rollback) {
     registry::alias_result result;
     try {
@@ -339,7 +342,8 @@ auto basic_rollback_controller<V>::act(decision d, std::vector<decision>& made) 
 }
 
 template <class V>
-auto basic_rollback_controller<V>::publish(const decision& d, std::vector<decision>& made) -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::publish(const decision& d,
+                                                          std::vector<decision>& made) -> void {
   last_time_ = std::max(last_time_, d.time);
   if (options_.on_decision) {
     options_.on_decision(d);
@@ -348,8 +352,9 @@ auto basic_rollback_controller<V>::publish(const decision& d, std::vector<decisi
 }
 
 template <class V>
-auto basic_rollback_controller<V>::raise(report::alert_level level, const std::string& what,
-                                         std::string summary, json details) -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::raise(report::alert_level level,
+                                                        const std::string& what,
+                                                        std::string summary, json details) -> void {
   report::alert a;
   a.time = clock_.now();
   a.level = level;
@@ -364,7 +369,7 @@ auto basic_rollback_controller<V>::raise(report::alert_level level, const std::s
 }
 
 template <class V>
-auto basic_rollback_controller<V>::record(const trace_event& e) -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::record(const trace_event& e) -> void {
   last_time_ = std::max(last_time_, e.time());
   if (trace_ != nullptr) {
     const std::string line = dump_json(to_json(e)) + "\n";
@@ -375,7 +380,7 @@ auto basic_rollback_controller<V>::record(const trace_event& e) -> void {
 }
 
 template <class V>
-auto basic_rollback_controller<V>::trace_failure() -> void {
+MLGUARD_INLINE auto basic_rollback_controller<V>::trace_failure() -> void {
   if (!trace_failed_) {
     trace_failed_ = true;
     raise(report::alert_level::warning, "trace_failed",

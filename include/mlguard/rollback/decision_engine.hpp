@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/rollback/decision.hpp"
 #include "mlguard/rollback/detail/rule_state.hpp"
 #include "mlguard/rollback/policy.hpp"
@@ -101,7 +102,8 @@ using decision_engine = basic_decision_engine<>;
 namespace mlguard::rollback {
 
 template <class V>
-auto basic_decision_engine<V>::feed(const trace_event& e) -> std::optional<decision> {
+MLGUARD_INLINE auto basic_decision_engine<V>::feed(const trace_event& e)
+    -> std::optional<decision> {
   if (e.type == trace_event::kind::alias) {
     feed(e.moved);
     return std::nullopt;
@@ -110,7 +112,7 @@ auto basic_decision_engine<V>::feed(const trace_event& e) -> std::optional<decis
 }
 
 template <class V>
-auto basic_decision_engine<V>::feed(const alias_event& a) -> void {
+MLGUARD_INLINE auto basic_decision_engine<V>::feed(const alias_event& a) -> void {
   if (a.rollback) {
     rollbacks_.push_back(a.time);
   }
@@ -127,7 +129,8 @@ auto basic_decision_engine<V>::feed(const alias_event& a) -> void {
 }
 
 template <class V>
-auto basic_decision_engine<V>::feed(const observation& o) -> std::optional<decision> {
+MLGUARD_INLINE auto basic_decision_engine<V>::feed(const observation& o)
+    -> std::optional<decision> {
   const int v = o.version == 0 ? version_ : o.version;
   if (std::isfinite(o.value)) {
     stats_[v][o.signal].add(o.value, o.samples);
@@ -151,8 +154,8 @@ auto basic_decision_engine<V>::feed(const observation& o) -> std::optional<decis
 }
 
 template <class V>
-auto basic_decision_engine<V>::refused(timestamp t, std::string by, std::string reason)
-    -> decision {
+MLGUARD_INLINE auto basic_decision_engine<V>::refused(timestamp t, std::string by,
+                                                      std::string reason) -> decision {
   decision d;
   d.time = t;
   d.version = version_;
@@ -167,7 +170,7 @@ auto basic_decision_engine<V>::refused(timestamp t, std::string by, std::string 
 }
 
 template <class V>
-auto basic_decision_engine<V>::evaluate() const -> decision {
+MLGUARD_INLINE auto basic_decision_engine<V>::evaluate() const -> decision {
   const auto ctx = context();
   decision d;
   d.time = now_;
@@ -204,14 +207,14 @@ auto basic_decision_engine<V>::evaluate() const -> decision {
 }
 
 template <class V>
-auto basic_decision_engine<V>::findings() const -> std::vector<finding> {
+MLGUARD_INLINE auto basic_decision_engine<V>::findings() const -> std::vector<finding> {
   std::vector<finding> out;
   root_.findings(context(), out);
   return out;
 }
 
 template <class V>
-auto basic_decision_engine<V>::context() const -> detail::rule_context {
+MLGUARD_INLINE auto basic_decision_engine<V>::context() const -> detail::rule_context {
   detail::rule_context ctx;
   ctx.now = now_;
   ctx.since = since_;
@@ -226,7 +229,8 @@ auto basic_decision_engine<V>::context() const -> detail::rule_context {
 }
 
 template <class V>
-auto basic_decision_engine<V>::numbers_of(const std::string& name, const std::vector<finding>& fs)
+MLGUARD_INLINE auto basic_decision_engine<V>::numbers_of(const std::string& name,
+                                                         const std::vector<finding>& fs)
     -> std::string {
   for (const auto& f : fs) {
     if (f.policy == name) {

@@ -44,6 +44,7 @@
 #include <variant>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 
@@ -263,26 +264,27 @@ struct policy_document {
 namespace mlguard::rollback {
 
 template <class V>
-basic_policy<V>::basic_policy(rule_type rule, std::vector<basic_policy> children, std::string name)
+MLGUARD_INLINE basic_policy<V>::basic_policy(rule_type rule, std::vector<basic_policy> children,
+                                             std::string name)
     : rule_(std::move(rule)), children_(std::move(children)), name_(std::move(name)) {
   check();
 }
 
 template <class V>
-auto basic_policy<V>::named(std::string name) const -> basic_policy {
+MLGUARD_INLINE auto basic_policy<V>::named(std::string name) const -> basic_policy {
   basic_policy p = *this;
   p.name_ = std::move(name);
   return p;
 }
 
 template <class V>
-auto basic_policy<V>::is_gate() const noexcept -> bool {
+MLGUARD_INLINE auto basic_policy<V>::is_gate() const noexcept -> bool {
   return std::holds_alternative<grace_rule>(rule_) ||
          std::holds_alternative<cooldown_rule>(rule_) || std::holds_alternative<limit_rule>(rule_);
 }
 
 template <class V>
-auto basic_policy<V>::is_combination() const noexcept -> bool {
+MLGUARD_INLINE auto basic_policy<V>::is_combination() const noexcept -> bool {
   return std::holds_alternative<any_of_rule>(rule_) || std::holds_alternative<all_of_rule>(rule_);
 }
 

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/report/metric_registry.hpp"
 #include "mlguard/rollback/decision.hpp"
 
@@ -87,8 +88,9 @@ using rollback_metrics = basic_rollback_metrics<>;
 namespace mlguard::rollback {
 
 template <class V>
-basic_rollback_metrics<V>::basic_rollback_metrics(report::metric_registry& registry,
-                                                  std::string model, std::string alias)
+MLGUARD_INLINE basic_rollback_metrics<V>::basic_rollback_metrics(report::metric_registry& registry,
+                                                                 std::string model,
+                                                                 std::string alias)
     : registry_(registry), model_(std::move(model)), alias_(std::move(alias)) {
   for (const auto v : {decision_verdict::keep, decision_verdict::rollback,
                        decision_verdict::promote, decision_verdict::hold}) {
@@ -99,14 +101,14 @@ basic_rollback_metrics<V>::basic_rollback_metrics(report::metric_registry& regis
 }
 
 template <class V>
-basic_rollback_metrics<V>::~basic_rollback_metrics() {
+MLGUARD_INLINE basic_rollback_metrics<V>::~basic_rollback_metrics() {
   if (collector_ != 0) {
     registry_.remove_collector(collector_);
   }
 }
 
 template <class V>
-auto basic_rollback_metrics<V>::record(const decision& d) -> void {
+MLGUARD_INLINE auto basic_rollback_metrics<V>::record(const decision& d) -> void {
   decisions_[static_cast<std::size_t>(d.action)]->inc();
   if (d.action == decision_verdict::rollback) {
     registry_
@@ -125,7 +127,8 @@ auto basic_rollback_metrics<V>::record(const decision& d) -> void {
 }
 
 template <class V>
-auto basic_rollback_metrics<V>::chain(std::function<void(const decision&)>& on_decision) -> void {
+MLGUARD_INLINE auto
+basic_rollback_metrics<V>::chain(std::function<void(const decision&)>& on_decision) -> void {
   auto next = std::move(on_decision);
   on_decision = [this, next = std::move(next)](const decision& d) {
     record(d);
@@ -136,7 +139,8 @@ auto basic_rollback_metrics<V>::chain(std::function<void(const decision&)>& on_d
 }
 
 template <class V>
-auto basic_rollback_metrics<V>::labels(report::label_set more) const -> report::label_set {
+MLGUARD_INLINE auto basic_rollback_metrics<V>::labels(report::label_set more) const
+    -> report::label_set {
   report::label_set all{{"model", model_}, {"alias", alias_}};
   all.insert(all.end(), more.begin(), more.end());
   return all;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/rollback/controller.hpp"
 #include "mlguard/rollback/signal.hpp"
 #include "mlguard/serving/guarded_model.hpp"
@@ -90,7 +91,7 @@ std::vector<observation> observations_of(const serving::version_performance& p, 
 }
 
 template <class V>
-auto basic_request_sampler<V>::sample(timestamp t) -> observation {
+MLGUARD_INLINE auto basic_request_sampler<V>::sample(timestamp t) -> observation {
   const auto now = model_->counts();
   observation o{t, model_->version(), "rejected",
                 static_cast<double>(now.rejected - last_.rejected), now.total() - last_.total()};

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/detail/file.hpp"
 #include "mlguard/core/error.hpp"
 
@@ -201,7 +202,8 @@ void remove_tree(const std::string& dir, const bundle_members& members) {
 namespace mlguard::serving {
 
 template <class V>
-auto basic_memory_artifact_store<V>::put(const std::string& digest, const bundle_members& members)
+MLGUARD_INLINE auto basic_memory_artifact_store<V>::put(const std::string& digest,
+                                                        const bundle_members& members)
     -> std::string {
   detail::check_digest(digest);
   for (const auto& m : members) {
@@ -212,13 +214,14 @@ auto basic_memory_artifact_store<V>::put(const std::string& digest, const bundle
 }
 
 template <class V>
-auto basic_memory_artifact_store<V>::contains(const std::string& digest) const -> bool {
+MLGUARD_INLINE auto basic_memory_artifact_store<V>::contains(const std::string& digest) const
+    -> bool {
   return bundles_.find(digest) != bundles_.end();
 }
 
 template <class V>
-auto basic_memory_artifact_store<V>::read(const std::string& digest,
-                                          const std::string& member) const
+MLGUARD_INLINE auto basic_memory_artifact_store<V>::read(const std::string& digest,
+                                                         const std::string& member) const
     -> std::optional<std::string> {
   const auto b = bundles_.find(digest);
   if (b == bundles_.end()) {
@@ -229,7 +232,8 @@ auto basic_memory_artifact_store<V>::read(const std::string& digest,
 }
 
 template <class V>
-basic_file_artifact_store<V>::basic_file_artifact_store(std::string root) : root_(std::move(root)) {
+MLGUARD_INLINE basic_file_artifact_store<V>::basic_file_artifact_store(std::string root)
+    : root_(std::move(root)) {
   while (root_.size() > 1 && root_.back() == '/') {
     root_.pop_back();
   }
@@ -239,7 +243,8 @@ basic_file_artifact_store<V>::basic_file_artifact_store(std::string root) : root
 }
 
 template <class V>
-auto basic_file_artifact_store<V>::put(const std::string& digest, const bundle_members& members)
+MLGUARD_INLINE auto basic_file_artifact_store<V>::put(const std::string& digest,
+                                                      const bundle_members& members)
     -> std::string {
   detail::check_digest(digest);
   for (const auto& m : members) {
@@ -273,14 +278,16 @@ auto basic_file_artifact_store<V>::put(const std::string& digest, const bundle_m
 }
 
 template <class V>
-auto basic_file_artifact_store<V>::contains(const std::string& digest) const -> bool {
+MLGUARD_INLINE auto basic_file_artifact_store<V>::contains(const std::string& digest) const
+    -> bool {
   detail::check_digest(digest);
   struct stat st {};
   return ::stat(directory(digest).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 template <class V>
-auto basic_file_artifact_store<V>::read(const std::string& digest, const std::string& member) const
+MLGUARD_INLINE auto basic_file_artifact_store<V>::read(const std::string& digest,
+                                                       const std::string& member) const
     -> std::optional<std::string> {
   detail::check_digest(digest);
   detail::check_member_name(member);
@@ -293,19 +300,21 @@ auto basic_file_artifact_store<V>::read(const std::string& digest, const std::st
 }
 
 template <class V>
-auto basic_file_artifact_store<V>::uri_of(const std::string& digest) const -> std::string {
+MLGUARD_INLINE auto basic_file_artifact_store<V>::uri_of(const std::string& digest) const
+    -> std::string {
   detail::check_digest(digest);
   return "file://" + directory(digest);
 }
 
 template <class V>
-auto basic_file_artifact_store<V>::directory(const std::string& digest) const -> std::string {
+MLGUARD_INLINE auto basic_file_artifact_store<V>::directory(const std::string& digest) const
+    -> std::string {
   return root_ + "/bundles/" + hex(digest);
 }
 
 template <class V>
-auto basic_file_artifact_store<V>::write_member(const std::string& path, const std::string& bytes)
-    -> void {
+MLGUARD_INLINE auto basic_file_artifact_store<V>::write_member(const std::string& path,
+                                                               const std::string& bytes) -> void {
   int fd = -1;
   do {
     fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);

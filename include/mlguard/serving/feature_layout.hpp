@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/validate/feature_spec.hpp"
@@ -102,7 +103,7 @@ using feature_layout = basic_feature_layout<>;
 namespace mlguard::serving {
 
 template <class V>
-basic_feature_layout<V>::basic_feature_layout(std::vector<layout_feature> features)
+MLGUARD_INLINE basic_feature_layout<V>::basic_feature_layout(std::vector<layout_feature> features)
     : features_(std::move(features)) {
   for (std::size_t i = 0; i < features_.size(); ++i) {
     if (features_[i].name.empty()) {
@@ -118,7 +119,7 @@ basic_feature_layout<V>::basic_feature_layout(std::vector<layout_feature> featur
 }
 
 template <class V>
-auto basic_feature_layout<V>::of(const validate::schema& s) -> basic_feature_layout {
+MLGUARD_INLINE auto basic_feature_layout<V>::of(const validate::schema& s) -> basic_feature_layout {
   std::vector<layout_feature> f;
   f.reserve(s.size());
   for (const auto& spec : s.features()) {
@@ -128,7 +129,7 @@ auto basic_feature_layout<V>::of(const validate::schema& s) -> basic_feature_lay
 }
 
 template <class V>
-auto basic_feature_layout<V>::names() const -> std::vector<std::string> {
+MLGUARD_INLINE auto basic_feature_layout<V>::names() const -> std::vector<std::string> {
   std::vector<std::string> out;
   out.reserve(features_.size());
   for (const auto& f : features_) {
@@ -138,7 +139,7 @@ auto basic_feature_layout<V>::names() const -> std::vector<std::string> {
 }
 
 template <class V>
-auto basic_feature_layout<V>::index_of(std::string_view name) const noexcept
+MLGUARD_INLINE auto basic_feature_layout<V>::index_of(std::string_view name) const noexcept
     -> std::optional<std::size_t> {
   for (std::size_t i = 0; i < features_.size(); ++i) {
     if (features_[i].name == name) {
@@ -149,8 +150,8 @@ auto basic_feature_layout<V>::index_of(std::string_view name) const noexcept
 }
 
 template <class V>
-auto basic_feature_layout<V>::check_names(const std::vector<std::string>& names,
-                                          std::string_view who) const -> void {
+MLGUARD_INLINE auto basic_feature_layout<V>::check_names(const std::vector<std::string>& names,
+                                                         std::string_view who) const -> void {
   for (const auto& f : features_) {
     if (std::find(names.begin(), names.end(), f.name) == names.end()) {
       throw mismatch(who, "lacks feature '" + f.name + "' of the layout");
@@ -168,7 +169,7 @@ auto basic_feature_layout<V>::check_names(const std::vector<std::string>& names,
 }
 
 template <class V>
-auto basic_feature_layout<V>::check_schema(const validate::schema& s) const -> void {
+MLGUARD_INLINE auto basic_feature_layout<V>::check_schema(const validate::schema& s) const -> void {
   std::vector<std::string> names;
   for (const auto& spec : s.features()) {
     names.push_back(spec.name);
@@ -184,7 +185,7 @@ auto basic_feature_layout<V>::check_schema(const validate::schema& s) const -> v
 }
 
 template <class V>
-auto basic_feature_layout<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_feature_layout<V>::to_json() const -> json {
   json doc = new_document(format);
   json list = json::array();
   for (const auto& f : features_) {
@@ -195,7 +196,8 @@ auto basic_feature_layout<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_feature_layout<V>::from_json(const json& document, const std::string& source)
+MLGUARD_INLINE auto basic_feature_layout<V>::from_json(const json& document,
+                                                       const std::string& source)
     -> basic_feature_layout {
   const auto r = json_reader::document(document, format, source, {"features"});
   std::vector<layout_feature> f;
@@ -207,13 +209,14 @@ auto basic_feature_layout<V>::from_json(const json& document, const std::string&
 }
 
 template <class V>
-auto basic_feature_layout<V>::mismatch(std::string_view who, const std::string& what)
+MLGUARD_INLINE auto basic_feature_layout<V>::mismatch(std::string_view who, const std::string& what)
     -> serving_error {
   return serving_error("layout_mismatch", std::string(who) + " " + what);
 }
 
 template <class V>
-auto basic_feature_layout<V>::kind_from(const json_reader& item) -> validate::feature_kind {
+MLGUARD_INLINE auto basic_feature_layout<V>::kind_from(const json_reader& item)
+    -> validate::feature_kind {
   const std::string& s = item.text("kind");
   for (auto k : {validate::feature_kind::numeric, validate::feature_kind::integer,
                  validate::feature_kind::categorical, validate::feature_kind::boolean}) {

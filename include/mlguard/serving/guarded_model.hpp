@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
@@ -304,9 +305,9 @@ using guarded_model = basic_guarded_model<>;
 namespace mlguard::serving {
 
 template <class V>
-basic_guarded_model<V>::basic_guarded_model(model_bundle bundle, int version,
-                                            guarded_options options,
-                                            const pipeline::stage_registry& stages)
+MLGUARD_INLINE basic_guarded_model<V>::basic_guarded_model(model_bundle bundle, int version,
+                                                           guarded_options options,
+                                                           const pipeline::stage_registry& stages)
     : bundle_(std::move(bundle)), version_(version), options_(std::move(options)),
       pending_(options_.performance.pending_capacity),
       tracker_(
@@ -365,8 +366,8 @@ basic_guarded_model<V>::basic_guarded_model(model_bundle bundle, int version,
 }
 
 template <class V>
-auto basic_guarded_model<V>::predict(span<const double> row, std::uint64_t request_id) noexcept
-    -> outcome {
+MLGUARD_INLINE auto basic_guarded_model<V>::predict(span<const double> row,
+                                                    std::uint64_t request_id) noexcept -> outcome {
   auto& l = my_lane();
   std::unique_lock<std::mutex> lock(l.mutex);
   outcome o = begin(request_id);
@@ -379,8 +380,10 @@ auto basic_guarded_model<V>::predict(span<const double> row, std::uint64_t reque
 }
 
 template <class V>
-auto basic_guarded_model<V>::predict_into(span<const double> row, span<double> outputs,
-                                          std::uint64_t request_id) noexcept -> outcome {
+MLGUARD_INLINE auto basic_guarded_model<V>::predict_into(span<const double> row,
+                                                         span<double> outputs,
+                                                         std::uint64_t request_id) noexcept
+    -> outcome {
   auto& l = my_lane();
   std::unique_lock<std::mutex> lock(l.mutex);
   outcome o = begin(request_id);
@@ -394,8 +397,9 @@ auto basic_guarded_model<V>::predict_into(span<const double> row, span<double> o
 }
 
 template <class V>
-auto basic_guarded_model<V>::predict_fields(span<const std::string_view> fields,
-                                            std::uint64_t request_id) noexcept -> outcome {
+MLGUARD_INLINE auto basic_guarded_model<V>::predict_fields(span<const std::string_view> fields,
+                                                           std::uint64_t request_id) noexcept
+    -> outcome {
   auto& l = my_lane();
   std::unique_lock<std::mutex> lock(l.mutex);
   outcome o = begin(request_id);
@@ -407,7 +411,8 @@ auto basic_guarded_model<V>::predict_fields(span<const std::string_view> fields,
 }
 
 template <class V>
-auto basic_guarded_model<V>::predict_batch(const table& batch) -> std::vector<outcome> {
+MLGUARD_INLINE auto basic_guarded_model<V>::predict_batch(const table& batch)
+    -> std::vector<outcome> {
   const auto& layout = bundle_.layout;
   std::vector<const vocabulary*> vocabs;
   for (std::size_t i = 0; i < layout.size(); ++i) {
@@ -425,7 +430,7 @@ auto basic_guarded_model<V>::predict_batch(const table& batch) -> std::vector<ou
 }
 
 template <class V>
-auto basic_guarded_model<V>::record_label(std::uint64_t request_id, double label)
+MLGUARD_INLINE auto basic_guarded_model<V>::record_label(std::uint64_t request_id, double label)
     -> std::optional<double> {
   double prediction = 0.0;
   {
@@ -439,13 +444,13 @@ auto basic_guarded_model<V>::record_label(std::uint64_t request_id, double label
 }
 
 template <class V>
-auto basic_guarded_model<V>::awaits_label(std::uint64_t request_id) const -> bool {
+MLGUARD_INLINE auto basic_guarded_model<V>::awaits_label(std::uint64_t request_id) const -> bool {
   const std::lock_guard<std::mutex> lock(pending_mutex_);
   return pending_.contains(request_id);
 }
 
 template <class V>
-auto basic_guarded_model<V>::explain(span<const double> row) -> explanation {
+MLGUARD_INLINE auto basic_guarded_model<V>::explain(span<const double> row) -> explanation {
   if (row.size() != bundle_.layout.size()) {
     throw argument_error("size_mismatch", "explain: the row has " + std::to_string(row.size()) +
                                               " values; the layout has " +
@@ -472,7 +477,7 @@ auto basic_guarded_model<V>::explain(span<const double> row) -> explanation {
 }
 
 template <class V>
-auto basic_guarded_model<V>::check_smoke() -> void {
+MLGUARD_INLINE auto basic_guarded_model<V>::check_smoke() -> void {
   auto& l = *lanes_.front();
   const std::lock_guard<std::mutex> lock(l.mutex);
   std::vector<std::string_view> fields;
@@ -503,7 +508,7 @@ auto basic_guarded_model<V>::check_smoke() -> void {
 }
 
 template <class V>
-auto basic_guarded_model<V>::counts() const noexcept -> request_counts {
+MLGUARD_INLINE auto basic_guarded_model<V>::counts() const noexcept -> request_counts {
   request_counts c;
   c.ok = counts_[0].load(std::memory_order_relaxed);
   c.flagged = counts_[1].load(std::memory_order_relaxed);
@@ -514,9 +519,9 @@ auto basic_guarded_model<V>::counts() const noexcept -> request_counts {
 }
 
 template <class V>
-auto basic_guarded_model<V>::anomaly_count(std::size_t feature,
-                                           validate::anomaly_kind kind) const noexcept
-    -> std::uint64_t {
+MLGUARD_INLINE auto
+basic_guarded_model<V>::anomaly_count(std::size_t feature,
+                                      validate::anomaly_kind kind) const noexcept -> std::uint64_t {
   if (feature >= bundle_.layout.size()) {
     return 0;
   }
@@ -525,7 +530,7 @@ auto basic_guarded_model<V>::anomaly_count(std::size_t feature,
 }
 
 template <class V>
-auto basic_guarded_model<V>::flush() -> void {
+MLGUARD_INLINE auto basic_guarded_model<V>::flush() -> void {
   if (inputs_) {
     emit("inputs", inputs_->collect());
   }
@@ -535,7 +540,8 @@ auto basic_guarded_model<V>::flush() -> void {
 }
 
 template <class V>
-auto basic_guarded_model<V>::input_references() const -> std::vector<drift::feature_reference> {
+MLGUARD_INLINE auto basic_guarded_model<V>::input_references() const
+    -> std::vector<drift::feature_reference> {
   std::vector<drift::feature_reference> refs;
   for (std::size_t i = 0; i < bundle_.layout.size(); ++i) {
     const auto& f = bundle_.layout[i];
@@ -550,9 +556,10 @@ auto basic_guarded_model<V>::input_references() const -> std::vector<drift::feat
 }
 
 template <class V>
-auto basic_guarded_model<V>::make_monitor(std::vector<drift::feature_reference> refs,
-                                          drift::monitor_options o, std::string_view stream,
-                                          std::size_t& window)
+MLGUARD_INLINE auto basic_guarded_model<V>::make_monitor(std::vector<drift::feature_reference> refs,
+                                                         drift::monitor_options o,
+                                                         std::string_view stream,
+                                                         std::size_t& window)
     -> std::unique_ptr<drift::concurrent_monitor> {
   if (o.window.kind != drift::window_kind::tumbling_count) {
     throw drift_error("invalid_option", "a guarded model's " + std::string(stream) +
@@ -566,14 +573,14 @@ auto basic_guarded_model<V>::make_monitor(std::vector<drift::feature_reference> 
 }
 
 template <class V>
-auto basic_guarded_model<V>::my_lane() noexcept -> lane& {
+MLGUARD_INLINE auto basic_guarded_model<V>::my_lane() noexcept -> lane& {
   static std::atomic<std::size_t> next_thread{0};
   thread_local const std::size_t thread_number = next_thread.fetch_add(1);
   return *lanes_[thread_number % lanes_.size()];
 }
 
 template <class V>
-auto basic_guarded_model<V>::begin(std::uint64_t request_id) noexcept -> outcome {
+MLGUARD_INLINE auto basic_guarded_model<V>::begin(std::uint64_t request_id) noexcept -> outcome {
   outcome o;
   o.version = version_;
   // Assigned ids are unique in the process, so labels find their version.
@@ -584,7 +591,7 @@ auto basic_guarded_model<V>::begin(std::uint64_t request_id) noexcept -> outcome
 }
 
 template <class V>
-auto basic_guarded_model<V>::finish_malformed(outcome& o) noexcept -> outcome {
+MLGUARD_INLINE auto basic_guarded_model<V>::finish_malformed(outcome& o) noexcept -> outcome {
   o.malformed = true;
   o.status = request_status::rejected;
   count(o);
@@ -592,14 +599,15 @@ auto basic_guarded_model<V>::finish_malformed(outcome& o) noexcept -> outcome {
 }
 
 template <class V>
-auto basic_guarded_model<V>::fill_rejected(span<double> outputs) const noexcept -> void {
+MLGUARD_INLINE auto basic_guarded_model<V>::fill_rejected(span<double> outputs) const noexcept
+    -> void {
   std::fill(outputs.begin(), outputs.end(), std::numeric_limits<double>::quiet_NaN());
 }
 
 template <class V>
-auto basic_guarded_model<V>::score(lane& l, std::unique_lock<std::mutex>& lock,
-                                   const validate::row_result& r, outcome& o,
-                                   span<double> outputs) noexcept -> outcome {
+MLGUARD_INLINE auto basic_guarded_model<V>::score(lane& l, std::unique_lock<std::mutex>& lock,
+                                                  const validate::row_result& r, outcome& o,
+                                                  span<double> outputs) noexcept -> outcome {
   const auto& schema = bundle_.schema;
   o.anomalous_features = static_cast<std::uint32_t>(r.anomalous_features);
   for (std::size_t i = 0; i < l.row.size(); ++i) {
@@ -679,7 +687,8 @@ auto basic_guarded_model<V>::score(lane& l, std::unique_lock<std::mutex>& lock,
 }
 
 template <class V>
-auto basic_guarded_model<V>::is_missing(std::size_t i, double v) const noexcept -> bool {
+MLGUARD_INLINE auto basic_guarded_model<V>::is_missing(std::size_t i, double v) const noexcept
+    -> bool {
   if (std::isnan(v)) {
     return true;
   }
@@ -688,13 +697,14 @@ auto basic_guarded_model<V>::is_missing(std::size_t i, double v) const noexcept 
 }
 
 template <class V>
-auto basic_guarded_model<V>::count(const outcome& o) noexcept -> void {
+MLGUARD_INLINE auto basic_guarded_model<V>::count(const outcome& o) noexcept -> void {
   counts_[static_cast<std::size_t>(o.status)].fetch_add(1, std::memory_order_relaxed);
   imputed_values_.fetch_add(o.imputed_values, std::memory_order_relaxed);
 }
 
 template <class V>
-auto basic_guarded_model<V>::count_anomalies(std::size_t feature, validate::anomaly_set a) noexcept
+MLGUARD_INLINE auto basic_guarded_model<V>::count_anomalies(std::size_t feature,
+                                                            validate::anomaly_set a) noexcept
     -> void {
   auto* counts = &anomaly_counts_[feature * validate::anomaly_kind_count];
   for (std::uint32_t bits = a.bits(), k = 0; bits != 0; bits >>= 1, ++k) {
@@ -705,7 +715,8 @@ auto basic_guarded_model<V>::count_anomalies(std::size_t feature, validate::anom
 }
 
 template <class V>
-auto basic_guarded_model<V>::emit(std::string_view stream, const drift::window_report& r) -> void {
+MLGUARD_INLINE auto basic_guarded_model<V>::emit(std::string_view stream,
+                                                 const drift::window_report& r) -> void {
   if (options_.on_window && r.rows > 0) {
     options_.on_window(version_window{version_, stream, r});
   }

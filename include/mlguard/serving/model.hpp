@@ -45,6 +45,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/detail/detect.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
@@ -304,20 +305,21 @@ using any_model = basic_any_model<>;
 namespace mlguard::serving {
 
 template <class V>
-auto basic_any_model<V>::operator=(const basic_any_model& other) -> basic_any_model& {
+MLGUARD_INLINE auto basic_any_model<V>::operator=(const basic_any_model& other)
+    -> basic_any_model& {
   basic_any_model copy(other);
   return *this = std::move(copy);
 }
 
 template <class V>
-auto basic_any_model<V>::predict_row(const double* in, double* out) noexcept
+MLGUARD_INLINE auto basic_any_model<V>::predict_row(const double* in, double* out) noexcept
     -> pipeline::row_status {
   return self_->predict_row(in, out);
 }
 
 template <class V>
-auto basic_any_model<V>::predict_batch(span<const double> rows, span<double> out,
-                                       span<pipeline::row_status> status) -> void {
+MLGUARD_INLINE auto basic_any_model<V>::predict_batch(span<const double> rows, span<double> out,
+                                                      span<pipeline::row_status> status) -> void {
   const std::size_t n = status.size();
   if (rows.size() != n * input_width() || out.size() != n * output_width()) {
     throw argument_error("size_mismatch", "predict_batch: " + std::to_string(n) + " rows need " +
@@ -330,13 +332,15 @@ auto basic_any_model<V>::predict_batch(span<const double> rows, span<double> out
 }
 
 template <class V>
-auto basic_any_model<V>::explain_row(const double* in, double* contributions) -> void {
+MLGUARD_INLINE auto basic_any_model<V>::explain_row(const double* in, double* contributions)
+    -> void {
   self_->explain_row(in, contributions);
 }
 
 template <class V>
-auto basic_any_model<V>::explain_top(const double* in, explain::feature_contribution* out,
-                                     std::size_t k) noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_any_model<V>::explain_top(const double* in,
+                                                    explain::feature_contribution* out,
+                                                    std::size_t k) noexcept -> std::size_t {
   return self_->explain_top(in, out, k);
 }
 

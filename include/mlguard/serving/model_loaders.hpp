@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
 #include "mlguard/serving/model.hpp"
@@ -86,7 +87,8 @@ using model_loaders = basic_model_loaders<>;
 namespace mlguard::serving {
 
 template <class V>
-auto basic_model_loaders<V>::add(std::string kind, loader load) -> basic_model_loaders& {
+MLGUARD_INLINE auto basic_model_loaders<V>::add(std::string kind, loader load)
+    -> basic_model_loaders& {
   if (kind.empty() || kind == pipeline_model::kind) {
     throw argument_error("invalid_option", "model kind '" + kind + "' cannot be registered");
   }
@@ -101,7 +103,7 @@ auto basic_model_loaders<V>::add(std::string kind, loader load) -> basic_model_l
 }
 
 template <class V>
-auto basic_model_loaders<V>::contains(std::string_view kind) const noexcept -> bool {
+MLGUARD_INLINE auto basic_model_loaders<V>::contains(std::string_view kind) const noexcept -> bool {
   if (kind == pipeline_model::kind) {
     return true;
   }

@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
@@ -209,8 +210,9 @@ void to_json(json& j, const suite_result& r);
 namespace mlguard::serving {
 
 template <class V>
-auto basic_model_test_suite<V>::add_invariance(std::string name, std::string feature,
-                                               std::vector<std::string> values, double epsilon)
+MLGUARD_INLINE auto basic_model_test_suite<V>::add_invariance(std::string name, std::string feature,
+                                                              std::vector<std::string> values,
+                                                              double epsilon)
     -> basic_model_test_suite& {
   behaviour_test t;
   t.kind = behaviour_kind::invariance;
@@ -222,8 +224,9 @@ auto basic_model_test_suite<V>::add_invariance(std::string name, std::string fea
 }
 
 template <class V>
-auto basic_model_test_suite<V>::add_directional(std::string name, std::string feature, double delta,
-                                                bool increasing, double epsilon)
+MLGUARD_INLINE auto basic_model_test_suite<V>::add_directional(std::string name,
+                                                               std::string feature, double delta,
+                                                               bool increasing, double epsilon)
     -> basic_model_test_suite& {
   behaviour_test t;
   t.kind = behaviour_kind::directional;
@@ -236,9 +239,9 @@ auto basic_model_test_suite<V>::add_directional(std::string name, std::string fe
 }
 
 template <class V>
-auto basic_model_test_suite<V>::add_case(std::string name,
-                                         std::map<std::string, std::string> fields,
-                                         std::optional<double> min, std::optional<double> max)
+MLGUARD_INLINE auto
+basic_model_test_suite<V>::add_case(std::string name, std::map<std::string, std::string> fields,
+                                    std::optional<double> min, std::optional<double> max)
     -> basic_model_test_suite& {
   behaviour_test t;
   t.kind = behaviour_kind::minimum_functionality;
@@ -250,7 +253,7 @@ auto basic_model_test_suite<V>::add_case(std::string name,
 }
 
 template <class V>
-auto basic_model_test_suite<V>::add(behaviour_test t) -> basic_model_test_suite& {
+MLGUARD_INLINE auto basic_model_test_suite<V>::add(behaviour_test t) -> basic_model_test_suite& {
   const auto bad = [&](const std::string& why) {
     throw serving_error("invalid_model_test", "model test '" + t.name + "': " + why);
   };
@@ -283,7 +286,7 @@ auto basic_model_test_suite<V>::add(behaviour_test t) -> basic_model_test_suite&
 }
 
 template <class V>
-auto basic_model_test_suite<V>::check(const feature_layout& layout) const -> void {
+MLGUARD_INLINE auto basic_model_test_suite<V>::check(const feature_layout& layout) const -> void {
   const auto find = [&](const behaviour_test& t, const std::string& name) {
     for (std::size_t i = 0; i < layout.size(); ++i) {
       if (layout[i].name == name) {
@@ -313,7 +316,7 @@ auto basic_model_test_suite<V>::check(const feature_layout& layout) const -> voi
 }
 
 template <class V>
-auto basic_model_test_suite<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_model_test_suite<V>::to_json() const -> json {
   json doc = new_document(model_test_suite_format);
   json tests = json::array();
   for (const auto& t : tests_) {
@@ -343,7 +346,7 @@ auto basic_model_test_suite<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_model_test_suite<V>::from_json(const json& j, const std::string& source)
+MLGUARD_INLINE auto basic_model_test_suite<V>::from_json(const json& j, const std::string& source)
     -> basic_model_test_suite {
   const auto r = json_reader::document(j, model_test_suite_format, source, {"tests"});
   basic_model_test_suite s;
@@ -389,7 +392,8 @@ auto basic_model_test_suite<V>::from_json(const json& j, const std::string& sour
 }
 
 template <class V>
-auto basic_model_test_suite<V>::load(const std::string& path) -> basic_model_test_suite {
+MLGUARD_INLINE auto basic_model_test_suite<V>::load(const std::string& path)
+    -> basic_model_test_suite {
   return from_json(load_json(path), path);
 }
 

@@ -15,6 +15,7 @@
 
 #include <Eigen/Core>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/explain/contribution.hpp"
@@ -102,14 +103,16 @@ using pipeline_model = basic_pipeline_model<>;
 namespace mlguard::serving {
 
 template <class V>
-auto basic_pipeline_model<V>::predict_row(const double* in, double* out) noexcept
+MLGUARD_INLINE auto basic_pipeline_model<V>::predict_row(const double* in, double* out) noexcept
     -> pipeline::row_status {
   return pipe_.transform_row(in, out);
 }
 
 template <class V>
-auto basic_pipeline_model<V>::predict_batch(span<const double> rows, span<double> out,
-                                            span<pipeline::row_status> status) -> void {
+MLGUARD_INLINE auto basic_pipeline_model<V>::predict_batch(span<const double> rows,
+                                                           span<double> out,
+                                                           span<pipeline::row_status> status)
+    -> void {
   using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const auto n = static_cast<Eigen::Index>(status.size());
   const Eigen::Map<const row_major> x(rows.data(), n,
@@ -121,12 +124,13 @@ auto basic_pipeline_model<V>::predict_batch(span<const double> rows, span<double
 }
 
 template <class V>
-auto basic_pipeline_model<V>::explanation_names() const -> std::vector<std::string> {
+MLGUARD_INLINE auto basic_pipeline_model<V>::explanation_names() const -> std::vector<std::string> {
   return explainer_ ? explainer_->feature_names() : std::vector<std::string>();
 }
 
 template <class V>
-auto basic_pipeline_model<V>::explain_row(const double* in, double* contributions) -> void {
+MLGUARD_INLINE auto basic_pipeline_model<V>::explain_row(const double* in, double* contributions)
+    -> void {
   if (!explainer_) {
     throw serving_error("not_explainable", "this pipeline has no explainer (its last stage is "
                                            "not linear, or its bundle has no background)");
@@ -135,13 +139,15 @@ auto basic_pipeline_model<V>::explain_row(const double* in, double* contribution
 }
 
 template <class V>
-auto basic_pipeline_model<V>::explain_top(const double* in, explain::feature_contribution* out,
-                                          std::size_t k) noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_pipeline_model<V>::explain_top(const double* in,
+                                                         explain::feature_contribution* out,
+                                                         std::size_t k) noexcept -> std::size_t {
   return explainer_ ? explainer_->top(in, out, k) : 0;
 }
 
 template <class V>
-auto basic_pipeline_model<V>::explainer() const noexcept -> const explain::linear_explainer* {
+MLGUARD_INLINE auto basic_pipeline_model<V>::explainer() const noexcept
+    -> const explain::linear_explainer* {
   return explainer_ ? &*explainer_ : nullptr;
 }
 

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/registry/model_registry.hpp"
 #include "mlguard/serving/artifact_store.hpp"
@@ -161,11 +162,9 @@ using registry_follower = basic_registry_follower<>;
 namespace mlguard::serving {
 
 template <class V>
-basic_registry_follower<V>::basic_registry_follower(registry::model_registry& registry,
-                                                    const artifact_store& store, std::string uri,
-                                                    model_slot<guarded_model>& slot,
-                                                    follower_options options,
-                                                    const clock_source& clock)
+MLGUARD_INLINE basic_registry_follower<V>::basic_registry_follower(
+    registry::model_registry& registry, const artifact_store& store, std::string uri,
+    model_slot<guarded_model>& slot, follower_options options, const clock_source& clock)
     : registry_(registry), store_(store), uri_(std::move(uri)), slot_(slot),
       options_(std::move(options)), clock_(clock) {
   if (options_.interval.count() <= 0 || options_.watch_slice.count() <= 0) {
@@ -175,7 +174,7 @@ basic_registry_follower<V>::basic_registry_follower(registry::model_registry& re
 }
 
 template <class V>
-auto basic_registry_follower<V>::poll() noexcept -> bool {
+MLGUARD_INLINE auto basic_registry_follower<V>::poll() noexcept -> bool {
   const std::lock_guard<std::mutex> lock(poll_mutex_);
   std::optional<registry::model_version> target;
   try {
@@ -220,7 +219,7 @@ auto basic_registry_follower<V>::poll() noexcept -> bool {
 }
 
 template <class V>
-auto basic_registry_follower<V>::start() -> void {
+MLGUARD_INLINE auto basic_registry_follower<V>::start() -> void {
   const std::lock_guard<std::mutex> lock(thread_mutex_);
   if (thread_.joinable()) {
     return;
@@ -246,7 +245,7 @@ auto basic_registry_follower<V>::start() -> void {
 }
 
 template <class V>
-auto basic_registry_follower<V>::stop() -> void {
+MLGUARD_INLINE auto basic_registry_follower<V>::stop() -> void {
   std::thread t;
   {
     const std::lock_guard<std::mutex> lock(thread_mutex_);
@@ -260,13 +259,14 @@ auto basic_registry_follower<V>::stop() -> void {
 }
 
 template <class V>
-auto basic_registry_follower<V>::serving_version() const -> int {
+MLGUARD_INLINE auto basic_registry_follower<V>::serving_version() const -> int {
   const std::lock_guard<std::mutex> lock(poll_mutex_);
   return serving_;
 }
 
 template <class V>
-auto basic_registry_follower<V>::journal_position() noexcept -> std::optional<std::uint64_t> {
+MLGUARD_INLINE auto basic_registry_follower<V>::journal_position() noexcept
+    -> std::optional<std::uint64_t> {
   try {
     return registry_.get_model(registry::parse_model_uri(uri_).name).sequence;
   } catch (...) { // reported by poll(); this thread then sleeps out the interval
@@ -275,7 +275,8 @@ auto basic_registry_follower<V>::journal_position() noexcept -> std::optional<st
 }
 
 template <class V>
-auto basic_registry_follower<V>::watch_for_change(std::uint64_t seen) noexcept -> bool {
+MLGUARD_INLINE auto basic_registry_follower<V>::watch_for_change(std::uint64_t seen) noexcept
+    -> bool {
   const auto until = std::chrono::steady_clock::now() + options_.interval;
   std::string name;
   try { // noexcept: a URI that does not parse (poll() reports it) or no memory
@@ -308,8 +309,8 @@ auto basic_registry_follower<V>::watch_for_change(std::uint64_t seen) noexcept -
 }
 
 template <class V>
-auto basic_registry_follower<V>::report(follower_event::kind what, int version, std::string reason,
-                                        int previous) -> void {
+MLGUARD_INLINE auto basic_registry_follower<V>::report(follower_event::kind what, int version,
+                                                       std::string reason, int previous) -> void {
   if (!options_.on_event) {
     return;
   }

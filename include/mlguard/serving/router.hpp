@@ -60,6 +60,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/serving/detail/value_ring.hpp"
@@ -390,44 +391,50 @@ json to_json(const router_snapshot& s) {
 }
 
 template <class V>
-auto basic_canary_router<V>::predict(std::uint64_t key, span<const double> row,
-                                     std::uint64_t request_id) noexcept -> routed_outcome {
+MLGUARD_INLINE auto basic_canary_router<V>::predict(std::uint64_t key, span<const double> row,
+                                                    std::uint64_t request_id) noexcept
+    -> routed_outcome {
   return route(route_bucket(key, seed_), request_id,
                [row](guarded_model& m, std::uint64_t id) { return m.predict(row, id); });
 }
 
 template <class V>
-auto basic_canary_router<V>::predict(std::string_view key, span<const double> row,
-                                     std::uint64_t request_id) noexcept -> routed_outcome {
+MLGUARD_INLINE auto basic_canary_router<V>::predict(std::string_view key, span<const double> row,
+                                                    std::uint64_t request_id) noexcept
+    -> routed_outcome {
   return route(route_bucket(key, seed_), request_id,
                [row](guarded_model& m, std::uint64_t id) { return m.predict(row, id); });
 }
 
 template <class V>
-auto basic_canary_router<V>::predict_fields(std::uint64_t key, span<const std::string_view> fields,
-                                            std::uint64_t request_id) noexcept -> routed_outcome {
+MLGUARD_INLINE auto basic_canary_router<V>::predict_fields(std::uint64_t key,
+                                                           span<const std::string_view> fields,
+                                                           std::uint64_t request_id) noexcept
+    -> routed_outcome {
   return route(route_bucket(key, seed_), request_id, [fields](guarded_model& m, std::uint64_t id) {
     return m.predict_fields(fields, id);
   });
 }
 
 template <class V>
-auto basic_canary_router<V>::predict_fields(std::string_view key,
-                                            span<const std::string_view> fields,
-                                            std::uint64_t request_id) noexcept -> routed_outcome {
+MLGUARD_INLINE auto basic_canary_router<V>::predict_fields(std::string_view key,
+                                                           span<const std::string_view> fields,
+                                                           std::uint64_t request_id) noexcept
+    -> routed_outcome {
   return route(route_bucket(key, seed_), request_id, [fields](guarded_model& m, std::uint64_t id) {
     return m.predict_fields(fields, id);
   });
 }
 
 template <class V>
-auto basic_canary_router<V>::arm_of(std::uint64_t key) const noexcept -> router_arm {
+MLGUARD_INLINE auto basic_canary_router<V>::arm_of(std::uint64_t key) const noexcept -> router_arm {
   return route_bucket(key, seed_) < share_.load(std::memory_order_relaxed) ? router_arm::challenger
                                                                            : router_arm::champion;
 }
 
 template <class V>
-auto basic_canary_router<V>::record_label(std::uint64_t request_id, double label) -> std::size_t {
+MLGUARD_INLINE auto basic_canary_router<V>::record_label(std::uint64_t request_id, double label)
+    -> std::size_t {
   std::size_t taken = 0;
   for (std::size_t a = 0; a < 2; ++a) {
     auto h = slot(static_cast<router_arm>(a)).acquire();
@@ -447,25 +454,25 @@ auto basic_canary_router<V>::record_label(std::uint64_t request_id, double label
 }
 
 template <class V>
-auto basic_canary_router<V>::record_latency(const routed_outcome& o, double latency) noexcept
-    -> void {
+MLGUARD_INLINE auto basic_canary_router<V>::record_latency(const routed_outcome& o,
+                                                           double latency) noexcept -> void {
   if (!std::isnan(latency) && o.answer.version != 0) {
     arms_[static_cast<std::size_t>(o.arm)].latencies.push(latency, o.answer.version);
   }
 }
 
 template <class V>
-auto basic_canary_router<V>::set_percent(double percent) -> void {
+MLGUARD_INLINE auto basic_canary_router<V>::set_percent(double percent) -> void {
   share_.store(basis_points(percent), std::memory_order_relaxed);
 }
 
 template <class V>
-auto basic_canary_router<V>::percent() const noexcept -> double {
+MLGUARD_INLINE auto basic_canary_router<V>::percent() const noexcept -> double {
   return static_cast<double>(share_.load(std::memory_order_relaxed)) / 100.0;
 }
 
 template <class V>
-auto basic_canary_router<V>::snapshot() const -> router_snapshot {
+MLGUARD_INLINE auto basic_canary_router<V>::snapshot() const -> router_snapshot {
   router_snapshot s;
   s.mode = mode();
   s.percent = percent();
@@ -499,7 +506,7 @@ auto basic_canary_router<V>::snapshot() const -> router_snapshot {
 }
 
 template <class V>
-auto basic_canary_router<V>::reset_metrics() noexcept -> void {
+MLGUARD_INLINE auto basic_canary_router<V>::reset_metrics() noexcept -> void {
   for (auto& a : arms_) {
     a.errors.clear();
     a.latencies.clear();
@@ -512,12 +519,13 @@ auto basic_canary_router<V>::reset_metrics() noexcept -> void {
 }
 
 template <class V>
-auto basic_canary_router<V>::slot(router_arm a) const noexcept -> model_slot<guarded_model>& {
+MLGUARD_INLINE auto basic_canary_router<V>::slot(router_arm a) const noexcept
+    -> model_slot<guarded_model>& {
   return a == router_arm::challenger ? challenger_ : champion_;
 }
 
 template <class V>
-auto basic_canary_router<V>::basis_points(double percent) -> std::uint32_t {
+MLGUARD_INLINE auto basic_canary_router<V>::basis_points(double percent) -> std::uint32_t {
   if (!(percent >= 0.0 && percent <= 100.0)) {
     throw serving_error("invalid_option",
                         "a router's percent must be in [0, 100], not " + std::to_string(percent));
@@ -526,7 +534,7 @@ auto basic_canary_router<V>::basis_points(double percent) -> std::uint32_t {
 }
 
 template <class V>
-auto basic_canary_router<V>::checked_capacity(std::size_t capacity) -> std::size_t {
+MLGUARD_INLINE auto basic_canary_router<V>::checked_capacity(std::size_t capacity) -> std::size_t {
   if (capacity == 0) {
     throw serving_error("invalid_option", "a router's metric capacity must be positive");
   }
@@ -534,7 +542,7 @@ auto basic_canary_router<V>::checked_capacity(std::size_t capacity) -> std::size
 }
 
 template <class V>
-auto basic_canary_router<V>::checked_batch(std::size_t batch) -> std::size_t {
+MLGUARD_INLINE auto basic_canary_router<V>::checked_batch(std::size_t batch) -> std::size_t {
   if (batch == 0) {
     throw serving_error("invalid_option", "a router's error batch must be positive");
   }
@@ -542,15 +550,16 @@ auto basic_canary_router<V>::checked_batch(std::size_t batch) -> std::size_t {
 }
 
 template <class V>
-auto basic_canary_router<V>::unavailable(std::uint64_t request_id) noexcept -> outcome {
+MLGUARD_INLINE auto basic_canary_router<V>::unavailable(std::uint64_t request_id) noexcept
+    -> outcome {
   outcome o;
   o.request_id = request_id;
   return o;
 }
 
 template <class V>
-auto basic_canary_router<V>::compare(const outcome& answer, const outcome& shadow) noexcept
-    -> void {
+MLGUARD_INLINE auto basic_canary_router<V>::compare(const outcome& answer,
+                                                    const outcome& shadow) noexcept -> void {
   compared_.fetch_add(1, std::memory_order_relaxed);
   const bool a_rejected = answer.status == request_status::rejected;
   const bool b_rejected = shadow.status == request_status::rejected;

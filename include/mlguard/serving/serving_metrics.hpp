@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/registry/model_registry.hpp"
 #include "mlguard/report/metric_registry.hpp"
 #include "mlguard/report/monitor_metrics.hpp"
@@ -114,21 +115,22 @@ using serving_metrics = basic_serving_metrics<>;
 namespace mlguard::serving {
 
 template <class V>
-basic_serving_metrics<V>::~basic_serving_metrics() {
+MLGUARD_INLINE basic_serving_metrics<V>::~basic_serving_metrics() {
   for (const auto id : collectors_) {
     registry_.remove_collector(id);
   }
 }
 
 template <class V>
-auto basic_serving_metrics<V>::watch(const model_slot<guarded_model>& slot, std::string arm)
-    -> void {
+MLGUARD_INLINE auto basic_serving_metrics<V>::watch(const model_slot<guarded_model>& slot,
+                                                    std::string arm) -> void {
   collectors_.push_back(registry_.add_collector(
       [this, &slot, arm = std::move(arm)](report::metric_writer& w) { collect(w, slot, arm); }));
 }
 
 template <class V>
-auto basic_serving_metrics<V>::watch(const registry::model_registry& registry) -> void {
+MLGUARD_INLINE auto basic_serving_metrics<V>::watch(const registry::model_registry& registry)
+    -> void {
   collectors_.push_back(registry_.add_collector([this, &registry](report::metric_writer& w) {
     if (!registry.has_model(model_)) {
       return;
@@ -141,7 +143,7 @@ auto basic_serving_metrics<V>::watch(const registry::model_registry& registry) -
 }
 
 template <class V>
-auto basic_serving_metrics<V>::watch(const canary_router& router) -> void {
+MLGUARD_INLINE auto basic_serving_metrics<V>::watch(const canary_router& router) -> void {
   collectors_.push_back(registry_.add_collector([this, &router](report::metric_writer& w) {
     const auto s = router.snapshot();
     w.gauge("mlguard_router_share",
@@ -160,7 +162,7 @@ auto basic_serving_metrics<V>::watch(const canary_router& router) -> void {
 }
 
 template <class V>
-auto basic_serving_metrics<V>::connect(guarded_options& options) -> void {
+MLGUARD_INLINE auto basic_serving_metrics<V>::connect(guarded_options& options) -> void {
   auto next = std::move(options.on_window);
   options.on_window = [this, next = std::move(next)](const version_window& w) {
     report::monitor_metrics(registry_, {{"model", model_}, {"version", std::to_string(w.version)}})
@@ -172,7 +174,7 @@ auto basic_serving_metrics<V>::connect(guarded_options& options) -> void {
 }
 
 template <class V>
-auto basic_serving_metrics<V>::connect(follower_options& options) -> void {
+MLGUARD_INLINE auto basic_serving_metrics<V>::connect(follower_options& options) -> void {
   auto next = std::move(options.on_event);
   options.on_event = [this, next = std::move(next)](const follower_event& e) {
     (e.what == follower_event::kind::swapped ? swaps_ : failures_).inc();
@@ -183,9 +185,9 @@ auto basic_serving_metrics<V>::connect(follower_options& options) -> void {
 }
 
 template <class V>
-auto basic_serving_metrics<V>::collect(report::metric_writer& w,
-                                       const model_slot<guarded_model>& slot,
-                                       const std::string& arm) const -> void {
+MLGUARD_INLINE auto basic_serving_metrics<V>::collect(report::metric_writer& w,
+                                                      const model_slot<guarded_model>& slot,
+                                                      const std::string& arm) const -> void {
   const auto labels = [&](report::label_set more) {
     report::label_set all{{"model", model_}};
     if (!arm.empty()) {

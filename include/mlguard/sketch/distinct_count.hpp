@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/sketch/detail/hash.hpp"
@@ -176,7 +177,8 @@ int register_from_char(char c) noexcept {
 namespace mlguard::sketch {
 
 template <class V>
-basic_distinct_count<V>::basic_distinct_count(unsigned precision) : precision_(precision) {
+MLGUARD_INLINE basic_distinct_count<V>::basic_distinct_count(unsigned precision)
+    : precision_(precision) {
   if (precision < min_precision || precision > max_precision) {
     throw profile_error("invalid_option", "distinct_count precision must be in [4, 18], got " +
                                               std::to_string(precision));
@@ -185,14 +187,14 @@ basic_distinct_count<V>::basic_distinct_count(unsigned precision) : precision_(p
 }
 
 template <class V>
-auto basic_distinct_count<V>::update(double value) noexcept -> void {
+MLGUARD_INLINE auto basic_distinct_count<V>::update(double value) noexcept -> void {
   if (!std::isnan(value)) {
     update_hash(detail::hash_double(value));
   }
 }
 
 template <class V>
-auto basic_distinct_count<V>::update_hash(std::uint64_t hash) noexcept -> void {
+MLGUARD_INLINE auto basic_distinct_count<V>::update_hash(std::uint64_t hash) noexcept -> void {
   const unsigned q = 64 - precision_;
   const std::size_t index = static_cast<std::size_t>(hash >> q);
   const std::uint64_t rest = hash << precision_;
@@ -205,7 +207,7 @@ auto basic_distinct_count<V>::update_hash(std::uint64_t hash) noexcept -> void {
 }
 
 template <class V>
-auto basic_distinct_count<V>::merge(const basic_distinct_count& other) -> void {
+MLGUARD_INLINE auto basic_distinct_count<V>::merge(const basic_distinct_count& other) -> void {
   if (other.precision_ != precision_) {
     throw profile_error("incompatible_sketches",
                         "cannot merge distinct_count sketches of precision " +
@@ -220,7 +222,7 @@ auto basic_distinct_count<V>::merge(const basic_distinct_count& other) -> void {
 }
 
 template <class V>
-auto basic_distinct_count<V>::estimate() const -> double {
+MLGUARD_INLINE auto basic_distinct_count<V>::estimate() const -> double {
   const unsigned q = 64 - precision_;
   const double m = static_cast<double>(registers_.size());
   std::vector<std::uint32_t> histogram(q + 2, 0);
@@ -240,12 +242,12 @@ auto basic_distinct_count<V>::estimate() const -> double {
 }
 
 template <class V>
-auto basic_distinct_count<V>::relative_standard_error() const noexcept -> double {
+MLGUARD_INLINE auto basic_distinct_count<V>::relative_standard_error() const noexcept -> double {
   return 1.04 / std::sqrt(static_cast<double>(registers_.size()));
 }
 
 template <class V>
-auto basic_distinct_count<V>::is_empty() const noexcept -> bool {
+MLGUARD_INLINE auto basic_distinct_count<V>::is_empty() const noexcept -> bool {
   for (const auto r : registers_) {
     if (r != 0) {
       return false;
@@ -255,7 +257,7 @@ auto basic_distinct_count<V>::is_empty() const noexcept -> bool {
 }
 
 template <class V>
-auto basic_distinct_count<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_distinct_count<V>::to_json() const -> json {
   std::string text(registers_.size(), '0');
   for (std::size_t i = 0; i < registers_.size(); ++i) {
     text[i] = detail::register_alphabet[registers_[i]];
@@ -267,8 +269,10 @@ auto basic_distinct_count<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_distinct_count<V>::from_json(const json& document, const std::string& source,
-                                        const std::string& path) -> basic_distinct_count {
+MLGUARD_INLINE auto basic_distinct_count<V>::from_json(const json& document,
+                                                       const std::string& source,
+                                                       const std::string& path)
+    -> basic_distinct_count {
   const auto r = detail::open_document(document, format, source, path, {"precision", "registers"});
   const auto precision = r.count("precision", max_precision);
   if (precision < min_precision) {
@@ -292,12 +296,12 @@ auto basic_distinct_count<V>::from_json(const json& document, const std::string&
 }
 
 template <class V>
-auto basic_distinct_count<V>::load(const std::string& path) -> basic_distinct_count {
+MLGUARD_INLINE auto basic_distinct_count<V>::load(const std::string& path) -> basic_distinct_count {
   return from_json(load_json(path), path);
 }
 
 template <class V>
-auto basic_distinct_count<V>::sigma(double x) -> double {
+MLGUARD_INLINE auto basic_distinct_count<V>::sigma(double x) -> double {
   if (x == 1.0) {
     return std::numeric_limits<double>::infinity();
   }
@@ -314,7 +318,7 @@ auto basic_distinct_count<V>::sigma(double x) -> double {
 }
 
 template <class V>
-auto basic_distinct_count<V>::tau(double x) -> double {
+MLGUARD_INLINE auto basic_distinct_count<V>::tau(double x) -> double {
   if (x == 0.0 || x == 1.0) {
     return 0.0;
   }

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/profile/dataset_profile.hpp"
@@ -116,7 +117,7 @@ using batch_validator = basic_batch_validator<>;
 namespace mlguard::validate {
 
 template <class V>
-auto basic_batch_validator<V>::update(const table& chunk) -> void {
+MLGUARD_INLINE auto basic_batch_validator<V>::update(const table& chunk) -> void {
   if (started_) {
     check_columns(chunk);
   }
@@ -144,7 +145,7 @@ auto basic_batch_validator<V>::update(const table& chunk) -> void {
 }
 
 template <class V>
-auto basic_batch_validator<V>::report() const -> validation_report {
+MLGUARD_INLINE auto basic_batch_validator<V>::report() const -> validation_report {
   std::vector<feature_skew> skew;
   const std::vector<feature_skew>* measured = options_.skew;
   if (reference_ != nullptr) {
@@ -162,7 +163,7 @@ auto basic_batch_validator<V>::report() const -> validation_report {
 }
 
 template <class V>
-auto basic_batch_validator<V>::check_columns(const table& chunk) const -> void {
+MLGUARD_INLINE auto basic_batch_validator<V>::check_columns(const table& chunk) const -> void {
   bool same = chunk.cols() == columns_.size();
   for (std::size_t k = 0; same && k < columns_.size(); ++k) {
     same = chunk.find(columns_[k]) != nullptr;
@@ -181,8 +182,8 @@ auto basic_batch_validator<V>::check_columns(const table& chunk) const -> void {
 }
 
 template <class V>
-auto basic_batch_validator<V>::keep(std::size_t i, const column& c, std::size_t row,
-                                    std::uint64_t batch_row) -> void {
+MLGUARD_INLINE auto basic_batch_validator<V>::keep(std::size_t i, const column& c, std::size_t row,
+                                                   std::uint64_t batch_row) -> void {
   sample_cell cell;
   cell.row = batch_row;
   cell.numeric = c.is_numeric();

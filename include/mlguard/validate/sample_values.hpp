@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
+
 namespace mlguard::validate {
 
 /// One cell of a sample row, as the data held it.
@@ -58,7 +60,8 @@ using sample_values = basic_sample_values<>;
 namespace mlguard::validate {
 
 template <class V>
-auto basic_sample_values<V>::find(std::string_view feature, std::uint64_t row) const noexcept
+MLGUARD_INLINE auto basic_sample_values<V>::find(std::string_view feature,
+                                                 std::uint64_t row) const noexcept
     -> const sample_cell* {
   for (std::size_t f = 0; f < names_.size(); ++f) {
     if (names_[f] != feature) {
@@ -74,7 +77,7 @@ auto basic_sample_values<V>::find(std::string_view feature, std::uint64_t row) c
 }
 
 template <class V>
-auto basic_sample_values<V>::size() const noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_sample_values<V>::size() const noexcept -> std::size_t {
   std::size_t n = 0;
   for (const auto& cells : cells_) {
     n += cells.size();
@@ -83,7 +86,8 @@ auto basic_sample_values<V>::size() const noexcept -> std::size_t {
 }
 
 template <class V>
-auto basic_sample_values<V>::add(std::string_view feature, sample_cell cell) -> void {
+MLGUARD_INLINE auto basic_sample_values<V>::add(std::string_view feature, sample_cell cell)
+    -> void {
   std::size_t f = 0;
   while (f < names_.size() && names_[f] != feature) {
     ++f;

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
@@ -165,7 +166,8 @@ using schema = basic_schema<>;
 namespace mlguard::validate {
 
 template <class V>
-basic_schema<V>::basic_schema(std::vector<feature_spec> features, std::size_t histogram_buckets)
+MLGUARD_INLINE basic_schema<V>::basic_schema(std::vector<feature_spec> features,
+                                             std::size_t histogram_buckets)
     : features_(std::move(features)), histogram_buckets_(histogram_buckets) {
   severities_.fill(0);
   compile();
@@ -173,7 +175,8 @@ basic_schema<V>::basic_schema(std::vector<feature_spec> features, std::size_t hi
 }
 
 template <class V>
-auto basic_schema<V>::index_of(std::string_view name) const noexcept -> std::optional<std::size_t> {
+MLGUARD_INLINE auto basic_schema<V>::index_of(std::string_view name) const noexcept
+    -> std::optional<std::size_t> {
   for (std::size_t i = 0; i < features_.size(); ++i) {
     if (features_[i].name == name) {
       return i;
@@ -183,29 +186,31 @@ auto basic_schema<V>::index_of(std::string_view name) const noexcept -> std::opt
 }
 
 template <class V>
-auto basic_schema<V>::severity_of(anomaly_kind kind) const noexcept -> severity {
+MLGUARD_INLINE auto basic_schema<V>::severity_of(anomaly_kind kind) const noexcept -> severity {
   const auto o = severities_[static_cast<std::size_t>(kind)];
   return o == 0 ? default_severity(kind) : (o == 1 ? severity::warning : severity::error);
 }
 
 template <class V>
-auto basic_schema<V>::severity_of(std::size_t i, anomaly_kind kind) const noexcept -> severity {
+MLGUARD_INLINE auto basic_schema<V>::severity_of(std::size_t i, anomaly_kind kind) const noexcept
+    -> severity {
   return features_[i].level ? *features_[i].level : severity_of(kind);
 }
 
 template <class V>
-auto basic_schema<V>::set_severity(anomaly_kind kind, severity s) noexcept -> void {
+MLGUARD_INLINE auto basic_schema<V>::set_severity(anomaly_kind kind, severity s) noexcept -> void {
   severities_[static_cast<std::size_t>(kind)] = s == severity::warning ? 1 : 2;
   update_error_mask();
 }
 
 template <class V>
-auto basic_schema<V>::parse(std::string_view text, const std::string& source) -> basic_schema {
+MLGUARD_INLINE auto basic_schema<V>::parse(std::string_view text, const std::string& source)
+    -> basic_schema {
   return from_json(parse_json(text, source), source);
 }
 
 template <class V>
-auto basic_schema<V>::update_error_mask() noexcept -> void {
+MLGUARD_INLINE auto basic_schema<V>::update_error_mask() noexcept -> void {
   error_mask_ = 0;
   for (std::size_t k = 0; k < anomaly_kind_count; ++k) {
     if (severity_of(static_cast<anomaly_kind>(k)) == severity::error) {

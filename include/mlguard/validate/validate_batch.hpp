@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/validate/anomaly.hpp"
@@ -111,8 +112,8 @@ validation_report validate_batch(const schema& s, const table& data,
 namespace mlguard::validate {
 
 template <class V>
-auto basic_report_builder<V>::add(std::uint64_t row, span<const anomaly_set> sets,
-                                  const row_result& result) -> void {
+MLGUARD_INLINE auto basic_report_builder<V>::add(std::uint64_t row, span<const anomaly_set> sets,
+                                                 const row_result& result) -> void {
   ++rows_;
   rejected_ += result.rejected ? 1 : 0;
   for (std::size_t i = 0; i < sets.size() && i < schema_.size(); ++i) {
@@ -143,7 +144,8 @@ auto basic_report_builder<V>::add(std::uint64_t row, span<const anomaly_set> set
 }
 
 template <class V>
-auto basic_report_builder<V>::keeps_sample(std::size_t i, anomaly_set a) const noexcept -> bool {
+MLGUARD_INLINE auto basic_report_builder<V>::keeps_sample(std::size_t i,
+                                                          anomaly_set a) const noexcept -> bool {
   if (i >= schema_.size() || absent_[i]) {
     return false;
   }
@@ -161,7 +163,7 @@ auto basic_report_builder<V>::keeps_sample(std::size_t i, anomaly_set a) const n
 }
 
 template <class V>
-auto basic_report_builder<V>::finish(const std::vector<feature_skew>* skew) const
+MLGUARD_INLINE auto basic_report_builder<V>::finish(const std::vector<feature_skew>* skew) const
     -> validation_report {
   validation_report r;
   r.rows = rows_;

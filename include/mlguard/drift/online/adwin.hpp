@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/online/detector_base.hpp"
 
@@ -135,7 +136,7 @@ using adwin = basic_adwin<>;
 namespace mlguard::drift::online {
 
 template <class V>
-basic_adwin<V>::basic_adwin(const adwin_options& options) : detector_base(options) {
+MLGUARD_INLINE basic_adwin<V>::basic_adwin(const adwin_options& options) : detector_base(options) {
   stride_ = options_.max_buckets + 1;
   totals_.assign(max_rows * stride_, 0.0);
   variances_.assign(max_rows * stride_, 0.0);
@@ -143,13 +144,13 @@ basic_adwin<V>::basic_adwin(const adwin_options& options) : detector_base(option
 }
 
 template <class V>
-auto basic_adwin<V>::step(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_adwin<V>::step(double x) noexcept -> void {
   insert_element(x);
   drift_ = detect_change();
 }
 
 template <class V>
-auto basic_adwin<V>::write_state(json& s) const -> void {
+MLGUARD_INLINE auto basic_adwin<V>::write_state(json& s) const -> void {
   json rows = json::array();
   for (std::size_t r = 0; r < rows_; ++r) {
     json row = json::array();
@@ -173,7 +174,7 @@ auto basic_adwin<V>::write_state(json& s) const -> void {
 }
 
 template <class V>
-auto basic_adwin<V>::read_state(const json_reader& s) -> void {
+MLGUARD_INLINE auto basic_adwin<V>::read_state(const json_reader& s) -> void {
   allow_state_fields(s, {"width", "total", "variance", "total_width", "tick", "n_buckets",
                          "max_n_buckets", "n_detections", "rows"});
   width_ = s.finite("width");
@@ -223,7 +224,7 @@ auto basic_adwin<V>::read_state(const json_reader& s) -> void {
 }
 
 template <class V>
-auto basic_adwin<V>::clear() noexcept -> void {
+MLGUARD_INLINE auto basic_adwin<V>::clear() noexcept -> void {
   std::fill(totals_.begin(), totals_.end(), 0.0);
   std::fill(variances_.begin(), variances_.end(), 0.0);
   count_.fill(0);
@@ -233,14 +234,15 @@ auto basic_adwin<V>::clear() noexcept -> void {
 }
 
 template <class V>
-auto basic_adwin<V>::insert_data(std::size_t row, double total, double variance) noexcept -> void {
+MLGUARD_INLINE auto basic_adwin<V>::insert_data(std::size_t row, double total,
+                                                double variance) noexcept -> void {
   totals(row)[count_[row]] = total;
   variances(row)[count_[row]] = variance;
   ++count_[row];
 }
 
 template <class V>
-auto basic_adwin<V>::compress(std::size_t row, std::uint32_t n) noexcept -> void {
+MLGUARD_INLINE auto basic_adwin<V>::compress(std::size_t row, std::uint32_t n) noexcept -> void {
   double* t = totals(row);
   double* v = variances(row);
   const std::uint32_t remaining = count_[row] - n;
@@ -256,7 +258,7 @@ auto basic_adwin<V>::compress(std::size_t row, std::uint32_t n) noexcept -> void
 }
 
 template <class V>
-auto basic_adwin<V>::insert_element(double value) noexcept -> void {
+MLGUARD_INLINE auto basic_adwin<V>::insert_element(double value) noexcept -> void {
   insert_data(0, value, 0.0);
   ++n_buckets_;
   if (n_buckets_ > max_n_buckets_) {
@@ -274,7 +276,7 @@ auto basic_adwin<V>::insert_element(double value) noexcept -> void {
 }
 
 template <class V>
-auto basic_adwin<V>::delete_element() noexcept -> double {
+MLGUARD_INLINE auto basic_adwin<V>::delete_element() noexcept -> double {
   const std::size_t last = rows_ - 1;
   const double n = std::ldexp(1.0, static_cast<int>(last));
   const double u = totals(last)[0];
@@ -294,7 +296,7 @@ auto basic_adwin<V>::delete_element() noexcept -> double {
 }
 
 template <class V>
-auto basic_adwin<V>::compress_buckets() noexcept -> void {
+MLGUARD_INLINE auto basic_adwin<V>::compress_buckets() noexcept -> void {
   const std::uint32_t full = options_.max_buckets + 1;
   for (std::size_t idx = 0;; ++idx) {
     if (count_[idx] != full) {
@@ -329,7 +331,7 @@ auto basic_adwin<V>::compress_buckets() noexcept -> void {
 }
 
 template <class V>
-auto basic_adwin<V>::detect_change() noexcept -> bool {
+MLGUARD_INLINE auto basic_adwin<V>::detect_change() noexcept -> bool {
   bool change_detected = false;
   ++tick_;
   const auto min_len = static_cast<double>(options_.min_window_length);
@@ -382,8 +384,9 @@ auto basic_adwin<V>::detect_change() noexcept -> bool {
 }
 
 template <class V>
-auto basic_adwin<V>::evaluate_cut(double n0, double n1, double delta_mean, double delta_prime,
-                                  double variance_in_window) const noexcept -> bool {
+MLGUARD_INLINE auto basic_adwin<V>::evaluate_cut(double n0, double n1, double delta_mean,
+                                                 double delta_prime,
+                                                 double variance_in_window) const noexcept -> bool {
   const auto min_len = static_cast<double>(options_.min_window_length);
   const double m_recip = 1.0 / (n0 - min_len + 1.0) + 1.0 / (n1 - min_len + 1.0);
   const double epsilon = std::sqrt(2.0 * m_recip * variance_in_window * delta_prime) +

@@ -14,6 +14,7 @@
 #include <limits>
 #include <string_view>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/online/detail/river_stats.hpp"
 #include "mlguard/drift/online/detector_base.hpp"
@@ -77,7 +78,7 @@ using ddm = basic_ddm<>;
 namespace mlguard::drift::online {
 
 template <class V>
-auto basic_ddm<V>::step(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_ddm<V>::step(double x) noexcept -> void {
   p_.update(x);
   const double p_i = p_.mean;
   const double n = p_.n;
@@ -97,13 +98,13 @@ auto basic_ddm<V>::step(double x) noexcept -> void {
 }
 
 template <class V>
-auto basic_ddm<V>::clear() noexcept -> void {
+MLGUARD_INLINE auto basic_ddm<V>::clear() noexcept -> void {
   p_ = {};
   p_min_ = s_min_ = ps_min_ = std::numeric_limits<double>::infinity();
 }
 
 template <class V>
-auto basic_ddm<V>::write_state(json& s) const -> void {
+MLGUARD_INLINE auto basic_ddm<V>::write_state(json& s) const -> void {
   s["p"] = p_.to_json();
   s["p_min"] = json_number(p_min_);
   s["s_min"] = json_number(s_min_);
@@ -111,7 +112,7 @@ auto basic_ddm<V>::write_state(json& s) const -> void {
 }
 
 template <class V>
-auto basic_ddm<V>::read_state(const json_reader& s) -> void {
+MLGUARD_INLINE auto basic_ddm<V>::read_state(const json_reader& s) -> void {
   allow_state_fields(s, {"p", "p_min", "s_min", "ps_min"});
   p_ = detail::river_mean::from_json(s.object("p"));
   p_min_ = state_number(s, "p_min");

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/online/detail/river_stats.hpp"
 #include "mlguard/drift/online/detector_base.hpp"
@@ -79,13 +80,13 @@ using eddm = basic_eddm<>;
 namespace mlguard::drift::online {
 
 template <class V>
-basic_eddm<V>::basic_eddm(const eddm_options& options) : detector_base(options) {
+MLGUARD_INLINE basic_eddm<V>::basic_eddm(const eddm_options& options) : detector_base(options) {
   detail::require_option(options.alpha >= options.beta, name,
                          "alpha must be greater or equal to beta");
 }
 
 template <class V>
-auto basic_eddm<V>::step(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_eddm<V>::step(double x) noexcept -> void {
   ++n_;
   if (x == 1.0) {
     ++n_errors_;
@@ -110,14 +111,14 @@ auto basic_eddm<V>::step(double x) noexcept -> void {
 }
 
 template <class V>
-auto basic_eddm<V>::clear() noexcept -> void {
+MLGUARD_INLINE auto basic_eddm<V>::clear() noexcept -> void {
   distances_ = {};
   n_ = last_error_ = n_errors_ = 0;
   p2s_prime_max_ = -1.0;
 }
 
 template <class V>
-auto basic_eddm<V>::write_state(json& s) const -> void {
+MLGUARD_INLINE auto basic_eddm<V>::write_state(json& s) const -> void {
   s["distances"] = distances_.to_json();
   s["n"] = n_;
   s["last_error"] = last_error_;
@@ -126,7 +127,7 @@ auto basic_eddm<V>::write_state(json& s) const -> void {
 }
 
 template <class V>
-auto basic_eddm<V>::read_state(const json_reader& s) -> void {
+MLGUARD_INLINE auto basic_eddm<V>::read_state(const json_reader& s) -> void {
   allow_state_fields(s, {"distances", "n", "last_error", "n_errors", "p2s_prime_max"});
   distances_ = detail::river_var::from_json(s.object("distances"));
   n_ = s.count("n");

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/online/detail/river_stats.hpp"
 #include "mlguard/drift/online/detector_base.hpp"
@@ -86,7 +87,8 @@ using hddm_a = basic_hddm_a<>;
 namespace mlguard::drift::online {
 
 template <class V>
-basic_hddm_a<V>::basic_hddm_a(const hddm_a_options& options) : detector_base(options) {
+MLGUARD_INLINE basic_hddm_a<V>::basic_hddm_a(const hddm_a_options& options)
+    : detector_base(options) {
   // The logarithms River takes at every update, computed once (same values).
   log_inv_drift_ = std::log(1.0 / options_.drift_confidence);
   log_two_drift_ = std::log(2.0 / options_.drift_confidence);
@@ -94,7 +96,7 @@ basic_hddm_a<V>::basic_hddm_a(const hddm_a_options& options) : detector_base(opt
 }
 
 template <class V>
-auto basic_hddm_a<V>::step(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_hddm_a<V>::step(double x) noexcept -> void {
   // z_.update(x), keeping 1 / n for the bounds below (same arithmetic).
   z_.n += 1.0;
   const double inv_n = 1.0 / z_.n;
@@ -133,14 +135,14 @@ auto basic_hddm_a<V>::step(double x) noexcept -> void {
 }
 
 template <class V>
-auto basic_hddm_a<V>::write_state(json& s) const -> void {
+MLGUARD_INLINE auto basic_hddm_a<V>::write_state(json& s) const -> void {
   s["z"] = z_.to_json();
   s["x_min"] = x_min_.to_json();
   s["x_max"] = x_max_.to_json();
 }
 
 template <class V>
-auto basic_hddm_a<V>::read_state(const json_reader& s) -> void {
+MLGUARD_INLINE auto basic_hddm_a<V>::read_state(const json_reader& s) -> void {
   allow_state_fields(s, {"z", "x_min", "x_max"});
   z_ = detail::river_mean::from_json(s.object("z"));
   x_min_ = detail::river_mean::from_json(s.object("x_min"));
@@ -153,13 +155,13 @@ auto basic_hddm_a<V>::read_state(const json_reader& s) -> void {
 }
 
 template <class V>
-auto basic_hddm_a<V>::hoeffding_bound(double n) const noexcept -> double {
+MLGUARD_INLINE auto basic_hddm_a<V>::hoeffding_bound(double n) const noexcept -> double {
   return std::sqrt(1.0 / (2.0 * n) * log_inv_drift_);
 }
 
 template <class V>
-auto basic_hddm_a<V>::mean_changed(double cut_n, double difference, double inv_n) const noexcept
-    -> int {
+MLGUARD_INLINE auto basic_hddm_a<V>::mean_changed(double cut_n, double difference,
+                                                  double inv_n) const noexcept -> int {
   // Computed unconditionally and selected without branches (a fresh cut,
   // n_cut = 0, gives inf here and is masked by the caller).
   const double half_m = (z_.n - cut_n) / cut_n * inv_n / 2.0;

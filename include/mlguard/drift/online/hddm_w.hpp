@@ -15,6 +15,7 @@
 #include <limits>
 #include <string_view>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/online/detail/river_stats.hpp"
 #include "mlguard/drift/online/detector_base.hpp"
@@ -133,7 +134,8 @@ using hddm_w = basic_hddm_w<>;
 namespace mlguard::drift::online {
 
 template <class V>
-basic_hddm_w<V>::basic_hddm_w(const hddm_w_options& options) : detector_base(options) {
+MLGUARD_INLINE basic_hddm_w<V>::basic_hddm_w(const hddm_w_options& options)
+    : detector_base(options) {
   // The logarithms River takes at every update, computed once (same values).
   log_inv_drift_ = std::log(1.0 / options_.drift_confidence);
   log_inv_warning_ = std::log(1.0 / options_.warning_confidence);
@@ -141,7 +143,7 @@ basic_hddm_w<V>::basic_hddm_w(const hddm_w_options& options) : detector_base(opt
 }
 
 template <class V>
-auto basic_hddm_w<V>::step(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_hddm_w<V>::step(double x) noexcept -> void {
   total_.update(x);
   update_incr_stats(x, log_inv_drift_);
   if (mean_changed(s1_incr_, s2_incr_, log_inv_drift_)) {
@@ -165,14 +167,14 @@ auto basic_hddm_w<V>::step(double x) noexcept -> void {
 }
 
 template <class V>
-auto basic_hddm_w<V>::clear() noexcept -> void {
+MLGUARD_INLINE auto basic_hddm_w<V>::clear() noexcept -> void {
   total_ = s1_decr_ = s1_incr_ = s2_decr_ = s2_incr_ = sample_info(options_.lambda);
   incr_cutpoint_ = std::numeric_limits<double>::infinity();
   decr_cutpoint_ = -std::numeric_limits<double>::infinity();
 }
 
 template <class V>
-auto basic_hddm_w<V>::write_state(json& s) const -> void {
+MLGUARD_INLINE auto basic_hddm_w<V>::write_state(json& s) const -> void {
   s["total"] = total_.to_json();
   s["s1_incr"] = s1_incr_.to_json();
   s["s2_incr"] = s2_incr_.to_json();
@@ -183,7 +185,7 @@ auto basic_hddm_w<V>::write_state(json& s) const -> void {
 }
 
 template <class V>
-auto basic_hddm_w<V>::read_state(const json_reader& s) -> void {
+MLGUARD_INLINE auto basic_hddm_w<V>::read_state(const json_reader& s) -> void {
   allow_state_fields(
       s, {"total", "s1_incr", "s2_incr", "s1_decr", "s2_decr", "incr_cutpoint", "decr_cutpoint"});
   const double lambda = options_.lambda;
@@ -197,13 +199,14 @@ auto basic_hddm_w<V>::read_state(const json_reader& s) -> void {
 }
 
 template <class V>
-auto basic_hddm_w<V>::mcdiarmid_bound(double ibc, double log_inv_confidence) noexcept -> double {
+MLGUARD_INLINE auto basic_hddm_w<V>::mcdiarmid_bound(double ibc, double log_inv_confidence) noexcept
+    -> double {
   return std::sqrt(ibc * log_inv_confidence / 2.0);
 }
 
 template <class V>
-auto basic_hddm_w<V>::mean_changed(const sample_info& s1, const sample_info& s2,
-                                   double log_inv_confidence) noexcept -> bool {
+MLGUARD_INLINE auto basic_hddm_w<V>::mean_changed(const sample_info& s1, const sample_info& s2,
+                                                  double log_inv_confidence) noexcept -> bool {
   if (!(s1.is_init() && s2.is_init())) {
     return false;
   }
@@ -212,7 +215,8 @@ auto basic_hddm_w<V>::mean_changed(const sample_info& s1, const sample_info& s2,
 }
 
 template <class V>
-auto basic_hddm_w<V>::update_incr_stats(double x, double log_inv_confidence) noexcept -> void {
+MLGUARD_INLINE auto basic_hddm_w<V>::update_incr_stats(double x, double log_inv_confidence) noexcept
+    -> void {
   const double eps = mcdiarmid_bound(total_.ibc, log_inv_confidence);
   if (total_.ewma.mean + eps < incr_cutpoint_) {
     incr_cutpoint_ = total_.ewma.mean + eps;
@@ -224,7 +228,8 @@ auto basic_hddm_w<V>::update_incr_stats(double x, double log_inv_confidence) noe
 }
 
 template <class V>
-auto basic_hddm_w<V>::update_decr_stats(double x, double log_inv_confidence) noexcept -> void {
+MLGUARD_INLINE auto basic_hddm_w<V>::update_decr_stats(double x, double log_inv_confidence) noexcept
+    -> void {
   const double eps = mcdiarmid_bound(total_.ibc, log_inv_confidence);
   if (total_.ewma.mean - eps > decr_cutpoint_) {
     decr_cutpoint_ = total_.ewma.mean - eps;

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/drift/online/detector_base.hpp"
@@ -162,7 +163,8 @@ using kswin = basic_kswin<>;
 namespace mlguard::drift::online {
 
 template <class V>
-basic_kswin<V>::basic_kswin(const kswin_options& options, std::unique_ptr<kswin_sampler> sampler)
+MLGUARD_INLINE basic_kswin<V>::basic_kswin(const kswin_options& options,
+                                           std::unique_ptr<kswin_sampler> sampler)
     : detector_base(options), sampler_(std::move(sampler)) {
   detail::require_option(options_.window_size / 2 >= options_.stat_size, name,
                          "window_size must be at least 2 * stat_size");
@@ -187,7 +189,7 @@ basic_kswin<V>::basic_kswin(const kswin_options& options, std::unique_ptr<kswin_
 }
 
 template <class V>
-auto basic_kswin<V>::operator=(const basic_kswin& other) -> basic_kswin& {
+MLGUARD_INLINE auto basic_kswin<V>::operator=(const basic_kswin& other) -> basic_kswin& {
   if (this != &other) {
     basic_kswin copy(other);
     *this = std::move(copy);
@@ -196,8 +198,9 @@ auto basic_kswin<V>::operator=(const basic_kswin& other) -> basic_kswin& {
 }
 
 template <class V>
-auto basic_kswin<V>::from_json(const json& document, std::string_view source,
-                               std::unique_ptr<kswin_sampler> sampler) -> basic_kswin {
+MLGUARD_INLINE auto basic_kswin<V>::from_json(const json& document, std::string_view source,
+                                              std::unique_ptr<kswin_sampler> sampler)
+    -> basic_kswin {
   const json_reader r = open_document(document, source);
   basic_kswin d = restore(r, [&](kswin_options options) {
     // Unseeded: the seed drawn then is in the stored sampler state; seed 0
@@ -217,13 +220,13 @@ auto basic_kswin<V>::from_json(const json& document, std::string_view source,
 }
 
 template <class V>
-auto basic_kswin<V>::load(const std::string& path, std::unique_ptr<kswin_sampler> sampler)
-    -> basic_kswin {
+MLGUARD_INLINE auto basic_kswin<V>::load(const std::string& path,
+                                         std::unique_ptr<kswin_sampler> sampler) -> basic_kswin {
   return from_json(load_json(path), path, std::move(sampler));
 }
 
 template <class V>
-auto basic_kswin<V>::step(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_kswin<V>::step(double x) noexcept -> void {
   ++n_;
   push(x);
   if (size_ < options_.window_size) {
@@ -273,7 +276,7 @@ auto basic_kswin<V>::step(double x) noexcept -> void {
 }
 
 template <class V>
-auto basic_kswin<V>::clear() noexcept -> void {
+MLGUARD_INLINE auto basic_kswin<V>::clear() noexcept -> void {
   head_ = size_ = 0;
   sorted_valid_ = false;
   n_ = 0;
@@ -283,7 +286,7 @@ auto basic_kswin<V>::clear() noexcept -> void {
 }
 
 template <class V>
-auto basic_kswin<V>::write_state(json& s) const -> void {
+MLGUARD_INLINE auto basic_kswin<V>::write_state(json& s) const -> void {
   json window = json::array();
   for (std::size_t i = 0; i < size_; ++i) {
     window.push_back(json_number(at(i)));
@@ -296,7 +299,7 @@ auto basic_kswin<V>::write_state(json& s) const -> void {
 }
 
 template <class V>
-auto basic_kswin<V>::read_state(const json_reader& s) -> void {
+MLGUARD_INLINE auto basic_kswin<V>::read_state(const json_reader& s) -> void {
   allow_state_fields(s, {"n", "window", "p_value", "statistic", "sampler"});
   n_ = s.count("n");
   const std::vector<double> window = s.numbers("window");
@@ -319,7 +322,7 @@ auto basic_kswin<V>::read_state(const json_reader& s) -> void {
 }
 
 template <class V>
-auto basic_kswin<V>::at(std::size_t i) const noexcept -> double {
+MLGUARD_INLINE auto basic_kswin<V>::at(std::size_t i) const noexcept -> double {
   std::size_t k = head_ + i;
   if (k >= options_.window_size) {
     k -= options_.window_size;
@@ -328,13 +331,13 @@ auto basic_kswin<V>::at(std::size_t i) const noexcept -> double {
 }
 
 template <class V>
-auto basic_kswin<V>::slot_of(std::size_t i) const noexcept -> std::size_t {
+MLGUARD_INLINE auto basic_kswin<V>::slot_of(std::size_t i) const noexcept -> std::size_t {
   const std::size_t k = head_ + i;
   return k >= options_.window_size ? k - options_.window_size : k;
 }
 
 template <class V>
-auto basic_kswin<V>::push(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_kswin<V>::push(double x) noexcept -> void {
   if (size_ < options_.window_size) {
     window_[slot_of(size_)] = x;
     ++size_;
@@ -355,7 +358,7 @@ auto basic_kswin<V>::push(double x) noexcept -> void {
 }
 
 template <class V>
-auto basic_kswin<V>::rebuild_sorted() noexcept -> void {
+MLGUARD_INLINE auto basic_kswin<V>::rebuild_sorted() noexcept -> void {
   const std::size_t older = options_.window_size - options_.stat_size;
   for (std::size_t i = 0; i < older; ++i) {
     older_sorted_[i] = {at(i), slot_of(i)};
@@ -370,7 +373,7 @@ auto basic_kswin<V>::rebuild_sorted() noexcept -> void {
 }
 
 template <class V>
-auto basic_kswin<V>::erase_older(double value, std::size_t slot) noexcept -> void {
+MLGUARD_INLINE auto basic_kswin<V>::erase_older(double value, std::size_t slot) noexcept -> void {
   auto it = std::lower_bound(older_sorted_.begin(), older_sorted_.end(), value,
                              [](const entry& e, double v) { return e.value < v; });
   while (it != older_sorted_.end() && it->slot != slot) {
@@ -382,7 +385,7 @@ auto basic_kswin<V>::erase_older(double value, std::size_t slot) noexcept -> voi
 }
 
 template <class V>
-auto basic_kswin<V>::insert_older(double value, std::size_t slot) noexcept -> void {
+MLGUARD_INLINE auto basic_kswin<V>::insert_older(double value, std::size_t slot) noexcept -> void {
   // The last entry is free after erase_older.
   auto it = std::upper_bound(older_sorted_.begin(), older_sorted_.end() - 1, value,
                              [](double v, const entry& e) { return v < e.value; });
@@ -391,7 +394,7 @@ auto basic_kswin<V>::insert_older(double value, std::size_t slot) noexcept -> vo
 }
 
 template <class V>
-auto basic_kswin<V>::erase_recent(double value) noexcept -> void {
+MLGUARD_INLINE auto basic_kswin<V>::erase_recent(double value) noexcept -> void {
   auto it = std::lower_bound(recent_sorted_.begin(), recent_sorted_.end(), value);
   if (it != recent_sorted_.end()) {
     std::copy(it + 1, recent_sorted_.end(), it);
@@ -399,7 +402,7 @@ auto basic_kswin<V>::erase_recent(double value) noexcept -> void {
 }
 
 template <class V>
-auto basic_kswin<V>::insert_recent(double value) noexcept -> void {
+MLGUARD_INLINE auto basic_kswin<V>::insert_recent(double value) noexcept -> void {
   auto it = std::upper_bound(recent_sorted_.begin(), recent_sorted_.end() - 1, value);
   std::copy_backward(it, recent_sorted_.end() - 1, recent_sorted_.end());
   *it = value;

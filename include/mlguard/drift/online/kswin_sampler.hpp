@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/drift/online/detail/python_random.hpp"
@@ -97,7 +98,8 @@ using python_random_sampler = basic_python_random_sampler<>;
 namespace mlguard::drift::online {
 
 template <class V>
-auto basic_python_random_sampler<V>::prepare(std::size_t population, std::size_t k) -> void {
+MLGUARD_INLINE auto basic_python_random_sampler<V>::prepare(std::size_t population, std::size_t k)
+    -> void {
   detail::require_option(population < (std::size_t{1} << 32), "kswin",
                          "window_size - stat_size must be below 2^32");
   detail::require_option(k <= population, "kswin",
@@ -106,13 +108,13 @@ auto basic_python_random_sampler<V>::prepare(std::size_t population, std::size_t
 }
 
 template <class V>
-auto basic_python_random_sampler<V>::sample(std::size_t population, span<std::size_t> out) noexcept
-    -> void {
+MLGUARD_INLINE auto basic_python_random_sampler<V>::sample(std::size_t population,
+                                                           span<std::size_t> out) noexcept -> void {
   rng_.sample(static_cast<std::uint32_t>(population), out.data(), out.size(), scratch_.data());
 }
 
 template <class V>
-auto basic_python_random_sampler<V>::to_json() const -> json {
+MLGUARD_INLINE auto basic_python_random_sampler<V>::to_json() const -> json {
   json j = json::object();
   j["kind"] = "python_random";
   j["seed"] = seed_;
@@ -126,7 +128,8 @@ auto basic_python_random_sampler<V>::to_json() const -> json {
 }
 
 template <class V>
-auto basic_python_random_sampler<V>::restore(const json& state, std::string_view source) -> void {
+MLGUARD_INLINE auto basic_python_random_sampler<V>::restore(const json& state,
+                                                            std::string_view source) -> void {
   const json_reader r(state, std::string(source));
   r.allow_fields({"kind", "seed", "index", "mt"});
   if (r.text("kind") != "python_random") {
@@ -150,7 +153,8 @@ auto basic_python_random_sampler<V>::restore(const json& state, std::string_view
 }
 
 template <class V>
-auto basic_python_random_sampler<V>::clone() const -> std::unique_ptr<kswin_sampler> {
+MLGUARD_INLINE auto basic_python_random_sampler<V>::clone() const
+    -> std::unique_ptr<kswin_sampler> {
   return std::make_unique<basic_python_random_sampler>(*this);
 }
 

@@ -15,6 +15,7 @@
 #include <limits>
 #include <string_view>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/drift/online/detail/river_stats.hpp"
 #include "mlguard/drift/online/detector_base.hpp"
@@ -102,7 +103,7 @@ using page_hinkley = basic_page_hinkley<>;
 namespace mlguard::drift::online {
 
 template <class V>
-auto basic_page_hinkley<V>::step(double x) noexcept -> void {
+MLGUARD_INLINE auto basic_page_hinkley<V>::step(double x) noexcept -> void {
   mean_.update(x);
   const double dev = x - mean_.mean;
   sum_increase_ = options_.alpha * sum_increase_ + dev - options_.delta;
@@ -132,7 +133,7 @@ auto basic_page_hinkley<V>::step(double x) noexcept -> void {
 }
 
 template <class V>
-auto basic_page_hinkley<V>::clear() noexcept -> void {
+MLGUARD_INLINE auto basic_page_hinkley<V>::clear() noexcept -> void {
   mean_ = {};
   sum_increase_ = sum_decrease_ = 0.0;
   min_increase_ = std::numeric_limits<double>::infinity();
@@ -140,7 +141,7 @@ auto basic_page_hinkley<V>::clear() noexcept -> void {
 }
 
 template <class V>
-auto basic_page_hinkley<V>::write_state(json& s) const -> void {
+MLGUARD_INLINE auto basic_page_hinkley<V>::write_state(json& s) const -> void {
   s["mean"] = mean_.to_json();
   s["sum_increase"] = json_number(sum_increase_);
   s["sum_decrease"] = json_number(sum_decrease_);
@@ -149,7 +150,7 @@ auto basic_page_hinkley<V>::write_state(json& s) const -> void {
 }
 
 template <class V>
-auto basic_page_hinkley<V>::read_state(const json_reader& s) -> void {
+MLGUARD_INLINE auto basic_page_hinkley<V>::read_state(const json_reader& s) -> void {
   allow_state_fields(s, {"mean", "sum_increase", "sum_decrease", "min_increase", "max_decrease"});
   mean_ = detail::river_mean::from_json(s.object("mean"));
   sum_increase_ = state_number(s, "sum_increase");

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/registry/detail/journal.hpp"
 #include "mlguard/registry/model_registry.hpp"
@@ -385,10 +386,10 @@ run_record run_from(const journal_entry& e) {
 }
 
 template <class V>
-auto basic_journaled_registry<V>::create_model(const std::string& name,
-                                               const std::string& description,
-                                               const string_map& tags,
-                                               const change_context& context) -> registered_model {
+MLGUARD_INLINE auto
+basic_journaled_registry<V>::create_model(const std::string& name, const std::string& description,
+                                          const string_map& tags, const change_context& context)
+    -> registered_model {
   validate_model_name(name);
   validate_text("description", description);
   validate_map("tag", tags);
@@ -413,7 +414,8 @@ auto basic_journaled_registry<V>::create_model(const std::string& name,
 }
 
 template <class V>
-auto basic_journaled_registry<V>::get_model(const std::string& name) const -> registered_model {
+MLGUARD_INLINE auto basic_journaled_registry<V>::get_model(const std::string& name) const
+    -> registered_model {
   validate_model_name(name);
   registered_model out;
   read_model(name, [&](model_state& s) { out = s.model; });
@@ -421,7 +423,7 @@ auto basic_journaled_registry<V>::get_model(const std::string& name) const -> re
 }
 
 template <class V>
-auto basic_journaled_registry<V>::has_model(const std::string& name) const -> bool {
+MLGUARD_INLINE auto basic_journaled_registry<V>::has_model(const std::string& name) const -> bool {
   validate_model_name(name);
   try {
     read_model(name, [](model_state&) {});
@@ -435,8 +437,9 @@ auto basic_journaled_registry<V>::has_model(const std::string& name) const -> bo
 }
 
 template <class V>
-auto basic_journaled_registry<V>::delete_model(const std::string& name,
-                                               const change_context& context) -> void {
+MLGUARD_INLINE auto basic_journaled_registry<V>::delete_model(const std::string& name,
+                                                              const change_context& context)
+    -> void {
   validate_model_name(name);
   validate_context(context);
   write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
@@ -446,9 +449,10 @@ auto basic_journaled_registry<V>::delete_model(const std::string& name,
 }
 
 template <class V>
-auto basic_journaled_registry<V>::set_model_description(const std::string& name,
-                                                        const std::string& description,
-                                                        const change_context& context) -> void {
+MLGUARD_INLINE auto
+basic_journaled_registry<V>::set_model_description(const std::string& name,
+                                                   const std::string& description,
+                                                   const change_context& context) -> void {
   validate_model_name(name);
   validate_text("description", description);
   validate_context(context);
@@ -461,9 +465,10 @@ auto basic_journaled_registry<V>::set_model_description(const std::string& name,
 }
 
 template <class V>
-auto basic_journaled_registry<V>::set_model_tag(const std::string& name, const std::string& key,
-                                                const std::string& value,
-                                                const change_context& context) -> void {
+MLGUARD_INLINE auto
+basic_journaled_registry<V>::set_model_tag(const std::string& name, const std::string& key,
+                                           const std::string& value, const change_context& context)
+    -> void {
   validate_model_name(name);
   validate_key(key);
   validate_text("tag '" + key + "'", value);
@@ -478,8 +483,10 @@ auto basic_journaled_registry<V>::set_model_tag(const std::string& name, const s
 }
 
 template <class V>
-auto basic_journaled_registry<V>::delete_model_tag(const std::string& name, const std::string& key,
-                                                   const change_context& context) -> void {
+MLGUARD_INLINE auto basic_journaled_registry<V>::delete_model_tag(const std::string& name,
+                                                                  const std::string& key,
+                                                                  const change_context& context)
+    -> void {
   validate_model_name(name);
   validate_context(context);
   write_model(name, [&](model_state* s) -> std::optional<journal_entry> {
@@ -494,10 +501,11 @@ auto basic_journaled_registry<V>::delete_model_tag(const std::string& name, cons
 }
 
 template <class V>
-auto basic_journaled_registry<V>::register_version(const std::string& name,
-                                                   const std::string& artifact_uri,
-                                                   const version_metadata& metadata,
-                                                   const change_context& context) -> model_version {
+MLGUARD_INLINE auto basic_journaled_registry<V>::register_version(const std::string& name,
+                                                                  const std::string& artifact_uri,
+                                                                  const version_metadata& metadata,
+                                                                  const change_context& context)
+    -> model_version {
   validate_model_name(name);
   validate_text("artifact URI", artifact_uri);
   validate_text("artifact digest", metadata.artifact_digest);
@@ -566,8 +574,8 @@ auto basic_journaled_registry<V>::register_version(const std::string& name,
 }
 
 template <class V>
-auto basic_journaled_registry<V>::get_version(const std::string& name, int version) const
-    -> model_version {
+MLGUARD_INLINE auto basic_journaled_registry<V>::get_version(const std::string& name,
+                                                             int version) const -> model_version {
   validate_model_name(name);
   model_version out;
   read_model(name, [&](model_state& s) { out = view(s, load_version(name, s, version)); });
@@ -575,14 +583,14 @@ auto basic_journaled_registry<V>::get_version(const std::string& name, int versi
 }
 
 template <class V>
-auto basic_journaled_registry<V>::list_versions(const std::string& name) const
+MLGUARD_INLINE auto basic_journaled_registry<V>::list_versions(const std::string& name) const
     -> std::vector<model_version> {
   return search_versions(name, version_query{});
 }
 
 template <class V>
-auto basic_journaled_registry<V>::search_versions(const std::string& name,
-                                                  const version_query& query) const
+MLGUARD_INLINE auto basic_journaled_registry<V>::search_versions(const std::string& name,
+                                                                 const version_query& query) const
     -> std::vector<model_version> {
   validate_model_name(name);
   std::vector<model_version> out;
@@ -620,40 +628,48 @@ auto basic_journaled_registry<V>::search_versions(const std::string& name,
 }
 
 template <class V>
-auto basic_journaled_registry<V>::set_version_description(const std::string& name, int version,
-                                                          const std::string& description,
-                                                          const change_context& context) -> void {
+MLGUARD_INLINE auto
+basic_journaled_registry<V>::set_version_description(const std::string& name, int version,
+                                                     const std::string& description,
+                                                     const change_context& context) -> void {
   validate_text("description", description);
   version_change(name, version, audit_action::set_version_description, {}, description, context);
 }
 
 template <class V>
-auto basic_journaled_registry<V>::set_version_tag(const std::string& name, int version,
-                                                  const std::string& key, const std::string& value,
-                                                  const change_context& context) -> void {
+MLGUARD_INLINE auto
+basic_journaled_registry<V>::set_version_tag(const std::string& name, int version,
+                                             const std::string& key, const std::string& value,
+                                             const change_context& context) -> void {
   validate_key(key);
   validate_text("tag '" + key + "'", value);
   version_change(name, version, audit_action::set_version_tag, key, value, context);
 }
 
 template <class V>
-auto basic_journaled_registry<V>::delete_version_tag(const std::string& name, int version,
-                                                     const std::string& key,
-                                                     const change_context& context) -> void {
+MLGUARD_INLINE auto basic_journaled_registry<V>::delete_version_tag(const std::string& name,
+                                                                    int version,
+                                                                    const std::string& key,
+                                                                    const change_context& context)
+    -> void {
   version_change(name, version, audit_action::delete_version_tag, key, std::nullopt, context);
 }
 
 template <class V>
-auto basic_journaled_registry<V>::set_version_status(const std::string& name, int version,
-                                                     version_status status,
-                                                     const change_context& context) -> void {
+MLGUARD_INLINE auto basic_journaled_registry<V>::set_version_status(const std::string& name,
+                                                                    int version,
+                                                                    version_status status,
+                                                                    const change_context& context)
+    -> void {
   version_change(name, version, audit_action::set_version_status, {}, to_string(status), context);
 }
 
 template <class V>
-auto basic_journaled_registry<V>::set_alias(const std::string& name, const std::string& alias,
-                                            int version, alias_expectation expected,
-                                            const change_context& context) -> alias_result {
+MLGUARD_INLINE auto basic_journaled_registry<V>::set_alias(const std::string& name,
+                                                           const std::string& alias, int version,
+                                                           alias_expectation expected,
+                                                           const change_context& context)
+    -> alias_result {
   validate_model_name(name);
   validate_alias_name(alias);
   validate_context(context);
@@ -688,9 +704,10 @@ auto basic_journaled_registry<V>::set_alias(const std::string& name, const std::
 }
 
 template <class V>
-auto basic_journaled_registry<V>::delete_alias(const std::string& name, const std::string& alias,
-                                               alias_expectation expected,
-                                               const change_context& context) -> alias_result {
+MLGUARD_INLINE auto
+basic_journaled_registry<V>::delete_alias(const std::string& name, const std::string& alias,
+                                          alias_expectation expected, const change_context& context)
+    -> alias_result {
   validate_model_name(name);
   validate_alias_name(alias);
   validate_context(context);
@@ -719,9 +736,11 @@ auto basic_journaled_registry<V>::delete_alias(const std::string& name, const st
 }
 
 template <class V>
-auto basic_journaled_registry<V>::rollback_alias(const std::string& name, const std::string& alias,
-                                                 alias_expectation expected,
-                                                 const change_context& context) -> alias_result {
+MLGUARD_INLINE auto basic_journaled_registry<V>::rollback_alias(const std::string& name,
+                                                                const std::string& alias,
+                                                                alias_expectation expected,
+                                                                const change_context& context)
+    -> alias_result {
   validate_model_name(name);
   validate_alias_name(alias);
   validate_context(context);
@@ -767,8 +786,8 @@ auto basic_journaled_registry<V>::rollback_alias(const std::string& name, const 
 }
 
 template <class V>
-auto basic_journaled_registry<V>::alias_version(const std::string& name,
-                                                const std::string& alias) const
+MLGUARD_INLINE auto basic_journaled_registry<V>::alias_version(const std::string& name,
+                                                               const std::string& alias) const
     -> std::optional<int> {
   validate_model_name(name);
   std::optional<int> out;
@@ -777,7 +796,8 @@ auto basic_journaled_registry<V>::alias_version(const std::string& name,
 }
 
 template <class V>
-auto basic_journaled_registry<V>::resolve_version(std::string_view uri) const -> int {
+MLGUARD_INLINE auto basic_journaled_registry<V>::resolve_version(std::string_view uri) const
+    -> int {
   const auto parsed = parse_model_uri(uri);
   int out = 0;
   read_model(parsed.name, [&](model_state& s) { out = resolve_in(parsed, s); });
@@ -785,7 +805,8 @@ auto basic_journaled_registry<V>::resolve_version(std::string_view uri) const ->
 }
 
 template <class V>
-auto basic_journaled_registry<V>::resolve(std::string_view uri) const -> model_version {
+MLGUARD_INLINE auto basic_journaled_registry<V>::resolve(std::string_view uri) const
+    -> model_version {
   const auto parsed = parse_model_uri(uri);
   model_version out;
   read_model(parsed.name, [&](model_state& s) {
@@ -795,8 +816,9 @@ auto basic_journaled_registry<V>::resolve(std::string_view uri) const -> model_v
 }
 
 template <class V>
-auto basic_journaled_registry<V>::record_run(const std::string& name, int version,
-                                             const run_record& run, const change_context& context)
+MLGUARD_INLINE auto basic_journaled_registry<V>::record_run(const std::string& name, int version,
+                                                            const run_record& run,
+                                                            const change_context& context)
     -> run_record {
   validate_model_name(name);
   validate_run(run);
@@ -818,7 +840,8 @@ auto basic_journaled_registry<V>::record_run(const std::string& name, int versio
 }
 
 template <class V>
-auto basic_journaled_registry<V>::runs(const std::string& name, std::optional<int> version) const
+MLGUARD_INLINE auto basic_journaled_registry<V>::runs(const std::string& name,
+                                                      std::optional<int> version) const
     -> std::vector<run_record> {
   validate_model_name(name);
   std::vector<run_record> out;
@@ -832,14 +855,14 @@ auto basic_journaled_registry<V>::runs(const std::string& name, std::optional<in
 }
 
 template <class V>
-auto basic_journaled_registry<V>::audit_log(const std::string& name) const
+MLGUARD_INLINE auto basic_journaled_registry<V>::audit_log(const std::string& name) const
     -> std::vector<audit_record> {
   return changes_since(name, 0);
 }
 
 template <class V>
-auto basic_journaled_registry<V>::changes_since(const std::string& name,
-                                                std::uint64_t sequence) const
+MLGUARD_INLINE auto basic_journaled_registry<V>::changes_since(const std::string& name,
+                                                               std::uint64_t sequence) const
     -> std::vector<audit_record> {
   validate_model_name(name);
   std::vector<audit_record> out;
@@ -858,7 +881,7 @@ auto basic_journaled_registry<V>::changes_since(const std::string& name,
 }
 
 template <class V>
-auto basic_journaled_registry<V>::journal_entries(const std::string& name) const
+MLGUARD_INLINE auto basic_journaled_registry<V>::journal_entries(const std::string& name) const
     -> std::vector<journal_entry> {
   validate_model_name(name);
   std::vector<journal_entry> out;
@@ -872,14 +895,16 @@ auto basic_journaled_registry<V>::journal_entries(const std::string& name) const
 }
 
 template <class V>
-auto basic_journaled_registry<V>::copy_version(const std::string& name, model_state& s,
-                                               int version) const -> model_version {
+MLGUARD_INLINE auto basic_journaled_registry<V>::copy_version(const std::string& name,
+                                                              model_state& s, int version) const
+    -> model_version {
   return load_version(name, s, version);
 }
 
 template <class V>
-auto basic_journaled_registry<V>::find_client_token(const std::string& name, const model_state& s,
-                                                    const std::string& token) const
+MLGUARD_INLINE auto basic_journaled_registry<V>::find_client_token(const std::string& name,
+                                                                   const model_state& s,
+                                                                   const std::string& token) const
     -> std::optional<client_token_record> {
   (void)name;
   const auto it = s.client_tokens.find(token);
@@ -890,9 +915,11 @@ auto basic_journaled_registry<V>::find_client_token(const std::string& name, con
 }
 
 template <class V>
-auto basic_journaled_registry<V>::collect_runs(const std::string& name, model_state& s,
-                                               std::optional<int> version,
-                                               std::vector<run_record>& out) const -> void {
+MLGUARD_INLINE auto basic_journaled_registry<V>::collect_runs(const std::string& name,
+                                                              model_state& s,
+                                                              std::optional<int> version,
+                                                              std::vector<run_record>& out) const
+    -> void {
   visit_journal(name, s, [&](journal_entry&& e) {
     if (e.record.action == audit_action::record_run && (!version || e.record.version == version)) {
       out.push_back(run_from(e));
@@ -902,8 +929,10 @@ auto basic_journaled_registry<V>::collect_runs(const std::string& name, model_st
 }
 
 template <class V>
-auto basic_journaled_registry<V>::make_entry(const std::string& name, audit_action action,
-                                             const change_context& context) const -> journal_entry {
+MLGUARD_INLINE auto basic_journaled_registry<V>::make_entry(const std::string& name,
+                                                            audit_action action,
+                                                            const change_context& context) const
+    -> journal_entry {
   journal_entry e;
   e.record.model = name;
   e.record.action = action;
@@ -914,14 +943,15 @@ auto basic_journaled_registry<V>::make_entry(const std::string& name, audit_acti
 }
 
 template <class V>
-auto basic_journaled_registry<V>::validate_context(const change_context& context) -> void {
+MLGUARD_INLINE auto basic_journaled_registry<V>::validate_context(const change_context& context)
+    -> void {
   validate_text("actor", context.actor);
   validate_text("reason", context.reason);
 }
 
 template <class V>
-auto basic_journaled_registry<V>::validate_map(const std::string& what, const string_map& map)
-    -> void {
+MLGUARD_INLINE auto basic_journaled_registry<V>::validate_map(const std::string& what,
+                                                              const string_map& map) -> void {
   for (const auto& kv : map) {
     validate_key(kv.first);
     validate_text(what + " '" + kv.first + "'", kv.second);
@@ -929,21 +959,23 @@ auto basic_journaled_registry<V>::validate_map(const std::string& what, const st
 }
 
 template <class V>
-auto basic_journaled_registry<V>::require(const model_state* s, const std::string& name) -> void {
+MLGUARD_INLINE auto basic_journaled_registry<V>::require(const model_state* s,
+                                                         const std::string& name) -> void {
   if (s == nullptr || s->deleted) {
     throw_model_not_found(name);
   }
 }
 
 template <class V>
-auto basic_journaled_registry<V>::find_alias(const model_state& s, const std::string& alias)
+MLGUARD_INLINE auto basic_journaled_registry<V>::find_alias(const model_state& s,
+                                                            const std::string& alias)
     -> std::optional<int> {
   const auto it = s.model.aliases.find(alias);
   return it == s.model.aliases.end() ? std::nullopt : std::optional<int>(it->second);
 }
 
 template <class V>
-auto basic_journaled_registry<V>::view(const model_state& s, const model_version& v)
+MLGUARD_INLINE auto basic_journaled_registry<V>::view(const model_state& s, const model_version& v)
     -> model_version {
   model_version out = v;
   out.aliases.clear();
@@ -956,8 +988,8 @@ auto basic_journaled_registry<V>::view(const model_state& s, const model_version
 }
 
 template <class V>
-auto basic_journaled_registry<V>::resolve_in(const model_uri& uri, const model_state& s) const
-    -> int {
+MLGUARD_INLINE auto basic_journaled_registry<V>::resolve_in(const model_uri& uri,
+                                                            const model_state& s) const -> int {
   if (uri.alias) {
     const auto it = s.model.aliases.find(*uri.alias);
     if (it == s.model.aliases.end()) {
@@ -979,9 +1011,10 @@ auto basic_journaled_registry<V>::resolve_in(const model_uri& uri, const model_s
 }
 
 template <class V>
-auto basic_journaled_registry<V>::conflict_reason(const std::string& name, const std::string& alias,
-                                                  std::optional<int> current,
-                                                  const alias_expectation& expected)
+MLGUARD_INLINE auto basic_journaled_registry<V>::conflict_reason(const std::string& name,
+                                                                 const std::string& alias,
+                                                                 std::optional<int> current,
+                                                                 const alias_expectation& expected)
     -> std::string {
   return "alias '" + alias + "' of model '" + name + "' is " +
          (current ? "at version " + std::to_string(*current) : std::string("absent")) +
@@ -989,11 +1022,12 @@ auto basic_journaled_registry<V>::conflict_reason(const std::string& name, const
 }
 
 template <class V>
-auto basic_journaled_registry<V>::check_guards(const std::string& name, const std::string& alias,
-                                               model_state& s, const model_version& candidate,
-                                               std::optional<int> current, bool rollback,
-                                               const change_context& context,
-                                               alias_result& result) const -> bool {
+MLGUARD_INLINE auto
+basic_journaled_registry<V>::check_guards(const std::string& name, const std::string& alias,
+                                          model_state& s, const model_version& candidate,
+                                          std::optional<int> current, bool rollback,
+                                          const change_context& context, alias_result& result) const
+    -> bool {
   if (guards_.size() == 0) {
     return true;
   }
@@ -1019,10 +1053,12 @@ auto basic_journaled_registry<V>::check_guards(const std::string& name, const st
 }
 
 template <class V>
-auto basic_journaled_registry<V>::version_change(const std::string& name, int version,
-                                                 audit_action action, const std::string& key,
-                                                 std::optional<std::string> value,
-                                                 const change_context& context) -> void {
+MLGUARD_INLINE auto basic_journaled_registry<V>::version_change(const std::string& name,
+                                                                int version, audit_action action,
+                                                                const std::string& key,
+                                                                std::optional<std::string> value,
+                                                                const change_context& context)
+    -> void {
   validate_model_name(name);
   validate_context(context);
   write_model(name, [&](model_state* s) -> std::optional<journal_entry> {

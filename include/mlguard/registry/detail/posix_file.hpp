@@ -16,6 +16,7 @@
 #include <string>
 #include <utility>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/core/detail/file.hpp"
 #include "mlguard/core/error.hpp"
 
@@ -197,8 +198,8 @@ void write_file_atomic(int dir, const std::string& name, const std::string& cont
 }
 
 template <class V>
-basic_file_lock<V>::basic_file_lock(int dir, const std::string& name, bool exclusive,
-                                    const std::string& path) {
+MLGUARD_INLINE basic_file_lock<V>::basic_file_lock(int dir, const std::string& name, bool exclusive,
+                                                   const std::string& path) {
   int fd = -1;
   if (exclusive) {
     fd = open_retry(dir, name, O_RDWR | O_CREAT);
@@ -230,7 +231,8 @@ basic_file_lock<V>::basic_file_lock(int dir, const std::string& name, bool exclu
 }
 
 template <class V>
-auto basic_file_lock<V>::open_retry(int dir, const std::string& name, int flags) -> int {
+MLGUARD_INLINE auto basic_file_lock<V>::open_retry(int dir, const std::string& name, int flags)
+    -> int {
   int fd = -1;
   do {
     fd = ::openat(dir, name.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::rollback::detail {
@@ -63,9 +64,8 @@ using pairwise_differences = basic_pairwise_differences<>;
 namespace mlguard::rollback::detail {
 
 template <class V>
-basic_pairwise_differences<V>::basic_pairwise_differences(const std::vector<double>& experiment,
-                                                          const std::vector<double>& control,
-                                                          std::uint64_t limit)
+MLGUARD_INLINE basic_pairwise_differences<V>::basic_pairwise_differences(
+    const std::vector<double>& experiment, const std::vector<double>& control, std::uint64_t limit)
     : e_(experiment), c_(control),
       count_(static_cast<std::uint64_t>(experiment.size()) * control.size()) {
   if (count_ <= limit) {
@@ -79,7 +79,7 @@ basic_pairwise_differences<V>::basic_pairwise_differences(const std::vector<doub
 }
 
 template <class V>
-auto basic_pairwise_differences<V>::kth(std::uint64_t k) -> double {
+MLGUARD_INLINE auto basic_pairwise_differences<V>::kth(std::uint64_t k) -> double {
   if (materialised()) {
     const auto at = all_.begin() + static_cast<std::ptrdiff_t>(k - 1);
     std::nth_element(all_.begin(), at, all_.end());
@@ -101,7 +101,8 @@ auto basic_pairwise_differences<V>::kth(std::uint64_t k) -> double {
 }
 
 template <class V>
-auto basic_pairwise_differences<V>::count_at_most(double t) const noexcept -> std::uint64_t {
+MLGUARD_INLINE auto basic_pairwise_differences<V>::count_at_most(double t) const noexcept
+    -> std::uint64_t {
   // For ascending e_j the first control index i with e_j − c_i ≤ t never
   // moves left, so one pointer walks the control sample once.
   std::uint64_t total = 0;

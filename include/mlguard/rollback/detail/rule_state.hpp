@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/drift/online/detectors.hpp"
 #include "mlguard/rollback/decision.hpp"
 #include "mlguard/rollback/policy.hpp"
@@ -164,7 +165,7 @@ bool at_or_beyond(double v, double level, worse bad) noexcept {
 }
 
 template <class V>
-basic_rule_state<V>::basic_rule_state(const policy& p) : spec_(&p) {
+MLGUARD_INLINE basic_rule_state<V>::basic_rule_state(const policy& p) : spec_(&p) {
   for (const auto& c : p.children()) {
     children_.emplace_back(c);
   }
@@ -174,7 +175,7 @@ basic_rule_state<V>::basic_rule_state(const policy& p) : spec_(&p) {
 }
 
 template <class V>
-auto basic_rule_state<V>::restart() -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::restart() -> void {
   tripped_ = false;
   seen_ = 0;
   samples_ = 0;
@@ -193,7 +194,7 @@ auto basic_rule_state<V>::restart() -> void {
 }
 
 template <class V>
-auto basic_rule_state<V>::observe(const observation& o) -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::observe(const observation& o) -> void {
   for (auto& c : children_) {
     c.observe(o);
   }
@@ -201,7 +202,8 @@ auto basic_rule_state<V>::observe(const observation& o) -> void {
 }
 
 template <class V>
-auto basic_rule_state<V>::evaluate(const rule_context& ctx, bool gates_open) const -> policy_state {
+MLGUARD_INLINE auto basic_rule_state<V>::evaluate(const rule_context& ctx, bool gates_open) const
+    -> policy_state {
   if (std::holds_alternative<any_of_rule>(spec_->rule()) ||
       std::holds_alternative<all_of_rule>(spec_->rule())) {
     const bool any = std::holds_alternative<any_of_rule>(spec_->rule());
@@ -225,8 +227,8 @@ auto basic_rule_state<V>::evaluate(const rule_context& ctx, bool gates_open) con
 }
 
 template <class V>
-auto basic_rule_state<V>::findings(const rule_context& ctx, std::vector<finding>& out) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::findings(const rule_context& ctx,
+                                                  std::vector<finding>& out) const -> void {
   if (spec_->is_combination()) {
     for (const auto& c : children_) {
       c.findings(ctx, out);
@@ -241,8 +243,8 @@ auto basic_rule_state<V>::findings(const rule_context& ctx, std::vector<finding>
 }
 
 template <class V>
-auto basic_rule_state<V>::first(const rule_context& ctx, policy_state s, bool gate) const
-    -> const basic_rule_state* {
+MLGUARD_INLINE auto basic_rule_state<V>::first(const rule_context& ctx, policy_state s,
+                                               bool gate) const -> const basic_rule_state* {
   if (spec_->is_combination()) {
     for (const auto& c : children_) {
       if (const auto* hit = c.first(ctx, s, gate)) {
@@ -255,7 +257,8 @@ auto basic_rule_state<V>::first(const rule_context& ctx, policy_state s, bool ga
 }
 
 template <class V>
-auto basic_rule_state<V>::take(const threshold_rule& t, const observation& o) -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::take(const threshold_rule& t, const observation& o)
+    -> void {
   if (o.signal != t.signal || o.samples < t.min_samples || !std::isfinite(o.value)) {
     return;
   }
@@ -272,7 +275,8 @@ auto basic_rule_state<V>::take(const threshold_rule& t, const observation& o) ->
 }
 
 template <class V>
-auto basic_rule_state<V>::take(const consecutive_rule& c, const observation& o) -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::take(const consecutive_rule& c, const observation& o)
+    -> void {
   if (o.signal != c.signal || !std::isfinite(o.value)) {
     return;
   }
@@ -283,7 +287,7 @@ auto basic_rule_state<V>::take(const consecutive_rule& c, const observation& o) 
 }
 
 template <class V>
-auto basic_rule_state<V>::take(const rate_rule& r, const observation& o) -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::take(const rate_rule& r, const observation& o) -> void {
   if (o.signal != r.signal || !std::isfinite(o.value) || o.value < 0.0) {
     return;
   }
@@ -294,7 +298,7 @@ auto basic_rule_state<V>::take(const rate_rule& r, const observation& o) -> void
 }
 
 template <class V>
-auto basic_rule_state<V>::take(const drift_rule& d, const observation& o) -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::take(const drift_rule& d, const observation& o) -> void {
   if (o.signal != d.signal || !std::isfinite(o.value)) {
     return;
   }
@@ -305,7 +309,8 @@ auto basic_rule_state<V>::take(const drift_rule& d, const observation& o) -> voi
 }
 
 template <class V>
-auto basic_rule_state<V>::take(const detector_rule& d, const observation& o) -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::take(const detector_rule& d, const observation& o)
+    -> void {
   if (o.signal != d.signal || !std::isfinite(o.value)) {
     return;
   }
@@ -317,14 +322,15 @@ auto basic_rule_state<V>::take(const detector_rule& d, const observation& o) -> 
 }
 
 template <class V>
-auto basic_rule_state<V>::state(const threshold_rule&, const rule_context&) const -> policy_state {
+MLGUARD_INLINE auto basic_rule_state<V>::state(const threshold_rule&, const rule_context&) const
+    -> policy_state {
   return seen_ == 0 ? policy_state::unknown
          : tripped_ ? policy_state::tripped
                     : policy_state::clear;
 }
 
 template <class V>
-auto basic_rule_state<V>::state(const consecutive_rule& c, const rule_context&) const
+MLGUARD_INLINE auto basic_rule_state<V>::state(const consecutive_rule& c, const rule_context&) const
     -> policy_state {
   return run_ >= c.windows ? policy_state::tripped
          : seen_ == 0      ? policy_state::unknown
@@ -332,7 +338,7 @@ auto basic_rule_state<V>::state(const consecutive_rule& c, const rule_context&) 
 }
 
 template <class V>
-auto basic_rule_state<V>::rate_now(const rate_rule& r, const rule_context& ctx) const
+MLGUARD_INLINE auto basic_rule_state<V>::rate_now(const rate_rule& r, const rule_context& ctx) const
     -> std::pair<double, std::uint64_t> {
   double bad = 0.0;
   std::uint64_t n = 0;
@@ -346,7 +352,8 @@ auto basic_rule_state<V>::rate_now(const rate_rule& r, const rule_context& ctx) 
 }
 
 template <class V>
-auto basic_rule_state<V>::state(const rate_rule& r, const rule_context& ctx) const -> policy_state {
+MLGUARD_INLINE auto basic_rule_state<V>::state(const rate_rule& r, const rule_context& ctx) const
+    -> policy_state {
   const auto [rate, n] = rate_now(r, ctx);
   if (n < r.min_samples) {
     return policy_state::unknown;
@@ -355,7 +362,7 @@ auto basic_rule_state<V>::state(const rate_rule& r, const rule_context& ctx) con
 }
 
 template <class V>
-auto basic_rule_state<V>::drift_hits() const -> std::size_t {
+MLGUARD_INLINE auto basic_rule_state<V>::drift_hits() const -> std::size_t {
   std::size_t hits = 0;
   for (bool w : windows_) {
     hits += w ? 1 : 0;
@@ -364,7 +371,8 @@ auto basic_rule_state<V>::drift_hits() const -> std::size_t {
 }
 
 template <class V>
-auto basic_rule_state<V>::state(const drift_rule& d, const rule_context&) const -> policy_state {
+MLGUARD_INLINE auto basic_rule_state<V>::state(const drift_rule& d, const rule_context&) const
+    -> policy_state {
   if (windows_.empty()) {
     return policy_state::unknown;
   }
@@ -372,21 +380,23 @@ auto basic_rule_state<V>::state(const drift_rule& d, const rule_context&) const 
 }
 
 template <class V>
-auto basic_rule_state<V>::state(const detector_rule&, const rule_context&) const -> policy_state {
+MLGUARD_INLINE auto basic_rule_state<V>::state(const detector_rule&, const rule_context&) const
+    -> policy_state {
   return drifted_     ? policy_state::tripped
          : seen_ == 0 ? policy_state::unknown
                       : policy_state::clear;
 }
 
 template <class V>
-auto basic_rule_state<V>::baseline_limit(const baseline_rule& b, double base) -> double {
+MLGUARD_INLINE auto basic_rule_state<V>::baseline_limit(const baseline_rule& b, double base)
+    -> double {
   const double margin = b.relative ? std::abs(base) * b.tolerance : b.tolerance;
   return b.bad == worse::above ? base + margin : base - margin;
 }
 
 template <class V>
-auto basic_rule_state<V>::state(const baseline_rule& b, const rule_context& ctx) const
-    -> policy_state {
+MLGUARD_INLINE auto basic_rule_state<V>::state(const baseline_rule& b,
+                                               const rule_context& ctx) const -> policy_state {
   const auto* cur = find_stats(ctx.current, b.signal);
   const auto* base = find_stats(ctx.previous, b.signal);
   if (cur == nullptr || base == nullptr || cur->samples < b.min_samples ||
@@ -399,7 +409,7 @@ auto basic_rule_state<V>::state(const baseline_rule& b, const rule_context& ctx)
 }
 
 template <class V>
-auto basic_rule_state<V>::state(const grace_rule& g, const rule_context& ctx) const
+MLGUARD_INLINE auto basic_rule_state<V>::state(const grace_rule& g, const rule_context& ctx) const
     -> policy_state {
   const auto* s = find_stats(ctx.current, g.signal);
   const std::uint64_t n = s == nullptr ? 0 : s->samples;
@@ -408,14 +418,15 @@ auto basic_rule_state<V>::state(const grace_rule& g, const rule_context& ctx) co
 }
 
 template <class V>
-auto basic_rule_state<V>::state(const cooldown_rule& c, const rule_context& ctx) const
-    -> policy_state {
+MLGUARD_INLINE auto basic_rule_state<V>::state(const cooldown_rule& c,
+                                               const rule_context& ctx) const -> policy_state {
   const bool over = ctx.rollbacks->empty() || ctx.now - ctx.rollbacks->back() >= c.duration;
   return over ? policy_state::tripped : policy_state::unknown;
 }
 
 template <class V>
-auto basic_rule_state<V>::recent_rollbacks(const limit_rule& l, const rule_context& ctx) const
+MLGUARD_INLINE auto basic_rule_state<V>::recent_rollbacks(const limit_rule& l,
+                                                          const rule_context& ctx) const
     -> std::size_t {
   std::size_t n = 0;
   for (const auto t : *ctx.rollbacks) {
@@ -425,30 +436,30 @@ auto basic_rule_state<V>::recent_rollbacks(const limit_rule& l, const rule_conte
 }
 
 template <class V>
-auto basic_rule_state<V>::state(const limit_rule& l, const rule_context& ctx) const
+MLGUARD_INLINE auto basic_rule_state<V>::state(const limit_rule& l, const rule_context& ctx) const
     -> policy_state {
   return recent_rollbacks(l, ctx) < l.rollbacks ? policy_state::tripped : policy_state::unknown;
 }
 
 template <class V>
-auto basic_rule_state<V>::numbers(const threshold_rule& t, const rule_context&, finding& f) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::numbers(const threshold_rule& t, const rule_context&,
+                                                 finding& f) const -> void {
   f.value = value_;
   f.limit = t.trip;
   f.samples = last_samples_;
 }
 
 template <class V>
-auto basic_rule_state<V>::numbers(const consecutive_rule& c, const rule_context&, finding& f) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::numbers(const consecutive_rule& c, const rule_context&,
+                                                 finding& f) const -> void {
   f.value = static_cast<double>(run_);
   f.limit = static_cast<double>(c.windows);
   f.samples = last_samples_;
 }
 
 template <class V>
-auto basic_rule_state<V>::numbers(const rate_rule& r, const rule_context& ctx, finding& f) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::numbers(const rate_rule& r, const rule_context& ctx,
+                                                 finding& f) const -> void {
   const auto [rate, n] = rate_now(r, ctx);
   f.value = rate;
   f.limit = r.max_rate;
@@ -456,24 +467,24 @@ auto basic_rule_state<V>::numbers(const rate_rule& r, const rule_context& ctx, f
 }
 
 template <class V>
-auto basic_rule_state<V>::numbers(const drift_rule& d, const rule_context&, finding& f) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::numbers(const drift_rule& d, const rule_context&,
+                                                 finding& f) const -> void {
   f.value = static_cast<double>(drift_hits());
   f.limit = static_cast<double>(d.windows);
   f.samples = windows_.size();
 }
 
 template <class V>
-auto basic_rule_state<V>::numbers(const detector_rule&, const rule_context&, finding& f) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::numbers(const detector_rule&, const rule_context&,
+                                                 finding& f) const -> void {
   f.value = drifted_ ? 1.0 : 0.0;
   f.limit = 1.0;
   f.samples = samples_;
 }
 
 template <class V>
-auto basic_rule_state<V>::numbers(const baseline_rule& b, const rule_context& ctx, finding& f) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::numbers(const baseline_rule& b, const rule_context& ctx,
+                                                 finding& f) const -> void {
   const auto* cur = find_stats(ctx.current, b.signal);
   const auto* base = find_stats(ctx.previous, b.signal);
   f.value = cur == nullptr ? nan : cur->mean();
@@ -482,8 +493,8 @@ auto basic_rule_state<V>::numbers(const baseline_rule& b, const rule_context& ct
 }
 
 template <class V>
-auto basic_rule_state<V>::numbers(const grace_rule& g, const rule_context& ctx, finding& f) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::numbers(const grace_rule& g, const rule_context& ctx,
+                                                 finding& f) const -> void {
   const auto* s = find_stats(ctx.current, g.signal);
   f.samples = s == nullptr ? 0 : s->samples;
   f.value = static_cast<double>(f.samples);
@@ -491,8 +502,8 @@ auto basic_rule_state<V>::numbers(const grace_rule& g, const rule_context& ctx, 
 }
 
 template <class V>
-auto basic_rule_state<V>::numbers(const cooldown_rule& c, const rule_context& ctx, finding& f) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::numbers(const cooldown_rule& c, const rule_context& ctx,
+                                                 finding& f) const -> void {
   f.value = ctx.rollbacks->empty()
                 ? nan
                 : std::chrono::duration<double>(ctx.now - ctx.rollbacks->back()).count();
@@ -500,8 +511,8 @@ auto basic_rule_state<V>::numbers(const cooldown_rule& c, const rule_context& ct
 }
 
 template <class V>
-auto basic_rule_state<V>::numbers(const limit_rule& l, const rule_context& ctx, finding& f) const
-    -> void {
+MLGUARD_INLINE auto basic_rule_state<V>::numbers(const limit_rule& l, const rule_context& ctx,
+                                                 finding& f) const -> void {
   f.value = static_cast<double>(recent_rollbacks(l, ctx));
   f.limit = static_cast<double>(l.rollbacks);
 }

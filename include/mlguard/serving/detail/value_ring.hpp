@@ -10,6 +10,8 @@
 #include <mutex>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
+
 namespace mlguard::serving::detail {
 
 template <class = void> // deferred: see core/json.hpp
@@ -64,13 +66,14 @@ using value_ring = basic_value_ring<>;
 namespace mlguard::serving::detail {
 
 template <class V>
-auto basic_value_ring<V>::push(double value, int version) noexcept -> void {
+MLGUARD_INLINE auto basic_value_ring<V>::push(double value, int version) noexcept -> void {
   const std::lock_guard<std::mutex> lock(mutex_);
   store(value, version);
 }
 
 template <class V>
-auto basic_value_ring<V>::add(double value, int version, std::size_t batch) noexcept -> void {
+MLGUARD_INLINE auto basic_value_ring<V>::add(double value, int version, std::size_t batch) noexcept
+    -> void {
   const std::lock_guard<std::mutex> lock(mutex_);
   if (batch_version_ != version) {
     batch_version_ = version;
@@ -86,7 +89,7 @@ auto basic_value_ring<V>::add(double value, int version, std::size_t batch) noex
 }
 
 template <class V>
-auto basic_value_ring<V>::copy(int version) const -> std::vector<double> {
+MLGUARD_INLINE auto basic_value_ring<V>::copy(int version) const -> std::vector<double> {
   std::vector<double> out;
   const std::lock_guard<std::mutex> lock(mutex_);
   out.reserve(size_);
@@ -101,7 +104,7 @@ auto basic_value_ring<V>::copy(int version) const -> std::vector<double> {
 }
 
 template <class V>
-auto basic_value_ring<V>::clear() noexcept -> void {
+MLGUARD_INLINE auto basic_value_ring<V>::clear() noexcept -> void {
   const std::lock_guard<std::mutex> lock(mutex_);
   next_ = 0;
   size_ = 0;
@@ -112,13 +115,13 @@ auto basic_value_ring<V>::clear() noexcept -> void {
 }
 
 template <class V>
-auto basic_value_ring<V>::pushed() const noexcept -> std::uint64_t {
+MLGUARD_INLINE auto basic_value_ring<V>::pushed() const noexcept -> std::uint64_t {
   const std::lock_guard<std::mutex> lock(mutex_);
   return pushed_;
 }
 
 template <class V>
-auto basic_value_ring<V>::store(double value, int version) noexcept -> void {
+MLGUARD_INLINE auto basic_value_ring<V>::store(double value, int version) noexcept -> void {
   entries_[next_] = entry{value, version};
   next_ = next_ + 1 == entries_.size() ? 0 : next_ + 1;
   if (size_ < entries_.size()) {

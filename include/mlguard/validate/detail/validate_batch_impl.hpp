@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
 #include "mlguard/validate/detail/cell.hpp"
 
 namespace mlguard::validate {
@@ -105,8 +106,8 @@ validation_report validate_batch(const schema& s, const table& data,
 namespace mlguard::validate::detail {
 
 template <class V>
-basic_column_cells<V>::basic_column_cells(const feature_check& c, const vocabulary& vocab,
-                                          const column& col)
+MLGUARD_INLINE basic_column_cells<V>::basic_column_cells(const feature_check& c,
+                                                         const vocabulary& vocab, const column& col)
     : check_(&c), vocab_(&vocab) {
   if (col.is_numeric()) {
     values_ = col.values().data();
@@ -124,7 +125,8 @@ basic_column_cells<V>::basic_column_cells(const feature_check& c, const vocabula
 }
 
 template <class V>
-auto basic_column_cells<V>::get(std::size_t row, double& v) const noexcept -> cell_state {
+MLGUARD_INLINE auto basic_column_cells<V>::get(std::size_t row, double& v) const noexcept
+    -> cell_state {
   switch (mode_) {
   case mode::number:
     v = values_[row];

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "mlguard/core/compiled.hpp"
+
 namespace mlguard::drift::online::detail {
 
 template <class = void> // deferred: see core/json.hpp
@@ -68,13 +70,13 @@ using python_random = basic_python_random<>;
 namespace mlguard::drift::online::detail {
 
 template <class V>
-auto basic_python_random<V>::seed(std::uint64_t s) noexcept -> void {
+MLGUARD_INLINE auto basic_python_random<V>::seed(std::uint64_t s) noexcept -> void {
   std::uint32_t key[2] = {static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(s >> 32)};
   init_by_array(key, key[1] != 0 ? 2 : 1);
 }
 
 template <class V>
-auto basic_python_random<V>::next() noexcept -> std::uint32_t {
+MLGUARD_INLINE auto basic_python_random<V>::next() noexcept -> std::uint32_t {
   constexpr std::uint32_t matrix_a = 0x9908b0dfU;
   constexpr std::uint32_t upper = 0x80000000U;
   constexpr std::uint32_t lower = 0x7fffffffU;
@@ -103,7 +105,8 @@ auto basic_python_random<V>::next() noexcept -> std::uint32_t {
 }
 
 template <class V>
-auto basic_python_random<V>::randbelow(std::uint32_t bound) noexcept -> std::uint32_t {
+MLGUARD_INLINE auto basic_python_random<V>::randbelow(std::uint32_t bound) noexcept
+    -> std::uint32_t {
   unsigned k = 0;
   for (std::uint64_t v = bound; v != 0; v >>= 1) {
     ++k;
@@ -116,8 +119,8 @@ auto basic_python_random<V>::randbelow(std::uint32_t bound) noexcept -> std::uin
 }
 
 template <class V>
-auto basic_python_random<V>::sample_uses_pool(std::size_t population, std::size_t k) noexcept
-    -> bool {
+MLGUARD_INLINE auto basic_python_random<V>::sample_uses_pool(std::size_t population,
+                                                             std::size_t k) noexcept -> bool {
   double setsize = 21.0;
   if (k > 5) {
     const double e = std::ceil(std::log(static_cast<double>(k * 3)) / std::log(4.0));
@@ -127,8 +130,9 @@ auto basic_python_random<V>::sample_uses_pool(std::size_t population, std::size_
 }
 
 template <class V>
-auto basic_python_random<V>::sample(std::uint32_t population, std::size_t* out, std::size_t k,
-                                    std::size_t* scratch) noexcept -> void {
+MLGUARD_INLINE auto basic_python_random<V>::sample(std::uint32_t population, std::size_t* out,
+                                                   std::size_t k, std::size_t* scratch) noexcept
+    -> void {
   if (sample_uses_pool(population, k)) {
     for (std::size_t i = 0; i < population; ++i) {
       scratch[i] = i;
@@ -154,14 +158,14 @@ auto basic_python_random<V>::sample(std::uint32_t population, std::size_t* out, 
 }
 
 template <class V>
-auto basic_python_random<V>::set_state(const std::array<std::uint32_t, n>& mt,
-                                       std::size_t index) noexcept -> void {
+MLGUARD_INLINE auto basic_python_random<V>::set_state(const std::array<std::uint32_t, n>& mt,
+                                                      std::size_t index) noexcept -> void {
   mt_ = mt;
   index_ = index;
 }
 
 template <class V>
-auto basic_python_random<V>::init_genrand(std::uint32_t s) noexcept -> void {
+MLGUARD_INLINE auto basic_python_random<V>::init_genrand(std::uint32_t s) noexcept -> void {
   mt_[0] = s;
   for (std::size_t i = 1; i < n; ++i) {
     mt_[i] = 1812433253U * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + static_cast<std::uint32_t>(i);
@@ -170,8 +174,8 @@ auto basic_python_random<V>::init_genrand(std::uint32_t s) noexcept -> void {
 }
 
 template <class V>
-auto basic_python_random<V>::init_by_array(const std::uint32_t* key,
-                                           std::size_t key_length) noexcept -> void {
+MLGUARD_INLINE auto basic_python_random<V>::init_by_array(const std::uint32_t* key,
+                                                          std::size_t key_length) noexcept -> void {
   init_genrand(19650218U);
   std::size_t i = 1;
   std::size_t j = 0;
