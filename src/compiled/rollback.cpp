@@ -30,6 +30,7 @@ namespace mlguard::rollback {
 template canary_metric_options canary_error_options<>();
 template json to_json<>(const decision& d);
 template json to_json<>(const finding& f);
+template json to_json<>(const policy& p);
 template json to_json<>(const trace_event& e);
 template observation observation_of<>(const serving::version_window& w, timestamp t);
 template policy all_of<>(std::vector<policy> policies);
@@ -47,6 +48,7 @@ template policy fairness_policy<>(const fairness::fairness_threshold& limit, dou
 template policy grace<>(std::uint64_t samples, std::string signal,
                         std::chrono::nanoseconds duration);
 template policy limit<>(std::size_t rollbacks, std::chrono::nanoseconds period);
+template policy policy_from_json<>(const json_reader& r);
 template policy rate<>(std::string signal, double max_rate, std::chrono::nanoseconds window,
                        std::uint64_t min_samples);
 template policy threshold<>(std::string signal, double trip, double reset, worse bad,
@@ -76,6 +78,7 @@ template double wilcoxon_difference<>(double above, double pairs, double sigma, 
 template hodges_lehmann_result hodges_lehmann_sorted<>(const std::vector<double>& c,
                                                        const std::vector<double>& e,
                                                        double confidence, std::uint64_t limit);
+template policy policy_at_depth<>(const json_reader& r, int depth);
 template policy_state canary_state<>(metric_class c) noexcept;
 template std::chrono::nanoseconds duration_of<>(const json_reader& r, std::string_view field);
 template std::string canary_number<>(double x);

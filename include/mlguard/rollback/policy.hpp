@@ -153,11 +153,9 @@ public:
   bool is_combination() const noexcept;
 
   /// A one-line description of the rule, e.g. "threshold error_rate above 0.2 (reset 0.1)".
-  template <class = void>
   std::string describe() const;
 
 private:
-  template <class = void>
   void check() const;
 
   rule_type rule_;

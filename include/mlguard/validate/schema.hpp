@@ -121,7 +121,6 @@ public:
   const detail::feature_check& check(std::size_t i) const noexcept { return checks_[i]; }
 
   /// The schema as a "mlguard.schema" document (see the class comment).
-  template <class = void> // deferred: see core/json.hpp
   json to_json() const;
   /// The schema as JSON text (`indent` < 0: one line).
   std::string dump(int indent = 2) const { return dump_json(to_json(), indent); }
@@ -130,7 +129,6 @@ public:
   /// newer_version; messages name the field path, e.g. `s.json:
   /// features[2].domain.min: expected a number`) and validation_error
   /// (mlguard.validate.invalid_spec, naming the source and the feature).
-  template <class = void>
   static basic_schema from_json(const json& document, const std::string& source = "schema");
   /// Parses JSON text and reads it (parse_json's errors, then from_json's).
   static basic_schema parse(std::string_view text, const std::string& source = "schema");

@@ -1,15 +1,13 @@
 #ifndef MLGUARD_ROLLBACK_DETAIL_POLICY_IMPL_HPP
 #define MLGUARD_ROLLBACK_DETAIL_POLICY_IMPL_HPP
 
-// Definitions of policy's checks, descriptions and JSON conversion.
+// Policy's helpers, then the bodies of its checks, descriptions and JSON
+// conversion. The bodies, and the online detectors that check() builds, are
+// in the mlguard::compiled library when MLGUARD_COMPILED is defined.
 
-#include <sstream>
-
-#include "mlguard/drift/online/detectors.hpp"
 #include "mlguard/rollback/policy.hpp"
 
-namespace mlguard::rollback {
-namespace detail {
+namespace mlguard::rollback::detail {
 
 inline const char* to_string(worse w) noexcept { return w == worse::above ? "above" : "below"; }
 
@@ -34,6 +32,23 @@ std::chrono::nanoseconds duration_of(const json_reader& r, std::string_view fiel
 template <class = void>
 worse worse_of(const json_reader& r);
 
+/// How deep any_of / all_of may nest in a document: far beyond a readable
+/// policy, and shallow enough that a hostile document cannot exhaust the stack.
+inline constexpr int max_policy_depth = 32;
+template <class = void>
+policy policy_at_depth(const json_reader& r, int depth);
+
+} // namespace mlguard::rollback::detail
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <sstream>
+
+#include "mlguard/drift/online/detectors.hpp"
+
+namespace mlguard::rollback {
+namespace detail {
+
 template <class... F>
 struct overloaded : F... {
   using F::operator()...;
@@ -44,8 +59,7 @@ overloaded(F...) -> overloaded<F...>;
 } // namespace detail
 
 template <class V>
-template <class> // deferred: see core/json.hpp
-void basic_policy<V>::check() const {
+MLGUARD_INLINE auto basic_policy<V>::check() const -> void {
   using detail::require;
   std::visit(
       detail::overloaded{
@@ -102,8 +116,7 @@ void basic_policy<V>::check() const {
 }
 
 template <class V>
-template <class>
-std::string basic_policy<V>::describe() const {
+MLGUARD_INLINE auto basic_policy<V>::describe() const -> std::string {
   using detail::number_text;
   return std::visit(
       detail::overloaded{
@@ -230,21 +243,15 @@ json to_json(const policy& p) {
   return j;
 }
 
-namespace detail {
-/// How deep any_of / all_of may nest in a document: far beyond a readable
-/// policy, and shallow enough that a hostile document cannot exhaust the stack.
-inline constexpr int max_policy_depth = 32;
-template <class = void>
-policy policy_at_depth(const json_reader& r, int depth);
-} // namespace detail
-
 template <class>
 policy policy_from_json(const json_reader& r) {
   return detail::policy_at_depth<>(r, 0);
 }
 
+namespace detail {
+
 template <class>
-policy detail::policy_at_depth(const json_reader& r, int depth) {
+policy policy_at_depth(const json_reader& r, int depth) {
   if (depth > max_policy_depth) {
     throw format_error("corrupt", r.where("policies") + ": any_of/all_of nest deeper than " +
                                       std::to_string(max_policy_depth) + " levels");
@@ -321,9 +328,9 @@ policy detail::policy_at_depth(const json_reader& r, int depth) {
                                     "baseline, grace, cooldown, limit, any_of, all_of)");
 }
 
-} // namespace mlguard::rollback
+} // namespace detail
 
-#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+} // namespace mlguard::rollback
 
 namespace mlguard::rollback::detail {
 

@@ -1,7 +1,10 @@
 #ifndef MLGUARD_VALIDATE_DETAIL_SCHEMA_IMPL_HPP
 #define MLGUARD_VALIDATE_DETAIL_SCHEMA_IMPL_HPP
 
-// The bodies of schema's checks and JSON conversion (included by schema.hpp).
+// The bodies of schema's checks and JSON conversion (included by schema.hpp):
+// in the mlguard::compiled library when MLGUARD_COMPILED is defined.
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
 #include <string>
 #include <utility>
@@ -11,7 +14,7 @@
 namespace mlguard::validate {
 
 template <class V>
-void basic_schema<V>::compile() {
+MLGUARD_INLINE auto basic_schema<V>::compile() -> void {
   std::size_t index = 0;
   auto invalid = [&index](const feature_spec& f, const std::string& what) {
     throw validation_error("invalid_spec",
@@ -106,7 +109,7 @@ void basic_schema<V>::compile() {
 }
 
 template <class V>
-void basic_schema<V>::set_feature(std::size_t i, feature_spec spec) {
+MLGUARD_INLINE auto basic_schema<V>::set_feature(std::size_t i, feature_spec spec) -> void {
   if (i >= features_.size()) {
     throw argument_error("out_of_range", "feature " + std::to_string(i) + " of a schema with " +
                                              std::to_string(features_.size()) + " features");
@@ -119,8 +122,7 @@ void basic_schema<V>::set_feature(std::size_t i, feature_spec spec) {
 }
 
 template <class V>
-template <class>
-json basic_schema<V>::to_json() const {
+MLGUARD_INLINE auto basic_schema<V>::to_json() const -> json {
   json features = json::array();
   for (const auto& f : features_) {
     json j = json::object();
@@ -199,8 +201,8 @@ json basic_schema<V>::to_json() const {
 }
 
 template <class V>
-template <class>
-basic_schema<V> basic_schema<V>::from_json(const json& document, const std::string& source) {
+MLGUARD_INLINE auto basic_schema<V>::from_json(const json& document, const std::string& source)
+    -> basic_schema {
   const auto r = json_reader::document(document, format, source,
                                        {"histogram_buckets", "severity", "features"});
   const auto flag = [](const json_reader& o, const char* field, bool fallback) {
@@ -299,4 +301,5 @@ basic_schema<V> basic_schema<V>::from_json(const json& document, const std::stri
 
 } // namespace mlguard::validate
 
+#endif // MLGUARD_COMPILED
 #endif // MLGUARD_VALIDATE_DETAIL_SCHEMA_IMPL_HPP
