@@ -63,6 +63,7 @@
 #endif
 
 #include "command.hpp"
+#include "mlguard/registry/names.hpp"
 #include "output.hpp"
 #include "registry_location.hpp"
 #include "text_table.hpp"

@@ -28,10 +28,23 @@ template class mlguard::rollback::detail::basic_rule_state<void>;
 
 namespace mlguard::rollback {
 template canary_metric_options canary_error_options<>();
+template decision judge_canary<>(const serving::router_snapshot& snapshot,
+                                 const canary_metric_options& metric,
+                                 const canary_judge_options& options, timestamp now);
+template hodges_lehmann_result hodges_lehmann<>(span<const double> control,
+                                                span<const double> experiment, double confidence);
 template json to_json<>(const decision& d);
 template json to_json<>(const finding& f);
 template json to_json<>(const policy& p);
 template json to_json<>(const trace_event& e);
+template judgement canary_judge<>(const std::vector<canary_metric>& metrics,
+                                  const canary_judge_options& options);
+template judgement canary_judge<>(span<const double> control, span<const double> experiment,
+                                  const canary_metric_options& metric,
+                                  const canary_judge_options& options);
+template metric_judgement judge_metric<>(const std::string& name, span<const double> control,
+                                         span<const double> experiment,
+                                         const canary_metric_options& options);
 template observation observation_of<>(const serving::version_window& w, timestamp t);
 template policy all_of<>(std::vector<policy> policies);
 template policy any_of<>(std::vector<policy> policies);

@@ -16,6 +16,10 @@
 #include "mlguard/stats/wasserstein.hpp"
 
 namespace mlguard::stats {
+template cvm_result cramer_von_mises_2samp<>(span<const double> a, span<const double> b,
+                                             cvm_method method);
+template cvm_result cramer_von_mises_2samp<>(span<const double> a, span<const double> b,
+                                             cvm_method method, std::vector<double>& scratch);
 template double beta_inc<>(double a, double b, double x) noexcept;
 template double binomial_test_half<>(std::uint64_t k, std::uint64_t n, alternative alt) noexcept;
 template double chi2_sf<>(double x, double dof) noexcept;
@@ -24,17 +28,45 @@ template double energy_distance<>(span<const double> u, span<const double> v,
                                   span<const double> u_weights, span<const double> v_weights);
 template double gamma_p<>(double a, double x) noexcept;
 template double gamma_q<>(double a, double x) noexcept;
+template double kstwo_cdf<>(double d, double n) noexcept;
+template double kstwo_sf<>(double d, double n) noexcept;
 template double log_gamma<>(double x) noexcept;
 template double model_metric_value<>(model_metric m, span<const double> y, span<const double> score,
                                      double threshold);
 template double normal_cdf<>(double x) noexcept;
 template double normal_ppf<>(double p) noexcept;
 template double normal_sf<>(double x) noexcept;
+template double smirnov_sf<>(std::int64_t n, double d) noexcept;
 template double wasserstein_distance<>(span<const double> u, span<const double> v);
 template double wasserstein_distance<>(span<const double> u, span<const double> v,
                                        span<const double> u_weights, span<const double> v_weights);
+template ks_result ks_2samp<>(span<const double> a, span<const double> b, alternative alt,
+                              ks_method method);
+template ks_result ks_2samp<>(span<const double> a, span<const double> b, alternative alt,
+                              ks_method method, std::vector<double>& scratch);
+template ks_result ks_2samp_p_value<>(std::size_t n1, std::size_t n2, double d, alternative alt,
+                                      ks_method method, std::vector<double>& scratch);
+template ks_result ks_2samp_sorted<>(span<const double> a_sorted, span<const double> b_sorted,
+                                     alternative alt, ks_method method);
+template ks_result ks_2samp_sorted<>(span<const double> a_sorted, span<const double> b_sorted,
+                                     alternative alt, ks_method method,
+                                     std::vector<double>& scratch);
+template mann_whitney_result mann_whitney_u<>(span<const double> a, span<const double> b,
+                                              alternative alt, bool use_continuity,
+                                              mann_whitney_method method);
+template mann_whitney_result mann_whitney_u<>(span<const double> a, span<const double> b,
+                                              alternative alt, bool use_continuity,
+                                              mann_whitney_method method,
+                                              std::vector<double>& scratch);
 template mcnemar_result mcnemar_exact<>(std::uint64_t b, std::uint64_t c, alternative alt) noexcept;
 template model_metric model_metric_from_string<>(const std::string& name);
+template paired_bootstrap_result paired_bootstrap<>(model_metric m, span<const double> y,
+                                                    span<const double> a, span<const double> b,
+                                                    const paired_bootstrap_options& options);
+template paired_bootstrap_result paired_bootstrap<>(model_metric m, span<const double> y,
+                                                    span<const double> a, span<const double> b,
+                                                    span<const std::size_t> indices,
+                                                    const paired_bootstrap_options& options);
 template std::vector<double> rank_average<>(span<const double> x);
 template void rank_average<>(span<const double> x, span<double> out);
 template void to_json<>(json& j, const cvm_result& r);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "drift/reference_cases.hpp"
+#include "mlguard/stats/detail/numpy.hpp"
 
 using namespace mlguard;
 using namespace mlguard::drift;

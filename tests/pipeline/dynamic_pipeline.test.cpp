@@ -6,7 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "mlguard/pipeline/column_selector.hpp"
+#include "mlguard/pipeline/imputer.hpp"
+#include "mlguard/pipeline/logistic_regression.hpp"
+#include "mlguard/pipeline/one_hot_encoder.hpp"
 #include "mlguard/pipeline/pipeline.hpp"
+#include "mlguard/pipeline/standard_scaler.hpp"
 #include "pipeline/pipeline_fixtures.hpp"
 
 using namespace mlguard;

@@ -1,6 +1,16 @@
 #include "mlguard/pipeline/stage_traits.hpp"
 
 #include "mlguard/pipeline/builtin_stages.hpp"
+#include "mlguard/pipeline/clipper.hpp"
+#include "mlguard/pipeline/column_selector.hpp"
+#include "mlguard/pipeline/imputer.hpp"
+#include "mlguard/pipeline/linear_regression.hpp"
+#include "mlguard/pipeline/logistic_regression.hpp"
+#include "mlguard/pipeline/min_max_scaler.hpp"
+#include "mlguard/pipeline/one_hot_encoder.hpp"
+#include "mlguard/pipeline/robust_scaler.hpp"
+#include "mlguard/pipeline/standard_scaler.hpp"
+#include "mlguard/pipeline/tap.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;

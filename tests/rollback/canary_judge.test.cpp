@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "mlguard/core/json.hpp"
+#include "mlguard/rollback/detail/pairwise_differences.hpp"
+#include "mlguard/rollback/hodges_lehmann.hpp"
 #include "stats/sample_recipes.hpp"
 #include "test_support.hpp"
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mlguard/drift/online/detectors.hpp"
 #include "mlguard/rollback/decision_engine.hpp"
 #include "test_support.hpp"
 

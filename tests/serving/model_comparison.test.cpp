@@ -8,6 +8,7 @@
 #include "mlguard/pipeline/dynamic_pipeline.hpp"
 #include "mlguard/registry/in_memory_registry.hpp"
 #include "mlguard/serving/publish.hpp"
+#include "mlguard/stats/mcnemar.hpp"
 #include "serving/serving_support.hpp"
 #include "test_support.hpp"
 

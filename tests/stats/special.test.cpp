@@ -3,6 +3,7 @@
 #include <string>
 
 #include "mlguard/core/json.hpp"
+#include "mlguard/stats/normal.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard::stats;

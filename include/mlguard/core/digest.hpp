@@ -15,7 +15,6 @@
 #include <string_view>
 
 #include "mlguard/core/compiled.hpp"
-#include "mlguard/core/detail/file.hpp"
 
 namespace mlguard {
 
@@ -93,6 +92,8 @@ std::string sha256_file(const std::string& path);
 } // namespace mlguard
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/core/detail/file.hpp"
 
 namespace mlguard {
 

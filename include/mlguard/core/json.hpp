@@ -59,7 +59,6 @@
 #include <nlohmann/json.hpp>
 
 #include "mlguard/core/compiled.hpp"
-#include "mlguard/core/detail/file.hpp"
 #include "mlguard/core/detail/utf8.hpp"
 #include "mlguard/core/error.hpp"
 
@@ -288,6 +287,8 @@ json load_json(const std::string& path);
 } // namespace mlguard
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/core/detail/file.hpp"
 
 namespace mlguard {
 

@@ -37,9 +37,6 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/drift/detail/bin_count.hpp"
-#include "mlguard/drift/detail/samples.hpp"
-#include "mlguard/stats/detail/numpy.hpp"
 
 namespace mlguard::drift {
 
@@ -237,6 +234,10 @@ void to_json(json& j, const bin_table& t);
 } // namespace mlguard::drift
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/drift/detail/bin_count.hpp"
+#include "mlguard/drift/detail/samples.hpp"
+#include "mlguard/stats/detail/numpy.hpp"
 
 namespace mlguard::drift {
 

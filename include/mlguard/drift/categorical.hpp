@@ -27,11 +27,8 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/drift/binning.hpp"
-#include "mlguard/drift/detail/samples.hpp"
 #include "mlguard/drift/distances.hpp"
-#include "mlguard/drift/psi.hpp"
 #include "mlguard/drift/statistic.hpp"
-#include "mlguard/stats/special.hpp"
 
 namespace mlguard::drift {
 
@@ -176,6 +173,10 @@ statistic_result z_test(const category_counts& counts);
 } // namespace mlguard::drift
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/drift/detail/samples.hpp"
+#include "mlguard/drift/psi.hpp"
+#include "mlguard/stats/special.hpp"
 
 namespace mlguard::drift {
 

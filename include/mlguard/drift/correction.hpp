@@ -7,7 +7,6 @@
 // p-values (as statsmodels' multipletests), which compare() thresholds when
 // report_options::multiple_testing is set.
 
-#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -15,7 +14,6 @@
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::drift {
 
@@ -58,6 +56,10 @@ std::vector<double> adjust_p_values(span<const double> p_values, correction meth
 } // namespace mlguard::drift
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
+
+#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::drift {
 

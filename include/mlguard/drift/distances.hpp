@@ -22,7 +22,6 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/drift/binning.hpp"
-#include "mlguard/drift/psi.hpp"
 #include "mlguard/drift/statistic.hpp"
 
 namespace mlguard::drift {
@@ -166,6 +165,8 @@ statistic_result l_infinity(span<const double> reference, span<const double> cur
 } // namespace mlguard::drift
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/drift/psi.hpp"
 
 namespace mlguard::drift::detail {
 

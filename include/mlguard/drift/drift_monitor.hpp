@@ -25,10 +25,8 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/drift/binning.hpp"
-#include "mlguard/drift/detail/evaluate_window.hpp"
 #include "mlguard/drift/feature_reference.hpp"
 #include "mlguard/drift/method.hpp"
-#include "mlguard/drift/monitor_method.hpp"
 #include "mlguard/drift/window.hpp"
 #include "mlguard/drift/window_report.hpp"
 #include "mlguard/drift/window_state.hpp"
@@ -372,6 +370,9 @@ using drift_monitor = basic_drift_monitor<>;
 } // namespace mlguard::drift
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/drift/detail/evaluate_window.hpp"
+#include "mlguard/drift/monitor_method.hpp"
 
 namespace mlguard::drift {
 

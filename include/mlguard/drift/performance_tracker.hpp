@@ -17,11 +17,8 @@
 #include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
-#include "mlguard/core/span.hpp"
 #include "mlguard/drift/detail/pending_predictions.hpp"
 #include "mlguard/drift/window.hpp"
-#include "mlguard/stats/detail/numpy.hpp"
-#include "mlguard/stats/rank.hpp"
 
 namespace mlguard::drift {
 
@@ -163,6 +160,10 @@ using performance_tracker = basic_performance_tracker<>;
 } // namespace mlguard::drift
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/core/span.hpp"
+#include "mlguard/stats/detail/numpy.hpp"
+#include "mlguard/stats/rank.hpp"
 
 namespace mlguard::drift {
 

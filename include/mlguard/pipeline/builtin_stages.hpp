@@ -6,17 +6,7 @@
 // validate/ and drift/, so a model loader should not pay for them:
 // tap_stages.hpp registers those.
 
-#include "mlguard/pipeline/clipper.hpp"
-#include "mlguard/pipeline/column_selector.hpp"
-#include "mlguard/pipeline/imputer.hpp"
-#include "mlguard/pipeline/linear_regression.hpp"
-#include "mlguard/pipeline/logistic_regression.hpp"
-#include "mlguard/pipeline/min_max_scaler.hpp"
-#include "mlguard/pipeline/one_hot_encoder.hpp"
-#include "mlguard/pipeline/robust_scaler.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
-#include "mlguard/pipeline/standard_scaler.hpp"
-#include "mlguard/pipeline/tap.hpp"
 
 namespace mlguard::pipeline {
 
@@ -31,6 +21,17 @@ stage_registry builtin_stages();
 } // namespace mlguard::pipeline
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/pipeline/clipper.hpp"
+#include "mlguard/pipeline/column_selector.hpp"
+#include "mlguard/pipeline/imputer.hpp"
+#include "mlguard/pipeline/linear_regression.hpp"
+#include "mlguard/pipeline/logistic_regression.hpp"
+#include "mlguard/pipeline/min_max_scaler.hpp"
+#include "mlguard/pipeline/one_hot_encoder.hpp"
+#include "mlguard/pipeline/robust_scaler.hpp"
+#include "mlguard/pipeline/standard_scaler.hpp"
+#include "mlguard/pipeline/tap.hpp"
 
 namespace mlguard::pipeline {
 

@@ -17,7 +17,6 @@
 #include "mlguard/core/compiled.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/pipeline/detail/params.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 
 namespace mlguard::pipeline {
@@ -95,6 +94,8 @@ using one_hot_encoder = basic_one_hot_encoder<>;
 } // namespace mlguard::pipeline
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/pipeline/detail/params.hpp"
 
 namespace mlguard::pipeline {
 

@@ -19,6 +19,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/pipeline/detail/document.hpp"
+#include "mlguard/pipeline/detail/params.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 #include "mlguard/pipeline/stage_traits.hpp"
 

@@ -22,7 +22,6 @@
 // what save writes load reads back and merges exactly. A variance is +inf
 // only when the true variance exceeds DBL_MAX.
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -133,6 +132,8 @@ using moments = basic_moments<>;
 } // namespace mlguard::profile
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
 
 namespace mlguard::profile {
 

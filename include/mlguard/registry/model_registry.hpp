@@ -65,15 +65,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/compiled.hpp"
 #include "mlguard/registry/guards.hpp"
-#include "mlguard/registry/model_uri.hpp"
 #include "mlguard/registry/model_version.hpp"
-#include "mlguard/registry/names.hpp"
 #include "mlguard/registry/run_record.hpp"
 
 namespace mlguard::registry {
@@ -268,6 +265,11 @@ using model_registry = basic_model_registry<>;
 } // namespace mlguard::registry
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <thread>
+
+#include "mlguard/registry/model_uri.hpp"
+#include "mlguard/registry/names.hpp"
 
 namespace mlguard::registry {
 

@@ -9,7 +9,6 @@
 #include <string_view>
 
 #include "mlguard/core/error.hpp"
-#include "mlguard/registry/names.hpp"
 
 namespace mlguard::registry {
 
@@ -46,6 +45,8 @@ model_uri parse_model_uri(std::string_view text);
 } // namespace mlguard::registry
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/registry/names.hpp"
 
 namespace mlguard::registry {
 

@@ -15,7 +15,6 @@
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
-#include "mlguard/core/iso8601.hpp"
 #include "mlguard/core/json.hpp"
 
 namespace mlguard::registry {
@@ -373,6 +372,8 @@ void to_json(json& j, const alias_result& r);
 } // namespace mlguard::registry
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/core/iso8601.hpp"
 
 namespace mlguard::registry {
 

@@ -45,6 +45,7 @@
 #include "mlguard/registry/detail/journaled_registry.hpp"
 #include "mlguard/registry/detail/postgres_session.hpp"
 #include "mlguard/registry/model_registry.hpp"
+#include "mlguard/registry/names.hpp"
 
 namespace mlguard::registry {
 

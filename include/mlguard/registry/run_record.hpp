@@ -14,7 +14,6 @@
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/registry/model_version.hpp"
-#include "mlguard/registry/names.hpp"
 
 namespace mlguard::registry {
 
@@ -90,6 +89,8 @@ void from_json(const json& j, run_record& r);
 } // namespace mlguard::registry
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/registry/names.hpp"
 
 namespace mlguard::registry::detail {
 

@@ -24,7 +24,6 @@
 #include "mlguard/core/clock.hpp"
 #include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
-#include "mlguard/core/iso8601.hpp"
 #include "mlguard/core/json.hpp"
 
 namespace mlguard::report {
@@ -238,6 +237,8 @@ using json_lines_sink = basic_json_lines_sink<>;
 } // namespace mlguard::report
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/core/iso8601.hpp"
 
 namespace mlguard::report {
 

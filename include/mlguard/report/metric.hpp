@@ -5,7 +5,6 @@
 // a counter, a gauge and a histogram with fixed buckets. Each update is a few
 // relaxed atomic operations: no allocation, no lock, no exception.
 
-#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
@@ -108,6 +107,8 @@ using histogram = basic_histogram<>;
 } // namespace mlguard::report
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
 
 namespace mlguard::report {
 

@@ -6,7 +6,6 @@
 // which the registry and its collectors write each scrape's samples.
 
 #include <cstddef>
-#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -16,7 +15,6 @@
 
 #include "mlguard/core/compiled.hpp"
 #include "mlguard/core/error.hpp"
-#include "mlguard/report/detail/number_format.hpp"
 #include "mlguard/report/metric.hpp"
 
 namespace mlguard::report {
@@ -103,6 +101,10 @@ using metric_writer = basic_metric_writer<>;
 } // namespace mlguard::report
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <functional>
+
+#include "mlguard/report/detail/number_format.hpp"
 
 namespace mlguard::report::detail {
 

@@ -144,6 +144,12 @@ policy_state canary_state(metric_class c) noexcept;
 
 } // namespace detail
 
+} // namespace mlguard::rollback
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+namespace mlguard::rollback {
+
 template <class>
 decision judge_canary(const serving::router_snapshot& snapshot, const canary_metric_options& metric,
                       const canary_judge_options& options, timestamp now) {
@@ -219,12 +225,6 @@ decision judge_canary(const serving::router_snapshot& snapshot, const canary_met
   d.reason = std::move(reason);
   return d;
 }
-
-} // namespace mlguard::rollback
-
-#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
-
-namespace mlguard::rollback {
 
 template <class>
 canary_metric_options canary_error_options() {

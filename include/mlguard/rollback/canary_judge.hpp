@@ -70,9 +70,6 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/rollback/hodges_lehmann.hpp"
-#include "mlguard/stats/mann_whitney.hpp"
-#include "mlguard/stats/special.hpp"
 
 namespace mlguard::rollback {
 
@@ -266,6 +263,16 @@ double mean(const std::vector<double>& x);
 
 } // namespace detail
 
+} // namespace mlguard::rollback
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/rollback/hodges_lehmann.hpp"
+#include "mlguard/stats/mann_whitney.hpp"
+#include "mlguard/stats/special.hpp"
+
+namespace mlguard::rollback {
+
 template <class>
 metric_judgement judge_metric(const std::string& name, span<const double> control,
                               span<const double> experiment, const canary_metric_options& options) {
@@ -408,8 +415,6 @@ judgement canary_judge(span<const double> control, span<const double> experiment
 }
 
 } // namespace mlguard::rollback
-
-#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
 namespace mlguard::rollback {
 

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "mlguard/core/clock.hpp"
-#include "mlguard/core/iso8601.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/rollback/policy.hpp"
 
@@ -78,6 +77,8 @@ json to_json(const decision& d);
 } // namespace mlguard::rollback
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/core/iso8601.hpp"
 
 namespace mlguard::rollback {
 

@@ -19,8 +19,6 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/rollback/detail/pairwise_differences.hpp"
-#include "mlguard/stats/special.hpp"
 
 namespace mlguard::rollback {
 
@@ -101,6 +99,15 @@ hodges_lehmann_result hodges_lehmann_sorted(const std::vector<double>& c,
 
 } // namespace detail
 
+} // namespace mlguard::rollback
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/rollback/detail/pairwise_differences.hpp"
+#include "mlguard/stats/special.hpp"
+
+namespace mlguard::rollback {
+
 template <class>
 hodges_lehmann_result hodges_lehmann(span<const double> control, span<const double> experiment,
                                      double confidence) {
@@ -116,8 +123,6 @@ hodges_lehmann_result hodges_lehmann(span<const double> control, span<const doub
 }
 
 } // namespace mlguard::rollback
-
-#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
 namespace mlguard::rollback {
 

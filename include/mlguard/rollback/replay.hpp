@@ -10,7 +10,6 @@
 // but the alias still moves where it moved live. Refusals by registry guards
 // are not in the trace: the registry's journal has them.
 
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +40,8 @@ std::vector<timeline_entry> replay(const policy& p, const std::vector<trace_even
 } // namespace mlguard::rollback
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <fstream>
 
 namespace mlguard::rollback {
 

@@ -14,7 +14,8 @@
 #include "mlguard/core/compiled.hpp"
 #include "mlguard/rollback/controller.hpp"
 #include "mlguard/rollback/signal.hpp"
-#include "mlguard/serving/guarded_model.hpp"
+#include "mlguard/serving/guarded_model_fwd.hpp"
+#include "mlguard/serving/outcome.hpp"
 
 namespace mlguard::rollback {
 
@@ -37,8 +38,7 @@ std::vector<observation> observations_of(const serving::version_performance& p, 
 template <class = void> // deferred: see core/json.hpp
 class basic_request_sampler {
 public:
-  explicit basic_request_sampler(const serving::guarded_model& model)
-      : model_(&model), last_(model.counts()) {}
+  explicit basic_request_sampler(const serving::guarded_model& model);
 
   /// The requests since the last sample, as a "rejected" observation.
   observation sample(timestamp t);
@@ -64,7 +64,13 @@ void connect(serving::guarded_options& options, rollback_controller& controller,
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
+#include "mlguard/serving/guarded_model.hpp"
+
 namespace mlguard::rollback {
+
+template <class V>
+MLGUARD_INLINE basic_request_sampler<V>::basic_request_sampler(const serving::guarded_model& model)
+    : model_(&model), last_(model.counts()) {}
 
 template <class>
 observation observation_of(const serving::version_window& w, timestamp t) {

@@ -5,7 +5,6 @@
 // a content-addressed store on the file system that writes a bundle
 // all-or-nothing.
 
-#include <atomic>
 #include <cerrno>
 #include <map>
 #include <optional>
@@ -139,6 +138,8 @@ using file_artifact_store = basic_file_artifact_store<>;
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <atomic>
 
 namespace mlguard::serving::detail {
 

@@ -19,7 +19,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -27,13 +26,13 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
-#include "mlguard/core/table_ops.hpp"
 #include "mlguard/drift/concurrent_monitor.hpp"
 #include "mlguard/drift/detail/pending_predictions.hpp"
 #include "mlguard/drift/drift_monitor.hpp"
 #include "mlguard/drift/feature_reference.hpp"
 #include "mlguard/drift/performance_tracker.hpp"
 #include "mlguard/pipeline/builtin_stages.hpp"
+#include "mlguard/serving/guarded_model_fwd.hpp"
 #include "mlguard/serving/model.hpp"
 #include "mlguard/serving/model_bundle.hpp"
 #include "mlguard/serving/model_loaders.hpp"
@@ -91,14 +90,6 @@ struct guarded_options {
   /// it (on the thread that recorded the label): 0/1 for a classifier,
   /// |y − ŷ| for a regressor. Feeds online detectors on the error stream.
   std::function<void(int version, double error)> on_error;
-};
-
-/// Request counters of one guarded_model (a consistent-enough snapshot of atomics).
-struct request_counts {
-  std::uint64_t ok = 0, flagged = 0, imputed = 0, rejected = 0;
-  /// Values made up by the schema's impute policy or the pipeline's imputer.
-  std::uint64_t imputed_values = 0;
-  std::uint64_t total() const noexcept { return ok + flagged + imputed + rejected; }
 };
 
 /// One contribution per explanation name and the base value (see
@@ -295,12 +286,13 @@ private:
   std::unique_ptr<std::atomic<std::uint64_t>[]> anomaly_counts_;
 };
 
-/// The type to name (a class template only so that its bodies compile where used).
-using guarded_model = basic_guarded_model<>;
-
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <thread>
+
+#include "mlguard/core/table_ops.hpp"
 
 namespace mlguard::serving {
 

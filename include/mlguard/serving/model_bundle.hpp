@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 
 #include "mlguard/core/detail/file.hpp"
-#include "mlguard/core/digest.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/explain/background.hpp"
@@ -224,6 +223,8 @@ loaded_bundle load_bundle(const std::string& dir);
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/core/digest.hpp"
 
 namespace mlguard::serving::detail {
 

@@ -41,12 +41,7 @@
 #include "mlguard/core/table.hpp"
 #include "mlguard/registry/guards.hpp"
 #include "mlguard/registry/model_registry.hpp"
-#include "mlguard/serving/detail/field_text.hpp"
-#include "mlguard/serving/detail/layout_rows.hpp"
-#include "mlguard/serving/guarded_model.hpp"
-#include "mlguard/serving/model_bundle.hpp"
 #include "mlguard/serving/model_loaders.hpp"
-#include "mlguard/stats/mcnemar.hpp"
 #include "mlguard/stats/paired_bootstrap.hpp"
 
 namespace mlguard::serving {
@@ -192,6 +187,12 @@ registry::transition_guard model_checked();
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/serving/detail/field_text.hpp"
+#include "mlguard/serving/detail/layout_rows.hpp"
+#include "mlguard/serving/guarded_model.hpp"
+#include "mlguard/serving/model_bundle.hpp"
+#include "mlguard/stats/mcnemar.hpp"
 
 namespace mlguard::serving {
 

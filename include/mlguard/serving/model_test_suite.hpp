@@ -34,10 +34,8 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/table.hpp"
-#include "mlguard/serving/detail/field_text.hpp"
 #include "mlguard/serving/guarded_model.hpp"
 #include "mlguard/serving/model_bundle.hpp"
-#include "mlguard/validate/detail/cell.hpp"
 
 namespace mlguard::serving {
 
@@ -206,6 +204,9 @@ void to_json(json& j, const suite_result& r);
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/serving/detail/field_text.hpp"
+#include "mlguard/validate/detail/cell.hpp"
 
 namespace mlguard::serving {
 

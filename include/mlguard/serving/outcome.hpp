@@ -5,7 +5,7 @@
 // row on its way (ok, flagged, imputed, rejected), its anomalies, the
 // model version that answered and, when asked for, the features that moved
 // the prediction most. A plain value: no allocation, no pointers into the
-// model.
+// model. request_counts tallies the statuses of a model's requests.
 
 #include <array>
 #include <cstddef>
@@ -80,6 +80,14 @@ struct outcome {
 /// "contributions": [{"feature": index, "value": v}] when any were listed).
 template <class = void> // deferred: see core/json.hpp
 json to_json(const outcome& o);
+
+/// Request counters of one guarded_model (a consistent-enough snapshot of atomics).
+struct request_counts {
+  std::uint64_t ok = 0, flagged = 0, imputed = 0, rejected = 0;
+  /// Values made up by the schema's impute policy or the pipeline's imputer.
+  std::uint64_t imputed_values = 0;
+  std::uint64_t total() const noexcept { return ok + flagged + imputed + rejected; }
+};
 
 } // namespace mlguard::serving
 

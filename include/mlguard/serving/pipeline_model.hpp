@@ -23,7 +23,6 @@
 #include "mlguard/pipeline/dynamic_pipeline.hpp"
 #include "mlguard/pipeline/row_status.hpp"
 #include "mlguard/pipeline/stage_registry.hpp"
-#include "mlguard/serving/model.hpp"
 
 namespace mlguard::serving {
 
@@ -99,6 +98,8 @@ using pipeline_model = basic_pipeline_model<>;
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/serving/model.hpp"
 
 namespace mlguard::serving {
 

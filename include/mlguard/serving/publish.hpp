@@ -8,7 +8,6 @@
 #include <string_view>
 #include <utility>
 
-#include "mlguard/core/digest.hpp"
 #include "mlguard/core/error.hpp"
 #include "mlguard/registry/model_registry.hpp"
 #include "mlguard/serving/artifact_store.hpp"
@@ -52,6 +51,8 @@ opened_bundle open_bundle(const registry::model_registry& registry, const artifa
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/core/digest.hpp"
 
 namespace mlguard::serving {
 

@@ -25,7 +25,6 @@
 #include "mlguard/serving/artifact_store.hpp"
 #include "mlguard/serving/guarded_model.hpp"
 #include "mlguard/serving/model_slot.hpp"
-#include "mlguard/serving/publish.hpp"
 
 namespace mlguard::serving {
 
@@ -158,6 +157,8 @@ using registry_follower = basic_registry_follower<>;
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/serving/publish.hpp"
 
 namespace mlguard::serving {
 

@@ -64,7 +64,7 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/serving/detail/value_ring.hpp"
-#include "mlguard/serving/guarded_model.hpp"
+#include "mlguard/serving/guarded_model_fwd.hpp"
 #include "mlguard/serving/model_slot.hpp"
 #include "mlguard/serving/outcome.hpp"
 
@@ -356,6 +356,8 @@ using canary_router = basic_canary_router<>;
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/serving/guarded_model.hpp"
 
 namespace mlguard::serving {
 

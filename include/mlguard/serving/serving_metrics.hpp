@@ -16,7 +16,6 @@
 #include "mlguard/core/compiled.hpp"
 #include "mlguard/registry/model_registry.hpp"
 #include "mlguard/report/metric_registry.hpp"
-#include "mlguard/report/monitor_metrics.hpp"
 #include "mlguard/serving/guarded_model.hpp"
 #include "mlguard/serving/model_slot.hpp"
 #include "mlguard/serving/registry_follower.hpp"
@@ -111,6 +110,8 @@ using serving_metrics = basic_serving_metrics<>;
 } // namespace mlguard::serving
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/report/monitor_metrics.hpp"
 
 namespace mlguard::serving {
 

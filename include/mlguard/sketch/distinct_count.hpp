@@ -18,7 +18,6 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/sketch/detail/hash.hpp"
-#include "mlguard/sketch/detail/json.hpp"
 
 namespace mlguard::sketch {
 
@@ -142,6 +141,8 @@ void from_json(const json& j, distinct_count& sketch);
 } // namespace mlguard::sketch
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/sketch/detail/json.hpp"
 
 namespace mlguard::sketch::detail {
 

@@ -22,8 +22,6 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/stats/detail/sort.hpp"
-#include "mlguard/stats/rank.hpp"
 
 namespace mlguard::stats {
 
@@ -105,6 +103,15 @@ template <class = void>
 double cvm_exact_p(double u, std::int64_t m, std::int64_t n);
 
 } // namespace detail
+
+} // namespace mlguard::stats
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/stats/detail/sort.hpp"
+#include "mlguard/stats/rank.hpp"
+
+namespace mlguard::stats {
 
 template <class>
 cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b, cvm_method method,
@@ -192,8 +199,6 @@ cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b, cv
 }
 
 } // namespace mlguard::stats
-
-#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
 namespace mlguard::stats {
 

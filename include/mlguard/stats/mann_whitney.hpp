@@ -19,10 +19,6 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/stats/alternative.hpp"
-#include "mlguard/stats/detail/binom.hpp"
-#include "mlguard/stats/detail/sort.hpp"
-#include "mlguard/stats/normal.hpp"
-#include "mlguard/stats/rank.hpp"
 
 namespace mlguard::stats {
 
@@ -103,6 +99,17 @@ double mann_whitney_exact_sf(std::int64_t u, std::int64_t m, std::int64_t n,
                              std::vector<double>& counts);
 
 } // namespace detail
+
+} // namespace mlguard::stats
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/stats/detail/binom.hpp"
+#include "mlguard/stats/detail/sort.hpp"
+#include "mlguard/stats/normal.hpp"
+#include "mlguard/stats/rank.hpp"
+
+namespace mlguard::stats {
 
 template <class>
 mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b, alternative alt,
@@ -190,8 +197,6 @@ mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b, a
 }
 
 } // namespace mlguard::stats
-
-#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
 namespace mlguard::stats {
 

@@ -14,7 +14,6 @@
 #include <cstdint>
 
 #include "mlguard/stats/alternative.hpp"
-#include "mlguard/stats/special.hpp"
 
 namespace mlguard::stats {
 
@@ -49,6 +48,8 @@ mcnemar_result mcnemar_exact(std::uint64_t b, std::uint64_t c,
 } // namespace mlguard::stats
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/stats/special.hpp"
 
 namespace mlguard::stats {
 

@@ -31,8 +31,6 @@
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/stats/detail/sort.hpp"
-#include "mlguard/stats/rank.hpp"
 
 namespace mlguard::stats {
 
@@ -274,6 +272,15 @@ run_paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
 
 } // namespace detail
 
+} // namespace mlguard::stats
+
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/stats/detail/sort.hpp"
+#include "mlguard/stats/rank.hpp"
+
+namespace mlguard::stats {
+
 template <class>
 paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y, span<const double> a,
                                          span<const double> b,
@@ -306,8 +313,6 @@ paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y, s
 }
 
 } // namespace mlguard::stats
-
-#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
 namespace mlguard::stats {
 

@@ -5,14 +5,12 @@
 // merge of two sorted samples that the rank tests (Mann–Whitney,
 // Cramér–von Mises) are built on.
 
-#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <vector>
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::stats {
 
@@ -60,6 +58,10 @@ void for_each_tie_group(const double* a, std::size_t n1, const double* b, std::s
 } // namespace mlguard::stats
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
+
+#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::stats {
 

@@ -10,10 +10,6 @@
 #include <cmath>
 #include <limits>
 
-#include <unsupported/Eigen/SpecialFunctions>
-
-#include "mlguard/stats/normal.hpp"
-
 namespace mlguard::stats {
 
 /// Standard normal quantile Φ⁻¹(p) for p in (0, 1); ±inf at 0 and 1, NaN outside.
@@ -46,6 +42,10 @@ double log_gamma(double x) noexcept;
 } // namespace mlguard::stats
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <unsupported/Eigen/SpecialFunctions>
+
+#include "mlguard/stats/normal.hpp"
 
 namespace mlguard::stats {
 

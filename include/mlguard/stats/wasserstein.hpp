@@ -9,7 +9,6 @@
 // The integral is summed with numpy's pairwise sum (stats/detail/numpy.hpp),
 // as scipy does, so the results agree to the last bits.
 
-#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -17,8 +16,6 @@
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
-#include "mlguard/stats/detail/numpy.hpp"
-#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::stats {
 
@@ -86,6 +83,11 @@ double energy_distance(span<const double> u, span<const double> v, span<const do
 } // namespace mlguard::stats
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
+
+#include "mlguard/stats/detail/numpy.hpp"
+#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::stats::detail {
 

@@ -13,7 +13,6 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/validate/anomaly.hpp"
-#include "mlguard/validate/detail/cell.hpp"
 #include "mlguard/validate/schema.hpp"
 
 namespace mlguard::validate {
@@ -72,6 +71,8 @@ row_result validate_fields(const schema& s, span<const std::string_view> fields,
 } // namespace mlguard::validate
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/validate/detail/cell.hpp"
 
 namespace mlguard::validate::detail {
 

@@ -8,6 +8,7 @@
 
 #include "drift/online/online_support.hpp"
 #include "mlguard/drift/online/kswin.hpp"
+#include "mlguard/stats/ks.hpp"
 #include "test_support.hpp"
 
 using namespace mlguard;

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -89,6 +88,8 @@ void write_file_atomic(const std::string& path, const std::string& content);
 } // namespace mlguard::detail
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <atomic>
 
 namespace mlguard::detail {
 

@@ -8,7 +8,6 @@
 // differences; without, a loop compilers vectorise plus four interleaved
 // histograms. Not for direct use.
 
-#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -78,6 +77,8 @@ std::size_t count_into_bins(const double* edges, std::size_t n_edges, const doub
 } // namespace mlguard::drift::detail
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
 
 namespace mlguard::drift::detail {
 

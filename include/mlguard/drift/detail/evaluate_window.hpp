@@ -18,13 +18,9 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/core/table.hpp"
 #include "mlguard/drift/binning.hpp"
-#include "mlguard/drift/categorical.hpp"
-#include "mlguard/drift/distances.hpp"
 #include "mlguard/drift/drift_report.hpp"
 #include "mlguard/drift/feature_reference.hpp"
 #include "mlguard/drift/method.hpp"
-#include "mlguard/drift/monitor_method.hpp"
-#include "mlguard/drift/psi.hpp"
 #include "mlguard/drift/statistic.hpp"
 #include "mlguard/stats/alternative.hpp"
 #include "mlguard/stats/ks.hpp"
@@ -62,6 +58,11 @@ column_drift evaluate_feature(const feature_reference& ref, method requested,
 } // namespace mlguard::drift
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/drift/categorical.hpp"
+#include "mlguard/drift/distances.hpp"
+#include "mlguard/drift/monitor_method.hpp"
+#include "mlguard/drift/psi.hpp"
 
 namespace mlguard::drift::detail {
 

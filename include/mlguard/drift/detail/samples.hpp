@@ -4,7 +4,6 @@
 // Checks and small helpers on the numeric samples drift's statistics take.
 // Not for direct use.
 
-#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -26,6 +25,8 @@ std::vector<double> distinct_sorted(std::vector<double> v);
 } // namespace mlguard::drift::detail
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
 
 namespace mlguard::drift::detail {
 

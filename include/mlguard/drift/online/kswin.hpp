@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,7 +28,6 @@
 #include "mlguard/core/span.hpp"
 #include "mlguard/drift/online/detector_base.hpp"
 #include "mlguard/drift/online/kswin_sampler.hpp"
-#include "mlguard/stats/ks.hpp"
 
 namespace mlguard::drift::online {
 
@@ -159,6 +157,10 @@ using kswin = basic_kswin<>;
 } // namespace mlguard::drift::online
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <random>
+
+#include "mlguard/stats/ks.hpp"
 
 namespace mlguard::drift::online {
 

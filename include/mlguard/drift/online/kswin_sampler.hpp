@@ -14,7 +14,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +22,6 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/core/span.hpp"
 #include "mlguard/drift/online/detail/python_random.hpp"
-#include "mlguard/drift/online/option_table.hpp"
 
 namespace mlguard::drift::online {
 
@@ -94,6 +92,10 @@ using python_random_sampler = basic_python_random_sampler<>;
 } // namespace mlguard::drift::online
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <memory>
+
+#include "mlguard/drift/online/option_table.hpp"
 
 namespace mlguard::drift::online {
 

@@ -15,7 +15,6 @@
 
 #include "mlguard/core/error.hpp"
 #include "mlguard/core/json.hpp"
-#include "mlguard/pipeline/detail/params.hpp"
 
 namespace mlguard::pipeline {
 
@@ -61,6 +60,8 @@ void check_outputs(const std::vector<std::string>& recorded,
 } // namespace mlguard::pipeline
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include "mlguard/pipeline/detail/params.hpp"
 
 namespace mlguard::pipeline::detail {
 

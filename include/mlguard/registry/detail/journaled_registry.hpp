@@ -23,6 +23,7 @@
 #include "mlguard/core/json.hpp"
 #include "mlguard/registry/detail/journal.hpp"
 #include "mlguard/registry/model_registry.hpp"
+#include "mlguard/registry/model_uri.hpp"
 
 namespace mlguard::registry::detail {
 

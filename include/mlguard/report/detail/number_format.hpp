@@ -4,7 +4,6 @@
 // Numbers as the Prometheus and OpenMetrics text formats write them: the
 // shortest text that reads back to the same double, and +Inf, -Inf, NaN.
 
-#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -22,6 +21,8 @@ std::string format_number(double v);
 } // namespace mlguard::report::detail
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <charconv>
 
 namespace mlguard::report::detail {
 

@@ -13,13 +13,11 @@
 // differences are the rounded fl(e_j − c_i) in both, and rounding is
 // monotone, so fl(e_j − c_i) ≤ t counts are exact.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "mlguard/core/compiled.hpp"
-#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::rollback::detail {
 
@@ -60,6 +58,10 @@ using pairwise_differences = basic_pairwise_differences<>;
 } // namespace mlguard::rollback::detail
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
+
+#include "mlguard/stats/detail/sort.hpp"
 
 namespace mlguard::rollback::detail {
 

@@ -10,13 +10,13 @@
 #include <deque>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "mlguard/core/compiled.hpp"
-#include "mlguard/drift/online/detectors.hpp"
 #include "mlguard/rollback/decision.hpp"
 #include "mlguard/rollback/policy.hpp"
 #include "mlguard/rollback/signal.hpp"
@@ -62,11 +62,19 @@ inline const signal_stats* find_stats(const std::map<std::string, signal_stats>*
 template <class = void>
 bool at_or_beyond(double v, double level, worse bad) noexcept;
 
-/// The state of one node of a policy tree.
+/// A detector rule's online detector. Defined with the bodies, so that the
+/// declarations need not parse every detector (drift/online/detectors.hpp).
+struct rule_detector;
+
+/// The state of one node of a policy tree. Move-only: it points into its
+/// engine's policy.
 template <class = void> // deferred: see core/json.hpp
 class basic_rule_state {
 public:
   explicit basic_rule_state(const policy& p);
+  basic_rule_state(basic_rule_state&& other);
+  basic_rule_state& operator=(basic_rule_state&& other);
+  ~basic_rule_state();
 
   /// Forgets everything about the watched version (the alias moved).
   void restart();
@@ -146,7 +154,7 @@ private:
   double value_ = nan;
   std::deque<rate_event> events_;
   std::deque<bool> windows_;
-  std::optional<drift::online::any_detector> detector_;
+  std::unique_ptr<rule_detector> detector_; ///< a detector rule's; null for the others
   bool drifted_ = false;
 };
 
@@ -157,6 +165,8 @@ using rule_state = basic_rule_state<>;
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
+#include "mlguard/drift/online/detectors.hpp"
+
 namespace mlguard::rollback::detail {
 
 template <class>
@@ -164,15 +174,30 @@ bool at_or_beyond(double v, double level, worse bad) noexcept {
   return bad == worse::above ? v >= level : v <= level;
 }
 
+struct rule_detector {
+  drift::online::any_detector detector;
+};
+
 template <class V>
 MLGUARD_INLINE basic_rule_state<V>::basic_rule_state(const policy& p) : spec_(&p) {
   for (const auto& c : p.children()) {
     children_.emplace_back(c);
   }
   if (const auto* d = std::get_if<detector_rule>(&p.rule())) {
-    detector_.emplace(drift::online::make_detector(d->detector, d->settings));
+    detector_ = std::make_unique<rule_detector>(
+        rule_detector{drift::online::make_detector(d->detector, d->settings)});
   }
 }
+
+template <class V>
+MLGUARD_INLINE basic_rule_state<V>::basic_rule_state(basic_rule_state&& other) = default;
+
+template <class V>
+MLGUARD_INLINE auto basic_rule_state<V>::operator=(basic_rule_state&& other)
+    -> basic_rule_state& = default;
+
+template <class V>
+MLGUARD_INLINE basic_rule_state<V>::~basic_rule_state() = default;
 
 template <class V>
 MLGUARD_INLINE auto basic_rule_state<V>::restart() -> void {
@@ -186,7 +211,7 @@ MLGUARD_INLINE auto basic_rule_state<V>::restart() -> void {
   drifted_ = false;
   value_ = std::numeric_limits<double>::quiet_NaN();
   if (detector_) {
-    std::visit([](auto& d) { d.reset(); }, *detector_);
+    std::visit([](auto& d) { d.reset(); }, detector_->detector);
   }
   for (auto& c : children_) {
     c.restart();
@@ -317,7 +342,7 @@ MLGUARD_INLINE auto basic_rule_state<V>::take(const detector_rule& d, const obse
   ++seen_;
   samples_ += o.samples;
   value_ = o.value;
-  const auto s = std::visit([&](auto& det) { return det.update(o.value); }, *detector_);
+  const auto s = std::visit([&](auto& det) { return det.update(o.value); }, detector_->detector);
   drifted_ = drifted_ || s == drift::online::detector_state::drift;
 }
 

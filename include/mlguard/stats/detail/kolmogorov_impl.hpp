@@ -3,7 +3,6 @@
 
 // Implementation of include/mlguard/stats/kolmogorov.hpp. Not for direct use.
 
-#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -101,6 +100,10 @@ double kstwo(double d, double n, bool cdf);
 
 } // namespace mlguard::stats::detail
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
+
 namespace mlguard::stats {
 
 template <class>
@@ -130,8 +133,6 @@ double kstwo_cdf(double d, double n) noexcept {
 }
 
 } // namespace mlguard::stats
-
-#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
 namespace mlguard::stats::detail {
 

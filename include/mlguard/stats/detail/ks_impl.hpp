@@ -141,6 +141,8 @@ void check_sorted(span<const double> x, const char* which);
 
 } // namespace mlguard::stats::detail
 
+#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
 namespace mlguard::stats {
 
 template <class>
@@ -231,8 +233,6 @@ ks_result ks_2samp(span<const double> a, span<const double> b, alternative alt, 
 }
 
 } // namespace mlguard::stats
-
-#ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
 namespace mlguard::stats::detail {
 

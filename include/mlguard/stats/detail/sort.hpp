@@ -4,7 +4,6 @@
 // Sorting doubles, and index permutations by a key, for the rank and ECDF
 // based tests. Not for direct use.
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -73,6 +72,8 @@ void copy_sorted(span<const double> x, double* out, double* tmp, const char* tes
 } // namespace mlguard::stats::detail
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <algorithm>
 
 namespace mlguard::stats::detail {
 

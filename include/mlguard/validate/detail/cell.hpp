@@ -6,7 +6,6 @@
 // allocates or throws.
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -58,6 +57,8 @@ anomaly_set check_cell(const feature_check& c, cell_state state, double& v) noex
 } // namespace mlguard::validate::detail
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
+
+#include <charconv>
 
 namespace mlguard::validate::detail {
 
