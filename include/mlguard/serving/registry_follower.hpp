@@ -23,7 +23,8 @@
 #include "mlguard/core/error.hpp"
 #include "mlguard/registry/model_registry.hpp"
 #include "mlguard/serving/artifact_store.hpp"
-#include "mlguard/serving/guarded_model.hpp"
+#include "mlguard/serving/guarded_model_fwd.hpp"
+#include "mlguard/serving/guarded_options.hpp"
 #include "mlguard/serving/model_slot.hpp"
 
 namespace mlguard::serving {
@@ -158,6 +159,7 @@ using registry_follower = basic_registry_follower<>;
 
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
+#include "mlguard/serving/guarded_model.hpp"
 #include "mlguard/serving/publish.hpp"
 
 namespace mlguard::serving {

@@ -16,7 +16,7 @@
 #include "mlguard/core/compiled.hpp"
 #include "mlguard/registry/model_registry.hpp"
 #include "mlguard/report/metric_registry.hpp"
-#include "mlguard/serving/guarded_model.hpp"
+#include "mlguard/serving/guarded_model_fwd.hpp"
 #include "mlguard/serving/model_slot.hpp"
 #include "mlguard/serving/registry_follower.hpp"
 #include "mlguard/serving/router.hpp"
@@ -112,6 +112,7 @@ using serving_metrics = basic_serving_metrics<>;
 #ifndef MLGUARD_COMPILED // the bodies: in the mlguard::compiled library when it is defined
 
 #include "mlguard/report/monitor_metrics.hpp"
+#include "mlguard/serving/guarded_model.hpp"
 
 namespace mlguard::serving {
 
