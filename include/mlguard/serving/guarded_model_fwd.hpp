@@ -4,9 +4,10 @@
 // Declares guarded_model, guarded_options and the window records it reports
 // (version_window, version_performance) without defining them, for the
 // headers that name them only by reference or pointer (router.hpp,
-// registry_follower.hpp, serving_metrics.hpp, rollback/signals.hpp). In the compiled mode such a
-// header then does not parse guarded_model.hpp and all it includes; a program that builds a
-// guarded_model includes guarded_model.hpp itself.
+// registry_follower.hpp, serving_metrics.hpp, rollback/signals.hpp). In the
+// compiled mode such a header then does not parse guarded_model.hpp and all
+// it includes; a program that builds a guarded_model includes
+// guarded_model.hpp itself.
 
 namespace mlguard::serving {
 
