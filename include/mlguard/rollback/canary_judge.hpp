@@ -414,10 +414,6 @@ judgement canary_judge(span<const double> control, span<const double> experiment
   return canary_judge(one, options);
 }
 
-} // namespace mlguard::rollback
-
-namespace mlguard::rollback {
-
 template <class>
 void to_json(json& j, const metric_judgement& m) {
   j = json::object();

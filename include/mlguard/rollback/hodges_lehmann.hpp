@@ -122,10 +122,6 @@ hodges_lehmann_result hodges_lehmann(span<const double> control, span<const doub
   return detail::hodges_lehmann_sorted(c, e, confidence, detail::pairwise_materialise_limit);
 }
 
-} // namespace mlguard::rollback
-
-namespace mlguard::rollback {
-
 template <class>
 void to_json(json& j, const hodges_lehmann_result& r) {
   j = json::object();

@@ -198,10 +198,6 @@ cvm_result cramer_von_mises_2samp(span<const double> a, span<const double> b, cv
   return cramer_von_mises_2samp(a, b, method, scratch);
 }
 
-} // namespace mlguard::stats
-
-namespace mlguard::stats {
-
 template <class> // deferred: see core/json.hpp
 void to_json(json& j, const cvm_result& r) {
   j = json::object();

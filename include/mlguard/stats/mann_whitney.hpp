@@ -196,10 +196,6 @@ mann_whitney_result mann_whitney_u(span<const double> a, span<const double> b, a
   return mann_whitney_u(a, b, alt, use_continuity, method, scratch);
 }
 
-} // namespace mlguard::stats
-
-namespace mlguard::stats {
-
 template <class> // deferred: see core/json.hpp
 void to_json(json& j, const mann_whitney_result& r) {
   j = json::object();

@@ -312,10 +312,6 @@ paired_bootstrap_result paired_bootstrap(model_metric m, span<const double> y, s
                                       [&] { return indices[at++]; });
 }
 
-} // namespace mlguard::stats
-
-namespace mlguard::stats {
-
 template <class>
 model_metric model_metric_from_string(const std::string& name) {
   for (auto m :
